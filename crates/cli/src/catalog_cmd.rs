@@ -1,0 +1,118 @@
+//! `oneseal catalog import|export`: the same all-or-nothing import the web page uses.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use oneseal_domain::catalog::interchange;
+use oneseal_domain::event::Actor;
+use oneseal_domain::org::DivisionCode;
+use oneseal_server::commands::{Meta, publish_items};
+use oneseal_server::{Clock, SystemClock};
+use oneseal_store::Store;
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Validate a CSV/XLSX file and publish its items; nothing is written if any row is bad.
+    Import {
+        file: PathBuf,
+        /// Administrative division code of the jurisdiction.
+        #[arg(long, default_value = "370100")]
+        jurisdiction: String,
+        #[arg(long, default_value = "oneseal-data")]
+        data: PathBuf,
+        #[arg(long, env = "ONESEAL_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Only validate; write nothing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write the current catalog of a jurisdiction as CSV or XLSX (by the file's extension).
+    Export {
+        out: PathBuf,
+        #[arg(long, default_value = "370100")]
+        jurisdiction: String,
+        #[arg(long, default_value = "oneseal-data")]
+        data: PathBuf,
+        #[arg(long, env = "ONESEAL_DATABASE_URL")]
+        database_url: Option<String>,
+    },
+}
+
+fn is_xlsx(p: &std::path::Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+pub fn run(cmd: CatalogCommand) -> Result<()> {
+    match cmd {
+        CatalogCommand::Import {
+            file,
+            jurisdiction,
+            data,
+            database_url,
+            check,
+        } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let parsed = if is_xlsx(&file) {
+                interchange::import_xlsx(&bytes)
+            } else {
+                interchange::import_csv(&bytes)
+            };
+            let items = match parsed {
+                Ok(items) => items,
+                Err(err) => {
+                    for e in err.row_errors() {
+                        eprintln!(
+                            "第{}行 row {}, 列 column {}: {} / {}",
+                            e.row, e.row, e.column, e.reason_zh, e.reason_en
+                        );
+                    }
+                    bail!("导入被拒绝，未写入任何数据 import rejected, nothing written: {err}");
+                }
+            };
+            println!("校验通过 {} items valid", items.len());
+            if check {
+                return Ok(());
+            }
+            let j = DivisionCode::parse(&jurisdiction)?;
+            let store = Store::open(crate::serve::database(database_url.as_deref(), &data)?)?;
+            let meta = Meta {
+                time: SystemClock.now(),
+                jurisdiction: j,
+                actor: Actor::System("cli".into()),
+            };
+            let report = store
+                .write_blocking(move |tx| publish_items(tx, &meta, items))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "已发布 published {}, 未变化 unchanged {}",
+                report.published, report.unchanged
+            );
+            store.close();
+            Ok(())
+        }
+        CatalogCommand::Export {
+            out,
+            jurisdiction,
+            data,
+            database_url,
+        } => {
+            let j = DivisionCode::parse(&jurisdiction)?;
+            let store = Store::open(crate::serve::database(database_url.as_deref(), &data)?)?;
+            let items = store
+                .read_blocking(|c| oneseal_server::api::catalog::all_items(c, &j))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let bytes = if is_xlsx(&out) {
+                interchange::export_xlsx(&items).map_err(|e| anyhow::anyhow!("{e}"))?
+            } else {
+                interchange::export_csv(&items).map_err(|e| anyhow::anyhow!("{e}"))?
+            };
+            std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!("已导出 exported {} items to {}", items.len(), out.display());
+            store.close();
+            Ok(())
+        }
+    }
+}

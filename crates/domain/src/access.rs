@@ -1,0 +1,307 @@
+//! Who may do what, where: role × jurisdiction × department, decided in this one place.
+//!
+//! The HTTP layer builds a `Principal` from a session or an API token and asks `authorize` before
+//! any handler runs; nothing else grants access. Tests enumerate the whole matrix.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::org::{DepartmentCode, DivisionCode, Role, StaffId};
+
+/// Every guarded action of the system.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    ViewCatalog,
+    EditCatalog,
+    ViewOrganisation,
+    ManageOrganisation,
+    ManageStaff,
+    IssueApiToken,
+    ManageCalendar,
+    IntakeCase,
+    AcceptCase,
+    ReviewCase,
+    DecideCase,
+    ApproveExtension,
+    ViewCases,
+    ManageSeals,
+    ClaimPush,
+    SubmitFeedback,
+    ViewPushes,
+    ViewAlerts,
+    HandleAlert,
+    ManageRules,
+    ViewDashboard,
+}
+
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        Action::ViewCatalog,
+        Action::EditCatalog,
+        Action::ViewOrganisation,
+        Action::ManageOrganisation,
+        Action::ManageStaff,
+        Action::IssueApiToken,
+        Action::ManageCalendar,
+        Action::IntakeCase,
+        Action::AcceptCase,
+        Action::ReviewCase,
+        Action::DecideCase,
+        Action::ApproveExtension,
+        Action::ViewCases,
+        Action::ManageSeals,
+        Action::ClaimPush,
+        Action::SubmitFeedback,
+        Action::ViewPushes,
+        Action::ViewAlerts,
+        Action::HandleAlert,
+        Action::ManageRules,
+        Action::ViewDashboard,
+    ];
+
+    /// The roles that may take this action at all.
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::ViewCatalog => &[
+                Clerk,
+                Reviewer,
+                Approver,
+                BureauHead,
+                DepartmentSupervisor,
+                Inspector,
+                Administrator,
+            ],
+            Action::EditCatalog | Action::ManageOrganisation | Action::ManageStaff => {
+                &[Administrator]
+            }
+            Action::IssueApiToken | Action::ManageCalendar => &[Administrator],
+            Action::ViewOrganisation => &[Administrator, BureauHead, Inspector],
+            Action::IntakeCase | Action::AcceptCase => &[Clerk],
+            Action::ReviewCase => &[Reviewer],
+            Action::DecideCase => &[Approver],
+            Action::ApproveExtension | Action::ManageSeals => &[BureauHead],
+            Action::ViewCases => &[Clerk, Reviewer, Approver, BureauHead, Inspector],
+            Action::ClaimPush | Action::SubmitFeedback => &[DepartmentSupervisor],
+            Action::ViewPushes => &[DepartmentSupervisor, BureauHead, Inspector],
+            Action::ViewAlerts => &[Inspector, BureauHead],
+            Action::HandleAlert | Action::ManageRules => &[Inspector],
+            Action::ViewDashboard => &[BureauHead, Inspector, Administrator],
+        }
+    }
+
+    /// Actions a city-level official may take for a county of the city (oversight and
+    /// administration); case work stays with each bureau's own staff.
+    fn reaches_counties(self) -> bool {
+        matches!(
+            self,
+            Action::ViewCatalog
+                | Action::EditCatalog
+                | Action::ViewOrganisation
+                | Action::ManageOrganisation
+                | Action::ManageStaff
+                | Action::IssueApiToken
+                | Action::ManageCalendar
+                | Action::ViewCases
+                | Action::ViewPushes
+                | Action::ViewAlerts
+                | Action::HandleAlert
+                | Action::ManageRules
+                | Action::ViewDashboard
+        )
+    }
+
+    /// Actions bound to the principal's own department (a department acts only for itself).
+    fn department_bound(self) -> bool {
+        matches!(
+            self,
+            Action::ClaimPush | Action::SubmitFeedback | Action::ViewPushes
+        )
+    }
+}
+
+/// Who is asking: a signed-in member of staff or a department's API token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub staff: Option<StaffId>,
+    pub token: Option<String>,
+    pub jurisdiction: DivisionCode,
+    pub department: DepartmentCode,
+    pub roles: Vec<Role>,
+    /// An API token may be narrowed to some actions; `None` = whatever the roles allow.
+    pub scopes: Option<Vec<Action>>,
+}
+
+/// Where the action lands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub jurisdiction: DivisionCode,
+    pub department: Option<DepartmentCode>,
+}
+
+impl Target {
+    pub fn jurisdiction(j: &DivisionCode) -> Self {
+        Self {
+            jurisdiction: j.clone(),
+            department: None,
+        }
+    }
+    pub fn department(j: &DivisionCode, d: &DepartmentCode) -> Self {
+        Self {
+            jurisdiction: j.clone(),
+            department: Some(d.clone()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum Denied {
+    #[error("no role that may {0:?}")]
+    Role(Action),
+    #[error("the token's scope does not include {0:?}")]
+    Scope(Action),
+    #[error("outside the principal's jurisdiction")]
+    Jurisdiction,
+    #[error("another department's business")]
+    Department,
+}
+
+impl Denied {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Denied::Role(_) => "forbidden_role",
+            Denied::Scope(_) => "forbidden_scope",
+            Denied::Jurisdiction => "forbidden_jurisdiction",
+            Denied::Department => "forbidden_department",
+        }
+    }
+}
+
+/// The single authorization decision of the system.
+pub fn authorize(p: &Principal, action: Action, target: &Target) -> Result<(), Denied> {
+    if !p.roles.iter().any(|r| action.roles().contains(r)) {
+        return Err(Denied::Role(action));
+    }
+    if let Some(scopes) = &p.scopes
+        && !scopes.contains(&action)
+    {
+        return Err(Denied::Scope(action));
+    }
+    let in_reach = p.jurisdiction == target.jurisdiction
+        || (action.reaches_counties() && p.jurisdiction.governs(&target.jurisdiction));
+    if !in_reach {
+        return Err(Denied::Jurisdiction);
+    }
+    if action.department_bound() && p.roles.iter().all(|r| *r == Role::DepartmentSupervisor) {
+        match &target.department {
+            Some(d) if *d == p.department => {}
+            _ => return Err(Denied::Department),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(role: Role, j: &str, d: &str) -> Principal {
+        Principal {
+            staff: Some(StaffId::parse("S-1").unwrap()),
+            token: None,
+            jurisdiction: DivisionCode::parse(j).unwrap(),
+            department: DepartmentCode::parse(d).unwrap(),
+            roles: vec![role],
+            scopes: None,
+        }
+    }
+
+    fn city() -> DivisionCode {
+        DivisionCode::parse("370100").unwrap()
+    }
+    fn county() -> DivisionCode {
+        DivisionCode::parse("370124").unwrap()
+    }
+
+    #[test]
+    fn every_action_has_at_least_one_role() {
+        for a in Action::ALL {
+            assert!(!a.roles().is_empty(), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn clerk_accepts_cases_but_cannot_decide() {
+        let p = principal(Role::Clerk, "370100", "SPJ");
+        assert!(authorize(&p, Action::AcceptCase, &Target::jurisdiction(&city())).is_ok());
+        assert_eq!(
+            authorize(&p, Action::DecideCase, &Target::jurisdiction(&city())),
+            Err(Denied::Role(Action::DecideCase))
+        );
+    }
+
+    #[test]
+    fn city_clerk_cannot_handle_county_cases_but_city_inspector_sees_them() {
+        let clerk = principal(Role::Clerk, "370100", "SPJ");
+        assert_eq!(
+            authorize(&clerk, Action::AcceptCase, &Target::jurisdiction(&county())),
+            Err(Denied::Jurisdiction)
+        );
+        let inspector = principal(Role::Inspector, "370100", "JW");
+        assert!(
+            authorize(
+                &inspector,
+                Action::ViewCases,
+                &Target::jurisdiction(&county())
+            )
+            .is_ok()
+        );
+        let county_inspector = principal(Role::Inspector, "370124", "JW");
+        assert_eq!(
+            authorize(
+                &county_inspector,
+                Action::ViewCases,
+                &Target::jurisdiction(&city())
+            ),
+            Err(Denied::Jurisdiction)
+        );
+    }
+
+    #[test]
+    fn department_claims_only_its_own_pushes() {
+        let p = principal(Role::DepartmentSupervisor, "370100", "SCJG");
+        let own = DepartmentCode::parse("SCJG").unwrap();
+        let other = DepartmentCode::parse("ZJ").unwrap();
+        assert!(authorize(&p, Action::ClaimPush, &Target::department(&city(), &own)).is_ok());
+        assert_eq!(
+            authorize(&p, Action::ClaimPush, &Target::department(&city(), &other)),
+            Err(Denied::Department)
+        );
+        assert_eq!(
+            authorize(&p, Action::ClaimPush, &Target::jurisdiction(&city())),
+            Err(Denied::Department)
+        );
+    }
+
+    #[test]
+    fn token_scope_narrows_what_roles_allow() {
+        let mut p = principal(Role::DepartmentSupervisor, "370100", "SCJG");
+        p.scopes = Some(vec![Action::ViewPushes]);
+        let own = DepartmentCode::parse("SCJG").unwrap();
+        assert_eq!(
+            authorize(&p, Action::ClaimPush, &Target::department(&city(), &own)),
+            Err(Denied::Scope(Action::ClaimPush))
+        );
+        assert!(authorize(&p, Action::ViewPushes, &Target::department(&city(), &own)).is_ok());
+    }
+
+    #[test]
+    fn only_administrators_edit_the_catalog() {
+        for role in Role::ALL {
+            let p = principal(*role, "370100", "SPJ");
+            let r = authorize(&p, Action::EditCatalog, &Target::jurisdiction(&city()));
+            assert_eq!(r.is_ok(), *role == Role::Administrator, "{role:?}");
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! CSV and XLSX interchange of the item list: how departments hand their items to the bureau and
+//! how the bureau publishes its catalog. Bytes in, bytes out: no file system here.
+//!
+//! Import is all or nothing: every row is checked, then cross-row rules; if anything is wrong
+//! the caller gets **all** errors as [`RowError`]s (row, column, value, reason in Chinese and
+//! English) and no item at all. Export then import gives back the same items.
+//!
+//! # Layout
+//! One header row, then one row per item. Rows are numbered as a spreadsheet shows them: the
+//! header is row 1 (in a CSV, row *n* is the *n*-th record, which can span several lines when a
+//! quoted cell holds a line break). Header cells may be the English column name or its Chinese
+//! label, in any order; every column must be present exactly once. Fully empty rows are skipped.
+//! CSV files are UTF-8 (a byte-order mark is written on export, for Excel, and accepted on
+//! import); XLSX files are read from their first worksheet, and every cell is written as text.
+//!
+//! # Columns
+//! | column | 中文 | cell syntax |
+//! |---|---|---|
+//! | `basic_code` | 基本编码 | 12 digits |
+//! | `implementation_code` | 实施编码 | 31 characters: USCC + level 1–6 + basic code |
+//! | `local_code` | 地方编码 | optional text |
+//! | `name` | 事项名称 | text |
+//! | `category` | 事项类别 | `licensing` \| `related` |
+//! | `item_type` | 事项类型 | `01`…`10`, `20` |
+//! | `area` | 业务领域 | `market` `investment` `urban` `environment` `transport` `livelihood` |
+//! | `power_source` | 权力来源 | `1`…`6` |
+//! | `service_objects` | 服务对象 | list of `1`…`7`, e.g. `2;5` |
+//! | `handling_forms` | 办理形式 | list of `1` window, `2` online, `3` post |
+//! | `legal_basis` | 设定依据 | list of `law\|article\|text` (article, text optional) |
+//! | `original_department` | 原审批部门 | department code, e.g. `SCJG` |
+//! | `supervising_department` | 监管部门 | department code |
+//! | `handling_place` | 办理地点 | `transferred` \| `hall_window` \| `department` |
+//! | `statutory_limit` | 法定办结时限 | `20 WD`, `60 d`, `3 month` (0 = on the spot) |
+//! | `promised_limit` | 承诺办结时限 | same; never longer than the statutory limit |
+//! | `limit_note` | 时限说明 | optional text |
+//! | `case_kind` | 办件类型 | `1` 即办件 \| `2` 承诺件 |
+//! | `materials` | 申请材料 | list of `name\|originals\|copies\|required\|source\|e_license`, source `self` \| `department`, flags `1`/`0` |
+//! | `fees` | 收费项目 | list of `name\|standard\|basis`; empty = free |
+//! | `special_procedures` | 特别程序 | list of `kind\|limit`, kind `hearing` `tender` `auction` `inspection` `testing` `quarantine` `appraisal` `expert_review` `site_check` |
+//! | `related_items` | 关联事项 | list of basic codes (licensing items only) |
+//! | `version` | 版本 | whole number ≥ 1 |
+//! | `effective_date` | 生效日期 | `YYYY-MM-DD` |
+//! | `cancel_date` | 取消日期 | optional `YYYY-MM-DD`, after the effective date |
+//! | `generated` | 演示生成 | `1` for synthesized demo items, else `0` |
+//!
+//! Lists use the mini-syntax of the `cell` module: entries separated by `;`, fields by `|`,
+//! `\` escapes `;`, `|` and `\` itself; whitespace around fields is ignored.
+//!
+//! Cross-row rules: basic codes are unique, and every code in `related_items` names a
+//! `related` item of the same file.
+//!
+//! A row is validated as an item ([`super::item::ItemSpec::validate`]) only once all its cells
+//! parse, so fixing cell errors can reveal validation errors on the next attempt.
+
+mod cell;
+mod columns;
+mod csv_file;
+mod reason;
+mod xlsx_file;
+
+use std::collections::HashMap;
+
+use super::dict::ItemCategory;
+use super::item::Item;
+use super::validate::ITEM_FIELDS;
+use reason::Reason;
+
+pub use csv_file::{export_csv, import_csv};
+pub use xlsx_file::{export_xlsx, import_xlsx};
+
+/// The column names, in export order.
+pub fn column_names() -> impl Iterator<Item = &'static str> {
+    ITEM_FIELDS.iter().map(|(name, _)| *name)
+}
+
+/// One reason an import was refused.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// 1-based; the header is row 1.
+    pub row: usize,
+    /// The column's English name, or the header text for header problems.
+    pub column: String,
+    /// The offending cell as read.
+    pub value: String,
+    pub reason_zh: String,
+    pub reason_en: String,
+}
+
+impl RowError {
+    fn new(row: usize, column: &str, value: String, reason: Reason) -> Self {
+        Self {
+            row,
+            column: column.to_owned(),
+            value,
+            reason_zh: reason.zh,
+            reason_en: reason.en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// The bytes are not a CSV/XLSX file at all (e.g. a corrupt archive).
+    #[error("the file could not be read as {format}: {reason}")]
+    Unreadable {
+        format: &'static str,
+        reason: String,
+    },
+    /// The file was read but some rows are wrong; nothing was imported.
+    #[error("{} problem(s) in the item list; nothing was imported", .0.len())]
+    Rows(Vec<RowError>),
+}
+
+impl ImportError {
+    /// The row errors, or none for an unreadable file.
+    pub fn row_errors(&self) -> &[RowError] {
+        match self {
+            Self::Rows(errors) => errors,
+            Self::Unreadable { .. } => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    #[error("writing the CSV failed: {0}")]
+    Csv(String),
+    #[error("writing the XLSX failed: {0}")]
+    Xlsx(String),
+}
+
+/// A table as read from a file: its rows with their 1-based numbers.
+struct Table {
+    rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Maps header cells to [`ITEM_FIELDS`] positions, reporting unknown, repeated and missing ones.
+fn read_header(row: usize, header: &[String]) -> Result<Vec<Option<usize>>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut seen: HashMap<usize, &str> = HashMap::new();
+    let mut mapping = Vec::with_capacity(header.len());
+    for (i, raw) in header.iter().enumerate() {
+        let name = raw.trim();
+        let field = ITEM_FIELDS
+            .iter()
+            .position(|(en, zh)| *en == name || *zh == name);
+        match field {
+            _ if name.is_empty() => mapping.push(None),
+            None => errors.push(RowError::new(
+                row,
+                name,
+                raw.clone(),
+                Reason::new(
+                    format!("column {} has the unknown header {name:?}", i + 1),
+                    format!("第{}列表头“{name}”不是已知的列名", i + 1),
+                ),
+            )),
+            Some(f) => {
+                if seen.insert(f, name).is_some() {
+                    errors.push(RowError::new(
+                        row,
+                        name,
+                        raw.clone(),
+                        Reason::new("this column appears twice", "该列重复出现"),
+                    ));
+                }
+                mapping.push(Some(f));
+            }
+        }
+    }
+    for (f, (en, zh)) in ITEM_FIELDS.iter().enumerate() {
+        if !seen.contains_key(&f) {
+            errors.push(RowError::new(
+                row,
+                en,
+                String::new(),
+                Reason::new(
+                    format!("the header lacks the column {en} ({zh})"),
+                    format!("表头缺少“{zh}”（{en}）列"),
+                ),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(mapping)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Puts a row's cells into [`ITEM_FIELDS`] order; cells under no header must be empty.
+fn arrange(
+    row: usize,
+    raw: &[String],
+    mapping: &[Option<usize>],
+) -> Result<Vec<String>, Vec<RowError>> {
+    let mut cells = vec![String::new(); ITEM_FIELDS.len()];
+    let mut errors = Vec::new();
+    for (i, value) in raw.iter().enumerate() {
+        match mapping.get(i).copied().flatten() {
+            Some(f) => {
+                if let Some(slot) = cells.get_mut(f) {
+                    // Editors may turn line breaks inside cells into CRLF.
+                    *slot = value.replace("\r\n", "\n");
+                }
+            }
+            None if value.trim().is_empty() => {}
+            None => errors.push(RowError::new(
+                row,
+                &format!("#{}", i + 1),
+                value.clone(),
+                Reason::new(
+                    format!("column {} has a value but no header", i + 1),
+                    format!("第{}列有内容但没有表头", i + 1),
+                ),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(cells)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Decodes a whole table, all or nothing.
+fn import_table(table: Table) -> Result<Vec<Item>, ImportError> {
+    let mut rows = table
+        .rows
+        .into_iter()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    let Some((header_row, header)) = rows.next() else {
+        return Err(ImportError::Rows(vec![RowError::new(
+            1,
+            "",
+            String::new(),
+            Reason::new("the file has no header row", "文件缺少表头行"),
+        )]));
+    };
+    let mapping = read_header(header_row, &header).map_err(ImportError::Rows)?;
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for (row, raw) in rows {
+        match arrange(row, &raw, &mapping).and_then(|cells| columns::decode(row, &cells)) {
+            Ok(item) => items.push((row, item)),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    // Cross-row rules need every row: checked on a partly broken file they would report
+    // phantom problems (a related item "missing" only because its own row has a bad cell).
+    if errors.is_empty() {
+        errors = cross_row_errors(&items);
+    }
+    if errors.is_empty() {
+        Ok(items.into_iter().map(|(_, item)| item).collect())
+    } else {
+        errors.sort_by_key(|e| e.row);
+        Err(ImportError::Rows(errors))
+    }
+}
+
+/// Unique basic codes; related codes must name related items of the same file.
+fn cross_row_errors(items: &[(usize, Item)]) -> Vec<RowError> {
+    let mut errors = Vec::new();
+    let mut first_row: HashMap<&str, (usize, ItemCategory)> = HashMap::new();
+    for (row, item) in items {
+        let code = item.basic_code.as_str();
+        if let Some((first, _)) = first_row.get(code) {
+            errors.push(RowError::new(
+                *row,
+                "basic_code",
+                code.to_owned(),
+                Reason::new(
+                    format!("basic code {code} already used in row {first}"),
+                    format!("基本编码{code}已在第{first}行使用"),
+                ),
+            ));
+        } else {
+            first_row.insert(code, (*row, item.category));
+        }
+    }
+    for (row, item) in items {
+        for related in &item.related_items {
+            let code = related.as_str();
+            let reason = match first_row.get(code) {
+                None => Reason::new(
+                    format!("related item {code} is not in the file"),
+                    format!("关联事项{code}不在本文件中"),
+                ),
+                Some((r, ItemCategory::Licensing)) => Reason::new(
+                    format!("item {code} (row {r}) is a licensing item, not a related item"),
+                    format!("第{r}行的{code}是行政许可事项，不是关联事项"),
+                ),
+                Some((_, ItemCategory::Related)) => continue,
+            };
+            errors.push(RowError::new(
+                *row,
+                "related_items",
+                code.to_owned(),
+                reason,
+            ));
+        }
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,582 @@
+//! The rules a catalog item must satisfy, each reported as an [`ItemProblem`] naming the field
+//! (= interchange column) it concerns, in English (`Display`) and Chinese (`reason_zh`).
+//!
+//! Free text must be trimmed and free of control characters (line breaks are allowed in the
+//! quoted legal text and the limit note only), so every valid item survives a CSV or XLSX
+//! round trip unchanged.
+
+use std::collections::HashSet;
+
+use time::Date;
+
+use super::code::{BasicCode, ImplementationCode};
+use super::dict::{CaseKind, ItemCategory, ItemType};
+use super::item::{ItemSpec, date_format};
+use super::limit::TimeLimit;
+
+/// Interchange columns, in export order, with their Chinese labels. Column names are the
+/// [`ItemSpec`] field names.
+pub const ITEM_FIELDS: [(&str, &str); 26] = [
+    ("basic_code", "基本编码"),
+    ("implementation_code", "实施编码"),
+    ("local_code", "地方编码"),
+    ("name", "事项名称"),
+    ("category", "事项类别"),
+    ("item_type", "事项类型"),
+    ("area", "业务领域"),
+    ("power_source", "权力来源"),
+    ("service_objects", "服务对象"),
+    ("handling_forms", "办理形式"),
+    ("legal_basis", "设定依据"),
+    ("original_department", "原审批部门"),
+    ("supervising_department", "监管部门"),
+    ("handling_place", "办理地点"),
+    ("statutory_limit", "法定办结时限"),
+    ("promised_limit", "承诺办结时限"),
+    ("limit_note", "时限说明"),
+    ("case_kind", "办件类型"),
+    ("materials", "申请材料"),
+    ("fees", "收费项目"),
+    ("special_procedures", "特别程序"),
+    ("related_items", "关联事项"),
+    ("version", "版本"),
+    ("effective_date", "生效日期"),
+    ("cancel_date", "取消日期"),
+    ("generated", "演示生成"),
+];
+
+/// The Chinese label of a column, or the column name itself if unknown.
+pub fn field_zh(field: &str) -> &str {
+    ITEM_FIELDS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map_or(field, |(_, zh)| zh)
+}
+
+fn part_zh(part: &str) -> &str {
+    match part {
+        "name" => "名称",
+        "law" => "法律法规名称",
+        "article" => "条款",
+        "text" => "条文内容",
+        "standard" => "收费标准",
+        "basis" => "收费依据",
+        "originals" => "原件份数",
+        "copies" => "复印件份数",
+        other => other,
+    }
+}
+
+/// Longest accepted text per kind of field, in characters.
+pub const MAX_NAME: usize = 200;
+pub const MAX_SHORT_TEXT: usize = 500;
+pub const MAX_LONG_TEXT: usize = 2000;
+pub const MAX_LOCAL_CODE: usize = 50;
+/// Most originals or copies one material may ask for.
+pub const MAX_COPIES: u32 = 99;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFault {
+    Empty,
+    Untrimmed,
+    ControlCharacter,
+    TooLong { max: usize },
+}
+
+/// Where in an item a problem sits: a column, and for lists the 1-based entry and its part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub field: &'static str,
+    pub entry: Option<usize>,
+    pub part: Option<&'static str>,
+}
+
+impl Location {
+    fn field(field: &'static str) -> Self {
+        Self {
+            field,
+            entry: None,
+            part: None,
+        }
+    }
+
+    fn entry(field: &'static str, index: usize, part: &'static str) -> Self {
+        Self {
+            field,
+            entry: Some(index + 1),
+            part: Some(part),
+        }
+    }
+
+    fn en(&self) -> String {
+        let mut s = self.field.to_owned();
+        if let Some(n) = self.entry {
+            s.push_str(&format!(" #{n}"));
+        }
+        if let Some(p) = self.part {
+            s.push_str(&format!(" {p}"));
+        }
+        s
+    }
+
+    fn zh(&self) -> String {
+        let mut s = field_zh(self.field).to_owned();
+        if let Some(n) = self.entry {
+            s.push_str(&format!("第{n}项"));
+        }
+        if let Some(p) = self.part {
+            s.push_str(part_zh(p));
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ItemProblem {
+    #[error("{} {}", .at.en(), text_fault_en(*.fault))]
+    Text { at: Location, fault: TextFault },
+    #[error("implementation code {implementation_code} does not end with basic code {basic_code}")]
+    ImplementationCodeMismatch {
+        implementation_code: ImplementationCode,
+        basic_code: BasicCode,
+    },
+    #[error("a licensing item must have item type 01 (administrative licensing), not {}", .0.code())]
+    LicensingItemWrongType(ItemType),
+    #[error("a licensing item must cite at least one legal basis (Licensing Law Art 14-17, 30)")]
+    MissingLegalBasis,
+    #[error("promised limit {promised} is longer than statutory limit {statutory}")]
+    PromisedExceedsStatutory {
+        promised: TimeLimit,
+        statutory: TimeLimit,
+    },
+    #[error("{0} must list at least one entry")]
+    EmptyList(&'static str),
+    #[error("{field} lists {value} more than once")]
+    Duplicate { field: &'static str, value: String },
+    #[error("only licensing items list related items")]
+    RelatedItemListsRelatedItems,
+    #[error("an item cannot be related to itself")]
+    RelatedToItself,
+    #[error("{} must be at most {max}", .at.en())]
+    CountTooLarge { at: Location, max: u32 },
+    #[error("{} must be longer than zero", .at.en())]
+    ZeroLimit { at: Location },
+    #[error("an immediate case (即办件) must promise 0, i.e. on the spot, not {0}")]
+    ImmediateWithDelay(TimeLimit),
+    #[error("version must be 1 or more")]
+    ZeroVersion,
+    #[error("cancel date {} must be after effective date {}", show_date(*.cancel), show_date(*.effective))]
+    CancelNotAfterEffective { effective: Date, cancel: Date },
+}
+
+fn text_fault_en(fault: TextFault) -> String {
+    match fault {
+        TextFault::Empty => "is empty".to_owned(),
+        TextFault::Untrimmed => "has leading or trailing whitespace".to_owned(),
+        TextFault::ControlCharacter => "contains a control character".to_owned(),
+        TextFault::TooLong { max } => format!("is longer than {max} characters"),
+    }
+}
+
+fn text_fault_zh(fault: TextFault) -> String {
+    match fault {
+        TextFault::Empty => "不能为空".to_owned(),
+        TextFault::Untrimmed => "首尾不能有空白".to_owned(),
+        TextFault::ControlCharacter => "含有控制字符".to_owned(),
+        TextFault::TooLong { max } => format!("超过{max}个字符"),
+    }
+}
+
+fn show_date(d: Date) -> String {
+    date_format::format(d).unwrap_or_else(|_| d.to_string())
+}
+
+impl ItemProblem {
+    /// The interchange column the problem belongs to.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::Text { at, .. } | Self::CountTooLarge { at, .. } | Self::ZeroLimit { at } => {
+                at.field
+            }
+            Self::ImplementationCodeMismatch { .. } => "implementation_code",
+            Self::LicensingItemWrongType(_) => "item_type",
+            Self::MissingLegalBasis => "legal_basis",
+            Self::PromisedExceedsStatutory { .. } | Self::ImmediateWithDelay(_) => "promised_limit",
+            Self::EmptyList(field) | Self::Duplicate { field, .. } => field,
+            Self::RelatedItemListsRelatedItems | Self::RelatedToItself => "related_items",
+            Self::ZeroVersion => "version",
+            Self::CancelNotAfterEffective { .. } => "cancel_date",
+        }
+    }
+
+    pub fn reason_zh(&self) -> String {
+        match self {
+            Self::Text { at, fault } => format!("{}{}", at.zh(), text_fault_zh(*fault)),
+            Self::ImplementationCodeMismatch {
+                implementation_code,
+                basic_code,
+            } => format!("实施编码{implementation_code}的末12位与基本编码{basic_code}不一致"),
+            Self::LicensingItemWrongType(t) => {
+                format!(
+                    "行政许可事项的事项类型应为01（行政许可），不能为{}（{}）",
+                    t.code(),
+                    t.name_zh()
+                )
+            }
+            Self::MissingLegalBasis => "行政许可事项应至少列明一项设定依据".to_owned(),
+            Self::PromisedExceedsStatutory {
+                promised,
+                statutory,
+            } => format!(
+                "承诺办结时限{}超过法定办结时限{}",
+                promised.to_zh(),
+                statutory.to_zh()
+            ),
+            Self::EmptyList(field) => format!("{}至少应有一项", field_zh(field)),
+            Self::Duplicate { field, value } => format!("{}中“{}”重复", field_zh(field), value),
+            Self::RelatedItemListsRelatedItems => "只有行政许可事项可以列出关联事项".to_owned(),
+            Self::RelatedToItself => "事项不能关联自身".to_owned(),
+            Self::CountTooLarge { at, max } => format!("{}不能超过{}", at.zh(), max),
+            Self::ZeroLimit { at } => format!("{}时限必须大于零", at.zh()),
+            Self::ImmediateWithDelay(limit) => {
+                format!("即办件的承诺时限应为0（当场办结），不能为{}", limit.to_zh())
+            }
+            Self::ZeroVersion => "版本号应从1开始".to_owned(),
+            Self::CancelNotAfterEffective { effective, cancel } => format!(
+                "取消日期{}应晚于生效日期{}",
+                show_date(*cancel),
+                show_date(*effective)
+            ),
+        }
+    }
+}
+
+/// Collects problems while walking one spec.
+struct Checker {
+    problems: Vec<ItemProblem>,
+}
+
+impl Checker {
+    fn text(&mut self, at: Location, value: &str, max: usize, allow_newline: bool) {
+        let fault = if value.is_empty() {
+            Some(TextFault::Empty)
+        } else if value.trim() != value {
+            Some(TextFault::Untrimmed)
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && !(allow_newline && c == '\n'))
+        {
+            Some(TextFault::ControlCharacter)
+        } else if value.chars().count() > max {
+            Some(TextFault::TooLong { max })
+        } else {
+            None
+        };
+        if let Some(fault) = fault {
+            self.problems.push(ItemProblem::Text { at, fault });
+        }
+    }
+
+    fn optional_text(&mut self, at: Location, value: Option<&str>, max: usize, nl: bool) {
+        if let Some(v) = value {
+            self.text(at, v, max, nl);
+        }
+    }
+
+    fn distinct<T: Eq + std::hash::Hash>(
+        &mut self,
+        field: &'static str,
+        values: impl IntoIterator<Item = T>,
+        show: impl Fn(&T) -> String,
+    ) {
+        let mut seen = HashSet::new();
+        for v in values {
+            let shown = show(&v);
+            if !seen.insert(v) {
+                self.problems.push(ItemProblem::Duplicate {
+                    field,
+                    value: shown,
+                });
+            }
+        }
+    }
+
+    fn non_empty(&mut self, field: &'static str, len: usize) {
+        if len == 0 {
+            self.problems.push(ItemProblem::EmptyList(field));
+        }
+    }
+}
+
+impl ItemSpec {
+    /// Every problem of this spec; empty when it may become an [`super::item::Item`].
+    pub fn validate(&self) -> Vec<ItemProblem> {
+        let mut c = Checker {
+            problems: Vec::new(),
+        };
+        self.check_identity(&mut c);
+        self.check_limits(&mut c);
+        self.check_lists(&mut c);
+        self.check_related(&mut c);
+        if self.version == 0 {
+            c.problems.push(ItemProblem::ZeroVersion);
+        }
+        if let Some(cancel) = self.cancel_date
+            && cancel <= self.effective_date
+        {
+            c.problems.push(ItemProblem::CancelNotAfterEffective {
+                effective: self.effective_date,
+                cancel,
+            });
+        }
+        c.problems
+    }
+
+    fn check_identity(&self, c: &mut Checker) {
+        if self.implementation_code.basic_code() != self.basic_code {
+            c.problems.push(ItemProblem::ImplementationCodeMismatch {
+                implementation_code: self.implementation_code.clone(),
+                basic_code: self.basic_code.clone(),
+            });
+        }
+        let local = self.local_code.as_deref();
+        c.optional_text(Location::field("local_code"), local, MAX_LOCAL_CODE, false);
+        c.text(Location::field("name"), &self.name, MAX_NAME, false);
+        if self.category == ItemCategory::Licensing {
+            if self.item_type != ItemType::AdministrativeLicensing {
+                c.problems
+                    .push(ItemProblem::LicensingItemWrongType(self.item_type));
+            }
+            if self.legal_basis.is_empty() {
+                c.problems.push(ItemProblem::MissingLegalBasis);
+            }
+        }
+        for (i, b) in self.legal_basis.iter().enumerate() {
+            c.text(
+                Location::entry("legal_basis", i, "law"),
+                &b.law,
+                MAX_NAME,
+                false,
+            );
+            let article = b.article.as_deref();
+            let at = Location::entry("legal_basis", i, "article");
+            c.optional_text(at, article, MAX_NAME, false);
+            let at = Location::entry("legal_basis", i, "text");
+            c.optional_text(at, b.text.as_deref(), MAX_LONG_TEXT, true);
+        }
+    }
+
+    fn check_limits(&self, c: &mut Checker) {
+        if !self.promised_limit.fits_within(self.statutory_limit) {
+            c.problems.push(ItemProblem::PromisedExceedsStatutory {
+                promised: self.promised_limit,
+                statutory: self.statutory_limit,
+            });
+        }
+        if self.case_kind == CaseKind::Immediate && self.promised_limit.value != 0 {
+            c.problems
+                .push(ItemProblem::ImmediateWithDelay(self.promised_limit));
+        }
+        let note = self.limit_note.as_deref();
+        c.optional_text(Location::field("limit_note"), note, MAX_SHORT_TEXT, true);
+        for (i, p) in self.special_procedures.iter().enumerate() {
+            if p.limit.value == 0 {
+                let at = Location::entry("special_procedures", i, "limit");
+                c.problems.push(ItemProblem::ZeroLimit { at });
+            }
+        }
+        c.distinct(
+            "special_procedures",
+            self.special_procedures.iter().map(|p| p.kind),
+            |k| k.code().to_owned(),
+        );
+    }
+
+    fn check_lists(&self, c: &mut Checker) {
+        c.non_empty("service_objects", self.service_objects.len());
+        c.distinct(
+            "service_objects",
+            self.service_objects.iter().copied(),
+            |s| s.code().to_owned(),
+        );
+        c.non_empty("handling_forms", self.handling_forms.len());
+        c.distinct("handling_forms", self.handling_forms.iter().copied(), |f| {
+            f.code().to_owned()
+        });
+        for (i, m) in self.materials.iter().enumerate() {
+            c.text(
+                Location::entry("materials", i, "name"),
+                &m.name,
+                MAX_NAME,
+                false,
+            );
+            for (part, n) in [("originals", m.originals), ("copies", m.copies)] {
+                if n > MAX_COPIES {
+                    let at = Location::entry("materials", i, part);
+                    c.problems.push(ItemProblem::CountTooLarge {
+                        at,
+                        max: MAX_COPIES,
+                    });
+                }
+            }
+        }
+        c.distinct(
+            "materials",
+            self.materials.iter().map(|m| m.name.as_str()),
+            |n| (*n).to_owned(),
+        );
+        for (i, f) in self.fees.iter().enumerate() {
+            c.text(Location::entry("fees", i, "name"), &f.name, MAX_NAME, false);
+            let at = Location::entry("fees", i, "standard");
+            c.text(at, &f.standard, MAX_SHORT_TEXT, false);
+            c.text(
+                Location::entry("fees", i, "basis"),
+                &f.basis,
+                MAX_SHORT_TEXT,
+                false,
+            );
+        }
+    }
+
+    fn check_related(&self, c: &mut Checker) {
+        if self.category == ItemCategory::Related && !self.related_items.is_empty() {
+            c.problems.push(ItemProblem::RelatedItemListsRelatedItems);
+        }
+        if self.related_items.contains(&self.basic_code) {
+            c.problems.push(ItemProblem::RelatedToItself);
+        }
+        c.distinct("related_items", self.related_items.iter(), |b| {
+            b.to_string()
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testgen::valid_spec;
+    use super::*;
+
+    #[test]
+    fn sample_spec_has_no_problems() {
+        assert_eq!(valid_spec().validate(), vec![]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_not_just_the_first() {
+        let mut spec = valid_spec();
+        spec.name = " 食品经营许可".to_owned();
+        spec.version = 0;
+        spec.service_objects.clear();
+        spec.promised_limit = TimeLimit::working_days(30);
+        let problems = spec.validate();
+        let fields: Vec<_> = problems.iter().map(ItemProblem::field).collect();
+        assert_eq!(
+            fields,
+            vec!["name", "promised_limit", "service_objects", "version"]
+        );
+    }
+
+    #[test]
+    fn promised_longer_than_statutory_is_rejected_in_both_languages() {
+        let mut spec = valid_spec();
+        spec.statutory_limit = TimeLimit::days(20);
+        spec.promised_limit = TimeLimit::working_days(15);
+        let problems = spec.validate();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].to_string(),
+            "promised limit 15 WD is longer than statutory limit 20 d"
+        );
+        assert_eq!(
+            problems[0].reason_zh(),
+            "承诺办结时限15个工作日超过法定办结时限20日"
+        );
+    }
+
+    #[test]
+    fn implementation_code_must_embed_the_basic_code() {
+        let mut spec = valid_spec();
+        spec.basic_code = BasicCode::parse("000000000001").unwrap();
+        let problems = spec.validate();
+        assert!(matches!(
+            problems.as_slice(),
+            [ItemProblem::ImplementationCodeMismatch { .. }]
+        ));
+    }
+
+    #[test]
+    fn licensing_item_needs_type_01_and_a_legal_basis() {
+        let mut spec = valid_spec();
+        spec.item_type = ItemType::PublicService;
+        spec.legal_basis.clear();
+        let fields: Vec<_> = spec.validate().iter().map(ItemProblem::field).collect();
+        assert_eq!(fields, vec!["item_type", "legal_basis"]);
+    }
+
+    #[test]
+    fn related_item_may_not_list_related_items_or_itself() {
+        let mut spec = valid_spec();
+        spec.category = ItemCategory::Related;
+        spec.related_items = vec![spec.basic_code.clone()];
+        let problems = spec.validate();
+        assert!(problems.contains(&ItemProblem::RelatedItemListsRelatedItems));
+        assert!(problems.contains(&ItemProblem::RelatedToItself));
+    }
+
+    #[test]
+    fn nested_text_problems_name_entry_and_part() {
+        let mut spec = valid_spec();
+        spec.fees.push(super::super::item::Fee {
+            name: "工本费".to_owned(),
+            standard: "每证10元".to_owned(),
+            basis: String::new(),
+        });
+        let problems = spec.validate();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].to_string(), "fees #1 basis is empty");
+        assert_eq!(problems[0].reason_zh(), "收费项目第1项收费依据不能为空");
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_newlines_allowed_in_notes() {
+        let mut spec = valid_spec();
+        spec.limit_note = Some("第一行\n第二行".to_owned());
+        assert!(spec.validate().is_empty());
+        spec.name = "食品\u{7}经营许可".to_owned();
+        assert!(matches!(
+            spec.validate().as_slice(),
+            [ItemProblem::Text {
+                fault: TextFault::ControlCharacter,
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn immediate_case_must_promise_on_the_spot() {
+        let mut spec = valid_spec();
+        spec.case_kind = CaseKind::Immediate;
+        assert!(matches!(
+            spec.validate().as_slice(),
+            [ItemProblem::ImmediateWithDelay(_)]
+        ));
+        spec.promised_limit = TimeLimit::working_days(0);
+        assert!(spec.validate().is_empty());
+    }
+
+    #[test]
+    fn cancel_date_must_follow_effective_date() {
+        let mut spec = valid_spec();
+        spec.cancel_date = Some(spec.effective_date);
+        assert_eq!(spec.validate().len(), 1);
+        spec.cancel_date = spec.effective_date.next_day();
+        assert!(spec.validate().is_empty());
+    }
+
+    #[test]
+    fn every_column_has_a_chinese_label() {
+        let names: HashSet<_> = ITEM_FIELDS.iter().map(|(f, _)| *f).collect();
+        assert_eq!(names.len(), ITEM_FIELDS.len());
+        assert_eq!(field_zh("promised_limit"), "承诺办结时限");
+    }
+}

@@ -1,0 +1,366 @@
+//! Domain events and the envelope that puts them on the public ledger.
+//!
+//! Every state change is an `Event`. The store applies it to the tables and appends its
+//! envelope to the Merkle log in the same transaction. The envelope is public, so it carries only
+//! non-personal facts; the full event (with names, ID numbers, …) is the private *body*, bound to
+//! the envelope by a salted SHA-256 commitment, so it can be disclosed to an auditor and checked
+//! without ever being published.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use time::{Date, OffsetDateTime};
+
+use crate::org::{
+    Department, DepartmentCode, DivisionCode, HallWindow, Jurisdiction, Role, Staff, StaffId,
+};
+
+/// Bumped whenever the envelope's fields change meaning.
+pub const ENVELOPE_VERSION: u16 = 1;
+
+/// Who caused an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Staff(StaffId),
+    Department(DepartmentCode),
+    /// The system itself (seeding, background rules), named by component.
+    System(String),
+}
+
+impl Actor {
+    pub fn label(&self) -> String {
+        match self {
+            Actor::Staff(s) => format!("staff:{s}"),
+            Actor::Department(d) => format!("department:{d}"),
+            Actor::System(s) => format!("system:{s}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data")]
+pub enum Event {
+    #[serde(rename = "org.jurisdiction_registered")]
+    JurisdictionRegistered {
+        jurisdiction: Jurisdiction,
+        parent: Option<DivisionCode>,
+    },
+    #[serde(rename = "org.department_registered")]
+    DepartmentRegistered { department: Department },
+    #[serde(rename = "org.hall_window_opened")]
+    HallWindowOpened { window: HallWindow },
+    #[serde(rename = "org.staff_registered")]
+    StaffRegistered { staff: Staff, since: Date },
+    #[serde(rename = "org.staff_transferred")]
+    StaffTransferred {
+        staff: StaffId,
+        to: DepartmentCode,
+        on: Date,
+    },
+    #[serde(rename = "org.staff_roles_changed")]
+    StaffRolesChanged { staff: StaffId, roles: Vec<Role> },
+    #[serde(rename = "access.api_token_issued")]
+    ApiTokenIssued {
+        id: String,
+        department: DepartmentCode,
+        scopes: Vec<String>,
+    },
+    #[serde(rename = "access.api_token_revoked")]
+    ApiTokenRevoked { id: String },
+    #[serde(rename = "catalog.item_published")]
+    ItemPublished { item: Box<crate::catalog::Item> },
+}
+
+impl Event {
+    /// The stable machine name of the event (the serde tag).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::JurisdictionRegistered { .. } => "org.jurisdiction_registered",
+            Event::DepartmentRegistered { .. } => "org.department_registered",
+            Event::HallWindowOpened { .. } => "org.hall_window_opened",
+            Event::StaffRegistered { .. } => "org.staff_registered",
+            Event::StaffTransferred { .. } => "org.staff_transferred",
+            Event::StaffRolesChanged { .. } => "org.staff_roles_changed",
+            Event::ApiTokenIssued { .. } => "access.api_token_issued",
+            Event::ApiTokenRevoked { .. } => "access.api_token_revoked",
+            Event::ItemPublished { .. } => "catalog.item_published",
+        }
+    }
+
+    /// Identifiers of what the event is about (no personal data).
+    pub fn subject(&self) -> BTreeMap<String, String> {
+        let mut s = BTreeMap::new();
+        let mut put = |k: &str, v: &str| {
+            s.insert(k.to_owned(), v.to_owned());
+        };
+        match self {
+            Event::JurisdictionRegistered { jurisdiction, .. } => {
+                put("jurisdiction", jurisdiction.code.as_str())
+            }
+            Event::DepartmentRegistered { department } => {
+                put("department", department.code.as_str())
+            }
+            Event::HallWindowOpened { window } => put("window", &window.code),
+            Event::StaffRegistered { staff, .. } => put("staff", staff.id.as_str()),
+            Event::StaffTransferred { staff, .. } | Event::StaffRolesChanged { staff, .. } => {
+                put("staff", staff.as_str())
+            }
+            Event::ApiTokenIssued { id, .. } | Event::ApiTokenRevoked { id } => put("token", id),
+            Event::ItemPublished { item } => put("item", item.basic_code.as_str()),
+        }
+        s
+    }
+
+    /// The facts of the event that anyone may read.
+    pub fn public_view(&self) -> Value {
+        match self {
+            Event::JurisdictionRegistered {
+                jurisdiction,
+                parent,
+            } => json!({
+                "code": jurisdiction.code, "name_zh": jurisdiction.name_zh, "parent": parent,
+            }),
+            Event::DepartmentRegistered { department } => json!({
+                "code": department.code, "name_zh": department.name_zh, "kind": department.kind,
+            }),
+            Event::HallWindowOpened { window } => json!({
+                "code": window.code, "name_zh": window.name_zh, "department": window.department,
+            }),
+            Event::StaffRegistered { staff, since } => json!({
+                "staff": staff.id, "department": staff.department, "roles": staff.roles,
+                "since": since.to_string(),
+            }),
+            Event::StaffTransferred { staff, to, on } => json!({
+                "staff": staff, "to": to, "on": on.to_string(),
+            }),
+            Event::StaffRolesChanged { staff, roles } => json!({ "staff": staff, "roles": roles }),
+            Event::ApiTokenIssued {
+                id,
+                department,
+                scopes,
+            } => json!({
+                "id": id, "department": department, "scopes": scopes,
+            }),
+            Event::ApiTokenRevoked { id } => json!({ "id": id }),
+            Event::ItemPublished { item } => json!({
+                "basic_code": item.basic_code, "name": item.name, "version": item.version,
+            }),
+        }
+    }
+}
+
+/// The public ledger entry of one event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub v: u16,
+    pub kind: String,
+    /// RFC 3339, UTC.
+    pub time: String,
+    pub jurisdiction: DivisionCode,
+    pub actor: String,
+    pub subject: BTreeMap<String, String>,
+    /// Hex SHA-256 of `salt || body`: the commitment to the private body.
+    pub payload: String,
+    pub public: Value,
+}
+
+/// An event ready for the store: the public entry bytes and the private body bytes.
+#[derive(Clone, Debug)]
+pub struct Sealed {
+    pub kind: &'static str,
+    pub entry: Vec<u8>,
+    pub body: Vec<u8>,
+    pub salt: [u8; 16],
+}
+
+/// The commitment that binds a private body to its public entry.
+pub fn commitment(salt: &[u8], body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(body);
+    hex::encode(h.finalize())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnvelopeError {
+    #[error("event does not serialize: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("time does not format: {0}")]
+    Time(#[from] time::error::Format),
+    #[error("entry of {0} bytes exceeds the 65535-byte limit of tile entry bundles")]
+    TooLarge(usize),
+    #[error("commitment does not match the body")]
+    Commitment,
+}
+
+impl Event {
+    /// Builds the public entry and the private body. `salt` must be fresh randomness per event.
+    pub fn seal(
+        &self,
+        time: OffsetDateTime,
+        jurisdiction: &DivisionCode,
+        actor: &Actor,
+        salt: [u8; 16],
+    ) -> Result<Sealed, EnvelopeError> {
+        let body = canonical_json(&serde_json::to_value(self)?);
+        let envelope = Envelope {
+            v: ENVELOPE_VERSION,
+            kind: self.kind().to_owned(),
+            time: time
+                .to_offset(time::UtcOffset::UTC)
+                .format(&time::format_description::well_known::Rfc3339)?,
+            jurisdiction: jurisdiction.clone(),
+            actor: actor.label(),
+            subject: self.subject(),
+            payload: commitment(&salt, &body),
+            public: self.public_view(),
+        };
+        let entry = canonical_json(&serde_json::to_value(&envelope)?);
+        if entry.len() > usize::from(u16::MAX) {
+            return Err(EnvelopeError::TooLarge(entry.len()));
+        }
+        Ok(Sealed {
+            kind: self.kind(),
+            entry,
+            body,
+            salt,
+        })
+    }
+
+    /// Reads a private body back, checking it against the public entry's commitment.
+    pub fn open(
+        entry: &[u8],
+        salt: &[u8],
+        body: &[u8],
+    ) -> Result<(Envelope, Event), EnvelopeError> {
+        let envelope: Envelope = serde_json::from_slice(entry)?;
+        if envelope.payload != commitment(salt, body) {
+            return Err(EnvelopeError::Commitment);
+        }
+        Ok((envelope, serde_json::from_slice(body)?))
+    }
+}
+
+/// JSON with object keys sorted and no insignificant whitespace, independent of serde_json's
+/// map ordering features, so that the same event always hashes the same.
+pub fn canonical_json(v: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_canonical(v, &mut out);
+    out
+}
+
+fn write_canonical(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push(b'{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(&Value::String(k.clone()), out);
+                out.push(b':');
+                if let Some(x) = map.get(k) {
+                    write_canonical(x, out);
+                }
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(x, out);
+            }
+            out.push(b']');
+        }
+        // Scalars: serde_json's own compact encoding is already canonical for them.
+        scalar => out.extend_from_slice(scalar.to_string().as_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    fn staff_event() -> Event {
+        Event::StaffRegistered {
+            staff: Staff {
+                id: StaffId::parse("S-0001").unwrap(),
+                jurisdiction: DivisionCode::parse("370100").unwrap(),
+                department: DepartmentCode::parse("SPJ").unwrap(),
+                name: "张三丰".into(),
+                roles: vec![Role::Clerk],
+            },
+            since: date!(2018 - 12 - 20),
+        }
+    }
+
+    #[test]
+    fn public_entry_carries_no_staff_name_but_commits_to_it() {
+        let e = staff_event();
+        let j = DivisionCode::parse("370100").unwrap();
+        let sealed = e
+            .seal(
+                datetime!(2026-11-27 09:00 UTC),
+                &j,
+                &Actor::System("seed".into()),
+                [7; 16],
+            )
+            .unwrap();
+        let entry = String::from_utf8(sealed.entry.clone()).unwrap();
+        assert!(!entry.contains("张三丰"), "{entry}");
+        assert!(
+            String::from_utf8(sealed.body.clone())
+                .unwrap()
+                .contains("张三丰")
+        );
+        let (env, back) = Event::open(&sealed.entry, &sealed.salt, &sealed.body).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(env.kind, "org.staff_registered");
+        assert_eq!(env.time, "2026-11-27T09:00:00Z");
+    }
+
+    #[test]
+    fn a_changed_body_breaks_the_commitment() {
+        let j = DivisionCode::parse("370100").unwrap();
+        let sealed = staff_event()
+            .seal(
+                datetime!(2026-11-27 09:00 UTC),
+                &j,
+                &Actor::System("seed".into()),
+                [7; 16],
+            )
+            .unwrap();
+        let forged = String::from_utf8(sealed.body)
+            .unwrap()
+            .replace("张三丰", "李四");
+        assert!(matches!(
+            Event::open(&sealed.entry, &sealed.salt, forged.as_bytes()),
+            Err(EnvelopeError::Commitment)
+        ));
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_depth() {
+        let v = json!({"b": 1, "a": {"d": [true, null], "c": "x"}});
+        assert_eq!(
+            canonical_json(&v),
+            br#"{"a":{"c":"x","d":[true,null]},"b":1}"#.to_vec()
+        );
+    }
+
+    #[test]
+    fn serde_tag_matches_kind_for_every_variant_we_build() {
+        let e = staff_event();
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["kind"], e.kind());
+    }
+}

@@ -1,0 +1,10 @@
+//! oneseal-domain: the rules of the Administrative Approval Service Bureau.
+//!
+//! Pure: no I/O, no clock, no SQL, no HTTP. Every function that depends on time takes it as a
+//! parameter, so legal clocks can be recomputed and explained from events alone.
+
+pub mod access;
+pub mod calendar;
+pub mod catalog;
+pub mod event;
+pub mod org;

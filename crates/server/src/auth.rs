@@ -1,0 +1,346 @@
+//! Sign-in, sessions, CSRF and API tokens; turns a request into a `Principal`.
+//!
+//! Passwords are Argon2id PHC strings (hashed off the async runtime). Session and API tokens are
+//! random 256-bit values; only their SHA-256 is stored, so a database leak yields no usable token.
+//! A cookie-authenticated request that changes state must echo the session's CSRF token in the
+//! `X-CSRF-Token` header; token-authenticated requests carry no ambient authority and need none.
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use base64::Engine;
+use oneseal_domain::access::{Action, Principal, Target, authorize};
+use oneseal_domain::org::{DepartmentCode, DivisionCode, Role, StaffId};
+use oneseal_store::{Conn, StoreError, params};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+pub const SESSION_COOKIE: &str = "oneseal_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+const SESSION_SECONDS: i64 = 8 * 3600;
+const MAX_FAILED_LOGINS: i64 = 5;
+const LOCKOUT_SECONDS: i64 = 300;
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(format!("password hashing: {e}")))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), phc)
+        .is_ok()
+}
+
+/// A fresh random token (URL-safe base64 of 32 random bytes).
+pub fn random_token() -> Result<String, ApiError> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).map_err(|e| ApiError::Internal(format!("randomness: {e}")))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The result of a successful sign-in.
+#[derive(Debug)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoginOutcome {
+    Ok(StaffId),
+    Wrong,
+    Locked,
+}
+
+/// Checks a password with throttling: after five failures the account is locked for five minutes.
+pub fn check_login(
+    conn: &mut dyn Conn,
+    staff_id: &str,
+    password: &str,
+    now: i64,
+) -> Result<LoginOutcome, StoreError> {
+    let row = conn.query_one(
+        "SELECT c.password_hash, c.failed_attempts, c.locked_until FROM credentials c \
+         JOIN staff s ON s.id = c.staff_id WHERE c.staff_id = ? AND s.active = 1",
+        params![staff_id],
+    )?;
+    let Some(row) = row else {
+        // Spend the same effort as a real check so timing does not reveal which ids exist.
+        let _ = verify_password(password, DUMMY_HASH);
+        return Ok(LoginOutcome::Wrong);
+    };
+    let (hash, failed, locked_until) = (row.text(0)?, row.int(1)?, row.opt_int(2)?);
+    if locked_until.is_some_and(|t| t > now) {
+        return Ok(LoginOutcome::Locked);
+    }
+    if verify_password(password, &hash) {
+        conn.execute(
+            "UPDATE credentials SET failed_attempts = 0, locked_until = NULL WHERE staff_id = ?",
+            params![staff_id],
+        )?;
+        return Ok(StaffId::parse(staff_id).map_or(LoginOutcome::Wrong, LoginOutcome::Ok));
+    }
+    let failed = failed + 1;
+    let lock = (failed >= MAX_FAILED_LOGINS).then_some(now + LOCKOUT_SECONDS);
+    conn.execute(
+        "UPDATE credentials SET failed_attempts = ?, locked_until = ? WHERE staff_id = ?",
+        params![if lock.is_some() { 0 } else { failed }, lock, staff_id],
+    )?;
+    Ok(if lock.is_some() {
+        LoginOutcome::Locked
+    } else {
+        LoginOutcome::Wrong
+    })
+}
+
+/// An Argon2id hash of a random password, for equal-time rejection of unknown accounts.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J2Bl0OS0u9bI2Bq3iKDr8zzJOWWVjkN0/X6dK6Bm9ao";
+
+/// Creates a session; a new session id on every sign-in defeats session fixation.
+pub fn create_session(
+    conn: &mut dyn Conn,
+    staff: &StaffId,
+    now: i64,
+) -> Result<NewSession, ApiError> {
+    let token = random_token()?;
+    let csrf = random_token()?;
+    conn.execute(
+        "INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        params![token_hash(&token), staff.as_str(), &csrf, now, now + SESSION_SECONDS],
+    )?;
+    Ok(NewSession { token, csrf })
+}
+
+pub fn delete_session(conn: &mut dyn Conn, token: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM sessions WHERE token_hash = ?",
+        params![token_hash(token)],
+    )?;
+    Ok(())
+}
+
+/// A request's authenticated identity.
+#[derive(Clone, Debug)]
+pub struct Auth {
+    pub principal: Principal,
+    /// Present for cookie sessions (the UI embeds it in pages for htmx to send back).
+    pub csrf: Option<String>,
+    /// The staff member's display name (for the UI; never logged).
+    pub display_name: String,
+}
+
+impl Auth {
+    /// Asks the one authorization function whether this principal may act on `target`.
+    pub fn require(&self, action: Action, target: &Target) -> Result<(), ApiError> {
+        authorize(&self.principal, action, target).map_err(ApiError::from)
+    }
+
+    /// Shorthand for an action in the principal's own jurisdiction.
+    pub fn require_here(&self, action: Action) -> Result<(), ApiError> {
+        self.require(action, &Target::jurisdiction(&self.principal.jurisdiction))
+    }
+
+    pub fn staff_id(&self) -> Option<&StaffId> {
+        self.principal.staff.as_ref()
+    }
+}
+
+pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn bearer(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_owned())
+}
+
+/// A stored row that no longer parses is our fault, not the caller's.
+fn stored(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(format!("stored identity row: {e}"))
+}
+
+fn load_staff_principal(
+    conn: &mut dyn Conn,
+    staff_id: &str,
+) -> Result<Option<(Principal, String)>, ApiError> {
+    let Some(r) = conn.query_one(
+        "SELECT id, jurisdiction, department, roles, name FROM staff WHERE id = ? AND active = 1",
+        params![staff_id],
+    )?
+    else {
+        return Ok(None);
+    };
+    let roles = r
+        .text(3)?
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(Role::parse)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(stored)?;
+    let principal = Principal {
+        staff: Some(StaffId::parse(&r.text(0)?).map_err(stored)?),
+        token: None,
+        jurisdiction: DivisionCode::parse(&r.text(1)?).map_err(stored)?,
+        department: DepartmentCode::parse(&r.text(2)?).map_err(stored)?,
+        roles,
+        scopes: None,
+    };
+    Ok(Some((principal, r.text(4)?)))
+}
+
+fn load_token_principal(conn: &mut dyn Conn, token: &str) -> Result<Option<Principal>, ApiError> {
+    let Some(r) = conn.query_one(
+        "SELECT id, jurisdiction, department, scopes FROM api_tokens WHERE token_hash = ? AND revoked = 0",
+        params![token_hash(token)],
+    )?
+    else {
+        return Ok(None);
+    };
+    let scopes = r
+        .text(3)?
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            serde_json::from_value::<Action>(serde_json::Value::String(s.to_owned()))
+                .map_err(stored)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(Principal {
+        staff: None,
+        token: Some(r.text(0)?),
+        jurisdiction: DivisionCode::parse(&r.text(1)?).map_err(stored)?,
+        department: DepartmentCode::parse(&r.text(2)?).map_err(stored)?,
+        roles: vec![Role::DepartmentSupervisor],
+        scopes: Some(scopes),
+    }))
+}
+
+/// Resolves the session cookie (if any) to an identity; used by pages that also serve anonymous users.
+pub async fn session_auth(state: &AppState, token: String) -> Result<Option<Auth>, ApiError> {
+    let now = state.clock.now().unix_timestamp();
+    state
+        .store
+        .read(move |conn| {
+            let Some(s) = conn.query_one(
+                "SELECT staff_id, csrf FROM sessions WHERE token_hash = ? AND expires_at > ?",
+                params![token_hash(&token), now],
+            )?
+            else {
+                return Ok(None);
+            };
+            let csrf = s.text(1)?;
+            Ok(
+                load_staff_principal(conn, &s.text(0)?)?.map(|(principal, display_name)| Auth {
+                    principal,
+                    csrf: Some(csrf),
+                    display_name,
+                }),
+            )
+        })
+        .await
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(token) = bearer(parts) {
+            let principal = state
+                .store
+                .read(move |conn| load_token_principal(conn, &token))
+                .await?
+                .ok_or(ApiError::Unauthenticated)?;
+            let display_name = format!("API:{}", principal.department);
+            return Ok(Auth {
+                principal,
+                csrf: None,
+                display_name,
+            });
+        }
+        let token =
+            cookie_value(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
+        let auth = session_auth(state, token)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            if sent.is_none() || sent != auth.csrf.as_deref() {
+                return Err(ApiError::Csrf);
+            }
+        }
+        Ok(auth)
+    }
+}
+
+/// The identity if signed in, `None` otherwise (for pages that render for both).
+#[derive(Clone, Debug)]
+pub struct MaybeAuth(pub Option<Auth>);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match cookie_value(&parts.headers, SESSION_COOKIE) {
+            Some(token) => Ok(MaybeAuth(session_auth(state, token).await?)),
+            None => Ok(MaybeAuth(None)),
+        }
+    }
+}
+
+pub fn session_cookie(token: &str) -> String {
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_SECONDS}")
+}
+
+pub fn clear_session_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("correct horsf", &h));
+    }
+
+    #[test]
+    fn dummy_hash_is_a_valid_phc_string_that_rejects() {
+        assert!(argon2::PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!verify_password("", DUMMY_HASH));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hash_to_hex() {
+        let a = random_token().unwrap();
+        let b = random_token().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+    }
+}

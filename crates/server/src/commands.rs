@@ -1,0 +1,81 @@
+//! State-changing commands. Each runs inside the store's write transaction and changes state
+//! only by recording domain events (`store::projection::record`), so the ledger and the tables
+//! can never disagree.
+
+use oneseal_domain::catalog::Item;
+use oneseal_domain::event::{Actor, Event};
+use oneseal_domain::org::DivisionCode;
+use oneseal_store::projection::record;
+use oneseal_store::{Tx, params};
+use time::OffsetDateTime;
+
+use crate::error::ApiError;
+
+/// Who and when, for every event of one command.
+#[derive(Clone, Debug)]
+pub struct Meta {
+    pub time: OffsetDateTime,
+    pub jurisdiction: DivisionCode,
+    pub actor: Actor,
+}
+
+impl Meta {
+    pub fn record(&self, tx: &mut Tx<'_>, event: &Event) -> Result<u64, ApiError> {
+        Ok(record(
+            tx,
+            event,
+            self.time,
+            &self.jurisdiction,
+            &self.actor,
+        )?)
+    }
+}
+
+/// What publishing a list of items did.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct PublishReport {
+    pub published: usize,
+    pub unchanged: usize,
+    pub first_index: Option<u64>,
+}
+
+/// Publishes each item as a new version unless the current version is identical.
+/// All or nothing: the caller's transaction rolls back on any error.
+pub fn publish_items(
+    tx: &mut Tx<'_>,
+    meta: &Meta,
+    items: Vec<Item>,
+) -> Result<PublishReport, ApiError> {
+    let mut report = PublishReport::default();
+    for item in items {
+        let current = tx.conn().query_one(
+            "SELECT version, body FROM items WHERE jurisdiction = ? AND basic_code = ? AND current = 1",
+            params![meta.jurisdiction.as_str(), item.basic_code.as_str()],
+        )?;
+        let mut spec = item.into_spec();
+        if let Some(row) = current {
+            let version = u32::try_from(row.int(0)?).unwrap_or(u32::MAX);
+            let stored: Item = serde_json::from_str(&row.text(1)?)
+                .map_err(|e| ApiError::Internal(format!("stored item: {e}")))?;
+            spec.version = stored.version;
+            if *stored.spec() == spec {
+                report.unchanged += 1;
+                continue;
+            }
+            spec.version = version.saturating_add(1);
+        } else {
+            spec.version = spec.version.max(1);
+        }
+        let item = Item::new(spec)
+            .map_err(|e| ApiError::bad_request("invalid_item", e.to_string(), e.to_string()))?;
+        let idx = meta.record(
+            tx,
+            &Event::ItemPublished {
+                item: Box::new(item),
+            },
+        )?;
+        report.first_index.get_or_insert(idx);
+        report.published += 1;
+    }
+    Ok(report)
+}

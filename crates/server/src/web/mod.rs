@@ -1,0 +1,141 @@
+//! The web UI: server-rendered askama pages, enhanced with htmx, Chinese first.
+//!
+//! One template struct per page. Pages use the same query functions and commands as the JSON
+//! API; nothing here changes state except through them.
+
+mod catalog;
+mod pages;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use oneseal_domain::org::Role;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_form).post(pages::login_submit))
+        .route("/logout", post(pages::logout))
+        .route("/catalog", get(catalog::catalog_page))
+        .route("/catalog/import", get(catalog::import_page))
+        .route("/catalog/{code}", get(catalog::item_page))
+        .route("/static/{file}", get(static_file))
+}
+
+/// What the page frame needs to know about the visitor.
+#[derive(Debug, Default, Clone)]
+pub struct Nav {
+    pub signed_in: bool,
+    pub display_name: String,
+    pub roles: String,
+    pub csrf: Option<String>,
+    pub can_import: bool,
+}
+
+impl Nav {
+    pub fn from_auth(auth: Option<&Auth>) -> Self {
+        let Some(a) = auth else {
+            return Nav::default();
+        };
+        Nav {
+            signed_in: true,
+            display_name: a.display_name.clone(),
+            roles: a
+                .principal
+                .roles
+                .iter()
+                .map(|r| r.name_zh())
+                .collect::<Vec<_>>()
+                .join("、"),
+            csrf: a.csrf.clone(),
+            can_import: a.principal.roles.contains(&Role::Administrator),
+        }
+    }
+}
+
+/// A page-handler error: sign-in problems redirect, the rest render an error page.
+#[derive(Debug)]
+pub struct WebError(pub ApiError);
+
+impl From<ApiError> for WebError {
+    fn from(e: ApiError) -> Self {
+        WebError(e)
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError(ApiError::Internal(format!("template: {e}")))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    nav: Nav,
+    status: u16,
+    message_zh: String,
+    message_en: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if matches!(self.0, ApiError::Unauthenticated) {
+            return Redirect::to("/login").into_response();
+        }
+        if let ApiError::Internal(cause) = &self.0 {
+            tracing::error!(%cause, "page failed");
+        }
+        let status = self.0.status();
+        let (_, message_zh, message_en) = self.0.parts();
+        let page = ErrorPage {
+            nav: Nav::default(),
+            status: status.as_u16(),
+            message_zh,
+            message_en: message_en.clone(),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, message_en).into_response(),
+        }
+    }
+}
+
+pub fn render<T: Template>(t: &T) -> Result<Html<String>, WebError> {
+    Ok(Html(t.render()?))
+}
+
+const STATIC: &[(&str, &str, &str)] = &[
+    (
+        "htmx.min.js",
+        "text/javascript",
+        include_str!("../../static/htmx.min.js"),
+    ),
+    (
+        "app.js",
+        "text/javascript",
+        include_str!("../../static/app.js"),
+    ),
+    ("app.css", "text/css", include_str!("../../static/app.css")),
+];
+
+/// Assets are compiled into the binary: no CDN, nothing fetched from elsewhere.
+async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    match STATIC.iter().find(|(name, _, _)| *name == file) {
+        Some((_, ctype, body)) => (
+            [
+                (header::CONTENT_TYPE, *ctype),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            *body,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}

@@ -1,0 +1,143 @@
+//! Home, sign-in and sign-out pages.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use oneseal_store::log::read_head;
+use oneseal_store::params;
+use serde::Deserialize;
+
+use super::{Nav, WebError, render};
+use crate::AppState;
+use crate::api::session::{Credentials, end_session, sign_in};
+use crate::auth::{self, MaybeAuth};
+use crate::error::ApiError;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    nav: Nav,
+    error: Option<String>,
+    staff_id: String,
+}
+
+pub async fn login_form() -> Result<Html<String>, WebError> {
+    render(&LoginPage {
+        nav: Nav::default(),
+        error: None,
+        staff_id: String::new(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    staff_id: String,
+    password: String,
+}
+
+pub async fn login_submit(
+    State(state): State<AppState>,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let staff_id = f.staff_id.clone();
+    match sign_in(
+        &state,
+        Credentials {
+            staff_id: f.staff_id,
+            password: f.password,
+        },
+    )
+    .await
+    {
+        Ok(s) => Ok((
+            [(header::SET_COOKIE, auth::session_cookie(&s.token))],
+            Redirect::to("/"),
+        )
+            .into_response()),
+        Err(e @ (ApiError::BadRequest { .. } | ApiError::TooManyRequests)) => {
+            let (_, zh, en) = e.parts();
+            let page = LoginPage {
+                nav: Nav::default(),
+                error: Some(format!("{zh} / {en}")),
+                staff_id,
+            };
+            Ok((e.status(), render(&page)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    _auth: auth::Auth,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    end_session(&state, &headers).await?;
+    Ok((
+        [
+            (header::SET_COOKIE, auth::clear_session_cookie()),
+            (
+                header::HeaderName::from_static("hx-redirect"),
+                "/login".to_owned(),
+            ),
+        ],
+        "",
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    nav: Nav,
+    jurisdiction: String,
+    jurisdiction_name: String,
+    department: String,
+    licensing: i64,
+    related: i64,
+    ledger_size: u64,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    MaybeAuth(auth): MaybeAuth,
+) -> Result<Response, WebError> {
+    let Some(auth) = auth else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let j = auth.principal.jurisdiction.clone();
+    let (name, licensing, related, size) = state
+        .store
+        .read(move |c| {
+            let name = c
+                .query_one("SELECT name_zh FROM jurisdictions WHERE code = ?", params![j.as_str()])?
+                .map(|r| r.text(0))
+                .transpose()?
+                .unwrap_or_default();
+            let mut count = |cat: &str| -> Result<i64, ApiError> {
+                Ok(c.query_one(
+                    "SELECT COUNT(*) FROM items WHERE jurisdiction = ? AND current = 1 AND category = ?",
+                    params![j.as_str(), cat],
+                )?
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(0))
+            };
+            let (l, r) = (count("licensing")?, count("related")?);
+            let (size, _) = read_head(c)?;
+            Ok::<_, ApiError>((name, l, r, size))
+        })
+        .await?;
+    let page = HomePage {
+        nav: Nav::from_auth(Some(&auth)),
+        jurisdiction: auth.principal.jurisdiction.to_string(),
+        jurisdiction_name: name,
+        department: auth.principal.department.to_string(),
+        licensing,
+        related,
+        ledger_size: size,
+    };
+    Ok(render(&page)?.into_response())
+}

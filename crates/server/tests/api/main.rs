@@ -1,0 +1,12 @@
+//! Black-box tests of the HTTP API and pages: the real server on a random port, a real database
+//! (SQLite by default, PostgreSQL with ONESEAL_TEST_DATABASE_URL). One test binary for the crate.
+
+// clippy's allow-*-in-tests covers #[test] functions, not the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod access;
+mod catalog;
+mod org;
+mod session;
+mod system;
+mod web;

@@ -1,0 +1,141 @@
+use oneseal_testkit::{TestApp, error_code};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn demo_has_a_city_with_three_counties_and_their_departments() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.admin().await;
+    let (_, js) = admin.get_json("/api/v1/jurisdictions").await;
+    let codes: Vec<&str> = js
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["370100", "370114", "370124", "370126"]);
+    assert!(
+        js.as_array().unwrap()[1..]
+            .iter()
+            .all(|j| j["parent"] == "370100")
+    );
+    let (_, ds) = admin
+        .get_json("/api/v1/departments?jurisdiction=370124")
+        .await;
+    let kinds: Vec<&str> = ds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    for k in ["bureau", "licensing", "vertical", "utility", "intermediary"] {
+        assert!(kinds.contains(&k), "missing {k}");
+    }
+}
+
+#[tokio::test]
+async fn transfer_keeps_the_posting_history_and_is_on_the_ledger() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.admin().await;
+    let r = admin
+        .post(
+            "/api/v1/staff/CLERK/transfer",
+            &json!({"to_department": "SCJG", "on": "2026-11-23"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let idx = r.json::<Value>().await.unwrap()["ledger_index"]
+        .as_u64()
+        .unwrap();
+    let postings = app
+        .store
+        .read(|c| c.query("SELECT department, since, until FROM staff_postings WHERE staff_id = 'CLERK' ORDER BY seq", &[]))
+        .await
+        .unwrap();
+    assert_eq!(postings.len(), 2);
+    assert_eq!(postings[0].text(0).unwrap(), "SPJ");
+    assert_eq!(
+        postings[0].opt_text(2).unwrap().as_deref(),
+        Some("2026-11-23")
+    );
+    assert_eq!(postings[1].text(0).unwrap(), "SCJG");
+    let entry = app
+        .store
+        .read(move |c| oneseal_store::log::entry(c, idx))
+        .await
+        .unwrap()
+        .unwrap();
+    let entry: Value = serde_json::from_slice(&entry).unwrap();
+    assert_eq!(entry["kind"], "org.staff_transferred");
+    assert_eq!(entry["actor"], "staff:ADMIN");
+}
+
+#[tokio::test]
+async fn transfer_to_an_unknown_department_or_bad_date_changes_nothing() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.admin().await;
+    let before = ledger_size(&app).await;
+    let r = admin
+        .post(
+            "/api/v1/staff/CLERK/transfer",
+            &json!({"to_department": "NOPE", "on": "2026-11-23"}),
+        )
+        .await;
+    assert_eq!(
+        (
+            r.status().as_u16(),
+            error_code(&r.json().await.unwrap()).to_owned()
+        ),
+        (400, "unknown_department".to_owned())
+    );
+    let r = admin
+        .post(
+            "/api/v1/staff/CLERK/transfer",
+            &json!({"to_department": "SCJG", "on": "23/11/2026"}),
+        )
+        .await;
+    assert_eq!(error_code(&r.json().await.unwrap()), "bad_date");
+    let r = admin
+        .post(
+            "/api/v1/staff/NOBODY/transfer",
+            &json!({"to_department": "SCJG", "on": "2026-11-23"}),
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+    assert_eq!(ledger_size(&app).await, before);
+}
+
+#[tokio::test]
+async fn public_ledger_entries_hold_no_staff_names() {
+    let app = TestApp::spawn_demo().await;
+    let (names, entries) = app
+        .store
+        .read(|c| {
+            let names: Vec<String> = c
+                .query("SELECT name FROM staff", &[])?
+                .iter()
+                .map(|r| r.text(0).unwrap())
+                .collect();
+            let (size, _) = oneseal_store::log::read_head(c)?;
+            Ok::<_, oneseal_store::StoreError>((names, oneseal_store::log::entries(c, 0, size)?))
+        })
+        .await
+        .unwrap();
+    assert!(names.len() >= 9);
+    for (_, e) in entries {
+        let text = String::from_utf8(e).unwrap();
+        for n in &names {
+            assert!(
+                !text.contains(n.as_str()),
+                "staff name {n} leaked into {text}"
+            );
+        }
+    }
+}
+
+async fn ledger_size(app: &TestApp) -> u64 {
+    app.store
+        .read(|c| oneseal_store::log::read_head(c))
+        .await
+        .unwrap()
+        .0
+}

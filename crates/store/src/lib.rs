@@ -1,0 +1,290 @@
+//! oneseal-store: the database behind the bureau, SQLite embedded by default, PostgreSQL on request.
+//!
+//! Why it exists: every state change must land in the tables *and* the ledger in one durable
+//! transaction. This crate owns that transaction (the single writer with group commit), the
+//! migrations of both backends, the Merkle log's storage and the projections of domain events.
+//! It knows nothing of HTTP; the domain crate knows nothing of it.
+
+mod error;
+pub mod log;
+pub mod migrate;
+mod pg;
+pub mod projection;
+pub mod scratch;
+pub mod sql;
+mod sqlite;
+mod writer;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+pub use error::StoreError;
+pub use sql::{Backend, Conn, Row, Value};
+pub use sqlite::SqliteConn;
+pub use writer::{MAX_BATCH, Tx};
+
+use writer::{Job, Outcome, Writer};
+
+/// Where the data lives.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file (created if missing).
+    Sqlite(PathBuf),
+    /// A PostgreSQL URL, e.g. `postgres://127.0.0.1:5432/test`.
+    Postgres(String),
+}
+
+impl fmt::Debug for Database {
+    /// Redacts a password in the URL: Debug output ends up in logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Database::Sqlite(p) => write!(f, "Sqlite({})", p.display()),
+            Database::Postgres(url) => write!(f, "Postgres({})", redact_url(url)),
+        }
+    }
+}
+
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Database {
+    /// `postgres://…` / `postgresql://…` name PostgreSQL; anything else is a SQLite path
+    /// (an optional `sqlite://` prefix is removed).
+    pub fn parse(s: &str) -> Result<Self, StoreError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(StoreError::BadUrl("empty database url".into()));
+        }
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(Database::Postgres(s.to_owned()));
+        }
+        let path = s.strip_prefix("sqlite://").unwrap_or(s);
+        Ok(Database::Sqlite(PathBuf::from(path)))
+    }
+
+    /// Opens a plain connection (no migrations): for tools and tests that inspect the database.
+    pub fn connect(&self) -> Result<Box<dyn Conn>, StoreError> {
+        Ok(match self {
+            Database::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
+                Box::new(SqliteConn::open(path)?)
+            }
+            Database::Postgres(url) => Box::new(pg::PgConn::connect(url)?),
+        })
+    }
+}
+
+/// The store: one writer thread, a pool of readers.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Database,
+    backend: Backend,
+    writer: Mutex<Option<std::sync::mpsc::Sender<Job>>>,
+    readers: Mutex<Vec<Box<dyn Conn>>>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("db", &self.inner.db).finish()
+    }
+}
+
+const MAX_IDLE_READERS: usize = 8;
+
+impl Drop for Inner {
+    /// Pooled PostgreSQL clients own runtimes that must not be dropped on an async thread.
+    fn drop(&mut self) {
+        let readers = std::mem::take(self.readers.get_mut().unwrap_or_else(|e| e.into_inner()));
+        if !readers.is_empty() {
+            let _ = std::thread::Builder::new()
+                .name("oneseal-reader-close".into())
+                .spawn(move || drop(readers));
+        }
+    }
+}
+
+impl Store {
+    /// Opens the database, applies migrations and starts the writer thread.
+    ///
+    /// The writer connection is made on the writer thread itself: the PostgreSQL client runs its
+    /// own small runtime, which must never be created or dropped on an async worker thread.
+    pub fn open(db: Database) -> Result<Self, StoreError> {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<Backend, StoreError>>();
+        let thread_db = db.clone();
+        std::thread::Builder::new()
+            .name("oneseal-writer".into())
+            .spawn(move || {
+                let opened = thread_db.connect().and_then(|mut conn| {
+                    migrate::run(conn.as_mut())?;
+                    Ok(conn)
+                });
+                match opened {
+                    Ok(conn) => {
+                        let _ = ready_tx.send(Ok(conn.backend()));
+                        Writer::new(conn).run(&rx);
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                    }
+                }
+            })?;
+        let backend = ready_rx.recv().map_err(|_| StoreError::Closed)??;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                db,
+                backend,
+                writer: Mutex::new(Some(tx)),
+                readers: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.inner.backend
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.inner.db
+    }
+
+    /// Runs a command in the shared write transaction. Its result arrives after the commit is
+    /// durable; if the commit fails, the command's success turns into that error.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut Tx<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let (done, rx) = tokio::sync::oneshot::channel::<Result<T, E>>();
+        self.send(make_job(f, move |r| {
+            let _ = done.send(r);
+        }))?;
+        rx.await.map_err(|_| E::from(StoreError::Closed))?
+    }
+
+    /// The blocking form of [`Store::write`], for the CLI and tools outside an async runtime.
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut Tx<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let (done, rx) = std::sync::mpsc::channel::<Result<T, E>>();
+        self.send(make_job(f, move |r| {
+            let _ = done.send(r);
+        }))?;
+        rx.recv().map_err(|_| E::from(StoreError::Closed))?
+    }
+
+    fn send(&self, job: Job) -> Result<(), StoreError> {
+        let guard = self.inner.writer.lock().map_err(|_| StoreError::Closed)?;
+        guard
+            .as_ref()
+            .ok_or(StoreError::Closed)?
+            .send(job)
+            .map_err(|_| StoreError::Closed)
+    }
+
+    /// Runs a read-only closure on a pooled connection, off the async runtime.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.read_blocking(f))
+            .await
+            .map_err(|_| E::from(StoreError::Closed))?
+    }
+
+    /// The blocking form of [`Store::read`]. Never call it on an async worker thread: the
+    /// PostgreSQL client would try to start a runtime inside the running one.
+    pub fn read_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(&mut dyn Conn) -> Result<T, E>,
+    {
+        let pooled = self.inner.readers.lock().ok().and_then(|mut p| p.pop());
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => self.inner.db.connect()?,
+        };
+        let result = f(conn.as_mut());
+        if let Ok(mut pool) = self.inner.readers.lock()
+            && pool.len() < MAX_IDLE_READERS
+        {
+            pool.push(conn);
+        }
+        result
+    }
+
+    /// Stops accepting writes; the writer thread ends once queued commands are done.
+    pub fn close(&self) {
+        if let Ok(mut w) = self.inner.writer.lock() {
+            w.take();
+        }
+    }
+}
+
+/// Wraps a command so the writer can run it and later deliver its result with the batch's fate.
+fn make_job<T, E, F, D>(f: F, deliver: D) -> Job
+where
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+    F: FnOnce(&mut Tx<'_>) -> Result<T, E> + Send + 'static,
+    D: FnOnce(Result<T, E>) + Send + 'static,
+{
+    Box::new(move |tx: &mut Tx<'_>| {
+        let result = f(tx);
+        Outcome {
+            ok: result.is_ok(),
+            finish: Box::new(move |commit_err: Option<&StoreError>| {
+                deliver(match (result, commit_err) {
+                    (Ok(_), Some(e)) => Err(E::from(StoreError::Ledger(format!(
+                        "the batch did not commit: {e}"
+                    )))),
+                    (r, _) => r,
+                });
+            }),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_pick_the_backend_and_debug_hides_passwords() {
+        assert!(matches!(
+            Database::parse("postgres://u:secret@h/db").unwrap(),
+            Database::Postgres(_)
+        ));
+        assert_eq!(
+            Database::parse("sqlite://x/y.db").unwrap(),
+            Database::Sqlite("x/y.db".into())
+        );
+        let dbg = format!("{:?}", Database::parse("postgres://u:secret@h/db").unwrap());
+        assert!(!dbg.contains("secret"), "{dbg}");
+        assert!(Database::parse("  ").is_err());
+    }
+}

@@ -1,0 +1,152 @@
+//! Projections: the tables are a function of the events.
+//!
+//! `record` is the only way a command changes state: it seals the event, applies it to the tables
+//! and appends it to the ledger, all inside the caller's transaction. `ledger verify` replays the
+//! same `apply` into an empty database and compares, which is how a row edited behind the
+//! system's back is found.
+
+use oneseal_domain::event::{Actor, Event};
+use oneseal_domain::org::{DivisionCode, Role};
+use time::OffsetDateTime;
+
+use crate::sql::Conn;
+use crate::{StoreError, Tx, params};
+
+/// The tables that are projections of events (all others are operational state).
+pub const PROJECTED_TABLES: &[(&str, &str)] = &[
+    ("jurisdictions", "code"),
+    ("departments", "jurisdiction, code"),
+    ("hall_windows", "jurisdiction, code"),
+    ("staff", "id"),
+    ("staff_postings", "staff_id, seq"),
+    ("items", "jurisdiction, basic_code, version"),
+];
+
+/// Seals, applies and appends one event; returns its ledger index (valid once the write commits).
+pub fn record(
+    tx: &mut Tx<'_>,
+    event: &Event,
+    time: OffsetDateTime,
+    jurisdiction: &DivisionCode,
+    actor: &Actor,
+) -> Result<u64, StoreError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+    let sealed = event
+        .seal(time, jurisdiction, actor, salt)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    apply(tx.conn(), jurisdiction, event)?;
+    tx.append(&sealed.entry, sealed.kind, &sealed.salt, &sealed.body)
+}
+
+fn roles_text(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+}
+
+/// Applies one event to the projection tables.
+pub fn apply(
+    conn: &mut dyn Conn,
+    jurisdiction: &DivisionCode,
+    event: &Event,
+) -> Result<(), StoreError> {
+    match event {
+        Event::JurisdictionRegistered {
+            jurisdiction: j,
+            parent,
+        } => {
+            conn.execute(
+                "INSERT INTO jurisdictions (code, name_zh, name_en, parent, bureau_uscc) VALUES (?, ?, ?, ?, ?)",
+                params![j.code.as_str(), &j.name_zh, &j.name_en, parent.as_ref().map(|p| p.as_str()), &j.bureau_uscc],
+            )?;
+        }
+        Event::DepartmentRegistered { department: d } => {
+            conn.execute(
+                "INSERT INTO departments (jurisdiction, code, name_zh, name_en, kind) VALUES (?, ?, ?, ?, ?)",
+                params![d.jurisdiction.as_str(), d.code.as_str(), &d.name_zh, &d.name_en, d.kind.code()],
+            )?;
+        }
+        Event::HallWindowOpened { window: w } => {
+            conn.execute(
+                "INSERT INTO hall_windows (jurisdiction, code, name_zh, department) VALUES (?, ?, ?, ?)",
+                params![w.jurisdiction.as_str(), &w.code, &w.name_zh, w.department.as_str()],
+            )?;
+        }
+        Event::StaffRegistered { staff, since } => {
+            conn.execute(
+                "INSERT INTO staff (id, jurisdiction, department, name, roles, active) VALUES (?, ?, ?, ?, ?, 1)",
+                params![staff.id.as_str(), staff.jurisdiction.as_str(), staff.department.as_str(), &staff.name, roles_text(&staff.roles)],
+            )?;
+            conn.execute(
+                "INSERT INTO staff_postings (staff_id, seq, department, since, until) VALUES (?, 1, ?, ?, NULL)",
+                params![staff.id.as_str(), staff.department.as_str(), since.to_string()],
+            )?;
+        }
+        Event::StaffTransferred { staff, to, on } => {
+            transfer(conn, staff.as_str(), to.as_str(), &on.to_string())?
+        }
+        Event::StaffRolesChanged { staff, roles } => {
+            conn.execute(
+                "UPDATE staff SET roles = ? WHERE id = ?",
+                params![roles_text(roles), staff.as_str()],
+            )?;
+        }
+        Event::ApiTokenIssued { .. } | Event::ApiTokenRevoked { .. } => {}
+        Event::ItemPublished { item } => publish_item(conn, jurisdiction, item)?,
+    }
+    Ok(())
+}
+
+fn transfer(conn: &mut dyn Conn, staff: &str, to: &str, on: &str) -> Result<(), StoreError> {
+    let seq = conn
+        .query_one(
+            "SELECT MAX(seq) FROM staff_postings WHERE staff_id = ?",
+            params![staff],
+        )?
+        .map(|r| r.opt_int(0))
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| StoreError::Corrupt(format!("transfer of unknown staff {staff}")))?;
+    conn.execute(
+        "UPDATE staff_postings SET until = ? WHERE staff_id = ? AND seq = ?",
+        params![on, staff, seq],
+    )?;
+    conn.execute(
+        "INSERT INTO staff_postings (staff_id, seq, department, since, until) VALUES (?, ?, ?, ?, NULL)",
+        params![staff, seq + 1, to, on],
+    )?;
+    conn.execute(
+        "UPDATE staff SET department = ? WHERE id = ?",
+        params![to, staff],
+    )?;
+    Ok(())
+}
+
+fn publish_item(
+    conn: &mut dyn Conn,
+    jurisdiction: &DivisionCode,
+    item: &oneseal_domain::catalog::Item,
+) -> Result<(), StoreError> {
+    let body = serde_json::to_string(item).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    conn.execute(
+        "UPDATE items SET current = 0 WHERE jurisdiction = ? AND basic_code = ?",
+        params![jurisdiction.as_str(), item.basic_code.as_str()],
+    )?;
+    conn.execute(
+        "INSERT INTO items (jurisdiction, basic_code, version, current, name, category, area, handling_place, \
+         original_department, supervising_department, generated, body) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+        params![
+            jurisdiction.as_str(),
+            item.basic_code.as_str(),
+            i64::from(item.version),
+            &item.name,
+            item.category.code(),
+            item.area.code(),
+            item.handling_place.code(),
+            item.original_department.as_str(),
+            item.supervising_department.as_str(),
+            item.generated,
+            body
+        ],
+    )?;
+    Ok(())
+}

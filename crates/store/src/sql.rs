@@ -1,0 +1,243 @@
+//! One small SQL vocabulary for both backends.
+//!
+//! Every command runs against `dyn Conn`, so the same code (and the same test suite) drives SQLite
+//! and PostgreSQL. SQL is written with `?` placeholders in the common subset of both dialects; the
+//! PostgreSQL connection rewrites them to `$n`. Integers are always 64-bit (`BIGINT` on PostgreSQL).
+
+use crate::StoreError;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl Value {
+    fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Int(_) => "integer",
+            Value::Real(_) => "real",
+            Value::Text(_) => "text",
+            Value::Blob(_) => "blob",
+        }
+    }
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<u64> for Value {
+    fn from(v: u64) -> Self {
+        Value::Int(i64::try_from(v).unwrap_or(i64::MAX))
+    }
+}
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+impl From<i32> for Value {
+    fn from(v: i32) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Real(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Blob(v)
+    }
+}
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Self {
+        Value::Blob(v.to_vec())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// Builds a parameter slice: `params![a, b, c]`.
+#[macro_export]
+macro_rules! params {
+    ($($v:expr),* $(,)?) => { &[$($crate::Value::from($v)),*] as &[$crate::Value] };
+}
+
+/// A result row; accessors fail with a typed error instead of panicking on a schema mismatch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    fn at(&self, i: usize) -> Result<&Value, StoreError> {
+        self.0.get(i).ok_or(StoreError::Column {
+            index: i,
+            expected: "a column",
+            found: "end of row",
+        })
+    }
+    fn mismatch(i: usize, expected: &'static str, v: &Value) -> StoreError {
+        StoreError::Column {
+            index: i,
+            expected,
+            found: v.kind(),
+        }
+    }
+    pub fn int(&self, i: usize) -> Result<i64, StoreError> {
+        match self.at(i)? {
+            Value::Int(v) => Ok(*v),
+            v => Err(Self::mismatch(i, "integer", v)),
+        }
+    }
+    pub fn u64(&self, i: usize) -> Result<u64, StoreError> {
+        let v = self.int(i)?;
+        u64::try_from(v)
+            .map_err(|_| StoreError::Corrupt(format!("negative value {v} in column {i}")))
+    }
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            Value::Int(v) => Ok(Some(*v)),
+            v => Err(Self::mismatch(i, "integer or null", v)),
+        }
+    }
+    pub fn real(&self, i: usize) -> Result<f64, StoreError> {
+        match self.at(i)? {
+            Value::Real(v) => Ok(*v),
+            #[allow(clippy::cast_precision_loss)]
+            Value::Int(v) => Ok(*v as f64),
+            v => Err(Self::mismatch(i, "real", v)),
+        }
+    }
+    pub fn text(&self, i: usize) -> Result<String, StoreError> {
+        match self.at(i)? {
+            Value::Text(v) => Ok(v.clone()),
+            v => Err(Self::mismatch(i, "text", v)),
+        }
+    }
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            Value::Text(v) => Ok(Some(v.clone())),
+            v => Err(Self::mismatch(i, "text or null", v)),
+        }
+    }
+    pub fn blob(&self, i: usize) -> Result<Vec<u8>, StoreError> {
+        match self.at(i)? {
+            Value::Blob(v) => Ok(v.clone()),
+            v => Err(Self::mismatch(i, "blob", v)),
+        }
+    }
+    pub fn hash(&self, i: usize) -> Result<[u8; 32], StoreError> {
+        let b = self.blob(i)?;
+        <[u8; 32]>::try_from(b.as_slice())
+            .map_err(|_| StoreError::Corrupt(format!("column {i}: a hash of {} bytes", b.len())))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A database connection, in or out of a transaction.
+pub trait Conn: Send {
+    fn backend(&self) -> Backend;
+    /// Runs one statement; returns the number of rows changed.
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    /// Runs several statements without parameters (DDL, BEGIN/COMMIT, savepoints).
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
+
+    fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+}
+
+/// Rewrites `?` placeholders to PostgreSQL's `$1, $2, …`, leaving quoted text alone.
+pub(crate) fn to_pg_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    let mut quote: Option<char> = None;
+    for c in sql.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (Some(_), c) => out.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (None, '?') => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            (None, c) => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_outside_quotes() {
+        assert_eq!(
+            to_pg_placeholders("SELECT '?' , a FROM t WHERE a = ? AND b = ?"),
+            "SELECT '?' , a FROM t WHERE a = $1 AND b = $2"
+        );
+    }
+
+    #[test]
+    fn row_accessors_report_type_mismatch() {
+        let r = Row(vec![Value::Text("x".into())]);
+        assert!(r.int(0).is_err());
+        assert!(r.text(1).is_err());
+        assert_eq!(r.text(0).unwrap(), "x");
+    }
+}

@@ -1,0 +1,198 @@
+//! The storage conformance suite: the same tests on SQLite and on PostgreSQL
+//! (`ONESEAL_TEST_DATABASE_URL`). They exercise the contract every command relies on: group
+//! commit, per-command rollback, gap-free ledger indexes, Merkle nodes that match the leaves.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use oneseal_ledger::{Frontier, leaf_hash, tree::mth, verify_inclusion};
+use oneseal_store::scratch::ScratchDb;
+use oneseal_store::{Store, StoreError, Value, log, params};
+
+fn open() -> (ScratchDb, Store) {
+    let db = ScratchDb::new().expect("scratch database");
+    let store = Store::open(db.database.clone()).expect("open store");
+    (db, store)
+}
+
+fn append(store: &Store, entry: Vec<u8>) -> Result<u64, StoreError> {
+    store.write_blocking(move |tx| tx.append(&entry, "test.entry", &[0; 16], b"{}"))
+}
+
+fn all_leaves(store: &Store) -> Vec<[u8; 32]> {
+    store
+        .read_blocking(|c| {
+            let (size, _) = log::read_head(c)?;
+            log::entries(c, 0, size)
+        })
+        .unwrap()
+        .iter()
+        .map(|(_, e)| leaf_hash(e))
+        .collect()
+}
+
+#[test]
+fn migrations_apply_once_and_reopening_is_harmless() {
+    let (db, store) = open();
+    store.close();
+    drop(store);
+    let again = Store::open(db.database.clone()).unwrap();
+    let versions = again
+        .read_blocking(|c| c.query("SELECT version FROM schema_migrations", &[]))
+        .unwrap();
+    assert_eq!(versions.len(), 1);
+}
+
+#[test]
+fn values_of_every_kind_round_trip() {
+    let (_db, store) = open();
+    store
+        .write_blocking(|tx| {
+            // BYTEA is a type name SQLite accepts too (blobs are stored as blobs whatever the affinity).
+            tx.conn().batch(
+                "CREATE TABLE kinds (i BIGINT, t TEXT, b BYTEA, r DOUBLE PRECISION, n TEXT)",
+            )?;
+            tx.conn().execute(
+                "INSERT INTO kinds (i, t, b, r, n) VALUES (?, ?, ?, ?, ?)",
+                params![
+                    i64::MIN,
+                    "汉字 'quoted' ?",
+                    vec![0u8, 255, 7],
+                    1.5f64,
+                    Option::<String>::None
+                ],
+            )
+        })
+        .unwrap();
+    let row = store
+        .read_blocking(|c| c.query_one("SELECT i, t, b, r, n FROM kinds", &[]))
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.int(0).unwrap(), i64::MIN);
+    assert_eq!(row.text(1).unwrap(), "汉字 'quoted' ?");
+    assert_eq!(row.blob(2).unwrap(), vec![0, 255, 7]);
+    assert_eq!(row.real(3).unwrap(), 1.5);
+    assert_eq!(row.0[4], Value::Null);
+}
+
+#[test]
+fn concurrent_commands_get_gap_free_indexes_and_the_root_matches_the_leaves() {
+    let (_db, store) = open();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut indexes: Vec<u64> = rt.block_on(async {
+        let tasks: Vec<_> = (0..300)
+            .map(|i| {
+                let s = store.clone();
+                tokio::spawn(async move {
+                    s.write(move |tx| {
+                        tx.append(
+                            format!("entry {i}").as_bytes(),
+                            "test.entry",
+                            &[0; 16],
+                            b"{}",
+                        )
+                    })
+                    .await
+                    .unwrap()
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap());
+        }
+        out
+    });
+    indexes.sort_unstable();
+    assert_eq!(indexes, (0..300).collect::<Vec<_>>());
+    let leaves = all_leaves(&store);
+    let (size, root) = store.read_blocking(|c| log::read_head(c)).unwrap();
+    assert_eq!(size, 300);
+    assert_eq!(
+        root,
+        mth(&leaves),
+        "stored root must equal the root recomputed from the leaves"
+    );
+}
+
+#[test]
+fn a_failing_command_rolls_back_alone_and_leaves_no_index_gap() {
+    let (_db, store) = open();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let results = rt.block_on(async {
+        let ok1 = store.write(|tx| tx.append(b"a", "test.entry", &[0; 16], b"{}"));
+        let bad = store.write(|tx| {
+            tx.append(b"doomed", "test.entry", &[0; 16], b"{}")?;
+            Err::<u64, StoreError>(StoreError::Corrupt("refused by the command".into()))
+        });
+        let ok2 = store.write(|tx| tx.append(b"b", "test.entry", &[0; 16], b"{}"));
+        tokio::join!(ok1, bad, ok2)
+    });
+    assert_eq!(results.0.unwrap(), 0);
+    assert!(results.1.is_err());
+    assert_eq!(
+        results.2.unwrap(),
+        1,
+        "the failed command's index must be reused, not skipped"
+    );
+    let entries = store.read_blocking(|c| log::entries(c, 0, 10)).unwrap();
+    let bodies: Vec<&[u8]> = entries.iter().map(|(_, e)| e.as_slice()).collect();
+    assert_eq!(bodies, [b"a".as_slice(), b"b".as_slice()]);
+}
+
+#[test]
+fn a_panicking_command_does_not_stop_the_writer() {
+    let (_db, store) = open();
+    let r: Result<u64, StoreError> = store.write_blocking(|_| panic!("a bug in a command"));
+    assert!(r.is_err());
+    assert_eq!(append(&store, b"after".to_vec()).unwrap(), 0);
+}
+
+#[test]
+fn proofs_from_stored_nodes_verify_after_reopening() {
+    let (db, store) = open();
+    for i in 0..37 {
+        append(&store, format!("e{i}").into_bytes()).unwrap();
+    }
+    store.close();
+    drop(store);
+    // A new writer must rebuild its frontier from the stored nodes and continue the same tree.
+    let store = Store::open(db.database.clone()).unwrap();
+    for i in 37..70 {
+        append(&store, format!("e{i}").into_bytes()).unwrap();
+    }
+    let leaves = all_leaves(&store);
+    let (size, root) = store.read_blocking(|c| log::read_head(c)).unwrap();
+    assert_eq!((size, root), (70, mth(&leaves)));
+    for index in [0u64, 36, 37, 69] {
+        let proof = store
+            .read_blocking(|c| log::inclusion_proof(c, index, size))
+            .unwrap();
+        verify_inclusion(&leaves[index as usize], index, size, &proof, &root).unwrap();
+    }
+    let frontier = store
+        .read_blocking(|c| log::read_nodes(c, &Frontier::ids_for(size)))
+        .unwrap();
+    assert_eq!(Frontier::from_nodes(size, &frontier).unwrap().root(), root);
+}
+
+#[test]
+fn unique_violations_are_recognised_on_both_backends() {
+    let (_db, store) = open();
+    append(&store, b"x".to_vec()).unwrap();
+    let err = store
+        .write_blocking(|tx| {
+            tx.conn().execute(
+                "INSERT INTO ledger_entries (idx, entry) VALUES (0, ?)",
+                params![b"y".to_vec()],
+            )
+        })
+        .unwrap_err();
+    assert!(err.is_unique_violation(), "{err}");
+}
