@@ -1,7 +1,12 @@
 //! `oneseal`: the one binary. Thin edge: parses arguments, opens the store, calls the crates.
 
+mod bench_cmd;
+mod calendar_cmd;
 mod catalog_cmd;
+mod cert_cmd;
+mod ledger_cmd;
 mod serve;
+mod witness_cmd;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -21,6 +26,21 @@ enum Command {
     /// Import or export the item catalog (CSV / XLSX).
     #[command(subcommand)]
     Catalog(catalog_cmd::CatalogCommand),
+    /// Verify the transparency logs against the database; print checkpoints.
+    #[command(subcommand)]
+    Ledger(ledger_cmd::LedgerCommand),
+    /// Working-day calendar: legal deadlines with their explanation.
+    #[command(subcommand)]
+    Calendar(calendar_cmd::CalendarCommand),
+    /// Sealed documents offline: verify a bundle against a trust file, export its parts.
+    #[command(subcommand)]
+    Cert(cert_cmd::CertCommand),
+    /// Throughput benchmarks (seal signing and verification against OpenSSL).
+    #[command(subcommand)]
+    Bench(bench_cmd::BenchCommand),
+    /// Run a witness that cosigns the bureau's checkpoints, or make its key.
+    #[command(subcommand)]
+    Witness(witness_cmd::WitnessCommand),
 }
 
 fn main() -> Result<()> {
@@ -35,5 +55,10 @@ fn main() -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Catalog(cmd) => catalog_cmd::run(cmd),
+        Command::Ledger(cmd) => ledger_cmd::run(cmd),
+        Command::Calendar(cmd) => calendar_cmd::run(cmd),
+        Command::Cert(cmd) => cert_cmd::run(cmd),
+        Command::Bench(cmd) => bench_cmd::run(cmd),
+        Command::Witness(cmd) => witness_cmd::run(cmd),
     }
 }

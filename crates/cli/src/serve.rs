@@ -6,23 +6,44 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use oneseal_server::{AppState, Clock, SystemClock, seed};
+use oneseal_ledger::note::VerifierKey;
+use oneseal_server::ledger::anchor::Anchors;
+use oneseal_server::ledger::checkpointer::Checkpointer;
+use oneseal_server::ledger::cosign::cosign;
+use oneseal_server::ledger::keys::MasterKey;
+use oneseal_server::ledger::{Logs, WitnessInfo, open_logs};
+use oneseal_server::sealing::seed_demo_seals;
+use oneseal_server::{AppState, Clock, SystemClock, seed, witness};
 use oneseal_store::{Database, Store};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Seed the demo city (济南市 and three counties) with staff accounts and the catalog.
+    /// Seed the demo city (济南市 and three counties) with staff accounts, the catalog and seals,
+    /// and run three in-process witnesses.
     #[arg(long)]
     pub demo: bool,
-    /// Directory of the embedded SQLite database (ignored with --database-url).
+    /// Directory of the embedded SQLite database, the key file and the rollback anchors.
     #[arg(long, default_value = "oneseal-data")]
     pub data: PathBuf,
-    /// A PostgreSQL URL (postgres://…) or a SQLite file path; overrides --data.
+    /// A PostgreSQL URL (postgres://…) or a SQLite file path; overrides the database in --data.
     #[arg(long, env = "ONESEAL_DATABASE_URL")]
     pub database_url: Option<String>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Host part of the logs' origins (`<host>/<division code>/approvals`).
+    #[arg(long, default_value = oneseal_server::ledger::DEFAULT_LOG_HOST)]
+    pub log_host: String,
+    /// File with the master passphrase that unlocks the bureau's keys (created, mode 0600, if
+    /// missing); ONESEAL_KEY_PASSPHRASE overrides it. Default: <data>/master.key.
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+    /// A witness to submit checkpoints to, `LABEL=URL=VKEY` (repeatable).
+    #[arg(long)]
+    pub witness: Vec<String>,
+    /// Witness cosignatures a verifier should require (published in the policy).
+    #[arg(long, default_value_t = 2)]
+    pub quorum: usize,
 }
 
 /// The database named by `--database-url`, or `<data>/oneseal.db`.
@@ -33,17 +54,84 @@ pub fn database(url: Option<&str>, data: &std::path::Path) -> Result<Database> {
     }
 }
 
+fn parse_witness(s: &str) -> Result<WitnessInfo> {
+    let mut parts = s.splitn(3, '=');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(label), Some(url), Some(vkey)) if !label.is_empty() && url.starts_with("http") => {
+            let vkey =
+                VerifierKey::parse(vkey).map_err(|e| anyhow::anyhow!("witness vkey: {e}"))?;
+            Ok(WitnessInfo {
+                label: label.to_owned(),
+                url: url.to_owned(),
+                vkey: vkey.to_string(),
+            })
+        }
+        _ => anyhow::bail!("--witness takes LABEL=URL=VKEY, got {s:?}"),
+    }
+}
+
 pub fn run(args: ServeArgs) -> Result<()> {
     let db = database(args.database_url.as_deref(), &args.data)?;
+    // The store, the rollback guard and the keys are opened before the async runtime starts:
+    // the PostgreSQL client must not be created on an async worker thread.
+    let store = Store::open(db.clone()).with_context(|| format!("opening {db:?}"))?;
+    let anchors = Anchors::new(&args.data.join("anchors"));
+    store
+        .read_blocking(|c| anchors.check(c))
+        .context("the rollback guard refused this database")?;
+    let key_file = args
+        .key_file
+        .clone()
+        .unwrap_or_else(|| args.data.join("master.key"));
+    let master = MasterKey::from_env_or_file(&key_file)?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let rt = tokio::runtime::Runtime::new()?;
+    if args.demo {
+        let seeded = rt.block_on(seed::seed_demo(&store, clock.now()))?;
+        print_demo(seeded);
+    }
+    let mut logs = open_logs(
+        &store,
+        &master,
+        &args.log_host,
+        clock.now().unix_timestamp(),
+    )?;
+    if args.demo && seed_demo_seals(&store, &master, clock.now())? {
+        println!(
+            "演示印章已登记：各辖区行政审批专用章启用，原部门审批章撤销封存 Demo seals registered."
+        );
+    }
+    logs.witnesses = args
+        .witness
+        .iter()
+        .map(|w| parse_witness(w))
+        .collect::<Result<_>>()?;
+    logs.quorum = args.quorum;
     rt.block_on(async move {
-        let store = Store::open(db.clone()).with_context(|| format!("opening {db:?}"))?;
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        if args.demo {
-            let seeded = seed::seed_demo(&store, clock.now()).await?;
-            print_demo(seeded);
-        }
-        let state = AppState::new(store.clone(), clock);
+        // The in-process witnesses live as long as this block.
+        let _witnesses = if args.demo && logs.witnesses.is_empty() {
+            demo_witnesses(&args.data, &mut logs, clock.clone()).await?
+        } else {
+            Vec::new()
+        };
+        let logs = Arc::new(logs);
+        let checkpointer = Checkpointer {
+            store: store.clone(),
+            keys: Arc::new(logs.keys.clone()),
+            anchors: Some(anchors),
+            clock: clock.clone(),
+        };
+        let (cs_store, cs_logs) = (store.clone(), logs.clone());
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(5))
+            .build()?;
+        let _signer = checkpointer.spawn(move |signed| {
+            for s in signed {
+                let (store, logs, client) = (cs_store.clone(), cs_logs.clone(), client.clone());
+                tokio::spawn(async move { cosign(&store, &logs, &client, &s).await });
+            }
+        });
+        let state = AppState::new(store.clone(), clock).with_logs(logs);
         let running = oneseal_server::start(state, args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -59,6 +147,35 @@ pub fn run(args: ServeArgs) -> Result<()> {
         store.close();
         Ok(())
     })
+}
+
+/// Starts the demo's three witnesses (audit office, discipline inspection, market regulation).
+async fn demo_witnesses(
+    data: &std::path::Path,
+    logs: &mut Logs,
+    clock: Arc<dyn Clock>,
+) -> Result<Vec<witness::RunningWitness>> {
+    let vkeys: Vec<VerifierKey> = logs
+        .keys
+        .values()
+        .map(|k| k.ed25519.verifier_key())
+        .collect();
+    let running = witness::spawn_in_process(
+        &data.join("witnesses"),
+        &witness::DEMO_WITNESSES,
+        &vkeys,
+        clock,
+    )
+    .await?;
+    for w in &running {
+        println!("见证方 witness {} ({}) at {}", w.label, w.name, w.url);
+        logs.witnesses.push(WitnessInfo {
+            label: w.label.clone(),
+            url: w.url.clone(),
+            vkey: w.vkey.to_string(),
+        });
+    }
+    Ok(running)
 }
 
 fn print_demo(seeded: bool) {

@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
+use crate::seal::{Revocation, SealRecord};
+
 use crate::org::{
     Department, DepartmentCode, DivisionCode, HallWindow, Jurisdiction, Role, Staff, StaffId,
 };
@@ -72,6 +74,16 @@ pub enum Event {
     ApiTokenRevoked { id: String },
     #[serde(rename = "catalog.item_published")]
     ItemPublished { item: Box<crate::catalog::Item> },
+    #[serde(rename = "seal.registered")]
+    SealRegistered { seal: Box<SealRecord> },
+    #[serde(rename = "seal.revoked")]
+    SealRevoked {
+        es_id: String,
+        revocation: Revocation,
+    },
+    /// An attempt to sign with a seal that may not sign (revoked, expired, not for approvals).
+    #[serde(rename = "seal.use_refused")]
+    SealUseRefused { es_id: String, reason: String },
 }
 
 impl Event {
@@ -87,6 +99,9 @@ impl Event {
             Event::ApiTokenIssued { .. } => "access.api_token_issued",
             Event::ApiTokenRevoked { .. } => "access.api_token_revoked",
             Event::ItemPublished { .. } => "catalog.item_published",
+            Event::SealRegistered { .. } => "seal.registered",
+            Event::SealRevoked { .. } => "seal.revoked",
+            Event::SealUseRefused { .. } => "seal.use_refused",
         }
     }
 
@@ -110,6 +125,10 @@ impl Event {
             }
             Event::ApiTokenIssued { id, .. } | Event::ApiTokenRevoked { id } => put("token", id),
             Event::ItemPublished { item } => put("item", item.basic_code.as_str()),
+            Event::SealRegistered { seal } => put("seal", &seal.es_id),
+            Event::SealRevoked { es_id, .. } | Event::SealUseRefused { es_id, .. } => {
+                put("seal", es_id)
+            }
         }
         s
     }
@@ -148,6 +167,16 @@ impl Event {
             Event::ItemPublished { item } => json!({
                 "basic_code": item.basic_code, "name": item.name, "version": item.version,
             }),
+            Event::SealRegistered { seal } => json!({
+                "es_id": seal.es_id, "name": seal.name, "kind": seal.kind, "department": seal.department,
+                "public_key_pem": seal.public_key_pem,
+                "valid_from": seal.valid_from.date().to_string(), "valid_to": seal.valid_to.date().to_string(),
+            }),
+            Event::SealRevoked { es_id, revocation } => json!({
+                "es_id": es_id, "order_ref": revocation.order_ref, "archived": revocation.archived,
+                "at": revocation.at.date().to_string(),
+            }),
+            Event::SealUseRefused { es_id, reason } => json!({ "es_id": es_id, "reason": reason }),
         }
     }
 }

@@ -5,6 +5,8 @@
 
 pub mod access;
 pub mod calendar;
+pub mod case;
 pub mod catalog;
 pub mod event;
 pub mod org;
+pub mod seal;

@@ -184,6 +184,26 @@ pub fn encrypt_private_key<R: CryptoRng + ?Sized>(
     params: KdfParams,
     rng: &mut R,
 ) -> Result<Vec<u8>, KeystoreError> {
+    encrypt_secret(key.to_pkcs8_der()?.as_slice(), passphrase, params, rng)
+}
+
+/// Decrypts a key written by [`encrypt_private_key`].
+pub fn decrypt_private_key(
+    blob: &[u8],
+    passphrase: &[u8],
+) -> Result<SealPrivateKey, KeystoreError> {
+    let plaintext = decrypt_secret(blob, passphrase)?;
+    Ok(SealPrivateKey::from_pkcs8_der(&plaintext)?)
+}
+
+/// Encrypts any other secret (e.g. an Ed25519 seed) in the same format; the ciphertext holds the
+/// bytes as given, so the caller must know what kind of secret a blob holds.
+pub fn encrypt_secret<R: CryptoRng + ?Sized>(
+    plaintext: &[u8],
+    passphrase: &[u8],
+    params: KdfParams,
+    rng: &mut R,
+) -> Result<Vec<u8>, KeystoreError> {
     if passphrase.is_empty() {
         return Err(KeystoreError::EmptyPassphrase);
     }
@@ -195,12 +215,11 @@ pub fn encrypt_private_key<R: CryptoRng + ?Sized>(
     let (enc_key, check) = split_derived(&derived);
 
     let mut out = header(params, &salt, &nonce, check);
-    let plaintext = key.to_pkcs8_der()?;
     let ciphertext = cipher_for(enc_key)?
         .encrypt(
             &nonce_from(&nonce)?,
             Payload {
-                msg: plaintext.as_slice(),
+                msg: plaintext,
                 aad: &out,
             },
         )
@@ -209,11 +228,8 @@ pub fn encrypt_private_key<R: CryptoRng + ?Sized>(
     Ok(out)
 }
 
-/// Decrypts a key written by [`encrypt_private_key`].
-pub fn decrypt_private_key(
-    blob: &[u8],
-    passphrase: &[u8],
-) -> Result<SealPrivateKey, KeystoreError> {
+/// Decrypts a blob written by [`encrypt_secret`] (or [`encrypt_private_key`]).
+pub fn decrypt_secret(blob: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeystoreError> {
     if passphrase.is_empty() {
         return Err(KeystoreError::EmptyPassphrase);
     }
@@ -223,7 +239,7 @@ pub fn decrypt_private_key(
     if !bool::from(check.ct_eq(parsed.check)) {
         return Err(KeystoreError::WrongPassphrase);
     }
-    let plaintext = cipher_for(enc_key)?
+    cipher_for(enc_key)?
         .decrypt(
             &nonce_from(parsed.nonce)?,
             Payload {
@@ -232,8 +248,7 @@ pub fn decrypt_private_key(
             },
         )
         .map(Zeroizing::new)
-        .map_err(|_| KeystoreError::Tampered)?;
-    Ok(SealPrivateKey::from_pkcs8_der(&plaintext)?)
+        .map_err(|_| KeystoreError::Tampered)
 }
 
 /// The KDF parameters recorded in an encrypted key (to decide whether to re-encrypt with

@@ -23,6 +23,9 @@ pub enum TimeError {
     /// A calendar date or time of day that does not exist.
     #[error("invalid calendar date or time")]
     InvalidDate,
+    /// Text that is not of the form `YYYY-MM-DDTHH:MM:SSZ`.
+    #[error("time must be written YYYY-MM-DDTHH:MM:SSZ (UTC, whole seconds)")]
+    Malformed,
 }
 
 /// A UTC instant with one-second precision, as carried in seals and signatures.
@@ -49,6 +52,50 @@ impl SealTime {
         let dt = DateTime::new(year, month, day, hour, minute, second)
             .map_err(|_| TimeError::InvalidDate)?;
         Self::from_unix_seconds(dt.unix_duration().as_secs())
+    }
+
+    /// Parses the one text form [`SealTime`] displays as: `YYYY-MM-DDTHH:MM:SSZ`.
+    ///
+    /// Strict on purpose (no offsets, no fractions, no lower-case `t`/`z`): trust files and
+    /// bundles are compared byte for byte by people, so each instant has exactly one spelling.
+    pub fn parse_rfc3339(text: &str) -> Result<Self, TimeError> {
+        let b = text.as_bytes();
+        let shape_ok = b.len() == 20
+            && b.iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                10 => *c == b'T',
+                13 | 16 => *c == b':',
+                19 => *c == b'Z',
+                _ => c.is_ascii_digit(),
+            });
+        if !shape_ok {
+            return Err(TimeError::Malformed);
+        }
+        let num = |from: usize, to: usize| -> Result<u16, TimeError> {
+            text.get(from..to)
+                .and_then(|s| s.parse().ok())
+                .ok_or(TimeError::Malformed)
+        };
+        let small = |from: usize| -> Result<u8, TimeError> {
+            u8::try_from(num(from, from + 2)?).map_err(|_| TimeError::Malformed)
+        };
+        Self::from_utc(
+            num(0, 4)?,
+            small(5)?,
+            small(8)?,
+            small(11)?,
+            small(14)?,
+            small(17)?,
+        )
+    }
+
+    /// The calendar date, `YYYY-MM-DD` (UTC).
+    pub fn date_string(self) -> String {
+        let full = self.to_string();
+        match full.split_once('T') {
+            Some((date, _)) => date.to_owned(),
+            None => full,
+        }
     }
 
     /// Unix seconds.
@@ -88,6 +135,20 @@ impl fmt::Display for SealTime {
     }
 }
 
+/// Serialized as the text [`SealTime::parse_rfc3339`] reads (trust files, bundles).
+impl serde::Serialize for SealTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SealTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::parse_rfc3339(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +177,42 @@ mod tests {
     fn impossible_dates_are_rejected() {
         assert_eq!(
             SealTime::from_utc(2026, 2, 30, 0, 0, 0),
+            Err(TimeError::InvalidDate)
+        );
+    }
+
+    #[test]
+    fn rfc3339_text_parses_to_the_same_instant_it_displays() {
+        let t = SealTime::parse_rfc3339("2026-09-15T08:30:00Z").unwrap();
+        assert_eq!(t.unix_seconds(), 20_711 * 86_400 + 30_600);
+        assert_eq!(t.date_string(), "2026-09-15");
+        let u = SealTime::from_unix_seconds(1_700_000_123).unwrap();
+        assert_eq!(SealTime::parse_rfc3339(&u.to_string()), Ok(u));
+    }
+
+    #[test]
+    fn rfc3339_variants_other_than_the_canonical_one_are_rejected() {
+        for text in [
+            "2026-09-15T08:30:00+08:00",
+            "2026-09-15T08:30:00.5Z",
+            "2026-09-15t08:30:00z",
+            "2026-09-15 08:30:00Z",
+            "2026-9-15T08:30:00Z",
+            "+026-09-15T08:30:00Z",
+            "",
+        ] {
+            assert_eq!(
+                SealTime::parse_rfc3339(text),
+                Err(TimeError::Malformed),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            SealTime::parse_rfc3339("2026-02-30T00:00:00Z"),
+            Err(TimeError::InvalidDate)
+        );
+        assert_eq!(
+            SealTime::parse_rfc3339("2026-01-01T24:00:00Z"),
             Err(TimeError::InvalidDate)
         );
     }

@@ -8,9 +8,12 @@ pub mod auth;
 pub mod clock;
 pub mod commands;
 pub mod error;
+pub mod ledger;
 pub mod metrics;
+pub mod sealing;
 pub mod seed;
 pub mod web;
+pub mod witness;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,6 +35,8 @@ pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<metrics::Metrics>,
+    /// The jurisdictions' logs: keys, witnesses, policy (empty until `with_logs`).
+    pub logs: Arc<ledger::Logs>,
 }
 
 impl AppState {
@@ -40,7 +45,13 @@ impl AppState {
             store,
             clock,
             metrics: Arc::new(metrics::Metrics::default()),
+            logs: Arc::new(ledger::Logs::default()),
         }
+    }
+
+    pub fn with_logs(mut self, logs: Arc<ledger::Logs>) -> Self {
+        self.logs = logs;
+        self
     }
 }
 

@@ -32,7 +32,7 @@ impl Metrics {
         }
     }
 
-    pub fn render(&self, ledger_size: u64) -> String {
+    pub fn render(&self, ledger_sizes: &[(String, u64)]) -> String {
         let mut out = String::new();
         out.push_str("# HELP oneseal_http_requests_total HTTP requests by route and status.\n");
         out.push_str("# TYPE oneseal_http_requests_total counter\n");
@@ -51,9 +51,13 @@ impl Metrics {
                 "oneseal_http_request_seconds_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {secs:.6}"
             );
         }
-        out.push_str("# HELP oneseal_ledger_entries Entries integrated into the ledger.\n");
+        out.push_str(
+            "# HELP oneseal_ledger_entries Entries integrated into each jurisdiction's log.\n",
+        );
         out.push_str("# TYPE oneseal_ledger_entries gauge\n");
-        let _ = writeln!(out, "oneseal_ledger_entries {ledger_size}");
+        for (log, size) in ledger_sizes {
+            let _ = writeln!(out, "oneseal_ledger_entries{{log=\"{log}\"}} {size}");
+        }
         out
     }
 }

@@ -1,32 +1,55 @@
 -- Foundation schema, written in the subset SQLite and PostgreSQL share.
 -- The migration runner maps INTEGER to BIGINT and BLOB to BYTEA for PostgreSQL.
 
--- The ledger: public entries (canonical JSON of the event envelope) are the Merkle leaves.
+-- The ledger: one Merkle log per jurisdiction (each bureau signs its own checkpoints).
+-- Public entries (canonical JSON of the event envelope) are the leaves.
 CREATE TABLE ledger_entries (
-    idx INTEGER PRIMARY KEY,
-    entry BLOB NOT NULL
+    log TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    entry BLOB NOT NULL,
+    PRIMARY KEY (log, idx)
 );
 -- Private payloads behind each entry's salted commitment; never published.
 CREATE TABLE event_payloads (
-    idx INTEGER PRIMARY KEY,
+    log TEXT NOT NULL,
+    idx INTEGER NOT NULL,
     kind TEXT NOT NULL,
     salt BLOB NOT NULL,
-    body BLOB NOT NULL
+    body BLOB NOT NULL,
+    PRIMARY KEY (log, idx)
 );
--- Hashes of complete aligned subtrees: (level, index) covers leaves [index*2^level, (index+1)*2^level).
+-- Hashes of complete aligned subtrees: (level, idx) covers leaves [idx*2^level, (idx+1)*2^level).
 CREATE TABLE ledger_nodes (
+    log TEXT NOT NULL,
     level INTEGER NOT NULL,
     idx INTEGER NOT NULL,
     hash BLOB NOT NULL,
-    PRIMARY KEY (level, idx)
+    PRIMARY KEY (log, level, idx)
 );
--- The integrated head; the single-writer lock is taken on this row.
-CREATE TABLE ledger_head (
-    id INTEGER PRIMARY KEY,
+-- The integrated head of each log; the single-writer lock is taken on these rows.
+CREATE TABLE ledger_heads (
+    log TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
     root BLOB NOT NULL
 );
-INSERT INTO ledger_head (id, size, root) VALUES (1, 0, X'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+-- Every signed checkpoint, kept forever; the latest one per log is the compare-and-swap anchor:
+-- storage behind it means a restored backup, and the server refuses to start.
+CREATE TABLE checkpoints (
+    log TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    root BLOB NOT NULL,
+    note TEXT NOT NULL,
+    cosigned TEXT,
+    signed_at INTEGER NOT NULL,
+    PRIMARY KEY (log, size)
+);
+-- Keys of the bureau (log and seal keys), private halves encrypted at rest.
+CREATE TABLE keys (
+    purpose TEXT PRIMARY KEY,
+    public TEXT NOT NULL,
+    encrypted BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+);
 
 -- Organisation (projections of events).
 CREATE TABLE jurisdictions (
@@ -85,6 +108,22 @@ CREATE TABLE items (
     PRIMARY KEY (jurisdiction, basic_code, version)
 );
 CREATE INDEX items_current ON items (jurisdiction, current, category);
+
+-- The seal registry (public facts; private keys live encrypted in `keys`).
+CREATE TABLE seals (
+    es_id TEXT PRIMARY KEY,
+    jurisdiction TEXT NOT NULL,
+    department TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    public_key_pem TEXT NOT NULL,
+    valid_from TEXT NOT NULL,
+    valid_to TEXT NOT NULL,
+    revoked_at TEXT,
+    revoked_order TEXT,
+    archived INTEGER NOT NULL,
+    ses_seal TEXT NOT NULL
+);
 
 -- Credentials and sessions are operational state, not projections of the ledger.
 CREATE TABLE credentials (

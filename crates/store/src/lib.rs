@@ -5,6 +5,7 @@
 //! migrations of both backends, the Merkle log's storage and the projections of domain events.
 //! It knows nothing of HTTP; the domain crate knows nothing of it.
 
+pub mod bench;
 mod error;
 pub mod log;
 pub mod migrate;
@@ -22,7 +23,7 @@ use std::sync::{Arc, Mutex};
 pub use error::StoreError;
 pub use sql::{Backend, Conn, Row, Value};
 pub use sqlite::SqliteConn;
-pub use writer::{MAX_BATCH, Tx};
+pub use writer::{MAX_BATCH, Tx, WriterStats};
 
 use writer::{Job, Outcome, Writer};
 
@@ -98,6 +99,7 @@ struct Inner {
     backend: Backend,
     writer: Mutex<Option<std::sync::mpsc::Sender<Job>>>,
     readers: Mutex<Vec<Box<dyn Conn>>>,
+    stats: Arc<WriterStats>,
 }
 
 impl fmt::Debug for Store {
@@ -129,6 +131,8 @@ impl Store {
         let (tx, rx) = std::sync::mpsc::channel::<Job>();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<Backend, StoreError>>();
         let thread_db = db.clone();
+        let stats = Arc::new(WriterStats::default());
+        let thread_stats = stats.clone();
         std::thread::Builder::new()
             .name("oneseal-writer".into())
             .spawn(move || {
@@ -139,7 +143,7 @@ impl Store {
                 match opened {
                     Ok(conn) => {
                         let _ = ready_tx.send(Ok(conn.backend()));
-                        Writer::new(conn).run(&rx);
+                        Writer::new(conn, thread_stats).run(&rx);
                     }
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
@@ -153,6 +157,7 @@ impl Store {
                 backend,
                 writer: Mutex::new(Some(tx)),
                 readers: Mutex::new(Vec::new()),
+                stats,
             }),
         })
     }
@@ -163,6 +168,11 @@ impl Store {
 
     pub fn database(&self) -> &Database {
         &self.inner.db
+    }
+
+    /// How many batches and commands the writer has committed (or tried to).
+    pub fn stats(&self) -> &WriterStats {
+        &self.inner.stats
     }
 
     /// Runs a command in the shared write transaction. Its result arrives after the commit is

@@ -12,17 +12,77 @@ use time::OffsetDateTime;
 use crate::sql::Conn;
 use crate::{StoreError, Tx, params};
 
+/// A table that is a projection of events: its key columns, then its other columns.
+#[derive(Debug, Clone, Copy)]
+pub struct Projected {
+    pub table: &'static str,
+    pub key: &'static [&'static str],
+    pub columns: &'static [&'static str],
+}
+
 /// The tables that are projections of events (all others are operational state).
-pub const PROJECTED_TABLES: &[(&str, &str)] = &[
-    ("jurisdictions", "code"),
-    ("departments", "jurisdiction, code"),
-    ("hall_windows", "jurisdiction, code"),
-    ("staff", "id"),
-    ("staff_postings", "staff_id, seq"),
-    ("items", "jurisdiction, basic_code, version"),
+pub const PROJECTED_TABLES: &[Projected] = &[
+    Projected {
+        table: "jurisdictions",
+        key: &["code"],
+        columns: &["name_zh", "name_en", "parent", "bureau_uscc"],
+    },
+    Projected {
+        table: "departments",
+        key: &["jurisdiction", "code"],
+        columns: &["name_zh", "name_en", "kind"],
+    },
+    Projected {
+        table: "hall_windows",
+        key: &["jurisdiction", "code"],
+        columns: &["name_zh", "department"],
+    },
+    Projected {
+        table: "staff",
+        key: &["id"],
+        columns: &["jurisdiction", "department", "name", "roles", "active"],
+    },
+    Projected {
+        table: "staff_postings",
+        key: &["staff_id", "seq"],
+        columns: &["department", "since", "until"],
+    },
+    Projected {
+        table: "seals",
+        key: &["es_id"],
+        columns: &[
+            "jurisdiction",
+            "department",
+            "kind",
+            "name",
+            "public_key_pem",
+            "valid_from",
+            "valid_to",
+            "revoked_at",
+            "revoked_order",
+            "archived",
+            "ses_seal",
+        ],
+    },
+    Projected {
+        table: "items",
+        key: &["jurisdiction", "basic_code", "version"],
+        columns: &[
+            "current",
+            "name",
+            "category",
+            "area",
+            "handling_place",
+            "original_department",
+            "supervising_department",
+            "generated",
+            "body",
+        ],
+    },
 ];
 
-/// Seals, applies and appends one event; returns its ledger index (valid once the write commits).
+/// Seals, applies and appends one event to its jurisdiction's log; returns its ledger index
+/// (valid once the write commits).
 pub fn record(
     tx: &mut Tx<'_>,
     event: &Event,
@@ -36,7 +96,25 @@ pub fn record(
         .seal(time, jurisdiction, actor, salt)
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     apply(tx.conn(), jurisdiction, event)?;
-    tx.append(&sealed.entry, sealed.kind, &sealed.salt, &sealed.body)
+    tx.append(
+        jurisdiction.as_str(),
+        &sealed.entry,
+        sealed.kind,
+        &sealed.salt,
+        &sealed.body,
+    )
+}
+
+fn kind_code(kind: oneseal_domain::seal::SealKind) -> &'static str {
+    match kind {
+        oneseal_domain::seal::SealKind::BureauApproval => "bureau_approval",
+        oneseal_domain::seal::SealKind::DepartmentApproval => "department_approval",
+    }
+}
+
+fn rfc3339(t: OffsetDateTime) -> Result<String, StoreError> {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| StoreError::Corrupt(format!("time does not format: {e}")))
 }
 
 fn roles_text(roles: &[Role]) -> String {
@@ -92,6 +170,35 @@ pub fn apply(
         }
         Event::ApiTokenIssued { .. } | Event::ApiTokenRevoked { .. } => {}
         Event::ItemPublished { item } => publish_item(conn, jurisdiction, item)?,
+        Event::SealRegistered { seal } => {
+            conn.execute(
+                "INSERT INTO seals (es_id, jurisdiction, department, kind, name, public_key_pem, valid_from, valid_to, \
+                 revoked_at, revoked_order, archived, ses_seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, 0, ?)",
+                params![
+                    &seal.es_id,
+                    seal.jurisdiction.as_str(),
+                    seal.department.as_str(),
+                    kind_code(seal.kind),
+                    &seal.name,
+                    &seal.public_key_pem,
+                    rfc3339(seal.valid_from)?,
+                    rfc3339(seal.valid_to)?,
+                    &seal.ses_seal
+                ],
+            )?;
+        }
+        Event::SealRevoked { es_id, revocation } => {
+            conn.execute(
+                "UPDATE seals SET revoked_at = ?, revoked_order = ?, archived = ? WHERE es_id = ?",
+                params![
+                    rfc3339(revocation.at)?,
+                    &revocation.order_ref,
+                    revocation.archived,
+                    es_id.as_str()
+                ],
+            )?;
+        }
+        Event::SealUseRefused { .. } => {}
     }
     Ok(())
 }

@@ -35,10 +35,16 @@ fn random_suffix() -> Result<String, StoreError> {
 }
 
 impl ScratchDb {
-    /// Creates the database. Call it off async worker threads (it may talk to PostgreSQL).
+    /// Creates the database on the backend the environment names. Call it off async worker
+    /// threads (it may talk to PostgreSQL).
     pub fn new() -> Result<Self, StoreError> {
+        Self::new_on(test_postgres_url().as_deref())
+    }
+
+    /// Creates the database in a fresh schema of `postgres_url`, or as a SQLite file if `None`.
+    pub fn new_on(postgres_url: Option<&str>) -> Result<Self, StoreError> {
         let suffix = random_suffix()?;
-        match test_postgres_url() {
+        match postgres_url.map(str::to_owned) {
             Some(admin_url) => {
                 let schema = format!("t_{suffix}");
                 let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls)?;

@@ -14,15 +14,17 @@ fn open() -> (ScratchDb, Store) {
     (db, store)
 }
 
+const LOG: &str = "370100";
+
 fn append(store: &Store, entry: Vec<u8>) -> Result<u64, StoreError> {
-    store.write_blocking(move |tx| tx.append(&entry, "test.entry", &[0; 16], b"{}"))
+    store.write_blocking(move |tx| tx.append(LOG, &entry, "test.entry", &[0; 16], b"{}"))
 }
 
 fn all_leaves(store: &Store) -> Vec<[u8; 32]> {
     store
         .read_blocking(|c| {
-            let (size, _) = log::read_head(c)?;
-            log::entries(c, 0, size)
+            let (size, _) = log::read_head(c, LOG)?;
+            log::entries(c, LOG, 0, size)
         })
         .unwrap()
         .iter()
@@ -89,6 +91,7 @@ fn concurrent_commands_get_gap_free_indexes_and_the_root_matches_the_leaves() {
                 tokio::spawn(async move {
                     s.write(move |tx| {
                         tx.append(
+                            LOG,
                             format!("entry {i}").as_bytes(),
                             "test.entry",
                             &[0; 16],
@@ -109,7 +112,7 @@ fn concurrent_commands_get_gap_free_indexes_and_the_root_matches_the_leaves() {
     indexes.sort_unstable();
     assert_eq!(indexes, (0..300).collect::<Vec<_>>());
     let leaves = all_leaves(&store);
-    let (size, root) = store.read_blocking(|c| log::read_head(c)).unwrap();
+    let (size, root) = store.read_blocking(|c| log::read_head(c, LOG)).unwrap();
     assert_eq!(size, 300);
     assert_eq!(
         root,
@@ -126,12 +129,12 @@ fn a_failing_command_rolls_back_alone_and_leaves_no_index_gap() {
         .build()
         .unwrap();
     let results = rt.block_on(async {
-        let ok1 = store.write(|tx| tx.append(b"a", "test.entry", &[0; 16], b"{}"));
+        let ok1 = store.write(|tx| tx.append(LOG, b"a", "test.entry", &[0; 16], b"{}"));
         let bad = store.write(|tx| {
-            tx.append(b"doomed", "test.entry", &[0; 16], b"{}")?;
+            tx.append(LOG, b"doomed", "test.entry", &[0; 16], b"{}")?;
             Err::<u64, StoreError>(StoreError::Corrupt("refused by the command".into()))
         });
-        let ok2 = store.write(|tx| tx.append(b"b", "test.entry", &[0; 16], b"{}"));
+        let ok2 = store.write(|tx| tx.append(LOG, b"b", "test.entry", &[0; 16], b"{}"));
         tokio::join!(ok1, bad, ok2)
     });
     assert_eq!(results.0.unwrap(), 0);
@@ -141,7 +144,9 @@ fn a_failing_command_rolls_back_alone_and_leaves_no_index_gap() {
         1,
         "the failed command's index must be reused, not skipped"
     );
-    let entries = store.read_blocking(|c| log::entries(c, 0, 10)).unwrap();
+    let entries = store
+        .read_blocking(|c| log::entries(c, LOG, 0, 10))
+        .unwrap();
     let bodies: Vec<&[u8]> = entries.iter().map(|(_, e)| e.as_slice()).collect();
     assert_eq!(bodies, [b"a".as_slice(), b"b".as_slice()]);
 }
@@ -168,16 +173,16 @@ fn proofs_from_stored_nodes_verify_after_reopening() {
         append(&store, format!("e{i}").into_bytes()).unwrap();
     }
     let leaves = all_leaves(&store);
-    let (size, root) = store.read_blocking(|c| log::read_head(c)).unwrap();
+    let (size, root) = store.read_blocking(|c| log::read_head(c, LOG)).unwrap();
     assert_eq!((size, root), (70, mth(&leaves)));
     for index in [0u64, 36, 37, 69] {
         let proof = store
-            .read_blocking(|c| log::inclusion_proof(c, index, size))
+            .read_blocking(|c| log::inclusion_proof(c, LOG, index, size))
             .unwrap();
         verify_inclusion(&leaves[index as usize], index, size, &proof, &root).unwrap();
     }
     let frontier = store
-        .read_blocking(|c| log::read_nodes(c, &Frontier::ids_for(size)))
+        .read_blocking(|c| log::read_nodes(c, LOG, &Frontier::ids_for(size)))
         .unwrap();
     assert_eq!(Frontier::from_nodes(size, &frontier).unwrap().root(), root);
 }
@@ -189,10 +194,28 @@ fn unique_violations_are_recognised_on_both_backends() {
     let err = store
         .write_blocking(|tx| {
             tx.conn().execute(
-                "INSERT INTO ledger_entries (idx, entry) VALUES (0, ?)",
+                "INSERT INTO ledger_entries (log, idx, entry) VALUES ('370100', 0, ?)",
                 params![b"y".to_vec()],
             )
         })
         .unwrap_err();
     assert!(err.is_unique_violation(), "{err}");
+}
+
+#[test]
+fn logs_of_different_jurisdictions_grow_independently() {
+    let (_db, store) = open();
+    let a = store
+        .write_blocking(|tx| {
+            let x = tx.append("370100", b"city", "test.entry", &[0; 16], b"{}")?;
+            let y = tx.append("370124", b"county", "test.entry", &[0; 16], b"{}")?;
+            let z = tx.append("370100", b"city 2", "test.entry", &[0; 16], b"{}")?;
+            Ok::<_, StoreError>((x, y, z))
+        })
+        .unwrap();
+    assert_eq!(a, (0, 0, 1));
+    let heads = store.read_blocking(|c| log::heads(c)).unwrap();
+    let sizes: Vec<(String, u64)> = heads.iter().map(|(l, s, _)| (l.clone(), *s)).collect();
+    assert_eq!(sizes, [("370100".to_owned(), 2), ("370124".to_owned(), 1)]);
+    assert_eq!(heads[1].2, mth(&[leaf_hash(b"county")]));
 }

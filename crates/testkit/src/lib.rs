@@ -10,6 +10,16 @@
 
 use std::sync::Arc;
 
+use std::path::PathBuf;
+
+use oneseal_seal::KdfParams;
+use oneseal_server::ledger::anchor::Anchors;
+use oneseal_server::ledger::checkpointer::{Checkpointer, Signed};
+use oneseal_server::ledger::cosign::cosign;
+use oneseal_server::ledger::keys::MasterKey;
+use oneseal_server::ledger::{DEFAULT_LOG_HOST, Logs, WitnessInfo, open_logs};
+use oneseal_server::sealing::seed_demo_seals;
+use oneseal_server::witness::{DEMO_WITNESSES, RunningWitness, spawn_in_process};
 use oneseal_server::{AppState, FixedClock, Running, seed};
 use oneseal_store::Store;
 use oneseal_store::scratch::ScratchDb;
@@ -27,7 +37,14 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub clock: FixedClock,
+    /// The logs' keys (present after `spawn_demo`).
+    pub logs: Arc<Logs>,
+    /// The rollback guard's directory.
+    pub anchors: Anchors,
     running: Running,
+    /// In-process witnesses (with `spawn_demo_witnessed`), kept alive with the app.
+    pub witnesses: Vec<RunningWitness>,
+    dir: PathBuf,
     _db: ScratchDb,
 }
 
@@ -39,6 +56,21 @@ pub fn test_backend() -> Option<String> {
 impl TestApp {
     /// A server on an empty (migrated) database.
     pub async fn spawn() -> Self {
+        Self::spawn_with(false, false).await
+    }
+
+    /// A server with the demo city seeded (staff accounts of every role, the catalog) and the
+    /// logs' keys loaded; no background tasks: tests call `checkpoint()` when they need one.
+    pub async fn spawn_demo() -> Self {
+        Self::spawn_with(true, false).await
+    }
+
+    /// The demo with three in-process witnesses (quorum 2), as `serve --demo` runs them.
+    pub async fn spawn_demo_witnessed() -> Self {
+        Self::spawn_with(true, true).await
+    }
+
+    async fn spawn_with(demo: bool, witnessed: bool) -> Self {
         let scratch = tokio::task::spawn_blocking(ScratchDb::new)
             .await
             .expect("database setup thread")
@@ -49,7 +81,48 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("store thread: {e}"))
             .unwrap_or_else(|e| panic!("opening the store: {e}"));
         let clock = FixedClock::new(START);
-        let state = AppState::new(store.clone(), Arc::new(clock.clone()));
+        if demo {
+            seed::seed_demo(&store, START)
+                .await
+                .expect("seeding the demo");
+        }
+        let dir = std::env::temp_dir().join(format!("oneseal-app-{}", scratch_suffix()));
+        std::fs::create_dir_all(&dir).expect("test directory");
+        let master = MasterKey::new(b"test master passphrase".to_vec(), KdfParams::FAST_INSECURE);
+        let s2 = store.clone();
+        let mut logs = tokio::task::spawn_blocking(move || {
+            let logs = open_logs(&s2, &master, DEFAULT_LOG_HOST, START.unix_timestamp())
+                .expect("log keys");
+            if demo {
+                seed_demo_seals(&s2, &master, START).expect("demo seals");
+            }
+            logs
+        })
+        .await
+        .expect("key thread");
+        let mut witnesses = Vec::new();
+        if witnessed {
+            let vkeys: Vec<_> = logs
+                .keys
+                .values()
+                .map(|k| k.ed25519.verifier_key())
+                .collect();
+            let clock: Arc<dyn oneseal_server::Clock> = Arc::new(clock.clone());
+            witnesses = spawn_in_process(&dir.join("witnesses"), &DEMO_WITNESSES, &vkeys, clock)
+                .await
+                .expect("witnesses");
+            for w in &witnesses {
+                logs.witnesses.push(WitnessInfo {
+                    label: w.label.clone(),
+                    url: w.url.clone(),
+                    vkey: w.vkey.to_string(),
+                });
+            }
+            logs.quorum = 2;
+        }
+        let logs = Arc::new(logs);
+        let anchors = Anchors::new(&dir.join("anchors"));
+        let state = AppState::new(store.clone(), Arc::new(clock.clone())).with_logs(logs.clone());
         let running = oneseal_server::start(
             state,
             "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
@@ -60,18 +133,49 @@ impl TestApp {
             base: format!("http://{}", running.addr),
             store,
             clock,
+            logs,
+            anchors,
             running,
+            witnesses,
+            dir,
             _db: scratch,
         }
     }
 
-    /// A server with the demo city seeded (staff accounts of every role, the catalog).
-    pub async fn spawn_demo() -> Self {
-        let app = Self::spawn().await;
-        seed::seed_demo(&app.store, START)
+    /// The checkpointer as the server runs it, on this app's store, keys and clock.
+    pub fn checkpointer(&self) -> Checkpointer {
+        Checkpointer {
+            store: self.store.clone(),
+            keys: Arc::new(self.logs.keys.clone()),
+            anchors: Some(self.anchors.clone()),
+            clock: Arc::new(self.clock.clone()),
+        }
+    }
+
+    /// The test clock's current time as Unix seconds.
+    pub fn clock_now(&self) -> i64 {
+        use oneseal_server::Clock;
+        self.clock.now().unix_timestamp()
+    }
+
+    /// Signs a checkpoint of every log that grew (one checkpointer round).
+    pub async fn checkpoint(&self) -> Vec<Signed> {
+        self.checkpointer()
+            .tick()
             .await
-            .unwrap_or_else(|e| panic!("seeding the demo: {e}"));
-        app
+            .expect("checkpointer round")
+    }
+
+    /// One checkpointer round, then the witnesses' cosignatures, as the server does after it.
+    /// Returns (log, cosignatures collected) per signed checkpoint.
+    pub async fn checkpoint_and_cosign(&self) -> Vec<(String, usize)> {
+        let client = reqwest::Client::new();
+        let mut out = Vec::new();
+        for s in self.checkpoint().await {
+            let n = cosign(&self.store, &self.logs, &client, &s).await;
+            out.push((s.log.clone(), n));
+        }
+        out
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -143,7 +247,14 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         self.running.task.abort();
         self.store.close();
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+fn scratch_suffix() -> String {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).expect("randomness");
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 fn client() -> reqwest::Client {

@@ -260,6 +260,30 @@ fn notes_cannot_be_built_from_bad_text_or_names() {
 }
 
 #[test]
+fn vkey_with_uppercase_key_id_is_refused_as_non_canonical() {
+    // Found by the ledger_round_trip fuzz target: `Display` writes the key ID in lowercase, so
+    // an uppercase ID parsed but did not re-encode to the same text.
+    assert_eq!(
+        VerifierKey::parse(&SPEC_VKEY.replace("530d903a", "530D903A")),
+        Err(VkeyError::BadKeyId)
+    );
+    assert_eq!(
+        VerifierKey::parse("AQEBl+b234db2A+bYq7"),
+        Err(VkeyError::BadKeyId)
+    );
+    assert_eq!(
+        VerifierKey::parse(SPEC_VKEY).unwrap().to_string(),
+        SPEC_VKEY
+    );
+    // The private key text shares the `name+keyid+base64` layout.
+    assert_eq!(
+        Ed25519Signer::from_skey(&GO_SKEY.replace("c74f20a3", "C74F20A3")).err(),
+        Some(VkeyError::BadKeyId)
+    );
+    assert!(Ed25519Signer::from_skey(GO_SKEY).is_ok());
+}
+
+#[test]
 fn malformed_vkeys_are_refused() {
     let cases = [
         ("", VkeyError::Malformed),

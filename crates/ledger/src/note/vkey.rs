@@ -37,13 +37,17 @@ pub struct VerifierKey {
 }
 
 /// Splits `name+hex+rest` at the first two `+` (the base64 rest may itself contain `+`).
+///
+/// The key ID must be lowercase hex, as written by [`VerifierKey`]'s `Display`: accepting
+/// `530D903A` too would give one key two texts, and parsers here accept canonical forms only.
 pub(super) fn split_key(text: &str) -> Result<(&str, u32, &str), VkeyError> {
     let (name, rest) = text.split_once('+').ok_or(VkeyError::Malformed)?;
     let (hex, material) = rest.split_once('+').ok_or(VkeyError::Malformed)?;
     if !is_valid_key_name(name) {
         return Err(VkeyError::BadName);
     }
-    if hex.len() != 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    if hex.len() != 8 || !hex.bytes().all(lower_hex) {
         return Err(VkeyError::BadKeyId);
     }
     let id = u32::from_str_radix(hex, 16).map_err(|_| VkeyError::BadKeyId)?;

@@ -130,6 +130,15 @@ fn signature_round_trips_through_der() {
     assert_eq!(parsed.seal().to_der(), f.seal.to_der());
     assert_eq!(parsed.property_info(), "JN-2026-0001");
     assert_eq!(parsed.data_hash(), &sm3_digest(b"decision 2026-0001"));
+    // `sign_document` assembles its result without re-parsing; it must equal the parse.
+    assert_eq!(parsed.to_der(), sig.to_der());
+    assert_eq!(parsed.seal().to_der(), sig.seal().to_der());
+    assert_eq!(parsed.seal().raw(), sig.seal().raw());
+    assert_eq!(parsed.signer_public_key(), sig.signer_public_key());
+    assert_eq!(parsed.signature_der(), sig.signature_der());
+    assert_eq!(parsed.data_hash(), sig.data_hash());
+    assert_eq!(parsed.signing_time(), sig.signing_time());
+    assert_eq!(parsed.verify(), sig.verify());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! `/openapi.json`). Handlers are `verb_noun`; each authorizes first, then reads or runs a command.
 
 pub mod catalog;
+pub mod log;
 pub mod org;
 pub mod session;
 pub mod system;
@@ -30,6 +31,18 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/catalog/items/{code}", get(catalog::get_item))
         .route("/api/v1/catalog/import", post(catalog::import_items))
         .route("/api/v1/catalog/export", get(catalog::export_items))
+        .route("/log", get(log::list_logs))
+        .route("/log/{j}/checkpoint", get(log::get_checkpoint))
+        .route("/log/{j}/vkeys", get(log::get_vkeys))
+        .route("/log/{j}/policy", get(log::get_policy))
+        .route("/log/{j}/tile/{*rest}", get(log::get_tile))
+        .route("/api/v1/log/{j}/proof/inclusion", get(log::inclusion_proof))
+        .route(
+            "/api/v1/log/{j}/proof/consistency",
+            get(log::consistency_proof),
+        )
+        .route("/api/v1/log/{j}/entries/{index}", get(log::get_entry))
+        .route("/api/v1/log/{j}/receipt/{index}", get(log::get_receipt))
 }
 
 /// Every API route as (method, path template), kept beside the router so the OpenAPI test can
@@ -50,4 +63,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/catalog/items/{code}"),
     ("post", "/api/v1/catalog/import"),
     ("get", "/api/v1/catalog/export"),
+    ("get", "/log"),
+    ("get", "/log/{j}/checkpoint"),
+    ("get", "/log/{j}/vkeys"),
+    ("get", "/log/{j}/policy"),
+    ("get", "/log/{j}/tile/{*rest}"),
+    ("get", "/api/v1/log/{j}/proof/inclusion"),
+    ("get", "/api/v1/log/{j}/proof/consistency"),
+    ("get", "/api/v1/log/{j}/entries/{index}"),
+    ("get", "/api/v1/log/{j}/receipt/{index}"),
 ];

@@ -126,7 +126,7 @@ pub async fn home(
                 .unwrap_or(0))
             };
             let (l, r) = (count("licensing")?, count("related")?);
-            let (size, _) = read_head(c)?;
+            let (size, _) = read_head(c, j.as_str())?;
             Ok::<_, ApiError>((name, l, r, size))
         })
         .await?;

@@ -6,7 +6,9 @@
 
 mod access;
 mod catalog;
+mod ledger;
 mod org;
 mod session;
 mod system;
 mod web;
+mod witness;

@@ -60,7 +60,7 @@ async fn transfer_keeps_the_posting_history_and_is_on_the_ledger() {
     assert_eq!(postings[1].text(0).unwrap(), "SCJG");
     let entry = app
         .store
-        .read(move |c| oneseal_store::log::entry(c, idx))
+        .read(move |c| oneseal_store::log::entry(c, "370100", idx))
         .await
         .unwrap()
         .unwrap();
@@ -115,8 +115,11 @@ async fn public_ledger_entries_hold_no_staff_names() {
                 .iter()
                 .map(|r| r.text(0).unwrap())
                 .collect();
-            let (size, _) = oneseal_store::log::read_head(c)?;
-            Ok::<_, oneseal_store::StoreError>((names, oneseal_store::log::entries(c, 0, size)?))
+            let mut entries = Vec::new();
+            for (log, size, _) in oneseal_store::log::heads(c)? {
+                entries.extend(oneseal_store::log::entries(c, &log, 0, size)?);
+            }
+            Ok::<_, oneseal_store::StoreError>((names, entries))
         })
         .await
         .unwrap();
@@ -134,7 +137,7 @@ async fn public_ledger_entries_hold_no_staff_names() {
 
 async fn ledger_size(app: &TestApp) -> u64 {
     app.store
-        .read(|c| oneseal_store::log::read_head(c))
+        .read(|c| oneseal_store::log::read_head(c, "370100"))
         .await
         .unwrap()
         .0

@@ -15,6 +15,11 @@ async fn healthz_reports_the_backend_and_ledger_size() {
     };
     assert_eq!(body["backend"], expected);
     assert!(body["ledger_size"].as_u64().unwrap() > 300, "{body}");
+    assert_eq!(
+        body["logs"].as_object().unwrap().len(),
+        4,
+        "one log per jurisdiction: {body}"
+    );
 }
 
 #[tokio::test]
@@ -53,7 +58,14 @@ async fn metrics_count_requests_by_route_template() {
         ),
         "{text}"
     );
-    assert!(text.contains("oneseal_ledger_entries 0"), "{text}");
+    assert!(
+        text.contains("# TYPE oneseal_ledger_entries gauge"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("oneseal_ledger_entries{"),
+        "an empty store has no logs yet: {text}"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,380 @@
+//! Commands: what staff ask of a case, decided into events.
+//!
+//! [`Case::receive`] opens a case; [`Case::handle`] decides every later command. Both check
+//! the actor's role, read the date from the context (never from the clock), consult the
+//! calendar where the law counts working days, and then validate the events they built by
+//! folding them, so every event they return is one the fold accepts.
+
+use time::{Date, OffsetDateTime};
+
+use crate::calendar::{Calendar, Pause, TimeLimit};
+use crate::catalog::SpecialProcedureKind;
+use crate::org::{Role, StaffId};
+
+use super::clock::{self, NOTICE_LIMIT};
+use super::error::CaseError;
+use super::event::{
+    CaseEvent, Channel, Decision, DeliveryMethod, ExtensionAuthority, ItemSnapshot, MaterialRef,
+    NonAcceptance, NoticeItem, Received, ReviewKind, legal_date,
+};
+use super::ids::{CaseNumber, QueryCode};
+use super::person::Applicant;
+use super::state::Case;
+
+/// Who acts, when, and against which calendar.
+#[derive(Debug, Clone)]
+pub struct CaseContext<'a> {
+    /// The member of staff acting.
+    pub actor: StaffId,
+    /// The actor's roles, as the organisation records them.
+    pub roles: Vec<Role>,
+    /// Now, from the caller's clock; its China Standard Time date is the legal date.
+    pub now: OffsetDateTime,
+    /// The working-day calendar.
+    pub calendar: &'a Calendar,
+}
+
+impl CaseContext<'_> {
+    /// Today's legal date.
+    #[must_use]
+    pub fn today(&self) -> Date {
+        legal_date(self.now)
+    }
+
+    fn require(&self, role: Role) -> Result<(), CaseError> {
+        if self.roles.contains(&role) {
+            Ok(())
+        } else {
+            Err(CaseError::MissingRole(role))
+        }
+    }
+}
+
+/// Everything a clerk registers when an application arrives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intake {
+    /// Number assigned by the store (the bureau's next daily serial).
+    pub case_number: CaseNumber,
+    /// Code drawn by the caller from a CSPRNG.
+    pub query_code: QueryCode,
+    /// Window or online.
+    pub channel: Channel,
+    /// The item applied for.
+    pub item: ItemSnapshot,
+    /// Who applies.
+    pub applicant: Applicant,
+    /// Documents received.
+    pub materials: Vec<MaterialRef>,
+}
+
+/// A request to change a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// 一次性告知补正 (clerk).
+    IssueOneTimeNotice {
+        /// Every missing or incorrect material.
+        items: Vec<NoticeItem>,
+    },
+    /// 收到补正材料 (clerk).
+    ReceiveSupplement {
+        /// Documents received.
+        materials: Vec<MaterialRef>,
+    },
+    /// 受理 (clerk); becomes a deemed acceptance when the notice window was missed.
+    Accept,
+    /// 不受理 / 不予受理 (clerk).
+    RefuseAcceptance {
+        /// Ground, reasons and remedies.
+        outcome: NonAcceptance,
+    },
+    /// A review step by the acting reviewer.
+    RecordReviewStep {
+        /// Which step.
+        step: ReviewKind,
+        /// Opinion.
+        opinion: String,
+        /// Whether it examined the substance.
+        substantive: bool,
+    },
+    /// Hand the case to another reviewer.
+    Transfer {
+        /// New reviewer.
+        to: StaffId,
+        /// Why.
+        reason: String,
+    },
+    /// Send the case back to an earlier step.
+    Return {
+        /// Step to redo.
+        to_step: ReviewKind,
+        /// Why.
+        reason: String,
+    },
+    /// Start a special procedure (Art. 45).
+    StartSpecialProcedure {
+        /// Which procedure.
+        procedure: SpecialProcedureKind,
+        /// Written notice to the applicant.
+        notice_reference: String,
+    },
+    /// End the open special procedure.
+    EndSpecialProcedure,
+    /// Approve an extension (Art. 42); the actor is the bureau head.
+    ApproveExtension {
+        /// Bureau head, or the government head for joint handling.
+        authority: ExtensionAuthority,
+        /// Working days to add.
+        working_days: u32,
+        /// Reason told to the applicant.
+        reason: String,
+        /// Date the applicant was told.
+        applicant_notified_on: Date,
+    },
+    /// Decide (approving official).
+    Decide {
+        /// The decision.
+        decision: Decision,
+    },
+    /// Deliver the decision (clerk).
+    Deliver {
+        /// How.
+        method: DeliveryMethod,
+    },
+    /// Record the applicant's withdrawal (clerk).
+    Withdraw,
+}
+
+impl Command {
+    /// The role the actor needs (DESIGN.md §1; the same split as `access::Action`).
+    #[must_use]
+    pub const fn required_role(&self) -> Role {
+        match self {
+            Self::IssueOneTimeNotice { .. }
+            | Self::ReceiveSupplement { .. }
+            | Self::Accept
+            | Self::RefuseAcceptance { .. }
+            | Self::Deliver { .. }
+            | Self::Withdraw => Role::Clerk,
+            Self::RecordReviewStep { .. }
+            | Self::Transfer { .. }
+            | Self::Return { .. }
+            | Self::StartSpecialProcedure { .. }
+            | Self::EndSpecialProcedure => Role::Reviewer,
+            Self::ApproveExtension { .. } => Role::BureauHead,
+            Self::Decide { .. } => Role::Approver,
+        }
+    }
+}
+
+impl Case {
+    /// Registers an application: the event that opens a case.
+    ///
+    /// # Errors
+    /// [`CaseError::MissingRole`] unless the actor is a clerk; [`CaseError::Calendar`] when
+    /// today's year is not loaded; [`CaseError::CaseNumberDate`] when the case number is not
+    /// dated today; [`CaseError::Blank`] for a blank name.
+    pub fn receive(intake: Intake, ctx: &CaseContext<'_>) -> Result<Vec<CaseEvent>, CaseError> {
+        ctx.require(Role::Clerk)?;
+        let today = ctx.today();
+        ctx.calendar.day_kind(today)?;
+        if intake.case_number.date() != today {
+            return Err(CaseError::CaseNumberDate {
+                number: intake.case_number.date(),
+                received: today,
+            });
+        }
+        let event = CaseEvent::Received(Box::new(Received {
+            case_number: intake.case_number,
+            query_code: intake.query_code,
+            channel: intake.channel,
+            item: intake.item,
+            applicant: intake.applicant,
+            materials: intake.materials,
+            received_by: ctx.actor.clone(),
+            received_at: ctx.now,
+        }));
+        Case::apply(std::slice::from_ref(&event))?;
+        Ok(vec![event])
+    }
+
+    /// Decides `command` against this case.
+    ///
+    /// # Errors
+    /// [`CaseError::Closed`] on a closed case, [`CaseError::MissingRole`],
+    /// [`CaseError::Calendar`] when the calendar cannot answer, or the lifecycle error that
+    /// forbids the command now.
+    pub fn handle(
+        &self,
+        command: Command,
+        ctx: &CaseContext<'_>,
+    ) -> Result<Vec<CaseEvent>, CaseError> {
+        if self.is_closed() {
+            return Err(CaseError::Closed(self.status()));
+        }
+        ctx.require(command.required_role())?;
+        let today = ctx.today();
+        ctx.calendar.day_kind(today)?;
+        let event = self.decide_event(command, ctx, today)?;
+        let mut next = self.clone();
+        next.evolve(&event)?;
+        Ok(vec![event])
+    }
+
+    fn decide_event(
+        &self,
+        command: Command,
+        ctx: &CaseContext<'_>,
+        today: Date,
+    ) -> Result<CaseEvent, CaseError> {
+        let by = ctx.actor.clone();
+        Ok(match command {
+            Command::IssueOneTimeNotice { items } => {
+                self.refuse_if_deemed_accepted(ctx.calendar, today)?;
+                CaseEvent::OneTimeNoticeIssued {
+                    by,
+                    items,
+                    on: today,
+                }
+            }
+            Command::ReceiveSupplement { materials } => CaseEvent::SupplementReceived {
+                by,
+                materials,
+                on: today,
+            },
+            Command::Accept => {
+                let deemed = self.awaits_acceptance()
+                    && self.notice_window_missed(ctx.calendar, today)?.is_some();
+                let on = if deemed {
+                    self.received().received_on()
+                } else {
+                    today
+                };
+                CaseEvent::Accepted { by, deemed, on }
+            }
+            Command::RefuseAcceptance { outcome } => {
+                self.refuse_if_deemed_accepted(ctx.calendar, today)?;
+                CaseEvent::NotAccepted {
+                    by,
+                    outcome,
+                    on: today,
+                }
+            }
+            Command::RecordReviewStep {
+                step,
+                opinion,
+                substantive,
+            } => CaseEvent::ReviewStep {
+                step,
+                reviewer: by,
+                opinion,
+                substantive,
+                on: today,
+            },
+            Command::Transfer { to, reason } => CaseEvent::Transferred {
+                by,
+                to,
+                reason,
+                on: today,
+            },
+            Command::Return { to_step, reason } => CaseEvent::Returned {
+                by,
+                to_step,
+                reason,
+                on: today,
+            },
+            Command::StartSpecialProcedure {
+                procedure,
+                notice_reference,
+            } => CaseEvent::SpecialProcedureStarted {
+                by,
+                procedure,
+                notice_reference,
+                on: today,
+            },
+            Command::EndSpecialProcedure => CaseEvent::SpecialProcedureEnded { by, on: today },
+            Command::ApproveExtension {
+                authority,
+                working_days,
+                reason,
+                applicant_notified_on,
+            } => {
+                self.refuse_late_extension(ctx.calendar, today)?;
+                CaseEvent::ExtensionApproved {
+                    approved_by: by,
+                    authority,
+                    working_days,
+                    reason,
+                    on: today,
+                    applicant_notified_on,
+                }
+            }
+            Command::Decide { decision } => CaseEvent::Decided {
+                approver: by,
+                decision,
+                decided_at: ctx.now,
+            },
+            Command::Deliver { method } => CaseEvent::Delivered {
+                by,
+                method,
+                on: today,
+            },
+            Command::Withdraw => CaseEvent::Withdrawn { by, on: today },
+        })
+    }
+
+    /// When no notice was issued and the 5-working-day window ended before `today`, the
+    /// window's last day. Counts only up to yesterday, so it never needs a later year.
+    fn notice_window_missed(
+        &self,
+        calendar: &Calendar,
+        today: Date,
+    ) -> Result<Option<Date>, CaseError> {
+        if self.notice_issued_on().is_some() {
+            return Ok(None);
+        }
+        let received = self.received().received_on();
+        let Some(yesterday) = today.previous_day() else {
+            return Ok(None);
+        };
+        if calendar.working_days_between(received, yesterday, &[])? < NOTICE_LIMIT.value {
+            return Ok(None);
+        }
+        Ok(Some(calendar.deadline(received, NOTICE_LIMIT, &[])?.due))
+    }
+
+    /// Art. 32(4): once the notice window is missed, the application counts as accepted, so
+    /// neither a notice nor a non-acceptance may follow.
+    fn refuse_if_deemed_accepted(&self, calendar: &Calendar, today: Date) -> Result<(), CaseError> {
+        if !self.awaits_acceptance() {
+            return Ok(());
+        }
+        match self.notice_window_missed(calendar, today)? {
+            Some(due) => Err(CaseError::DeemedAccepted {
+                due,
+                received: self.received().received_on(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Art. 42: an extension is granted within the limit, not after it ran out.
+    fn refuse_late_extension(&self, calendar: &Calendar, today: Date) -> Result<(), CaseError> {
+        let Some(acceptance) = self.acceptance() else {
+            return Ok(());
+        };
+        let pauses: Vec<Pause> = clock::pauses(self, today);
+        let extensions: Vec<TimeLimit> = self
+            .extensions()
+            .iter()
+            .map(|e| TimeLimit::working_days(e.working_days))
+            .collect();
+        let statutory = clock::calendar_limit(self.received().item.statutory_limit);
+        let due = calendar
+            .deadline_with_extensions(acceptance.on, statutory, &extensions, &pauses)?
+            .due;
+        if today > due {
+            return Err(CaseError::ExtensionTooLate { due });
+        }
+        Ok(())
+    }
+}

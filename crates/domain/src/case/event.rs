@@ -1,0 +1,681 @@
+//! The events of a case (办件), in the words of the Licensing Law.
+//!
+//! A case is its history: [`CaseEvent`]s are appended to the ledger and folded into a
+//! [`Case`](super::Case). Every event carries the date it took legal effect (China Standard
+//! Time) and the member of staff who recorded it; the legal clocks are computed from these
+//! dates alone. Serialized with a `kind` tag whose values never change (see
+//! [`CaseEvent::kind`]).
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime, UtcOffset};
+
+use crate::calendar::iso_date;
+use crate::catalog::{BasicCode, Item, SpecialProcedure, SpecialProcedureKind, TimeLimit};
+use crate::org::StaffId;
+
+use super::error::CaseError;
+use super::ids::{CaseNumber, QueryCode, Sha256Digest};
+use super::person::Applicant;
+use super::status::CaseStatus;
+
+/// China Standard Time (UTC+8), in which the bureau's legal days begin and end.
+pub const CHINA_STANDARD_TIME: UtcOffset = time::macros::offset!(+8);
+
+/// The legal date of an instant: its calendar day in China Standard Time.
+#[must_use]
+pub fn legal_date(at: OffsetDateTime) -> Date {
+    at.to_offset(CHINA_STANDARD_TIME).date()
+}
+
+/// How the application arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// 窗口: at a hall window.
+    Window,
+    /// 网上: through the online portal.
+    Online,
+}
+
+/// One submitted document, bound by its digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialRef {
+    /// Name as in the item's materials list.
+    pub name: String,
+    /// Digest of the file as received.
+    pub sha256: Sha256Digest,
+}
+
+/// What the case keeps of the catalog item it was filed under (domain.md §11.3: a case pins
+/// the item version), so that later catalog edits never move its deadlines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemSnapshot {
+    /// 基本编码.
+    pub basic_code: BasicCode,
+    /// 事项名称 (public).
+    pub name: String,
+    /// Catalog version the case was filed under.
+    pub version: u32,
+    /// 法定办结时限.
+    pub statutory_limit: TimeLimit,
+    /// 承诺办结时限.
+    pub promised_limit: TimeLimit,
+    /// 特别程序 the item allows (Art. 45).
+    pub special_procedures: Vec<SpecialProcedure>,
+    /// 统一办理 / 联合办理 / 集中办理 (Art. 42(2)): extensions need the government head.
+    pub joint_handling: bool,
+}
+
+impl ItemSnapshot {
+    /// The snapshot of `item`; `joint_handling` when the case is handled jointly with other
+    /// agencies (Art. 42(2)).
+    #[must_use]
+    pub fn from_item(item: &Item, joint_handling: bool) -> Self {
+        Self {
+            basic_code: item.basic_code.clone(),
+            name: item.name.clone(),
+            version: item.version,
+            statutory_limit: item.statutory_limit,
+            promised_limit: item.promised_limit,
+            special_procedures: item.special_procedures.clone(),
+            joint_handling,
+        }
+    }
+
+    /// Whether the item lists `kind` among its special procedures.
+    #[must_use]
+    pub fn allows(&self, kind: SpecialProcedureKind) -> bool {
+        self.special_procedures.iter().any(|p| p.kind == kind)
+    }
+}
+
+/// The receipt of an application (收件), which opens the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Received {
+    /// 办件编号.
+    pub case_number: CaseNumber,
+    /// 查询码 printed on the voucher.
+    pub query_code: QueryCode,
+    /// Window or online.
+    pub channel: Channel,
+    /// The item applied for, as the catalog stated it on receipt.
+    pub item: ItemSnapshot,
+    /// Who applies.
+    pub applicant: Applicant,
+    /// Documents received.
+    pub materials: Vec<MaterialRef>,
+    /// Clerk who registered the application.
+    pub received_by: StaffId,
+    /// When the materials were received.
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+}
+
+impl Received {
+    /// The receipt day, from which the one-time notice window runs (Art. 32(4)).
+    #[must_use]
+    pub fn received_on(&self) -> Date {
+        legal_date(self.received_at)
+    }
+}
+
+/// What is wrong with one material in a one-time notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeProblem {
+    /// 缺少.
+    Missing,
+    /// 不符合法定形式 / 需更正.
+    Incorrect,
+}
+
+/// One entry of a one-time notice (一次性告知).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeItem {
+    /// Material concerned.
+    pub material: String,
+    /// Missing or incorrect.
+    pub problem: NoticeProblem,
+    /// What the applicant must supply or correct.
+    pub detail: String,
+}
+
+/// Reasons for a refusal or a non-acceptance: at least one, none blank (Art. 38).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<String>", into = "Vec<String>")]
+pub struct Reasons(Vec<String>);
+
+impl Reasons {
+    /// Checks the reasons.
+    ///
+    /// # Errors
+    /// [`CaseError::NoReasons`] for an empty list, [`CaseError::Blank`] for a blank reason.
+    pub fn new(reasons: Vec<String>) -> Result<Self, CaseError> {
+        if reasons.is_empty() {
+            return Err(CaseError::NoReasons);
+        }
+        if reasons.iter().any(|r| r.trim().is_empty()) {
+            return Err(CaseError::Blank("reason"));
+        }
+        Ok(Self(reasons))
+    }
+
+    /// The reasons, in order.
+    #[must_use]
+    pub fn as_slice(&self) -> &[String] {
+        &self.0
+    }
+}
+
+impl TryFrom<Vec<String>> for Reasons {
+    type Error = CaseError;
+    fn try_from(v: Vec<String>) -> Result<Self, CaseError> {
+        Self::new(v)
+    }
+}
+
+impl From<Reasons> for Vec<String> {
+    fn from(r: Reasons) -> Self {
+        r.0
+    }
+}
+
+/// The remedy statement every refusal must carry (Art. 38): where the applicant may apply for
+/// administrative reconsideration (行政复议法 Art. 20: within 60 days) and where it may sue
+/// (行政诉讼法 Art. 46: within 6 months).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RemediesData", into = "RemediesData")]
+pub struct Remedies {
+    reconsideration: String,
+    litigation: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RemediesData {
+    reconsideration: String,
+    litigation: String,
+}
+
+impl Remedies {
+    /// `reconsideration`: the reconsideration body (e.g. 济南市人民政府); `litigation`: the
+    /// competent court (e.g. 济南市历下区人民法院).
+    ///
+    /// # Errors
+    /// [`CaseError::RemediesMissing`] when either is blank.
+    pub fn new(
+        reconsideration: impl Into<String>,
+        litigation: impl Into<String>,
+    ) -> Result<Self, CaseError> {
+        let (reconsideration, litigation) = (reconsideration.into(), litigation.into());
+        if reconsideration.trim().is_empty() {
+            return Err(CaseError::RemediesMissing("administrative reconsideration"));
+        }
+        if litigation.trim().is_empty() {
+            return Err(CaseError::RemediesMissing("administrative litigation"));
+        }
+        Ok(Self {
+            reconsideration,
+            litigation,
+        })
+    }
+
+    /// The reconsideration body.
+    #[must_use]
+    pub fn reconsideration(&self) -> &str {
+        &self.reconsideration
+    }
+
+    /// The competent court.
+    #[must_use]
+    pub fn litigation(&self) -> &str {
+        &self.litigation
+    }
+
+    /// The statement printed on the decision.
+    #[must_use]
+    pub fn to_chinese(&self) -> String {
+        format!(
+            "如不服本决定，可以自知道该行政行为之日起六十日内向{}申请行政复议，\
+             也可以自知道该行政行为之日起六个月内向{}提起行政诉讼。",
+            self.reconsideration, self.litigation
+        )
+    }
+}
+
+impl TryFrom<RemediesData> for Remedies {
+    type Error = CaseError;
+    fn try_from(d: RemediesData) -> Result<Self, CaseError> {
+        Self::new(d.reconsideration, d.litigation)
+    }
+}
+
+impl From<Remedies> for RemediesData {
+    fn from(r: Remedies) -> Self {
+        Self {
+            reconsideration: r.reconsideration,
+            litigation: r.litigation,
+        }
+    }
+}
+
+/// 不予许可: a refusal can only be built with reasons and the remedy statement (Art. 38).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    reasons: Reasons,
+    remedies: Remedies,
+}
+
+impl Refusal {
+    /// A refusal for `reasons`, stating `remedies`.
+    ///
+    /// # Errors
+    /// [`CaseError::NoReasons`] or [`CaseError::Blank`] when the reasons are missing.
+    pub fn new(reasons: Vec<String>, remedies: Remedies) -> Result<Self, CaseError> {
+        Ok(Self {
+            reasons: Reasons::new(reasons)?,
+            remedies,
+        })
+    }
+
+    /// Why the licence is refused.
+    #[must_use]
+    pub fn reasons(&self) -> &[String] {
+        self.reasons.as_slice()
+    }
+
+    /// Where the applicant may seek redress.
+    #[must_use]
+    pub fn remedies(&self) -> &Remedies {
+        &self.remedies
+    }
+}
+
+/// Why an application is not accepted (Art. 32(1), (2), (4)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "ground", rename_all = "snake_case")]
+pub enum NonAcceptance {
+    /// Art. 32(1): no licence is needed; the applicant is told at once. BLZT 4 不受理.
+    NoLicenceNeeded {
+        /// Why.
+        reasons: Reasons,
+    },
+    /// Art. 32(2): not this agency's power; redirect the applicant. BLZT 5 不予受理.
+    NotCompetent {
+        /// Why.
+        reasons: Reasons,
+        /// The agency to apply to instead.
+        competent_authority: String,
+        /// Remedy statement.
+        remedies: Remedies,
+    },
+    /// The materials were still incomplete after the one-time notice. BLZT 5 不予受理.
+    MaterialsNotCorrected {
+        /// What is still missing.
+        reasons: Reasons,
+        /// Remedy statement.
+        remedies: Remedies,
+    },
+}
+
+impl NonAcceptance {
+    /// The status this outcome emits.
+    #[must_use]
+    pub const fn status(&self) -> CaseStatus {
+        match self {
+            Self::NoLicenceNeeded { .. } => CaseStatus::NotAccepted,
+            Self::NotCompetent { .. } | Self::MaterialsNotCorrected { .. } => {
+                CaseStatus::AcceptanceRefused
+            }
+        }
+    }
+}
+
+/// Internal review steps (domain.md §3: 120 初审, 130 审核, 160 现场勘查; 会签 for items
+/// several units sign off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewKind {
+    /// 初审.
+    InitialReview,
+    /// 审核.
+    Review,
+    /// 现场勘查.
+    SiteInspection,
+    /// 会签.
+    Countersign,
+}
+
+impl ReviewKind {
+    /// Stable code (the serde name).
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::InitialReview => "initial_review",
+            Self::Review => "review",
+            Self::SiteInspection => "site_inspection",
+            Self::Countersign => "countersign",
+        }
+    }
+
+    /// Chinese name.
+    #[must_use]
+    pub const fn name_zh(self) -> &'static str {
+        match self {
+            Self::InitialReview => "初审",
+            Self::Review => "审核",
+            Self::SiteInspection => "现场勘查",
+            Self::Countersign => "会签",
+        }
+    }
+}
+
+/// Who approved an extension of the decision limit (Art. 42).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "head", rename_all = "snake_case")]
+pub enum ExtensionAuthority {
+    /// 本行政机关负责人: up to 10 working days in total.
+    BureauHead,
+    /// 本级人民政府负责人, for joint handling (统一/联合/集中办理): up to 15 working days.
+    /// The approval comes from outside the bureau; the bureau head records it.
+    GovernmentHead {
+        /// Reference of the government's written approval.
+        approval_reference: String,
+    },
+}
+
+impl ExtensionAuthority {
+    /// Working days this authority may add in total (Art. 42).
+    #[must_use]
+    pub const fn max_working_days(&self) -> u32 {
+        match self {
+            Self::BureauHead => 10,
+            Self::GovernmentHead { .. } => 15,
+        }
+    }
+}
+
+/// The decision on the application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Decision {
+    /// 准予行政许可. BLZT 11.
+    Approve,
+    /// 容缺通过: approved with non-essential materials to follow. BLZT 12.
+    ApproveWithDeferredMaterials {
+        /// Materials the applicant still owes, at least one.
+        materials: Vec<String>,
+    },
+    /// 不予行政许可. BLZT 13.
+    Refuse(Refusal),
+}
+
+impl Decision {
+    /// The status this decision emits.
+    #[must_use]
+    pub const fn status(&self) -> CaseStatus {
+        match self {
+            Self::Approve => CaseStatus::Approved,
+            Self::ApproveWithDeferredMaterials { .. } => CaseStatus::ApprovedWithDeferredMaterials,
+            Self::Refuse(_) => CaseStatus::Refused,
+        }
+    }
+}
+
+/// How the decision document reached the applicant (Art. 44).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryMethod {
+    /// 窗口领取.
+    Window,
+    /// 邮寄.
+    Post,
+    /// 电子送达.
+    Electronic,
+}
+
+impl DeliveryMethod {
+    /// Chinese name.
+    #[must_use]
+    pub const fn name_zh(self) -> &'static str {
+        match self {
+            Self::Window => "窗口领取",
+            Self::Post => "邮寄送达",
+            Self::Electronic => "电子送达",
+        }
+    }
+}
+
+/// One fact in a case's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CaseEvent {
+    /// 收件: opens the case. BLZT 1.
+    Received(Box<Received>),
+    /// 一次性告知: every missing or incorrect material, once (Art. 32(4)). BLZT 6.
+    OneTimeNoticeIssued {
+        /// Clerk.
+        by: StaffId,
+        /// Everything to correct, at least one entry.
+        items: Vec<NoticeItem>,
+        /// Date of the notice.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+    /// 补正材料已收到. BLZT 7.
+    SupplementReceived {
+        /// Clerk.
+        by: StaffId,
+        /// Documents received.
+        materials: Vec<MaterialRef>,
+        /// Receipt date.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+    /// 受理 (Art. 32(5)); `deemed` when the notice window was missed (Art. 32(4)) and the
+    /// acceptance takes effect on the receipt day. BLZT 3.
+    Accepted {
+        /// Clerk who accepted, or recorded the deemed acceptance.
+        by: StaffId,
+        /// Deemed acceptance.
+        deemed: bool,
+        /// Acceptance date: the receipt day when deemed.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+    /// 不受理 / 不予受理. BLZT 4 or 5.
+    NotAccepted {
+        /// Clerk.
+        by: StaffId,
+        /// Ground, reasons and remedies.
+        outcome: NonAcceptance,
+        /// Date of the voucher.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+    /// One internal review step. BLZT 8.
+    ReviewStep {
+        /// 初审, 审核, 现场勘查 or 会签.
+        step: ReviewKind,
+        /// Reviewer.
+        reviewer: StaffId,
+        /// Opinion (private).
+        opinion: String,
+        /// Whether the step examined the substance (Art. 34: at least two staff).
+        substantive: bool,
+        /// Date.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+    /// 转办: handed to another reviewer.
+    Transferred {
+        /// Who handed it over.
+        by: StaffId,
+        /// New reviewer.
+        to: StaffId,
+        /// Why (private).
+        reason: String,
+        /// Date.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+    /// 退回: back to an earlier step, whose result and everything after it no longer count.
+    Returned {
+        /// Who sent it back.
+        by: StaffId,
+        /// Step to redo.
+        to_step: ReviewKind,
+        /// Why (private).
+        reason: String,
+        /// Date.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+    /// 特别程序开始: the decision clock stops (Art. 45). BLZT 9.
+    SpecialProcedureStarted {
+        /// Reviewer.
+        by: StaffId,
+        /// Which procedure.
+        procedure: SpecialProcedureKind,
+        /// Reference of the written notice telling the applicant the time needed.
+        notice_reference: String,
+        /// First paused day.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+    /// 特别程序结束: the clock runs again from the next day. BLZT 10.
+    SpecialProcedureEnded {
+        /// Reviewer.
+        by: StaffId,
+        /// Last paused day.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+    /// 延长办理期限 (Art. 42).
+    ExtensionApproved {
+        /// The bureau head who approved (or recorded the government head's approval).
+        approved_by: StaffId,
+        /// Whose approval.
+        authority: ExtensionAuthority,
+        /// Working days added.
+        working_days: u32,
+        /// Reason told to the applicant.
+        reason: String,
+        /// Approval date.
+        #[serde(with = "iso_date")]
+        on: Date,
+        /// Date the applicant was told.
+        #[serde(with = "iso_date")]
+        applicant_notified_on: Date,
+    },
+    /// 作出决定. BLZT 11, 12 or 13.
+    Decided {
+        /// Approving official.
+        approver: StaffId,
+        /// The decision.
+        decision: Decision,
+        /// When it was made.
+        #[serde(with = "time::serde::rfc3339")]
+        decided_at: OffsetDateTime,
+    },
+    /// 送达 (Art. 44: within 10 working days of the decision).
+    Delivered {
+        /// Clerk.
+        by: StaffId,
+        /// Window, post or electronic.
+        method: DeliveryMethod,
+        /// Delivery date.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+    /// 撤件: the applicant withdrew the application before the decision. BLZT 2.
+    Withdrawn {
+        /// Clerk who recorded the withdrawal.
+        by: StaffId,
+        /// Date.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
+}
+
+impl CaseEvent {
+    /// Every `kind` tag, in lifecycle order.
+    pub const KINDS: [&'static str; 14] = [
+        "received",
+        "one_time_notice_issued",
+        "supplement_received",
+        "accepted",
+        "not_accepted",
+        "review_step",
+        "transferred",
+        "returned",
+        "special_procedure_started",
+        "special_procedure_ended",
+        "extension_approved",
+        "decided",
+        "delivered",
+        "withdrawn",
+    ];
+
+    /// The stable `kind` tag.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::Received(_) => "received",
+            Self::OneTimeNoticeIssued { .. } => "one_time_notice_issued",
+            Self::SupplementReceived { .. } => "supplement_received",
+            Self::Accepted { .. } => "accepted",
+            Self::NotAccepted { .. } => "not_accepted",
+            Self::ReviewStep { .. } => "review_step",
+            Self::Transferred { .. } => "transferred",
+            Self::Returned { .. } => "returned",
+            Self::SpecialProcedureStarted { .. } => "special_procedure_started",
+            Self::SpecialProcedureEnded { .. } => "special_procedure_ended",
+            Self::ExtensionApproved { .. } => "extension_approved",
+            Self::Decided { .. } => "decided",
+            Self::Delivered { .. } => "delivered",
+            Self::Withdrawn { .. } => "withdrawn",
+        }
+    }
+
+    /// The date the event took legal effect (China Standard Time).
+    #[must_use]
+    pub fn date(&self) -> Date {
+        match self {
+            Self::Received(r) => r.received_on(),
+            Self::Decided { decided_at, .. } => legal_date(*decided_at),
+            Self::OneTimeNoticeIssued { on, .. }
+            | Self::SupplementReceived { on, .. }
+            | Self::Accepted { on, .. }
+            | Self::NotAccepted { on, .. }
+            | Self::ReviewStep { on, .. }
+            | Self::Transferred { on, .. }
+            | Self::Returned { on, .. }
+            | Self::SpecialProcedureStarted { on, .. }
+            | Self::SpecialProcedureEnded { on, .. }
+            | Self::ExtensionApproved { on, .. }
+            | Self::Delivered { on, .. }
+            | Self::Withdrawn { on, .. } => *on,
+        }
+    }
+
+    /// The member of staff who recorded the event.
+    #[must_use]
+    pub fn actor(&self) -> &StaffId {
+        match self {
+            Self::Received(r) => &r.received_by,
+            Self::ReviewStep { reviewer, .. } => reviewer,
+            Self::ExtensionApproved { approved_by, .. } => approved_by,
+            Self::Decided { approver, .. } => approver,
+            Self::OneTimeNoticeIssued { by, .. }
+            | Self::SupplementReceived { by, .. }
+            | Self::Accepted { by, .. }
+            | Self::NotAccepted { by, .. }
+            | Self::Transferred { by, .. }
+            | Self::Returned { by, .. }
+            | Self::SpecialProcedureStarted { by, .. }
+            | Self::SpecialProcedureEnded { by, .. }
+            | Self::Delivered { by, .. }
+            | Self::Withdrawn { by, .. } => by,
+        }
+    }
+}

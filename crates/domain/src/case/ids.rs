@@ -1,0 +1,494 @@
+//! Identifiers of a case: its number, the query code printed on the acceptance voucher, and
+//! the digests of submitted materials.
+//!
+//! Each is a newtype with a private field: a value of the type proves the text was checked
+//! once, by `parse`, at the boundary. All serialize as plain strings.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::{Date, Month};
+
+use crate::catalog::DivisionCode;
+
+use super::error::{Field, ParseError};
+
+/// 办件编号: `DDDDDD YYYYMMDD NNNNNN` without spaces, 20 digits: the bureau's 6-digit division
+/// code (GB/T 2260), the receipt date, and the bureau's daily serial from 000001.
+///
+/// The layout is ours (no national format was retrieved); it sorts by bureau then day, and a
+/// clerk can read the receipt date off the voucher.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CaseNumber {
+    // First, so that numbers order by their text.
+    text: String,
+    division: DivisionCode,
+    date: Date,
+    serial: u32,
+}
+
+impl CaseNumber {
+    /// Number of digits.
+    pub const LEN: usize = 20;
+    /// Largest daily serial.
+    pub const MAX_SERIAL: u32 = 999_999;
+
+    /// Builds the number of the `serial`-th case received by `division`'s bureau on `date`.
+    ///
+    /// # Errors
+    /// [`ParseError::Serial`] for a serial outside 1..=999999; [`ParseError::Date`] for a year
+    /// that does not have four digits.
+    pub fn new(division: &DivisionCode, date: Date, serial: u32) -> Result<Self, ParseError> {
+        if !(1..=Self::MAX_SERIAL).contains(&serial) {
+            return Err(ParseError::Serial(serial));
+        }
+        if !(1..=9999).contains(&date.year()) {
+            return Err(ParseError::Date {
+                field: Field::CaseNumber,
+                text: date.to_string(),
+            });
+        }
+        let text = format!(
+            "{}{:04}{:02}{:02}{serial:06}",
+            division.as_str(),
+            date.year(),
+            u8::from(date.month()),
+            date.day()
+        );
+        Ok(Self {
+            text,
+            division: division.clone(),
+            date,
+            serial,
+        })
+    }
+
+    /// Parses and checks a case number.
+    ///
+    /// # Errors
+    /// [`ParseError`] for a wrong length, a non-digit, an unknown division prefix, a date that
+    /// does not exist or serial 000000.
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        check_digits(Field::CaseNumber, s, Self::LEN)?;
+        let division =
+            DivisionCode::parse(s.get(..6).unwrap_or_default()).map_err(ParseError::Division)?;
+        let date = parse_yyyymmdd(Field::CaseNumber, s.get(6..14).unwrap_or_default())?;
+        let serial = s.get(14..).unwrap_or_default().parse::<u32>().unwrap_or(0);
+        Self::new(&division, date, serial)
+    }
+
+    /// The 20 digits.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The bureau's division code.
+    #[must_use]
+    pub fn division(&self) -> &DivisionCode {
+        &self.division
+    }
+
+    /// The receipt date.
+    #[must_use]
+    pub fn date(&self) -> Date {
+        self.date
+    }
+
+    /// The daily serial.
+    #[must_use]
+    pub fn serial(&self) -> u32 {
+        self.serial
+    }
+}
+
+impl fmt::Display for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CaseNumber({})", self.text)
+    }
+}
+
+impl std::str::FromStr for CaseNumber {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for CaseNumber {
+    type Error = ParseError;
+    fn try_from(s: String) -> Result<Self, ParseError> {
+        Self::parse(&s)
+    }
+}
+
+impl From<CaseNumber> for String {
+    fn from(v: CaseNumber) -> String {
+        v.text
+    }
+}
+
+/// 查询码: 8 characters printed on the acceptance voucher; with the case number it lets the
+/// public follow a case's progress without signing in.
+///
+/// Made from 40 caller-supplied random bits in a 32-symbol alphabet without `0`, `1`, `I`
+/// and `O`, which are easily misread. Parsing ignores case. `Debug` hides the code, which is
+/// a credential.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct QueryCode(String);
+
+const QUERY_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+impl QueryCode {
+    /// Number of characters.
+    pub const LEN: usize = 8;
+    /// Random bytes consumed by [`QueryCode::from_random`]: 5 bytes = 40 bits = 8 × 5 bits.
+    pub const RANDOM_BYTES: usize = 5;
+
+    /// The code for `random` bytes, which the caller draws from a CSPRNG.
+    #[must_use]
+    pub fn from_random(random: [u8; Self::RANDOM_BYTES]) -> Self {
+        let bits = random
+            .iter()
+            .fold(0_u64, |acc, b| (acc << 8) | u64::from(*b));
+        let code = (0..Self::LEN)
+            .rev()
+            .map(|i| {
+                let index = usize::try_from((bits >> (5 * i)) & 0x1f).unwrap_or(0);
+                char::from(QUERY_ALPHABET.get(index).copied().unwrap_or(b'2'))
+            })
+            .collect();
+        Self(code)
+    }
+
+    /// Parses a code typed by the public, in either case.
+    ///
+    /// # Errors
+    /// [`ParseError`] for a wrong length or a character outside the alphabet.
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let upper = s.to_ascii_uppercase();
+        let actual = upper.chars().count();
+        if actual != Self::LEN {
+            return Err(ParseError::Length {
+                field: Field::QueryCode,
+                expected: Self::LEN,
+                actual,
+            });
+        }
+        if let Some((i, found)) = upper
+            .chars()
+            .enumerate()
+            .find(|(_, c)| !c.is_ascii() || !QUERY_ALPHABET.contains(&(*c as u8)))
+        {
+            return Err(ParseError::Character {
+                field: Field::QueryCode,
+                position: i + 1,
+                found,
+            });
+        }
+        Ok(Self(upper))
+    }
+
+    /// The 8 characters, upper case.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `candidate` (as typed, any case) is this code, comparing every character so
+    /// the time taken does not reveal how many leading characters were right.
+    #[must_use]
+    pub fn matches(&self, candidate: &str) -> bool {
+        let candidate = candidate.to_ascii_uppercase();
+        if candidate.len() != self.0.len() {
+            return false;
+        }
+        let diff = self
+            .0
+            .bytes()
+            .zip(candidate.bytes())
+            .fold(0_u8, |acc, (a, b)| acc | (a ^ b));
+        diff == 0
+    }
+}
+
+impl fmt::Debug for QueryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("QueryCode(********)")
+    }
+}
+
+/// SHA-256 of a submitted material file, as 64 lowercase hex digits. The file itself stays in
+/// the document store; the case history binds to it by this digest.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Sha256Digest(String);
+
+impl Sha256Digest {
+    /// Number of hex digits.
+    pub const LEN: usize = 64;
+
+    /// The digest of `bytes`.
+    #[must_use]
+    pub fn of(bytes: &[u8]) -> Self {
+        Self(hex::encode(Sha256::digest(bytes)))
+    }
+
+    /// Parses 64 hex digits; upper-case digits are accepted and stored lower case.
+    ///
+    /// # Errors
+    /// [`ParseError`] for a wrong length or a non-hex character.
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let lower = s.to_ascii_lowercase();
+        let actual = lower.chars().count();
+        if actual != Self::LEN {
+            return Err(ParseError::Length {
+                field: Field::Sha256,
+                expected: Self::LEN,
+                actual,
+            });
+        }
+        if let Some((i, found)) = lower
+            .chars()
+            .enumerate()
+            .find(|(_, c)| !c.is_ascii_hexdigit())
+        {
+            return Err(ParseError::Character {
+                field: Field::Sha256,
+                position: i + 1,
+                found,
+            });
+        }
+        Ok(Self(lower))
+    }
+
+    /// The 64 lowercase hex digits.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Sha256Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sha256Digest({})", self.0)
+    }
+}
+
+/// `as_str`, `Display`, `FromStr`, `TryFrom<String>` and `From<T> for String` for a newtype
+/// with `parse(&str) -> Result<Self, ParseError>`.
+macro_rules! string_newtype {
+    ($ty:ident) => {
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = ParseError;
+            fn from_str(s: &str) -> Result<Self, ParseError> {
+                Self::parse(s)
+            }
+        }
+
+        impl TryFrom<String> for $ty {
+            type Error = ParseError;
+            fn try_from(s: String) -> Result<Self, ParseError> {
+                Self::parse(&s)
+            }
+        }
+
+        impl From<$ty> for String {
+            fn from(v: $ty) -> String {
+                v.0
+            }
+        }
+    };
+}
+pub(crate) use string_newtype;
+
+string_newtype!(QueryCode);
+string_newtype!(Sha256Digest);
+
+/// Checks that `s` is exactly `len` ASCII digits.
+pub(crate) fn check_digits(field: Field, s: &str, len: usize) -> Result<(), ParseError> {
+    let actual = s.chars().count();
+    if actual != len {
+        return Err(ParseError::Length {
+            field,
+            expected: len,
+            actual,
+        });
+    }
+    match s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, found)) => Err(ParseError::Character {
+            field,
+            position: i + 1,
+            found,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Reads eight ASCII digits as a calendar date.
+pub(crate) fn parse_yyyymmdd(field: Field, digits: &str) -> Result<Date, ParseError> {
+    let bad = || ParseError::Date {
+        field,
+        text: digits.to_owned(),
+    };
+    let number = |range: std::ops::Range<usize>| {
+        digits
+            .get(range)
+            .and_then(|d| d.parse::<u16>().ok())
+            .ok_or_else(bad)
+    };
+    let year = i32::from(number(0..4)?);
+    let month = u8::try_from(number(4..6)?).map_err(|_| bad())?;
+    let day = u8::try_from(number(6..8)?).map_err(|_| bad())?;
+    let month = Month::try_from(month).map_err(|_| bad())?;
+    Date::from_calendar_date(year, month, day).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    fn jinan() -> DivisionCode {
+        DivisionCode::parse("370100").unwrap()
+    }
+
+    #[test]
+    fn case_number_is_division_date_and_serial() {
+        let n = CaseNumber::new(&jinan(), date!(2026 - 09 - 07), 42).unwrap();
+        assert_eq!(n.as_str(), "37010020260907000042");
+        assert_eq!(n.division(), &jinan());
+        assert_eq!(n.date(), date!(2026 - 09 - 07));
+        assert_eq!(n.serial(), 42);
+        assert_eq!(CaseNumber::parse(n.as_str()).unwrap(), n);
+    }
+
+    #[test]
+    fn case_number_rejects_bad_parts() {
+        assert_eq!(
+            CaseNumber::new(&jinan(), date!(2026 - 09 - 07), 0),
+            Err(ParseError::Serial(0))
+        );
+        assert_eq!(
+            CaseNumber::new(&jinan(), date!(2026 - 09 - 07), 1_000_000),
+            Err(ParseError::Serial(1_000_000))
+        );
+        for bad in [
+            "3701002026090700004",   // 19 digits
+            "370100202609070000421", // 21 digits
+            "37010020260907O00042",  // letter O
+            "99010020260907000042",  // no province 99
+            "37010020260230000042",  // 30 February
+            "37010020261300000042",  // month 13
+            "37010020260907000000",  // serial 0
+        ] {
+            assert!(CaseNumber::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            CaseNumber::parse("37010020260230000042")
+                .unwrap_err()
+                .reason_zh(),
+            "办件编号中的日期“20260230”不存在"
+        );
+    }
+
+    #[test]
+    fn case_number_serializes_as_a_string() {
+        let n = CaseNumber::new(&jinan(), date!(2025 - 01 - 02), 1).unwrap();
+        let json = serde_json::to_string(&n).unwrap();
+        assert_eq!(json, "\"37010020250102000001\"");
+        assert_eq!(serde_json::from_str::<CaseNumber>(&json).unwrap(), n);
+        assert!(serde_json::from_str::<CaseNumber>("\"37010020250102000000\"").is_err());
+    }
+
+    #[test]
+    fn query_code_uses_five_bits_per_character() {
+        // 0x00.. → all index 0 ('2'); 0xff.. → all index 31 ('Z').
+        assert_eq!(QueryCode::from_random([0; 5]).as_str(), "22222222");
+        assert_eq!(QueryCode::from_random([0xff; 5]).as_str(), "ZZZZZZZZ");
+        // 0b00001_00010_00011_00100_00101_00110_00111_01000 = 0x0844_3148_E8 → indexes 1..8.
+        assert_eq!(
+            QueryCode::from_random([0x08, 0x86, 0x42, 0x98, 0xe8]).as_str(),
+            "3456789A"
+        );
+    }
+
+    #[test]
+    fn query_code_parses_any_case_and_rejects_ambiguous_characters() {
+        let code = QueryCode::parse("abcd2345").unwrap();
+        assert_eq!(code.as_str(), "ABCD2345");
+        assert!(code.matches("AbCd2345"));
+        assert!(!code.matches("ABCD2346"));
+        assert!(!code.matches("ABCD234"));
+        for bad in [
+            "ABCD234O",
+            "ABCD2341",
+            "ABCDI345",
+            "ABCD23450",
+            "ABC",
+            "ABCD234é",
+        ] {
+            assert!(QueryCode::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(format!("{code:?}"), "QueryCode(********)");
+    }
+
+    #[test]
+    fn sha256_digest_of_known_input() {
+        // FIPS 180-2 example: SHA-256("abc").
+        let d = Sha256Digest::of(b"abc");
+        assert_eq!(
+            d.as_str(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(Sha256Digest::parse(&d.as_str().to_uppercase()).unwrap(), d);
+        assert!(Sha256Digest::parse("abc").is_err());
+        assert!(Sha256Digest::parse(&"g".repeat(64)).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn case_numbers_round_trip_through_text_and_parts(
+            county in 1_u32..=99, days in 0_i64..=36_500, serial in 1_u32..=999_999
+        ) {
+            let division = DivisionCode::parse(&format!("3701{county:02}")).unwrap();
+            let date = date!(2000 - 01 - 01) + time::Duration::days(days);
+            let n = CaseNumber::new(&division, date, serial).unwrap();
+            prop_assert_eq!(n.as_str().len(), CaseNumber::LEN);
+            prop_assert_eq!(CaseNumber::parse(&n.to_string()).unwrap(), n.clone());
+            prop_assert_eq!((n.division(), n.date(), n.serial()), (&division, date, serial));
+        }
+
+        #[test]
+        fn query_codes_round_trip_and_differ_for_different_bytes(
+            a in any::<[u8; 5]>(), b in any::<[u8; 5]>()
+        ) {
+            let code = QueryCode::from_random(a);
+            prop_assert_eq!(QueryCode::parse(&code.to_string().to_lowercase()).unwrap(), code.clone());
+            prop_assert_eq!(a == b, code == QueryCode::from_random(b));
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics_the_parsers(s in "\\PC{0,24}") {
+            let _ = CaseNumber::parse(&s);
+            let _ = QueryCode::parse(&s);
+            let _ = Sha256Digest::parse(&s);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Cases (办件): one application from receipt to delivery, under the Licensing Law.
+//!
+//! A case is event-sourced. Its history of [`CaseEvent`]s is the record that goes on the
+//! ledger; [`Case::apply`] folds it into the current state, and [`Case::receive`] /
+//! [`Case::handle`] decide what a command may add. The lifecycle follows the law
+//! (domain.md §1, §3):
+//!
+//! - receipt → one-time notice (once, listing everything, within 5 working days, else the
+//!   application counts as accepted from receipt: Art. 32) → supplement → acceptance, or
+//!   不受理 / 不予受理 (Art. 32);
+//! - review by at least two staff for substantive checks (Art. 34), special procedures that
+//!   stop the clock (Art. 45), extensions approved by the head (Art. 42);
+//! - a decision by someone other than the accepting clerk; a refusal always with reasons and
+//!   the remedy statement (Art. 38); delivery within 10 working days (Art. 44).
+//!
+//! [`clock`] computes the legal deadlines from the events and the working-day calendar;
+//! [`Case::public_progress`] is the portal's view without personal data.
+//!
+//! Pure: no I/O, no clock. Every date comes from the caller ([`CaseContext::now`], or the
+//! `today` of the clock functions); legal dates are days in China Standard Time.
+
+pub mod clock;
+mod command;
+mod error;
+mod event;
+mod ids;
+mod person;
+mod public;
+mod state;
+mod status;
+
+#[cfg(test)]
+mod e2e;
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod refusals;
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
+mod tests;
+
+pub use clock::{
+    Card, CaseClock, ClockExtension, DELIVERY_LIMIT, DecisionClock, DeliveryClock, NOTICE_LIMIT,
+    NoticeClock, YELLOW_CARD_PERCENT,
+};
+pub use command::{CaseContext, Command, Intake};
+pub use error::{CaseError, ExtensionAuthorityKind, Field, ParseError};
+pub use event::{
+    CHINA_STANDARD_TIME, CaseEvent, Channel, Decision, DeliveryMethod, ExtensionAuthority,
+    ItemSnapshot, MaterialRef, NonAcceptance, NoticeItem, NoticeProblem, Reasons, Received,
+    Refusal, Remedies, ReviewKind, legal_date,
+};
+pub use ids::{CaseNumber, QueryCode, Sha256Digest};
+pub use person::{Applicant, IdNumber, PersonalField, PhoneNumber};
+pub use public::{PublicProgress, PublicStep};
+pub use state::{
+    Acceptance, Case, DecisionRecord, ExtensionRecord, ProcedureRecord, StepRecord, TimelineEntry,
+};
+pub use status::CaseStatus;

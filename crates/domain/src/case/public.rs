@@ -1,0 +1,103 @@
+//! The view of a case on the public progress page (DESIGN.md §2 principle 4: openness without
+//! exposure).
+//!
+//! Built only from facts that are public anyway: the case number, the item, the status, the
+//! dates of the steps and the deadlines with their explanation. A natural person appears as
+//! 个人申请人; no name, ID number, phone, staff member, opinion or reason text is included.
+
+use serde::Serialize;
+use time::Date;
+
+use crate::calendar::{Calendar, iso_date};
+use crate::catalog::BasicCode;
+
+use super::clock::Card;
+use super::error::CaseError;
+use super::ids::CaseNumber;
+use super::state::Case;
+use super::status::CaseStatus;
+
+/// One step as the public sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicStep {
+    /// Date.
+    #[serde(with = "iso_date")]
+    pub on: Date,
+    /// The status the step set, when it changed the status.
+    pub status: Option<CaseStatus>,
+    /// What happened, in Chinese.
+    pub label_zh: String,
+}
+
+/// The public progress of one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicProgress {
+    /// 办件编号.
+    pub case_number: CaseNumber,
+    /// 基本编码 of the item.
+    pub item_code: BasicCode,
+    /// 事项名称.
+    pub item_name: String,
+    /// Organisation name, or 个人申请人.
+    pub applicant: String,
+    /// Current status.
+    pub status: CaseStatus,
+    /// Its Chinese name.
+    pub status_name: &'static str,
+    /// Steps with their dates (internal hand-overs and returns left out).
+    pub steps: Vec<PublicStep>,
+    /// 承诺办结期限 (the bureau's public promise), once the case is accepted.
+    #[serde(with = "iso_date::option")]
+    pub promised_due: Option<Date>,
+    /// 法定办结期限, extensions included.
+    #[serde(with = "iso_date::option")]
+    pub statutory_due: Option<Date>,
+    /// 送达期限, once decided.
+    #[serde(with = "iso_date::option")]
+    pub delivery_due: Option<Date>,
+    /// Yellow or red card.
+    pub card: Card,
+    /// How the deadlines were reached, in Chinese.
+    pub explanation_zh: String,
+}
+
+/// Timeline kinds that are internal workflow, not progress the applicant needs to see.
+const INTERNAL_KINDS: [&str; 2] = ["transferred", "returned"];
+
+impl Case {
+    /// The public progress view on `today`.
+    ///
+    /// # Errors
+    /// [`CaseError::Calendar`] when a needed calendar year is not loaded.
+    pub fn public_progress(
+        &self,
+        calendar: &Calendar,
+        today: Date,
+    ) -> Result<PublicProgress, CaseError> {
+        let clock = self.clock(calendar, today)?;
+        let received = self.received();
+        Ok(PublicProgress {
+            case_number: received.case_number.clone(),
+            item_code: received.item.basic_code.clone(),
+            item_name: received.item.name.clone(),
+            applicant: received.applicant.public_label(),
+            status: self.status(),
+            status_name: self.status().name_zh(),
+            steps: self
+                .timeline()
+                .iter()
+                .filter(|t| !INTERNAL_KINDS.contains(&t.kind))
+                .map(|t| PublicStep {
+                    on: t.on,
+                    status: t.status,
+                    label_zh: t.label_zh.clone(),
+                })
+                .collect(),
+            promised_due: clock.decision.as_ref().map(|d| d.promised.due),
+            statutory_due: clock.decision.as_ref().map(|d| d.statutory.due),
+            delivery_due: clock.delivery.as_ref().map(|d| d.due.due),
+            card: clock.card,
+            explanation_zh: clock.to_chinese(),
+        })
+    }
+}

@@ -1,0 +1,101 @@
+//! The server's side of the transparency log: the bureau's log keys, the checkpointer that signs
+//! each jurisdiction's log, the rollback guard, and the public read API.
+//!
+//! One log per jurisdiction; its origin is `<host>/<division code>/approvals`, which is also the
+//! name of its Ed25519 key (C2SP tlog-checkpoint). Each checkpoint also carries an SM2 signature
+//! line (国密) under the custom note type 0xff.
+
+pub mod anchor;
+pub mod audit;
+pub mod checkpointer;
+pub mod cosign;
+pub mod keys;
+
+/// The host part of every origin (a deployment sets its own with `--log-host`).
+pub const DEFAULT_LOG_HOST: &str = "oneseal.example";
+
+/// The origin of a jurisdiction's log.
+pub fn origin(host: &str, jurisdiction: &str) -> String {
+    format!("{host}/{jurisdiction}/approvals")
+}
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A witness the bureau's logs are submitted to.
+#[derive(Clone, Debug)]
+pub struct WitnessInfo {
+    /// Human name, e.g. 审计局.
+    pub label: String,
+    /// The witness's cosignature vkey (C2SP vkey, type 0x04).
+    pub vkey: String,
+    /// Where its `add-checkpoint` endpoint lives (prefix, without the final path segment).
+    pub url: String,
+}
+
+/// Everything the public log endpoints and the checkpointer need to know.
+#[derive(Default)]
+pub struct Logs {
+    pub host: String,
+    /// Keys per jurisdiction (log name = division code).
+    pub keys: BTreeMap<String, Arc<keys::LogKeys>>,
+    pub witnesses: Vec<WitnessInfo>,
+    /// How many witness cosignatures a verifier should require.
+    pub quorum: usize,
+}
+
+impl Logs {
+    /// The tlog-policy text for one jurisdiction's log: the log key, the witnesses and the quorum.
+    pub fn policy(&self, jurisdiction: &str, base_url: &str) -> Option<String> {
+        let keys = self.keys.get(jurisdiction)?;
+        let mut out = format!(
+            "# oneseal transparency log policy for {}\nlog {} {base_url}/log/{jurisdiction}\n",
+            keys.origin,
+            keys.ed25519.verifier_key()
+        );
+        let mut names = Vec::new();
+        for (i, w) in self.witnesses.iter().enumerate() {
+            let name = format!("w{}", i + 1);
+            out.push_str(&format!(
+                "# {}\nwitness {name} {} {}\n",
+                w.label, w.vkey, w.url
+            ));
+            names.push(name);
+        }
+        if names.is_empty() {
+            out.push_str("quorum none\n");
+        } else {
+            out.push_str(&format!(
+                "group witnesses {} {}\nquorum witnesses\n",
+                self.quorum.max(1),
+                names.join(" ")
+            ));
+        }
+        Some(out)
+    }
+}
+
+/// Loads (creating on first use) the log keys of every registered jurisdiction. Blocking: call
+/// it outside the async runtime or in `spawn_blocking`.
+pub fn open_logs(
+    store: &oneseal_store::Store,
+    master: &keys::MasterKey,
+    host: &str,
+    now: i64,
+) -> Result<Logs, keys::KeyError> {
+    let jurisdictions: Vec<String> = store.read_blocking(|c| {
+        c.query("SELECT code FROM jurisdictions ORDER BY code", &[])?
+            .into_iter()
+            .map(|r| r.text(0))
+            .collect::<Result<Vec<_>, oneseal_store::StoreError>>()
+    })?;
+    let mut logs = Logs {
+        host: host.to_owned(),
+        ..Logs::default()
+    };
+    for j in jurisdictions {
+        let k = keys::LogKeys::load_or_create(store, master, &origin(host, &j), &j, now)?;
+        logs.keys.insert(j, Arc::new(k));
+    }
+    Ok(logs)
+}

@@ -1,0 +1,338 @@
+//! The one seal at work: the registry in the database, the bureau seal's key (decrypted once,
+//! kept in memory), and the only function that makes the seal sign — called by the workflow
+//! when it seals a decision or a voucher, never by an endpoint that takes arbitrary bytes.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use oneseal_domain::event::{Actor, Event};
+use oneseal_domain::org::{DepartmentCode, DivisionCode};
+use oneseal_domain::seal::{RegisteredSeal, Revocation, SealKind, SealRecord, check_one_active};
+use oneseal_seal::keystore::{decrypt_private_key, encrypt_private_key};
+use oneseal_seal::rand_core::UnwrapErr;
+use oneseal_seal::{
+    RoundSealSpec, Seal, SealInfo, SealPicture, SealPrivateKey, SealTime, render_round_seal_svg,
+};
+use oneseal_store::{Conn, Store, StoreError, params};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use crate::commands::Meta;
+use crate::error::ApiError;
+use crate::ledger::keys::MasterKey;
+
+fn seal_time(t: OffsetDateTime) -> Result<SealTime, ApiError> {
+    let secs = u64::try_from(t.unix_timestamp())
+        .map_err(|_| ApiError::Internal("time before 1970".into()))?;
+    SealTime::from_unix_seconds(secs).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(e.to_string())
+}
+
+fn fresh_key() -> Result<SealPrivateKey, ApiError> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(internal)?;
+    SealPrivateKey::from_seed(&seed).map_err(internal)
+}
+
+/// Reads the registry of a jurisdiction.
+pub fn registry(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<Vec<RegisteredSeal>, StoreError> {
+    let rows = conn.query(
+        "SELECT es_id, jurisdiction, department, kind, name, public_key_pem, valid_from, valid_to, revoked_at, revoked_order, archived, ses_seal \
+         FROM seals WHERE jurisdiction = ? ORDER BY kind, es_id",
+        params![jurisdiction],
+    )?;
+    let t = |s: String| {
+        OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
+            .map_err(|e| StoreError::Corrupt(format!("stored seal time: {e}")))
+    };
+    let code = |e: oneseal_domain::catalog::CodeError| StoreError::Corrupt(e.to_string());
+    rows.into_iter()
+        .map(|r| {
+            let revocation = match (r.opt_text(8)?, r.opt_text(9)?) {
+                (Some(at), Some(order_ref)) => Some(Revocation {
+                    order_ref,
+                    at: t(at)?,
+                    archived: r.int(10)? == 1,
+                }),
+                _ => None,
+            };
+            Ok(RegisteredSeal {
+                record: SealRecord {
+                    es_id: r.text(0)?,
+                    jurisdiction: DivisionCode::parse(&r.text(1)?).map_err(code)?,
+                    department: DepartmentCode::parse(&r.text(2)?).map_err(code)?,
+                    kind: if r.text(3)? == "bureau_approval" {
+                        SealKind::BureauApproval
+                    } else {
+                        SealKind::DepartmentApproval
+                    },
+                    name: r.text(4)?,
+                    public_key_pem: r.text(5)?,
+                    valid_from: t(r.text(6)?)?,
+                    valid_to: t(r.text(7)?)?,
+                    ses_seal: r.text(11)?,
+                },
+                revocation,
+            })
+        })
+        .collect()
+}
+
+/// What a new seal says about itself.
+struct NewSeal<'a> {
+    es_id: &'a str,
+    name: &'a str,
+    arc_text: &'a str,
+    bottom: &'a str,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+}
+
+/// Makes a GB/T 38540 seal for `signer`, signed by the jurisdiction's seal maker.
+fn make_seal(
+    n: &NewSeal<'_>,
+    signer: &SealPrivateKey,
+    maker: &SealPrivateKey,
+) -> Result<Seal, ApiError> {
+    let NewSeal {
+        es_id,
+        name,
+        arc_text,
+        bottom,
+        from,
+        to,
+    } = *n;
+    let svg =
+        render_round_seal_svg(&RoundSealSpec::standard(arc_text, bottom)).map_err(internal)?;
+    let info = SealInfo {
+        es_id: es_id.to_owned(),
+        vendor_id: "oneseal".into(),
+        seal_type: 1,
+        name: name.to_owned(),
+        signers: vec![signer.public_key()],
+        create_date: seal_time(from)?,
+        valid_start: seal_time(from)?,
+        valid_end: seal_time(to)?,
+        picture: SealPicture {
+            format: "SVG".into(),
+            data: svg.into_bytes(),
+            width_mm: 42,
+            height_mm: 42,
+        },
+        extensions: Vec::new(),
+    };
+    Seal::make(&info, maker).map_err(internal)
+}
+
+fn record(
+    seal: &Seal,
+    jurisdiction: &DivisionCode,
+    department: &str,
+    kind: SealKind,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    signer: &SealPrivateKey,
+) -> Result<SealRecord, ApiError> {
+    Ok(SealRecord {
+        es_id: seal.es_id().to_owned(),
+        jurisdiction: jurisdiction.clone(),
+        department: DepartmentCode::parse(department).map_err(internal)?,
+        kind,
+        name: seal.name().to_owned(),
+        public_key_pem: signer.public_key().to_pem().map_err(internal)?,
+        valid_from: from,
+        valid_to: to,
+        ses_seal: STANDARD.encode(seal.to_der()),
+    })
+}
+
+/// The demo's registry for one jurisdiction: the bureau's approval seal (key kept, encrypted)
+/// and the former approval seals of its licensing departments, registered and then revoked and
+/// archived by the (fictional) government order that created the bureau. Revoked seals' private
+/// keys are destroyed at once: they can never sign again.
+pub fn seed_jurisdiction_seals(
+    store: &Store,
+    master: &MasterKey,
+    jurisdiction: &DivisionCode,
+    jurisdiction_name: &str,
+    departments: &[(String, String)],
+    now: OffsetDateTime,
+) -> Result<(), ApiError> {
+    let j = jurisdiction.as_str();
+    let maker = fresh_key()?;
+    let bureau_key = fresh_key()?;
+    let (from, to) = (
+        datetime!(2018-12-20 00:00 UTC),
+        datetime!(2038-12-20 00:00 UTC),
+    );
+    let es_id = format!("{j}0000000001");
+    let bureau_name = format!("{jurisdiction_name}行政审批服务局");
+    let seal_name = format!("{bureau_name}行政审批专用章");
+    let spec = NewSeal {
+        es_id: &es_id,
+        name: &seal_name,
+        arc_text: &bureau_name,
+        bottom: "行政审批专用章",
+        from,
+        to,
+    };
+    let seal = make_seal(&spec, &bureau_key, &maker)?;
+    let mut events = vec![Event::SealRegistered {
+        seal: Box::new(record(
+            &seal,
+            jurisdiction,
+            "SPJ",
+            SealKind::BureauApproval,
+            from,
+            to,
+            &bureau_key,
+        )?),
+    }];
+    for (i, (code, name)) in departments.iter().enumerate() {
+        let key = fresh_key()?;
+        let dept_seal_id = format!("{j}{:010}", 100 + i);
+        let full = format!("{jurisdiction_name}{name}");
+        let old_name = format!("{full}行政许可专用章");
+        let spec = NewSeal {
+            es_id: &dept_seal_id,
+            name: &old_name,
+            arc_text: &full,
+            bottom: "行政许可专用章",
+            from: datetime!(2010-01-01 00:00 UTC),
+            to,
+        };
+        let old = make_seal(&spec, &key, &maker)?;
+        events.push(Event::SealRegistered {
+            seal: Box::new(record(
+                &old,
+                jurisdiction,
+                code,
+                SealKind::DepartmentApproval,
+                datetime!(2010-01-01 00:00 UTC),
+                to,
+                &key,
+            )?),
+        });
+        events.push(Event::SealRevoked {
+            es_id: dept_seal_id,
+            revocation: Revocation {
+                order_ref: "济政字〔2018〕88号（演示）".into(),
+                at: datetime!(2018-12-20 00:00 UTC),
+                archived: true,
+            },
+        });
+    }
+    let blob = encrypt_private_key(
+        &bureau_key,
+        master.secret(),
+        master.kdf(),
+        &mut UnwrapErr(getrandom::SysRng),
+    )
+    .map_err(internal)?;
+    let public = bureau_key.public_key().to_pem().map_err(internal)?;
+    let meta = Meta {
+        time: now,
+        jurisdiction: jurisdiction.clone(),
+        actor: Actor::System("demo-seed".into()),
+    };
+    let purpose = format!("seal:{es_id}");
+    store.write_blocking(move |tx| {
+        let existing = registry(tx.conn(), meta.jurisdiction.as_str())?;
+        if let Event::SealRegistered { seal } = &events[0] {
+            check_one_active(&existing, seal, now)
+                .map_err(|e| ApiError::conflict(e.code(), e.message_zh(), e.to_string()))?;
+        }
+        for e in &events {
+            meta.record(tx, e)?;
+        }
+        tx.conn().execute(
+            "INSERT INTO keys (purpose, public, encrypted, created_at) VALUES (?, ?, ?, ?)",
+            params![purpose, public, blob, now.unix_timestamp()],
+        )?;
+        Ok::<_, ApiError>(())
+    })
+}
+
+/// Seeds every jurisdiction's seals unless a registry exists already.
+pub fn seed_demo_seals(
+    store: &Store,
+    master: &MasterKey,
+    now: OffsetDateTime,
+) -> Result<bool, ApiError> {
+    let (have, jurisdictions) = store.read_blocking(|c| {
+        let have = c.query_one("SELECT 1 FROM seals", &[])?.is_some();
+        let js = c
+            .query("SELECT code, name_zh FROM jurisdictions ORDER BY code", &[])?
+            .into_iter()
+            .map(|r| Ok((r.text(0)?, r.text(1)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok::<_, StoreError>((have, js))
+    })?;
+    if have {
+        return Ok(false);
+    }
+    for (code, name) in jurisdictions {
+        let depts = store.read_blocking(|c| {
+            c.query(
+                "SELECT code, name_zh FROM departments WHERE jurisdiction = ? AND kind = 'licensing' ORDER BY code",
+                params![code.as_str()],
+            )?
+            .into_iter()
+            .map(|r| Ok((r.text(0)?, r.text(1)?)))
+            .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        let j = DivisionCode::parse(&code).map_err(internal)?;
+        seed_jurisdiction_seals(store, master, &j, &name, &depts, now)?;
+    }
+    Ok(true)
+}
+
+/// Decrypted seal keys, by esID: Argon2 is paid once per key, not per signature.
+#[derive(Default)]
+pub struct SealKeys {
+    keys: Mutex<HashMap<String, Arc<SealPrivateKey>>>,
+}
+
+impl SealKeys {
+    /// Loads every stored seal key (blocking; at start).
+    pub fn load(store: &Store, master: &MasterKey) -> Result<Self, ApiError> {
+        let rows = store.read_blocking(|c| {
+            c.query(
+                "SELECT purpose, encrypted FROM keys WHERE purpose LIKE 'seal:%'",
+                &[],
+            )?
+            .into_iter()
+            .map(|r| Ok((r.text(0)?, r.blob(1)?)))
+            .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        let mut keys = HashMap::new();
+        for (purpose, blob) in rows {
+            let key = decrypt_private_key(&blob, master.secret()).map_err(internal)?;
+            keys.insert(
+                purpose.trim_start_matches("seal:").to_owned(),
+                Arc::new(key),
+            );
+        }
+        Ok(Self {
+            keys: Mutex::new(keys),
+        })
+    }
+
+    pub fn get(&self, es_id: &str) -> Option<Arc<SealPrivateKey>> {
+        self.keys.lock().ok()?.get(es_id).cloned()
+    }
+}
+
+impl std::fmt::Debug for SealKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SealKeys(…)")
+    }
+}

@@ -1,0 +1,66 @@
+//! Baselines for `oneseal bench ledger`: the plainest fast path of each database, with the same
+//! rows per transaction as the ledger achieved, so the ratio prices tamper evidence alone.
+
+use std::time::{Duration, Instant};
+
+use crate::{Database, StoreError};
+
+/// Inserts `rows` rows of `payload` into a plain table, `per_txn` rows per transaction, through
+/// a prepared statement of the native driver (rusqlite with `synchronous=FULL`, or the
+/// PostgreSQL client). Returns the elapsed time; the table is dropped afterwards.
+pub fn plain_inserts(
+    db: &Database,
+    rows: u64,
+    per_txn: u64,
+    payload: &[u8],
+) -> Result<Duration, StoreError> {
+    let per_txn = per_txn.max(1);
+    match db {
+        Database::Sqlite(path) => {
+            let mut c = rusqlite::Connection::open(path)?;
+            c.execute_batch(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+                 DROP TABLE IF EXISTS bench_plain;
+                 CREATE TABLE bench_plain (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL);",
+            )?;
+            let start = Instant::now();
+            let mut seq = 0u64;
+            while seq < rows {
+                let tx = c.transaction()?;
+                {
+                    let mut stmt = tx
+                        .prepare_cached("INSERT INTO bench_plain (seq, payload) VALUES (?1, ?2)")?;
+                    for _ in 0..per_txn.min(rows - seq) {
+                        stmt.execute((i64::try_from(seq).unwrap_or(i64::MAX), payload))?;
+                        seq += 1;
+                    }
+                }
+                tx.commit()?;
+            }
+            let elapsed = start.elapsed();
+            c.execute_batch("DROP TABLE bench_plain")?;
+            Ok(elapsed)
+        }
+        Database::Postgres(url) => {
+            let mut c = postgres::Client::connect(url, postgres::NoTls)?;
+            c.batch_execute(
+                "DROP TABLE IF EXISTS bench_plain; CREATE TABLE bench_plain (seq BIGINT PRIMARY KEY, payload BYTEA NOT NULL)",
+            )?;
+            let stmt = c.prepare("INSERT INTO bench_plain (seq, payload) VALUES ($1, $2)")?;
+            let start = Instant::now();
+            let mut seq = 0u64;
+            while seq < rows {
+                let mut tx = c.transaction()?;
+                for _ in 0..per_txn.min(rows - seq) {
+                    let s = i64::try_from(seq).unwrap_or(i64::MAX);
+                    tx.execute(&stmt, &[&s, &payload])?;
+                    seq += 1;
+                }
+                tx.commit()?;
+            }
+            let elapsed = start.elapsed();
+            c.batch_execute("DROP TABLE bench_plain")?;
+            Ok(elapsed)
+        }
+    }
+}
