@@ -21,6 +21,8 @@ use oneseal_seal::{
 pub enum BenchCommand {
     /// SM2 sealing and verification per second, with `openssl speed sm2` as the baseline.
     Seal(SealBenchArgs),
+    /// Durable ledger appends against plain INSERTs, proof times and restart time.
+    Ledger(crate::bench_ledger::LedgerBenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -39,6 +41,7 @@ pub struct SealBenchArgs {
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Seal(args) => seal(&args),
+        BenchCommand::Ledger(args) => crate::bench_ledger::run(&args),
     }
 }
 

@@ -39,7 +39,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(i).copied().unwrap_or_default()
 }
@@ -53,13 +57,18 @@ fn per_second(n: u64, d: Duration) -> f64 {
 fn ledger_phase(store: &Store, args: &LedgerBenchArgs) -> Result<(Duration, u64, Vec<Duration>)> {
     let rt = tokio::runtime::Runtime::new()?;
     let next = Arc::new(AtomicU64::new(0));
-    let entry: Arc<Vec<u8>> = Arc::new((0..args.entry_bytes).map(|i| b'a' + (i % 26) as u8).collect());
+    let entry: Arc<Vec<u8>> = Arc::new(
+        (0..args.entry_bytes)
+            .map(|i| b'a' + (i % 26) as u8)
+            .collect(),
+    );
     let batches_before = store.stats().batches.load(Ordering::Relaxed);
     let start = Instant::now();
     let latencies = rt.block_on(async {
         let mut tasks = Vec::new();
         for _ in 0..args.committers {
-            let (store, next, entry, total) = (store.clone(), next.clone(), entry.clone(), args.entries);
+            let (store, next, entry, total) =
+                (store.clone(), next.clone(), entry.clone(), args.entries);
             tasks.push(tokio::spawn(async move {
                 let mut lat = Vec::new();
                 while next.fetch_add(1, Ordering::Relaxed) < total {
@@ -91,7 +100,10 @@ fn proof_phase(args: &LedgerBenchArgs) -> Result<()> {
     let store = Store::open(scratch.database.clone())?;
     let t0 = Instant::now();
     let root = store.read_blocking(|c| log::bulk_fill_nodes(c, "bench-proof", n))?;
-    println!("proof log: {n} leaves built in {:.1} s", t0.elapsed().as_secs_f64());
+    println!(
+        "proof log: {n} leaves built in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let (mut build, mut verify) = (Duration::ZERO, Duration::ZERO);
     let samples = 1000u64;
@@ -110,13 +122,28 @@ fn proof_phase(args: &LedgerBenchArgs) -> Result<()> {
     }
     #[allow(clippy::cast_possible_truncation)]
     let (b, v) = (build / samples as u32, verify / samples as u32);
-    println!("inclusion proof at {n} entries: build {:.1} µs, verify {:.1} µs (mean of {samples}; goals < 1 ms, < 50 µs)", b.as_secs_f64() * 1e6, v.as_secs_f64() * 1e6);
+    println!(
+        "inclusion proof at {n} entries: build {:.1} µs, verify {:.1} µs (mean of {samples}; goals < 1 ms, < 50 µs)",
+        b.as_secs_f64() * 1e6,
+        v.as_secs_f64() * 1e6
+    );
     store.close();
     drop(store);
     let t = Instant::now();
     let reopened = Store::open(scratch.database.clone())?;
-    reopened.write_blocking(|tx| tx.append("bench-proof", b"after restart", "bench.entry", &[0; 16], b"{}"))?;
-    println!("restart at {n} entries (open, migrate, rebuild the frontier, first durable append): {:.3} s (goal < 5 s)", t.elapsed().as_secs_f64());
+    reopened.write_blocking(|tx| {
+        tx.append(
+            "bench-proof",
+            b"after restart",
+            "bench.entry",
+            &[0; 16],
+            b"{}",
+        )
+    })?;
+    println!(
+        "restart at {n} entries (open, migrate, rebuild the frontier, first durable append): {:.3} s (goal < 5 s)",
+        t.elapsed().as_secs_f64()
+    );
     reopened.close();
     Ok(())
 }
@@ -124,7 +151,11 @@ fn proof_phase(args: &LedgerBenchArgs) -> Result<()> {
 pub fn run(args: &LedgerBenchArgs) -> Result<()> {
     let scratch = ScratchDb::new_on(args.database_url.as_deref())?;
     let store = Store::open(scratch.database.clone())?;
-    println!("backend: {}, cores: {}", store.backend().name(), std::thread::available_parallelism().map_or(1, usize::from));
+    println!(
+        "backend: {}, cores: {}",
+        store.backend().name(),
+        std::thread::available_parallelism().map_or(1, usize::from)
+    );
     let (elapsed, batches, mut lat) = ledger_phase(&store, args)?;
     lat.sort_unstable();
     let per_commit = args.entries / batches.max(1);
@@ -142,8 +173,13 @@ pub fn run(args: &LedgerBenchArgs) -> Result<()> {
     let payload = vec![b'x'; args.entry_bytes];
     let plain = bench::plain_inserts(&scratch.database, args.entries, per_commit, &payload)?;
     let plain_rate = per_second(args.entries, plain);
-    println!("baseline: plain prepared INSERT, {per_commit} rows per transaction: {plain_rate:.0} rows/s");
-    println!("ratio ledger/baseline: {:.2} (goal ≥ 0.70)", ledger_rate / plain_rate.max(1e-9));
+    println!(
+        "baseline: plain prepared INSERT, {per_commit} rows per transaction: {plain_rate:.0} rows/s"
+    );
+    println!(
+        "ratio ledger/baseline: {:.2} (goal ≥ 0.70)",
+        ledger_rate / plain_rate.max(1e-9)
+    );
     if args.proof_entries > 0 {
         proof_phase(args)?;
     }

@@ -1,6 +1,7 @@
 //! `oneseal`: the one binary. Thin edge: parses arguments, opens the store, calls the crates.
 
 mod bench_cmd;
+mod bench_ledger;
 mod calendar_cmd;
 mod catalog_cmd;
 mod cert_cmd;
@@ -35,7 +36,7 @@ enum Command {
     /// Sealed documents offline: verify a bundle against a trust file, export its parts.
     #[command(subcommand)]
     Cert(cert_cmd::CertCommand),
-    /// Throughput benchmarks (seal signing and verification against OpenSSL).
+    /// Benchmarks: seals against OpenSSL, the ledger against plain INSERTs.
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
     /// Run a witness that cosigns the bureau's checkpoints, or make its key.

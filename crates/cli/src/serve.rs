@@ -12,7 +12,7 @@ use oneseal_server::ledger::checkpointer::Checkpointer;
 use oneseal_server::ledger::cosign::cosign;
 use oneseal_server::ledger::keys::MasterKey;
 use oneseal_server::ledger::{Logs, WitnessInfo, open_logs};
-use oneseal_server::sealing::seed_demo_seals;
+use oneseal_server::sealing::{SealKeys, seed_demo_seals};
 use oneseal_server::{AppState, Clock, SystemClock, seed, witness};
 use oneseal_store::{Database, Store};
 
@@ -101,6 +101,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
             "演示印章已登记：各辖区行政审批专用章启用，原部门审批章撤销封存 Demo seals registered."
         );
     }
+    let seal_keys = Arc::new(SealKeys::load(&store, &master)?);
     logs.witnesses = args
         .witness
         .iter()
@@ -131,7 +132,9 @@ pub fn run(args: ServeArgs) -> Result<()> {
                 tokio::spawn(async move { cosign(&store, &logs, &client, &s).await });
             }
         });
-        let state = AppState::new(store.clone(), clock).with_logs(logs);
+        let state = AppState::new(store.clone(), clock)
+            .with_logs(logs)
+            .with_seal_keys(seal_keys);
         let running = oneseal_server::start(state, args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;

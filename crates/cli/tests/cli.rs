@@ -6,7 +6,10 @@
 //! checked by the built binary, then the exported signature is checked by OpenSSL as an
 //! independent oracle (skipped with a message when `openssl` is not on PATH).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "cli/serve_demo.rs"]
+mod serve_demo;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

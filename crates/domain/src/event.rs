@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
+use crate::case::{CaseEvent, CaseNumber};
 use crate::seal::{Revocation, SealRecord};
 
 use crate::org::{
@@ -84,6 +85,27 @@ pub enum Event {
     /// An attempt to sign with a seal that may not sign (revoked, expired, not for approvals).
     #[serde(rename = "seal.use_refused")]
     SealUseRefused { es_id: String, reason: String },
+    /// One step of a case (办件); the body holds the full event, the public entry a whitelist.
+    #[serde(rename = "case.event")]
+    Case {
+        case_number: CaseNumber,
+        event: Box<CaseEvent>,
+    },
+    /// A document of a case sealed with the bureau's seal (decision, voucher, notice).
+    #[serde(rename = "seal.document_sealed")]
+    DocumentSealed {
+        case_number: CaseNumber,
+        document_kind: String,
+        es_id: String,
+        /// Hex SM3 of the document bytes (the signature's dataHash).
+        document_sm3: String,
+        /// Hex SM3 of the SES_Signature DER, so the log confirms the signing time too.
+        signature_sm3: String,
+        signer: StaffId,
+        /// The document (canonical JSON) and the SES_Signature DER, base64; private.
+        document: String,
+        signature_der: String,
+    },
 }
 
 impl Event {
@@ -102,6 +124,8 @@ impl Event {
             Event::SealRegistered { .. } => "seal.registered",
             Event::SealRevoked { .. } => "seal.revoked",
             Event::SealUseRefused { .. } => "seal.use_refused",
+            Event::Case { .. } => "case.event",
+            Event::DocumentSealed { .. } => "seal.document_sealed",
         }
     }
 
@@ -128,6 +152,16 @@ impl Event {
             Event::SealRegistered { seal } => put("seal", &seal.es_id),
             Event::SealRevoked { es_id, .. } | Event::SealUseRefused { es_id, .. } => {
                 put("seal", es_id)
+            }
+            Event::Case { case_number, event } => {
+                put("case", case_number.as_str());
+                put("step", event.kind());
+            }
+            Event::DocumentSealed {
+                case_number, es_id, ..
+            } => {
+                put("case", case_number.as_str());
+                put("seal", es_id);
             }
         }
         s
@@ -177,8 +211,67 @@ impl Event {
                 "at": revocation.at.date().to_string(),
             }),
             Event::SealUseRefused { es_id, reason } => json!({ "es_id": es_id, "reason": reason }),
+            Event::Case { case_number, event } => case_public_view(case_number, event),
+            Event::DocumentSealed {
+                case_number,
+                document_kind,
+                es_id,
+                document_sm3,
+                signature_sm3,
+                signer,
+                ..
+            } => json!({
+                "case_number": case_number, "document_kind": document_kind, "es_id": es_id,
+                "document_sm3": document_sm3, "signature_sm3": signature_sm3, "signer": signer,
+            }),
         }
     }
+}
+
+/// Fields of a case event that may be published: dates, steps, staff ids and codes. Free text
+/// (opinions, reasons) and everything about the applicant stay in the private body.
+const CASE_PUBLIC_FIELDS: &[&str] = &[
+    "kind",
+    "on",
+    "by",
+    "reviewer",
+    "approver",
+    "approved_by",
+    "received_by",
+    "step",
+    "to_step",
+    "substantive",
+    "deemed",
+    "procedure",
+    "working_days",
+    "method",
+    "channel",
+    "decided_at",
+    "received_at",
+    "applicant_notified_on",
+];
+
+fn case_public_view(case_number: &CaseNumber, event: &CaseEvent) -> Value {
+    let full = serde_json::to_value(event).unwrap_or(Value::Null);
+    let mut out = serde_json::Map::new();
+    out.insert("case_number".into(), json!(case_number));
+    if let Value::Object(map) = &full {
+        for k in CASE_PUBLIC_FIELDS {
+            if let Some(v) = map.get(*k) {
+                out.insert((*k).to_owned(), v.clone());
+            }
+        }
+        if let Some(code) = map.get("item").and_then(|i| i.get("basic_code")) {
+            out.insert("item".into(), code.clone());
+        }
+        if let Some(outcome) = map.get("decision").and_then(|d| d.get("outcome")) {
+            out.insert("decision".into(), outcome.clone());
+        }
+        if let Some(ground) = map.get("outcome").and_then(|d| d.get("ground")) {
+            out.insert("ground".into(), ground.clone());
+        }
+    }
+    Value::Object(out)
 }
 
 /// The public ledger entry of one event.

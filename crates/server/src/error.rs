@@ -150,3 +150,30 @@ impl IntoResponse for ApiError {
         (self.status(), axum::Json(self.to_json())).into_response()
     }
 }
+
+/// JSON request bodies whose rejection (malformed JSON, a missing or invalid field, a value a
+/// newtype refuses) is our typed 400, like every other bad input.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => {
+                let why = rejection.body_text();
+                Err(ApiError::bad_request(
+                    "invalid_body",
+                    format!("请求内容无效：{why}"),
+                    format!("Invalid request body: {why}"),
+                ))
+            }
+        }
+    }
+}

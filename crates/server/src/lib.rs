@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cases;
 pub mod clock;
 pub mod commands;
 pub mod error;
@@ -37,6 +38,10 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// The jurisdictions' logs: keys, witnesses, policy (empty until `with_logs`).
     pub logs: Arc<ledger::Logs>,
+    /// The working-day calendar (the official holiday notices shipped with the binary).
+    pub calendar: Arc<oneseal_domain::calendar::Calendar>,
+    /// Decrypted seal keys (empty until `with_seal_keys`).
+    pub seal_keys: Arc<sealing::SealKeys>,
 }
 
 impl AppState {
@@ -46,7 +51,17 @@ impl AppState {
             clock,
             metrics: Arc::new(metrics::Metrics::default()),
             logs: Arc::new(ledger::Logs::default()),
+            calendar: Arc::new(oneseal_domain::calendar::Calendar::builtin().unwrap_or_else(|e| {
+                tracing::error!(error = %e, "built-in calendar does not load; deadlines will fail");
+                oneseal_domain::calendar::Calendar::new()
+            })),
+            seal_keys: Arc::new(sealing::SealKeys::default()),
         }
+    }
+
+    pub fn with_seal_keys(mut self, keys: Arc<sealing::SealKeys>) -> Self {
+        self.seal_keys = keys;
+        self
     }
 
     pub fn with_logs(mut self, logs: Arc<ledger::Logs>) -> Self {

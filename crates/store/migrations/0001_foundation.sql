@@ -125,6 +125,50 @@ CREATE TABLE seals (
     ses_seal TEXT NOT NULL
 );
 
+-- Cases (办件): every case event in order, and the case's current state derived from them.
+CREATE TABLE case_events (
+    case_number TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (case_number, seq)
+);
+CREATE TABLE cases (
+    case_number TEXT PRIMARY KEY,
+    jurisdiction TEXT NOT NULL,
+    item_code TEXT NOT NULL,
+    item_name TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    received_on TEXT NOT NULL,
+    applicant_label TEXT NOT NULL,
+    query_code_hash TEXT NOT NULL,
+    closed INTEGER NOT NULL,
+    events INTEGER NOT NULL
+);
+CREATE INDEX cases_open ON cases (jurisdiction, closed, status);
+-- Documents sealed with the bureau seal (decisions, vouchers).
+CREATE TABLE sealed_documents (
+    case_number TEXT NOT NULL,
+    document_kind TEXT NOT NULL,
+    es_id TEXT NOT NULL,
+    document_sm3 TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    document TEXT NOT NULL,
+    signature_der TEXT NOT NULL,
+    PRIMARY KEY (case_number, document_kind)
+);
+
+-- Where each sealed document's ledger entry is (an index for receipts, not a projection).
+CREATE TABLE document_entries (
+    case_number TEXT NOT NULL,
+    document_kind TEXT NOT NULL,
+    license_id TEXT,
+    log TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    PRIMARY KEY (case_number, document_kind)
+);
+CREATE INDEX document_entries_license ON document_entries (license_id);
+
 -- Credentials and sessions are operational state, not projections of the ledger.
 CREATE TABLE credentials (
     staff_id TEXT PRIMARY KEY,

@@ -5,8 +5,10 @@
 //! same `apply` into an empty database and compares, which is how a row edited behind the
 //! system's back is found.
 
+use oneseal_domain::case::{Case, CaseEvent, CaseNumber};
 use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::org::{DivisionCode, Role};
+use sha2::Digest;
 use time::OffsetDateTime;
 
 use crate::sql::Conn;
@@ -62,6 +64,37 @@ pub const PROJECTED_TABLES: &[Projected] = &[
             "revoked_order",
             "archived",
             "ses_seal",
+        ],
+    },
+    Projected {
+        table: "case_events",
+        key: &["case_number", "seq"],
+        columns: &["kind", "body"],
+    },
+    Projected {
+        table: "cases",
+        key: &["case_number"],
+        columns: &[
+            "jurisdiction",
+            "item_code",
+            "item_name",
+            "status",
+            "received_on",
+            "applicant_label",
+            "query_code_hash",
+            "closed",
+            "events",
+        ],
+    },
+    Projected {
+        table: "sealed_documents",
+        key: &["case_number", "document_kind"],
+        columns: &[
+            "es_id",
+            "document_sm3",
+            "signer",
+            "document",
+            "signature_der",
         ],
     },
     Projected {
@@ -199,8 +232,90 @@ pub fn apply(
             )?;
         }
         Event::SealUseRefused { .. } => {}
+        Event::Case { case_number, event } => {
+            apply_case_event(conn, jurisdiction, case_number, event)?
+        }
+        Event::DocumentSealed {
+            case_number,
+            document_kind,
+            es_id,
+            document_sm3,
+            signer,
+            document,
+            signature_der,
+            ..
+        } => {
+            conn.execute(
+                "INSERT INTO sealed_documents (case_number, document_kind, es_id, document_sm3, signer, document, signature_der) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                params![
+                    case_number.as_str(),
+                    document_kind.as_str(),
+                    es_id.as_str(),
+                    document_sm3.as_str(),
+                    signer.as_str(),
+                    document.as_str(),
+                    signature_der.as_str()
+                ],
+            )?;
+        }
     }
     Ok(())
+}
+
+/// Appends the case event and re-derives the case row from all of its events.
+fn apply_case_event(
+    conn: &mut dyn Conn,
+    jurisdiction: &DivisionCode,
+    number: &CaseNumber,
+    event: &CaseEvent,
+) -> Result<(), StoreError> {
+    let corrupt = |e: String| StoreError::Corrupt(format!("case {number}: {e}"));
+    let mut events = load_case_events(conn, number.as_str())?;
+    let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO case_events (case_number, seq, kind, body) VALUES (?, ?, ?, ?)",
+        params![number.as_str(), events.len() as u64 + 1, event.kind(), body],
+    )?;
+    events.push(event.clone());
+    let case = Case::apply(&events).map_err(|e| corrupt(e.to_string()))?;
+    let r = case.received();
+    let query_hash = hex::encode(sha2::Sha256::digest(r.query_code.as_str().as_bytes()));
+    conn.execute(
+        "DELETE FROM cases WHERE case_number = ?",
+        params![number.as_str()],
+    )?;
+    conn.execute(
+        "INSERT INTO cases (case_number, jurisdiction, item_code, item_name, status, received_on, applicant_label, \
+         query_code_hash, closed, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        params![
+            number.as_str(),
+            jurisdiction.as_str(),
+            r.item.basic_code.as_str(),
+            r.item.name.as_str(),
+            i64::from(case.status().code()),
+            r.received_on().to_string(),
+            r.applicant.public_label(),
+            query_hash,
+            case.is_closed(),
+            events.len() as u64
+        ],
+    )?;
+    Ok(())
+}
+
+/// Every event of a case, in order.
+pub fn load_case_events(conn: &mut dyn Conn, number: &str) -> Result<Vec<CaseEvent>, StoreError> {
+    conn.query(
+        "SELECT body FROM case_events WHERE case_number = ? ORDER BY seq",
+        params![number],
+    )?
+    .into_iter()
+    .map(|r| {
+        serde_json::from_str(&r.text(0)?)
+            .map_err(|e| StoreError::Corrupt(format!("case {number}: stored event: {e}")))
+    })
+    .collect()
 }
 
 fn transfer(conn: &mut dyn Conn, staff: &str, to: &str, on: &str) -> Result<(), StoreError> {

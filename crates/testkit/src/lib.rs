@@ -18,7 +18,7 @@ use oneseal_server::ledger::checkpointer::{Checkpointer, Signed};
 use oneseal_server::ledger::cosign::cosign;
 use oneseal_server::ledger::keys::MasterKey;
 use oneseal_server::ledger::{DEFAULT_LOG_HOST, Logs, WitnessInfo, open_logs};
-use oneseal_server::sealing::seed_demo_seals;
+use oneseal_server::sealing::{SealKeys, seed_demo_seals};
 use oneseal_server::witness::{DEMO_WITNESSES, RunningWitness, spawn_in_process};
 use oneseal_server::{AppState, FixedClock, Running, seed};
 use oneseal_store::Store;
@@ -90,13 +90,14 @@ impl TestApp {
         std::fs::create_dir_all(&dir).expect("test directory");
         let master = MasterKey::new(b"test master passphrase".to_vec(), KdfParams::FAST_INSECURE);
         let s2 = store.clone();
-        let mut logs = tokio::task::spawn_blocking(move || {
+        let (mut logs, seal_keys) = tokio::task::spawn_blocking(move || {
             let logs = open_logs(&s2, &master, DEFAULT_LOG_HOST, START.unix_timestamp())
                 .expect("log keys");
             if demo {
                 seed_demo_seals(&s2, &master, START).expect("demo seals");
             }
-            logs
+            let keys = SealKeys::load(&s2, &master).expect("seal keys");
+            (logs, keys)
         })
         .await
         .expect("key thread");
@@ -122,7 +123,9 @@ impl TestApp {
         }
         let logs = Arc::new(logs);
         let anchors = Anchors::new(&dir.join("anchors"));
-        let state = AppState::new(store.clone(), Arc::new(clock.clone())).with_logs(logs.clone());
+        let state = AppState::new(store.clone(), Arc::new(clock.clone()))
+            .with_logs(logs.clone())
+            .with_seal_keys(Arc::new(seal_keys));
         let running = oneseal_server::start(
             state,
             "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, plus the operational endpoints (`/healthz`, `/metrics`,
 //! `/openapi.json`). Handlers are `verb_noun`; each authorizes first, then reads or runs a command.
 
+pub mod cases;
 pub mod catalog;
 pub mod log;
 pub mod org;
@@ -31,6 +32,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/catalog/items/{code}", get(catalog::get_item))
         .route("/api/v1/catalog/import", post(catalog::import_items))
         .route("/api/v1/catalog/export", get(catalog::export_items))
+        .route(
+            "/api/v1/cases",
+            get(cases::list_cases).post(cases::create_case),
+        )
+        .route("/api/v1/cases/{number}", get(cases::get_case))
+        .route("/api/v1/cases/{number}/actions", post(cases::act_on_case))
+        .route("/api/v1/public/progress", get(cases::public_progress))
         .route("/log", get(log::list_logs))
         .route("/log/{j}/checkpoint", get(log::get_checkpoint))
         .route("/log/{j}/vkeys", get(log::get_vkeys))
@@ -63,6 +71,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/catalog/items/{code}"),
     ("post", "/api/v1/catalog/import"),
     ("get", "/api/v1/catalog/export"),
+    ("get", "/api/v1/cases"),
+    ("post", "/api/v1/cases"),
+    ("get", "/api/v1/cases/{number}"),
+    ("post", "/api/v1/cases/{number}/actions"),
+    ("get", "/api/v1/public/progress"),
     ("get", "/log"),
     ("get", "/log/{j}/checkpoint"),
     ("get", "/log/{j}/vkeys"),

@@ -13,7 +13,7 @@ use time::Date;
 use crate::AppState;
 use crate::auth::{self, Auth};
 use crate::commands::Meta;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiJson};
 
 #[derive(Debug, Deserialize)]
 pub struct JurisdictionQuery {
@@ -138,7 +138,7 @@ pub async fn transfer_staff(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Json(req): Json<TransferRequest>,
+    ApiJson(req): ApiJson<TransferRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let staff = StaffId::parse(&id).map_err(|e| {
         ApiError::bad_request("bad_staff_id", format!("工号无效：{e}"), e.to_string())
@@ -218,7 +218,7 @@ pub struct TokenRequest {
 pub async fn issue_token(
     State(state): State<AppState>,
     auth: Auth,
-    Json(req): Json<TokenRequest>,
+    ApiJson(req): ApiJson<TokenRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let j = target_jurisdiction(&auth, req.jurisdiction.as_deref())?;
     auth.require(Action::IssueApiToken, &Target::jurisdiction(&j))?;

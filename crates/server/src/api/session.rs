@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::AppState;
 use crate::auth::{self, Auth, LoginOutcome, NewSession};
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiJson};
 
 #[derive(Debug, Deserialize)]
 pub struct Credentials {
@@ -54,7 +54,7 @@ fn wrong_credentials() -> ApiError {
 
 pub async fn create_session(
     State(state): State<AppState>,
-    Json(creds): Json<Credentials>,
+    ApiJson(creds): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
     let s = sign_in(&state, creds).await?;
     Ok((

@@ -1,0 +1,413 @@
+//! Cases over HTTP: intake, the queue sorted by remaining working days, a case with its legal
+//! clocks, one endpoint per procedural step, and the public progress query.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use oneseal_domain::access::{Action, Target};
+use oneseal_domain::case::{
+    Applicant, Case, CaseNumber, Channel, Command, Decision, DeliveryMethod, ExtensionAuthority,
+    MaterialRef, NonAcceptance, NoticeItem, ReviewKind,
+};
+use oneseal_domain::catalog::SpecialProcedureKind;
+use oneseal_domain::org::{Role, StaffId};
+use oneseal_store::params;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::api::catalog::find_item;
+use crate::auth::Auth;
+use crate::cases::{Acting, IntakeRequest, act, case_error, intake, load};
+use crate::error::{ApiError, ApiJson};
+
+fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
+    CaseNumber::parse(s).map_err(|e| {
+        ApiError::bad_request(
+            "bad_case_number",
+            format!("办件编号无效：{}", e.reason_zh()),
+            e.to_string(),
+        )
+    })
+}
+
+fn acting<'a>(
+    auth: &Auth,
+    state: &'a AppState,
+    number: Option<&CaseNumber>,
+) -> Result<Acting<'a>, ApiError> {
+    Ok(Acting {
+        staff: auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?,
+        roles: auth.principal.roles.clone(),
+        now: state.clock.now(),
+        calendar: &state.calendar,
+        jurisdiction: number.map_or_else(
+            || auth.principal.jurisdiction.clone(),
+            |n| n.division().clone(),
+        ),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IntakeBody {
+    pub item_code: String,
+    pub channel: Channel,
+    pub applicant: Applicant,
+    #[serde(default)]
+    pub materials: Vec<MaterialRef>,
+    #[serde(default)]
+    pub joint_handling: bool,
+}
+
+pub async fn create_case(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<IntakeBody>,
+) -> Result<Json<Value>, ApiError> {
+    auth.require_here(Action::IntakeCase)?;
+    let j = auth.principal.jurisdiction.clone();
+    let code = body.item_code.clone();
+    let item = state
+        .store
+        .read(move |c| find_item(c, &j, &code).map_err(ApiError::from))
+        .await?
+        .map(|(i, _)| i)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "unknown_item",
+                "本辖区目录中没有该事项编码",
+                "No such item code in this jurisdiction's catalog",
+            )
+        })?;
+    let mut random = [0u8; 5];
+    getrandom::fill(&mut random).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (st, auth2) = (state.clone(), auth.clone());
+    let (number, query_code, idx) = state
+        .store
+        .write(move |tx| {
+            let who = acting(&auth2, &st, None)?;
+            let req = IntakeRequest {
+                item,
+                joint_handling: body.joint_handling,
+                channel: body.channel,
+                applicant: body.applicant,
+                materials: body.materials,
+            };
+            intake(tx, &who, req, random)
+        })
+        .await?;
+    Ok(Json(
+        json!({ "case_number": number, "query_code": query_code.as_str(), "ledger_index": idx }),
+    ))
+}
+
+/// One procedural step, as the JSON body names it.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ActionBody {
+    OneTimeNotice {
+        items: Vec<NoticeItem>,
+    },
+    Supplement {
+        materials: Vec<MaterialRef>,
+    },
+    Accept,
+    RefuseAcceptance {
+        outcome: NonAcceptance,
+    },
+    Review {
+        step: ReviewKind,
+        opinion: String,
+        substantive: bool,
+    },
+    Transfer {
+        to: StaffId,
+        reason: String,
+    },
+    Return {
+        to_step: ReviewKind,
+        reason: String,
+    },
+    StartSpecialProcedure {
+        procedure: SpecialProcedureKind,
+        notice_reference: String,
+    },
+    EndSpecialProcedure,
+    Extend {
+        authority: ExtensionAuthority,
+        working_days: u32,
+        reason: String,
+        applicant_notified_on: String,
+    },
+    Decide {
+        decision: Decision,
+    },
+    Deliver {
+        method: DeliveryMethod,
+    },
+    Withdraw,
+}
+
+impl ActionBody {
+    fn into_command(self) -> Result<Command, ApiError> {
+        Ok(match self {
+            ActionBody::OneTimeNotice { items } => Command::IssueOneTimeNotice { items },
+            ActionBody::Supplement { materials } => Command::ReceiveSupplement { materials },
+            ActionBody::Accept => Command::Accept,
+            ActionBody::RefuseAcceptance { outcome } => Command::RefuseAcceptance { outcome },
+            ActionBody::Review {
+                step,
+                opinion,
+                substantive,
+            } => Command::RecordReviewStep {
+                step,
+                opinion,
+                substantive,
+            },
+            ActionBody::Transfer { to, reason } => Command::Transfer { to, reason },
+            ActionBody::Return { to_step, reason } => Command::Return { to_step, reason },
+            ActionBody::StartSpecialProcedure {
+                procedure,
+                notice_reference,
+            } => Command::StartSpecialProcedure {
+                procedure,
+                notice_reference,
+            },
+            ActionBody::EndSpecialProcedure => Command::EndSpecialProcedure,
+            ActionBody::Extend {
+                authority,
+                working_days,
+                reason,
+                applicant_notified_on,
+            } => Command::ApproveExtension {
+                authority,
+                working_days,
+                reason,
+                applicant_notified_on: time::Date::parse(
+                    &applicant_notified_on,
+                    time::macros::format_description!("[year]-[month]-[day]"),
+                )
+                .map_err(|e| {
+                    ApiError::bad_request(
+                        "bad_date",
+                        format!("日期格式应为 YYYY-MM-DD：{e}"),
+                        e.to_string(),
+                    )
+                })?,
+            },
+            ActionBody::Decide { decision } => Command::Decide { decision },
+            ActionBody::Deliver { method } => Command::Deliver { method },
+            ActionBody::Withdraw => Command::Withdraw,
+        })
+    }
+}
+
+/// The access action a command's role maps to.
+fn action_for(role: Role) -> Action {
+    match role {
+        Role::Reviewer => Action::ReviewCase,
+        Role::Approver => Action::DecideCase,
+        Role::BureauHead => Action::ApproveExtension,
+        _ => Action::AcceptCase,
+    }
+}
+
+pub async fn act_on_case(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<ActionBody>,
+) -> Result<Json<crate::cases::StepOutcome>, ApiError> {
+    let number = parse_number(&number)?;
+    let command = body.into_command()?;
+    auth.require(
+        action_for(command.required_role()),
+        &Target::jurisdiction(number.division()),
+    )?;
+    let (st, a) = (state.clone(), auth.clone());
+    let n2 = number.clone();
+    let result = state
+        .store
+        .write(move |tx| {
+            let who = acting(&a, &st, Some(&n2))?;
+            act(tx, &who, &n2, command, &st.seal_keys)
+        })
+        .await;
+    if let Err(ApiError::Conflict { code, en, .. }) = &result
+        && code.starts_with("seal_")
+    {
+        record_refused_seal_use(&state, &auth, &number, en).await?;
+    }
+    Ok(Json(result?))
+}
+
+/// A refused use of a seal is itself recorded, in its own transaction (the refused step rolled back).
+async fn record_refused_seal_use(
+    state: &AppState,
+    auth: &Auth,
+    number: &CaseNumber,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let (st, a, n, why) = (
+        state.clone(),
+        auth.clone(),
+        number.clone(),
+        reason.to_owned(),
+    );
+    state
+        .store
+        .write(move |tx| {
+            let who = acting(&a, &st, Some(&n))?;
+            let es_id = crate::sealing::registry(tx.conn(), n.division().as_str())?
+                .into_iter()
+                .find(|s| s.record.kind == oneseal_domain::seal::SealKind::BureauApproval)
+                .map(|s| s.record.es_id)
+                .unwrap_or_default();
+            let meta = crate::commands::Meta {
+                time: who.now,
+                jurisdiction: who.jurisdiction.clone(),
+                actor: oneseal_domain::event::Actor::Staff(who.staff.clone()),
+            };
+            meta.record(
+                tx,
+                &oneseal_domain::event::Event::SealUseRefused {
+                    es_id,
+                    reason: format!("case {n}: {why}"),
+                },
+            )
+        })
+        .await?;
+    Ok(())
+}
+
+fn clock_json(case: &Case, state: &AppState) -> Value {
+    let today = oneseal_domain::case::legal_date(state.clock.now());
+    match case.clock(&state.calendar, today) {
+        Ok(c) => json!({ "clock": c, "explanation_zh": c.to_chinese() }),
+        Err(e) => json!({ "clock_error": { "code": e.code(), "message_zh": e.message_zh() } }),
+    }
+}
+
+pub async fn get_case(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(number): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let number = parse_number(&number)?;
+    auth.require(Action::ViewCases, &Target::jurisdiction(number.division()))?;
+    let n = number.clone();
+    let (case, events) = state.store.read(move |c| load(c, &n)).await?;
+    let mut v = json!({
+        "case_number": number,
+        "status": case.status().code(),
+        "status_zh": case.status().name_zh(),
+        "item": { "code": case.received().item.basic_code, "name": case.received().item.name },
+        "applicant": case.received().applicant.public_label(),
+        "events": events,
+    });
+    if let (Value::Object(m), Value::Object(c)) = (&mut v, clock_json(&case, &state)) {
+        m.extend(c);
+    }
+    Ok(Json(v))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    pub include_closed: bool,
+}
+
+/// The jurisdiction's cases, open ones first, sorted by remaining working days.
+pub async fn list_cases(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<QueueQuery>,
+) -> Result<Json<Value>, ApiError> {
+    auth.require_here(Action::ViewCases)?;
+    let j = auth.principal.jurisdiction.clone();
+    let numbers: Vec<String> = state
+        .store
+        .read(move |c| {
+            c.query(
+                "SELECT case_number FROM cases WHERE jurisdiction = ? AND (closed = 0 OR ? = 1) ORDER BY case_number",
+                params![j.as_str(), q.include_closed],
+            )?
+            .into_iter()
+            .map(|r| r.text(0))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(ApiError::from)
+        })
+        .await?;
+    let mut rows = Vec::new();
+    for n in numbers {
+        let number = parse_number(&n)?;
+        let (case, _) = state.store.read(move |c| load(c, &number)).await?;
+        let today = oneseal_domain::case::legal_date(state.clock.now());
+        let clock = case.clock(&state.calendar, today).ok();
+        let remaining = clock
+            .as_ref()
+            .and_then(|c| c.decision.as_ref())
+            .map(|d| d.remaining_statutory);
+        rows.push((
+            remaining.unwrap_or(i64::MAX),
+            json!({
+                "case_number": n,
+                "status": case.status().code(),
+                "status_zh": case.status().name_zh(),
+                "item": case.received().item.name,
+                "applicant": case.received().applicant.public_label(),
+                "remaining_working_days": remaining,
+                "card": clock.as_ref().map(|c| c.card),
+            }),
+        ));
+    }
+    rows.sort_by_key(|(r, _)| *r);
+    Ok(Json(
+        json!({ "cases": rows.into_iter().map(|(_, v)| v).collect::<Vec<_>>() }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProgressQuery {
+    pub case: String,
+    pub code: String,
+}
+
+/// The public progress query (no sign-in, no personal data): case number + query code.
+pub async fn public_progress(
+    State(state): State<AppState>,
+    Query(q): Query<ProgressQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let not_found = || ApiError::NotFound("case");
+    let number = CaseNumber::parse(&q.case).map_err(|_| not_found())?;
+    let hash = hex::encode(Sha256::digest(
+        q.code.trim().to_ascii_uppercase().as_bytes(),
+    ));
+    let n = number.clone();
+    let found = state
+        .store
+        .read(move |c| {
+            c.query_one(
+                "SELECT query_code_hash FROM cases WHERE case_number = ?",
+                params![n.as_str()],
+            )
+            .map_err(ApiError::from)
+        })
+        .await?;
+    // Same answer for an unknown case and a wrong code: the number alone reveals nothing.
+    let stored = found
+        .map(|r| r.text(0))
+        .transpose()?
+        .ok_or_else(not_found)?;
+    if stored != hash {
+        return Err(not_found());
+    }
+    let (case, _) = state.store.read(move |c| load(c, &number)).await?;
+    let today = oneseal_domain::case::legal_date(state.clock.now());
+    let progress = case
+        .public_progress(&state.calendar, today)
+        .map_err(case_error)?;
+    Ok(Json(
+        serde_json::to_value(progress).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
+}

@@ -1,0 +1,305 @@
+//! A case from online intake to delivery through HTTP, with a one-time notice, an expert-review
+//! pause and an approved extension; every step on the ledger; the decision sealed.
+
+use oneseal_domain::catalog::UnifiedSocialCreditCode;
+use oneseal_server::ledger::audit::verify;
+use oneseal_testkit::{Actor, TestApp, error_code};
+use serde_json::{Value, json};
+use time::Duration;
+
+async fn expert_review_item(app: &TestApp) -> String {
+    let clerk = app.clerk().await;
+    let (_, page) = clerk
+        .get_json("/api/v1/catalog/items?per_page=500&category=licensing")
+        .await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| {
+            i["special_procedures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["kind"] == "expert_review")
+        })
+        .map(|i| i["basic_code"].as_str().unwrap().to_owned())
+        .expect("a catalog item that allows expert review")
+}
+
+async fn step(actor: &Actor, number: &str, body: Value) -> Value {
+    let r = actor
+        .post(&format!("/api/v1/cases/{number}/actions"), &body)
+        .await;
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(status, 200, "{body} → {v}");
+    v
+}
+
+fn applicant() -> Value {
+    let uscc = UnifiedSocialCreditCode::with_check_character("91370100MA3C0RT1X").unwrap();
+    json!({"type": "organisation", "name": "济南泉城建设发展有限公司", "uscc": uscc.as_str(), "contact_phone": "13812345678"})
+}
+
+const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+#[tokio::test]
+async fn a_case_goes_from_online_intake_to_delivery_with_notice_pause_and_extension() {
+    let app = TestApp::spawn_demo().await;
+    // Early September, so every deadline (across the National Day holidays) falls in 2026, the
+    // last year whose official holiday notice is shipped.
+    app.clock.set(time::macros::datetime!(2026-09-07 09:00 +8));
+    let code = expert_review_item(&app).await;
+    let clerk = app.clerk().await;
+    let r = clerk
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": code, "channel": "online", "applicant": applicant(), "materials": [{"name": "申请书", "sha256": SHA}]}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let created: Value = r.json().await.unwrap();
+    let number = created["case_number"].as_str().unwrap().to_owned();
+    let query_code = created["query_code"].as_str().unwrap().to_owned();
+    assert!(number.starts_with("37010020260907"), "{number}");
+
+    step(&clerk, &number, json!({"action": "one_time_notice", "items": [{"material": "消防设计文件", "problem": "missing", "detail": "缺少消防设计文件"}]})).await;
+    // Sessions last a working day: after the clock moves on, people sign in again.
+    app.clock.advance(Duration::days(1));
+    let clerk = app.clerk().await;
+    step(
+        &clerk,
+        &number,
+        json!({"action": "supplement", "materials": [{"name": "消防设计文件", "sha256": SHA}]}),
+    )
+    .await;
+    let accepted = step(&clerk, &number, json!({"action": "accept"})).await;
+    assert_eq!(accepted["status"], 3);
+
+    let reviewer = app.reviewer().await;
+    step(&reviewer, &number, json!({"action": "review", "step": "initial_review", "opinion": "材料齐全", "substantive": true})).await;
+    step(&reviewer, &number, json!({"action": "start_special_procedure", "procedure": "expert_review", "notice_reference": "专家评审告知书〔2026〕1号"})).await;
+    app.clock.advance(Duration::days(7));
+    let (reviewer, reviewer2) = (app.reviewer().await, app.sign_in("REVIEW2").await);
+    step(
+        &reviewer,
+        &number,
+        json!({"action": "end_special_procedure"}),
+    )
+    .await;
+    step(
+        &reviewer2,
+        &number,
+        json!({"action": "review", "step": "review", "opinion": "符合条件", "substantive": true}),
+    )
+    .await;
+
+    let head = app.head().await;
+    step(&head, &number, json!({"action": "extend", "authority": {"head": "bureau_head"}, "working_days": 10, "reason": "专家意见需补充论证", "applicant_notified_on": "2026-09-15"})).await;
+
+    let (_, before) = app
+        .clerk()
+        .await
+        .get_json(&format!("/api/v1/cases/{number}"))
+        .await;
+    let explanation = before["explanation_zh"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{before}"));
+    assert!(
+        explanation.contains("暂停") || explanation.contains("专家"),
+        "{explanation}"
+    );
+
+    let approver = app.approver().await;
+    let decided = step(
+        &approver,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    assert_eq!(decided["status"], 11);
+    let sealed = &decided["sealed"];
+    assert!(
+        sealed["license_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("1.2.156.3005.2.")
+    );
+    assert_eq!(sealed["es_id"], "3701000000000001");
+
+    let clerk = app.clerk().await;
+    step(
+        &clerk,
+        &number,
+        json!({"action": "deliver", "method": "window"}),
+    )
+    .await;
+
+    // Every step is on the ledger, with its actor, and the case replays from the log.
+    let (_, case) = clerk.get_json(&format!("/api/v1/cases/{number}")).await;
+    let kinds: Vec<&str> = case["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "received",
+            "one_time_notice_issued",
+            "supplement_received",
+            "accepted",
+            "review_step",
+            "special_procedure_started",
+            "special_procedure_ended",
+            "review_step",
+            "extension_approved",
+            "decided",
+            "delivered"
+        ]
+    );
+    let entries = app
+        .store
+        .read(|c| {
+            let (size, _) = oneseal_store::log::read_head(c, "370100")?;
+            oneseal_store::log::entries(c, "370100", 0, size)
+        })
+        .await
+        .unwrap();
+    let case_entries: Vec<Value> = entries
+        .iter()
+        .map(|(_, e)| serde_json::from_slice::<Value>(e).unwrap())
+        .filter(|e| e["subject"]["case"] == number)
+        .collect();
+    assert_eq!(
+        case_entries.len(),
+        12,
+        "11 case events + the sealed decision"
+    );
+    assert!(case_entries.iter().any(|e| e["kind"] == "seal.document_sealed" && e["public"]["document_sm3"].is_string()));
+    for e in &case_entries {
+        let text = e.to_string();
+        assert!(
+            !text.contains("13812345678") && !text.contains(&query_code),
+            "personal data in a public entry: {text}"
+        );
+        assert!(e["actor"].as_str().unwrap().starts_with("staff:"));
+    }
+    let findings = app
+        .store
+        .read(|c| verify(c, &mut |_, _, _| ()))
+        .await
+        .unwrap()
+        .findings;
+    assert!(findings.is_empty(), "{findings:?}");
+
+    // The public progress query needs the query code and shows no personal data.
+    let anon = app.anonymous();
+    let (status, progress) = anon
+        .get_json(&format!(
+            "/api/v1/public/progress?case={number}&code={query_code}"
+        ))
+        .await;
+    assert_eq!(status, 200, "{progress}");
+    assert!(!progress.to_string().contains("13812345678"));
+    let (status, _) = anon
+        .get_json(&format!(
+            "/api/v1/public/progress?case={number}&code=AAAAAAAA"
+        ))
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn illegal_steps_and_wrong_roles_get_typed_errors_and_change_nothing() {
+    let app = TestApp::spawn_demo().await;
+    let code = expert_review_item(&app).await;
+    let clerk = app.clerk().await;
+    let created: Value = clerk
+        .post("/api/v1/cases", &json!({"item_code": code, "channel": "window", "applicant": applicant(), "materials": []}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let number = created["case_number"].as_str().unwrap();
+    let approver = app.approver().await;
+    // Deciding before acceptance.
+    let r = approver
+        .post(
+            &format!("/api/v1/cases/{number}/actions"),
+            &json!({"action": "decide", "decision": {"outcome": "approve"}}),
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    // A clerk may not decide at all.
+    let r = clerk
+        .post(
+            &format!("/api/v1/cases/{number}/actions"),
+            &json!({"action": "decide", "decision": {"outcome": "approve"}}),
+        )
+        .await;
+    assert_eq!(
+        (
+            r.status().as_u16(),
+            error_code(&r.json().await.unwrap()).to_owned()
+        ),
+        (403, "forbidden_role".to_owned())
+    );
+    // A refusal without reasons does not even parse.
+    step(&clerk, number, json!({"action": "accept"})).await;
+    let r = approver
+        .post(&format!("/api/v1/cases/{number}/actions"), &json!({"action": "decide", "decision": {"outcome": "refuse", "reasons": [], "remedies": {}}}))
+        .await;
+    assert_eq!(r.status(), 400);
+    // Fewer than two substantive reviewers (Art. 34).
+    let reviewer = app.reviewer().await;
+    step(
+        &reviewer,
+        number,
+        json!({"action": "review", "step": "review", "opinion": "符合", "substantive": true}),
+    )
+    .await;
+    let r = approver
+        .post(
+            &format!("/api/v1/cases/{number}/actions"),
+            &json!({"action": "decide", "decision": {"outcome": "approve"}}),
+        )
+        .await;
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&body), "too_few_reviewers", "{body}");
+    // Wrong item code, invalid credit code, malformed case number.
+    let r = clerk
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": "000000000000", "channel": "window", "applicant": applicant()}),
+        )
+        .await;
+    assert_eq!(error_code(&r.json().await.unwrap()), "unknown_item");
+    let bad = json!({"type": "organisation", "name": "某公司", "uscc": "91370100MA3C0RT1XZ", "contact_phone": "13812345678"});
+    let r = clerk
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": code, "channel": "window", "applicant": bad}),
+        )
+        .await;
+    assert_eq!(error_code(&r.json().await.unwrap()), "invalid_body");
+    let r = clerk.get("/api/v1/cases/123").await;
+    assert_eq!(r.status(), 400);
+    // A county clerk cannot act on a city case.
+    let county = app.sign_in("PY-CLERK").await;
+    let r = county
+        .post(
+            &format!("/api/v1/cases/{number}/actions"),
+            &json!({"action": "withdraw"}),
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let (_, case) = clerk.get_json(&format!("/api/v1/cases/{number}")).await;
+    assert_eq!(
+        case["events"].as_array().unwrap().len(),
+        3,
+        "only intake, acceptance and one review happened"
+    );
+}
