@@ -65,3 +65,90 @@
     }).catch(function () { box.replaceChildren(text("p", "网络错误 Network error", "error")); });
   });
 })();
+
+// Case pages: forms post JSON to the API; files are hashed here (SHA-256) and never uploaded.
+(function () {
+  "use strict";
+  function csrf() { return document.body.dataset.csrf || ""; }
+  function lines(s) { return (s || "").split("\n").map(function (l) { return l.trim(); }).filter(Boolean); }
+  function hashFiles(files) {
+    return Promise.all(Array.prototype.map.call(files || [], function (f) {
+      return f.arrayBuffer().then(function (buf) { return crypto.subtle.digest("SHA-256", buf); }).then(function (d) {
+        var hex = Array.prototype.map.call(new Uint8Array(d), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+        return { name: f.name, sha256: hex };
+      });
+    }));
+  }
+  function show(status, body) {
+    var box = document.getElementById("form-result");
+    if (!box) { return; }
+    box.replaceChildren();
+    var p = document.createElement("p");
+    if (status === 200) {
+      p.className = "ok";
+      p.textContent = "已办理 Done" + (body.query_code ? "：办件编号 " + body.case_number + "，查询码 " + body.query_code : "");
+    } else {
+      p.className = "error";
+      var e = (body && body.error) || {};
+      p.textContent = (e.message_zh || "失败") + " / " + (e.message_en || "Failed") + (e.code ? " [" + e.code + "]" : "");
+    }
+    box.appendChild(p);
+  }
+  function post(url, payload) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+      body: JSON.stringify(payload)
+    }).then(function (r) { return r.json().then(function (b) { return [r.status, b]; }); });
+  }
+  function remedies(f) { return { reconsideration: f.reconsideration.value, litigation: f.litigation.value }; }
+  function payload(form) {
+    var a = form.dataset.action, f = form.elements;
+    switch (a) {
+      case "one_time_notice":
+        return Promise.resolve({ action: a, items: lines(f.lines.value).map(function (l) { return { material: l, problem: "missing", detail: l }; }) });
+      case "supplement":
+        return hashFiles(f.files.files).then(function (m) { return { action: a, materials: m }; });
+      case "refuse_acceptance":
+        return Promise.resolve({ action: a, outcome: { ground: "not_competent", reasons: lines(f.reasons.value), competent_authority: f.competent_authority.value,
+          remedies: { reconsideration: "本级人民政府", litigation: "有管辖权的人民法院" } } });
+      case "deliver": return Promise.resolve({ action: a, method: f.method.value });
+      case "review": return Promise.resolve({ action: a, step: f.step.value, opinion: f.opinion.value, substantive: f.substantive.checked });
+      case "start_special_procedure": return Promise.resolve({ action: a, procedure: f.procedure.value, notice_reference: f.notice_reference.value });
+      case "extend": return Promise.resolve({ action: a, authority: { head: "bureau_head" }, working_days: parseInt(f.working_days.value, 10), reason: f.reason.value, applicant_notified_on: f.applicant_notified_on.value });
+      case "decide":
+        if (form.dataset.outcome === "refuse") {
+          return Promise.resolve({ action: a, decision: { outcome: "refuse", reasons: lines(f.reasons.value), remedies: remedies(f) } });
+        }
+        return Promise.resolve({ action: a, decision: { outcome: "approve" } });
+      default: return Promise.resolve({ action: a });
+    }
+  }
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var section = form.closest && form.closest("[data-case]");
+    if (form.id === "intake-form") {
+      e.preventDefault();
+      var f = form.elements, t = f.applicant_type.value;
+      var applicant = t === "organisation"
+        ? { type: t, name: f.applicant_name.value, uscc: f.applicant_code.value.trim().toUpperCase(), contact_phone: f.applicant_phone.value.trim() }
+        : { type: t, name: f.applicant_name.value, id_number: f.applicant_code.value.trim().toUpperCase(), phone: f.applicant_phone.value.trim() };
+      hashFiles(f.materials.files).then(function (m) {
+        return post("/api/v1/cases", { item_code: f.item_code.value, channel: f.channel.value, applicant: applicant, materials: m });
+      }).then(function (r) {
+        show(r[0], r[1]);
+        if (r[0] === 200) {
+          var a = document.createElement("a");
+          a.href = "/cases/" + r[1].case_number;
+          a.textContent = "打开办件 Open the case →";
+          document.getElementById("form-result").appendChild(a);
+        }
+      });
+      return;
+    }
+    if (!section) { return; }
+    e.preventDefault();
+    payload(form).then(function (p) { return post("/api/v1/cases/" + section.dataset.case + "/actions", p); })
+      .then(function (r) { show(r[0], r[1]); if (r[0] === 200) { setTimeout(function () { window.location.reload(); }, 600); } });
+  });
+})();

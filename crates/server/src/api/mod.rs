@@ -7,6 +7,7 @@ pub mod log;
 pub mod org;
 pub mod session;
 pub mod system;
+pub mod verify;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -39,6 +40,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{number}", get(cases::get_case))
         .route("/api/v1/cases/{number}/actions", post(cases::act_on_case))
         .route("/api/v1/public/progress", get(cases::public_progress))
+        .route("/api/v1/verify", post(verify::verify_uploaded))
+        .route("/api/v1/verify/bundle/{license}", get(verify::get_bundle))
+        .route("/api/v1/seals/trust", get(verify::get_trust))
         .route("/log", get(log::list_logs))
         .route("/log/{j}/checkpoint", get(log::get_checkpoint))
         .route("/log/{j}/vkeys", get(log::get_vkeys))
@@ -76,6 +80,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{number}"),
     ("post", "/api/v1/cases/{number}/actions"),
     ("get", "/api/v1/public/progress"),
+    ("post", "/api/v1/verify"),
+    ("get", "/api/v1/verify/bundle/{license}"),
+    ("get", "/api/v1/seals/trust"),
     ("get", "/log"),
     ("get", "/log/{j}/checkpoint"),
     ("get", "/log/{j}/vkeys"),

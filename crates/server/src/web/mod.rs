@@ -3,8 +3,10 @@
 //! One template struct per page. Pages use the same query functions and commands as the JSON
 //! API; nothing here changes state except through them.
 
+mod cases;
 mod catalog;
 mod pages;
+mod verify;
 
 use askama::Template;
 use axum::Router;
@@ -25,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/catalog", get(catalog::catalog_page))
         .route("/catalog/import", get(catalog::import_page))
         .route("/catalog/{code}", get(catalog::item_page))
+        .route("/cases", get(cases::cases_page))
+        .route("/cases/new", get(cases::case_new_page))
+        .route("/cases/{number}", get(cases::case_page))
+        .route("/verify/{license}", get(verify::verify_page))
         .route("/static/{file}", get(static_file))
 }
 
@@ -36,6 +42,7 @@ pub struct Nav {
     pub roles: String,
     pub csrf: Option<String>,
     pub can_import: bool,
+    pub can_see_cases: bool,
 }
 
 impl Nav {
@@ -55,6 +62,11 @@ impl Nav {
                 .join("、"),
             csrf: a.csrf.clone(),
             can_import: a.principal.roles.contains(&Role::Administrator),
+            can_see_cases: a.principal.roles.iter().any(|r| {
+                oneseal_domain::access::Action::ViewCases
+                    .roles()
+                    .contains(r)
+            }),
         }
     }
 }

@@ -303,3 +303,186 @@ async fn illegal_steps_and_wrong_roles_get_typed_errors_and_change_nothing() {
         "only intake, acceptance and one review happened"
     );
 }
+
+/// Accepts and reviews a fresh case so that it is ready for a decision; returns its number.
+async fn case_ready_for_decision(app: &TestApp) -> String {
+    let code = expert_review_item(app).await;
+    let clerk = app.clerk().await;
+    let created: Value = clerk
+        .post("/api/v1/cases", &json!({"item_code": code, "channel": "window", "applicant": applicant(), "materials": [{"name": "申请书", "sha256": SHA}]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let number = created["case_number"].as_str().unwrap().to_owned();
+    step(&clerk, &number, json!({"action": "accept"})).await;
+    for r in ["REVIEW", "REVIEW2"] {
+        let reviewer = app.sign_in(r).await;
+        step(&reviewer, &number, json!({"action": "review", "step": "review", "opinion": "符合条件", "substantive": true})).await;
+    }
+    number
+}
+
+#[tokio::test]
+async fn a_sealed_decision_verifies_online_and_one_changed_byte_fails() {
+    let app = TestApp::spawn_demo_witnessed().await;
+    let number = case_ready_for_decision(&app).await;
+    let decided = step(
+        &app.approver().await,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    let license = decided["sealed"]["license_id"].as_str().unwrap().to_owned();
+    app.checkpoint_and_cosign().await;
+    let anon = app.anonymous();
+    let page = anon
+        .get(&format!("/verify/{license}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("有效 Valid") && page.contains("<svg"),
+        "{page}"
+    );
+    assert!(!page.contains("13812345678"));
+    let bundle = anon
+        .get(&format!("/api/v1/verify/bundle/{license}"))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let r: Value = anon
+        .post_bytes("/api/v1/verify", bundle.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["valid"], true, "{r}");
+    // One changed byte in the sealed document.
+    let mut b: Value = serde_json::from_slice(&bundle).unwrap();
+    let doc = b["document"].as_str().unwrap().to_owned();
+    use base64::Engine;
+    let mut bytes = base64::engine::general_purpose::STANDARD
+        .decode(doc)
+        .unwrap();
+    bytes[10] ^= 1;
+    b["document"] = json!(base64::engine::general_purpose::STANDARD.encode(bytes));
+    let r: Value = anon
+        .post_bytes("/api/v1/verify", serde_json::to_vec(&b).unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["valid"], false, "{r}");
+    assert!(r["reason_zh"].as_str().is_some_and(|s| !s.is_empty()));
+}
+
+#[tokio::test]
+async fn a_revoked_seal_cannot_seal_a_decision_and_the_attempt_is_recorded() {
+    use oneseal_domain::event::{Actor as EventActor, Event};
+    use oneseal_domain::seal::Revocation;
+    let app = TestApp::spawn_demo().await;
+    let number = case_ready_for_decision(&app).await;
+    let j = oneseal_domain::org::DivisionCode::parse("370100").unwrap();
+    app.store
+        .write(move |tx| {
+            oneseal_store::projection::record(
+                tx,
+                &Event::SealRevoked {
+                    es_id: "3701000000000001".into(),
+                    revocation: Revocation {
+                        order_ref: "测试撤销令".into(),
+                        at: time::macros::datetime!(2026-11-01 00:00 UTC),
+                        archived: true,
+                    },
+                },
+                time::macros::datetime!(2026-11-01 00:00 UTC),
+                &j,
+                &EventActor::System("test".into()),
+            )
+        })
+        .await
+        .unwrap();
+    let r = app
+        .approver()
+        .await
+        .post(
+            &format!("/api/v1/cases/{number}/actions"),
+            &json!({"action": "decide", "decision": {"outcome": "approve"}}),
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&body), "seal_revoked");
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("撤销")
+    );
+    let (_, case) = app
+        .clerk()
+        .await
+        .get_json(&format!("/api/v1/cases/{number}"))
+        .await;
+    assert!(
+        case["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] != "decided"),
+        "the decision rolled back"
+    );
+    let refused = app
+        .store
+        .read(|c| {
+            c.query(
+                "SELECT kind FROM event_payloads WHERE kind = 'seal.use_refused'",
+                &[],
+            )
+        })
+        .await
+        .unwrap();
+    assert_eq!(refused.len(), 1, "the refused attempt is on the ledger");
+}
+
+#[tokio::test]
+async fn case_pages_render_for_each_role() {
+    let app = TestApp::spawn_demo().await;
+    let number = case_ready_for_decision(&app).await;
+    let clerk = app.clerk().await;
+    let queue = clerk.get("/cases").await.text().await.unwrap();
+    assert!(queue.contains(&number) && queue.contains("新建收件"));
+    assert!(
+        clerk
+            .get("/cases/new")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("窗口收件")
+    );
+    let page = clerk
+        .get(&format!("/cases/{number}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("一次性告知补正") && !page.contains("准予许可"),
+        "a clerk sees clerk actions only"
+    );
+    let page = app
+        .approver()
+        .await
+        .get(&format!("/cases/{number}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("准予许可") && page.contains("不予许可"));
+    assert_eq!(app.sign_in("SCJG").await.get("/cases").await.status(), 403);
+}
