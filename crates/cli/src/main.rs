@@ -6,6 +6,7 @@ mod calendar_cmd;
 mod catalog_cmd;
 mod cert_cmd;
 mod ledger_cmd;
+mod seal_cmd;
 mod serve;
 mod witness_cmd;
 
@@ -39,6 +40,9 @@ enum Command {
     /// Benchmarks: seals against OpenSSL, the ledger against plain INSERTs.
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
+    /// The seal registry: list seals, rotate the bureau's approval seal.
+    #[command(subcommand)]
+    Seal(seal_cmd::SealCommand),
     /// Run a witness that cosigns the bureau's checkpoints, or make its key.
     #[command(subcommand)]
     Witness(witness_cmd::WitnessCommand),
@@ -61,5 +65,6 @@ fn main() -> Result<()> {
         Command::Cert(cmd) => cert_cmd::run(cmd),
         Command::Bench(cmd) => bench_cmd::run(cmd),
         Command::Witness(cmd) => witness_cmd::run(cmd),
+        Command::Seal(cmd) => seal_cmd::run(cmd),
     }
 }

@@ -261,6 +261,112 @@ pub fn seed_jurisdiction_seals(
     })
 }
 
+/// Replaces the bureau's approval seal: the current one is revoked and archived by `order_ref`,
+/// a new one with a new key is registered, in one transaction. Documents the old seal signed
+/// before `now` still verify ("signed before revocation"). Returns the new esID; the caller
+/// adds its key to the running `SealKeys`.
+pub fn rotate_bureau_seal(
+    store: &Store,
+    master: &MasterKey,
+    jurisdiction: &DivisionCode,
+    order_ref: &str,
+    now: OffsetDateTime,
+) -> Result<(String, SealPrivateKey), ApiError> {
+    let j = jurisdiction.as_str().to_owned();
+    let (current, name_zh, count) = store.read_blocking(|c| {
+        let current = registry(c, &j)?
+            .into_iter()
+            .find(|s| s.record.kind == SealKind::BureauApproval && s.is_active_at(now));
+        let name = c
+            .query_one(
+                "SELECT name_zh FROM jurisdictions WHERE code = ?",
+                params![j.as_str()],
+            )?
+            .map(|r| r.text(0))
+            .transpose()?
+            .unwrap_or_default();
+        let count = c
+            .query_one(
+                "SELECT COUNT(*) FROM seals WHERE jurisdiction = ? AND kind = 'bureau_approval'",
+                params![j.as_str()],
+            )?
+            .map(|r| r.u64(0))
+            .transpose()?
+            .unwrap_or(0);
+        Ok::<_, StoreError>((current, name, count))
+    })?;
+    let current = current.ok_or_else(|| {
+        ApiError::conflict(
+            "no_seal",
+            "没有在用的审批专用章",
+            "No active approval seal to rotate",
+        )
+    })?;
+    let key = fresh_key()?;
+    let maker = fresh_key()?;
+    let es_id = format!("{j}{:010}", count + 1);
+    let bureau_name = format!("{name_zh}行政审批服务局");
+    let seal_name = format!("{bureau_name}行政审批专用章");
+    let to = now + time::Duration::days(365 * 20);
+    let spec = NewSeal {
+        es_id: &es_id,
+        name: &seal_name,
+        arc_text: &bureau_name,
+        bottom: "行政审批专用章",
+        from: now,
+        to,
+    };
+    let seal = make_seal(&spec, &key, &maker)?;
+    let new = record(
+        &seal,
+        jurisdiction,
+        "SPJ",
+        SealKind::BureauApproval,
+        now,
+        to,
+        &key,
+    )?;
+    let blob = encrypt_private_key(
+        &key,
+        master.secret(),
+        master.kdf(),
+        &mut UnwrapErr(getrandom::SysRng),
+    )
+    .map_err(internal)?;
+    let public = key.public_key().to_pem().map_err(internal)?;
+    let meta = Meta {
+        time: now,
+        jurisdiction: jurisdiction.clone(),
+        actor: Actor::System("seal-rotation".into()),
+    };
+    let (order, purpose, new_id) = (order_ref.to_owned(), format!("seal:{es_id}"), es_id.clone());
+    store.write_blocking(move |tx| {
+        meta.record(
+            tx,
+            &Event::SealRevoked {
+                es_id: current.record.es_id.clone(),
+                revocation: Revocation {
+                    order_ref: order,
+                    at: now,
+                    archived: true,
+                },
+            },
+        )?;
+        meta.record(
+            tx,
+            &Event::SealRegistered {
+                seal: Box::new(new),
+            },
+        )?;
+        tx.conn().execute(
+            "INSERT INTO keys (purpose, public, encrypted, created_at) VALUES (?, ?, ?, ?)",
+            params![purpose, public, blob, now.unix_timestamp()],
+        )?;
+        Ok::<_, ApiError>(())
+    })?;
+    Ok((new_id, key))
+}
+
 /// Seeds every jurisdiction's seals unless a registry exists already.
 pub fn seed_demo_seals(
     store: &Store,
@@ -328,6 +434,13 @@ impl SealKeys {
 
     pub fn get(&self, es_id: &str) -> Option<Arc<SealPrivateKey>> {
         self.keys.lock().ok()?.get(es_id).cloned()
+    }
+
+    /// Adds a key (after a rotation) without restarting.
+    pub fn insert(&self, es_id: &str, key: SealPrivateKey) {
+        if let Ok(mut k) = self.keys.lock() {
+            k.insert(es_id.to_owned(), Arc::new(key));
+        }
     }
 }
 

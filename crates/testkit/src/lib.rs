@@ -41,6 +41,8 @@ pub struct TestApp {
     pub logs: Arc<Logs>,
     /// The rollback guard's directory.
     pub anchors: Anchors,
+    /// The running server's decrypted seal keys (tests add a rotated seal's key here).
+    pub seal_keys: Arc<SealKeys>,
     running: Running,
     /// In-process witnesses (with `spawn_demo_witnessed`), kept alive with the app.
     pub witnesses: Vec<RunningWitness>,
@@ -88,7 +90,7 @@ impl TestApp {
         }
         let dir = std::env::temp_dir().join(format!("oneseal-app-{}", scratch_suffix()));
         std::fs::create_dir_all(&dir).expect("test directory");
-        let master = MasterKey::new(b"test master passphrase".to_vec(), KdfParams::FAST_INSECURE);
+        let master = test_master_key();
         let s2 = store.clone();
         let (mut logs, seal_keys) = tokio::task::spawn_blocking(move || {
             let logs = open_logs(&s2, &master, DEFAULT_LOG_HOST, START.unix_timestamp())
@@ -96,7 +98,7 @@ impl TestApp {
             if demo {
                 seed_demo_seals(&s2, &master, START).expect("demo seals");
             }
-            let keys = SealKeys::load(&s2, &master).expect("seal keys");
+            let keys = Arc::new(SealKeys::load(&s2, &master).expect("seal keys"));
             (logs, keys)
         })
         .await
@@ -125,7 +127,7 @@ impl TestApp {
         let anchors = Anchors::new(&dir.join("anchors"));
         let state = AppState::new(store.clone(), Arc::new(clock.clone()))
             .with_logs(logs.clone())
-            .with_seal_keys(Arc::new(seal_keys));
+            .with_seal_keys(seal_keys.clone());
         let running = oneseal_server::start(
             state,
             "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
@@ -138,6 +140,7 @@ impl TestApp {
             clock,
             logs,
             anchors,
+            seal_keys,
             running,
             witnesses,
             dir,
@@ -252,6 +255,11 @@ impl Drop for TestApp {
         self.store.close();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// The master key every TestApp's keys are encrypted with.
+pub fn test_master_key() -> MasterKey {
+    MasterKey::new(b"test master passphrase".to_vec(), KdfParams::FAST_INSECURE)
 }
 
 fn scratch_suffix() -> String {

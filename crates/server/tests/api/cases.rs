@@ -486,3 +486,65 @@ async fn case_pages_render_for_each_role() {
     assert!(page.contains("准予许可") && page.contains("不予许可"));
     assert_eq!(app.sign_in("SCJG").await.get("/cases").await.status(), 403);
 }
+
+#[tokio::test]
+async fn after_seal_rotation_old_decisions_still_verify_and_new_ones_use_the_new_seal() {
+    let app = TestApp::spawn_demo_witnessed().await;
+    let first = case_ready_for_decision(&app).await;
+    let old = step(
+        &app.approver().await,
+        &first,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    app.clock.advance(Duration::hours(1));
+    let (store, now) = (app.store.clone(), app.clock_now());
+    let (new_id, key) = tokio::task::spawn_blocking(move || {
+        let j = oneseal_domain::org::DivisionCode::parse("370100").unwrap();
+        let at = time::OffsetDateTime::from_unix_timestamp(now).unwrap();
+        oneseal_server::sealing::rotate_bureau_seal(
+            &store,
+            &oneseal_testkit::test_master_key(),
+            &j,
+            "济政字〔2026〕99号（测试）",
+            at,
+        )
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    app.seal_keys.insert(&new_id, key);
+    let second = case_ready_for_decision(&app).await;
+    let new = step(
+        &app.approver().await,
+        &second,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    assert_eq!(new["sealed"]["es_id"], new_id.as_str());
+    assert_ne!(old["sealed"]["es_id"], new["sealed"]["es_id"]);
+    app.checkpoint_and_cosign().await;
+    let anon = app.anonymous();
+    for (decided, before_revocation) in [(&old, true), (&new, false)] {
+        let license = decided["sealed"]["license_id"].as_str().unwrap();
+        let bundle = anon
+            .get(&format!("/api/v1/verify/bundle/{license}"))
+            .await
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec();
+        let r: Value = anon
+            .post_bytes("/api/v1/verify", bundle)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["valid"], true, "{r}");
+        assert_eq!(
+            r["summary_zh"].as_str().unwrap().contains("撤销前"),
+            before_revocation,
+            "{r}"
+        );
+    }
+}
