@@ -1,0 +1,8 @@
+//! An entry bundle. Must never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = oneseal_ledger::fuzz::entry_bundle(data);
+});
