@@ -67,15 +67,18 @@ pub struct Intake {
     pub materials: Vec<MaterialRef>,
 }
 
-/// A request to change a case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A request to change a case. Its serde form (`{"action": "...", …}`) is the JSON API's body.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// 一次性告知补正 (clerk).
+    #[serde(rename = "one_time_notice")]
     IssueOneTimeNotice {
         /// Every missing or incorrect material.
         items: Vec<NoticeItem>,
     },
     /// 收到补正材料 (clerk).
+    #[serde(rename = "supplement")]
     ReceiveSupplement {
         /// Documents received.
         materials: Vec<MaterialRef>,
@@ -88,6 +91,7 @@ pub enum Command {
         outcome: NonAcceptance,
     },
     /// A review step by the acting reviewer.
+    #[serde(rename = "review")]
     RecordReviewStep {
         /// Which step.
         step: ReviewKind,
@@ -120,6 +124,7 @@ pub enum Command {
     /// End the open special procedure.
     EndSpecialProcedure,
     /// Approve an extension (Art. 42); the actor is the bureau head.
+    #[serde(rename = "extend")]
     ApproveExtension {
         /// Bureau head, or the government head for joint handling.
         authority: ExtensionAuthority,
@@ -128,6 +133,7 @@ pub enum Command {
         /// Reason told to the applicant.
         reason: String,
         /// Date the applicant was told.
+        #[serde(with = "crate::calendar::iso_date")]
         applicant_notified_on: Date,
     },
     /// Decide (approving official).

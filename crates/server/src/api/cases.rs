@@ -4,12 +4,8 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use oneseal_domain::access::{Action, Target};
-use oneseal_domain::case::{
-    Applicant, Case, CaseNumber, Channel, Command, Decision, DeliveryMethod, ExtensionAuthority,
-    MaterialRef, NonAcceptance, NoticeItem, ReviewKind,
-};
-use oneseal_domain::catalog::SpecialProcedureKind;
-use oneseal_domain::org::{Role, StaffId};
+use oneseal_domain::case::{Applicant, Case, CaseNumber, Channel, Command, MaterialRef};
+use oneseal_domain::org::Role;
 use oneseal_store::params;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -101,107 +97,6 @@ pub async fn create_case(
     ))
 }
 
-/// One procedural step, as the JSON body names it.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum ActionBody {
-    OneTimeNotice {
-        items: Vec<NoticeItem>,
-    },
-    Supplement {
-        materials: Vec<MaterialRef>,
-    },
-    Accept,
-    RefuseAcceptance {
-        outcome: NonAcceptance,
-    },
-    Review {
-        step: ReviewKind,
-        opinion: String,
-        substantive: bool,
-    },
-    Transfer {
-        to: StaffId,
-        reason: String,
-    },
-    Return {
-        to_step: ReviewKind,
-        reason: String,
-    },
-    StartSpecialProcedure {
-        procedure: SpecialProcedureKind,
-        notice_reference: String,
-    },
-    EndSpecialProcedure,
-    Extend {
-        authority: ExtensionAuthority,
-        working_days: u32,
-        reason: String,
-        applicant_notified_on: String,
-    },
-    Decide {
-        decision: Decision,
-    },
-    Deliver {
-        method: DeliveryMethod,
-    },
-    Withdraw,
-}
-
-impl ActionBody {
-    fn into_command(self) -> Result<Command, ApiError> {
-        Ok(match self {
-            ActionBody::OneTimeNotice { items } => Command::IssueOneTimeNotice { items },
-            ActionBody::Supplement { materials } => Command::ReceiveSupplement { materials },
-            ActionBody::Accept => Command::Accept,
-            ActionBody::RefuseAcceptance { outcome } => Command::RefuseAcceptance { outcome },
-            ActionBody::Review {
-                step,
-                opinion,
-                substantive,
-            } => Command::RecordReviewStep {
-                step,
-                opinion,
-                substantive,
-            },
-            ActionBody::Transfer { to, reason } => Command::Transfer { to, reason },
-            ActionBody::Return { to_step, reason } => Command::Return { to_step, reason },
-            ActionBody::StartSpecialProcedure {
-                procedure,
-                notice_reference,
-            } => Command::StartSpecialProcedure {
-                procedure,
-                notice_reference,
-            },
-            ActionBody::EndSpecialProcedure => Command::EndSpecialProcedure,
-            ActionBody::Extend {
-                authority,
-                working_days,
-                reason,
-                applicant_notified_on,
-            } => Command::ApproveExtension {
-                authority,
-                working_days,
-                reason,
-                applicant_notified_on: time::Date::parse(
-                    &applicant_notified_on,
-                    time::macros::format_description!("[year]-[month]-[day]"),
-                )
-                .map_err(|e| {
-                    ApiError::bad_request(
-                        "bad_date",
-                        format!("日期格式应为 YYYY-MM-DD：{e}"),
-                        e.to_string(),
-                    )
-                })?,
-            },
-            ActionBody::Decide { decision } => Command::Decide { decision },
-            ActionBody::Deliver { method } => Command::Deliver { method },
-            ActionBody::Withdraw => Command::Withdraw,
-        })
-    }
-}
-
 /// The access action a command's role maps to.
 fn action_for(role: Role) -> Action {
     match role {
@@ -216,10 +111,9 @@ pub async fn act_on_case(
     State(state): State<AppState>,
     auth: Auth,
     Path(number): Path<String>,
-    ApiJson(body): ApiJson<ActionBody>,
+    ApiJson(command): ApiJson<Command>,
 ) -> Result<Json<crate::cases::StepOutcome>, ApiError> {
     let number = parse_number(&number)?;
-    let command = body.into_command()?;
     auth.require(
         action_for(command.required_role()),
         &Target::jurisdiction(number.division()),
