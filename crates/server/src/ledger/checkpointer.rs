@@ -14,7 +14,7 @@ use std::time::Duration;
 use oneseal_ledger::checkpoint::Checkpoint;
 use oneseal_ledger::hash::hash_to_base64;
 use oneseal_ledger::note::NoteSigner;
-use oneseal_ledger::{Hash, NodeId, leaf_hash, verify_consistency};
+use oneseal_ledger::{Hash, leaf_hash, verify_consistency};
 use oneseal_store::{Conn, Store, StoreError, log, params};
 
 use super::anchor::Anchors;
@@ -109,9 +109,14 @@ fn verify_growth(
             entries.len()
         )));
     }
-    let ids: Vec<NodeId> = (from..size).map(NodeId::leaf).collect();
-    let stored = log::read_nodes(conn, log_name, &ids)?;
-    for ((idx, entry), node) in entries.iter().zip(&stored) {
+    let stored = log::read_leaf_range(conn, log_name, from, size)?;
+    if stored.len() != entries.len() {
+        return Err(mismatch(format!(
+            "{} leaf hashes stored in [{from}, {size})",
+            stored.len()
+        )));
+    }
+    for ((idx, entry), (_, node)) in entries.iter().zip(&stored) {
         if leaf_hash(entry) != *node {
             return Err(mismatch(format!(
                 "entry {idx} does not hash to its stored leaf"
