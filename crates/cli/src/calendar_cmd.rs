@@ -6,6 +6,19 @@ use oneseal_domain::calendar::{self, Calendar, TimeLimit};
 
 #[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
+    /// Import a year of the working-day calendar (an official holiday notice as JSON, in the
+    /// format of crates/domain/data/calendar/2026.json); recorded on the ledger. Restart the
+    /// server afterwards, or import through the API (POST /api/v1/calendar/years) while it runs.
+    Import {
+        file: std::path::PathBuf,
+        #[arg(long, default_value = "oneseal-data")]
+        data: std::path::PathBuf,
+        #[arg(long, env = "ONESEAL_DATABASE_URL")]
+        database_url: Option<String>,
+        /// The jurisdiction whose log records the import.
+        #[arg(long, default_value = "370100")]
+        jurisdiction: String,
+    },
     /// Print the due date (first line, ISO) and how it was computed.
     Deadline {
         /// The day the clock starts from (not counted), YYYY-MM-DD.
@@ -25,6 +38,38 @@ pub enum CalendarCommand {
 
 pub fn run(cmd: CalendarCommand) -> Result<()> {
     match cmd {
+        CalendarCommand::Import {
+            file,
+            data,
+            database_url,
+            jurisdiction,
+        } => {
+            use oneseal_server::{Clock, SystemClock};
+            let text = std::fs::read_to_string(&file)?;
+            let year = Calendar::new()
+                .load_year_json(&text)
+                .map_err(|e| anyhow!("日历文件无效 invalid calendar file: {e}"))?;
+            let store = oneseal_store::Store::open(crate::serve::database(
+                database_url.as_deref(),
+                &data,
+            )?)?;
+            let meta = oneseal_server::commands::Meta {
+                time: SystemClock.now(),
+                jurisdiction: oneseal_domain::org::DivisionCode::parse(&jurisdiction)?,
+                actor: oneseal_domain::event::Actor::System("cli".into()),
+            };
+            let idx = store
+                .write_blocking(move |tx| {
+                    meta.record(
+                        tx,
+                        &oneseal_domain::event::Event::CalendarYearImported { year, json: text },
+                    )
+                })
+                .map_err(|e| anyhow!("{e}"))?;
+            println!("已导入 {year} 年工作日历 imported the {year} calendar (ledger index {idx})");
+            store.close();
+            Ok(())
+        }
         CalendarCommand::Deadline {
             start,
             days,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::Args;
 use oneseal_ledger::note::VerifierKey;
+use oneseal_server::calendar::CalendarStore;
 use oneseal_server::ledger::anchor::Anchors;
 use oneseal_server::ledger::checkpointer::Checkpointer;
 use oneseal_server::ledger::cosign::cosign;
@@ -102,6 +103,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         );
     }
     let seal_keys = Arc::new(SealKeys::load(&store, &master)?);
+    let calendar = Arc::new(store.read_blocking(|c| CalendarStore::load(c))?);
     logs.witnesses = args
         .witness
         .iter()
@@ -134,7 +136,8 @@ pub fn run(args: ServeArgs) -> Result<()> {
         });
         let state = AppState::new(store.clone(), clock)
             .with_logs(logs)
-            .with_seal_keys(seal_keys);
+            .with_seal_keys(seal_keys)
+            .with_calendar(calendar);
         let running = oneseal_server::start(state, args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;

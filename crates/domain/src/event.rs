@@ -85,6 +85,9 @@ pub enum Event {
     /// An attempt to sign with a seal that may not sign (revoked, expired, not for approvals).
     #[serde(rename = "seal.use_refused")]
     SealUseRefused { es_id: String, reason: String },
+    /// An administrator loaded a year of the working-day calendar (an official holiday notice).
+    #[serde(rename = "calendar.year_imported")]
+    CalendarYearImported { year: i32, json: String },
     /// One step of a case (办件); the body holds the full event, the public entry a whitelist.
     #[serde(rename = "case.event")]
     Case {
@@ -124,6 +127,7 @@ impl Event {
             Event::SealRegistered { .. } => "seal.registered",
             Event::SealRevoked { .. } => "seal.revoked",
             Event::SealUseRefused { .. } => "seal.use_refused",
+            Event::CalendarYearImported { .. } => "calendar.year_imported",
             Event::Case { .. } => "case.event",
             Event::DocumentSealed { .. } => "seal.document_sealed",
         }
@@ -153,6 +157,7 @@ impl Event {
             Event::SealRevoked { es_id, .. } | Event::SealUseRefused { es_id, .. } => {
                 put("seal", es_id)
             }
+            Event::CalendarYearImported { year, .. } => put("calendar_year", &year.to_string()),
             Event::Case { case_number, event } => {
                 put("case", case_number.as_str());
                 put("step", event.kind());
@@ -211,6 +216,9 @@ impl Event {
                 "at": revocation.at.date().to_string(),
             }),
             Event::SealUseRefused { es_id, reason } => json!({ "es_id": es_id, "reason": reason }),
+            Event::CalendarYearImported { year, json } => {
+                json!({ "year": year, "file_sha256": commitment(&[], json.as_bytes()) })
+            }
             Event::Case { case_number, event } => case_public_view(case_number, event),
             Event::DocumentSealed {
                 case_number,

@@ -69,21 +69,22 @@ pub struct IntakeRequest {
 }
 
 /// Who acts, when, on which calendar.
-pub struct Acting<'a> {
+pub struct Acting {
     pub staff: StaffId,
     pub roles: Vec<Role>,
     pub now: OffsetDateTime,
-    pub calendar: &'a Calendar,
+    /// The calendar as of this request.
+    pub calendar: std::sync::Arc<Calendar>,
     pub jurisdiction: DivisionCode,
 }
 
-impl Acting<'_> {
+impl Acting {
     fn ctx(&self) -> CaseContext<'_> {
         CaseContext {
             actor: self.staff.clone(),
             roles: self.roles.clone(),
             now: self.now,
-            calendar: self.calendar,
+            calendar: &self.calendar,
         }
     }
     fn meta(&self) -> Meta {
@@ -98,7 +99,7 @@ impl Acting<'_> {
 /// Registers a new application; returns (case number, query code, first ledger index).
 pub fn intake(
     tx: &mut Tx<'_>,
-    who: &Acting<'_>,
+    who: &Acting,
     req: IntakeRequest,
     random: [u8; 5],
 ) -> Result<(CaseNumber, QueryCode, u64), ApiError> {
@@ -163,7 +164,7 @@ pub struct SealedDocument {
 /// Runs one command on a case; a decision is sealed in the same transaction.
 pub fn act(
     tx: &mut Tx<'_>,
-    who: &Acting<'_>,
+    who: &Acting,
     number: &CaseNumber,
     command: Command,
     seals: &SealKeys,
@@ -223,7 +224,7 @@ pub fn license_id(issuer_uscc: &str, item_code: &str, case_number: &CaseNumber) 
 
 fn seal_decision(
     tx: &mut Tx<'_>,
-    who: &Acting<'_>,
+    who: &Acting,
     case: &Case,
     decision: &Decision,
     decided_at: OffsetDateTime,

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod calendar;
 pub mod cases;
 pub mod clock;
 pub mod commands;
@@ -38,8 +39,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// The jurisdictions' logs: keys, witnesses, policy (empty until `with_logs`).
     pub logs: Arc<ledger::Logs>,
-    /// The working-day calendar (the official holiday notices shipped with the binary).
-    pub calendar: Arc<oneseal_domain::calendar::Calendar>,
+    /// The working-day calendar (shipped years plus imported ones).
+    pub calendar: Arc<calendar::CalendarStore>,
     /// Decrypted seal keys (empty until `with_seal_keys`).
     pub seal_keys: Arc<sealing::SealKeys>,
 }
@@ -51,12 +52,14 @@ impl AppState {
             clock,
             metrics: Arc::new(metrics::Metrics::default()),
             logs: Arc::new(ledger::Logs::default()),
-            calendar: Arc::new(oneseal_domain::calendar::Calendar::builtin().unwrap_or_else(|e| {
-                tracing::error!(error = %e, "built-in calendar does not load; deadlines will fail");
-                oneseal_domain::calendar::Calendar::new()
-            })),
+            calendar: Arc::new(calendar::CalendarStore::default()),
             seal_keys: Arc::new(sealing::SealKeys::default()),
         }
+    }
+
+    pub fn with_calendar(mut self, calendar: Arc<calendar::CalendarStore>) -> Self {
+        self.calendar = calendar;
+        self
     }
 
     pub fn with_seal_keys(mut self, keys: Arc<sealing::SealKeys>) -> Self {

@@ -125,6 +125,12 @@ CREATE TABLE seals (
     ses_seal TEXT NOT NULL
 );
 
+-- Years of the working-day calendar loaded by administrators (the binary ships its own).
+CREATE TABLE calendar_years (
+    year INTEGER PRIMARY KEY,
+    json TEXT NOT NULL
+);
+
 -- Cases (办件): every case event in order, and the case's current state derived from them.
 CREATE TABLE case_events (
     case_number TEXT NOT NULL,

@@ -67,6 +67,11 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         ],
     },
     Projected {
+        table: "calendar_years",
+        key: &["year"],
+        columns: &["json"],
+    },
+    Projected {
         table: "case_events",
         key: &["case_number", "seq"],
         columns: &["kind", "body"],
@@ -232,6 +237,16 @@ pub fn apply(
             )?;
         }
         Event::SealUseRefused { .. } => {}
+        Event::CalendarYearImported { year, json } => {
+            conn.execute(
+                "DELETE FROM calendar_years WHERE year = ?",
+                params![i64::from(*year)],
+            )?;
+            conn.execute(
+                "INSERT INTO calendar_years (year, json) VALUES (?, ?)",
+                params![i64::from(*year), json.as_str()],
+            )?;
+        }
         Event::Case { case_number, event } => {
             apply_case_event(conn, jurisdiction, case_number, event)?
         }

@@ -127,7 +127,13 @@ impl TestApp {
         let anchors = Anchors::new(&dir.join("anchors"));
         let state = AppState::new(store.clone(), Arc::new(clock.clone()))
             .with_logs(logs.clone())
-            .with_seal_keys(seal_keys.clone());
+            .with_seal_keys(seal_keys.clone())
+            .with_calendar(Arc::new(
+                store
+                    .read(|c| oneseal_server::calendar::CalendarStore::load(c))
+                    .await
+                    .expect("calendar"),
+            ));
         let running = oneseal_server::start(
             state,
             "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),

@@ -27,16 +27,12 @@ fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
     })
 }
 
-fn acting<'a>(
-    auth: &Auth,
-    state: &'a AppState,
-    number: Option<&CaseNumber>,
-) -> Result<Acting<'a>, ApiError> {
+fn acting(auth: &Auth, state: &AppState, number: Option<&CaseNumber>) -> Result<Acting, ApiError> {
     Ok(Acting {
         staff: auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?,
         roles: auth.principal.roles.clone(),
         now: state.clock.now(),
-        calendar: &state.calendar,
+        calendar: state.calendar.current(),
         jurisdiction: number.map_or_else(
             || auth.principal.jurisdiction.clone(),
             |n| n.division().clone(),
@@ -176,7 +172,7 @@ async fn record_refused_seal_use(
 
 fn clock_json(case: &Case, state: &AppState) -> Value {
     let today = oneseal_domain::case::legal_date(state.clock.now());
-    match case.clock(&state.calendar, today) {
+    match case.clock(&state.calendar.current(), today) {
         Ok(c) => json!({ "clock": c, "explanation_zh": c.to_chinese() }),
         Err(e) => json!({ "clock_error": { "code": e.code(), "message_zh": e.message_zh() } }),
     }
@@ -237,7 +233,7 @@ pub async fn list_cases(
         let number = parse_number(&n)?;
         let (case, _) = state.store.read(move |c| load(c, &number)).await?;
         let today = oneseal_domain::case::legal_date(state.clock.now());
-        let clock = case.clock(&state.calendar, today).ok();
+        let clock = case.clock(&state.calendar.current(), today).ok();
         let remaining = clock
             .as_ref()
             .and_then(|c| c.decision.as_ref())
@@ -299,7 +295,7 @@ pub async fn public_progress(
     let (case, _) = state.store.read(move |c| load(c, &number)).await?;
     let today = oneseal_domain::case::legal_date(state.clock.now());
     let progress = case
-        .public_progress(&state.calendar, today)
+        .public_progress(&state.calendar.current(), today)
         .map_err(case_error)?;
     Ok(Json(
         serde_json::to_value(progress).map_err(|e| ApiError::Internal(e.to_string()))?,

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, plus the operational endpoints (`/healthz`, `/metrics`,
 //! `/openapi.json`). Handlers are `verb_noun`; each authorizes first, then reads or runs a command.
 
+pub mod calendar;
 pub mod cases;
 pub mod catalog;
 pub mod log;
@@ -40,6 +41,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{number}", get(cases::get_case))
         .route("/api/v1/cases/{number}/actions", post(cases::act_on_case))
         .route("/api/v1/public/progress", get(cases::public_progress))
+        .route(
+            "/api/v1/calendar/years",
+            get(calendar::list_years).post(calendar::import_year),
+        )
         .route("/api/v1/verify", post(verify::verify_uploaded))
         .route("/api/v1/verify/bundle/{license}", get(verify::get_bundle))
         .route("/api/v1/seals/trust", get(verify::get_trust))
@@ -80,6 +85,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{number}"),
     ("post", "/api/v1/cases/{number}/actions"),
     ("get", "/api/v1/public/progress"),
+    ("get", "/api/v1/calendar/years"),
+    ("post", "/api/v1/calendar/years"),
     ("post", "/api/v1/verify"),
     ("get", "/api/v1/verify/bundle/{license}"),
     ("get", "/api/v1/seals/trust"),

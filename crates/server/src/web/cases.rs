@@ -66,7 +66,7 @@ pub async fn cases_page(
     for n in numbers {
         let number = CaseNumber::parse(&n).map_err(|e| ApiError::Internal(e.to_string()))?;
         let (case, _) = state.store.read(move |c| load(c, &number)).await?;
-        let clock = case.clock(&state.calendar, today).ok();
+        let clock = case.clock(&state.calendar.current(), today).ok();
         let remaining = clock
             .as_ref()
             .and_then(|c| c.decision.as_ref())
@@ -197,7 +197,7 @@ pub async fn case_page(
         .await?;
     let today = legal_date(state.clock.now());
     let clock_zh = case
-        .clock(&state.calendar, today)
+        .clock(&state.calendar.current(), today)
         .map_or_else(|e| e.message_zh(), |c| c.to_chinese());
     let steps = events
         .iter()

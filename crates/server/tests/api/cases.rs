@@ -548,3 +548,45 @@ async fn after_seal_rotation_old_decisions_still_verify_and_new_ones_use_the_new
         );
     }
 }
+
+#[tokio::test]
+async fn an_administrator_imports_a_calendar_year_and_deadlines_reach_into_it() {
+    let app = TestApp::spawn_demo().await;
+    let number = case_ready_for_decision(&app).await;
+    // 20 working days from 2026-11-23 end on 2026-12-21; ten more reach into January 2027.
+    step(&app.head().await, &number, json!({"action": "extend", "authority": {"head": "bureau_head"}, "working_days": 10, "reason": "需补充论证", "applicant_notified_on": "2026-11-23"})).await;
+    let clerk = app.clerk().await;
+    let (_, before) = clerk.get_json(&format!("/api/v1/cases/{number}")).await;
+    assert_eq!(
+        before["clock_error"]["code"], "calendar",
+        "a deadline past 2026 needs the 2027 calendar: {before}"
+    );
+    let year = include_bytes!("data/test-2027.json").to_vec();
+    let r = clerk
+        .post_bytes("/api/v1/calendar/years", year.clone())
+        .await;
+    assert_eq!(r.status(), 403, "only administrators load calendars");
+    let admin = app.admin().await;
+    let r = admin
+        .post_bytes("/api/v1/calendar/years", b"{\"year\": 2027}".to_vec())
+        .await;
+    assert_eq!(error_code(&r.json().await.unwrap()), "bad_calendar");
+    let r = admin.post_bytes("/api/v1/calendar/years", year).await;
+    assert_eq!(r.status(), 200);
+    let (_, after) = clerk.get_json(&format!("/api/v1/cases/{number}")).await;
+    assert!(
+        after["explanation_zh"]
+            .as_str()
+            .is_some_and(|s| s.contains("2027")),
+        "{after}"
+    );
+    let (_, years) = clerk.get_json("/api/v1/calendar/years").await;
+    assert_eq!(years["years"].as_array().unwrap().len(), 3);
+    let findings = app
+        .store
+        .read(|c| verify(c, &mut |_, _, _| ()))
+        .await
+        .unwrap()
+        .findings;
+    assert!(findings.is_empty(), "{findings:?}");
+}
