@@ -11,10 +11,8 @@ pub enum CalendarCommand {
     /// server afterwards, or import through the API (POST /api/v1/calendar/years) while it runs.
     Import {
         file: std::path::PathBuf,
-        #[arg(long, default_value = "oneseal-data")]
-        data: std::path::PathBuf,
-        #[arg(long, env = "ONESEAL_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        db: crate::serve::DbArgs,
         /// The jurisdiction whose log records the import.
         #[arg(long, default_value = "370100")]
         jurisdiction: String,
@@ -40,8 +38,7 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
     match cmd {
         CalendarCommand::Import {
             file,
-            data,
-            database_url,
+            db,
             jurisdiction,
         } => {
             use oneseal_server::{Clock, SystemClock};
@@ -49,10 +46,7 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
             let year = Calendar::new()
                 .load_year_json(&text)
                 .map_err(|e| anyhow!("日历文件无效 invalid calendar file: {e}"))?;
-            let store = oneseal_store::Store::open(crate::serve::database(
-                database_url.as_deref(),
-                &data,
-            )?)?;
+            let store = oneseal_store::Store::open(db.database()?)?;
             let meta = oneseal_server::commands::Meta {
                 time: SystemClock.now(),
                 jurisdiction: oneseal_domain::org::DivisionCode::parse(&jurisdiction)?,

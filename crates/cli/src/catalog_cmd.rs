@@ -19,10 +19,8 @@ pub enum CatalogCommand {
         /// Administrative division code of the jurisdiction.
         #[arg(long, default_value = "370100")]
         jurisdiction: String,
-        #[arg(long, default_value = "oneseal-data")]
-        data: PathBuf,
-        #[arg(long, env = "ONESEAL_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        db: crate::serve::DbArgs,
         /// Only validate; write nothing.
         #[arg(long)]
         check: bool,
@@ -32,10 +30,8 @@ pub enum CatalogCommand {
         out: PathBuf,
         #[arg(long, default_value = "370100")]
         jurisdiction: String,
-        #[arg(long, default_value = "oneseal-data")]
-        data: PathBuf,
-        #[arg(long, env = "ONESEAL_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        db: crate::serve::DbArgs,
     },
 }
 
@@ -49,8 +45,7 @@ pub fn run(cmd: CatalogCommand) -> Result<()> {
         CatalogCommand::Import {
             file,
             jurisdiction,
-            data,
-            database_url,
+            db,
             check,
         } => {
             let bytes =
@@ -77,7 +72,7 @@ pub fn run(cmd: CatalogCommand) -> Result<()> {
                 return Ok(());
             }
             let j = DivisionCode::parse(&jurisdiction)?;
-            let store = Store::open(crate::serve::database(database_url.as_deref(), &data)?)?;
+            let store = Store::open(db.database()?)?;
             let meta = Meta {
                 time: SystemClock.now(),
                 jurisdiction: j,
@@ -96,11 +91,10 @@ pub fn run(cmd: CatalogCommand) -> Result<()> {
         CatalogCommand::Export {
             out,
             jurisdiction,
-            data,
-            database_url,
+            db,
         } => {
             let j = DivisionCode::parse(&jurisdiction)?;
-            let store = Store::open(crate::serve::database(database_url.as_deref(), &data)?)?;
+            let store = Store::open(db.database()?)?;
             let items = store
                 .read_blocking(|c| oneseal_server::api::catalog::all_items(c, &j))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

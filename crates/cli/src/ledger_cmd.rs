@@ -1,7 +1,6 @@
 //! `oneseal ledger verify|checkpoint`: check a database against its own log, offline.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
@@ -13,26 +12,22 @@ pub enum LedgerCommand {
     /// Recompute every log from its entries, check every checkpoint's signatures, and rebuild the
     /// projection tables from the events, reporting every difference. Exit 0 when all holds.
     Verify {
-        #[arg(long, default_value = "oneseal-data")]
-        data: PathBuf,
-        #[arg(long, env = "ONESEAL_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        db: crate::serve::DbArgs,
     },
     /// Print the latest (cosigned) checkpoint of a jurisdiction's log.
     Checkpoint {
         #[arg(long, default_value = "370100")]
         jurisdiction: String,
-        #[arg(long, default_value = "oneseal-data")]
-        data: PathBuf,
-        #[arg(long, env = "ONESEAL_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        db: crate::serve::DbArgs,
     },
 }
 
 pub fn run(cmd: LedgerCommand) -> Result<()> {
     match cmd {
-        LedgerCommand::Verify { data, database_url } => {
-            let db = crate::serve::database(database_url.as_deref(), &data)?;
+        LedgerCommand::Verify { db } => {
+            let db = db.database()?;
             let mut conn = db.connect().with_context(|| format!("opening {db:?}"))?;
             let mut last = std::time::Instant::now();
             let mut progress = |log: &str, done: u64, total: u64| {
@@ -64,12 +59,8 @@ pub fn run(cmd: LedgerCommand) -> Result<()> {
                 report.findings.len()
             )
         }
-        LedgerCommand::Checkpoint {
-            jurisdiction,
-            data,
-            database_url,
-        } => {
-            let db = crate::serve::database(database_url.as_deref(), &data)?;
+        LedgerCommand::Checkpoint { jurisdiction, db } => {
+            let db = db.database()?;
             let mut conn = db.connect()?;
             match latest(conn.as_mut(), &jurisdiction)? {
                 Some(c) => {

@@ -17,10 +17,8 @@ pub enum SealCommand {
     List {
         #[arg(long, default_value = "370100")]
         jurisdiction: String,
-        #[arg(long, default_value = "oneseal-data")]
-        data: PathBuf,
-        #[arg(long, env = "ONESEAL_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        db: crate::serve::DbArgs,
     },
     /// Revoke the bureau's approval seal by an order and register a new one with a new key.
     Rotate {
@@ -29,10 +27,8 @@ pub enum SealCommand {
         order: String,
         #[arg(long, default_value = "370100")]
         jurisdiction: String,
-        #[arg(long, default_value = "oneseal-data")]
-        data: PathBuf,
-        #[arg(long, env = "ONESEAL_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        db: crate::serve::DbArgs,
         /// Master passphrase file (default <data>/master.key; ONESEAL_KEY_PASSPHRASE overrides).
         #[arg(long)]
         key_file: Option<PathBuf>,
@@ -41,12 +37,8 @@ pub enum SealCommand {
 
 pub fn run(cmd: SealCommand) -> Result<()> {
     match cmd {
-        SealCommand::List {
-            jurisdiction,
-            data,
-            database_url,
-        } => {
-            let store = Store::open(crate::serve::database(database_url.as_deref(), &data)?)?;
+        SealCommand::List { jurisdiction, db } => {
+            let store = Store::open(db.database()?)?;
             let seals = store.read_blocking(|c| registry(c, &jurisdiction))?;
             let now = SystemClock.now();
             for s in seals {
@@ -69,13 +61,13 @@ pub fn run(cmd: SealCommand) -> Result<()> {
         SealCommand::Rotate {
             order,
             jurisdiction,
-            data,
-            database_url,
+            db,
             key_file,
         } => {
-            let store = Store::open(crate::serve::database(database_url.as_deref(), &data)?)?;
-            let master =
-                MasterKey::from_env_or_file(&key_file.unwrap_or_else(|| data.join("master.key")))?;
+            let store = Store::open(db.database()?)?;
+            let master = MasterKey::from_env_or_file(
+                &key_file.unwrap_or_else(|| db.data.join("master.key")),
+            )?;
             let j = DivisionCode::parse(&jurisdiction)?;
             let (es_id, _) = rotate_bureau_seal(&store, &master, &j, &order, SystemClock.now())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -47,6 +47,24 @@ pub struct ServeArgs {
     pub quorum: usize,
 }
 
+/// Where a command finds the data: the directory (SQLite file, key file, anchors) and an
+/// optional database URL that overrides the SQLite file.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Directory of the embedded SQLite database, the key file and the rollback anchors.
+    #[arg(long, default_value = "oneseal-data")]
+    pub data: PathBuf,
+    /// A PostgreSQL URL (postgres://…) or a SQLite file path; overrides the database in --data.
+    #[arg(long, env = "ONESEAL_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DbArgs {
+    pub fn database(&self) -> Result<Database> {
+        database(self.database_url.as_deref(), &self.data)
+    }
+}
+
 /// The database named by `--database-url`, or `<data>/oneseal.db`.
 pub fn database(url: Option<&str>, data: &std::path::Path) -> Result<Database> {
     match url {
