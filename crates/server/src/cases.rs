@@ -182,14 +182,9 @@ pub fn act(
             },
         )?);
         events.push(e.clone());
-        if let CaseEvent::Decided {
-            decision,
-            decided_at,
-            ..
-        } = &e
-        {
-            let case = Case::apply(&events).map_err(case_error)?;
-            sealed = Some(seal_decision(tx, who, &case, decision, *decided_at, seals)?);
+        let case = Case::apply(&events).map_err(case_error)?;
+        if let Some(voucher) = voucher_for(&case, &e)? {
+            sealed = Some(seal_document(tx, who, &case, voucher, seals)?);
         }
     }
     let case = Case::apply(&events).map_err(case_error)?;
@@ -222,12 +217,70 @@ pub fn license_id(issuer_uscc: &str, item_code: &str, case_number: &CaseNumber) 
     )
 }
 
-fn seal_decision(
+/// A document the bureau issues under its seal at one step of a case.
+struct Voucher {
+    kind: &'static str,
+    title: &'static str,
+    body: serde_json::Value,
+    /// For an approval: the electronic licence it creates.
+    licensed: bool,
+}
+
+fn rfc3339(t: OffsetDateTime) -> Result<String, ApiError> {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// The sealed document a step produces, if any: the acceptance voucher (with the query code the
+/// applicant uses on the public portal), the non-acceptance decision, the one-time notice, and the
+/// licensing decision (Art. 32, 38, 39).
+fn voucher_for(case: &Case, e: &CaseEvent) -> Result<Option<Voucher>, ApiError> {
+    let v = |kind, title, body, licensed| {
+        Ok(Some(Voucher {
+            kind,
+            title,
+            body,
+            licensed,
+        }))
+    };
+    match e {
+        CaseEvent::Accepted { on, deemed, .. } => v(
+            "acceptance",
+            "受理通知书",
+            json!({ "accepted_on": on.to_string(), "deemed": deemed, "query_code": case.received().query_code.as_str() }),
+            false,
+        ),
+        CaseEvent::NotAccepted { outcome, on, .. } => v(
+            "non_acceptance",
+            "不予受理决定书",
+            json!({ "outcome": outcome, "on": on.to_string() }),
+            false,
+        ),
+        CaseEvent::OneTimeNoticeIssued { items, on, .. } => v(
+            "one_time_notice",
+            "补正材料一次性告知书",
+            json!({ "items": items, "on": on.to_string() }),
+            false,
+        ),
+        CaseEvent::Decided {
+            decision,
+            decided_at,
+            ..
+        } => v(
+            "decision",
+            "行政许可决定书",
+            json!({ "decision": decision, "decided_at": rfc3339(*decided_at)? }),
+            !matches!(decision, Decision::Refuse(_)),
+        ),
+        _ => Ok(None),
+    }
+}
+
+fn seal_document(
     tx: &mut Tx<'_>,
     who: &Acting,
     case: &Case,
-    decision: &Decision,
-    decided_at: OffsetDateTime,
+    voucher: Voucher,
     seals: &SealKeys,
 ) -> Result<SealedDocument, ApiError> {
     let j = who.jurisdiction.as_str();
@@ -257,19 +310,24 @@ fn seal_decision(
         .get(&seal.record.es_id)
         .ok_or_else(|| ApiError::Internal("the seal's key is not loaded".into()))?;
     let r = case.received();
-    let approved = !matches!(decision, Decision::Refuse(_));
-    let lic = approved.then(|| license_id(&uscc, r.item.basic_code.as_str(), &r.case_number));
-    let document = canonical_json(&json!({
-        "type": "行政许可决定书",
+    let lic = voucher
+        .licensed
+        .then(|| license_id(&uscc, r.item.basic_code.as_str(), &r.case_number));
+    let mut fields = json!({
+        "type": voucher.title,
         "bureau": format!("{bureau}行政审批服务局"),
         "case_number": r.case_number,
         "item": { "code": r.item.basic_code, "name": r.item.name },
         "applicant": r.applicant.public_label(),
-        "decision": decision,
-        "decided_at": decided_at.format(&time::format_description::well_known::Rfc3339).map_err(|e| ApiError::Internal(e.to_string()))?,
+        "issued_at": rfc3339(who.now)?,
         "license_id": lic,
         "seal": seal.record.es_id,
-    }));
+    });
+    if let (Some(m), serde_json::Value::Object(extra)) = (fields.as_object_mut(), voucher.body) {
+        m.extend(extra);
+    }
+    let document = canonical_json(&fields);
+    let kind = voucher.kind;
     let der = STANDARD
         .decode(&seal.record.ses_seal)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -282,7 +340,7 @@ fn seal_decision(
         &ses,
         &key,
         &hash,
-        &format!("case:{};kind:decision", r.case_number),
+        &format!("case:{};kind:{kind}", r.case_number),
         time,
     )
     .map_err(|e| ApiError::Internal(format!("sealing: {e}")))?;
@@ -291,7 +349,7 @@ fn seal_decision(
         tx,
         &Event::DocumentSealed {
             case_number: r.case_number.clone(),
-            document_kind: "decision".into(),
+            document_kind: kind.into(),
             es_id: seal.record.es_id.clone(),
             document_sm3: document_sm3.clone(),
             signature_sm3: hex::encode(sm3_digest(sig.to_der())),
@@ -301,11 +359,11 @@ fn seal_decision(
         },
     )?;
     tx.conn().execute(
-        "INSERT INTO document_entries (case_number, document_kind, license_id, log, idx) VALUES (?, 'decision', ?, ?, ?)",
-        params![r.case_number.as_str(), lic.as_deref(), j, idx],
+        "INSERT INTO document_entries (case_number, document_kind, license_id, log, idx) VALUES (?, ?, ?, ?, ?)",
+        params![r.case_number.as_str(), kind, lic.as_deref(), j, idx],
     )?;
     Ok(SealedDocument {
-        document_kind: "decision".into(),
+        document_kind: kind.into(),
         es_id: seal.record.es_id,
         document_sm3,
         license_id: lic,

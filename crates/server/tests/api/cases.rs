@@ -175,9 +175,15 @@ async fn a_case_goes_from_online_intake_to_delivery_with_notice_pause_and_extens
         .collect();
     assert_eq!(
         case_entries.len(),
-        12,
-        "11 case events + the sealed decision"
+        14,
+        "11 case events + the sealed one-time notice, acceptance voucher and decision"
     );
+    let sealed_kinds: Vec<&str> = case_entries
+        .iter()
+        .filter(|e| e["kind"] == "seal.document_sealed")
+        .map(|e| e["public"]["document_kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(sealed_kinds, ["one_time_notice", "acceptance", "decision"]);
     assert!(case_entries.iter().any(|e| e["kind"] == "seal.document_sealed" && e["public"]["document_sm3"].is_string()));
     for e in &case_entries {
         let text = e.to_string();
