@@ -268,11 +268,22 @@ pub async fn public_progress(
     State(state): State<AppState>,
     Query(q): Query<ProgressQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    let progress = find_progress(&state, &q.case, &q.code).await?;
+    Ok(Json(
+        serde_json::to_value(progress).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
+}
+
+/// A case's public progress, if the query code matches; the same `NotFound` for an unknown case
+/// and a wrong code, so the number alone reveals nothing.
+pub async fn find_progress(
+    state: &AppState,
+    case: &str,
+    code: &str,
+) -> Result<oneseal_domain::case::PublicProgress, ApiError> {
     let not_found = || ApiError::NotFound("case");
-    let number = CaseNumber::parse(&q.case).map_err(|_| not_found())?;
-    let hash = hex::encode(Sha256::digest(
-        q.code.trim().to_ascii_uppercase().as_bytes(),
-    ));
+    let number = CaseNumber::parse(case).map_err(|_| not_found())?;
+    let hash = hex::encode(Sha256::digest(code.trim().to_ascii_uppercase().as_bytes()));
     let n = number.clone();
     let found = state
         .store
@@ -284,7 +295,6 @@ pub async fn public_progress(
             .map_err(ApiError::from)
         })
         .await?;
-    // Same answer for an unknown case and a wrong code: the number alone reveals nothing.
     let stored = found
         .map(|r| r.text(0))
         .transpose()?
@@ -294,10 +304,6 @@ pub async fn public_progress(
     }
     let (case, _) = state.store.read(move |c| load(c, &number)).await?;
     let today = oneseal_domain::case::legal_date(state.clock.now());
-    let progress = case
-        .public_progress(&state.calendar.current(), today)
-        .map_err(case_error)?;
-    Ok(Json(
-        serde_json::to_value(progress).map_err(|e| ApiError::Internal(e.to_string()))?,
-    ))
+    case.public_progress(&state.calendar.current(), today)
+        .map_err(case_error)
 }

@@ -6,6 +6,7 @@
 mod cases;
 mod catalog;
 mod pages;
+mod progress;
 mod verify;
 
 use askama::Template;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/new", get(cases::case_new_page))
         .route("/cases/{number}", get(cases::case_page))
         .route("/verify/{license}", get(verify::verify_page))
+        .route("/progress", get(progress::progress_page))
         .route("/static/{file}", get(static_file))
 }
 

@@ -596,3 +596,46 @@ async fn an_administrator_imports_a_calendar_year_and_deadlines_reach_into_it() 
         .findings;
     assert!(findings.is_empty(), "{findings:?}");
 }
+
+#[tokio::test]
+async fn the_public_progress_page_needs_the_query_code_and_shows_no_personal_data() {
+    let app = TestApp::spawn_demo().await;
+    let code = expert_review_item(&app).await;
+    let person = json!({"type": "natural_person", "name": "王小明", "id_number": "11010519491231002X", "phone": "13912345678"});
+    let created: Value = app
+        .clerk()
+        .await
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": code, "channel": "online", "applicant": person}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (number, query) = (
+        created["case_number"].as_str().unwrap(),
+        created["query_code"].as_str().unwrap(),
+    );
+    let anon = app.anonymous();
+    let page = anon
+        .get(&format!("/progress?case={number}&code={query}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("已接件") && page.contains("个人申请人"),
+        "{page}"
+    );
+    for secret in ["王小明", "11010519491231002X", "13912345678"] {
+        assert!(!page.contains(secret), "{secret} on a public page");
+    }
+    let wrong = anon
+        .get(&format!("/progress?case={number}&code=ZZZZZZZZ"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(wrong.contains("未找到") && !wrong.contains("已接件"));
+}
