@@ -88,6 +88,12 @@ pub enum Event {
     /// An administrator loaded a year of the working-day calendar (an official holiday notice).
     #[serde(rename = "calendar.year_imported")]
     CalendarYearImported { year: i32, json: String },
+    /// Something that happened to a licence after approval (变更, 延续, 撤回, 撤销, 吊销, 注销).
+    #[serde(rename = "licence.event")]
+    Licence {
+        licence_id: String,
+        event: Box<crate::licence::LicenceEvent>,
+    },
     /// One step of a case (办件); the body holds the full event, the public entry a whitelist.
     #[serde(rename = "case.event")]
     Case {
@@ -128,6 +134,7 @@ impl Event {
             Event::SealRevoked { .. } => "seal.revoked",
             Event::SealUseRefused { .. } => "seal.use_refused",
             Event::CalendarYearImported { .. } => "calendar.year_imported",
+            Event::Licence { .. } => "licence.event",
             Event::Case { .. } => "case.event",
             Event::DocumentSealed { .. } => "seal.document_sealed",
         }
@@ -162,6 +169,7 @@ impl Event {
                 put("case", case_number.as_str());
                 put("step", event.kind());
             }
+            Event::Licence { licence_id, .. } => put("licence", licence_id),
             Event::DocumentSealed {
                 case_number, es_id, ..
             } => {
@@ -220,6 +228,11 @@ impl Event {
                 json!({ "year": year, "file_sha256": commitment(&[], json.as_bytes()) })
             }
             Event::Case { case_number, event } => case_public_view(case_number, event),
+            // Licences are public registers (Art. 40): the whole event, which names the holder only
+            // by its public label.
+            Event::Licence { licence_id, event } => {
+                json!({ "licence_id": licence_id, "event": event })
+            }
             Event::DocumentSealed {
                 case_number,
                 document_kind,

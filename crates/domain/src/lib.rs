@@ -8,5 +8,6 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod event;
+pub mod licence;
 pub mod org;
 pub mod seal;

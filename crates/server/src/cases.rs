@@ -358,6 +358,28 @@ fn seal_document(
             signature_der: STANDARD.encode(sig.to_der()),
         },
     )?;
+    if let Some(id) = &lic {
+        let today = oneseal_domain::case::legal_date(who.now);
+        let issued = oneseal_domain::licence::LicenceEvent::Issued {
+            licence_id: id.clone(),
+            case_number: r.case_number.to_string(),
+            item_code: r.item.basic_code.to_string(),
+            item_name: r.item.name.clone(),
+            holder: r.applicant.public_label(),
+            valid_from: today,
+            valid_until: oneseal_domain::licence::add_years(
+                today,
+                oneseal_domain::licence::DEFAULT_VALIDITY_YEARS,
+            ),
+        };
+        who.meta().record(
+            tx,
+            &Event::Licence {
+                licence_id: id.clone(),
+                event: Box::new(issued),
+            },
+        )?;
+    }
     tx.conn().execute(
         "INSERT INTO document_entries (case_number, document_kind, license_id, log, idx) VALUES (?, ?, ?, ?, ?)",
         params![r.case_number.as_str(), kind, lic.as_deref(), j, idx],

@@ -152,6 +152,20 @@ CREATE TABLE cases (
     events INTEGER NOT NULL
 );
 CREATE INDEX cases_open ON cases (jurisdiction, closed, status);
+-- Licences after approval: their events and current state.
+CREATE TABLE licence_events (
+    licence_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (licence_id, seq)
+);
+CREATE TABLE licences (
+    licence_id TEXT PRIMARY KEY,
+    jurisdiction TEXT NOT NULL,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    valid_until TEXT NOT NULL
+);
 -- Documents sealed with the bureau seal (decisions, vouchers).
 CREATE TABLE sealed_documents (
     case_number TEXT NOT NULL,

@@ -7,6 +7,7 @@
 
 use oneseal_domain::case::{Case, CaseEvent, CaseNumber};
 use oneseal_domain::event::{Actor, Event};
+use oneseal_domain::licence::{Licence, LicenceEvent};
 use oneseal_domain::org::{DivisionCode, Role};
 use sha2::Digest;
 use time::OffsetDateTime;
@@ -65,6 +66,16 @@ pub const PROJECTED_TABLES: &[Projected] = &[
             "archived",
             "ses_seal",
         ],
+    },
+    Projected {
+        table: "licence_events",
+        key: &["licence_id", "seq"],
+        columns: &["body"],
+    },
+    Projected {
+        table: "licences",
+        key: &["licence_id"],
+        columns: &["jurisdiction", "status", "version", "valid_until"],
     },
     Projected {
         table: "calendar_years",
@@ -237,6 +248,9 @@ pub fn apply(
             )?;
         }
         Event::SealUseRefused { .. } => {}
+        Event::Licence { licence_id, event } => {
+            apply_licence_event(conn, jurisdiction, licence_id, event)?;
+        }
         Event::CalendarYearImported { year, json } => {
             conn.execute(
                 "DELETE FROM calendar_years WHERE year = ?",
@@ -317,6 +331,50 @@ fn apply_case_event(
         ],
     )?;
     Ok(())
+}
+
+fn apply_licence_event(
+    conn: &mut dyn Conn,
+    jurisdiction: &DivisionCode,
+    licence_id: &str,
+    event: &LicenceEvent,
+) -> Result<(), StoreError> {
+    let corrupt = |e: String| StoreError::Corrupt(format!("licence {licence_id}: {e}"));
+    let mut events = load_licence_events(conn, licence_id)?;
+    let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO licence_events (licence_id, seq, body) VALUES (?, ?, ?)",
+        params![licence_id, events.len() as u64 + 1, body],
+    )?;
+    events.push(event.clone());
+    let l = Licence::apply(&events).map_err(|e| corrupt(e.to_string()))?;
+    let status = serde_json::to_value(l.status).map_err(|e| corrupt(e.to_string()))?;
+    conn.execute(
+        "DELETE FROM licences WHERE licence_id = ?",
+        params![licence_id],
+    )?;
+    conn.execute(
+        "INSERT INTO licences (licence_id, jurisdiction, status, version, valid_until) VALUES (?, ?, ?, ?, ?)",
+        params![licence_id, jurisdiction.as_str(), status.as_str().unwrap_or_default(), l.version, l.valid_until.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Every event of a licence, in order.
+pub fn load_licence_events(
+    conn: &mut dyn Conn,
+    licence_id: &str,
+) -> Result<Vec<LicenceEvent>, StoreError> {
+    conn.query(
+        "SELECT body FROM licence_events WHERE licence_id = ? ORDER BY seq",
+        params![licence_id],
+    )?
+    .into_iter()
+    .map(|r| {
+        serde_json::from_str(&r.text(0)?)
+            .map_err(|e| StoreError::Corrupt(format!("licence {licence_id}: {e}")))
+    })
+    .collect()
 }
 
 /// Every event of a case, in order.

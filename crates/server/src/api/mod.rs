@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
+pub mod licences;
 pub mod log;
 pub mod org;
 pub mod session;
@@ -41,6 +42,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{number}", get(cases::get_case))
         .route("/api/v1/cases/{number}/actions", post(cases::act_on_case))
         .route("/api/v1/public/progress", get(cases::public_progress))
+        .route("/api/v1/licences/{id}", get(licences::get_licence))
+        .route(
+            "/api/v1/licences/{id}/actions",
+            post(licences::act_on_licence),
+        )
+        .route(
+            "/api/v1/licences/{id}/penalty",
+            post(licences::penalise_licence),
+        )
         .route(
             "/api/v1/calendar/years",
             get(calendar::list_years).post(calendar::import_year),
@@ -85,6 +95,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{number}"),
     ("post", "/api/v1/cases/{number}/actions"),
     ("get", "/api/v1/public/progress"),
+    ("get", "/api/v1/licences/{id}"),
+    ("post", "/api/v1/licences/{id}/actions"),
+    ("post", "/api/v1/licences/{id}/penalty"),
     ("get", "/api/v1/calendar/years"),
     ("post", "/api/v1/calendar/years"),
     ("post", "/api/v1/verify"),

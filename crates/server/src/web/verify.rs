@@ -65,6 +65,10 @@ pub async fn verify_page(
                 .and_then(|d| Seal::from_der(&d).ok())
                 .and_then(|s| String::from_utf8(s.picture().data.as_bytes().to_vec()).ok())
                 .unwrap_or_default();
+            let status = oneseal_store::projection::load_licence_events(c, &lic)
+                .ok()
+                .and_then(|ev| oneseal_domain::licence::Licence::apply(&ev).ok())
+                .map(|l| l.status);
             let (valid, verdict) = match bundle_for(c, &case) {
                 Ok(bundle) => match verify_bundle(&bundle, &trust_file(&st, c, &log)?) {
                     Ok(v) => (true, v.summary_zh()),
@@ -73,7 +77,12 @@ pub async fn verify_page(
                 Err(ApiError::Conflict { .. }) => (false, "签章记录尚未纳入已签名检查点，请稍后刷新".to_owned()),
                 Err(e) => return Err(e),
             };
-            Ok::<_, ApiError>((doc, seal, seal_svg, valid, verdict, log, index, es_id))
+            let licence_ok = status.is_none_or(|s| s == oneseal_domain::licence::LicenceStatus::Valid);
+            let verdict = match status {
+                Some(s) if !licence_ok => format!("证照状态：{}。{verdict}", s.name_zh()),
+                _ => verdict,
+            };
+            Ok::<_, ApiError>((doc, seal, seal_svg, valid && licence_ok, verdict, log, index, es_id))
         })
         .await?;
     let (doc, seal, seal_svg, valid, verdict, log, index, es_id) = page;

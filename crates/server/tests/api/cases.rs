@@ -639,3 +639,74 @@ async fn the_public_progress_page_needs_the_query_code_and_shows_no_personal_dat
         .unwrap();
     assert!(wrong.contains("未找到") && !wrong.contains("已接件"));
 }
+
+#[tokio::test]
+async fn a_penalty_by_the_supervising_department_revokes_the_licence_and_the_bureau_cancels_it() {
+    let app = TestApp::spawn_demo_witnessed().await;
+    let number = case_ready_for_decision(&app).await;
+    let decided = step(
+        &app.approver().await,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    let licence = decided["sealed"]["license_id"].as_str().unwrap().to_owned();
+    app.checkpoint_and_cosign().await;
+    let anon = app.anonymous();
+    let (status, l) = anon.get_json(&format!("/api/v1/licences/{licence}")).await;
+    assert_eq!(
+        (status, l["status_zh"].as_str()),
+        (200, Some("有效")),
+        "{l}"
+    );
+    // The item's supervising department is 发展和改革委员会 (FG) — another department may not penalise.
+    let wrong = app.sign_in("SCJG").await;
+    let r = wrong
+        .post(
+            &format!("/api/v1/licences/{licence}/penalty"),
+            &json!({"decision_ref": "济市监罚〔2026〕9号"}),
+        )
+        .await;
+    assert_eq!(r.status(), 403, "{}", r.text().await.unwrap());
+    let fg = app.department_token("FG", &["submit_feedback"]).await;
+    let r = fg
+        .post(
+            &format!("/api/v1/licences/{licence}/penalty"),
+            &json!({"decision_ref": "济发改罚〔2026〕3号"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let approver = app.approver().await;
+    let r = approver
+        .post(
+            &format!("/api/v1/licences/{licence}/actions"),
+            &json!({"action": "change", "what": "地址变更"}),
+        )
+        .await;
+    assert_eq!(error_code(&r.json().await.unwrap()), "licence_not_valid");
+    let r = approver
+        .post(
+            &format!("/api/v1/licences/{licence}/actions"),
+            &json!({"action": "cancel", "reason": "withdrawn_revoked_or_penalised"}),
+        )
+        .await;
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["status_zh"], "已注销", "{body}");
+    let page = anon
+        .get(&format!("/verify/{licence}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("证照状态：已注销") && !page.contains("有效 Valid"),
+        "{page}"
+    );
+    let findings = app
+        .store
+        .read(|c| verify(c, &mut |_, _, _| ()))
+        .await
+        .unwrap()
+        .findings;
+    assert!(findings.is_empty(), "{findings:?}");
+}

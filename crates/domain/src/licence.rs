@@ -1,0 +1,509 @@
+//! Licences after approval (行政许可证件): what can happen to a licence and who may do it.
+//!
+//! Licensing Law: 变更 (change) and 延续 (renewal, applied for ≥ 30 days before expiry; deemed granted
+//! when undecided at expiry, Art. 50); 撤回 (withdrawal when the law or facts change, Art. 8,
+//! compensable); 撤销 (revocation for an unlawful grant, Art. 69); 吊销 (revocation as a penalty by the
+//! supervising department) after which the bureau cancels; 注销 (cancellation, Art. 70). Like cases,
+//! licences are event-sourced and time is a parameter.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use time::Date;
+
+use crate::org::{DepartmentCode, StaffId};
+
+/// Years a licence is valid when the catalog does not say (demo default, shown as such).
+pub const DEFAULT_VALIDITY_YEARS: i32 = 5;
+/// Art. 50: renewal must be applied for this many days before expiry.
+pub const RENEWAL_NOTICE_DAYS: i64 = 30;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenceStatus {
+    Valid,
+    Withdrawn,
+    Revoked,
+    PenaltyRevoked,
+    Cancelled,
+}
+
+impl LicenceStatus {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            LicenceStatus::Valid => "有效",
+            LicenceStatus::Withdrawn => "已撤回",
+            LicenceStatus::Revoked => "已撤销",
+            LicenceStatus::PenaltyRevoked => "已吊销",
+            LicenceStatus::Cancelled => "已注销",
+        }
+    }
+}
+
+/// Art. 70's grounds for cancellation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelReason {
+    Expired,
+    HolderDied,
+    OrganisationTerminated,
+    WithdrawnRevokedOrPenalised,
+    ForceMajeure,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LicenceEvent {
+    Issued {
+        licence_id: String,
+        case_number: String,
+        item_code: String,
+        item_name: String,
+        holder: String,
+        valid_from: Date,
+        valid_until: Date,
+    },
+    Changed {
+        what: String,
+        by: StaffId,
+        on: Date,
+    },
+    RenewalApplied {
+        on: Date,
+    },
+    Renewed {
+        until: Date,
+        deemed: bool,
+        on: Date,
+    },
+    Withdrawn {
+        reason: String,
+        by: StaffId,
+        on: Date,
+    },
+    Revoked {
+        reason: String,
+        fraud: bool,
+        by: StaffId,
+        on: Date,
+    },
+    PenaltyRevoked {
+        department: DepartmentCode,
+        decision_ref: String,
+        on: Date,
+    },
+    Cancelled {
+        reason: CancelReason,
+        by: StaffId,
+        on: Date,
+    },
+}
+
+/// A request about a licence; its serde form is the API body.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum LicenceCommand {
+    Change { what: String },
+    ApplyRenewal,
+    Renew,
+    Withdraw { reason: String },
+    Revoke { reason: String, fraud: bool },
+    Cancel { reason: CancelReason },
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum LicenceError {
+    #[error("the licence is {0:?}, not valid")]
+    NotValid(LicenceStatus),
+    #[error("the licence is already cancelled")]
+    Cancelled,
+    #[error("renewal must be applied for at least 30 days before expiry on {0}")]
+    RenewalTooLate(Date),
+    #[error("no renewal was applied for")]
+    NoRenewalApplied,
+    #[error("a {0:?} licence cannot be cancelled for that reason")]
+    CancelReason(LicenceStatus),
+    #[error("a reason is required")]
+    NoReason,
+    #[error("the licence history is empty or does not start with its issue")]
+    BadHistory,
+}
+
+impl LicenceError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            LicenceError::NotValid(_) => "licence_not_valid",
+            LicenceError::Cancelled => "licence_cancelled",
+            LicenceError::RenewalTooLate(_) => "renewal_too_late",
+            LicenceError::NoRenewalApplied => "no_renewal_applied",
+            LicenceError::CancelReason(_) => "cancel_reason",
+            LicenceError::NoReason => "reasons_missing",
+            LicenceError::BadHistory => "licence_history",
+        }
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            LicenceError::NotValid(s) => format!("证照当前状态为“{}”，不能办理此项", s.name_zh()),
+            LicenceError::Cancelled => "证照已注销".into(),
+            LicenceError::RenewalTooLate(d) => format!("延续申请应在有效期届满（{d}）三十日前提出"),
+            LicenceError::NoRenewalApplied => "尚未提出延续申请".into(),
+            LicenceError::CancelReason(s) => {
+                format!("状态为“{}”的证照不能以此理由注销", s.name_zh())
+            }
+            LicenceError::NoReason => "必须说明理由".into(),
+            LicenceError::BadHistory => "证照历史记录不完整".into(),
+        }
+    }
+}
+
+/// A licence as its events describe it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Licence {
+    pub licence_id: String,
+    pub holder: String,
+    pub item_name: String,
+    pub status: LicenceStatus,
+    pub version: u32,
+    pub valid_until: Date,
+    pub renewal_applied_on: Option<Date>,
+}
+
+impl Licence {
+    pub fn apply(events: &[LicenceEvent]) -> Result<Self, LicenceError> {
+        let Some(LicenceEvent::Issued {
+            licence_id,
+            holder,
+            item_name,
+            valid_until,
+            ..
+        }) = events.first()
+        else {
+            return Err(LicenceError::BadHistory);
+        };
+        let mut l = Licence {
+            licence_id: licence_id.clone(),
+            holder: holder.clone(),
+            item_name: item_name.clone(),
+            status: LicenceStatus::Valid,
+            version: 1,
+            valid_until: *valid_until,
+            renewal_applied_on: None,
+        };
+        for e in &events[1..] {
+            l.evolve(e);
+        }
+        Ok(l)
+    }
+
+    fn evolve(&mut self, e: &LicenceEvent) {
+        match e {
+            LicenceEvent::Issued { .. } => {}
+            LicenceEvent::Changed { .. } => self.version += 1,
+            LicenceEvent::RenewalApplied { on } => self.renewal_applied_on = Some(*on),
+            LicenceEvent::Renewed { until, .. } => {
+                self.valid_until = *until;
+                self.renewal_applied_on = None;
+            }
+            LicenceEvent::Withdrawn { .. } => self.status = LicenceStatus::Withdrawn,
+            LicenceEvent::Revoked { .. } => self.status = LicenceStatus::Revoked,
+            LicenceEvent::PenaltyRevoked { .. } => self.status = LicenceStatus::PenaltyRevoked,
+            LicenceEvent::Cancelled { .. } => self.status = LicenceStatus::Cancelled,
+        }
+    }
+
+    fn require_valid(&self) -> Result<(), LicenceError> {
+        match self.status {
+            LicenceStatus::Valid => Ok(()),
+            LicenceStatus::Cancelled => Err(LicenceError::Cancelled),
+            s => Err(LicenceError::NotValid(s)),
+        }
+    }
+
+    /// Art. 50: a renewal applied for in time but not decided by expiry is deemed granted.
+    pub fn deemed_renewal(&self, today: Date) -> Option<LicenceEvent> {
+        (self.status == LicenceStatus::Valid
+            && self.renewal_applied_on.is_some()
+            && today > self.valid_until)
+            .then(|| LicenceEvent::Renewed {
+                until: add_years(self.valid_until, DEFAULT_VALIDITY_YEARS),
+                deemed: true,
+                on: today,
+            })
+    }
+
+    pub fn handle(
+        &self,
+        cmd: LicenceCommand,
+        by: &StaffId,
+        today: Date,
+    ) -> Result<Vec<LicenceEvent>, LicenceError> {
+        let by = by.clone();
+        let non_empty = |s: String| {
+            if s.trim().is_empty() {
+                Err(LicenceError::NoReason)
+            } else {
+                Ok(s)
+            }
+        };
+        Ok(vec![match cmd {
+            LicenceCommand::Change { what } => {
+                self.require_valid()?;
+                LicenceEvent::Changed {
+                    what: non_empty(what)?,
+                    by,
+                    on: today,
+                }
+            }
+            LicenceCommand::ApplyRenewal => {
+                self.require_valid()?;
+                if (self.valid_until - today).whole_days() < RENEWAL_NOTICE_DAYS {
+                    return Err(LicenceError::RenewalTooLate(self.valid_until));
+                }
+                LicenceEvent::RenewalApplied { on: today }
+            }
+            LicenceCommand::Renew => {
+                self.require_valid()?;
+                if self.renewal_applied_on.is_none() {
+                    return Err(LicenceError::NoRenewalApplied);
+                }
+                LicenceEvent::Renewed {
+                    until: add_years(self.valid_until, DEFAULT_VALIDITY_YEARS),
+                    deemed: false,
+                    on: today,
+                }
+            }
+            LicenceCommand::Withdraw { reason } => {
+                self.require_valid()?;
+                LicenceEvent::Withdrawn {
+                    reason: non_empty(reason)?,
+                    by,
+                    on: today,
+                }
+            }
+            LicenceCommand::Revoke { reason, fraud } => {
+                self.require_valid()?;
+                LicenceEvent::Revoked {
+                    reason: non_empty(reason)?,
+                    fraud,
+                    by,
+                    on: today,
+                }
+            }
+            LicenceCommand::Cancel { reason } => {
+                let fits = match self.status {
+                    LicenceStatus::Cancelled => return Err(LicenceError::Cancelled),
+                    LicenceStatus::Valid => {
+                        reason != CancelReason::WithdrawnRevokedOrPenalised
+                            && (reason != CancelReason::Expired || today > self.valid_until)
+                    }
+                    _ => reason == CancelReason::WithdrawnRevokedOrPenalised,
+                };
+                if !fits {
+                    return Err(LicenceError::CancelReason(self.status));
+                }
+                LicenceEvent::Cancelled {
+                    reason,
+                    by,
+                    on: today,
+                }
+            }
+        }])
+    }
+
+    /// A supervising department's penalty (吊销), recorded on the licence.
+    pub fn penalise(
+        &self,
+        department: DepartmentCode,
+        decision_ref: String,
+        today: Date,
+    ) -> Result<LicenceEvent, LicenceError> {
+        self.require_valid()?;
+        if decision_ref.trim().is_empty() {
+            return Err(LicenceError::NoReason);
+        }
+        Ok(LicenceEvent::PenaltyRevoked {
+            department,
+            decision_ref,
+            on: today,
+        })
+    }
+}
+
+/// The same day `years` later (29 February becomes 28 February).
+pub fn add_years(d: Date, years: i32) -> Date {
+    let y = d.year() + years;
+    Date::from_calendar_date(y, d.month(), d.day())
+        .or_else(|_| Date::from_calendar_date(y, d.month(), d.day().saturating_sub(1)))
+        .unwrap_or(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn issued(until: Date) -> Vec<LicenceEvent> {
+        vec![LicenceEvent::Issued {
+            licence_id: "L1".into(),
+            case_number: "C1".into(),
+            item_code: "990100001000".into(),
+            item_name: "食品经营许可".into(),
+            holder: "某公司".into(),
+            valid_from: date!(2026 - 01 - 05),
+            valid_until: until,
+        }]
+    }
+
+    fn staff() -> StaffId {
+        StaffId::parse("APPROVE").unwrap()
+    }
+
+    #[test]
+    fn renewal_applied_in_time_and_undecided_at_expiry_is_deemed_granted() {
+        let mut ev = issued(date!(2026 - 12 - 31));
+        let l = Licence::apply(&ev).unwrap();
+        assert_eq!(
+            l.handle(
+                LicenceCommand::ApplyRenewal,
+                &staff(),
+                date!(2026 - 12 - 15)
+            )
+            .unwrap_err(),
+            LicenceError::RenewalTooLate(date!(2026 - 12 - 31))
+        );
+        ev.extend(
+            l.handle(
+                LicenceCommand::ApplyRenewal,
+                &staff(),
+                date!(2026 - 11 - 30),
+            )
+            .unwrap(),
+        );
+        let l = Licence::apply(&ev).unwrap();
+        assert!(
+            l.deemed_renewal(date!(2026 - 12 - 31)).is_none(),
+            "not before expiry has passed"
+        );
+        let e = l.deemed_renewal(date!(2027 - 01 - 01)).unwrap();
+        ev.push(e);
+        let l = Licence::apply(&ev).unwrap();
+        assert_eq!(l.valid_until, date!(2031 - 12 - 31));
+        assert!(l.renewal_applied_on.is_none());
+    }
+
+    #[test]
+    fn a_penalised_licence_can_only_be_cancelled_for_that_reason_and_then_never_again() {
+        let mut ev = issued(date!(2030 - 01 - 01));
+        let l = Licence::apply(&ev).unwrap();
+        ev.push(
+            l.penalise(
+                DepartmentCode::parse("SCJG").unwrap(),
+                "济市监罚〔2026〕1号".into(),
+                date!(2026 - 06 - 01),
+            )
+            .unwrap(),
+        );
+        let l = Licence::apply(&ev).unwrap();
+        assert_eq!(l.status, LicenceStatus::PenaltyRevoked);
+        assert_eq!(
+            l.handle(
+                LicenceCommand::Change { what: "x".into() },
+                &staff(),
+                date!(2026 - 06 - 02)
+            )
+            .unwrap_err()
+            .code(),
+            "licence_not_valid"
+        );
+        assert!(
+            l.handle(
+                LicenceCommand::Cancel {
+                    reason: CancelReason::HolderDied
+                },
+                &staff(),
+                date!(2026 - 06 - 02)
+            )
+            .is_err()
+        );
+        ev.extend(
+            l.handle(
+                LicenceCommand::Cancel {
+                    reason: CancelReason::WithdrawnRevokedOrPenalised,
+                },
+                &staff(),
+                date!(2026 - 06 - 02),
+            )
+            .unwrap(),
+        );
+        let l = Licence::apply(&ev).unwrap();
+        assert_eq!(l.status, LicenceStatus::Cancelled);
+        assert_eq!(
+            l.handle(
+                LicenceCommand::Cancel {
+                    reason: CancelReason::ForceMajeure
+                },
+                &staff(),
+                date!(2026 - 06 - 03)
+            )
+            .unwrap_err(),
+            LicenceError::Cancelled
+        );
+    }
+
+    #[test]
+    fn changes_count_versions_and_need_a_description() {
+        let mut ev = issued(date!(2030 - 01 - 01));
+        let l = Licence::apply(&ev).unwrap();
+        assert_eq!(
+            l.handle(
+                LicenceCommand::Change { what: " ".into() },
+                &staff(),
+                date!(2026 - 02 - 01)
+            )
+            .unwrap_err(),
+            LicenceError::NoReason
+        );
+        ev.extend(
+            l.handle(
+                LicenceCommand::Change {
+                    what: "经营场所变更".into(),
+                },
+                &staff(),
+                date!(2026 - 02 - 01),
+            )
+            .unwrap(),
+        );
+        assert_eq!(Licence::apply(&ev).unwrap().version, 2);
+    }
+
+    #[test]
+    fn a_valid_licence_is_cancelled_as_expired_only_after_expiry() {
+        let l = Licence::apply(&issued(date!(2026 - 12 - 31))).unwrap();
+        assert!(
+            l.handle(
+                LicenceCommand::Cancel {
+                    reason: CancelReason::Expired
+                },
+                &staff(),
+                date!(2026 - 12 - 31)
+            )
+            .is_err()
+        );
+        assert!(
+            l.handle(
+                LicenceCommand::Cancel {
+                    reason: CancelReason::Expired
+                },
+                &staff(),
+                date!(2027 - 01 - 01)
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn years_are_added_calendar_wise_even_from_29_february() {
+        assert_eq!(add_years(date!(2028 - 02 - 29), 1), date!(2029 - 02 - 28));
+        assert_eq!(add_years(date!(2026 - 03 - 01), 5), date!(2031 - 03 - 01));
+    }
+}

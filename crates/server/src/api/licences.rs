@@ -1,0 +1,163 @@
+//! Licences after approval over HTTP: read one (public register), act on it (approving
+//! official), and the supervising department's penalty (吊销).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use oneseal_domain::access::{Action, Target};
+use oneseal_domain::event::{Actor, Event};
+use oneseal_domain::licence::{Licence, LicenceCommand, LicenceError};
+use oneseal_domain::org::DivisionCode;
+use oneseal_store::projection::load_licence_events;
+use oneseal_store::{Conn, params};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::commands::Meta;
+use crate::error::{ApiError, ApiJson};
+
+fn licence_error(e: LicenceError) -> ApiError {
+    ApiError::conflict(e.code(), e.message_zh(), e.to_string())
+}
+
+/// The licence, its events, its jurisdiction and the item's supervising department.
+fn load(
+    c: &mut dyn Conn,
+    id: &str,
+) -> Result<
+    (
+        Licence,
+        Vec<oneseal_domain::licence::LicenceEvent>,
+        DivisionCode,
+        String,
+    ),
+    ApiError,
+> {
+    let events = load_licence_events(c, id)?;
+    let licence = Licence::apply(&events).map_err(|_| ApiError::NotFound("licence"))?;
+    let row = c
+        .query_one(
+            "SELECT l.jurisdiction, i.supervising_department FROM licences l JOIN licence_events e ON e.licence_id = l.licence_id AND e.seq = 1 \
+             LEFT JOIN items i ON i.jurisdiction = l.jurisdiction AND i.current = 1 AND i.basic_code = ? WHERE l.licence_id = ?",
+            params![item_code(&events), id],
+        )?
+        .ok_or(ApiError::NotFound("licence"))?;
+    let j = DivisionCode::parse(&row.text(0)?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((licence, events, j, row.opt_text(1)?.unwrap_or_default()))
+}
+
+fn item_code(events: &[oneseal_domain::licence::LicenceEvent]) -> String {
+    match events.first() {
+        Some(oneseal_domain::licence::LicenceEvent::Issued { item_code, .. }) => item_code.clone(),
+        _ => String::new(),
+    }
+}
+
+pub async fn get_licence(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (licence, events, _, _) = state.store.read(move |c| load(c, &id)).await?;
+    Ok(Json(
+        json!({ "licence": licence, "status_zh": licence.status.name_zh(), "events": events }),
+    ))
+}
+
+/// 变更 / 延续 / 撤回 / 撤销 / 注销 by the approving official; a deemed renewal (Art. 50) is
+/// applied first when it is due.
+pub async fn act_on_licence(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(command): ApiJson<LicenceCommand>,
+) -> Result<Json<Value>, ApiError> {
+    let now = state.clock.now();
+    let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
+    let result = state
+        .store
+        .write(move |tx| {
+            let (licence, _, j, _) = load(tx.conn(), &id)?;
+            auth.require(Action::DecideCase, &Target::jurisdiction(&j))?;
+            let today = oneseal_domain::case::legal_date(now);
+            let meta = Meta {
+                time: now,
+                jurisdiction: j,
+                actor: Actor::Staff(staff.clone()),
+            };
+            let mut licence = licence;
+            if let Some(deemed) = licence.deemed_renewal(today) {
+                meta.record(
+                    tx,
+                    &Event::Licence {
+                        licence_id: id.clone(),
+                        event: Box::new(deemed),
+                    },
+                )?;
+                licence =
+                    Licence::apply(&load_licence_events(tx.conn(), &id)?).map_err(licence_error)?;
+            }
+            for e in licence
+                .handle(command, &staff, today)
+                .map_err(licence_error)?
+            {
+                meta.record(
+                    tx,
+                    &Event::Licence {
+                        licence_id: id.clone(),
+                        event: Box::new(e),
+                    },
+                )?;
+            }
+            let after =
+                Licence::apply(&load_licence_events(tx.conn(), &id)?).map_err(licence_error)?;
+            Ok::<_, ApiError>(json!({ "licence": after, "status_zh": after.status.name_zh() }))
+        })
+        .await?;
+    Ok(Json(result))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PenaltyBody {
+    pub decision_ref: String,
+}
+
+/// A supervising department's penalty revoking the licence (吊销); only the department that
+/// supervises the item may impose it. The bureau then cancels (注销) the licence.
+pub async fn penalise_licence(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PenaltyBody>,
+) -> Result<Json<Value>, ApiError> {
+    let now = state.clock.now();
+    let result = state
+        .store
+        .write(move |tx| {
+            let (licence, _, j, supervising) = load(tx.conn(), &id)?;
+            let dept = oneseal_domain::org::DepartmentCode::parse(&supervising)
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            auth.require(Action::SubmitFeedback, &Target::department(&j, &dept))?;
+            let today = oneseal_domain::case::legal_date(now);
+            let e = licence
+                .penalise(dept.clone(), body.decision_ref, today)
+                .map_err(licence_error)?;
+            let meta = Meta {
+                time: now,
+                jurisdiction: j,
+                actor: Actor::Department(dept),
+            };
+            meta.record(
+                tx,
+                &Event::Licence {
+                    licence_id: id.clone(),
+                    event: Box::new(e),
+                },
+            )?;
+            let after =
+                Licence::apply(&load_licence_events(tx.conn(), &id)?).map_err(licence_error)?;
+            Ok::<_, ApiError>(json!({ "licence": after, "status_zh": after.status.name_zh() }))
+        })
+        .await?;
+    Ok(Json(result))
+}
