@@ -54,6 +54,25 @@ fn item_code(events: &[oneseal_domain::licence::LicenceEvent]) -> String {
     }
 }
 
+/// Records licence events on the ledger and returns the licence as they leave it.
+fn record(
+    tx: &mut oneseal_store::Tx<'_>,
+    meta: &Meta,
+    id: &str,
+    events: Vec<oneseal_domain::licence::LicenceEvent>,
+) -> Result<Licence, ApiError> {
+    for e in events {
+        meta.record(
+            tx,
+            &Event::Licence {
+                licence_id: id.to_owned(),
+                event: Box::new(e),
+            },
+        )?;
+    }
+    Licence::apply(&load_licence_events(tx.conn(), id)?).map_err(licence_error)
+}
+
 pub async fn get_licence(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -87,30 +106,12 @@ pub async fn act_on_licence(
             };
             let mut licence = licence;
             if let Some(deemed) = licence.deemed_renewal(today) {
-                meta.record(
-                    tx,
-                    &Event::Licence {
-                        licence_id: id.clone(),
-                        event: Box::new(deemed),
-                    },
-                )?;
-                licence =
-                    Licence::apply(&load_licence_events(tx.conn(), &id)?).map_err(licence_error)?;
+                licence = record(tx, &meta, &id, vec![deemed])?;
             }
-            for e in licence
+            let events = licence
                 .handle(command, &staff, today)
-                .map_err(licence_error)?
-            {
-                meta.record(
-                    tx,
-                    &Event::Licence {
-                        licence_id: id.clone(),
-                        event: Box::new(e),
-                    },
-                )?;
-            }
-            let after =
-                Licence::apply(&load_licence_events(tx.conn(), &id)?).map_err(licence_error)?;
+                .map_err(licence_error)?;
+            let after = record(tx, &meta, &id, events)?;
             Ok::<_, ApiError>(json!({ "licence": after, "status_zh": after.status.name_zh() }))
         })
         .await?;
@@ -147,15 +148,7 @@ pub async fn penalise_licence(
                 jurisdiction: j,
                 actor: Actor::Department(dept),
             };
-            meta.record(
-                tx,
-                &Event::Licence {
-                    licence_id: id.clone(),
-                    event: Box::new(e),
-                },
-            )?;
-            let after =
-                Licence::apply(&load_licence_events(tx.conn(), &id)?).map_err(licence_error)?;
+            let after = record(tx, &meta, &id, vec![e])?;
             Ok::<_, ApiError>(json!({ "licence": after, "status_zh": after.status.name_zh() }))
         })
         .await?;

@@ -329,18 +329,23 @@ async fn case_ready_for_decision(app: &TestApp) -> String {
     number
 }
 
-#[tokio::test]
-async fn a_sealed_decision_verifies_online_and_one_changed_byte_fails() {
-    let app = TestApp::spawn_demo_witnessed().await;
-    let number = case_ready_for_decision(&app).await;
+/// Approves a fresh case, lets the witnesses cosign the log, and returns the licence id.
+async fn approved_and_cosigned_licence(app: &TestApp) -> String {
+    let number = case_ready_for_decision(app).await;
     let decided = step(
         &app.approver().await,
         &number,
         json!({"action": "decide", "decision": {"outcome": "approve"}}),
     )
     .await;
-    let license = decided["sealed"]["license_id"].as_str().unwrap().to_owned();
     app.checkpoint_and_cosign().await;
+    decided["sealed"]["license_id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_sealed_decision_verifies_online_and_one_changed_byte_fails() {
+    let app = TestApp::spawn_demo_witnessed().await;
+    let license = approved_and_cosigned_licence(&app).await;
     let anon = app.anonymous();
     let page = anon
         .get(&format!("/verify/{license}"))
@@ -643,15 +648,7 @@ async fn the_public_progress_page_needs_the_query_code_and_shows_no_personal_dat
 #[tokio::test]
 async fn a_penalty_by_the_supervising_department_revokes_the_licence_and_the_bureau_cancels_it() {
     let app = TestApp::spawn_demo_witnessed().await;
-    let number = case_ready_for_decision(&app).await;
-    let decided = step(
-        &app.approver().await,
-        &number,
-        json!({"action": "decide", "decision": {"outcome": "approve"}}),
-    )
-    .await;
-    let licence = decided["sealed"]["license_id"].as_str().unwrap().to_owned();
-    app.checkpoint_and_cosign().await;
+    let licence = approved_and_cosigned_licence(&app).await;
     let anon = app.anonymous();
     let (status, l) = anon.get_json(&format!("/api/v1/licences/{licence}")).await;
     assert_eq!(
