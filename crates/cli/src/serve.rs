@@ -156,6 +156,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .with_logs(logs)
             .with_seal_keys(seal_keys)
             .with_calendar(calendar);
+        let _linkage = oneseal_server::linkage::spawn_runner(state.clone());
         let running = oneseal_server::start(state, args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;

@@ -33,6 +33,7 @@ pub enum Action {
     HandleAlert,
     ManageRules,
     ViewDashboard,
+    ReviewPolicyChange,
 }
 
 impl Action {
@@ -58,6 +59,7 @@ impl Action {
         Action::HandleAlert,
         Action::ManageRules,
         Action::ViewDashboard,
+        Action::ReviewPolicyChange,
     ];
 
     /// The roles that may take this action at all.
@@ -88,6 +90,7 @@ impl Action {
             Action::ViewAlerts => &[Inspector, BureauHead],
             Action::HandleAlert | Action::ManageRules => &[Inspector],
             Action::ViewDashboard => &[BureauHead, Inspector, Administrator],
+            Action::ReviewPolicyChange => &[BureauHead, Approver],
         }
     }
 

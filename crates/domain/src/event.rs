@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
 use crate::case::{CaseEvent, CaseNumber};
+use crate::linkage::{FeedbackBody, Impact, LinkageSettings, PushEvent};
 use crate::seal::{Revocation, SealRecord};
 
 use crate::org::{
@@ -115,6 +116,60 @@ pub enum Event {
         document: String,
         signature_der: String,
     },
+    /// A jurisdiction's claim and escalation periods.
+    #[serde(rename = "linkage.settings_changed")]
+    LinkageSettingsChanged { settings: LinkageSettings },
+    /// Item → supervising department (and its default responsible user) for one jurisdiction,
+    /// overriding the catalog's supervising department.
+    #[serde(rename = "linkage.mapping_set")]
+    SupervisionMapped {
+        item_code: String,
+        department: DepartmentCode,
+        responsible: Option<StaffId>,
+        /// The department asked to be told of refusals too.
+        push_refusals: bool,
+    },
+    /// One step of a push to a supervising department.
+    #[serde(rename = "linkage.push")]
+    Push {
+        push_id: String,
+        event: Box<PushEvent>,
+    },
+    /// Feedback from a department; `impact` is what a policy change touches.
+    #[serde(rename = "linkage.feedback")]
+    Feedback {
+        feedback_id: String,
+        department: DepartmentCode,
+        /// The department's own reference, which makes a retry idempotent.
+        external_ref: String,
+        body: Box<FeedbackBody>,
+        impact: Option<Impact>,
+    },
+    /// The bureau finished reviewing what a policy change touches.
+    #[serde(rename = "linkage.review_closed")]
+    PolicyReviewClosed {
+        feedback_id: String,
+        by: StaffId,
+        explanation: String,
+    },
+    /// A party tried to act on another's push or on something unknown; kept for accountability.
+    #[serde(rename = "linkage.attempt_refused")]
+    LinkageRefused {
+        department: DepartmentCode,
+        target: String,
+        code: String,
+    },
+    /// The working-day digest of one department's pushes.
+    #[serde(rename = "linkage.digest")]
+    DigestIssued {
+        department: DepartmentCode,
+        #[serde(with = "crate::calendar::iso_date")]
+        on: Date,
+        pushed: u64,
+        awaiting: u64,
+        claimed_today: u64,
+        overdue_this_month: u64,
+    },
 }
 
 impl Event {
@@ -137,6 +192,13 @@ impl Event {
             Event::Licence { .. } => "licence.event",
             Event::Case { .. } => "case.event",
             Event::DocumentSealed { .. } => "seal.document_sealed",
+            Event::LinkageSettingsChanged { .. } => "linkage.settings_changed",
+            Event::SupervisionMapped { .. } => "linkage.mapping_set",
+            Event::Push { .. } => "linkage.push",
+            Event::Feedback { .. } => "linkage.feedback",
+            Event::PolicyReviewClosed { .. } => "linkage.review_closed",
+            Event::LinkageRefused { .. } => "linkage.attempt_refused",
+            Event::DigestIssued { .. } => "linkage.digest",
         }
     }
 
@@ -175,6 +237,24 @@ impl Event {
             } => {
                 put("case", case_number.as_str());
                 put("seal", es_id);
+            }
+            Event::LinkageSettingsChanged { .. } => put("linkage", "settings"),
+            Event::SupervisionMapped { item_code, .. } => put("item", item_code),
+            Event::Push { push_id, event } => {
+                put("push", push_id);
+                put("step", event.kind());
+            }
+            Event::Feedback {
+                feedback_id,
+                department,
+                ..
+            } => {
+                put("feedback", feedback_id);
+                put("department", department.as_str());
+            }
+            Event::PolicyReviewClosed { feedback_id, .. } => put("feedback", feedback_id),
+            Event::LinkageRefused { department, .. } | Event::DigestIssued { department, .. } => {
+                put("department", department.as_str())
             }
         }
         s
@@ -244,6 +324,54 @@ impl Event {
             } => json!({
                 "case_number": case_number, "document_kind": document_kind, "es_id": es_id,
                 "document_sm3": document_sm3, "signature_sm3": signature_sm3, "signer": signer,
+            }),
+            Event::LinkageSettingsChanged { settings } => json!({ "settings": settings }),
+            Event::SupervisionMapped {
+                item_code,
+                department,
+                responsible,
+                push_refusals,
+            } => json!({
+                "item_code": item_code, "department": department, "responsible": responsible,
+                "push_refusals": push_refusals,
+            }),
+            // A push names codes, dates and staff ids only.
+            Event::Push { push_id, event } => json!({ "push_id": push_id, "event": event }),
+            // Feedback text may name natural persons (sole traders): only its kind and codes.
+            Event::Feedback {
+                feedback_id,
+                department,
+                body,
+                impact,
+                ..
+            } => json!({
+                "feedback_id": feedback_id, "department": department, "type": body.kind(),
+                "licence_id": body.licence_id(),
+                "law": match body.as_ref() { FeedbackBody::PolicyChange { law, articles, .. } => json!({"law": law, "articles": articles}), _ => Value::Null },
+                "impact": impact.as_ref().map(|i| json!({
+                    "items": i.items.len(), "open_cases": i.open_cases.len(), "valid_licences": i.valid_licences.len(),
+                })),
+            }),
+            Event::PolicyReviewClosed {
+                feedback_id, by, ..
+            } => {
+                json!({ "feedback_id": feedback_id, "by": by })
+            }
+            Event::LinkageRefused {
+                department,
+                target,
+                code,
+            } => json!({ "department": department, "target": target, "code": code }),
+            Event::DigestIssued {
+                department,
+                on,
+                pushed,
+                awaiting,
+                claimed_today,
+                overdue_this_month,
+            } => json!({
+                "department": department, "on": on.to_string(), "pushed": pushed, "awaiting": awaiting,
+                "claimed_today": claimed_today, "overdue_this_month": overdue_this_month,
             }),
         }
     }

@@ -9,5 +9,6 @@ pub mod case;
 pub mod catalog;
 pub mod event;
 pub mod licence;
+pub mod linkage;
 pub mod org;
 pub mod seal;

@@ -93,7 +93,10 @@ pub enum LicenceEvent {
     },
     Cancelled {
         reason: CancelReason,
-        by: StaffId,
+        /// `None`: cancelled by operation of law after a penalty revocation (Art. 70(4)),
+        /// recorded by the linkage with the department's decision as its cause.
+        #[serde(default)]
+        by: Option<StaffId>,
         on: Date,
     },
 }
@@ -303,7 +306,7 @@ impl Licence {
                 }
                 LicenceEvent::Cancelled {
                     reason,
-                    by,
+                    by: Some(by),
                     on: today,
                 }
             }
@@ -324,6 +327,20 @@ impl Licence {
         Ok(LicenceEvent::PenaltyRevoked {
             department,
             decision_ref,
+            on: today,
+        })
+    }
+}
+
+impl Licence {
+    /// The bureau's cancellation (注销) that follows a penalty revocation (吊销, Art. 70(4)).
+    pub fn cancel_after_penalty(&self, today: Date) -> Result<LicenceEvent, LicenceError> {
+        if self.status != LicenceStatus::PenaltyRevoked {
+            return Err(LicenceError::CancelReason(self.status));
+        }
+        Ok(LicenceEvent::Cancelled {
+            reason: CancelReason::WithdrawnRevokedOrPenalised,
+            by: None,
             on: today,
         })
     }

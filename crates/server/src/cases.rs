@@ -171,6 +171,7 @@ pub fn act(
 ) -> Result<StepOutcome, ApiError> {
     let (case, mut events) = load(tx.conn(), number)?;
     let new = case.handle(command, &who.ctx()).map_err(case_error)?;
+    let new_events = new.clone();
     let mut indexes = Vec::new();
     let mut sealed = None;
     for e in new {
@@ -188,6 +189,7 @@ pub fn act(
         }
     }
     let case = Case::apply(&events).map_err(case_error)?;
+    push_decision(tx, who, &case, &new_events, sealed.as_ref())?;
     Ok(StepOutcome {
         case_number: number.to_string(),
         status: case.status().code(),
@@ -195,6 +197,42 @@ pub fn act(
         ledger_indexes: indexes,
         sealed,
     })
+}
+
+/// A decision goes to the item's supervising department (审管互动): approvals always, refusals
+/// when the department asked for them.
+fn push_decision(
+    tx: &mut Tx<'_>,
+    who: &Acting,
+    case: &Case,
+    new: &[CaseEvent],
+    sealed: Option<&SealedDocument>,
+) -> Result<(), ApiError> {
+    use oneseal_domain::case::Decision;
+    use oneseal_domain::linkage::PushKind;
+    for e in new {
+        let CaseEvent::Decided { decision, .. } = e else {
+            continue;
+        };
+        let kind = match decision {
+            Decision::Refuse(_) => PushKind::Refusal,
+            _ => PushKind::Approval,
+        };
+        let r = case.received();
+        crate::linkage::push_decision(
+            tx,
+            &who.meta(),
+            &who.calendar,
+            crate::linkage::Decided {
+                kind,
+                case_number: r.case_number.as_str(),
+                licence_id: sealed.and_then(|s| s.license_id.as_deref()),
+                item_code: r.item.basic_code.as_str(),
+                item_name: &r.item.name,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// The electronic licence identifier (domain.md §5): `1.2.156.3005.2.<type>.<issuer USCC>.<serial>.<version>.<check>`.

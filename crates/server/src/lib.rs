@@ -11,6 +11,7 @@ pub mod clock;
 pub mod commands;
 pub mod error;
 pub mod ledger;
+pub mod linkage;
 pub mod metrics;
 pub mod sealing;
 pub mod seed;

@@ -7,6 +7,7 @@
 
 pub mod bench;
 mod error;
+pub mod linkage;
 pub mod log;
 pub mod migrate;
 mod pg;

@@ -128,6 +128,74 @@ pub const PROJECTED_TABLES: &[Projected] = &[
             "body",
         ],
     },
+    Projected {
+        table: "linkage_settings",
+        key: &["jurisdiction"],
+        columns: &["claim_days", "escalate_days"],
+    },
+    Projected {
+        table: "supervision_mappings",
+        key: &["jurisdiction", "item_code"],
+        columns: &["department", "responsible", "push_refusals"],
+    },
+    Projected {
+        table: "push_events",
+        key: &["push_id", "seq"],
+        columns: &["body"],
+    },
+    Projected {
+        table: "pushes",
+        key: &["push_id"],
+        columns: &[
+            "jurisdiction",
+            "kind",
+            "case_number",
+            "licence_id",
+            "item_code",
+            "item_name",
+            "department",
+            "responsible",
+            "status",
+            "pushed_on",
+            "claim_due",
+            "escalate_on",
+            "reminded_on",
+            "escalated_on",
+            "claimed_on",
+            "claimed_by",
+        ],
+    },
+    Projected {
+        table: "feedback",
+        key: &["feedback_id"],
+        columns: &[
+            "jurisdiction",
+            "department",
+            "external_ref",
+            "kind",
+            "licence_id",
+            "body",
+            "impact",
+            "review_status",
+            "review_explanation",
+            "reviewed_by",
+        ],
+    },
+    Projected {
+        table: "item_marks",
+        key: &["jurisdiction", "item_code", "feedback_id"],
+        columns: &[],
+    },
+    Projected {
+        table: "linkage_refusals",
+        key: &["jurisdiction", "department", "target", "code"],
+        columns: &["attempts"],
+    },
+    Projected {
+        table: "linkage_digests",
+        key: &["jurisdiction", "department", "on_date"],
+        columns: &["pushed", "awaiting", "claimed_today", "overdue_this_month"],
+    },
 ];
 
 /// Seals, applies and appends one event to its jurisdiction's log; returns its ledger index
@@ -263,6 +331,15 @@ pub fn apply(
         }
         Event::Case { case_number, event } => {
             apply_case_event(conn, jurisdiction, case_number, event)?
+        }
+        e @ (Event::LinkageSettingsChanged { .. }
+        | Event::SupervisionMapped { .. }
+        | Event::Push { .. }
+        | Event::Feedback { .. }
+        | Event::PolicyReviewClosed { .. }
+        | Event::LinkageRefused { .. }
+        | Event::DigestIssued { .. }) => {
+            crate::linkage::apply(conn, jurisdiction, e)?;
         }
         Event::DocumentSealed {
             case_number,

@@ -245,6 +245,7 @@ pub async fn list_cases(
                 "status": case.status().code(),
                 "status_zh": case.status().name_zh(),
                 "item": case.received().item.name,
+                "item_code": case.received().item.basic_code,
                 "applicant": case.received().applicant.public_label(),
                 "remaining_working_days": remaining,
                 "card": clock.as_ref().map(|c| c.card),

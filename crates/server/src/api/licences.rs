@@ -54,10 +54,12 @@ fn item_code(events: &[oneseal_domain::licence::LicenceEvent]) -> String {
     }
 }
 
-/// Records licence events on the ledger and returns the licence as they leave it.
+/// Records licence events on the ledger, each pushed to the supervising department, and
+/// returns the licence as they leave it.
 fn record(
     tx: &mut oneseal_store::Tx<'_>,
     meta: &Meta,
+    calendar: &oneseal_domain::calendar::Calendar,
     id: &str,
     events: Vec<oneseal_domain::licence::LicenceEvent>,
 ) -> Result<Licence, ApiError> {
@@ -66,9 +68,10 @@ fn record(
             tx,
             &Event::Licence {
                 licence_id: id.to_owned(),
-                event: Box::new(e),
+                event: Box::new(e.clone()),
             },
         )?;
+        crate::linkage::push_licence_event(tx, meta, calendar, id, &e)?;
     }
     Licence::apply(&load_licence_events(tx.conn(), id)?).map_err(licence_error)
 }
@@ -92,6 +95,7 @@ pub async fn act_on_licence(
     ApiJson(command): ApiJson<LicenceCommand>,
 ) -> Result<Json<Value>, ApiError> {
     let now = state.clock.now();
+    let calendar = state.calendar.current();
     let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
     let result = state
         .store
@@ -106,12 +110,12 @@ pub async fn act_on_licence(
             };
             let mut licence = licence;
             if let Some(deemed) = licence.deemed_renewal(today) {
-                licence = record(tx, &meta, &id, vec![deemed])?;
+                licence = record(tx, &meta, &calendar, &id, vec![deemed])?;
             }
             let events = licence
                 .handle(command, &staff, today)
                 .map_err(licence_error)?;
-            let after = record(tx, &meta, &id, events)?;
+            let after = record(tx, &meta, &calendar, &id, events)?;
             Ok::<_, ApiError>(json!({ "licence": after, "status_zh": after.status.name_zh() }))
         })
         .await?;
@@ -124,33 +128,28 @@ pub struct PenaltyBody {
 }
 
 /// A supervising department's penalty revoking the licence (吊销); only the department that
-/// supervises the item may impose it. The bureau then cancels (注销) the licence.
+/// supervises the item may impose it, and the bureau's cancellation (注销, Art. 70(4)) follows
+/// at once. Shorthand for penalty feedback with the decision reference as the department's
+/// own reference, so a retry changes nothing.
 pub async fn penalise_licence(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PenaltyBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let now = state.clock.now();
-    let result = state
-        .store
-        .write(move |tx| {
-            let (licence, _, j, supervising) = load(tx.conn(), &id)?;
-            let dept = oneseal_domain::org::DepartmentCode::parse(&supervising)
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            auth.require(Action::SubmitFeedback, &Target::department(&j, &dept))?;
-            let today = oneseal_domain::case::legal_date(now);
-            let e = licence
-                .penalise(dept.clone(), body.decision_ref, today)
-                .map_err(licence_error)?;
-            let meta = Meta {
-                time: now,
-                jurisdiction: j,
-                actor: Actor::Department(dept),
-            };
-            let after = record(tx, &meta, &id, vec![e])?;
-            Ok::<_, ApiError>(json!({ "licence": after, "status_zh": after.status.name_zh() }))
-        })
-        .await?;
-    Ok(Json(result))
+    let feedback = crate::api::linkage::FeedbackRequest {
+        external_ref: body.decision_ref.clone(),
+        body: oneseal_domain::linkage::FeedbackBody::Penalty {
+            licence_id: id.clone(),
+            decision_ref: body.decision_ref,
+            summary: "吊销许可证件".into(),
+            revokes: true,
+        },
+    };
+    let Json(out) =
+        crate::api::linkage::submit_feedback(State(state.clone()), auth, ApiJson(feedback)).await?;
+    let (licence, _, _, _) = state.store.read(move |c| load(c, &id)).await?;
+    Ok(Json(json!({
+        "licence": licence, "status_zh": licence.status.name_zh(), "feedback": out,
+    })))
 }

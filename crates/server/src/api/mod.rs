@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalog;
 pub mod licences;
+pub mod linkage;
 pub mod log;
 pub mod org;
 pub mod session;
@@ -12,7 +13,7 @@ pub mod system;
 pub mod verify;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::AppState;
 
@@ -70,6 +71,36 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/log/{j}/entries/{index}", get(log::get_entry))
         .route("/api/v1/log/{j}/receipt/{index}", get(log::get_receipt))
+        .route("/api/v1/linkage/pushes", get(linkage::list_pushes))
+        .route("/api/v1/linkage/pushes/{id}", get(linkage::get_push))
+        .route(
+            "/api/v1/linkage/pushes/{id}/claim",
+            post(linkage::claim_push),
+        )
+        .route(
+            "/api/v1/linkage/pushes/{id}/assign",
+            post(linkage::assign_push),
+        )
+        .route("/api/v1/linkage/mappings", get(linkage::list_mappings))
+        .route("/api/v1/linkage/mappings/{code}", put(linkage::put_mapping))
+        .route(
+            "/api/v1/linkage/settings",
+            get(linkage::get_settings).put(linkage::put_settings),
+        )
+        .route(
+            "/api/v1/linkage/feedback",
+            get(linkage::list_feedback).post(linkage::submit_feedback),
+        )
+        .route(
+            "/api/v1/linkage/feedback/{id}/close-review",
+            post(linkage::close_review),
+        )
+        .route("/api/v1/linkage/stats", get(linkage::linkage_stats))
+        .route("/api/v1/dept/feed", get(linkage::dept_feed))
+        .route(
+            "/api/v1/dept/webhook",
+            get(linkage::get_webhook).put(linkage::put_webhook),
+        )
 }
 
 /// Every API route as (method, path template), kept beside the router so the OpenAPI test can
@@ -112,4 +143,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/log/{j}/proof/consistency"),
     ("get", "/api/v1/log/{j}/entries/{index}"),
     ("get", "/api/v1/log/{j}/receipt/{index}"),
+    ("get", "/api/v1/linkage/pushes"),
+    ("get", "/api/v1/linkage/pushes/{id}"),
+    ("post", "/api/v1/linkage/pushes/{id}/claim"),
+    ("post", "/api/v1/linkage/pushes/{id}/assign"),
+    ("get", "/api/v1/linkage/mappings"),
+    ("put", "/api/v1/linkage/mappings/{code}"),
+    ("get", "/api/v1/linkage/settings"),
+    ("put", "/api/v1/linkage/settings"),
+    ("get", "/api/v1/linkage/feedback"),
+    ("post", "/api/v1/linkage/feedback"),
+    ("post", "/api/v1/linkage/feedback/{id}/close-review"),
+    ("get", "/api/v1/linkage/stats"),
+    ("get", "/api/v1/dept/feed"),
+    ("get", "/api/v1/dept/webhook"),
+    ("put", "/api/v1/dept/webhook"),
 ];

@@ -8,6 +8,7 @@ mod access;
 mod cases;
 mod catalog;
 mod ledger;
+mod linkage;
 mod org;
 mod session;
 mod system;
