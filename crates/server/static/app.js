@@ -152,3 +152,61 @@
       .then(function (r) { show(r[0], r[1]); if (r[0] === 200) { setTimeout(function () { window.location.reload(); }, 600); } });
   });
 })();
+
+// Generic API forms (linkage pages): <form data-api="/api/v1/…" [data-method] [data-reload]>.
+// Field names with dots nest ("body.type"); data-kind="list" splits lines; "true"/"false" become
+// booleans; data-copy="x" also sends the value as field x. Empty fields are left out.
+(function () {
+  "use strict";
+  function csrf() { return document.body.dataset.csrf || ""; }
+  function put(obj, path, value) {
+    var parts = path.split(".");
+    var o = obj;
+    for (var i = 0; i < parts.length - 1; i++) { o = o[parts[i]] = o[parts[i]] || {}; }
+    o[parts[parts.length - 1]] = value;
+  }
+  function formJson(form) {
+    var body = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.value === "") { return; }
+      var v = el.value;
+      if (el.dataset.kind === "list") {
+        v = v.split("\n").map(function (l) { return l.trim(); }).filter(Boolean);
+      } else if (v === "true" || v === "false") {
+        v = v === "true";
+      }
+      put(body, el.name, v);
+      if (el.dataset.copy) { put(body, el.dataset.copy, v); }
+    });
+    if (body.body && body.body.type === "policy_change" && !body.body.articles) { body.body.articles = []; }
+    return body;
+  }
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.dataset || !form.dataset.api) { return; }
+    e.preventDefault();
+    var box = document.getElementById("form-result");
+    fetch(form.dataset.api, {
+      method: form.dataset.method || "POST",
+      headers: { "X-CSRF-Token": csrf(), "Content-Type": "application/json" },
+      body: JSON.stringify(formJson(form)),
+      credentials: "same-origin"
+    }).then(function (resp) {
+      return resp.json().then(function (b) {
+        var p = document.createElement("p");
+        if (resp.ok) {
+          p.className = "ok";
+          p.textContent = "已办理 Done" + (b.late ? "（逾期认领 claimed late）" : "") +
+            (b.impact ? "：影响事项 " + b.impact.items.length + " 项、在办件 " + b.impact.open_cases.length + " 件、有效证照 " + b.impact.valid_licences.length + " 张" : "") +
+            (b.licence_status ? "：证照" + b.licence_status : "");
+        } else {
+          var err = b.error || {};
+          p.className = "error";
+          p.textContent = (err.message_zh || "失败") + " / " + (err.message_en || "Failed") + " [" + (err.code || resp.status) + "]";
+        }
+        if (box) { box.replaceChildren(p); box.scrollIntoView({ block: "nearest" }); }
+        if (resp.ok && form.dataset.reload) { setTimeout(function () { window.location.reload(); }, 900); }
+      });
+    }).catch(function () { if (box) { box.textContent = "网络错误 Network error"; } });
+  });
+})();

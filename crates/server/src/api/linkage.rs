@@ -86,18 +86,76 @@ pub struct PushFilter {
     pub department: Option<String>,
 }
 
-fn push_json(r: &oneseal_store::Row, today: &str) -> Result<Value, ApiError> {
-    let due = r.opt_text(11)?;
-    let status = r.text(9)?;
-    let overdue = status == "awaiting_claim" && due.as_deref().is_some_and(|d| d < today);
-    Ok(json!({
-        "push_id": r.text(0)?, "jurisdiction": r.text(1)?, "kind": r.text(2)?, "case_number": r.text(3)?,
-        "licence_id": r.opt_text(4)?, "item_code": r.text(5)?, "item_name": r.text(6)?,
-        "department": r.opt_text(7)?, "responsible": r.opt_text(8)?, "status": status,
-        "overdue": overdue, "pushed_on": r.text(10)?, "claim_due": due, "escalate_on": r.opt_text(12)?,
-        "reminded_on": r.opt_text(13)?, "escalated_on": r.opt_text(14)?, "claimed_on": r.opt_text(15)?,
-        "claimed_by": r.opt_text(16)?,
-    }))
+/// One push as the lists show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PushRow {
+    pub push_id: String,
+    pub jurisdiction: String,
+    pub kind: String,
+    pub case_number: String,
+    pub licence_id: Option<String>,
+    pub item_code: String,
+    pub item_name: String,
+    pub department: Option<String>,
+    pub responsible: Option<String>,
+    pub status: String,
+    pub overdue: bool,
+    pub pushed_on: String,
+    pub claim_due: Option<String>,
+    pub escalate_on: Option<String>,
+    pub reminded_on: Option<String>,
+    pub escalated_on: Option<String>,
+    pub claimed_on: Option<String>,
+    pub claimed_by: Option<String>,
+}
+
+impl PushRow {
+    fn from_row(r: &oneseal_store::Row, today: &str) -> Result<Self, ApiError> {
+        let claim_due = r.opt_text(11)?;
+        let status = r.text(9)?;
+        Ok(PushRow {
+            overdue: status == "awaiting_claim" && claim_due.as_deref().is_some_and(|d| d < today),
+            push_id: r.text(0)?,
+            jurisdiction: r.text(1)?,
+            kind: r.text(2)?,
+            case_number: r.text(3)?,
+            licence_id: r.opt_text(4)?,
+            item_code: r.text(5)?,
+            item_name: r.text(6)?,
+            department: r.opt_text(7)?,
+            responsible: r.opt_text(8)?,
+            status,
+            pushed_on: r.text(10)?,
+            claim_due,
+            escalate_on: r.opt_text(12)?,
+            reminded_on: r.opt_text(13)?,
+            escalated_on: r.opt_text(14)?,
+            claimed_on: r.opt_text(15)?,
+            claimed_by: r.opt_text(16)?,
+        })
+    }
+
+    /// The status in Chinese, for pages.
+    pub fn status_zh(&self) -> &'static str {
+        match self.status.as_str() {
+            "unmapped" => "未配置监管部门",
+            "awaiting_claim" if self.overdue => "逾期未认领",
+            "awaiting_claim" => "待认领",
+            "claimed" => "已认领",
+            _ => "逾期认领",
+        }
+    }
+
+    pub fn kind_zh(&self) -> &'static str {
+        serde_json::from_value::<oneseal_domain::linkage::PushKind>(Value::String(
+            self.kind.clone(),
+        ))
+        .map_or("", |k| k.name_zh())
+    }
+
+    pub fn opt(v: &Option<String>) -> &str {
+        v.as_deref().unwrap_or("—")
+    }
 }
 
 const PUSH_COLUMNS: &str = "push_id, jurisdiction, kind, case_number, licence_id, item_code, item_name, department, responsible, \
@@ -110,7 +168,7 @@ pub fn query_pushes(
     department: Option<&str>,
     status: Option<&str>,
     today: &str,
-) -> Result<Vec<Value>, ApiError> {
+) -> Result<Vec<PushRow>, ApiError> {
     let rows = c.query(
         &format!(
             "SELECT {PUSH_COLUMNS} FROM pushes WHERE jurisdiction = ? AND (CAST(? AS TEXT) IS NULL OR department = ?) \
@@ -118,7 +176,7 @@ pub fn query_pushes(
         ),
         params![j.as_str(), department, department, status, status],
     )?;
-    rows.iter().map(|r| push_json(r, today)).collect()
+    rows.iter().map(|r| PushRow::from_row(r, today)).collect()
 }
 
 pub async fn list_pushes(
@@ -460,11 +518,56 @@ pub async fn submit_feedback(
     ))
 }
 
+/// One piece of feedback as the lists show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FeedbackRow {
+    pub feedback_id: String,
+    pub department: String,
+    pub external_ref: String,
+    pub kind: String,
+    pub licence_id: Option<String>,
+    pub body: Option<FeedbackBody>,
+    pub impact: Option<oneseal_domain::linkage::Impact>,
+    pub review_status: Option<String>,
+    pub review_explanation: Option<String>,
+    pub reviewed_by: Option<String>,
+}
+
+impl FeedbackRow {
+    pub fn kind_zh(&self) -> &'static str {
+        self.body.as_ref().map_or("", FeedbackBody::name_zh)
+    }
+    /// A one-line summary for lists (no personal data beyond what the department sent).
+    pub fn summary(&self) -> String {
+        match &self.body {
+            Some(FeedbackBody::SupervisionRecord { summary, .. })
+            | Some(FeedbackBody::Penalty { summary, .. })
+            | Some(FeedbackBody::ViolationNotice { summary, .. }) => summary.clone(),
+            Some(FeedbackBody::PolicyChange {
+                law,
+                articles,
+                summary,
+                ..
+            }) => {
+                format!(
+                    "《{}》{}：{summary}",
+                    law.trim_matches(['《', '》']),
+                    articles.join("、")
+                )
+            }
+            None => String::new(),
+        }
+    }
+    pub fn review_open(&self) -> bool {
+        self.review_status.as_deref() == Some("open")
+    }
+}
+
 pub fn query_feedback(
     c: &mut dyn Conn,
     j: &DivisionCode,
     department: Option<&str>,
-) -> Result<Vec<Value>, ApiError> {
+) -> Result<Vec<FeedbackRow>, ApiError> {
     c.query(
         "SELECT feedback_id, department, external_ref, kind, licence_id, body, impact, review_status, review_explanation, reviewed_by \
          FROM feedback WHERE jurisdiction = ? AND (CAST(? AS TEXT) IS NULL OR department = ?) ORDER BY feedback_id DESC LIMIT 500",
@@ -472,12 +575,18 @@ pub fn query_feedback(
     )?
     .into_iter()
     .map(|r| {
-        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str::<Value>(&s).ok());
-        Ok(json!({
-            "feedback_id": r.text(0)?, "department": r.text(1)?, "external_ref": r.text(2)?, "kind": r.text(3)?,
-            "licence_id": r.opt_text(4)?, "body": parse(Some(r.text(5)?)), "impact": parse(r.opt_text(6)?),
-            "review_status": r.opt_text(7)?, "review_explanation": r.opt_text(8)?, "reviewed_by": r.opt_text(9)?,
-        }))
+        Ok(FeedbackRow {
+            feedback_id: r.text(0)?,
+            department: r.text(1)?,
+            external_ref: r.text(2)?,
+            kind: r.text(3)?,
+            licence_id: r.opt_text(4)?,
+            body: serde_json::from_str(&r.text(5)?).ok(),
+            impact: r.opt_text(6)?.and_then(|s| serde_json::from_str(&s).ok()),
+            review_status: r.opt_text(7)?,
+            review_explanation: r.opt_text(8)?,
+            reviewed_by: r.opt_text(9)?,
+        })
     })
     .collect()
 }
@@ -640,8 +749,20 @@ pub async fn get_webhook(
     Ok(Json(lk::webhooks::status(&state.store, j, d).await?))
 }
 
+/// Push counts of one department.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StatRow {
+    pub department: String,
+    pub pushed: i64,
+    pub awaiting: i64,
+    pub overdue: i64,
+    pub claimed: i64,
+    pub claimed_late: i64,
+    pub unmapped: i64,
+}
+
 /// Counts per department for the bureau's tracking view and the leadership dashboard.
-pub fn stats(c: &mut dyn Conn, j: &DivisionCode, today: &str) -> Result<Vec<Value>, ApiError> {
+pub fn stats(c: &mut dyn Conn, j: &DivisionCode, today: &str) -> Result<Vec<StatRow>, ApiError> {
     c.query(
         "SELECT COALESCE(department, ''), COUNT(*), \
            CAST(SUM(CASE WHEN status = 'awaiting_claim' THEN 1 ELSE 0 END) AS BIGINT), \
@@ -654,10 +775,15 @@ pub fn stats(c: &mut dyn Conn, j: &DivisionCode, today: &str) -> Result<Vec<Valu
     )?
     .into_iter()
     .map(|r| {
-        Ok(json!({
-            "department": r.text(0)?, "pushed": r.int(1)?, "awaiting": r.int(2)?, "overdue": r.int(3)?,
-            "claimed": r.int(4)?, "claimed_late": r.int(5)?, "unmapped": r.int(6)?,
-        }))
+        Ok(StatRow {
+            department: r.text(0)?,
+            pushed: r.int(1)?,
+            awaiting: r.int(2)?,
+            overdue: r.int(3)?,
+            claimed: r.int(4)?,
+            claimed_late: r.int(5)?,
+            unmapped: r.int(6)?,
+        })
     })
     .collect()
 }

@@ -5,6 +5,7 @@
 
 mod cases;
 mod catalog;
+mod linkage;
 mod pages;
 mod progress;
 mod verify;
@@ -33,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{number}", get(cases::case_page))
         .route("/verify/{license}", get(verify::verify_page))
         .route("/progress", get(progress::progress_page))
+        .route("/dept", get(linkage::dept_page))
+        .route("/linkage", get(linkage::linkage_page))
         .route("/static/{file}", get(static_file))
 }
 
@@ -45,6 +48,8 @@ pub struct Nav {
     pub csrf: Option<String>,
     pub can_import: bool,
     pub can_see_cases: bool,
+    /// Where the linkage (审管互动) link goes: the department inbox or the bureau's view.
+    pub linkage_link: Option<&'static str>,
 }
 
 impl Nav {
@@ -69,6 +74,18 @@ impl Nav {
                     .roles()
                     .contains(r)
             }),
+            linkage_link: if a.principal.roles.contains(&Role::DepartmentSupervisor) {
+                Some("/dept")
+            } else if a.principal.roles.iter().any(|r| {
+                matches!(
+                    r,
+                    Role::BureauHead | Role::Inspector | Role::Administrator | Role::Approver
+                )
+            }) {
+                Some("/linkage")
+            } else {
+                None
+            },
         }
     }
 }

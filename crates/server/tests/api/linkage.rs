@@ -540,3 +540,29 @@ async fn webhooks_are_signed_retried_and_their_state_is_visible() {
     }
     server.abort();
 }
+
+#[tokio::test]
+async fn the_department_inbox_and_the_bureau_view_show_the_push() {
+    let app = TestApp::spawn_demo_witnessed().await;
+    approved_and_cosigned_licence(&app).await;
+    let head = app.head().await;
+    let page = head.get("/linkage").await.text().await.unwrap();
+    assert!(
+        page.contains("审管互动跟踪") && page.contains("FG") && page.contains("待认领"),
+        "{page}"
+    );
+    // SCJG's inbox does not show FG's push; the linkage link leads there.
+    let scjg = app.sign_in("SCJG").await;
+    let page = scjg.get("/dept").await.text().await.unwrap();
+    assert!(
+        page.contains("没有待认领的推送") && page.contains("href=\"/dept\""),
+        "{page}"
+    );
+    // A clerk has neither page.
+    let clerk = app.clerk().await;
+    assert_eq!(clerk.get("/dept").await.status(), 403);
+    assert_eq!(clerk.get("/linkage").await.status(), 403);
+    let anon = app.anonymous();
+    let r = anon.get("/dept").await;
+    assert_eq!(r.status(), 303, "anonymous visitors are sent to sign in");
+}
