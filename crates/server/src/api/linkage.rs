@@ -259,7 +259,8 @@ pub async fn claim_push(
             let body = json!({
                 "push_id": id2, "status": if late { "claimed_late" } else { "claimed" }, "late": late,
                 "receipt": { "ledger_index": idx, "log": j, "claimed_by": claimant(&a).label(),
-                             "claimed_at": now.unix_timestamp() },
+                             "claimed_at": now.unix_timestamp(),
+                             "proof": format!("/api/v1/log/{j}/receipt/{idx}") },
             });
             if let Some(k) = &key {
                 tx.conn().execute(
