@@ -5,6 +5,7 @@
 
 mod cases;
 mod catalog;
+pub mod i18n;
 mod pages;
 mod progress;
 mod verify;
@@ -34,10 +35,12 @@ pub fn routes() -> Router<AppState> {
         .route("/verify/{license}", get(verify::verify_page))
         .route("/progress", get(progress::progress_page))
         .route("/static/{file}", get(static_file))
+        .route("/prefs", get(i18n::switch))
+        .layer(axum::middleware::from_fn(i18n::scope))
 }
 
 /// What the page frame needs to know about the visitor.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Nav {
     pub signed_in: bool,
     pub display_name: String,
@@ -45,6 +48,22 @@ pub struct Nav {
     pub csrf: Option<String>,
     pub can_import: bool,
     pub can_see_cases: bool,
+    /// Language, text size and this page's address, from the request (see `i18n`).
+    pub prefs: i18n::Prefs,
+}
+
+impl Default for Nav {
+    fn default() -> Self {
+        Nav {
+            signed_in: false,
+            display_name: String::new(),
+            roles: String::new(),
+            csrf: None,
+            can_import: false,
+            can_see_cases: false,
+            prefs: i18n::current(),
+        }
+    }
 }
 
 impl Nav {
@@ -69,7 +88,21 @@ impl Nav {
                     .roles()
                     .contains(r)
             }),
+            prefs: i18n::current(),
         }
+    }
+
+    /// A template phrase in the visitor's language (`{{ nav.t("工作台") }}`).
+    pub fn t<'a>(&self, zh: &'a str) -> &'a str {
+        self.prefs.lang.t(zh)
+    }
+
+    pub fn lang_tag(&self) -> &'static str {
+        self.prefs.lang.tag()
+    }
+
+    pub fn english(&self) -> bool {
+        self.prefs.lang == i18n::Lang::En
     }
 }
 
@@ -153,3 +186,4 @@ async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> 
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }
+

@@ -12,4 +12,5 @@ mod org;
 mod session;
 mod system;
 mod web;
+mod web_display;
 mod witness;
