@@ -161,6 +161,7 @@ const MESSAGES: &[(&str, &str)] = &[
     ("目录导入", "Import"),
     ("进度查询", "Progress"),
     ("透明日志", "Log"),
+    ("接口文档", "API docs"),
     ("退出", "Sign out"),
     ("登录", "Sign in"),
     ("显示设置", "Display"),
@@ -341,6 +342,20 @@ const MESSAGES: &[(&str, &str)] = &[
     ("信任文件", "trust file"),
     ("核验二维码", "QR code"),
     ("离线核验", "Offline"),
+    // API docs
+    ("接口文档（OpenAPI）", "API documentation (OpenAPI)"),
+    ("原始文档", "Raw document"),
+    ("路径", "Path"),
+    ("方法", "Method"),
+    ("说明", "Summary"),
+    ("参数", "Parameters"),
+    ("位置", "In"),
+    ("名称", "Name"),
+    ("必填", "Required"),
+    ("请求体", "Request body"),
+    ("响应", "Responses"),
+    ("无需登录", "No sign-in"),
+    ("公共结构", "Shared schemas"),
 ];
 
 #[cfg(test)]

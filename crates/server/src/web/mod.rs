@@ -3,6 +3,7 @@
 //! One template struct per page. Pages use the same query functions and commands as the JSON
 //! API; nothing here changes state except through them.
 
+mod apidocs;
 mod cases;
 mod catalog;
 pub mod i18n;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/progress", get(progress::progress_page))
         .route("/static/{file}", get(static_file))
         .route("/prefs", get(i18n::switch))
+        .route("/api/docs", get(apidocs::docs_page))
         .layer(axum::middleware::from_fn(i18n::scope))
 }
 

@@ -1,4 +1,4 @@
-//! The display switches (English, large text) and print-friendly pages.
+//! The display switches (English, large text), print-friendly pages and the API docs page.
 
 use oneseal_testkit::TestApp;
 
@@ -78,4 +78,26 @@ async fn large_text_mode_marks_the_page_and_the_stylesheet_styles_it() {
     let css = anon.get("/static/app.css").await.text().await.unwrap();
     assert!(css.contains("body.large-text"));
     assert!(css.contains("@media print") && css.contains(".no-print"));
+}
+
+#[tokio::test]
+async fn api_docs_page_lists_every_path_of_the_openapi_document() {
+    let app = TestApp::spawn().await;
+    let anon = app.anonymous();
+    let (_, doc) = anon.get_json("/openapi.json").await;
+    let r = anon.get("/api/docs").await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() > 10);
+    for (path, item) in paths {
+        assert!(page.contains(&format!("<code>{path}</code>")), "{path} missing");
+        for (method, op) in item.as_object().unwrap() {
+            let summary = op["summary"].as_str().unwrap_or_default();
+            let escaped = summary.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&#34;").replace('\'', "&#39;");
+            assert!(page.contains(&escaped), "{method} {path}: {summary}");
+        }
+    }
+    assert!(page.contains("Error"), "shared schemas are listed");
+    assert!(!page.contains("<script>") && !page.contains("cdn"), "no inline script, no CDN");
 }
