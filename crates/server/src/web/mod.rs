@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/verify/{license}", get(verify::verify_page))
         .route("/progress", get(progress::progress_page))
         .route("/static/{file}", get(static_file))
+        .route("/favicon.ico", get(favicon))
         .route("/prefs", get(i18n::switch))
         .route("/api/docs", get(apidocs::docs_page))
         .layer(axum::middleware::from_fn(i18n::scope))
@@ -189,3 +190,21 @@ async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> 
     }
 }
 
+/// The seal as the site icon. Pages say `rel="icon" href="data:,"`, but browsers still ask for
+/// `/favicon.ico` when they show a non-HTML answer (the JSON of `/log`, `/openapi.json`), and a
+/// 404 there is a console error on every such page.
+async fn favicon() -> Response {
+    const SVG: &str = concat!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">"##,
+        r##"<circle cx="16" cy="16" r="14" fill="none" stroke="#b1121b" stroke-width="3"/>"##,
+        r##"<path d="M16 7l2.6 5.9 6.4.6-4.8 4.3 1.4 6.3L16 20.8l-5.6 3.3 1.4-6.3-4.8-4.3 6.4-.6z" fill="#b1121b"/></svg>"##
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        SVG,
+    )
+        .into_response()
+}
