@@ -45,7 +45,10 @@ struct ApiDocsPage {
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 fn text(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// A schema as compact-but-readable JSON (`$ref`s are left as written: the shared schemas are
@@ -195,7 +198,10 @@ mod tests {
             .map(|item| METHODS.iter().filter(|m| item.get(**m).is_some()).count())
             .sum();
         assert_eq!(ops.len(), expected);
-        assert!(ops.iter().all(|o| !o.summary.is_empty()), "every operation has a summary");
+        assert!(
+            ops.iter().all(|o| !o.summary.is_empty()),
+            "every operation has a summary"
+        );
         let health = ops.iter().find(|o| o.path == "/healthz").unwrap();
         assert!(health.public);
     }

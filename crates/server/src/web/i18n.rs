@@ -115,7 +115,11 @@ pub async fn switch(Query(s): Query<Switch>) -> Response {
     if let Some(l) = s.lang.as_deref().filter(|l| matches!(*l, "en" | "zh")) {
         cookies.push(format!("{LANG_COOKIE}={l}; {YEAR}"));
     }
-    if let Some(t) = s.text.as_deref().filter(|t| matches!(*t, "large" | "normal")) {
+    if let Some(t) = s
+        .text
+        .as_deref()
+        .filter(|t| matches!(*t, "large" | "normal"))
+    {
         cookies.push(format!("{TEXT_COOKIE}={t}; {YEAR}"));
     }
     let mut resp = Redirect::to(&local_path(s.next)).into_response();
@@ -277,7 +281,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ("经办人", "By"),
     ("办理", "Act"),
     ("一次性告知补正", "One-time notice (一次性告知)"),
-    ("需补正的全部材料（每行一项）", "All missing materials, one per line"),
+    (
+        "需补正的全部材料（每行一项）",
+        "All missing materials, one per line",
+    ),
     ("告知", "Notify"),
     ("收到补正材料", "Supplement received (补正)"),
     ("材料", "Files"),
@@ -297,13 +304,19 @@ const MESSAGES: &[(&str, &str)] = &[
     ("意见", "Opinion"),
     ("实质审查", "Substantive review"),
     ("提交", "Submit"),
-    ("特别程序（暂停计时）", "Special procedure (特别程序, clock paused)"),
+    (
+        "特别程序（暂停计时）",
+        "Special procedure (特别程序, clock paused)",
+    ),
     ("种类", "Kind"),
     ("书面告知文号", "Written notice reference"),
     ("开始", "Start"),
     ("结束特别程序", "End the special procedure"),
     ("结束", "End"),
-    ("批准延期（第四十二条）", "Approve an extension (延期, Art. 42)"),
+    (
+        "批准延期（第四十二条）",
+        "Approve an extension (延期, Art. 42)",
+    ),
     ("延长工作日", "Working days"),
     ("理由", "Reason"),
     ("告知申请人日期", "Applicant notified on"),
@@ -320,7 +333,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ("不予许可并签章", "Refuse and seal"),
     // Progress and verification
     ("办件进度查询", "Check an application's progress"),
-    ("查询码（见受理通知书）", "Query code (on the acceptance voucher)"),
+    (
+        "查询码（见受理通知书）",
+        "Query code (on the acceptance voucher)",
+    ),
     ("当前状态", "Status"),
     ("期限说明", "Deadlines"),
     ("办理环节", "Step"),
@@ -405,6 +421,9 @@ mod tests {
     fn cookies_are_read_by_name() {
         assert_eq!(cookie("a=1; oneseal_lang=en", LANG_COOKIE), Some("en"));
         assert_eq!(cookie("xoneseal_lang=en", LANG_COOKIE), None);
-        assert_eq!(encode("/progress?case=1&code=A B"), "/progress%3Fcase%3D1%26code%3DA%20B");
+        assert_eq!(
+            encode("/progress?case=1&code=A B"),
+            "/progress%3Fcase%3D1%26code%3DA%20B"
+        );
     }
 }

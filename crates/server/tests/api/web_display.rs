@@ -20,7 +20,10 @@ async fn pages_are_chinese_by_default_and_english_with_the_cookie() {
         .await
         .unwrap();
     assert!(en.contains(r#"<html lang="en">"#), "{en}");
-    assert!(en.contains("Staff sign-in") && en.contains("Password"), "{en}");
+    assert!(
+        en.contains("Staff sign-in") && en.contains("Password"),
+        "{en}"
+    );
     assert!(!en.contains("工作人员登录"), "the heading is translated");
     assert!(
         en.contains(">中文</a>"),
@@ -44,17 +47,27 @@ async fn the_language_switch_sets_the_cookie_for_a_signed_in_clerk() {
         "{cases}"
     );
     let new = clerk.get("/cases/new").await.text().await.unwrap();
-    assert!(new.contains("Register an application (收件)"), "domain terms keep their Chinese");
+    assert!(
+        new.contains("Register an application (收件)"),
+        "domain terms keep their Chinese"
+    );
 
     clerk.get("/prefs?lang=zh&next=/").await;
     let home = clerk.get("/").await.text().await.unwrap();
-    assert!(home.contains("工作台") && !home.contains(">Home<"), "{home}");
+    assert!(
+        home.contains("工作台") && !home.contains(">Home<"),
+        "{home}"
+    );
 }
 
 #[tokio::test]
 async fn the_switches_never_redirect_to_another_site() {
     let app = TestApp::spawn().await;
-    for next in ["//evil.example/", "https://evil.example/", "/%5Cevil.example"] {
+    for next in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/%5Cevil.example",
+    ] {
         let r = app
             .anonymous()
             .get(&format!("/prefs?lang=en&next={next}"))
@@ -63,7 +76,10 @@ async fn the_switches_never_redirect_to_another_site() {
         assert_eq!(r.headers()["location"], "/", "next={next}");
     }
     let r = app.anonymous().get("/prefs?lang=fr&next=/").await;
-    assert!(r.headers().get("set-cookie").is_none(), "unknown languages are ignored");
+    assert!(
+        r.headers().get("set-cookie").is_none(),
+        "unknown languages are ignored"
+    );
 }
 
 #[tokio::test]
@@ -72,7 +88,10 @@ async fn large_text_mode_marks_the_page_and_the_stylesheet_styles_it() {
     let anon = app.anonymous();
     let normal = anon.get("/progress").await.text().await.unwrap();
     assert!(!normal.contains("large-text"));
-    assert_eq!(anon.get("/prefs?text=large&next=/progress").await.status(), 303);
+    assert_eq!(
+        anon.get("/prefs?text=large&next=/progress").await.status(),
+        303
+    );
     let large = anon.get("/progress").await.text().await.unwrap();
     assert!(large.contains(r#"<body class="large-text">"#), "{large}");
     let css = anon.get("/static/app.css").await.text().await.unwrap();
@@ -91,13 +110,24 @@ async fn api_docs_page_lists_every_path_of_the_openapi_document() {
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() > 10);
     for (path, item) in paths {
-        assert!(page.contains(&format!("<code>{path}</code>")), "{path} missing");
+        assert!(
+            page.contains(&format!("<code>{path}</code>")),
+            "{path} missing"
+        );
         for (method, op) in item.as_object().unwrap() {
             let summary = op["summary"].as_str().unwrap_or_default();
-            let escaped = summary.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&#34;").replace('\'', "&#39;");
+            let escaped = summary
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&#34;")
+                .replace('\'', "&#39;");
             assert!(page.contains(&escaped), "{method} {path}: {summary}");
         }
     }
     assert!(page.contains("Error"), "shared schemas are listed");
-    assert!(!page.contains("<script>") && !page.contains("cdn"), "no inline script, no CDN");
+    assert!(
+        !page.contains("<script>") && !page.contains("cdn"),
+        "no inline script, no CDN"
+    );
 }
