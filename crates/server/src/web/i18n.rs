@@ -102,9 +102,19 @@ pub struct Switch {
 }
 
 /// Only a path on this site: never `//host` or `/\host`, which browsers treat as another origin.
+/// Spaces, control characters and non-ASCII are percent-encoded, so the Location header is valid.
 fn local_path(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
-        .unwrap_or_else(|| "/".to_owned())
+    let Some(n) =
+        next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+    else {
+        return "/".to_owned();
+    };
+    n.bytes()
+        .map(|b| match b {
+            0x21..=0x7e => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// `GET /prefs?lang=en|zh&text=large|normal&next=/path`: sets the cookie(s) and goes back.
@@ -415,6 +425,14 @@ mod tests {
         assert_eq!(local_path(Some("/\\evil.example".into())), "/");
         assert_eq!(local_path(Some("https://evil.example".into())), "/");
         assert_eq!(local_path(None), "/");
+        assert_eq!(
+            local_path(Some("/x\r\nSet-Cookie: a".into())),
+            "/x%0D%0ASet-Cookie:%20a"
+        );
+        assert_eq!(
+            local_path(Some("/catalog?q=食".into())),
+            "/catalog?q=%E9%A3%9F"
+        );
     }
 
     #[test]

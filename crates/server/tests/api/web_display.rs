@@ -75,6 +75,14 @@ async fn the_switches_never_redirect_to_another_site() {
         assert_eq!(r.status(), 303);
         assert_eq!(r.headers()["location"], "/", "next={next}");
     }
+    // A header injection attempt comes back encoded, in the path, not as a header.
+    let r = app
+        .anonymous()
+        .get("/prefs?lang=en&next=/x%0D%0ASet-Cookie:%20a=b")
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/x%0D%0ASet-Cookie:%20a=b");
+    assert_eq!(r.headers().get_all("set-cookie").iter().count(), 1);
     let r = app.anonymous().get("/prefs?lang=fr&next=/").await;
     assert!(
         r.headers().get("set-cookie").is_none(),
