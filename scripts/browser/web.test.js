@@ -98,6 +98,11 @@ test('(a) intake by the clerk gives a case number and a query code', async () =>
   assert.ok(m, 'the intake answer shows the case number and query code: ' + text);
   [, shared.number, shared.code] = m;
   assert.equal(await clerk.getAttribute('#form-result a', 'href'), '/cases/' + shared.number);
+  // Printed, the page is the applicant's slip: the number and query code, not the form.
+  await clerk.emulateMedia({ media: 'print' });
+  assert.equal(await clerk.locator('#form-result').isVisible(), true, 'the query code is printed');
+  assert.equal(await clerk.locator('#intake-form').isVisible(), false, 'the form is not printed');
+  await clerk.emulateMedia({ media: 'screen' });
   const facts = await caseFacts(clerk);
   assert.deepEqual(facts.steps, ['收件']);
 });
