@@ -3,8 +3,10 @@
 //! One template struct per page. Pages use the same query functions and commands as the JSON
 //! API; nothing here changes state except through them.
 
+mod apidocs;
 mod cases;
 mod catalog;
+pub mod i18n;
 mod linkage;
 mod pages;
 mod progress;
@@ -37,10 +39,14 @@ pub fn routes() -> Router<AppState> {
         .route("/dept", get(linkage::dept_page))
         .route("/linkage", get(linkage::linkage_page))
         .route("/static/{file}", get(static_file))
+        .route("/favicon.ico", get(favicon))
+        .route("/prefs", get(i18n::switch))
+        .route("/api/docs", get(apidocs::docs_page))
+        .layer(axum::middleware::from_fn(i18n::scope))
 }
 
 /// What the page frame needs to know about the visitor.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Nav {
     pub signed_in: bool,
     pub display_name: String,
@@ -50,6 +56,23 @@ pub struct Nav {
     pub can_see_cases: bool,
     /// Where the linkage (审管互动) link goes: the department inbox or the bureau's view.
     pub linkage_link: Option<&'static str>,
+    /// Language, text size and this page's address, from the request (see `i18n`).
+    pub prefs: i18n::Prefs,
+}
+
+impl Default for Nav {
+    fn default() -> Self {
+        Nav {
+            signed_in: false,
+            display_name: String::new(),
+            roles: String::new(),
+            csrf: None,
+            can_import: false,
+            can_see_cases: false,
+            linkage_link: None,
+            prefs: i18n::current(),
+        }
+    }
 }
 
 impl Nav {
@@ -86,7 +109,21 @@ impl Nav {
             } else {
                 None
             },
+            prefs: i18n::current(),
         }
+    }
+
+    /// A template phrase in the visitor's language (`{{ nav.t("工作台") }}`).
+    pub fn t<'a>(&self, zh: &'a str) -> &'a str {
+        self.prefs.lang.t(zh)
+    }
+
+    pub fn lang_tag(&self) -> &'static str {
+        self.prefs.lang.tag()
+    }
+
+    pub fn english(&self) -> bool {
+        self.prefs.lang == i18n::Lang::En
     }
 }
 
@@ -169,4 +206,23 @@ async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> 
             .into_response(),
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
+}
+
+/// The seal as the site icon. Pages say `rel="icon" href="data:,"`, but browsers still ask for
+/// `/favicon.ico` when they show a non-HTML answer (the JSON of `/log`, `/openapi.json`), and a
+/// 404 there is a console error on every such page.
+async fn favicon() -> Response {
+    const SVG: &str = concat!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">"##,
+        r##"<circle cx="16" cy="16" r="14" fill="none" stroke="#b1121b" stroke-width="3"/>"##,
+        r##"<path d="M16 7l2.6 5.9 6.4.6-4.8 4.3 1.4 6.3L16 20.8l-5.6 3.3 1.4-6.3-4.8-4.3 6.4-.6z" fill="#b1121b"/></svg>"##
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        SVG,
+    )
+        .into_response()
 }

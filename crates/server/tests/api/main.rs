@@ -13,4 +13,5 @@ mod org;
 mod session;
 mod system;
 mod web;
+mod web_display;
 mod witness;

@@ -1,0 +1,448 @@
+//! The visitor's display preferences: language (中文 by default, English on request) and
+//! large text (适老化), both kept in cookies so they work without signing in and without script.
+//!
+//! The Chinese phrase is the message key: templates stay readable in Chinese, and a phrase
+//! without an English entry falls back to Chinese rather than to a blank (a unit test checks that
+//! every phrase the templates use has one). Data from the domain (statuses, step names, item
+//! names) stays Chinese: those are the legal terms.
+//!
+//! A middleware reads the cookies once per request into a task-local, so every page's `Nav`
+//! picks them up without each handler passing them along.
+
+use axum::extract::{Query, Request};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+pub const LANG_COOKIE: &str = "oneseal_lang";
+pub const TEXT_COOKIE: &str = "oneseal_text";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// What the page frame needs from the visitor's cookies and request.
+#[derive(Debug, Clone, Default)]
+pub struct Prefs {
+    pub lang: Lang,
+    pub large_text: bool,
+    /// This page's path and query, percent-encoded, for the switches to come back to.
+    pub here: String,
+}
+
+tokio::task_local! {
+    static PREFS: Prefs;
+}
+
+/// The preferences of the request being served (defaults outside a request).
+pub fn current() -> Prefs {
+    PREFS.try_with(Clone::clone).unwrap_or_default()
+}
+
+fn cookie<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
+    cookies
+        .split(';')
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+impl Prefs {
+    fn from_request(req: &Request) -> Self {
+        let cookies = req
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(";");
+        let here = req
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned();
+        Prefs {
+            lang: match cookie(&cookies, LANG_COOKIE) {
+                Some("en") => Lang::En,
+                _ => Lang::Zh,
+            },
+            large_text: cookie(&cookies, TEXT_COOKIE) == Some("large"),
+            here: encode(&here),
+        }
+    }
+}
+
+/// Serves the request with its preferences in scope.
+pub async fn scope(req: Request, next: Next) -> Response {
+    let prefs = Prefs::from_request(&req);
+    PREFS.scope(prefs, next.run(req)).await
+}
+
+/// Percent-encodes a query value (everything but unreserved characters and `/`).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Switch {
+    lang: Option<String>,
+    text: Option<String>,
+    next: Option<String>,
+}
+
+/// Only a path on this site: never `//host` or `/\host`, which browsers treat as another origin.
+/// Spaces, control characters and non-ASCII are percent-encoded, so the Location header is valid.
+fn local_path(next: Option<String>) -> String {
+    let Some(n) =
+        next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+    else {
+        return "/".to_owned();
+    };
+    n.bytes()
+        .map(|b| match b {
+            0x21..=0x7e => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `GET /prefs?lang=en|zh&text=large|normal&next=/path`: sets the cookie(s) and goes back.
+/// A GET is enough: it changes nothing but the visitor's own display cookie.
+pub async fn switch(Query(s): Query<Switch>) -> Response {
+    const YEAR: &str = "Path=/; Max-Age=31536000; SameSite=Lax";
+    let mut cookies = Vec::new();
+    if let Some(l) = s.lang.as_deref().filter(|l| matches!(*l, "en" | "zh")) {
+        cookies.push(format!("{LANG_COOKIE}={l}; {YEAR}"));
+    }
+    if let Some(t) = s
+        .text
+        .as_deref()
+        .filter(|t| matches!(*t, "large" | "normal"))
+    {
+        cookies.push(format!("{TEXT_COOKIE}={t}; {YEAR}"));
+    }
+    let mut resp = Redirect::to(&local_path(s.next)).into_response();
+    for c in cookies {
+        if let Ok(v) = header::HeaderValue::from_str(&c) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+impl Lang {
+    /// The `lang` attribute of the page.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The phrase in this language: the Chinese itself, or its English entry.
+    pub fn t(self, zh: &str) -> &str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => english(zh).unwrap_or(zh),
+        }
+    }
+}
+
+fn english(zh: &str) -> Option<&'static str> {
+    MESSAGES.iter().find(|(k, _)| *k == zh).map(|(_, en)| *en)
+}
+
+/// Chinese phrase → English. Domain terms keep their Chinese in parentheses.
+const MESSAGES: &[(&str, &str)] = &[
+    // Frame
+    ("行政审批服务局", "Administrative Approval Service Bureau"),
+    ("跳到正文", "Skip to content"),
+    ("主导航", "Main"),
+    ("工作台", "Home"),
+    ("审管互动", "Supervision linkage (审管互动)"),
+    ("办件", "Cases"),
+    ("事项目录", "Catalog"),
+    ("目录导入", "Import"),
+    ("进度查询", "Progress"),
+    ("透明日志", "Log"),
+    ("接口文档", "API docs"),
+    ("退出", "Sign out"),
+    ("登录", "Sign in"),
+    ("显示设置", "Display"),
+    ("大字模式", "Large text"),
+    ("标准字号", "Normal text"),
+    (
+        "一枚印章管审批 · 每一次审批都记入可验证日志",
+        "One seal for every approval · every decision is recorded in a verifiable log",
+    ),
+    // Sign-in, home, errors
+    ("工作人员登录", "Staff sign-in"),
+    ("工号", "Staff ID"),
+    ("密码", "Password"),
+    ("所属辖区", "Jurisdiction"),
+    ("部门", "Department"),
+    ("项行政许可事项", "licensing items (行政许可)"),
+    ("项关联事项", "related items (关联事项)"),
+    ("浏览目录", "Browse"),
+    ("可验证日志", "Ledger"),
+    ("条事件已记入", "events recorded"),
+    ("出错了", "Error"),
+    ("返回工作台", "Back home"),
+    // Catalog
+    ("辖区", "Jurisdiction"),
+    ("搜索", "Search"),
+    ("名称或编码", "name or code"),
+    ("类别", "Category"),
+    ("领域", "Area"),
+    ("办理地点", "Handled at"),
+    ("全部", "All"),
+    ("查询", "Search"),
+    ("导出", "Export"),
+    ("共", "Total"),
+    ("项", "items"),
+    ("页", "page"),
+    ("基本编码", "Basic code"),
+    ("事项名称", "Name"),
+    ("原审批部门", "Original department"),
+    ("监管部门", "Supervising department"),
+    ("法定/承诺时限", "Statutory / promised limit"),
+    ("上一页", "Previous"),
+    ("下一页", "Next"),
+    ("分页", "Pages"),
+    ("演示生成", "generated (演示生成)"),
+    ("返回目录", "Back to catalog"),
+    ("实施编码", "Implementation code"),
+    ("事项类别", "Category"),
+    ("事项类型", "Type"),
+    ("法定办结时限", "Statutory limit (法定办结时限)"),
+    ("承诺办结时限", "Promised limit (承诺办结时限)"),
+    ("时限说明", "Note on limits"),
+    ("办件类型", "Case kind"),
+    ("版本", "Version"),
+    ("历史版本", "versions"),
+    ("生效", "effective"),
+    ("设定依据", "Legal basis"),
+    ("申请材料", "Materials"),
+    ("材料名称", "Material"),
+    ("原件", "Originals"),
+    ("复印件", "Copies"),
+    ("必要", "Required"),
+    ("电子证照可替代", "E-licence accepted"),
+    ("是", "yes"),
+    ("否", "no"),
+    ("收费", "Fees"),
+    ("不收费", "Free of charge"),
+    ("依据", "basis"),
+    ("特别程序", "Special procedures (Art. 45, not counted)"),
+    ("无", "None"),
+    ("关联事项", "Related items"),
+    // Import
+    ("目录导入（CSV / XLSX）", "Import the catalog (CSV / XLSX)"),
+    (
+        "整表校验：任何一行有误则不写入任何数据，并列出出错的行、列与原因。",
+        "All rows are checked first: if any row is wrong nothing is written, and every error is listed with its row, column and reason.",
+    ),
+    ("文件", "File"),
+    ("校验并导入", "Validate and import"),
+    // Cases
+    ("办件队列", "Case queue"),
+    ("按法定剩余工作日排序", "sorted by remaining working days"),
+    ("新建收件", "New application"),
+    ("在办", "Open cases:"),
+    ("办件编号", "Case number"),
+    ("事项", "Item"),
+    ("申请人", "Applicant"),
+    ("状态", "Status"),
+    ("法定剩余工作日", "Remaining working days"),
+    ("预警", "Card"),
+    ("收件", "New application"),
+    ("窗口收件", "Register an application (收件)"),
+    ("申请事项", "Item"),
+    ("渠道", "Channel"),
+    ("窗口", "Window"),
+    ("网上", "Online"),
+    ("类型", "Type"),
+    ("单位", "Organisation"),
+    ("个人", "Natural person"),
+    ("名称/姓名", "Name"),
+    ("统一社会信用代码 / 身份证号", "Credit code or ID number"),
+    ("联系电话", "Phone"),
+    (
+        "申请材料（文件只在本机计算 SHA-256 摘要，不上传）",
+        "Materials (only the SHA-256 digest leaves this computer; files are not uploaded)",
+    ),
+    ("登记收件", "Register"),
+    ("期限", "Deadlines"),
+    ("电子证照", "Electronic licence"),
+    ("办理过程", "Steps"),
+    ("每一步都记入账本", "each recorded on the ledger"),
+    ("日期", "Date"),
+    ("步骤", "Step"),
+    ("经办人", "By"),
+    ("办理", "Act"),
+    ("一次性告知补正", "One-time notice (一次性告知)"),
+    (
+        "需补正的全部材料（每行一项）",
+        "All missing materials, one per line",
+    ),
+    ("告知", "Notify"),
+    ("收到补正材料", "Supplement received (补正)"),
+    ("材料", "Files"),
+    ("登记", "Record"),
+    ("受理", "Accept (受理)"),
+    ("不予受理", "Refuse acceptance (不予受理)"),
+    ("理由（每行一条）", "Reasons, one per line"),
+    ("有权机关", "Competent authority"),
+    ("送达", "Deliver (送达)"),
+    ("方式", "Method"),
+    ("邮寄", "Post"),
+    ("电子", "Electronic"),
+    ("申请人撤回", "Withdrawn by the applicant (撤回)"),
+    ("撤回", "Withdraw"),
+    ("审查", "Review (审查)"),
+    ("环节", "Step"),
+    ("意见", "Opinion"),
+    ("实质审查", "Substantive review"),
+    ("提交", "Submit"),
+    (
+        "特别程序（暂停计时）",
+        "Special procedure (特别程序, clock paused)",
+    ),
+    ("种类", "Kind"),
+    ("书面告知文号", "Written notice reference"),
+    ("开始", "Start"),
+    ("结束特别程序", "End the special procedure"),
+    ("结束", "End"),
+    (
+        "批准延期（第四十二条）",
+        "Approve an extension (延期, Art. 42)",
+    ),
+    ("延长工作日", "Working days"),
+    ("理由", "Reason"),
+    ("告知申请人日期", "Applicant notified on"),
+    ("批准", "Approve"),
+    ("准予许可", "Approve (准予许可)"),
+    (
+        "以本局行政审批专用章签章",
+        "Sealed with the bureau's approval seal (行政审批专用章)",
+    ),
+    ("准予并签章", "Approve and seal"),
+    ("不予许可（第三十八条）", "Refuse (不予许可, Art. 38)"),
+    ("复议机关", "Reconsideration body"),
+    ("诉讼法院", "Court"),
+    ("不予许可并签章", "Refuse and seal"),
+    // Progress and verification
+    ("办件进度查询", "Check an application's progress"),
+    (
+        "查询码（见受理通知书）",
+        "Query code (on the acceptance voucher)",
+    ),
+    ("当前状态", "Status"),
+    ("期限说明", "Deadlines"),
+    ("办理环节", "Step"),
+    (
+        "每个环节都记入透明日志，可公开核验：",
+        "Every step is recorded in the public log:",
+    ),
+    ("证照核验", "Verify"),
+    ("电子证照核验", "Certificate verification (证照核验)"),
+    ("有效", "Valid (有效)"),
+    ("证照编号", "Licence ID"),
+    ("持证单位", "Holder"),
+    ("决定", "Decision"),
+    ("核验结果", "Verification"),
+    ("印章", "Seal"),
+    ("账本位置", "Ledger"),
+    ("收据", "receipt"),
+    ("下载签章包", "sealed bundle"),
+    ("信任文件", "trust file"),
+    ("核验二维码", "QR code"),
+    ("离线核验", "Offline"),
+    // API docs
+    ("接口文档（OpenAPI）", "API documentation (OpenAPI)"),
+    ("原始文档", "Raw document"),
+    ("路径", "Path"),
+    ("方法", "Method"),
+    ("说明", "Summary"),
+    ("参数", "Parameters"),
+    ("位置", "In"),
+    ("名称", "Name"),
+    ("必填", "Required"),
+    ("请求体", "Request body"),
+    ("响应", "Responses"),
+    ("无需登录", "No sign-in"),
+    ("公共结构", "Shared schemas"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `t("…")` phrase in the templates has an English entry, and no phrase is listed twice.
+    #[test]
+    fn every_template_phrase_has_english() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for piece in text.split("t(\"").skip(1) {
+                let phrase = piece.split('"').next().unwrap_or_default();
+                if english(phrase).is_none() {
+                    missing.push(format!("{}: {phrase}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no English for: {missing:?}");
+        let mut keys: Vec<_> = MESSAGES.iter().map(|(k, _)| *k).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len(), "a phrase is listed twice");
+    }
+
+    #[test]
+    fn chinese_is_the_default_and_english_falls_back_to_chinese() {
+        assert_eq!(Lang::default().t("工作台"), "工作台");
+        assert_eq!(Lang::En.t("工作台"), "Home");
+        assert_eq!(Lang::En.t("没有这条"), "没有这条");
+    }
+
+    #[test]
+    fn switches_only_go_back_to_this_site() {
+        assert_eq!(local_path(Some("/cases?x=1".into())), "/cases?x=1");
+        assert_eq!(local_path(Some("//evil.example".into())), "/");
+        assert_eq!(local_path(Some("/\\evil.example".into())), "/");
+        assert_eq!(local_path(Some("https://evil.example".into())), "/");
+        assert_eq!(local_path(None), "/");
+        assert_eq!(
+            local_path(Some("/x\r\nSet-Cookie: a".into())),
+            "/x%0D%0ASet-Cookie:%20a"
+        );
+        assert_eq!(
+            local_path(Some("/catalog?q=食".into())),
+            "/catalog?q=%E9%A3%9F"
+        );
+    }
+
+    #[test]
+    fn cookies_are_read_by_name() {
+        assert_eq!(cookie("a=1; oneseal_lang=en", LANG_COOKIE), Some("en"));
+        assert_eq!(cookie("xoneseal_lang=en", LANG_COOKIE), None);
+        assert_eq!(
+            encode("/progress?case=1&code=A B"),
+            "/progress%3Fcase%3D1%26code%3DA%20B"
+        );
+    }
+}
