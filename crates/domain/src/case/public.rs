@@ -74,7 +74,14 @@ impl Case {
         calendar: &Calendar,
         today: Date,
     ) -> Result<PublicProgress, CaseError> {
-        let clock = self.clock(calendar, today)?;
+        // A deadline reaching a year whose holiday notice is not loaded leaves the dates unknown,
+        // not the whole page: the applicant still sees the steps, and why the dates are missing.
+        let (clock, missing) = match self.clock(calendar, today) {
+            Ok(c) => (Some(c), None),
+            Err(e @ CaseError::Calendar(_)) => (None, Some(e.message_zh())),
+            Err(e) => return Err(e),
+        };
+        let decision = clock.as_ref().and_then(|c| c.decision.as_ref());
         let received = self.received();
         Ok(PublicProgress {
             case_number: received.case_number.clone(),
@@ -93,11 +100,17 @@ impl Case {
                     label_zh: t.label_zh.clone(),
                 })
                 .collect(),
-            promised_due: clock.decision.as_ref().map(|d| d.promised.due),
-            statutory_due: clock.decision.as_ref().map(|d| d.statutory.due),
-            delivery_due: clock.delivery.as_ref().map(|d| d.due.due),
-            card: clock.card,
-            explanation_zh: clock.to_chinese(),
+            promised_due: decision.map(|d| d.promised.due),
+            statutory_due: decision.map(|d| d.statutory.due),
+            delivery_due: clock
+                .as_ref()
+                .and_then(|c| c.delivery.as_ref())
+                .map(|d| d.due.due),
+            card: clock.as_ref().map_or(Card::None, |c| c.card),
+            explanation_zh: match (&clock, missing) {
+                (Some(c), _) => c.to_chinese(),
+                (None, m) => m.unwrap_or_default(),
+            },
         })
     }
 }

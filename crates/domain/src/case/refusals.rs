@@ -697,6 +697,18 @@ fn a_day_in_a_year_the_calendar_does_not_have_is_a_typed_error() {
 }
 
 #[test]
+fn public_progress_survives_a_deadline_in_a_year_not_loaded() {
+    // Accepted in mid-December: the statutory deadline lies in 2027, whose notice is not loaded.
+    let h = Harness::accepted(date!(2026 - 12 - 14));
+    let case = h.case();
+    assert!(case.clock(&h.cal, date!(2026 - 12 - 15)).is_err());
+    let p = case.public_progress(&h.cal, date!(2026 - 12 - 15)).unwrap();
+    assert_eq!((p.statutory_due, p.promised_due), (None, None));
+    assert!(p.explanation_zh.contains("2027"), "{}", p.explanation_zh);
+    assert!(!p.steps.is_empty());
+}
+
+#[test]
 fn error_codes_are_distinct_and_every_error_has_chinese_text() {
     let d = MON;
     let s = staff(CLERK);
