@@ -6,6 +6,7 @@ mod calendar_cmd;
 mod catalog_cmd;
 mod cert_cmd;
 mod ledger_cmd;
+mod rules_cmd;
 mod seal_cmd;
 mod serve;
 mod witness_cmd;
@@ -31,6 +32,9 @@ enum Command {
     /// Verify the transparency logs against the database; print checkpoints.
     #[command(subcommand)]
     Ledger(ledger_cmd::LedgerCommand),
+    /// Monitoring rules: re-prove every recorded alert from the log.
+    #[command(subcommand)]
+    Rules(rules_cmd::RulesCommand),
     /// Working-day calendar: legal deadlines with their explanation.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
@@ -61,6 +65,7 @@ fn main() -> Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::Catalog(cmd) => catalog_cmd::run(cmd),
         Command::Ledger(cmd) => ledger_cmd::run(cmd),
+        Command::Rules(cmd) => rules_cmd::run(cmd),
         Command::Calendar(cmd) => calendar_cmd::run(cmd),
         Command::Cert(cmd) => cert_cmd::run(cmd),
         Command::Bench(cmd) => bench_cmd::run(cmd),

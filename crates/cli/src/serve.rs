@@ -156,6 +156,10 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .with_logs(logs)
             .with_seal_keys(seal_keys)
             .with_calendar(calendar);
+        // The built-in monitoring rules are in force before the first request.
+        oneseal_server::rules::run(&store, state.clock.now())
+            .await
+            .map_err(|e| anyhow::anyhow!("monitoring rules: {e:?}"))?;
         let _linkage = oneseal_server::linkage::spawn_runner(state.clone());
         let running = oneseal_server::start(state, args.listen)
             .await

@@ -15,6 +15,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::case::{CaseEvent, CaseNumber};
 use crate::linkage::{FeedbackBody, Impact, LinkageSettings, PushEvent};
+use crate::rules::{Alert, AlertOutcome, RuleVersion};
 use crate::seal::{Revocation, SealRecord};
 
 use crate::org::{
@@ -159,6 +160,26 @@ pub enum Event {
         target: String,
         code: String,
     },
+    /// A monitoring rule installed, changed or retired (its hash covers its specification).
+    #[serde(rename = "rules.rule_version")]
+    RuleVersionRecorded { version: RuleVersion },
+    /// A day began for the monitoring rules' working-day timers.
+    #[serde(rename = "rules.tick")]
+    RulesTick {
+        #[serde(with = "crate::calendar::iso_date")]
+        on: Date,
+    },
+    /// A monitoring rule raised an alert.
+    #[serde(rename = "rules.alert_raised")]
+    AlertRaised { alert: Box<Alert> },
+    /// An inspector closed an alert with an explanation and an outcome.
+    #[serde(rename = "rules.alert_closed")]
+    AlertClosed {
+        alert_id: String,
+        by: StaffId,
+        outcome: AlertOutcome,
+        explanation: String,
+    },
     /// The working-day digest of one department's pushes.
     #[serde(rename = "linkage.digest")]
     DigestIssued {
@@ -199,6 +220,10 @@ impl Event {
             Event::PolicyReviewClosed { .. } => "linkage.review_closed",
             Event::LinkageRefused { .. } => "linkage.attempt_refused",
             Event::DigestIssued { .. } => "linkage.digest",
+            Event::RuleVersionRecorded { .. } => "rules.rule_version",
+            Event::RulesTick { .. } => "rules.tick",
+            Event::AlertRaised { .. } => "rules.alert_raised",
+            Event::AlertClosed { .. } => "rules.alert_closed",
         }
     }
 
@@ -256,6 +281,13 @@ impl Event {
             Event::LinkageRefused { department, .. } | Event::DigestIssued { department, .. } => {
                 put("department", department.as_str())
             }
+            Event::RuleVersionRecorded { version } => put("rule", version.rule.code()),
+            Event::RulesTick { on } => put("day", &on.to_string()),
+            Event::AlertRaised { alert } => {
+                put("alert", &alert.alert_id);
+                put("rule", alert.rule.code());
+            }
+            Event::AlertClosed { alert_id, .. } => put("alert", alert_id),
         }
         s
     }
@@ -373,6 +405,19 @@ impl Event {
                 "department": department, "on": on.to_string(), "pushed": pushed, "awaiting": awaiting,
                 "claimed_today": claimed_today, "overdue_this_month": overdue_this_month,
             }),
+            Event::RuleVersionRecorded { version } => json!({
+                "rule": version.rule.code(), "version": version.version, "params": version.params,
+                "active": version.active, "hash": version.hash(),
+            }),
+            Event::RulesTick { on } => json!({ "on": on.to_string() }),
+            // Alerts name codes, staff ids and item names, never applicants.
+            Event::AlertRaised { alert } => json!({ "alert": alert }),
+            Event::AlertClosed {
+                alert_id,
+                by,
+                outcome,
+                ..
+            } => json!({ "alert_id": alert_id, "by": by, "outcome": outcome }),
         }
     }
 }

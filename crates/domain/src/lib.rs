@@ -11,4 +11,5 @@ pub mod event;
 pub mod licence;
 pub mod linkage;
 pub mod org;
+pub mod rules;
 pub mod seal;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod ledger;
 pub mod linkage;
 pub mod metrics;
+pub mod rules;
 pub mod sealing;
 pub mod seed;
 pub mod web;

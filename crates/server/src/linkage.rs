@@ -316,9 +316,10 @@ pub async fn run_due(
     store.write(move |tx| run_due_in(tx, &calendar, now)).await
 }
 
-/// The background task of `serve`: the runner every half minute, webhook deliveries every two
-/// seconds. (With several servers on one database the runner stays idempotent: a reminder or
-/// digest already recorded is not recorded again.)
+/// The background task of `serve`: the linkage runner every half minute, the monitoring rules
+/// every minute, webhook deliveries every two seconds. (With several servers on one database
+/// each runner stays idempotent: a reminder, digest or alert already recorded is not recorded
+/// again.)
 pub fn spawn_runner(state: crate::AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let client = reqwest::Client::builder()
@@ -331,6 +332,11 @@ pub fn spawn_runner(state: crate::AppState) -> tokio::task::JoinHandle<()> {
                 && let Err(e) = run_due(&state.store, state.calendar.current(), now).await
             {
                 tracing::warn!(error = %e, "linkage runner");
+            }
+            if tick % 30 == 0
+                && let Err(e) = crate::rules::run(&state.store, now).await
+            {
+                tracing::warn!(error = %e, "rule runner");
             }
             if let Err(e) = webhooks::deliver_due(&state.store, &client, now).await {
                 tracing::warn!(error = %e, "webhook delivery");

@@ -240,6 +240,8 @@ pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, ApiEr
             .write(move |tx| seed_jurisdiction(tx, &meta, jurisdiction, &uscc, &password))
             .await?;
     }
+    // The built-in monitoring rules are in force from the start.
+    crate::rules::run(store, now).await?;
     Ok(true)
 }
 

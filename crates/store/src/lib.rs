@@ -12,6 +12,7 @@ pub mod log;
 pub mod migrate;
 mod pg;
 pub mod projection;
+pub mod rules;
 pub mod scratch;
 pub mod sql;
 mod sqlite;

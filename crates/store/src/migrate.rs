@@ -14,7 +14,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0001_foundation.sql"),
     ),
     (2, "linkage", include_str!("../migrations/0002_linkage.sql")),
+    (4, "rules", include_str!("../migrations/0004_rules.sql")),
 ];
+
+/// The versions this binary knows, in order (numbers may skip: branches reserve them).
+pub fn versions() -> Vec<i64> {
+    MIGRATIONS.iter().map(|m| m.0).collect()
+}
 
 pub fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)

@@ -196,6 +196,38 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         key: &["jurisdiction", "department", "on_date"],
         columns: &["pushed", "awaiting", "claimed_today", "overdue_this_month"],
     },
+    Projected {
+        table: "rule_versions",
+        key: &["jurisdiction", "rule_id", "version"],
+        columns: &["params", "active", "hash"],
+    },
+    Projected {
+        table: "rules_ticks",
+        key: &["jurisdiction", "on_date"],
+        columns: &[],
+    },
+    Projected {
+        table: "alerts",
+        key: &["alert_id"],
+        columns: &[
+            "jurisdiction",
+            "rule_id",
+            "rule_version",
+            "rule_hash",
+            "subject",
+            "message_zh",
+            "responsible",
+            "responsible_department",
+            "superior",
+            "from_index",
+            "at_index",
+            "raised_on",
+            "status",
+            "outcome",
+            "explanation",
+            "closed_by",
+        ],
+    },
 ];
 
 /// Seals, applies and appends one event to its jurisdiction's log; returns its ledger index
@@ -341,6 +373,10 @@ pub fn apply(
         | Event::DigestIssued { .. }) => {
             crate::linkage::apply(conn, jurisdiction, e)?;
         }
+        e @ (Event::RuleVersionRecorded { .. }
+        | Event::RulesTick { .. }
+        | Event::AlertRaised { .. }
+        | Event::AlertClosed { .. }) => crate::rules::apply(conn, jurisdiction, e)?,
         Event::DocumentSealed {
             case_number,
             document_kind,

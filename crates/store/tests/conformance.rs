@@ -38,12 +38,20 @@ fn migrations_apply_once_and_reopening_is_harmless() {
     store.close();
     drop(store);
     let again = Store::open(db.database.clone()).unwrap();
-    let versions = again
-        .read_blocking(|c| c.query("SELECT version FROM schema_migrations", &[]))
-        .unwrap();
+    let versions: Vec<i64> = again
+        .read_blocking(|c| {
+            c.query(
+                "SELECT version FROM schema_migrations ORDER BY version",
+                &[],
+            )
+        })
+        .unwrap()
+        .iter()
+        .map(|r| r.int(0).unwrap())
+        .collect();
     assert_eq!(
-        versions.len() as i64,
-        oneseal_store::migrate::latest(),
+        versions,
+        oneseal_store::migrate::versions(),
         "every migration once"
     );
 }

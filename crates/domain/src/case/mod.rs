@@ -36,7 +36,7 @@ mod proptests;
 #[cfg(test)]
 mod refusals;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 

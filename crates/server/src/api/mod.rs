@@ -8,6 +8,7 @@ pub mod licences;
 pub mod linkage;
 pub mod log;
 pub mod org;
+pub mod rules;
 pub mod session;
 pub mod system;
 pub mod verify;
@@ -97,6 +98,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/linkage/stats", get(linkage::linkage_stats))
         .route("/api/v1/dept/feed", get(linkage::dept_feed))
+        .route("/api/v1/alerts", get(rules::list_alerts))
+        .route("/api/v1/alerts/{id}/close", post(rules::close_alert))
+        .route("/api/v1/rules", get(rules::list_rules))
+        .route("/api/v1/rules/{rule}", put(rules::put_rule))
+        .route(
+            "/api/v1/reports/accountability",
+            get(rules::accountability_report),
+        )
         .route(
             "/api/v1/dept/webhook",
             get(linkage::get_webhook).put(linkage::put_webhook),
@@ -158,4 +167,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/dept/feed"),
     ("get", "/api/v1/dept/webhook"),
     ("put", "/api/v1/dept/webhook"),
+    ("get", "/api/v1/alerts"),
+    ("post", "/api/v1/alerts/{id}/close"),
+    ("get", "/api/v1/rules"),
+    ("put", "/api/v1/rules/{rule}"),
+    ("get", "/api/v1/reports/accountability"),
 ];

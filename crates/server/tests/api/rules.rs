@@ -1,0 +1,240 @@
+//! Monitoring rules over the real server and database: alerts raised from the log, assigned to
+//! the responsible person and superior, closed by an inspector, reported, and re-proved by
+//! replay; an alert row deleted behind the system's back is named by replay and ledger verify.
+
+use oneseal_server::ledger::audit::verify;
+use oneseal_server::rules::{ReplayFinding, replay, run};
+use oneseal_testkit::{TestApp, error_code};
+use serde_json::{Value, json};
+use time::macros::datetime;
+
+use crate::cases::{case_ready_for_decision, step};
+
+async fn replay_findings(app: &TestApp) -> Vec<ReplayFinding> {
+    app.store.read(|c| replay(c)).await.unwrap().findings
+}
+
+#[tokio::test]
+async fn an_off_hours_decision_is_alerted_closed_reported_and_replayed() {
+    let app = TestApp::spawn_demo().await;
+    let number = case_ready_for_decision(&app).await;
+    app.clock.set(datetime!(2026-11-23 21:30 +8));
+    step(
+        &app.approver().await,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    let r = run(&app.store, datetime!(2026-11-23 21:40 +8))
+        .await
+        .unwrap();
+    // The demo seed put the built-in rules in force; a new day gets its tick.
+    assert_eq!(r.installed, 0, "{r:?}");
+    assert_eq!(r.raised, 1, "{r:?}");
+    // Running again raises nothing new.
+    assert_eq!(
+        run(&app.store, datetime!(2026-11-23 21:50 +8))
+            .await
+            .unwrap()
+            .raised,
+        0
+    );
+    let inspector = app.inspector().await;
+    let (status, body) = inspector.get_json("/api/v1/alerts?status=open").await;
+    assert_eq!(status, 200, "{body}");
+    let alerts = body["alerts"].as_array().unwrap();
+    assert_eq!(alerts.len(), 1, "{body}");
+    let a = &alerts[0];
+    assert_eq!(
+        (
+            a["rule_id"].as_str(),
+            a["subject"].as_str(),
+            a["responsible"].as_str(),
+            a["superior"].as_str()
+        ),
+        (
+            Some("off_hours_decision"),
+            Some(format!("case:{number}").as_str()),
+            Some("APPROVE"),
+            Some("HEAD")
+        )
+    );
+    assert_eq!(a["rule_hash"].as_str().unwrap().len(), 64);
+    assert!(replay_findings(&app).await.is_empty());
+
+    // Reports, by person: the approver's decided case and its alert.
+    let (_, rep) = inspector
+        .get_json("/api/v1/reports/accountability?by=person&from=2026-11-01&to=2026-11-30")
+        .await;
+    let row = rep["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "APPROVE")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (
+            row["decided"].as_u64(),
+            row["alerts_by_rule"]["off_hours_decision"].as_u64()
+        ),
+        (Some(1), Some(1)),
+        "{rep}"
+    );
+    let csv = inspector
+        .get("/api/v1/reports/accountability?by=department&format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("off_hours_decision") && csv.contains("SPJ"),
+        "{csv}"
+    );
+    let xlsx = inspector
+        .get("/api/v1/reports/accountability?by=rule&format=xlsx")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX (zip) file");
+    let r = inspector
+        .get("/api/v1/reports/accountability?by=mood")
+        .await;
+    assert_eq!(error_code(&r.json().await.unwrap()), "bad_report_query");
+
+    // Closing: only an inspector, only with an explanation, only once.
+    let id = a["alert_id"].as_str().unwrap();
+    let path = format!("/api/v1/alerts/{id}/close");
+    let clerk = app.clerk().await;
+    let r = clerk
+        .post(
+            &path,
+            &json!({"outcome": "justified", "explanation": "夜间值班审批"}),
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = inspector
+        .post(&path, &json!({"outcome": "justified", "explanation": ""}))
+        .await;
+    assert_eq!(error_code(&r.json().await.unwrap()), "explanation_required");
+    let r = inspector
+        .post(
+            &path,
+            &json!({"outcome": "rectified", "explanation": "已提醒审批人在工作时间审批"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = inspector
+        .post(
+            &path,
+            &json!({"outcome": "rectified", "explanation": "再次关闭"}),
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    let (_, closed) = inspector.get_json("/api/v1/alerts?status=closed").await;
+    assert_eq!(closed["alerts"][0]["closed_by"], "INSPECT", "{closed}");
+
+    // A new version of a rule; bad parameters refused.
+    let put = |body: Value| {
+        inspector
+            .request(reqwest::Method::PUT, "/api/v1/rules/decision_volume")
+            .json(&body)
+            .send()
+    };
+    let bad = json!({"active": true, "params": {"notice_days": 5, "delivery_days": 10, "office_start_hour": 19, "office_end_hour": 18, "max_decisions_per_day": 30}});
+    assert_eq!(put(bad).await.unwrap().status(), 400);
+    let good = json!({"active": true, "params": {"notice_days": 5, "delivery_days": 10, "office_start_hour": 8, "office_end_hour": 18, "max_decisions_per_day": 50}});
+    let r: Value = put(good).await.unwrap().json().await.unwrap();
+    assert_eq!(r["version"], 2, "{r}");
+    let (_, rules) = inspector.get_json("/api/v1/rules").await;
+    assert!(rules["rules"].as_array().unwrap().len() >= 16);
+
+    // An alert row deleted in SQL: replay and ledger verify both name it.
+    let gone = id.to_owned();
+    let g = gone.clone();
+    app.store
+        .write(move |tx| {
+            tx.conn().execute(
+                "DELETE FROM alerts WHERE alert_id = ?",
+                oneseal_store::params![g.as_str()],
+            )
+        })
+        .await
+        .unwrap();
+    let findings = replay_findings(&app).await;
+    assert!(
+        matches!(&findings[..], [ReplayFinding::Missing { alert, .. }] if alert.alert_id == gone),
+        "{findings:?}"
+    );
+    assert!(findings[0].to_string().contains(&gone));
+    let ledger = app
+        .store
+        .read(|c| verify(c, &mut |_, _, _| ()))
+        .await
+        .unwrap()
+        .findings;
+    assert!(
+        ledger.iter().any(|f| {
+            let s = f.to_string();
+            s.contains("alerts") && s.contains(&gone)
+        }),
+        "{ledger:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_case_left_without_notice_is_alerted_to_its_clerk_on_the_sixth_working_day() {
+    let app = TestApp::spawn_demo().await;
+    let (_, items) = app
+        .clerk()
+        .await
+        .get_json("/api/v1/catalog/items?per_page=5&category=licensing")
+        .await;
+    let code = items["items"][0]["basic_code"].as_str().unwrap().to_owned();
+    let r = app
+        .clerk()
+        .await
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": code, "channel": "window", "applicant": {"type": "organisation",
+                "name": "济南示例科技有限公司", "uscc": "91370100MA3C0RT1XH", "contact_phone": "13812345678"}}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    // Received Monday 23 November: five working days run to Monday 30 November.
+    let r = run(&app.store, datetime!(2026-11-30 18:00 +8))
+        .await
+        .unwrap();
+    assert_eq!(r.raised, 0);
+    let r = run(&app.store, datetime!(2026-12-01 09:00 +8))
+        .await
+        .unwrap();
+    assert_eq!(r.raised, 1);
+    app.clock.set(datetime!(2026-12-01 09:00 +8));
+    let (_, body) = app.inspector().await.get_json("/api/v1/alerts").await;
+    let a = &body["alerts"][0];
+    assert_eq!(
+        (a["rule_id"].as_str(), a["responsible"].as_str()),
+        (Some("notice_deadline"), Some("CLERK"))
+    );
+    assert!(replay_findings(&app).await.is_empty());
+    // A forged alert row is not proved by the log.
+    app.store
+        .write(|tx| {
+            tx.conn().execute(
+                "INSERT INTO alerts (alert_id, jurisdiction, rule_id, rule_version, rule_hash, subject, message_zh, from_index, at_index, raised_on, status) \
+                 VALUES ('ALforged', '370100', 'red_card', 1, 'x', 'case:1', '伪造', 0, 0, '2026-12-01', 'open')",
+                &[],
+            )
+        })
+        .await
+        .unwrap();
+    let findings = replay_findings(&app).await;
+    assert!(
+        findings.iter().any(
+            |f| matches!(f, ReplayFinding::Unexpected { alert_id, .. } if alert_id == "ALforged")
+        ),
+        "{findings:?}"
+    );
+}
