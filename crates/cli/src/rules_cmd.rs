@@ -3,6 +3,7 @@
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use oneseal_server::rules;
+use oneseal_server::{Clock, SystemClock};
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -13,10 +14,31 @@ pub enum RulesCommand {
         #[command(flatten)]
         db: crate::serve::DbArgs,
     },
+    /// Run the rule runner once now (as `serve` does every minute): install missing built-in
+    /// rules, mark the day, record the alerts the logs prove.
+    Run {
+        #[command(flatten)]
+        db: crate::serve::DbArgs,
+    },
 }
 
 pub fn run(cmd: RulesCommand) -> Result<()> {
     match cmd {
+        RulesCommand::Run { db } => {
+            let store = oneseal_store::Store::open(db.database()?)?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let report = rt
+                .block_on(rules::run(&store, SystemClock.now()))
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            store.close();
+            println!(
+                "rules installed {}, day ticks {}, alerts raised {}",
+                report.installed, report.ticks, report.raised
+            );
+            Ok(())
+        }
         RulesCommand::Replay { db } => {
             let db = db.database()?;
             let mut conn = db.connect().with_context(|| format!("opening {db:?}"))?;

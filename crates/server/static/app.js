@@ -153,9 +153,10 @@
   });
 })();
 
-// Generic API forms (linkage pages): <form data-api="/api/v1/…" [data-method] [data-reload]>.
-// Field names with dots nest ("body.type"); data-kind="list" splits lines; "true"/"false" become
-// booleans; data-copy="x" also sends the value as field x. Empty fields are left out.
+// Generic API forms (linkage and accountability pages): <form data-api="/api/v1/…/{name}"
+// [data-method] [data-reload]>. Field names with dots nest ("body.type"); data-kind="list" splits
+// lines, data-kind="int" parses a number; "true"/"false" become booleans; data-copy="x" also
+// sends the value as field x; data-path fields fill {name} in the URL. Empty fields are left out.
 (function () {
   "use strict";
   function csrf() { return document.body.dataset.csrf || ""; }
@@ -165,12 +166,15 @@
     for (var i = 0; i < parts.length - 1; i++) { o = o[parts[i]] = o[parts[i]] || {}; }
     o[parts[parts.length - 1]] = value;
   }
-  function formJson(form) {
+  function formJson(form, path) {
     var body = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.value === "") { return; }
       var v = el.value;
-      if (el.dataset.kind === "list") {
+      if (el.dataset.path) { path[el.name] = v; return; }
+      if (el.dataset.kind === "int") {
+        v = parseInt(v, 10);
+      } else if (el.dataset.kind === "list") {
         v = v.split("\n").map(function (l) { return l.trim(); }).filter(Boolean);
       } else if (v === "true" || v === "false") {
         v = v === "true";
@@ -186,10 +190,13 @@
     if (!form.dataset || !form.dataset.api) { return; }
     e.preventDefault();
     var box = document.getElementById("form-result");
-    fetch(form.dataset.api, {
+    var path = {};
+    var body = JSON.stringify(formJson(form, path));
+    var url = form.dataset.api.replace(/\{(\w+)\}/g, function (m, k) { return encodeURIComponent(path[k] || ""); });
+    fetch(url, {
       method: form.dataset.method || "POST",
       headers: { "X-CSRF-Token": csrf(), "Content-Type": "application/json" },
-      body: JSON.stringify(formJson(form)),
+      body: body,
       credentials: "same-origin"
     }).then(function (resp) {
       return resp.json().then(function (b) {

@@ -10,6 +10,7 @@ pub mod i18n;
 mod linkage;
 mod pages;
 mod progress;
+mod rules;
 mod verify;
 
 use askama::Template;
@@ -38,6 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/progress", get(progress::progress_page))
         .route("/dept", get(linkage::dept_page))
         .route("/linkage", get(linkage::linkage_page))
+        .route("/alerts", get(rules::alerts_page))
+        .route("/rules", get(rules::rules_page))
+        .route("/reports", get(rules::reports_page))
         .route("/static/{file}", get(static_file))
         .route("/favicon.ico", get(favicon))
         .route("/prefs", get(i18n::switch))
@@ -56,6 +60,8 @@ pub struct Nav {
     pub can_see_cases: bool,
     /// Where the linkage (审管互动) link goes: the department inbox or the bureau's view.
     pub linkage_link: Option<&'static str>,
+    /// Inspectors and the bureau head see the alert queue (监督预警).
+    pub can_see_alerts: bool,
     /// Language, text size and this page's address, from the request (see `i18n`).
     pub prefs: i18n::Prefs,
 }
@@ -70,6 +76,7 @@ impl Default for Nav {
             can_import: false,
             can_see_cases: false,
             linkage_link: None,
+            can_see_alerts: false,
             prefs: i18n::current(),
         }
     }
@@ -109,6 +116,11 @@ impl Nav {
             } else {
                 None
             },
+            can_see_alerts: a.principal.roles.iter().any(|r| {
+                oneseal_domain::access::Action::ViewAlerts
+                    .roles()
+                    .contains(r)
+            }),
             prefs: i18n::current(),
         }
     }

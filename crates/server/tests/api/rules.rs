@@ -238,3 +238,51 @@ async fn a_case_left_without_notice_is_alerted_to_its_clerk_on_the_sixth_working
         "{findings:?}"
     );
 }
+
+#[tokio::test]
+async fn the_inspector_pages_show_alerts_rules_and_reports() {
+    let app = TestApp::spawn_demo().await;
+    let number = case_ready_for_decision(&app).await;
+    app.clock.set(datetime!(2026-11-23 21:30 +8));
+    step(
+        &app.approver().await,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    run(&app.store, datetime!(2026-11-23 21:40 +8))
+        .await
+        .unwrap();
+    let inspector = app.inspector().await;
+    let page = inspector.get("/alerts").await.text().await.unwrap();
+    assert!(
+        page.contains("非工作时间作出审批决定")
+            && page.contains("关闭预警")
+            && page.contains(&number),
+        "{page}"
+    );
+    let page = inspector.get("/rules").await.text().await.unwrap();
+    assert!(
+        page.contains("行政许可法第三十四条") && page.contains("decision_volume"),
+        "{page}"
+    );
+    let page = inspector
+        .get("/reports?by=person&from=2026-11-01&to=2026-11-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("APPROVE") && page.contains("off_hours_decision"),
+        "{page}"
+    );
+    // The head sees the queue but cannot close alerts; a clerk sees neither.
+    let head = app.head().await;
+    let page = head.get("/alerts").await.text().await.unwrap();
+    assert!(
+        page.contains("非工作时间") && !page.contains("关闭预警"),
+        "{page}"
+    );
+    assert_eq!(app.clerk().await.get("/alerts").await.status(), 403);
+    assert_eq!(app.anonymous().get("/alerts").await.status(), 303);
+}
