@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod cases;
 pub mod clock;
 pub mod commands;
+pub mod dashboard;
 pub mod error;
 pub mod ledger;
 pub mod linkage;

@@ -99,6 +99,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/linkage/stats", get(linkage::linkage_stats))
         .route("/api/v1/dept/feed", get(linkage::dept_feed))
         .route("/api/v1/alerts", get(rules::list_alerts))
+        .route(
+            "/api/v1/dashboard",
+            get(crate::web::dashboard::get_dashboard),
+        )
         .route("/api/v1/alerts/{id}/close", post(rules::close_alert))
         .route("/api/v1/rules", get(rules::list_rules))
         .route("/api/v1/rules/{rule}", put(rules::put_rule))
@@ -168,6 +172,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/dept/webhook"),
     ("put", "/api/v1/dept/webhook"),
     ("get", "/api/v1/alerts"),
+    ("get", "/api/v1/dashboard"),
     ("post", "/api/v1/alerts/{id}/close"),
     ("get", "/api/v1/rules"),
     ("put", "/api/v1/rules/{rule}"),

@@ -172,6 +172,7 @@ const MESSAGES: &[(&str, &str)] = &[
     ("工作台", "Home"),
     ("审管互动", "Supervision linkage (审管互动)"),
     ("监督预警", "Alerts (监督预警)"),
+    ("领导驾驶舱", "Dashboard (领导驾驶舱)"),
     ("办件", "Cases"),
     ("事项目录", "Catalog"),
     ("目录导入", "Import"),

@@ -6,6 +6,9 @@
 mod apidocs;
 mod cases;
 mod catalog;
+mod charts;
+/// The dashboard page and its JSON twin (`/api/v1/dashboard`), which share one computation.
+pub(crate) mod dashboard;
 pub mod i18n;
 mod linkage;
 mod pages;
@@ -40,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dept", get(linkage::dept_page))
         .route("/linkage", get(linkage::linkage_page))
         .route("/alerts", get(rules::alerts_page))
+        .route("/dashboard", get(dashboard::dashboard_page))
         .route("/rules", get(rules::rules_page))
         .route("/reports", get(rules::reports_page))
         .route("/static/{file}", get(static_file))
@@ -62,6 +66,8 @@ pub struct Nav {
     pub linkage_link: Option<&'static str>,
     /// Inspectors and the bureau head see the alert queue (监督预警).
     pub can_see_alerts: bool,
+    /// Leaders see the dashboard (领导驾驶舱).
+    pub can_see_dashboard: bool,
     /// Language, text size and this page's address, from the request (see `i18n`).
     pub prefs: i18n::Prefs,
 }
@@ -77,6 +83,7 @@ impl Default for Nav {
             can_see_cases: false,
             linkage_link: None,
             can_see_alerts: false,
+            can_see_dashboard: false,
             prefs: i18n::current(),
         }
     }
@@ -118,6 +125,11 @@ impl Nav {
             },
             can_see_alerts: a.principal.roles.iter().any(|r| {
                 oneseal_domain::access::Action::ViewAlerts
+                    .roles()
+                    .contains(r)
+            }),
+            can_see_dashboard: a.principal.roles.iter().any(|r| {
+                oneseal_domain::access::Action::ViewDashboard
                     .roles()
                     .contains(r)
             }),

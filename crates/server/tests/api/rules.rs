@@ -286,3 +286,66 @@ async fn the_inspector_pages_show_alerts_rules_and_reports() {
     assert_eq!(app.clerk().await.get("/alerts").await.status(), 403);
     assert_eq!(app.anonymous().get("/alerts").await.status(), 303);
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_decisions_on_time_and_open_cases() {
+    let app = TestApp::spawn_demo().await;
+    let number = case_ready_for_decision(&app).await;
+    // A second case is left open (received only).
+    let open = case_ready_for_decision(&app).await;
+    step(
+        &app.approver().await,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    let head = app.head().await;
+    let (status, d) = head
+        .get_json("/api/v1/dashboard?from=2026-11-01&to=2026-11-30")
+        .await;
+    assert_eq!(status, 200, "{d}");
+    let day = d["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["day"] == "2026-11-23")
+        .unwrap();
+    assert_eq!(
+        (
+            day["received"].as_u64(),
+            day["accepted"].as_u64(),
+            day["decided"].as_u64()
+        ),
+        (Some(2), Some(2), Some(1)),
+        "{d}"
+    );
+    assert_eq!(d["open_cases"], 1, "{open}: {d}");
+    let dept = &d["by_department"][0];
+    assert_eq!(
+        (dept["decided"].as_u64(), dept["on_time"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        d["unclaimed_pushes"][0][1], 1,
+        "the approval's push awaits its claim"
+    );
+    // The city head may look at all jurisdictions; a clerk may not look at all.
+    let (status, all) = head.get_json("/api/v1/dashboard?jurisdiction=all").await;
+    assert_eq!(
+        (status, all["jurisdictions"].as_array().unwrap().len()),
+        (200, 4)
+    );
+    let (status, _) = app.clerk().await.get_json("/api/v1/dashboard").await;
+    assert_eq!(status, 403);
+    let (status, bad) = head
+        .get_json("/api/v1/dashboard?from=2026-12-01&to=2026-11-01")
+        .await;
+    assert_eq!((status, error_code(&bad)), (400, "bad_period"));
+    let page = head.get("/dashboard").await.text().await.unwrap();
+    assert!(
+        page.contains("<svg class=\"chart\"")
+            && page.contains("按部门按时办结率")
+            && page.contains("100%（1/1）"),
+        "{page}"
+    );
+}
