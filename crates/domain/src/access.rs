@@ -34,6 +34,7 @@ pub enum Action {
     ManageRules,
     ViewDashboard,
     ReviewPolicyChange,
+    RectifyRating,
 }
 
 impl Action {
@@ -60,6 +61,7 @@ impl Action {
         Action::ManageRules,
         Action::ViewDashboard,
         Action::ReviewPolicyChange,
+        Action::RectifyRating,
     ];
 
     /// The roles that may take this action at all.
@@ -91,6 +93,7 @@ impl Action {
             Action::HandleAlert | Action::ManageRules => &[Inspector],
             Action::ViewDashboard => &[BureauHead, Inspector, Administrator],
             Action::ReviewPolicyChange => &[BureauHead, Approver],
+            Action::RectifyRating => &[BureauHead],
         }
     }
 

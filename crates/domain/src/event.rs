@@ -180,6 +180,26 @@ pub enum Event {
         outcome: AlertOutcome,
         explanation: String,
     },
+    /// The applicant rated a closed case (好差评); a bad rating is due for rectification.
+    #[serde(rename = "rating.submitted")]
+    CaseRated {
+        case_number: CaseNumber,
+        level: crate::rating::RatingLevel,
+        channel: crate::rating::RatingChannel,
+        /// The applicant's words: private (may name people).
+        comment: String,
+        #[serde(with = "crate::calendar::iso_date")]
+        rated_on: Date,
+        #[serde(with = "crate::linkage::opt_date")]
+        rectification_due: Option<Date>,
+    },
+    /// The bureau closed the rectification of a bad rating.
+    #[serde(rename = "rating.rectified")]
+    RectificationClosed {
+        case_number: CaseNumber,
+        by: StaffId,
+        explanation: String,
+    },
     /// The working-day digest of one department's pushes.
     #[serde(rename = "linkage.digest")]
     DigestIssued {
@@ -224,6 +244,8 @@ impl Event {
             Event::RulesTick { .. } => "rules.tick",
             Event::AlertRaised { .. } => "rules.alert_raised",
             Event::AlertClosed { .. } => "rules.alert_closed",
+            Event::CaseRated { .. } => "rating.submitted",
+            Event::RectificationClosed { .. } => "rating.rectified",
         }
     }
 
@@ -288,6 +310,8 @@ impl Event {
                 put("rule", alert.rule.code());
             }
             Event::AlertClosed { alert_id, .. } => put("alert", alert_id),
+            Event::CaseRated { case_number, .. }
+            | Event::RectificationClosed { case_number, .. } => put("case", case_number.as_str()),
         }
         s
     }
@@ -418,6 +442,20 @@ impl Event {
                 outcome,
                 ..
             } => json!({ "alert_id": alert_id, "by": by, "outcome": outcome }),
+            Event::CaseRated {
+                case_number,
+                level,
+                channel,
+                rated_on,
+                rectification_due,
+                ..
+            } => json!({
+                "case_number": case_number, "level": level, "channel": channel, "rated_on": rated_on.to_string(),
+                "rectification_due": rectification_due.map(|d| d.to_string()),
+            }),
+            Event::RectificationClosed {
+                case_number, by, ..
+            } => json!({ "case_number": case_number, "by": by }),
         }
     }
 }

@@ -11,5 +11,6 @@ pub mod event;
 pub mod licence;
 pub mod linkage;
 pub mod org;
+pub mod rating;
 pub mod rules;
 pub mod seal;

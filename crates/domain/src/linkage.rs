@@ -15,7 +15,7 @@ use crate::calendar::{Calendar, CalendarError, TimeLimit};
 use crate::org::{DepartmentCode, StaffId};
 
 /// `Option<Date>` as an ISO date or null (time's generated option module rejects null).
-mod opt_date {
+pub(crate) mod opt_date {
     use serde::{Deserialize, Deserializer, Serializer};
     use time::Date;
 

@@ -58,6 +58,11 @@ pub struct Dashboard {
     pub open_cases: u32,
     /// (department, awaiting claim, overdue) per department with pushes.
     pub unclaimed_pushes: Vec<(String, i64, i64)>,
+    /// Ratings given in the period per level (非常满意 … 非常不满意).
+    pub ratings: Vec<(String, u32)>,
+    /// Bad ratings whose rectification is open, and those past their due date.
+    pub rectifications_open: u32,
+    pub rectifications_overdue: u32,
 }
 
 const BUCKETS: [&str; 6] = ["已超期", "0–2日", "3–5日", "6–10日", ">10日", "日历未导入"];
@@ -88,6 +93,10 @@ pub fn compute(
         to: to.to_string(),
         today: today.to_string(),
         open_by_remaining: BUCKETS.iter().map(|b| ((*b).to_owned(), 0)).collect(),
+        ratings: oneseal_domain::rating::RatingLevel::ALL
+            .iter()
+            .map(|l| (l.name_zh().to_owned(), 0))
+            .collect(),
         ..Dashboard::default()
     };
     let mut days: BTreeMap<Date, DayCount> = BTreeMap::new();
@@ -168,6 +177,7 @@ pub fn compute(
                 }
             }
         }
+        count_ratings(c, j, &mut d, from, to, today)?;
         for s in crate::api::linkage::stats(c, j, &today.to_string())? {
             if s.awaiting > 0 || s.overdue > 0 {
                 let key = if d.jurisdictions.len() > 1 {
@@ -186,6 +196,38 @@ pub fn compute(
     items.truncate(15);
     d.by_item = items;
     Ok(d)
+}
+
+fn count_ratings(
+    c: &mut dyn Conn,
+    j: &DivisionCode,
+    d: &mut Dashboard,
+    from: Date,
+    to: Date,
+    today: Date,
+) -> Result<(), ApiError> {
+    use oneseal_domain::rating::RatingLevel;
+    for r in crate::api::ratings::query_ratings(c, j)? {
+        if r.rectification_status.as_deref() == Some("open") {
+            d.rectifications_open += 1;
+            let late = r
+                .rectification_due
+                .as_deref()
+                .is_some_and(|due| due < today.to_string().as_str());
+            d.rectifications_overdue += u32::from(late);
+        }
+        let (f, t) = (from.to_string(), to.to_string());
+        if r.rated_on < f || r.rated_on > t {
+            continue;
+        }
+        let Some(i) = RatingLevel::ALL.iter().position(|l| l.code() == r.level) else {
+            continue;
+        };
+        if let Some(slot) = d.ratings.get_mut(i) {
+            slot.1 += 1;
+        }
+    }
+    Ok(())
 }
 
 fn count_days(days: &mut BTreeMap<Date, DayCount>, events: &[CaseEvent]) {

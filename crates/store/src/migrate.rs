@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (2, "linkage", include_str!("../migrations/0002_linkage.sql")),
     (4, "rules", include_str!("../migrations/0004_rules.sql")),
+    (5, "ratings", include_str!("../migrations/0005_ratings.sql")),
 ];
 
 /// The versions this binary knows, in order (numbers may skip: branches reserve them).

@@ -228,6 +228,20 @@ pub const PROJECTED_TABLES: &[Projected] = &[
             "closed_by",
         ],
     },
+    Projected {
+        table: "ratings",
+        key: &["case_number"],
+        columns: &[
+            "jurisdiction",
+            "level",
+            "channel",
+            "rated_on",
+            "rectification_due",
+            "rectification_status",
+            "rectified_by",
+            "rectification_explanation",
+        ],
+    },
 ];
 
 /// Seals, applies and appends one event to its jurisdiction's log; returns its ledger index
@@ -377,6 +391,42 @@ pub fn apply(
         | Event::RulesTick { .. }
         | Event::AlertRaised { .. }
         | Event::AlertClosed { .. }) => crate::rules::apply(conn, jurisdiction, e)?,
+        Event::CaseRated {
+            case_number,
+            level,
+            channel,
+            rated_on,
+            rectification_due,
+            ..
+        } => {
+            let code = |v: serde_json::Result<serde_json::Value>| {
+                v.map(|v| v.as_str().unwrap_or_default().to_owned())
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            };
+            conn.execute(
+                "INSERT INTO ratings (case_number, jurisdiction, level, channel, rated_on, rectification_due, rectification_status) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                params![
+                    case_number.as_str(),
+                    jurisdiction.as_str(),
+                    code(serde_json::to_value(level))?,
+                    code(serde_json::to_value(channel))?,
+                    rated_on.to_string(),
+                    rectification_due.map(|d| d.to_string()),
+                    rectification_due.map(|_| "open")
+                ],
+            )?;
+        }
+        Event::RectificationClosed {
+            case_number,
+            by,
+            explanation,
+        } => {
+            conn.execute(
+                "UPDATE ratings SET rectification_status = 'closed', rectified_by = ?, rectification_explanation = ? WHERE case_number = ?",
+                params![by.as_str(), explanation.as_str(), case_number.as_str()],
+            )?;
+        }
         Event::DocumentSealed {
             case_number,
             document_kind,

@@ -59,6 +59,7 @@ rules! {
     PromisedLimitChanged = "promised_limit_changed", "政务服务事项管理（承诺时限）", "在办件所涉事项承诺时限被修改";
     OffHoursDecision = "off_hours_decision", "自由裁量监督", "非工作时间作出审批决定";
     DecisionVolume = "decision_volume", "自由裁量监督", "单人单日审批量异常";
+    RectificationOverdue = "rectification_overdue", "政务服务好差评制度（差评整改）", "差评整改逾期未完成";
 }
 
 /// Thresholds of the rules (one set per jurisdiction, recorded with each rule version).
@@ -202,6 +203,8 @@ pub struct Engine {
     pushes: BTreeMap<String, (u64, Vec<PushEvent>)>,
     promised: BTreeMap<String, crate::catalog::TimeLimit>,
     decisions: BTreeMap<(StaffId, Date), u32>,
+    /// Bad ratings awaiting rectification: case → (index of the rating, due date).
+    rectifications: BTreeMap<String, (u64, Date)>,
     day: Option<Date>,
     raised: BTreeSet<String>,
     alerts: Vec<Alert>,
@@ -219,6 +222,7 @@ impl Engine {
             pushes: BTreeMap::new(),
             promised: BTreeMap::new(),
             decisions: BTreeMap::new(),
+            rectifications: BTreeMap::new(),
             day: None,
             raised: BTreeSet::new(),
             alerts: Vec::new(),
@@ -269,6 +273,17 @@ impl Engine {
                 if let Some(s) = item.actor.strip_prefix("staff:") {
                     t.holder = StaffId::parse(s).ok();
                 }
+            }
+            Event::CaseRated {
+                case_number,
+                rectification_due: Some(due),
+                ..
+            } => {
+                self.rectifications
+                    .insert(case_number.to_string(), (item.index, *due));
+            }
+            Event::RectificationClosed { case_number, .. } => {
+                self.rectifications.remove(case_number.as_str());
             }
             Event::Push { push_id, event } => {
                 let e = self
@@ -346,6 +361,25 @@ impl Engine {
 
     fn timers(&mut self, today: Date, at_index: u64) {
         builtin::case_timers(self, today, at_index);
+        let late: Vec<(String, u64, Date)> = self
+            .rectifications
+            .iter()
+            .filter(|(_, (_, due))| today > *due)
+            .map(|(n, (i, due))| (n.clone(), *i, *due))
+            .collect();
+        for (number, first, due) in late {
+            let head = self.heads.iter().next().cloned();
+            self.raise(
+                RuleId::RectificationOverdue,
+                format!("rating:{number}"),
+                format!("办件{number}的差评整改应于{due}前完成，至今未完成"),
+                head,
+                None,
+                first,
+                at_index,
+                today,
+            );
+        }
         let overdue: Vec<(String, u64, Push)> = self
             .pushes
             .iter()

@@ -464,6 +464,42 @@ fn decision_volume() {
 }
 
 #[test]
+fn rectification_overdue() {
+    let rated = |due: Date| Event::CaseRated {
+        case_number: CaseNumber::parse("37010020261102000007").unwrap(),
+        level: crate::rating::RatingLevel::VeryUnsatisfied,
+        channel: crate::rating::RatingChannel::Online,
+        comment: String::new(),
+        rated_on: MON,
+        rectification_due: Some(due),
+    };
+    let due = date!(2026 - 11 - 23);
+    let mut done = Log::new();
+    done.push(at(MON, 10), "system:public", rated(due));
+    done.push(
+        at(date!(2026 - 11 - 20), 10),
+        "staff:HEAD-1",
+        Event::RectificationClosed {
+            case_number: done.number.clone(),
+            by: staff(HEAD),
+            explanation: "已整改".into(),
+        },
+    );
+    done.tick(date!(2026 - 11 - 30));
+    assert!(done.rules().is_empty());
+    let mut log = Log::new();
+    log.push(at(MON, 10), "system:public", rated(due));
+    log.tick(due);
+    assert!(log.rules().is_empty());
+    log.tick(date!(2026 - 11 - 24));
+    only(&log.rules(), RuleId::RectificationOverdue);
+    assert_eq!(
+        evaluate(cal(), &log.items)[0].responsible,
+        Some(staff(HEAD))
+    );
+}
+
+#[test]
 fn rules_not_in_force_raise_nothing_and_replays_agree() {
     let h = decided(MON, 22);
     let mut log = Log::new();

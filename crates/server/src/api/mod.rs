@@ -8,6 +8,7 @@ pub mod licences;
 pub mod linkage;
 pub mod log;
 pub mod org;
+pub mod ratings;
 pub mod rules;
 pub mod session;
 pub mod system;
@@ -98,6 +99,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/linkage/stats", get(linkage::linkage_stats))
         .route("/api/v1/dept/feed", get(linkage::dept_feed))
+        .route("/api/v1/public/ratings", post(ratings::submit_rating))
+        .route("/api/v1/ratings", get(ratings::list_ratings))
+        .route("/api/v1/ratings/{case}/rectify", post(ratings::rectify))
         .route("/api/v1/alerts", get(rules::list_alerts))
         .route(
             "/api/v1/dashboard",
@@ -171,6 +175,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/dept/feed"),
     ("get", "/api/v1/dept/webhook"),
     ("put", "/api/v1/dept/webhook"),
+    ("post", "/api/v1/public/ratings"),
+    ("get", "/api/v1/ratings"),
+    ("post", "/api/v1/ratings/{case}/rectify"),
     ("get", "/api/v1/alerts"),
     ("get", "/api/v1/dashboard"),
     ("post", "/api/v1/alerts/{id}/close"),

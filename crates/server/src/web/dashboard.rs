@@ -128,6 +128,7 @@ struct DashboardPage {
     on_time_by_item: String,
     open_by_remaining: String,
     pushes: String,
+    ratings: String,
 }
 
 fn rate_rows(rows: &[crate::dashboard::OnTime]) -> Vec<(String, f64, String)> {
@@ -189,6 +190,14 @@ pub async fn dashboard_page(
                 .map(|(k, a, o)| (k.clone(), *a as f64, format!("{a} 件（逾期 {o}）")))
                 .collect::<Vec<_>>(),
             push_max as f64,
+        ),
+        ratings: bars(
+            "服务评价（好差评）Service ratings",
+            &d.ratings
+                .iter()
+                .map(|(k, v)| (k.clone(), f64::from(*v), format!("{v} 件")))
+                .collect::<Vec<_>>(),
+            f64::from(d.ratings.iter().map(|r| r.1).max().unwrap_or(0)),
         ),
         scope: chosen.scope,
         options: chosen.options,

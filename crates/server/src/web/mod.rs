@@ -13,6 +13,7 @@ pub mod i18n;
 mod linkage;
 mod pages;
 mod progress;
+mod ratings;
 mod rules;
 mod verify;
 
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/linkage", get(linkage::linkage_page))
         .route("/alerts", get(rules::alerts_page))
         .route("/dashboard", get(dashboard::dashboard_page))
+        .route("/ratings", get(ratings::ratings_page))
         .route("/rules", get(rules::rules_page))
         .route("/reports", get(rules::reports_page))
         .route("/static/{file}", get(static_file))

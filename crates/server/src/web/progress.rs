@@ -10,6 +10,8 @@ use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::api::cases::find_progress;
 use crate::error::ApiError;
+use oneseal_domain::rating::RatingLevel;
+use oneseal_store::params;
 
 #[derive(Template)]
 #[template(path = "progress.html")]
@@ -18,6 +20,12 @@ struct ProgressPage {
     case: String,
     error: Option<String>,
     progress: Option<PublicProgress>,
+    /// The query code, for the rating form (the visitor just typed it).
+    code: String,
+    /// Closed and not yet rated: the rating form is shown.
+    can_rate: bool,
+    /// The rating already given.
+    rated: Option<&'static str>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -35,10 +43,46 @@ pub async fn progress_page(
         case: f.case.clone().unwrap_or_default(),
         error: None,
         progress: None,
+        code: String::new(),
+        can_rate: false,
+        rated: None,
     };
     if let (Some(case), Some(code)) = (f.case, f.code) {
         match find_progress(&state, &case, &code).await {
-            Ok(p) => page.progress = Some(p),
+            Ok(p) => {
+                let n = p.case_number.to_string();
+                let (closed, level) = state
+                    .store
+                    .read(move |c| {
+                        let closed = c
+                            .query_one(
+                                "SELECT closed FROM cases WHERE case_number = ?",
+                                params![n.as_str()],
+                            )?
+                            .map(|r| r.int(0))
+                            .transpose()?
+                            .unwrap_or(0)
+                            != 0;
+                        let level = c
+                            .query_one(
+                                "SELECT level FROM ratings WHERE case_number = ?",
+                                params![n.as_str()],
+                            )?
+                            .map(|r| r.text(0))
+                            .transpose()?;
+                        Ok::<_, ApiError>((closed, level))
+                    })
+                    .await?;
+                page.rated = level.and_then(|l| {
+                    RatingLevel::ALL
+                        .iter()
+                        .find(|x| x.code() == l)
+                        .map(|x| x.name_zh())
+                });
+                page.can_rate = closed && page.rated.is_none();
+                page.code = code;
+                page.progress = Some(p);
+            }
             Err(ApiError::NotFound(_)) => page.error = Some(
                 "未找到：请核对办件编号和查询码 / Not found: check the case number and query code"
                     .into(),
