@@ -172,6 +172,61 @@ pub(crate) fn integrate(
     Ok(())
 }
 
+/// An appended entry on its way into the database.
+pub(crate) struct EntryRow {
+    pub log: String,
+    pub idx: u64,
+    pub entry: Vec<u8>,
+    pub kind: String,
+    pub salt: Vec<u8>,
+    pub body: Vec<u8>,
+}
+
+/// Rows per multi-row INSERT: well under both databases' parameter limits, and few distinct
+/// statement texts for the statement caches.
+const ROWS_PER_INSERT: usize = 64;
+
+/// Writes entries and their private payloads with multi-row INSERTs.
+pub(crate) fn insert_entries(conn: &mut dyn Conn, rows: &[EntryRow]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values =
+            |n: usize| vec![format!("({})", vec!["?"; n].join(", ")); chunk.len()].join(", ");
+        let mut params = Vec::with_capacity(chunk.len() * 3);
+        for r in chunk {
+            params.extend([
+                Value::from(r.log.as_str()),
+                Value::from(r.idx),
+                Value::from(r.entry.as_slice()),
+            ]);
+        }
+        conn.execute(
+            &format!(
+                "INSERT INTO ledger_entries (log, idx, entry) VALUES {}",
+                values(3)
+            ),
+            &params,
+        )?;
+        let mut params = Vec::with_capacity(chunk.len() * 5);
+        for r in chunk {
+            params.extend([
+                Value::from(r.log.as_str()),
+                Value::from(r.idx),
+                Value::from(r.kind.as_str()),
+                Value::from(r.salt.as_slice()),
+                Value::from(r.body.as_slice()),
+            ]);
+        }
+        conn.execute(
+            &format!(
+                "INSERT INTO event_payloads (log, idx, kind, salt, body) VALUES {}",
+                values(5)
+            ),
+            &params,
+        )?;
+    }
+    Ok(())
+}
+
 /// The stored public entry at `idx` of `log`.
 pub fn entry(conn: &mut dyn Conn, log: &str, idx: u64) -> Result<Option<Vec<u8>>, StoreError> {
     conn.query_one(
