@@ -1,5 +1,6 @@
-//! The Merkle logs' storage (one log per jurisdiction): leaves in `ledger_entries`, complete
-//! subtree hashes in `ledger_nodes`, the integrated size and root in `ledger_heads`.
+//! The Merkle logs' storage (one log per jurisdiction): leaves in `ledger_entries` (each row also
+//! holds the entry's private payload, never served), complete subtree hashes in `ledger_nodes`,
+//! the integrated size and root in `ledger_heads`.
 //!
 //! A proof needs O(log n) node rows, fetched in one query; the right edge (frontier) is rebuilt
 //! from O(log n) rows when a writer starts or finds that another process moved the head.
@@ -50,9 +51,27 @@ pub fn heads(conn: &mut dyn Conn) -> Result<Vec<(String, u64, Hash)>, StoreError
         .collect()
 }
 
+/// Leaves a log may hold: keeps every node's `seq` within 63 bits.
+pub const MAX_LOG_SIZE: u64 = 1 << 40;
+
+/// The storage key of a node within its log: the tree size at which it became complete, then its
+/// level. Nodes are created in this order, so a batch's nodes are adjacent in the b-tree.
+pub fn node_seq(id: &NodeId) -> Result<i64, StoreError> {
+    // A level above 40 alone exceeds the bound (and would overflow the shift).
+    let completed_at = (u128::from(id.index) + 1) << id.level.min(41);
+    if completed_at > u128::from(MAX_LOG_SIZE) {
+        return Err(StoreError::Ledger(format!(
+            "node level {} index {} lies beyond the {MAX_LOG_SIZE} leaves a log may hold",
+            id.level, id.index
+        )));
+    }
+    i64::try_from((completed_at << 6) + u128::from(id.level))
+        .map_err(|_| StoreError::Ledger("node key out of range".into()))
+}
+
 /// Fetches the given nodes of a log, failing if any is missing. SQLite answers one point
 /// lookup per node on the primary key (microseconds each, in process); PostgreSQL gets a single
-/// round trip (its planner turns the OR of key conditions into index scans).
+/// round trip.
 pub fn read_nodes(conn: &mut dyn Conn, log: &str, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError> {
     let missing = |id: &NodeId| {
         StoreError::Ledger(format!(
@@ -65,8 +84,8 @@ pub fn read_nodes(conn: &mut dyn Conn, log: &str, ids: &[NodeId]) -> Result<Vec<
             .iter()
             .map(|id| {
                 conn.query_one(
-                    "SELECT hash FROM ledger_nodes WHERE log = ? AND level = ? AND idx = ?",
-                    params![log, i64::from(id.level), id.index],
+                    "SELECT hash FROM ledger_nodes WHERE log = ? AND seq = ?",
+                    params![log, node_seq(id)?],
                 )?
                 .ok_or_else(|| missing(id))?
                 .hash(0)
@@ -76,16 +95,13 @@ pub fn read_nodes(conn: &mut dyn Conn, log: &str, ids: &[NodeId]) -> Result<Vec<
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = String::from("SELECT level, idx, hash FROM ledger_nodes WHERE log = ? AND (");
-    let mut params = Vec::with_capacity(ids.len() * 2 + 1);
+    let mut sql =
+        String::from("SELECT level, idx, hash FROM ledger_nodes WHERE log = ? AND seq IN (");
+    let mut params = Vec::with_capacity(ids.len() + 1);
     params.push(Value::from(log));
     for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            sql.push_str(" OR ");
-        }
-        sql.push_str("(level = ? AND idx = ?)");
-        params.push(Value::from(i64::from(id.level)));
-        params.push(Value::from(id.index));
+        sql.push_str(if i == 0 { "?" } else { ", ?" });
+        params.push(Value::from(node_seq(id)?));
     }
     sql.push(')');
     let rows = conn.query(&sql, &params)?;
@@ -106,16 +122,21 @@ pub fn read_nodes(conn: &mut dyn Conn, log: &str, ids: &[NodeId]) -> Result<Vec<
         .collect()
 }
 
-/// The stored leaf hashes of `[from, to)` in index order (one range scan).
+/// The stored leaf hashes of `[from, to)` in index order (one range scan: the leaves' keys lie
+/// between those of leaf `from` and leaf `to`, among the nodes completed meanwhile).
 pub fn read_leaf_range(
     conn: &mut dyn Conn,
     log: &str,
     from: u64,
     to: u64,
 ) -> Result<Vec<(u64, Hash)>, StoreError> {
+    if from >= to {
+        return Ok(Vec::new());
+    }
+    let key = |index| node_seq(&NodeId { level: 0, index });
     conn.query(
-        "SELECT idx, hash FROM ledger_nodes WHERE log = ? AND level = 0 AND idx >= ? AND idx < ? ORDER BY idx",
-        params![log, from, to],
+        "SELECT idx, hash FROM ledger_nodes WHERE log = ? AND seq >= ? AND seq < ? AND level = 0 ORDER BY seq",
+        params![log, key(from)?, key(to)?],
     )?
     .into_iter()
     .map(|r| Ok((r.u64(0)?, r.hash(1)?)))
@@ -150,14 +171,15 @@ pub(crate) fn integrate(
         nodes.extend(frontier.push(*leaf));
     }
     for chunk in nodes.chunks(200) {
-        let mut sql = String::from("INSERT INTO ledger_nodes (log, level, idx, hash) VALUES ");
-        let mut params = Vec::with_capacity(chunk.len() * 4);
+        let mut sql = String::from("INSERT INTO ledger_nodes (log, seq, level, idx, hash) VALUES ");
+        let mut params = Vec::with_capacity(chunk.len() * 5);
         for (i, (id, hash)) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(',');
             }
-            sql.push_str("(?, ?, ?, ?)");
+            sql.push_str("(?, ?, ?, ?, ?)");
             params.push(Value::from(log));
+            params.push(Value::from(node_seq(id)?));
             params.push(Value::from(i64::from(id.level)));
             params.push(Value::from(id.index));
             params.push(Value::from(hash.to_vec()));
@@ -186,43 +208,28 @@ pub(crate) struct EntryRow {
 /// statement texts for the statement caches.
 const ROWS_PER_INSERT: usize = 64;
 
-/// Writes entries and their private payloads with multi-row INSERTs.
+/// Writes entries, each with its private payload in the same row, with multi-row INSERTs.
 pub(crate) fn insert_entries(conn: &mut dyn Conn, rows: &[EntryRow]) -> Result<(), StoreError> {
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let values =
-            |n: usize| vec![format!("({})", vec!["?"; n].join(", ")); chunk.len()].join(", ");
-        let mut params = Vec::with_capacity(chunk.len() * 3);
-        for r in chunk {
+        let mut sql =
+            String::from("INSERT INTO ledger_entries (log, idx, entry, kind, salt, body) VALUES ");
+        let mut params = Vec::with_capacity(chunk.len() * 6);
+        for (i, r) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 {
+                "(?, ?, ?, ?, ?, ?)"
+            } else {
+                ", (?, ?, ?, ?, ?, ?)"
+            });
             params.extend([
                 Value::from(r.log.as_str()),
                 Value::from(r.idx),
                 Value::from(r.entry.as_slice()),
-            ]);
-        }
-        conn.execute(
-            &format!(
-                "INSERT INTO ledger_entries (log, idx, entry) VALUES {}",
-                values(3)
-            ),
-            &params,
-        )?;
-        let mut params = Vec::with_capacity(chunk.len() * 5);
-        for r in chunk {
-            params.extend([
-                Value::from(r.log.as_str()),
-                Value::from(r.idx),
                 Value::from(r.kind.as_str()),
                 Value::from(r.salt.as_slice()),
                 Value::from(r.body.as_slice()),
             ]);
         }
-        conn.execute(
-            &format!(
-                "INSERT INTO event_payloads (log, idx, kind, salt, body) VALUES {}",
-                values(5)
-            ),
-            &params,
-        )?;
+        conn.execute(&sql, &params)?;
     }
     Ok(())
 }
@@ -304,4 +311,52 @@ pub fn bulk_fill_nodes(conn: &mut dyn Conn, log: &str, n: u64) -> Result<Hash, S
         done = end;
     }
     Ok(frontier.root())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key order is the creation order, which is what keeps a batch's nodes together.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn node_keys_grow_in_the_order_nodes_are_completed() {
+        let mut frontier = Frontier::empty();
+        let mut last = -1;
+        for i in 0u64..5000 {
+            for (id, _) in frontier.push(oneseal_ledger::leaf_hash(&i.to_be_bytes())) {
+                let key = node_seq(&id).unwrap();
+                assert!(key > last, "{id:?}: {key} after {last}");
+                last = key;
+            }
+        }
+        assert!(
+            node_seq(&NodeId {
+                level: 0,
+                index: MAX_LOG_SIZE - 1
+            })
+            .is_ok()
+        );
+        assert!(
+            node_seq(&NodeId {
+                level: 40,
+                index: 0
+            })
+            .is_ok()
+        );
+        assert!(
+            node_seq(&NodeId {
+                level: 0,
+                index: MAX_LOG_SIZE
+            })
+            .is_err()
+        );
+        assert!(
+            node_seq(&NodeId {
+                level: 63,
+                index: 1
+            })
+            .is_err()
+        );
+    }
 }

@@ -7,11 +7,19 @@
 use crate::sql::{Backend, Conn};
 use crate::{StoreError, params};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+/// Versions may leave gaps (a number can be reserved for a change landing later).
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        3,
+        "ledger_rows",
+        include_str!("../migrations/0003_ledger_rows.sql"),
+    ),
+];
 
 pub fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
@@ -23,6 +31,7 @@ fn translate(backend: Backend, sql: &str) -> String {
         Backend::Postgres => sql
             .replace(" INTEGER", " BIGINT")
             .replace(" BLOB", " BYTEA")
+            .replace(" WITHOUT ROWID", "")
             .replace("X'", "'\\x"),
     }
 }
@@ -44,8 +53,15 @@ pub fn run(conn: &mut dyn Conn) -> Result<Vec<i64>, StoreError> {
             known: latest(),
         });
     }
+    let recorded: Vec<i64> = conn
+        .query("SELECT version FROM schema_migrations", &[])?
+        .iter()
+        .map(|r| r.int(0))
+        .collect::<Result<_, _>>()?;
     let mut applied = Vec::new();
-    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    // Every migration not yet recorded, not only those above the newest: a reserved lower number
+    // may land after a higher one was applied.
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| !recorded.contains(&m.0)) {
         let begin = match conn.backend() {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN; LOCK TABLE schema_migrations IN EXCLUSIVE MODE",
@@ -82,7 +98,79 @@ mod tests {
 
     #[test]
     fn postgres_translation_widens_integers_and_blobs() {
-        let t = translate(Backend::Postgres, "a INTEGER NOT NULL, b BLOB, c X'00ff'");
-        assert_eq!(t, "a BIGINT NOT NULL, b BYTEA, c '\\x00ff'");
+        let t = translate(
+            Backend::Postgres,
+            "a INTEGER NOT NULL, b BLOB, c X'00ff') WITHOUT ROWID;",
+        );
+        assert_eq!(t, "a BIGINT NOT NULL, b BYTEA, c '\\x00ff');");
+    }
+
+    /// A database written by the foundation schema keeps its ledger through migration 3.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn ledger_rows_move_into_the_new_layout() {
+        let scratch = crate::scratch::ScratchDb::new().unwrap();
+        let mut conn = scratch.database.connect().unwrap();
+        let c = conn.as_mut();
+        c.batch(&translate(c.backend(), MIGRATIONS[0].2)).unwrap();
+        c.batch(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL); \
+             INSERT INTO schema_migrations (version, name) VALUES (1, 'foundation')",
+        )
+        .unwrap();
+        for idx in 0..3i64 {
+            c.execute(
+                "INSERT INTO ledger_entries (log, idx, entry) VALUES ('370100', ?, ?)",
+                params![idx, vec![b'e', u8::try_from(idx).unwrap()]],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO ledger_nodes (log, level, idx, hash) VALUES ('370100', 0, ?, ?)",
+                params![idx, vec![7u8; 32]],
+            )
+            .unwrap();
+        }
+        c.execute(
+            "INSERT INTO ledger_nodes (log, level, idx, hash) VALUES ('370100', 1, 0, ?)",
+            params![vec![9u8; 32]],
+        )
+        .unwrap();
+        // Entry 2 has lost its payload: the audit must still be able to say so.
+        for idx in 0..2i64 {
+            c.execute(
+                "INSERT INTO event_payloads (log, idx, kind, salt, body) VALUES ('370100', ?, 'k', ?, ?)",
+                params![idx, vec![1u8; 16], format!("body {idx}").into_bytes()],
+            )
+            .unwrap();
+        }
+        assert_eq!(run(c).unwrap(), vec![3]);
+        let rows = c
+            .query(
+                "SELECT idx, entry, kind, salt, body FROM ledger_entries ORDER BY idx",
+                &[],
+            )
+            .unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1].blob(1).unwrap(), b"e\x01");
+        assert_eq!(rows[1].text(2).unwrap(), "k");
+        assert_eq!(rows[1].blob(3).unwrap(), vec![1u8; 16]);
+        assert_eq!(rows[1].blob(4).unwrap(), b"body 1");
+        assert_eq!(rows[2].0[4], crate::Value::Null);
+        let mut ids: Vec<_> = (0..3)
+            .map(|index| oneseal_ledger::NodeId { level: 0, index })
+            .collect();
+        ids.push(oneseal_ledger::NodeId { level: 1, index: 0 });
+        let hashes = crate::log::read_nodes(c, "370100", &ids).unwrap();
+        assert_eq!(hashes, [[7u8; 32], [7; 32], [7; 32], [9; 32]]);
+        let keys = c
+            .query("SELECT seq FROM ledger_nodes ORDER BY seq", &[])
+            .unwrap();
+        let keys: Vec<i64> = keys.iter().map(|r| r.int(0).unwrap()).collect();
+        assert_eq!(
+            keys,
+            vec![64, 128, 129, 192],
+            "the SQL key must be node_seq"
+        );
+        assert!(c.query("SELECT 1 FROM event_payloads", &[]).is_err());
     }
 }

@@ -41,7 +41,12 @@ fn migrations_apply_once_and_reopening_is_harmless() {
     let versions = again
         .read_blocking(|c| c.query("SELECT version FROM schema_migrations", &[]))
         .unwrap();
-    assert_eq!(versions.len(), 1);
+    let versions: Vec<i64> = versions.iter().map(|r| r.int(0).unwrap()).collect();
+    assert_eq!(versions.len(), 2, "{versions:?}");
+    assert_eq!(
+        versions.iter().max(),
+        Some(&oneseal_store::migrate::latest())
+    );
 }
 
 #[test]

@@ -133,8 +133,8 @@ fn verify_log(
     let mut next = 0u64;
     while next < size {
         let rows = conn.query(
-            "SELECT e.idx, e.entry, p.salt, p.body FROM ledger_entries e LEFT JOIN event_payloads p \
-             ON p.log = e.log AND p.idx = e.idx WHERE e.log = ? AND e.idx >= ? AND e.idx < ? ORDER BY e.idx",
+            "SELECT idx, entry, salt, body FROM ledger_entries \
+             WHERE log = ? AND idx >= ? AND idx < ? ORDER BY idx",
             params![log_name, next, (next + PAGE).min(size)],
         )?;
         if rows.is_empty() {

@@ -354,10 +354,6 @@ async fn a_truncated_ledger_is_found_and_the_server_refuses_to_start() {
                 oneseal_store::params![CITY, keep],
             )?;
             c.execute(
-                "DELETE FROM event_payloads WHERE log = ? AND idx >= ?",
-                oneseal_store::params![CITY, keep],
-            )?;
-            c.execute(
                 "UPDATE ledger_heads SET size = ? WHERE log = ?",
                 oneseal_store::params![keep, CITY],
             )?;
@@ -437,13 +433,13 @@ async fn an_altered_private_payload_no_longer_opens_against_its_entry() {
             let row = tx
                 .conn()
                 .query_one(
-                    "SELECT idx, body FROM event_payloads WHERE log = ? AND kind = 'org.jurisdiction_registered'",
+                    "SELECT idx, body FROM ledger_entries WHERE log = ? AND kind = 'org.jurisdiction_registered'",
                     oneseal_store::params![CITY],
                 )?
                 .unwrap();
             let forged = String::from_utf8(row.blob(1)?).unwrap().replace("济南市", "济南县");
             tx.conn().execute(
-                "UPDATE event_payloads SET body = ? WHERE log = ? AND idx = ?",
+                "UPDATE ledger_entries SET body = ? WHERE log = ? AND idx = ?",
                 oneseal_store::params![forged.into_bytes(), CITY, row.int(0)?],
             )
         })
