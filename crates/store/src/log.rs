@@ -4,23 +4,108 @@
 //!
 //! A proof needs O(log n) node rows, fetched in one query; the right edge (frontier) is rebuilt
 //! from O(log n) rows when a writer starts or finds that another process moved the head.
+//!
+//! Row keys: each log has a small number (`ledger_heads.id`); an entry's key is
+//! `(log id << 47) + idx` and a node's `(log id << 47) + node_seq`, the order in which nodes are
+//! completed. So a commit's entries and nodes are appended at the end of their log's key range
+//! (on SQLite these are rowids, one b-tree per table and no secondary index), which is what keeps
+//! the pages a commit writes close to the plain-INSERT baseline.
 
 use oneseal_ledger::{EMPTY_ROOT, Frontier, Hash, NodeId};
 
 use crate::sql::{Backend, Conn, Value};
 use crate::{StoreError, params};
 
-/// Takes the single-writer lock on a log's head row (creating the log if new) and reads it.
-pub(crate) fn lock_head(conn: &mut dyn Conn, log: &str) -> Result<(u64, Hash), StoreError> {
-    conn.execute(
-        "INSERT INTO ledger_heads (log, size, root) VALUES (?, 0, ?) ON CONFLICT (log) DO NOTHING",
-        params![log, EMPTY_ROOT.to_vec()],
-    )?;
+/// Bits of a row key below the log's number.
+const LOG_SHIFT: u32 = 47;
+
+/// Logs a database may hold: keeps every row key within 63 bits.
+pub const MAX_LOGS: i64 = 1 << 15;
+
+/// Takes the single-writer lock on a log's head row (creating the log if new) and reads it;
+/// returns its size, root and number. Two processes creating *different* logs at once may pick
+/// the same number: the unique index refuses the second, whose batch fails and can be retried.
+pub(crate) fn lock_head(conn: &mut dyn Conn, log: &str) -> Result<(u64, Hash, i64), StoreError> {
     let sql = match conn.backend() {
-        Backend::Sqlite => "SELECT size, root FROM ledger_heads WHERE log = ?",
-        Backend::Postgres => "SELECT size, root FROM ledger_heads WHERE log = ? FOR UPDATE",
+        Backend::Sqlite => "SELECT size, root, id FROM ledger_heads WHERE log = ?",
+        Backend::Postgres => "SELECT size, root, id FROM ledger_heads WHERE log = ? FOR UPDATE",
     };
-    Ok(read_head_with(conn, sql, log)?.unwrap_or((0, EMPTY_ROOT)))
+    if let Some(head) = locked_head(conn, sql, log)? {
+        return Ok(head);
+    }
+    let next = conn
+        .query_one("SELECT COALESCE(MAX(id), 0) + 1 FROM ledger_heads", &[])?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(1);
+    if next >= MAX_LOGS {
+        return Err(StoreError::Ledger(format!(
+            "no room for log {log}: a database holds at most {MAX_LOGS} logs"
+        )));
+    }
+    conn.execute(
+        "INSERT INTO ledger_heads (log, size, root, id) VALUES (?, 0, ?, ?) ON CONFLICT (log) DO NOTHING",
+        params![log, EMPTY_ROOT.to_vec(), next],
+    )?;
+    locked_head(conn, sql, log)?
+        .ok_or_else(|| StoreError::Ledger(format!("log {log}: the head row vanished")))
+}
+
+fn locked_head(
+    conn: &mut dyn Conn,
+    sql: &str,
+    log: &str,
+) -> Result<Option<(u64, Hash, i64)>, StoreError> {
+    conn.query_one(sql, params![log])?
+        .map(|row| Ok((row.u64(0)?, row.hash(1)?, log_number(row.int(2)?)?)))
+        .transpose()
+}
+
+fn log_number(id: i64) -> Result<i64, StoreError> {
+    if (1..MAX_LOGS).contains(&id) {
+        Ok(id)
+    } else {
+        Err(StoreError::Corrupt(format!("log number {id} out of range")))
+    }
+}
+
+/// The number of a log, if it exists.
+pub fn log_id(conn: &mut dyn Conn, log: &str) -> Result<Option<i64>, StoreError> {
+    conn.query_one("SELECT id FROM ledger_heads WHERE log = ?", params![log])?
+        .map(|r| log_number(r.int(0)?))
+        .transpose()
+}
+
+/// The row key of entry `idx` in the log numbered `log_id`.
+pub fn entry_key(log_id: i64, idx: u64) -> Result<i64, StoreError> {
+    if idx > MAX_LOG_SIZE {
+        return Err(StoreError::Ledger(format!(
+            "entry {idx} lies beyond the {MAX_LOG_SIZE} entries a log may hold"
+        )));
+    }
+    Ok((log_number(log_id)? << LOG_SHIFT) + i64::try_from(idx).unwrap_or(i64::MAX))
+}
+
+/// The row keys `[lo, hi)` of the entries `[from, to)` of `log` (empty if the log is unknown),
+/// for scans such as the audit's.
+pub fn entry_keys(
+    conn: &mut dyn Conn,
+    log: &str,
+    from: u64,
+    to: u64,
+) -> Result<(i64, i64), StoreError> {
+    match log_id(conn, log)? {
+        Some(id) => Ok((
+            entry_key(id, from.min(MAX_LOG_SIZE))?,
+            entry_key(id, to.min(MAX_LOG_SIZE))?,
+        )),
+        None => Ok((0, 0)),
+    }
+}
+
+/// The row key of a node of the log numbered `log_id`.
+pub fn node_key(log_id: i64, id: &NodeId) -> Result<i64, StoreError> {
+    Ok((log_number(log_id)? << LOG_SHIFT) + node_seq(id)?)
 }
 
 /// The integrated size and root of a log (an unknown log is empty).
@@ -70,7 +155,7 @@ pub fn node_seq(id: &NodeId) -> Result<i64, StoreError> {
 }
 
 /// Fetches the given nodes of a log, failing if any is missing. SQLite answers one point
-/// lookup per node on the primary key (microseconds each, in process); PostgreSQL gets a single
+/// lookup per node on the row key (microseconds each, in process); PostgreSQL gets a single
 /// round trip.
 pub fn read_nodes(conn: &mut dyn Conn, log: &str, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError> {
     let missing = |id: &NodeId| {
@@ -79,46 +164,41 @@ pub fn read_nodes(conn: &mut dyn Conn, log: &str, ids: &[NodeId]) -> Result<Vec<
             id.level, id.index
         ))
     };
+    let Some(first) = ids.first() else {
+        return Ok(Vec::new());
+    };
+    let log_id = log_id(conn, log)?.ok_or_else(|| missing(first))?;
     if conn.backend() == Backend::Sqlite {
         return ids
             .iter()
             .map(|id| {
                 conn.query_one(
-                    "SELECT hash FROM ledger_nodes WHERE log = ? AND seq = ?",
-                    params![log, node_seq(id)?],
+                    "SELECT hash FROM ledger_nodes WHERE id = ?",
+                    params![node_key(log_id, id)?],
                 )?
                 .ok_or_else(|| missing(id))?
                 .hash(0)
             })
             .collect();
     }
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut sql =
-        String::from("SELECT level, idx, hash FROM ledger_nodes WHERE log = ? AND seq IN (");
-    let mut params = Vec::with_capacity(ids.len() + 1);
-    params.push(Value::from(log));
+    let mut sql = String::from("SELECT id, hash FROM ledger_nodes WHERE id IN (");
+    let mut params = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
         sql.push_str(if i == 0 { "?" } else { ", ?" });
-        params.push(Value::from(node_seq(id)?));
+        params.push(Value::from(node_key(log_id, id)?));
     }
     sql.push(')');
-    let rows = conn.query(&sql, &params)?;
-    let mut found = std::collections::HashMap::with_capacity(rows.len());
-    for r in rows {
-        let level = u8::try_from(r.int(0)?)
-            .map_err(|_| StoreError::Corrupt("node level out of range".into()))?;
-        found.insert(
-            NodeId {
-                level,
-                index: r.u64(1)?,
-            },
-            r.hash(2)?,
-        );
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    for r in conn.query(&sql, &params)? {
+        found.insert(r.int(0)?, r.hash(1)?);
     }
     ids.iter()
-        .map(|id| found.get(id).copied().ok_or_else(|| missing(id)))
+        .map(|id| {
+            found
+                .get(&node_key(log_id, id)?)
+                .copied()
+                .ok_or_else(|| missing(id))
+        })
         .collect()
 }
 
@@ -130,13 +210,17 @@ pub fn read_leaf_range(
     from: u64,
     to: u64,
 ) -> Result<Vec<(u64, Hash)>, StoreError> {
+    let to = to.min(MAX_LOG_SIZE - 1);
     if from >= to {
         return Ok(Vec::new());
     }
-    let key = |index| node_seq(&NodeId { level: 0, index });
+    let Some(log_id) = log_id(conn, log)? else {
+        return Ok(Vec::new());
+    };
+    let key = |index| node_key(log_id, &NodeId { level: 0, index });
     conn.query(
-        "SELECT idx, hash FROM ledger_nodes WHERE log = ? AND seq >= ? AND seq < ? AND level = 0 ORDER BY seq",
-        params![log, key(from)?, key(to)?],
+        "SELECT idx, hash FROM ledger_nodes WHERE id >= ? AND id < ? AND level = 0 ORDER BY id",
+        params![key(from)?, key(to)?],
     )?
     .into_iter()
     .map(|r| Ok((r.u64(0)?, r.hash(1)?)))
@@ -160,6 +244,7 @@ pub(crate) fn load_frontier(
 pub(crate) fn integrate(
     conn: &mut dyn Conn,
     log: &str,
+    log_id: i64,
     frontier: &mut Frontier,
     leaves: &[Hash],
 ) -> Result<(), StoreError> {
@@ -171,15 +256,15 @@ pub(crate) fn integrate(
         nodes.extend(frontier.push(*leaf));
     }
     for chunk in nodes.chunks(200) {
-        let mut sql = String::from("INSERT INTO ledger_nodes (log, seq, level, idx, hash) VALUES ");
+        let mut sql = String::from("INSERT INTO ledger_nodes (id, log, level, idx, hash) VALUES ");
         let mut params = Vec::with_capacity(chunk.len() * 5);
         for (i, (id, hash)) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(',');
             }
             sql.push_str("(?, ?, ?, ?, ?)");
+            params.push(Value::from(node_key(log_id, id)?));
             params.push(Value::from(log));
-            params.push(Value::from(node_seq(id)?));
             params.push(Value::from(i64::from(id.level)));
             params.push(Value::from(id.index));
             params.push(Value::from(hash.to_vec()));
@@ -196,6 +281,7 @@ pub(crate) fn integrate(
 
 /// An appended entry on its way into the database.
 pub(crate) struct EntryRow {
+    pub key: i64,
     pub log: String,
     pub idx: u64,
     pub entry: Vec<u8>,
@@ -211,16 +297,18 @@ const ROWS_PER_INSERT: usize = 64;
 /// Writes entries, each with its private payload in the same row, with multi-row INSERTs.
 pub(crate) fn insert_entries(conn: &mut dyn Conn, rows: &[EntryRow]) -> Result<(), StoreError> {
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let mut sql =
-            String::from("INSERT INTO ledger_entries (log, idx, entry, kind, salt, body) VALUES ");
-        let mut params = Vec::with_capacity(chunk.len() * 6);
+        let mut sql = String::from(
+            "INSERT INTO ledger_entries (id, log, idx, entry, kind, salt, body) VALUES ",
+        );
+        let mut params = Vec::with_capacity(chunk.len() * 7);
         for (i, r) in chunk.iter().enumerate() {
             sql.push_str(if i == 0 {
-                "(?, ?, ?, ?, ?, ?)"
+                "(?, ?, ?, ?, ?, ?, ?)"
             } else {
-                ", (?, ?, ?, ?, ?, ?)"
+                ", (?, ?, ?, ?, ?, ?, ?)"
             });
             params.extend([
+                Value::from(r.key),
                 Value::from(r.log.as_str()),
                 Value::from(r.idx),
                 Value::from(r.entry.as_slice()),
@@ -236,12 +324,13 @@ pub(crate) fn insert_entries(conn: &mut dyn Conn, rows: &[EntryRow]) -> Result<(
 
 /// The stored public entry at `idx` of `log`.
 pub fn entry(conn: &mut dyn Conn, log: &str, idx: u64) -> Result<Option<Vec<u8>>, StoreError> {
-    conn.query_one(
-        "SELECT entry FROM ledger_entries WHERE log = ? AND idx = ?",
-        params![log, idx],
-    )?
-    .map(|r| r.blob(0))
-    .transpose()
+    let (lo, hi) = entry_keys(conn, log, idx, idx.saturating_add(1))?;
+    if lo >= hi {
+        return Ok(None);
+    }
+    conn.query_one("SELECT entry FROM ledger_entries WHERE id = ?", params![lo])?
+        .map(|r| r.blob(0))
+        .transpose()
 }
 
 /// Public entries of `log` in `[from, to)`, in index order.
@@ -251,9 +340,13 @@ pub fn entries(
     from: u64,
     to: u64,
 ) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+    let (lo, hi) = entry_keys(conn, log, from, to)?;
+    if lo >= hi {
+        return Ok(Vec::new());
+    }
     conn.query(
-        "SELECT idx, entry FROM ledger_entries WHERE log = ? AND idx >= ? AND idx < ? ORDER BY idx",
-        params![log, from, to],
+        "SELECT idx, entry FROM ledger_entries WHERE id >= ? AND id < ? ORDER BY id",
+        params![lo, hi],
     )?
     .into_iter()
     .map(|r| Ok((r.u64(0)?, r.blob(1)?)))
@@ -302,11 +395,11 @@ pub fn bulk_fill_nodes(conn: &mut dyn Conn, log: &str, n: u64) -> Result<Hash, S
     while done < n {
         let end = (done + 100_000).min(n);
         conn.batch("BEGIN")?;
-        lock_head(conn, log)?;
+        let (_, _, log_id) = lock_head(conn, log)?;
         let leaves: Vec<Hash> = (done..end)
             .map(|i| oneseal_ledger::leaf_hash(&i.to_be_bytes()))
             .collect();
-        integrate(conn, log, &mut frontier, &leaves)?;
+        integrate(conn, log, log_id, &mut frontier, &leaves)?;
         conn.batch("COMMIT")?;
         done = end;
     }

@@ -31,7 +31,6 @@ fn translate(backend: Backend, sql: &str) -> String {
         Backend::Postgres => sql
             .replace(" INTEGER", " BIGINT")
             .replace(" BLOB", " BYTEA")
-            .replace(" WITHOUT ROWID", "")
             .replace("X'", "'\\x"),
     }
 }
@@ -98,11 +97,8 @@ mod tests {
 
     #[test]
     fn postgres_translation_widens_integers_and_blobs() {
-        let t = translate(
-            Backend::Postgres,
-            "a INTEGER NOT NULL, b BLOB, c X'00ff') WITHOUT ROWID;",
-        );
-        assert_eq!(t, "a BIGINT NOT NULL, b BYTEA, c '\\x00ff');");
+        let t = translate(Backend::Postgres, "a INTEGER NOT NULL, b BLOB, c X'00ff'");
+        assert_eq!(t, "a BIGINT NOT NULL, b BYTEA, c '\\x00ff'");
     }
 
     /// A database written by the foundation schema keeps its ledger through migration 3.
@@ -116,6 +112,17 @@ mod tests {
         c.batch(
             "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL); \
              INSERT INTO schema_migrations (version, name) VALUES (1, 'foundation')",
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO ledger_heads (log, size, root) VALUES ('370100', 3, ?)",
+            params![vec![5u8; 32]],
+        )
+        .unwrap();
+        // An entry whose log lost its head row must not be lost by the migration.
+        c.execute(
+            "INSERT INTO ledger_entries (log, idx, entry) VALUES ('370000', 0, ?)",
+            params![b"orphan".to_vec()],
         )
         .unwrap();
         for idx in 0..3i64 {
@@ -144,9 +151,14 @@ mod tests {
             .unwrap();
         }
         assert_eq!(run(c).unwrap(), vec![3]);
+        assert_eq!(
+            crate::log::entry(c, "370000", 0).unwrap().as_deref(),
+            Some(b"orphan".as_slice())
+        );
+        assert_eq!(crate::log::read_head(c, "370100").unwrap(), (3, [5u8; 32]));
         let rows = c
             .query(
-                "SELECT idx, entry, kind, salt, body FROM ledger_entries ORDER BY idx",
+                "SELECT idx, entry, kind, salt, body FROM ledger_entries WHERE log = '370100' ORDER BY id",
                 &[],
             )
             .unwrap();
@@ -163,14 +175,16 @@ mod tests {
         let hashes = crate::log::read_nodes(c, "370100", &ids).unwrap();
         assert_eq!(hashes, [[7u8; 32], [7; 32], [7; 32], [9; 32]]);
         let keys = c
-            .query("SELECT seq FROM ledger_nodes ORDER BY seq", &[])
+            .query("SELECT id FROM ledger_nodes ORDER BY id", &[])
             .unwrap();
         let keys: Vec<i64> = keys.iter().map(|r| r.int(0).unwrap()).collect();
-        assert_eq!(
-            keys,
-            vec![64, 128, 129, 192],
-            "the SQL key must be node_seq"
-        );
+        let log_id = crate::log::log_id(c, "370100").unwrap().unwrap();
+        let expected: Vec<i64> = ids
+            .iter()
+            .map(|id| crate::log::node_key(log_id, id).unwrap())
+            .collect();
+        // Creation order: leaf 0, leaf 1, node (1, 0), leaf 2.
+        assert_eq!(keys, [expected[0], expected[1], expected[3], expected[2]]);
         assert!(c.query("SELECT 1 FROM event_payloads", &[]).is_err());
     }
 }

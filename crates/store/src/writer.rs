@@ -46,6 +46,8 @@ pub(crate) type Job = Box<dyn FnOnce(&mut Tx<'_>) -> Outcome + Send>;
 /// One log's state within a batch: its size when the batch locked it, and the leaves added since.
 struct LogBatch {
     base: u64,
+    /// The log's number, the high bits of its row keys.
+    id: i64,
     frontier: Frontier,
     pending: Vec<Hash>,
 }
@@ -204,7 +206,9 @@ impl Tx<'_> {
         body: &[u8],
     ) -> Result<u64, StoreError> {
         let idx = self.next_index(log)?;
+        let log_id = self.pending.logs.get(log).map_or(0, |b| b.id);
         self.session.rows.push(EntryRow {
+            key: log::entry_key(log_id, idx)?,
             log: log.to_owned(),
             idx,
             entry: entry.to_vec(),
@@ -233,13 +237,14 @@ impl Tx<'_> {
     }
 
     fn open_log(&mut self, log: &str) -> Result<LogBatch, StoreError> {
-        let (size, _) = log::lock_head(self.session, log)?;
+        let (size, _, id) = log::lock_head(self.session, log)?;
         let frontier = match self.cache.remove(log) {
             Some(f) if f.size() == size => f,
             _ => log::load_frontier(self.session, log, size)?,
         };
         Ok(LogBatch {
             base: size,
+            id,
             frontier,
             pending: Vec::new(),
         })
@@ -337,6 +342,7 @@ impl Writer {
             log::integrate(
                 self.session.conn.as_mut(),
                 &name,
+                b.id,
                 &mut b.frontier,
                 &b.pending,
             )?;

@@ -251,7 +251,8 @@ fn unique_violations_are_recognised_on_both_backends() {
     let err = store
         .write_blocking(|tx| {
             tx.conn().execute(
-                "INSERT INTO ledger_entries (log, idx, entry) VALUES ('370100', 0, ?)",
+                "INSERT INTO ledger_entries (id, log, idx, entry) \
+                 SELECT id * 140737488355328, '370100', 0, ? FROM ledger_heads WHERE log = '370100'",
                 params![b"y".to_vec()],
             )
         })

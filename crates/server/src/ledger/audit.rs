@@ -132,10 +132,11 @@ fn verify_log(
     let mut roots = BTreeMap::new();
     let mut next = 0u64;
     while next < size {
+        let (lo, hi) =
+            oneseal_store::log::entry_keys(conn, log_name, next, (next + PAGE).min(size))?;
         let rows = conn.query(
-            "SELECT idx, entry, salt, body FROM ledger_entries \
-             WHERE log = ? AND idx >= ? AND idx < ? ORDER BY idx",
-            params![log_name, next, (next + PAGE).min(size)],
+            "SELECT idx, entry, salt, body FROM ledger_entries WHERE id >= ? AND id < ? ORDER BY id",
+            params![lo, hi],
         )?;
         if rows.is_empty() {
             findings.push(tree(format!("entries from {next} to {size} are missing")));
