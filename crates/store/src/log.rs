@@ -255,7 +255,7 @@ pub(crate) fn integrate(
     for leaf in leaves {
         nodes.extend(frontier.push(*leaf));
     }
-    for chunk in nodes.chunks(200) {
+    for chunk in nodes.chunks(rows_per_insert(conn.backend())) {
         let mut sql = String::from("INSERT INTO ledger_nodes (id, log, level, idx, hash) VALUES ");
         let mut params = Vec::with_capacity(chunk.len() * 5);
         for (i, (id, hash)) in chunk.iter().enumerate() {
@@ -290,13 +290,20 @@ pub(crate) struct EntryRow {
     pub body: Vec<u8>,
 }
 
-/// Rows per multi-row INSERT: well under both databases' parameter limits, and few distinct
-/// statement texts for the statement caches.
-const ROWS_PER_INSERT: usize = 64;
+/// Rows per INSERT statement. PostgreSQL: many, each statement is a round trip (64 keeps well
+/// under its parameter limit and bounds the distinct statement texts it prepares). SQLite runs in
+/// process, where one cached single-row statement executed per row is cheapest: no SQL text to
+/// build, parse or look up per batch.
+fn rows_per_insert(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => 64,
+    }
+}
 
 /// Writes entries, each with its private payload in the same row, with multi-row INSERTs.
 pub(crate) fn insert_entries(conn: &mut dyn Conn, rows: &[EntryRow]) -> Result<(), StoreError> {
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
+    for chunk in rows.chunks(rows_per_insert(conn.backend())) {
         let mut sql = String::from(
             "INSERT INTO ledger_entries (id, log, idx, entry, kind, salt, body) VALUES ",
         );
