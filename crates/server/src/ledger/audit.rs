@@ -173,10 +173,12 @@ fn verify_log(
             hash_to_base64(&frontier.root())
         )));
     }
+    let (lo, hi) =
+        oneseal_store::log::entry_keys(conn, log_name, size, oneseal_store::log::MAX_LOG_SIZE)?;
     let extra = conn
         .query_one(
-            "SELECT COUNT(*) FROM ledger_entries WHERE log = ? AND idx >= ?",
-            params![log_name, size],
+            "SELECT COUNT(*) FROM ledger_entries WHERE id >= ? AND id < ?",
+            params![lo, hi],
         )?
         .map(|r| r.int(0))
         .transpose()?

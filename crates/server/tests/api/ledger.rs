@@ -379,6 +379,28 @@ async fn a_truncated_ledger_is_found_and_the_server_refuses_to_start() {
 }
 
 #[tokio::test]
+async fn entries_beyond_the_head_are_found() {
+    let app = TestApp::spawn_demo().await;
+    // A head moved back by two entries, as a botched restore would leave it.
+    app.store
+        .write(|tx| {
+            tx.conn().execute(
+                "UPDATE ledger_heads SET size = size - 2 WHERE log = ?",
+                oneseal_store::params![CITY],
+            )
+        })
+        .await
+        .unwrap();
+    let text: Vec<String> = audit(&app).await.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter().any(
+            |t| t.contains("log 370100") && t.contains("2 entries stored beyond the head size")
+        ),
+        "{text:?}"
+    );
+}
+
+#[tokio::test]
 async fn the_checkpointer_never_signs_a_second_root_for_a_signed_size() {
     let app = TestApp::spawn_demo().await;
     let cp = app
