@@ -103,6 +103,15 @@ pub fn entry_keys(
     }
 }
 
+/// The row keys `[lo, hi)` of all nodes of `log` (empty if the log is unknown), for full scans
+/// such as the audit's.
+pub fn node_keys(conn: &mut dyn Conn, log: &str) -> Result<(i64, i64), StoreError> {
+    match log_id(conn, log)? {
+        Some(id) => Ok((id << LOG_SHIFT, (id + 1) << LOG_SHIFT)),
+        None => Ok((0, 0)),
+    }
+}
+
 /// The row key of a node of the log numbered `log_id`.
 pub fn node_key(log_id: i64, id: &NodeId) -> Result<i64, StoreError> {
     Ok((log_number(log_id)? << LOG_SHIFT) + node_seq(id)?)

@@ -232,9 +232,10 @@ fn compare_nodes(
     findings: &mut Vec<Finding>,
 ) -> Result<(), StoreError> {
     computed.sort_by_key(|(id, _)| (id.level, id.index));
+    let (lo, hi) = oneseal_store::log::node_keys(conn, log_name)?;
     let stored = conn.query(
-        "SELECT level, idx, hash FROM ledger_nodes WHERE log = ? ORDER BY level, idx",
-        params![log_name],
+        "SELECT level, idx, hash FROM ledger_nodes WHERE id >= ? AND id < ? ORDER BY level, idx",
+        params![lo, hi],
     )?;
     let mut stored_map = BTreeMap::new();
     for r in &stored {
