@@ -7,6 +7,7 @@
 use crate::sql::{Backend, Conn};
 use crate::{StoreError, params};
 
+/// Versions may leave gaps (a number can be reserved for a change landing later).
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
@@ -14,6 +15,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0001_foundation.sql"),
     ),
     (2, "linkage", include_str!("../migrations/0002_linkage.sql")),
+    (
+        3,
+        "ledger_rows",
+        include_str!("../migrations/0003_ledger_rows.sql"),
+    ),
     (4, "rules", include_str!("../migrations/0004_rules.sql")),
     (5, "ratings", include_str!("../migrations/0005_ratings.sql")),
 ];
@@ -54,8 +60,15 @@ pub fn run(conn: &mut dyn Conn) -> Result<Vec<i64>, StoreError> {
             known: latest(),
         });
     }
+    let recorded: Vec<i64> = conn
+        .query("SELECT version FROM schema_migrations", &[])?
+        .iter()
+        .map(|r| r.int(0))
+        .collect::<Result<_, _>>()?;
     let mut applied = Vec::new();
-    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    // Every migration not yet recorded, not only those above the newest: a reserved lower number
+    // may land after a higher one was applied.
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| !recorded.contains(&m.0)) {
         let begin = match conn.backend() {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN; LOCK TABLE schema_migrations IN EXCLUSIVE MODE",
@@ -94,5 +107,93 @@ mod tests {
     fn postgres_translation_widens_integers_and_blobs() {
         let t = translate(Backend::Postgres, "a INTEGER NOT NULL, b BLOB, c X'00ff'");
         assert_eq!(t, "a BIGINT NOT NULL, b BYTEA, c '\\x00ff'");
+    }
+
+    /// A database written by the foundation schema keeps its ledger through migration 3.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn ledger_rows_move_into_the_new_layout() {
+        let scratch = crate::scratch::ScratchDb::new().unwrap();
+        let mut conn = scratch.database.connect().unwrap();
+        let c = conn.as_mut();
+        c.batch(&translate(c.backend(), MIGRATIONS[0].2)).unwrap();
+        c.batch(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL); \
+             INSERT INTO schema_migrations (version, name) VALUES (1, 'foundation')",
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO ledger_heads (log, size, root) VALUES ('370100', 3, ?)",
+            params![vec![5u8; 32]],
+        )
+        .unwrap();
+        // An entry whose log lost its head row must not be lost by the migration.
+        c.execute(
+            "INSERT INTO ledger_entries (log, idx, entry) VALUES ('370000', 0, ?)",
+            params![b"orphan".to_vec()],
+        )
+        .unwrap();
+        for idx in 0..3i64 {
+            c.execute(
+                "INSERT INTO ledger_entries (log, idx, entry) VALUES ('370100', ?, ?)",
+                params![idx, vec![b'e', u8::try_from(idx).unwrap()]],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO ledger_nodes (log, level, idx, hash) VALUES ('370100', 0, ?, ?)",
+                params![idx, vec![7u8; 32]],
+            )
+            .unwrap();
+        }
+        c.execute(
+            "INSERT INTO ledger_nodes (log, level, idx, hash) VALUES ('370100', 1, 0, ?)",
+            params![vec![9u8; 32]],
+        )
+        .unwrap();
+        // Entry 2 has lost its payload: the audit must still be able to say so.
+        for idx in 0..2i64 {
+            c.execute(
+                "INSERT INTO event_payloads (log, idx, kind, salt, body) VALUES ('370100', ?, 'k', ?, ?)",
+                params![idx, vec![1u8; 16], format!("body {idx}").into_bytes()],
+            )
+            .unwrap();
+        }
+        // Every later migration applies, the ledger's among them.
+        assert_eq!(run(c).unwrap(), vec![2, 3, 4, 5]);
+        assert_eq!(
+            crate::log::entry(c, "370000", 0).unwrap().as_deref(),
+            Some(b"orphan".as_slice())
+        );
+        assert_eq!(crate::log::read_head(c, "370100").unwrap(), (3, [5u8; 32]));
+        let rows = c
+            .query(
+                "SELECT idx, entry, kind, salt, body FROM ledger_entries WHERE log = '370100' ORDER BY id",
+                &[],
+            )
+            .unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1].blob(1).unwrap(), b"e\x01");
+        assert_eq!(rows[1].text(2).unwrap(), "k");
+        assert_eq!(rows[1].blob(3).unwrap(), vec![1u8; 16]);
+        assert_eq!(rows[1].blob(4).unwrap(), b"body 1");
+        assert_eq!(rows[2].0[4], crate::Value::Null);
+        let mut ids: Vec<_> = (0..3)
+            .map(|index| oneseal_ledger::NodeId { level: 0, index })
+            .collect();
+        ids.push(oneseal_ledger::NodeId { level: 1, index: 0 });
+        let hashes = crate::log::read_nodes(c, "370100", &ids).unwrap();
+        assert_eq!(hashes, [[7u8; 32], [7; 32], [7; 32], [9; 32]]);
+        let keys = c
+            .query("SELECT id FROM ledger_nodes ORDER BY id", &[])
+            .unwrap();
+        let keys: Vec<i64> = keys.iter().map(|r| r.int(0).unwrap()).collect();
+        let log_id = crate::log::log_id(c, "370100").unwrap().unwrap();
+        let expected: Vec<i64> = ids
+            .iter()
+            .map(|id| crate::log::node_key(log_id, id).unwrap())
+            .collect();
+        // Creation order: leaf 0, leaf 1, node (1, 0), leaf 2.
+        assert_eq!(keys, [expected[0], expected[1], expected[3], expected[2]]);
+        assert!(c.query("SELECT 1 FROM event_payloads", &[]).is_err());
     }
 }

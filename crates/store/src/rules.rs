@@ -76,10 +76,10 @@ pub fn read_entries(
     from: u64,
     to: u64,
 ) -> Result<Vec<OpenedEntry>, StoreError> {
+    let (lo, hi) = crate::log::entry_keys(conn, log, from, to)?;
     conn.query(
-        "SELECT e.idx, e.entry, p.salt, p.body FROM ledger_entries e JOIN event_payloads p \
-         ON p.log = e.log AND p.idx = e.idx WHERE e.log = ? AND e.idx >= ? AND e.idx < ? ORDER BY e.idx",
-        params![log, from, to],
+        "SELECT idx, entry, salt, body FROM ledger_entries WHERE id >= ? AND id < ? ORDER BY id",
+        params![lo, hi],
     )?
     .into_iter()
     .map(|r| Ok((r.u64(0)?, r.blob(1)?, r.blob(2)?, r.blob(3)?)))

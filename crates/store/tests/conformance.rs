@@ -164,6 +164,58 @@ fn a_failing_command_rolls_back_alone_and_leaves_no_index_gap() {
 }
 
 #[test]
+fn a_failing_command_after_sql_rolls_back_its_statements_and_entries_only() {
+    let (_db, store) = open();
+    store
+        .write_blocking(|tx| tx.conn().batch("CREATE TABLE notes (n TEXT NOT NULL)"))
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let results = rt.block_on(async {
+        // Appends only: its entry waits in memory when the next command starts running SQL.
+        let ok1 = store.write(|tx| tx.append(LOG, b"a", "test.entry", &[0; 16], b"{}"));
+        let bad = store.write(|tx| {
+            tx.append(LOG, b"doomed 1", "test.entry", &[0; 16], b"{}")?;
+            tx.conn()
+                .execute("INSERT INTO notes (n) VALUES ('doomed')", &[])?;
+            tx.append(LOG, b"doomed 2", "test.entry", &[0; 16], b"{}")?;
+            // The command's own entries are visible to its SQL.
+            let own = log::entry(tx.conn(), LOG, 1)?;
+            assert_eq!(own.as_deref(), Some(b"doomed 1".as_slice()));
+            Err::<u64, StoreError>(StoreError::Corrupt("refused by the command".into()))
+        });
+        let ok2 = store.write(|tx| {
+            // Earlier commands' entries are visible to later SQL in the same batch.
+            let first = log::entry(tx.conn(), LOG, 0)?;
+            tx.conn()
+                .execute("INSERT INTO notes (n) VALUES ('kept')", &[])?;
+            let idx = tx.append(LOG, b"b", "test.entry", &[0; 16], b"{}")?;
+            Ok::<_, StoreError>((first, idx))
+        });
+        tokio::join!(ok1, bad, ok2)
+    });
+    assert_eq!(results.0.unwrap(), 0);
+    assert!(results.1.is_err());
+    let (first, idx) = results.2.unwrap();
+    assert_eq!(first.as_deref(), Some(b"a".as_slice()));
+    assert_eq!(idx, 1, "the failed command's indexes must be reused");
+    let entries = store
+        .read_blocking(|c| log::entries(c, LOG, 0, 10))
+        .unwrap();
+    let bodies: Vec<&[u8]> = entries.iter().map(|(_, e)| e.as_slice()).collect();
+    assert_eq!(bodies, [b"a".as_slice(), b"b".as_slice()]);
+    let notes = store
+        .read_blocking(|c| c.query("SELECT n FROM notes", &[]))
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].text(0).unwrap(), "kept");
+    let (size, root) = store.read_blocking(|c| log::read_head(c, LOG)).unwrap();
+    assert_eq!((size, root), (2, mth(&[leaf_hash(b"a"), leaf_hash(b"b")])));
+}
+
+#[test]
 fn a_panicking_command_does_not_stop_the_writer() {
     let (_db, store) = open();
     let r: Result<u64, StoreError> = store.write_blocking(|_| panic!("a bug in a command"));
@@ -206,7 +258,8 @@ fn unique_violations_are_recognised_on_both_backends() {
     let err = store
         .write_blocking(|tx| {
             tx.conn().execute(
-                "INSERT INTO ledger_entries (log, idx, entry) VALUES ('370100', 0, ?)",
+                "INSERT INTO ledger_entries (id, log, idx, entry) \
+                 SELECT id * 140737488355328, '370100', 0, ? FROM ledger_heads WHERE log = '370100'",
                 params![b"y".to_vec()],
             )
         })

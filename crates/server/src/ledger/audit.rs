@@ -132,10 +132,11 @@ fn verify_log(
     let mut roots = BTreeMap::new();
     let mut next = 0u64;
     while next < size {
+        let (lo, hi) =
+            oneseal_store::log::entry_keys(conn, log_name, next, (next + PAGE).min(size))?;
         let rows = conn.query(
-            "SELECT e.idx, e.entry, p.salt, p.body FROM ledger_entries e LEFT JOIN event_payloads p \
-             ON p.log = e.log AND p.idx = e.idx WHERE e.log = ? AND e.idx >= ? AND e.idx < ? ORDER BY e.idx",
-            params![log_name, next, (next + PAGE).min(size)],
+            "SELECT idx, entry, salt, body FROM ledger_entries WHERE id >= ? AND id < ? ORDER BY id",
+            params![lo, hi],
         )?;
         if rows.is_empty() {
             findings.push(tree(format!("entries from {next} to {size} are missing")));
@@ -172,10 +173,12 @@ fn verify_log(
             hash_to_base64(&frontier.root())
         )));
     }
+    let (lo, hi) =
+        oneseal_store::log::entry_keys(conn, log_name, size, oneseal_store::log::MAX_LOG_SIZE)?;
     let extra = conn
         .query_one(
-            "SELECT COUNT(*) FROM ledger_entries WHERE log = ? AND idx >= ?",
-            params![log_name, size],
+            "SELECT COUNT(*) FROM ledger_entries WHERE id >= ? AND id < ?",
+            params![lo, hi],
         )?
         .map(|r| r.int(0))
         .transpose()?
@@ -229,9 +232,10 @@ fn compare_nodes(
     findings: &mut Vec<Finding>,
 ) -> Result<(), StoreError> {
     computed.sort_by_key(|(id, _)| (id.level, id.index));
+    let (lo, hi) = oneseal_store::log::node_keys(conn, log_name)?;
     let stored = conn.query(
-        "SELECT level, idx, hash FROM ledger_nodes WHERE log = ? ORDER BY level, idx",
-        params![log_name],
+        "SELECT level, idx, hash FROM ledger_nodes WHERE id >= ? AND id < ? ORDER BY level, idx",
+        params![lo, hi],
     )?;
     let mut stored_map = BTreeMap::new();
     for r in &stored {

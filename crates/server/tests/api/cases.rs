@@ -453,7 +453,7 @@ async fn a_revoked_seal_cannot_seal_a_decision_and_the_attempt_is_recorded() {
         .store
         .read(|c| {
             c.query(
-                "SELECT kind FROM event_payloads WHERE kind = 'seal.use_refused'",
+                "SELECT kind FROM ledger_entries WHERE kind = 'seal.use_refused'",
                 &[],
             )
         })

@@ -354,10 +354,6 @@ async fn a_truncated_ledger_is_found_and_the_server_refuses_to_start() {
                 oneseal_store::params![CITY, keep],
             )?;
             c.execute(
-                "DELETE FROM event_payloads WHERE log = ? AND idx >= ?",
-                oneseal_store::params![CITY, keep],
-            )?;
-            c.execute(
                 "UPDATE ledger_heads SET size = ? WHERE log = ?",
                 oneseal_store::params![keep, CITY],
             )?;
@@ -380,6 +376,28 @@ async fn a_truncated_ledger_is_found_and_the_server_refuses_to_start() {
         "{msg}"
     );
     assert!(!audit(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn entries_beyond_the_head_are_found() {
+    let app = TestApp::spawn_demo().await;
+    // A head moved back by two entries, as a botched restore would leave it.
+    app.store
+        .write(|tx| {
+            tx.conn().execute(
+                "UPDATE ledger_heads SET size = size - 2 WHERE log = ?",
+                oneseal_store::params![CITY],
+            )
+        })
+        .await
+        .unwrap();
+    let text: Vec<String> = audit(&app).await.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter().any(
+            |t| t.contains("log 370100") && t.contains("2 entries stored beyond the head size")
+        ),
+        "{text:?}"
+    );
 }
 
 #[tokio::test]
@@ -437,13 +455,13 @@ async fn an_altered_private_payload_no_longer_opens_against_its_entry() {
             let row = tx
                 .conn()
                 .query_one(
-                    "SELECT idx, body FROM event_payloads WHERE log = ? AND kind = 'org.jurisdiction_registered'",
+                    "SELECT idx, body FROM ledger_entries WHERE log = ? AND kind = 'org.jurisdiction_registered'",
                     oneseal_store::params![CITY],
                 )?
                 .unwrap();
             let forged = String::from_utf8(row.blob(1)?).unwrap().replace("济南市", "济南县");
             tx.conn().execute(
-                "UPDATE event_payloads SET body = ? WHERE log = ? AND idx = ?",
+                "UPDATE ledger_entries SET body = ? WHERE log = ? AND idx = ?",
                 oneseal_store::params![forged.into_bytes(), CITY, row.int(0)?],
             )
         })
