@@ -93,6 +93,12 @@ pub fn beijing(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+/// An entry's RFC 3339 UTC time in China Standard Time (as written when it does not parse).
+fn local_time(rfc3339: &str) -> String {
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .map_or_else(|_| rfc3339.to_owned(), |t| beijing(t.unix_timestamp()))
+}
+
 /// The jurisdictions that have a log, the chosen one marked.
 pub fn choices(
     conn: &mut dyn Conn,
@@ -186,7 +192,7 @@ fn entry_row(index: u64, bytes: &[u8], provable: bool) -> EntryRow {
             .unwrap_or_default(),
         time: envelope
             .as_ref()
-            .map(|e| e.time.clone())
+            .map(|e| local_time(&e.time))
             .unwrap_or_default(),
         subject: envelope
             .map(|e| {
