@@ -187,6 +187,49 @@ test('(c) the verification page shows the approved licence as valid', async () =
   await page.context().close();
 });
 
+// The explorer's button makes the browser itself hash the entry and fold the inclusion proof
+// up to the checkpoint's root (WebCrypto); with the demonstration flag one byte of the entry is
+// changed first, and the same computation must then fail.
+test('(f) the log explorer verifies the case\'s entry in the browser, and a changed byte fails', async () => {
+  assert.ok(shared.number, 'needs the case');
+  const page = await newPage('public');
+  // The delivery's entry must first be in a published checkpoint (about a second).
+  let row;
+  for (let i = 0; i < 20; i++) {
+    await visit(page, '/ledger');
+    row = page.locator('#entries tbody tr', { hasText: `case=${shared.number}` }).filter({ has: page.locator('button.verify-entry') }).first();
+    if (await row.count() === 1) break;
+    await page.waitForTimeout(500);
+  }
+  assert.equal(await row.count(), 1, 'an entry of the case can be verified: ' + (await page.textContent('#entries')));
+  assert.match(await page.textContent('#checkpoint'), /已达见证法定数/, 'the checkpoint is cosigned');
+  assert.equal(await page.locator('#witnesses tbody tr').count(), 3, 'three witnesses are listed');
+  const index = await row.getAttribute('data-index');
+  await row.locator('button.verify-entry').click();
+  await row.locator('.verify-result.ok, .verify-result.error').waitFor({ timeout: 10000 });
+  assert.match(await row.locator('.verify-result').textContent(), /已在浏览器中验证/);
+  await screenshot(page, 'ledger');
+
+  await visit(page, '/ledger?tamper=1');
+  const bad = page.locator(`#entries tbody tr[data-index="${index}"]`);
+  await bad.locator('button.verify-entry').click();
+  await bad.locator('.verify-result.ok, .verify-result.error').waitFor({ timeout: 10000 });
+  assert.match(await bad.locator('.verify-result').textContent(), /验证失败/);
+  assert.equal(await bad.locator('.verify-result.ok').count(), 0);
+  await page.context().close();
+});
+
+test('(f) the public statistics count the decided case of the flow', async () => {
+  assert.ok(shared.licence, 'needs the decided case');
+  const page = await newPage('public');
+  await visit(page, '/stats');
+  const row = page.locator('#stats-items tr[data-item="990100001000"]');
+  assert.equal(await row.count(), 1, await page.textContent('main'));
+  assert.ok(Number(await row.locator('.decided').textContent()) >= 1, 'the decision is counted');
+  assert.doesNotMatch(await page.textContent('main'), /13812345678|91370100MA3C0RT1XH|济南泉城餐饮/, 'no personal data');
+  await page.context().close();
+});
+
 test('(e) the catalog search and item pages work in the browser', async () => {
   const clerk = await as('CLERK');
   await visit(clerk, '/catalog');

@@ -217,3 +217,109 @@
     }).catch(function () { if (box) { box.textContent = "网络错误 Network error"; } });
   });
 })();
+
+// Log explorer (/ledger): "在浏览器中验证". The browser fetches the entry's exact bytes, the
+// published checkpoint and an inclusion proof against that checkpoint's size, then recomputes
+// everything itself with WebCrypto: leaf = SHA-256(0x00 || entry), each step
+// SHA-256(0x01 || left || right) as in RFC 9162 §2.1.3.2, and compares the result with the root
+// hash written in the checkpoint (not with any root the server computed for us).
+(function () {
+  "use strict";
+  function sha256(parts) {
+    var len = parts.reduce(function (n, p) { return n + p.length; }, 0);
+    var buf = new Uint8Array(len), at = 0;
+    parts.forEach(function (p) { buf.set(p, at); at += p.length; });
+    return crypto.subtle.digest("SHA-256", buf).then(function (d) { return new Uint8Array(d); });
+  }
+  function unbase64(s) {
+    var bin = atob(s), out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { out[i] = bin.charCodeAt(i); }
+    return out;
+  }
+  function base64(bytes) { return btoa(String.fromCharCode.apply(null, Array.prototype.slice.call(bytes))); }
+  function same(a, b) {
+    if (a.length !== b.length) { return false; }
+    for (var i = 0; i < a.length; i++) { if (a[i] !== b[i]) { return false; } }
+    return true;
+  }
+  // RFC 9162 §2.1.3.2: the root an inclusion proof implies for `leaf` at `index` of `size`.
+  function rootFromProof(leaf, index, size, proof) {
+    var fn = BigInt(index), sn = BigInt(size) - 1n, r = Promise.resolve(leaf);
+    var ONE = new Uint8Array([1]);
+    proof.forEach(function (p) {
+      r = r.then(function (h) {
+        if (sn === 0n) { throw new Error("证明过长 proof too long"); }
+        var next;
+        if ((fn & 1n) === 1n || fn === sn) {
+          next = sha256([ONE, p, h]);
+          while (fn !== 0n && (fn & 1n) === 0n) { fn >>= 1n; sn >>= 1n; }
+        } else {
+          next = sha256([ONE, h, p]);
+        }
+        fn >>= 1n; sn >>= 1n;
+        return next;
+      });
+    });
+    return r.then(function (h) {
+      if (sn !== 0n) { throw new Error("证明过短 proof too short"); }
+      return h;
+    });
+  }
+  // The C2SP checkpoint body: origin, size, base64 root hash, then extension lines.
+  function parseCheckpoint(note) {
+    var lines = note.split("\n\n")[0].split("\n");
+    if (lines.length < 3 || !/^\d+$/.test(lines[1])) { throw new Error("检查点格式无效 bad checkpoint"); }
+    return { origin: lines[0], size: lines[1], root: unbase64(lines[2]) };
+  }
+  function ok(r) {
+    if (!r.ok) { throw new Error("HTTP " + r.status + " " + r.url); }
+    return r;
+  }
+  function verify(log, index, tamper) {
+    var base = "/api/v1/log/" + encodeURIComponent(log);
+    var cp;
+    return fetch("/log/" + encodeURIComponent(log) + "/checkpoint", { cache: "no-store" })
+      .then(ok).then(function (r) { return r.text(); })
+      .then(function (note) {
+        cp = parseCheckpoint(note);
+        return Promise.all([
+          fetch(base + "/entries/" + index).then(ok).then(function (r) { return r.arrayBuffer(); }),
+          fetch(base + "/proof/inclusion?index=" + index + "&size=" + cp.size).then(ok).then(function (r) { return r.json(); })
+        ]);
+      })
+      .then(function (got) {
+        var entry = new Uint8Array(got[0]), proof = got[1];
+        if (String(proof.size) !== cp.size || String(proof.index) !== String(index)) {
+          throw new Error("证明与检查点不符 proof is for another tree");
+        }
+        if (tamper && entry.length > 0) { entry[0] ^= 1; }
+        return sha256([new Uint8Array([0]), entry]).then(function (leaf) {
+          return rootFromProof(leaf, index, cp.size, proof.proof.map(unbase64));
+        });
+      })
+      .then(function (root) {
+        return { ok: same(root, cp.root), root: base64(root), expected: base64(cp.root), size: cp.size };
+      });
+  }
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("button.verify-entry");
+    if (!button) { return; }
+    var section = button.closest("[data-log]");
+    var out = button.parentNode.querySelector(".verify-result");
+    out.className = "verify-result";
+    out.textContent = "验证中… Verifying…";
+    button.disabled = true;
+    verify(section.dataset.log, button.dataset.index, section.dataset.tamper === "1").then(function (v) {
+      if (v.ok) {
+        out.className = "verify-result ok";
+        out.textContent = "✓ 已在浏览器中验证 Verified in your browser（检查点 checkpoint " + v.size + "，根 root " + v.root + "）";
+      } else {
+        out.className = "verify-result error";
+        out.textContent = "✗ 验证失败 Verification failed：计算得到的根 computed root " + v.root + " ≠ 检查点根 checkpoint root " + v.expected;
+      }
+    }).catch(function (err) {
+      out.className = "verify-result error";
+      out.textContent = "✗ 验证失败 Verification failed：" + err.message;
+    }).then(function () { button.disabled = false; });
+  });
+})();

@@ -10,11 +10,13 @@ mod charts;
 /// The dashboard page and its JSON twin (`/api/v1/dashboard`), which share one computation.
 pub(crate) mod dashboard;
 pub mod i18n;
+mod ledger;
 mod linkage;
 mod pages;
 mod progress;
 mod ratings;
 mod rules;
+mod stats;
 mod verify;
 
 use askama::Template;
@@ -41,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{number}", get(cases::case_page))
         .route("/verify/{license}", get(verify::verify_page))
         .route("/progress", get(progress::progress_page))
+        .route("/ledger", get(ledger::ledger_page))
+        .route("/stats", get(stats::stats_page))
         .route("/dept", get(linkage::dept_page))
         .route("/linkage", get(linkage::linkage_page))
         .route("/alerts", get(rules::alerts_page))

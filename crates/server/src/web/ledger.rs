@@ -1,0 +1,263 @@
+//! The public log explorer (`/ledger`, no sign-in): a jurisdiction's published checkpoint, its
+//! witnesses and when each last cosigned, and the newest public entries.
+//!
+//! Everything shown is already public on the log endpoints; the page only puts it in one place.
+//! The point is the 在浏览器中验证 button (static/app.js): the visitor's own browser hashes the
+//! entry bytes and folds the inclusion proof up to the checkpoint's root, so nobody has to take
+//! this page's word for it. Only the public envelope is read: private payloads never leave
+//! `event_payloads`.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use oneseal_domain::event::Envelope;
+use oneseal_ledger::checkpoint::Checkpoint;
+use oneseal_ledger::cosignature::cosignature_time;
+use oneseal_ledger::hash::hash_to_base64;
+use oneseal_ledger::note::{Note, VerifierKey};
+use oneseal_store::{Conn, StoreError, log, params};
+use serde::Deserialize;
+
+use super::{Nav, WebError, render};
+use crate::AppState;
+use crate::error::ApiError;
+
+/// Entries per page of the explorer.
+const PAGE: u64 = 20;
+/// How many recent cosigned checkpoints are searched for a witness's latest cosignature.
+const COSIGN_LOOKBACK: u64 = 50;
+/// The city's bureau: shown when no jurisdiction is chosen.
+pub const DEFAULT_JURISDICTION: &str = "370100";
+
+/// One choice of the jurisdiction selector.
+pub struct Choice {
+    pub code: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// The published checkpoint as the page shows it.
+struct Shown {
+    size: u64,
+    root: String,
+    signed_at: String,
+    cosigned: bool,
+}
+
+struct WitnessRow {
+    name: String,
+    key_name: String,
+    last_cosigned: Option<String>,
+}
+
+struct EntryRow {
+    index: u64,
+    kind: String,
+    time: String,
+    subject: String,
+    /// Covered by the published checkpoint, so a proof against it exists.
+    provable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ledger.html")]
+struct LedgerPage {
+    nav: Nav,
+    jurisdiction: String,
+    choices: Vec<Choice>,
+    checkpoint: Option<Shown>,
+    witnesses: Vec<WitnessRow>,
+    quorum: usize,
+    entries: Vec<EntryRow>,
+    head: u64,
+    older: Option<u64>,
+    tamper: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Form {
+    j: Option<String>,
+    /// Show entries below this index (paging back).
+    before: Option<u64>,
+    /// Demonstration: the browser changes one byte of the entry before hashing, to show what a
+    /// failed verification looks like. The page says so; nothing on the server changes.
+    tamper: Option<String>,
+}
+
+/// `2026-11-27 13:05:01` in China Standard Time.
+pub fn beijing(unix: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.to_offset(time::macros::offset!(+8)).format(fmt).ok())
+        .unwrap_or_default()
+}
+
+/// An entry's RFC 3339 UTC time in China Standard Time (as written when it does not parse).
+fn local_time(rfc3339: &str) -> String {
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .map_or_else(|_| rfc3339.to_owned(), |t| beijing(t.unix_timestamp()))
+}
+
+/// The jurisdictions that have a log, the chosen one marked.
+pub fn choices(
+    conn: &mut dyn Conn,
+    logs: &[String],
+    chosen: &str,
+) -> Result<Vec<Choice>, StoreError> {
+    Ok(crate::api::org::jurisdictions(conn)?
+        .into_iter()
+        .filter(|j| logs.contains(&j.code))
+        .map(|j| Choice {
+            selected: j.code == chosen,
+            name: format!("{}（{}）", j.name_zh, j.code),
+            code: j.code,
+        })
+        .collect())
+}
+
+/// The published checkpoint (the newest cosigned one, else the newest signed one), as served
+/// by `/log/<j>/checkpoint`, with its signing time.
+fn published(conn: &mut dyn Conn, j: &str) -> Result<Option<(String, i64, bool)>, StoreError> {
+    let row = conn.query_one(
+        "SELECT cosigned, signed_at FROM checkpoints WHERE log = ? AND cosigned IS NOT NULL ORDER BY size DESC LIMIT 1",
+        params![j],
+    )?;
+    if let Some(r) = row {
+        return Ok(Some((r.text(0)?, r.int(1)?, true)));
+    }
+    Ok(crate::ledger::checkpointer::latest(conn, j)?.map(|c| (c.note, c.signed_at, false)))
+}
+
+fn shown(note: &str, signed_at: i64, cosigned: bool) -> Result<Shown, ApiError> {
+    let note = Note::parse(note.as_bytes()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let cp = Checkpoint::parse_text(note.text()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Shown {
+        size: cp.size(),
+        root: hash_to_base64(cp.root()),
+        signed_at: beijing(signed_at),
+        cosigned,
+    })
+}
+
+/// Each witness with the time of its newest cosignature among the recent cosigned checkpoints.
+fn witness_rows(
+    conn: &mut dyn Conn,
+    j: &str,
+    witnesses: &[(String, String)],
+) -> Result<Vec<WitnessRow>, StoreError> {
+    let notes: Vec<String> = conn
+        .query(
+            "SELECT cosigned FROM checkpoints WHERE log = ? AND cosigned IS NOT NULL ORDER BY size DESC LIMIT ?",
+            params![j, COSIGN_LOOKBACK],
+        )?
+        .into_iter()
+        .map(|r| r.text(0))
+        .collect::<Result<_, _>>()?;
+    let parsed: Vec<Note> = notes
+        .iter()
+        .filter_map(|n| Note::parse(n.as_bytes()).ok())
+        .collect();
+    Ok(witnesses
+        .iter()
+        .map(|(label, vkey)| {
+            let key = VerifierKey::parse(vkey).ok();
+            let last = key.as_ref().and_then(|k| {
+                parsed
+                    .iter()
+                    .flat_map(|n| n.signatures())
+                    .filter(|s| s.name == k.name() && s.key_id == k.key_id())
+                    .filter_map(cosignature_time)
+                    .max()
+            });
+            WitnessRow {
+                name: label.clone(),
+                key_name: key.map(|k| k.name().to_owned()).unwrap_or_default(),
+                last_cosigned: last.and_then(|t| i64::try_from(t).ok()).map(beijing),
+            }
+        })
+        .collect())
+}
+
+/// The public envelope of an entry, as a table row; an entry that does not parse is still
+/// listed (its bytes are what the log holds), with its kind left empty.
+fn entry_row(index: u64, bytes: &[u8], provable: bool) -> EntryRow {
+    let envelope: Option<Envelope> = serde_json::from_slice(bytes).ok();
+    EntryRow {
+        index,
+        provable,
+        kind: envelope
+            .as_ref()
+            .map(|e| e.kind.clone())
+            .unwrap_or_default(),
+        time: envelope
+            .as_ref()
+            .map(|e| local_time(&e.time))
+            .unwrap_or_default(),
+        subject: envelope
+            .map(|e| {
+                e.subject
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default(),
+    }
+}
+
+pub async fn ledger_page(
+    State(state): State<AppState>,
+    Query(f): Query<Form>,
+) -> Result<Html<String>, WebError> {
+    let j = f.j.unwrap_or_else(|| DEFAULT_JURISDICTION.to_owned());
+    if !state.logs.keys.contains_key(&j) {
+        return Err(ApiError::NotFound("log").into());
+    }
+    let logs: Vec<String> = state.logs.keys.keys().cloned().collect();
+    let witnesses: Vec<(String, String)> = state
+        .logs
+        .witnesses
+        .iter()
+        .map(|w| (w.label.clone(), w.vkey.clone()))
+        .collect();
+    let jq = j.clone();
+    let (choices, published, witnesses, head, entries) = state
+        .store
+        .read(move |c| {
+            let (head, _) = log::read_head(c, &jq)?;
+            let to = f.before.map_or(head, |b| b.min(head));
+            let entries = log::entries(c, &jq, to.saturating_sub(PAGE), to)?;
+            Ok::<_, StoreError>((
+                choices(c, &logs, &jq)?,
+                published(c, &jq)?,
+                witness_rows(c, &jq, &witnesses)?,
+                head,
+                entries,
+            ))
+        })
+        .await
+        .map_err(ApiError::from)?;
+    let checkpoint = published
+        .map(|(note, at, cosigned)| shown(&note, at, cosigned))
+        .transpose()?;
+    let size = checkpoint.as_ref().map_or(0, |c| c.size);
+    let first = entries.first().map_or(0, |(i, _)| *i);
+    let page = LedgerPage {
+        nav: Nav::default(),
+        jurisdiction: j,
+        choices,
+        checkpoint,
+        witnesses,
+        quorum: state.logs.quorum,
+        entries: entries
+            .iter()
+            .rev()
+            .map(|(i, e)| entry_row(*i, e, *i < size))
+            .collect(),
+        head,
+        older: (first > 0).then_some(first),
+        tamper: f.tamper.is_some(),
+    };
+    render(&page)
+}
