@@ -10,6 +10,7 @@ mod catalog;
 mod ledger;
 mod linkage;
 mod org;
+mod privacy;
 mod rules;
 mod session;
 mod system;
