@@ -1,5 +1,6 @@
 //! `oneseal`: the one binary. Thin edge: parses arguments, opens the store, calls the crates.
 
+mod backup_cmd;
 mod bench_cmd;
 mod bench_ledger;
 mod calendar_cmd;
@@ -26,6 +27,11 @@ struct Cli {
 enum Command {
     /// Run the server: JSON API, web UI and background tasks.
     Serve(serve::ServeArgs),
+    /// A consistent copy of the SQLite database while the server runs (not the master key
+    /// unless asked, never the rollback anchors). PostgreSQL: prints the pg_dump procedure.
+    Backup(backup_cmd::BackupArgs),
+    /// Restore a backup into an empty data directory (`--force` replaces a database).
+    Restore(backup_cmd::RestoreArgs),
     /// Import or export the item catalog (CSV / XLSX).
     #[command(subcommand)]
     Catalog(catalog_cmd::CatalogCommand),
@@ -52,17 +58,28 @@ enum Command {
     Witness(witness_cmd::WitnessCommand),
 }
 
+/// `ONESEAL_LOG` (default `info`), with the database driver kept from logging query parameters.
+fn log_filter() -> tracing_subscriber::EnvFilter {
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("ONESEAL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    for d in oneseal_server::LOG_PRIVACY_DIRECTIVES {
+        if let Ok(d) = d.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
+    filter
+}
+
 fn main() -> Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ONESEAL_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(log_filter())
         .with_target(false)
         .init();
     match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Backup(args) => backup_cmd::backup(args),
+        Command::Restore(args) => backup_cmd::restore(args),
         Command::Catalog(cmd) => catalog_cmd::run(cmd),
         Command::Ledger(cmd) => ledger_cmd::run(cmd),
         Command::Rules(cmd) => rules_cmd::run(cmd),

@@ -8,6 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "cli/backup_restore.rs"]
+mod backup_restore;
 #[path = "cli/serve_demo.rs"]
 mod serve_demo;
 

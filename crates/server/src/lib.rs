@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod error;
 pub mod ledger;
 pub mod linkage;
+pub mod masking;
 pub mod metrics;
 pub mod rules;
 pub mod sealing;
@@ -31,6 +32,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::ApiError;
+
+/// Log directives applied after the operator's `ONESEAL_LOG`, whatever it asks for: at DEBUG,
+/// tokio-postgres logs every statement with its parameters, and those are private event payloads
+/// and projection rows with applicants' names, ID and phone numbers (PIPL; DESIGN.md §10).
+pub const LOG_PRIVACY_DIRECTIVES: &[&str] = &["tokio_postgres=info", "postgres=info"];
 
 /// Largest request body accepted (catalog spreadsheets are the biggest legitimate uploads).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;

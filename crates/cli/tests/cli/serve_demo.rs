@@ -117,7 +117,8 @@ fn help_lists_every_command_and_each_command_has_help() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     for c in [
-        "serve", "catalog", "ledger", "rules", "calendar", "witness", "cert", "bench",
+        "serve", "catalog", "ledger", "rules", "calendar", "witness", "cert", "bench", "backup",
+        "restore",
     ] {
         assert!(text.contains(c), "--help lacks {c}:\n{text}");
         let sub = Command::new(env!("CARGO_BIN_EXE_oneseal"))

@@ -16,6 +16,7 @@ use crate::api::catalog::find_item;
 use crate::auth::Auth;
 use crate::cases::{Acting, IntakeRequest, act, case_error, intake, load};
 use crate::error::{ApiError, ApiJson};
+use crate::masking::{applicant_view, events_view};
 
 fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
     CaseNumber::parse(s).map_err(|e| {
@@ -187,12 +188,15 @@ pub async fn get_case(
     auth.require(Action::ViewCases, &Target::jurisdiction(number.division()))?;
     let n = number.clone();
     let (case, events) = state.store.read(move |c| load(c, &n)).await?;
+    let roles = &auth.principal.roles;
+    let events = events_view(&events, roles).map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut v = json!({
         "case_number": number,
         "status": case.status().code(),
         "status_zh": case.status().name_zh(),
         "item": { "code": case.received().item.basic_code, "name": case.received().item.name },
         "applicant": case.received().applicant.public_label(),
+        "applicant_contact": applicant_view(&case.received().applicant, roles),
         "events": events,
     });
     if let (Value::Object(m), Value::Object(c)) = (&mut v, clock_json(&case, &state)) {

@@ -15,6 +15,7 @@ use crate::api::catalog::{ItemQuery, search_items};
 use crate::auth::Auth;
 use crate::cases::load;
 use crate::error::ApiError;
+use crate::masking::{ApplicantView, applicant_view};
 
 pub struct QueueRow {
     number: String,
@@ -135,7 +136,7 @@ struct CasePage {
     number: String,
     item_name: String,
     status: &'static str,
-    applicant: String,
+    contact: ApplicantView,
     clock_zh: String,
     license_id: Option<String>,
     steps: Vec<(String, &'static str, String)>,
@@ -217,7 +218,7 @@ pub async fn case_page(
         number: number.to_string(),
         item_name: case.received().item.name.clone(),
         status: case.status().name_zh(),
-        applicant: case.received().applicant.public_label(),
+        contact: applicant_view(&case.received().applicant, &auth.principal.roles),
         clock_zh,
         license_id,
         steps,

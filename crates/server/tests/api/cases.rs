@@ -37,7 +37,7 @@ pub(crate) async fn step(actor: &Actor, number: &str, body: Value) -> Value {
     v
 }
 
-fn applicant() -> Value {
+pub(crate) fn applicant() -> Value {
     let uscc = UnifiedSocialCreditCode::with_check_character("91370100MA3C0RT1X").unwrap();
     json!({"type": "organisation", "name": "济南泉城建设发展有限公司", "uscc": uscc.as_str(), "contact_phone": "13812345678"})
 }
@@ -318,9 +318,18 @@ pub(crate) async fn case_ready_for_decision(app: &TestApp) -> String {
 
 /// Accepts and reviews a fresh case on the item `code`; returns its number.
 pub(crate) async fn case_ready_for_decision_on(app: &TestApp, code: &str) -> String {
+    case_ready_for_decision_by(app, code, applicant()).await
+}
+
+/// Accepts and reviews a fresh case of `applicant` on the item `code`; returns its number.
+pub(crate) async fn case_ready_for_decision_by(
+    app: &TestApp,
+    code: &str,
+    applicant: Value,
+) -> String {
     let clerk = app.clerk().await;
     let created: Value = clerk
-        .post("/api/v1/cases", &json!({"item_code": code, "channel": "window", "applicant": applicant(), "materials": [{"name": "申请书", "sha256": SHA}]}))
+        .post("/api/v1/cases", &json!({"item_code": code, "channel": "window", "applicant": applicant, "materials": [{"name": "申请书", "sha256": SHA}]}))
         .await
         .json()
         .await

@@ -10,6 +10,7 @@ mod catalog;
 mod ledger;
 mod linkage;
 mod org;
+mod privacy;
 mod public_pages;
 mod ratings;
 mod rules;
