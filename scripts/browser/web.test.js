@@ -82,6 +82,31 @@ test('(setup) the administrator loads next year\'s calendar if it is missing (sy
   assert.equal(r.status(), 200, await r.text());
 });
 
+// An office-hours window that excludes this hour and the next (Beijing time), so the flow's
+// decision below is outside office hours whatever time the tests run.
+function closedHours() {
+  const h = (new Date().getUTCHours() + 8) % 24;
+  const start = (h + 3) % 24;
+  return { start, end: start + 1 };
+}
+
+test('(g) the inspector records a new version of a monitoring rule through the rules page', async () => {
+  const inspector = await as('INSPECT');
+  await visit(inspector, '/rules');
+  const form = inspector.locator('#rule-form');
+  const { start, end } = closedHours();
+  await form.locator('select[name=rule]').selectOption('off_hours_decision');
+  await form.locator('input[name="params.office_start_hour"]').fill(String(start));
+  await form.locator('input[name="params.office_end_hour"]').fill(String(end));
+  await form.locator('button').click();
+  await inspector.waitForSelector('#form-result p');
+  assert.match((await inspector.textContent('#form-result')).trim(), /已办理/);
+  await inspector.waitForLoadState('load');
+  await visit(inspector, '/rules');
+  const row = inspector.locator('tr', { hasText: 'off_hours_decision' }).first();
+  assert.match(await row.textContent(), /v2/, 'the new version is listed');
+});
+
 test('(a) intake by the clerk gives a case number and a query code', async () => {
   const clerk = await as('CLERK');
   await visit(clerk, '/cases/new');
@@ -150,6 +175,50 @@ test('(a) the clerk delivers and the case leaves the queue', async () => {
   assert.equal(await clerk.locator(`a[href="/cases/${shared.number}"]`).count(), 0, 'closed cases leave the queue');
 });
 
+test('(h) the supervising department claims the push of the decision in its inbox', async () => {
+  assert.ok(shared.licence, 'needs the approved case above');
+  const dept = await as('SCJG');
+  await visit(dept, '/dept');
+  const row = dept.locator('tr', { hasText: shared.number }).first();
+  assert.equal(await row.count(), 1, 'the push of the flow\'s case is in SCJG\'s inbox');
+  await screenshot(dept, 'dept-inbox', true);
+  const pushId = (await row.locator('td code').first().textContent()).trim();
+  await row.locator('button').click();
+  await dept.waitForSelector('#form-result p');
+  assert.match((await dept.textContent('#form-result')).trim(), /已办理/);
+  await dept.waitForLoadState('load');
+  await visit(dept, '/dept');
+  const claimed = dept.locator('tr', { hasText: pushId });
+  assert.match(await claimed.first().textContent(), /已认领/);
+  assert.match(await claimed.first().textContent(), new RegExp(shared.number));
+});
+
+test('(h) the inspector runs the rules, sees the off-hours decision and closes the alert', async () => {
+  const inspector = await as('INSPECT');
+  await visit(inspector, '/alerts');
+  await inspector.locator('#run-rules button').click();
+  await inspector.waitForSelector('#form-result p');
+  await inspector.waitForLoadState('load');
+  await visit(inspector, '/alerts');
+  const row = inspector.locator('tr', { hasText: 'case:' + shared.number }).filter({ hasText: '非工作时间' }).first();
+  assert.equal(await row.count(), 1, 'an alert for the flow\'s off-hours decision');
+  assert.match(await row.textContent(), /APPROVE/, 'assigned to the approving official');
+  await screenshot(inspector, 'alerts', true);
+  await row.locator('select[name=outcome]').selectOption('justified');
+  await row.locator('textarea[name=explanation]').fill('测试调整了工作时间参数，属正当');
+  await row.locator('form button').click();
+  await inspector.waitForSelector('#form-result p');
+  assert.match((await inspector.textContent('#form-result')).trim(), /已办理/);
+  await inspector.waitForLoadState('load');
+  await visit(inspector, '/alerts');
+  const closed = inspector.locator('tr', { hasText: '测试调整了工作时间参数' });
+  assert.equal(await closed.count(), 1, 'the closed alert keeps its explanation');
+  const head = await as('HEAD');
+  await visit(head, '/dashboard');
+  assert.equal(await head.locator('svg.chart').count() >= 5, true, 'the dashboard draws its charts');
+  await screenshot(head, 'dashboard', true);
+});
+
 test('(b) the public progress query finds the case with its number and query code', async () => {
   assert.ok(shared.code, 'needs the query code from the intake');
   const page = await newPage('public');
@@ -160,6 +229,9 @@ test('(b) the public progress query finds the case with its number and query cod
   const steps = await page.locator('main table tbody tr td:nth-child(2)').allTextContents();
   assert.ok(steps.includes('办结（准予许可）'), 'progress lists the approval: ' + steps.join(' | ') + '\n' + (await page.textContent('main')));
   assert.ok(steps.some((s) => s.startsWith('已送达')), 'progress lists the delivery: ' + steps.join(' | '));
+  // Each public step names its place on the log and its receipt.
+  const receipts = await page.locator('details.receipts tbody tr').count();
+  assert.ok(receipts >= 6, 'a ledger receipt per public step: ' + receipts);
   const text = await page.textContent('main');
   assert.doesNotMatch(text, /13812345678|91370100MA3C0RT1XH/, 'no personal data on the public page');
   // A wrong code finds nothing (and says so) rather than another case.

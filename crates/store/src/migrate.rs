@@ -22,6 +22,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (4, "rules", include_str!("../migrations/0004_rules.sql")),
     (5, "ratings", include_str!("../migrations/0005_ratings.sql")),
+    (
+        6,
+        "case_entries",
+        include_str!("../migrations/0006_case_entries.sql"),
+    ),
 ];
 
 /// The versions this binary knows, in order (numbers may skip: branches reserve them).
@@ -159,7 +164,7 @@ mod tests {
             .unwrap();
         }
         // Every later migration applies, the ledger's among them.
-        assert_eq!(run(c).unwrap(), vec![2, 3, 4, 5]);
+        assert_eq!(run(c).unwrap(), vec![2, 3, 4, 5, 6]);
         assert_eq!(
             crate::log::entry(c, "370000", 0).unwrap().as_deref(),
             Some(b"orphan".as_slice())

@@ -259,13 +259,36 @@ pub fn record(
         .seal(time, jurisdiction, actor, salt)
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     apply(tx.conn(), jurisdiction, event)?;
-    tx.append(
+    let idx = tx.append(
         jurisdiction.as_str(),
         &sealed.entry,
         sealed.kind,
         &sealed.salt,
         &sealed.body,
-    )
+    )?;
+    if let Event::Case { case_number, event } = event {
+        // Each step's place on the log, so the public progress page can give its receipt.
+        let seq = tx
+            .conn()
+            .query_one(
+                "SELECT COUNT(*) FROM case_events WHERE case_number = ?",
+                params![case_number.as_str()],
+            )?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0);
+        tx.conn().execute(
+            "INSERT INTO case_entries (case_number, seq, log, idx, kind) VALUES (?, ?, ?, ?, ?)",
+            params![
+                case_number.as_str(),
+                seq,
+                jurisdiction.as_str(),
+                idx,
+                event.kind()
+            ],
+        )?;
+    }
+    Ok(idx)
 }
 
 fn kind_code(kind: oneseal_domain::seal::SealKind) -> &'static str {

@@ -6,8 +6,8 @@ use axum::extract::{Path, Query, State};
 use oneseal_domain::access::{Action, Target};
 use oneseal_domain::case::{Applicant, Case, CaseNumber, Channel, Command, MaterialRef};
 use oneseal_domain::org::Role;
-use oneseal_store::params;
-use serde::Deserialize;
+use oneseal_store::{Conn, params};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -274,9 +274,47 @@ pub async fn public_progress(
     Query(q): Query<ProgressQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let progress = find_progress(&state, &q.case, &q.code).await?;
-    Ok(Json(
-        serde_json::to_value(progress).map_err(|e| ApiError::Internal(e.to_string()))?,
-    ))
+    let number = progress.case_number.to_string();
+    let receipts = state.store.read(move |c| step_receipts(c, &number)).await?;
+    let mut v = serde_json::to_value(progress).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if let Some(m) = v.as_object_mut() {
+        m.insert(
+            "receipts".into(),
+            serde_json::to_value(receipts).map_err(|e| ApiError::Internal(e.to_string()))?,
+        );
+    }
+    Ok(Json(v))
+}
+
+/// Where one public step of a case is on its log, with the address of its tlog-proof receipt.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepReceipt {
+    pub seq: i64,
+    pub kind: String,
+    pub log: String,
+    pub index: u64,
+    pub receipt: String,
+}
+
+/// The public steps' ledger places (internal hand-overs and returns left out, as on the page).
+pub fn step_receipts(c: &mut dyn Conn, number: &str) -> Result<Vec<StepReceipt>, ApiError> {
+    c.query(
+        "SELECT seq, kind, log, idx FROM case_entries WHERE case_number = ? \
+         AND kind NOT IN ('transferred', 'returned') ORDER BY seq",
+        params![number],
+    )?
+    .into_iter()
+    .map(|r| {
+        let (log, index) = (r.text(2)?, r.u64(3)?);
+        Ok(StepReceipt {
+            seq: r.int(0)?,
+            kind: r.text(1)?,
+            receipt: format!("/api/v1/log/{log}/receipt/{index}"),
+            log,
+            index,
+        })
+    })
+    .collect()
 }
 
 /// A case's public progress, if the query code matches; the same `NotFound` for an unknown case

@@ -178,6 +178,14 @@ pub async fn close_alert(
     Ok(Json(json!({ "ledger_index": idx })))
 }
 
+/// Runs the rule runner now (as `serve` does every minute), for an inspector who does not
+/// want to wait for the next run.
+pub async fn run_rules(State(state): State<AppState>, auth: Auth) -> Result<Json<Value>, ApiError> {
+    auth.require_here(Action::ManageRules)?;
+    let report = crate::rules::run(&state.store, state.clock.now()).await?;
+    Ok(Json(json!({ "report": report })))
+}
+
 /// A rule version as recorded.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleRow {

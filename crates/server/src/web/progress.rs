@@ -26,6 +26,8 @@ struct ProgressPage {
     can_rate: bool,
     /// The rating already given.
     rated: Option<&'static str>,
+    /// Each public step's place on the log, with its receipt.
+    receipts: Vec<crate::api::cases::StepReceipt>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,12 +48,13 @@ pub async fn progress_page(
         code: String::new(),
         can_rate: false,
         rated: None,
+        receipts: Vec::new(),
     };
     if let (Some(case), Some(code)) = (f.case, f.code) {
         match find_progress(&state, &case, &code).await {
             Ok(p) => {
                 let n = p.case_number.to_string();
-                let (closed, level) = state
+                let (closed, level, receipts) = state
                     .store
                     .read(move |c| {
                         let closed = c
@@ -70,7 +73,8 @@ pub async fn progress_page(
                             )?
                             .map(|r| r.text(0))
                             .transpose()?;
-                        Ok::<_, ApiError>((closed, level))
+                        let receipts = crate::api::cases::step_receipts(c, &n)?;
+                        Ok::<_, ApiError>((closed, level, receipts))
                     })
                     .await?;
                 page.rated = level.and_then(|l| {
@@ -80,6 +84,7 @@ pub async fn progress_page(
                         .map(|x| x.name_zh())
                 });
                 page.can_rate = closed && page.rated.is_none();
+                page.receipts = receipts;
                 page.code = code;
                 page.progress = Some(p);
             }
