@@ -14,7 +14,7 @@ fn esc(s: &str) -> String {
 /// Horizontal bars, one per (label, value, shown value); values scaled to `max`.
 pub fn bars(title: &str, rows: &[(String, f64, String)], max: f64) -> String {
     let (label_w, bar_w, row_h) = (220.0, 300.0, 22.0);
-    let height = 30.0 + row_h * rows.len().max(1) as f64;
+    let height = 40.0 + row_h * rows.len().max(1) as f64;
     let mut svg = format!(
         r#"<svg class="chart" role="img" aria-label="{t}" viewBox="0 0 {w} {height}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
         t = esc(title),
@@ -51,7 +51,7 @@ pub fn bars(title: &str, rows: &[(String, f64, String)], max: f64) -> String {
 /// Grouped columns per day for up to three series (received, accepted, decided).
 pub fn columns(title: &str, days: &[(String, [u32; 3])], legend: [&str; 3]) -> String {
     let n = days.len().max(1) as f64;
-    let (plot_w, plot_h, left, top) = (640.0, 160.0, 30.0, 24.0);
+    let (plot_w, plot_h, left, top) = (640.0, 160.0, 30.0, 44.0);
     let max = days
         .iter()
         .flat_map(|(_, v)| v.iter().copied())
@@ -66,11 +66,16 @@ pub fn columns(title: &str, days: &[(String, [u32; 3])], legend: [&str; 3]) -> S
         w = left + plot_w + 10.0,
         h = top + plot_h + 40.0
     );
+    let _ = write!(
+        svg,
+        r#"<text x="4" y="16" class="heading">{}</text>"#,
+        esc(title)
+    );
     for (k, name) in legend.iter().enumerate() {
         let x = left + 150.0 * k as f64;
         let _ = write!(
             svg,
-            r#"<rect x="{x}" y="4" width="10" height="10" class="s{k}"/><text x="{tx}" y="13">{n}</text>"#,
+            r#"<rect x="{x}" y="24" width="10" height="10" class="s{k}"/><text x="{tx}" y="33">{n}</text>"#,
             tx = x + 14.0,
             n = esc(name)
         );

@@ -98,6 +98,98 @@ struct HomePage {
     licensing: i64,
     related: i64,
     ledger_size: u64,
+    /// The signed-in person's work: (what, count, of which late, where).
+    work: Vec<WorkItem>,
+}
+
+/// One line of the home page's "my work" card.
+pub struct WorkItem {
+    pub what: &'static str,
+    pub count: i64,
+    pub late: i64,
+    pub link: &'static str,
+}
+
+/// What waits for this person's roles, counted as the queues count it.
+fn my_work(
+    c: &mut dyn oneseal_store::Conn,
+    auth: &crate::auth::Auth,
+    today: &str,
+) -> Result<Vec<WorkItem>, ApiError> {
+    use oneseal_domain::org::Role;
+    let p = &auth.principal;
+    let j = p.jurisdiction.as_str();
+    let mut count = |sql: &str, args: &[oneseal_store::Value]| -> Result<i64, ApiError> {
+        Ok(c.query_one(sql, args)?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0))
+    };
+    let mut work = Vec::new();
+    let has = |r: Role| p.roles.contains(&r);
+    if has(Role::Clerk) || has(Role::Reviewer) || has(Role::Approver) || has(Role::BureauHead) {
+        work.push(WorkItem {
+            what: "在办件（按法定剩余工作日排序）",
+            count: count("SELECT COUNT(*) FROM cases WHERE jurisdiction = ? AND closed = 0", params![j])?,
+            late: count(
+                "SELECT COUNT(*) FROM alerts WHERE jurisdiction = ? AND status = 'open' AND rule_id = 'red_card'",
+                params![j],
+            )?,
+            link: "/cases",
+        });
+    }
+    if has(Role::DepartmentSupervisor) {
+        let d = p.department.as_str();
+        work.push(WorkItem {
+            what: "待认领推送",
+            count: count(
+                "SELECT COUNT(*) FROM pushes WHERE jurisdiction = ? AND department = ? AND status = 'awaiting_claim'",
+                params![j, d],
+            )?,
+            late: count(
+                "SELECT COUNT(*) FROM pushes WHERE jurisdiction = ? AND department = ? AND status = 'awaiting_claim' AND claim_due < ?",
+                params![j, d, today],
+            )?,
+            link: "/dept",
+        });
+    }
+    if has(Role::Inspector) || has(Role::BureauHead) {
+        work.push(WorkItem {
+            what: "待处理预警",
+            count: count(
+                "SELECT COUNT(*) FROM alerts WHERE jurisdiction = ? AND status = 'open'",
+                params![j],
+            )?,
+            late: 0,
+            link: "/alerts",
+        });
+    }
+    if has(Role::BureauHead) {
+        work.push(WorkItem {
+            what: "差评待整改",
+            count: count(
+                "SELECT COUNT(*) FROM ratings WHERE jurisdiction = ? AND rectification_status = 'open'",
+                params![j],
+            )?,
+            late: count(
+                "SELECT COUNT(*) FROM ratings WHERE jurisdiction = ? AND rectification_status = 'open' AND rectification_due < ?",
+                params![j, today],
+            )?,
+            link: "/ratings",
+        });
+    }
+    if has(Role::Administrator) {
+        work.push(WorkItem {
+            what: "未配置监管部门的推送",
+            count: count(
+                "SELECT COUNT(*) FROM pushes WHERE jurisdiction = ? AND status = 'unmapped'",
+                params![j],
+            )?,
+            late: 0,
+            link: "/linkage",
+        });
+    }
+    Ok(work)
 }
 
 pub async fn home(
@@ -108,7 +200,9 @@ pub async fn home(
         return Ok(Redirect::to("/login").into_response());
     };
     let j = auth.principal.jurisdiction.clone();
-    let (name, licensing, related, size) = state
+    let today = oneseal_domain::case::legal_date(state.clock.now()).to_string();
+    let a = auth.clone();
+    let (name, licensing, related, size, work) = state
         .store
         .read(move |c| {
             let name = c
@@ -127,7 +221,8 @@ pub async fn home(
             };
             let (l, r) = (count("licensing")?, count("related")?);
             let (size, _) = read_head(c, j.as_str())?;
-            Ok::<_, ApiError>((name, l, r, size))
+            let work = my_work(c, &a, &today)?;
+            Ok::<_, ApiError>((name, l, r, size, work))
         })
         .await?;
     let page = HomePage {
@@ -138,6 +233,7 @@ pub async fn home(
         licensing,
         related,
         ledger_size: size,
+        work,
     };
     Ok(render(&page)?.into_response())
 }
