@@ -29,6 +29,14 @@ fn decided(events: &[CaseEvent]) -> Option<(StaffId, Date)> {
     })
 }
 
+/// The item code of a case (from its receipt).
+fn item_of(events: &[CaseEvent]) -> String {
+    match events.first() {
+        Some(CaseEvent::Received(r)) => r.item.basic_code.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// Working days from `from` (exclusive) to `to`; a year not loaded counts as not overdue.
 fn wd(engine: &Engine, from: Date, to: Date) -> u32 {
     engine
@@ -39,8 +47,6 @@ fn wd(engine: &Engine, from: Date, to: Date) -> u32 {
 
 /// The day-by-day timers over open cases.
 pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
-    let p = engine.params(RuleId::NoticeDeadline);
-    let delivery_days = engine.params(RuleId::DeliveryDeadline).delivery_days;
     let cases: Vec<(String, super::CaseTrack)> = engine
         .cases
         .iter()
@@ -48,6 +54,11 @@ pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
         .collect();
     for (number, t) in cases {
         let ev = &t.events;
+        let item = item_of(ev);
+        let p = engine.params_for_item(RuleId::NoticeDeadline, &item);
+        let delivery_days = engine
+            .params_for_item(RuleId::DeliveryDeadline, &item)
+            .delivery_days;
         let subject = format!("case:{number}");
         let closed = has(ev, "not_accepted") || has(ev, "withdrawn") || has(ev, "delivered");
         if closed {
@@ -223,7 +234,10 @@ fn case_step(
             ctx.today,
         );
     };
-    let notice_days = engine.params(RuleId::NoticeDeadline).notice_days;
+    let item_code = item_of(before);
+    let notice_days = engine
+        .params_for_item(RuleId::NoticeDeadline, &item_code)
+        .notice_days;
     let received_on = match before.first() {
         Some(CaseEvent::Received(r)) => Some(r.received_on()),
         _ => None,
@@ -297,7 +311,9 @@ fn case_step(
                 Some(by.clone()),
             ),
             Some((_, d)) => {
-                let days = engine.params(RuleId::DeliveryDeadline).delivery_days;
+                let days = engine
+                    .params_for_item(RuleId::DeliveryDeadline, &item_code)
+                    .delivery_days;
                 if wd(engine, d, *on) > days {
                     raise(
                         engine,
@@ -432,7 +448,9 @@ fn decided_checks(
             who.clone(),
         );
     }
-    let max = engine.params(RuleId::DecisionVolume).max_decisions_per_day;
+    let max = engine
+        .params_for_staff(RuleId::DecisionVolume, approver)
+        .max_decisions_per_day;
     let n = engine
         .decisions
         .entry((approver.clone(), local.date()))

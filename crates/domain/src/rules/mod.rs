@@ -75,6 +75,23 @@ pub struct RuleParams {
     pub office_end_hour: u8,
     /// Decisions by one official on one day above which the volume is unusual.
     pub max_decisions_per_day: u32,
+    /// Thresholds for one item (`item:<basic code>`) or one department (`dept:<code>`, the
+    /// item's original department, or the official's own for the daily volume); an item's
+    /// override wins over its department's. Left out of the JSON (and the hash) when empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub overrides: BTreeMap<String, Thresholds>,
+}
+
+/// The thresholds an override may change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_decisions_per_day: Option<u32>,
 }
 
 impl Default for RuleParams {
@@ -85,21 +102,50 @@ impl Default for RuleParams {
             office_start_hour: 8,
             office_end_hour: 18,
             max_decisions_per_day: 30,
+            overrides: BTreeMap::new(),
         }
     }
 }
 
 impl RuleParams {
+    /// The thresholds for a case on `item` of `department` (item override, then department,
+    /// then the jurisdiction's).
+    pub fn for_scope(&self, item: Option<&str>, department: Option<&str>) -> RuleParams {
+        let mut p = self.clone();
+        let scopes = [
+            department.map(|d| format!("dept:{d}")),
+            item.map(|i| format!("item:{i}")),
+        ];
+        for t in scopes
+            .iter()
+            .flatten()
+            .filter_map(|k| self.overrides.get(k))
+        {
+            p.notice_days = t.notice_days.unwrap_or(p.notice_days);
+            p.delivery_days = t.delivery_days.unwrap_or(p.delivery_days);
+            p.max_decisions_per_day = t.max_decisions_per_day.unwrap_or(p.max_decisions_per_day);
+        }
+        p
+    }
+
     pub fn validate(&self) -> Result<(), String> {
-        let ok = (1..=60).contains(&self.notice_days)
-            && (1..=60).contains(&self.delivery_days)
+        let days = |d: u32| (1..=60).contains(&d);
+        let keys_ok = self.overrides.iter().all(|(k, t)| {
+            (k.starts_with("item:") || k.starts_with("dept:"))
+                && t.notice_days.is_none_or(days)
+                && t.delivery_days.is_none_or(days)
+                && t.max_decisions_per_day.is_none_or(|m| m >= 1)
+        });
+        let ok = days(self.notice_days)
+            && days(self.delivery_days)
             && self.office_start_hour < self.office_end_hour
             && self.office_end_hour <= 24
-            && self.max_decisions_per_day >= 1;
+            && self.max_decisions_per_day >= 1
+            && keys_ok;
         if ok {
             Ok(())
         } else {
-            Err("参数超出范围：期限1至60个工作日，上班时间早于下班时间，单日审批量至少1".into())
+            Err("参数超出范围：期限1至60个工作日，上班时间早于下班时间，单日审批量至少1，按事项（item:编码）或部门（dept:编码）设置".into())
         }
     }
 }
@@ -202,6 +248,9 @@ pub struct Engine {
     cases: BTreeMap<String, CaseTrack>,
     pushes: BTreeMap<String, (u64, Vec<PushEvent>)>,
     promised: BTreeMap<String, crate::catalog::TimeLimit>,
+    /// Item → its original department; staff → their department (for scoped thresholds).
+    item_departments: BTreeMap<String, String>,
+    staff_departments: BTreeMap<StaffId, String>,
     decisions: BTreeMap<(StaffId, Date), u32>,
     /// Bad ratings awaiting rectification: case → (index of the rating, due date).
     rectifications: BTreeMap<String, (u64, Date)>,
@@ -221,6 +270,8 @@ impl Engine {
             cases: BTreeMap::new(),
             pushes: BTreeMap::new(),
             promised: BTreeMap::new(),
+            item_departments: BTreeMap::new(),
+            staff_departments: BTreeMap::new(),
             decisions: BTreeMap::new(),
             rectifications: BTreeMap::new(),
             day: None,
@@ -261,6 +312,17 @@ impl Engine {
             }
             Event::StaffRegistered { staff, .. } => {
                 self.set_roles(&staff.id, staff.roles.clone());
+                self.staff_departments
+                    .insert(staff.id.clone(), staff.department.to_string());
+            }
+            Event::StaffTransferred { staff, to, .. } => {
+                self.staff_departments.insert(staff.clone(), to.to_string());
+            }
+            Event::ItemPublished { item: published } => {
+                self.item_departments.insert(
+                    published.basic_code.to_string(),
+                    published.original_department.to_string(),
+                );
             }
             Event::StaffRolesChanged { staff, roles } => self.set_roles(staff, roles.clone()),
             Event::Case { case_number, event } => {
@@ -357,6 +419,18 @@ impl Engine {
             .get(&rule)
             .map(|v| v.params.clone())
             .unwrap_or_default()
+    }
+
+    /// The rule's thresholds for a case on `item` (its department's and its own overrides).
+    fn params_for_item(&self, rule: RuleId, item: &str) -> RuleParams {
+        let dept = self.item_departments.get(item).map(String::as_str);
+        self.params(rule).for_scope(Some(item), dept)
+    }
+
+    /// The rule's thresholds for an official (their department's override).
+    fn params_for_staff(&self, rule: RuleId, staff: &StaffId) -> RuleParams {
+        let dept = self.staff_departments.get(staff).map(String::as_str);
+        self.params(rule).for_scope(None, dept)
     }
 
     fn timers(&mut self, today: Date, at_index: u64) {

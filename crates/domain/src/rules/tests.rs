@@ -161,6 +161,54 @@ fn notice_deadline() {
 }
 
 #[test]
+fn thresholds_can_be_set_per_item_and_per_department() {
+    // The notice limit is 2 working days for this item, 3 for its department, 5 elsewhere.
+    let mut params = RuleParams::default();
+    params.overrides.insert(
+        "item:990100001000".into(),
+        Thresholds {
+            notice_days: Some(2),
+            ..Thresholds::default()
+        },
+    );
+    params.overrides.insert(
+        "dept:SCJG".into(),
+        Thresholds {
+            notice_days: Some(3),
+            ..Thresholds::default()
+        },
+    );
+    assert!(params.validate().is_ok());
+    assert_eq!(
+        params
+            .for_scope(Some("990100001000"), Some("SCJG"))
+            .notice_days,
+        2
+    );
+    assert_eq!(
+        params
+            .for_scope(Some("990100009999"), Some("SCJG"))
+            .notice_days,
+        3
+    );
+    assert_eq!(params.for_scope(None, None).notice_days, 5);
+    let h = Harness::received(MON, crate::case::testkit::item(20, 10, &[]));
+    let mut log = Log::with_params(params.clone());
+    log.case(&h.events);
+    log.tick(date!(2026 - 11 - 04)); // 2 working days: in time for this item
+    assert!(log.rules().is_empty());
+    log.tick(date!(2026 - 11 - 05)); // the 3rd working day: late for this item only
+    only(&log.rules(), RuleId::NoticeDeadline);
+    // A bad scope key is refused.
+    let mut bad = params;
+    bad.overrides.insert("case:1".into(), Thresholds::default());
+    assert!(bad.validate().is_err());
+    // Without overrides the JSON (and so every recorded hash) is as before.
+    let json = serde_json::to_string(&RuleParams::default()).unwrap();
+    assert!(!json.contains("overrides"), "{json}");
+}
+
+#[test]
 fn two_reviewers() {
     let mut h = decided(MON, 10);
     delivered(&mut h, MON);

@@ -147,8 +147,14 @@ async fn an_off_hours_decision_is_alerted_closed_reported_and_replayed() {
     let good = json!({"active": true, "params": {"notice_days": 5, "delivery_days": 10, "office_start_hour": 8, "office_end_hour": 18, "max_decisions_per_day": 50}});
     let r: Value = put(good).await.unwrap().json().await.unwrap();
     assert_eq!(r["version"], 2, "{r}");
+    // Thresholds per item or department travel with the version; a bad scope is refused.
+    let scoped = json!({"active": true, "params": {"notice_days": 5, "delivery_days": 10, "office_start_hour": 8, "office_end_hour": 18, "max_decisions_per_day": 50, "overrides": {"dept:SPJ": {"max_decisions_per_day": 80}}}});
+    let r: Value = put(scoped).await.unwrap().json().await.unwrap();
+    assert_eq!(r["version"], 3, "{r}");
+    let bad_scope = json!({"active": true, "params": {"notice_days": 5, "delivery_days": 10, "office_start_hour": 8, "office_end_hour": 18, "max_decisions_per_day": 50, "overrides": {"staff:APPROVE": {"max_decisions_per_day": 1}}}});
+    assert_eq!(put(bad_scope).await.unwrap().status(), 400);
     let (_, rules) = inspector.get_json("/api/v1/rules").await;
-    assert!(rules["rules"].as_array().unwrap().len() >= 16);
+    assert!(rules["rules"].as_array().unwrap().len() >= 18);
 
     // An alert row deleted in SQL: replay and ledger verify both name it.
     let gone = id.to_owned();
