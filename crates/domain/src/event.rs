@@ -15,7 +15,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::case::{CaseEvent, CaseNumber};
 use crate::linkage::{FeedbackBody, Impact, LinkageSettings, PushEvent};
-use crate::rules::{Alert, AlertOutcome, RuleVersion};
+use crate::rules::{Alert, AlertOutcome, ExpressionRule, RuleVersion};
 use crate::seal::{Revocation, SealRecord};
 
 use crate::org::{
@@ -163,6 +163,9 @@ pub enum Event {
     /// A monitoring rule installed, changed or retired (its hash covers its specification).
     #[serde(rename = "rules.rule_version")]
     RuleVersionRecorded { version: RuleVersion },
+    /// A local expression rule (CEL) installed, changed or retired, with its source.
+    #[serde(rename = "rules.expression_version")]
+    ExpressionRuleRecorded { rule: ExpressionRule },
     /// A day began for the monitoring rules' working-day timers.
     #[serde(rename = "rules.tick")]
     RulesTick {
@@ -241,6 +244,7 @@ impl Event {
             Event::LinkageRefused { .. } => "linkage.attempt_refused",
             Event::DigestIssued { .. } => "linkage.digest",
             Event::RuleVersionRecorded { .. } => "rules.rule_version",
+            Event::ExpressionRuleRecorded { .. } => "rules.expression_version",
             Event::RulesTick { .. } => "rules.tick",
             Event::AlertRaised { .. } => "rules.alert_raised",
             Event::AlertClosed { .. } => "rules.alert_closed",
@@ -304,6 +308,7 @@ impl Event {
                 put("department", department.as_str())
             }
             Event::RuleVersionRecorded { version } => put("rule", version.rule.code()),
+            Event::ExpressionRuleRecorded { rule } => put("rule", &format!("expr:{}", rule.code)),
             Event::RulesTick { on } => put("day", &on.to_string()),
             Event::AlertRaised { alert } => {
                 put("alert", &alert.alert_id);
@@ -433,6 +438,8 @@ impl Event {
                 "rule": version.rule.code(), "version": version.version, "params": version.params,
                 "active": version.active, "hash": version.hash(),
             }),
+            // The rule's source is public: anyone may see what is being checked.
+            Event::ExpressionRuleRecorded { rule } => json!({ "rule": rule, "hash": rule.hash() }),
             Event::RulesTick { on } => json!({ "on": on.to_string() }),
             // Alerts name codes, staff ids and item names, never applicants.
             Event::AlertRaised { alert } => json!({ "alert": alert }),

@@ -202,6 +202,11 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         columns: &["params", "active", "hash"],
     },
     Projected {
+        table: "expression_rules",
+        key: &["jurisdiction", "code", "version"],
+        columns: &["name_zh", "expression", "active", "hash"],
+    },
+    Projected {
         table: "rules_ticks",
         key: &["jurisdiction", "on_date"],
         columns: &[],
@@ -411,6 +416,7 @@ pub fn apply(
             crate::linkage::apply(conn, jurisdiction, e)?;
         }
         e @ (Event::RuleVersionRecorded { .. }
+        | Event::ExpressionRuleRecorded { .. }
         | Event::RulesTick { .. }
         | Event::AlertRaised { .. }
         | Event::AlertClosed { .. }) => crate::rules::apply(conn, jurisdiction, e)?,

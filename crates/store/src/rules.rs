@@ -19,6 +19,12 @@ pub(crate) fn apply(
                 params![j, v.rule.code(), v.version, serde_json::to_string(&v.params).map_err(|e| StoreError::Corrupt(e.to_string()))?, v.active, v.hash()],
             )?;
         }
+        Event::ExpressionRuleRecorded { rule: r } => {
+            conn.execute(
+                "INSERT INTO expression_rules (jurisdiction, code, version, name_zh, expression, active, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                params![j, r.code.as_str(), r.version, r.name_zh.as_str(), r.expression.as_str(), r.active, r.hash()],
+            )?;
+        }
         Event::RulesTick { on } => {
             conn.execute(
                 "INSERT INTO rules_ticks (jurisdiction, on_date) VALUES (?, ?)",

@@ -121,6 +121,48 @@ pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
     }
 }
 
+/// What a local expression rule sees of a case step.
+pub(super) fn step_variables(
+    engine: &Engine,
+    events: &[CaseEvent],
+    event: &CaseEvent,
+    item: &LogItem,
+    today: Date,
+) -> serde_json::Value {
+    let local = item.time.to_offset(crate::case::CHINA_STANDARD_TIME);
+    let reviewers: std::collections::BTreeSet<&StaffId> = events
+        .iter()
+        .filter_map(|e| match e {
+            CaseEvent::ReviewStep {
+                reviewer,
+                substantive: true,
+                ..
+            } => Some(reviewer),
+            _ => None,
+        })
+        .collect();
+    let since = match events.first() {
+        Some(CaseEvent::Received(r)) => wd(engine, r.received_on(), today),
+        _ => 0,
+    };
+    serde_json::json!({
+        "kind": event.kind(),
+        "event": serde_json::to_value(event).unwrap_or_default(),
+        "actor": item.actor,
+        "hour": local.hour(),
+        "working_day": engine.calendar.is_working_day(local.date()).unwrap_or(true),
+        "case": {
+            "number": match events.first() { Some(CaseEvent::Received(r)) => r.case_number.to_string(), _ => String::new() },
+            "item": item_of(events),
+            "steps": events.len(),
+            "reviewers": reviewers.len(),
+            "accepted": has(events, "accepted"),
+            "decided": has(events, "decided"),
+            "working_days_since_receipt": since,
+        },
+    })
+}
+
 /// The checks made when an entry arrives (after the engine recorded it).
 pub(super) fn on_event(engine: &mut Engine, item: &LogItem, today: Date) {
     match &item.event {

@@ -8,6 +8,7 @@
 //! hash; an alert names the rule version that raised it and the log range it was computed from.
 
 mod builtin;
+mod expression;
 #[cfg(test)]
 mod tests;
 
@@ -16,6 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
+
+pub use expression::ExpressionRule;
 
 use crate::calendar::Calendar;
 use crate::case::{CaseEvent, legal_date};
@@ -60,6 +63,7 @@ rules! {
     OffHoursDecision = "off_hours_decision", "自由裁量监督", "非工作时间作出审批决定";
     DecisionVolume = "decision_volume", "自由裁量监督", "单人单日审批量异常";
     RectificationOverdue = "rectification_overdue", "政务服务好差评制度（差评整改）", "差评整改逾期未完成";
+    Expression = "expression", "本地监管规则（CEL表达式）", "本地表达式规则";
 }
 
 /// Thresholds of the rules (one set per jurisdiction, recorded with each rule version).
@@ -184,6 +188,9 @@ pub struct Alert {
     pub responsible: Option<StaffId>,
     pub responsible_department: Option<DepartmentCode>,
     pub superior: Option<StaffId>,
+    /// For a local expression rule: its code (version and hash above are the expression's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
     /// The first and the last log index the alert was computed from.
     pub from_index: u64,
     pub at_index: u64,
@@ -257,6 +264,8 @@ pub struct Engine {
     day: Option<Date>,
     raised: BTreeSet<String>,
     alerts: Vec<Alert>,
+    /// The local expression rules in force, by code.
+    expressions: BTreeMap<String, expression::Compiled>,
 }
 
 impl Engine {
@@ -277,6 +286,7 @@ impl Engine {
             day: None,
             raised: BTreeSet::new(),
             alerts: Vec::new(),
+            expressions: BTreeMap::new(),
         }
     }
 
@@ -299,12 +309,73 @@ impl Engine {
         }
         self.track(item);
         builtin::on_event(self, item, today);
+        self.expressions_on(item, today);
+    }
+
+    /// Runs the local expression rules on a case step (when expression rules are in force).
+    fn expressions_on(&mut self, item: &LogItem, today: Date) {
+        let Event::Case { case_number, event } = &item.event else {
+            return;
+        };
+        if self.expressions.is_empty()
+            || !self
+                .versions
+                .get(&RuleId::Expression)
+                .is_some_and(|v| v.active)
+        {
+            return;
+        }
+        let number = case_number.to_string();
+        let Some(t) = self.cases.get(&number).cloned() else {
+            return;
+        };
+        let vars = builtin::step_variables(self, &t.events, event, item, today);
+        let holding: Vec<ExpressionRule> = self
+            .expressions
+            .values()
+            .filter(|c| c.holds(&vars))
+            .map(|c| c.rule.clone())
+            .collect();
+        for rule in holding {
+            let subject = format!("case:{number}");
+            let id = alert_id(RuleId::Expression, &format!("{}|{subject}", rule.code));
+            if !self.raised.insert(id.clone()) {
+                continue;
+            }
+            let responsible = item
+                .actor
+                .strip_prefix("staff:")
+                .and_then(|s| StaffId::parse(s).ok());
+            self.alerts.push(Alert {
+                alert_id: id,
+                rule: RuleId::Expression,
+                rule_version: rule.version,
+                rule_hash: rule.hash(),
+                subject,
+                message_zh: format!("办件{number}：{}（{}）", rule.name_zh, rule.code),
+                superior: self.superior_of(responsible.as_ref()),
+                responsible,
+                responsible_department: None,
+                expression: Some(rule.code.clone()),
+                from_index: t.first_index,
+                at_index: item.index,
+                on: today,
+            });
+        }
     }
 
     fn track(&mut self, item: &LogItem) {
         match &item.event {
             Event::RuleVersionRecorded { version } => {
                 self.versions.insert(version.rule, version.clone());
+            }
+            Event::ExpressionRuleRecorded { rule } => {
+                self.expressions.remove(&rule.code);
+                if rule.active
+                    && let Some(c) = expression::Compiled::new(rule.clone())
+                {
+                    self.expressions.insert(rule.code.clone(), c);
+                }
             }
             Event::CalendarYearImported { json, .. } => {
                 // A year the ledger holds is applied as the server applied it.
@@ -407,6 +478,7 @@ impl Engine {
             superior: self.superior_of(responsible.as_ref()),
             responsible,
             responsible_department,
+            expression: None,
             from_index,
             at_index,
             on,

@@ -581,6 +581,52 @@ fn rules_not_in_force_raise_nothing_and_replays_agree() {
 }
 
 #[test]
+fn a_local_expression_rule_raises_on_the_steps_it_matches() {
+    let record = |active: bool| Event::ExpressionRuleRecorded {
+        rule: ExpressionRule {
+            code: "afternoon_decision".into(),
+            version: 1,
+            name_zh: "午后作出的决定".into(),
+            expression: "kind == 'decided' && hour >= 12 && case.reviewers >= 2".into(),
+            active,
+        },
+    };
+    let mut log = Log::new();
+    log.push(at(MON, 8), "staff:INSPECT", record(true));
+    log.case(&decided(MON, 10).events);
+    assert!(log.rules().is_empty(), "a morning decision does not match");
+    let mut log = Log::new();
+    log.push(at(MON, 8), "staff:INSPECT", record(true));
+    log.case(&decided(MON, 14).events);
+    only(&log.rules(), RuleId::Expression);
+    let a = &evaluate(cal(), &log.items)[0];
+    assert_eq!(a.expression.as_deref(), Some("afternoon_decision"));
+    assert_eq!(a.rule_version, 1);
+    // Retired, or with expression rules switched off, nothing is raised.
+    let mut retired = Log::new();
+    retired.push(at(MON, 8), "staff:INSPECT", record(true));
+    retired.push(at(MON, 9), "staff:INSPECT", record(false));
+    retired.case(&decided(MON, 14).events);
+    assert!(retired.rules().is_empty());
+    let mut off = Log::new();
+    off.push(
+        at(MON, 8),
+        "staff:INSPECT",
+        Event::RuleVersionRecorded {
+            version: RuleVersion {
+                rule: RuleId::Expression,
+                version: 2,
+                params: RuleParams::default(),
+                active: false,
+            },
+        },
+    );
+    off.push(at(MON, 8), "staff:INSPECT", record(true));
+    off.case(&decided(MON, 14).events);
+    assert!(off.rules().is_empty());
+}
+
+#[test]
 fn rule_hashes_change_with_parameters() {
     let v = RuleVersion {
         rule: RuleId::DecisionVolume,

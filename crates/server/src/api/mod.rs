@@ -110,6 +110,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/alerts/{id}/close", post(rules::close_alert))
         .route("/api/v1/rules", get(rules::list_rules))
         .route("/api/v1/rules/run", post(rules::run_rules))
+        .route(
+            "/api/v1/rules/expressions/{code}",
+            put(rules::put_expression),
+        )
         .route("/api/v1/rules/{rule}", put(rules::put_rule))
         .route(
             "/api/v1/reports/accountability",
@@ -184,6 +188,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/alerts/{id}/close"),
     ("get", "/api/v1/rules"),
     ("post", "/api/v1/rules/run"),
+    ("put", "/api/v1/rules/expressions/{code}"),
     ("put", "/api/v1/rules/{rule}"),
     ("get", "/api/v1/reports/accountability"),
 ];

@@ -11,7 +11,7 @@ use oneseal_domain::access::Action;
 use oneseal_domain::case::{Case, legal_date};
 use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::org::DivisionCode;
-use oneseal_domain::rules::{AlertOutcome, RuleId, RuleParams, RuleVersion};
+use oneseal_domain::rules::{AlertOutcome, ExpressionRule, RuleId, RuleParams, RuleVersion};
 use oneseal_store::projection::load_case_events;
 use oneseal_store::{Conn, params};
 use serde::{Deserialize, Serialize};
@@ -226,8 +226,90 @@ pub async fn list_rules(
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ViewAlerts)?;
     let j = auth.principal.jurisdiction.clone();
-    let rows = state.store.read(move |c| query_rules(c, &j)).await?;
-    Ok(Json(json!({ "rules": rows })))
+    let (rows, expressions) = state
+        .store
+        .read(move |c| Ok::<_, ApiError>((query_rules(c, &j)?, query_expressions(c, &j)?)))
+        .await?;
+    Ok(Json(json!({ "rules": rows, "expressions": expressions })))
+}
+
+/// Every recorded version of the jurisdiction's local expression rules, newest first.
+pub fn query_expressions(
+    c: &mut dyn Conn,
+    j: &DivisionCode,
+) -> Result<Vec<ExpressionRule>, ApiError> {
+    c.query(
+        "SELECT code, version, name_zh, expression, active FROM expression_rules WHERE jurisdiction = ? ORDER BY code, version DESC",
+        params![j.as_str()],
+    )?
+    .into_iter()
+    .map(|r| {
+        Ok(ExpressionRule {
+            code: r.text(0)?,
+            version: u32::try_from(r.int(1)?).unwrap_or(0),
+            name_zh: r.text(2)?,
+            expression: r.text(3)?,
+            active: r.int(4)? != 0,
+        })
+    })
+    .collect()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpressionChange {
+    pub name_zh: String,
+    pub expression: String,
+    pub active: bool,
+}
+
+/// Records a new version of a local expression rule (CEL), refused unless it parses.
+pub async fn put_expression(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<ExpressionChange>,
+) -> Result<Json<Value>, ApiError> {
+    auth.require_here(Action::ManageRules)?;
+    let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
+    let j = auth.principal.jurisdiction.clone();
+    let meta = Meta {
+        time: state.clock.now(),
+        jurisdiction: j.clone(),
+        actor: Actor::Staff(staff),
+    };
+    let out = state
+        .store
+        .write(move |tx| {
+            let last = tx
+                .conn()
+                .query_one(
+                    "SELECT MAX(version) FROM expression_rules WHERE jurisdiction = ? AND code = ?",
+                    params![j.as_str(), code.as_str()],
+                )?
+                .and_then(|r| r.opt_int(0).ok().flatten())
+                .unwrap_or(0);
+            let rule = ExpressionRule {
+                code,
+                version: u32::try_from(last + 1).unwrap_or(u32::MAX),
+                name_zh: body.name_zh,
+                expression: body.expression,
+                active: body.active,
+            };
+            rule.validate().map_err(|zh| {
+                ApiError::bad_request(
+                    "bad_expression",
+                    zh.clone(),
+                    format!("Bad expression rule: {zh}"),
+                )
+            })?;
+            let idx = meta.record(tx, &Event::ExpressionRuleRecorded { rule: rule.clone() })?;
+            Ok::<_, ApiError>(
+                json!({ "version": rule.version, "hash": rule.hash(), "ledger_index": idx }),
+            )
+        })
+        .await?;
+    Ok(Json(out))
 }
 
 #[derive(Debug, Deserialize)]

@@ -54,6 +54,7 @@ struct RulesPage {
     can_manage: bool,
     defaults: RuleParams,
     codes: Vec<&'static str>,
+    expressions: Vec<oneseal_domain::rules::ExpressionRule>,
 }
 
 pub async fn rules_page(
@@ -62,7 +63,15 @@ pub async fn rules_page(
 ) -> Result<Html<String>, WebError> {
     let auth = signed_in(auth)?;
     let j = auth.principal.jurisdiction.clone();
-    let rules = state.store.read(move |c| query_rules(c, &j)).await?;
+    let (rules, expressions) = state
+        .store
+        .read(move |c| {
+            Ok::<_, ApiError>((
+                query_rules(c, &j)?,
+                crate::api::rules::query_expressions(c, &j)?,
+            ))
+        })
+        .await?;
     render(&RulesPage {
         nav: Nav::from_auth(Some(&auth)),
         rules,
@@ -72,6 +81,7 @@ pub async fn rules_page(
             .iter()
             .map(|r| r.code())
             .collect(),
+        expressions,
     })
 }
 

@@ -355,3 +355,84 @@ async fn the_dashboard_counts_decisions_on_time_and_open_cases() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn a_local_expression_rule_is_recorded_raises_and_replays() {
+    let app = TestApp::spawn_demo().await;
+    let inspector = app.inspector().await;
+    let put = |code: &str, body: Value| {
+        inspector
+            .request(
+                reqwest::Method::PUT,
+                &format!("/api/v1/rules/expressions/{code}"),
+            )
+            .json(&body)
+            .send()
+    };
+    let r = put(
+        "decided_quickly",
+        json!({"name_zh": "当日决定", "expression": "kind == 'decided' &&", "active": true}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(error_code(&r.json().await.unwrap()), "bad_expression");
+    let r = put(
+        "Bad Code",
+        json!({"name_zh": "x", "expression": "true", "active": true}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    let r: Value = put(
+        "decided_quickly",
+        json!({"name_zh": "受理当日即作出决定", "expression": "kind == 'decided' && case.working_days_since_receipt == 0", "active": true}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(r["version"], 1, "{r}");
+    let number = case_ready_for_decision(&app).await;
+    step(
+        &app.approver().await,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    let report = run(&app.store, datetime!(2026-11-23 11:00 +8))
+        .await
+        .unwrap();
+    assert_eq!(report.raised, 1, "{report:?}");
+    let (_, alerts) = inspector.get_json("/api/v1/alerts").await;
+    let a = &alerts["alerts"][0];
+    assert_eq!(
+        (
+            a["rule_id"].as_str(),
+            a["subject"].as_str(),
+            a["responsible"].as_str()
+        ),
+        (
+            Some("expression"),
+            Some(format!("case:{number}").as_str()),
+            Some("APPROVE")
+        )
+    );
+    assert!(
+        a["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("受理当日即作出决定")
+    );
+    assert!(replay_findings(&app).await.is_empty());
+    let (_, rules) = inspector.get_json("/api/v1/rules").await;
+    assert_eq!(
+        rules["expressions"][0]["code"], "decided_quickly",
+        "{rules}"
+    );
+    let page = inspector.get("/rules").await.text().await.unwrap();
+    assert!(
+        page.contains("decided_quickly") && page.contains("本地表达式规则"),
+        "{page}"
+    );
+}
