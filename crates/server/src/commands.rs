@@ -31,6 +31,41 @@ impl Meta {
     }
 }
 
+/// Closing something (an alert, a policy review, a rectification) needs a written reason of at
+/// least this many characters.
+pub const MIN_EXPLANATION: usize = 4;
+
+pub fn require_explanation(text: &str, what_zh: &str) -> Result<(), ApiError> {
+    if text.trim().chars().count() >= MIN_EXPLANATION {
+        return Ok(());
+    }
+    Err(ApiError::bad_request(
+        "explanation_required",
+        format!("{what_zh}须填写说明（至少{MIN_EXPLANATION}个字）"),
+        format!("An explanation of at least {MIN_EXPLANATION} characters is required"),
+    ))
+}
+
+/// The row a closing acts on exists (`sql` selects its status) and its status is `open`;
+/// otherwise `NotFound(what)` or the given conflict.
+pub fn require_open(
+    c: &mut dyn oneseal_store::Conn,
+    sql: &str,
+    args: &[oneseal_store::Value],
+    what: &'static str,
+    conflict: ApiError,
+) -> Result<(), ApiError> {
+    let status = c
+        .query_one(sql, args)?
+        .ok_or(ApiError::NotFound(what))?
+        .opt_text(0)?;
+    if status.as_deref() == Some("open") {
+        Ok(())
+    } else {
+        Err(conflict)
+    }
+}
+
 /// What publishing a list of items did.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct PublishReport {

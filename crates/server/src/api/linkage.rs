@@ -29,6 +29,16 @@ fn department_of(auth: &Auth) -> Option<DepartmentCode> {
         .then(|| p.department.clone())
 }
 
+/// The department a department-only principal acts for, once it may take `action` there.
+fn own_department(auth: &Auth, action: Action) -> Result<(DivisionCode, DepartmentCode), ApiError> {
+    let j = auth.principal.jurisdiction.clone();
+    let d = department_of(auth).ok_or(ApiError::Forbidden(
+        oneseal_domain::access::Denied::Role(action),
+    ))?;
+    auth.require(action, &Target::department(&j, &d))?;
+    Ok((j, d))
+}
+
 fn claimant(auth: &Auth) -> Claimant {
     match (&auth.principal.staff, &auth.principal.token) {
         (Some(s), _) => Claimant::Staff(s.clone()),
@@ -498,11 +508,7 @@ pub async fn submit_feedback(
     auth: Auth,
     ApiJson(req): ApiJson<FeedbackRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let j = auth.principal.jurisdiction.clone();
-    let d = department_of(&auth).ok_or(ApiError::Forbidden(
-        oneseal_domain::access::Denied::Role(Action::SubmitFeedback),
-    ))?;
-    auth.require(Action::SubmitFeedback, &Target::department(&j, &d))?;
+    let (j, d) = own_department(&auth, Action::SubmitFeedback)?;
     let m = meta(&state, &auth, &j);
     let target = req.body.licence_id().map_or_else(
         || format!("feedback:{}", req.body.kind()),
@@ -629,33 +635,23 @@ pub async fn close_review(
 ) -> Result<Json<Value>, ApiError> {
     let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
     auth.require_here(Action::ReviewPolicyChange)?;
-    if body.explanation.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "missing_field",
-            "复核说明不能为空",
-            "An explanation is required",
-        ));
-    }
+    crate::commands::require_explanation(&body.explanation, "政策变更复核")?;
     let j = auth.principal.jurisdiction.clone();
     let m = meta(&state, &auth, &j);
     let idx = state
         .store
         .write(move |tx| {
-            let status = tx
-                .conn()
-                .query_one(
-                    "SELECT review_status FROM feedback WHERE feedback_id = ? AND jurisdiction = ?",
-                    params![id.as_str(), j.as_str()],
-                )?
-                .ok_or(ApiError::NotFound("feedback"))?
-                .opt_text(0)?;
-            if status.as_deref() != Some("open") {
-                return Err(ApiError::conflict(
+            crate::commands::require_open(
+                tx.conn(),
+                "SELECT review_status FROM feedback WHERE feedback_id = ? AND jurisdiction = ?",
+                params![id.as_str(), j.as_str()],
+                "feedback",
+                ApiError::conflict(
                     "review_not_open",
                     "该反馈没有待办复核",
                     "No open review for this feedback",
-                ));
-            }
+                ),
+            )?;
             m.record(
                 tx,
                 &Event::PolicyReviewClosed {
@@ -683,11 +679,7 @@ pub async fn dept_feed(
     auth: Auth,
     Query(q): Query<FeedQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let j = auth.principal.jurisdiction.clone();
-    let d = department_of(&auth).ok_or(ApiError::Forbidden(
-        oneseal_domain::access::Denied::Role(Action::ViewPushes),
-    ))?;
-    auth.require(Action::ViewPushes, &Target::department(&j, &d))?;
+    let (j, d) = own_department(&auth, Action::ViewPushes)?;
     let limit = i64::from(q.limit.unwrap_or(100).clamp(1, 500));
     let after = q.after.map_or(-1, |a| i64::try_from(a).unwrap_or(i64::MAX));
     let entries = state
@@ -725,11 +717,7 @@ pub async fn put_webhook(
     auth: Auth,
     ApiJson(body): ApiJson<WebhookBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let j = auth.principal.jurisdiction.clone();
-    let d = department_of(&auth).ok_or(ApiError::Forbidden(
-        oneseal_domain::access::Denied::Role(Action::ClaimPush),
-    ))?;
-    auth.require(Action::ClaimPush, &Target::department(&j, &d))?;
+    let (j, d) = own_department(&auth, Action::ClaimPush)?;
     let secret =
         lk::webhooks::register(&state.store, j, d, body.url.clone(), state.clock.now()).await?;
     Ok(Json(json!({
@@ -742,11 +730,7 @@ pub async fn get_webhook(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Value>, ApiError> {
-    let j = auth.principal.jurisdiction.clone();
-    let d = department_of(&auth).ok_or(ApiError::Forbidden(
-        oneseal_domain::access::Denied::Role(Action::ClaimPush),
-    ))?;
-    auth.require(Action::ClaimPush, &Target::department(&j, &d))?;
+    let (j, d) = own_department(&auth, Action::ClaimPush)?;
     Ok(Json(lk::webhooks::status(&state.store, j, d).await?))
 }
 

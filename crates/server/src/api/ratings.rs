@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::auth::Auth;
-use crate::commands::Meta;
+use crate::commands::{Meta, require_explanation, require_open};
 use crate::error::{ApiError, ApiJson};
 
 #[derive(Debug, Deserialize)]
@@ -191,13 +191,7 @@ pub async fn rectify(
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::RectifyRating)?;
     let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
-    if body.explanation.trim().chars().count() < 4 {
-        return Err(ApiError::bad_request(
-            "explanation_required",
-            "整改说明至少4个字",
-            "The rectification needs an explanation (at least 4 characters)",
-        ));
-    }
+    require_explanation(&body.explanation, "差评整改")?;
     let number = CaseNumber::parse(&case).map_err(|_| ApiError::NotFound("rating"))?;
     let j = auth.principal.jurisdiction.clone();
     let meta = Meta {
@@ -208,21 +202,17 @@ pub async fn rectify(
     let idx = state
         .store
         .write(move |tx| {
-            let status = tx
-                .conn()
-                .query_one(
-                    "SELECT rectification_status FROM ratings WHERE case_number = ? AND jurisdiction = ?",
-                    params![number.as_str(), j.as_str()],
-                )?
-                .ok_or(ApiError::NotFound("rating"))?
-                .opt_text(0)?;
-            if status.as_deref() != Some("open") {
-                return Err(ApiError::conflict(
+            require_open(
+                tx.conn(),
+                "SELECT rectification_status FROM ratings WHERE case_number = ? AND jurisdiction = ?",
+                params![number.as_str(), j.as_str()],
+                "rating",
+                ApiError::conflict(
                     "no_open_rectification",
                     "该评价没有待办的整改",
                     "No open rectification for this rating",
-                ));
-            }
+                ),
+            )?;
             meta.record(
                 tx,
                 &Event::RectificationClosed {

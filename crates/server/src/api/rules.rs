@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::auth::Auth;
-use crate::commands::Meta;
+use crate::commands::{Meta, require_explanation, require_open};
 use crate::error::{ApiError, ApiJson};
 
 /// One alert as the queue shows it.
@@ -133,13 +133,7 @@ pub async fn close_alert(
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::HandleAlert)?;
     let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
-    if body.explanation.trim().chars().count() < 4 {
-        return Err(ApiError::bad_request(
-            "explanation_required",
-            "关闭预警须填写情况说明（至少4个字）",
-            "Closing an alert needs an explanation (at least 4 characters)",
-        ));
-    }
+    require_explanation(&body.explanation, "关闭预警")?;
     let j = auth.principal.jurisdiction.clone();
     let meta = Meta {
         time: state.clock.now(),
@@ -149,21 +143,17 @@ pub async fn close_alert(
     let idx = state
         .store
         .write(move |tx| {
-            let status = tx
-                .conn()
-                .query_one(
-                    "SELECT status FROM alerts WHERE alert_id = ? AND jurisdiction = ?",
-                    params![id.as_str(), j.as_str()],
-                )?
-                .ok_or(ApiError::NotFound("alert"))?
-                .text(0)?;
-            if status != "open" {
-                return Err(ApiError::conflict(
+            require_open(
+                tx.conn(),
+                "SELECT status FROM alerts WHERE alert_id = ? AND jurisdiction = ?",
+                params![id.as_str(), j.as_str()],
+                "alert",
+                ApiError::conflict(
                     "alert_closed",
                     "该预警已关闭",
                     "The alert is already closed",
-                ));
-            }
+                ),
+            )?;
             meta.record(
                 tx,
                 &Event::AlertClosed {
