@@ -23,6 +23,8 @@ pub enum BenchCommand {
     Seal(SealBenchArgs),
     /// Durable ledger appends against plain INSERTs, proof times and restart time.
     Ledger(crate::bench_ledger::LedgerBenchArgs),
+    /// Whole case lifecycles over HTTP against `serve --demo`, with `/healthz` as the baseline.
+    E2e(crate::bench_e2e::E2eBenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -42,6 +44,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Seal(args) => seal(&args),
         BenchCommand::Ledger(args) => crate::bench_ledger::run(&args),
+        BenchCommand::E2e(args) => crate::bench_e2e::run(&args),
     }
 }
 

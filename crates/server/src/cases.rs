@@ -150,6 +150,8 @@ pub struct StepOutcome {
     pub status_zh: &'static str,
     pub ledger_indexes: Vec<u64>,
     pub sealed: Option<SealedDocument>,
+    /// The pushes to supervising departments the step made (审管互动).
+    pub pushes: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -189,13 +191,14 @@ pub fn act(
         }
     }
     let case = Case::apply(&events).map_err(case_error)?;
-    push_decision(tx, who, &case, &new_events, sealed.as_ref())?;
+    let pushes = push_decision(tx, who, &case, &new_events, sealed.as_ref())?;
     Ok(StepOutcome {
         case_number: number.to_string(),
         status: case.status().code(),
         status_zh: case.status().name_zh(),
         ledger_indexes: indexes,
         sealed,
+        pushes,
     })
 }
 
@@ -207,9 +210,10 @@ fn push_decision(
     case: &Case,
     new: &[CaseEvent],
     sealed: Option<&SealedDocument>,
-) -> Result<(), ApiError> {
+) -> Result<Vec<String>, ApiError> {
     use oneseal_domain::case::Decision;
     use oneseal_domain::linkage::PushKind;
+    let mut pushes = Vec::new();
     for e in new {
         let CaseEvent::Decided { decision, .. } = e else {
             continue;
@@ -219,7 +223,7 @@ fn push_decision(
             _ => PushKind::Approval,
         };
         let r = case.received();
-        crate::linkage::push_decision(
+        let pushed = crate::linkage::push_decision(
             tx,
             &who.meta(),
             &who.calendar,
@@ -231,8 +235,9 @@ fn push_decision(
                 item_name: &r.item.name,
             },
         )?;
+        pushes.extend(pushed);
     }
-    Ok(())
+    Ok(pushes)
 }
 
 /// The electronic licence identifier (domain.md §5): `1.2.156.3005.2.<type>.<issuer USCC>.<serial>.<version>.<check>`.

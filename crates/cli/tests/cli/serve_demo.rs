@@ -128,3 +128,27 @@ fn help_lists_every_command_and_each_command_has_help() {
         assert!(sub.status.success(), "{c} --help fails");
     }
 }
+
+#[test]
+fn bench_e2e_runs_whole_lifecycles_against_the_real_server() {
+    // A short run: it starts `serve --demo` itself and drives every step over HTTP. It always
+    // runs on SQLite (the PostgreSQL pass of the suite would need a schema of its own).
+    let out = Command::new(env!("CARGO_BIN_EXE_oneseal"))
+        .args(["bench", "e2e", "--cases", "4", "--clients", "2"])
+        .env_remove("ONESEAL_DATABASE_URL")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("4 complete cases") && text.contains("ratio"),
+        "{text}"
+    );
+    for step in ["intake", "accept", "review", "decide+seal", "claim"] {
+        assert!(text.contains(step), "{step} in\n{text}");
+    }
+}

@@ -1,0 +1,350 @@
+//! `oneseal bench e2e`: whole case lifecycles over HTTP against the real server.
+//!
+//! The bench starts `oneseal serve --demo` (this same binary) on a fresh data directory and a
+//! free loopback port, then drives complete lifecycles from concurrent clients: intake and
+//! acceptance by the clerk, two substantive reviews, the decision sealed with the bureau's
+//! seal, and the supervising department's claim of the push. In the same run it measures a
+//! trivial endpoint of the same server (`/healthz`) with the same clients as the baseline, and
+//! prints cases/s, requests/s, the ratio to the baseline and p50/p99 latency per step.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use serde_json::{Value, json};
+use tokio::sync::Mutex;
+
+#[derive(Debug, Args)]
+pub struct E2eBenchArgs {
+    /// Complete case lifecycles to run.
+    #[arg(long, default_value_t = 200)]
+    cases: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 8)]
+    clients: usize,
+    /// Run against this PostgreSQL database instead of a fresh SQLite file (its schema must be
+    /// empty or a previous demo).
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+/// The running server, stopped (and its data directory removed) when dropped.
+struct Server {
+    child: Child,
+    dir: PathBuf,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+fn start(database_url: Option<&str>) -> Result<Server> {
+    let port = free_port()?;
+    let dir = std::env::temp_dir().join(format!("oneseal-bench-e2e-{port}"));
+    let mut cmd = Command::new(std::env::current_exe()?);
+    cmd.args([
+        "serve",
+        "--demo",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--data",
+    ])
+    .arg(&dir)
+    .env("ONESEAL_LOG", "warn")
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    match database_url {
+        Some(url) => cmd.env("ONESEAL_DATABASE_URL", url),
+        None => cmd.env_remove("ONESEAL_DATABASE_URL"),
+    };
+    let child = cmd.spawn().context("starting oneseal serve --demo")?;
+    Ok(Server {
+        child,
+        dir,
+        base: format!("http://127.0.0.1:{port}"),
+    })
+}
+
+/// A signed-in user: a client with its cookie and CSRF token.
+#[derive(Clone)]
+struct User {
+    client: reqwest::Client,
+    csrf: String,
+}
+
+async fn sign_in(base: &str, staff: &str) -> Result<User> {
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let r = client
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"staff_id": staff, "password": oneseal_server::seed::DEMO_PASSWORD}))
+        .send()
+        .await?;
+    if !r.status().is_success() {
+        bail!("signing in {staff}: HTTP {}", r.status());
+    }
+    let v: Value = r.json().await?;
+    Ok(User {
+        client,
+        csrf: v["csrf"].as_str().unwrap_or_default().to_owned(),
+    })
+}
+
+impl User {
+    async fn post(&self, url: &str, body: &Value) -> Result<Value> {
+        let r = self
+            .client
+            .post(url)
+            .header("X-CSRF-Token", &self.csrf)
+            .json(body)
+            .send()
+            .await?;
+        let status = r.status();
+        let v: Value = r.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            bail!("POST {url}: HTTP {status}: {v}");
+        }
+        Ok(v)
+    }
+}
+
+type Timings = Arc<Mutex<BTreeMap<&'static str, Vec<Duration>>>>;
+
+struct Actors {
+    clerk: User,
+    reviewers: [User; 2],
+    approver: User,
+    department: User,
+}
+
+/// One lifecycle; each step's latency goes into `timings`.
+async fn lifecycle(base: &str, a: &Actors, timings: &Timings) -> Result<()> {
+    let step = |name: &'static str, started: Instant| {
+        let t = timings.clone();
+        let d = started.elapsed();
+        async move { t.lock().await.entry(name).or_default().push(d) }
+    };
+    let t = Instant::now();
+    let created = a
+        .clerk
+        .post(
+            &format!("{base}/api/v1/cases"),
+            &json!({"item_code": "990100001000", "channel": "window",
+                "applicant": {"type": "organisation", "name": "济南示例餐饮有限公司", "uscc": "91370100MA3C0RT1XH", "contact_phone": "13812345678"},
+                "materials": [{"name": "申请书", "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]}),
+        )
+        .await?;
+    step("intake", t).await;
+    let number = created["case_number"]
+        .as_str()
+        .context("case number")?
+        .to_owned();
+    let actions = format!("{base}/api/v1/cases/{number}/actions");
+    let t = Instant::now();
+    a.clerk.post(&actions, &json!({"action": "accept"})).await?;
+    step("accept", t).await;
+    for (i, r) in a.reviewers.iter().enumerate() {
+        let t = Instant::now();
+        r.post(
+            &actions,
+            &json!({"action": "review", "step": if i == 0 { "initial_review" } else { "review" }, "opinion": "符合条件", "substantive": true}),
+        )
+        .await?;
+        step("review", t).await;
+    }
+    let t = Instant::now();
+    let decided = a
+        .approver
+        .post(
+            &actions,
+            &json!({"action": "decide", "decision": {"outcome": "approve"}}),
+        )
+        .await?;
+    step("decide+seal", t).await;
+    let push = decided["pushes"][0]
+        .as_str()
+        .context("the decision's push")?;
+    let t = Instant::now();
+    a.department
+        .post(
+            &format!("{base}/api/v1/linkage/pushes/{push}/claim"),
+            &json!({}),
+        )
+        .await?;
+    step("claim", t).await;
+    Ok(())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+pub fn run(args: &E2eBenchArgs) -> Result<()> {
+    if args.cases == 0 || args.clients == 0 {
+        bail!("--cases and --clients must be at least 1");
+    }
+    let server = start(args.database_url.as_deref())?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let base = server.base.clone();
+        wait_ready(&base).await?;
+        let actors = Arc::new(Actors {
+            clerk: sign_in(&base, "CLERK").await?,
+            reviewers: [
+                sign_in(&base, "REVIEW").await?,
+                sign_in(&base, "REVIEW2").await?,
+            ],
+            approver: sign_in(&base, "APPROVE").await?,
+            department: sign_in(&base, "SCJG").await?,
+        });
+        let timings: Timings = Arc::default();
+        let started = Instant::now();
+        let per_client = args.cases.div_ceil(args.clients);
+        let mut tasks = Vec::new();
+        for c in 0..args.clients {
+            let n = per_client.min(args.cases.saturating_sub(c * per_client));
+            let (base, actors, timings) = (base.clone(), actors.clone(), timings.clone());
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..n {
+                    lifecycle(&base, &actors, &timings).await?;
+                }
+                Ok::<_, anyhow::Error>(())
+            }));
+        }
+        for t in tasks {
+            t.await??;
+        }
+        let elapsed = started.elapsed();
+        let requests: usize = timings.lock().await.values().map(Vec::len).sum();
+        let baseline = baseline(&base, args.clients, requests).await?;
+        report(args, elapsed, requests, baseline, &timings).await;
+        Ok(())
+    })
+}
+
+async fn wait_ready(base: &str) -> Result<()> {
+    let client = reqwest::Client::new();
+    for _ in 0..240 {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
+            && r.status().is_success()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    bail!("the server at {base} did not answer /healthz within a minute")
+}
+
+/// The same number of requests to `/healthz`, from the same number of clients: requests/s.
+async fn baseline(base: &str, clients: usize, requests: usize) -> Result<f64> {
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    let per = requests.div_ceil(clients);
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, url) = (client.clone(), format!("{base}/healthz"));
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..per {
+                let r = client.get(&url).send().await?;
+                if !r.status().is_success() {
+                    bail!("healthz: HTTP {}", r.status());
+                }
+                let _ = r.bytes().await?;
+            }
+            Ok::<_, anyhow::Error>(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok((per * clients) as f64 / started.elapsed().as_secs_f64())
+}
+
+async fn report(
+    args: &E2eBenchArgs,
+    elapsed: Duration,
+    requests: usize,
+    baseline: f64,
+    timings: &Timings,
+) {
+    let secs = elapsed.as_secs_f64();
+    let rps = requests as f64 / secs;
+    println!(
+        "e2e: {} complete cases (intake → accept → 2 reviews → decide and seal → push → claim), {} clients, {} ({})",
+        args.cases,
+        args.clients,
+        if args.database_url.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        format_args!("{requests} requests in {secs:.2} s"),
+    );
+    println!(
+        "cases/s {:.1}   requests/s {:.1}   baseline /healthz requests/s {:.1}   ratio {:.3}",
+        args.cases as f64 / secs,
+        rps,
+        baseline,
+        rps / baseline
+    );
+    println!(
+        "{:<14} {:>8} {:>10} {:>10}",
+        "step", "n", "p50 ms", "p99 ms"
+    );
+    let mut all = Vec::new();
+    for (name, v) in timings.lock().await.iter_mut() {
+        v.sort();
+        all.extend(v.iter().copied());
+        println!(
+            "{name:<14} {:>8} {:>10.2} {:>10.2}",
+            v.len(),
+            ms(percentile(v, 0.5)),
+            ms(percentile(v, 0.99))
+        );
+    }
+    all.sort();
+    println!(
+        "{:<14} {:>8} {:>10.2} {:>10.2}",
+        "every request",
+        all.len(),
+        ms(percentile(&all, 0.5)),
+        ms(percentile(&all, 0.99))
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_pick_the_nearest_rank() {
+        let v: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&v, 0.5), Duration::from_millis(51));
+        assert_eq!(percentile(&v, 0.99), Duration::from_millis(99));
+        assert_eq!(percentile(&[], 0.5), Duration::ZERO);
+    }
+}
