@@ -89,7 +89,21 @@ fn parse_witness(s: &str) -> Result<WitnessInfo> {
     }
 }
 
+/// The data directory holds the private payloads, the encrypted keys and the anchors: only its
+/// owner may enter it (the files inside keep whatever mode SQLite gives them).
+fn private_data_dir(dir: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("restricting {}", dir.display()))?;
+    }
+    Ok(())
+}
+
 pub fn run(args: ServeArgs) -> Result<()> {
+    private_data_dir(&args.data)?;
     let db = database(args.database_url.as_deref(), &args.data)?;
     // The store, the rollback guard and the keys are opened before the async runtime starts:
     // the PostgreSQL client must not be created on an async worker thread.

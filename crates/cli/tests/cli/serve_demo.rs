@@ -89,6 +89,15 @@ fn serve_demo_starts_prints_accounts_and_serves_the_ui_api_and_log() {
     );
     let base = format!("http://127.0.0.1:{port}");
     let (status, health) = get(&format!("{base}/healthz")).expect("healthz answers");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&server.dir).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o700,
+            "the data directory is private to its owner"
+        );
+    }
     assert_eq!(status, 200, "{health}");
     let (_, login) = get(&format!("{base}/login")).unwrap();
     assert!(login.contains("工作人员登录"));
