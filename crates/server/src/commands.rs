@@ -20,6 +20,21 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// A signed-in member of staff acting in their own jurisdiction now: who, and the meta of
+    /// their events (an API token is not a person, so it is refused as unauthenticated).
+    pub fn for_staff(
+        auth: &crate::auth::Auth,
+        time: OffsetDateTime,
+    ) -> Result<(oneseal_domain::org::StaffId, Meta), ApiError> {
+        let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
+        let meta = Meta {
+            time,
+            jurisdiction: auth.principal.jurisdiction.clone(),
+            actor: Actor::Staff(staff.clone()),
+        };
+        Ok((staff, meta))
+    }
+
     pub fn record(&self, tx: &mut Tx<'_>, event: &Event) -> Result<u64, ApiError> {
         Ok(record(
             tx,

@@ -482,6 +482,17 @@ pub fn impact_of(
             impact.items.push(r.text(0)?);
         }
     }
+    // Valid licences by the item they were issued for (their first event), read once.
+    let mut licences: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for r in conn.query(
+        "SELECT l.licence_id, e.body FROM licences l JOIN licence_events e ON e.licence_id = l.licence_id AND e.seq = 1 \
+         WHERE l.jurisdiction = ? AND l.status = 'valid' ORDER BY l.licence_id",
+        params![j.as_str()],
+    )? {
+        if let Ok(LicenceEvent::Issued { item_code, .. }) = serde_json::from_str(&r.text(1)?) {
+            licences.entry(item_code).or_default().push(r.text(0)?);
+        }
+    }
     for code in &impact.items {
         for r in conn.query(
             "SELECT case_number FROM cases WHERE jurisdiction = ? AND item_code = ? AND closed = 0 ORDER BY case_number",
@@ -489,17 +500,9 @@ pub fn impact_of(
         )? {
             impact.open_cases.push(r.text(0)?);
         }
-        for r in conn.query(
-            "SELECT l.licence_id FROM licences l JOIN licence_events e ON e.licence_id = l.licence_id AND e.seq = 1 \
-             WHERE l.jurisdiction = ? AND l.status = 'valid' ORDER BY l.licence_id",
-            params![j.as_str()],
-        )? {
-            let id = r.text(0)?;
-            let first = load_licence_events(conn, &id)?;
-            if matches!(first.first(), Some(LicenceEvent::Issued { item_code, .. }) if item_code == code) {
-                impact.valid_licences.push(id);
-            }
-        }
+        impact
+            .valid_licences
+            .extend(licences.remove(code).unwrap_or_default());
     }
     Ok(impact)
 }

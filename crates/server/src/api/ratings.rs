@@ -190,15 +190,10 @@ pub async fn rectify(
     ApiJson(body): ApiJson<RectifyBody>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::RectifyRating)?;
-    let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
+    let (staff, meta) = Meta::for_staff(&auth, state.clock.now())?;
     require_explanation(&body.explanation, "差评整改")?;
     let number = CaseNumber::parse(&case).map_err(|_| ApiError::NotFound("rating"))?;
-    let j = auth.principal.jurisdiction.clone();
-    let meta = Meta {
-        time: state.clock.now(),
-        jurisdiction: j.clone(),
-        actor: Actor::Staff(staff.clone()),
-    };
+    let j = meta.jurisdiction.clone();
     let idx = state
         .store
         .write(move |tx| {

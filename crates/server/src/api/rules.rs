@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use oneseal_domain::access::Action;
 use oneseal_domain::case::{Case, legal_date};
-use oneseal_domain::event::{Actor, Event};
+use oneseal_domain::event::Event;
 use oneseal_domain::org::DivisionCode;
 use oneseal_domain::rules::{AlertOutcome, ExpressionRule, RuleId, RuleParams, RuleVersion};
 use oneseal_store::projection::load_case_events;
@@ -132,14 +132,9 @@ pub async fn close_alert(
     ApiJson(body): ApiJson<CloseAlert>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::HandleAlert)?;
-    let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
+    let (staff, meta) = Meta::for_staff(&auth, state.clock.now())?;
     require_explanation(&body.explanation, "关闭预警")?;
-    let j = auth.principal.jurisdiction.clone();
-    let meta = Meta {
-        time: state.clock.now(),
-        jurisdiction: j.clone(),
-        actor: Actor::Staff(staff.clone()),
-    };
+    let j = meta.jurisdiction.clone();
     let idx = state
         .store
         .write(move |tx| {
@@ -261,13 +256,8 @@ pub async fn put_expression(
     ApiJson(body): ApiJson<ExpressionChange>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ManageRules)?;
-    let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
-    let j = auth.principal.jurisdiction.clone();
-    let meta = Meta {
-        time: state.clock.now(),
-        jurisdiction: j.clone(),
-        actor: Actor::Staff(staff),
-    };
+    let (_, meta) = Meta::for_staff(&auth, state.clock.now())?;
+    let j = meta.jurisdiction.clone();
     let out = state
         .store
         .write(move |tx| {
@@ -317,18 +307,13 @@ pub async fn put_rule(
     ApiJson(body): ApiJson<RuleChange>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ManageRules)?;
-    let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
+    let (_, meta) = Meta::for_staff(&auth, state.clock.now())?;
     let rule = RuleId::parse(&rule)
         .ok_or_else(|| ApiError::bad_request("unknown_rule", "没有该监控规则", "No such rule"))?;
     body.params.validate().map_err(|zh| {
         ApiError::bad_request("bad_rule_params", zh, "Rule parameters out of range")
     })?;
-    let j = auth.principal.jurisdiction.clone();
-    let meta = Meta {
-        time: state.clock.now(),
-        jurisdiction: j.clone(),
-        actor: Actor::Staff(staff),
-    };
+    let j = meta.jurisdiction.clone();
     let version = state
         .store
         .write(move |tx| {
