@@ -25,6 +25,9 @@ pub enum BenchCommand {
     Ledger(crate::bench_ledger::LedgerBenchArgs),
     /// Whole case lifecycles over HTTP against `serve --demo`, with `/healthz` as the baseline.
     E2e(crate::bench_e2e::E2eBenchArgs),
+    /// SIGKILL under load (one server, or several on PostgreSQL), then proof that every
+    /// acknowledged command survived and the log, projections and checkpoints hold.
+    Crash(crate::bench_crash::CrashArgs),
 }
 
 #[derive(Debug, Args)]
@@ -45,6 +48,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Seal(args) => seal(&args),
         BenchCommand::Ledger(args) => crate::bench_ledger::run(&args),
         BenchCommand::E2e(args) => crate::bench_e2e::run(&args),
+        BenchCommand::Crash(args) => crate::bench_crash::run(&args),
     }
 }
 

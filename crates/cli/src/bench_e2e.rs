@@ -47,7 +47,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> Result<u16> {
+pub(crate) fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
@@ -82,12 +82,12 @@ fn start(database_url: Option<&str>) -> Result<Server> {
 
 /// A signed-in user: a client with its cookie and CSRF token.
 #[derive(Clone)]
-struct User {
-    client: reqwest::Client,
+pub(crate) struct User {
+    pub(crate) client: reqwest::Client,
     csrf: String,
 }
 
-async fn sign_in(base: &str, staff: &str) -> Result<User> {
+pub(crate) async fn sign_in(base: &str, staff: &str) -> Result<User> {
     let client = reqwest::Client::builder().cookie_store(true).build()?;
     let r = client
         .post(format!("{base}/api/v1/session"))
@@ -105,7 +105,13 @@ async fn sign_in(base: &str, staff: &str) -> Result<User> {
 }
 
 impl User {
-    async fn post(&self, url: &str, body: &Value) -> Result<Value> {
+    /// Posts `body`; the answer's status and JSON body (null if it has none). An error means
+    /// no answer arrived (the connection failed or broke).
+    pub(crate) async fn send(
+        &self,
+        url: &str,
+        body: &Value,
+    ) -> reqwest::Result<(reqwest::StatusCode, Value)> {
         let r = self
             .client
             .post(url)
@@ -114,7 +120,15 @@ impl User {
             .send()
             .await?;
         let status = r.status();
-        let v: Value = r.json().await.unwrap_or(Value::Null);
+        let bytes = r.bytes().await?;
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
+    }
+
+    async fn post(&self, url: &str, body: &Value) -> Result<Value> {
+        let (status, v) = self.send(url, body).await?;
         if !status.is_success() {
             bail!("POST {url}: HTTP {status}: {v}");
         }
@@ -131,6 +145,22 @@ struct Actors {
     department: User,
 }
 
+/// The clerk's intake of a demo application (an organisation: no natural person's data).
+pub(crate) fn intake_body() -> Value {
+    json!({"item_code": "990100001000", "channel": "window",
+        "applicant": {"type": "organisation", "name": "济南示例餐饮有限公司", "uscc": "91370100MA3C0RT1XH", "contact_phone": "13812345678"},
+        "materials": [{"name": "申请书", "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]})
+}
+
+/// The first (`i == 0`) or second substantive review.
+pub(crate) fn review_body(i: usize) -> Value {
+    json!({"action": "review", "step": if i == 0 { "initial_review" } else { "review" }, "opinion": "符合条件", "substantive": true})
+}
+
+pub(crate) fn decide_body() -> Value {
+    json!({"action": "decide", "decision": {"outcome": "approve"}})
+}
+
 /// One lifecycle; each step's latency goes into `timings`.
 async fn lifecycle(base: &str, a: &Actors, timings: &Timings) -> Result<()> {
     let step = |name: &'static str, started: Instant| {
@@ -141,12 +171,7 @@ async fn lifecycle(base: &str, a: &Actors, timings: &Timings) -> Result<()> {
     let t = Instant::now();
     let created = a
         .clerk
-        .post(
-            &format!("{base}/api/v1/cases"),
-            &json!({"item_code": "990100001000", "channel": "window",
-                "applicant": {"type": "organisation", "name": "济南示例餐饮有限公司", "uscc": "91370100MA3C0RT1XH", "contact_phone": "13812345678"},
-                "materials": [{"name": "申请书", "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]}),
-        )
+        .post(&format!("{base}/api/v1/cases"), &intake_body())
         .await?;
     step("intake", t).await;
     let number = created["case_number"]
@@ -159,21 +184,11 @@ async fn lifecycle(base: &str, a: &Actors, timings: &Timings) -> Result<()> {
     step("accept", t).await;
     for (i, r) in a.reviewers.iter().enumerate() {
         let t = Instant::now();
-        r.post(
-            &actions,
-            &json!({"action": "review", "step": if i == 0 { "initial_review" } else { "review" }, "opinion": "符合条件", "substantive": true}),
-        )
-        .await?;
+        r.post(&actions, &review_body(i)).await?;
         step("review", t).await;
     }
     let t = Instant::now();
-    let decided = a
-        .approver
-        .post(
-            &actions,
-            &json!({"action": "decide", "decision": {"outcome": "approve"}}),
-        )
-        .await?;
+    let decided = a.approver.post(&actions, &decide_body()).await?;
     step("decide+seal", t).await;
     let push = decided["pushes"][0]
         .as_str()
@@ -246,7 +261,7 @@ pub fn run(args: &E2eBenchArgs) -> Result<()> {
     })
 }
 
-async fn wait_ready(base: &str) -> Result<()> {
+pub(crate) async fn wait_ready(base: &str) -> Result<()> {
     let client = reqwest::Client::new();
     for _ in 0..240 {
         if let Ok(r) = client.get(format!("{base}/healthz")).send().await

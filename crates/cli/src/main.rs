@@ -2,6 +2,7 @@
 
 mod backup_cmd;
 mod bench_cmd;
+mod bench_crash;
 mod bench_e2e;
 mod bench_ledger;
 mod calendar_cmd;

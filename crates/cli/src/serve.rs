@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use oneseal_ledger::note::VerifierKey;
 use oneseal_server::calendar::CalendarStore;
+use oneseal_server::leadership::Leadership;
 use oneseal_server::ledger::anchor::Anchors;
 use oneseal_server::ledger::checkpointer::Checkpointer;
 use oneseal_server::ledger::cosign::cosign;
@@ -15,6 +16,7 @@ use oneseal_server::ledger::keys::MasterKey;
 use oneseal_server::ledger::{Logs, WitnessInfo, open_logs};
 use oneseal_server::sealing::{SealKeys, seed_demo_seals};
 use oneseal_server::{AppState, Clock, SystemClock, seed, witness};
+use oneseal_store::leader::Leader;
 use oneseal_store::{Database, Store};
 
 #[derive(Debug, Args)]
@@ -116,7 +118,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         .key_file
         .clone()
         .unwrap_or_else(|| args.data.join("master.key"));
-    let master = MasterKey::from_env_or_file(&key_file)?;
+    let master = Arc::new(MasterKey::from_env_or_file(&key_file)?);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let rt = tokio::runtime::Runtime::new()?;
     if args.demo {
@@ -150,6 +152,10 @@ pub fn run(args: ServeArgs) -> Result<()> {
             Vec::new()
         };
         let logs = Arc::new(logs);
+        // With several servers on one PostgreSQL database, only the leader runs background work.
+        let leader = Arc::new(Leader::new(db.clone()));
+        let leadership = Leadership::follower();
+        let _lead = leadership.follow(leader.clone());
         let checkpointer = Checkpointer {
             store: store.clone(),
             keys: Arc::new(logs.keys.clone()),
@@ -160,7 +166,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         let client = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(5))
             .build()?;
-        let _signer = checkpointer.spawn(move |signed| {
+        let _signer = checkpointer.spawn(leadership.clone(), move |signed| {
             for s in signed {
                 let (store, logs, client) = (cs_store.clone(), cs_logs.clone(), client.clone());
                 tokio::spawn(async move { cosign(&store, &logs, &client, &s).await });
@@ -169,12 +175,16 @@ pub fn run(args: ServeArgs) -> Result<()> {
         let state = AppState::new(store.clone(), clock)
             .with_logs(logs)
             .with_seal_keys(seal_keys)
-            .with_calendar(calendar);
+            .with_calendar(calendar)
+            .with_leadership(leadership);
         // The built-in monitoring rules are in force before the first request.
         oneseal_server::rules::run(&store, state.clock.now())
             .await
             .map_err(|e| anyhow::anyhow!("monitoring rules: {e:?}"))?;
         let _linkage = oneseal_server::linkage::spawn_runner(state.clone());
+        // Other server processes on the same database may import a calendar year or a seal.
+        let _peers = (store.backend() == oneseal_store::Backend::Postgres)
+            .then(|| oneseal_server::peers::spawn_refresh(state.clone(), master.clone()));
         let running = oneseal_server::start(state, args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -187,6 +197,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
             r = running.task => { r??; }
             _ = tokio::signal::ctrl_c() => { println!("正在停止 shutting down"); }
         }
+        tokio::task::spawn_blocking(move || leader.resign()).await?;
         store.close();
         Ok(())
     })

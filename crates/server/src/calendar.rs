@@ -46,12 +46,19 @@ impl CalendarStore {
     /// The shipped years plus every imported one (an import of a shipped year replaces it).
     pub fn load(conn: &mut dyn Conn) -> Result<Self, StoreError> {
         let store = Self::default();
-        let mut cal = (*store.current()).clone();
+        store.reload(conn)?;
+        Ok(store)
+    }
+
+    /// Rebuilds the calendar from the shipped years and the stored imports: how a server picks
+    /// up a year another server process imported.
+    pub fn reload(&self, conn: &mut dyn Conn) -> Result<(), StoreError> {
+        let mut cal = (*Self::default().current()).clone();
         for r in conn.query("SELECT json FROM calendar_years ORDER BY year", &[])? {
             cal.load_year_json(&r.text(0)?)
                 .map_err(|e| StoreError::Corrupt(format!("stored calendar year: {e}")))?;
         }
-        store.replace(cal);
-        Ok(store)
+        self.replace(cal);
+        Ok(())
     }
 }

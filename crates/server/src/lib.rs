@@ -11,10 +11,12 @@ pub mod clock;
 pub mod commands;
 pub mod dashboard;
 pub mod error;
+pub mod leadership;
 pub mod ledger;
 pub mod linkage;
 pub mod masking;
 pub mod metrics;
+pub mod peers;
 pub mod rules;
 pub mod sealing;
 pub mod seed;
@@ -52,6 +54,8 @@ pub struct AppState {
     pub calendar: Arc<calendar::CalendarStore>,
     /// Decrypted seal keys (empty until `with_seal_keys`).
     pub seal_keys: Arc<sealing::SealKeys>,
+    /// Whether this process runs the background work (always, unless `with_leadership`).
+    pub leadership: leadership::Leadership,
 }
 
 impl AppState {
@@ -63,7 +67,13 @@ impl AppState {
             logs: Arc::new(ledger::Logs::default()),
             calendar: Arc::new(calendar::CalendarStore::default()),
             seal_keys: Arc::new(sealing::SealKeys::default()),
+            leadership: leadership::Leadership::default(),
         }
+    }
+
+    pub fn with_leadership(mut self, leadership: leadership::Leadership) -> Self {
+        self.leadership = leadership;
+        self
     }
 
     pub fn with_calendar(mut self, calendar: Arc<calendar::CalendarStore>) -> Self {

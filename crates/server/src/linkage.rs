@@ -317,9 +317,9 @@ pub async fn run_due(
 }
 
 /// The background task of `serve`: the linkage runner every half minute, the monitoring rules
-/// every minute, webhook deliveries every two seconds. (With several servers on one database
-/// each runner stays idempotent: a reminder, digest or alert already recorded is not recorded
-/// again.)
+/// every minute, webhook deliveries every two seconds, all only while this process leads (with
+/// several servers on one database exactly one runs them; each runner is also idempotent, so a
+/// reminder, digest or alert already recorded is never recorded again).
 pub fn spawn_runner(state: crate::AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let client = reqwest::Client::builder()
@@ -327,6 +327,10 @@ pub fn spawn_runner(state: crate::AppState) -> tokio::task::JoinHandle<()> {
             .build()
             .unwrap_or_default();
         for tick in 0u64.. {
+            if !state.leadership.is_leader() {
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                continue;
+            }
             let now = state.clock.now();
             if tick % 15 == 0
                 && let Err(e) = run_due(&state.store, state.calendar.current(), now).await

@@ -410,6 +410,14 @@ pub struct SealKeys {
 impl SealKeys {
     /// Loads every stored seal key (blocking; at start).
     pub fn load(store: &Store, master: &MasterKey) -> Result<Self, ApiError> {
+        let keys = Self::default();
+        keys.load_missing(store, master)?;
+        Ok(keys)
+    }
+
+    /// Decrypts the stored seal keys not held yet (blocking): how a server picks up a seal
+    /// another server process registered or rotated in. Returns how many were added.
+    pub fn load_missing(&self, store: &Store, master: &MasterKey) -> Result<usize, ApiError> {
         let rows = store.read_blocking(|c| {
             c.query(
                 "SELECT purpose, encrypted FROM keys WHERE purpose LIKE 'seal:%'",
@@ -419,17 +427,16 @@ impl SealKeys {
             .map(|r| Ok((r.text(0)?, r.blob(1)?)))
             .collect::<Result<Vec<_>, StoreError>>()
         })?;
-        let mut keys = HashMap::new();
+        let mut added = 0;
         for (purpose, blob) in rows {
-            let key = decrypt_private_key(&blob, master.secret()).map_err(internal)?;
-            keys.insert(
-                purpose.trim_start_matches("seal:").to_owned(),
-                Arc::new(key),
-            );
+            let es_id = purpose.trim_start_matches("seal:");
+            if self.get(es_id).is_none() {
+                let key = decrypt_private_key(&blob, master.secret()).map_err(internal)?;
+                self.insert(es_id, key);
+                added += 1;
+            }
         }
-        Ok(Self {
-            keys: Mutex::new(keys),
-        })
+        Ok(added)
     }
 
     pub fn get(&self, es_id: &str) -> Option<Arc<SealPrivateKey>> {

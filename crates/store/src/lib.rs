@@ -8,6 +8,7 @@
 pub mod backup;
 pub mod bench;
 mod error;
+pub mod leader;
 pub mod linkage;
 pub mod log;
 pub mod migrate;

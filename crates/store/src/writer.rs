@@ -12,9 +12,12 @@
 //!   are integrated before COMMIT, in the same transaction.
 //! - A command's result (and so any ledger index) is delivered only after COMMIT returned, i.e.
 //!   after the batch is durable (`synchronous=FULL` on SQLite, `synchronous_commit=on` on PostgreSQL).
-//! - A log's head row is locked before the batch's first append to it (`BEGIN IMMEDIATE` /
-//!   `SELECT … FOR UPDATE`), so several server processes on one PostgreSQL database still build
-//!   one consistent log per jurisdiction.
+//! - Batches are serialised across processes too: SQLite's `BEGIN IMMEDIATE` takes the file's
+//!   write lock; on PostgreSQL each batch first takes a transaction-level advisory lock (the
+//!   writer lock of [`crate::leader`]), so several server processes on one database run their
+//!   batches one at a time. A command then sees every batch committed before its own, exactly as
+//!   with one process, and each log's head row is still locked (`SELECT … FOR UPDATE`) before
+//!   the batch's first append to it.
 //!
 //! Why the buffering: per entry the old path ran a savepoint, two INSERTs and a release, four
 //! round trips on PostgreSQL; now a batch of appends costs a few statements in all.
@@ -312,6 +315,9 @@ impl Writer {
             Backend::Postgres => "BEGIN",
         };
         self.session.conn.batch(begin)?;
+        if let Some(lock) = crate::leader::writer_lock_sql(self.session.backend()) {
+            self.session.conn.batch(&lock)?;
+        }
         let mut pending = Pending::default();
         for job in jobs {
             let mark = pending.mark();

@@ -284,3 +284,98 @@ fn logs_of_different_jurisdictions_grow_independently() {
     assert_eq!(sizes, [("370100".to_owned(), 2), ("370124".to_owned(), 1)]);
     assert_eq!(heads[1].2, mth(&[leaf_hash(b"county")]));
 }
+
+/// Two stores on one database stand for two server processes: each has its own writer thread
+/// and connections. Every command reads a counter and writes it back plus one, and appends an
+/// entry; had two batches ever overlapped, an update would be lost or an index taken twice.
+#[test]
+fn two_writers_on_one_database_serialise_their_batches() {
+    let (db, first) = open();
+    let second = Store::open(db.database.clone()).unwrap();
+    first
+        .write_blocking(|tx| {
+            tx.conn()
+                .batch("CREATE TABLE counter (n INTEGER NOT NULL)")?;
+            tx.conn().execute("INSERT INTO counter (n) VALUES (0)", &[])
+        })
+        .unwrap();
+    let per_thread = 60;
+    let threads: Vec<_> = [first.clone(), second.clone(), first.clone(), second.clone()]
+        .into_iter()
+        .enumerate()
+        .map(|(t, store)| {
+            std::thread::spawn(move || {
+                for i in 0..per_thread {
+                    store
+                        .write_blocking(move |tx| {
+                            let n = tx
+                                .conn()
+                                .query_one("SELECT n FROM counter", &[])?
+                                .expect("counter row")
+                                .int(0)?;
+                            std::thread::yield_now();
+                            tx.conn()
+                                .execute("UPDATE counter SET n = ?", params![n + 1])?;
+                            tx.append(
+                                LOG,
+                                format!("{t}/{i}").as_bytes(),
+                                "test.entry",
+                                &[0; 16],
+                                b"{}",
+                            )
+                        })
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let total = 4 * per_thread;
+    let n = first
+        .read_blocking(|c| c.query_one("SELECT n FROM counter", &[]))
+        .unwrap()
+        .unwrap()
+        .int(0)
+        .unwrap();
+    assert_eq!(
+        n, total as i64,
+        "lost updates: the writers' batches overlapped"
+    );
+    let leaves = all_leaves(&first);
+    assert_eq!(leaves.len(), total);
+    let (size, root) = second.read_blocking(|c| log::read_head(c, LOG)).unwrap();
+    assert_eq!(size, total as u64);
+    assert_eq!(root, mth(&leaves), "the stored root is the leaves' root");
+}
+
+#[test]
+fn exactly_one_process_leads_and_another_takes_over_when_it_resigns() {
+    use oneseal_store::leader::Leader;
+    let (db, _store) = open();
+    let (a, b) = (
+        Leader::new(db.database.clone()),
+        Leader::new(db.database.clone()),
+    );
+    assert!(a.check().unwrap());
+    if matches!(db.database, oneseal_store::Database::Sqlite(_)) {
+        // One process owns an embedded database: it always leads.
+        assert!(b.check().unwrap());
+        return;
+    }
+    assert!(
+        !b.check().unwrap(),
+        "a second leader while the first holds the lock"
+    );
+    assert!(a.check().unwrap(), "the leader keeps its lock");
+    a.resign();
+    assert!(
+        b.check().unwrap(),
+        "the lock is free once the leader resigned"
+    );
+    assert!(!a.check().unwrap());
+    // Another deployment in another schema of the same server leads independently.
+    let (other, _other_store) = open();
+    assert!(Leader::new(other.database.clone()).check().unwrap());
+}

@@ -22,6 +22,7 @@ pub async fn healthz(State(state): State<AppState>) -> Result<impl IntoResponse,
         "backend": state.store.backend().name(),
         "ledger_size": total,
         "logs": per_log,
+        "leader": state.leadership.is_leader(),
     })))
 }
 

@@ -241,15 +241,20 @@ impl Checkpointer {
         Ok(signed)
     }
 
-    /// Runs `tick` every second until the task is dropped; failures are logged and retried.
+    /// Runs `tick` every second while this process leads, until the task is dropped; failures
+    /// are logged and retried.
     pub fn spawn(
         self,
+        leadership: crate::leadership::Leadership,
         after_each: impl Fn(Vec<Signed>) + Send + Sync + 'static,
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(1));
             loop {
                 every.tick().await;
+                if !leadership.is_leader() {
+                    continue;
+                }
                 match self.tick().await {
                     Ok(signed) if !signed.is_empty() => after_each(signed),
                     Ok(_) => {}
