@@ -38,6 +38,10 @@ use crate::bench_e2e::{
 /// The demo city's log, where the clerk's cases go.
 const LOG: &str = "370100";
 
+/// Longest acceptable time without a leader: a killed leader's lock goes with its connection,
+/// and the others check every two seconds (`leadership::CHECK_EVERY`); a restart takes a few.
+const MAX_LEADERLESS: Duration = Duration::from_secs(10);
+
 #[derive(Debug, Args)]
 pub struct CrashArgs {
     /// Acknowledged commands to reach (each request of a lifecycle is one command).
@@ -183,6 +187,8 @@ struct Ctx {
     most_leaders: AtomicUsize,
     /// Samples in which exactly one server led: the background work did run somewhere.
     one_leader: AtomicUsize,
+    /// When a sample last found one leader, and the longest time without one (takeover).
+    led_at: std::sync::Mutex<(Instant, Duration)>,
 }
 
 impl Ctx {
@@ -398,6 +404,10 @@ async fn sample_leaders(ctx: &Ctx, http: &reqwest::Client) {
         ctx.most_leaders.fetch_max(leaders, Ordering::SeqCst);
         if leaders == 1 {
             ctx.one_leader.fetch_add(1, Ordering::SeqCst);
+            if let Ok(mut led) = ctx.led_at.lock() {
+                let gap = led.0.elapsed();
+                *led = (Instant::now(), led.1.max(gap));
+            }
         }
     }
 }
@@ -418,10 +428,7 @@ pub fn run(args: &CrashArgs) -> Result<()> {
         Some(url) => Some(ScratchDb::new_on(Some(url))?),
         None => None,
     };
-    let database_url = scratch.as_ref().map(|s| match &s.database {
-        oneseal_store::Database::Postgres(u) => u.clone(),
-        oneseal_store::Database::Sqlite(p) => p.display().to_string(),
-    });
+    let database_url = scratch.as_ref().map(|s| s.database.url());
     let root = std::env::temp_dir().join(format!("oneseal-crash-{}-{seed}", std::process::id()));
     std::fs::create_dir_all(&root)?;
     let run = Arc::new(RunDirs {
@@ -493,6 +500,7 @@ async fn drive(args: &CrashArgs, run: Arc<RunDirs>, seed: u64) -> Result<()> {
         forks: Mutex::default(),
         most_leaders: AtomicUsize::new(0),
         one_leader: AtomicUsize::new(0),
+        led_at: std::sync::Mutex::new((Instant::now(), Duration::ZERO)),
     });
     let nodes = Arc::new(Mutex::new(nodes));
     let started = Instant::now();
@@ -547,6 +555,15 @@ async fn check(ctx: &Ctx, nodes: &Mutex<Vec<Node>>, run: &RunDirs, args: &CrashA
         }
         if ctx.one_leader.load(Ordering::SeqCst) == 0 {
             failures.push("no sample found a server leading the background work".into());
+        }
+        let gap = ctx.led_at.lock().map_or(Duration::ZERO, |l| l.1);
+        println!("longest time without a leader: {:.1} s", gap.as_secs_f64());
+        if gap > MAX_LEADERLESS {
+            failures.push(format!(
+                "no server led the background work for {:.1} s (a takeover takes at most {} s)",
+                gap.as_secs_f64(),
+                MAX_LEADERLESS.as_secs()
+            ));
         }
     }
     for tool in [["ledger", "verify"], ["rules", "replay"]] {

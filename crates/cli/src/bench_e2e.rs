@@ -26,8 +26,8 @@ pub struct E2eBenchArgs {
     /// Concurrent clients.
     #[arg(long, default_value_t = 8)]
     clients: usize,
-    /// Run against this PostgreSQL database instead of a fresh SQLite file (its schema must be
-    /// empty or a previous demo).
+    /// Run against PostgreSQL (a fresh schema of this URL, dropped afterwards) instead of a
+    /// fresh SQLite file.
     #[arg(long)]
     database_url: Option<String>,
 }
@@ -220,7 +220,12 @@ pub fn run(args: &E2eBenchArgs) -> Result<()> {
     if args.cases == 0 || args.clients == 0 {
         bail!("--cases and --clients must be at least 1");
     }
-    let server = start(args.database_url.as_deref())?;
+    let scratch = match &args.database_url {
+        Some(url) => Some(oneseal_store::scratch::ScratchDb::new_on(Some(url))?),
+        None => None,
+    };
+    let url = scratch.as_ref().map(|s| s.database.url());
+    let server = start(url.as_deref())?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

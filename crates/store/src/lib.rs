@@ -78,6 +78,14 @@ impl Database {
         Ok(Database::Sqlite(PathBuf::from(path)))
     }
 
+    /// The text `parse` reads back: the PostgreSQL URL or the SQLite file's path.
+    pub fn url(&self) -> String {
+        match self {
+            Database::Postgres(u) => u.clone(),
+            Database::Sqlite(p) => p.display().to_string(),
+        }
+    }
+
     /// Opens a plain connection (no migrations): for tools and tests that inspect the database.
     pub fn connect(&self) -> Result<Box<dyn Conn>, StoreError> {
         Ok(match self {
