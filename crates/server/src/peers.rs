@@ -19,16 +19,7 @@ pub fn spawn_refresh(state: AppState, master: Arc<MasterKey>) -> tokio::task::Jo
         loop {
             tokio::time::sleep(REFRESH_EVERY).await;
             let (st, m) = (state.clone(), master.clone());
-            let refreshed = tokio::task::spawn_blocking(move || {
-                st.store
-                    .read_blocking(|c| st.calendar.reload(c))
-                    .map_err(|e| e.to_string())?;
-                st.seal_keys
-                    .load_missing(&st.store, &m)
-                    .map_err(|e| format!("{e:?}"))
-            })
-            .await;
-            match refreshed {
+            match tokio::task::spawn_blocking(move || refresh_once(&st, &m)).await {
                 Ok(Ok(0)) => {}
                 Ok(Ok(n)) => {
                     tracing::info!(keys = n, "seal keys registered by another server loaded")
@@ -38,4 +29,17 @@ pub fn spawn_refresh(state: AppState, master: Arc<MasterKey>) -> tokio::task::Jo
             }
         }
     })
+}
+
+/// One refresh (blocking): the calendar from the stored years, and the seal keys not held yet.
+/// Returns how many seal keys were added.
+pub fn refresh_once(state: &AppState, master: &MasterKey) -> Result<usize, String> {
+    state
+        .store
+        .read_blocking(|c| state.calendar.reload(c))
+        .map_err(|e| e.to_string())?;
+    state
+        .seal_keys
+        .load_missing(&state.store, master)
+        .map_err(|e| format!("{e:?}"))
 }

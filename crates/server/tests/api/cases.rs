@@ -713,3 +713,49 @@ async fn a_penalty_by_the_supervising_department_revokes_the_licence_and_the_bur
         .findings;
     assert!(findings.is_empty(), "{findings:?}");
 }
+
+/// A second server process on the same database keeps its own calendar and seal keys in
+/// memory; the refresh brings in what the first one registered.
+#[tokio::test]
+async fn another_server_process_picks_up_an_imported_year_and_the_seal_keys() {
+    use oneseal_server::calendar::CalendarStore;
+    use oneseal_server::sealing::SealKeys;
+    let app = TestApp::spawn_demo().await;
+    let peer =
+        oneseal_server::AppState::new(app.store.clone(), std::sync::Arc::new(app.clock.clone()))
+            .with_calendar(std::sync::Arc::new(CalendarStore::default()))
+            .with_seal_keys(std::sync::Arc::new(SealKeys::default()));
+    let first_monday = time::macros::date!(2027 - 01 - 04);
+    assert!(
+        peer.calendar
+            .current()
+            .is_working_day(first_monday)
+            .is_err()
+    );
+    let r = app
+        .admin()
+        .await
+        .post_bytes(
+            "/api/v1/calendar/years",
+            include_bytes!("data/test-2027.json").to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let p = peer.clone();
+    let added = tokio::task::spawn_blocking(move || {
+        oneseal_server::peers::refresh_once(&p, &oneseal_testkit::test_master_key())
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(added > 0, "the demo's seal keys are loaded");
+    assert!(peer.calendar.current().is_working_day(first_monday).is_ok());
+    let p = peer.clone();
+    let again = tokio::task::spawn_blocking(move || {
+        oneseal_server::peers::refresh_once(&p, &oneseal_testkit::test_master_key())
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(again, 0, "keys already held are not decrypted again");
+}
