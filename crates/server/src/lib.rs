@@ -56,6 +56,8 @@ pub struct AppState {
     pub seal_keys: Arc<sealing::SealKeys>,
     /// Whether this process runs the background work (always, unless `with_leadership`).
     pub leadership: leadership::Leadership,
+    /// How many refused attempts each department may still have recorded this minute.
+    pub refusals: Arc<linkage::RefusalLimiter>,
 }
 
 impl AppState {
@@ -68,6 +70,7 @@ impl AppState {
             calendar: Arc::new(calendar::CalendarStore::default()),
             seal_keys: Arc::new(sealing::SealKeys::default()),
             leadership: leadership::Leadership::default(),
+            refusals: Arc::default(),
         }
     }
 

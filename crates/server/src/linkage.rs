@@ -440,6 +440,35 @@ fn issue_digests(tx: &mut Tx<'_>, today: Date, now: OffsetDateTime) -> Result<us
 }
 
 /// Records an attempt by the wrong party (after its own transaction rolled back).
+/// Refused attempts a department may have recorded on the ledger per minute (per server).
+pub const REFUSALS_PER_MINUTE: u32 = 20;
+
+/// Bounds how fast one department can grow the public log with refused attempts: beyond
+/// [`REFUSALS_PER_MINUTE`] it gets 429 and nothing is recorded, so hammering unknown ids costs
+/// the log at most that many entries a minute.
+#[derive(Debug, Default)]
+pub struct RefusalLimiter {
+    /// Department → (minute, attempts recorded in it).
+    seen: std::sync::Mutex<std::collections::HashMap<String, (i64, u32)>>,
+}
+
+impl RefusalLimiter {
+    /// Counts one attempt at `now`; false once the department's minute is full.
+    pub fn admit(&self, department: &DepartmentCode, now: OffsetDateTime) -> bool {
+        let minute = now.unix_timestamp().div_euclid(60);
+        let Ok(mut seen) = self.seen.lock() else {
+            return false;
+        };
+        // Forget earlier minutes so the map holds only the departments active now.
+        seen.retain(|_, (m, _)| *m == minute);
+        let entry = seen
+            .entry(department.as_str().to_owned())
+            .or_insert((minute, 0));
+        entry.1 += 1;
+        entry.1 <= REFUSALS_PER_MINUTE
+    }
+}
+
 pub async fn record_refusal(
     store: &Store,
     now: OffsetDateTime,

@@ -59,7 +59,8 @@ fn meta(state: &AppState, auth: &Auth, j: &DivisionCode) -> Meta {
     }
 }
 
-/// Records the attempt when a department is refused on someone else's business.
+/// Records the attempt when a department is refused on someone else's business (at most
+/// [`lk::REFUSALS_PER_MINUTE`] a minute; beyond that the answer is 429 and nothing is recorded).
 async fn refused<T>(
     state: &AppState,
     auth: &Auth,
@@ -76,6 +77,9 @@ async fn refused<T>(
             _ => None,
         };
         if let Some(code) = code {
+            if !state.refusals.admit(&d, state.clock.now()) {
+                return Err(ApiError::TooManyRequests);
+            }
             lk::record_refusal(
                 &state.store,
                 state.clock.now(),

@@ -566,3 +566,50 @@ async fn the_department_inbox_and_the_bureau_view_show_the_push() {
     let r = anon.get("/dept").await;
     assert_eq!(r.status(), 303, "anonymous visitors are sent to sign in");
 }
+
+/// A department hammering unknown ids grows the public log by at most
+/// `REFUSALS_PER_MINUTE` entries a minute; beyond that it is told to slow down.
+#[tokio::test]
+async fn refused_attempts_are_recorded_at_a_bounded_rate() {
+    use oneseal_server::linkage::REFUSALS_PER_MINUTE;
+    let app = TestApp::spawn_demo().await;
+    let scjg = app
+        .department_token("SCJG", &["claim_push", "view_pushes"])
+        .await;
+    let size = |app: &TestApp| {
+        let store = app.store.clone();
+        async move {
+            store
+                .read(|c| oneseal_store::log::read_head(c, "370100"))
+                .await
+                .unwrap()
+                .0
+        }
+    };
+    let before = size(&app).await;
+    let limit = REFUSALS_PER_MINUTE as usize;
+    let mut statuses = Vec::new();
+    for i in 0..limit + 5 {
+        let r = post_claim(&scjg, &format!("P-nonexistent-{i}"), None)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    assert!(statuses[..limit].iter().all(|s| *s == 404), "{statuses:?}");
+    assert!(statuses[limit..].iter().all(|s| *s == 429), "{statuses:?}");
+    assert_eq!(refusals(&app).await, limit as i64);
+    assert_eq!(
+        size(&app).await - before,
+        limit as u64,
+        "one entry per recorded refusal"
+    );
+    // The next minute the department's attempts are recorded again.
+    app.clock.advance(time::Duration::minutes(1));
+    let r = post_claim(&scjg, "P-nonexistent-again", None)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(refusals(&app).await, limit as i64 + 1);
+}
