@@ -1,7 +1,7 @@
 //! Backup and restore as an operator runs them: `oneseal backup` of a running `serve --demo`,
 //! more writes and a newer signed checkpoint, then the older backup restored over the data
-//! directory (the rollback the anchors must catch) and into a fresh one (which must start and
-//! verify). SQLite only: `backup` refuses PostgreSQL and prints the pg_dump procedure instead,
+//! directory (the rollback the anchors must catch), into a fresh one (which must start and
+//! verify), and into one served with the witnesses' state (they must refuse to cosign it). SQLite only: `backup` refuses PostgreSQL and prints the pg_dump procedure instead,
 //! which the last test checks.
 
 use std::io::{BufRead, BufReader};
@@ -124,6 +124,44 @@ fn wait_for_checkpoint_beyond(base: &str, size: u64) -> u64 {
     panic!("no checkpoint beyond {size} was signed");
 }
 
+/// Signature lines on the city log's published checkpoint: the log's own two (Ed25519, SM2)
+/// plus one per witness that cosigned it.
+fn signature_lines(base: &str) -> usize {
+    block_on(async {
+        let r = reqwest::get(format!("{base}/log/370100/checkpoint"))
+            .await
+            .ok()?;
+        Some(
+            r.text()
+                .await
+                .ok()?
+                .lines()
+                .filter(|l| l.starts_with("— "))
+                .count(),
+        )
+    })
+    .unwrap_or(0)
+}
+
+/// Waits (up to 30 s) for the published checkpoint to carry at least `n` signature lines.
+fn wait_for_signatures(base: &str, n: usize) -> bool {
+    for _ in 0..60 {
+        if signature_lines(base) >= n {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    false
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
 /// The clerk signs in and registers an application over HTTP.
 fn create_case(base: &str) -> String {
     block_on(async {
@@ -240,9 +278,14 @@ fn an_older_backup_restored_over_newer_anchors_is_refused_and_into_a_fresh_direc
         .unwrap();
     assert!(!again.status.success());
 
-    // More writes, and a newer checkpoint anchored outside the database.
+    // More writes, and a newer checkpoint anchored outside the database and cosigned by the
+    // demo's witnesses (the log's two signature lines plus at least two cosignatures).
     create_case(&server.base);
     let newer = wait_for_checkpoint_beyond(&server.base, backed_up);
+    assert!(
+        wait_for_signatures(&server.base, 4),
+        "the witnesses cosign the live log"
+    );
     // The anchor is written just after the checkpoint commits.
     std::thread::sleep(Duration::from_secs(1));
     drop(server);
@@ -292,6 +335,31 @@ fn an_older_backup_restored_over_newer_anchors_is_refused_and_into_a_fresh_direc
         "{backed_up} ≤ {size} < {newer}"
     );
     drop(restored);
+
+    // The witnesses remember the newer log: run by other bodies, they keep their state (here a
+    // copy of it). Served against the restored database, the log grows on a fork of what they
+    // cosigned, and none of them cosigns it again.
+    let forked = root.0.join("forked");
+    assert!(
+        run(
+            &["restore", "--from", backup.to_str().unwrap(), "--data"],
+            &forked
+        )
+        .status
+        .success()
+    );
+    copy_dir(&data.join("witnesses"), &forked.join("witnesses"));
+    let rolled_back = serve(&forked, true);
+    create_case(&rolled_back.base);
+    let grown = wait_for_checkpoint_beyond(&rolled_back.base, backed_up);
+    // The live log above was cosigned within a second or two of signing; give these as long.
+    std::thread::sleep(Duration::from_secs(6));
+    assert_eq!(
+        signature_lines(&rolled_back.base),
+        2,
+        "a witness cosigned the rolled-back log at size {grown} (it had cosigned {newer})"
+    );
+    drop(rolled_back);
 }
 
 #[test]
