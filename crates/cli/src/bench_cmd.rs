@@ -128,13 +128,18 @@ fn rate(threads: usize, duration: Duration, op: impl Fn() -> bool + Sync) -> Res
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
+                    // At least one operation per thread, however late the thread starts on a
+                    // busy machine: a rate from no sample at all would be meaningless.
                     let mut done = 0u64;
-                    while Instant::now() < deadline {
+                    loop {
                         if !op() {
                             failed.store(true, Ordering::Relaxed);
                             break;
                         }
                         done += 1;
+                        if Instant::now() >= deadline {
+                            break;
+                        }
                     }
                     done
                 })

@@ -74,9 +74,12 @@ fn log_filter() -> tracing_subscriber::EnvFilter {
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
+    // Logs go to stderr: stdout carries what a command prints for its user (the demo accounts,
+    // the listening address, reports), which callers read and may stop reading.
     tracing_subscriber::fmt()
         .with_env_filter(log_filter())
         .with_target(false)
+        .with_writer(std::io::stderr)
         .init();
     match cli.command {
         Command::Serve(args) => serve::run(args),
