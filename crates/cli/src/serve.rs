@@ -176,7 +176,18 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .with_logs(logs)
             .with_seal_keys(seal_keys)
             .with_calendar(calendar)
-            .with_leadership(leadership);
+            .with_leadership(leadership)
+            .with_master_key(master.clone());
+        // Webhook secrets stored in plain text by an earlier version are encrypted now.
+        if let Some(secrets) = state.webhook_secrets.clone() {
+            let st = store.clone();
+            let n = tokio::task::spawn_blocking(move || secrets.seal_stored(&st))
+                .await?
+                .map_err(|e| anyhow::anyhow!("encrypting webhook secrets: {e:?}"))?;
+            if n > 0 {
+                println!("已加密 {n} 个 webhook 密钥 encrypted {n} webhook secret(s) stored in plain text");
+            }
+        }
         // The built-in monitoring rules are in force before the first request.
         oneseal_server::rules::run(&store, state.clock.now())
             .await

@@ -58,6 +58,9 @@ pub struct AppState {
     pub leadership: leadership::Leadership,
     /// How many refused attempts each department may still have recorded this minute.
     pub refusals: Arc<linkage::RefusalLimiter>,
+    /// Webhook secrets' encryption under the master key (none until `with_master_key`: then
+    /// webhooks can be neither registered nor delivered).
+    pub webhook_secrets: Option<Arc<linkage::webhooks::SecretBox>>,
 }
 
 impl AppState {
@@ -71,7 +74,13 @@ impl AppState {
             seal_keys: Arc::new(sealing::SealKeys::default()),
             leadership: leadership::Leadership::default(),
             refusals: Arc::default(),
+            webhook_secrets: None,
         }
+    }
+
+    pub fn with_master_key(mut self, master: Arc<ledger::keys::MasterKey>) -> Self {
+        self.webhook_secrets = Some(Arc::new(linkage::webhooks::SecretBox::new(master)));
+        self
     }
 
     pub fn with_leadership(mut self, leadership: leadership::Leadership) -> Self {

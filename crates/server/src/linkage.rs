@@ -342,7 +342,9 @@ pub fn spawn_runner(state: crate::AppState) -> tokio::task::JoinHandle<()> {
             {
                 tracing::warn!(error = %e, "rule runner");
             }
-            if let Err(e) = webhooks::deliver_due(&state.store, &client, now).await {
+            if let Some(secrets) = &state.webhook_secrets
+                && let Err(e) = webhooks::deliver_due(&state.store, secrets, &client, now).await
+            {
                 tracing::warn!(error = %e, "webhook delivery");
             }
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;

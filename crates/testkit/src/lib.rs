@@ -126,6 +126,7 @@ impl TestApp {
         let logs = Arc::new(logs);
         let anchors = Anchors::new(&dir.join("anchors"));
         let state = AppState::new(store.clone(), Arc::new(clock.clone()))
+            .with_master_key(Arc::new(test_master_key()))
             .with_logs(logs.clone())
             .with_seal_keys(seal_keys.clone())
             .with_calendar(Arc::new(

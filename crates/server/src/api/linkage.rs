@@ -722,8 +722,18 @@ pub async fn put_webhook(
     ApiJson(body): ApiJson<WebhookBody>,
 ) -> Result<Json<Value>, ApiError> {
     let (j, d) = own_department(&auth, Action::ClaimPush)?;
-    let secret =
-        lk::webhooks::register(&state.store, j, d, body.url.clone(), state.clock.now()).await?;
+    let secret = lk::webhooks::register(
+        &state.store,
+        state
+            .webhook_secrets
+            .clone()
+            .ok_or_else(|| ApiError::Internal("webhook secrets need the master key".into()))?,
+        j,
+        d,
+        body.url.clone(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(Json(json!({
         "url": body.url, "secret": secret,
         "signature": "X-Oneseal-Signature: sha256=<hex HMAC-SHA256(secret, body)>",

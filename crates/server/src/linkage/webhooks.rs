@@ -3,14 +3,104 @@
 //! backoff; the delivery state stays visible to the department. The pull feed remains the
 //! source of truth: a webhook is only a prompt to pull.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use hmac::{Hmac, KeyInit, Mac};
 use oneseal_domain::org::{DepartmentCode, DivisionCode};
+use oneseal_seal::keystore::{decrypt_secret, encrypt_secret};
+use oneseal_seal::rand_core::UnwrapErr;
 use oneseal_store::{Store, params};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use time::OffsetDateTime;
 
 use crate::error::ApiError;
+use crate::ledger::keys::MasterKey;
+
+/// Webhook secrets at rest: encrypted under the bureau's master key like the seal keys, so a
+/// copy of the database (a backup, a dump) does not let its holder forge deliveries. A secret is
+/// decrypted once and then kept in memory: Argon2 is paid per secret, not per delivery.
+pub struct SecretBox {
+    master: Arc<MasterKey>,
+    /// Stored text → plaintext secret.
+    opened: Mutex<HashMap<String, String>>,
+}
+
+impl std::fmt::Debug for SecretBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretBox(…)")
+    }
+}
+
+/// Marks an encrypted secret; a stored secret without it is a plaintext one from before.
+const SEALED_PREFIX: &str = "enc1:";
+
+fn secret_error(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(format!("webhook secret: {e}"))
+}
+
+impl SecretBox {
+    pub fn new(master: Arc<MasterKey>) -> Self {
+        Self {
+            master,
+            opened: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The text to store for `secret` (blocking: runs the KDF).
+    pub fn seal(&self, secret: &str) -> Result<String, ApiError> {
+        let blob = encrypt_secret(
+            secret.as_bytes(),
+            self.master.secret(),
+            self.master.kdf(),
+            &mut UnwrapErr(getrandom::SysRng),
+        )
+        .map_err(secret_error)?;
+        Ok(format!("{SEALED_PREFIX}{}", hex::encode(blob)))
+    }
+
+    /// The secret behind a stored text (blocking the first time: runs the KDF).
+    pub fn open(&self, stored: &str) -> Result<String, ApiError> {
+        let Some(hex_blob) = stored.strip_prefix(SEALED_PREFIX) else {
+            return Ok(stored.to_owned());
+        };
+        if let Some(s) = self.opened.lock().ok().and_then(|m| m.get(stored).cloned()) {
+            return Ok(s);
+        }
+        let blob = hex::decode(hex_blob).map_err(secret_error)?;
+        let plain = decrypt_secret(&blob, self.master.secret()).map_err(secret_error)?;
+        let secret = String::from_utf8(plain.to_vec()).map_err(secret_error)?;
+        if let Ok(mut m) = self.opened.lock() {
+            m.insert(stored.to_owned(), secret.clone());
+        }
+        Ok(secret)
+    }
+
+    /// Encrypts the secrets stored in plain text by an earlier version (at start; blocking).
+    pub fn seal_stored(&self, store: &Store) -> Result<usize, ApiError> {
+        let plain: Vec<(String, String, String)> = store.read_blocking(|c| {
+            c.query(
+                "SELECT jurisdiction, department, secret FROM webhooks WHERE secret NOT LIKE 'enc1:%'",
+                &[],
+            )?
+            .into_iter()
+            .map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)))
+            .collect::<Result<_, oneseal_store::StoreError>>()
+        })?;
+        let n = plain.len();
+        for (j, d, secret) in plain {
+            let sealed = self.seal(&secret)?;
+            store.write_blocking(move |tx| {
+                tx.conn().execute(
+                    "UPDATE webhooks SET secret = ? WHERE jurisdiction = ? AND department = ? AND secret = ?",
+                    params![sealed, j, d, secret],
+                )
+            })?;
+        }
+        Ok(n)
+    }
+}
 
 /// Attempts before a delivery is given up as failed.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -54,6 +144,7 @@ pub fn check_url(url: &str) -> Result<(), ApiError> {
 /// Registers (or replaces) a department's webhook; returns the new shared secret, shown once.
 pub async fn register(
     store: &Store,
+    secrets: Arc<SecretBox>,
     j: DivisionCode,
     department: DepartmentCode,
     url: String,
@@ -61,7 +152,10 @@ pub async fn register(
 ) -> Result<String, ApiError> {
     check_url(&url)?;
     let secret = crate::auth::random_token()?;
-    let s = secret.clone();
+    let plain = secret.clone();
+    let s = tokio::task::spawn_blocking(move || secrets.seal(&plain))
+        .await
+        .map_err(secret_error)??;
     store
         .write(move |tx| {
             let c = tx.conn();
@@ -128,6 +222,7 @@ struct Due {
 /// Attempts every delivery that is due; returns how many succeeded.
 pub async fn deliver_due(
     store: &Store,
+    secrets: &Arc<SecretBox>,
     client: &reqwest::Client,
     now: OffsetDateTime,
 ) -> Result<usize, ApiError> {
@@ -162,7 +257,11 @@ pub async fn deliver_due(
         })
         .await?;
     let mut delivered = 0;
-    for d in due {
+    for mut d in due {
+        let (sb, stored) = (secrets.clone(), std::mem::take(&mut d.secret));
+        d.secret = tokio::task::spawn_blocking(move || sb.open(&stored))
+            .await
+            .map_err(secret_error)??;
         let result = client
             .post(&d.url)
             .header("content-type", "application/json")
@@ -205,6 +304,30 @@ pub async fn deliver_due(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn secret_box(passphrase: &[u8]) -> SecretBox {
+        SecretBox::new(Arc::new(MasterKey::new(
+            passphrase.to_vec(),
+            oneseal_seal::keystore::KdfParams::FAST_INSECURE,
+        )))
+    }
+
+    #[test]
+    fn secrets_are_sealed_fresh_each_time_and_open_only_under_the_same_master_key() {
+        let sb = secret_box(b"master one");
+        let (a, b) = (sb.seal("s3cret").unwrap(), sb.seal("s3cret").unwrap());
+        assert!(a.starts_with(SEALED_PREFIX) && !a.contains("s3cret"));
+        assert_ne!(a, b, "a fresh salt and nonce per sealing");
+        assert_eq!(sb.open(&a).unwrap(), "s3cret");
+        assert_eq!(secret_box(b"master one").open(&b).unwrap(), "s3cret");
+        assert!(secret_box(b"master two").open(&a).is_err());
+        // A secret stored in plain text by an earlier version still opens as itself.
+        assert_eq!(sb.open("legacy-plain").unwrap(), "legacy-plain");
+        let mut tampered = a.clone();
+        let flipped = if a.ends_with('0') { "1" } else { "0" };
+        tampered.replace_range(a.len() - 1.., flipped);
+        assert!(secret_box(b"master one").open(&tampered).is_err());
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

@@ -494,26 +494,42 @@ async fn webhooks_are_signed_retried_and_their_state_is_visible() {
         .unwrap();
     let reg: Value = r.json().await.unwrap();
     let secret = reg["secret"].as_str().unwrap().to_owned();
+    // At rest the secret is encrypted under the master key, never stored as given.
+    let stored = app
+        .store
+        .read(|c| c.query_one("SELECT secret FROM webhooks", &[]))
+        .await
+        .unwrap()
+        .unwrap()
+        .text(0)
+        .unwrap();
+    assert!(
+        stored.starts_with("enc1:") && !stored.contains(&secret),
+        "{stored}"
+    );
+    let secrets = Arc::new(webhooks::SecretBox::new(Arc::new(
+        oneseal_testkit::test_master_key(),
+    )));
 
     approved_and_cosigned_licence(&app).await;
     let client = reqwest::Client::new();
     let now = app.clock.now();
     assert_eq!(
-        webhooks::deliver_due(&app.store, &client, now)
+        webhooks::deliver_due(&app.store, &secrets, &client, now)
             .await
             .unwrap(),
         0
     );
     // Not due again before its backoff.
     assert_eq!(
-        webhooks::deliver_due(&app.store, &client, now)
+        webhooks::deliver_due(&app.store, &secrets, &client, now)
             .await
             .unwrap(),
         0
     );
     let later = now + time::Duration::seconds(6);
     assert_eq!(
-        webhooks::deliver_due(&app.store, &client, later)
+        webhooks::deliver_due(&app.store, &secrets, &client, later)
             .await
             .unwrap(),
         1
@@ -539,6 +555,31 @@ async fn webhooks_are_signed_retried_and_their_state_is_visible() {
         assert_eq!(v["kind"], "push.created");
     }
     server.abort();
+
+    // A secret an earlier version stored in plain text is encrypted at the next start.
+    app.store
+        .write(|tx| {
+            tx.conn()
+                .execute("UPDATE webhooks SET secret = 'legacy-plain'", &[])
+        })
+        .await
+        .unwrap();
+    let (sb, st) = (secrets.clone(), app.store.clone());
+    let sealed = tokio::task::spawn_blocking(move || sb.seal_stored(&st))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sealed, 1);
+    let stored = app
+        .store
+        .read(|c| c.query_one("SELECT secret FROM webhooks", &[]))
+        .await
+        .unwrap()
+        .unwrap()
+        .text(0)
+        .unwrap();
+    assert!(stored.starts_with("enc1:"), "{stored}");
+    assert_eq!(secrets.open(&stored).unwrap(), "legacy-plain");
 }
 
 #[tokio::test]
