@@ -291,6 +291,40 @@ test('(f) the log explorer verifies the case\'s entry in the browser, and a chan
   await page.context().close();
 });
 
+// The explorer remembers the checkpoint a browser checked; at the next check the browser proves a
+// consistency proof from it to the current checkpoint (RFC 9162 §2.1.4.2, in WebCrypto). A
+// remembered root the log never had cannot be linked, and the page says so.
+test('(f) the log explorer proves the log only grew since the checkpoint seen before', async () => {
+  const page = await newPage('public');
+  const key = 'oneseal.checkpoint.370100';
+  await visit(page, '/ledger');
+  await page.click('#check-consistency');
+  await page.locator('#consistency', { hasText: /已记录|一致/ }).waitFor({ timeout: 10000 });
+  const note = await (await page.request.get(BASE + '/log/370100/checkpoint')).text();
+  const size = Number(note.split('\n')[1]);
+  assert.ok(size > 4, 'the demo log has entries: ' + note);
+  const m = Math.floor(size / 2) + 1;
+  const proof = await (await page.request.get(BASE + `/api/v1/log/370100/proof/consistency?from=${m}&to=${size}`)).json();
+  // As if the last visit had seen the tree at size m.
+  await page.evaluate(([k, v]) => localStorage.setItem(k, v), [key, JSON.stringify({ size: m, root: proof.from_root })]);
+  await visit(page, '/ledger');
+  await page.click('#check-consistency');
+  const good = page.locator('#consistency.ok');
+  await good.waitFor({ timeout: 10000 });
+  assert.match(await good.textContent(), new RegExp(`与上次所见一致.*${m} →`));
+  // A root for size m that the log never had: one flipped bit.
+  const bytes = Buffer.from(proof.from_root, 'base64');
+  bytes[0] ^= 1;
+  await page.evaluate(([k, v]) => localStorage.setItem(k, v), [key, JSON.stringify({ size: m, root: bytes.toString('base64') })]);
+  await visit(page, '/ledger');
+  await page.click('#check-consistency');
+  const bad = page.locator('#consistency.error');
+  await bad.waitFor({ timeout: 10000 });
+  assert.match(await bad.textContent(), /不一致/);
+  assert.equal(await page.locator('#consistency.ok').count(), 0);
+  await page.context().close();
+});
+
 test('(f) the public statistics count the decided case of the flow', async () => {
   assert.ok(shared.licence, 'needs the decided case');
   const page = await newPage('public');

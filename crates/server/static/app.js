@@ -323,3 +323,109 @@
     }).then(function () { button.disabled = false; });
   });
 })();
+
+// Log explorer (/ledger): "检查一致性". The browser remembers the last checkpoint it checked of
+// each log (localStorage) and, at the next check, asks for a consistency proof from that size
+// to the current checkpoint's, then checks it itself (RFC 9162 §2.1.4.2) against the two roots it
+// holds: the remembered one and the one written in the current checkpoint. A log that rewrote or
+// dropped anything it had published cannot produce such a proof.
+(function () {
+  "use strict";
+  var el = document.getElementById("consistency");
+  if (!el || !window.crypto || !crypto.subtle) { return; }
+  function sha256(parts) {
+    var len = parts.reduce(function (n, p) { return n + p.length; }, 0);
+    var buf = new Uint8Array(len), at = 0;
+    parts.forEach(function (p) { buf.set(p, at); at += p.length; });
+    return crypto.subtle.digest("SHA-256", buf).then(function (d) { return new Uint8Array(d); });
+  }
+  function unbase64(s) {
+    var bin = atob(s), out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { out[i] = bin.charCodeAt(i); }
+    return out;
+  }
+  function same(a, b) {
+    if (a.length !== b.length) { return false; }
+    for (var i = 0; i < a.length; i++) { if (a[i] !== b[i]) { return false; } }
+    return true;
+  }
+  var ONE = new Uint8Array([1]);
+  function node(l, r) { return sha256([ONE, l, r]); }
+  // RFC 9162 §2.1.4.2, for 0 < m < n: resolves to true when `proof` links root m to root n.
+  function consistent(m, n, proof, rootM, rootN) {
+    var path = proof.slice();
+    var fn = BigInt(m) - 1n, sn = BigInt(n) - 1n;
+    if ((BigInt(m) & (BigInt(m) - 1n)) === 0n) { path.unshift(rootM); }
+    if (path.length === 0) { return Promise.resolve(false); }
+    while ((fn & 1n) === 1n) { fn >>= 1n; sn >>= 1n; }
+    var state = Promise.resolve({ fr: path[0], sr: path[0] });
+    path.slice(1).forEach(function (c) {
+      state = state.then(function (s) {
+        if (sn === 0n) { throw new Error("证明过长 proof too long"); }
+        var step;
+        if ((fn & 1n) === 1n || fn === sn) {
+          step = Promise.all([node(c, s.fr), node(c, s.sr)]).then(function (h) { return { fr: h[0], sr: h[1] }; });
+          if ((fn & 1n) === 0n) { while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; } }
+        } else {
+          step = node(s.sr, c).then(function (h) { return { fr: s.fr, sr: h }; });
+        }
+        fn >>= 1n; sn >>= 1n;
+        return step;
+      });
+    });
+    return state.then(function (s) { return sn === 0n && same(s.fr, rootM) && same(s.sr, rootN); });
+  }
+  function ok(r) {
+    if (!r.ok) { throw new Error("HTTP " + r.status + " " + r.url); }
+    return r;
+  }
+  var log = el.dataset.log, key = "oneseal.checkpoint." + log;
+  function show(cls, text) { el.className = "consistency " + cls; el.textContent = text; }
+  var button = document.getElementById("check-consistency");
+  if (!button) { return; }
+  button.addEventListener("click", function () {
+    button.disabled = true;
+    show("", "验证中… Checking…");
+    check().then(function () { button.disabled = false; });
+  });
+  function check() {
+  var seen = null;
+  try { seen = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { seen = null; }
+  return fetch("/log/" + encodeURIComponent(log) + "/checkpoint", { cache: "no-store" })
+    .then(ok).then(function (r) { return r.text(); })
+    .then(function (note) {
+      var lines = note.split("\n\n")[0].split("\n");
+      if (lines.length < 3 || !/^\d+$/.test(lines[1])) { throw new Error("检查点格式无效 bad checkpoint"); }
+      var now = { size: Number(lines[1]), root: lines[2] };
+      var remember = function () { localStorage.setItem(key, JSON.stringify(now)); };
+      if (!seen || typeof seen.size !== "number" || typeof seen.root !== "string") {
+        remember();
+        return show("", "已记录本次检查点（" + now.size + "），下次检查时验证 Recorded; proved at your next check");
+      }
+      if (seen.size > now.size) {
+        return show("error", "✗ 不一致 Inconsistent：日志比您上次所见更短（" + seen.size + " → " + now.size + "）the log shrank");
+      }
+      if (seen.size === now.size || seen.size === 0) {
+        var agrees = seen.size === 0 || seen.root === now.root;
+        if (agrees) { remember(); }
+        return agrees
+          ? show("ok", "✓ 与上次所见一致 Consistent（" + seen.size + " → " + now.size + "）")
+          : show("error", "✗ 不一致 Inconsistent：同一大小的根不同 another root for the same size");
+      }
+      return fetch("/api/v1/log/" + encodeURIComponent(log) + "/proof/consistency?from=" + seen.size + "&to=" + now.size)
+        .then(ok).then(function (r) { return r.json(); })
+        .then(function (p) {
+          return consistent(seen.size, now.size, p.proof.map(unbase64), unbase64(seen.root), unbase64(now.root));
+        })
+        .then(function (good) {
+          if (good) {
+            remember();
+            show("ok", "✓ 与上次所见一致 Consistent（" + seen.size + " → " + now.size + "），已在浏览器中验证一致性证明 proof checked in your browser");
+          } else {
+            show("error", "✗ 不一致 Inconsistent：一致性证明不成立，日志可能被改写 the proof fails: the log may have been rewritten");
+          }
+        });
+    })
+    .catch(function (err) { show("error", "✗ 无法验证 Could not check：" + err.message); });
+  }
+})();

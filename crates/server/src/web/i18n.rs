@@ -422,6 +422,12 @@ const MESSAGES: &[(&str, &str)] = &[
     ("验证", "Verify"),
     ("条目", "entry"),
     ("在浏览器中验证", "Verify in your browser"),
+    ("与上次所见是否一致", "Consistent with what you saw last"),
+    ("检查一致性", "Check consistency"),
+    (
+        "您的浏览器会记住上次看到的检查点，并用一致性证明自行验证：新的日志只是在旧日志后追加，没有改写或删除任何条目。",
+        "Your browser remembers the last checkpoint it saw and checks a consistency proof itself: the new log only appends to the old one, with no entry changed or removed.",
+    ),
     ("待纳入检查点", "Awaiting the next checkpoint"),
     ("更早的条目", "Older entries"),
     ("办件统计公开", "Public case statistics"),
