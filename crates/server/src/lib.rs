@@ -61,6 +61,8 @@ pub struct AppState {
     /// Webhook secrets' encryption under the master key (none until `with_master_key`: then
     /// webhooks can be neither registered nor delivered).
     pub webhook_secrets: Option<Arc<linkage::webhooks::SecretBox>>,
+    /// The public statistics' last figures per jurisdiction (see `web::stats`).
+    pub stats_cache: Arc<web::stats::StatsCache>,
 }
 
 impl AppState {
@@ -75,6 +77,7 @@ impl AppState {
             leadership: leadership::Leadership::default(),
             refusals: Arc::default(),
             webhook_secrets: None,
+            stats_cache: Arc::default(),
         }
     }
 

@@ -16,7 +16,7 @@ mod pages;
 mod progress;
 mod ratings;
 mod rules;
-mod stats;
+pub mod stats;
 mod verify;
 
 use askama::Template;

@@ -61,6 +61,7 @@ impl Tally {
     }
 }
 
+#[derive(Clone)]
 pub struct ItemRow {
     pub code: String,
     pub name: String,
@@ -69,6 +70,7 @@ pub struct ItemRow {
     pub tally: Tally,
 }
 
+#[derive(Clone)]
 pub struct DeptRow {
     pub name: String,
     pub items: usize,
@@ -186,6 +188,47 @@ fn aggregate(
     )
 }
 
+/// The figures of one jurisdiction.
+type Figures = (Vec<ItemRow>, Vec<DeptRow>, Tally);
+
+/// What the figures depend on: every case event is a ledger entry, so they can only change when
+/// the jurisdiction's log grows, the day turns (overdue counts) or the calendar changes.
+#[derive(Clone, PartialEq)]
+struct Basis {
+    log_size: u64,
+    today: Date,
+    calendar: usize,
+}
+
+/// The last figures per jurisdiction. `/stats` is public and otherwise folds every case of the
+/// jurisdiction per request; with this, repeated requests cost one head read until the log grows.
+#[derive(Default)]
+pub struct StatsCache {
+    figures: std::sync::Mutex<BTreeMap<String, (Basis, std::sync::Arc<Figures>)>>,
+}
+
+impl std::fmt::Debug for StatsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StatsCache(…)")
+    }
+}
+
+impl StatsCache {
+    fn get(&self, j: &str, basis: &Basis) -> Option<std::sync::Arc<Figures>> {
+        let figures = self.figures.lock().ok()?;
+        figures
+            .get(j)
+            .filter(|(b, _)| b == basis)
+            .map(|(_, f)| f.clone())
+    }
+
+    fn put(&self, j: &str, basis: Basis, figures: std::sync::Arc<Figures>) {
+        if let Ok(mut m) = self.figures.lock() {
+            m.insert(j.to_owned(), (basis, figures));
+        }
+    }
+}
+
 pub async fn stats_page(
     State(state): State<AppState>,
     Query(f): Query<Form>,
@@ -193,14 +236,12 @@ pub async fn stats_page(
     let j = f.j.unwrap_or_else(|| DEFAULT_JURISDICTION.to_owned());
     let logs: Vec<String> = state.logs.keys.keys().cloned().collect();
     let jq = j.clone();
-    let (choices, histories, depts) = state
+    let (choices, log_size) = state
         .store
         .read(move |c| {
-            Ok::<_, StoreError>((
-                choices(c, &logs, &jq)?,
-                histories(c, &jq)?,
-                departments(c, &jq)?,
-            ))
+            // An unknown jurisdiction has no head; the choices below turn it into a 404.
+            let size = oneseal_store::log::read_head(c, &jq).map_or(0, |h| h.0);
+            Ok::<_, StoreError>((choices(c, &logs, &jq)?, size))
         })
         .await
         .map_err(ApiError::from)?;
@@ -208,8 +249,27 @@ pub async fn stats_page(
         return Err(ApiError::NotFound("jurisdiction").into());
     }
     let today = oneseal_domain::case::legal_date(state.clock.now());
-    let (items, departments, total) =
-        aggregate(&histories, &depts, &state.calendar.current(), today);
+    let calendar = state.calendar.current();
+    let basis = Basis {
+        log_size,
+        today,
+        calendar: std::sync::Arc::as_ptr(&calendar) as usize,
+    };
+    let figures = match state.stats_cache.get(&j, &basis) {
+        Some(f) => f,
+        None => {
+            let jq = j.clone();
+            let (histories, depts) = state
+                .store
+                .read(move |c| Ok::<_, StoreError>((histories(c, &jq)?, departments(c, &jq)?)))
+                .await
+                .map_err(ApiError::from)?;
+            let f = std::sync::Arc::new(aggregate(&histories, &depts, &calendar, today));
+            state.stats_cache.put(&j, basis, f.clone());
+            f
+        }
+    };
+    let (items, departments, total) = (*figures).clone();
     render(&StatsPage {
         nav: Nav::default(),
         choices,

@@ -123,6 +123,12 @@ async fn the_statistics_page_counts_cases_per_item_and_department_without_person
     register(&app, &item).await;
     let clerk = app.clerk().await;
     step(&clerk, &decided, json!({"action": "accept"})).await;
+    // Seen before the decision: the figures are kept until the log grows, then recomputed.
+    let before = page(&app.anonymous(), "/stats").await;
+    assert!(
+        before.contains("<td class=\"decided\">0</td>"),
+        "nothing decided yet: {before}"
+    );
     // Accepted on Monday 7 September, decided on Thursday the 10th: three working days.
     app.clock.advance(Duration::days(3));
     let reviewer = app.reviewer().await;
