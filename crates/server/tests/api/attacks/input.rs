@@ -385,3 +385,53 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn attacks_sql_metacharacters_in_licence_changes_and_rule_names_are_stored_verbatim() {
+    let app = TestApp::spawn_demo().await;
+    let fx = super::matrix::fixture(&app).await;
+    let approver = app.approver().await;
+    let inspector = app.inspector().await;
+    for (i, text) in HOSTILE.iter().enumerate() {
+        // A licence change (变更) records what changed.
+        let r = approver
+            .post(
+                &format!("/api/v1/licences/{}/actions", fx.licence),
+                &json!({"action": "change", "what": text}),
+            )
+            .await;
+        let status = r.status().as_u16();
+        let b: Value = r.json().await.unwrap();
+        assert_eq!(status, 200, "change {text:?}: {b}");
+        let (status, licence) = app
+            .anonymous()
+            .get_json(&format!("/api/v1/licences/{}", fx.licence))
+            .await;
+        assert_eq!(status, 200);
+        assert!(
+            holds_string(&licence["events"], text),
+            "{text:?}: {licence}"
+        );
+        // A local rule's name.
+        let r = inspector
+            .request(Method::PUT, &format!("/api/v1/rules/expressions/sql_{i}"))
+            .json(&json!({"name_zh": text, "expression": "true", "active": false}))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let b: Value = r.json().await.unwrap();
+        if status == 200 {
+            let (_, rules) = inspector.get_json("/api/v1/rules").await;
+            let rule = rules["expressions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["code"] == format!("sql_{i}").as_str())
+                .unwrap_or_else(|| panic!("rule sql_{i} not read back: {rules}"));
+            assert_eq!(rule["name_zh"], *text);
+        } else {
+            assert_typed(status, &b, &format!("rule name {text:?}"));
+        }
+    }
+}
