@@ -235,24 +235,31 @@ async fn attacks_every_kind_of_answer_has_the_security_headers_and_no_page_has_i
     let city_case = &fx.cases[0].1;
     let mut wrong = Vec::new();
     let mut html_pages = 0;
-    for (path, who) in pages(city_case, &fx.licence, &fx.item) {
-        for lang in ["", "?lang=en"] {
-            let url = format!("{path}{lang}");
-            let r = actor(who).get(&url).await;
+    // Every page in Chinese, then in English (the language is a cookie set by /prefs).
+    for (lang, tag) in [("zh", "zh-CN"), ("en", "en")] {
+        for (_, a) in &actors {
+            let r = a.get(&format!("/prefs?lang={lang}&next=/login")).await;
+            assert!(r.status().is_redirection(), "/prefs: {}", r.status());
+        }
+        for (path, who) in pages(city_case, &fx.licence, &fx.item) {
+            let r = actor(who).get(&path).await;
             let status = r.status().as_u16();
-            wrong.extend(check_headers(&url, &r));
+            wrong.extend(check_headers(&path, &r));
             let ctype = r.headers()["content-type"]
                 .to_str()
                 .unwrap_or("")
                 .to_owned();
             let html = r.text().await.unwrap();
             if status >= 500 || !ctype.starts_with("text/html") {
-                wrong.push(format!("{url} as {who:?}: {status} {ctype}"));
+                wrong.push(format!("{path} as {who:?}: {status} {ctype}"));
                 continue;
+            }
+            if !html.contains(&format!("<html lang=\"{tag}\"")) {
+                wrong.push(format!("{path} as {who:?}: not in {lang}"));
             }
             html_pages += 1;
             for s in inline_script(&html) {
-                wrong.push(format!("{url}: {s}"));
+                wrong.push(format!("{path} ({lang}): {s}"));
             }
         }
     }
