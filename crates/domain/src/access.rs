@@ -98,8 +98,14 @@ impl Action {
     }
 
     /// Actions a city-level official may take for a county of the city (oversight and
-    /// administration); case work stays with each bureau's own staff.
-    fn reaches_counties(self) -> bool {
+    /// administration); case work stays with each bureau's own staff, so reading a county's
+    /// cases (applicants' names and contact numbers) is for the city's oversight roles only.
+    fn reaches_counties(self, roles: &[Role]) -> bool {
+        if self == Action::ViewCases {
+            return roles
+                .iter()
+                .any(|r| matches!(r, Role::BureauHead | Role::Inspector));
+        }
         matches!(
             self,
             Action::ViewCatalog
@@ -109,7 +115,6 @@ impl Action {
                 | Action::ManageStaff
                 | Action::IssueApiToken
                 | Action::ManageCalendar
-                | Action::ViewCases
                 | Action::ViewPushes
                 | Action::ViewAlerts
                 | Action::HandleAlert
@@ -195,7 +200,7 @@ pub fn authorize(p: &Principal, action: Action, target: &Target) -> Result<(), D
         return Err(Denied::Scope(action));
     }
     let in_reach = p.jurisdiction == target.jurisdiction
-        || (action.reaches_counties() && p.jurisdiction.governs(&target.jurisdiction));
+        || (action.reaches_counties(&p.roles) && p.jurisdiction.governs(&target.jurisdiction));
     if !in_reach {
         return Err(Denied::Jurisdiction);
     }
@@ -272,6 +277,26 @@ mod tests {
             ),
             Err(Denied::Jurisdiction)
         );
+    }
+
+    #[test]
+    fn city_case_workers_do_not_read_county_cases_but_the_city_oversight_does() {
+        for role in [Role::Clerk, Role::Reviewer, Role::Approver] {
+            let p = principal(role, "370100", "SPJ");
+            assert!(authorize(&p, Action::ViewCases, &Target::jurisdiction(&city())).is_ok());
+            assert_eq!(
+                authorize(&p, Action::ViewCases, &Target::jurisdiction(&county())),
+                Err(Denied::Jurisdiction),
+                "{role:?}"
+            );
+        }
+        for role in [Role::BureauHead, Role::Inspector] {
+            let p = principal(role, "370100", "SPJ");
+            assert!(
+                authorize(&p, Action::ViewCases, &Target::jurisdiction(&county())).is_ok(),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

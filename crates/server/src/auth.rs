@@ -10,7 +10,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use base64::Engine;
-use oneseal_domain::access::{Action, Principal, Target, authorize};
+use oneseal_domain::access::{Action, Denied, Principal, Target, authorize};
 use oneseal_domain::org::{DepartmentCode, DivisionCode, Role, StaffId};
 use oneseal_store::{Conn, StoreError, params};
 use sha2::{Digest, Sha256};
@@ -152,6 +152,15 @@ impl Auth {
 
     pub fn staff_id(&self) -> Option<&StaffId> {
         self.principal.staff.as_ref()
+    }
+
+    /// The member of staff taking `action`. An API token is a department's system, not a
+    /// person: it is authenticated, so it is refused the action (403 `forbidden_role`), not
+    /// told to sign in.
+    pub fn staff_for(&self, action: Action) -> Result<StaffId, ApiError> {
+        self.staff_id()
+            .cloned()
+            .ok_or(ApiError::Forbidden(Denied::Role(action)))
     }
 }
 
@@ -334,6 +343,25 @@ mod tests {
     fn dummy_hash_is_a_valid_phc_string_that_rejects() {
         assert!(argon2::PasswordHash::new(DUMMY_HASH).is_ok());
         assert!(!verify_password("", DUMMY_HASH));
+    }
+
+    #[test]
+    fn an_api_token_asking_for_a_staff_action_is_forbidden_not_unauthenticated() {
+        let token = Auth {
+            principal: Principal {
+                staff: None,
+                token: Some("tok-1".into()),
+                jurisdiction: DivisionCode::parse("370100").unwrap(),
+                department: DepartmentCode::parse("SCJG").unwrap(),
+                roles: vec![Role::DepartmentSupervisor],
+                scopes: None,
+            },
+            csrf: None,
+            display_name: "API:SCJG".into(),
+        };
+        let e = token.staff_for(Action::DecideCase).unwrap_err();
+        assert_eq!(e.status(), axum::http::StatusCode::FORBIDDEN);
+        assert_eq!(e.parts().0, "forbidden_role");
     }
 
     #[test]

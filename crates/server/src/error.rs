@@ -39,6 +39,8 @@ pub enum ApiError {
     },
     #[error("too many attempts")]
     TooManyRequests,
+    #[error("request body too large")]
+    PayloadTooLarge,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -84,6 +86,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -114,6 +117,14 @@ impl ApiError {
                 "too_many_attempts",
                 "尝试次数过多，请稍后再试".into(),
                 "Too many attempts; try again later".into(),
+            ),
+            ApiError::PayloadTooLarge => (
+                "body_too_large",
+                format!("请求内容过大（上限 {} MiB）", crate::MAX_BODY_BYTES >> 20),
+                format!(
+                    "Request body too large (limit {} MiB)",
+                    crate::MAX_BODY_BYTES >> 20
+                ),
             ),
             ApiError::Internal(_) => (
                 "internal",
@@ -164,8 +175,22 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => {
+                if has_nul(&v) {
+                    return Err(nul_character());
+                }
+                serde_json::from_value(v).map(ApiJson).map_err(|e| {
+                    ApiError::bad_request(
+                        "invalid_body",
+                        format!("请求内容无效：{e}"),
+                        format!("Invalid request body: {e}"),
+                    )
+                })
+            }
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::PayloadTooLarge)
+            }
             Err(rejection) => {
                 let why = rejection.body_text();
                 Err(ApiError::bad_request(
@@ -175,5 +200,45 @@ where
                 ))
             }
         }
+    }
+}
+
+/// Whether any string (or object key) in a JSON document holds U+0000. No text field of the
+/// system may: PostgreSQL cannot store it in `text` or `jsonb`, and no legitimate input needs it.
+pub fn has_nul(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(a) => a.iter().any(has_nul),
+        Value::Object(m) => m.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+/// The typed refusal of text holding U+0000 (in a body, a path or a query).
+pub fn nul_character() -> ApiError {
+    ApiError::bad_request(
+        "nul_character",
+        "请求中含有空字符（U+0000），已拒绝",
+        "The request contains a NUL character (U+0000)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_is_found_in_nested_strings_and_keys_but_not_in_an_escaped_backslash() {
+        assert!(has_nul(&json!({"a": ["x", {"b": "y\u{0}"}]})));
+        assert!(has_nul(&json!({"k\u{0}": 1})));
+        let v: Value = serde_json::from_str(r#"{"a": "\\u0000", "b": "%00"}"#).unwrap();
+        assert!(!has_nul(&v), "a literal backslash-u0000 is text, not NUL");
+    }
+
+    #[test]
+    fn too_large_is_413_with_a_typed_body() {
+        let e = ApiError::PayloadTooLarge;
+        assert_eq!(e.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(e.to_json()["error"]["code"], "body_too_large");
     }
 }

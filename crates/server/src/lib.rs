@@ -11,6 +11,7 @@ pub mod clock;
 pub mod commands;
 pub mod dashboard;
 pub mod error;
+pub mod guard;
 pub mod leadership;
 pub mod ledger;
 pub mod linkage;
@@ -120,6 +121,7 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(guard::guard))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

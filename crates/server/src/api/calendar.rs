@@ -4,8 +4,9 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use oneseal_domain::access::Action;
+use oneseal_domain::access::{Action, Target};
 use oneseal_domain::event::{Actor, Event};
+use oneseal_domain::org::DivisionCode;
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -27,13 +28,23 @@ pub async fn list_years(
     Ok(Json(json!({ "years": years })))
 }
 
+/// Where a calendar import lands: the working-day calendar is one for the city and all its
+/// counties (the holiday notices are national), so it is the city's to manage; a county's
+/// administrator may not change the deadlines of every other bureau.
+fn calendar_target(j: &DivisionCode) -> Target {
+    Target::jurisdiction(&j.city())
+}
+
 /// Validates the year file, records it on the ledger, and swaps the new calendar in.
 pub async fn import_year(
     State(state): State<AppState>,
     auth: Auth,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    auth.require_here(Action::ManageCalendar)?;
+    auth.require(
+        Action::ManageCalendar,
+        &calendar_target(&auth.principal.jurisdiction),
+    )?;
     let text = String::from_utf8(body.to_vec()).map_err(|_| {
         ApiError::bad_request(
             "bad_calendar",
@@ -56,4 +67,45 @@ pub async fn import_year(
         .await?;
     state.calendar.replace(cal);
     Ok(Json(json!({ "year": year, "ledger_index": idx })))
+}
+
+#[cfg(test)]
+mod tests {
+    use oneseal_domain::access::{Denied, Principal, authorize};
+    use oneseal_domain::org::{DepartmentCode, Role};
+
+    use super::*;
+
+    fn admin(j: &str) -> Principal {
+        Principal {
+            staff: None,
+            token: None,
+            jurisdiction: DivisionCode::parse(j).unwrap(),
+            department: DepartmentCode::parse("SPJ").unwrap(),
+            roles: vec![Role::Administrator],
+            scopes: None,
+        }
+    }
+
+    #[test]
+    fn only_the_city_administrator_imports_the_shared_calendar() {
+        let city = admin("370100");
+        assert!(
+            authorize(
+                &city,
+                Action::ManageCalendar,
+                &calendar_target(&city.jurisdiction)
+            )
+            .is_ok()
+        );
+        let county = admin("370124");
+        assert_eq!(
+            authorize(
+                &county,
+                Action::ManageCalendar,
+                &calendar_target(&county.jurisdiction)
+            ),
+            Err(Denied::Jurisdiction)
+        );
+    }
 }

@@ -96,7 +96,7 @@ pub async fn act_on_licence(
 ) -> Result<Json<Value>, ApiError> {
     let now = state.clock.now();
     let calendar = state.calendar.current();
-    let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
+    let staff = auth.staff_for(Action::DecideCase)?;
     let result = state
         .store
         .write(move |tx| {
@@ -127,6 +127,19 @@ pub struct PenaltyBody {
     pub decision_ref: String,
 }
 
+/// With the licence named in the path, a licence the caller cannot see (none such, or another
+/// jurisdiction's) is a missing resource, 404, as for any other path; in a feedback body it
+/// stays the field error `unknown_licence`.
+fn licence_in_path(e: ApiError) -> ApiError {
+    match e {
+        ApiError::BadRequest {
+            code: "unknown_licence",
+            ..
+        } => ApiError::NotFound("licence"),
+        e => e,
+    }
+}
+
 /// A supervising department's penalty revoking the licence (吊销); only the department that
 /// supervises the item may impose it, and the bureau's cancellation (注销, Art. 70(4)) follows
 /// at once. Shorthand for penalty feedback with the decision reference as the department's
@@ -147,9 +160,24 @@ pub async fn penalise_licence(
         },
     };
     let Json(out) =
-        crate::api::linkage::submit_feedback(State(state.clone()), auth, ApiJson(feedback)).await?;
+        crate::api::linkage::submit_feedback(State(state.clone()), auth, ApiJson(feedback))
+            .await
+            .map_err(licence_in_path)?;
     let (licence, _, _, _) = state.store.read(move |c| load(c, &id)).await?;
     Ok(Json(json!({
         "licence": licence, "status_zh": licence.status.name_zh(), "feedback": out,
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_licence_in_the_path_is_not_found_other_errors_pass() {
+        let e = licence_in_path(ApiError::bad_request("unknown_licence", "未找到", "none"));
+        assert_eq!(e.status(), axum::http::StatusCode::NOT_FOUND);
+        let e = licence_in_path(ApiError::bad_request("bad_ref", "x", "x"));
+        assert_eq!(e.status(), axum::http::StatusCode::BAD_REQUEST);
+    }
 }

@@ -359,7 +359,7 @@ pub async fn assign_push(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AssignBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
+    let staff = auth.staff_for(Action::EditCatalog)?;
     let calendar = state.calendar.current();
     let st = state.clone();
     let r = state
@@ -637,7 +637,7 @@ pub async fn close_review(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CloseReview>,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
+    let staff = auth.staff_for(Action::ReviewPolicyChange)?;
     auth.require_here(Action::ReviewPolicyChange)?;
     crate::commands::require_explanation(&body.explanation, "政策变更复核")?;
     let j = auth.principal.jurisdiction.clone();

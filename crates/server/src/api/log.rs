@@ -278,15 +278,26 @@ pub async fn get_receipt(
     Ok(text(receipt, "public, max-age=1"))
 }
 
+/// Why an entry past the published checkpoint has no receipt: one the log does not have (at
+/// or past its head) is missing, 404, and no retry will help; one that is logged but not yet
+/// under a signed checkpoint is 409, worth retrying shortly.
+fn no_receipt(index: u64, head: u64) -> ApiError {
+    if index >= head {
+        return ApiError::NotFound("entry");
+    }
+    ApiError::conflict(
+        "not_yet_checkpointed",
+        "该条目尚未纳入已签名的检查点，请稍后再试",
+        "The entry is not yet covered by a signed checkpoint; retry shortly",
+    )
+}
+
 /// Builds the receipt text of `index` in log `j`.
 pub fn receipt_text(c: &mut dyn Conn, j: &str, index: u64) -> Result<String, ApiError> {
     let (size, note) = published(c, j)?.ok_or(ApiError::NotFound("checkpoint"))?;
     if index >= size {
-        return Err(ApiError::conflict(
-            "not_yet_checkpointed",
-            "该条目尚未纳入已签名的检查点，请稍后再试",
-            "The entry is not yet covered by a signed checkpoint; retry shortly",
-        ));
+        let (head, _) = log::read_head(c, j)?;
+        return Err(no_receipt(index, head));
     }
     let proof = log::inclusion_proof(c, j, index, size)?;
     let note = Note::parse(note.as_bytes()).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -297,4 +308,16 @@ pub fn receipt_text(c: &mut dyn Conn, j: &str, index: u64) -> Result<String, Api
         note,
     }
     .to_text())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_receipt_past_the_head_is_missing_and_one_under_it_is_not_yet_ready() {
+        assert_eq!(no_receipt(u64::MAX, 300).status(), StatusCode::NOT_FOUND);
+        assert_eq!(no_receipt(300, 300).status(), StatusCode::NOT_FOUND);
+        assert_eq!(no_receipt(299, 300).status(), StatusCode::CONFLICT);
+    }
 }

@@ -160,7 +160,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/log/{j}/checkpoint"),
     ("get", "/log/{j}/vkeys"),
     ("get", "/log/{j}/policy"),
-    ("get", "/log/{j}/tile/{*rest}"),
+    // OpenAPI templates are one segment each: the router's `{*rest}` (the rest of the path,
+    // slashes and all) is documented as the parameter `{rest}`.
+    ("get", "/log/{j}/tile/{rest}"),
     ("get", "/api/v1/log/{j}/proof/inclusion"),
     ("get", "/api/v1/log/{j}/proof/consistency"),
     ("get", "/api/v1/log/{j}/entries/{index}"),

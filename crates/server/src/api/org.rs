@@ -164,7 +164,7 @@ pub async fn transfer_staff(
     let meta = Meta {
         time: state.clock.now(),
         jurisdiction: auth.principal.jurisdiction.clone(),
-        actor: Actor::Staff(auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?),
+        actor: Actor::Staff(auth.staff_for(Action::ManageStaff)?),
     };
     let idx = state
         .store

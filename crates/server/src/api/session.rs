@@ -19,7 +19,12 @@ pub struct Credentials {
 
 /// Verifies credentials (with throttling) and opens a session.
 pub async fn sign_in(state: &AppState, creds: Credentials) -> Result<NewSession, ApiError> {
-    if creds.staff_id.len() > 64 || creds.password.len() > 256 {
+    // A NUL cannot be in a stored id or password (and PostgreSQL refuses it in a query).
+    if creds.staff_id.len() > 64
+        || creds.password.len() > 256
+        || creds.staff_id.contains('\0')
+        || creds.password.contains('\0')
+    {
         return Err(wrong_credentials());
     }
     let now = state.clock.now().unix_timestamp();

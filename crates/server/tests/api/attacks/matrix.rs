@@ -1,0 +1,537 @@
+//! The authorization matrix through HTTP: every private route of openapi.json × every kind of
+//! principal × own / other jurisdiction (city and counties) × own / other department where a
+//! route acts on one department's business.
+//!
+//! The expectation is written below as data from the product's rules (DESIGN.md §1 and §10, the
+//! roles of `domain::access`), not from what the server answers. "Allowed" means the request
+//! got past authorization: a 2xx, or a 400/409 on the merits of the (deliberately harmless)
+//! body; "denied" means 403 or 404; the anonymous public gets 401 everywhere here.
+
+use std::collections::BTreeSet;
+
+use oneseal_testkit::{Actor, TestApp, error_code};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::{private_routes, send};
+use crate::cases::{applicant, case_ready_for_decision_on, expert_review_item, step};
+
+const CITY: &str = "370100";
+/// The county the county principals belong to (平阴县) and the city's county fixtures are in.
+const COUNTY: &str = "370124";
+/// Another county of the city (商河县): a sibling for the county principals.
+const SIBLING: &str = "370126";
+/// The department supervising the fixture's item (its push and licence are this department's).
+const SUPERVISOR: &str = "SCJG";
+
+/// How far a route reaches from the principal's own jurisdiction.
+#[derive(Clone, Copy, Debug)]
+enum Reach {
+    /// The request names no jurisdiction: it acts in the principal's own.
+    Here,
+    /// The jurisdiction named (or the resource's): the own one, and for the city's principals
+    /// the city's counties (oversight and administration).
+    Down,
+    /// Like `Down`, but only the listed roles reach the counties (reading a county's cases with
+    /// its applicants is for the city's oversight, not its case workers).
+    DownFor(&'static str),
+    /// Only the principal's own jurisdiction, the city's included (case work).
+    Own,
+    /// Only the city's principals: the resource is shared by the city and all its counties.
+    City,
+    /// A resource of one department (the push and licence of an item supervised by
+    /// `SUPERVISOR` in the city): a department principal only for its own department in its own
+    /// jurisdiction; the bureau's roles as `Down`.
+    Department,
+}
+use Reach::*;
+
+/// Who may, by role letter: C window clerk · R reviewer · A approving official · H bureau head ·
+/// I inspector · M administrator · D department user (staff of a supervising department) ·
+/// T department API token (scopes claim_push, submit_feedback, view_pushes) · `*` anyone signed
+/// in. The anonymous public is never allowed on these routes.
+///
+/// (method, route as in openapi.json, variant of the request, who may, reach)
+#[rustfmt::skip]
+const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
+    ("delete", "/api/v1/session",                            "",        "*",             Here),
+    ("get",    "/api/v1/me",                                 "",        "*",             Here),
+    ("get",    "/api/v1/jurisdictions",                      "",        "C R A H I M D", Here),
+    ("get",    "/api/v1/departments",                        "",        "C R A H I M D", Down),
+    ("get",    "/api/v1/staff",                              "",        "H I M",         Down),
+    ("post",   "/api/v1/staff/{id}/transfer",                "",        "M",             Down),
+    ("post",   "/api/v1/tokens",                             "",        "M",             Down),
+    ("get",    "/api/v1/catalog/items",                      "",        "C R A H I M D", Down),
+    ("get",    "/api/v1/catalog/items/{code}",               "",        "C R A H I M D", Down),
+    ("post",   "/api/v1/catalog/import",                     "",        "M",             Down),
+    ("get",    "/api/v1/catalog/export",                     "",        "C R A H I M D", Down),
+    ("get",    "/api/v1/cases",                              "",        "C R A H I",     Here),
+    ("post",   "/api/v1/cases",                              "",        "C",             Here),
+    ("get",    "/api/v1/cases/{number}",                     "",        "C R A H I",     DownFor("H I")),
+    ("post",   "/api/v1/cases/{number}/actions",             "accept",  "C",             Own),
+    ("post",   "/api/v1/cases/{number}/actions",             "review",  "R",             Own),
+    ("post",   "/api/v1/cases/{number}/actions",             "decide",  "A",             Own),
+    ("post",   "/api/v1/cases/{number}/actions",             "extend",  "H",             Own),
+    ("post",   "/api/v1/licences/{id}/actions",              "",        "A",             Own),
+    ("post",   "/api/v1/licences/{id}/penalty",              "",        "D T",           Department),
+    ("get",    "/api/v1/calendar/years",                     "",        "C R A H I M D", Here),
+    ("post",   "/api/v1/calendar/years",                     "",        "M",             City),
+    ("get",    "/api/v1/linkage/pushes",                     "",        "H I D T",       Here),
+    ("get",    "/api/v1/linkage/pushes/{id}",                "",        "H I D T",       Department),
+    ("post",   "/api/v1/linkage/pushes/{id}/claim",          "",        "D T",           Department),
+    ("post",   "/api/v1/linkage/pushes/{id}/assign",         "",        "M",             Down),
+    ("get",    "/api/v1/linkage/mappings",                   "",        "C R A H I M D", Here),
+    ("put",    "/api/v1/linkage/mappings/{code}",            "",        "M",             Here),
+    ("get",    "/api/v1/linkage/settings",                   "",        "H I",           Here),
+    ("put",    "/api/v1/linkage/settings",                   "",        "M",             Here),
+    ("get",    "/api/v1/linkage/feedback",                   "",        "H I D T",       Here),
+    ("post",   "/api/v1/linkage/feedback",                   "",        "D T",           Here),
+    ("post",   "/api/v1/linkage/feedback/{id}/close-review", "",        "H A",           Here),
+    ("get",    "/api/v1/linkage/stats",                      "",        "H I",           Here),
+    ("get",    "/api/v1/dept/feed",                          "",        "D T",           Here),
+    ("get",    "/api/v1/dept/webhook",                       "",        "D T",           Here),
+    ("put",    "/api/v1/dept/webhook",                       "",        "D T",           Here),
+    ("get",    "/api/v1/ratings",                            "",        "H I M",         Here),
+    ("post",   "/api/v1/ratings/{case}/rectify",             "",        "H",             Here),
+    ("get",    "/api/v1/alerts",                             "",        "H I",           Here),
+    ("post",   "/api/v1/alerts/{id}/close",                  "",        "I",             Here),
+    ("get",    "/api/v1/dashboard",                          "",        "H I M",         Down),
+    ("get",    "/api/v1/rules",                              "",        "H I",           Here),
+    ("post",   "/api/v1/rules/run",                          "",        "I",             Here),
+    ("put",    "/api/v1/rules/expressions/{code}",           "",        "I",             Here),
+    ("put",    "/api/v1/rules/{rule}",                       "",        "I",             Here),
+    ("get",    "/api/v1/reports/accountability",             "",        "H I",           Here),
+];
+
+/// A principal: who it is, its role letter, home jurisdiction and department.
+pub(super) struct Who {
+    pub label: &'static str,
+    pub letter: &'static str,
+    pub home: &'static str,
+    pub dept: &'static str,
+    pub actor: Actor,
+}
+
+/// The concrete resources the routes' parameters are filled from.
+pub(super) struct Fixture {
+    /// (jurisdiction, case number): the city's case is decided; the county's is fresh.
+    pub cases: Vec<(&'static str, String)>,
+    /// (jurisdiction, staff id) of a reviewer to transfer.
+    pub staff: Vec<(&'static str, &'static str)>,
+    /// (jurisdiction, a current catalog item code).
+    pub items: Vec<(&'static str, String)>,
+    /// The city licence of the decided case (item supervised by `SUPERVISOR`).
+    pub licence: String,
+    /// The city push of that decision (to `SUPERVISOR`).
+    pub push: String,
+    /// The item of the decided case (mapped to `SUPERVISOR`).
+    pub item: String,
+}
+
+fn lookup<'a, T: AsRef<str>>(v: &'a [(&str, T)], j: &str) -> Option<&'a str> {
+    v.iter().find(|(k, _)| *k == j).map(|(_, x)| x.as_ref())
+}
+
+/// One request of the matrix.
+pub(super) struct Req {
+    pub method: Method,
+    pub path: String,
+    pub body: Option<Value>,
+    /// A raw body instead of JSON (a CSV upload).
+    pub raw: Option<Vec<u8>>,
+    /// The resource does not exist (no alert, no open review …): an allowed principal gets 404,
+    /// so a denied one must get 403.
+    pub absent: bool,
+}
+
+fn req(method: &str, path: String, body: Option<Value>) -> Option<Req> {
+    Some(Req {
+        method: method.to_uppercase().parse().unwrap(),
+        path,
+        body,
+        raw: None,
+        absent: false,
+    })
+}
+
+fn absent(method: &str, path: String, body: Option<Value>) -> Option<Req> {
+    req(method, path, body).map(|r| Req { absent: true, ..r })
+}
+
+const EXPLANATION: &str = "已核实情况并完成整改，记录在案备查。";
+
+/// The request of a route (and variant) aimed at jurisdiction `j`, if the fixture has one there.
+/// Bodies are valid (so that authorization, not parsing, decides) and harmless when allowed.
+pub(super) fn request(
+    fx: &Fixture,
+    method: &str,
+    path: &str,
+    variant: &str,
+    j: &str,
+) -> Option<Req> {
+    let case = lookup(&fx.cases, j);
+    let city = j == CITY;
+    match (method, path) {
+        ("delete" | "get", "/api/v1/session" | "/api/v1/me" | "/api/v1/jurisdictions") => {
+            req(method, path.into(), None)
+        }
+        ("get", "/api/v1/departments" | "/api/v1/staff" | "/api/v1/catalog/items") => {
+            req(method, format!("{path}?jurisdiction={j}"), None)
+        }
+        ("get", "/api/v1/catalog/export") => {
+            req(method, format!("{path}?jurisdiction={j}&format=csv"), None)
+        }
+        ("post", "/api/v1/staff/{id}/transfer") => req(
+            method,
+            format!("/api/v1/staff/{}/transfer", lookup(&fx.staff, j)?),
+            Some(json!({"to_department": "ZZ", "on": "2026-11-23"})),
+        ),
+        ("post", "/api/v1/tokens") => req(
+            method,
+            path.into(),
+            Some(json!({"department": "ZZ", "jurisdiction": j, "scopes": ["view_pushes"]})),
+        ),
+        ("get", "/api/v1/catalog/items/{code}") => req(
+            method,
+            format!(
+                "/api/v1/catalog/items/{}?jurisdiction={j}",
+                lookup(&fx.items, j)?
+            ),
+            None,
+        ),
+        ("post", "/api/v1/catalog/import") => Some(Req {
+            raw: Some(b"x".to_vec()),
+            ..req(method, format!("{path}?jurisdiction={j}&format=csv"), None)?
+        }),
+        ("get", "/api/v1/cases" | "/api/v1/calendar/years" | "/api/v1/linkage/pushes")
+        | ("get", "/api/v1/linkage/mappings" | "/api/v1/linkage/settings")
+        | ("get", "/api/v1/linkage/feedback" | "/api/v1/linkage/stats" | "/api/v1/dept/feed")
+        | ("get", "/api/v1/dept/webhook" | "/api/v1/ratings" | "/api/v1/alerts")
+        | ("get", "/api/v1/rules" | "/api/v1/reports/accountability")
+        | ("post", "/api/v1/rules/run") => req(method, path.into(), None),
+        ("post", "/api/v1/cases") => req(
+            method,
+            path.into(),
+            Some(
+                json!({"item_code": "000000000000000000", "channel": "window", "applicant": applicant()}),
+            ),
+        ),
+        ("get", "/api/v1/cases/{number}") => req(method, format!("/api/v1/cases/{}", case?), None),
+        ("post", "/api/v1/cases/{number}/actions") => {
+            let body = match variant {
+                "accept" => json!({"action": "accept"}),
+                "review" => {
+                    json!({"action": "review", "step": "review", "opinion": "符合条件", "substantive": true})
+                }
+                "decide" => json!({"action": "decide", "decision": {"outcome": "approve"}}),
+                "extend" => {
+                    json!({"action": "extend", "authority": {"head": "bureau_head"}, "working_days": 10, "reason": "需补充论证", "applicant_notified_on": "2026-11-23"})
+                }
+                other => panic!("no case action variant {other}"),
+            };
+            req(
+                method,
+                format!("/api/v1/cases/{}/actions", case?),
+                Some(body),
+            )
+        }
+        ("post", "/api/v1/licences/{id}/actions") if city => req(
+            method,
+            format!("/api/v1/licences/{}/actions", fx.licence),
+            Some(json!({"action": "renew"})),
+        ),
+        ("post", "/api/v1/licences/{id}/penalty") if city => req(
+            method,
+            format!("/api/v1/licences/{}/penalty", fx.licence),
+            Some(json!({"decision_ref": "济市监罚〔2026〕1号"})),
+        ),
+        ("post", "/api/v1/calendar/years") => req(method, path.into(), Some(json!({}))),
+        ("get", "/api/v1/linkage/pushes/{id}") if city => {
+            req(method, format!("/api/v1/linkage/pushes/{}", fx.push), None)
+        }
+        ("post", "/api/v1/linkage/pushes/{id}/claim") if city => req(
+            method,
+            format!("/api/v1/linkage/pushes/{}/claim", fx.push),
+            None,
+        ),
+        ("post", "/api/v1/linkage/pushes/{id}/assign") if city => req(
+            method,
+            format!("/api/v1/linkage/pushes/{}/assign", fx.push),
+            Some(json!({"department": SUPERVISOR})),
+        ),
+        ("put", "/api/v1/linkage/mappings/{code}") => req(
+            method,
+            format!("/api/v1/linkage/mappings/{}", fx.item),
+            Some(json!({"department": SUPERVISOR})),
+        ),
+        ("put", "/api/v1/linkage/settings") => req(
+            method,
+            path.into(),
+            Some(json!({"claim_days": 2, "escalate_days": 1})),
+        ),
+        ("post", "/api/v1/linkage/feedback") => req(
+            method,
+            path.into(),
+            Some(
+                json!({"external_ref": "matrix-1", "body": {"type": "violation_notice", "subject": "某商户", "item_code": null, "summary": "无证经营"}}),
+            ),
+        ),
+        ("post", "/api/v1/linkage/feedback/{id}/close-review") => absent(
+            method,
+            "/api/v1/linkage/feedback/FB-NONE/close-review".into(),
+            Some(json!({"explanation": EXPLANATION})),
+        ),
+        ("put", "/api/v1/dept/webhook") => req(
+            method,
+            path.into(),
+            Some(json!({"url": "https://dept.example/hook"})),
+        ),
+        ("post", "/api/v1/ratings/{case}/rectify") => absent(
+            method,
+            format!("/api/v1/ratings/{}/rectify", lookup(&fx.cases, CITY)?),
+            Some(json!({"explanation": EXPLANATION})),
+        ),
+        ("post", "/api/v1/alerts/{id}/close") => absent(
+            method,
+            "/api/v1/alerts/AL-NONE/close".into(),
+            Some(json!({"outcome": "justified", "explanation": EXPLANATION})),
+        ),
+        ("get", "/api/v1/dashboard") => req(method, format!("{path}?jurisdiction={j}"), None),
+        ("put", "/api/v1/rules/expressions/{code}") => req(
+            method,
+            "/api/v1/rules/expressions/LOCAL-MATRIX".into(),
+            Some(json!({"name_zh": "矩阵", "expression": "(", "active": false})),
+        ),
+        ("put", "/api/v1/rules/{rule}") => req(
+            method,
+            "/api/v1/rules/no-such-rule".into(),
+            Some(
+                json!({"params": {"notice_days": 5, "delivery_days": 10, "office_start_hour": 8, "office_end_hour": 18, "max_decisions_per_day": 50}, "active": false}),
+            ),
+        ),
+        // The licence and the push exist in the city only; a county target has no fixture.
+        _ if !city => None,
+        // Every route is tried against the city, so a row without a request fails here.
+        _ => panic!("the matrix has no request for {method} {path}"),
+    }
+}
+
+/// Whether the product's rules allow `who` this row against jurisdiction `target`.
+fn expected_allowed(who: &Who, roles: &str, reach: Reach, target: &str) -> bool {
+    if who.letter == "-" {
+        return false;
+    }
+    let role_ok = roles == "*" || roles.split_whitespace().any(|l| l == who.letter);
+    let governed = who.home == CITY && target != CITY;
+    let reach_ok = match reach {
+        Here | Own => target == who.home,
+        City => who.home == CITY && target == who.home,
+        Down => target == who.home || governed,
+        DownFor(r) => {
+            target == who.home || (governed && r.split_whitespace().any(|l| l == who.letter))
+        }
+        Department if matches!(who.letter, "D" | "T") => {
+            target == who.home && who.dept == SUPERVISOR
+        }
+        Department => target == who.home || governed,
+    };
+    role_ok && reach_ok
+}
+
+/// The jurisdictions a row is tried against from a principal's seat.
+fn targets(reach: Reach, who: &Who) -> Vec<&'static str> {
+    match reach {
+        Here | City => vec![who.home],
+        _ => vec![CITY, COUNTY, SIBLING],
+    }
+}
+
+async fn sign_in_all(app: &TestApp) -> Vec<Who> {
+    let staff: &[(&str, &str, &str, &str)] = &[
+        ("CLERK", "C", CITY, "SPJ"),
+        ("REVIEW", "R", CITY, "SPJ"),
+        ("APPROVE", "A", CITY, "SPJ"),
+        ("HEAD", "H", CITY, "SPJ"),
+        ("INSPECT", "I", CITY, "JW"),
+        ("ADMIN", "M", CITY, "SPJ"),
+        ("SCJG", "D", CITY, "SCJG"),
+        ("ZJ", "D", CITY, "ZJ"),
+        ("PY-CLERK", "C", COUNTY, "SPJ"),
+        ("PY-REVIEW", "R", COUNTY, "SPJ"),
+        ("PY-APPROVE", "A", COUNTY, "SPJ"),
+        ("PY-HEAD", "H", COUNTY, "SPJ"),
+        ("PY-ADMIN", "M", COUNTY, "SPJ"),
+    ];
+    let mut out = Vec::new();
+    for (id, letter, home, dept) in staff {
+        out.push(Who {
+            label: id,
+            letter,
+            home,
+            dept,
+            actor: app.sign_in(id).await,
+        });
+    }
+    let scopes = ["claim_push", "submit_feedback", "view_pushes"];
+    for (label, dept) in [("token SCJG", SUPERVISOR), ("token ZJ", "ZJ")] {
+        out.push(Who {
+            label,
+            letter: "T",
+            home: CITY,
+            dept,
+            actor: app.department_token(dept, &scopes).await,
+        });
+    }
+    let county_admin = app.sign_in("PY-ADMIN").await;
+    let r = county_admin
+        .post(
+            "/api/v1/tokens",
+            &json!({"department": SUPERVISOR, "scopes": scopes}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let mut county_token = app.anonymous();
+    county_token.token = r.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .map(str::to_owned);
+    out.push(Who {
+        label: "PY token SCJG",
+        letter: "T",
+        home: COUNTY,
+        dept: SUPERVISOR,
+        actor: county_token,
+    });
+    out.push(Who {
+        label: "anonymous",
+        letter: "-",
+        home: CITY,
+        dept: "",
+        actor: app.anonymous(),
+    });
+    out
+}
+
+/// A decided city case on an item mapped to `SUPERVISOR` (so a licence and a push), and a
+/// fresh county case.
+pub(super) async fn fixture(app: &TestApp) -> Fixture {
+    let item = expert_review_item(app).await;
+    let admin = app.admin().await;
+    let r = admin
+        .request(Method::PUT, &format!("/api/v1/linkage/mappings/{item}"))
+        .json(&json!({"department": SUPERVISOR}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+    let number = case_ready_for_decision_on(app, &item).await;
+    let decided = step(
+        &app.approver().await,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    let licence = decided["sealed"]["license_id"].as_str().unwrap().to_owned();
+    let (_, pushes) = app.head().await.get_json("/api/v1/linkage/pushes").await;
+    let push = pushes["pushes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["department"] == SUPERVISOR)
+        .unwrap_or_else(|| panic!("a push to {SUPERVISOR}: {pushes}"))["push_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let county_clerk = app.sign_in("PY-CLERK").await;
+    let mut items = Vec::new();
+    for j in [CITY, COUNTY, SIBLING] {
+        let (_, page) = admin
+            .get_json(&format!(
+                "/api/v1/catalog/items?jurisdiction={j}&per_page=1"
+            ))
+            .await;
+        let code = page["items"][0]["basic_code"].as_str().unwrap().to_owned();
+        items.push((j, code));
+    }
+    let created: Value = county_clerk
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": items[1].1, "channel": "window", "applicant": applicant()}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let county_case = created["case_number"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_owned();
+    Fixture {
+        cases: vec![(CITY, number), (COUNTY, county_case)],
+        staff: vec![(CITY, "REVIEW2"), (COUNTY, "PY-REVIEW2")],
+        items,
+        licence,
+        push,
+        item,
+    }
+}
+
+#[tokio::test]
+async fn attacks_every_role_reaches_exactly_what_the_matrix_allows() {
+    let app = TestApp::spawn_demo().await;
+    let fx = fixture(&app).await;
+    let who = sign_in_all(&app).await;
+
+    // The matrix covers every private route of the published API, and nothing else.
+    let documented: BTreeSet<(String, String)> = private_routes(&app).await.into_iter().collect();
+    let covered: BTreeSet<(String, String)> = MATRIX
+        .iter()
+        .map(|(m, p, ..)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(
+        documented, covered,
+        "openapi.json's private routes and the matrix differ: add the new route's row"
+    );
+
+    let mut wrong = Vec::new();
+    let mut tried = 0;
+    // Signing out comes last, so each principal keeps its session for the other rows.
+    let rows = MATRIX
+        .iter()
+        .filter(|r| r.0 != "delete")
+        .chain(MATRIX.iter().filter(|r| r.0 == "delete"));
+    for (method, path, variant, roles, reach) in rows {
+        for w in &who {
+            for target in targets(*reach, w) {
+                let Some(r) = request(&fx, method, path, variant, target) else {
+                    continue;
+                };
+                tried += 1;
+                let (status, body) = send(&w.actor, &r).await;
+                let allowed = expected_allowed(w, roles, *reach, target);
+                let ok = match status {
+                    401 => w.letter == "-",
+                    403 => !allowed && w.letter != "-" && error_code(&body) != "csrf",
+                    404 if r.absent => allowed,
+                    404 => !allowed && w.letter != "-",
+                    s if s >= 500 => false,
+                    _ => allowed,
+                };
+                if !ok {
+                    wrong.push(format!(
+                        "{} {path} [{variant}] by {} → {target}: expected {}, got {status} {body}",
+                        method.to_uppercase(),
+                        w.label,
+                        if allowed { "allowed" } else { "denied" },
+                    ));
+                }
+            }
+        }
+    }
+    assert!(tried > 500, "only {tried} requests were tried");
+    assert!(
+        wrong.is_empty(),
+        "{} of {tried} answers differ from the matrix:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
