@@ -450,13 +450,20 @@ pub const REFUSALS_PER_MINUTE: u32 = 20;
 /// the log at most that many entries a minute.
 #[derive(Debug, Default)]
 pub struct RefusalLimiter {
-    /// Department → (minute, attempts recorded in it).
-    seen: std::sync::Mutex<std::collections::HashMap<String, (i64, u32)>>,
+    /// (Jurisdiction, department) → (minute, attempts recorded in it).
+    seen: std::sync::Mutex<std::collections::HashMap<(String, String), (i64, u32)>>,
 }
 
 impl RefusalLimiter {
-    /// Counts one attempt at `now`; false once the department's minute is full.
-    pub fn admit(&self, department: &DepartmentCode, now: OffsetDateTime) -> bool {
+    /// Counts one attempt at `now`; false once the department's minute is full. Departments of
+    /// the same code in different jurisdictions (the city's and a county's market regulation)
+    /// have budgets of their own.
+    pub fn admit(
+        &self,
+        jurisdiction: &DivisionCode,
+        department: &DepartmentCode,
+        now: OffsetDateTime,
+    ) -> bool {
         let minute = now.unix_timestamp().div_euclid(60);
         let Ok(mut seen) = self.seen.lock() else {
             return false;
@@ -464,10 +471,38 @@ impl RefusalLimiter {
         // Forget earlier minutes so the map holds only the departments active now.
         seen.retain(|_, (m, _)| *m == minute);
         let entry = seen
-            .entry(department.as_str().to_owned())
+            .entry((
+                jurisdiction.as_str().to_owned(),
+                department.as_str().to_owned(),
+            ))
             .or_insert((minute, 0));
         entry.1 += 1;
         entry.1 <= REFUSALS_PER_MINUTE
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+
+    #[test]
+    fn each_department_of_each_jurisdiction_has_its_own_budget_per_minute() {
+        let limiter = RefusalLimiter::default();
+        let (city, county) = (
+            DivisionCode::parse("370100").unwrap(),
+            DivisionCode::parse("370114").unwrap(),
+        );
+        let scjg = DepartmentCode::parse("SCJG").unwrap();
+        let now = time::macros::datetime!(2026-11-27 09:00:05 UTC);
+        for _ in 0..REFUSALS_PER_MINUTE {
+            assert!(limiter.admit(&city, &scjg, now));
+        }
+        assert!(!limiter.admit(&city, &scjg, now));
+        assert!(
+            limiter.admit(&county, &scjg, now),
+            "the county's own budget"
+        );
+        assert!(limiter.admit(&city, &scjg, now + time::Duration::minutes(1)));
     }
 }
 

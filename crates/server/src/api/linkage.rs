@@ -77,7 +77,10 @@ async fn refused<T>(
             _ => None,
         };
         if let Some(code) = code {
-            if !state.refusals.admit(&d, state.clock.now()) {
+            if !state
+                .refusals
+                .admit(&auth.principal.jurisdiction, &d, state.clock.now())
+            {
                 return Err(ApiError::TooManyRequests);
             }
             lk::record_refusal(
