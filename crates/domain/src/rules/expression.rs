@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::event::canonical_json;
+use crate::fuzz::ExpressionOutcome;
 
 /// One recorded version of a local expression rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +66,26 @@ fn compile(src: &str) -> Result<Program, String> {
         Ok(Ok(p)) => Ok(p),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err("syntax error".into()),
+    }
+}
+
+/// Validates `source` as an inspector's rule expression (as [`ExpressionRule::validate`] does
+/// when one is recorded) and, when it is valid, compiles and evaluates it as the engine does
+/// against `vars`. For the fuzz target, via `oneseal_domain::fuzz::rule_expression`.
+pub(crate) fn validate_and_evaluate(source: &str, vars: &serde_json::Value) -> ExpressionOutcome {
+    let rule = ExpressionRule {
+        code: "fuzz".into(),
+        version: 1,
+        name_zh: "模糊测试".into(),
+        expression: source.into(),
+        active: true,
+    };
+    if rule.validate().is_err() {
+        return ExpressionOutcome::Refused;
+    }
+    match Compiled::new(rule) {
+        Some(c) => ExpressionOutcome::Evaluated(c.holds(vars)),
+        None => ExpressionOutcome::ValidatedButNotCompiled,
     }
 }
 
