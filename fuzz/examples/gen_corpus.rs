@@ -6,12 +6,14 @@
 //! Deterministic: fixed seeds for every key and a counter RNG, so re-running rewrites the same
 //! bytes. The fuzzer's own finds are added by `cargo fuzz cmin`, not by this program.
 
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use oneseal_domain::calendar::YearCalendar;
 use oneseal_domain::catalog::{Item, export_csv, export_xlsx, import_csv, import_xlsx, real_items};
+use oneseal_domain::fuzz::{ExpressionOutcome, rule_expression, sample_step_variables};
 use oneseal_ledger::checkpoint::Checkpoint;
 use oneseal_ledger::cosignature::CosignatureSigner;
 use oneseal_ledger::fuzz;
@@ -20,6 +22,11 @@ use oneseal_ledger::note::Ed25519Signer;
 use oneseal_ledger::receipt::Receipt;
 use oneseal_ledger::tile::{Tile, encode_bundle, encode_tile};
 use oneseal_ledger::witness::AddCheckpointRequest;
+use oneseal_ledger::{Frontier, Hash, NodeId, inclusion_proof, leaf_hash};
+use oneseal_seal::bundle::{
+    LedgerTrust, SealStatus, SealedBundle, TRUST_FORMAT, TrustFile, TrustedSeal,
+    sealing_entry_public, verify_bundle,
+};
 use oneseal_seal::keystore::{decrypt_private_key, encrypt_private_key};
 use oneseal_seal::rand_core::{TryCryptoRng, TryRng};
 use oneseal_seal::{
@@ -42,8 +49,10 @@ fn main() -> Res {
     let mut out = Corpus { root, written: 0 };
     ledger(&mut out)?;
     seal(&mut out)?;
+    bundle(&mut out)?;
     catalog(&mut out)?;
     calendar(&mut out)?;
+    rules(&mut out)?;
     println!(
         "wrote {} seed files under {}",
         out.written,
@@ -376,6 +385,216 @@ fn calendar(out: &mut Corpus) -> Res {
             name,
             json.as_bytes(),
             YearCalendar::from_json(json).is_ok(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Sealed bundles, each preceded by the trust file it verifies against and a NUL byte (the
+/// `seal_bundle` input format): keys with a quorum, the same as a tlog-policy, and a bundle
+/// sealed with a department's former seal before it was revoked.
+fn bundle(out: &mut Corpus) -> Res {
+    const ORIGIN: &str = "ledger.jinan.example/approvals";
+    let t = |y, m, d, h| SealTime::from_utc(y, m, d, h, 0, 0);
+    let maker = SealPrivateKey::from_seed(&[31; 32])?;
+    let signer = SealPrivateKey::from_seed(&[32; 32])?;
+    let former_signer = SealPrivateKey::from_seed(&[33; 32])?;
+    let make_seal = |es_id: &str, name: &str, signer: &SealPrivateKey| -> Res<Seal> {
+        let info = SealInfo {
+            es_id: es_id.into(),
+            vendor_id: "oneseal".into(),
+            seal_type: 1,
+            name: name.into(),
+            signers: vec![signer.public_key()],
+            create_date: t(2019, 12, 20, 0)?,
+            valid_start: t(2020, 1, 1, 0)?,
+            valid_end: t(2030, 12, 31, 0)?,
+            picture: SealPicture {
+                format: "SVG".into(),
+                data: b"<svg/>".to_vec(),
+                width_mm: 42,
+                height_mm: 42,
+            },
+            extensions: Vec::new(),
+        };
+        Ok(Seal::make(&info, &maker)?)
+    };
+    let seal = make_seal(
+        "37010000000001",
+        "济南市行政审批服务局行政审批专用章",
+        &signer,
+    )?;
+    let former = make_seal(
+        "37010000000002",
+        "济南市市场监督管理局行政审批专用章",
+        &former_signer,
+    )?;
+    let log = Ed25519Signer::from_seed(ORIGIN, &[37; 32])?;
+    let witnesses = (1..=3u8)
+        .map(|i| CosignatureSigner::from_seed(&format!("w{i}.example"), &[40 + i; 32]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let registered = |seal: &Seal, signer: &SealPrivateKey| -> Res<TrustedSeal> {
+        Ok(TrustedSeal {
+            es_id: seal.es_id().into(),
+            name: seal.name().into(),
+            public_key_pem: signer.public_key().to_pem()?,
+            valid_start: t(2020, 1, 1, 0)?,
+            valid_end: t(2030, 12, 31, 0)?,
+            status: SealStatus::Active,
+            revoked_at: None,
+            revocation_order: None,
+        })
+    };
+    let mut former_entry = registered(&former, &former_signer)?;
+    former_entry.status = SealStatus::Revoked;
+    former_entry.revoked_at = Some(t(2026, 6, 1, 0)?);
+    former_entry.revocation_order = Some("济审批〔2026〕12号".into());
+    let seals = vec![registered(&seal, &signer)?, former_entry];
+    let witness_vkeys: Vec<String> = witnesses
+        .iter()
+        .map(|w| w.verifier_key().to_string())
+        .collect();
+    let keys = TrustFile {
+        format: TRUST_FORMAT.into(),
+        seals: seals.clone(),
+        ledger: LedgerTrust::Keys {
+            log_vkeys: vec![log.verifier_key().to_string()],
+            witness_vkeys: witness_vkeys.clone(),
+            quorum: 2,
+        },
+    };
+    let policy = TrustFile {
+        format: TRUST_FORMAT.into(),
+        seals,
+        ledger: LedgerTrust::Policy(format!(
+            "log {}\nwitness w1 {}\nwitness w2 {}\nwitness w3 {}\ngroup bureau 2 w1 w2 w3\nquorum bureau\n",
+            log.verifier_key(),
+            witness_vkeys[0],
+            witness_vkeys[1],
+            witness_vkeys[2],
+        )),
+    };
+
+    // One sealing: the signature, its ledger entry at index 4 of a 7-entry log, and a receipt
+    // whose checkpoint the log signed and two witnesses cosigned.
+    let seal_document = |seal: &Seal,
+                         signer: &SealPrivateKey,
+                         time: SealTime|
+     -> Res<SealedBundle> {
+        let document = r#"{"decision":"准予行政许可","number":"济审批许字〔2026〕1号"}"#
+            .as_bytes()
+            .to_vec();
+        let signature = sign_document(seal, signer, &sm3_digest(&document), "JN-2026-0001", time)?;
+        let entry = serde_json::to_vec(&serde_json::json!({
+            "v": 1,
+            "kind": "seal.document_sealed",
+            "time": "2026-09-15T08:00:01Z",
+            "jurisdiction": "370100",
+            "actor": "staff:S-0001",
+            "subject": {"case": "JN-2026-0001"},
+            "payload": "00".repeat(32),
+            "public": sealing_entry_public(&document, &signature)?,
+        }))?;
+        let other = |i: usize| {
+            format!(r#"{{"kind":"case.accepted","public":{{"case":"JN-2026-{i:04}"}},"v":1}}"#)
+                .into_bytes()
+        };
+        let mut entries: Vec<Vec<u8>> = (0..4).map(other).collect();
+        entries.push(entry.clone());
+        entries.extend((5..7).map(other));
+        let mut frontier = Frontier::empty();
+        let mut nodes: BTreeMap<NodeId, Hash> = BTreeMap::new();
+        for e in &entries {
+            nodes.extend(frontier.push(leaf_hash(e)));
+        }
+        let proof = inclusion_proof(4, frontier.size(), |ids: &[NodeId]| {
+            ids.iter()
+                .map(|id| nodes.get(id).copied().ok_or(MissingNode))
+                .collect()
+        })?;
+        let mut note = Checkpoint::new(ORIGIN, frontier.size(), frontier.root())?.sign(&[&log])?;
+        for w in &witnesses[..2] {
+            w.cosign_note(&mut note, 1_789_461_060)?;
+        }
+        let receipt = Receipt {
+            extra: None,
+            index: 4,
+            proof,
+            note,
+        };
+        Ok(SealedBundle::new(
+            document,
+            signature.to_der().to_vec(),
+            entry,
+            receipt.to_text(),
+        ))
+    };
+    let active = seal_document(&seal, &signer, t(2026, 9, 15, 8)?)?;
+    let before_revocation = seal_document(&former, &former_signer, t(2026, 3, 2, 9)?)?;
+    for (name, trust, bundle) in [
+        ("keys", &keys, &active),
+        ("policy", &policy, &active),
+        ("signed_before_revocation", &keys, &before_revocation),
+    ] {
+        let mut data = trust.to_json()?.into_bytes();
+        data.push(0);
+        data.extend_from_slice(bundle.to_json()?.as_bytes());
+        let verifies = verify_bundle(bundle, trust).is_ok();
+        out.seed("seal_bundle", name, &data, verifies)?;
+    }
+    Ok(())
+}
+
+/// A proof node the seed ledger did not store (cannot happen: every node is kept).
+#[derive(Debug)]
+struct MissingNode;
+
+impl std::fmt::Display for MissingNode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("missing proof node")
+    }
+}
+
+impl Error for MissingNode {}
+
+/// Inspectors' rule expressions over the variables of a case step, each valid and evaluated.
+fn rules(out: &mut Corpus) -> Res {
+    let vars = sample_step_variables();
+    for (name, source) in [
+        (
+            "afternoon_decision",
+            "kind == 'decided' && hour >= 12 && case.reviewers >= 2",
+        ),
+        ("few_reviewers", "case.decided && case.reviewers < 2"),
+        ("off_hours", "!working_day || hour < 9 || hour >= 17"),
+        (
+            "slow_case",
+            "case.working_days_since_receipt > 15 && case.item.startsWith('0001')",
+        ),
+        (
+            "deferred_materials",
+            "event.decision.outcome == 'approve_with_deferred_materials' && size(event.decision.materials) > 1",
+        ),
+        (
+            "macros",
+            "event.decision.materials.exists(m, m.contains('证明')) && [1, 2, 3].all(x, x > 0)",
+        ),
+        (
+            "in_map",
+            "'approver' in event && actor.endsWith(event.approver) ? case.steps * 2 > 10 : false",
+        ),
+        (
+            "arithmetic",
+            "double(case.steps) / 4.0 > 1.0 && uint(hour) % 2u == 0u && string(hour) + 'h' == '14h'",
+        ),
+        ("missing_field", "case.nothing > 1"),
+    ] {
+        let outcome = rule_expression(source, &vars);
+        out.seed(
+            "rules_expression",
+            name,
+            source.as_bytes(),
+            matches!(outcome, ExpressionOutcome::Evaluated(_)),
         )?;
     }
     Ok(())

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod event;
+pub mod fuzz;
 pub mod licence;
 pub mod linkage;
 pub mod org;

@@ -9,11 +9,14 @@
 
 use std::sync::Arc;
 
-use cel_interpreter::{Context, Program, Value};
+use cel_interpreter::{Context, IdedExpr, Program, Value};
+use cel_parser::Parser;
+use cel_parser::ast::{EntryExpr, Expr};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::event::canonical_json;
+use crate::fuzz::ExpressionOutcome;
 
 /// One recorded version of a local expression rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,13 +61,133 @@ impl ExpressionRule {
     }
 }
 
+/// At most this many opening brackets (`(`, `[`, `{`) in an expression.
+pub const MAX_BRACKETS: usize = 48;
+/// At most this many operator characters (`. + - * / % ! < > = & | ? :`) in an expression,
+/// where each occurrence of `in` (the one operator without such a character) counts as two.
+pub const MAX_OPERATORS: usize = 600;
+
+/// Whether an expression is shallow enough to parse and evaluate on a 2 MiB thread stack.
+///
+/// The CEL parser, the AST builder and the evaluator all recurse once per nesting level, and a
+/// stack overflow is no panic: it aborts the whole process. Measured on a debug build with a
+/// 2 MiB stack (a test thread, a tokio worker), 200 nested `[` or 400 nested `(` overflowed (about
+/// 8 KiB per level), and a chain of 999 `+` or `.` needed between 512 KiB and 1 MiB; each fits
+/// in 2000 characters. Counting every bracket and operator character, also inside string
+/// literals and comments, bounds the depth without lexing CEL, and never under-counts. The
+/// deepest expression within both limits (48 brackets around a chain of 552 `+`) parsed and
+/// evaluated in 768 KiB of stack on the same debug build.
+fn nesting_fits(src: &str) -> bool {
+    let brackets = src.bytes().filter(|b| b"([{".contains(b)).count();
+    let operators = src
+        .bytes()
+        .filter(|b| b".+-*/%!<>=&|?:".contains(b))
+        .count()
+        + 2 * src.matches("in").count();
+    brackets <= MAX_BRACKETS && operators <= MAX_OPERATORS
+}
+
+/// At most this many comprehensions (`all`, `exists`, `exists_one`, `map`, `filter`) nested in
+/// the per-element part of one another. Each level multiplies the work by its list's length:
+/// three levels over literal lists of 300 elements (1836 characters) ran past the fuzz target's
+/// 10 s timeout, once per case step.
+pub const MAX_COMPREHENSION_NESTING: usize = 2;
+
+/// How deeply comprehensions nest where they are evaluated once per element of another. An
+/// explicit stack rather than recursion: the tree may be a few hundred levels deep.
+fn comprehension_nesting(root: &IdedExpr) -> usize {
+    // Each node with the number of comprehensions it is evaluated once per element of.
+    let mut todo: Vec<(&IdedExpr, usize)> = vec![(root, 0)];
+    let mut deepest = 0;
+    while let Some((e, level)) = todo.pop() {
+        match &e.expr {
+            Expr::Comprehension(c) => {
+                deepest = deepest.max(level + 1);
+                for once in [&c.iter_range, &c.accu_init, &c.result] {
+                    todo.push((once, level));
+                }
+                for per_element in [&c.loop_cond, &c.loop_step] {
+                    todo.push((per_element, level + 1));
+                }
+            }
+            Expr::Call(c) => {
+                todo.extend(c.target.iter().map(|t| (&**t, level)));
+                todo.extend(c.args.iter().map(|a| (a, level)));
+            }
+            Expr::List(l) => todo.extend(l.elements.iter().map(|x| (x, level))),
+            Expr::Map(m) => {
+                for entry in &m.entries {
+                    push_entry(&mut todo, &entry.expr, level);
+                }
+            }
+            Expr::Struct(st) => {
+                for entry in &st.entries {
+                    push_entry(&mut todo, &entry.expr, level);
+                }
+            }
+            Expr::Select(sel) => todo.push((&sel.operand, level)),
+            Expr::Unspecified | Expr::Ident(_) | Expr::Literal(_) => {}
+        }
+    }
+    deepest
+}
+
+fn push_entry<'a>(todo: &mut Vec<(&'a IdedExpr, usize)>, entry: &'a EntryExpr, level: usize) {
+    match entry {
+        EntryExpr::StructField(f) => todo.push((&f.value, level)),
+        EntryExpr::MapEntry(m) => {
+            todo.push((&m.key, level));
+            todo.push((&m.value, level));
+        }
+    }
+}
+
 /// Parses a CEL expression. The parser (antlr4rust, a release candidate) panics on some
-/// malformed input instead of returning an error; the panic is caught and becomes an error.
+/// malformed input instead of returning an error; the panic is caught and becomes an error. An
+/// expression nested too deeply for the stack ([`nesting_fits`]) is refused before parsing, one
+/// with comprehensions nested too deeply ([`MAX_COMPREHENSION_NESTING`]) after: the tree is read
+/// from `cel_parser`, which `Program` keeps private, so the source is parsed twice (once when a
+/// rule is validated or loaded, never per evaluation).
 fn compile(src: &str) -> Result<Program, String> {
+    if !nesting_fits(src) {
+        return Err(format!(
+            "嵌套过深（括号至多{MAX_BRACKETS}个，运算符至多{MAX_OPERATORS}个）"
+        ));
+    }
+    let nesting = match std::panic::catch_unwind(|| Parser::default().parse(src)) {
+        Ok(Ok(tree)) => comprehension_nesting(&tree),
+        Ok(Err(e)) => return Err(e.to_string()),
+        Err(_) => return Err("syntax error".into()),
+    };
+    if nesting > MAX_COMPREHENSION_NESTING {
+        return Err(format!(
+            "all/exists/map/filter 至多嵌套{MAX_COMPREHENSION_NESTING}层"
+        ));
+    }
     match std::panic::catch_unwind(|| Program::compile(src)) {
         Ok(Ok(p)) => Ok(p),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err("syntax error".into()),
+    }
+}
+
+/// Validates `source` as an inspector's rule expression (as [`ExpressionRule::validate`] does
+/// when one is recorded) and, when it is valid, compiles and evaluates it as the engine does
+/// against `vars`. For the fuzz target, via `oneseal_domain::fuzz::rule_expression`.
+pub(crate) fn validate_and_evaluate(source: &str, vars: &serde_json::Value) -> ExpressionOutcome {
+    let rule = ExpressionRule {
+        code: "fuzz".into(),
+        version: 1,
+        name_zh: "模糊测试".into(),
+        expression: source.into(),
+        active: true,
+    };
+    if rule.validate().is_err() {
+        return ExpressionOutcome::Refused;
+    }
+    match Compiled::new(rule) {
+        Some(c) => ExpressionOutcome::Evaluated(c.holds(vars)),
+        None => ExpressionOutcome::ValidatedButNotCompiled,
     }
 }
 
@@ -135,6 +258,78 @@ mod tests {
         // A field that is not there is "does not hold", not a failure.
         let c = Compiled::new(rule("case.nothing > 1")).unwrap();
         assert!(!c.holds(&vars(14)));
+    }
+
+    /// Found with hand-made inputs to the `rules_expression` fuzz target (docs/FUZZING.md; in
+    /// its 10 minutes the fuzzer itself stayed under ~100-byte inputs): each fits in 2000
+    /// characters, and the brackets overflowed a 2 MiB debug stack, the chains the fuzz target's
+    /// 8 MiB stack (ASan build). The process aborts: there is no panic to catch.
+    #[test]
+    fn deeply_nested_expressions_are_refused_before_they_overflow_the_stack() {
+        let deep = [
+            format!("{}1{}", "(".repeat(999), ")".repeat(999)),
+            format!("{}{}", "[".repeat(999), "]".repeat(999)),
+            format!("{}1{}", "{1:".repeat(400), "}".repeat(400)),
+            format!("1{}", "+1".repeat(999)),
+            format!("case{}", ".b".repeat(997)),
+            format!("1{}", " in a".repeat(399)),
+        ];
+        for src in &deep {
+            assert!(src.len() <= 2000);
+            let err = rule(src).validate().unwrap_err();
+            assert!(err.contains("嵌套过深"), "{err}");
+            assert!(Compiled::new(rule(src)).is_none());
+        }
+        // At the limits, on this test thread's 2 MiB stack: the deepest brackets around the
+        // longest operator chain still parse and evaluate.
+        let fits = format!(
+            "{}1{}{}",
+            "(".repeat(MAX_BRACKETS),
+            "+1".repeat(MAX_OPERATORS - MAX_BRACKETS),
+            ")".repeat(MAX_BRACKETS)
+        );
+        assert!(nesting_fits(&fits));
+        let c = Compiled::new(rule(&fits)).unwrap();
+        assert!(!c.holds(&serde_json::json!({})));
+        let lists = format!("{}{}", "[".repeat(MAX_BRACKETS), "]".repeat(MAX_BRACKETS));
+        assert!(rule(&lists).validate().is_ok());
+        let members = format!("case{} == 1", ".b".repeat(MAX_OPERATORS - 2));
+        assert!(rule(&members).validate().is_ok());
+        assert!(
+            !Compiled::new(rule(&members))
+                .unwrap()
+                .holds(&serde_json::json!({}))
+        );
+    }
+
+    /// Found with a hand-made input to the `rules_expression` fuzz target: three nested
+    /// comprehensions over literal lists of 300 elements fit in 2000 characters and ran past the
+    /// target's 10 s timeout.
+    #[test]
+    fn comprehensions_nested_three_deep_are_refused() {
+        let list = format!("[{}1]", "1,".repeat(299));
+        let cubic = format!("{list}.all(a, {list}.all(b, {list}.all(c, c == 1)))");
+        assert!(cubic.len() <= 2000);
+        let err = rule(&cubic).validate().unwrap_err();
+        assert!(err.contains("至多嵌套2层"), "{err}");
+        assert!(Compiled::new(rule(&cubic)).is_none());
+        // Two levels, and comprehensions side by side or in the part evaluated once, are fine.
+        let vars = serde_json::json!({"m": ["营业执照副本", "场所证明"]});
+        for ok in [
+            "m.exists(x, ['证明', '执照'].exists(k, x.contains(k)))",
+            "m.all(x, size(x) > 1) && m.exists(x, x.endsWith('证明')) && m.map(x, x).size() == 2",
+            "m.filter(x, x.contains('证明')).map(y, [y].all(z, z == y)).all(b, b)",
+        ] {
+            let c = Compiled::new(rule(ok)).unwrap();
+            assert!(c.holds(&vars), "{ok}");
+        }
+        for deep in [
+            "m.all(x, m.all(y, m.all(z, true)))",
+            "m.exists(x, {'k': m.map(y, m.filter(z, z == y))}.size() > 0)",
+            "[1].all(a, [1].map(b, [1].exists(c, true)).size() == 1)",
+        ] {
+            assert!(rule(deep).validate().is_err(), "{deep}");
+        }
     }
 
     #[test]

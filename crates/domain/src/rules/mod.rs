@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
 pub use expression::ExpressionRule;
+pub(crate) use expression::validate_and_evaluate;
 
 use crate::calendar::Calendar;
 use crate::case::{CaseEvent, legal_date};

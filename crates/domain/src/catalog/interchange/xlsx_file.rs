@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use calamine::{Data, DataRef, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use time::Date;
 
@@ -12,6 +12,10 @@ use super::super::item::{Item, date_format};
 use super::{ExportError, ITEM_FIELDS, ImportError, Table, columns, import_table};
 
 const SHEET_NAME: &str = "事项目录";
+/// At most this many cells in the rectangle from column A to the last used column, first to
+/// last used row (2^21: e.g. 40,000 items of 52 columns). The rectangle is allocated as text,
+/// and a sheet with one cell in A1 and one in XFD1048576 would otherwise ask for 17 billion.
+const MAX_CELLS: usize = 1 << 21;
 /// Julian day number of 1899-12-30, day 0 of Excel's date serials (after its 1900 leap bug).
 const EXCEL_EPOCH_JULIAN_DAY: i32 = 2_415_019;
 
@@ -49,32 +53,72 @@ pub fn export_xlsx(items: &[Item]) -> Result<Vec<u8>, ExportError> {
 
 /// Reads the first worksheet of an XLSX item list; see the module doc for the rules.
 pub fn import_xlsx(bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
-    let unreadable = |reason: String| ImportError::Unreadable {
+    // calamine 0.38 panics on some malformed sheets: a cell reference of seven letters
+    // overflows its column number when overflow checks are on (debug builds). Such a file is
+    // unreadable, not a crash.
+    let rows = std::panic::catch_unwind(|| first_sheet_rows(bytes))
+        .unwrap_or_else(|_| Err(unreadable("malformed worksheet".to_owned())))?;
+    import_table(Table { rows })
+}
+
+fn unreadable(reason: String) -> ImportError {
+    ImportError::Unreadable {
         format: "XLSX",
         reason,
-    };
+    }
+}
+
+/// The first worksheet's rows from its first to its last used row, numbered as the
+/// spreadsheet shows them, each with the text of its cells from column A to the last used
+/// column. The cells are streamed rather than read as a calamine `Range`, which allocates the
+/// used rectangle before [`MAX_CELLS`] could be checked.
+fn first_sheet_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
     let Some(first) = workbook.sheet_names().first().cloned() else {
         return Err(unreadable("the workbook has no worksheet".to_owned()));
     };
-    let range = workbook
-        .worksheet_range(&first)
-        .map_err(|e| unreadable(e.to_string()))?;
-    // The range starts at the first used cell; number rows as the spreadsheet shows them.
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let leading_blanks = vec![String::new(); usize::try_from(first_col).unwrap_or(0)];
-    let offset = usize::try_from(first_row).unwrap_or(0) + 1;
-    let rows = range
-        .rows()
+    let mut reader = match workbook.worksheet_cells_reader(&first) {
+        Ok(reader) => reader,
+        // A chart sheet: no cells (as calamine's `worksheet_range` reads it).
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(unreadable(e.to_string())),
+    };
+    let mut cells: Vec<((u32, u32), Data)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| unreadable(e.to_string()))? {
+        if !matches!(cell.get_value(), DataRef::Empty) {
+            cells.push((cell.get_position(), Data::from(cell.get_value().clone())));
+        }
+    }
+    let Some(first_row) = cells.iter().map(|((row, _), _)| *row).min() else {
+        return Ok(Vec::new());
+    };
+    let last_row = cells
+        .iter()
+        .map(|((row, _), _)| *row)
+        .max()
+        .unwrap_or(first_row);
+    let last_col = cells.iter().map(|((_, col), _)| *col).max().unwrap_or(0);
+    let width = usize::try_from(last_col).map_or(usize::MAX, |c| c.saturating_add(1));
+    let height = usize::try_from(last_row - first_row).map_or(usize::MAX, |r| r.saturating_add(1));
+    if width.saturating_mul(height) > MAX_CELLS {
+        return Err(unreadable(format!(
+            "the used area of the worksheet ({height} rows × {width} columns) exceeds {MAX_CELLS} cells"
+        )));
+    }
+    let mut rows = vec![vec![String::new(); width]; height];
+    for ((row, col), value) in cells {
+        let (r, c) = ((row - first_row) as usize, col as usize);
+        if let Some(slot) = rows.get_mut(r).and_then(|cells| cells.get_mut(c)) {
+            *slot = cell_text(&value);
+        }
+    }
+    let offset = first_row as usize + 1;
+    Ok(rows
+        .into_iter()
         .enumerate()
-        .map(|(i, cells)| {
-            let mut text = leading_blanks.clone();
-            text.extend(cells.iter().map(cell_text));
-            (offset + i, text)
-        })
-        .collect();
-    import_table(Table { rows })
+        .map(|(i, text)| (offset + i, text))
+        .collect())
 }
 
 /// The text a cell stands for, whatever type the spreadsheet gave it.
@@ -113,7 +157,34 @@ fn excel_date(serial: f64) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// Found by the `catalog_xlsx` fuzz target (campaign 2026-11-27): a cell reference
+    /// `YspbraQ1` overflowed calamine's column number, a panic with overflow checks on.
+    #[test]
+    fn a_seven_letter_cell_reference_is_unreadable_not_a_panic() {
+        let file = include_bytes!(
+            "../../../../../fuzz/corpus/catalog_xlsx/regression_seven_letter_column"
+        );
+        assert!(matches!(
+            import_xlsx(file),
+            Err(ImportError::Unreadable { format: "XLSX", .. })
+        ));
+    }
+
+    #[test]
+    fn a_worksheet_spanning_a1_to_xfd1048576_is_refused_before_it_is_allocated() {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(0, 0, "code").unwrap();
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        let file = workbook.save_to_buffer().unwrap();
+        let Err(ImportError::Unreadable { reason, .. }) = import_xlsx(&file) else {
+            panic!("a 17-billion-cell worksheet was not refused");
+        };
+        assert!(reason.contains("1048576 rows × 16384 columns"), "{reason}");
+    }
 
     #[test]
     fn excel_serial_45292_is_new_year_2024() {
