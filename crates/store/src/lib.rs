@@ -134,6 +134,34 @@ impl Drop for Inner {
     }
 }
 
+/// How often the background checkpointer looks at the WAL.
+const WAL_CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// SQLite: copies committed WAL frames into the database file from a connection of its own
+/// (`PRAGMA wal_checkpoint(PASSIVE)`, which never blocks the writer or readers), so the writer's
+/// commits do not stall on checkpoints and their fsyncs of the database file. Stops when the
+/// store is dropped.
+fn spawn_wal_checkpointer(store: &Store) -> Result<(), StoreError> {
+    let weak = Arc::downgrade(&store.inner);
+    let mut conn = store.inner.db.connect()?;
+    std::thread::Builder::new()
+        .name("oneseal-wal-checkpoint".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(WAL_CHECKPOINT_EVERY);
+                let Some(inner) = weak.upgrade() else { break };
+                if inner.writer.lock().map_or(true, |w| w.is_none()) {
+                    break;
+                }
+                drop(inner);
+                if let Err(e) = conn.batch("PRAGMA wal_checkpoint(PASSIVE)") {
+                    tracing::warn!(error = %e, "WAL checkpoint");
+                }
+            }
+        })?;
+    Ok(())
+}
+
 impl Store {
     /// Opens the database, applies migrations and starts the writer thread.
     ///
@@ -150,6 +178,11 @@ impl Store {
             .spawn(move || {
                 let opened = thread_db.connect().and_then(|mut conn| {
                     migrate::run(conn.as_mut())?;
+                    if conn.backend() == Backend::Sqlite {
+                        // The background checkpointer moves WAL frames into the database file;
+                        // the writer checkpoints itself only if that falls far behind (64 MiB).
+                        conn.batch("PRAGMA wal_autocheckpoint=16384")?;
+                    }
                     Ok(conn)
                 });
                 match opened {
@@ -163,7 +196,7 @@ impl Store {
                 }
             })?;
         let backend = ready_rx.recv().map_err(|_| StoreError::Closed)??;
-        Ok(Self {
+        let store = Self {
             inner: Arc::new(Inner {
                 db,
                 backend,
@@ -171,7 +204,11 @@ impl Store {
                 readers: Mutex::new(Vec::new()),
                 stats,
             }),
-        })
+        };
+        if backend == Backend::Sqlite {
+            spawn_wal_checkpointer(&store)?;
+        }
+        Ok(store)
     }
 
     pub fn backend(&self) -> Backend {

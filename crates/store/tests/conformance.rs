@@ -379,3 +379,43 @@ fn exactly_one_process_leads_and_another_takes_over_when_it_resigns() {
     let (other, _other_store) = open();
     assert!(Leader::new(other.database.clone()).check().unwrap());
 }
+
+/// SQLite: committed WAL frames reach the database file in the background, not in the writer's
+/// commits (the writer's own checkpoints start only at 64 MiB of WAL).
+#[test]
+fn sqlite_wal_frames_are_checkpointed_in_the_background() {
+    let (db, store) = open();
+    let oneseal_store::Database::Sqlite(path) = db.database.clone() else {
+        return; // PostgreSQL has no WAL file of ours to watch.
+    };
+    let before = std::fs::metadata(&path).unwrap().len();
+    for i in 0..40 {
+        store
+            .write_blocking(move |tx| {
+                for j in 0..50 {
+                    tx.append(
+                        LOG,
+                        &vec![(i * 50 + j) as u8; 1024],
+                        "test.entry",
+                        &[0; 16],
+                        b"{}",
+                    )?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
+    // 2,000 entries of 1 KiB: about 2 MiB that must leave the WAL for the database file.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let size = std::fs::metadata(&path).unwrap().len();
+        if size > before + 2_000_000 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the database file stayed at {size} bytes (from {before}): nothing was checkpointed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
