@@ -26,8 +26,15 @@ pub(crate) fn lock_sql(lock_fn: &str, key: i32) -> String {
 /// Leadership of this process over the background work.
 pub struct Leader {
     db: Database,
-    /// PostgreSQL: the connection that holds the lock, while it is held.
-    held: Mutex<Option<Box<dyn Conn>>>,
+    state: Mutex<Held>,
+}
+
+/// PostgreSQL: the lock's connection (kept between checks, so a follower does not reconnect
+/// every time it tries) and whether the lock is held on it.
+#[derive(Default)]
+struct Held {
+    conn: Option<Box<dyn Conn>>,
+    leading: bool,
 }
 
 impl std::fmt::Debug for Leader {
@@ -40,7 +47,7 @@ impl Leader {
     pub fn new(db: Database) -> Self {
         Self {
             db,
-            held: Mutex::new(None),
+            state: Mutex::new(Held::default()),
         }
     }
 
@@ -50,29 +57,39 @@ impl Leader {
         if matches!(self.db, Database::Sqlite(_)) {
             return Ok(true);
         }
-        let mut held = self.held.lock().map_err(|_| StoreError::Closed)?;
-        if let Some(conn) = held.as_mut() {
-            if conn.query("SELECT 1", &[]).is_ok() {
-                return Ok(true);
-            }
-            // The connection is gone, and the lock with it: someone else may hold it now.
-            *held = None;
+        let mut state = self.state.lock().map_err(|_| StoreError::Closed)?;
+        let attempt = self.check_held(&mut state);
+        if attempt.is_err() {
+            // A broken connection takes its lock with it: start over on a new one.
+            *state = Held::default();
         }
-        let mut conn = self.db.connect()?;
-        let won = match conn.query_one(&lock_sql("pg_try_advisory_lock", LEADER_LOCK), &[])? {
+        attempt
+    }
+
+    fn check_held(&self, state: &mut Held) -> Result<bool, StoreError> {
+        let conn = match state.conn.as_mut() {
+            Some(c) => c,
+            None => state.conn.insert(self.db.connect()?),
+        };
+        if state.leading {
+            conn.query("SELECT 1", &[])?;
+            return Ok(true);
+        }
+        state.leading = match conn.query_one(&lock_sql("pg_try_advisory_lock", LEADER_LOCK), &[])? {
             Some(row) => row.int(0)? == 1,
             None => false,
         };
-        if won {
-            *held = Some(conn);
-        }
-        Ok(won)
+        Ok(state.leading)
     }
 
-    /// Gives the lock up (a clean shutdown), so another process takes over at once.
+    /// Gives the lock up (a clean shutdown), so another process takes over at once: unlocked
+    /// explicitly, since a closed connection's lock is released only once the server notices.
     pub fn resign(&self) {
-        if let Ok(mut held) = self.held.lock() {
-            *held = None;
+        if let Ok(mut state) = self.state.lock() {
+            if let (true, Some(conn)) = (state.leading, state.conn.as_mut()) {
+                let _ = conn.batch(&lock_sql("pg_advisory_unlock", LEADER_LOCK));
+            }
+            *state = Held::default();
         }
     }
 }
