@@ -32,7 +32,7 @@ use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
 use crate::bench_e2e::{
-    User, decide_body, free_port, intake_body, review_body, sign_in, wait_ready,
+    Actors, User, decide_body, free_port, intake_body, review_body, sign_in, wait_ready,
 };
 
 /// The demo city's log, where the clerk's cases go.
@@ -244,13 +244,6 @@ async fn command(
             Err(Stop::Lost)
         }
     }
-}
-
-struct Actors {
-    clerk: User,
-    reviewers: [User; 2],
-    approver: User,
-    department: User,
 }
 
 fn indexes(v: &Value) -> Vec<u64> {
@@ -476,15 +469,7 @@ async fn drive(args: &CrashArgs, run: Arc<RunDirs>, seed: u64) -> Result<()> {
         nodes.push(n);
     }
     let base = nodes[0].base();
-    let actors = Arc::new(Actors {
-        clerk: sign_in(&base, "CLERK").await?,
-        reviewers: [
-            sign_in(&base, "REVIEW").await?,
-            sign_in(&base, "REVIEW2").await?,
-        ],
-        approver: sign_in(&base, "APPROVE").await?,
-        department: sign_in(&base, "SCJG").await?,
-    });
+    let actors = Arc::new(Actors::sign_in(&base).await?);
     let ctx = Arc::new(Ctx {
         nodes: nodes.iter().map(Node::base).collect(),
         alive: nodes.iter().map(|_| AtomicBool::new(true)).collect(),

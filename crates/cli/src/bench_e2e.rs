@@ -138,11 +138,26 @@ impl User {
 
 type Timings = Arc<Mutex<BTreeMap<&'static str, Vec<Duration>>>>;
 
-struct Actors {
-    clerk: User,
-    reviewers: [User; 2],
-    approver: User,
-    department: User,
+/// The demo staff a lifecycle needs, each signed in.
+pub(crate) struct Actors {
+    pub(crate) clerk: User,
+    pub(crate) reviewers: [User; 2],
+    pub(crate) approver: User,
+    pub(crate) department: User,
+}
+
+impl Actors {
+    pub(crate) async fn sign_in(base: &str) -> Result<Self> {
+        Ok(Self {
+            clerk: sign_in(base, "CLERK").await?,
+            reviewers: [
+                sign_in(base, "REVIEW").await?,
+                sign_in(base, "REVIEW2").await?,
+            ],
+            approver: sign_in(base, "APPROVE").await?,
+            department: sign_in(base, "SCJG").await?,
+        })
+    }
 }
 
 /// The clerk's intake of a demo application (an organisation: no natural person's data).
@@ -232,15 +247,7 @@ pub fn run(args: &E2eBenchArgs) -> Result<()> {
     rt.block_on(async {
         let base = server.base.clone();
         wait_ready(&base).await?;
-        let actors = Arc::new(Actors {
-            clerk: sign_in(&base, "CLERK").await?,
-            reviewers: [
-                sign_in(&base, "REVIEW").await?,
-                sign_in(&base, "REVIEW2").await?,
-            ],
-            approver: sign_in(&base, "APPROVE").await?,
-            department: sign_in(&base, "SCJG").await?,
-        });
+        let actors = Arc::new(Actors::sign_in(&base).await?);
         let timings: Timings = Arc::default();
         let started = Instant::now();
         let per_client = args.cases.div_ceil(args.clients);

@@ -322,35 +322,16 @@
       out.textContent = "✗ 验证失败 Verification failed：" + err.message;
     }).then(function () { button.disabled = false; });
   });
-})();
 
-// Log explorer (/ledger): "检查一致性". The browser remembers the last checkpoint it checked of
-// each log (localStorage) and, at the next check, asks for a consistency proof from that size
-// to the current checkpoint's, then checks it itself (RFC 9162 §2.1.4.2) against the two roots it
-// holds: the remembered one and the one written in the current checkpoint. A log that rewrote or
-// dropped anything it had published cannot produce such a proof.
-(function () {
-  "use strict";
+  // Log explorer (/ledger): "检查一致性". The browser remembers the last checkpoint it checked of
+  // each log (localStorage) and, at the next check, asks for a consistency proof from that size
+  // to the current checkpoint's, then checks it itself (RFC 9162 §2.1.4.2) against the two roots it
+  // holds: the remembered one and the one written in the current checkpoint. A log that rewrote or
+  // dropped anything it had published cannot produce such a proof.
+  (function () {
   var el = document.getElementById("consistency");
   if (!el || !window.crypto || !crypto.subtle) { return; }
-  function sha256(parts) {
-    var len = parts.reduce(function (n, p) { return n + p.length; }, 0);
-    var buf = new Uint8Array(len), at = 0;
-    parts.forEach(function (p) { buf.set(p, at); at += p.length; });
-    return crypto.subtle.digest("SHA-256", buf).then(function (d) { return new Uint8Array(d); });
-  }
-  function unbase64(s) {
-    var bin = atob(s), out = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) { out[i] = bin.charCodeAt(i); }
-    return out;
-  }
-  function same(a, b) {
-    if (a.length !== b.length) { return false; }
-    for (var i = 0; i < a.length; i++) { if (a[i] !== b[i]) { return false; } }
-    return true;
-  }
-  var ONE = new Uint8Array([1]);
-  function node(l, r) { return sha256([ONE, l, r]); }
+  function node(l, r) { return sha256([new Uint8Array([1]), l, r]); }
   // RFC 9162 §2.1.4.2, for 0 < m < n: resolves to true when `proof` links root m to root n.
   function consistent(m, n, proof, rootM, rootN) {
     var path = proof.slice();
@@ -374,10 +355,6 @@
       });
     });
     return state.then(function (s) { return sn === 0n && same(s.fr, rootM) && same(s.sr, rootN); });
-  }
-  function ok(r) {
-    if (!r.ok) { throw new Error("HTTP " + r.status + " " + r.url); }
-    return r;
   }
   var log = el.dataset.log, key = "oneseal.checkpoint." + log;
   function show(cls, text) { el.className = "consistency " + cls; el.textContent = text; }
@@ -428,4 +405,5 @@
     })
     .catch(function (err) { show("error", "✗ 无法验证 Could not check：" + err.message); });
   }
+})();
 })();

@@ -444,6 +444,17 @@ async fn an_unmapped_decision_is_flagged_then_assigned_and_settings_are_checked(
     assert_eq!(body["late"], false, "{body}");
 }
 
+/// The webhook secret as the table holds it.
+async fn stored_secret(app: &TestApp) -> String {
+    app.store
+        .read(|c| c.query_one("SELECT secret FROM webhooks", &[]))
+        .await
+        .unwrap()
+        .unwrap()
+        .text(0)
+        .unwrap()
+}
+
 /// What the test's webhook receiver got: (signature header, body) per delivery.
 type Received = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
 
@@ -495,14 +506,7 @@ async fn webhooks_are_signed_retried_and_their_state_is_visible() {
     let reg: Value = r.json().await.unwrap();
     let secret = reg["secret"].as_str().unwrap().to_owned();
     // At rest the secret is encrypted under the master key, never stored as given.
-    let stored = app
-        .store
-        .read(|c| c.query_one("SELECT secret FROM webhooks", &[]))
-        .await
-        .unwrap()
-        .unwrap()
-        .text(0)
-        .unwrap();
+    let stored = stored_secret(&app).await;
     assert!(
         stored.starts_with("enc1:") && !stored.contains(&secret),
         "{stored}"
@@ -570,14 +574,7 @@ async fn webhooks_are_signed_retried_and_their_state_is_visible() {
         .unwrap()
         .unwrap();
     assert_eq!(sealed, 1);
-    let stored = app
-        .store
-        .read(|c| c.query_one("SELECT secret FROM webhooks", &[]))
-        .await
-        .unwrap()
-        .unwrap()
-        .text(0)
-        .unwrap();
+    let stored = stored_secret(&app).await;
     assert!(stored.starts_with("enc1:"), "{stored}");
     assert_eq!(secrets.open(&stored).unwrap(), "legacy-plain");
 }
