@@ -7,6 +7,7 @@
 
 pub mod backup;
 pub mod bench;
+mod durable;
 mod error;
 pub mod leader;
 pub mod linkage;
@@ -29,7 +30,8 @@ pub use sql::{Backend, Conn, Row, Value};
 pub use sqlite::SqliteConn;
 pub use writer::{MAX_BATCH, Tx, WriterStats};
 
-use writer::{Job, Outcome, Writer};
+use durable::Durability;
+use writer::{Job, Outcome, Pipeline, Writer};
 
 /// Where the data lives.
 #[derive(Clone, PartialEq, Eq)]
@@ -112,6 +114,8 @@ struct Inner {
     writer: Mutex<Option<std::sync::mpsc::Sender<Job>>>,
     readers: Mutex<Vec<Box<dyn Conn>>>,
     stats: Arc<WriterStats>,
+    /// SQLite: what readers wait for, so they never return a commit that is not yet durable.
+    durability: Option<Arc<Durability>>,
 }
 
 impl fmt::Debug for Store {
@@ -120,7 +124,16 @@ impl fmt::Debug for Store {
     }
 }
 
-const MAX_IDLE_READERS: usize = 8;
+/// Idle reader connections kept for reuse. Opening a SQLite connection costs a file open and a
+/// parse of the whole schema on its first statement, so under load (a sign-in lookup per request,
+/// each on its own blocking thread) a pool smaller than the concurrent reads made most reads pay
+/// for both. A PostgreSQL connection is a server process: fewer are kept there.
+fn max_idle_readers(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 32,
+        Backend::Postgres => 8,
+    }
+}
 
 impl Drop for Inner {
     /// Pooled PostgreSQL clients own runtimes that must not be dropped on an async thread.
@@ -173,22 +186,46 @@ impl Store {
         let thread_db = db.clone();
         let stats = Arc::new(WriterStats::default());
         let thread_stats = stats.clone();
+        let durability = match &db {
+            Database::Sqlite(path) => {
+                let durability = Arc::new(Durability::default());
+                let syncer = durable::spawn_syncer(durability.clone(), durable::wal_sync(path))?;
+                Some(Pipeline { durability, syncer })
+            }
+            Database::Postgres(_) => None,
+        };
+        let readers_wait = durability.as_ref().map(|p| p.durability.clone());
         std::thread::Builder::new()
             .name("oneseal-writer".into())
             .spawn(move || {
                 let opened = thread_db.connect().and_then(|mut conn| {
                     migrate::run(conn.as_mut())?;
                     if conn.backend() == Backend::Sqlite {
+                        // The syncer's fsync of the WAL is what makes a commit durable.
+                        let mode = conn
+                            .query_one("PRAGMA journal_mode", &[])?
+                            .map(|r| r.text(0))
+                            .transpose()?;
+                        if mode.as_deref() != Some("wal") {
+                            return Err(StoreError::Corrupt(format!(
+                                "SQLite runs in journal mode {mode:?}, not WAL"
+                            )));
+                        }
                         // The background checkpointer moves WAL frames into the database file;
                         // the writer checkpoints itself only if that falls far behind (64 MiB).
-                        conn.batch("PRAGMA wal_autocheckpoint=16384")?;
+                        // Its commits do not fsync: the syncer does, before anyone hears of them.
+                        // A command's savepoint journals the pages it changes; in memory that
+                        // costs a copy, in a temporary file a write syscall per page.
+                        conn.batch(
+                            "PRAGMA wal_autocheckpoint=16384; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY",
+                        )?;
                     }
                     Ok(conn)
                 });
                 match opened {
                     Ok(conn) => {
                         let _ = ready_tx.send(Ok(conn.backend()));
-                        Writer::new(conn, thread_stats).run(&rx);
+                        Writer::new(conn, thread_stats, durability).run(&rx);
                     }
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
@@ -203,6 +240,7 @@ impl Store {
                 writer: Mutex::new(Some(tx)),
                 readers: Mutex::new(Vec::new()),
                 stats,
+                durability: readers_wait,
             }),
         };
         if backend == Backend::Sqlite {
@@ -262,7 +300,8 @@ impl Store {
             .map_err(|_| StoreError::Closed)
     }
 
-    /// Runs a read-only closure on a pooled connection, off the async runtime.
+    /// Runs a read-only closure on a pooled connection, off the async runtime. It returns only
+    /// once everything it could have seen is durable.
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
@@ -270,7 +309,25 @@ impl Store {
         F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
     {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || store.read_blocking(f))
+        tokio::task::spawn_blocking(move || store.read_with(true, f))
+            .await
+            .map_err(|_| E::from(StoreError::Closed))?
+    }
+
+    /// Like [`Store::read`], but may return commits whose fsync is still under way (SQLite),
+    /// without waiting for it. Only for reads whose result is used by a write and shown to no
+    /// one (the caller's sign-in session, the catalog item of an intake, a step's documents
+    /// signed ahead of its write): whatever such a read saw precedes, in the log of writes,
+    /// anything the caller then writes, so a power cut cannot keep the write and lose what
+    /// allowed it.
+    pub async fn read_committed<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.read_with(false, f))
             .await
             .map_err(|_| E::from(StoreError::Closed))?
     }
@@ -282,6 +339,14 @@ impl Store {
         E: From<StoreError>,
         F: FnOnce(&mut dyn Conn) -> Result<T, E>,
     {
+        self.read_with(true, f)
+    }
+
+    fn read_with<T, E, F>(&self, durable: bool, f: F) -> Result<T, E>
+    where
+        E: From<StoreError>,
+        F: FnOnce(&mut dyn Conn) -> Result<T, E>,
+    {
         let pooled = self.inner.readers.lock().ok().and_then(|mut p| p.pop());
         let mut conn = match pooled {
             Some(c) => c,
@@ -289,9 +354,12 @@ impl Store {
         };
         let result = f(conn.as_mut());
         if let Ok(mut pool) = self.inner.readers.lock()
-            && pool.len() < MAX_IDLE_READERS
+            && pool.len() < max_idle_readers(self.inner.backend)
         {
             pool.push(conn);
+        }
+        if let (Ok(_), Some(d), true) = (&result, &self.inner.durability, durable) {
+            d.wait_visible()?;
         }
         result
     }

@@ -10,8 +10,9 @@
 //!   are buffered and written with multi-row INSERTs: before the next command's first statement
 //!   (so later SQL sees them) and at the end of the batch. The Merkle nodes for the whole batch
 //!   are integrated before COMMIT, in the same transaction.
-//! - A command's result (and so any ledger index) is delivered only after COMMIT returned, i.e.
-//!   after the batch is durable (`synchronous=FULL` on SQLite, `synchronous_commit=on` on PostgreSQL).
+//! - A command's result (and so any ledger index) is delivered only after the batch is durable:
+//!   on PostgreSQL when COMMIT returned (`synchronous_commit=on`); on SQLite when the syncer has
+//!   fsynced the WAL after the COMMIT (see [`crate::durable`]), while the writer runs the next batch.
 //! - Batches are serialised across processes too: SQLite's `BEGIN IMMEDIATE` takes the file's
 //!   write lock; on PostgreSQL each batch first takes a transaction-level advisory lock (the
 //!   writer lock of [`crate::leader`]), so several server processes on one database run their
@@ -28,6 +29,7 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use oneseal_ledger::{Frontier, Hash, leaf_hash};
 
 use crate::StoreError;
+use crate::durable::{Durability, Settled};
 use crate::log::{self, EntryRow};
 use crate::sql::{Backend, Conn, Row, Value};
 
@@ -261,19 +263,35 @@ pub struct WriterStats {
     pub commands: std::sync::atomic::AtomicU64,
 }
 
+/// Where a SQLite writer sends its committed batches to be made durable.
+pub(crate) struct Pipeline {
+    pub durability: std::sync::Arc<Durability>,
+    pub syncer: std::sync::mpsc::Sender<Settled>,
+}
+
 pub(crate) struct Writer {
     session: Session,
     /// Right edges of the logs as of the last commit, so a batch need not reload them.
     frontiers: BTreeMap<String, Frontier>,
     stats: std::sync::Arc<WriterStats>,
+    /// SQLite: the syncer that delivers results once durable. PostgreSQL: none, COMMIT is durable.
+    pipeline: Option<Pipeline>,
+    /// The generation of the last batch that reached COMMIT.
+    generation: u64,
 }
 
 impl Writer {
-    pub fn new(conn: Box<dyn Conn>, stats: std::sync::Arc<WriterStats>) -> Self {
+    pub fn new(
+        conn: Box<dyn Conn>,
+        stats: std::sync::Arc<WriterStats>,
+        pipeline: Option<Pipeline>,
+    ) -> Self {
         Self {
             session: Session::new(conn),
             frontiers: BTreeMap::new(),
             stats,
+            pipeline,
+            generation: 0,
         }
     }
 
@@ -303,13 +321,29 @@ impl Writer {
             self.frontiers.clear();
             let _ = self.session.conn.batch("ROLLBACK");
         }
-        let err = result.err();
-        for o in outcomes {
-            (o.finish)(err.as_ref());
+        let error = result.err();
+        let Some(pipeline) = &self.pipeline else {
+            for o in outcomes {
+                (o.finish)(error.as_ref());
+            }
+            return;
+        };
+        let settled = Settled {
+            generation: self.generation,
+            outcomes,
+            error,
+        };
+        if let Err(unsent) = pipeline.syncer.send(settled) {
+            for o in unsent.0.outcomes {
+                (o.finish)(Some(&StoreError::Closed));
+            }
         }
     }
 
     fn batch(&mut self, jobs: Vec<Job>, outcomes: &mut Vec<Outcome>) -> Result<(), StoreError> {
+        if let Some(p) = &self.pipeline {
+            p.durability.check()?;
+        }
         let begin = match self.session.backend() {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",
@@ -353,6 +387,10 @@ impl Writer {
                 &b.pending,
             )?;
             integrated.insert(name, b.frontier);
+        }
+        if let Some(p) = &self.pipeline {
+            // Before COMMIT makes the batch visible: see `durable` on why readers rely on it.
+            self.generation = p.durability.next_generation();
         }
         self.session.conn.batch("COMMIT")?;
         self.frontiers.extend(integrated);
