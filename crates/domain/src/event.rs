@@ -623,7 +623,7 @@ fn write_canonical(v: &Value, out: &mut Vec<u8>) {
                 if i > 0 {
                     out.push(b',');
                 }
-                write_canonical(&Value::String(k.clone()), out);
+                write_scalar(&**k, out);
                 out.push(b':');
                 if let Some(x) = map.get(k) {
                     write_canonical(x, out);
@@ -641,9 +641,14 @@ fn write_canonical(v: &Value, out: &mut Vec<u8>) {
             }
             out.push(b']');
         }
-        // Scalars: serde_json's own compact encoding is already canonical for them.
-        scalar => out.extend_from_slice(scalar.to_string().as_bytes()),
+        scalar => write_scalar(scalar, out),
     }
+}
+
+/// Scalars and keys: serde_json's own compact encoding is already canonical for them.
+fn write_scalar<T: serde::Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
+    // Writing a string, number, bool or null into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, v);
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use time::OffsetDateTime;
 
 use crate::commands::Meta;
 use crate::error::ApiError;
-use crate::sealing::{SealKeys, registry};
+use crate::sealing::{SealKeys, bureau_seals};
 
 /// A case error is the user's fault: a typed 4xx with the domain's code and Chinese message.
 pub fn case_error(e: CaseError) -> ApiError {
@@ -45,18 +45,25 @@ fn next_case_number(
 ) -> Result<CaseNumber, ApiError> {
     tx.next_index(j.as_str())?;
     let day = oneseal_domain::case::legal_date(now);
-    let n = tx
+    let internal = |e: oneseal_domain::case::ParseError| ApiError::Internal(e.to_string());
+    // Serials are dense from 1 and the numbers sort by serial within a bureau's day, so the
+    // day's last number is found on the primary key instead of by counting the day's cases.
+    let first = CaseNumber::new(j, day, 1).map_err(internal)?;
+    let last = CaseNumber::new(j, day, CaseNumber::MAX_SERIAL).map_err(internal)?;
+    let latest = tx
         .conn()
         .query_one(
-            "SELECT COUNT(*) FROM cases WHERE jurisdiction = ? AND received_on = ?",
-            params![j.as_str(), day.to_string()],
+            "SELECT MAX(case_number) FROM cases WHERE case_number >= ? AND case_number <= ?",
+            params![first.as_str(), last.as_str()],
         )?
-        .map(|r| r.u64(0))
+        .map(|r| r.opt_text(0))
         .transpose()?
-        .unwrap_or(0);
-    let serial =
-        u32::try_from(n + 1).map_err(|_| ApiError::Internal("case serial overflow".into()))?;
-    CaseNumber::new(j, day, serial).map_err(|e| ApiError::Internal(e.to_string()))
+        .flatten();
+    let serial = match latest {
+        Some(n) => CaseNumber::parse(&n).map_err(internal)?.serial() + 1,
+        None => 1,
+    };
+    CaseNumber::new(j, day, serial).map_err(internal)
 }
 
 /// What intake needs besides the staff member and the time.
@@ -69,6 +76,7 @@ pub struct IntakeRequest {
 }
 
 /// Who acts, when, on which calendar.
+#[derive(Clone)]
 pub struct Acting {
     pub staff: StaffId,
     pub roles: Vec<Role>,
@@ -170,6 +178,7 @@ pub fn act(
     number: &CaseNumber,
     command: Command,
     seals: &SealKeys,
+    mut presigned: Vec<Presigned>,
 ) -> Result<StepOutcome, ApiError> {
     let (case, mut events) = load(tx.conn(), number)?;
     let new = case.handle(command, &who.ctx()).map_err(case_error)?;
@@ -187,7 +196,14 @@ pub fn act(
         events.push(e.clone());
         let case = Case::apply(&events).map_err(case_error)?;
         if let Some(voucher) = voucher_for(&case, &e)? {
-            sealed = Some(seal_document(tx, who, &case, voucher, seals)?);
+            sealed = Some(seal_document(
+                tx,
+                who,
+                &case,
+                voucher,
+                seals,
+                &mut presigned,
+            )?);
         }
     }
     let case = Case::apply(&events).map_err(case_error)?;
@@ -319,16 +335,46 @@ fn voucher_for(case: &Case, e: &CaseEvent) -> Result<Option<Voucher>, ApiError> 
     }
 }
 
-fn seal_document(
-    tx: &mut Tx<'_>,
+/// A document ready to be signed: everything sealing reads and builds before the signature.
+struct Draft {
+    seal: oneseal_domain::seal::SealRecord,
+    ses: Seal,
+    key: std::sync::Arc<oneseal_seal::SealPrivateKey>,
+    document: Vec<u8>,
+    hash: [u8; 32],
+    property: String,
+    time: SealTime,
+    license_id: Option<String>,
+    kind: &'static str,
+}
+
+impl Draft {
+    fn sign(&self) -> Result<oneseal_seal::SesSignature, ApiError> {
+        sign_document(&self.ses, &self.key, &self.hash, &self.property, self.time)
+            .map_err(|e| ApiError::Internal(format!("sealing: {e}")))
+    }
+
+    /// Whether `p` was made for exactly this draft: same seal, key, time, property and
+    /// document bytes, so the same `TBS_Sign` was signed.
+    fn matches(&self, p: &Presigned) -> bool {
+        p.es_id == self.seal.es_id
+            && p.ses_seal == self.seal.ses_seal
+            && p.hash == self.hash
+            && p.property == self.property
+            && p.time == self.time
+    }
+}
+
+/// Reads the bureau's current seal and builds the document a voucher seals.
+fn draft(
+    conn: &mut dyn oneseal_store::Conn,
     who: &Acting,
     case: &Case,
     voucher: Voucher,
     seals: &SealKeys,
-) -> Result<SealedDocument, ApiError> {
+) -> Result<Draft, ApiError> {
     let j = who.jurisdiction.as_str();
-    let (bureau, uscc) = tx
-        .conn()
+    let (bureau, uscc) = conn
         .query_one(
             "SELECT name_zh, bureau_uscc FROM jurisdictions WHERE code = ?",
             params![j],
@@ -336,7 +382,7 @@ fn seal_document(
         .map(|r| Ok::<_, oneseal_store::StoreError>((r.text(0)?, r.text(1)?)))
         .transpose()?
         .ok_or(ApiError::NotFound("jurisdiction"))?;
-    let seal = registry(tx.conn(), j)?
+    let seal = bureau_seals(conn, j)?
         .into_iter()
         .filter(|s| s.record.kind == oneseal_domain::seal::SealKind::BureauApproval)
         .max_by_key(|s| s.record.valid_from)
@@ -370,7 +416,6 @@ fn seal_document(
         m.extend(extra);
     }
     let document = canonical_json(&fields);
-    let kind = voucher.kind;
     let der = STANDARD
         .decode(&seal.record.ses_seal)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -378,22 +423,102 @@ fn seal_document(
     let secs =
         u64::try_from(who.now.unix_timestamp()).map_err(|_| ApiError::Internal("time".into()))?;
     let time = SealTime::from_unix_seconds(secs).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let hash = sm3_digest(&document);
-    let sig = sign_document(
-        &ses,
-        &key,
-        &hash,
-        &format!("case:{};kind:{kind}", r.case_number),
+    Ok(Draft {
+        hash: sm3_digest(&document),
+        property: format!("case:{};kind:{}", r.case_number, voucher.kind),
+        seal: seal.record,
+        ses,
+        key,
+        document,
         time,
+        license_id: lic,
+        kind: voucher.kind,
+    })
+}
+
+/// A signature made before the write, off the writer thread (an SM2 signature is the
+/// costliest part of a step). The writer uses it only for a draft it built itself that
+/// [`Draft::matches`] it; otherwise it signs.
+pub struct Presigned {
+    es_id: String,
+    ses_seal: String,
+    hash: [u8; 32],
+    property: String,
+    time: SealTime,
+    signature: oneseal_seal::SesSignature,
+}
+
+/// Whether a command can issue a sealed document (see `voucher_for`), so presigning is worth
+/// a read.
+pub fn may_seal(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Accept
+            | Command::RefuseAcceptance { .. }
+            | Command::IssueOneTimeNotice { .. }
+            | Command::Decide { .. }
     )
-    .map_err(|e| ApiError::Internal(format!("sealing: {e}")))?;
+}
+
+/// Runs a command on a case as read on `conn`, without recording anything, and signs the
+/// documents it would seal. If the case changes before the write, the drafts differ and the
+/// writer signs afresh.
+pub fn presign(
+    conn: &mut dyn oneseal_store::Conn,
+    who: &Acting,
+    number: &CaseNumber,
+    command: Command,
+    seals: &SealKeys,
+) -> Result<Vec<Presigned>, ApiError> {
+    let (case, mut events) = load(conn, number)?;
+    let mut signed = Vec::new();
+    for e in case.handle(command, &who.ctx()).map_err(case_error)? {
+        events.push(e);
+        let case = Case::apply(&events).map_err(case_error)?;
+        let Some(voucher) = events
+            .last()
+            .map(|e| voucher_for(&case, e))
+            .transpose()?
+            .flatten()
+        else {
+            continue;
+        };
+        let d = draft(conn, who, &case, voucher, seals)?;
+        signed.push(Presigned {
+            signature: d.sign()?,
+            es_id: d.seal.es_id,
+            ses_seal: d.seal.ses_seal,
+            hash: d.hash,
+            property: d.property,
+            time: d.time,
+        });
+    }
+    Ok(signed)
+}
+
+fn seal_document(
+    tx: &mut Tx<'_>,
+    who: &Acting,
+    case: &Case,
+    voucher: Voucher,
+    seals: &SealKeys,
+    presigned: &mut Vec<Presigned>,
+) -> Result<SealedDocument, ApiError> {
+    let j = who.jurisdiction.as_str();
+    let d = draft(tx.conn(), who, case, voucher, seals)?;
+    let sig = match presigned.iter().position(|p| d.matches(p)) {
+        Some(i) => presigned.swap_remove(i).signature,
+        None => d.sign()?,
+    };
+    let (hash, document, kind, lic, seal) = (d.hash, d.document, d.kind, d.license_id, d.seal);
+    let r = case.received();
     let document_sm3 = hex::encode(hash);
     let idx = who.meta().record(
         tx,
         &Event::DocumentSealed {
             case_number: r.case_number.clone(),
             document_kind: kind.into(),
-            es_id: seal.record.es_id.clone(),
+            es_id: seal.es_id.clone(),
             document_sm3: document_sm3.clone(),
             signature_sm3: hex::encode(sm3_digest(sig.to_der())),
             signer: who.staff.clone(),
@@ -429,7 +554,7 @@ fn seal_document(
     )?;
     Ok(SealedDocument {
         document_kind: kind.into(),
-        es_id: seal.record.es_id,
+        es_id: seal.es_id,
         document_sm3,
         license_id: lic,
         ledger_index: idx,

@@ -98,6 +98,30 @@ fn parse_dept(s: &str) -> Result<DepartmentCode, ApiError> {
     DepartmentCode::parse(s).map_err(|e| ApiError::Internal(format!("stored department: {e}")))
 }
 
+/// The next push number of a jurisdiction: `TS`, the division code, a serial of 7 digits.
+/// Serials are dense from 1 and sort as text, so the last one is found on the primary key
+/// rather than by counting the jurisdiction's pushes.
+fn next_push_id(tx: &mut Tx<'_>, j: &DivisionCode) -> Result<String, ApiError> {
+    let prefix = format!("TS{}", j.as_str());
+    let latest = tx
+        .conn()
+        .query_one(
+            "SELECT MAX(push_id) FROM pushes WHERE push_id >= ? AND push_id <= ?",
+            params![format!("{prefix}0000000"), format!("{prefix}9999999")],
+        )?
+        .map(|r| r.opt_text(0))
+        .transpose()?
+        .flatten();
+    let serial = match latest {
+        Some(id) => id
+            .strip_prefix(&prefix)
+            .and_then(|n| n.parse::<u64>().ok())
+            .ok_or_else(|| ApiError::Internal(format!("stored push number {id}")))?,
+        None => 0,
+    };
+    Ok(format!("{prefix}{:07}", serial + 1))
+}
+
 /// What the bureau decided, for a new push.
 pub struct Decided<'a> {
     pub kind: PushKind,
@@ -127,16 +151,7 @@ pub fn push_decision(
         }
         None => (None, None),
     };
-    let n = tx
-        .conn()
-        .query_one(
-            "SELECT COUNT(*) FROM pushes WHERE jurisdiction = ?",
-            params![meta.jurisdiction.as_str()],
-        )?
-        .map(|r| r.int(0))
-        .transpose()?
-        .unwrap_or(0);
-    let push_id = format!("TS{}{:07}", meta.jurisdiction.as_str(), n + 1);
+    let push_id = next_push_id(tx, &meta.jurisdiction)?;
     let department = sup.as_ref().map(|s| s.department.clone());
     let created = PushCreated {
         push_id: push_id.clone(),

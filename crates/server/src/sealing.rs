@@ -44,11 +44,35 @@ pub fn registry(
     conn: &mut dyn Conn,
     jurisdiction: &str,
 ) -> Result<Vec<RegisteredSeal>, StoreError> {
-    let rows = conn.query(
-        "SELECT es_id, jurisdiction, department, kind, name, public_key_pem, valid_from, valid_to, revoked_at, revoked_order, archived, ses_seal \
-         FROM seals WHERE jurisdiction = ? ORDER BY kind, es_id",
-        params![jurisdiction],
-    )?;
+    registry_rows(conn, jurisdiction, None)
+}
+
+/// The bureau's own approval seals of a jurisdiction, revoked ones included: sealing a document
+/// reads only these (a registry also holds every department's archived seals).
+pub fn bureau_seals(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<Vec<RegisteredSeal>, StoreError> {
+    registry_rows(conn, jurisdiction, Some("bureau_approval"))
+}
+
+fn registry_rows(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    kind: Option<&str>,
+) -> Result<Vec<RegisteredSeal>, StoreError> {
+    const COLUMNS: &str = "SELECT es_id, jurisdiction, department, kind, name, public_key_pem, valid_from, valid_to, \
+         revoked_at, revoked_order, archived, ses_seal FROM seals WHERE jurisdiction = ?";
+    let rows = match kind {
+        Some(kind) => conn.query(
+            &format!("{COLUMNS} AND kind = ? ORDER BY kind, es_id"),
+            params![jurisdiction, kind],
+        )?,
+        None => conn.query(
+            &format!("{COLUMNS} ORDER BY kind, es_id"),
+            params![jurisdiction],
+        )?,
+    };
     let t = |s: String| {
         OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
             .map_err(|e| StoreError::Corrupt(format!("stored seal time: {e}")))

@@ -32,6 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "expression_rules",
         include_str!("../migrations/0007_expression_rules.sql"),
     ),
+    (
+        8,
+        "item_lookup",
+        include_str!("../migrations/0008_item_lookup.sql"),
+    ),
 ];
 
 /// The versions this binary knows, in order (numbers may skip: branches reserve them).
@@ -169,7 +174,7 @@ mod tests {
             .unwrap();
         }
         // Every later migration applies, the ledger's among them.
-        assert_eq!(run(c).unwrap(), vec![2, 3, 4, 5, 6, 7]);
+        assert_eq!(run(c).unwrap(), vec![2, 3, 4, 5, 6, 7, 8]);
         assert_eq!(
             crate::log::entry(c, "370000", 0).unwrap().as_deref(),
             Some(b"orphan".as_slice())

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::AppState;
 use crate::api::catalog::find_item;
 use crate::auth::Auth;
-use crate::cases::{Acting, IntakeRequest, act, case_error, intake, load};
+use crate::cases::{Acting, IntakeRequest, act, case_error, intake, load, may_seal, presign};
 use crate::error::{ApiError, ApiJson};
 use crate::masking::{applicant_view, events_view};
 
@@ -62,7 +62,7 @@ pub async fn create_case(
     let code = body.item_code.clone();
     let item = state
         .store
-        .read(move |c| find_item(c, &j, &code).map_err(ApiError::from))
+        .read_committed(move |c| find_item(c, &j, &code).map_err(ApiError::from))
         .await?
         .map(|(i, _)| i)
         .ok_or_else(|| {
@@ -115,14 +115,22 @@ pub async fn act_on_case(
         action_for(command.required_role()),
         &Target::jurisdiction(number.division()),
     )?;
-    let (st, a) = (state.clone(), auth.clone());
-    let n2 = number.clone();
+    let who = acting(&auth, &state, Some(&number))?;
+    let presigned = if may_seal(&command) {
+        let (st, w, n, c) = (state.clone(), who.clone(), number.clone(), command.clone());
+        // Any failure here is the writer's to report: it runs the command for real.
+        state
+            .store
+            .read_committed(move |conn| presign(conn, &w, &n, c, &st.seal_keys))
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let (st, n2) = (state.clone(), number.clone());
     let result = state
         .store
-        .write(move |tx| {
-            let who = acting(&a, &st, Some(&n2))?;
-            act(tx, &who, &n2, command, &st.seal_keys)
-        })
+        .write(move |tx| act(tx, &who, &n2, command, &st.seal_keys, presigned))
         .await;
     if let Err(ApiError::Conflict { code, en, .. }) = &result
         && code.starts_with("seal_")
