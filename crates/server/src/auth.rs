@@ -251,7 +251,7 @@ pub async fn session_auth(state: &AppState, token: String) -> Result<Option<Auth
     let now = state.clock.now().unix_timestamp();
     state
         .store
-        .read_committed(move |conn| {
+        .lookup(move |conn| {
             let Some(s) = conn.query_one(
                 "SELECT staff_id, csrf FROM sessions WHERE token_hash = ? AND expires_at > ?",
                 params![token_hash(&token), now],
@@ -278,7 +278,7 @@ impl FromRequestParts<AppState> for Auth {
         if let Some(token) = bearer(parts) {
             let principal = state
                 .store
-                .read_committed(move |conn| load_token_principal(conn, &token))
+                .lookup(move |conn| load_token_principal(conn, &token))
                 .await?
                 .ok_or(ApiError::Unauthenticated)?;
             let display_name = format!("API:{}", principal.department);

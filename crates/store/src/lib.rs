@@ -332,6 +332,22 @@ impl Store {
             .map_err(|_| E::from(StoreError::Closed))?
     }
 
+    /// A point lookup under the rules of [`Store::read_committed`] (the caller's session, say).
+    /// On SQLite it runs on the calling thread: an indexed lookup in process takes microseconds,
+    /// less than the hop to a blocking thread and back that every other read pays. On
+    /// PostgreSQL, a network round trip, it goes to a blocking thread like any read.
+    pub async fn lookup<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
+    {
+        match self.inner.backend {
+            Backend::Sqlite => self.read_with(false, f),
+            Backend::Postgres => self.read_committed(f).await,
+        }
+    }
+
     /// The blocking form of [`Store::read`]. Never call it on an async worker thread: the
     /// PostgreSQL client would try to start a runtime inside the running one.
     pub fn read_blocking<T, E, F>(&self, f: F) -> Result<T, E>

@@ -34,8 +34,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         8,
-        "item_lookup",
-        include_str!("../migrations/0008_item_lookup.sql"),
+        "lookup_indexes",
+        include_str!("../migrations/0008_lookup_indexes.sql"),
     ),
 ];
 

@@ -62,7 +62,7 @@ pub async fn create_case(
     let code = body.item_code.clone();
     let item = state
         .store
-        .read_committed(move |c| find_item(c, &j, &code).map_err(ApiError::from))
+        .lookup(move |c| find_item(c, &j, &code).map_err(ApiError::from))
         .await?
         .map(|(i, _)| i)
         .ok_or_else(|| {

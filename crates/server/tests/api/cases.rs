@@ -759,3 +759,91 @@ async fn another_server_process_picks_up_an_imported_year_and_the_seal_keys() {
     .unwrap();
     assert_eq!(again, 0, "keys already held are not decrypted again");
 }
+
+/// The approving official acting at `now`, as the HTTP handler builds it.
+async fn approver_at(app: &TestApp, now: time::OffsetDateTime) -> oneseal_server::cases::Acting {
+    let calendar = app
+        .store
+        .read(|c| oneseal_server::calendar::CalendarStore::load(c))
+        .await
+        .unwrap();
+    oneseal_server::cases::Acting {
+        staff: oneseal_domain::org::StaffId::parse("APPROVE").unwrap(),
+        roles: vec![oneseal_domain::org::Role::Approver],
+        now,
+        calendar: calendar.current(),
+        jurisdiction: oneseal_domain::org::DivisionCode::parse("370100").unwrap(),
+    }
+}
+
+/// Decides `number` through the writer with the given signatures made ahead; returns the
+/// licence id and whether the sealed decision verifies.
+async fn decide_with(
+    app: &TestApp,
+    who: oneseal_server::cases::Acting,
+    number: &str,
+    presigned: Vec<oneseal_server::cases::Presigned>,
+) -> bool {
+    let n = oneseal_domain::case::CaseNumber::parse(number).unwrap();
+    let keys = app.seal_keys.clone();
+    let decide: oneseal_domain::case::Command =
+        serde_json::from_value(json!({"action": "decide", "decision": {"outcome": "approve"}}))
+            .unwrap();
+    let outcome = app
+        .store
+        .write(move |tx| oneseal_server::cases::act(tx, &who, &n, decide, &keys, presigned))
+        .await
+        .unwrap();
+    let license = outcome.sealed.unwrap().license_id.unwrap();
+    app.checkpoint_and_cosign().await;
+    let anon = app.anonymous();
+    let bundle = anon
+        .get(&format!("/api/v1/verify/bundle/{license}"))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let r: Value = anon
+        .post_bytes("/api/v1/verify", bundle)
+        .await
+        .json()
+        .await
+        .unwrap();
+    r["valid"] == true
+}
+
+/// A step's document signed before its write (off the writer thread) is used only if the
+/// writer's own draft is the same document at the same second; a stale one is never recorded.
+#[tokio::test]
+async fn a_signature_made_ahead_of_the_write_is_used_only_for_the_same_document() {
+    use oneseal_server::clock::Clock;
+    let app = TestApp::spawn_demo_witnessed().await;
+    let decide: oneseal_domain::case::Command =
+        serde_json::from_value(json!({"action": "decide", "decision": {"outcome": "approve"}}))
+            .unwrap();
+    for stale in [false, true] {
+        let number = case_ready_for_decision(&app).await;
+        let n = oneseal_domain::case::CaseNumber::parse(&number).unwrap();
+        let t0 = app.clock.now();
+        let ahead = approver_at(&app, t0).await;
+        let (keys, cmd) = (app.seal_keys.clone(), decide.clone());
+        let presigned = app
+            .store
+            .read(move |c| oneseal_server::cases::presign(c, &ahead, &n, cmd, &keys))
+            .await
+            .unwrap();
+        assert_eq!(presigned.len(), 1, "a decision seals one document");
+        // A stale signature: the write happens two seconds later, so the document differs.
+        let at = if stale {
+            t0 + time::Duration::seconds(2)
+        } else {
+            t0
+        };
+        let who = approver_at(&app, at).await;
+        assert!(
+            decide_with(&app, who, &number, presigned).await,
+            "stale: {stale}: the recorded seal does not verify"
+        );
+    }
+}
