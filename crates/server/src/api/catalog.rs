@@ -40,6 +40,21 @@ pub struct ItemPage {
     pub items: Vec<Item>,
 }
 
+/// A LIKE pattern matching `text` literally anywhere: `%`, `_` and the escape character
+/// itself are searched for, not interpreted.
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
 /// Searches the current versions of a jurisdiction's items.
 pub fn search_items(
     conn: &mut dyn Conn,
@@ -48,11 +63,10 @@ pub fn search_items(
 ) -> Result<ItemPage, StoreError> {
     let mut filter = String::from(" FROM items WHERE jurisdiction = ? AND current = 1");
     let mut args: Vec<Value> = vec![j.as_str().into()];
-    let like = |s: &str| format!("%{}%", s.replace(['%', '_'], ""));
     if let Some(text) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        filter.push_str(" AND (name LIKE ? OR basic_code LIKE ?)");
-        args.push(like(text).into());
-        args.push(like(text).into());
+        filter.push_str(" AND (name LIKE ? ESCAPE '\\' OR basic_code LIKE ? ESCAPE '\\')");
+        args.push(contains_pattern(text).into());
+        args.push(contains_pattern(text).into());
     }
     for (col, val) in [
         ("category", &q.category),
@@ -269,7 +283,8 @@ pub async fn export_items(
             "csv",
         ),
         Format::Xlsx => (
-            interchange::export_xlsx(&items).map_err(|e| ApiError::Internal(e.to_string()))?,
+            interchange::export_xlsx(&items, state.clock.now())
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         ),

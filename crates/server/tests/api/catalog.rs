@@ -23,6 +23,17 @@ async fn demo_catalog_has_the_reform_scale() {
     assert!(count(&app, "q=食品经营许可").await >= 1);
 }
 
+/// `%`, `_` and `\` are searched for literally: no demo item's name or code holds one, so each
+/// finds nothing (a LIKE wildcard would list every item).
+#[tokio::test]
+async fn search_text_with_like_wildcards_is_taken_literally() {
+    let app = TestApp::spawn_demo().await;
+    for q in ["%25", "_", "%5C", "食品%25", "9901_0"] {
+        assert_eq!(count(&app, &format!("q={q}")).await, 0, "q={q}");
+    }
+    assert!(count(&app, "q=9901").await > 0);
+}
+
 #[tokio::test]
 async fn item_detail_has_codes_basis_and_limits() {
     let app = TestApp::spawn_demo().await;
