@@ -362,7 +362,7 @@ fn catalog(out: &mut Corpus) -> Res {
             &csv,
             import_csv(&csv).is_ok_and(|i| i == slice),
         )?;
-        let xlsx = export_xlsx(slice)?;
+        let xlsx = export_xlsx(slice, time::OffsetDateTime::UNIX_EPOCH)?;
         out.seed(
             "catalog_xlsx",
             name,

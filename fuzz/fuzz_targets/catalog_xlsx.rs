@@ -18,7 +18,7 @@ fuzz_target!(
         let Ok(items) = import(data) else {
             return;
         };
-        let exported = export_xlsx(&items);
+        let exported = export_xlsx(&items, time::OffsetDateTime::UNIX_EPOCH);
         assert!(
             exported.is_ok(),
             "an imported catalog does not export: {exported:?}"

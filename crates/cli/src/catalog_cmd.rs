@@ -99,7 +99,11 @@ pub fn run(cmd: CatalogCommand) -> Result<()> {
                 .read_blocking(|c| oneseal_server::api::catalog::all_items(c, &j))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let bytes = if is_xlsx(&out) {
-                interchange::export_xlsx(&items).map_err(|e| anyhow::anyhow!("{e}"))?
+                interchange::export_xlsx(
+                    &items,
+                    oneseal_server::Clock::now(&oneseal_server::SystemClock),
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?
             } else {
                 interchange::export_csv(&items).map_err(|e| anyhow::anyhow!("{e}"))?
             };

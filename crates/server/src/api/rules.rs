@@ -520,10 +520,13 @@ fn csv_bytes(rows: &[ReportRow]) -> Result<Vec<u8>, ApiError> {
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-fn xlsx_bytes(rows: &[ReportRow]) -> Result<Vec<u8>, ApiError> {
+fn xlsx_bytes(rows: &[ReportRow], created: time::OffsetDateTime) -> Result<Vec<u8>, ApiError> {
     let (header, body) = report_table(rows);
     let fail = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(e.to_string());
     let mut book = rust_xlsxwriter::Workbook::new();
+    let created =
+        rust_xlsxwriter::ExcelDateTime::from_timestamp(created.unix_timestamp()).map_err(fail)?;
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     let sheet = book.add_worksheet();
     sheet.set_name("责任追究报表").map_err(fail)?;
     for (c, h) in (0u16..).zip(&header) {
@@ -581,7 +584,7 @@ pub async fn accountability_report(
         "json" => Ok(Json(json!({ "by": by, "rows": rows })).into_response()),
         "csv" => Ok(file(csv_bytes(&rows)?, "text/csv; charset=utf-8", "csv")),
         "xlsx" => Ok(file(
-            xlsx_bytes(&rows)?,
+            xlsx_bytes(&rows, state.clock.now())?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         )),

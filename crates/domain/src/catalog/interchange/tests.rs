@@ -34,7 +34,10 @@ fn row_errors(result: Result<Vec<Item>, ImportError>) -> Vec<RowError> {
 fn sample_item_survives_csv_and_xlsx() {
     let items = vec![sample()];
     assert_eq!(import_csv(&export_csv(&items).unwrap()).unwrap(), items);
-    assert_eq!(import_xlsx(&export_xlsx(&items).unwrap()).unwrap(), items);
+    assert_eq!(
+        import_xlsx(&export_xlsx(&items, CREATED).unwrap()).unwrap(),
+        items
+    );
 }
 
 #[test]
@@ -215,7 +218,10 @@ fn xlsx_keeps_text_that_looks_like_an_excel_escape() {
     spec.name = "许可_x0041_事项".to_owned();
     spec.limit_note = Some("甲\n乙".to_owned());
     let items = vec![Item::new(spec).unwrap()];
-    assert_eq!(import_xlsx(&export_xlsx(&items).unwrap()).unwrap(), items);
+    assert_eq!(
+        import_xlsx(&export_xlsx(&items, CREATED).unwrap()).unwrap(),
+        items
+    );
 }
 
 #[test]
@@ -262,7 +268,22 @@ proptest! {
 
     #[test]
     fn xlsx_export_then_import_gives_back_the_items(items in catalog()) {
-        let bytes = export_xlsx(&items).unwrap();
+        let bytes = export_xlsx(&items, CREATED).unwrap();
         prop_assert_eq!(import_xlsx(&bytes).unwrap(), items);
     }
+}
+
+/// The export time the tests write into workbooks.
+const CREATED: time::OffsetDateTime = time::macros::datetime!(2026-11-27 08:00 UTC);
+
+/// The domain reads no clock: the same items and creation time give the same bytes, even a
+/// second apart (the XLSX writer's default creation time is the current second).
+#[test]
+fn xlsx_export_is_the_same_bytes_for_the_same_items_and_time() {
+    let items = vec![sample()];
+    let first = export_xlsx(&items, CREATED).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(export_xlsx(&items, CREATED).unwrap(), first);
+    let later = CREATED + time::Duration::days(1);
+    assert_ne!(export_xlsx(&items, later).unwrap(), first);
 }

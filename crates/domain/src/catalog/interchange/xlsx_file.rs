@@ -23,9 +23,14 @@ fn fail(e: XlsxError) -> ExportError {
     ExportError::Xlsx(e.to_string())
 }
 
-/// Writes the items as an XLSX workbook with a bold, frozen header row.
-pub fn export_xlsx(items: &[Item]) -> Result<Vec<u8>, ExportError> {
+/// Writes the items as an XLSX workbook with a bold, frozen header row. `created` goes into the
+/// document's properties (the writer would otherwise read the clock), so the same items and
+/// time give the same bytes.
+pub fn export_xlsx(items: &[Item], created: time::OffsetDateTime) -> Result<Vec<u8>, ExportError> {
     let mut workbook = Workbook::new();
+    let created =
+        rust_xlsxwriter::ExcelDateTime::from_timestamp(created.unix_timestamp()).map_err(fail)?;
+    workbook.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     let sheet = workbook.add_worksheet();
     sheet.set_name(SHEET_NAME).map_err(fail)?;
     let bold = Format::new().set_bold();
