@@ -17,6 +17,12 @@ mod witness_cmd;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of glibc's malloc: the server allocates and frees on many threads (request
+/// tasks, blocking readers, the writer), where glibc's arenas and consolidation cost about a
+/// sixth of the busy CPU under load (docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 一枚印章管审批 — the system of an Administrative Approval Service Bureau.
 #[derive(Debug, Parser)]
 #[command(name = "oneseal", version, about, long_about = None)]
