@@ -123,14 +123,17 @@ pub fn intake(
     };
     let events = Case::receive(intake, &who.ctx()).map_err(case_error)?;
     let mut first = None;
+    let mut recorded = Vec::with_capacity(events.len());
     for e in events {
-        let idx = who.meta().record(
+        let idx = who.meta().record_case_step(
             tx,
             &Event::Case {
                 case_number: case_number.clone(),
-                event: Box::new(e),
+                event: Box::new(e.clone()),
             },
+            &recorded,
         )?;
+        recorded.push(e);
         first.get_or_insert(idx);
     }
     Ok((case_number, query_code, first.unwrap_or(0)))
@@ -186,12 +189,13 @@ pub fn act(
     let mut indexes = Vec::new();
     let mut sealed = None;
     for e in new {
-        indexes.push(who.meta().record(
+        indexes.push(who.meta().record_case_step(
             tx,
             &Event::Case {
                 case_number: number.clone(),
                 event: Box::new(e.clone()),
             },
+            &events,
         )?);
         events.push(e.clone());
         let case = Case::apply(&events).map_err(case_error)?;

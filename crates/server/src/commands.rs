@@ -35,6 +35,23 @@ impl Meta {
         Ok((staff, meta))
     }
 
+    /// Records a case's event given the case's earlier events, read in this transaction.
+    pub fn record_case_step(
+        &self,
+        tx: &mut Tx<'_>,
+        event: &Event,
+        prior: &[oneseal_domain::case::CaseEvent],
+    ) -> Result<u64, ApiError> {
+        Ok(oneseal_store::projection::record_case_step(
+            tx,
+            event,
+            self.time,
+            &self.jurisdiction,
+            &self.actor,
+            prior,
+        )?)
+    }
+
     pub fn record(&self, tx: &mut Tx<'_>, event: &Event) -> Result<u64, ApiError> {
         Ok(record(
             tx,

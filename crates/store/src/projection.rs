@@ -258,12 +258,43 @@ pub fn record(
     jurisdiction: &DivisionCode,
     actor: &Actor,
 ) -> Result<u64, StoreError> {
+    record_with(tx, event, time, jurisdiction, actor, None)
+}
+
+/// [`record`] for an event of a case whose earlier events (`prior`, in order) the caller has
+/// read in this same transaction: the case's rows are derived from them rather than read and
+/// parsed again, which a step would otherwise do once per event. `ledger verify` rebuilds the
+/// same rows from the log alone, so a caller passing the wrong history would be caught there.
+pub fn record_case_step(
+    tx: &mut Tx<'_>,
+    event: &Event,
+    time: OffsetDateTime,
+    jurisdiction: &DivisionCode,
+    actor: &Actor,
+    prior: &[CaseEvent],
+) -> Result<u64, StoreError> {
+    record_with(tx, event, time, jurisdiction, actor, Some(prior))
+}
+
+fn record_with(
+    tx: &mut Tx<'_>,
+    event: &Event,
+    time: OffsetDateTime,
+    jurisdiction: &DivisionCode,
+    actor: &Actor,
+    prior: Option<&[CaseEvent]>,
+) -> Result<u64, StoreError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
     let sealed = event
         .seal(time, jurisdiction, actor, salt)
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    apply(tx.conn(), jurisdiction, event)?;
+    match (event, prior) {
+        (Event::Case { case_number, event }, Some(prior)) => {
+            write_case_event(tx.conn(), jurisdiction, case_number, event, prior)?;
+        }
+        _ => apply(tx.conn(), jurisdiction, event)?,
+    }
     let idx = tx.append(
         jurisdiction.as_str(),
         &sealed.entry,
@@ -273,15 +304,18 @@ pub fn record(
     )?;
     if let Event::Case { case_number, event } = event {
         // Each step's place on the log, so the public progress page can give its receipt.
-        let seq = tx
-            .conn()
-            .query_one(
-                "SELECT COUNT(*) FROM case_events WHERE case_number = ?",
-                params![case_number.as_str()],
-            )?
-            .map(|r| r.int(0))
-            .transpose()?
-            .unwrap_or(0);
+        let seq = match prior {
+            Some(prior) => i64::try_from(prior.len()).unwrap_or(i64::MAX - 1) + 1,
+            None => tx
+                .conn()
+                .query_one(
+                    "SELECT COUNT(*) FROM case_events WHERE case_number = ?",
+                    params![case_number.as_str()],
+                )?
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(0),
+        };
         tx.conn().execute(
             "INSERT INTO case_entries (case_number, seq, log, idx, kind) VALUES (?, ?, ?, ?, ?)",
             params![
@@ -491,15 +525,31 @@ fn apply_case_event(
     number: &CaseNumber,
     event: &CaseEvent,
 ) -> Result<(), StoreError> {
+    let prior = load_case_events(conn, number.as_str())?;
+    write_case_event(conn, jurisdiction, number, event, &prior)
+}
+
+/// [`apply_case_event`] given the case's earlier events.
+fn write_case_event(
+    conn: &mut dyn Conn,
+    jurisdiction: &DivisionCode,
+    number: &CaseNumber,
+    event: &CaseEvent,
+    prior: &[CaseEvent],
+) -> Result<(), StoreError> {
     let corrupt = |e: String| StoreError::Corrupt(format!("case {number}: {e}"));
-    let mut events = load_case_events(conn, number.as_str())?;
     let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
+    let events = prior.len() as u64 + 1;
     conn.execute(
         "INSERT INTO case_events (case_number, seq, kind, body) VALUES (?, ?, ?, ?)",
-        params![number.as_str(), events.len() as u64 + 1, event.kind(), body],
+        params![number.as_str(), events, event.kind(), body],
     )?;
-    events.push(event.clone());
-    let case = Case::apply(&events).map_err(|e| corrupt(e.to_string()))?;
+    let case = if prior.is_empty() {
+        Case::apply(std::slice::from_ref(event))
+    } else {
+        Case::apply(prior).and_then(|mut case| case.evolve(event).map(|()| case))
+    }
+    .map_err(|e| corrupt(e.to_string()))?;
     let r = case.received();
     let query_hash = hex::encode(sha2::Sha256::digest(r.query_code.as_str().as_bytes()));
     conn.execute(
@@ -519,7 +569,7 @@ fn apply_case_event(
             r.applicant.public_label(),
             query_hash,
             case.is_closed(),
-            events.len() as u64
+            events
         ],
     )?;
     Ok(())
