@@ -528,6 +528,39 @@ pub struct Envelope {
     pub public: Value,
 }
 
+impl Envelope {
+    /// The entry's bytes: the same as `canonical_json(&serde_json::to_value(self))`, written
+    /// field by field in sorted key order without building the tree first (every event is
+    /// sealed on the store's single writer thread).
+    pub fn canonical_json(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256 + self.payload.len());
+        let key = |out: &mut Vec<u8>, k: &str| {
+            out.push(if out.is_empty() { b'{' } else { b',' });
+            write_scalar(k, out);
+            out.push(b':');
+        };
+        key(&mut out, "actor");
+        write_scalar(&self.actor, &mut out);
+        key(&mut out, "jurisdiction");
+        write_scalar(&self.jurisdiction, &mut out);
+        key(&mut out, "kind");
+        write_scalar(&self.kind, &mut out);
+        key(&mut out, "payload");
+        write_scalar(&self.payload, &mut out);
+        key(&mut out, "public");
+        write_canonical(&self.public, &mut out);
+        key(&mut out, "subject");
+        // A BTreeMap of strings: serde_json writes it in key order, which is canonical.
+        write_scalar(&self.subject, &mut out);
+        key(&mut out, "time");
+        write_scalar(&self.time, &mut out);
+        key(&mut out, "v");
+        write_scalar(&self.v, &mut out);
+        out.push(b'}');
+        out
+    }
+}
+
 /// An event ready for the store: the public entry bytes and the private body bytes.
 #[derive(Clone, Debug)]
 pub struct Sealed {
@@ -579,7 +612,7 @@ impl Event {
             payload: commitment(&salt, &body),
             public: self.public_view(),
         };
-        let entry = canonical_json(&serde_json::to_value(&envelope)?);
+        let entry = envelope.canonical_json();
         if entry.len() > usize::from(u16::MAX) {
             return Err(EnvelopeError::TooLarge(entry.len()));
         }
@@ -728,5 +761,53 @@ mod tests {
         let e = staff_event();
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["kind"], e.kind());
+    }
+
+    /// JSON values with nested objects, arrays, escapes and non-ASCII text.
+    fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            "[a-z\\\\\"\\u{0}-\\u{1f}审批🔏]{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-zA-Z_审]{0,6}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// The entry written field by field is the canonical JSON of the whole envelope.
+        #[test]
+        fn envelope_bytes_are_the_canonical_json_of_the_envelope(
+            v in proptest::prelude::any::<u16>(),
+            kind in "[a-z._]{1,20}",
+            time in "[0-9TZ:-]{0,25}",
+            actor in "\\PC{0,12}",
+            subject in proptest::collection::btree_map("[a-z_]{1,8}", "\\PC{0,10}", 0..4),
+            payload in "[0-9a-f]{64}",
+            public in json_value(),
+        ) {
+            let envelope = Envelope {
+                v,
+                kind,
+                time,
+                jurisdiction: DivisionCode::parse("370100").unwrap(),
+                actor,
+                subject,
+                payload,
+                public,
+            };
+            let tree = canonical_json(&serde_json::to_value(&envelope).unwrap());
+            proptest::prop_assert_eq!(envelope.canonical_json(), tree);
+        }
     }
 }
