@@ -342,7 +342,7 @@ fn voucher_for(case: &Case, e: &CaseEvent) -> Result<Option<Voucher>, ApiError> 
 /// A document ready to be signed: everything sealing reads and builds before the signature.
 struct Draft {
     seal: oneseal_domain::seal::SealRecord,
-    ses: Seal,
+    ses: std::sync::Arc<Seal>,
     key: std::sync::Arc<oneseal_seal::SealPrivateKey>,
     document: Vec<u8>,
     hash: [u8; 32],
@@ -420,10 +420,7 @@ fn draft(
         m.extend(extra);
     }
     let document = canonical_json(&fields);
-    let der = STANDARD
-        .decode(&seal.record.ses_seal)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let ses = Seal::from_der(&der).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let ses = seals.parsed(&seal.record)?;
     let secs =
         u64::try_from(who.now.unix_timestamp()).map_err(|_| ApiError::Internal("time".into()))?;
     let time = SealTime::from_unix_seconds(secs).map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -429,9 +429,31 @@ pub fn seed_demo_seals(
 #[derive(Default)]
 pub struct SealKeys {
     keys: Mutex<HashMap<String, Arc<SealPrivateKey>>>,
+    /// Parsed seals by esID, with the registry text they were parsed from: each sealing
+    /// needs the seal, and its DER does not change once registered.
+    parsed: Mutex<HashMap<String, (String, Arc<Seal>)>>,
 }
 
 impl SealKeys {
+    /// The seal a registry record holds, parsed once per esID and text.
+    pub fn parsed(&self, record: &SealRecord) -> Result<Arc<Seal>, ApiError> {
+        if let Ok(cache) = self.parsed.lock()
+            && let Some((text, seal)) = cache.get(&record.es_id)
+            && *text == record.ses_seal
+        {
+            return Ok(seal.clone());
+        }
+        let der = STANDARD.decode(&record.ses_seal).map_err(internal)?;
+        let seal = Arc::new(Seal::from_der(&der).map_err(internal)?);
+        if let Ok(mut cache) = self.parsed.lock() {
+            cache.insert(
+                record.es_id.clone(),
+                (record.ses_seal.clone(), seal.clone()),
+            );
+        }
+        Ok(seal)
+    }
+
     /// Loads every stored seal key (blocking; at start).
     pub fn load(store: &Store, master: &MasterKey) -> Result<Self, ApiError> {
         let keys = Self::default();
