@@ -397,7 +397,14 @@ fn draft(
                 "No approval seal is registered",
             )
         })?;
-    seal.check_can_sign(who.now)
+    // A step's time is taken when its request arrives, before it waits for the writer; a
+    // revocation recorded meanwhile must still stop it, so a recorded revocation is checked
+    // as of its own time at the earliest.
+    let at = seal
+        .revocation
+        .as_ref()
+        .map_or(who.now, |r| who.now.max(r.at));
+    seal.check_can_sign(at)
         .map_err(|e| ApiError::conflict(e.code(), e.message_zh(), e.to_string()))?;
     let key = seals
         .get(&seal.record.es_id)

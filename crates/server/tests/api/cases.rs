@@ -847,3 +847,52 @@ async fn a_signature_made_ahead_of_the_write_is_used_only_for_the_same_document(
         );
     }
 }
+
+/// A step's time is taken when its request arrives. A revocation recorded while the step waited
+/// for the writer, even one dated after that time, still stops the seal.
+#[tokio::test]
+async fn a_seal_revoked_while_a_decision_waits_for_the_writer_does_not_sign_it() {
+    use oneseal_domain::event::{Actor as EventActor, Event};
+    use oneseal_domain::seal::Revocation;
+    use oneseal_server::clock::Clock;
+    let app = TestApp::spawn_demo().await;
+    let number = case_ready_for_decision(&app).await;
+    let arrived = app.clock.now();
+    let revoked_at = arrived + time::Duration::seconds(5);
+    let j = oneseal_domain::org::DivisionCode::parse("370100").unwrap();
+    app.store
+        .write(move |tx| {
+            oneseal_store::projection::record(
+                tx,
+                &Event::SealRevoked {
+                    es_id: "3701000000000001".into(),
+                    revocation: Revocation {
+                        order_ref: "测试撤销令".into(),
+                        at: revoked_at,
+                        archived: true,
+                    },
+                },
+                revoked_at,
+                &j,
+                &EventActor::System("test".into()),
+            )
+        })
+        .await
+        .unwrap();
+    let who = approver_at(&app, arrived).await;
+    let n = oneseal_domain::case::CaseNumber::parse(&number).unwrap();
+    let keys = app.seal_keys.clone();
+    let decide: oneseal_domain::case::Command =
+        serde_json::from_value(json!({"action": "decide", "decision": {"outcome": "approve"}}))
+            .unwrap();
+    let refused = app
+        .store
+        .write(move |tx| oneseal_server::cases::act(tx, &who, &n, decide, &keys, Vec::new()))
+        .await;
+    match refused {
+        Err(oneseal_server::error::ApiError::Conflict { code, .. }) => {
+            assert_eq!(code, "seal_revoked");
+        }
+        other => panic!("the revoked seal signed or failed otherwise: {other:?}"),
+    }
+}
