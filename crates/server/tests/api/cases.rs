@@ -546,22 +546,9 @@ async fn after_seal_rotation_old_decisions_still_verify_and_new_ones_use_the_new
     assert_eq!(new["sealed"]["es_id"], new_id.as_str());
     assert_ne!(old["sealed"]["es_id"], new["sealed"]["es_id"]);
     app.checkpoint_and_cosign().await;
-    let anon = app.anonymous();
     for (decided, before_revocation) in [(&old, true), (&new, false)] {
         let license = decided["sealed"]["license_id"].as_str().unwrap();
-        let bundle = anon
-            .get(&format!("/api/v1/verify/bundle/{license}"))
-            .await
-            .bytes()
-            .await
-            .unwrap()
-            .to_vec();
-        let r: Value = anon
-            .post_bytes("/api/v1/verify", bundle)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let r = verify_licence(&app, license).await;
         assert_eq!(r["valid"], true, "{r}");
         assert_eq!(
             r["summary_zh"].as_str().unwrap().contains("撤销前"),
@@ -786,16 +773,19 @@ async fn decide_with(
 ) -> bool {
     let n = oneseal_domain::case::CaseNumber::parse(number).unwrap();
     let keys = app.seal_keys.clone();
-    let decide: oneseal_domain::case::Command =
-        serde_json::from_value(json!({"action": "decide", "decision": {"outcome": "approve"}}))
-            .unwrap();
+
     let outcome = app
         .store
-        .write(move |tx| oneseal_server::cases::act(tx, &who, &n, decide, &keys, presigned))
+        .write(move |tx| oneseal_server::cases::act(tx, &who, &n, approve(), &keys, presigned))
         .await
         .unwrap();
     let license = outcome.sealed.unwrap().license_id.unwrap();
     app.checkpoint_and_cosign().await;
+    verify_licence(app, &license).await["valid"] == true
+}
+
+/// What the public verification says of a licence's sealed bundle, as anyone may ask.
+async fn verify_licence(app: &TestApp, license: &str) -> Value {
     let anon = app.anonymous();
     let bundle = anon
         .get(&format!("/api/v1/verify/bundle/{license}"))
@@ -804,13 +794,16 @@ async fn decide_with(
         .await
         .unwrap()
         .to_vec();
-    let r: Value = anon
-        .post_bytes("/api/v1/verify", bundle)
+    anon.post_bytes("/api/v1/verify", bundle)
         .await
         .json()
         .await
-        .unwrap();
-    r["valid"] == true
+        .unwrap()
+}
+
+/// The approving official's decision to approve, as the domain command.
+fn approve() -> oneseal_domain::case::Command {
+    serde_json::from_value(json!({"action": "decide", "decision": {"outcome": "approve"}})).unwrap()
 }
 
 /// A step's document signed before its write (off the writer thread) is used only if the
@@ -819,9 +812,7 @@ async fn decide_with(
 async fn a_signature_made_ahead_of_the_write_is_used_only_for_the_same_document() {
     use oneseal_server::clock::Clock;
     let app = TestApp::spawn_demo_witnessed().await;
-    let decide: oneseal_domain::case::Command =
-        serde_json::from_value(json!({"action": "decide", "decision": {"outcome": "approve"}}))
-            .unwrap();
+    let decide = approve();
     for stale in [false, true] {
         let number = case_ready_for_decision(&app).await;
         let n = oneseal_domain::case::CaseNumber::parse(&number).unwrap();
@@ -882,12 +873,10 @@ async fn a_seal_revoked_while_a_decision_waits_for_the_writer_does_not_sign_it()
     let who = approver_at(&app, arrived).await;
     let n = oneseal_domain::case::CaseNumber::parse(&number).unwrap();
     let keys = app.seal_keys.clone();
-    let decide: oneseal_domain::case::Command =
-        serde_json::from_value(json!({"action": "decide", "decision": {"outcome": "approve"}}))
-            .unwrap();
+
     let refused = app
         .store
-        .write(move |tx| oneseal_server::cases::act(tx, &who, &n, decide, &keys, Vec::new()))
+        .write(move |tx| oneseal_server::cases::act(tx, &who, &n, approve(), &keys, Vec::new()))
         .await;
     match refused {
         Err(oneseal_server::error::ApiError::Conflict { code, .. }) => {
