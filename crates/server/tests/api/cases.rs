@@ -402,12 +402,10 @@ async fn a_sealed_decision_verifies_online_and_one_changed_byte_fails() {
     assert!(r["reason_zh"].as_str().is_some_and(|s| !s.is_empty()));
 }
 
-#[tokio::test]
-async fn a_revoked_seal_cannot_seal_a_decision_and_the_attempt_is_recorded() {
+/// Records the revocation of the demo bureau's approval seal (city), effective `at`.
+async fn revoke_bureau_seal(app: &TestApp, at: time::OffsetDateTime) {
     use oneseal_domain::event::{Actor as EventActor, Event};
     use oneseal_domain::seal::Revocation;
-    let app = TestApp::spawn_demo().await;
-    let number = case_ready_for_decision(&app).await;
     let j = oneseal_domain::org::DivisionCode::parse("370100").unwrap();
     app.store
         .write(move |tx| {
@@ -417,17 +415,24 @@ async fn a_revoked_seal_cannot_seal_a_decision_and_the_attempt_is_recorded() {
                     es_id: "3701000000000001".into(),
                     revocation: Revocation {
                         order_ref: "测试撤销令".into(),
-                        at: time::macros::datetime!(2026-11-01 00:00 UTC),
+                        at,
                         archived: true,
                     },
                 },
-                time::macros::datetime!(2026-11-01 00:00 UTC),
+                at,
                 &j,
                 &EventActor::System("test".into()),
             )
         })
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_revoked_seal_cannot_seal_a_decision_and_the_attempt_is_recorded() {
+    let app = TestApp::spawn_demo().await;
+    let number = case_ready_for_decision(&app).await;
+    revoke_bureau_seal(&app, time::macros::datetime!(2026-11-01 00:00 UTC)).await;
     let r = app
         .approver()
         .await
@@ -843,33 +848,11 @@ async fn a_signature_made_ahead_of_the_write_is_used_only_for_the_same_document(
 /// for the writer, even one dated after that time, still stops the seal.
 #[tokio::test]
 async fn a_seal_revoked_while_a_decision_waits_for_the_writer_does_not_sign_it() {
-    use oneseal_domain::event::{Actor as EventActor, Event};
-    use oneseal_domain::seal::Revocation;
     use oneseal_server::clock::Clock;
     let app = TestApp::spawn_demo().await;
     let number = case_ready_for_decision(&app).await;
     let arrived = app.clock.now();
-    let revoked_at = arrived + time::Duration::seconds(5);
-    let j = oneseal_domain::org::DivisionCode::parse("370100").unwrap();
-    app.store
-        .write(move |tx| {
-            oneseal_store::projection::record(
-                tx,
-                &Event::SealRevoked {
-                    es_id: "3701000000000001".into(),
-                    revocation: Revocation {
-                        order_ref: "测试撤销令".into(),
-                        at: revoked_at,
-                        archived: true,
-                    },
-                },
-                revoked_at,
-                &j,
-                &EventActor::System("test".into()),
-            )
-        })
-        .await
-        .unwrap();
+    revoke_bureau_seal(&app, arrived + time::Duration::seconds(5)).await;
     let who = approver_at(&app, arrived).await;
     let n = oneseal_domain::case::CaseNumber::parse(&number).unwrap();
     let keys = app.seal_keys.clone();
