@@ -308,10 +308,7 @@ impl Store {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
     {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || store.read_with(true, f))
-            .await
-            .map_err(|_| E::from(StoreError::Closed))?
+        self.read_off_runtime(true, f).await
     }
 
     /// Like [`Store::read`], but may return commits whose fsync is still under way (SQLite),
@@ -326,8 +323,18 @@ impl Store {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
     {
+        self.read_off_runtime(false, f).await
+    }
+
+    /// A read on a blocking thread, waiting for durability or not (see [`Store::read_with`]).
+    async fn read_off_runtime<T, E, F>(&self, durable: bool, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
+    {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || store.read_with(false, f))
+        tokio::task::spawn_blocking(move || store.read_with(durable, f))
             .await
             .map_err(|_| E::from(StoreError::Closed))?
     }
@@ -358,6 +365,8 @@ impl Store {
         self.read_with(true, f)
     }
 
+    /// Runs `f` on a pooled connection; with `durable`, returns only once every commit it could
+    /// have seen is durable.
     fn read_with<T, E, F>(&self, durable: bool, f: F) -> Result<T, E>
     where
         E: From<StoreError>,
