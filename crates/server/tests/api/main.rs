@@ -15,6 +15,7 @@ mod privacy;
 mod public_pages;
 mod ratings;
 mod rules;
+mod sealing;
 mod session;
 mod system;
 mod web;
