@@ -388,7 +388,6 @@ fn draft(
         .ok_or(ApiError::NotFound("jurisdiction"))?;
     let seal = bureau_seals(conn, j)?
         .into_iter()
-        .filter(|s| s.record.kind == oneseal_domain::seal::SealKind::BureauApproval)
         .max_by_key(|s| s.record.valid_from)
         .ok_or_else(|| {
             ApiError::conflict(
