@@ -100,8 +100,10 @@ impl Action {
     /// Actions a city-level official may take for a county of the city (oversight and
     /// administration); case work stays with each bureau's own staff, so reading a county's
     /// cases (applicants' names and contact numbers) is for the city's oversight roles only.
+    /// A department acts for itself in its own jurisdiction: the city's market regulator is not
+    /// the county's, so a county's pushes reach only the city's oversight roles too.
     fn reaches_counties(self, roles: &[Role]) -> bool {
-        if self == Action::ViewCases {
+        if self == Action::ViewCases || self.department_bound() {
             return roles
                 .iter()
                 .any(|r| matches!(r, Role::BureauHead | Role::Inspector));
@@ -115,7 +117,6 @@ impl Action {
                 | Action::ManageStaff
                 | Action::IssueApiToken
                 | Action::ManageCalendar
-                | Action::ViewPushes
                 | Action::ViewAlerts
                 | Action::HandleAlert
                 | Action::ManageRules
@@ -313,6 +314,33 @@ mod tests {
             authorize(&p, Action::ClaimPush, &Target::jurisdiction(&city())),
             Err(Denied::Department)
         );
+    }
+
+    #[test]
+    fn a_city_department_never_reaches_a_countys_pushes() {
+        let county_scjg = Target::department(&county(), &DepartmentCode::parse("SCJG").unwrap());
+        for action in [
+            Action::ViewPushes,
+            Action::ClaimPush,
+            Action::SubmitFeedback,
+        ] {
+            let p = principal(Role::DepartmentSupervisor, "370100", "SCJG");
+            assert_eq!(
+                authorize(&p, action, &county_scjg),
+                Err(Denied::Jurisdiction),
+                "{action:?}"
+            );
+            let mut token = p.clone();
+            token.scopes = Some(vec![action]);
+            assert_eq!(
+                authorize(&token, action, &county_scjg),
+                Err(Denied::Jurisdiction)
+            );
+        }
+        for oversight in [Role::BureauHead, Role::Inspector] {
+            let p = principal(oversight, "370100", "SPJ");
+            assert!(authorize(&p, Action::ViewPushes, &county_scjg).is_ok());
+        }
     }
 
     #[test]

@@ -620,6 +620,12 @@ pub fn submit_feedback(
         ));
     }
     let j = meta.jurisdiction.clone();
+    // Whether the department may act on the licence comes before anything its reference could
+    // tell: a conflict on a licence it may not touch would confirm what another holds.
+    let licence = match body.licence_id() {
+        Some(id) => Some(licence_of_department(tx.conn(), &j, department, id)?),
+        None => None,
+    };
     if let Some(r) = tx.conn().query_one(
         "SELECT feedback_id, body, impact FROM feedback WHERE jurisdiction = ? AND department = ? AND external_ref = ?",
         params![j.as_str(), department.as_str(), external_ref],
@@ -656,10 +662,6 @@ pub fn submit_feedback(
             licence_status: None,
         });
     }
-    let licence = match body.licence_id() {
-        Some(id) => Some(licence_of_department(tx.conn(), &j, department, id)?),
-        None => None,
-    };
     let impact = match &body {
         FeedbackBody::PolicyChange { law, articles, .. } => {
             Some(impact_of(tx.conn(), &j, law, articles)?)

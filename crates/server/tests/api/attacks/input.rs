@@ -396,7 +396,7 @@ async fn attacks_sql_metacharacters_in_licence_changes_and_rule_names_are_stored
         // A licence change (变更) records what changed.
         let r = approver
             .post(
-                &format!("/api/v1/licences/{}/actions", fx.licence),
+                &format!("/api/v1/licences/{}/actions", fx.licence()),
                 &json!({"action": "change", "what": text}),
             )
             .await;
@@ -405,7 +405,7 @@ async fn attacks_sql_metacharacters_in_licence_changes_and_rule_names_are_stored
         assert_eq!(status, 200, "change {text:?}: {b}");
         let (status, licence) = app
             .anonymous()
-            .get_json(&format!("/api/v1/licences/{}", fx.licence))
+            .get_json(&format!("/api/v1/licences/{}", fx.licence()))
             .await;
         assert_eq!(status, 200);
         assert!(

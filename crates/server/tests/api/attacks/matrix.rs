@@ -14,7 +14,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{private_routes, send};
-use crate::cases::{applicant, case_ready_for_decision_on, expert_review_item, step};
+use crate::cases::{applicant, case_ready_for_decision_in, expert_review_item, step};
 
 const CITY: &str = "370100";
 /// The county the county principals belong to (平阴县) and the city's county fixtures are in.
@@ -40,8 +40,8 @@ enum Reach {
     /// Only the city's principals: the resource is shared by the city and all its counties.
     City,
     /// A resource of one department (the push and licence of an item supervised by
-    /// `SUPERVISOR` in the city): a department principal only for its own department in its own
-    /// jurisdiction; the bureau's roles as `Down`.
+    /// `SUPERVISOR`, in the city and in the county): a department principal only for its own
+    /// department in its own jurisdiction; the bureau's roles as `Down`.
     Department,
 }
 use Reach::*;
@@ -120,12 +120,20 @@ pub(super) struct Fixture {
     pub staff: Vec<(&'static str, &'static str)>,
     /// (jurisdiction, a current catalog item code).
     pub items: Vec<(&'static str, String)>,
-    /// The city licence of the decided case (item supervised by `SUPERVISOR`).
-    pub licence: String,
-    /// The city push of that decision (to `SUPERVISOR`).
-    pub push: String,
-    /// The item of the decided case (mapped to `SUPERVISOR`).
+    /// (jurisdiction, licence of a decided case on an item supervised by `SUPERVISOR`): one in
+    /// the city and one in the county, so a department's reach across jurisdictions is tried.
+    pub licences: Vec<(&'static str, String)>,
+    /// (jurisdiction, the push of that decision to `SUPERVISOR`).
+    pub pushes: Vec<(&'static str, String)>,
+    /// The item of the city's decided case (mapped to `SUPERVISOR`).
     pub item: String,
+}
+
+impl Fixture {
+    /// The city's licence.
+    pub fn licence(&self) -> &str {
+        lookup(&self.licences, CITY).unwrap_or_default()
+    }
 }
 
 fn lookup<'a, T: AsRef<str>>(v: &'a [(&str, T)], j: &str) -> Option<&'a str> {
@@ -235,28 +243,30 @@ pub(super) fn request(
                 Some(body),
             )
         }
-        ("post", "/api/v1/licences/{id}/actions") if city => req(
+        ("post", "/api/v1/licences/{id}/actions") => req(
             method,
-            format!("/api/v1/licences/{}/actions", fx.licence),
+            format!("/api/v1/licences/{}/actions", lookup(&fx.licences, j)?),
             Some(json!({"action": "renew"})),
         ),
-        ("post", "/api/v1/licences/{id}/penalty") if city => req(
+        ("post", "/api/v1/licences/{id}/penalty") => req(
             method,
-            format!("/api/v1/licences/{}/penalty", fx.licence),
+            format!("/api/v1/licences/{}/penalty", lookup(&fx.licences, j)?),
             Some(json!({"decision_ref": "济市监罚〔2026〕1号"})),
         ),
         ("post", "/api/v1/calendar/years") => req(method, path.into(), Some(json!({}))),
-        ("get", "/api/v1/linkage/pushes/{id}") if city => {
-            req(method, format!("/api/v1/linkage/pushes/{}", fx.push), None)
-        }
-        ("post", "/api/v1/linkage/pushes/{id}/claim") if city => req(
+        ("get", "/api/v1/linkage/pushes/{id}") => req(
             method,
-            format!("/api/v1/linkage/pushes/{}/claim", fx.push),
+            format!("/api/v1/linkage/pushes/{}", lookup(&fx.pushes, j)?),
             None,
         ),
-        ("post", "/api/v1/linkage/pushes/{id}/assign") if city => req(
+        ("post", "/api/v1/linkage/pushes/{id}/claim") => req(
             method,
-            format!("/api/v1/linkage/pushes/{}/assign", fx.push),
+            format!("/api/v1/linkage/pushes/{}/claim", lookup(&fx.pushes, j)?),
+            None,
+        ),
+        ("post", "/api/v1/linkage/pushes/{id}/assign") => req(
+            method,
+            format!("/api/v1/linkage/pushes/{}/assign", lookup(&fx.pushes, j)?),
             Some(json!({"department": SUPERVISOR})),
         ),
         ("put", "/api/v1/linkage/mappings/{code}") => req(
@@ -309,7 +319,7 @@ pub(super) fn request(
                 json!({"params": {"notice_days": 5, "delivery_days": 10, "office_start_hour": 8, "office_end_hour": 18, "max_decisions_per_day": 50}, "active": false}),
             ),
         ),
-        // The licence and the push exist in the city only; a county target has no fixture.
+        // The sibling county has no licence or push: a target without a fixture is skipped.
         _ if !city => None,
         // Every route is tried against the city, so a row without a request fails here.
         _ => panic!("the matrix has no request for {method} {path}"),
@@ -411,11 +421,11 @@ async fn sign_in_all(app: &TestApp) -> Vec<Who> {
     out
 }
 
-/// A decided city case on an item mapped to `SUPERVISOR` (so a licence and a push), and a
-/// fresh county case.
-pub(super) async fn fixture(app: &TestApp) -> Fixture {
-    let item = expert_review_item(app).await;
-    let admin = app.admin().await;
+/// In the jurisdiction whose staff ids start with `prefix`: a case on `item` (mapped to
+/// `SUPERVISOR` first) decided, so a licence and a push to `SUPERVISOR`; returns (case number,
+/// licence, push).
+async fn decided_with_push(app: &TestApp, prefix: &str, item: &str) -> (String, String, String) {
+    let admin = app.sign_in(&format!("{prefix}ADMIN")).await;
     let r = admin
         .request(Method::PUT, &format!("/api/v1/linkage/mappings/{item}"))
         .json(&json!({"department": SUPERVISOR}))
@@ -423,24 +433,34 @@ pub(super) async fn fixture(app: &TestApp) -> Fixture {
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
-    let number = case_ready_for_decision_on(app, &item).await;
+    let number = case_ready_for_decision_in(app, prefix, item, applicant()).await;
     let decided = step(
-        &app.approver().await,
+        &app.sign_in(&format!("{prefix}APPROVE")).await,
         &number,
         json!({"action": "decide", "decision": {"outcome": "approve"}}),
     )
     .await;
     let licence = decided["sealed"]["license_id"].as_str().unwrap().to_owned();
-    let (_, pushes) = app.head().await.get_json("/api/v1/linkage/pushes").await;
+    let head = app.sign_in(&format!("{prefix}HEAD")).await;
+    let (_, pushes) = head.get_json("/api/v1/linkage/pushes").await;
     let push = pushes["pushes"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|p| p["department"] == SUPERVISOR)
+        .find(|p| p["department"] == SUPERVISOR && p["case_number"] == number.as_str())
         .unwrap_or_else(|| panic!("a push to {SUPERVISOR}: {pushes}"))["push_id"]
         .as_str()
         .unwrap()
         .to_owned();
+    (number, licence, push)
+}
+
+/// A decided case on an item mapped to `SUPERVISOR` (so a licence and a push) in the city and in
+/// the county, and a fresh county case.
+pub(super) async fn fixture(app: &TestApp) -> Fixture {
+    let item = expert_review_item(app).await;
+    let admin = app.admin().await;
+    let (number, licence, push) = decided_with_push(app, "", &item).await;
     let county_clerk = app.sign_in("PY-CLERK").await;
     let mut items = Vec::new();
     for j in [CITY, COUNTY, SIBLING] {
@@ -465,12 +485,13 @@ pub(super) async fn fixture(app: &TestApp) -> Fixture {
         .as_str()
         .unwrap_or_else(|| panic!("{created}"))
         .to_owned();
+    let (_, county_licence, county_push) = decided_with_push(app, "PY-", &items[1].1).await;
     Fixture {
         cases: vec![(CITY, number), (COUNTY, county_case)],
         staff: vec![(CITY, "REVIEW2"), (COUNTY, "PY-REVIEW2")],
         items,
-        licence,
-        push,
+        licences: vec![(CITY, licence), (COUNTY, county_licence)],
+        pushes: vec![(CITY, push), (COUNTY, county_push)],
         item,
     }
 }

@@ -241,7 +241,7 @@ async fn attacks_every_kind_of_answer_has_the_security_headers_and_no_page_has_i
             let r = a.get(&format!("/prefs?lang={lang}&next=/login")).await;
             assert!(r.status().is_redirection(), "/prefs: {}", r.status());
         }
-        for (path, who) in pages(city_case, &fx.licence, &fx.item) {
+        for (path, who) in pages(city_case, fx.licence(), &fx.item) {
             let r = actor(who).get(&path).await;
             let status = r.status().as_u16();
             wrong.extend(check_headers(&path, &r));
@@ -305,7 +305,7 @@ async fn attacks_every_kind_of_answer_has_the_security_headers_and_no_page_has_i
         assert_eq!(r.status(), 200, "{path}");
         wrong.extend(check_headers(&path, &r));
     }
-    let licence = &fx.licence;
+    let licence = fx.licence();
     let r = anon.get(&format!("/api/v1/verify/bundle/{licence}")).await;
     wrong.extend(check_headers("bundle", &r));
     let r = anon
