@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use oneseal_ledger::note::VerifierKey;
 use oneseal_server::calendar::CalendarStore;
+use oneseal_server::case_secrets::CaseSecrets;
 use oneseal_server::leadership::Leadership;
 use oneseal_server::ledger::anchor::Anchors;
 use oneseal_server::ledger::checkpointer::Checkpointer;
@@ -137,6 +138,11 @@ pub fn run(args: ServeArgs) -> Result<()> {
         );
     }
     let seal_keys = Arc::new(SealKeys::load(&store, &master)?);
+    let case_secrets = Arc::new(CaseSecrets::load_or_create(
+        &store,
+        &master,
+        clock.now().unix_timestamp(),
+    )?);
     let calendar = Arc::new(store.read_blocking(|c| CalendarStore::load(c))?);
     logs.witnesses = args
         .witness
@@ -175,6 +181,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         let state = AppState::new(store.clone(), clock)
             .with_logs(logs)
             .with_seal_keys(seal_keys)
+            .with_case_secrets(case_secrets)
             .with_calendar(calendar)
             .with_leadership(leadership)
             .with_master_key(master.clone());

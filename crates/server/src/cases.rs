@@ -84,6 +84,8 @@ pub struct Acting {
     /// The calendar as of this request.
     pub calendar: std::sync::Arc<Calendar>,
     pub jurisdiction: DivisionCode,
+    /// The keys of query-code digests and document salts.
+    pub secrets: std::sync::Arc<crate::case_secrets::CaseSecrets>,
 }
 
 impl Acting {
@@ -104,18 +106,18 @@ impl Acting {
     }
 }
 
-/// Registers a new application; returns (case number, query code, first ledger index).
+/// Registers a new application with the query code `query_code` (which the case keeps only as
+/// its keyed digest); returns (case number, first ledger index).
 pub fn intake(
     tx: &mut Tx<'_>,
     who: &Acting,
     req: IntakeRequest,
-    random: [u8; 5],
-) -> Result<(CaseNumber, QueryCode, u64), ApiError> {
+    query_code: &QueryCode,
+) -> Result<(CaseNumber, u64), ApiError> {
     let case_number = next_case_number(tx, &who.jurisdiction, who.now)?;
-    let query_code = QueryCode::from_random(random);
     let intake = Intake {
         case_number: case_number.clone(),
-        query_code: query_code.clone(),
+        query_code: who.secrets.stored(query_code),
         channel: req.channel,
         item: ItemSnapshot::from_item(&req.item, req.joint_handling),
         applicant: req.applicant,
@@ -136,7 +138,7 @@ pub fn intake(
         recorded.push(e);
         first.get_or_insert(idx);
     }
-    Ok((case_number, query_code, first.unwrap_or(0)))
+    Ok((case_number, first.unwrap_or(0)))
 }
 
 /// Loads a case from its events.
@@ -199,7 +201,7 @@ pub fn act(
         )?);
         events.push(e.clone());
         let case = Case::apply(&events).map_err(case_error)?;
-        if let Some(voucher) = voucher_for(&case, &e)? {
+        if let Some(voucher) = voucher_for(&e)? {
             sealed = Some(seal_document(
                 tx,
                 who,
@@ -294,10 +296,11 @@ fn rfc3339(t: OffsetDateTime) -> Result<String, ApiError> {
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// The sealed document a step produces, if any: the acceptance voucher (with the query code the
-/// applicant uses on the public portal), the non-acceptance decision, the one-time notice, and the
-/// licensing decision (Art. 32, 38, 39).
-fn voucher_for(case: &Case, e: &CaseEvent) -> Result<Option<Voucher>, ApiError> {
+/// The sealed document a step produces, if any: the acceptance voucher, the non-acceptance
+/// decision, the one-time notice, and the licensing decision (Art. 32, 38, 39). No document
+/// carries the query code: the applicant gets it at receipt, and a sealed document's hash is
+/// public.
+fn voucher_for(e: &CaseEvent) -> Result<Option<Voucher>, ApiError> {
     let v = |kind, title, body, licensed| {
         Ok(Some(Voucher {
             kind,
@@ -310,7 +313,7 @@ fn voucher_for(case: &Case, e: &CaseEvent) -> Result<Option<Voucher>, ApiError> 
         CaseEvent::Accepted { on, deemed, .. } => v(
             "acceptance",
             "受理通知书",
-            json!({ "accepted_on": on.to_string(), "deemed": deemed, "query_code": case.received().query_code.as_str() }),
+            json!({ "accepted_on": on.to_string(), "deemed": deemed }),
             false,
         ),
         CaseEvent::NotAccepted { outcome, on, .. } => v(
@@ -412,15 +415,22 @@ fn draft(
     let lic = voucher
         .licensed
         .then(|| license_id(&uscc, r.item.basic_code.as_str(), &r.case_number));
+    let issued_at = rfc3339(who.now)?;
+    // The document's SM3 is public and its bytes are not: the salt, never published with the
+    // hash, keeps anyone from confirming a guess of the text against it.
+    let salt = who
+        .secrets
+        .document_salt(r.case_number.as_str(), voucher.kind, &issued_at);
     let mut fields = json!({
         "type": voucher.title,
         "bureau": format!("{bureau}行政审批服务局"),
         "case_number": r.case_number,
         "item": { "code": r.item.basic_code, "name": r.item.name },
         "applicant": r.applicant.public_label(),
-        "issued_at": rfc3339(who.now)?,
+        "issued_at": issued_at,
         "license_id": lic,
         "seal": seal.record.es_id,
+        "salt": salt,
     });
     if let (Some(m), serde_json::Value::Object(extra)) = (fields.as_object_mut(), voucher.body) {
         m.extend(extra);
@@ -482,12 +492,7 @@ pub fn presign(
     for e in case.handle(command, &who.ctx()).map_err(case_error)? {
         events.push(e);
         let case = Case::apply(&events).map_err(case_error)?;
-        let Some(voucher) = events
-            .last()
-            .map(|e| voucher_for(&case, e))
-            .transpose()?
-            .flatten()
-        else {
+        let Some(voucher) = events.last().map(voucher_for).transpose()?.flatten() else {
             continue;
         };
         let d = draft(conn, who, &case, voucher, seals)?;

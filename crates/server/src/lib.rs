@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod calendar;
+pub mod case_secrets;
 pub mod cases;
 pub mod clock;
 pub mod commands;
@@ -64,6 +65,9 @@ pub struct AppState {
     pub webhook_secrets: Option<Arc<linkage::webhooks::SecretBox>>,
     /// The public statistics' last figures per jurisdiction (see `web::stats`).
     pub stats_cache: Arc<web::stats::StatsCache>,
+    /// The keys of query-code digests and document salts (none until `with_case_secrets`:
+    /// then no case can be received or checked by its code).
+    pub case_secrets: Option<Arc<case_secrets::CaseSecrets>>,
 }
 
 impl AppState {
@@ -79,12 +83,28 @@ impl AppState {
             refusals: Arc::default(),
             webhook_secrets: None,
             stats_cache: Arc::default(),
+            case_secrets: None,
         }
     }
 
     pub fn with_master_key(mut self, master: Arc<ledger::keys::MasterKey>) -> Self {
         self.webhook_secrets = Some(Arc::new(linkage::webhooks::SecretBox::new(master)));
         self
+    }
+
+    pub fn with_case_secrets(mut self, secrets: Arc<case_secrets::CaseSecrets>) -> Self {
+        self.case_secrets = Some(secrets);
+        self
+    }
+
+    /// The case secrets, which every step that receives, checks or seals needs.
+    ///
+    /// # Errors
+    /// `Internal` when the server was started without them (a setup error, not bad input).
+    pub fn case_secrets(&self) -> Result<Arc<case_secrets::CaseSecrets>, error::ApiError> {
+        self.case_secrets
+            .clone()
+            .ok_or_else(|| error::ApiError::Internal("case secrets are not loaded".into()))
     }
 
     pub fn with_leadership(mut self, leadership: leadership::Leadership) -> Self {

@@ -100,9 +100,9 @@ pub fn events_view(events: &[CaseEvent], roles: &[Role]) -> Result<Vec<Value>, s
                     "applicant".into(),
                     serde_json::to_value(applicant_view(&r.applicant, roles))?,
                 );
-                if !sees_full_contact(roles) {
-                    m.remove("query_code");
-                }
+                // The case keeps only the code's keyed digest (cases received before, the
+                // code itself): nobody reads it back; the applicant got it at receipt.
+                m.remove("query_code");
             }
             Ok(v)
         })

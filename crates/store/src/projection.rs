@@ -9,7 +9,6 @@ use oneseal_domain::case::{Case, CaseEvent, CaseNumber};
 use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::licence::{Licence, LicenceEvent};
 use oneseal_domain::org::{DivisionCode, Role};
-use sha2::Digest;
 use time::OffsetDateTime;
 
 use crate::sql::Conn;
@@ -551,7 +550,7 @@ fn write_case_event(
     }
     .map_err(|e| corrupt(e.to_string()))?;
     let r = case.received();
-    let query_hash = hex::encode(sha2::Sha256::digest(r.query_code.as_str().as_bytes()));
+    let query_hash = r.query_code.lookup_key();
     conn.execute(
         "DELETE FROM cases WHERE case_number = ?",
         params![number.as_str()],

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::path::PathBuf;
 
 use oneseal_seal::KdfParams;
+use oneseal_server::case_secrets::CaseSecrets;
 use oneseal_server::ledger::anchor::Anchors;
 use oneseal_server::ledger::checkpointer::{Checkpointer, Signed};
 use oneseal_server::ledger::cosign::cosign;
@@ -43,6 +44,8 @@ pub struct TestApp {
     pub anchors: Anchors,
     /// The running server's decrypted seal keys (tests add a rotated seal's key here).
     pub seal_keys: Arc<SealKeys>,
+    /// The keys of query-code digests and document salts.
+    pub case_secrets: Arc<CaseSecrets>,
     running: Running,
     /// In-process witnesses (with `spawn_demo_witnessed`), kept alive with the app.
     pub witnesses: Vec<RunningWitness>,
@@ -92,14 +95,18 @@ impl TestApp {
         std::fs::create_dir_all(&dir).expect("test directory");
         let master = test_master_key();
         let s2 = store.clone();
-        let (mut logs, seal_keys) = tokio::task::spawn_blocking(move || {
+        let (mut logs, seal_keys, case_secrets) = tokio::task::spawn_blocking(move || {
             let logs = open_logs(&s2, &master, DEFAULT_LOG_HOST, START.unix_timestamp())
                 .expect("log keys");
             if demo {
                 seed_demo_seals(&s2, &master, START).expect("demo seals");
             }
             let keys = Arc::new(SealKeys::load(&s2, &master).expect("seal keys"));
-            (logs, keys)
+            let secrets = Arc::new(
+                CaseSecrets::load_or_create(&s2, &master, START.unix_timestamp())
+                    .expect("case secrets"),
+            );
+            (logs, keys, secrets)
         })
         .await
         .expect("key thread");
@@ -129,6 +136,7 @@ impl TestApp {
             .with_master_key(Arc::new(test_master_key()))
             .with_logs(logs.clone())
             .with_seal_keys(seal_keys.clone())
+            .with_case_secrets(case_secrets.clone())
             .with_calendar(Arc::new(
                 store
                     .read(|c| oneseal_server::calendar::CalendarStore::load(c))
@@ -148,6 +156,7 @@ impl TestApp {
             logs,
             anchors,
             seal_keys,
+            case_secrets,
             running,
             witnesses,
             dir,

@@ -17,8 +17,9 @@ use super::event::{
     CaseEvent, Channel, Decision, DeliveryMethod, ExtensionAuthority, ItemSnapshot, MaterialRef,
     NonAcceptance, NoticeItem, Received, ReviewKind, legal_date,
 };
-use super::ids::{CaseNumber, QueryCode};
+use super::ids::CaseNumber;
 use super::person::Applicant;
+use super::query_code::StoredQueryCode;
 use super::state::Case;
 
 /// Who acts, when, and against which calendar.
@@ -55,8 +56,8 @@ impl CaseContext<'_> {
 pub struct Intake {
     /// Number assigned by the store (the bureau's next daily serial).
     pub case_number: CaseNumber,
-    /// Code drawn by the caller from a CSPRNG.
-    pub query_code: QueryCode,
+    /// The code the caller drew from a CSPRNG, as the case is to keep it.
+    pub query_code: StoredQueryCode,
     /// Window or online.
     pub channel: Channel,
     /// The item applied for.

@@ -14,8 +14,9 @@ use crate::catalog::{BasicCode, Item, SpecialProcedure, SpecialProcedureKind, Ti
 use crate::org::StaffId;
 
 use super::error::CaseError;
-use super::ids::{CaseNumber, QueryCode, Sha256Digest};
+use super::ids::{CaseNumber, Sha256Digest};
 use super::person::Applicant;
+use super::query_code::StoredQueryCode;
 use super::status::CaseStatus;
 
 /// China Standard Time (UTC+8), in which the bureau's legal days begin and end.
@@ -94,8 +95,8 @@ impl ItemSnapshot {
 pub struct Received {
     /// 办件编号.
     pub case_number: CaseNumber,
-    /// 查询码 printed on the voucher.
-    pub query_code: QueryCode,
+    /// 查询码 given to the applicant at receipt, as the case keeps it (a keyed digest).
+    pub query_code: StoredQueryCode,
     /// Window or online.
     pub channel: Channel,
     /// The item applied for, as the catalog stated it on receipt.

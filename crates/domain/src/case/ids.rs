@@ -1,5 +1,5 @@
-//! Identifiers of a case: its number, the query code printed on the acceptance voucher, and
-//! the digests of submitted materials.
+//! Identifiers of a case: its number and the digests of submitted materials (the query code,
+//! a credential, has its own module).
 //!
 //! Each is a newtype with a private field: a value of the type proves the text was checked
 //! once, by `parse`, at the boundary. All serialize as plain strings.
@@ -136,97 +136,6 @@ impl From<CaseNumber> for String {
     }
 }
 
-/// 查询码: 8 characters printed on the acceptance voucher; with the case number it lets the
-/// public follow a case's progress without signing in.
-///
-/// Made from 40 caller-supplied random bits in a 32-symbol alphabet without `0`, `1`, `I`
-/// and `O`, which are easily misread. Parsing ignores case. `Debug` hides the code, which is
-/// a credential.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct QueryCode(String);
-
-const QUERY_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-
-impl QueryCode {
-    /// Number of characters.
-    pub const LEN: usize = 8;
-    /// Random bytes consumed by [`QueryCode::from_random`]: 5 bytes = 40 bits = 8 × 5 bits.
-    pub const RANDOM_BYTES: usize = 5;
-
-    /// The code for `random` bytes, which the caller draws from a CSPRNG.
-    #[must_use]
-    pub fn from_random(random: [u8; Self::RANDOM_BYTES]) -> Self {
-        let bits = random
-            .iter()
-            .fold(0_u64, |acc, b| (acc << 8) | u64::from(*b));
-        let code = (0..Self::LEN)
-            .rev()
-            .map(|i| {
-                let index = usize::try_from((bits >> (5 * i)) & 0x1f).unwrap_or(0);
-                char::from(QUERY_ALPHABET.get(index).copied().unwrap_or(b'2'))
-            })
-            .collect();
-        Self(code)
-    }
-
-    /// Parses a code typed by the public, in either case.
-    ///
-    /// # Errors
-    /// [`ParseError`] for a wrong length or a character outside the alphabet.
-    pub fn parse(s: &str) -> Result<Self, ParseError> {
-        let upper = s.to_ascii_uppercase();
-        let actual = upper.chars().count();
-        if actual != Self::LEN {
-            return Err(ParseError::Length {
-                field: Field::QueryCode,
-                expected: Self::LEN,
-                actual,
-            });
-        }
-        if let Some((i, found)) = upper
-            .chars()
-            .enumerate()
-            .find(|(_, c)| !c.is_ascii() || !QUERY_ALPHABET.contains(&(*c as u8)))
-        {
-            return Err(ParseError::Character {
-                field: Field::QueryCode,
-                position: i + 1,
-                found,
-            });
-        }
-        Ok(Self(upper))
-    }
-
-    /// The 8 characters, upper case.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether `candidate` (as typed, any case) is this code, comparing every character so
-    /// the time taken does not reveal how many leading characters were right.
-    #[must_use]
-    pub fn matches(&self, candidate: &str) -> bool {
-        let candidate = candidate.to_ascii_uppercase();
-        if candidate.len() != self.0.len() {
-            return false;
-        }
-        let diff = self
-            .0
-            .bytes()
-            .zip(candidate.bytes())
-            .fold(0_u8, |acc, (a, b)| acc | (a ^ b));
-        diff == 0
-    }
-}
-
-impl fmt::Debug for QueryCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("QueryCode(********)")
-    }
-}
-
 /// SHA-256 of a submitted material file, as 64 lowercase hex digits. The file itself stays in
 /// the document store; the case history binds to it by this digest.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -240,7 +149,13 @@ impl Sha256Digest {
     /// The digest of `bytes`.
     #[must_use]
     pub fn of(bytes: &[u8]) -> Self {
-        Self(hex::encode(Sha256::digest(bytes)))
+        Self::from_bytes(Sha256::digest(bytes).into())
+    }
+
+    /// A 32-byte digest computed elsewhere (an HMAC-SHA-256, say).
+    #[must_use]
+    pub fn from_bytes(digest: [u8; 32]) -> Self {
+        Self(hex::encode(digest))
     }
 
     /// Parses 64 hex digits; upper-case digits are accepted and stored lower case.
@@ -317,7 +232,6 @@ macro_rules! string_newtype {
 }
 pub(crate) use string_newtype;
 
-string_newtype!(QueryCode);
 string_newtype!(Sha256Digest);
 
 /// Checks that `s` is exactly `len` ASCII digits.
@@ -418,38 +332,6 @@ mod tests {
     }
 
     #[test]
-    fn query_code_uses_five_bits_per_character() {
-        // 0x00.. → all index 0 ('2'); 0xff.. → all index 31 ('Z').
-        assert_eq!(QueryCode::from_random([0; 5]).as_str(), "22222222");
-        assert_eq!(QueryCode::from_random([0xff; 5]).as_str(), "ZZZZZZZZ");
-        // 0b00001_00010_00011_00100_00101_00110_00111_01000 = 0x0844_3148_E8 → indexes 1..8.
-        assert_eq!(
-            QueryCode::from_random([0x08, 0x86, 0x42, 0x98, 0xe8]).as_str(),
-            "3456789A"
-        );
-    }
-
-    #[test]
-    fn query_code_parses_any_case_and_rejects_ambiguous_characters() {
-        let code = QueryCode::parse("abcd2345").unwrap();
-        assert_eq!(code.as_str(), "ABCD2345");
-        assert!(code.matches("AbCd2345"));
-        assert!(!code.matches("ABCD2346"));
-        assert!(!code.matches("ABCD234"));
-        for bad in [
-            "ABCD234O",
-            "ABCD2341",
-            "ABCDI345",
-            "ABCD23450",
-            "ABC",
-            "ABCD234é",
-        ] {
-            assert!(QueryCode::parse(bad).is_err(), "{bad}");
-        }
-        assert_eq!(format!("{code:?}"), "QueryCode(********)");
-    }
-
-    #[test]
     fn sha256_digest_of_known_input() {
         // FIPS 180-2 example: SHA-256("abc").
         let d = Sha256Digest::of(b"abc");
@@ -476,18 +358,8 @@ mod tests {
         }
 
         #[test]
-        fn query_codes_round_trip_and_differ_for_different_bytes(
-            a in any::<[u8; 5]>(), b in any::<[u8; 5]>()
-        ) {
-            let code = QueryCode::from_random(a);
-            prop_assert_eq!(QueryCode::parse(&code.to_string().to_lowercase()).unwrap(), code.clone());
-            prop_assert_eq!(a == b, code == QueryCode::from_random(b));
-        }
-
-        #[test]
         fn arbitrary_text_never_panics_the_parsers(s in "\\PC{0,24}") {
             let _ = CaseNumber::parse(&s);
-            let _ = QueryCode::parse(&s);
             let _ = Sha256Digest::parse(&s);
         }
     }

@@ -26,6 +26,7 @@ mod event;
 mod ids;
 mod person;
 mod public;
+mod query_code;
 mod state;
 mod status;
 
@@ -51,9 +52,10 @@ pub use event::{
     ItemSnapshot, MaterialRef, NonAcceptance, NoticeItem, NoticeProblem, Reasons, Received,
     Refusal, Remedies, ReviewKind, legal_date,
 };
-pub use ids::{CaseNumber, QueryCode, Sha256Digest};
+pub use ids::{CaseNumber, Sha256Digest};
 pub use person::{Applicant, IdNumber, PersonalField, PhoneNumber};
 pub use public::{PublicProgress, PublicStep};
+pub use query_code::{QueryCode, StoredQueryCode};
 pub use state::{
     Acceptance, Case, DecisionRecord, ExtensionRecord, ProcedureRecord, StepRecord, TimelineEntry,
 };

@@ -10,7 +10,7 @@ use super::person::tests::{company, person};
 use super::{
     CHINA_STANDARD_TIME, Case, CaseContext, CaseError, CaseEvent, CaseNumber, Channel, Command,
     Intake, ItemSnapshot, MaterialRef, NoticeItem, NoticeProblem, QueryCode, Remedies, ReviewKind,
-    Sha256Digest,
+    Sha256Digest, StoredQueryCode,
 };
 
 pub(crate) const CLERK: &str = "CLERK-1";
@@ -92,7 +92,7 @@ pub(crate) fn intake(on: Date, item: ItemSnapshot, natural_person: bool) -> Inta
     let division = DivisionCode::parse("370100").unwrap();
     Intake {
         case_number: CaseNumber::new(&division, on, 7).unwrap(),
-        query_code: QueryCode::from_random([1, 2, 3, 4, 5]),
+        query_code: StoredQueryCode::Plain(QueryCode::from_random([1, 2, 3, 4, 5, 6, 7, 8])),
         channel: Channel::Online,
         item,
         applicant: if natural_person { person() } else { company() },

@@ -4,12 +4,11 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use oneseal_domain::access::{Action, Target};
-use oneseal_domain::case::{Applicant, Case, CaseNumber, Channel, Command, MaterialRef};
+use oneseal_domain::case::{Applicant, Case, CaseNumber, Channel, Command, MaterialRef, QueryCode};
 use oneseal_domain::org::Role;
 use oneseal_store::{Conn, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::api::catalog::find_item;
@@ -38,6 +37,7 @@ fn acting(auth: &Auth, state: &AppState, number: Option<&CaseNumber>) -> Result<
             || auth.principal.jurisdiction.clone(),
             |n| n.division().clone(),
         ),
+        secrets: state.case_secrets()?,
     })
 }
 
@@ -72,10 +72,11 @@ pub async fn create_case(
                 "No such item code in this jurisdiction's catalog",
             )
         })?;
-    let mut random = [0u8; 5];
+    let mut random = [0u8; QueryCode::RANDOM_BYTES];
     getrandom::fill(&mut random).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let (st, auth2) = (state.clone(), auth.clone());
-    let (number, query_code, idx) = state
+    let query_code = QueryCode::from_random(random);
+    let (st, auth2, code) = (state.clone(), auth.clone(), query_code.clone());
+    let (number, idx) = state
         .store
         .write(move |tx| {
             let who = acting(&auth2, &st, None)?;
@@ -86,11 +87,12 @@ pub async fn create_case(
                 applicant: body.applicant,
                 materials: body.materials,
             };
-            intake(tx, &who, req, random)
+            intake(tx, &who, req, &code)
         })
         .await?;
+    // The only time the code is shown: the case keeps its keyed digest alone.
     Ok(Json(
-        json!({ "case_number": number, "query_code": query_code.as_str(), "ledger_index": idx }),
+        json!({ "case_number": number, "query_code": query_code.grouped(), "ledger_index": idx }),
     ))
 }
 
@@ -334,7 +336,7 @@ pub async fn find_progress(
 ) -> Result<oneseal_domain::case::PublicProgress, ApiError> {
     let not_found = || ApiError::NotFound("case");
     let number = CaseNumber::parse(case).map_err(|_| not_found())?;
-    let hash = hex::encode(Sha256::digest(code.trim().to_ascii_uppercase().as_bytes()));
+    let secrets = state.case_secrets()?;
     let n = number.clone();
     let found = state
         .store
@@ -350,7 +352,7 @@ pub async fn find_progress(
         .map(|r| r.text(0))
         .transpose()?
         .ok_or_else(not_found)?;
-    if stored != hash {
+    if !secrets.matches(&stored, code) {
         return Err(not_found());
     }
     let (case, _) = state.store.read(move |c| load(c, &number)).await?;

@@ -12,7 +12,6 @@ use oneseal_domain::rating::{RECTIFICATION_DAYS, RatingChannel, RatingLevel};
 use oneseal_store::{Conn, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::auth::Auth;
@@ -45,9 +44,7 @@ pub async fn submit_rating(
     }
     let not_found = || ApiError::NotFound("case");
     let number = CaseNumber::parse(&body.case).map_err(|_| not_found())?;
-    let hash = hex::encode(Sha256::digest(
-        body.code.trim().to_ascii_uppercase().as_bytes(),
-    ));
+    let secrets = state.case_secrets()?;
     let now = state.clock.now();
     let today = legal_date(now);
     let calendar = state.calendar.current();
@@ -61,7 +58,7 @@ pub async fn submit_rating(
                     params![number.as_str()],
                 )?
                 .ok_or_else(not_found)?;
-            if row.text(1)? != hash {
+            if !secrets.matches(&row.text(1)?, &body.code) {
                 return Err(not_found());
             }
             if row.int(2)? == 0 {

@@ -105,7 +105,7 @@ impl MasterKey {
     }
 }
 
-fn random_seed() -> Result<[u8; 32], KeyError> {
+pub(crate) fn random_seed() -> Result<[u8; 32], KeyError> {
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| KeyError::Material(e.to_string()))?;
     Ok(seed)
@@ -113,7 +113,7 @@ fn random_seed() -> Result<[u8; 32], KeyError> {
 
 /// Loads the secret stored for `purpose`, creating it with `make` (returns public text, secret
 /// bytes) if missing. Runs through the writer so two processes cannot create two keys.
-fn load_or_create(
+pub(crate) fn load_or_create(
     store: &Store,
     master: &MasterKey,
     purpose: &str,

@@ -363,8 +363,8 @@ const MESSAGES: &[(&str, &str)] = &[
     // Progress and verification
     ("办件进度查询", "Check an application's progress"),
     (
-        "查询码（见受理通知书）",
-        "Query code (on the acceptance voucher)",
+        "查询码（收件时告知）",
+        "Query code (given when the application was received)",
     ),
     ("当前状态", "Status"),
     ("期限说明", "Deadlines"),

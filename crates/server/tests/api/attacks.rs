@@ -5,11 +5,14 @@
 //! - `matrix`: role × endpoint × own/other jurisdiction and department.
 //! - `session`: session fixation, sign-out, CSRF on every cookie route, cross-origin posts.
 //! - `input`: oversized, malformed and hostile bodies; SQL metacharacters in text fields.
+//! - `secrets`: no query code in sealed documents (whose SM3 is public) or at rest; every sealed
+//!   document salted.
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
 
 mod input;
 mod matrix;
+mod secrets;
 mod session;
 mod surface;
 

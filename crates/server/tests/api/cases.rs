@@ -327,17 +327,18 @@ pub(crate) async fn case_ready_for_decision_by(
     code: &str,
     applicant: Value,
 ) -> String {
-    case_ready_for_decision_in(app, "", code, applicant).await
+    case_ready_for_decision_in(app, "", code, applicant).await.0
 }
 
 /// Like [`case_ready_for_decision_by`], by the staff of the jurisdiction whose demo ids start
-/// with `prefix` (`""` for the city, `"PY-"` for 平阴县 …).
+/// with `prefix` (`""` for the city, `"PY-"` for 平阴县 …); returns (case number, query code as
+/// given at receipt, the only time it is shown).
 pub(crate) async fn case_ready_for_decision_in(
     app: &TestApp,
     prefix: &str,
     code: &str,
     applicant: Value,
-) -> String {
+) -> (String, String) {
     let clerk = app.sign_in(&format!("{prefix}CLERK")).await;
     let created: Value = clerk
         .post("/api/v1/cases", &json!({"item_code": code, "channel": "window", "applicant": applicant, "materials": [{"name": "申请书", "sha256": SHA}]}))
@@ -346,12 +347,13 @@ pub(crate) async fn case_ready_for_decision_in(
         .await
         .unwrap();
     let number = created["case_number"].as_str().unwrap().to_owned();
+    let query_code = created["query_code"].as_str().unwrap().to_owned();
     step(&clerk, &number, json!({"action": "accept"})).await;
     for r in ["REVIEW", "REVIEW2"] {
         let reviewer = app.sign_in(&format!("{prefix}{r}")).await;
         step(&reviewer, &number, json!({"action": "review", "step": "review", "opinion": "符合条件", "substantive": true})).await;
     }
-    number
+    (number, query_code)
 }
 
 /// Approves a fresh case, lets the witnesses cosign the log, and returns the licence id.

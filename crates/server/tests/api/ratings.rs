@@ -4,22 +4,16 @@
 use oneseal_testkit::{TestApp, error_code};
 use serde_json::{Value, json};
 
-use crate::cases::{case_ready_for_decision, step};
+use crate::cases::{applicant, case_ready_for_decision_in, expert_review_item, step};
 
 #[tokio::test]
 async fn a_closed_case_is_rated_once_and_a_bad_rating_is_rectified() {
     let app = TestApp::spawn_demo().await;
-    let number = case_ready_for_decision(&app).await;
-    let (_, case) = app
-        .clerk()
-        .await
-        .get_json(&format!("/api/v1/cases/{number}"))
-        .await;
-    let code = case["events"][0]["query_code"].as_str().map(str::to_owned);
+    let item = expert_review_item(&app).await;
+    // The query code as given to the applicant at receipt.
+    let (number, code) = case_ready_for_decision_in(&app, "", &item, applicant()).await;
     let anon = app.anonymous();
     let rate = |code: &str, level: &str| json!({"case": number, "code": code, "level": level, "channel": "online", "comment": "窗口人员王某态度差"});
-    // The query code comes from the clerk's view of the case (printed on the voucher).
-    let code = code.expect("the clerk sees the query code");
     let r = anon
         .post("/api/v1/public/ratings", &rate(&code, "very_unsatisfied"))
         .await;

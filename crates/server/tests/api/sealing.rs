@@ -174,6 +174,7 @@ async fn approver_at(app: &TestApp, now: time::OffsetDateTime) -> oneseal_server
         now,
         calendar: calendar.current(),
         jurisdiction: oneseal_domain::org::DivisionCode::parse("370100").unwrap(),
+        secrets: app.case_secrets.clone(),
     }
 }
 

@@ -433,7 +433,7 @@ async fn decided_with_push(app: &TestApp, prefix: &str, item: &str) -> (String, 
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
-    let number = case_ready_for_decision_in(app, prefix, item, applicant()).await;
+    let (number, _) = case_ready_for_decision_in(app, prefix, item, applicant()).await;
     let decided = step(
         &app.sign_in(&format!("{prefix}APPROVE")).await,
         &number,

@@ -1,0 +1,180 @@
+//! Secrets against public hashes and the data at rest (issue #15 item 1, issue #22 item 7).
+//!
+//! The rule: no secret (a query code, personal data, a credential) stands in bytes whose hash
+//! or content is public unless those bytes carry a salt of at least 128 bits that is never
+//! public. A sealed document's SM3 is on the public ledger, so every sealed document is checked
+//! here, whatever its kind; and the query code must not be readable from the database without
+//! the master key.
+
+use base64::Engine;
+use oneseal_testkit::TestApp;
+use serde_json::{Value, json};
+
+use crate::cases::{applicant, case_ready_for_decision_in, expert_review_item, step};
+
+const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+/// Every string in `v`, and the text of those that are base64, appended to `out`.
+fn strings_and_decoded(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+            if let Ok(b) = base64::engine::general_purpose::STANDARD.decode(s) {
+                out.push_str(&String::from_utf8_lossy(&b));
+                out.push('\n');
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| strings_and_decoded(x, out)),
+        Value::Object(m) => m.values().for_each(|x| strings_and_decoded(x, out)),
+        _ => {}
+    }
+}
+
+/// A case with a one-time notice, and one accepted, reviewed and approved: the three kinds of
+/// sealed document a case issues on the way. Returns (case number, query code) of each.
+async fn cases_with_every_document(app: &TestApp) -> Vec<(String, String)> {
+    let item = expert_review_item(app).await;
+    let clerk = app.clerk().await;
+    let created: Value = clerk
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": item, "channel": "online", "applicant": applicant(), "materials": [{"name": "申请书", "sha256": SHA}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let noticed = created["case_number"].as_str().unwrap().to_owned();
+    step(&clerk, &noticed, json!({"action": "one_time_notice", "items": [{"material": "消防设计文件", "problem": "missing", "detail": "缺少消防设计文件"}]})).await;
+    let noticed_code = created["query_code"].as_str().unwrap().to_owned();
+    let (decided, code) = case_ready_for_decision_in(app, "", &item, applicant()).await;
+    step(
+        &app.approver().await,
+        &decided,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    vec![(noticed, noticed_code), (decided, code)]
+}
+
+#[tokio::test]
+async fn attacks_no_sealed_document_carries_the_query_code_and_each_has_a_private_salt() {
+    let app = TestApp::spawn_demo().await;
+    let cases = cases_with_every_document(&app).await;
+    // 60 bits, grouped for reading out: e.g. 7KQM-2XPD-R4HV.
+    for (_, code) in &cases {
+        assert_eq!(code.len(), 14, "{code}");
+        assert_eq!(code.matches('-').count(), 2, "{code}");
+    }
+    let rows = app
+        .store
+        .read(|c| {
+            c.query(
+                "SELECT case_number, document_kind, document_sm3, document FROM sealed_documents ORDER BY case_number, document_kind",
+                &[],
+            )
+        })
+        .await
+        .unwrap();
+    let public: String = app
+        .store
+        .read(|c| c.query("SELECT entry FROM ledger_entries", &[]))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.blob(0).unwrap()).into_owned())
+        .collect();
+    let mut kinds = Vec::new();
+    for r in &rows {
+        let (number, kind, sm3) = (r.text(0).unwrap(), r.text(1).unwrap(), r.text(2).unwrap());
+        let Some((_, code)) = cases.iter().find(|(n, _)| *n == number) else {
+            continue;
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(r.text(3).unwrap())
+            .unwrap();
+        assert_eq!(hex::encode(oneseal_seal::sm3_digest(&bytes)), sm3);
+        let text = String::from_utf8(bytes).unwrap();
+        let raw = code.replace('-', "");
+        assert!(
+            !text.contains(&raw) && !text.contains(code.as_str()),
+            "the {kind} document of {number} carries the query code: {text}"
+        );
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let salt = doc["salt"].as_str().unwrap_or_default();
+        assert!(
+            salt.len() == 32 && salt.chars().all(|c| c.is_ascii_hexdigit()),
+            "the {kind} document of {number} has no 128-bit salt: {text}"
+        );
+        // The salt is never public: not in any public ledger entry.
+        assert!(
+            !public.contains(salt),
+            "the salt of {number}'s {kind} is public"
+        );
+        kinds.push(kind);
+    }
+    kinds.sort();
+    assert_eq!(kinds, ["acceptance", "decision", "one_time_notice"]);
+}
+
+#[tokio::test]
+async fn attacks_the_query_code_is_not_in_the_database_and_the_progress_query_still_finds_it() {
+    let app = TestApp::spawn_demo().await;
+    let cases = cases_with_every_document(&app).await;
+    // What someone reading the data directory or a backup without the master key sees.
+    let mut at_rest = String::new();
+    for sql in [
+        "SELECT body FROM case_events",
+        "SELECT query_code_hash FROM cases",
+        "SELECT document FROM sealed_documents",
+    ] {
+        for r in app.store.read(move |c| c.query(sql, &[])).await.unwrap() {
+            strings_and_decoded(&Value::String(r.text(0).unwrap()), &mut at_rest);
+        }
+    }
+    for r in app
+        .store
+        .read(|c| {
+            c.query(
+                "SELECT body FROM ledger_entries WHERE body IS NOT NULL",
+                &[],
+            )
+        })
+        .await
+        .unwrap()
+    {
+        let body = String::from_utf8(r.blob(0).unwrap()).unwrap();
+        at_rest.push_str(&body);
+        if let Ok(v) = serde_json::from_str::<Value>(&body) {
+            strings_and_decoded(&v, &mut at_rest);
+        }
+    }
+    let anon = app.anonymous();
+    for (number, code) in &cases {
+        let raw = code.replace('-', "");
+        assert!(
+            !at_rest.contains(&raw),
+            "the query code of {number} is readable at rest"
+        );
+        // The applicant's code still works, as printed, without hyphens or in lower case.
+        for typed in [code.clone(), raw.clone(), raw.to_lowercase()] {
+            let (status, body) = anon
+                .get_json(&format!(
+                    "/api/v1/public/progress?case={number}&code={typed}"
+                ))
+                .await;
+            assert_eq!(status, 200, "{typed}: {body}");
+        }
+        let mut wrong = raw.clone();
+        let last = if wrong.ends_with('Z') { 'Y' } else { 'Z' };
+        wrong.pop();
+        wrong.push(last);
+        let (status, _) = anon
+            .get_json(&format!(
+                "/api/v1/public/progress?case={number}&code={wrong}"
+            ))
+            .await;
+        assert_eq!(status, 404);
+    }
+}
