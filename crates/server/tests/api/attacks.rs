@@ -7,6 +7,7 @@
 //! - `input`: oversized, malformed and hostile bodies; SQL metacharacters in text fields.
 //! - `secrets`: no query code in sealed documents (whose SM3 is public) or at rest; every sealed
 //!   document salted.
+//! - `slow`: headers and bodies sent too slowly are cut off by read timeouts.
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
 
@@ -14,6 +15,7 @@ mod input;
 mod matrix;
 mod secrets;
 mod session;
+mod slow;
 mod surface;
 
 use oneseal_testkit::{Actor, TestApp};
