@@ -62,6 +62,9 @@ pub struct AppState {
     /// Webhook secrets' encryption under the master key (none until `with_master_key`: then
     /// webhooks can be neither registered nor delivered).
     pub webhook_secrets: Option<Arc<linkage::webhooks::SecretBox>>,
+    /// Which addresses webhooks may be registered for and delivered to (public ones only,
+    /// unless the operator allows private networks).
+    pub webhook_policy: linkage::webhooks::TargetPolicy,
     /// The public statistics' last figures per jurisdiction (see `web::stats`).
     pub stats_cache: Arc<web::stats::StatsCache>,
 }
@@ -78,12 +81,18 @@ impl AppState {
             leadership: leadership::Leadership::default(),
             refusals: Arc::default(),
             webhook_secrets: None,
+            webhook_policy: linkage::webhooks::TargetPolicy::default(),
             stats_cache: Arc::default(),
         }
     }
 
     pub fn with_master_key(mut self, master: Arc<ledger::keys::MasterKey>) -> Self {
         self.webhook_secrets = Some(Arc::new(linkage::webhooks::SecretBox::new(master)));
+        self
+    }
+
+    pub fn with_webhook_policy(mut self, policy: linkage::webhooks::TargetPolicy) -> Self {
+        self.webhook_policy = policy;
         self
     }
 

@@ -7,11 +7,13 @@
 //! - `input`: oversized, malformed and hostile bodies; SQL metacharacters in text fields.
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
+//! - `webhooks`: server-side request forgery through department webhooks.
 
 mod input;
 mod matrix;
 mod session;
 mod surface;
+mod webhooks;
 
 use oneseal_testkit::{Actor, TestApp};
 use serde_json::Value;
