@@ -15,6 +15,7 @@ use oneseal_server::ledger::checkpointer::Checkpointer;
 use oneseal_server::ledger::cosign::cosign;
 use oneseal_server::ledger::keys::MasterKey;
 use oneseal_server::ledger::{Logs, WitnessInfo, open_logs};
+use oneseal_server::linkage::webhooks::TargetPolicy;
 use oneseal_server::sealing::{SealKeys, seed_demo_seals};
 use oneseal_server::{AppState, Clock, SystemClock, seed, witness};
 use oneseal_store::leader::Leader;
@@ -48,6 +49,12 @@ pub struct ServeArgs {
     /// Witness cosignatures a verifier should require (published in the policy).
     #[arg(long, default_value_t = 2)]
     pub quorum: usize,
+    /// Let departments register webhooks on private networks (RFC 1918, loopback, CGNAT, IPv6
+    /// unique-local), for intranets where their systems sit on private addresses. Off by
+    /// default: webhooks then reach public addresses only. Link-local (cloud metadata),
+    /// multicast and reserved addresses stay refused either way. See docs/OPERATIONS.md.
+    #[arg(long)]
+    pub webhook_allow_private: bool,
 }
 
 /// Where a command finds the data: the directory (SQLite file, key file, anchors) and an
@@ -184,7 +191,12 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .with_case_secrets(case_secrets)
             .with_calendar(calendar)
             .with_leadership(leadership)
-            .with_master_key(master.clone());
+            .with_master_key(master.clone())
+            .with_webhook_policy(if args.webhook_allow_private {
+                TargetPolicy::AllowPrivate
+            } else {
+                TargetPolicy::PublicOnly
+            });
         // Webhook secrets stored in plain text by an earlier version are encrypted now.
         if let Some(secrets) = state.webhook_secrets.clone() {
             let st = store.clone();

@@ -63,6 +63,9 @@ pub struct AppState {
     /// Webhook secrets' encryption under the master key (none until `with_master_key`: then
     /// webhooks can be neither registered nor delivered).
     pub webhook_secrets: Option<Arc<linkage::webhooks::SecretBox>>,
+    /// Which addresses webhooks may be registered for and delivered to (public ones only,
+    /// unless the operator allows private networks).
+    pub webhook_policy: linkage::webhooks::TargetPolicy,
     /// The public statistics' last figures per jurisdiction (see `web::stats`).
     pub stats_cache: Arc<web::stats::StatsCache>,
     /// The keys of query-code digests and document salts (none until `with_case_secrets`:
@@ -82,6 +85,7 @@ impl AppState {
             leadership: leadership::Leadership::default(),
             refusals: Arc::default(),
             webhook_secrets: None,
+            webhook_policy: linkage::webhooks::TargetPolicy::default(),
             stats_cache: Arc::default(),
             case_secrets: None,
         }
@@ -105,6 +109,11 @@ impl AppState {
         self.case_secrets
             .clone()
             .ok_or_else(|| error::ApiError::Internal("case secrets are not loaded".into()))
+    }
+
+    pub fn with_webhook_policy(mut self, policy: linkage::webhooks::TargetPolicy) -> Self {
+        self.webhook_policy = policy;
+        self
     }
 
     pub fn with_leadership(mut self, leadership: leadership::Leadership) -> Self {

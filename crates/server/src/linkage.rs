@@ -274,8 +274,8 @@ pub fn enqueue(
         .is_some();
     if hooked {
         c.execute(
-            "INSERT INTO webhook_deliveries (jurisdiction, idx, department, state, attempts, next_attempt_at) VALUES (?, ?, ?, 'pending', 0, ?)",
-            params![j.as_str(), idx, department.as_str(), now.unix_timestamp()],
+            "INSERT INTO webhook_deliveries (jurisdiction, idx, department, state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
+            params![j.as_str(), idx, department.as_str(), now.unix_timestamp(), now.unix_timestamp()],
         )?;
     }
     Ok(())
@@ -337,10 +337,13 @@ pub async fn run_due(
 /// reminder, digest or alert already recorded is never recorded again).
 pub fn spawn_runner(state: crate::AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .unwrap_or_default();
+        let deliverer = match webhooks::Deliverer::new(state.webhook_policy) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                tracing::error!(error = %e, "webhook client; webhooks will not be delivered");
+                None
+            }
+        };
         for tick in 0u64.. {
             if !state.leadership.is_leader() {
                 tokio::time::sleep(std::time::Duration::from_secs(2)).await;
@@ -357,8 +360,8 @@ pub fn spawn_runner(state: crate::AppState) -> tokio::task::JoinHandle<()> {
             {
                 tracing::warn!(error = %e, "rule runner");
             }
-            if let Some(secrets) = &state.webhook_secrets
-                && let Err(e) = webhooks::deliver_due(&state.store, secrets, &client, now).await
+            if let (Some(secrets), Some(deliverer)) = (&state.webhook_secrets, &deliverer)
+                && let Err(e) = webhooks::deliver_due(&state.store, secrets, deliverer, now).await
             {
                 tracing::warn!(error = %e, "webhook delivery");
             }

@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "lookup_indexes",
         include_str!("../migrations/0008_lookup_indexes.sql"),
     ),
+    (
+        14,
+        "webhook_rotation",
+        include_str!("../migrations/0014_webhook_rotation.sql"),
+    ),
 ];
 
 /// The versions this binary knows, in order (numbers may skip: branches reserve them).

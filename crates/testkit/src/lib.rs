@@ -19,6 +19,7 @@ use oneseal_server::ledger::checkpointer::{Checkpointer, Signed};
 use oneseal_server::ledger::cosign::cosign;
 use oneseal_server::ledger::keys::MasterKey;
 use oneseal_server::ledger::{DEFAULT_LOG_HOST, Logs, WitnessInfo, open_logs};
+use oneseal_server::linkage::webhooks::TargetPolicy;
 use oneseal_server::sealing::{SealKeys, seed_demo_seals};
 use oneseal_server::witness::{DEMO_WITNESSES, RunningWitness, spawn_in_process};
 use oneseal_server::{AppState, FixedClock, Running, seed};
@@ -61,21 +62,27 @@ pub fn test_backend() -> Option<String> {
 impl TestApp {
     /// A server on an empty (migrated) database.
     pub async fn spawn() -> Self {
-        Self::spawn_with(false, false).await
+        Self::spawn_with(false, false, TargetPolicy::PublicOnly).await
     }
 
     /// A server with the demo city seeded (staff accounts of every role, the catalog) and the
     /// logs' keys loaded; no background tasks: tests call `checkpoint()` when they need one.
     pub async fn spawn_demo() -> Self {
-        Self::spawn_with(true, false).await
+        Self::spawn_with(true, false, TargetPolicy::PublicOnly).await
     }
 
     /// The demo with three in-process witnesses (quorum 2), as `serve --demo` runs them.
     pub async fn spawn_demo_witnessed() -> Self {
-        Self::spawn_with(true, true).await
+        Self::spawn_with(true, true, TargetPolicy::PublicOnly).await
     }
 
-    async fn spawn_with(demo: bool, witnessed: bool) -> Self {
+    /// The witnessed demo as `serve --demo --webhook-allow-private` runs it: webhooks may reach
+    /// private addresses, so a test's receiver on 127.0.0.1 can be registered.
+    pub async fn spawn_demo_witnessed_private_webhooks() -> Self {
+        Self::spawn_with(true, true, TargetPolicy::AllowPrivate).await
+    }
+
+    async fn spawn_with(demo: bool, witnessed: bool, webhook_policy: TargetPolicy) -> Self {
         let scratch = tokio::task::spawn_blocking(ScratchDb::new)
             .await
             .expect("database setup thread")
@@ -134,6 +141,7 @@ impl TestApp {
         let anchors = Anchors::new(&dir.join("anchors"));
         let state = AppState::new(store.clone(), Arc::new(clock.clone()))
             .with_master_key(Arc::new(test_master_key()))
+            .with_webhook_policy(webhook_policy)
             .with_logs(logs.clone())
             .with_seal_keys(seal_keys.clone())
             .with_case_secrets(case_secrets.clone())

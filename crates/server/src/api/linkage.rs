@@ -1,5 +1,5 @@
-//! Approval–supervision linkage over HTTP: pushes and claims, feedback, the department's feed
-//! and webhook, and the bureau's mapping, settings and tracking counts.
+//! Approval–supervision linkage over HTTP: pushes and claims, feedback, the department's feed,
+//! and the bureau's mapping, settings and tracking counts (the webhook is in `webhooks`).
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -30,7 +30,10 @@ fn department_of(auth: &Auth) -> Option<DepartmentCode> {
 }
 
 /// The department a department-only principal acts for, once it may take `action` there.
-fn own_department(auth: &Auth, action: Action) -> Result<(DivisionCode, DepartmentCode), ApiError> {
+pub(super) fn own_department(
+    auth: &Auth,
+    action: Action,
+) -> Result<(DivisionCode, DepartmentCode), ApiError> {
     let j = auth.principal.jurisdiction.clone();
     let d = department_of(auth).ok_or(ApiError::Forbidden(
         oneseal_domain::access::Denied::Role(action),
@@ -711,44 +714,6 @@ pub async fn dept_feed(
         .map(|e| e["cursor"].clone())
         .unwrap_or(json!(q.after));
     Ok(Json(json!({ "entries": entries, "next": next })))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WebhookBody {
-    pub url: String,
-}
-
-pub async fn put_webhook(
-    State(state): State<AppState>,
-    auth: Auth,
-    ApiJson(body): ApiJson<WebhookBody>,
-) -> Result<Json<Value>, ApiError> {
-    let (j, d) = own_department(&auth, Action::ClaimPush)?;
-    let secret = lk::webhooks::register(
-        &state.store,
-        state
-            .webhook_secrets
-            .clone()
-            .ok_or_else(|| ApiError::Internal("webhook secrets need the master key".into()))?,
-        j,
-        d,
-        body.url.clone(),
-        state.clock.now(),
-    )
-    .await?;
-    Ok(Json(json!({
-        "url": body.url, "secret": secret,
-        "signature": "X-Oneseal-Signature: sha256=<hex HMAC-SHA256(secret, body)>",
-    })))
-}
-
-pub async fn get_webhook(
-    State(state): State<AppState>,
-    auth: Auth,
-) -> Result<Json<Value>, ApiError> {
-    let (j, d) = own_department(&auth, Action::ClaimPush)?;
-    Ok(Json(lk::webhooks::status(&state.store, j, d).await?))
 }
 
 /// Push counts of one department.

@@ -13,6 +13,7 @@ pub mod rules;
 pub mod session;
 pub mod system;
 pub mod verify;
+pub mod webhooks;
 
 use axum::Router;
 use axum::routing::{get, post, put};
@@ -121,7 +122,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/api/v1/dept/webhook",
-            get(linkage::get_webhook).put(linkage::put_webhook),
+            get(webhooks::get_webhook).put(webhooks::put_webhook),
+        )
+        .route(
+            "/api/v1/dept/webhook/rotate",
+            post(webhooks::rotate_webhook_secret),
         )
 }
 
@@ -182,6 +187,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/dept/feed"),
     ("get", "/api/v1/dept/webhook"),
     ("put", "/api/v1/dept/webhook"),
+    ("post", "/api/v1/dept/webhook/rotate"),
     ("post", "/api/v1/public/ratings"),
     ("get", "/api/v1/ratings"),
     ("post", "/api/v1/ratings/{case}/rectify"),

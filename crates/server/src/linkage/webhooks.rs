@@ -1,18 +1,17 @@
 //! Webhooks for departments that run their own systems: every entry of a department's feed is
-//! POSTed to its URL, signed with HMAC-SHA256 over the exact body, and retried with exponential
-//! backoff; the delivery state stays visible to the department. The pull feed remains the
+//! POSTed to its URL as a CloudEvent, signed as Standard Webhooks sign (see `signing`), to an
+//! address the target policy allows (see `target`), and retried with exponential backoff; the
+//! delivery state stays visible to the department. The pull feed remains the
 //! source of truth: a webhook is only a prompt to pull.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use hmac::{Hmac, KeyInit, Mac};
 use oneseal_domain::org::{DepartmentCode, DivisionCode};
 use oneseal_seal::keystore::{decrypt_secret, encrypt_secret};
 use oneseal_seal::rand_core::UnwrapErr;
 use oneseal_store::{Store, params};
 use serde_json::{Value, json};
-use sha2::Sha256;
 use time::OffsetDateTime;
 
 use crate::error::ApiError;
@@ -102,10 +101,16 @@ impl SecretBox {
     }
 }
 
+pub mod signing;
+pub mod target;
+
+pub use target::TargetPolicy;
+
 /// Attempts before a delivery is given up as failed.
 pub const MAX_ATTEMPTS: i64 = 8;
-/// The header carrying `sha256=<hex HMAC>` of the body.
-pub const SIGNATURE_HEADER: &str = "x-oneseal-signature";
+/// How long the previous secret still signs deliveries after a rotation, so the department can
+/// install the new one on its receiver without missing a delivery.
+pub const PREVIOUS_SECRET_VALID_SECS: i64 = 24 * 3600;
 
 /// Seconds to wait after the `attempts`-th failure: 5 s, 10 s, 20 s, … capped at an hour.
 pub fn backoff_secs(attempts: i64) -> i64 {
@@ -113,18 +118,9 @@ pub fn backoff_secs(attempts: i64) -> i64 {
     5_i64.saturating_mul(2_i64.saturating_pow(exp)).min(3600)
 }
 
-/// `sha256=<hex>` of HMAC-SHA256(secret, body).
-pub fn sign(secret: &str, body: &[u8]) -> String {
-    // HMAC takes keys of any length, so the error branch is never taken.
-    let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()) else {
-        return String::new();
-    };
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-/// Checks a URL a department registers: http or https, a host, no credentials, bounded.
-pub fn check_url(url: &str) -> Result<(), ApiError> {
+/// Checks a URL a department registers: http or https, a host, no credentials, bounded, and a
+/// host the policy allows (see `target`).
+pub fn check_url(url: &str, policy: TargetPolicy) -> Result<(), ApiError> {
     let bad = || {
         ApiError::bad_request(
             "invalid_webhook_url",
@@ -138,24 +134,39 @@ pub fn check_url(url: &str) -> Result<(), ApiError> {
         && parsed.username().is_empty()
         && parsed.password().is_none()
         && url.len() <= 500;
-    if ok { Ok(()) } else { Err(bad()) }
+    if !ok {
+        return Err(bad());
+    }
+    if !policy.allows_url(&parsed) {
+        return Err(ApiError::bad_request(
+            "webhook_target_not_allowed",
+            "回调地址不能指向本机、内网、链路本地或保留地址，请使用可从互联网访问的地址",
+            "The webhook URL may not point at loopback, private, link-local or reserved addresses",
+        ));
+    }
+    Ok(())
+}
+
+async fn seal(secrets: Arc<SecretBox>, secret: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || secrets.seal(&secret))
+        .await
+        .map_err(secret_error)?
 }
 
 /// Registers (or replaces) a department's webhook; returns the new shared secret, shown once.
+/// A new registration starts afresh: no earlier secret stays valid.
 pub async fn register(
     store: &Store,
     secrets: Arc<SecretBox>,
+    policy: TargetPolicy,
     j: DivisionCode,
     department: DepartmentCode,
     url: String,
     now: OffsetDateTime,
 ) -> Result<String, ApiError> {
-    check_url(&url)?;
-    let secret = crate::auth::random_token()?;
-    let plain = secret.clone();
-    let s = tokio::task::spawn_blocking(move || secrets.seal(&plain))
-        .await
-        .map_err(secret_error)??;
+    check_url(&url, policy)?;
+    let secret = signing::new_secret()?;
+    let s = seal(secrets, secret.clone()).await?;
     store
         .write(move |tx| {
             let c = tx.conn();
@@ -173,16 +184,114 @@ pub async fn register(
     Ok(secret)
 }
 
-/// The department's webhook (without its secret) and its latest deliveries.
+/// Replaces the department's secret with a fresh one (returned, shown once); the previous one
+/// keeps signing deliveries, beside the new one, for `PREVIOUS_SECRET_VALID_SECS`.
+pub async fn rotate(
+    store: &Store,
+    secrets: Arc<SecretBox>,
+    j: DivisionCode,
+    department: DepartmentCode,
+    now: OffsetDateTime,
+) -> Result<(String, i64), ApiError> {
+    let secret = signing::new_secret()?;
+    let s = seal(secrets, secret.clone()).await?;
+    let until = now.unix_timestamp() + PREVIOUS_SECRET_VALID_SECS;
+    let changed = store
+        .write(move |tx| {
+            tx.conn().execute(
+                "UPDATE webhooks SET previous_secret = secret, previous_until = ?, secret = ? \
+                 WHERE jurisdiction = ? AND department = ?",
+                params![until, s.as_str(), j.as_str(), department.as_str()],
+            )
+        })
+        .await?;
+    if changed == 0 {
+        return Err(ApiError::NotFound("webhook"));
+    }
+    Ok((secret, until))
+}
+
+/// Why a delivery failed, as the department sees it: a coarse category and nothing about the
+/// network (no address, port or error text), so the status cannot be used to map the
+/// bureau's network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryError {
+    RefusedByPolicy,
+    Timeout,
+    Unreachable,
+    RedirectNotFollowed,
+    Http4xx,
+    Http5xx,
+}
+
+impl DeliveryError {
+    pub const ALL: [DeliveryError; 6] = [
+        DeliveryError::RefusedByPolicy,
+        DeliveryError::Timeout,
+        DeliveryError::Unreachable,
+        DeliveryError::RedirectNotFollowed,
+        DeliveryError::Http4xx,
+        DeliveryError::Http5xx,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryError::RefusedByPolicy => "refused_by_policy",
+            DeliveryError::Timeout => "timeout",
+            DeliveryError::Unreachable => "unreachable",
+            DeliveryError::RedirectNotFollowed => "redirect_not_followed",
+            DeliveryError::Http4xx => "http_4xx",
+            DeliveryError::Http5xx => "http_5xx",
+        }
+    }
+
+    fn of_status(status: reqwest::StatusCode) -> Self {
+        if status.is_redirection() {
+            DeliveryError::RedirectNotFollowed
+        } else if status.is_server_error() {
+            DeliveryError::Http5xx
+        } else {
+            DeliveryError::Http4xx
+        }
+    }
+
+    fn of_error(e: &reqwest::Error) -> Self {
+        if target::is_refusal(e) {
+            DeliveryError::RefusedByPolicy
+        } else if e.is_timeout() {
+            DeliveryError::Timeout
+        } else {
+            DeliveryError::Unreachable
+        }
+    }
+
+    /// The category of a stored error; errors stored as text by an earlier version (which
+    /// could name hosts and ports) are shown only by their kind.
+    fn shown(stored: &str) -> &'static str {
+        if let Some(e) = Self::ALL.iter().find(|e| e.as_str() == stored) {
+            return e.as_str();
+        }
+        match stored.strip_prefix("HTTP ").and_then(|c| c.chars().next()) {
+            Some('5') => DeliveryError::Http5xx.as_str(),
+            Some('4') => DeliveryError::Http4xx.as_str(),
+            Some('3') => DeliveryError::RedirectNotFollowed.as_str(),
+            _ => DeliveryError::Unreachable.as_str(),
+        }
+    }
+}
+
+/// The department's webhook (without its secrets) and its latest deliveries.
 pub async fn status(
     store: &Store,
     j: DivisionCode,
     department: DepartmentCode,
+    now: OffsetDateTime,
 ) -> Result<Value, ApiError> {
+    let t = now.unix_timestamp();
     store
         .read(move |c| {
             let hook = c.query_one(
-                "SELECT url, created_at FROM webhooks WHERE jurisdiction = ? AND department = ?",
+                "SELECT url, created_at, previous_until FROM webhooks WHERE jurisdiction = ? AND department = ?",
                 params![j.as_str(), department.as_str()],
             )?;
             let deliveries = c
@@ -194,43 +303,123 @@ pub async fn status(
                 )?
                 .into_iter()
                 .map(|r| {
+                    let error = r.opt_text(7)?.map(|e| DeliveryError::shown(&e));
                     Ok(json!({
                         "cursor": r.u64(0)?, "kind": r.text(1)?, "ref_id": r.text(2)?, "state": r.text(3)?,
                         "attempts": r.int(4)?, "next_attempt_at": r.int(5)?, "last_status": r.opt_int(6)?,
-                        "last_error": r.opt_text(7)?, "delivered_at": r.opt_int(8)?,
+                        "last_error": error, "delivered_at": r.opt_int(8)?,
                     }))
                 })
                 .collect::<Result<Vec<_>, oneseal_store::StoreError>>()?;
+            let previous_until = match &hook {
+                Some(h) => h.opt_int(2)?.filter(|u| *u > t),
+                None => None,
+            };
             Ok::<_, ApiError>(json!({
                 "url": hook.as_ref().map(|h| h.text(0)).transpose()?,
                 "created_at": hook.as_ref().map(|h| h.int(1)).transpose()?,
+                "previous_secret_valid_until": previous_until,
                 "deliveries": deliveries,
             }))
         })
         .await
 }
 
+/// What delivers: the target policy and an HTTP client that applies it to the addresses it
+/// connects to, follows no redirect and uses no proxy.
+#[derive(Clone)]
+pub struct Deliverer {
+    policy: TargetPolicy,
+    client: reqwest::Client,
+}
+
+impl Deliverer {
+    /// Resolving names with the system resolver.
+    pub fn new(policy: TargetPolicy) -> Result<Self, ApiError> {
+        Self::with_lookup(policy, target::system_lookup())
+    }
+
+    /// Resolving names with `lookup` (tests make a name resolve to loopback with it).
+    pub fn with_lookup(policy: TargetPolicy, lookup: target::Lookup) -> Result<Self, ApiError> {
+        let client = target::client(policy, lookup)
+            .map_err(|e| ApiError::Internal(format!("webhook client: {e}")))?;
+        Ok(Self { policy, client })
+    }
+
+    /// One attempt: the HTTP status on a response, a category on failure.
+    async fn attempt(
+        &self,
+        d: &Due,
+        secrets: &[&str],
+        timestamp: i64,
+    ) -> (Option<i64>, Option<DeliveryError>) {
+        // IP literals never reach the resolver: checked here (again, after registration).
+        let allowed = reqwest::Url::parse(&d.url).is_ok_and(|u| self.policy.allows_url(&u));
+        if !allowed {
+            return (None, Some(DeliveryError::RefusedByPolicy));
+        }
+        let result = self
+            .client
+            .post(&d.url)
+            .header("content-type", signing::CONTENT_TYPE)
+            .header("webhook-id", &d.id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header(
+                "webhook-signature",
+                signing::signature_header(secrets, &d.id, timestamp, d.body.as_bytes()),
+            )
+            .body(d.body.clone())
+            .send()
+            .await;
+        match result {
+            Ok(r) => {
+                let status = Some(i64::from(r.status().as_u16()));
+                let error =
+                    (!r.status().is_success()).then(|| DeliveryError::of_status(r.status()));
+                (status, error)
+            }
+            Err(e) => {
+                let category = DeliveryError::of_error(&e);
+                tracing::debug!(error = %e.without_url(), "webhook delivery attempt");
+                (None, Some(category))
+            }
+        }
+    }
+}
+
 struct Due {
     j: String,
     idx: u64,
+    /// The message id: `webhook-id` and the CloudEvent's `id`, the same on every retry.
+    id: String,
     url: String,
     secret: String,
+    /// The secret before the last rotation, while it is still valid.
+    previous: Option<String>,
     attempts: i64,
     body: String,
+}
+
+async fn open(secrets: &Arc<SecretBox>, stored: String) -> Result<String, ApiError> {
+    let sb = secrets.clone();
+    tokio::task::spawn_blocking(move || sb.open(&stored))
+        .await
+        .map_err(secret_error)?
 }
 
 /// Attempts every delivery that is due; returns how many succeeded.
 pub async fn deliver_due(
     store: &Store,
     secrets: &Arc<SecretBox>,
-    client: &reqwest::Client,
+    deliverer: &Deliverer,
     now: OffsetDateTime,
 ) -> Result<usize, ApiError> {
     let t = now.unix_timestamp();
     let due = store
         .read(move |c| {
             c.query(
-                "SELECT w.jurisdiction, w.idx, h.url, h.secret, w.attempts, f.department, f.kind, f.ref_id, f.body \
+                "SELECT w.jurisdiction, w.idx, h.url, h.secret, w.attempts, f.department, f.kind, f.ref_id, f.body, \
+                   h.previous_secret, h.previous_until, w.created_at \
                  FROM webhook_deliveries w \
                  JOIN webhooks h ON h.jurisdiction = w.jurisdiction AND h.department = w.department \
                  JOIN dept_feed f ON f.jurisdiction = w.jurisdiction AND f.idx = w.idx \
@@ -239,18 +428,30 @@ pub async fn deliver_due(
             )?
             .into_iter()
             .map(|r| {
+                let (j, idx, kind) = (r.text(0)?, r.u64(1)?, r.text(6)?);
+                let id = format!("msg_{j}_{idx}");
                 let entry = json!({
-                    "jurisdiction": r.text(0)?, "cursor": r.u64(1)?, "department": r.text(5)?,
-                    "kind": r.text(6)?, "ref_id": r.text(7)?,
+                    "jurisdiction": j, "cursor": idx, "department": r.text(5)?,
+                    "kind": kind, "ref_id": r.text(7)?,
                     "body": serde_json::from_str::<Value>(&r.text(8)?).unwrap_or(Value::Null),
                 });
+                let time = r
+                    .opt_int(11)?
+                    .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+                    .unwrap_or(now);
+                let previous = match (r.opt_text(9)?, r.opt_int(10)?) {
+                    (Some(p), Some(until)) if until > t => Some(p),
+                    _ => None,
+                };
                 Ok(Due {
-                    j: r.text(0)?,
-                    idx: r.u64(1)?,
+                    body: signing::cloud_event(&id, &j, &kind, time, entry).to_string(),
+                    id,
+                    j,
+                    idx,
                     url: r.text(2)?,
                     secret: r.text(3)?,
+                    previous,
                     attempts: r.int(4)?,
-                    body: entry.to_string(),
                 })
             })
             .collect::<Result<Vec<_>, ApiError>>()
@@ -258,26 +459,15 @@ pub async fn deliver_due(
         .await?;
     let mut delivered = 0;
     for mut d in due {
-        let (sb, stored) = (secrets.clone(), std::mem::take(&mut d.secret));
-        d.secret = tokio::task::spawn_blocking(move || sb.open(&stored))
-            .await
-            .map_err(secret_error)??;
-        let result = client
-            .post(&d.url)
-            .header("content-type", "application/json")
-            .header(SIGNATURE_HEADER, sign(&d.secret, d.body.as_bytes()))
-            .header("x-oneseal-delivery", format!("{}:{}", d.j, d.idx))
-            .body(d.body.clone())
-            .send()
-            .await;
-        let (status, error) = match result {
-            Ok(r) if r.status().is_success() => (Some(i64::from(r.status().as_u16())), None),
-            Ok(r) => (
-                Some(i64::from(r.status().as_u16())),
-                Some(format!("HTTP {}", r.status().as_u16())),
-            ),
-            Err(e) => (None, Some(e.without_url().to_string())),
+        d.secret = open(secrets, std::mem::take(&mut d.secret)).await?;
+        let previous = match d.previous.take() {
+            Some(p) => Some(open(secrets, p).await?),
+            None => None,
         };
+        let keys: Vec<&str> = std::iter::once(d.secret.as_str())
+            .chain(previous.as_deref())
+            .collect();
+        let (status, error) = deliverer.attempt(&d, &keys, t).await;
         let attempts = d.attempts + 1;
         let ok = error.is_none();
         delivered += usize::from(ok);
@@ -287,6 +477,7 @@ pub async fn deliver_due(
             (false, false) => "retrying",
         };
         let next = t + backoff_secs(attempts - 1);
+        let error = error.map(DeliveryError::as_str);
         store
             .write(move |tx| {
                 tx.conn().execute(
@@ -338,25 +529,18 @@ mod tests {
     }
 
     #[test]
-    fn signature_is_rfc4231_hmac_sha256() {
-        // RFC 4231 test case 2.
-        assert_eq!(
-            sign("Jefe", b"what do ya want for nothing?"),
-            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-    }
-
-    #[test]
     fn urls_are_checked() {
-        assert!(check_url("https://dept.example.gov.cn/hook").is_ok());
-        assert!(check_url("http://127.0.0.1:9000/x").is_ok());
+        let p = TargetPolicy::PublicOnly;
+        assert!(check_url("https://dept.example.gov.cn/hook", p).is_ok());
+        assert!(check_url("http://127.0.0.1:9000/x", TargetPolicy::AllowPrivate).is_ok());
+        assert!(check_url("http://127.0.0.1:9000/x", p).is_err());
         for bad in [
             "ftp://x/y",
             "not a url",
             "https://user:pw@host/x",
             "/relative",
         ] {
-            assert!(check_url(bad).is_err(), "{bad}");
+            assert!(check_url(bad, p).is_err(), "{bad}");
         }
     }
 }

@@ -10,6 +10,7 @@
 //! - `slow`: headers and bodies sent too slowly are cut off by read timeouts.
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
+//! - `webhooks`: server-side request forgery through department webhooks.
 
 mod input;
 mod matrix;
@@ -17,6 +18,7 @@ mod secrets;
 mod session;
 mod slow;
 mod surface;
+mod webhooks;
 
 use oneseal_testkit::{Actor, TestApp};
 use serde_json::Value;

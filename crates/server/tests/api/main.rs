@@ -20,4 +20,5 @@ mod session;
 mod system;
 mod web;
 mod web_display;
+mod webhooks;
 mod witness;

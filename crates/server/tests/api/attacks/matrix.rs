@@ -91,6 +91,7 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("get",    "/api/v1/dept/feed",                          "",        "D T",           Here),
     ("get",    "/api/v1/dept/webhook",                       "",        "D T",           Here),
     ("put",    "/api/v1/dept/webhook",                       "",        "D T",           Here),
+    ("post",   "/api/v1/dept/webhook/rotate",                "",        "D T",           Here),
     ("get",    "/api/v1/ratings",                            "",        "H I M",         Here),
     ("post",   "/api/v1/ratings/{case}/rectify",             "",        "H",             Here),
     ("get",    "/api/v1/alerts",                             "",        "H I",           Here),
@@ -296,6 +297,8 @@ pub(super) fn request(
             path.into(),
             Some(json!({"url": "https://dept.example/hook"})),
         ),
+        // Rotating needs a registered webhook: a department without one gets 404.
+        ("post", "/api/v1/dept/webhook/rotate") => absent(method, path.into(), None),
         ("post", "/api/v1/ratings/{case}/rectify") => absent(
             method,
             format!("/api/v1/ratings/{}/rectify", lookup(&fx.cases, CITY)?),
