@@ -95,6 +95,8 @@ pub fn backup(args: BackupArgs) -> Result<()> {
 }
 
 pub fn restore(args: RestoreArgs) -> Result<()> {
+    // Never under a running server: it would keep writing to the file this replaces.
+    let _lock = crate::data_lock::DataLock::acquire(&args.data, "restore")?;
     let db = args.data.join("oneseal.db");
     let files: Vec<PathBuf> = ["", "-wal", "-shm", "-journal"]
         .iter()

@@ -46,6 +46,7 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
             let year = Calendar::new()
                 .load_year_json(&text)
                 .map_err(|e| anyhow!("日历文件无效 invalid calendar file: {e}"))?;
+            let _lock = crate::data_lock::DataLock::acquire(&db.data, "calendar import")?;
             let store = oneseal_store::Store::open(db.database()?)?;
             let meta = oneseal_server::commands::Meta {
                 time: SystemClock.now(),

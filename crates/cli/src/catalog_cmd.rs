@@ -72,6 +72,7 @@ pub fn run(cmd: CatalogCommand) -> Result<()> {
                 return Ok(());
             }
             let j = DivisionCode::parse(&jurisdiction)?;
+            let _lock = crate::data_lock::DataLock::acquire(&db.data, "catalog import")?;
             let store = Store::open(db.database()?)?;
             let meta = Meta {
                 time: SystemClock.now(),

@@ -8,6 +8,7 @@ mod bench_ledger;
 mod calendar_cmd;
 mod catalog_cmd;
 mod cert_cmd;
+mod data_lock;
 mod ledger_cmd;
 mod rules_cmd;
 mod seal_cmd;

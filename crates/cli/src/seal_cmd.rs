@@ -64,6 +64,7 @@ pub fn run(cmd: SealCommand) -> Result<()> {
             db,
             key_file,
         } => {
+            let _lock = crate::data_lock::DataLock::acquire(&db.data, "seal rotate")?;
             let store = Store::open(db.database()?)?;
             let master = MasterKey::from_env_or_file(
                 &key_file.unwrap_or_else(|| db.data.join("master.key")),

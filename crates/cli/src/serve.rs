@@ -114,6 +114,8 @@ fn private_data_dir(dir: &std::path::Path) -> Result<()> {
 
 pub fn run(args: ServeArgs) -> Result<()> {
     private_data_dir(&args.data)?;
+    // Held until the process exits: one server (or restore, import …) per data directory.
+    let _lock = crate::data_lock::DataLock::acquire(&args.data, "serve")?;
     let db = database(args.database_url.as_deref(), &args.data)?;
     // The store, the rollback guard and the keys are opened before the async runtime starts:
     // the PostgreSQL client must not be created on an async worker thread.

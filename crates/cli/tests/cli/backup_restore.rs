@@ -449,3 +449,53 @@ fn restore_refuses_a_file_that_is_not_a_backup_and_backup_refuses_postgres() {
     assert!(t.contains("pg_dump") && t.contains("pg_restore"), "{t}");
     assert!(!root.0.join("pg.dump").exists());
 }
+
+#[test]
+fn a_second_server_or_a_restore_is_refused_while_a_server_holds_the_data_directory() {
+    let root = Dir(std::env::temp_dir().join(format!("oneseal-lock-{}", free_port())));
+    let data = root.0.join("data");
+    let backup = root.0.join("copy.db");
+    let server = serve(&data, false);
+    // A backup is meant to run beside the server.
+    let out = oneseal()
+        .args(["backup", "--out"])
+        .arg(&backup)
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let refusal = refused_start(&data);
+    assert!(
+        refusal.contains("oneseal serve, pid") && refusal.contains("stop it first"),
+        "a second server on the directory exits at once, saying why:\n{refusal}"
+    );
+    let out = run(
+        &[
+            "restore",
+            "--force",
+            "--from",
+            backup.to_str().unwrap(),
+            "--data",
+        ],
+        &data,
+    );
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("stop it first"), "{}", text(&out));
+    // The running server was left alone.
+    let health = block_on(reqwest::get(format!("{}/healthz", server.base)));
+    assert!(health.is_ok_and(|r| r.status() == 200));
+    drop(server);
+    // Once it has stopped, the same restore goes through.
+    let out = run(
+        &[
+            "restore",
+            "--force",
+            "--from",
+            backup.to_str().unwrap(),
+            "--data",
+        ],
+        &data,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+}
