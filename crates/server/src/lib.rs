@@ -13,6 +13,7 @@ pub mod commands;
 pub mod dashboard;
 pub mod error;
 pub mod guard;
+pub mod guesses;
 pub mod leadership;
 pub mod ledger;
 pub mod linkage;
@@ -71,6 +72,8 @@ pub struct AppState {
     /// The keys of query-code digests and document salts (none until `with_case_secrets`:
     /// then no case can be received or checked by its code).
     pub case_secrets: Option<Arc<case_secrets::CaseSecrets>>,
+    /// Wrong query-code guesses per client address.
+    pub guesses: Arc<guesses::GuessLimiter>,
 }
 
 impl AppState {
@@ -88,6 +91,7 @@ impl AppState {
             webhook_policy: linkage::webhooks::TargetPolicy::default(),
             stats_cache: Arc::default(),
             case_secrets: None,
+            guesses: Arc::default(),
         }
     }
 

@@ -15,6 +15,7 @@ use crate::api::catalog::find_item;
 use crate::auth::Auth;
 use crate::cases::{Acting, IntakeRequest, act, case_error, intake, load, may_seal, presign};
 use crate::error::{ApiError, ApiJson};
+use crate::guesses::ClientAddr;
 use crate::masking::{applicant_view, events_view};
 
 fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
@@ -281,9 +282,10 @@ pub struct ProgressQuery {
 /// The public progress query (no sign-in, no personal data): case number + query code.
 pub async fn public_progress(
     State(state): State<AppState>,
+    client: ClientAddr,
     Query(q): Query<ProgressQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let progress = find_progress(&state, &q.case, &q.code).await?;
+    let progress = find_progress(&state, client, &q.case, &q.code).await?;
     let number = progress.case_number.to_string();
     let receipts = state.store.read(move |c| step_receipts(c, &number)).await?;
     let mut v = serde_json::to_value(progress).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -328,13 +330,22 @@ pub fn step_receipts(c: &mut dyn Conn, number: &str) -> Result<Vec<StepReceipt>,
 }
 
 /// A case's public progress, if the query code matches; the same `NotFound` for an unknown case
-/// and a wrong code, so the number alone reveals nothing.
+/// and a wrong code, so the number alone reveals nothing. A client that has guessed wrong too
+/// often gets 429 without a look.
 pub async fn find_progress(
     state: &AppState,
+    client: ClientAddr,
     case: &str,
     code: &str,
 ) -> Result<oneseal_domain::case::PublicProgress, ApiError> {
-    let not_found = || ApiError::NotFound("case");
+    let now = state.clock.now();
+    if state.guesses.blocked(client, now) {
+        return Err(ApiError::TooManyRequests);
+    }
+    let not_found = || {
+        state.guesses.failed(client, now);
+        ApiError::NotFound("case")
+    };
     let number = CaseNumber::parse(case).map_err(|_| not_found())?;
     let secrets = state.case_secrets()?;
     let n = number.clone();

@@ -33,6 +33,7 @@ pub struct RatingBody {
 /// within 15 working days.
 pub async fn submit_rating(
     State(state): State<AppState>,
+    client: crate::guesses::ClientAddr,
     ApiJson(body): ApiJson<RatingBody>,
 ) -> Result<Json<Value>, ApiError> {
     if body.comment.chars().count() > 500 {
@@ -42,10 +43,19 @@ pub async fn submit_rating(
             "The comment is limited to 500 characters",
         ));
     }
-    let not_found = || ApiError::NotFound("case");
-    let number = CaseNumber::parse(&body.case).map_err(|_| not_found())?;
-    let secrets = state.case_secrets()?;
     let now = state.clock.now();
+    if state.guesses.blocked(client, now) {
+        return Err(ApiError::TooManyRequests);
+    }
+    let not_found = || ApiError::NotFound("case");
+    let number = match CaseNumber::parse(&body.case) {
+        Ok(n) => n,
+        Err(_) => {
+            state.guesses.failed(client, now);
+            return Err(not_found());
+        }
+    };
+    let secrets = state.case_secrets()?;
     let today = legal_date(now);
     let calendar = state.calendar.current();
     let result = state
@@ -121,7 +131,12 @@ pub async fn submit_rating(
                 "rectification_due": due.map(|d| d.to_string()),
             }))
         })
-        .await?;
+        .await
+        .inspect_err(|e| {
+            if matches!(e, ApiError::NotFound(_)) {
+                state.guesses.failed(client, now);
+            }
+        })?;
     Ok(Json(result))
 }
 

@@ -38,6 +38,7 @@ pub struct Form {
 
 pub async fn progress_page(
     State(state): State<AppState>,
+    client: crate::guesses::ClientAddr,
     Query(f): Query<Form>,
 ) -> Result<Html<String>, WebError> {
     let mut page = ProgressPage {
@@ -51,7 +52,7 @@ pub async fn progress_page(
         receipts: Vec::new(),
     };
     if let (Some(case), Some(code)) = (f.case, f.code) {
-        match find_progress(&state, &case, &code).await {
+        match find_progress(&state, client, &case, &code).await {
             Ok(p) => {
                 let n = p.case_number.to_string();
                 let (closed, level, receipts) = state
@@ -92,6 +93,12 @@ pub async fn progress_page(
                 "未找到：请核对办件编号和查询码 / Not found: check the case number and query code"
                     .into(),
             ),
+            Err(ApiError::TooManyRequests) => {
+                page.error = Some(
+                    "查询失败次数过多，请10分钟后再试 / Too many failed queries: try again in 10 minutes"
+                        .into(),
+                );
+            }
             Err(e) => return Err(e.into()),
         }
     }

@@ -178,3 +178,59 @@ async fn attacks_the_query_code_is_not_in_the_database_and_the_progress_query_st
         assert_eq!(status, 404);
     }
 }
+
+#[tokio::test]
+async fn attacks_a_client_that_keeps_guessing_query_codes_is_stopped_until_the_window_ends() {
+    use oneseal_server::guesses::FAILURES_PER_WINDOW;
+    let app = TestApp::spawn_demo().await;
+    let cases = cases_with_every_document(&app).await;
+    let (number, code) = &cases[1];
+    let guesser = app.anonymous();
+    let wrong = |i: u32| {
+        format!("2222-2222-{i:04}")
+            .replace('0', "2")
+            .replace('1', "3")
+    };
+    for i in 0..FAILURES_PER_WINDOW {
+        let (status, _) = guesser
+            .get_json(&format!(
+                "/api/v1/public/progress?case={number}&code={}",
+                wrong(i)
+            ))
+            .await;
+        assert_eq!(status, 404, "guess {i}");
+    }
+    // Now even the right code is not looked at from this address, through the API, the rating
+    // and the page alike.
+    let (status, body) = guesser
+        .get_json(&format!(
+            "/api/v1/public/progress?case={number}&code={code}"
+        ))
+        .await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(oneseal_testkit::error_code(&body), "too_many_attempts");
+    let r = guesser
+        .post(
+            "/api/v1/public/ratings",
+            &json!({"case": number, "code": code, "level": "satisfied", "channel": "online", "comment": ""}),
+        )
+        .await;
+    assert_eq!(r.status(), 429);
+    let page = guesser
+        .get(&format!("/progress?case={number}&code={code}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("查询失败次数过多"), "{page}");
+    // The test's clients all come from 127.0.0.1, so the window's end is what frees it.
+    app.clock.advance(time::Duration::seconds(
+        oneseal_server::guesses::WINDOW_SECONDS,
+    ));
+    let (status, body) = guesser
+        .get_json(&format!(
+            "/api/v1/public/progress?case={number}&code={code}"
+        ))
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
