@@ -7,7 +7,10 @@
 //! - `input`: oversized, malformed and hostile bodies; SQL metacharacters in text fields.
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
+//! - `imports`: hostile catalog files (declared counts, huge strings, junk rows), parsing off
+//!   the async workers, formula text in exports.
 
+mod imports;
 mod input;
 mod matrix;
 mod session;
