@@ -205,9 +205,10 @@ fn sniff_format(q: Option<Format>, headers: &HeaderMap, body: &[u8]) -> Format {
     }
 }
 
-/// Imports parsed at once. Each parse is bounded by the domain's limits (about 150 MB at
-/// worst, see `interchange::limits`), so this bounds the memory all uploads together may take;
-/// more wait their turn.
+/// Imports parsed at once. Each parse is bounded by the domain's limits (`interchange::limits`:
+/// by their sum, roughly 200 MB for a file at every limit at once, an estimate, not measured;
+/// the hostile files of issue #22 now peak at about 20 MB), so this bounds the memory all
+/// uploads together may take; more wait their turn.
 static PARSE_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// Parses an uploaded item list off the async workers (a big file takes seconds of CPU, which
