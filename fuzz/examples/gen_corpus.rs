@@ -1,5 +1,6 @@
 //! Writes the seed corpora under `fuzz/corpus/<target>/` from the crates' own public API, so
-//! every seed is a valid input that its parser accepts (checked here before writing).
+//! every seed is a valid input that its parser accepts (checked here before writing), except
+//! the hostile catalog files, which must be refused.
 //!
 //!     cargo run --manifest-path fuzz/Cargo.toml --example gen_corpus -- fuzz/corpus
 //!
@@ -12,6 +13,7 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use oneseal_domain::calendar::YearCalendar;
+use oneseal_domain::catalog::interchange::hostile::hostile_files;
 use oneseal_domain::catalog::{Item, export_csv, export_xlsx, import_csv, import_xlsx, real_items};
 use oneseal_domain::fuzz::{ExpressionOutcome, rule_expression, sample_step_variables};
 use oneseal_ledger::checkpoint::Checkpoint;
@@ -369,6 +371,18 @@ fn catalog(out: &mut Corpus) -> Res {
             &xlsx,
             import_xlsx(&xlsx).is_ok_and(|i| i == slice),
         )?;
+    }
+    // Issue #22, item 2: a few kilobytes each that aborted the process or took gigabytes
+    // before `interchange::limits`; now each must be refused (and quickly: the fuzzer's memory
+    // and time limits catch a regression).
+    for file in hostile_files()? {
+        let refused = if file.xlsx {
+            import_xlsx(&file.bytes).is_err()
+        } else {
+            import_csv(&file.bytes).is_err()
+        };
+        let target = if file.xlsx { "catalog_xlsx" } else { "catalog_csv" };
+        out.seed(target, file.name, &file.bytes, refused)?;
     }
     Ok(())
 }

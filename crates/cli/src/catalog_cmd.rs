@@ -64,6 +64,10 @@ pub fn run(cmd: CatalogCommand) -> Result<()> {
                             e.row, e.row, e.column, e.reason_zh, e.reason_en
                         );
                     }
+                    let (shown, total) = (err.row_errors().len(), err.total_errors());
+                    if shown < total {
+                        eprintln!("仅列出前{shown}处，共{total}处 first {shown} of {total} shown");
+                    }
                     bail!("导入被拒绝，未写入任何数据 import rejected, nothing written: {err}");
                 }
             };

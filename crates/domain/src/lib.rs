@@ -15,3 +15,4 @@ pub mod org;
 pub mod rating;
 pub mod rules;
 pub mod seal;
+pub mod spreadsheet;

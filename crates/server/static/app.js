@@ -44,6 +44,12 @@
       table.appendChild(tr);
     });
     box.appendChild(table);
+    // The server lists at most the first 100 errors; say how many there were in all.
+    var total = err.details.total || rows.length;
+    if (total > rows.length) {
+      box.appendChild(text("p", "仅列出前 " + rows.length + " 处，共 " + total + " 处。The first " +
+        rows.length + " of " + total + " errors are listed."));
+    }
   }
 
   document.addEventListener("submit", function (e) {

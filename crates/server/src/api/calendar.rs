@@ -52,9 +52,19 @@ pub async fn import_year(
             "The calendar file is not UTF-8",
         )
     })?;
+    // Parsed off the async workers, as catalog files are (issue #22, item 2): a body of the
+    // full size limit takes a while to parse and validate.
     let mut cal = (*state.calendar.current()).clone();
-    let year = cal.load_year_json(&text).map_err(|e| {
-        ApiError::bad_request("bad_calendar", format!("日历文件无效：{e}"), e.to_string())
+    let (cal, year, text) = tokio::task::spawn_blocking(move || {
+        let year = cal.load_year_json(&text);
+        (cal, year, text)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let year = year.map_err(|e| {
+        // The parser's message may quote the file (an unknown `kind` is repeated in full).
+        let e = clip(&e.to_string());
+        ApiError::bad_request("bad_calendar", format!("日历文件无效：{e}"), e)
     })?;
     let meta = Meta {
         time: state.clock.now(),
@@ -67,6 +77,15 @@ pub async fn import_year(
         .await?;
     state.calendar.replace(cal);
     Ok(Json(json!({ "year": year, "ledger_index": idx })))
+}
+
+/// At most 300 characters of a parser's message, so the answer stays small whatever it quotes.
+fn clip(message: &str) -> String {
+    const MAX: usize = 300;
+    match message.char_indices().nth(MAX) {
+        None => message.to_owned(),
+        Some((end, _)) => format!("{}…", &message[..end]),
+    }
 }
 
 #[cfg(test)]

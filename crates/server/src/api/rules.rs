@@ -508,13 +508,25 @@ fn report_table(rows: &[ReportRow]) -> (Vec<String>, Vec<Vec<String>>) {
     (header, body)
 }
 
+/// A text cell of the report as a spreadsheet program may open it: a grouping key is a staff,
+/// department, item or rule id, and one that started with `=`, `+`, `-` or `@` would run as a
+/// formula (issue #15, item 9); numbers are written as they are.
+fn report_cell(v: &str) -> std::borrow::Cow<'_, str> {
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        std::borrow::Cow::Borrowed(v)
+    } else {
+        oneseal_domain::spreadsheet::escape_cell(v)
+    }
+}
+
 fn csv_bytes(rows: &[ReportRow]) -> Result<Vec<u8>, ApiError> {
     let (header, body) = report_table(rows);
     let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
     let fail = |e: csv::Error| ApiError::Internal(e.to_string());
     w.write_record(&header).map_err(fail)?;
     for r in body {
-        w.write_record(&r).map_err(fail)?;
+        w.write_record(r.iter().map(|v| report_cell(v).into_owned()))
+            .map_err(fail)?;
     }
     w.into_inner()
         .map_err(|e| ApiError::Internal(e.to_string()))
@@ -536,7 +548,7 @@ fn xlsx_bytes(rows: &[ReportRow], created: time::OffsetDateTime) -> Result<Vec<u
         for (c, v) in (0u16..).zip(row) {
             match v.parse::<f64>() {
                 Ok(n) if c > 0 => sheet.write_number(r, c, n).map_err(fail)?,
-                _ => sheet.write_string(r, c, v).map_err(fail)?,
+                _ => sheet.write_string(r, c, report_cell(v)).map_err(fail)?,
             };
         }
     }
@@ -589,5 +601,50 @@ pub async fn accountability_report(
             "xlsx",
         )),
         _ => Err(bad_query("format = json | csv | xlsx")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const LINK: &str = "=HYPERLINK(\"http://evil.example\",\"详情\")";
+
+    fn rows() -> Vec<ReportRow> {
+        vec![ReportRow {
+            key: LINK.to_owned(),
+            decided: 3,
+            overdue: 1,
+            overdue_rate: 1.0 / 3.0,
+            average_working_days: 4.5,
+            ..ReportRow::default()
+        }]
+    }
+
+    #[test]
+    fn a_formula_like_key_is_exported_inert_in_csv() {
+        let csv = csv_bytes(&rows()).unwrap();
+        let mut reader = csv::ReaderBuilder::new().from_reader(&csv[3..]);
+        let record = reader.records().next().unwrap().unwrap();
+        assert_eq!(&record[0], format!("'{LINK}"));
+        assert_eq!(&record[1], "3");
+        assert_eq!(&record[3], "0.333");
+    }
+
+    #[test]
+    fn a_formula_like_key_is_a_string_cell_in_xlsx() {
+        use calamine::Reader;
+        let xlsx = xlsx_bytes(&rows(), time::OffsetDateTime::UNIX_EPOCH).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+        let range = book.worksheet_range("责任追究报表").unwrap();
+        assert_eq!(
+            range.get_value((1, 0)),
+            Some(&calamine::Data::String(format!("'{LINK}")))
+        );
+        assert_eq!(range.get_value((1, 1)), Some(&calamine::Data::Float(3.0)));
+        let formulas = book.worksheet_formula("责任追究报表").unwrap();
+        assert!(formulas.used_cells().next().is_none());
     }
 }

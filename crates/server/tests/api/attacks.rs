@@ -11,7 +11,10 @@
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
 //! - `webhooks`: server-side request forgery through department webhooks.
+//! - `imports`: hostile catalog files (declared counts, huge strings, junk rows), parsing off
+//!   the async workers, formula text in exports.
 
+mod imports;
 mod input;
 mod matrix;
 mod secrets;

@@ -2,8 +2,10 @@
 //! how the bureau publishes its catalog. Bytes in, bytes out: no file system here.
 //!
 //! Import is all or nothing: every row is checked, then cross-row rules; if anything is wrong
-//! the caller gets **all** errors as [`RowError`]s (row, column, value, reason in Chinese and
-//! English) and no item at all. Export then import gives back the same items.
+//! the caller gets the errors as [`RowError`]s (row, column, value, reason in Chinese and
+//! English) — the first [`limits::MAX_ERRORS`] by row, with the total count — and no item at
+//! all. Export then import gives back the same items. What one import may cost (cells, text,
+//! archive size) is bounded by [`limits`], checked before the memory is taken.
 //!
 //! # Layout
 //! One header row, then one row per item. Rows are numbered as a spreadsheet shows them: the
@@ -12,6 +14,8 @@
 //! label, in any order; every column must be present exactly once. Fully empty rows are skipped.
 //! CSV files are UTF-8 (a byte-order mark is written on export, for Excel, and accepted on
 //! import); XLSX files are read from their first worksheet, and every cell is written as text.
+//! A cell that a spreadsheet program would take for a formula (`=`, `+`, `-`, `@`…) is
+//! written with a leading `'`, which import takes off again ([`crate::spreadsheet`]).
 //!
 //! # Columns
 //! | column | 中文 | cell syntax |
@@ -55,7 +59,10 @@
 mod cell;
 mod columns;
 mod csv_file;
+pub mod hostile;
+pub mod limits;
 mod reason;
+mod xlsx_archive;
 mod xlsx_file;
 
 use std::collections::HashMap;
@@ -63,6 +70,8 @@ use std::collections::HashMap;
 use super::dict::ItemCategory;
 use super::item::Item;
 use super::validate::ITEM_FIELDS;
+use crate::spreadsheet::unescape_cell;
+use limits::{Errors, clip};
 use reason::Reason;
 
 pub use csv_file::{export_csv, import_csv};
@@ -80,7 +89,7 @@ pub struct RowError {
     pub row: usize,
     /// The column's English name, or the header text for header problems.
     pub column: String,
-    /// The offending cell as read.
+    /// The offending cell as read (clipped to [`limits::MAX_QUOTED_CHARS`] characters).
     pub value: String,
     pub reason_zh: String,
     pub reason_en: String,
@@ -90,10 +99,10 @@ impl RowError {
     fn new(row: usize, column: &str, value: String, reason: Reason) -> Self {
         Self {
             row,
-            column: column.to_owned(),
-            value,
-            reason_zh: reason.zh,
-            reason_en: reason.en,
+            column: clip(column.to_owned()),
+            value: clip(value),
+            reason_zh: clip(reason.zh),
+            reason_en: clip(reason.en),
         }
     }
 }
@@ -106,18 +115,33 @@ pub enum ImportError {
         format: &'static str,
         reason: String,
     },
-    /// The file was read but some rows are wrong; nothing was imported.
-    #[error("{} problem(s) in the item list; nothing was imported", .0.len())]
-    Rows(Vec<RowError>),
+    /// The file was read but some rows are wrong; nothing was imported. `errors` holds the
+    /// first [`limits::MAX_ERRORS`] by row, `total` counts them all.
+    #[error("{total} problem(s) in the item list; nothing was imported")]
+    Rows { errors: Vec<RowError>, total: usize },
 }
 
 impl ImportError {
-    /// The row errors, or none for an unreadable file.
+    /// The row errors kept (the first [`limits::MAX_ERRORS`]), or none for an unreadable file.
     pub fn row_errors(&self) -> &[RowError] {
         match self {
-            Self::Rows(errors) => errors,
+            Self::Rows { errors, .. } => errors,
             Self::Unreadable { .. } => &[],
         }
+    }
+
+    /// How many row errors there were in all (more than [`Self::row_errors`] holds when the
+    /// list was cut).
+    pub fn total_errors(&self) -> usize {
+        match self {
+            Self::Rows { total, .. } => *total,
+            Self::Unreadable { .. } => 0,
+        }
+    }
+
+    fn rows(errors: Errors) -> Self {
+        let (errors, total) = errors.finish();
+        Self::Rows { errors, total }
     }
 }
 
@@ -129,14 +153,16 @@ pub enum ExportError {
     Xlsx(String),
 }
 
-/// A table as read from a file: its rows with their 1-based numbers.
+/// A table as read from a file: its rows with their 1-based numbers, and the errors found
+/// reading its cells (a cell that is not UTF-8 or too long, left empty in `rows`).
 struct Table {
     rows: Vec<(usize, Vec<String>)>,
+    errors: Errors,
 }
 
 /// Maps header cells to [`ITEM_FIELDS`] positions, reporting unknown, repeated and missing ones.
-fn read_header(row: usize, header: &[String]) -> Result<Vec<Option<usize>>, Vec<RowError>> {
-    let mut errors = Vec::new();
+fn read_header(row: usize, header: &[String], errors: &mut Errors) -> Option<Vec<Option<usize>>> {
+    let before = errors.total();
     let mut seen: HashMap<usize, &str> = HashMap::new();
     let mut mapping = Vec::with_capacity(header.len());
     for (i, raw) in header.iter().enumerate() {
@@ -181,11 +207,7 @@ fn read_header(row: usize, header: &[String]) -> Result<Vec<Option<usize>>, Vec<
             ));
         }
     }
-    if errors.is_empty() {
-        Ok(mapping)
-    } else {
-        Err(errors)
-    }
+    (errors.total() == before).then_some(mapping)
 }
 
 /// Puts a row's cells into [`ITEM_FIELDS`] order; cells under no header must be empty.
@@ -193,75 +215,81 @@ fn arrange(
     row: usize,
     raw: &[String],
     mapping: &[Option<usize>],
-) -> Result<Vec<String>, Vec<RowError>> {
+    errors: &mut Errors,
+) -> Option<Vec<String>> {
     let mut cells = vec![String::new(); ITEM_FIELDS.len()];
-    let mut errors = Vec::new();
+    let mut ok = true;
     for (i, value) in raw.iter().enumerate() {
         match mapping.get(i).copied().flatten() {
             Some(f) => {
                 if let Some(slot) = cells.get_mut(f) {
                     // Editors may turn line breaks inside cells into CRLF.
-                    *slot = value.replace("\r\n", "\n");
+                    *slot = unescape_cell(value).replace("\r\n", "\n");
                 }
             }
             None if value.trim().is_empty() => {}
-            None => errors.push(RowError::new(
-                row,
-                &format!("#{}", i + 1),
-                value.clone(),
-                Reason::new(
-                    format!("column {} has a value but no header", i + 1),
-                    format!("第{}列有内容但没有表头", i + 1),
-                ),
-            )),
+            None => {
+                ok = false;
+                errors.push(RowError::new(
+                    row,
+                    &format!("#{}", i + 1),
+                    value.clone(),
+                    Reason::new(
+                        format!("column {} has a value but no header", i + 1),
+                        format!("第{}列有内容但没有表头", i + 1),
+                    ),
+                ));
+            }
         }
     }
-    if errors.is_empty() {
-        Ok(cells)
-    } else {
-        Err(errors)
-    }
+    ok.then_some(cells)
 }
 
 /// Decodes a whole table, all or nothing.
 fn import_table(table: Table) -> Result<Vec<Item>, ImportError> {
-    let mut rows = table
-        .rows
+    let Table { rows, mut errors } = table;
+    if !errors.is_empty() {
+        return Err(ImportError::rows(errors));
+    }
+    let mut rows = rows
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
     let Some((header_row, header)) = rows.next() else {
-        return Err(ImportError::Rows(vec![RowError::new(
+        errors.push(RowError::new(
             1,
             "",
             String::new(),
             Reason::new("the file has no header row", "文件缺少表头行"),
-        )]));
+        ));
+        return Err(ImportError::rows(errors));
     };
-    let mapping = read_header(header_row, &header).map_err(ImportError::Rows)?;
+    let Some(mapping) = read_header(header_row, &header, &mut errors) else {
+        return Err(ImportError::rows(errors));
+    };
     let mut items = Vec::new();
-    let mut errors = Vec::new();
     for (row, raw) in rows {
-        match arrange(row, &raw, &mapping).and_then(|cells| columns::decode(row, &cells)) {
+        let Some(cells) = arrange(row, &raw, &mapping, &mut errors) else {
+            continue;
+        };
+        match columns::decode(row, &cells) {
             Ok(item) => items.push((row, item)),
-            Err(mut e) => errors.append(&mut e),
+            Err(e) => errors.extend(e),
         }
     }
     // Cross-row rules need every row: checked on a partly broken file they would report
     // phantom problems (a related item "missing" only because its own row has a bad cell).
     if errors.is_empty() {
-        errors = cross_row_errors(&items);
+        cross_row_errors(&items, &mut errors);
     }
     if errors.is_empty() {
         Ok(items.into_iter().map(|(_, item)| item).collect())
     } else {
-        errors.sort_by_key(|e| e.row);
-        Err(ImportError::Rows(errors))
+        Err(ImportError::rows(errors))
     }
 }
 
 /// Unique basic codes; related codes must name related items of the same file.
-fn cross_row_errors(items: &[(usize, Item)]) -> Vec<RowError> {
-    let mut errors = Vec::new();
+fn cross_row_errors(items: &[(usize, Item)], errors: &mut Errors) {
     let mut first_row: HashMap<&str, (usize, ItemCategory)> = HashMap::new();
     for (row, item) in items {
         let code = item.basic_code.as_str();
@@ -301,7 +329,6 @@ fn cross_row_errors(items: &[(usize, Item)]) -> Vec<RowError> {
             ));
         }
     }
-    errors
 }
 
 #[cfg(test)]

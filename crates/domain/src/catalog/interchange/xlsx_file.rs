@@ -9,13 +9,12 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use time::Date;
 
 use super::super::item::{Item, date_format};
-use super::{ExportError, ITEM_FIELDS, ImportError, Table, columns, import_table};
+use super::csv_file::too_long;
+use super::limits::{Errors, MAX_CELL_CHARS, MAX_CELLS, MAX_TEXT_BYTES};
+use super::{ExportError, ITEM_FIELDS, ImportError, Table, columns, import_table, xlsx_archive};
+use crate::spreadsheet::escape_cell;
 
 const SHEET_NAME: &str = "事项目录";
-/// At most this many cells in the rectangle from column A to the last used column, first to
-/// last used row (2^21: e.g. 40,000 items of 52 columns). The rectangle is allocated as text,
-/// and a sheet with one cell in A1 and one in XFD1048576 would otherwise ask for 17 billion.
-const MAX_CELLS: usize = 1 << 21;
 /// Julian day number of 1899-12-30, day 0 of Excel's date serials (after its 1900 leap bug).
 const EXCEL_EPOCH_JULIAN_DAY: i32 = 2_415_019;
 
@@ -49,7 +48,9 @@ pub fn export_xlsx(items: &[Item], created: time::OffsetDateTime) -> Result<Vec<
     for (row, item) in (1u32..).zip(items) {
         for (col, value) in (0u16..).zip(columns::encode(item)) {
             if !value.is_empty() {
-                sheet.write_string(row, col, value).map_err(fail)?;
+                sheet
+                    .write_string(row, col, escape_cell(&value))
+                    .map_err(fail)?;
             }
         }
     }
@@ -58,12 +59,13 @@ pub fn export_xlsx(items: &[Item], created: time::OffsetDateTime) -> Result<Vec<
 
 /// Reads the first worksheet of an XLSX item list; see the module doc for the rules.
 pub fn import_xlsx(bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
+    xlsx_archive::check(bytes).map_err(unreadable)?;
     // calamine 0.38 panics on some malformed sheets: a cell reference of seven letters
     // overflows its column number when overflow checks are on (debug builds). Such a file is
     // unreadable, not a crash.
-    let rows = std::panic::catch_unwind(|| first_sheet_rows(bytes))
+    let table = std::panic::catch_unwind(|| first_sheet(bytes))
         .unwrap_or_else(|_| Err(unreadable("malformed worksheet".to_owned())))?;
-    import_table(Table { rows })
+    import_table(table)
 }
 
 fn unreadable(reason: String) -> ImportError {
@@ -76,8 +78,9 @@ fn unreadable(reason: String) -> ImportError {
 /// The first worksheet's rows from its first to its last used row, numbered as the
 /// spreadsheet shows them, each with the text of its cells from column A to the last used
 /// column. The cells are streamed rather than read as a calamine `Range`, which allocates the
-/// used rectangle before [`MAX_CELLS`] could be checked.
-fn first_sheet_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
+/// used rectangle before [`MAX_CELLS`] could be checked; a cell's text is copied only once its
+/// length is known to be within [`MAX_CELL_CHARS`] and the table's within [`MAX_TEXT_BYTES`].
+fn first_sheet(bytes: &[u8]) -> Result<Table, ImportError> {
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
     let Some(first) = workbook.sheet_names().first().cloned() else {
@@ -86,17 +89,49 @@ fn first_sheet_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportErr
     let mut reader = match workbook.worksheet_cells_reader(&first) {
         Ok(reader) => reader,
         // A chart sheet: no cells (as calamine's `worksheet_range` reads it).
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(empty()),
         Err(e) => return Err(unreadable(e.to_string())),
     };
-    let mut cells: Vec<((u32, u32), Data)> = Vec::new();
+    let mut cells: Vec<((u32, u32), String)> = Vec::new();
+    let mut errors = Errors::default();
+    let mut text_bytes = 0usize;
     while let Some(cell) = reader.next_cell().map_err(|e| unreadable(e.to_string()))? {
-        if !matches!(cell.get_value(), DataRef::Empty) {
-            cells.push((cell.get_position(), Data::from(cell.get_value().clone())));
+        let value = cell.get_value();
+        if matches!(value, DataRef::Empty) {
+            continue;
         }
+        if cells.len() >= MAX_CELLS {
+            return Err(unreadable(format!(
+                "the worksheet has more than {MAX_CELLS} cells"
+            )));
+        }
+        let (row, col) = cell.get_position();
+        let converted;
+        let text = match value {
+            DataRef::String(s) => s.as_str(),
+            DataRef::SharedString(s) => s,
+            other => {
+                converted = cell_text(&Data::from(other.clone()));
+                converted.as_str()
+            }
+        };
+        if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+            errors.push(too_long(row as usize + 1, col as usize, text));
+            continue;
+        }
+        text_bytes += text.len();
+        if text_bytes > MAX_TEXT_BYTES {
+            return Err(unreadable(format!(
+                "the worksheet has more than {MAX_TEXT_BYTES} bytes of text"
+            )));
+        }
+        cells.push(((row, col), text.to_owned()));
     }
     let Some(first_row) = cells.iter().map(|((row, _), _)| *row).min() else {
-        return Ok(Vec::new());
+        return Ok(Table {
+            rows: Vec::new(),
+            errors,
+        });
     };
     let last_row = cells
         .iter()
@@ -115,15 +150,25 @@ fn first_sheet_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportErr
     for ((row, col), value) in cells {
         let (r, c) = ((row - first_row) as usize, col as usize);
         if let Some(slot) = rows.get_mut(r).and_then(|cells| cells.get_mut(c)) {
-            *slot = cell_text(&value);
+            *slot = value;
         }
     }
     let offset = first_row as usize + 1;
-    Ok(rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, text)| (offset + i, text))
-        .collect())
+    Ok(Table {
+        rows: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| (offset + i, text))
+            .collect(),
+        errors,
+    })
+}
+
+fn empty() -> Table {
+    Table {
+        rows: Vec::new(),
+        errors: Errors::default(),
+    }
 }
 
 /// The text a cell stands for, whatever type the spreadsheet gave it.
