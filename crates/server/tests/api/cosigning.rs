@@ -175,9 +175,12 @@ async fn cosigning_that_falls_short_is_retried_with_backoff_until_the_witnesses_
         proxies.push(flaky(w.url.clone(), 6).await);
     }
     let urls: Vec<&str> = proxies.iter().map(|p| p.0.as_str()).collect();
+    // Only the city's log, so that every request a proxy counts is one of its rounds.
+    let mut logs = app.logs_with_witness_urls(&urls);
+    logs.keys.retain(|j, _| j == CITY);
     let (to_cosign, task) = Cosigner {
         store: app.store.clone(),
-        logs: Arc::new(app.logs_with_witness_urls(&urls)),
+        logs: Arc::new(logs),
         client: reqwest::Client::new(),
         backoff: Backoff {
             first: Duration::from_millis(50),
