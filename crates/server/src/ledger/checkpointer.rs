@@ -15,7 +15,7 @@ use oneseal_ledger::checkpoint::Checkpoint;
 use oneseal_ledger::hash::hash_to_base64;
 use oneseal_ledger::note::NoteSigner;
 use oneseal_ledger::{Hash, leaf_hash, verify_consistency};
-use oneseal_store::{Conn, Store, StoreError, log, params};
+use oneseal_store::{Conn, Row, Store, StoreError, log, params};
 
 use super::Publish;
 use super::anchor::Anchors;
@@ -72,21 +72,24 @@ impl StoredCheckpoint {
     }
 }
 
+fn stored(r: &Row) -> Result<StoredCheckpoint, StoreError> {
+    Ok(StoredCheckpoint {
+        size: r.u64(0)?,
+        root: r.hash(1)?,
+        note: r.text(2)?,
+        cosigned: r.opt_text(3)?,
+        signed_at: r.int(4)?,
+    })
+}
+
 /// The latest signed checkpoint of a log.
 pub fn latest(conn: &mut dyn Conn, log_name: &str) -> Result<Option<StoredCheckpoint>, StoreError> {
     conn.query_one(
         "SELECT size, root, note, cosigned, signed_at FROM checkpoints WHERE log = ? ORDER BY size DESC LIMIT 1",
         params![log_name],
     )?
-    .map(|r| {
-        Ok(StoredCheckpoint {
-            size: r.u64(0)?,
-            root: r.hash(1)?,
-            note: r.text(2)?,
-            cosigned: r.opt_text(3)?,
-            signed_at: r.int(4)?,
-        })
-    })
+    .as_ref()
+    .map(stored)
     .transpose()
 }
 
@@ -105,15 +108,8 @@ pub fn published(
                  WHERE log = ? AND cosigned IS NOT NULL ORDER BY size DESC LIMIT 1",
                 params![log_name],
             )?
-            .map(|r| {
-                Ok(StoredCheckpoint {
-                    size: r.u64(0)?,
-                    root: r.hash(1)?,
-                    note: r.text(2)?,
-                    cosigned: r.opt_text(3)?,
-                    signed_at: r.int(4)?,
-                })
-            })
+            .as_ref()
+            .map(stored)
             .transpose(),
     }
 }
