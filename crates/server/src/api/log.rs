@@ -1,6 +1,10 @@
 //! The public, read-only face of the logs (no sign-in): C2SP tlog-tiles endpoints under
 //! `/log/<division code>/`, the vkeys and policy, and JSON helpers for proofs, entries and
 //! tlog-proof receipts under `/api/v1/log/<division code>/`. Public entries carry no personal data.
+//!
+//! Everything served stops at the published checkpoint ([`Publish`]): an entry, proof or receipt
+//! past it is something the log has not yet committed to before its witnesses, so it is a 409
+//! (`not_yet_checkpointed`, `not_yet_cosigned`) while on its way, and 404 or 400 past the head.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
