@@ -12,7 +12,7 @@ use oneseal_server::case_secrets::CaseSecrets;
 use oneseal_server::leadership::Leadership;
 use oneseal_server::ledger::anchor::Anchors;
 use oneseal_server::ledger::checkpointer::Checkpointer;
-use oneseal_server::ledger::cosign::cosign;
+use oneseal_server::ledger::cosign::{Backoff, Cosigner};
 use oneseal_server::ledger::keys::MasterKey;
 use oneseal_server::ledger::{Logs, WitnessInfo, open_logs};
 use oneseal_server::linkage::webhooks::TargetPolicy;
@@ -177,14 +177,22 @@ pub fn run(args: ServeArgs) -> Result<()> {
             anchors: Some(anchors),
             clock: clock.clone(),
         };
-        let (cs_store, cs_logs) = (store.clone(), logs.clone());
         let client = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(5))
             .build()?;
+        // Cosigning runs beside the signer, retrying with back-off while the witnesses are down.
+        let (to_cosign, _cosigner) = Cosigner {
+            store: store.clone(),
+            logs: logs.clone(),
+            client,
+            backoff: Backoff::default(),
+        }
+        .spawn(leadership.clone());
         let _signer = checkpointer.spawn(leadership.clone(), move |signed| {
             for s in signed {
-                let (store, logs, client) = (cs_store.clone(), cs_logs.clone(), client.clone());
-                tokio::spawn(async move { cosign(&store, &logs, &client, &s).await });
+                if to_cosign.send(s).is_err() {
+                    tracing::error!("the cosigner stopped");
+                }
             }
         });
         let state = AppState::new(store.clone(), clock)

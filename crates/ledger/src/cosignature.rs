@@ -202,6 +202,39 @@ impl NoteVerifier for CosignatureVerifier {
     }
 }
 
+/// The cosignatures among `candidates` that a verifier would count: for each distinct witness in
+/// `witnesses`, its newest cosignature over `checkpoint_text` that verifies, in witness order.
+///
+/// Everything else is dropped: lines by unknown keys, lines that do not verify (a zeroed
+/// signature under a known witness's name would make signed-note verifiers reject the whole
+/// note), and repeats (the same witness counts once). The length of the result is the number of
+/// witnesses that vouch for the checkpoint, which is what a quorum counts.
+pub fn select_cosignatures(
+    checkpoint_text: &str,
+    witnesses: &[CosignatureVerifier],
+    candidates: &[Signature],
+) -> Vec<Signature> {
+    let mut out: Vec<Signature> = Vec::new();
+    for (i, w) in witnesses.iter().enumerate() {
+        if witnesses[..i]
+            .iter()
+            .any(|o| o.name == w.name && o.key_id == w.key_id)
+        {
+            continue;
+        }
+        let newest = candidates
+            .iter()
+            .filter(|s| s.name == w.name && s.key_id == w.key_id)
+            .filter(|s| w.verify(checkpoint_text.as_bytes(), &s.bytes))
+            .filter_map(|s| cosignature_time(s).map(|t| (t, s)))
+            .max_by_key(|(t, _)| *t);
+        if let Some((_, s)) = newest {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +312,50 @@ mod tests {
         let plain = Ed25519Signer::from_seed("witness.example/w1", &[7; 32]).unwrap();
         let sig = plain.sign(TEXT.as_bytes()).unwrap();
         assert!(!c.verifier().verify(TEXT.as_bytes(), &sig));
+    }
+
+    #[test]
+    fn only_valid_distinct_cosignatures_by_known_witnesses_are_selected() {
+        let (a, b) = (
+            cosigner(),
+            CosignatureSigner::from_seed("witness.example/w2", &[8; 32]).unwrap(),
+        );
+        let stranger = CosignatureSigner::from_seed("evil.example/w", &[3; 32]).unwrap();
+        let old = a.cosign(TEXT, 1_700_000_000).unwrap();
+        let new = a.cosign(TEXT, 1_700_000_060).unwrap();
+        let zeroed = Signature {
+            bytes: vec![0; 72],
+            ..b.cosign(TEXT, 1_700_000_000).unwrap()
+        };
+        let other_text = b
+            .cosign("example.com/other\n1\nAAAA\n", 1_700_000_000)
+            .unwrap();
+        let garbage = Signature {
+            name: "evil.example/w".into(),
+            key_id: 1,
+            bytes: vec![7; 72],
+        };
+        let candidates = [
+            garbage.clone(),
+            garbage,
+            stranger.cosign(TEXT, 1_700_000_000).unwrap(),
+            old.clone(),
+            new.clone(),
+            new.clone(),
+            zeroed,
+            other_text,
+        ];
+        let witnesses = [a.verifier(), b.verifier(), a.verifier()];
+        // One line for `a` (the newest), none for `b`: its lines are zeroed or for another text.
+        assert_eq!(
+            select_cosignatures(TEXT, &witnesses, &candidates),
+            vec![new.clone()]
+        );
+        let good_b = b.cosign(TEXT, 1_700_000_000).unwrap();
+        assert_eq!(
+            select_cosignatures(TEXT, &witnesses, &[good_b.clone(), old, new.clone()]),
+            vec![new, good_b]
+        );
+        assert!(select_cosignatures(TEXT, &[], &candidates).is_empty());
     }
 }

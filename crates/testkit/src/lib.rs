@@ -208,6 +208,32 @@ impl TestApp {
         out
     }
 
+    /// The app's logs with the witnesses' URLs replaced in order (same keys, labels and
+    /// quorum): a witness that is down, or an impostor answering in its name.
+    pub fn logs_with_witness_urls(&self, urls: &[&str]) -> Logs {
+        Logs {
+            host: self.logs.host.clone(),
+            keys: self.logs.keys.clone(),
+            witnesses: self
+                .logs
+                .witnesses
+                .iter()
+                .zip(urls)
+                .map(|(w, url)| WitnessInfo {
+                    url: (*url).to_owned(),
+                    ..w.clone()
+                })
+                .collect(),
+            quorum: self.logs.quorum,
+        }
+    }
+
+    /// One cosigning round of `signed` against `logs`' witnesses, as the server runs it;
+    /// returns how many distinct witnesses cosigned.
+    pub async fn cosign_with(&self, logs: &Logs, signed: &Signed) -> usize {
+        cosign(&self.store, logs, &reqwest::Client::new(), signed).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

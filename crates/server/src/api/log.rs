@@ -1,6 +1,10 @@
 //! The public, read-only face of the logs (no sign-in): C2SP tlog-tiles endpoints under
 //! `/log/<division code>/`, the vkeys and policy, and JSON helpers for proofs, entries and
 //! tlog-proof receipts under `/api/v1/log/<division code>/`. Public entries carry no personal data.
+//!
+//! Everything served stops at the published checkpoint ([`Publish`]): an entry, proof or receipt
+//! past it is something the log has not yet committed to before its witnesses, so it is a 409
+//! (`not_yet_checkpointed`, `not_yet_cosigned`) while on its way, and 404 or 400 past the head.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -16,6 +20,7 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::ledger::Publish;
 use crate::ledger::checkpointer::latest;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -39,27 +44,86 @@ fn known_log(state: &AppState, j: &str) -> Result<(), ApiError> {
     }
 }
 
-/// The checkpoint to publish: the newest one whose cosignatures met the quorum, else (no
-/// witnesses yet, or none answered) the newest one signed by the log.
-fn published(conn: &mut dyn Conn, j: &str) -> Result<Option<(u64, String)>, StoreError> {
-    let cosigned = conn.query_one(
-        "SELECT size, cosigned FROM checkpoints WHERE log = ? AND cosigned IS NOT NULL ORDER BY size DESC LIMIT 1",
-        oneseal_store::params![j],
-    )?;
-    if let Some(r) = cosigned {
-        return Ok(Some((r.u64(0)?, r.text(1)?)));
+/// The published checkpoint's size and note (see [`Publish`]); everything served stops at it.
+fn published(
+    conn: &mut dyn Conn,
+    j: &str,
+    publish: Publish,
+) -> Result<Option<(u64, String)>, StoreError> {
+    Ok(crate::ledger::checkpointer::published(conn, j, publish)?.map(|c| (c.size, c.published())))
+}
+
+/// Where a position past the published checkpoint stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Beyond {
+    /// At or past the log's head: the log does not have it.
+    Missing,
+    /// Logged, not yet under a signed checkpoint.
+    NotCheckpointed,
+    /// Under a checkpoint the log signed, which the witnesses have not yet cosigned to the quorum.
+    NotCosigned,
+}
+
+/// Where entry `index` (or the last entry of a tree of size `index + 1`) stands, given the
+/// newest signed checkpoint's size and the head.
+fn beyond(index: u64, signed: u64, head: u64) -> Beyond {
+    if index >= head {
+        Beyond::Missing
+    } else if index < signed {
+        Beyond::NotCosigned
+    } else {
+        Beyond::NotCheckpointed
     }
-    Ok(latest(conn, j)?.map(|c| (c.size, c.published())))
+}
+
+impl Beyond {
+    /// Reads the newest signed size and the head of log `j`.
+    fn of(c: &mut dyn Conn, j: &str, index: u64) -> Result<Self, StoreError> {
+        let signed = latest(c, j)?.map_or(0, |l| l.size);
+        let (head, _) = log::read_head(c, j)?;
+        Ok(beyond(index, signed, head))
+    }
+
+    /// The answer: missing is `missing`; the rest are 409s worth retrying shortly.
+    fn error(self, missing: ApiError) -> ApiError {
+        match self {
+            Self::Missing => missing,
+            Self::NotCheckpointed => ApiError::conflict(
+                "not_yet_checkpointed",
+                "该条目尚未纳入已签名的检查点，请稍后再试",
+                "The entry is not yet covered by a signed checkpoint; retry shortly",
+            ),
+            Self::NotCosigned => ApiError::conflict(
+                "not_yet_cosigned",
+                "已签名，尚待见证联署，请稍后再试",
+                "Signed but not yet cosigned by the witnesses; retry shortly",
+            ),
+        }
+    }
+}
+
+/// The published checkpoint of `j` (size and note), if it covers entry `index`.
+fn covered(
+    c: &mut dyn Conn,
+    j: &str,
+    index: u64,
+    publish: Publish,
+) -> Result<(u64, String), ApiError> {
+    match published(c, j, publish)? {
+        Some((size, note)) if index < size => Ok((size, note)),
+        _ => Err(Beyond::of(c, j, index)?.error(ApiError::NotFound("entry"))),
+    }
 }
 
 pub async fn list_logs(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let names: Vec<String> = state.logs.keys.keys().cloned().collect();
+    let publish = state.logs.publish();
     let sizes = state
         .store
         .read(move |c| {
             names
                 .into_iter()
-                .map(|j| Ok((j.clone(), published(c, &j)?.map(|p| p.0))))
+                .map(|j| Ok((j.clone(), published(c, &j, publish)?.map(|p| p.0))))
                 .collect::<Result<Vec<_>, StoreError>>()
         })
         .await?;
@@ -78,9 +142,16 @@ pub async fn get_checkpoint(
     Path(j): Path<String>,
 ) -> Result<Response, ApiError> {
     known_log(&state, &j)?;
+    let publish = state.logs.publish();
     let p = state
         .store
-        .read(move |c| published(c, &j).map_err(ApiError::from))
+        .read(move |c| {
+            let p = published(c, &j, publish)?;
+            if p.is_none() && publish == Publish::Cosigned && latest(c, &j)?.is_some() {
+                return Err(Beyond::NotCosigned.error(ApiError::NotFound("checkpoint")));
+            }
+            Ok::<_, ApiError>(p)
+        })
         .await?;
     let (_, note) = p.ok_or(ApiError::NotFound("checkpoint"))?;
     Ok(text(note, "public, max-age=1"))
@@ -129,10 +200,11 @@ pub async fn get_tile(
             format!("Bad tile path: {e}"),
         )
     })?;
+    let publish = state.logs.publish();
     let body = state
         .store
         .read(move |c| {
-            let Some((size, _)) = published(c, &j)? else {
+            let Some((size, _)) = published(c, &j, publish)? else {
                 return Ok::<_, StoreError>(None);
             };
             if !tile.available_at(size) {
@@ -172,20 +244,24 @@ fn out_of_range(zh: &str, en: &str) -> ApiError {
     ApiError::bad_request("out_of_range", zh.to_owned(), en.to_owned())
 }
 
-/// The size a proof is asked against: the one named (≤ the integrated head) or the published checkpoint's.
-fn proof_size(c: &mut dyn Conn, j: &str, named: Option<u64>) -> Result<u64, ApiError> {
-    let (head, _) = log::read_head(c, j)?;
-    let size = match named {
-        Some(s) => s,
-        None => published(c, j)?.map_or(head, |p| p.0),
-    };
-    if size > head {
-        return Err(out_of_range(
-            "树大小超出日志当前大小",
-            "Tree size exceeds the log's size",
-        ));
+/// The size a proof is asked against: the one named or the published checkpoint's. Only sizes
+/// the published checkpoint covers are served: a tree past it is one the witnesses have not
+/// vouched for (409 while it is on its way, 400 past the head).
+fn proof_size(
+    c: &mut dyn Conn,
+    j: &str,
+    named: Option<u64>,
+    publish: Publish,
+) -> Result<u64, ApiError> {
+    let published = published(c, j, publish)?.map_or(0, |p| p.0);
+    let size = named.unwrap_or(published);
+    if size <= published {
+        return Ok(size);
     }
-    Ok(size)
+    Err(Beyond::of(c, j, size - 1)?.error(out_of_range(
+        "树大小超出日志当前大小",
+        "Tree size exceeds the log's size",
+    )))
 }
 
 pub async fn inclusion_proof(
@@ -194,10 +270,11 @@ pub async fn inclusion_proof(
     Query(q): Query<InclusionQuery>,
 ) -> Result<Json<Value>, ApiError> {
     known_log(&state, &j)?;
+    let publish = state.logs.publish();
     state
         .store
         .read(move |c| {
-            let size = proof_size(c, &j, q.size)?;
+            let size = proof_size(c, &j, q.size, publish)?;
             if q.index >= size {
                 return Err(out_of_range(
                     "条目序号必须小于树大小",
@@ -230,10 +307,11 @@ pub async fn consistency_proof(
     Query(q): Query<ConsistencyQuery>,
 ) -> Result<Json<Value>, ApiError> {
     known_log(&state, &j)?;
+    let publish = state.logs.publish();
     state
         .store
         .read(move |c| {
-            let to = proof_size(c, &j, q.to)?;
+            let to = proof_size(c, &j, q.to, publish)?;
             if q.from > to {
                 return Err(out_of_range(
                     "旧树大小不能大于新树大小",
@@ -257,9 +335,13 @@ pub async fn get_entry(
     Path((j, index)): Path<(String, u64)>,
 ) -> Result<Response, ApiError> {
     known_log(&state, &j)?;
+    let publish = state.logs.publish();
     let e = state
         .store
-        .read(move |c| log::entry(c, &j, index).map_err(ApiError::from))
+        .read(move |c| {
+            covered(c, &j, index, publish)?;
+            log::entry(c, &j, index).map_err(ApiError::from)
+        })
         .await?;
     let e = e.ok_or(ApiError::NotFound("entry"))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], e).into_response())
@@ -271,34 +353,25 @@ pub async fn get_receipt(
     Path((j, index)): Path<(String, u64)>,
 ) -> Result<Response, ApiError> {
     known_log(&state, &j)?;
+    let publish = state.logs.publish();
     let receipt = state
         .store
-        .read(move |c| receipt_text(c, &j, index))
+        .read(move |c| receipt_text(c, &j, index, publish))
         .await?;
     Ok(text(receipt, "public, max-age=1"))
 }
 
-/// Why an entry past the published checkpoint has no receipt: one the log does not have (at
-/// or past its head) is missing, 404, and no retry will help; one that is logged but not yet
-/// under a signed checkpoint is 409, worth retrying shortly.
-fn no_receipt(index: u64, head: u64) -> ApiError {
-    if index >= head {
-        return ApiError::NotFound("entry");
-    }
-    ApiError::conflict(
-        "not_yet_checkpointed",
-        "该条目尚未纳入已签名的检查点，请稍后再试",
-        "The entry is not yet covered by a signed checkpoint; retry shortly",
-    )
-}
-
-/// Builds the receipt text of `index` in log `j`.
-pub fn receipt_text(c: &mut dyn Conn, j: &str, index: u64) -> Result<String, ApiError> {
-    let (size, note) = published(c, j)?.ok_or(ApiError::NotFound("checkpoint"))?;
-    if index >= size {
-        let (head, _) = log::read_head(c, j)?;
-        return Err(no_receipt(index, head));
-    }
+/// Builds the receipt text of `index` in log `j` against its published checkpoint. An entry
+/// past it has none: one the log does not have (at or past its head) is missing, 404, and no
+/// retry will help; one that is logged but not yet under a signed, or a cosigned, checkpoint is
+/// 409, worth retrying shortly.
+pub fn receipt_text(
+    c: &mut dyn Conn,
+    j: &str,
+    index: u64,
+    publish: Publish,
+) -> Result<String, ApiError> {
+    let (size, note) = covered(c, j, index, publish)?;
     let proof = log::inclusion_proof(c, j, index, size)?;
     let note = Note::parse(note.as_bytes()).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Receipt {
@@ -315,9 +388,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_receipt_past_the_head_is_missing_and_one_under_it_is_not_yet_ready() {
-        assert_eq!(no_receipt(u64::MAX, 300).status(), StatusCode::NOT_FOUND);
-        assert_eq!(no_receipt(300, 300).status(), StatusCode::NOT_FOUND);
-        assert_eq!(no_receipt(299, 300).status(), StatusCode::CONFLICT);
+    fn past_the_head_is_missing_signed_is_not_cosigned_and_the_rest_not_checkpointed() {
+        assert_eq!(beyond(u64::MAX, 250, 300), Beyond::Missing);
+        assert_eq!(beyond(300, 250, 300), Beyond::Missing);
+        assert_eq!(beyond(299, 250, 300), Beyond::NotCheckpointed);
+        assert_eq!(beyond(250, 250, 300), Beyond::NotCheckpointed);
+        assert_eq!(beyond(249, 250, 300), Beyond::NotCosigned);
+        let missing = || ApiError::NotFound("entry");
+        assert_eq!(
+            Beyond::Missing.error(missing()).status(),
+            StatusCode::NOT_FOUND
+        );
+        for b in [Beyond::NotCheckpointed, Beyond::NotCosigned] {
+            assert_eq!(b.error(missing()).status(), StatusCode::CONFLICT);
+        }
     }
 }

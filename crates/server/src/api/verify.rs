@@ -87,7 +87,11 @@ pub async fn get_trust(
 }
 
 /// The sealed bundle of a case's decision (available once a checkpoint covers its entry).
-pub fn bundle_for(conn: &mut dyn Conn, case_number: &str) -> Result<SealedBundle, ApiError> {
+pub fn bundle_for(
+    conn: &mut dyn Conn,
+    case_number: &str,
+    publish: crate::ledger::Publish,
+) -> Result<SealedBundle, ApiError> {
     let doc = conn
         .query_one(
             "SELECT d.document, d.signature_der, e.log, e.idx FROM sealed_documents d JOIN document_entries e \
@@ -109,7 +113,7 @@ pub fn bundle_for(conn: &mut dyn Conn, case_number: &str) -> Result<SealedBundle
     );
     let entry = oneseal_store::log::entry(conn, &log_name, idx)?
         .ok_or(ApiError::NotFound("ledger entry"))?;
-    let receipt = receipt_text(conn, &log_name, idx)?;
+    let receipt = receipt_text(conn, &log_name, idx, publish)?;
     Ok(SealedBundle::new(document, signature, entry, receipt))
 }
 
@@ -117,6 +121,7 @@ pub async fn get_bundle(
     State(state): State<AppState>,
     Path(license): Path<String>,
 ) -> Result<Json<SealedBundle>, ApiError> {
+    let publish = state.logs.publish();
     let b = state
         .store
         .read(move |c| {
@@ -127,7 +132,7 @@ pub async fn get_bundle(
                 )?
                 .ok_or(ApiError::NotFound("license"))?
                 .text(0)?;
-            bundle_for(c, &case)
+            bundle_for(c, &case, publish)
         })
         .await?;
     Ok(Json(b))

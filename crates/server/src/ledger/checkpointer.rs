@@ -15,8 +15,9 @@ use oneseal_ledger::checkpoint::Checkpoint;
 use oneseal_ledger::hash::hash_to_base64;
 use oneseal_ledger::note::NoteSigner;
 use oneseal_ledger::{Hash, leaf_hash, verify_consistency};
-use oneseal_store::{Conn, Store, StoreError, log, params};
+use oneseal_store::{Conn, Row, Store, StoreError, log, params};
 
+use super::Publish;
 use super::anchor::Anchors;
 use super::keys::LogKeys;
 use crate::clock::Clock;
@@ -71,22 +72,46 @@ impl StoredCheckpoint {
     }
 }
 
+fn stored(r: &Row) -> Result<StoredCheckpoint, StoreError> {
+    Ok(StoredCheckpoint {
+        size: r.u64(0)?,
+        root: r.hash(1)?,
+        note: r.text(2)?,
+        cosigned: r.opt_text(3)?,
+        signed_at: r.int(4)?,
+    })
+}
+
 /// The latest signed checkpoint of a log.
 pub fn latest(conn: &mut dyn Conn, log_name: &str) -> Result<Option<StoredCheckpoint>, StoreError> {
     conn.query_one(
         "SELECT size, root, note, cosigned, signed_at FROM checkpoints WHERE log = ? ORDER BY size DESC LIMIT 1",
         params![log_name],
     )?
-    .map(|r| {
-        Ok(StoredCheckpoint {
-            size: r.u64(0)?,
-            root: r.hash(1)?,
-            note: r.text(2)?,
-            cosigned: r.opt_text(3)?,
-            signed_at: r.int(4)?,
-        })
-    })
+    .as_ref()
+    .map(stored)
     .transpose()
+}
+
+/// The checkpoint the public is shown (see [`Publish`]): the tiles, proofs, entries and receipts
+/// served stop at its size.
+pub fn published(
+    conn: &mut dyn Conn,
+    log_name: &str,
+    publish: Publish,
+) -> Result<Option<StoredCheckpoint>, StoreError> {
+    match publish {
+        Publish::Signed => latest(conn, log_name),
+        Publish::Cosigned => conn
+            .query_one(
+                "SELECT size, root, note, cosigned, signed_at FROM checkpoints \
+                 WHERE log = ? AND cosigned IS NOT NULL ORDER BY size DESC LIMIT 1",
+                params![log_name],
+            )?
+            .as_ref()
+            .map(stored)
+            .transpose(),
+    }
 }
 
 /// Recomputes what the writer claims, on a separate path, before anything is signed.
@@ -185,8 +210,11 @@ pub fn sign_if_due(
             });
         }
         Some(_) => {
+            // A heartbeat re-signs the same tree: the text is unchanged, so the cosignatures
+            // already collected stay valid and stay published; fresh ones replace them once the
+            // witnesses answer (see cosign).
             conn.execute(
-                "UPDATE checkpoints SET note = ?, cosigned = NULL, signed_at = ? WHERE log = ? AND size = ?",
+                "UPDATE checkpoints SET note = ?, signed_at = ? WHERE log = ? AND size = ?",
                 params![note.as_str(), now, log_name, size],
             )?;
         }

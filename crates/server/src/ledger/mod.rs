@@ -22,6 +22,9 @@ pub fn origin(host: &str, jurisdiction: &str) -> String {
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use oneseal_ledger::cosignature::CosignatureVerifier;
+use oneseal_ledger::note::VerifierKey;
+
 /// A witness the bureau's logs are submitted to.
 #[derive(Clone, Debug)]
 pub struct WitnessInfo {
@@ -31,6 +34,26 @@ pub struct WitnessInfo {
     pub vkey: String,
     /// Where its `add-checkpoint` endpoint lives (prefix, without the final path segment).
     pub url: String,
+}
+
+impl WitnessInfo {
+    /// The verifier of this witness's cosignatures; `None` if its vkey is not a cosignature
+    /// vkey (then nothing it returns is ever counted).
+    pub fn verifier(&self) -> Option<CosignatureVerifier> {
+        let vkey = VerifierKey::parse(&self.vkey).ok()?;
+        CosignatureVerifier::from_verifier_key(&vkey).ok()
+    }
+}
+
+/// Which checkpoints the public is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Publish {
+    /// No witnesses: the newest checkpoint the log signed.
+    Signed,
+    /// With witnesses: the newest checkpoint whose verified cosignatures met the quorum. One the
+    /// log signed but the witnesses have not yet cosigned is not published, so the published
+    /// size never goes back when a later cosignature lands for an earlier size.
+    Cosigned,
 }
 
 /// Everything the public log endpoints and the checkpointer need to know.
@@ -45,6 +68,34 @@ pub struct Logs {
 }
 
 impl Logs {
+    /// How many distinct witnesses must have cosigned a checkpoint before it is published: none
+    /// without witnesses, else the policy's quorum (at least one, as the policy says).
+    pub fn required_cosignatures(&self) -> usize {
+        if self.witnesses.is_empty() {
+            0
+        } else {
+            self.quorum.max(1)
+        }
+    }
+
+    /// What is published: see [`Publish`].
+    pub fn publish(&self) -> Publish {
+        if self.required_cosignatures() == 0 {
+            Publish::Signed
+        } else {
+            Publish::Cosigned
+        }
+    }
+
+    /// The verifiers of the configured witnesses' cosignatures (a witness whose vkey does not
+    /// parse has none, and never counts).
+    pub fn witness_verifiers(&self) -> Vec<CosignatureVerifier> {
+        self.witnesses
+            .iter()
+            .filter_map(WitnessInfo::verifier)
+            .collect()
+    }
+
     /// The tlog-policy text for one jurisdiction's log: the log key, the witnesses and the quorum.
     pub fn policy(&self, jurisdiction: &str, base_url: &str) -> Option<String> {
         let keys = self.keys.get(jurisdiction)?;

@@ -429,6 +429,10 @@ const MESSAGES: &[(&str, &str)] = &[
         "Your browser remembers the last checkpoint it saw and checks a consistency proof itself: the new log only appends to the old one, with no entry changed or removed.",
     ),
     ("待纳入检查点", "Awaiting the next checkpoint"),
+    (
+        "尚未纳入已发布检查点的新条目（发布后列出）",
+        "New entries not yet under the published checkpoint (listed once it covers them)",
+    ),
     ("更早的条目", "Older entries"),
     ("办件统计公开", "Public case statistics"),
     ("统计截至", "As of"),

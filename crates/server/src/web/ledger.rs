@@ -12,7 +12,7 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use oneseal_domain::event::Envelope;
 use oneseal_ledger::checkpoint::Checkpoint;
-use oneseal_ledger::cosignature::cosignature_time;
+use oneseal_ledger::cosignature::{CosignatureVerifier, cosignature_time, select_cosignatures};
 use oneseal_ledger::hash::hash_to_base64;
 use oneseal_ledger::note::{Note, VerifierKey};
 use oneseal_store::{Conn, StoreError, log, params};
@@ -21,6 +21,8 @@ use serde::Deserialize;
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::error::ApiError;
+use crate::ledger::WitnessInfo;
+use crate::ledger::checkpointer::StoredCheckpoint;
 
 /// Entries per page of the explorer.
 const PAGE: u64 = 20;
@@ -41,7 +43,8 @@ struct Shown {
     size: u64,
     root: String,
     signed_at: String,
-    cosigned: bool,
+    /// Distinct configured witnesses whose cosignature on it verifies.
+    cosigners: usize,
 }
 
 struct WitnessRow {
@@ -68,8 +71,12 @@ struct LedgerPage {
     checkpoint: Option<Shown>,
     witnesses: Vec<WitnessRow>,
     quorum: usize,
+    /// The quorum is met by verified cosignatures (always true without witnesses).
+    quorum_met: bool,
     entries: Vec<EntryRow>,
     head: u64,
+    /// Entries logged after the published checkpoint: not listed until it covers them.
+    pending: u64,
     older: Option<u64>,
     tamper: bool,
 }
@@ -116,27 +123,22 @@ pub fn choices(
         .collect())
 }
 
-/// The published checkpoint (the newest cosigned one, else the newest signed one), as served
-/// by `/log/<j>/checkpoint`, with its signing time.
-fn published(conn: &mut dyn Conn, j: &str) -> Result<Option<(String, i64, bool)>, StoreError> {
-    let row = conn.query_one(
-        "SELECT cosigned, signed_at FROM checkpoints WHERE log = ? AND cosigned IS NOT NULL ORDER BY size DESC LIMIT 1",
-        params![j],
-    )?;
-    if let Some(r) = row {
-        return Ok(Some((r.text(0)?, r.int(1)?, true)));
-    }
-    Ok(crate::ledger::checkpointer::latest(conn, j)?.map(|c| (c.note, c.signed_at, false)))
-}
-
-fn shown(note: &str, signed_at: i64, cosigned: bool) -> Result<Shown, ApiError> {
+/// The published checkpoint as served by `/log/<j>/checkpoint`, with its signing time; its
+/// cosignatures are counted here again, by verifying each against the configured witness keys,
+/// so the page never claims a quorum that lines which do not verify would make up.
+fn shown(
+    published: StoredCheckpoint,
+    witnesses: &[CosignatureVerifier],
+) -> Result<Shown, ApiError> {
+    let signed_at = published.signed_at;
+    let note = published.published();
     let note = Note::parse(note.as_bytes()).map_err(|e| ApiError::Internal(e.to_string()))?;
     let cp = Checkpoint::parse_text(note.text()).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Shown {
         size: cp.size(),
         root: hash_to_base64(cp.root()),
         signed_at: beijing(signed_at),
-        cosigned,
+        cosigners: select_cosignatures(note.text(), witnesses, note.signatures()).len(),
     })
 }
 
@@ -144,7 +146,7 @@ fn shown(note: &str, signed_at: i64, cosigned: bool) -> Result<Shown, ApiError> 
 fn witness_rows(
     conn: &mut dyn Conn,
     j: &str,
-    witnesses: &[(String, String)],
+    witnesses: &[WitnessInfo],
 ) -> Result<Vec<WitnessRow>, StoreError> {
     let notes: Vec<String> = conn
         .query(
@@ -160,18 +162,20 @@ fn witness_rows(
         .collect();
     Ok(witnesses
         .iter()
-        .map(|(label, vkey)| {
-            let key = VerifierKey::parse(vkey).ok();
-            let last = key.as_ref().and_then(|k| {
+        .map(|w| {
+            let key = VerifierKey::parse(&w.vkey).ok();
+            // Only a cosignature that verifies under the witness's key is its cosignature.
+            let last = w.verifier().and_then(|v| {
                 parsed
                     .iter()
-                    .flat_map(|n| n.signatures())
-                    .filter(|s| s.name == k.name() && s.key_id == k.key_id())
-                    .filter_map(cosignature_time)
+                    .flat_map(|n| {
+                        select_cosignatures(n.text(), std::slice::from_ref(&v), n.signatures())
+                    })
+                    .filter_map(|s| cosignature_time(&s))
                     .max()
             });
             WitnessRow {
-                name: label.clone(),
+                name: w.label.clone(),
                 key_name: key.map(|k| k.name().to_owned()).unwrap_or_default(),
                 last_cosigned: last.and_then(|t| i64::try_from(t).ok()).map(beijing),
             }
@@ -215,22 +219,21 @@ pub async fn ledger_page(
         return Err(ApiError::NotFound("log").into());
     }
     let logs: Vec<String> = state.logs.keys.keys().cloned().collect();
-    let witnesses: Vec<(String, String)> = state
-        .logs
-        .witnesses
-        .iter()
-        .map(|w| (w.label.clone(), w.vkey.clone()))
-        .collect();
+    let witnesses = state.logs.witnesses.clone();
+    let publish = state.logs.publish();
     let jq = j.clone();
     let (choices, published, witnesses, head, entries) = state
         .store
         .read(move |c| {
             let (head, _) = log::read_head(c, &jq)?;
-            let to = f.before.map_or(head, |b| b.min(head));
+            let published = crate::ledger::checkpointer::published(c, &jq, publish)?;
+            // Only what the published checkpoint covers is listed, as the log API serves.
+            let size = published.as_ref().map_or(0, |p| p.size).min(head);
+            let to = f.before.map_or(size, |b| b.min(size));
             let entries = log::entries(c, &jq, to.saturating_sub(PAGE), to)?;
             Ok::<_, StoreError>((
                 choices(c, &logs, &jq)?,
-                published(c, &jq)?,
+                published,
                 witness_rows(c, &jq, &witnesses)?,
                 head,
                 entries,
@@ -238,10 +241,11 @@ pub async fn ledger_page(
         })
         .await
         .map_err(ApiError::from)?;
-    let checkpoint = published
-        .map(|(note, at, cosigned)| shown(&note, at, cosigned))
-        .transpose()?;
+    let verifiers = state.logs.witness_verifiers();
+    let checkpoint = published.map(|p| shown(p, &verifiers)).transpose()?;
     let size = checkpoint.as_ref().map_or(0, |c| c.size);
+    let required = state.logs.required_cosignatures();
+    let quorum_met = checkpoint.as_ref().is_some_and(|c| c.cosigners >= required);
     let first = entries.first().map_or(0, |(i, _)| *i);
     let page = LedgerPage {
         nav: Nav::default(),
@@ -249,13 +253,15 @@ pub async fn ledger_page(
         choices,
         checkpoint,
         witnesses,
-        quorum: state.logs.quorum,
+        quorum: required,
+        quorum_met,
         entries: entries
             .iter()
             .rev()
             .map(|(i, e)| entry_row(*i, e, *i < size))
             .collect(),
         head,
+        pending: head.saturating_sub(size),
         older: (first > 0).then_some(first),
         tamper: f.tamper.is_some(),
     };

@@ -69,12 +69,12 @@ pub async fn verify_page(
                 .ok()
                 .and_then(|ev| oneseal_domain::licence::Licence::apply(&ev).ok())
                 .map(|l| l.status);
-            let (valid, verdict) = match bundle_for(c, &case) {
+            let (valid, verdict) = match bundle_for(c, &case, st.logs.publish()) {
                 Ok(bundle) => match verify_bundle(&bundle, &trust_file(&st, c, &log)?) {
                     Ok(v) => (true, v.summary_zh()),
                     Err(e) => (false, e.reason_zh()),
                 },
-                Err(ApiError::Conflict { .. }) => (false, "签章记录尚未纳入已签名检查点，请稍后刷新".to_owned()),
+                Err(ApiError::Conflict { .. }) => (false, "签章记录尚未纳入已发布的检查点，请稍后刷新".to_owned()),
                 Err(e) => return Err(e),
             };
             let licence_ok = status.is_none_or(|s| s == oneseal_domain::licence::LicenceStatus::Valid);

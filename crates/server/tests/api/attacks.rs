@@ -4,6 +4,7 @@
 //!
 //! - `matrix`: role × endpoint × own/other jurisdiction and department.
 //! - `session`: session fixation, sign-out, CSRF on every cookie route, cross-origin posts.
+//! - `cosign`: lying witnesses; log reads past the published checkpoint.
 //! - `input`: oversized, malformed and hostile bodies; SQL metacharacters in text fields.
 //! - `secrets`: no query code in sealed documents (whose SM3 is public) or at rest; every sealed
 //!   document salted.
@@ -11,9 +12,11 @@
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
 //! - `webhooks`: server-side request forgery through department webhooks.
+//! - `cosign`: lying witnesses, and log reads past the published checkpoint.
 //! - `imports`: hostile catalog files (declared counts, huge strings, junk rows), parsing off
 //!   the async workers, formula text in exports.
 
+mod cosign;
 mod imports;
 mod input;
 mod matrix;

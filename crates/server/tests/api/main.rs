@@ -8,6 +8,7 @@ mod access;
 mod attacks;
 mod cases;
 mod catalog;
+mod cosigning;
 mod ledger;
 mod linkage;
 mod org;

@@ -65,7 +65,8 @@ async fn a_closed_case_is_rated_once_and_a_bad_rating_is_rectified() {
         page.contains("已评价") && !page.contains("提交评价"),
         "{page}"
     );
-    // The public ledger entry has the level, never the comment.
+    // The public ledger entry has the level, never the comment (served once published).
+    app.checkpoint().await;
     let (_, entry) = anon
         .get_json(&format!("/api/v1/log/370100/entries/{idx}"))
         .await;
