@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "lookup_indexes",
         include_str!("../migrations/0008_lookup_indexes.sql"),
     ),
+    (
+        10,
+        "calendar_corrections",
+        include_str!("../migrations/0010_calendar_corrections.sql"),
+    ),
 ];
 
 /// The versions this binary knows, in order (numbers may skip: branches reserve them).

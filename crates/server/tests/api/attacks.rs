@@ -2,12 +2,14 @@
 //! send, through HTTP, against the real server. Test names start with `attacks_` so that
 //! `cargo test -p oneseal-server --test api attacks` runs exactly this suite.
 //!
+//! - `calendar`: rewriting the working-day calendar's history; corrections need the head.
 //! - `matrix`: role × endpoint × own/other jurisdiction and department.
 //! - `session`: session fixation, sign-out, CSRF on every cookie route, cross-origin posts.
 //! - `input`: oversized, malformed and hostile bodies; SQL metacharacters in text fields.
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
 
+mod calendar;
 mod input;
 mod matrix;
 mod session;
