@@ -6,9 +6,11 @@ use oneseal_domain::calendar::{self, Calendar, TimeLimit};
 
 #[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
-    /// Import a year of the working-day calendar (an official holiday notice as JSON, in the
-    /// format of crates/domain/data/calendar/2026.json); recorded on the ledger. Restart the
-    /// server afterwards, or import through the API (POST /api/v1/calendar/years) while it runs.
+    /// Import a year of the working-day calendar not yet in force (an official holiday notice as
+    /// JSON, in the format of crates/domain/data/calendar/2026.json); recorded on the ledger.
+    /// A year in force is refused if any day up to today changes; later days of it are changed
+    /// through a correction (POST /api/v1/calendar/corrections, approved by the bureau head).
+    /// Restart the server afterwards, or import through the API while it runs.
     Import {
         file: std::path::PathBuf,
         #[command(flatten)]
@@ -41,28 +43,45 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
             db,
             jurisdiction,
         } => {
+            use oneseal_server::calendar::{Amendment, amendment};
             use oneseal_server::{Clock, SystemClock};
             let text = std::fs::read_to_string(&file)?;
-            let year = Calendar::new()
-                .load_year_json(&text)
+            let parsed = oneseal_domain::calendar::YearCalendar::from_json(&text)
                 .map_err(|e| anyhow!("日历文件无效 invalid calendar file: {e}"))?;
             let _lock = crate::data_lock::DataLock::acquire(&db.data, "calendar import")?;
+            let year = parsed.year();
             let store = oneseal_store::Store::open(db.database()?)?;
+            let now = SystemClock.now();
             let meta = oneseal_server::commands::Meta {
-                time: SystemClock.now(),
+                time: now,
                 jurisdiction: oneseal_domain::org::DivisionCode::parse(&jurisdiction)?,
                 actor: oneseal_domain::event::Actor::System("cli".into()),
             };
+            let today = oneseal_domain::case::legal_date(now);
+            // A year in force is history up to today, as through the API: only a year not in
+            // force yet is imported here; later days of one in force need a correction.
             let idx = store
-                .write_blocking(move |tx| {
-                    meta.record(
-                        tx,
-                        &oneseal_domain::event::Event::CalendarYearImported { year, json: text },
-                    )
+                .write_blocking(move |tx| match amendment(tx.conn(), parsed, today)? {
+                    Amendment::New(_) => meta
+                        .record(
+                            tx,
+                            &oneseal_domain::event::Event::CalendarYearImported { year, json: text },
+                        )
+                        .map(Some),
+                    Amendment::Unchanged => Ok(None),
+                    Amendment::Correction(_) => Err(oneseal_server::error::ApiError::conflict(
+                        "calendar_correction_required",
+                        "该年度日历已经生效；更改今后的日期须通过 POST /api/v1/calendar/corrections 提出更正并经局长批准",
+                        "this year is in force; changing later days needs a correction (POST /api/v1/calendar/corrections) approved by the bureau head",
+                    )),
                 })
-                .map_err(|e| anyhow!("{e}"))?;
-            println!("已导入 {year} 年工作日历 imported the {year} calendar (ledger index {idx})");
+                .map_err(|e| anyhow!("{e}"));
             store.close();
+            let Some(idx) = idx? else {
+                println!("{year} 年工作日历没有变化 the {year} calendar is unchanged");
+                return Ok(());
+            };
+            println!("已导入 {year} 年工作日历 imported the {year} calendar (ledger index {idx})");
             Ok(())
         }
         CalendarCommand::Deadline {

@@ -317,3 +317,33 @@ fn cert_export_writes_parts_that_openssl_verifies() {
     assert!(asn1.status.success(), "{}", text(&asn1));
     assert!(String::from_utf8_lossy(&asn1.stdout).contains("37010000000001"));
 }
+
+/// `calendar import` writes straight into the database, so it keeps the API's rule: a year in
+/// force is history up to today (issue #22, item 4); 2025 with every holiday removed is refused
+/// and nothing is recorded.
+#[test]
+fn calendar_import_refuses_to_rewrite_a_year_in_force() {
+    let dir = TempDir::new("calendar");
+    let mut year: serde_json::Value =
+        serde_json::from_str(include_str!("../../domain/data/calendar/2025.json")).unwrap();
+    year["overrides"] = json!([]);
+    let file = dir.path("2025.json");
+    std::fs::write(&file, year.to_string()).unwrap();
+    let data = dir.path("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_oneseal"))
+        .args(["calendar", "import"])
+        .arg(&file)
+        .arg("--data")
+        .arg(&data)
+        .env_remove("ONESEAL_DATABASE_URL")
+        .env("ONESEAL_LOG", "warn")
+        .output()
+        .expect("run oneseal");
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("calendar_history_immutable"),
+        "{}",
+        text(&out)
+    );
+}

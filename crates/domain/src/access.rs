@@ -19,6 +19,8 @@ pub enum Action {
     ManageStaff,
     IssueApiToken,
     ManageCalendar,
+    /// Put a proposed correction of the working-day calendar in force (the bureau head).
+    ApproveCalendarCorrection,
     IntakeCase,
     AcceptCase,
     ReviewCase,
@@ -46,6 +48,7 @@ impl Action {
         Action::ManageStaff,
         Action::IssueApiToken,
         Action::ManageCalendar,
+        Action::ApproveCalendarCorrection,
         Action::IntakeCase,
         Action::AcceptCase,
         Action::ReviewCase,
@@ -85,7 +88,9 @@ impl Action {
             Action::IntakeCase | Action::AcceptCase => &[Clerk],
             Action::ReviewCase => &[Reviewer],
             Action::DecideCase => &[Approver],
-            Action::ApproveExtension | Action::ManageSeals => &[BureauHead],
+            Action::ApproveExtension | Action::ManageSeals | Action::ApproveCalendarCorrection => {
+                &[BureauHead]
+            }
             Action::ViewCases => &[Clerk, Reviewer, Approver, BureauHead, Inspector],
             Action::ClaimPush | Action::SubmitFeedback => &[DepartmentSupervisor],
             Action::ViewPushes => &[DepartmentSupervisor, BureauHead, Inspector],

@@ -13,6 +13,10 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
+mod calendar;
+
+pub use calendar::{CalendarCorrection, CorrectionApproval, DeadlineKind, MovingDeadline};
+
 use crate::case::{CaseEvent, CaseNumber};
 use crate::linkage::{FeedbackBody, Impact, LinkageSettings, PushEvent};
 use crate::rules::{Alert, AlertOutcome, ExpressionRule, RuleVersion};
@@ -90,6 +94,12 @@ pub enum Event {
     /// An administrator loaded a year of the working-day calendar (an official holiday notice).
     #[serde(rename = "calendar.year_imported")]
     CalendarYearImported { year: i32, json: String },
+    /// An administrator proposed correcting days ahead in a year in force; no effect yet.
+    #[serde(rename = "calendar.correction_proposed")]
+    CalendarCorrectionProposed { correction: Box<CalendarCorrection> },
+    /// The bureau head approved a proposed correction: it is in force from now.
+    #[serde(rename = "calendar.correction_approved")]
+    CalendarCorrectionApproved { approval: Box<CorrectionApproval> },
     /// Something that happened to a licence after approval (变更, 延续, 撤回, 撤销, 吊销, 注销).
     #[serde(rename = "licence.event")]
     Licence {
@@ -233,6 +243,8 @@ impl Event {
             Event::SealRevoked { .. } => "seal.revoked",
             Event::SealUseRefused { .. } => "seal.use_refused",
             Event::CalendarYearImported { .. } => "calendar.year_imported",
+            Event::CalendarCorrectionProposed { .. } => "calendar.correction_proposed",
+            Event::CalendarCorrectionApproved { .. } => "calendar.correction_approved",
             Event::Licence { .. } => "licence.event",
             Event::Case { .. } => "case.event",
             Event::DocumentSealed { .. } => "seal.document_sealed",
@@ -278,6 +290,14 @@ impl Event {
                 put("seal", es_id)
             }
             Event::CalendarYearImported { year, .. } => put("calendar_year", &year.to_string()),
+            Event::CalendarCorrectionProposed { correction: c } => {
+                put("calendar_year", &c.year.to_string());
+                put("correction", &c.correction_id);
+            }
+            Event::CalendarCorrectionApproved { approval: a } => {
+                put("calendar_year", &a.year.to_string());
+                put("correction", &a.correction_id);
+            }
             Event::Case { case_number, event } => {
                 put("case", case_number.as_str());
                 put("step", event.kind());
@@ -368,6 +388,11 @@ impl Event {
             Event::CalendarYearImported { year, json } => {
                 json!({ "year": year, "file_sha256": commitment(&[], json.as_bytes()) })
             }
+            // The reason and the source are free text: private.
+            Event::CalendarCorrectionProposed { correction } => {
+                calendar::proposed_public(correction)
+            }
+            Event::CalendarCorrectionApproved { approval } => calendar::approved_public(approval),
             Event::Case { case_number, event } => case_public_view(case_number, event),
             // Licences are public registers (Art. 40): the whole event, which names the holder only
             // by its public label.

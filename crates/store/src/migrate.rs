@@ -38,6 +38,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0008_lookup_indexes.sql"),
     ),
     (
+        10,
+        "calendar_corrections",
+        include_str!("../migrations/0010_calendar_corrections.sql"),
+    ),
+    (
         14,
         "webhook_rotation",
         include_str!("../migrations/0014_webhook_rotation.sql"),
@@ -179,7 +184,7 @@ mod tests {
             .unwrap();
         }
         // Every later migration applies, the ledger's among them.
-        assert_eq!(run(c).unwrap(), vec![2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(run(c).unwrap(), versions().get(1..).unwrap().to_vec());
         assert_eq!(
             crate::log::entry(c, "370000", 0).unwrap().as_deref(),
             Some(b"orphan".as_slice())

@@ -82,6 +82,20 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         columns: &["json"],
     },
     Projected {
+        table: "calendar_corrections",
+        key: &["correction_id"],
+        columns: &[
+            "jurisdiction",
+            "year",
+            "json",
+            "base_json",
+            "body",
+            "status",
+            "approved_by",
+            "approved_at",
+        ],
+    },
+    Projected {
         table: "case_events",
         key: &["case_number", "seq"],
         columns: &["kind", "body"],
@@ -434,6 +448,36 @@ pub fn apply(
             conn.execute(
                 "INSERT INTO calendar_years (year, json) VALUES (?, ?)",
                 params![i64::from(*year), json.as_str()],
+            )?;
+        }
+        Event::CalendarCorrectionProposed { correction: c } => {
+            let body = serde_json::to_string(c)
+                .map_err(|e| StoreError::Corrupt(format!("calendar correction: {e}")))?;
+            conn.execute(
+                "INSERT INTO calendar_corrections (correction_id, jurisdiction, year, json, base_json, body, status, approved_by, approved_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, 'proposed', NULL, NULL)",
+                params![
+                    &c.correction_id,
+                    jurisdiction.as_str(),
+                    i64::from(c.year),
+                    &c.json,
+                    &c.base_json,
+                    &body
+                ],
+            )?;
+        }
+        Event::CalendarCorrectionApproved { approval: a } => {
+            conn.execute(
+                "UPDATE calendar_corrections SET status = 'approved', approved_by = ?, approved_at = ? WHERE correction_id = ?",
+                params![a.approved_by.as_str(), rfc3339(a.approved_at)?, &a.correction_id],
+            )?;
+            conn.execute(
+                "DELETE FROM calendar_years WHERE year = ?",
+                params![i64::from(a.year)],
+            )?;
+            conn.execute(
+                "INSERT INTO calendar_years (year, json) VALUES (?, ?)",
+                params![i64::from(a.year), a.json.as_str()],
             )?;
         }
         Event::Case { case_number, event } => {

@@ -11,8 +11,12 @@
 //! - Never guess: a date in a year whose notice is not loaded is
 //!   [`CalendarError::YearNotLoaded`], because the notice may move holidays or add make-up
 //!   workdays that a Monday–Friday guess would get wrong.
+//! - History stays: a year in force changes only for days after today, through a checked
+//!   [`Correction`], and the calendar keeps what it replaced so a case decided earlier keeps
+//!   the dates it was decided under ([`Calendar::in_force_at`]).
 
 pub mod cli;
+mod correction;
 mod deadline;
 mod explain;
 mod year;
@@ -20,11 +24,13 @@ mod year;
 #[cfg(test)]
 mod proptests;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 pub use cli::{CliArgError, parse_date_arg, parse_pause_arg, parse_unit_arg, render_deadline_cli};
+pub use correction::{Correction, CorrectionError, YearChange};
 pub use deadline::{Deadline, LimitUnit, Pause, TimeLimit};
 pub use explain::{Anchor, Explanation, HolidaySpan, PausedSpan, Segment, SegmentKind};
 pub use year::{Override, OverrideKind, SourceNotice, YearCalendar, YearDataError};
@@ -85,10 +91,20 @@ impl DayKind {
     }
 }
 
-/// The loaded years of the working-day calendar.
+/// The loaded years of the working-day calendar, and the years corrections replaced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
     years: BTreeMap<i32, YearCalendar>,
+    /// Years replaced by an approved [`Correction`], oldest approval first.
+    superseded: Vec<Superseded>,
+}
+
+/// A year as it was until a correction replaced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Superseded {
+    /// When the correction took effect.
+    approved_at: OffsetDateTime,
+    year: YearCalendar,
 }
 
 impl Calendar {
@@ -110,8 +126,8 @@ impl Calendar {
         Ok(calendar)
     }
 
-    /// Parses, validates and loads one year (the `oneseal calendar import` path), replacing that
-    /// year if it was already loaded. Returns the year loaded.
+    /// Parses, validates and loads one year, replacing that year if it was already loaded (the
+    /// callers refuse that for a year in force: see [`Correction`]). Returns the year loaded.
     ///
     /// # Errors
     /// [`YearDataError`] when the data is refused; the calendar is then unchanged.
@@ -125,6 +141,56 @@ impl Calendar {
     /// Loads an already validated year, returning the one it replaces.
     pub fn insert_year(&mut self, year: YearCalendar) -> Option<YearCalendar> {
         self.years.insert(year.year(), year)
+    }
+
+    /// Applies an approved correction at `approved_at`, keeping the year it replaces so that
+    /// [`Calendar::in_force_at`] can still answer for earlier instants.
+    ///
+    /// # Errors
+    /// [`CalendarError::YearNotLoaded`] when the corrected year is not loaded (a year not in
+    /// force is imported, not corrected).
+    pub fn correct(
+        &mut self,
+        correction: Correction,
+        approved_at: OffsetDateTime,
+    ) -> Result<(), CalendarError> {
+        let replacement = correction.into_replacement();
+        let number = replacement.year();
+        let old = self
+            .years
+            .insert(number, replacement)
+            .ok_or(CalendarError::YearNotLoaded(number))?;
+        self.remember_superseded(old, approved_at);
+        Ok(())
+    }
+
+    /// Records that `year` was in force until a correction approved at `approved_at` (how a
+    /// calendar is rebuilt from stored corrections; the years themselves are loaded as they are
+    /// now).
+    pub fn remember_superseded(&mut self, year: YearCalendar, approved_at: OffsetDateTime) {
+        let at = self
+            .superseded
+            .partition_point(|s| s.approved_at <= approved_at);
+        self.superseded.insert(at, Superseded { approved_at, year });
+    }
+
+    /// The calendar as it stood at `at`: every correction approved after `at` undone. Years
+    /// loaded after `at` by a plain import are kept (they had no earlier version), so a deadline
+    /// reaching into them can still be counted.
+    #[must_use]
+    pub fn in_force_at(&self, at: OffsetDateTime) -> Cow<'_, Calendar> {
+        let later = self.superseded.partition_point(|s| s.approved_at <= at);
+        let Some(undo) = self.superseded.get(later..).filter(|u| !u.is_empty()) else {
+            return Cow::Borrowed(self);
+        };
+        let mut years = self.years.clone();
+        for s in undo.iter().rev() {
+            years.insert(s.year.year(), s.year.clone());
+        }
+        Cow::Owned(Calendar {
+            years,
+            superseded: self.superseded.get(..later).unwrap_or_default().to_vec(),
+        })
     }
 
     /// Exports one loaded year in the layout [`Calendar::load_year_json`] reads.

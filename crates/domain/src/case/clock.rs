@@ -20,6 +20,7 @@ use time::Date;
 
 use crate::calendar::{Anchor, Calendar, Deadline, Pause, TimeLimit, iso_date};
 use crate::catalog;
+use crate::event::{DeadlineKind, MovingDeadline};
 
 use super::error::{CaseError, ExtensionAuthorityKind};
 use super::event::CaseEvent;
@@ -181,6 +182,13 @@ impl Case {
     /// # Errors
     /// [`CaseError::Calendar`] when a needed year is not loaded.
     pub fn clock(&self, calendar: &Calendar, today: Date) -> Result<CaseClock, CaseError> {
+        // A case keeps the dates it was decided (or closed) under: a later correction of the
+        // calendar moves the deadlines of open cases only.
+        let pinned = match self.settled_at() {
+            Some(at) => calendar.in_force_at(at),
+            None => std::borrow::Cow::Borrowed(calendar),
+        };
+        let calendar: &Calendar = &pinned;
         let notice = self.notice_clock(calendar, today)?;
         let deemed_by_clock = notice.as_ref().is_some_and(|n| n.missed);
         let decision = self.decision_clock(calendar, today, deemed_by_clock)?;
@@ -204,6 +212,18 @@ impl Case {
             decision,
             delivery,
             card,
+        })
+    }
+
+    /// When the case's dates were settled: the decision, or for a case closed without one
+    /// (withdrawn, not accepted) the start of its closing day.
+    fn settled_at(&self) -> Option<time::OffsetDateTime> {
+        if let Some(d) = self.decision() {
+            return Some(d.decided_at);
+        }
+        self.closed_on().map(|on| {
+            on.midnight()
+                .assume_offset(super::event::CHINA_STANDARD_TIME)
         })
     }
 
@@ -314,6 +334,55 @@ impl Case {
             due,
             delivered_on,
         }))
+    }
+}
+
+impl Case {
+    /// The deadlines of this case that a change of calendar from `before` to `after` moves on
+    /// `today` (a case settled before the change keeps its dates, so it has none; nor does a
+    /// case whose deadlines cannot be counted under either calendar).
+    #[must_use]
+    pub fn moving_deadlines(
+        &self,
+        before: &Calendar,
+        after: &Calendar,
+        today: Date,
+    ) -> Vec<MovingDeadline> {
+        let (Ok(old), Ok(new)) = (self.clock(before, today), self.clock(after, today)) else {
+            return Vec::new();
+        };
+        let dues = |c: &CaseClock| {
+            [
+                (DeadlineKind::Notice, c.notice.as_ref().map(|n| n.due.due)),
+                (
+                    DeadlineKind::Statutory,
+                    c.decision.as_ref().map(|d| d.statutory.due),
+                ),
+                (
+                    DeadlineKind::Promised,
+                    c.decision.as_ref().map(|d| d.promised.due),
+                ),
+                (
+                    DeadlineKind::Delivery,
+                    c.delivery.as_ref().map(|d| d.due.due),
+                ),
+            ]
+        };
+        dues(&old)
+            .into_iter()
+            .zip(dues(&new))
+            .filter_map(
+                |((deadline, old_due), (_, new_due))| match (old_due, new_due) {
+                    (Some(old_due), Some(new_due)) if old_due != new_due => Some(MovingDeadline {
+                        case_number: self.received().case_number.clone(),
+                        deadline,
+                        old_due,
+                        new_due,
+                    }),
+                    _ => None,
+                },
+            )
+            .collect()
     }
 }
 

@@ -382,6 +382,19 @@ impl Engine {
                 // A year the ledger holds is applied as the server applied it.
                 let _ = self.calendar.load_year_json(json);
             }
+            Event::CalendarCorrectionApproved { approval } => {
+                // Checked when proposed and approved; replayed here as it took effect.
+                if let Ok(y) = crate::calendar::YearCalendar::from_json(&approval.json)
+                    && let Some(current) = self.calendar.year(y.year())
+                    && let Ok(c) = crate::calendar::Correction::check(
+                        current,
+                        y,
+                        crate::case::legal_date(approval.approved_at),
+                    )
+                {
+                    let _ = self.calendar.correct(c, approval.approved_at);
+                }
+            }
             Event::StaffRegistered { staff, .. } => {
                 self.set_roles(&staff.id, staff.roles.clone());
                 self.staff_departments

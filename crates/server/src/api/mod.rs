@@ -59,6 +59,14 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/calendar/years",
             get(calendar::list_years).post(calendar::import_year),
         )
+        .route(
+            "/api/v1/calendar/corrections",
+            post(calendar::propose_correction),
+        )
+        .route(
+            "/api/v1/calendar/corrections/{id}/approve",
+            post(calendar::approve_correction),
+        )
         .route("/api/v1/verify", post(verify::verify_uploaded))
         .route("/api/v1/verify/bundle/{license}", get(verify::get_bundle))
         .route("/api/v1/seals/trust", get(verify::get_trust))
@@ -158,6 +166,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/licences/{id}/penalty"),
     ("get", "/api/v1/calendar/years"),
     ("post", "/api/v1/calendar/years"),
+    ("post", "/api/v1/calendar/corrections"),
+    ("post", "/api/v1/calendar/corrections/{id}/approve"),
     ("post", "/api/v1/verify"),
     ("get", "/api/v1/verify/bundle/{license}"),
     ("get", "/api/v1/seals/trust"),

@@ -2,8 +2,10 @@
 //! send, through HTTP, against the real server. Test names start with `attacks_` so that
 //! `cargo test -p oneseal-server --test api attacks` runs exactly this suite.
 //!
+//! - `calendar`: rewriting the working-day calendar's history; corrections need the head.
 //! - `matrix`: role × endpoint × own/other jurisdiction and department.
 //! - `session`: session fixation, sign-out, CSRF on every cookie route, cross-origin posts.
+//! - `calendar`: rewriting past working days; corrections only through the head.
 //! - `cosign`: lying witnesses; log reads past the published checkpoint.
 //! - `input`: oversized, malformed and hostile bodies; SQL metacharacters in text fields.
 //! - `secrets`: no query code in sealed documents (whose SM3 is public) or at rest; every sealed
@@ -16,6 +18,7 @@
 //! - `imports`: hostile catalog files (declared counts, huge strings, junk rows), parsing off
 //!   the async workers, formula text in exports.
 
+mod calendar;
 mod cosign;
 mod imports;
 mod input;

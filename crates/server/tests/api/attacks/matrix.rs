@@ -76,6 +76,8 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/licences/{id}/penalty",              "",        "D T",           Department),
     ("get",    "/api/v1/calendar/years",                     "",        "C R A H I M D", Here),
     ("post",   "/api/v1/calendar/years",                     "",        "M",             City),
+    ("post",   "/api/v1/calendar/corrections",               "",        "M",             City),
+    ("post",   "/api/v1/calendar/corrections/{id}/approve",  "",        "H",             City),
     ("get",    "/api/v1/linkage/pushes",                     "",        "H I D T",       Here),
     ("get",    "/api/v1/linkage/pushes/{id}",                "",        "H I D T",       Department),
     ("post",   "/api/v1/linkage/pushes/{id}/claim",          "",        "D T",           Department),
@@ -255,6 +257,20 @@ pub(super) fn request(
             Some(json!({"decision_ref": "济市监罚〔2026〕1号"})),
         ),
         ("post", "/api/v1/calendar/years") => req(method, path.into(), Some(json!({}))),
+        // The shipped year unchanged: an allowed administrator is told nothing would change.
+        ("post", "/api/v1/calendar/corrections") => req(
+            method,
+            path.into(),
+            Some(json!({
+                "calendar": serde_json::from_str::<Value>(include_str!("../../../../domain/data/calendar/2026.json")).unwrap(),
+                "reason": "矩阵测试", "source": "矩阵测试"
+            })),
+        ),
+        ("post", "/api/v1/calendar/corrections/{id}/approve") => absent(
+            method,
+            "/api/v1/calendar/corrections/CC2026-9999/approve".into(),
+            None,
+        ),
         ("get", "/api/v1/linkage/pushes/{id}") => req(
             method,
             format!("/api/v1/linkage/pushes/{}", lookup(&fx.pushes, j)?),
