@@ -14,6 +14,7 @@ pub mod error;
 pub mod guard;
 pub mod leadership;
 pub mod ledger;
+pub mod limits;
 pub mod linkage;
 pub mod masking;
 pub mod metrics;
@@ -121,6 +122,9 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // The extractors' own default (2 MB) would refuse smaller bodies than the limit the
+        // 413 names: one limit, [`MAX_BODY_BYTES`], for every route.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(guard::guard))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

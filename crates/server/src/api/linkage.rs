@@ -211,6 +211,9 @@ pub async fn get_push(
 }
 
 /// The claim; with an `Idempotency-Key` header a retry returns the first answer.
+/// The longest idempotency key a client may send (documented in /openapi.json).
+const MAX_IDEMPOTENCY_KEY: usize = 128;
+
 pub async fn claim_push(
     State(state): State<AppState>,
     auth: Auth,
@@ -221,6 +224,12 @@ pub async fn claim_push(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    if key.as_ref().is_some_and(|k| k.len() > MAX_IDEMPOTENCY_KEY) {
+        return Err(crate::limits::too_long(
+            "Idempotency-Key",
+            MAX_IDEMPOTENCY_KEY,
+        ));
+    }
     let principal = claimant(&auth).label();
     let request = hex::encode(sha2::Sha256::digest(format!("claim:{id}").as_bytes()));
     let now = state.clock.now();

@@ -4,11 +4,14 @@
 //!
 //! - `matrix`: role × endpoint × own/other jurisdiction and department.
 //! - `session`: session fixation, sign-out, CSRF on every cookie route, cross-origin posts.
+//! - `bounds`: every string over its documented maximum, overlong path ids, invisible names, the
+//!   413's named limit (issue #15, item 8).
 //! - `free_text`: typed text and unknown ids never reach the public log (issue #15, item 4).
 //! - `input`: oversized, malformed and hostile bodies; SQL metacharacters in text fields.
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
 
+mod bounds;
 mod free_text;
 mod input;
 mod matrix;
