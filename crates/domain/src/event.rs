@@ -27,7 +27,13 @@ use crate::org::{
 };
 
 /// Bumped whenever the envelope's fields change meaning.
-pub const ENVELOPE_VERSION: u16 = 1;
+///
+/// - 1: the first shape.
+/// - 2: free text left the public view — a licence event's `what`, `reason` and `decision_ref`,
+///   a policy change's `law` and `articles` — and a refused attempt on an id that does not exist
+///   names it by length and salted hash. Entries of version 1 stay as written: verification opens
+///   the private body against the commitment and never recomputes the public view.
+pub const ENVELOPE_VERSION: u16 = 2;
 
 /// Who caused an event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,11 +170,18 @@ pub enum Event {
         explanation: String,
     },
     /// A party tried to act on another's push or on something unknown; kept for accountability.
+    /// `target` is an id the system issued, or — for an id that does not exist — only its kind,
+    /// length and salted hash (see [`crate::linkage::refused_target`]): whatever a department
+    /// sends never reaches the log as text.
     #[serde(rename = "linkage.attempt_refused")]
     LinkageRefused {
         department: DepartmentCode,
         target: String,
         code: String,
+        /// Hex salt of `target`'s hash when it names an unknown id (private: with it, an auditor
+        /// who is shown the text can confirm it). Absent in entries of envelope version 1.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target_salt: Option<String>,
     },
     /// A monitoring rule installed, changed or retired (its hash covers its specification).
     #[serde(rename = "rules.rule_version")]
@@ -394,10 +407,10 @@ impl Event {
             }
             Event::CalendarCorrectionApproved { approval } => calendar::approved_public(approval),
             Event::Case { case_number, event } => case_public_view(case_number, event),
-            // Licences are public registers (Art. 40): the whole event, which names the holder only
-            // by its public label.
+            // Licences are public registers (Art. 40): their facts, which name the holder only by
+            // its public label; what staff or a department typed stays in the private body.
             Event::Licence { licence_id, event } => {
-                json!({ "licence_id": licence_id, "event": event })
+                json!({ "licence_id": licence_id, "event": event.public_view() })
             }
             Event::DocumentSealed {
                 case_number,
@@ -423,7 +436,8 @@ impl Event {
             }),
             // A push names codes, dates and staff ids only.
             Event::Push { push_id, event } => json!({ "push_id": push_id, "event": event }),
-            // Feedback text may name natural persons (sole traders): only its kind and codes.
+            // Feedback is typed by a department and may name natural persons (sole traders): only
+            // its kind, codes and counts. A policy change's law and articles are its words too.
             Event::Feedback {
                 feedback_id,
                 department,
@@ -433,7 +447,6 @@ impl Event {
             } => json!({
                 "feedback_id": feedback_id, "department": department, "type": body.kind(),
                 "licence_id": body.licence_id(),
-                "law": match body.as_ref() { FeedbackBody::PolicyChange { law, articles, .. } => json!({"law": law, "articles": articles}), _ => Value::Null },
                 "impact": impact.as_ref().map(|i| json!({
                     "items": i.items.len(), "open_cases": i.open_cases.len(), "valid_licences": i.valid_licences.len(),
                 })),
@@ -447,6 +460,7 @@ impl Event {
                 department,
                 target,
                 code,
+                ..
             } => json!({ "department": department, "target": target, "code": code }),
             Event::DigestIssued {
                 department,

@@ -101,6 +101,47 @@ pub enum LicenceEvent {
     },
 }
 
+/// Fields of a licence event that may be published: codes, ids the system issued, dates, flags
+/// and the holder's public label. Free text (`what`, `reason`, `decision_ref`) is not among them:
+/// staff and departments type it, and it may name people.
+const PUBLIC_FIELDS: &[&str] = &[
+    "kind",
+    "licence_id",
+    "case_number",
+    "item_code",
+    "item_name",
+    "holder",
+    "valid_from",
+    "valid_until",
+    "until",
+    "deemed",
+    "fraud",
+    "department",
+    "by",
+    "on",
+];
+
+impl LicenceEvent {
+    /// What the public register and the public ledger entry show of the event.
+    pub fn public_view(&self) -> serde_json::Value {
+        use serde_json::Value;
+        let full = serde_json::to_value(self).unwrap_or(Value::Null);
+        let mut out = serde_json::Map::new();
+        if let Value::Object(map) = &full {
+            for k in PUBLIC_FIELDS {
+                if let Some(v) = map.get(*k) {
+                    out.insert((*k).to_owned(), v.clone());
+                }
+            }
+        }
+        // A cancellation's reason is one of Art. 70's grounds (an enum), not text.
+        if let LicenceEvent::Cancelled { reason, .. } = self {
+            out.insert("reason".into(), serde_json::json!(reason));
+        }
+        Value::Object(out)
+    }
+}
+
 /// A request about a licence; its serde form is the API body.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
@@ -373,6 +414,47 @@ mod tests {
 
     fn staff() -> StaffId {
         StaffId::parse("APPROVE").unwrap()
+    }
+
+    #[test]
+    fn the_public_view_holds_no_typed_text() {
+        let by = StaffId::parse("APPROVER").unwrap();
+        let on = time::macros::date!(2026 - 11 - 30);
+        let secret = "张三 13812345678";
+        for e in [
+            LicenceEvent::Changed {
+                what: secret.into(),
+                by: by.clone(),
+                on,
+            },
+            LicenceEvent::Withdrawn {
+                reason: secret.into(),
+                by: by.clone(),
+                on,
+            },
+            LicenceEvent::Revoked {
+                reason: secret.into(),
+                fraud: true,
+                by: by.clone(),
+                on,
+            },
+            LicenceEvent::PenaltyRevoked {
+                department: DepartmentCode::parse("FG").unwrap(),
+                decision_ref: secret.into(),
+                on,
+            },
+        ] {
+            let v = e.public_view();
+            assert!(!v.to_string().contains("13812345678"), "{v}");
+            assert!(v["kind"].is_string() && !v["on"].is_null(), "{v}");
+        }
+        let v = LicenceEvent::Cancelled {
+            reason: CancelReason::Expired,
+            by: None,
+            on,
+        }
+        .public_view();
+        assert_eq!(v["reason"], "expired");
     }
 
     #[test]

@@ -501,6 +501,19 @@ impl FeedbackBody {
     }
 }
 
+/// How the log names the target of a refused attempt on an id that does not exist: its kind (a
+/// fixed word such as `push` or `licence`), its length in bytes and the hex SHA-256 of
+/// `salt || sent`. The text itself — which a department can make anything, an ID number or a name
+/// included — never reaches the log; whoever holds the private body's salt and is shown the text
+/// can still confirm it.
+pub fn refused_target(kind: &str, sent: &str, salt: &[u8]) -> String {
+    format!(
+        "{kind}:unknown:len={}:sha256={}",
+        sent.len(),
+        crate::event::commitment(salt, sent.as_bytes())
+    )
+}
+
 /// What a change of law or policy touches, computed when it arrives and recorded with it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Impact {
@@ -694,6 +707,23 @@ mod tests {
             assert!(!json.contains("[2026"), "{json}");
             assert_eq!(serde_json::from_str::<PushEvent>(&json).unwrap(), e);
         }
+    }
+
+    #[test]
+    fn an_unknown_target_is_named_by_length_and_salted_hash_only() {
+        let sent = "370102198802147351 欧阳隐秘";
+        let t = refused_target("push", sent, &[7; 16]);
+        assert!(!t.contains("370102") && !t.contains("欧阳"), "{t}");
+        assert!(
+            t.starts_with(&format!("push:unknown:len={}:sha256=", sent.len())),
+            "{t}"
+        );
+        assert_ne!(
+            t,
+            refused_target("push", sent, &[8; 16]),
+            "the salt matters"
+        );
+        assert!(refused_target("push", &"x".repeat(70_000), &[7; 16]).len() < 120);
     }
 
     #[test]

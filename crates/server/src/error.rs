@@ -47,7 +47,19 @@ pub enum ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        ApiError::Internal(e.to_string())
+        match e {
+            // Every input string is bounded before it gets here (`limits`); should one bound be
+            // missing, the caller still gets a typed refusal and nothing is written.
+            StoreError::EntryTooLarge(n) => ApiError::BadRequest {
+                code: "too_long",
+                zh: format!("请求内容过长：公开账本条目将达 {n} 字节（上限 65535）"),
+                en: format!(
+                    "Input too long: the public ledger entry would be {n} bytes (limit 65535)"
+                ),
+                details: Some(json!({ "field": "ledger_entry", "max_bytes": 65535 })),
+            },
+            e => ApiError::Internal(e.to_string()),
+        }
     }
 }
 
@@ -175,11 +187,17 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let method = req.method().as_str().to_owned();
+        let route = req
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map(|m| m.as_str().to_owned());
         match axum::Json::<serde_json::Value>::from_request(req, state).await {
             Ok(axum::Json(v)) => {
                 if has_nul(&v) {
                     return Err(nul_character());
                 }
+                crate::limits::check_body(&method, route.as_deref(), &v)?;
                 serde_json::from_value(v).map(ApiJson).map_err(|e| {
                     ApiError::bad_request(
                         "invalid_body",

@@ -9,6 +9,8 @@
 //!   CSRF token of `auth` still applies on top.
 //! - NUL characters: a path or query that decodes to U+0000 is refused (`nul_character`), as
 //!   JSON bodies are in `error::ApiJson`; PostgreSQL cannot store it and nothing needs it.
+//! - Overlong paths and queries: a path segment or query over its bound (`limits`) is the typed
+//!   400 `too_long`, whatever route it was meant for.
 //! - Oversized bodies: whichever layer notices (the body limit, an extractor), the answer is
 //!   the typed 413 `body_too_large`.
 //! - Every other 4xx that is neither JSON nor a page (axum's own rejections: an unparsable path
@@ -60,6 +62,9 @@ pub async fn guard(req: Request, next: Next) -> Response {
     }
     if has_encoded_nul(req.uri()) {
         return nul_character().into_response();
+    }
+    if let Err(e) = crate::limits::check_uri(req.uri()) {
+        return e.into_response();
     }
     let resp = next.run(req).await;
     let status = resp.status();

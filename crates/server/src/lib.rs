@@ -16,6 +16,7 @@ pub mod guard;
 pub mod guesses;
 pub mod leadership;
 pub mod ledger;
+pub mod limits;
 pub mod linkage;
 pub mod masking;
 pub mod metrics;
@@ -157,6 +158,9 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             BODY_READ_TIMEOUT,
         ))
+        // The extractors' own default (2 MB) would refuse smaller bodies than the limit the
+        // 413 names: one limit, [`MAX_BODY_BYTES`], for every route.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(guard::guard))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

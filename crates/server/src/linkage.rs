@@ -3,7 +3,10 @@
 //! and the feed departments pull. The rules live in `domain::linkage`; this module finds the
 //! facts they need in the database and records what they decide.
 
+pub mod refusals;
 pub mod webhooks;
+
+pub use refusals::{REFUSALS_PER_MINUTE, RefusalLimiter};
 
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::legal_date;
@@ -457,94 +460,6 @@ fn issue_digests(tx: &mut Tx<'_>, today: Date, now: OffsetDateTime) -> Result<us
         n += 1;
     }
     Ok(n)
-}
-
-/// Records an attempt by the wrong party (after its own transaction rolled back).
-/// Refused attempts a department may have recorded on the ledger per minute (per server).
-pub const REFUSALS_PER_MINUTE: u32 = 20;
-
-/// Bounds how fast one department can grow the public log with refused attempts: beyond
-/// [`REFUSALS_PER_MINUTE`] it gets 429 and nothing is recorded, so hammering unknown ids costs
-/// the log at most that many entries a minute.
-#[derive(Debug, Default)]
-pub struct RefusalLimiter {
-    /// (Jurisdiction, department) → (minute, attempts recorded in it).
-    seen: std::sync::Mutex<std::collections::HashMap<(String, String), (i64, u32)>>,
-}
-
-impl RefusalLimiter {
-    /// Counts one attempt at `now`; false once the department's minute is full. Departments of
-    /// the same code in different jurisdictions (the city's and a county's market regulation)
-    /// have budgets of their own.
-    pub fn admit(
-        &self,
-        jurisdiction: &DivisionCode,
-        department: &DepartmentCode,
-        now: OffsetDateTime,
-    ) -> bool {
-        let minute = now.unix_timestamp().div_euclid(60);
-        let Ok(mut seen) = self.seen.lock() else {
-            return false;
-        };
-        // Forget earlier minutes so the map holds only the departments active now.
-        seen.retain(|_, (m, _)| *m == minute);
-        let entry = seen
-            .entry((
-                jurisdiction.as_str().to_owned(),
-                department.as_str().to_owned(),
-            ))
-            .or_insert((minute, 0));
-        entry.1 += 1;
-        entry.1 <= REFUSALS_PER_MINUTE
-    }
-}
-
-#[cfg(test)]
-mod refusal_tests {
-    use super::*;
-
-    #[test]
-    fn each_department_of_each_jurisdiction_has_its_own_budget_per_minute() {
-        let limiter = RefusalLimiter::default();
-        let (city, county) = (
-            DivisionCode::parse("370100").unwrap(),
-            DivisionCode::parse("370114").unwrap(),
-        );
-        let scjg = DepartmentCode::parse("SCJG").unwrap();
-        let now = time::macros::datetime!(2026-11-27 09:00:05 UTC);
-        for _ in 0..REFUSALS_PER_MINUTE {
-            assert!(limiter.admit(&city, &scjg, now));
-        }
-        assert!(!limiter.admit(&city, &scjg, now));
-        assert!(
-            limiter.admit(&county, &scjg, now),
-            "the county's own budget"
-        );
-        assert!(limiter.admit(&city, &scjg, now + time::Duration::minutes(1)));
-    }
-}
-
-pub async fn record_refusal(
-    store: &Store,
-    now: OffsetDateTime,
-    j: DivisionCode,
-    department: DepartmentCode,
-    target: String,
-    code: &'static str,
-) -> Result<(), ApiError> {
-    store
-        .write(move |tx| {
-            system_meta(now, &j).record(
-                tx,
-                &Event::LinkageRefused {
-                    department,
-                    target,
-                    code: code.to_owned(),
-                },
-            )?;
-            Ok::<_, ApiError>(())
-        })
-        .await
 }
 
 /// The impact of a change of law or policy: items citing it, their open cases and valid

@@ -27,6 +27,10 @@ pub enum StoreError {
     BadUrl(String),
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
+    /// The event's public entry would not fit a tile's entry bundle (a caller's input too long:
+    /// the server bounds every string before this, so reaching it is a missing bound, not a crash).
+    #[error("the public entry of {0} bytes exceeds the 65535-byte limit")]
+    EntryTooLarge(usize),
 }
 
 impl StoreError {

@@ -92,6 +92,7 @@ pub(crate) fn apply(
             department,
             target,
             code,
+            ..
         } => {
             let key = params![j, department.as_str(), target.as_str(), code.as_str()];
             let n = conn

@@ -301,7 +301,10 @@ fn record_with(
     getrandom::fill(&mut salt).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
     let sealed = event
         .seal(time, jurisdiction, actor, salt)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        .map_err(|e| match e {
+            oneseal_domain::event::EnvelopeError::TooLarge(n) => StoreError::EntryTooLarge(n),
+            e => StoreError::Corrupt(e.to_string()),
+        })?;
     match (event, prior) {
         (Event::Case { case_number, event }, Some(prior)) => {
             write_case_event(tx.conn(), jurisdiction, case_number, event, prior)?;

@@ -122,3 +122,68 @@ proptest::proptest! {
         proptest::prop_assert_eq!(envelope.canonical_json(), tree);
     }
 }
+
+/// Free text a department or staff member typed stays in the body; the entry holds codes.
+#[test]
+fn typed_text_of_feedback_licences_and_refusals_stays_out_of_the_entry() {
+    let j = DivisionCode::parse("370100").unwrap();
+    let secret = "欧阳隐秘 13812345678";
+    let fg = DepartmentCode::parse("FG").unwrap();
+    let events = [
+        Event::Feedback {
+            feedback_id: "F-1".into(),
+            department: fg.clone(),
+            external_ref: secret.into(),
+            body: Box::new(FeedbackBody::PolicyChange {
+                law: secret.into(),
+                articles: vec![secret.into()],
+                summary: secret.into(),
+                effective_on: date!(2026 - 12 - 01),
+            }),
+            impact: None,
+        },
+        Event::Licence {
+            licence_id: "L-1".into(),
+            event: Box::new(crate::licence::LicenceEvent::PenaltyRevoked {
+                department: fg.clone(),
+                decision_ref: secret.into(),
+                on: date!(2026 - 12 - 01),
+            }),
+        },
+        Event::LinkageRefused {
+            department: fg,
+            target: crate::linkage::refused_target("push", secret, &[1; 16]),
+            code: "not_found".into(),
+            target_salt: Some(hex::encode([1; 16])),
+        },
+    ];
+    for e in events {
+        let sealed = e
+            .seal(
+                datetime!(2026-11-27 09:00 UTC),
+                &j,
+                &Actor::System("t".into()),
+                [7; 16],
+            )
+            .unwrap();
+        let entry = String::from_utf8(sealed.entry.clone()).unwrap();
+        assert!(
+            !entry.contains("13812345678") && !entry.contains("欧阳"),
+            "{entry}"
+        );
+        assert!(entry.contains("\"v\":2"), "{entry}");
+        let (_, back) = Event::open(&sealed.entry, &sealed.salt, &sealed.body).unwrap();
+        assert_eq!(back, e);
+    }
+}
+
+/// A refusal recorded before version 2 (its target verbatim, no salt) still opens and replays.
+#[test]
+fn a_version_1_refusal_body_still_reads() {
+    let body = br#"{"data":{"code":"not_found","department":"FG","target":"push:X-1"},"kind":"linkage.attempt_refused"}"#;
+    let e: Event = serde_json::from_slice(body).unwrap();
+    assert!(
+        matches!(&e, Event::LinkageRefused { target, target_salt: None, .. } if target == "push:X-1"),
+        "{e:?}"
+    );
+}

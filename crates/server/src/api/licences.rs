@@ -81,6 +81,8 @@ pub async fn get_licence(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let (licence, events, _, _) = state.store.read(move |c| load(c, &id)).await?;
+    // A public register: the events' facts, not what staff or a department typed.
+    let events: Vec<Value> = events.iter().map(|e| e.public_view()).collect();
     Ok(Json(
         json!({ "licence": licence, "status_zh": licence.status.name_zh(), "events": events }),
     ))

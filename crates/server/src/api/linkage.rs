@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::commands::Meta;
 use crate::error::{ApiError, ApiJson};
+use crate::linkage::refusals::Aim;
 use crate::linkage::{self as lk, linkage_error};
 
 /// A principal that is only a department (a department user or a department's API token).
@@ -62,42 +63,15 @@ fn meta(state: &AppState, auth: &Auth, j: &DivisionCode) -> Meta {
     }
 }
 
-/// Records the attempt when a department is refused on someone else's business (at most
-/// [`lk::REFUSALS_PER_MINUTE`] a minute; beyond that the answer is 429 and nothing is recorded).
+/// Records a department's refused attempt (see [`lk::refusals`]).
 async fn refused<T>(
     state: &AppState,
     auth: &Auth,
-    target: String,
+    aim: Aim,
     r: Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    if let (Err(e), Some(d)) = (&r, department_of(auth)) {
-        let code = match e {
-            ApiError::Forbidden(_) => Some("forbidden_department"),
-            ApiError::NotFound(_) => Some("not_found"),
-            ApiError::BadRequest { code, .. } if *code == "unknown_licence" => {
-                Some("unknown_licence")
-            }
-            _ => None,
-        };
-        if let Some(code) = code {
-            if !state
-                .refusals
-                .admit(&auth.principal.jurisdiction, &d, state.clock.now())
-            {
-                return Err(ApiError::TooManyRequests);
-            }
-            lk::record_refusal(
-                &state.store,
-                state.clock.now(),
-                auth.principal.jurisdiction.clone(),
-                d,
-                target,
-                code,
-            )
-            .await?;
-        }
-    }
-    r
+    let j = &auth.principal.jurisdiction;
+    lk::refusals::refused(state, j, department_of(auth), aim, r).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -240,6 +214,9 @@ pub async fn get_push(
 }
 
 /// The claim; with an `Idempotency-Key` header a retry returns the first answer.
+/// The longest idempotency key a client may send (documented in /openapi.json).
+const MAX_IDEMPOTENCY_KEY: usize = 128;
+
 pub async fn claim_push(
     State(state): State<AppState>,
     auth: Auth,
@@ -250,6 +227,12 @@ pub async fn claim_push(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    if key.as_ref().is_some_and(|k| k.len() > MAX_IDEMPOTENCY_KEY) {
+        return Err(crate::limits::too_long(
+            "Idempotency-Key",
+            MAX_IDEMPOTENCY_KEY,
+        ));
+    }
     let principal = claimant(&auth).label();
     let request = hex::encode(sha2::Sha256::digest(format!("claim:{id}").as_bytes()));
     let now = state.clock.now();
@@ -291,7 +274,7 @@ pub async fn claim_push(
             Ok::<_, ApiError>(body)
         })
         .await;
-    refused(&state, &auth, format!("push:{id}"), r)
+    refused(&state, &auth, Aim::new("push", id), r)
         .await
         .map(Json)
 }
@@ -521,8 +504,8 @@ pub async fn submit_feedback(
     let (j, d) = own_department(&auth, Action::SubmitFeedback)?;
     let m = meta(&state, &auth, &j);
     let target = req.body.licence_id().map_or_else(
-        || format!("feedback:{}", req.body.kind()),
-        |l| format!("licence:{l}"),
+        || Aim::new("feedback", req.body.kind()),
+        |l| Aim::new("licence", l),
     );
     let d2 = d.clone();
     let r = state

@@ -2,24 +2,27 @@
 //! send, through HTTP, against the real server. Test names start with `attacks_` so that
 //! `cargo test -p oneseal-server --test api attacks` runs exactly this suite.
 //!
+//! - `bounds`: every string over its documented maximum, overlong path ids, invisible names, the
+//!   413's named limit (issue #15, item 8).
 //! - `calendar`: rewriting the working-day calendar's history; corrections need the head.
-//! - `matrix`: role × endpoint × own/other jurisdiction and department.
-//! - `session`: session fixation, sign-out, CSRF on every cookie route, cross-origin posts.
-//! - `calendar`: rewriting past working days; corrections only through the head.
 //! - `cosign`: lying witnesses; log reads past the published checkpoint.
+//! - `free_text`: typed text and unknown ids never reach the public log (issue #15, item 4).
+//! - `imports`: hostile catalog files (declared counts, huge strings, junk rows), parsing off
+//!   the async workers, formula text in exports.
 //! - `input`: oversized, malformed and hostile bodies; SQL metacharacters in text fields.
+//! - `matrix`: role × endpoint × own/other jurisdiction and department.
 //! - `secrets`: no query code in sealed documents (whose SM3 is public) or at rest; every sealed
-//!   document salted.
+//!   document salted; query-code guessing throttled.
+//! - `session`: session fixation, sign-out, CSRF on every cookie route, cross-origin posts.
 //! - `slow`: headers and bodies sent too slowly are cut off by read timeouts.
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
 //! - `webhooks`: server-side request forgery through department webhooks.
-//! - `cosign`: lying witnesses, and log reads past the published checkpoint.
-//! - `imports`: hostile catalog files (declared counts, huge strings, junk rows), parsing off
-//!   the async workers, formula text in exports.
 
+mod bounds;
 mod calendar;
 mod cosign;
+mod free_text;
 mod imports;
 mod input;
 mod matrix;

@@ -295,7 +295,10 @@ async fn an_altered_ledger_entry_is_found() {
     app.store
         .write(|tx| {
             let e = oneseal_store::log::entry(tx.conn(), CITY, 3)?.unwrap();
-            let forged = String::from_utf8(e).unwrap().replace("\"v\":1", "\"v\":2");
+            let v = oneseal_domain::event::ENVELOPE_VERSION;
+            let forged = String::from_utf8(e)
+                .unwrap()
+                .replace(&format!("\"v\":{v}"), &format!("\"v\":{}", v + 1));
             tx.conn().execute(
                 "UPDATE ledger_entries SET entry = ? WHERE log = ? AND idx = 3",
                 oneseal_store::params![forged.into_bytes(), CITY],

@@ -13,6 +13,7 @@ mod ledger;
 mod linkage;
 mod org;
 mod privacy;
+mod privacy_fields;
 mod public_pages;
 mod ratings;
 mod rules;

@@ -25,7 +25,7 @@ const NAME_2: &str = "司马密存";
 const PHONE_2: &str = "17705319862";
 
 /// A valid GB 11643 number (born 1988-02-14) with its computed check character.
-fn id_number(body: &str) -> String {
+pub(crate) fn id_number(body: &str) -> String {
     let check = IdNumber::compute_check_character(body).unwrap();
     let id = format!("{body}{check}");
     IdNumber::parse(&id).unwrap();
@@ -58,7 +58,7 @@ fn organisation() -> Value {
 /// Everything the server process logs at DEBUG, from the first call on (one subscriber per
 /// process). Without `LOG_PRIVACY_DIRECTIVES` this found tokio-postgres logging the applicants'
 /// data with every statement's parameters (on PostgreSQL only).
-fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
+pub(crate) fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
     static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
     LOGS.get_or_init(|| {
         let buf = Arc::new(Mutex::new(Vec::new()));
@@ -93,12 +93,12 @@ impl Write for Sink {
 
 /// What a public surface showed, with base64 strings inside JSON decoded (a sealed document
 /// travels base64-encoded), so that encoding cannot hide a leak.
-struct Seen {
-    surfaces: Vec<(String, String)>,
+pub(crate) struct Seen {
+    pub(crate) surfaces: Vec<(String, String)>,
 }
 
 impl Seen {
-    fn add(&mut self, what: &str, body: &[u8]) {
+    pub(crate) fn add(&mut self, what: &str, body: &[u8]) {
         let text = String::from_utf8_lossy(body).into_owned();
         let mut decoded = String::new();
         if let Ok(v) = serde_json::from_slice::<Value>(body) {
@@ -107,7 +107,7 @@ impl Seen {
         self.surfaces.push((what.to_owned(), text + &decoded));
     }
 
-    async fn get(&mut self, actor: &Actor, path: &str) -> u16 {
+    pub(crate) async fn get(&mut self, actor: &Actor, path: &str) -> u16 {
         let r = actor.get(path).await;
         let status = r.status().as_u16();
         let body = r.bytes().await.unwrap();
@@ -116,9 +116,17 @@ impl Seen {
     }
 
     fn assert_clean(&self) {
-        for secret in secrets() {
+        self.assert_free_of(&secrets());
+    }
+
+    /// No surface holds any of `secrets`.
+    pub(crate) fn assert_free_of(&self, secrets: &[String]) {
+        for secret in secrets {
             for (what, text) in &self.surfaces {
-                assert!(!text.contains(&secret), "{secret} appears in {what}");
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "{secret} appears in {what}"
+                );
             }
         }
     }
@@ -137,10 +145,10 @@ fn decode_strings(v: &Value, out: &mut String) {
     }
 }
 
-struct Seeded {
+pub(crate) struct Seeded {
     /// (case number, query code).
-    cases: Vec<(String, String)>,
-    licences: Vec<String>,
+    pub(crate) cases: Vec<(String, String)>,
+    pub(crate) licences: Vec<String>,
 }
 
 /// Intake, acceptance, two reviews, an approval and delivery for the natural person and the
@@ -198,7 +206,7 @@ async fn seed(app: &TestApp) -> Seeded {
 }
 
 /// Every log's entries one by one, its entry tiles, checkpoint, receipts, keys and policy.
-async fn scan_ledger(app: &TestApp, seen: &mut Seen) -> usize {
+pub(crate) async fn scan_ledger(app: &TestApp, seen: &mut Seen) -> usize {
     let anon = app.anonymous();
     let r = anon.get("/log").await;
     let body = r.bytes().await.unwrap();
@@ -232,7 +240,7 @@ async fn scan_ledger(app: &TestApp, seen: &mut Seen) -> usize {
 
 /// The public pages and API, as anyone can reach them with a case number, query code or
 /// licence id.
-async fn scan_public(app: &TestApp, seeded: &Seeded, seen: &mut Seen) {
+pub(crate) async fn scan_public(app: &TestApp, seeded: &Seeded, seen: &mut Seen) {
     let anon = app.anonymous();
     for path in [
         "/",
