@@ -405,7 +405,7 @@ async fn attacks_sql_metacharacters_in_licence_changes_and_rule_names_are_stored
         assert_eq!(status, 200, "change {text:?}: {b}");
         // Stored verbatim in the licence's history (private: the public register shows the
         // change, not its text).
-        let id = fx.licence.clone();
+        let id = fx.licence().to_owned();
         let stored: Vec<Value> = app
             .store
             .read(move |c| {
