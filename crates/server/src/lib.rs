@@ -17,10 +17,12 @@ pub mod ledger;
 pub mod linkage;
 pub mod masking;
 pub mod metrics;
+pub mod net;
 pub mod peers;
 pub mod rules;
 pub mod sealing;
 pub mod seed;
+pub mod throttle;
 pub mod web;
 pub mod witness;
 
@@ -64,6 +66,10 @@ pub struct AppState {
     pub webhook_secrets: Option<Arc<linkage::webhooks::SecretBox>>,
     /// The public statistics' last figures per jurisdiction (see `web::stats`).
     pub stats_cache: Arc<web::stats::StatsCache>,
+    /// The public URL and trusted proxies (see `net`).
+    pub net: Arc<net::Net>,
+    /// Failed sign-ins and the password-checking pool (see `throttle`).
+    pub sign_in: Arc<throttle::SignInThrottle>,
 }
 
 impl AppState {
@@ -79,7 +85,14 @@ impl AppState {
             refusals: Arc::default(),
             webhook_secrets: None,
             stats_cache: Arc::default(),
+            net: Arc::default(),
+            sign_in: Arc::default(),
         }
+    }
+
+    pub fn with_net(mut self, net: net::Net) -> Self {
+        self.net = Arc::new(net);
+        self
     }
 
     pub fn with_master_key(mut self, master: Arc<ledger::keys::MasterKey>) -> Self {
@@ -121,7 +134,10 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(guard::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -148,10 +164,16 @@ pub struct Running {
 }
 
 /// Binds and serves in the background; returns once the socket is listening.
-pub async fn start(state: AppState, listen: SocketAddr) -> std::io::Result<Running> {
+/// Without `--public-url`, links point at the listening address (never at a request's `Host:`).
+pub async fn start(mut state: AppState, listen: SocketAddr) -> std::io::Result<Running> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
-    let app = router(state);
+    if state.net.public_url.is_none() {
+        let mut net = (*state.net).clone();
+        net.fallback_base = Some(format!("http://{addr}"));
+        state.net = Arc::new(net);
+    }
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(Running { addr, task })
 }

@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "lookup_indexes",
         include_str!("../migrations/0008_lookup_indexes.sql"),
     ),
+    (
+        9,
+        "auth_token_lifetime",
+        include_str!("../migrations/0009_auth_token_lifetime.sql"),
+    ),
 ];
 
 /// The versions this binary knows, in order (numbers may skip: branches reserve them).

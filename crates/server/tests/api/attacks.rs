@@ -7,11 +7,13 @@
 //! - `input`: oversized, malformed and hostile bodies; SQL metacharacters in text fields.
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
+//! - `transport`: forged `Host:`, the HTTPS cookie and origin, token revocation across servers.
 
 mod input;
 mod matrix;
 mod session;
 mod surface;
+mod transport;
 
 use oneseal_testkit::{Actor, TestApp};
 use serde_json::Value;
