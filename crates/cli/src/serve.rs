@@ -14,6 +14,7 @@ use oneseal_server::ledger::checkpointer::Checkpointer;
 use oneseal_server::ledger::cosign::cosign;
 use oneseal_server::ledger::keys::MasterKey;
 use oneseal_server::ledger::{Logs, WitnessInfo, open_logs};
+use oneseal_server::net::{Net, ProxyNet, PublicUrl};
 use oneseal_server::sealing::{SealKeys, seed_demo_seals};
 use oneseal_server::{AppState, Clock, SystemClock, seed, witness};
 use oneseal_store::leader::Leader;
@@ -47,6 +48,24 @@ pub struct ServeArgs {
     /// Witness cosignatures a verifier should require (published in the policy).
     #[arg(long, default_value_t = 2)]
     pub quorum: usize,
+    /// The bureau's public base URL (`https://approval.example.gov.cn`): every absolute link, QR
+    /// code and the log policy use it, an `https` URL makes the session cookie `__Host-` and
+    /// `Secure` and turns on HSTS, and a browser's `Origin` must match it. A request's `Host:`
+    /// is never used. Default: the listening address over plain HTTP.
+    #[arg(long, env = "ONESEAL_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<PublicUrl>,
+    /// A reverse proxy (address or network, `10.0.0.0/8`) whose `X-Forwarded-For` names the
+    /// client for sign-in throttling (repeatable). From any other peer the header is ignored.
+    #[arg(long, value_parser = parse_proxy)]
+    pub trusted_proxy: Vec<ProxyNet>,
+}
+
+fn parse_public_url(s: &str) -> Result<PublicUrl, String> {
+    PublicUrl::parse(s)
+}
+
+fn parse_proxy(s: &str) -> Result<ProxyNet, String> {
+    ProxyNet::parse(s)
 }
 
 /// Where a command finds the data: the directory (SQLite file, key file, anchors) and an
@@ -177,7 +196,12 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .with_seal_keys(seal_keys)
             .with_calendar(calendar)
             .with_leadership(leadership)
-            .with_master_key(master.clone());
+            .with_master_key(master.clone())
+            .with_net(Net {
+                public_url: args.public_url.clone(),
+                fallback_base: None,
+                trusted_proxies: args.trusted_proxy.clone(),
+            });
         // Webhook secrets stored in plain text by an earlier version are encrypted now.
         if let Some(secrets) = state.webhook_secrets.clone() {
             let st = store.clone();
