@@ -28,6 +28,8 @@ pub enum BenchCommand {
     /// SIGKILL under load (one server, or several on PostgreSQL), then proof that every
     /// acknowledged command survived and the log, projections and checkpoints hold.
     Crash(crate::bench_crash::CrashArgs),
+    /// The clerk's intake latency alone and under a flood of wrong-password sign-ins.
+    SigninFlood(crate::bench_signin::SignInFloodArgs),
 }
 
 #[derive(Debug, Args)]
@@ -49,6 +51,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Ledger(args) => crate::bench_ledger::run(&args),
         BenchCommand::E2e(args) => crate::bench_e2e::run(&args),
         BenchCommand::Crash(args) => crate::bench_crash::run(&args),
+        BenchCommand::SigninFlood(args) => crate::bench_signin::run(&args),
     }
 }
 

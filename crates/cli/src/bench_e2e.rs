@@ -33,10 +33,10 @@ pub struct E2eBenchArgs {
 }
 
 /// The running server, stopped (and its data directory removed) when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     dir: PathBuf,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Drop for Server {
@@ -54,6 +54,11 @@ pub(crate) fn free_port() -> Result<u16> {
 }
 
 fn start(database_url: Option<&str>) -> Result<Server> {
+    start_with(database_url, &[])
+}
+
+/// `serve --demo` with extra arguments.
+pub(crate) fn start_with(database_url: Option<&str>, extra: &[&str]) -> Result<Server> {
     let port = free_port()?;
     let dir = std::env::temp_dir().join(format!("oneseal-bench-e2e-{port}"));
     let mut cmd = Command::new(std::env::current_exe()?);
@@ -65,6 +70,7 @@ fn start(database_url: Option<&str>) -> Result<Server> {
         "--data",
     ])
     .arg(&dir)
+    .args(extra)
     .env("ONESEAL_LOG", "warn")
     .stdout(Stdio::null())
     .stderr(Stdio::null());
@@ -219,7 +225,7 @@ async fn lifecycle(base: &str, a: &Actors, timings: &Timings) -> Result<()> {
     Ok(())
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -227,7 +233,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 

@@ -16,6 +16,7 @@ use oneseal_server::ledger::cosign::{Backoff, Cosigner};
 use oneseal_server::ledger::keys::MasterKey;
 use oneseal_server::ledger::{Logs, WitnessInfo, open_logs};
 use oneseal_server::linkage::webhooks::TargetPolicy;
+use oneseal_server::net::{Net, ProxyNet, PublicUrl};
 use oneseal_server::sealing::{SealKeys, seed_demo_seals};
 use oneseal_server::{AppState, Clock, SystemClock, seed, witness};
 use oneseal_store::leader::Leader;
@@ -55,6 +56,24 @@ pub struct ServeArgs {
     /// multicast and reserved addresses stay refused either way. See docs/OPERATIONS.md.
     #[arg(long)]
     pub webhook_allow_private: bool,
+    /// The bureau's public base URL (`https://approval.example.gov.cn`): every absolute link, QR
+    /// code and the log policy use it, an `https` URL makes the session cookie `__Host-` and
+    /// `Secure` and turns on HSTS, and a browser's `Origin` must match it. A request's `Host:`
+    /// is never used. Default: the listening address over plain HTTP.
+    #[arg(long, env = "ONESEAL_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<PublicUrl>,
+    /// A reverse proxy (address or network, `10.0.0.0/8`) whose `X-Forwarded-For` names the
+    /// client for sign-in throttling (repeatable). From any other peer the header is ignored.
+    #[arg(long, value_parser = parse_proxy)]
+    pub trusted_proxy: Vec<ProxyNet>,
+}
+
+fn parse_public_url(s: &str) -> Result<PublicUrl, String> {
+    PublicUrl::parse(s)
+}
+
+fn parse_proxy(s: &str) -> Result<ProxyNet, String> {
+    ProxyNet::parse(s)
 }
 
 /// Where a command finds the data: the directory (SQLite file, key file, anchors) and an
@@ -206,6 +225,11 @@ pub fn run(args: ServeArgs) -> Result<()> {
                 TargetPolicy::AllowPrivate
             } else {
                 TargetPolicy::PublicOnly
+            })
+            .with_net(Net {
+                public_url: args.public_url.clone(),
+                fallback_base: None,
+                trusted_proxies: args.trusted_proxy.clone(),
             });
         // Webhook secrets stored in plain text by an earlier version are encrypted now.
         if let Some(secrets) = state.webhook_secrets.clone() {

@@ -17,12 +17,12 @@ use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::net::Net;
 
 pub const SESSION_COOKIE: &str = "oneseal_session";
+pub const SECURE_SESSION_COOKIE: &str = "__Host-oneseal_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 const SESSION_SECONDS: i64 = 8 * 3600;
-const MAX_FAILED_LOGINS: i64 = 5;
-const LOCKOUT_SECONDS: i64 = 300;
 
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
     Argon2::default()
@@ -55,56 +55,21 @@ pub struct NewSession {
     pub csrf: String,
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum LoginOutcome {
-    Ok(StaffId),
-    Wrong,
-    Locked,
-}
-
-/// Checks a password with throttling: after five failures the account is locked for five minutes.
-pub fn check_login(
-    conn: &mut dyn Conn,
-    staff_id: &str,
-    password: &str,
-    now: i64,
-) -> Result<LoginOutcome, StoreError> {
-    let row = conn.query_one(
-        "SELECT c.password_hash, c.failed_attempts, c.locked_until FROM credentials c \
+/// The stored password hash of an active staff member (`None` for an unknown or inactive id).
+/// A plain read: checking the password and counting failures happen off the store's writer
+/// (see `throttle`).
+pub fn password_hash(conn: &mut dyn Conn, staff_id: &str) -> Result<Option<String>, StoreError> {
+    conn.query_one(
+        "SELECT c.password_hash FROM credentials c \
          JOIN staff s ON s.id = c.staff_id WHERE c.staff_id = ? AND s.active = 1",
         params![staff_id],
-    )?;
-    let Some(row) = row else {
-        // Spend the same effort as a real check so timing does not reveal which ids exist.
-        let _ = verify_password(password, DUMMY_HASH);
-        return Ok(LoginOutcome::Wrong);
-    };
-    let (hash, failed, locked_until) = (row.text(0)?, row.int(1)?, row.opt_int(2)?);
-    if locked_until.is_some_and(|t| t > now) {
-        return Ok(LoginOutcome::Locked);
-    }
-    if verify_password(password, &hash) {
-        conn.execute(
-            "UPDATE credentials SET failed_attempts = 0, locked_until = NULL WHERE staff_id = ?",
-            params![staff_id],
-        )?;
-        return Ok(StaffId::parse(staff_id).map_or(LoginOutcome::Wrong, LoginOutcome::Ok));
-    }
-    let failed = failed + 1;
-    let lock = (failed >= MAX_FAILED_LOGINS).then_some(now + LOCKOUT_SECONDS);
-    conn.execute(
-        "UPDATE credentials SET failed_attempts = ?, locked_until = ? WHERE staff_id = ?",
-        params![if lock.is_some() { 0 } else { failed }, lock, staff_id],
-    )?;
-    Ok(if lock.is_some() {
-        LoginOutcome::Locked
-    } else {
-        LoginOutcome::Wrong
-    })
+    )?
+    .map(|r| r.text(0))
+    .transpose()
 }
 
 /// An Argon2id hash of a random password, for equal-time rejection of unknown accounts.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J2Bl0OS0u9bI2Bq3iKDr8zzJOWWVjkN0/X6dK6Bm9ao";
+pub(crate) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J2Bl0OS0u9bI2Bq3iKDr8zzJOWWVjkN0/X6dK6Bm9ao";
 
 /// Creates a session; a new session id on every sign-in defeats session fixation.
 pub fn create_session(
@@ -219,10 +184,22 @@ fn load_staff_principal(
     Ok(Some((principal, r.text(4)?)))
 }
 
-fn load_token_principal(conn: &mut dyn Conn, token: &str) -> Result<Option<Principal>, ApiError> {
+/// How stale a token's recorded last use may get before a request records it again (so a busy
+/// department system does not queue a write behind every call).
+const LAST_USE_GRANULARITY: i64 = 60;
+
+/// The principal of a token that is neither revoked nor expired, and whether its last use
+/// should be recorded. Read from the database on every request, never cached: a revocation
+/// takes effect at once on every server sharing the database.
+fn load_token_principal(
+    conn: &mut dyn Conn,
+    token: &str,
+    now: i64,
+) -> Result<Option<(Principal, bool)>, ApiError> {
     let Some(r) = conn.query_one(
-        "SELECT id, jurisdiction, department, scopes FROM api_tokens WHERE token_hash = ? AND revoked = 0",
-        params![token_hash(token)],
+        "SELECT id, jurisdiction, department, scopes, last_used_at FROM api_tokens \
+         WHERE token_hash = ? AND revoked = 0 AND expires_at > ?",
+        params![token_hash(token), now],
     )?
     else {
         return Ok(None);
@@ -236,14 +213,38 @@ fn load_token_principal(conn: &mut dyn Conn, token: &str) -> Result<Option<Princ
                 .map_err(stored)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(Principal {
-        staff: None,
-        token: Some(r.text(0)?),
-        jurisdiction: DivisionCode::parse(&r.text(1)?).map_err(stored)?,
-        department: DepartmentCode::parse(&r.text(2)?).map_err(stored)?,
-        roles: vec![Role::DepartmentSupervisor],
-        scopes: Some(scopes),
-    }))
+    let stale = r
+        .opt_int(4)?
+        .is_none_or(|t| now - t >= LAST_USE_GRANULARITY);
+    Ok(Some((
+        Principal {
+            staff: None,
+            token: Some(r.text(0)?),
+            jurisdiction: DivisionCode::parse(&r.text(1)?).map_err(stored)?,
+            department: DepartmentCode::parse(&r.text(2)?).map_err(stored)?,
+            roles: vec![Role::DepartmentSupervisor],
+            scopes: Some(scopes),
+        },
+        stale,
+    )))
+}
+
+/// Records a token's use in the background: the request does not wait for the writer.
+fn record_token_use(state: &AppState, id: String, now: i64) {
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let r = store
+            .write(move |tx| {
+                tx.conn().execute(
+                    "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+                    params![now, &id],
+                )
+            })
+            .await;
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "recording an API token's last use");
+        }
+    });
 }
 
 /// Resolves the session cookie (if any) to an identity; used by pages that also serve anonymous users.
@@ -276,11 +277,15 @@ impl FromRequestParts<AppState> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         if let Some(token) = bearer(parts) {
-            let principal = state
+            let now = state.clock.now().unix_timestamp();
+            let (principal, stale) = state
                 .store
-                .lookup(move |conn| load_token_principal(conn, &token))
+                .lookup(move |conn| load_token_principal(conn, &token, now))
                 .await?
                 .ok_or(ApiError::Unauthenticated)?;
+            if let (true, Some(id)) = (stale, principal.token.clone()) {
+                record_token_use(state, id, now);
+            }
             let display_name = format!("API:{}", principal.department);
             return Ok(Auth {
                 principal,
@@ -288,15 +293,15 @@ impl FromRequestParts<AppState> for Auth {
                 display_name,
             });
         }
-        let token =
-            cookie_value(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
+        let token = cookie_value(&parts.headers, session_cookie_name(&state.net))
+            .ok_or(ApiError::Unauthenticated)?;
         let auth = session_auth(state, token)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            if sent.is_none() || sent != auth.csrf.as_deref() {
+            let sent = parts.headers.get(CSRF_HEADER).map(|v| v.as_bytes());
+            if !csrf_matches(sent, auth.csrf.as_deref()) {
                 return Err(ApiError::Csrf);
             }
         }
@@ -312,19 +317,55 @@ impl FromRequestParts<AppState> for MaybeAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        match cookie_value(&parts.headers, SESSION_COOKIE) {
+        match cookie_value(&parts.headers, session_cookie_name(&state.net)) {
             Some(token) => Ok(MaybeAuth(session_auth(state, token).await?)),
             None => Ok(MaybeAuth(None)),
         }
     }
 }
 
-pub fn session_cookie(token: &str) -> String {
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_SECONDS}")
+/// Whether the CSRF token sent equals the session's, compared in constant time: the time an
+/// answer takes must not tell a guesser how many leading characters were right.
+pub fn csrf_matches(sent: Option<&[u8]>, expected: Option<&str>) -> bool {
+    use subtle::ConstantTimeEq;
+    match (sent, expected) {
+        (Some(s), Some(e)) => bool::from(s.ct_eq(e.as_bytes())),
+        _ => false,
+    }
 }
 
-pub fn clear_session_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+/// Over HTTPS the cookie carries the `__Host-` prefix: the browser then accepts it only with
+/// `Secure`, `Path=/` and no `Domain`, so neither a sibling host nor plain HTTP can plant one.
+pub fn session_cookie_name(net: &Net) -> &'static str {
+    if net.https() {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+fn cookie_attributes(net: &Net) -> &'static str {
+    if net.https() {
+        "Path=/; Secure; HttpOnly; SameSite=Lax"
+    } else {
+        "Path=/; HttpOnly; SameSite=Lax"
+    }
+}
+
+pub fn session_cookie(net: &Net, token: &str) -> String {
+    format!(
+        "{}={token}; {}; Max-Age={SESSION_SECONDS}",
+        session_cookie_name(net),
+        cookie_attributes(net)
+    )
+}
+
+pub fn clear_session_cookie(net: &Net) -> String {
+    format!(
+        "{}=; {}; Max-Age=0",
+        session_cookie_name(net),
+        cookie_attributes(net)
+    )
 }
 
 #[cfg(test)]
@@ -362,6 +403,29 @@ mod tests {
         let e = token.staff_for(Action::DecideCase).unwrap_err();
         assert_eq!(e.status(), axum::http::StatusCode::FORBIDDEN);
         assert_eq!(e.parts().0, "forbidden_role");
+    }
+
+    #[test]
+    fn csrf_tokens_match_only_in_full() {
+        assert!(csrf_matches(Some(b"abc"), Some("abc")));
+        assert!(!csrf_matches(Some(b"abd"), Some("abc")));
+        assert!(!csrf_matches(Some(b"ab"), Some("abc")));
+        assert!(!csrf_matches(None, Some("abc")));
+        assert!(!csrf_matches(Some(b""), None));
+    }
+
+    #[test]
+    fn over_https_the_session_cookie_is_host_prefixed_and_secure() {
+        let plain = Net::default();
+        assert!(session_cookie(&plain, "t").starts_with("oneseal_session=t;"));
+        let https = Net {
+            public_url: Some(crate::net::PublicUrl::parse("https://a.example").unwrap()),
+            ..Net::default()
+        };
+        let c = session_cookie(&https, "t");
+        assert!(c.starts_with("__Host-oneseal_session=t;"), "{c}");
+        assert!(c.contains("; Secure;") && c.contains("Path=/") && !c.contains("Domain"));
+        assert!(clear_session_cookie(&https).contains("Secure"));
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //!   posted from an attacker's page, which SameSite=Lax does not stop for top-level navigations
 //!   of every kind and which a sign-in form never had a session to protect) is refused with the
 //!   typed `csrf` error. The rule is the one of Go's `net/http.CrossOriginProtection`:
-//!   `Sec-Fetch-Site` decides when the browser sent it; otherwise an `Origin` must name this
-//!   host; a request with neither (a non-browser client, an API token) passes. The per-session
-//!   CSRF token of `auth` still applies on top.
+//!   `Sec-Fetch-Site` decides when the browser sent it; otherwise an `Origin` must be the
+//!   bureau's public URL (`serve --public-url`; without one, the `Host:` the browser sent to);
+//!   a request with neither (a non-browser client, an API token) passes. The per-session CSRF
+//!   token of `auth` still applies on top.
+//! - HTTPS: with an `https` public URL every answer carries `Strict-Transport-Security`.
 //! - NUL characters: a path or query that decodes to U+0000 is refused (`nul_character`), as
 //!   JSON bodies are in `error::ApiJson`; PostgreSQL cannot store it and nothing needs it.
 //! - Overlong paths and queries: a path segment or query over its bound (`limits`) is the typed
@@ -17,15 +19,17 @@
 //!   or query parameter, an unknown route, a wrong method or content type) gets the typed error
 //!   body too, so a client can always read `error.code`.
 
-use axum::extract::Request;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::AppState;
 use crate::error::{ApiError, nul_character};
 
-/// True when the request is a browser's cross-origin state change.
-pub fn cross_origin(method: &Method, headers: &HeaderMap) -> bool {
+/// True when the request is a browser's cross-origin state change. `public_origin` is the
+/// configured public URL's origin (compared whole: scheme, host and port).
+pub fn cross_origin(method: &Method, headers: &HeaderMap, public_origin: Option<&str>) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return false;
     }
@@ -35,6 +39,11 @@ pub fn cross_origin(method: &Method, headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return false;
     };
+    if let Some(public) = public_origin {
+        return !origin
+            .to_str()
+            .is_ok_and(|o| o.eq_ignore_ascii_case(public));
+    }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let origin_host = origin
         .to_str()
@@ -55,9 +64,24 @@ pub fn has_encoded_nul(uri: &axum::http::Uri) -> bool {
         .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
 }
 
+/// HSTS for a year once the bureau is served over HTTPS.
+const HSTS: &str = "max-age=31536000";
+
 /// The guards of this module, as one middleware.
-pub async fn guard(req: Request, next: Next) -> Response {
-    if cross_origin(req.method(), req.headers()) {
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let public = state.net.public_url.as_ref().map(|u| u.origin());
+    let mut resp = guarded(req, next, public).await;
+    if state.net.https() {
+        resp.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
+    resp
+}
+
+async fn guarded(req: Request, next: Next, public_origin: Option<&str>) -> Response {
+    if cross_origin(req.method(), req.headers(), public_origin) {
         return ApiError::Csrf.into_response();
     }
     if has_encoded_nul(req.uri()) {
@@ -126,8 +150,6 @@ pub fn rejection(status: StatusCode, text: &str) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use axum::http::HeaderValue;
-
     use super::*;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
@@ -143,19 +165,23 @@ mod tests {
         let post = Method::POST;
         assert!(cross_origin(
             &post,
-            &headers(&[("sec-fetch-site", "cross-site"), ("host", "a.example")])
+            &headers(&[("sec-fetch-site", "cross-site"), ("host", "a.example")]),
+            None
         ));
         assert!(cross_origin(
             &post,
-            &headers(&[("sec-fetch-site", "same-site")])
+            &headers(&[("sec-fetch-site", "same-site")]),
+            None
         ));
         assert!(cross_origin(
             &post,
-            &headers(&[("origin", "https://evil.example"), ("host", "a.example")])
+            &headers(&[("origin", "https://evil.example"), ("host", "a.example")]),
+            None
         ));
         assert!(cross_origin(
             &post,
-            &headers(&[("origin", "null"), ("host", "a.example")])
+            &headers(&[("origin", "null"), ("host", "a.example")]),
+            None
         ));
     }
 
@@ -164,23 +190,60 @@ mod tests {
         let post = Method::POST;
         assert!(!cross_origin(
             &post,
-            &headers(&[("sec-fetch-site", "same-origin")])
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            None
         ));
         assert!(!cross_origin(
             &post,
-            &headers(&[("sec-fetch-site", "none")])
+            &headers(&[("sec-fetch-site", "none")]),
+            None
         ));
         assert!(!cross_origin(
             &post,
             &headers(&[
                 ("origin", "http://a.example:8080"),
                 ("host", "a.example:8080")
-            ])
+            ]),
+            None
         ));
-        assert!(!cross_origin(&post, &headers(&[("host", "a.example")])));
+        assert!(!cross_origin(
+            &post,
+            &headers(&[("host", "a.example")]),
+            None
+        ));
         assert!(!cross_origin(
             &Method::GET,
-            &headers(&[("sec-fetch-site", "cross-site")])
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            None
+        ));
+    }
+
+    #[test]
+    fn with_a_public_url_the_origin_must_be_it_whatever_the_host_says() {
+        let post = Method::POST;
+        let public = Some("https://approval.example.gov.cn");
+        // An attacker's page on a host that resolves here, with a Host: to match.
+        assert!(cross_origin(
+            &post,
+            &headers(&[("origin", "http://evil.example"), ("host", "evil.example")]),
+            public
+        ));
+        // The right host over plain HTTP is another origin.
+        assert!(cross_origin(
+            &post,
+            &headers(&[
+                ("origin", "http://approval.example.gov.cn"),
+                ("host", "approval.example.gov.cn")
+            ]),
+            public
+        ));
+        assert!(!cross_origin(
+            &post,
+            &headers(&[
+                ("origin", "https://approval.example.gov.cn"),
+                ("host", "10.0.0.5:8080")
+            ]),
+            public
         ));
     }
 

@@ -20,10 +20,12 @@ pub mod limits;
 pub mod linkage;
 pub mod masking;
 pub mod metrics;
+pub mod net;
 pub mod peers;
 pub mod rules;
 pub mod sealing;
 pub mod seed;
+pub mod throttle;
 pub mod web;
 pub mod witness;
 
@@ -75,6 +77,10 @@ pub struct AppState {
     pub case_secrets: Option<Arc<case_secrets::CaseSecrets>>,
     /// Wrong query-code guesses per client address.
     pub guesses: Arc<guesses::GuessLimiter>,
+    /// The public URL and trusted proxies (see `net`).
+    pub net: Arc<net::Net>,
+    /// Failed sign-ins and the password-checking pool (see `throttle`).
+    pub sign_in: Arc<throttle::SignInThrottle>,
 }
 
 impl AppState {
@@ -93,7 +99,14 @@ impl AppState {
             stats_cache: Arc::default(),
             case_secrets: None,
             guesses: Arc::default(),
+            net: Arc::default(),
+            sign_in: Arc::default(),
         }
+    }
+
+    pub fn with_net(mut self, net: net::Net) -> Self {
+        self.net = Arc::new(net);
+        self
     }
 
     pub fn with_master_key(mut self, master: Arc<ledger::keys::MasterKey>) -> Self {
@@ -161,7 +174,10 @@ pub fn router(state: AppState) -> Router {
         // The extractors' own default (2 MB) would refuse smaller bodies than the limit the
         // 413 names: one limit, [`MAX_BODY_BYTES`], for every route.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(guard::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -197,9 +213,15 @@ pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_s
 pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Binds and serves in the background; returns once the socket is listening.
-pub async fn start(state: AppState, listen: SocketAddr) -> std::io::Result<Running> {
+/// Without `--public-url`, links point at the listening address (never at a request's `Host:`).
+pub async fn start(mut state: AppState, listen: SocketAddr) -> std::io::Result<Running> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
+    if state.net.public_url.is_none() {
+        let mut net = (*state.net).clone();
+        net.fallback_base = Some(format!("http://{addr}"));
+        state.net = Arc::new(net);
+    }
     let app = router(state);
     let task = tokio::spawn(serve(listener, app));
     Ok(Running { addr, task })

@@ -38,6 +38,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0008_lookup_indexes.sql"),
     ),
     (
+        9,
+        "auth_token_lifetime",
+        include_str!("../migrations/0009_auth_token_lifetime.sql"),
+    ),
+    (
         10,
         "calendar_corrections",
         include_str!("../migrations/0010_calendar_corrections.sql"),

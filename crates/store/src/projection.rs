@@ -409,7 +409,15 @@ pub fn apply(
                 params![roles_text(roles), staff.as_str()],
             )?;
         }
-        Event::ApiTokenIssued { .. } | Event::ApiTokenRevoked { .. } => {}
+        // The token row itself is operational state written at issue (its secret's hash is
+        // not in the ledger); a revocation, replayed or not, always leaves it refused.
+        Event::ApiTokenIssued { .. } => {}
+        Event::ApiTokenRevoked { id } => {
+            conn.execute(
+                "UPDATE api_tokens SET revoked = 1 WHERE id = ?",
+                params![id],
+            )?;
+        }
         Event::ItemPublished { item } => publish_item(conn, jurisdiction, item)?,
         Event::SealRegistered { seal } => {
             conn.execute(

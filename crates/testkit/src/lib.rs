@@ -23,6 +23,8 @@ use oneseal_server::linkage::webhooks::TargetPolicy;
 use oneseal_server::sealing::{SealKeys, seed_demo_seals};
 use oneseal_server::witness::{DEMO_WITNESSES, RunningWitness, spawn_in_process};
 use oneseal_server::{AppState, FixedClock, Running, seed};
+
+pub use oneseal_server::net::{Net, ProxyNet, PublicUrl};
 use oneseal_store::Store;
 use oneseal_store::scratch::ScratchDb;
 use reqwest::{Method, RequestBuilder, Response};
@@ -79,10 +81,25 @@ impl TestApp {
     /// The witnessed demo as `serve --demo --webhook-allow-private` runs it: webhooks may reach
     /// private addresses, so a test's receiver on 127.0.0.1 can be registered.
     pub async fn spawn_demo_witnessed_private_webhooks() -> Self {
-        Self::spawn_with(true, true, TargetPolicy::AllowPrivate).await
+        Self::spawn_full(true, true, Net::default(), TargetPolicy::AllowPrivate).await
+    }
+
+    /// The demo with network settings (`serve --public-url`, `--trusted-proxy`).
+    pub async fn spawn_demo_with_net(net: Net) -> Self {
+        Self::spawn_full(true, false, net, TargetPolicy::PublicOnly).await
     }
 
     async fn spawn_with(demo: bool, witnessed: bool, webhook_policy: TargetPolicy) -> Self {
+        Self::spawn_full(demo, witnessed, Net::default(), webhook_policy).await
+    }
+
+    /// Any combination: demo data, witnesses, network settings, webhook targets.
+    pub async fn spawn_full(
+        demo: bool,
+        witnessed: bool,
+        net: Net,
+        webhook_policy: TargetPolicy,
+    ) -> Self {
         let scratch = tokio::task::spawn_blocking(ScratchDb::new)
             .await
             .expect("database setup thread")
@@ -150,7 +167,8 @@ impl TestApp {
                     .read(|c| oneseal_server::calendar::CalendarStore::load(c))
                     .await
                     .expect("calendar"),
-            ));
+            ))
+            .with_net(net);
         let running = oneseal_server::start(
             state,
             "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
@@ -169,6 +187,28 @@ impl TestApp {
             witnesses,
             dir,
             _db: scratch,
+        }
+    }
+
+    /// A second server process on this app's database (its own store and connection pool, as
+    /// another machine of a PostgreSQL deployment would have), sharing the test clock.
+    pub async fn spawn_peer(&self) -> Peer {
+        let db = self.store.database().clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(db))
+            .await
+            .unwrap_or_else(|e| panic!("store thread: {e}"))
+            .unwrap_or_else(|e| panic!("opening the peer's store: {e}"));
+        let state = AppState::new(store.clone(), Arc::new(self.clock.clone()));
+        let running = oneseal_server::start(
+            state,
+            "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("binding: {e}"));
+        Peer {
+            base: format!("http://{}", running.addr),
+            store,
+            running,
         }
     }
 
@@ -296,6 +336,32 @@ impl TestApp {
         let mut a = self.anonymous();
         a.token = body["token"].as_str().map(str::to_owned);
         a
+    }
+}
+
+/// A second server on a TestApp's database (see `TestApp::spawn_peer`).
+pub struct Peer {
+    pub base: String,
+    pub store: Store,
+    running: Running,
+}
+
+impl Peer {
+    /// Someone with no session, talking to this server.
+    pub fn anonymous(&self) -> Actor {
+        Actor {
+            base: self.base.clone(),
+            client: client(),
+            csrf: None,
+            token: None,
+        }
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        self.running.task.abort();
+        self.store.close();
     }
 }
 

@@ -315,11 +315,18 @@ impl Case {
                     applicant_notified_on,
                 }
             }
-            Command::Decide { decision } => CaseEvent::Decided {
-                approver: by,
-                decision,
-                decided_at: ctx.now,
-            },
+            Command::Decide { decision } => {
+                // A command-time rule, not an event-time one: decisions recorded before it
+                // existed still replay.
+                if self.steps().iter().any(|s| s.reviewer == by) {
+                    return Err(CaseError::ReviewerMayNotDecide(by));
+                }
+                CaseEvent::Decided {
+                    approver: by,
+                    decision,
+                    decided_at: ctx.now,
+                }
+            }
             Command::Deliver { method } => CaseEvent::Delivered {
                 by,
                 method,

@@ -238,6 +238,10 @@ pub enum CaseError {
     /// The clerk who accepted the case tries to approve it.
     #[error("{0} accepted this case and may not also decide it")]
     SameAcceptorAndApprover(StaffId),
+    /// A member of staff who reviewed the case tries to decide it: the decision is a second,
+    /// independent look, not the reviewer's own finding signed twice.
+    #[error("{0} reviewed this case and may not also decide it")]
+    ReviewerMayNotDecide(StaffId),
     /// A special procedure the item's catalog entry does not list.
     #[error("the item does not list the special procedure {}", .0.code())]
     ProcedureNotListed(SpecialProcedureKind),
@@ -370,6 +374,7 @@ impl CaseError {
             Self::NotDecided => "not_decided",
             Self::TooFewReviewers(_) => "too_few_reviewers",
             Self::SameAcceptorAndApprover(_) => "separation_of_duties",
+            Self::ReviewerMayNotDecide(_) => "separation_of_duties_reviewer",
             Self::ProcedureNotListed(_) => "procedure_not_listed",
             Self::ProcedureOpen { .. } => "procedure_open",
             Self::NoOpenProcedure => "no_open_procedure",
@@ -432,6 +437,9 @@ impl CaseError {
             }
             Self::SameAcceptorAndApprover(staff) => {
                 format!("{staff}受理了该办件，不能再作出审批决定（审批分离）")
+            }
+            Self::ReviewerMayNotDecide(staff) => {
+                format!("{staff}审查了该办件，不能再作出审批决定（审批分离）")
             }
             Self::ProcedureNotListed(kind) => {
                 format!("该事项的特别程序清单中没有“{}”", kind.name_zh())

@@ -743,6 +743,7 @@ fn error_codes_are_distinct_and_every_error_has_chinese_text() {
         CaseError::NotDecided,
         CaseError::TooFewReviewers(1),
         CaseError::SameAcceptorAndApprover(s.clone()),
+        CaseError::ReviewerMayNotDecide(s.clone()),
         CaseError::ProcedureNotListed(SpecialProcedureKind::Auction),
         CaseError::ProcedureOpen {
             kind: SpecialProcedureKind::Hearing,

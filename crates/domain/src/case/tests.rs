@@ -353,3 +353,21 @@ fn legal_dates_are_days_in_china_standard_time() {
     );
     assert_eq!(err.unwrap_err().code(), "calendar");
 }
+
+#[test]
+fn a_reviewer_of_the_case_may_not_decide_it() {
+    let mut h = Harness::reviewed(MON);
+    let roles = [Role::Reviewer, Role::Approver];
+    let decide = || Command::Decide {
+        decision: Decision::Approve,
+    };
+    // Whichever review step they recorded, substantive or not, superseded or not.
+    for who in [REVIEWER_A, REVIEWER_B] {
+        assert_eq!(
+            h.try_as(who, &roles, TUE, decide()).unwrap_err(),
+            CaseError::ReviewerMayNotDecide(staff(who))
+        );
+    }
+    // An approver who took no part in the review may.
+    h.try_as(APPROVER, &roles, TUE, decide()).unwrap();
+}

@@ -170,18 +170,15 @@ pub async fn get_vkeys(
     Ok(text(lines.join("\n") + "\n", "public, max-age=60"))
 }
 
+/// The log's URL in the policy is the bureau's public URL, never the request's `Host:` (the
+/// answer is cacheable: a forged `Host:` would poison it for everyone behind the cache).
 pub async fn get_policy(
     State(state): State<AppState>,
     Path(j): Path<String>,
-    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
     let policy = state
         .logs
-        .policy(&j, &format!("http://{host}"))
+        .policy(&j, state.net.base_url())
         .ok_or(ApiError::NotFound("log"))?;
     Ok(text(policy, "public, max-age=60"))
 }

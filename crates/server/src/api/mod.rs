@@ -16,7 +16,7 @@ pub mod verify;
 pub mod webhooks;
 
 use axum::Router;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 
 use crate::AppState;
 
@@ -34,7 +34,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/departments", get(org::list_departments))
         .route("/api/v1/staff", get(org::list_staff))
         .route("/api/v1/staff/{id}/transfer", post(org::transfer_staff))
-        .route("/api/v1/tokens", post(org::issue_token))
+        .route(
+            "/api/v1/tokens",
+            post(org::issue_token).get(org::list_tokens),
+        )
+        .route("/api/v1/tokens/{id}", delete(org::revoke_token))
         .route("/api/v1/catalog/items", get(catalog::list_items))
         .route("/api/v1/catalog/items/{code}", get(catalog::get_item))
         .route("/api/v1/catalog/import", post(catalog::import_items))
@@ -152,6 +156,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/staff"),
     ("post", "/api/v1/staff/{id}/transfer"),
     ("post", "/api/v1/tokens"),
+    ("get", "/api/v1/tokens"),
+    ("delete", "/api/v1/tokens/{id}"),
     ("get", "/api/v1/catalog/items"),
     ("get", "/api/v1/catalog/items/{code}"),
     ("post", "/api/v1/catalog/import"),

@@ -212,7 +212,13 @@ pub struct TokenRequest {
     pub department: String,
     pub jurisdiction: Option<String>,
     pub scopes: Vec<Action>,
+    /// Days until the token expires: 1 to 365, a year when absent.
+    pub expires_in_days: Option<i64>,
 }
+
+/// The longest (and default) lifetime of an API token: a department's system is re-issued a
+/// token at least once a year, so a leaked one does not work for ever.
+pub const MAX_TOKEN_DAYS: i64 = 365;
 
 /// Issues an API token for a department's own system; the secret is shown once.
 pub async fn issue_token(
@@ -241,6 +247,14 @@ pub async fn issue_token(
             "Token scopes must be among claim_push, submit_feedback, view_pushes",
         ));
     }
+    let days = req.expires_in_days.unwrap_or(MAX_TOKEN_DAYS);
+    if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+        return Err(ApiError::bad_request(
+            "bad_expiry",
+            format!("令牌有效期应为1至{MAX_TOKEN_DAYS}天"),
+            format!("A token's lifetime must be 1 to {MAX_TOKEN_DAYS} days"),
+        ));
+    }
     let id = format!("tok-{}", &auth::random_token()?[..12]);
     let secret = format!("osk_{}", auth::random_token()?);
     let scopes: Vec<String> = req
@@ -262,6 +276,7 @@ pub async fn issue_token(
         auth::token_hash(&secret),
         meta.time.unix_timestamp(),
     );
+    let expires_at = now + days * 86_400;
     let idx = state
         .store
         .write(move |tx| {
@@ -273,13 +288,111 @@ pub async fn issue_token(
                 return Err(ApiError::bad_request("unknown_department", "该辖区没有此部门", "No such department in that jurisdiction"));
             }
             tx.conn().execute(
-                "INSERT INTO api_tokens (id, token_hash, jurisdiction, department, scopes, created_at, revoked) VALUES (?, ?, ?, ?, ?, ?, 0)",
-                params![&tid, hash, j.as_str(), department.as_str(), scopes.join(","), now],
+                "INSERT INTO api_tokens (id, token_hash, jurisdiction, department, scopes, created_at, revoked, expires_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+                params![&tid, hash, j.as_str(), department.as_str(), scopes.join(","), now, expires_at],
             )?;
             meta.record(tx, &Event::ApiTokenIssued { id: tid, department, scopes })
         })
         .await?;
     Ok(Json(
-        json!({ "id": id, "token": secret, "ledger_index": idx }),
+        json!({ "id": id, "token": secret, "expires_at": expires_at, "ledger_index": idx }),
     ))
+}
+
+/// A token as the administrator sees it: never its secret.
+#[derive(Debug, Serialize)]
+pub struct TokenView {
+    pub id: String,
+    pub jurisdiction: String,
+    pub department: String,
+    pub scopes: Vec<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
+    pub expired: bool,
+}
+
+/// `GET /api/v1/tokens`: a jurisdiction's tokens with their expiry and last use.
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<JurisdictionQuery>,
+) -> Result<Json<Vec<TokenView>>, ApiError> {
+    let j = target_jurisdiction(&auth, q.jurisdiction.as_deref())?;
+    auth.require(Action::IssueApiToken, &Target::jurisdiction(&j))?;
+    let now = state.clock.now().unix_timestamp();
+    let rows = state
+        .store
+        .read(move |c| {
+            c.query(
+                "SELECT id, jurisdiction, department, scopes, created_at, expires_at, last_used_at, revoked \
+                 FROM api_tokens WHERE jurisdiction = ? ORDER BY created_at, id",
+                params![j.as_str()],
+            )
+            .map_err(ApiError::from)
+        })
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let expires_at = r.opt_int(5)?.unwrap_or(0);
+            Ok(TokenView {
+                id: r.text(0)?,
+                jurisdiction: r.text(1)?,
+                department: r.text(2)?,
+                scopes: r.text(3)?.split(',').map(str::to_owned).collect(),
+                created_at: r.int(4)?,
+                expires_at,
+                last_used_at: r.opt_int(6)?,
+                revoked: r.int(7)? != 0,
+                expired: expires_at <= now,
+            })
+        })
+        .collect::<Result<_, StoreError>>()
+        .map(Json)
+        .map_err(ApiError::from)
+}
+
+/// `DELETE /api/v1/tokens/{id}`: revokes a token, recorded in the ledger. The token check reads
+/// the database on every request, so the token is refused at once on every server.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let staff = auth.staff_for(Action::IssueApiToken)?;
+    let time = state.clock.now();
+    let idx = state
+        .store
+        .write(move |tx| {
+            let row = tx.conn().query_one(
+                "SELECT jurisdiction, revoked FROM api_tokens WHERE id = ?",
+                params![&id],
+            )?;
+            let Some(row) = row else {
+                return Err(ApiError::NotFound("token"));
+            };
+            let j = DivisionCode::parse(&row.text(0)?)
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            auth.require(Action::IssueApiToken, &Target::jurisdiction(&j))?;
+            if row.int(1)? != 0 {
+                return Err(ApiError::conflict(
+                    "token_revoked",
+                    "该令牌已撤销",
+                    "The token is already revoked",
+                ));
+            }
+            tx.conn().execute(
+                "UPDATE api_tokens SET revoked_at = ? WHERE id = ?",
+                params![time.unix_timestamp(), &id],
+            )?;
+            let meta = Meta {
+                time,
+                jurisdiction: j,
+                actor: Actor::Staff(staff),
+            };
+            meta.record(tx, &Event::ApiTokenRevoked { id })
+        })
+        .await?;
+    Ok(Json(json!({ "revoked": true, "ledger_index": idx })))
 }

@@ -107,10 +107,9 @@ impl Logs {
         let mut names = Vec::new();
         for (i, w) in self.witnesses.iter().enumerate() {
             let name = format!("w{}", i + 1);
-            out.push_str(&format!(
-                "# {}\nwitness {name} {} {}\n",
-                w.label, w.vkey, w.url
-            ));
+            // The witness's URL is where this server submits checkpoints, often an internal
+            // address: a verifier needs only the key.
+            out.push_str(&format!("# {}\nwitness {name} {}\n", w.label, w.vkey));
             names.push(name);
         }
         if names.is_empty() {

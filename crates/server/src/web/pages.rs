@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::api::session::{Credentials, end_session, sign_in};
+use crate::api::session::{ClientAddr, Credentials, end_session, sign_in};
 use crate::auth::{self, MaybeAuth};
 use crate::error::ApiError;
 
@@ -39,6 +39,7 @@ pub struct LoginForm {
 
 pub async fn login_submit(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     let staff_id = f.staff_id.clone();
@@ -48,11 +49,15 @@ pub async fn login_submit(
             staff_id: f.staff_id,
             password: f.password,
         },
+        client,
     )
     .await
     {
         Ok(s) => Ok((
-            [(header::SET_COOKIE, auth::session_cookie(&s.token))],
+            [(
+                header::SET_COOKIE,
+                auth::session_cookie(&state.net, &s.token),
+            )],
             Redirect::to("/"),
         )
             .into_response()),
@@ -77,7 +82,7 @@ pub async fn logout(
     end_session(&state, &headers).await?;
     Ok((
         [
-            (header::SET_COOKIE, auth::clear_session_cookie()),
+            (header::SET_COOKIE, auth::clear_session_cookie(&state.net)),
             (
                 header::HeaderName::from_static("hx-redirect"),
                 "/login".to_owned(),

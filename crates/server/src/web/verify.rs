@@ -37,7 +37,6 @@ struct VerifyPage {
 
 pub async fn verify_page(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
     Path(license): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let st = state.clone();
@@ -86,11 +85,8 @@ pub async fn verify_page(
         })
         .await?;
     let (doc, seal, seal_svg, valid, verdict, log, index, es_id) = page;
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    let qr_svg = QrCode::new(format!("http://{host}/verify/{license}"))
+    // The bureau's public URL, never the request's `Host:`: a printed code must lead to us.
+    let qr_svg = QrCode::new(format!("{}/verify/{license}", state.net.base_url()))
         .map(|q| q.render::<svg::Color>().min_dimensions(140, 140).build())
         .unwrap_or_default();
     render(&VerifyPage {

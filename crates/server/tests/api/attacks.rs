@@ -17,6 +17,7 @@
 //! - `slow`: headers and bodies sent too slowly are cut off by read timeouts.
 //! - `surface`: path traversal in tiles, entries and static files; security headers and no
 //!   inline script on every kind of page.
+//! - `transport`: forged `Host:`, the HTTPS cookie and origin, token revocation across servers.
 //! - `webhooks`: server-side request forgery through department webhooks.
 
 mod bounds;
@@ -30,6 +31,7 @@ mod secrets;
 mod session;
 mod slow;
 mod surface;
+mod transport;
 mod webhooks;
 
 use oneseal_testkit::{Actor, TestApp};

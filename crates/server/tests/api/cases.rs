@@ -595,3 +595,35 @@ async fn another_server_process_picks_up_an_imported_year_and_the_seal_keys() {
     .unwrap();
     assert_eq!(again, 0, "keys already held are not decrypted again");
 }
+
+/// Separation of duties: neither the accepting clerk nor a reviewer of the case decides it.
+#[tokio::test]
+async fn a_reviewer_of_the_case_may_not_decide_it_even_with_the_approver_role() {
+    let app = TestApp::spawn_demo().await;
+    let number = case_ready_for_decision(&app).await;
+    // REVIEW (who reviewed this case) is also made an approving official.
+    app.store
+        .write(|tx| {
+            tx.conn().execute(
+                "UPDATE staff SET roles = 'reviewer,approver' WHERE id = 'REVIEW'",
+                &[],
+            )
+        })
+        .await
+        .unwrap();
+    let both = app.sign_in("REVIEW").await;
+    let decide = json!({"action": "decide", "decision": {"outcome": "approve"}});
+    let actions = format!("/api/v1/cases/{number}/actions");
+    let r = both.post(&actions, &decide).await;
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&body), "separation_of_duties_reviewer", "{body}");
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("审批分离")
+    );
+    let r = app.approver().await.post(&actions, &decide).await;
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+}

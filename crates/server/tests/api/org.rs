@@ -142,3 +142,110 @@ async fn ledger_size(app: &TestApp) -> u64 {
         .unwrap()
         .0
 }
+
+#[tokio::test]
+async fn api_tokens_expire_are_listed_with_their_last_use_and_can_be_revoked() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.admin().await;
+    let admin = &admin;
+    let issue = |body: Value| async move { admin.post("/api/v1/tokens", &body).await };
+    for days in [0, 366, -1] {
+        let r = issue(
+            json!({"department": "SCJG", "scopes": ["view_pushes"], "expires_in_days": days}),
+        )
+        .await;
+        assert_eq!(r.status(), 400);
+        assert_eq!(error_code(&r.json().await.unwrap()), "bad_expiry");
+    }
+    let r =
+        issue(json!({"department": "SCJG", "scopes": ["view_pushes"], "expires_in_days": 1})).await;
+    assert_eq!(r.status(), 200);
+    let short: Value = r.json().await.unwrap();
+    assert_eq!(short["expires_at"], app.clock_now() + 86_400);
+    let year: Value = issue(json!({"department": "SCJG", "scopes": ["view_pushes"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        year["expires_at"],
+        app.clock_now() + 365 * 86_400,
+        "a year by default"
+    );
+    let as_token = |t: &Value| {
+        let mut a = app.anonymous();
+        a.token = t["token"].as_str().map(str::to_owned);
+        a
+    };
+    let (short_user, year_user) = (as_token(&short), as_token(&year));
+    assert_eq!(short_user.get("/api/v1/linkage/pushes").await.status(), 200);
+
+    // The list shows expiry and last use, never a secret.
+    let mut listed = Value::Null;
+    for _ in 0..50 {
+        listed = admin.get_json("/api/v1/tokens").await.1;
+        if listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == short["id"] && !t["last_used_at"].is_null())
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let entry = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == short["id"])
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(entry["last_used_at"], app.clock_now(), "{listed}");
+    assert_eq!(
+        (entry["revoked"].clone(), entry["expired"].clone()),
+        (json!(false), json!(false))
+    );
+    let text = listed.to_string();
+    assert!(!text.contains(short["token"].as_str().unwrap()) && !text.contains("token_hash"));
+
+    // Expired: refused at once.
+    app.clock.advance(time::Duration::days(1));
+    assert_eq!(short_user.get("/api/v1/linkage/pushes").await.status(), 401);
+    assert_eq!(year_user.get("/api/v1/linkage/pushes").await.status(), 200);
+
+    // Revoked: refused at once, recorded in the ledger, not twice.
+    // (The administrator's session has expired meanwhile.)
+    let admin = app.admin().await;
+    let revoke = |id: &str| {
+        admin
+            .request(reqwest::Method::DELETE, &format!("/api/v1/tokens/{id}"))
+            .send()
+    };
+    let r = revoke(year["id"].as_str().unwrap()).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let idx = r.json::<Value>().await.unwrap()["ledger_index"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(year_user.get("/api/v1/linkage/pushes").await.status(), 401);
+    let r = revoke(year["id"].as_str().unwrap()).await.unwrap();
+    assert_eq!(r.status(), 409);
+    assert_eq!(error_code(&r.json().await.unwrap()), "token_revoked");
+    assert_eq!(revoke("tok-nosuchtoken").await.unwrap().status(), 404);
+    let (_, listed) = admin.get_json("/api/v1/tokens").await;
+    let entry = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == year["id"])
+        .unwrap();
+    assert_eq!(entry["revoked"], true);
+    let entry = app
+        .store
+        .read(move |c| oneseal_store::log::entry(c, "370100", idx))
+        .await
+        .unwrap()
+        .unwrap();
+    let entry: Value = serde_json::from_slice(&entry).unwrap();
+    assert_eq!(entry["kind"], "access.api_token_revoked");
+    assert_eq!(entry["actor"], "staff:ADMIN");
+}

@@ -61,6 +61,8 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("get",    "/api/v1/staff",                              "",        "H I M",         Down),
     ("post",   "/api/v1/staff/{id}/transfer",                "",        "M",             Down),
     ("post",   "/api/v1/tokens",                             "",        "M",             Down),
+    ("get",    "/api/v1/tokens",                             "",        "M",             Down),
+    ("delete", "/api/v1/tokens/{id}",                        "",        "M",             Down),
     ("get",    "/api/v1/catalog/items",                      "",        "C R A H I M D", Down),
     ("get",    "/api/v1/catalog/items/{code}",               "",        "C R A H I M D", Down),
     ("post",   "/api/v1/catalog/import",                     "",        "M",             Down),
@@ -130,6 +132,8 @@ pub(super) struct Fixture {
     pub pushes: Vec<(&'static str, String)>,
     /// The item of the city's decided case (mapped to `SUPERVISOR`).
     pub item: String,
+    /// (jurisdiction, id of an API token no principal uses): the one to revoke.
+    pub tokens: Vec<(&'static str, String)>,
 }
 
 impl Fixture {
@@ -196,6 +200,12 @@ pub(super) fn request(
             method,
             format!("/api/v1/staff/{}/transfer", lookup(&fx.staff, j)?),
             Some(json!({"to_department": "ZZ", "on": "2026-11-23"})),
+        ),
+        ("get", "/api/v1/tokens") => req(method, format!("{path}?jurisdiction={j}"), None),
+        ("delete", "/api/v1/tokens/{id}") => req(
+            method,
+            format!("/api/v1/tokens/{}", lookup(&fx.tokens, j)?),
+            None,
         ),
         ("post", "/api/v1/tokens") => req(
             method,
@@ -505,7 +515,23 @@ pub(super) async fn fixture(app: &TestApp) -> Fixture {
         .unwrap_or_else(|| panic!("{created}"))
         .to_owned();
     let (_, county_licence, county_push) = decided_with_push(app, "PY-", &items[1].1).await;
+    let mut tokens = Vec::new();
+    for (j, issuer) in [(CITY, &admin), (COUNTY, &app.sign_in("PY-ADMIN").await)] {
+        let r = issuer
+            .post(
+                "/api/v1/tokens",
+                &json!({"department": SUPERVISOR, "jurisdiction": j, "scopes": ["view_pushes"]}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let id = r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        tokens.push((j, id));
+    }
     Fixture {
+        tokens,
         cases: vec![(CITY, number), (COUNTY, county_case)],
         staff: vec![(CITY, "REVIEW2"), (COUNTY, "PY-REVIEW2")],
         items,
@@ -535,10 +561,12 @@ async fn attacks_every_role_reaches_exactly_what_the_matrix_allows() {
     let mut wrong = Vec::new();
     let mut tried = 0;
     // Signing out comes last, so each principal keeps its session for the other rows.
+    let sign_out =
+        |r: &&(&str, &str, &str, &str, Reach)| r.0 == "delete" && r.1 == "/api/v1/session";
     let rows = MATRIX
         .iter()
-        .filter(|r| r.0 != "delete")
-        .chain(MATRIX.iter().filter(|r| r.0 == "delete"));
+        .filter(|r| !sign_out(r))
+        .chain(MATRIX.iter().filter(sign_out));
     for (method, path, variant, roles, reach) in rows {
         for w in &who {
             for target in targets(*reach, w) {

@@ -1,7 +1,7 @@
 //! Sessions under attack: fixation, sign-out, CSRF on every cookie-authenticated state change,
 //! cross-origin form posts, and brute force through the web form.
 
-use oneseal_testkit::{DEMO_PASSWORD, TestApp, error_code};
+use oneseal_testkit::{DEMO_PASSWORD, Net, ProxyNet, TestApp, error_code};
 use reqwest::Method;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
@@ -236,7 +236,7 @@ async fn attacks_cross_origin_posts_are_refused_even_with_a_valid_token() {
 }
 
 #[tokio::test]
-async fn attacks_guessing_through_the_web_form_locks_the_account_and_unknown_ids_look_the_same() {
+async fn attacks_guessing_through_the_web_form_backs_off_and_unknown_ids_look_the_same() {
     let app = TestApp::spawn_demo().await;
     let form = |id: &'static str, pw: &'static str| {
         bare()
@@ -257,8 +257,11 @@ async fn attacks_guessing_through_the_web_form_locks_the_account_and_unknown_ids
     for _ in 0..3 {
         assert_eq!(form("APPROVE", "guess").await.unwrap().status(), 400);
     }
-    assert_eq!(form("APPROVE", "guess").await.unwrap().status(), 429);
-    // Locked for the API too, even with the right password.
+    // Backing off now (from this address), and the page says nothing new.
+    let locked = form("APPROVE", "guess").await.unwrap();
+    assert_eq!(locked.status(), 400);
+    assert_eq!(locked.text().await.unwrap(), w);
+    // Backing off for the API too, even with the right password, with the one answer.
     let r = app
         .anonymous()
         .post(
@@ -266,7 +269,8 @@ async fn attacks_guessing_through_the_web_form_locks_the_account_and_unknown_ids
             &json!({"staff_id": "APPROVE", "password": DEMO_PASSWORD}),
         )
         .await;
-    assert_eq!(r.status(), 429);
+    assert_eq!(r.status(), 400);
+    assert_eq!(error_code(&r.json().await.unwrap()), "wrong_credentials");
     // SQL in the id is just a wrong id.
     let r = app
         .anonymous()
@@ -277,4 +281,116 @@ async fn attacks_guessing_through_the_web_form_locks_the_account_and_unknown_ids
         .await;
     assert_eq!(r.status(), 400);
     assert_eq!(error_code(&r.json().await.unwrap()), "wrong_credentials");
+}
+
+/// A sign-in from `addr` (as a trusted proxy would forward it): (status, body text).
+async fn sign_in_from(app: &TestApp, addr: &str, id: &str, password: &str) -> (u16, String) {
+    let r = bare()
+        .post(app.url("/api/v1/session"))
+        .header("x-forwarded-for", addr)
+        .json(&json!({"staff_id": id, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// The server behind a reverse proxy on the loopback (the tests' client), as operations run it.
+async fn behind_proxy() -> TestApp {
+    TestApp::spawn_demo_with_net(Net {
+        trusted_proxies: vec![ProxyNet::parse("127.0.0.1").unwrap()],
+        ..Net::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn attacks_a_guesser_cannot_lock_a_real_account_out_nor_learn_which_ids_exist() {
+    let app = behind_proxy().await;
+    let guesser = "203.0.113.9";
+    let mut backing_off = Vec::new();
+    for id in ["APPROVE", "NO-SUCH-STAFF"] {
+        for _ in 0..5 {
+            assert_eq!(sign_in_from(&app, guesser, id, "guess").await.0, 400);
+        }
+        // Even the right password is refused from the guesser's address, with the same answer.
+        let (status, body) = sign_in_from(&app, guesser, id, DEMO_PASSWORD).await;
+        assert_eq!(status, 400, "{body}");
+        backing_off.push(body.replace(id, "ID"));
+    }
+    let (status, wrong) = sign_in_from(&app, "198.51.100.4", "APPROVE", "guess").await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        backing_off[0], backing_off[1],
+        "a real id backs off unlike an unknown one"
+    );
+    assert_eq!(
+        backing_off[0], wrong,
+        "backing off is told apart from a wrong password"
+    );
+    assert_eq!(
+        error_code(&serde_json::from_str(&wrong).unwrap()),
+        "wrong_credentials"
+    );
+    // The staff member at their own desk signs in all along.
+    let (status, body) = sign_in_from(&app, "10.0.0.7", "APPROVE", DEMO_PASSWORD).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn attacks_a_forged_forwarded_for_from_an_untrusted_peer_does_not_dodge_the_back_off() {
+    // No --trusted-proxy: the header is the client's own words and counts for nothing.
+    let app = TestApp::spawn_demo().await;
+    for i in 0..5 {
+        let (status, _) = sign_in_from(&app, &format!("192.0.2.{i}"), "REVIEW", "x").await;
+        assert_eq!(status, 400);
+    }
+    let (status, body) = sign_in_from(&app, "192.0.2.99", "REVIEW", DEMO_PASSWORD).await;
+    assert_eq!(status, 400, "{body}");
+    // Five minutes on, the back-off is over.
+    app.clock.advance(time::Duration::minutes(6));
+    app.reviewer().await;
+}
+
+#[tokio::test]
+async fn attacks_an_address_guessing_many_ids_is_shut_out_and_others_are_not() {
+    let app = behind_proxy().await;
+    let guesser = "203.0.113.50";
+    for i in 0..oneseal_server::throttle::ADDRESS_FAILURES {
+        let (status, _) = sign_in_from(&app, guesser, &format!("GUESS{i}"), "x").await;
+        assert_eq!(status, 400);
+    }
+    let (status, body) = sign_in_from(&app, guesser, "CLERK", DEMO_PASSWORD).await;
+    assert_eq!(status, 429, "{body}");
+    let (status, _) = sign_in_from(&app, "198.51.100.8", "CLERK", DEMO_PASSWORD).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn attacks_wrong_passwords_are_checked_off_the_writer_and_write_nothing() {
+    let app = behind_proxy().await;
+    let stats = app.store.stats();
+    let before = stats.commands.load(std::sync::atomic::Ordering::SeqCst);
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let url = app.url("/api/v1/session");
+        attempts.spawn(async move {
+            bare()
+                .post(url)
+                .header("x-forwarded-for", format!("203.0.113.{i}"))
+                .json(&json!({"staff_id": "HEAD", "password": "guess"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+    }
+    while let Some(status) = attempts.join_next().await {
+        assert_eq!(status.unwrap(), 400);
+    }
+    assert_eq!(
+        stats.commands.load(std::sync::atomic::Ordering::SeqCst),
+        before,
+        "a wrong password went through the store's single writer"
+    );
 }
