@@ -20,21 +20,24 @@ pub const FAILURES_PER_WINDOW: u32 = 20;
 /// The window's length in seconds.
 pub const WINDOW_SECONDS: i64 = 600;
 
-/// The address a request came from (the peer of its connection), or `None` for a request that
-/// did not come through the server's accept loop (then it counts with every other such one).
+/// The address a request came from: the peer of its connection, or the client a
+/// `--trusted-proxy` names (`net::Net::client_addr`); `None` for a request that did not come
+/// through the server's accept loop (then it counts with every other such one).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<crate::AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        Ok(Self(state.net.client_addr(peer, &parts.headers)))
     }
 }
 
