@@ -10,6 +10,7 @@
 
 mod input;
 mod matrix;
+mod rules_cost;
 mod session;
 mod surface;
 
