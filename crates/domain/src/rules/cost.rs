@@ -728,6 +728,13 @@ pub(super) mod tests {
                 Verdict::Failed(Failure::BudgetExceeded)
             );
         }
+        // Were the estimate wrong, the meter alone stops the expression of issue #22 (2^45
+        // bytes) at its first value over the size limit, long before memory runs out.
+        let boom = Compiled::unestimated(rule(&boom()));
+        assert_eq!(
+            boom.evaluate(&serde_json::json!({}), Budget::RULES),
+            Verdict::Failed(Failure::BudgetExceeded)
+        );
         // A value over the size limit stops it too, before it is built any larger.
         let grow = Compiled::new(rule("['a', 'b'].map(v, v + v).size() == 2")).unwrap();
         let tight = Budget {

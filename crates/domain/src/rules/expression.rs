@@ -326,6 +326,18 @@ impl Compiled {
         }
     }
 
+    /// For tests of the meter alone: parsed and instrumented, without the estimate.
+    #[cfg(test)]
+    pub fn unestimated(rule: ExpressionRule) -> Self {
+        let tree = Parser::default()
+            .parse(&rule.expression)
+            .unwrap_or_default();
+        Self {
+            rule,
+            tree: Arc::new(cost::instrument(tree)),
+        }
+    }
+
     #[cfg(test)]
     pub fn holds(&self, vars: &serde_json::Value) -> bool {
         self.evaluate(vars, Budget::RULES) == Verdict::Holds
