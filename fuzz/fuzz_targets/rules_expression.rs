@@ -2,7 +2,10 @@
 //! `ExpressionRule::validate`, then the engine's compile and evaluation against one case step.
 //! The CEL parser is a release candidate that panics on some malformed input; the domain crate
 //! catches that, so no panic may escape. Evaluation is deterministic: the same source against
-//! the same step gives the same result twice (rules replay re-proves every alert from the log).
+//! the same step gives the same result twice (rules replay re-proves every alert from the log),
+//! including an evaluation stopped by the cost meter (`rules::cost`): an expression that would
+//! build a huge value (`.map(v, v+v)` chained) is refused by the estimate or stopped by the
+//! meter, never left to run into the 10 s timeout or the 2 GiB RSS limit.
 #![no_main]
 
 #[path = "caught_panics.rs"]

@@ -241,17 +241,22 @@ pub fn run(args: ServeArgs) -> Result<()> {
                 println!("已加密 {n} 个 webhook 密钥 encrypted {n} webhook secret(s) stored in plain text");
             }
         }
-        // The built-in monitoring rules are in force before the first request.
-        oneseal_server::rules::run(&store, state.clock.now())
-            .await
-            .map_err(|e| anyhow::anyhow!("monitoring rules: {e:?}"))?;
         let _linkage = oneseal_server::linkage::spawn_runner(state.clone());
         // Other server processes on the same database may import a calendar year or a seal.
         let _peers = (store.backend() == oneseal_store::Backend::Postgres)
             .then(|| oneseal_server::peers::spawn_refresh(state.clone(), master.clone()));
+        let clock = state.clock.clone();
         let running = oneseal_server::start(state, args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
+        // The first rule run (built-in rules installed, the day's tick, alerts) starts once the
+        // server listens: a run that fails, or takes long, must not keep it from starting.
+        let rules_store = store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = oneseal_server::rules::run(&rules_store, clock.now()).await {
+                tracing::warn!(error = %e, "monitoring rules: the first run failed");
+            }
+        });
         println!(
             "oneseal 已启动 listening on http://{}  (database: {})",
             running.addr,

@@ -12,6 +12,9 @@ pub enum ExpressionOutcome {
     ValidatedButNotCompiled,
     /// Validated, compiled and evaluated: whether the rule holds.
     Evaluated(bool),
+    /// Validated and compiled, then stopped by the cost meter or a caught panic of the CEL
+    /// library (the reason code the engine records).
+    Failed(&'static str),
 }
 
 /// Validates `source` as an inspector's local expression rule (CEL) and, when it is valid,

@@ -1,10 +1,12 @@
 //! The monitoring-rule runner and its replay.
 //!
 //! The runner reads each jurisdiction's log in index order, runs the rule engine
-//! (`domain::rules`) over it, and records every alert the engine raised that is not recorded
-//! yet, with the runner's cursor, in one transaction. Replay runs the same engine over the same
-//! entries, up to the cursor, and compares with the alert table: an alert that should exist and
-//! doesn't, or exists and shouldn't, is reported by id.
+//! (`domain::rules`) over it on a read connection, off the single writer (an inspector's
+//! expression may cost up to its budget per case step, and must not stall every write), then
+//! records every alert the engine raised that is not recorded yet, with the runner's cursor, in
+//! one short write transaction. Replay runs the same engine over the same entries, up to the
+//! cursor, and compares with the alert table: an alert that should exist and doesn't, or exists
+//! and shouldn't, is reported by id.
 
 use std::collections::BTreeMap;
 
@@ -68,8 +70,31 @@ pub struct RunReport {
 /// the committed logs).
 pub async fn run(store: &Store, now: OffsetDateTime) -> Result<RunReport, ApiError> {
     let mut report = store.write(move |tx| prepare(tx, now)).await?;
-    report.raised = store.write(move |tx| raise(tx, now)).await?;
+    let proved = store.read_committed(prove).await?;
+    report.raised = store.write(move |tx| raise(tx, now, proved)).await?;
     Ok(report)
+}
+
+/// The alerts each jurisdiction's log proves, up to its size when read.
+struct Proved {
+    jurisdiction: DivisionCode,
+    size: u64,
+    alerts: Vec<Alert>,
+}
+
+/// Runs the engine over every jurisdiction's committed log (a read connection).
+fn prove(conn: &mut dyn Conn) -> Result<Vec<Proved>, ApiError> {
+    let mut out = Vec::new();
+    for (j, size) in jurisdictions(conn)? {
+        let items = read_log(conn, j.as_str(), size)?;
+        let alerts = evaluate(builtin_calendar()?, &items);
+        out.push(Proved {
+            jurisdiction: j,
+            size,
+            alerts,
+        });
+    }
+    Ok(out)
 }
 
 fn system_meta(now: OffsetDateTime, j: &DivisionCode) -> Meta {
@@ -108,13 +133,28 @@ fn prepare(tx: &mut Tx<'_>, now: OffsetDateTime) -> Result<RunReport, ApiError> 
     Ok(report)
 }
 
-fn raise(tx: &mut Tx<'_>, now: OffsetDateTime) -> Result<usize, ApiError> {
+/// Records what [`prove`] found. Another runner (a peer server, `POST /rules/run`) may have
+/// recorded a longer prefix meanwhile: the engine only adds alerts as the log grows, so a
+/// cursor at or past this size already covers these alerts and nothing is written; otherwise
+/// the alerts not recorded yet are, read again inside this transaction.
+fn raise(tx: &mut Tx<'_>, now: OffsetDateTime, proved: Vec<Proved>) -> Result<usize, ApiError> {
     let mut raised = 0;
-    for (j, size) in jurisdictions(tx.conn())? {
-        let meta = system_meta(now, &j);
-        let items = read_log(tx.conn(), j.as_str(), size)?;
-        let known = alert_ids(tx.conn(), &j)?;
-        for alert in evaluate(builtin_calendar()?, &items) {
+    for p in proved {
+        let j = &p.jurisdiction;
+        let cursor = tx
+            .conn()
+            .query_one(
+                "SELECT next_index FROM rules_cursor WHERE log = ?",
+                params![j.as_str()],
+            )?
+            .map(|r| r.u64(0))
+            .transpose()?;
+        if cursor.is_some_and(|c| c >= p.size) {
+            continue;
+        }
+        let meta = system_meta(now, j);
+        let known = alert_ids(tx.conn(), j)?;
+        for alert in p.alerts {
             if !known.contains_key(&alert.alert_id) {
                 meta.record(
                     tx,
@@ -131,7 +171,7 @@ fn raise(tx: &mut Tx<'_>, now: OffsetDateTime) -> Result<usize, ApiError> {
         )?;
         tx.conn().execute(
             "INSERT INTO rules_cursor (log, next_index) VALUES (?, ?)",
-            params![j.as_str(), size],
+            params![j.as_str(), p.size],
         )?;
     }
     Ok(raised)

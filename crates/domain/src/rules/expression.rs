@@ -9,14 +9,88 @@
 
 use std::sync::Arc;
 
-use cel_interpreter::{Context, IdedExpr, Program, Value};
+use cel_interpreter::{Context, IdedExpr, Value};
 use cel_parser::Parser;
 use cel_parser::ast::{EntryExpr, Expr};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::cost::{self, Budget, Costly, Meter};
 use crate::event::canonical_json;
 use crate::fuzz::ExpressionOutcome;
+
+/// Why an expression rule is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExpressionRefusal {
+    /// Malformed: bad code or name, too long, too deeply nested, or it does not parse.
+    Invalid(String),
+    /// It parses, but its estimated cost is over the budget (see `rules::cost`).
+    TooCostly(Costly),
+}
+
+impl ExpressionRefusal {
+    pub fn message_zh(&self) -> String {
+        match self {
+            ExpressionRefusal::Invalid(zh) => zh.clone(),
+            ExpressionRefusal::TooCostly(Costly::Work { estimate, limit }) => {
+                format!("表达式计算量估计为{estimate}，超过上限{limit}")
+            }
+            ExpressionRefusal::TooCostly(Costly::Size { estimate, limit }) => {
+                format!("表达式中间值大小估计为{estimate}，超过上限{limit}")
+            }
+            ExpressionRefusal::TooCostly(Costly::Unsupported) => {
+                "表达式含不支持的结构（struct）".into()
+            }
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            ExpressionRefusal::Invalid(zh) => format!("Bad expression rule: {zh}"),
+            ExpressionRefusal::TooCostly(Costly::Work { estimate, limit }) => {
+                format!("The expression's estimated cost is {estimate}, over the limit of {limit}")
+            }
+            ExpressionRefusal::TooCostly(Costly::Size { estimate, limit }) => format!(
+                "The expression may build a value of estimated size {estimate}, over the limit of {limit}"
+            ),
+            ExpressionRefusal::TooCostly(Costly::Unsupported) => {
+                "The expression uses a construct that cannot be evaluated (a struct)".into()
+            }
+        }
+    }
+}
+
+/// Why an evaluation stopped (recorded once per rule version, see `Engine::expressions_on`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The meter stopped it: a value or the work over the budget.
+    BudgetExceeded,
+    /// The CEL library panicked (caught).
+    Panicked,
+}
+
+impl Failure {
+    pub fn code(self) -> &'static str {
+        match self {
+            Failure::BudgetExceeded => "budget_exceeded",
+            Failure::Panicked => "evaluation_panicked",
+        }
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Failure::BudgetExceeded => "超出计算预算",
+            Failure::Panicked => "求值内部错误",
+        }
+    }
+}
+
+/// The result of one evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Holds,
+    DoesNotHold,
+    Failed(Failure),
+}
 
 /// One recorded version of a local expression rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,8 +112,13 @@ impl ExpressionRule {
         hex::encode(Sha256::digest(canonical_json(&spec)))
     }
 
-    /// The rule is well formed and its expression parses.
-    pub fn validate(&self) -> Result<(), String> {
+    /// The rule is well formed, its expression parses and its estimated cost is within budget.
+    pub fn validate(&self) -> Result<(), ExpressionRefusal> {
+        self.validate_form().map_err(ExpressionRefusal::Invalid)?;
+        compile(&self.expression).map(|_| ())
+    }
+
+    fn validate_form(&self) -> Result<(), String> {
         let code_ok = !self.code.is_empty()
             && self.code.len() <= 40
             && self
@@ -55,9 +134,7 @@ impl ExpressionRule {
         if self.expression.len() > 2000 {
             return Err("表达式不超过2000字符".into());
         }
-        compile(&self.expression)
-            .map(|_| ())
-            .map_err(|e| format!("表达式无法解析：{e}"))
+        Ok(())
     }
 }
 
@@ -142,33 +219,31 @@ fn push_entry<'a>(todo: &mut Vec<(&'a IdedExpr, usize)>, entry: &'a EntryExpr, l
     }
 }
 
-/// Parses a CEL expression. The parser (antlr4rust, a release candidate) panics on some
-/// malformed input instead of returning an error; the panic is caught and becomes an error. An
-/// expression nested too deeply for the stack ([`nesting_fits`]) is refused before parsing, one
-/// with comprehensions nested too deeply ([`MAX_COMPREHENSION_NESTING`]) after: the tree is read
-/// from `cel_parser`, which `Program` keeps private, so the source is parsed twice (once when a
-/// rule is validated or loaded, never per evaluation).
-fn compile(src: &str) -> Result<Program, String> {
+/// Parses a CEL expression and checks its cost, returning the tree the engine evaluates
+/// (instrumented, see `rules::cost`). The parser (antlr4rust, a release candidate) panics on
+/// some malformed input instead of returning an error; the panic is caught and becomes an
+/// error. An expression nested too deeply for the stack ([`nesting_fits`]) is refused before
+/// parsing, one with comprehensions nested too deeply ([`MAX_COMPREHENSION_NESTING`]) or over
+/// the cost budget after (never per evaluation: once when a rule is validated or loaded).
+fn compile(src: &str) -> Result<IdedExpr, ExpressionRefusal> {
+    let invalid = |zh: String| ExpressionRefusal::Invalid(format!("表达式无法解析：{zh}"));
     if !nesting_fits(src) {
-        return Err(format!(
+        return Err(invalid(format!(
             "嵌套过深（括号至多{MAX_BRACKETS}个，运算符至多{MAX_OPERATORS}个）"
-        ));
+        )));
     }
-    let nesting = match std::panic::catch_unwind(|| Parser::default().parse(src)) {
-        Ok(Ok(tree)) => comprehension_nesting(&tree),
-        Ok(Err(e)) => return Err(e.to_string()),
-        Err(_) => return Err("syntax error".into()),
+    let tree = match std::panic::catch_unwind(|| Parser::default().parse(src)) {
+        Ok(Ok(tree)) => tree,
+        Ok(Err(e)) => return Err(invalid(e.to_string())),
+        Err(_) => return Err(invalid("syntax error".into())),
     };
-    if nesting > MAX_COMPREHENSION_NESTING {
-        return Err(format!(
+    if comprehension_nesting(&tree) > MAX_COMPREHENSION_NESTING {
+        return Err(invalid(format!(
             "all/exists/map/filter 至多嵌套{MAX_COMPREHENSION_NESTING}层"
-        ));
+        )));
     }
-    match std::panic::catch_unwind(|| Program::compile(src)) {
-        Ok(Ok(p)) => Ok(p),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("syntax error".into()),
-    }
+    cost::check(&tree).map_err(ExpressionRefusal::TooCostly)?;
+    Ok(cost::instrument(tree))
 }
 
 /// Validates `source` as an inspector's rule expression (as [`ExpressionRule::validate`] does
@@ -186,16 +261,20 @@ pub(crate) fn validate_and_evaluate(source: &str, vars: &serde_json::Value) -> E
         return ExpressionOutcome::Refused;
     }
     match Compiled::new(rule) {
-        Some(c) => ExpressionOutcome::Evaluated(c.holds(vars)),
+        Some(c) => match c.evaluate(vars, Budget::RULES) {
+            Verdict::Holds => ExpressionOutcome::Evaluated(true),
+            Verdict::DoesNotHold => ExpressionOutcome::Evaluated(false),
+            Verdict::Failed(f) => ExpressionOutcome::Failed(f.code()),
+        },
         None => ExpressionOutcome::ValidatedButNotCompiled,
     }
 }
 
-/// A rule with its parsed program, shared by clones of the engine.
+/// A rule with its instrumented tree, shared by clones of the engine.
 #[derive(Clone)]
 pub(super) struct Compiled {
     pub rule: ExpressionRule,
-    program: Arc<Program>,
+    tree: Arc<IdedExpr>,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -208,26 +287,60 @@ impl std::fmt::Debug for Compiled {
 
 impl Compiled {
     pub fn new(rule: ExpressionRule) -> Option<Self> {
-        let program = compile(&rule.expression).ok()?;
-        Some(Self {
+        Self::try_new(rule).ok()
+    }
+
+    /// The compiled rule, or why a recorded version cannot run (one recorded before the cost
+    /// budget existed may be over it).
+    pub fn try_new(rule: ExpressionRule) -> Result<Self, ExpressionRefusal> {
+        let tree = compile(&rule.expression)?;
+        Ok(Self {
             rule,
-            program: Arc::new(program),
+            tree: Arc::new(tree),
         })
     }
 
-    /// Whether the rule holds for these variables; an error (a missing field, a type
-    /// mismatch) counts as not holding, so a rule cannot fail the whole run.
-    pub fn holds(&self, vars: &serde_json::Value) -> bool {
+    /// Whether the rule holds for these variables within `budget`. An error (a missing field,
+    /// a type mismatch) counts as not holding, so a rule cannot fail the whole run; an
+    /// evaluation the meter stopped, or a panic of the CEL library, is a failure.
+    pub fn evaluate(&self, vars: &serde_json::Value, budget: Budget) -> Verdict {
+        let meter = Arc::new(Meter::new(budget));
         let mut ctx = Context::default();
+        meter.install(&mut ctx);
         if let Some(map) = vars.as_object() {
             for (k, v) in map {
                 if ctx.add_variable(k.as_str(), v.clone()).is_err() {
-                    return false;
+                    return Verdict::DoesNotHold;
                 }
             }
         }
-        let run = std::panic::AssertUnwindSafe(|| self.program.execute(&ctx));
-        matches!(std::panic::catch_unwind(run), Ok(Ok(Value::Bool(true))))
+        // Through `Context::resolve`, compiled in cel-interpreter (optimized even in a debug
+        // build): `Value::resolve` is `#[inline(always)]`, and instantiated in this crate at
+        // opt-level 0 its frames overflowed a 2 MiB stack on the deepest accepted expression.
+        let run = std::panic::AssertUnwindSafe(|| ctx.resolve(&self.tree));
+        match std::panic::catch_unwind(run) {
+            Err(_) => Verdict::Failed(Failure::Panicked),
+            Ok(_) if meter.exceeded() => Verdict::Failed(Failure::BudgetExceeded),
+            Ok(Ok(Value::Bool(true))) => Verdict::Holds,
+            Ok(_) => Verdict::DoesNotHold,
+        }
+    }
+
+    /// For tests of the meter alone: parsed and instrumented, without the estimate.
+    #[cfg(test)]
+    pub fn unestimated(rule: ExpressionRule) -> Self {
+        let tree = Parser::default()
+            .parse(&rule.expression)
+            .unwrap_or_default();
+        Self {
+            rule,
+            tree: Arc::new(cost::instrument(tree)),
+        }
+    }
+
+    #[cfg(test)]
+    pub fn holds(&self, vars: &serde_json::Value) -> bool {
+        self.evaluate(vars, Budget::RULES) == Verdict::Holds
     }
 }
 
@@ -276,7 +389,7 @@ mod tests {
         ];
         for src in &deep {
             assert!(src.len() <= 2000);
-            let err = rule(src).validate().unwrap_err();
+            let err = rule(src).validate().unwrap_err().message_zh();
             assert!(err.contains("嵌套过深"), "{err}");
             assert!(Compiled::new(rule(src)).is_none());
         }
@@ -310,7 +423,7 @@ mod tests {
         let list = format!("[{}1]", "1,".repeat(299));
         let cubic = format!("{list}.all(a, {list}.all(b, {list}.all(c, c == 1)))");
         assert!(cubic.len() <= 2000);
-        let err = rule(&cubic).validate().unwrap_err();
+        let err = rule(&cubic).validate().unwrap_err().message_zh();
         assert!(err.contains("至多嵌套2层"), "{err}");
         assert!(Compiled::new(rule(&cubic)).is_none());
         // Two levels, and comprehensions side by side or in the part evaluated once, are fine.

@@ -8,6 +8,7 @@
 //! hash; an alert names the rule version that raised it and the log range it was computed from.
 
 mod builtin;
+pub mod cost;
 mod expression;
 #[cfg(test)]
 mod tests;
@@ -18,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
-pub use expression::ExpressionRule;
 pub(crate) use expression::validate_and_evaluate;
+pub use expression::{ExpressionRefusal, ExpressionRule, Failure};
 
 use crate::calendar::Calendar;
 use crate::case::{CaseEvent, legal_date};
@@ -331,12 +332,22 @@ impl Engine {
             return;
         };
         let vars = builtin::step_variables(self, &t.events, event, item, today);
-        let holding: Vec<ExpressionRule> = self
-            .expressions
-            .values()
-            .filter(|c| c.holds(&vars))
-            .map(|c| c.rule.clone())
-            .collect();
+        let mut holding = Vec::new();
+        let mut failed = Vec::new();
+        for c in self.expressions.values() {
+            match c.evaluate(&vars, cost::Budget::RULES) {
+                expression::Verdict::Holds => holding.push(c.rule.clone()),
+                expression::Verdict::DoesNotHold => {}
+                expression::Verdict::Failed(f) => {
+                    failed.push((c.rule.clone(), f.code(), f.name_zh()))
+                }
+            }
+        }
+        for (rule, code, zh) in failed {
+            // A failed version is stopped: it cannot cost another step, and is reported once.
+            self.expressions.remove(&rule.code);
+            self.expression_failed(&rule, code, zh, item.index, today);
+        }
         for rule in holding {
             let subject = format!("case:{number}");
             let id = alert_id(RuleId::Expression, &format!("{}|{subject}", rule.code));
@@ -365,6 +376,44 @@ impl Engine {
         }
     }
 
+    /// Alerts the inspectors, once per version, that a local expression rule was stopped (the
+    /// cost budget, a panic of the CEL library, or a recorded version over today's budget).
+    /// The message names the rule by code and version and the reason by code only: nothing an
+    /// inspector typed beyond the code.
+    fn expression_failed(
+        &mut self,
+        rule: &ExpressionRule,
+        code: &str,
+        zh: &str,
+        at_index: u64,
+        on: Date,
+    ) {
+        let subject = format!("expression:{}:{}", rule.code, rule.version);
+        let id = alert_id(RuleId::Expression, &format!("failed|{subject}"));
+        if !self.raised.insert(id.clone()) {
+            return;
+        }
+        let head = self.heads.iter().next().cloned();
+        self.alerts.push(Alert {
+            alert_id: id,
+            rule: RuleId::Expression,
+            rule_version: rule.version,
+            rule_hash: rule.hash(),
+            subject,
+            message_zh: format!(
+                "本地表达式规则{}第{}版已停止执行：{zh}（{code}），请修改后记录新版本",
+                rule.code, rule.version
+            ),
+            responsible: None,
+            responsible_department: None,
+            superior: head,
+            expression: Some(rule.code.clone()),
+            from_index: at_index,
+            at_index,
+            on,
+        });
+    }
+
     fn track(&mut self, item: &LogItem) {
         match &item.event {
             Event::RuleVersionRecorded { version } => {
@@ -372,10 +421,23 @@ impl Engine {
             }
             Event::ExpressionRuleRecorded { rule } => {
                 self.expressions.remove(&rule.code);
-                if rule.active
-                    && let Some(c) = expression::Compiled::new(rule.clone())
-                {
-                    self.expressions.insert(rule.code.clone(), c);
+                if rule.active {
+                    match expression::Compiled::try_new(rule.clone()) {
+                        Ok(c) => {
+                            self.expressions.insert(rule.code.clone(), c);
+                        }
+                        // Recorded before the cost budget existed, and over it: never run.
+                        Err(ExpressionRefusal::TooCostly(_)) => {
+                            self.expression_failed(
+                                rule,
+                                "too_costly",
+                                "超出计算预算",
+                                item.index,
+                                legal_date(item.time),
+                            );
+                        }
+                        Err(ExpressionRefusal::Invalid(_)) => {}
+                    }
                 }
             }
             Event::CalendarYearImported { json, .. } => {

@@ -658,3 +658,74 @@ fn every_rule_has_a_distinct_code_and_an_article() {
         assert_eq!(RuleId::parse(r.code()), Some(*r));
     }
 }
+
+/// Issue #22: a rule over its budget (recorded before the budget existed) or one the CEL
+/// library panics on is stopped and reported once per version, whatever the number of steps;
+/// a new version runs again, and the same log always gives the same alerts.
+#[test]
+fn a_failing_expression_rule_is_stopped_and_reported_once_per_version() {
+    let record = |version: u32, expression: &str| Event::ExpressionRuleRecorded {
+        rule: ExpressionRule {
+            code: "costly".into(),
+            version,
+            name_zh: "代价".into(),
+            expression: expression.into(),
+            active: true,
+        },
+    };
+    let mut log = Log::new();
+    log.push(
+        at(MON, 8),
+        "staff:INSPECT",
+        record(1, &super::cost::tests::boom()),
+    );
+    log.case(&decided(MON, 14).events);
+    // An index past the end overflows `idx + 1` inside the interpreter: a panic in a build
+    // with overflow checks (this test's), which the engine catches.
+    #[cfg(debug_assertions)]
+    {
+        log.push(
+            at(MON, 15),
+            "staff:INSPECT",
+            record(2, "kind == 'decided' && 'a'[9223372036854775807] == 'a'"),
+        );
+        log.case(&decided(MON, 16).events);
+    }
+    log.push(at(MON, 17), "staff:INSPECT", record(3, "kind == 'decided'"));
+    log.number = CaseNumber::parse("37010020261102000008").unwrap();
+    log.case(&decided(MON, 17).events);
+    let alerts = evaluate(cal(), &log.items);
+    assert_eq!(alerts, evaluate(cal(), &log.items));
+    let failed: Vec<(&str, u32)> = alerts
+        .iter()
+        .filter(|a| a.subject.starts_with("expression:"))
+        .map(|a| (a.message_zh.as_str(), a.rule_version))
+        .collect();
+    let mut want = vec![1];
+    if cfg!(debug_assertions) {
+        want.push(2);
+    }
+    assert_eq!(
+        failed.iter().map(|f| f.1).collect::<Vec<_>>(),
+        want,
+        "{failed:?}"
+    );
+    assert!(failed[0].0.contains("too_costly"), "{failed:?}");
+    if cfg!(debug_assertions) {
+        assert!(failed[1].0.contains("evaluation_panicked"), "{failed:?}");
+    }
+    // Nothing an inspector typed beyond the code: not the name, not the source.
+    assert!(
+        failed
+            .iter()
+            .all(|f| !f.0.contains("代价") && !f.0.contains("map"))
+    );
+    // Version 3 runs again and raises its alert on the second case.
+    let raised: Vec<&Alert> = alerts
+        .iter()
+        .filter(|a| a.subject.starts_with("case:"))
+        .filter(|a| a.rule == RuleId::Expression)
+        .collect();
+    assert_eq!(raised.len(), 1, "{alerts:?}");
+    assert_eq!(raised[0].rule_version, 3);
+}

@@ -11,7 +11,9 @@ use oneseal_domain::access::Action;
 use oneseal_domain::case::{Case, legal_date};
 use oneseal_domain::event::Event;
 use oneseal_domain::org::DivisionCode;
-use oneseal_domain::rules::{AlertOutcome, ExpressionRule, RuleId, RuleParams, RuleVersion};
+use oneseal_domain::rules::{
+    AlertOutcome, ExpressionRefusal, ExpressionRule, RuleId, RuleParams, RuleVersion,
+};
 use oneseal_store::projection::load_case_events;
 use oneseal_store::{Conn, params};
 use serde::{Deserialize, Serialize};
@@ -276,12 +278,12 @@ pub async fn put_expression(
                 expression: body.expression,
                 active: body.active,
             };
-            rule.validate().map_err(|zh| {
-                ApiError::bad_request(
-                    "bad_expression",
-                    zh.clone(),
-                    format!("Bad expression rule: {zh}"),
-                )
+            rule.validate().map_err(|refusal| {
+                let code = match refusal {
+                    ExpressionRefusal::Invalid(_) => "bad_expression",
+                    ExpressionRefusal::TooCostly(_) => "rule_too_costly",
+                };
+                ApiError::bad_request(code, refusal.message_zh(), refusal.message_en())
             })?;
             let idx = meta.record(tx, &Event::ExpressionRuleRecorded { rule: rule.clone() })?;
             Ok::<_, ApiError>(

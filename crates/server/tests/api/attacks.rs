@@ -11,6 +11,7 @@
 //!   the async workers, formula text in exports.
 //! - `input`: oversized, malformed and hostile bodies; SQL metacharacters in text fields.
 //! - `matrix`: role × endpoint × own/other jurisdiction and department.
+//! - `rules_cost`: inspectors' CEL rules over their cost budget, when recorded and at run time.
 //! - `secrets`: no query code in sealed documents (whose SM3 is public) or at rest; every sealed
 //!   document salted; query-code guessing throttled.
 //! - `session`: session fixation, sign-out, CSRF on every cookie route, cross-origin posts.
@@ -27,6 +28,7 @@ mod free_text;
 mod imports;
 mod input;
 mod matrix;
+mod rules_cost;
 mod secrets;
 mod session;
 mod slow;
