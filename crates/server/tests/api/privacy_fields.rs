@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::cases::{
-    approved_and_cosigned_licence, case_ready_for_decision, expert_review_item, step,
+    applicant, approved_and_cosigned_licence, case_ready_for_decision_in, expert_review_item, step,
 };
 use crate::privacy::{Seen, captured_logs, id_number, scan_ledger};
 
@@ -141,7 +141,9 @@ struct World {
 
 async fn world(app: &TestApp) -> World {
     // A case approved and delivered (its licence is the first), then two more licences.
-    let number = case_ready_for_decision(app).await;
+    let item = expert_review_item(app).await;
+    // The query code as given at receipt, the only time it is shown.
+    let (number, query) = case_ready_for_decision_in(app, "", &item, applicant()).await;
     let decided = step(
         &app.approver().await,
         &number,
@@ -156,8 +158,6 @@ async fn world(app: &TestApp) -> World {
         json!({"action": "deliver", "method": "window"}),
     )
     .await;
-    let (_, case) = clerk.get_json(&format!("/api/v1/cases/{number}")).await;
-    let query = case["events"][0]["query_code"].as_str().unwrap().to_owned();
     for _ in 0..2 {
         licences.push(approved_and_cosigned_licence(app).await);
     }
