@@ -466,20 +466,15 @@ fn a_second_server_or_a_restore_is_refused_while_a_server_holds_the_data_directo
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let refusal = refused_start(&data);
+    let forced_restore = || {
+        let from = backup.to_str().unwrap();
+        run(&["restore", "--force", "--from", from, "--data"], &data)
+    };
     assert!(
         refusal.contains("oneseal serve, pid") && refusal.contains("stop it first"),
         "a second server on the directory exits at once, saying why:\n{refusal}"
     );
-    let out = run(
-        &[
-            "restore",
-            "--force",
-            "--from",
-            backup.to_str().unwrap(),
-            "--data",
-        ],
-        &data,
-    );
+    let out = forced_restore();
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("stop it first"), "{}", text(&out));
     // The running server was left alone.
@@ -487,15 +482,6 @@ fn a_second_server_or_a_restore_is_refused_while_a_server_holds_the_data_directo
     assert!(health.is_ok_and(|r| r.status() == 200));
     drop(server);
     // Once it has stopped, the same restore goes through.
-    let out = run(
-        &[
-            "restore",
-            "--force",
-            "--from",
-            backup.to_str().unwrap(),
-            "--data",
-        ],
-        &data,
-    );
+    let out = forced_restore();
     assert!(out.status.success(), "{}", text(&out));
 }
