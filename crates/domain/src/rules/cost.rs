@@ -16,7 +16,7 @@
 //! the same step always stops at the same place (rules replay re-proves it). Comprehensions
 //! range over `@range(...)`, which iterates a map's keys in sorted order (the interpreter's hash
 //! order differs per process) and refuses what is neither list nor map (the interpreter reaches
-//! a `todo!()` there).
+//! an unimplemented branch that panics there).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -699,7 +699,7 @@ pub(super) mod tests {
         ] {
             refused_as_too_costly(&src);
         }
-        // Struct literals reach a todo!() in the interpreter: refused before they run.
+        // Struct literals reach an unimplemented, panicking branch of the interpreter: refused before they run.
         assert_eq!(refused_as_too_costly("Foo{a: 1} == 1"), Costly::Unsupported);
         // The rules a bureau writes are far inside the budget.
         for ok in [
@@ -753,7 +753,7 @@ pub(super) mod tests {
 
     #[test]
     fn ranges_are_lists_or_maps_in_a_fixed_order() {
-        // The interpreter reaches a todo!() iterating a string: now an error, so "does not hold".
+        // The interpreter panicked (an unimplemented branch) iterating a string: now an error, so "does not hold".
         let s = Compiled::new(rule("'a'.exists(x, true)")).unwrap();
         assert_eq!(
             s.evaluate(&serde_json::json!({}), Budget::RULES),
