@@ -413,7 +413,7 @@ pub fn run(args: &CrashArgs) -> Result<()> {
         bail!("several servers share one database only on PostgreSQL: give --database-url");
     }
     let seed = args.seed.unwrap_or_else(|| {
-        use oneseal_server::Clock;
+        use oneseal_server::WallClock;
         oneseal_server::SystemClock.now().unix_timestamp_nanos() as u64
     });
     // A fresh schema on PostgreSQL, removed when `scratch` drops.

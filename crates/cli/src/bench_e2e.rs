@@ -97,7 +97,9 @@ pub(crate) async fn sign_in(base: &str, staff: &str) -> Result<User> {
     let client = reqwest::Client::builder().cookie_store(true).build()?;
     let r = client
         .post(format!("{base}/api/v1/session"))
-        .json(&json!({"staff_id": staff, "password": oneseal_server::seed::DEMO_PASSWORD}))
+        .json(
+            &json!({"staff_id": staff, "password": oneseal_server::services::seed::DEMO_PASSWORD}),
+        )
         .send()
         .await?;
     if !r.status().is_success() {

@@ -43,8 +43,8 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
             db,
             jurisdiction,
         } => {
-            use oneseal_server::calendar::{Amendment, amendment};
-            use oneseal_server::{Clock, SystemClock};
+            use oneseal_server::services::calendar::{Amendment, amendment};
+            use oneseal_server::{SystemClock, WallClock};
             let text = std::fs::read_to_string(&file)?;
             let parsed = oneseal_domain::calendar::YearCalendar::from_json(&text)
                 .map_err(|e| anyhow!("日历文件无效 invalid calendar file: {e}"))?;
@@ -52,7 +52,7 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
             let year = parsed.year();
             let store = oneseal_store::Store::open(db.database()?)?;
             let now = SystemClock.now();
-            let meta = oneseal_server::commands::Meta {
+            let meta = oneseal_server::services::commands::Meta {
                 time: now,
                 jurisdiction: oneseal_domain::org::DivisionCode::parse(&jurisdiction)?,
                 actor: oneseal_domain::event::Actor::System("cli".into()),

@@ -7,8 +7,8 @@ use clap::Subcommand;
 use oneseal_domain::catalog::interchange;
 use oneseal_domain::event::Actor;
 use oneseal_domain::org::DivisionCode;
-use oneseal_server::commands::{Meta, publish_items};
-use oneseal_server::{Clock, SystemClock};
+use oneseal_server::services::commands::{Meta, publish_items};
+use oneseal_server::{SystemClock, WallClock};
 use oneseal_store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -106,7 +106,7 @@ pub fn run(cmd: CatalogCommand) -> Result<()> {
             let bytes = if is_xlsx(&out) {
                 interchange::export_xlsx(
                     &items,
-                    oneseal_server::Clock::now(&oneseal_server::SystemClock),
+                    oneseal_server::WallClock::now(&oneseal_server::SystemClock),
                 )
                 .map_err(|e| anyhow::anyhow!("{e}"))?
             } else {

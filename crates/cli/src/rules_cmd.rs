@@ -2,8 +2,8 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use oneseal_server::rules;
-use oneseal_server::{Clock, SystemClock};
+use oneseal_server::services::rules;
+use oneseal_server::{SystemClock, WallClock};
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Subcommand;
 use oneseal_domain::org::DivisionCode;
-use oneseal_server::ledger::keys::MasterKey;
-use oneseal_server::sealing::{registry, rotate_bureau_seal};
-use oneseal_server::{Clock, SystemClock};
+use oneseal_server::services::ledger::keys::MasterKey;
+use oneseal_server::services::sealing::{registry, rotate_bureau_seal};
+use oneseal_server::{SystemClock, WallClock};
 use oneseal_store::Store;
 
 #[derive(Debug, Subcommand)]

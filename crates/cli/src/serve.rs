@@ -7,18 +7,19 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::Args;
 use oneseal_ledger::note::VerifierKey;
-use oneseal_server::calendar::CalendarStore;
-use oneseal_server::case_secrets::CaseSecrets;
-use oneseal_server::leadership::Leadership;
-use oneseal_server::ledger::anchor::Anchors;
-use oneseal_server::ledger::checkpointer::Checkpointer;
-use oneseal_server::ledger::cosign::{Backoff, Cosigner};
-use oneseal_server::ledger::keys::MasterKey;
-use oneseal_server::ledger::{Logs, WitnessInfo, open_logs};
-use oneseal_server::linkage::webhooks::TargetPolicy;
-use oneseal_server::net::{Net, ProxyNet, PublicUrl};
-use oneseal_server::sealing::{SealKeys, seed_demo_seals};
-use oneseal_server::{AppState, Clock, SystemClock, seed, witness};
+use oneseal_server::background::checkpointer::Checkpointer;
+use oneseal_server::background::cosign::{Backoff, Cosigner};
+use oneseal_server::background::leadership::Leadership;
+use oneseal_server::edge::net::{Net, ProxyNet, PublicUrl};
+use oneseal_server::services::calendar::CalendarStore;
+use oneseal_server::services::case_secrets::CaseSecrets;
+use oneseal_server::services::ledger::anchor::Anchors;
+use oneseal_server::services::ledger::keys::MasterKey;
+use oneseal_server::services::ledger::{Logs, WitnessInfo, open_logs};
+use oneseal_server::services::linkage::webhooks::TargetPolicy;
+use oneseal_server::services::sealing::{SealKeys, seed_demo_seals};
+use oneseal_server::services::seed;
+use oneseal_server::{AppState, SystemClock, WallClock, witness};
 use oneseal_store::leader::Leader;
 use oneseal_store::{Database, Store};
 
@@ -38,7 +39,7 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// Host part of the logs' origins (`<host>/<division code>/approvals`).
-    #[arg(long, default_value = oneseal_server::ledger::DEFAULT_LOG_HOST)]
+    #[arg(long, default_value = oneseal_server::services::ledger::DEFAULT_LOG_HOST)]
     pub log_host: String,
     /// File with the master passphrase that unlocks the bureau's keys (created, mode 0600, if
     /// missing); ONESEAL_KEY_PASSPHRASE overrides it. Default: <data>/master.key.
@@ -148,7 +149,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| args.data.join("master.key"));
     let master = Arc::new(MasterKey::from_env_or_file(&key_file)?);
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let clock: Arc<dyn WallClock> = Arc::new(SystemClock);
     let rt = tokio::runtime::Runtime::new()?;
     if args.demo {
         let seeded = rt.block_on(seed::seed_demo(&store, clock.now()))?;
@@ -241,10 +242,10 @@ pub fn run(args: ServeArgs) -> Result<()> {
                 println!("已加密 {n} 个 webhook 密钥 encrypted {n} webhook secret(s) stored in plain text");
             }
         }
-        let _linkage = oneseal_server::linkage::spawn_runner(state.clone());
+        let _linkage = oneseal_server::services::linkage::spawn_runner(state.clone());
         // Other server processes on the same database may import a calendar year or a seal.
         let _peers = (store.backend() == oneseal_store::Backend::Postgres)
-            .then(|| oneseal_server::peers::spawn_refresh(state.clone(), master.clone()));
+            .then(|| oneseal_server::background::peers::spawn_refresh(state.clone(), master.clone()));
         let clock = state.clock.clone();
         let running = oneseal_server::start(state, args.listen)
             .await
@@ -253,7 +254,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         // server listens: a run that fails, or takes long, must not keep it from starting.
         let rules_store = store.clone();
         tokio::spawn(async move {
-            if let Err(e) = oneseal_server::rules::run(&rules_store, clock.now()).await {
+            if let Err(e) = oneseal_server::services::rules::run(&rules_store, clock.now()).await {
                 tracing::warn!(error = %e, "monitoring rules: the first run failed");
             }
         });
@@ -276,7 +277,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
 async fn demo_witnesses(
     data: &std::path::Path,
     logs: &mut Logs,
-    clock: Arc<dyn Clock>,
+    clock: Arc<dyn WallClock>,
 ) -> Result<Vec<witness::RunningWitness>> {
     let vkeys: Vec<VerifierKey> = logs
         .keys

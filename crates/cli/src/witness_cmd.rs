@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use oneseal_ledger::note::VerifierKey;
 use oneseal_server::witness::{self, WitnessConfig, WitnessState, keys};
-use oneseal_server::{Clock, SystemClock};
+use oneseal_server::{SystemClock, WallClock};
 
 #[derive(Debug, Subcommand)]
 pub enum WitnessCommand {
@@ -83,7 +83,7 @@ fn serve(args: WitnessServeArgs) -> Result<()> {
     let state = WitnessState::open(&db).with_context(|| format!("opening {}", db.display()))?;
     let vkey = signer.verifier_key();
     let origins: Vec<String> = logs.origins().map(str::to_owned).collect();
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let clock: Arc<dyn WallClock> = Arc::new(SystemClock);
     let app = witness::router(WitnessConfig {
         signer,
         logs,

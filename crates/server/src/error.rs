@@ -197,7 +197,7 @@ where
                 if has_nul(&v) {
                     return Err(nul_character());
                 }
-                crate::limits::check_body(&method, route.as_deref(), &v)?;
+                crate::edge::limits::check_body(&method, route.as_deref(), &v)?;
                 serde_json::from_value(v).map(ApiJson).map_err(|e| {
                     ApiError::bad_request(
                         "invalid_body",

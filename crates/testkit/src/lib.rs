@@ -13,18 +13,19 @@ use std::sync::Arc;
 use std::path::PathBuf;
 
 use oneseal_seal::KdfParams;
-use oneseal_server::case_secrets::CaseSecrets;
-use oneseal_server::ledger::anchor::Anchors;
-use oneseal_server::ledger::checkpointer::{Checkpointer, Signed};
-use oneseal_server::ledger::cosign::cosign;
-use oneseal_server::ledger::keys::MasterKey;
-use oneseal_server::ledger::{DEFAULT_LOG_HOST, Logs, WitnessInfo, open_logs};
-use oneseal_server::linkage::webhooks::TargetPolicy;
-use oneseal_server::sealing::{SealKeys, seed_demo_seals};
+use oneseal_server::background::checkpointer::{Checkpointer, Signed};
+use oneseal_server::background::cosign::cosign;
+use oneseal_server::services::case_secrets::CaseSecrets;
+use oneseal_server::services::ledger::anchor::Anchors;
+use oneseal_server::services::ledger::keys::MasterKey;
+use oneseal_server::services::ledger::{DEFAULT_LOG_HOST, Logs, WitnessInfo, open_logs};
+use oneseal_server::services::linkage::webhooks::TargetPolicy;
+use oneseal_server::services::sealing::{SealKeys, seed_demo_seals};
+use oneseal_server::services::seed;
 use oneseal_server::witness::{DEMO_WITNESSES, RunningWitness, spawn_in_process};
-use oneseal_server::{AppState, FixedClock, Running, seed};
+use oneseal_server::{AppState, FixedClock, Running};
 
-pub use oneseal_server::net::{Net, ProxyNet, PublicUrl};
+pub use oneseal_server::edge::net::{Net, ProxyNet, PublicUrl};
 use oneseal_store::Store;
 use oneseal_store::scratch::ScratchDb;
 use reqwest::{Method, RequestBuilder, Response};
@@ -32,7 +33,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-pub use oneseal_server::seed::DEMO_PASSWORD;
+pub use oneseal_server::services::seed::DEMO_PASSWORD;
 
 /// The moment every test starts at (a Monday, a working day).
 pub const START: OffsetDateTime = datetime!(2026-11-23 09:00 +8);
@@ -141,7 +142,7 @@ impl TestApp {
                 .values()
                 .map(|k| k.ed25519.verifier_key())
                 .collect();
-            let clock: Arc<dyn oneseal_server::Clock> = Arc::new(clock.clone());
+            let clock: Arc<dyn oneseal_server::WallClock> = Arc::new(clock.clone());
             witnesses = spawn_in_process(&dir.join("witnesses"), &DEMO_WITNESSES, &vkeys, clock)
                 .await
                 .expect("witnesses");
@@ -164,7 +165,7 @@ impl TestApp {
             .with_case_secrets(case_secrets.clone())
             .with_calendar(Arc::new(
                 store
-                    .read(|c| oneseal_server::calendar::CalendarStore::load(c))
+                    .read(|c| oneseal_server::services::calendar::CalendarStore::load(c))
                     .await
                     .expect("calendar"),
             ))
@@ -224,7 +225,7 @@ impl TestApp {
 
     /// The test clock's current time as Unix seconds.
     pub fn clock_now(&self) -> i64 {
-        use oneseal_server::Clock;
+        use oneseal_server::WallClock;
         self.clock.now().unix_timestamp()
     }
 

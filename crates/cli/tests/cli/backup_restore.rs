@@ -202,7 +202,7 @@ fn create_case(base: &str) -> String {
             .unwrap();
         let session: Value = client
             .post(format!("{base}/api/v1/session"))
-            .json(&json!({"staff_id": "CLERK", "password": oneseal_server::seed::DEMO_PASSWORD}))
+            .json(&json!({"staff_id": "CLERK", "password": oneseal_server::services::seed::DEMO_PASSWORD}))
             .send()
             .await
             .unwrap()

@@ -16,10 +16,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::auth::Auth;
-use crate::calendar::{Amendment, amendment, correction_error, moving_deadlines, stored};
-use crate::commands::Meta;
+use crate::edge::auth::Auth;
 use crate::error::{ApiError, ApiJson};
+use crate::services::calendar::{Amendment, amendment, correction_error, moving_deadlines, stored};
+use crate::services::commands::Meta;
 
 pub async fn list_years(
     State(state): State<AppState>,

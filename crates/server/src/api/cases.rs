@@ -12,11 +12,13 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::api::catalog::find_item;
-use crate::auth::Auth;
-use crate::cases::{Acting, IntakeRequest, act, case_error, intake, load, may_seal, presign};
+use crate::edge::auth::Auth;
+use crate::edge::guesses::ClientAddr;
 use crate::error::{ApiError, ApiJson};
-use crate::guesses::ClientAddr;
-use crate::masking::{applicant_view, events_view};
+use crate::services::cases::{
+    Acting, IntakeRequest, act, case_error, intake, load, may_seal, presign,
+};
+use crate::services::masking::{applicant_view, events_view};
 
 fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
     CaseNumber::parse(s).map_err(|e| {
@@ -112,7 +114,7 @@ pub async fn act_on_case(
     auth: Auth,
     Path(number): Path<String>,
     ApiJson(command): ApiJson<Command>,
-) -> Result<Json<crate::cases::StepOutcome>, ApiError> {
+) -> Result<Json<crate::services::cases::StepOutcome>, ApiError> {
     let number = parse_number(&number)?;
     auth.require(
         action_for(command.required_role()),
@@ -160,12 +162,12 @@ async fn record_refused_seal_use(
         .store
         .write(move |tx| {
             let who = acting(&a, &st, Some(&n))?;
-            let es_id = crate::sealing::registry(tx.conn(), n.division().as_str())?
+            let es_id = crate::services::sealing::registry(tx.conn(), n.division().as_str())?
                 .into_iter()
                 .find(|s| s.record.kind == oneseal_domain::seal::SealKind::BureauApproval)
                 .map(|s| s.record.es_id)
                 .unwrap_or_default();
-            let meta = crate::commands::Meta {
+            let meta = crate::services::commands::Meta {
                 time: who.now,
                 jurisdiction: who.jurisdiction.clone(),
                 actor: oneseal_domain::event::Actor::Staff(who.staff.clone()),

@@ -16,9 +16,9 @@ use serde_json::json;
 
 use crate::AppState;
 use crate::api::org::target_jurisdiction;
-use crate::auth::Auth;
-use crate::commands::{Meta, PublishReport, publish_items};
+use crate::edge::auth::Auth;
 use crate::error::ApiError;
+use crate::services::commands::{Meta, PublishReport, publish_items};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ItemQuery {

@@ -13,9 +13,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::auth::Auth;
-use crate::commands::Meta;
+use crate::edge::auth::Auth;
 use crate::error::{ApiError, ApiJson};
+use crate::services::commands::Meta;
 
 fn licence_error(e: LicenceError) -> ApiError {
     ApiError::conflict(e.code(), e.message_zh(), e.to_string())
@@ -71,7 +71,7 @@ fn record(
                 event: Box::new(e.clone()),
             },
         )?;
-        crate::linkage::push_licence_event(tx, meta, calendar, id, &e)?;
+        crate::services::linkage::push_licence_event(tx, meta, calendar, id, &e)?;
     }
     Licence::apply(&load_licence_events(tx.conn(), id)?).map_err(licence_error)
 }

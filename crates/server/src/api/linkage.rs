@@ -15,11 +15,11 @@ use serde_json::{Value, json};
 use sha2::Digest;
 
 use crate::AppState;
-use crate::auth::Auth;
-use crate::commands::Meta;
+use crate::edge::auth::Auth;
 use crate::error::{ApiError, ApiJson};
-use crate::linkage::refusals::Aim;
-use crate::linkage::{self as lk, linkage_error};
+use crate::services::commands::Meta;
+use crate::services::linkage::refusals::Aim;
+use crate::services::linkage::{self as lk, linkage_error};
 
 /// A principal that is only a department (a department user or a department's API token).
 fn department_of(auth: &Auth) -> Option<DepartmentCode> {
@@ -228,7 +228,7 @@ pub async fn claim_push(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     if key.as_ref().is_some_and(|k| k.len() > MAX_IDEMPOTENCY_KEY) {
-        return Err(crate::limits::too_long(
+        return Err(crate::edge::limits::too_long(
             "Idempotency-Key",
             MAX_IDEMPOTENCY_KEY,
         ));
@@ -628,13 +628,13 @@ pub async fn close_review(
 ) -> Result<Json<Value>, ApiError> {
     let staff = auth.staff_for(Action::ReviewPolicyChange)?;
     auth.require_here(Action::ReviewPolicyChange)?;
-    crate::commands::require_explanation(&body.explanation, "政策变更复核")?;
+    crate::services::commands::require_explanation(&body.explanation, "政策变更复核")?;
     let j = auth.principal.jurisdiction.clone();
     let m = meta(&state, &auth, &j);
     let idx = state
         .store
         .write(move |tx| {
-            crate::commands::require_open(
+            crate::services::commands::require_open(
                 tx.conn(),
                 "SELECT review_status FROM feedback WHERE feedback_id = ? AND jurisdiction = ?",
                 params![id.as_str(), j.as_str()],

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 use time::Date;
 
 use crate::AppState;
-use crate::auth::{self, Auth};
-use crate::commands::Meta;
+use crate::edge::auth::{self, Auth};
 use crate::error::{ApiError, ApiJson};
+use crate::services::commands::Meta;
 
 #[derive(Debug, Deserialize)]
 pub struct JurisdictionQuery {

@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::auth::Auth;
-use crate::commands::{Meta, require_explanation, require_open};
+use crate::edge::auth::Auth;
 use crate::error::{ApiError, ApiJson};
+use crate::services::commands::{Meta, require_explanation, require_open};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,7 +33,7 @@ pub struct RatingBody {
 /// within 15 working days.
 pub async fn submit_rating(
     State(state): State<AppState>,
-    client: crate::guesses::ClientAddr,
+    client: crate::edge::guesses::ClientAddr,
     ApiJson(body): ApiJson<RatingBody>,
 ) -> Result<Json<Value>, ApiError> {
     if body.comment.chars().count() > 500 {

@@ -20,9 +20,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::auth::Auth;
-use crate::commands::{Meta, require_explanation, require_open};
+use crate::edge::auth::Auth;
 use crate::error::{ApiError, ApiJson};
+use crate::services::commands::{Meta, require_explanation, require_open};
 
 /// One alert as the queue shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -169,7 +169,7 @@ pub async fn close_alert(
 /// want to wait for the next run.
 pub async fn run_rules(State(state): State<AppState>, auth: Auth) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ManageRules)?;
-    let report = crate::rules::run(&state.store, state.clock.now()).await?;
+    let report = crate::services::rules::run(&state.store, state.clock.now()).await?;
     Ok(Json(json!({ "report": report })))
 }
 

@@ -12,9 +12,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::AppState;
-use crate::auth::{self, Auth, NewSession};
+use crate::edge::auth::{self, Auth, NewSession};
+use crate::edge::throttle::Gate;
 use crate::error::{ApiError, ApiJson};
-use crate::throttle::Gate;
 
 #[derive(Debug, Deserialize)]
 pub struct Credentials {

@@ -45,7 +45,7 @@ fn trusted(s: &RegisteredSeal, now: time::OffsetDateTime) -> Result<TrustedSeal,
 /// The registry snapshot and log keys of a jurisdiction, for `oneseal cert verify --trust`.
 pub fn trust_file(state: &AppState, conn: &mut dyn Conn, j: &str) -> Result<TrustFile, ApiError> {
     let now = state.clock.now();
-    let seals = crate::sealing::registry(conn, j)?
+    let seals = crate::services::sealing::registry(conn, j)?
         .iter()
         .map(|s| trusted(s, now))
         .collect::<Result<Vec<_>, _>>()?;
@@ -90,7 +90,7 @@ pub async fn get_trust(
 pub fn bundle_for(
     conn: &mut dyn Conn,
     case_number: &str,
-    publish: crate::ledger::Publish,
+    publish: crate::services::ledger::Publish,
 ) -> Result<SealedBundle, ApiError> {
     let doc = conn
         .query_one(

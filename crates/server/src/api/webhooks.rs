@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 
 use super::linkage::own_department;
 use crate::AppState;
-use crate::auth::Auth;
+use crate::edge::auth::Auth;
 use crate::error::{ApiError, ApiJson};
-use crate::linkage::webhooks::{self, SecretBox};
+use crate::services::linkage::webhooks::{self, SecretBox};
 
 /// How the deliveries are signed, as the registration and rotation responses describe it.
 const SIGNATURE_NOTE: &str = "Standard Webhooks: webhook-signature = v1,base64(HMAC-SHA256(base64decode(secret without whsec_), \"{webhook-id}.{webhook-timestamp}.{body}\")); body is a CloudEvents 1.0 structured event";

@@ -12,10 +12,10 @@ use oneseal_store::params;
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::api::catalog::{ItemQuery, search_items};
-use crate::auth::Auth;
-use crate::cases::load;
+use crate::edge::auth::Auth;
 use crate::error::ApiError;
-use crate::masking::{ApplicantView, applicant_view};
+use crate::services::cases::load;
+use crate::services::masking::{ApplicantView, applicant_view};
 
 pub struct QueueRow {
     number: String,

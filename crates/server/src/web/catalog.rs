@@ -12,7 +12,7 @@ use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::api::catalog::{ItemQuery, find_item, search_items};
 use crate::api::org::{jurisdictions, target_jurisdiction};
-use crate::auth::Auth;
+use crate::edge::auth::Auth;
 use crate::error::ApiError;
 
 /// One `<option>` of a filter, with its selection decided here rather than in the template.

@@ -15,9 +15,9 @@ use super::charts::{bars, columns};
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::api::org::{JurisdictionView, jurisdictions};
-use crate::auth::{Auth, MaybeAuth};
-use crate::dashboard::{Dashboard, compute};
+use crate::edge::auth::{Auth, MaybeAuth};
 use crate::error::ApiError;
+use crate::services::dashboard::{Dashboard, compute};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DashQuery {
@@ -131,7 +131,7 @@ struct DashboardPage {
     ratings: String,
 }
 
-fn rate_rows(rows: &[crate::dashboard::OnTime]) -> Vec<(String, f64, String)> {
+fn rate_rows(rows: &[crate::services::dashboard::OnTime]) -> Vec<(String, f64, String)> {
     rows.iter()
         .map(|r| {
             (

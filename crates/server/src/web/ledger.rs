@@ -20,9 +20,9 @@ use serde::Deserialize;
 
 use super::{Nav, WebError, render};
 use crate::AppState;
+use crate::background::checkpointer::StoredCheckpoint;
 use crate::error::ApiError;
-use crate::ledger::WitnessInfo;
-use crate::ledger::checkpointer::StoredCheckpoint;
+use crate::services::ledger::WitnessInfo;
 
 /// Entries per page of the explorer.
 const PAGE: u64 = 20;
@@ -226,7 +226,7 @@ pub async fn ledger_page(
         .store
         .read(move |c| {
             let (head, _) = log::read_head(c, &jq)?;
-            let published = crate::ledger::checkpointer::published(c, &jq, publish)?;
+            let published = crate::background::checkpointer::published(c, &jq, publish)?;
             // Only what the published checkpoint covers is listed, as the log API serves.
             let size = published.as_ref().map_or(0, |p| p.size).min(head);
             let to = f.before.map_or(size, |b| b.min(size));

@@ -14,7 +14,7 @@ use oneseal_store::params;
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::api::linkage::{FeedbackRow, PushRow, StatRow, query_feedback, query_pushes, stats};
-use crate::auth::MaybeAuth;
+use crate::edge::auth::MaybeAuth;
 use crate::error::ApiError;
 
 #[derive(Template)]
@@ -124,7 +124,7 @@ pub async fn linkage_page(
                 query_pushes(c, &j, None, None, &today)?,
                 query_feedback(c, &j, None)?,
                 refusals,
-                crate::linkage::settings(c, &j)?,
+                crate::services::linkage::settings(c, &j)?,
             ))
         })
         .await?;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::api::session::{ClientAddr, Credentials, end_session, sign_in};
-use crate::auth::{self, MaybeAuth};
+use crate::edge::auth::{self, MaybeAuth};
 use crate::error::ApiError;
 
 #[derive(Template)]
@@ -118,7 +118,7 @@ pub struct WorkItem {
 /// What waits for this person's roles, counted as the queues count it.
 fn my_work(
     c: &mut dyn oneseal_store::Conn,
-    auth: &crate::auth::Auth,
+    auth: &crate::edge::auth::Auth,
     today: &str,
 ) -> Result<Vec<WorkItem>, ApiError> {
     use oneseal_domain::org::Role;

@@ -38,7 +38,7 @@ pub struct Form {
 
 pub async fn progress_page(
     State(state): State<AppState>,
-    client: crate::guesses::ClientAddr,
+    client: crate::edge::guesses::ClientAddr,
     Query(f): Query<Form>,
 ) -> Result<Html<String>, WebError> {
     let mut page = ProgressPage {

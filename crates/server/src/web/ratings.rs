@@ -10,7 +10,7 @@ use oneseal_domain::rating::{RatingChannel, RatingLevel};
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::api::ratings::{RatingRow, query_ratings};
-use crate::auth::MaybeAuth;
+use crate::edge::auth::MaybeAuth;
 use crate::error::ApiError;
 
 #[derive(Template)]

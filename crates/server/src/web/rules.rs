@@ -11,7 +11,7 @@ use oneseal_domain::rules::RuleParams;
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::api::rules::{AlertRow, ReportRow, RuleRow, query_alerts, query_rules, report};
-use crate::auth::{Auth, MaybeAuth};
+use crate::edge::auth::{Auth, MaybeAuth};
 use crate::error::ApiError;
 
 fn signed_in(auth: Option<Auth>) -> Result<Auth, ApiError> {

@@ -57,7 +57,7 @@ pub async fn verify_page(
                 .ok()
                 .and_then(|d| serde_json::from_slice(&d).ok())
                 .unwrap_or_default();
-            let seal = crate::sealing::registry(c, &log)?.into_iter().find(|s| s.record.es_id == es_id);
+            let seal = crate::services::sealing::registry(c, &log)?.into_iter().find(|s| s.record.es_id == es_id);
             let seal_svg = seal
                 .as_ref()
                 .and_then(|s| STANDARD.decode(&s.record.ses_seal).ok())

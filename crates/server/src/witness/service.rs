@@ -22,7 +22,7 @@ use oneseal_ledger::witness::{AddCheckpointRequest, SIZE_CONTENT_TYPE, TrustedLo
 use sha2::{Digest, Sha256};
 
 use super::state::{CosignError, WitnessState};
-use crate::clock::Clock;
+use crate::wall_clock::WallClock;
 
 /// Largest `add-checkpoint` body accepted (63 proof lines and a checkpoint need about 3 KiB).
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
@@ -38,14 +38,14 @@ pub struct WitnessConfig {
     /// Its durable state.
     pub state: WitnessState,
     /// Where cosignature timestamps come from.
-    pub clock: Arc<dyn Clock>,
+    pub clock: Arc<dyn WallClock>,
 }
 
 struct Inner {
     signer: CosignatureSigner,
     logs: TrustedLogs,
     state: WitnessState,
-    clock: Arc<dyn Clock>,
+    clock: Arc<dyn WallClock>,
     /// hex(SHA-256(origin)) → origin, for the monitoring path.
     origins_by_hash: HashMap<String, String>,
 }

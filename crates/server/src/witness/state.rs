@@ -16,7 +16,7 @@ use oneseal_ledger::cosignature::CosignatureSigner;
 use oneseal_ledger::witness::{AddCheckpointRequest, TreeHead, TrustedLogs, WitnessError};
 use oneseal_store::{Conn, Row, SqliteConn, StoreError, params};
 
-use crate::clock::Clock;
+use crate::wall_clock::WallClock;
 
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS witness_heads (
     origin TEXT PRIMARY KEY,
@@ -115,7 +115,7 @@ impl WitnessState {
         req: &AddCheckpointRequest,
         logs: &TrustedLogs,
         cosigner: &CosignatureSigner,
-        clock: &dyn Clock,
+        clock: &dyn WallClock,
     ) -> Result<String, CosignError> {
         let mut conn = self.lock();
         let now = clock.now().unix_timestamp();

@@ -2,7 +2,7 @@
 //! pause and an approved extension; every step on the ledger; the decision sealed.
 
 use oneseal_domain::catalog::UnifiedSocialCreditCode;
-use oneseal_server::ledger::audit::verify;
+use oneseal_server::services::ledger::audit::verify;
 use oneseal_testkit::{Actor, TestApp, error_code};
 use serde_json::{Value, json};
 use time::Duration;
@@ -554,8 +554,8 @@ async fn a_penalty_by_the_supervising_department_revokes_the_licence_and_the_bur
 /// memory; the refresh brings in what the first one registered.
 #[tokio::test]
 async fn another_server_process_picks_up_an_imported_year_and_the_seal_keys() {
-    use oneseal_server::calendar::CalendarStore;
-    use oneseal_server::sealing::SealKeys;
+    use oneseal_server::services::calendar::CalendarStore;
+    use oneseal_server::services::sealing::SealKeys;
     let app = TestApp::spawn_demo().await;
     let peer =
         oneseal_server::AppState::new(app.store.clone(), std::sync::Arc::new(app.clock.clone()))
@@ -579,7 +579,7 @@ async fn another_server_process_picks_up_an_imported_year_and_the_seal_keys() {
     assert_eq!(r.status(), 200);
     let p = peer.clone();
     let added = tokio::task::spawn_blocking(move || {
-        oneseal_server::peers::refresh_once(&p, &oneseal_testkit::test_master_key())
+        oneseal_server::background::peers::refresh_once(&p, &oneseal_testkit::test_master_key())
     })
     .await
     .unwrap()
@@ -588,7 +588,7 @@ async fn another_server_process_picks_up_an_imported_year_and_the_seal_keys() {
     assert!(peer.calendar.current().is_working_day(first_monday).is_ok());
     let p = peer.clone();
     let again = tokio::task::spawn_blocking(move || {
-        oneseal_server::peers::refresh_once(&p, &oneseal_testkit::test_master_key())
+        oneseal_server::background::peers::refresh_once(&p, &oneseal_testkit::test_master_key())
     })
     .await
     .unwrap()

@@ -11,8 +11,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
-use oneseal_server::leadership::Leadership;
-use oneseal_server::ledger::cosign::{Backoff, Cosigner};
+use oneseal_server::background::cosign::{Backoff, Cosigner};
+use oneseal_server::background::leadership::Leadership;
 use oneseal_server::witness::{Serving, serve};
 use oneseal_testkit::TestApp;
 use serde_json::json;
@@ -28,7 +28,7 @@ async fn fetch(anon: &oneseal_testkit::Actor, path: &str) -> (u16, Vec<u8>) {
 async fn witnesses_down_a_heartbeat_keeps_the_published_checkpoint_and_its_cosignatures() {
     use oneseal_ledger::cosignature::cosignature_time;
     use oneseal_ledger::note::Note;
-    use oneseal_server::ledger::checkpointer::HEARTBEAT_SECONDS;
+    use oneseal_server::background::checkpointer::HEARTBEAT_SECONDS;
     let app = TestApp::spawn_demo_witnessed().await;
     let anon = app.anonymous();
     app.checkpoint_and_cosign().await;

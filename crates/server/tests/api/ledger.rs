@@ -6,8 +6,8 @@ use oneseal_ledger::note::{NoteVerifier, VerifierKey};
 use oneseal_ledger::receipt::Receipt;
 use oneseal_ledger::tile::decode_bundle;
 use oneseal_ledger::{leaf_hash, verify_consistency, verify_inclusion};
-use oneseal_server::ledger::audit::{Finding, verify};
-use oneseal_server::ledger::checkpointer::{CheckpointError, sign_if_due};
+use oneseal_server::background::checkpointer::{CheckpointError, sign_if_due};
+use oneseal_server::services::ledger::audit::{Finding, verify};
 use oneseal_testkit::TestApp;
 use serde_json::{Value, json};
 
@@ -568,7 +568,7 @@ async fn demo_registry_has_one_active_bureau_seal_and_revoked_department_seals()
     let app = TestApp::spawn_demo().await;
     let seals = app
         .store
-        .read(|c| oneseal_server::sealing::registry(c, CITY))
+        .read(|c| oneseal_server::services::sealing::registry(c, CITY))
         .await
         .unwrap();
     let at = time::macros::datetime!(2026-11-23 09:00 +8);

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use oneseal_domain::calendar::Calendar;
-use oneseal_server::ledger::audit::verify;
-use oneseal_server::linkage::{RunReport, run_due};
+use oneseal_server::services::ledger::audit::verify;
+use oneseal_server::services::linkage::{RunReport, run_due};
 use oneseal_testkit::{Actor, TestApp, error_code};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -473,7 +473,7 @@ async fn the_department_inbox_and_the_bureau_view_show_the_push() {
 /// `REFUSALS_PER_MINUTE` entries a minute; beyond that it is told to slow down.
 #[tokio::test]
 async fn refused_attempts_are_recorded_at_a_bounded_rate() {
-    use oneseal_server::linkage::REFUSALS_PER_MINUTE;
+    use oneseal_server::services::linkage::REFUSALS_PER_MINUTE;
     let app = TestApp::spawn_demo().await;
     let scjg = app
         .department_token("SCJG", &["claim_push", "view_pushes"])

@@ -127,7 +127,7 @@ async fn after_seal_rotation_old_decisions_still_verify_and_new_ones_use_the_new
     let (new_id, key) = tokio::task::spawn_blocking(move || {
         let j = oneseal_domain::org::DivisionCode::parse("370100").unwrap();
         let at = time::OffsetDateTime::from_unix_timestamp(now).unwrap();
-        oneseal_server::sealing::rotate_bureau_seal(
+        oneseal_server::services::sealing::rotate_bureau_seal(
             &store,
             &oneseal_testkit::test_master_key(),
             &j,
@@ -162,13 +162,16 @@ async fn after_seal_rotation_old_decisions_still_verify_and_new_ones_use_the_new
 }
 
 /// The approving official acting at `now`, as the HTTP handler builds it.
-async fn approver_at(app: &TestApp, now: time::OffsetDateTime) -> oneseal_server::cases::Acting {
+async fn approver_at(
+    app: &TestApp,
+    now: time::OffsetDateTime,
+) -> oneseal_server::services::cases::Acting {
     let calendar = app
         .store
-        .read(|c| oneseal_server::calendar::CalendarStore::load(c))
+        .read(|c| oneseal_server::services::calendar::CalendarStore::load(c))
         .await
         .unwrap();
-    oneseal_server::cases::Acting {
+    oneseal_server::services::cases::Acting {
         staff: oneseal_domain::org::StaffId::parse("APPROVE").unwrap(),
         roles: vec![oneseal_domain::org::Role::Approver],
         now,
@@ -182,16 +185,18 @@ async fn approver_at(app: &TestApp, now: time::OffsetDateTime) -> oneseal_server
 /// the sealed decision verifies.
 async fn decide_with(
     app: &TestApp,
-    who: oneseal_server::cases::Acting,
+    who: oneseal_server::services::cases::Acting,
     number: &str,
-    presigned: Vec<oneseal_server::cases::Presigned>,
+    presigned: Vec<oneseal_server::services::cases::Presigned>,
 ) -> bool {
     let n = oneseal_domain::case::CaseNumber::parse(number).unwrap();
     let keys = app.seal_keys.clone();
 
     let outcome = app
         .store
-        .write(move |tx| oneseal_server::cases::act(tx, &who, &n, approve(), &keys, presigned))
+        .write(move |tx| {
+            oneseal_server::services::cases::act(tx, &who, &n, approve(), &keys, presigned)
+        })
         .await
         .unwrap();
     let license = outcome.sealed.unwrap().license_id.unwrap();
@@ -234,7 +239,7 @@ fn approve() -> oneseal_domain::case::Command {
 /// writer's own draft is the same document at the same second; a stale one is never recorded.
 #[tokio::test]
 async fn a_signature_made_ahead_of_the_write_is_used_only_for_the_same_document() {
-    use oneseal_server::clock::Clock;
+    use oneseal_server::wall_clock::WallClock;
     let app = TestApp::spawn_demo_witnessed().await;
     let decide = approve();
     for stale in [false, true] {
@@ -245,7 +250,7 @@ async fn a_signature_made_ahead_of_the_write_is_used_only_for_the_same_document(
         let (keys, cmd) = (app.seal_keys.clone(), decide.clone());
         let presigned = app
             .store
-            .read(move |c| oneseal_server::cases::presign(c, &ahead, &n, cmd, &keys))
+            .read(move |c| oneseal_server::services::cases::presign(c, &ahead, &n, cmd, &keys))
             .await
             .unwrap();
         assert_eq!(presigned.len(), 1, "a decision seals one document");
@@ -263,7 +268,7 @@ async fn a_signature_made_ahead_of_the_write_is_used_only_for_the_same_document(
 /// for the writer, even one dated after that time, still stops the seal.
 #[tokio::test]
 async fn a_seal_revoked_while_a_decision_waits_for_the_writer_does_not_sign_it() {
-    use oneseal_server::clock::Clock;
+    use oneseal_server::wall_clock::WallClock;
     let app = TestApp::spawn_demo().await;
     let number = case_ready_for_decision(&app).await;
     let arrived = app.clock.now();
@@ -274,7 +279,9 @@ async fn a_seal_revoked_while_a_decision_waits_for_the_writer_does_not_sign_it()
 
     let refused = app
         .store
-        .write(move |tx| oneseal_server::cases::act(tx, &who, &n, approve(), &keys, Vec::new()))
+        .write(move |tx| {
+            oneseal_server::services::cases::act(tx, &who, &n, approve(), &keys, Vec::new())
+        })
         .await;
     match refused {
         Err(oneseal_server::error::ApiError::Conflict { code, .. }) => {

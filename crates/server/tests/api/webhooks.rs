@@ -9,8 +9,8 @@ use axum::http::HeaderMap;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use hmac::{KeyInit, Mac};
-use oneseal_server::Clock;
-use oneseal_server::linkage::webhooks::{self, Deliverer, SecretBox, TargetPolicy};
+use oneseal_server::WallClock;
+use oneseal_server::services::linkage::webhooks::{self, Deliverer, SecretBox, TargetPolicy};
 use oneseal_testkit::{Actor, TestApp, error_code};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -105,7 +105,7 @@ pub(crate) async fn feed_entry(app: &TestApp, idx: u64) {
     let now = app.clock.now();
     app.store
         .write(move |tx| {
-            oneseal_server::linkage::enqueue(
+            oneseal_server::services::linkage::enqueue(
                 tx,
                 &oneseal_domain::org::DivisionCode::parse("370100").unwrap(),
                 idx,

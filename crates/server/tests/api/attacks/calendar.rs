@@ -5,7 +5,7 @@
 //! with a reason and a source, approved by the city's bureau head, and a decided case keeps the
 //! dates it was decided under.
 
-use oneseal_server::ledger::audit::verify;
+use oneseal_server::services::ledger::audit::verify;
 use oneseal_testkit::{Actor, TestApp, error_code};
 use serde_json::{Value, json};
 use time::macros::{date, datetime};
@@ -235,7 +235,7 @@ async fn attacks_the_current_years_past_is_history_and_later_days_move_only_when
     // A server process started now rebuilds the same calendar, history included.
     let cal = app
         .store
-        .read(|c| oneseal_server::calendar::stored(c))
+        .read(|c| oneseal_server::services::calendar::stored(c))
         .await
         .unwrap();
     assert!(!cal.is_working_day(date!(2026 - 12 - 14)).unwrap());

@@ -8,7 +8,7 @@ use oneseal_ledger::checkpoint::Checkpoint;
 use oneseal_ledger::cosignature::cosignature_time;
 use oneseal_ledger::note::{Note, Signature, VerifierKey};
 use oneseal_ledger::policy::Policy;
-use oneseal_server::ledger::checkpointer::Signed;
+use oneseal_server::background::checkpointer::Signed;
 use oneseal_server::witness::{Serving, serve, submit};
 use oneseal_testkit::{Actor, TestApp};
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 //! hold personal data. None of it may reach a public ledger entry; it stays in the private body
 //! behind the salted commitment, and the log still verifies.
 
-use oneseal_server::ledger::audit::verify;
+use oneseal_server::services::ledger::audit::verify;
 use oneseal_testkit::{TestApp, error_code};
 use serde_json::{Value, json};
 

@@ -4,7 +4,7 @@
 
 use oneseal_domain::catalog::UnifiedSocialCreditCode;
 use oneseal_server::MAX_BODY_BYTES;
-use oneseal_server::ledger::audit::verify;
+use oneseal_server::services::ledger::audit::verify;
 use oneseal_testkit::{Actor, TestApp, error_code};
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -181,7 +181,7 @@ async fn attacks_the_query_code_is_not_in_the_database_and_the_progress_query_st
 
 #[tokio::test]
 async fn attacks_a_client_that_keeps_guessing_query_codes_is_stopped_until_the_window_ends() {
-    use oneseal_server::guesses::FAILURES_PER_WINDOW;
+    use oneseal_server::edge::guesses::FAILURES_PER_WINDOW;
     let app = TestApp::spawn_demo().await;
     let cases = cases_with_every_document(&app).await;
     let (number, code) = &cases[1];
@@ -225,7 +225,7 @@ async fn attacks_a_client_that_keeps_guessing_query_codes_is_stopped_until_the_w
     assert!(page.contains("查询失败次数过多"), "{page}");
     // The test's clients all come from 127.0.0.1, so the window's end is what frees it.
     app.clock.advance(time::Duration::seconds(
-        oneseal_server::guesses::WINDOW_SECONDS,
+        oneseal_server::edge::guesses::WINDOW_SECONDS,
     ));
     let (status, body) = guesser
         .get_json(&format!(

@@ -356,7 +356,7 @@ async fn attacks_a_forged_forwarded_for_from_an_untrusted_peer_does_not_dodge_th
 async fn attacks_an_address_guessing_many_ids_is_shut_out_and_others_are_not() {
     let app = behind_proxy().await;
     let guesser = "203.0.113.50";
-    for i in 0..oneseal_server::throttle::ADDRESS_FAILURES {
+    for i in 0..oneseal_server::edge::throttle::ADDRESS_FAILURES {
         let (status, _) = sign_in_from(&app, guesser, &format!("GUESS{i}"), "x").await;
         assert_eq!(status, 400);
     }

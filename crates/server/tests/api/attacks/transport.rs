@@ -2,7 +2,7 @@
 //! is `__Host-` and `Secure` over HTTPS, a browser's `Origin` must be the public URL, and a
 //! revoked or expired API token is refused at once by every server on the database.
 
-use oneseal_server::linkage::webhooks::TargetPolicy;
+use oneseal_server::services::linkage::webhooks::TargetPolicy;
 use oneseal_testkit::{Net, PublicUrl, TestApp, error_code};
 use reqwest::Method;
 use reqwest::header::{COOKIE, SET_COOKIE};

@@ -6,9 +6,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use oneseal_server::Clock;
-use oneseal_server::linkage::webhooks::target::{Lookup, LookupFuture};
-use oneseal_server::linkage::webhooks::{self, Deliverer, TargetPolicy};
+use oneseal_server::WallClock;
+use oneseal_server::services::linkage::webhooks::target::{Lookup, LookupFuture};
+use oneseal_server::services::linkage::webhooks::{self, Deliverer, TargetPolicy};
 use oneseal_testkit::{Actor, TestApp, error_code};
 use serde_json::{Value, json};
 

@@ -23,7 +23,7 @@ impl Meta {
     /// A signed-in member of staff acting in their own jurisdiction now: who, and the meta of
     /// their events (an API token is not a person, so it is refused as unauthenticated).
     pub fn for_staff(
-        auth: &crate::auth::Auth,
+        auth: &crate::edge::auth::Auth,
         time: OffsetDateTime,
     ) -> Result<(oneseal_domain::org::StaffId, Meta), ApiError> {
         let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;

@@ -16,8 +16,8 @@ use oneseal_store::{Conn, StoreError, params};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
+use crate::edge::net::Net;
 use crate::error::ApiError;
-use crate::net::Net;
 
 pub const SESSION_COOKIE: &str = "oneseal_session";
 pub const SECURE_SESSION_COOKIE: &str = "__Host-oneseal_session";
@@ -419,7 +419,7 @@ mod tests {
         let plain = Net::default();
         assert!(session_cookie(&plain, "t").starts_with("oneseal_session=t;"));
         let https = Net {
-            public_url: Some(crate::net::PublicUrl::parse("https://a.example").unwrap()),
+            public_url: Some(crate::edge::net::PublicUrl::parse("https://a.example").unwrap()),
             ..Net::default()
         };
         let c = session_cookie(&https, "t");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::AppState;
-use crate::ledger::keys::MasterKey;
+use crate::services::ledger::keys::MasterKey;
 
 /// How stale a peer's change may be on this process.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(10);

@@ -23,8 +23,8 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use super::checkpointer::{Signed, published};
-use super::{Logs, Publish};
-use crate::leadership::Leadership;
+use crate::background::leadership::Leadership;
+use crate::services::ledger::{Logs, Publish};
 use crate::witness::client::{SubmitError, submit};
 
 /// What one cosigning round achieved.

@@ -18,9 +18,9 @@ use oneseal_store::{Tx, params};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::commands::Meta;
 use crate::error::ApiError;
-use crate::sealing::{SealKeys, bureau_seals};
+use crate::services::commands::Meta;
+use crate::services::sealing::{SealKeys, bureau_seals};
 
 /// A case error is the user's fault: a typed 4xx with the domain's code and Chinese message.
 pub fn case_error(e: CaseError) -> ApiError {
@@ -85,7 +85,7 @@ pub struct Acting {
     pub calendar: std::sync::Arc<Calendar>,
     pub jurisdiction: DivisionCode,
     /// The keys of query-code digests and document salts.
-    pub secrets: std::sync::Arc<crate::case_secrets::CaseSecrets>,
+    pub secrets: std::sync::Arc<crate::services::case_secrets::CaseSecrets>,
 }
 
 impl Acting {
@@ -245,11 +245,11 @@ fn push_decision(
             _ => PushKind::Approval,
         };
         let r = case.received();
-        let pushed = crate::linkage::push_decision(
+        let pushed = crate::services::linkage::push_decision(
             tx,
             &who.meta(),
             &who.calendar,
-            crate::linkage::Decided {
+            crate::services::linkage::Decided {
                 kind,
                 case_number: r.case_number.as_str(),
                 licence_id: sealed.and_then(|s| s.license_id.as_deref()),

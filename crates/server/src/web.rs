@@ -27,7 +27,7 @@ use axum::routing::{get, post};
 use oneseal_domain::org::Role;
 
 use crate::AppState;
-use crate::auth::Auth;
+use crate::edge::auth::Auth;
 use crate::error::ApiError;
 
 pub fn routes() -> Router<AppState> {
@@ -213,14 +213,14 @@ const STATIC: &[(&str, &str, &str)] = &[
     (
         "htmx.min.js",
         "text/javascript",
-        include_str!("../../static/htmx.min.js"),
+        include_str!("../static/htmx.min.js"),
     ),
     (
         "app.js",
         "text/javascript",
-        include_str!("../../static/app.js"),
+        include_str!("../static/app.js"),
     ),
-    ("app.css", "text/css", include_str!("../../static/app.css")),
+    ("app.css", "text/css", include_str!("../static/app.css")),
 ];
 
 /// Assets are compiled into the binary: no CDN, nothing fetched from elsewhere.

@@ -14,7 +14,7 @@ use oneseal_domain::case::{QueryCode, Sha256Digest, StoredQueryCode};
 use oneseal_store::Store;
 use sha2::Sha256;
 
-use crate::ledger::keys::{KeyError, MasterKey, load_or_create, random_seed};
+use crate::services::ledger::keys::{KeyError, MasterKey, load_or_create, random_seed};
 
 /// The `keys` table's purpose of the stored secret.
 const PURPOSE: &str = "case-secrets";

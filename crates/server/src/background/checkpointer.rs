@@ -17,10 +17,10 @@ use oneseal_ledger::note::NoteSigner;
 use oneseal_ledger::{Hash, leaf_hash, verify_consistency};
 use oneseal_store::{Conn, Row, Store, StoreError, log, params};
 
-use super::Publish;
-use super::anchor::Anchors;
-use super::keys::LogKeys;
-use crate::clock::Clock;
+use crate::services::ledger::Publish;
+use crate::services::ledger::anchor::Anchors;
+use crate::services::ledger::keys::LogKeys;
+use crate::wall_clock::WallClock;
 
 /// Seconds between heartbeat checkpoints of an idle log.
 pub const HEARTBEAT_SECONDS: i64 = 300;
@@ -39,7 +39,7 @@ pub enum CheckpointError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Anchor(#[from] super::anchor::AnchorError),
+    Anchor(#[from] crate::services::ledger::anchor::AnchorError),
 }
 
 /// A checkpoint just signed.
@@ -241,7 +241,7 @@ pub struct Checkpointer {
     pub store: Store,
     pub keys: Arc<BTreeMap<String, Arc<LogKeys>>>,
     pub anchors: Option<Anchors>,
-    pub clock: Arc<dyn Clock>,
+    pub clock: Arc<dyn WallClock>,
 }
 
 impl Checkpointer {
@@ -273,7 +273,7 @@ impl Checkpointer {
     /// are logged and retried.
     pub fn spawn(
         self,
-        leadership: crate::leadership::Leadership,
+        leadership: crate::background::leadership::Leadership,
         after_each: impl Fn(Vec<Signed>) + Send + Sync + 'static,
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {

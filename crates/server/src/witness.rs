@@ -28,7 +28,7 @@ pub use keys::{KeyError, keygen};
 pub use service::{MAX_REQUEST_BYTES, Serving, WitnessConfig, origin_hash, router, serve};
 pub use state::{CosignError, StateError, StoredHead, WitnessState};
 
-use crate::clock::Clock;
+use crate::wall_clock::WallClock;
 
 /// The three demo witnesses: (display name, key name). Key names are signed-note names (ASCII,
 /// no spaces or `+`); the display names are for people.
@@ -100,7 +100,7 @@ pub async fn spawn_in_process(
     dir: &Path,
     witnesses: &[(&str, &str)],
     log_vkeys: &[VerifierKey],
-    clock: Arc<dyn Clock>,
+    clock: Arc<dyn WallClock>,
 ) -> Result<Vec<RunningWitness>, SpawnError> {
     let mut out = Vec::with_capacity(witnesses.len());
     for &(label, name) in witnesses {

@@ -18,8 +18,8 @@ use oneseal_domain::rules::{Alert, LogItem, RuleId, RuleParams, RuleVersion, eva
 use oneseal_store::{Conn, Store, StoreError, Tx, params};
 use time::OffsetDateTime;
 
-use crate::commands::Meta;
 use crate::error::ApiError;
+use crate::services::commands::Meta;
 
 /// Entries read per query while folding a log.
 const PAGE: u64 = 2_000;

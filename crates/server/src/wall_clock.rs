@@ -1,18 +1,19 @@
-//! The only place that reads the wall clock. Everything else takes `now` from here, so tests can
+//! The only place that reads the wall clock (named apart from `domain::case::clock`, the legal
+//! deadlines). Everything else takes `now` from here, so tests can
 //! fix or move time and every legal deadline stays a pure function of its inputs.
 
 use std::sync::{Arc, Mutex};
 
 use time::OffsetDateTime;
 
-pub trait Clock: Send + Sync + 'static {
+pub trait WallClock: Send + Sync + 'static {
     fn now(&self) -> OffsetDateTime;
 }
 
 #[derive(Debug, Default)]
 pub struct SystemClock;
 
-impl Clock for SystemClock {
+impl WallClock for SystemClock {
     #[allow(clippy::disallowed_methods)]
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
@@ -39,7 +40,7 @@ impl FixedClock {
     }
 }
 
-impl Clock for FixedClock {
+impl WallClock for FixedClock {
     fn now(&self) -> OffsetDateTime {
         self.0.lock().map_or(OffsetDateTime::UNIX_EPOCH, |t| *t)
     }

@@ -13,9 +13,9 @@ use oneseal_store::{Store, params};
 use time::OffsetDateTime;
 use time::macros::date;
 
-use crate::auth::hash_password;
-use crate::commands::{Meta, publish_items};
+use crate::edge::auth::hash_password;
 use crate::error::ApiError;
+use crate::services::commands::{Meta, publish_items};
 
 /// The password of every demo account (printed at start; demo only).
 pub const DEMO_PASSWORD: &str = "oneseal-demo";
@@ -241,7 +241,7 @@ pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, ApiEr
             .await?;
     }
     // The built-in monitoring rules are in force from the start.
-    crate::rules::run(store, now).await?;
+    crate::services::rules::run(store, now).await?;
     Ok(true)
 }
 

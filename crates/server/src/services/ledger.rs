@@ -7,8 +7,6 @@
 
 pub mod anchor;
 pub mod audit;
-pub mod checkpointer;
-pub mod cosign;
 pub mod keys;
 
 /// The host part of every origin (a deployment sets its own with `--log-host`).

@@ -87,7 +87,7 @@ async fn guarded(req: Request, next: Next, public_origin: Option<&str>) -> Respo
     if has_encoded_nul(req.uri()) {
         return nul_character().into_response();
     }
-    if let Err(e) = crate::limits::check_uri(req.uri()) {
+    if let Err(e) = crate::edge::limits::check_uri(req.uri()) {
         return e.into_response();
     }
     let resp = next.run(req).await;

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use crate::error::ApiError;
-use crate::ledger::keys::MasterKey;
+use crate::services::ledger::keys::MasterKey;
 
 /// Webhook secrets at rest: encrypted under the bureau's master key like the seal keys, so a
 /// copy of the database (a backup, a dump) does not let its holder forge deliveries. A secret is

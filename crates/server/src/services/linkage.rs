@@ -22,8 +22,8 @@ use oneseal_store::{Conn, Store, Tx, params};
 use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 
-use crate::commands::Meta;
 use crate::error::ApiError;
+use crate::services::commands::Meta;
 
 pub fn linkage_error(e: oneseal_domain::linkage::LinkageError) -> ApiError {
     use oneseal_domain::linkage::LinkageError as E;
@@ -359,7 +359,7 @@ pub fn spawn_runner(state: crate::AppState) -> tokio::task::JoinHandle<()> {
                 tracing::warn!(error = %e, "linkage runner");
             }
             if tick % 30 == 0
-                && let Err(e) = crate::rules::run(&state.store, now).await
+                && let Err(e) = crate::services::rules::run(&state.store, now).await
             {
                 tracing::warn!(error = %e, "rule runner");
             }

@@ -19,9 +19,9 @@ use oneseal_store::{Conn, Store, StoreError, params};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-use crate::commands::Meta;
 use crate::error::ApiError;
-use crate::ledger::keys::MasterKey;
+use crate::services::commands::Meta;
+use crate::services::ledger::keys::MasterKey;
 
 fn seal_time(t: OffsetDateTime) -> Result<SealTime, ApiError> {
     let secs = u64::try_from(t.unix_timestamp())

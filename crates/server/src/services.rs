@@ -1,0 +1,16 @@
+//! The bureau's work, apart from HTTP: each service takes domain values and the store, decides
+//! through `oneseal_domain`, writes through the store's single writer, and returns its own typed
+//! error. No axum type and no `ApiError` in here, and nothing imports `api` or `web`; the HTTP
+//! adapters call these functions, and `error.rs` maps their errors to statuses in one place.
+
+pub mod calendar;
+pub mod case_secrets;
+pub mod cases;
+pub mod commands;
+pub mod dashboard;
+pub mod ledger;
+pub mod linkage;
+pub mod masking;
+pub mod rules;
+pub mod sealing;
+pub mod seed;
