@@ -13,7 +13,8 @@
 
 use time::macros::date;
 
-use super::code::{BasicCode, DepartmentCode, ImplementationCode};
+use super::code::{BasicCode, DepartmentCode};
+use super::implementation::ImplementationCode;
 use super::dict::{
     Area, CaseKind, ExerciseLevel, HandlingForm, HandlingPlace, ItemCategory, ItemType,
     MaterialSource, PowerSource, ServiceObject, SpecialProcedureKind,

@@ -10,7 +10,8 @@ use std::ops::Deref;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::code::{BasicCode, DepartmentCode, ImplementationCode};
+use super::code::{BasicCode, DepartmentCode};
+use super::implementation::ImplementationCode;
 use super::dict::{
     Area, CaseKind, ExerciseLevel, HandlingForm, HandlingPlace, ItemCategory, ItemType,
     MaterialSource, PowerSource, ServiceObject, SpecialProcedureKind,

@@ -13,6 +13,7 @@
 pub mod code;
 pub mod demo;
 pub mod dict;
+pub mod implementation;
 pub mod interchange;
 pub mod item;
 pub mod limit;
@@ -22,9 +23,7 @@ pub mod validate;
 #[cfg(test)]
 mod testgen;
 
-pub use code::{
-    BasicCode, CodeError, CodeKind, DepartmentCode, DivisionCode, DivisionLevel, ImplementationCode,
-};
+pub use code::{BasicCode, CodeError, CodeKind, DepartmentCode, DivisionCode, DivisionLevel};
 pub use demo::{DEMO_TARGETS, DemoTotals, demo_catalog, demo_totals, real_items};
 pub use dict::{
     Area, CaseKind, DictionaryError, ExerciseLevel, HandlingForm, HandlingPlace, ItemCategory,
@@ -33,6 +32,7 @@ pub use dict::{
 pub use interchange::{
     ExportError, ImportError, RowError, export_csv, export_xlsx, import_csv, import_xlsx,
 };
+pub use implementation::ImplementationCode;
 pub use item::{Fee, InvalidItem, Item, ItemSpec, LegalBasis, Material, SpecialProcedure};
 pub use limit::{LimitUnit, TimeLimit, TimeLimitError};
 pub use uscc::UnifiedSocialCreditCode;

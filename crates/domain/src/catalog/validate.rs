@@ -9,7 +9,8 @@ use std::collections::HashSet;
 
 use time::Date;
 
-use super::code::{BasicCode, ImplementationCode};
+use super::code::BasicCode;
+use super::implementation::ImplementationCode;
 use super::dict::{CaseKind, ItemCategory, ItemType};
 use super::item::{ItemSpec, date_format};
 use super::limit::TimeLimit;

@@ -2,7 +2,8 @@
 
 use time::Date;
 
-use super::super::code::{BasicCode, DepartmentCode, ImplementationCode};
+use super::super::code::{BasicCode, DepartmentCode};
+use super::super::implementation::ImplementationCode;
 use super::super::dict::{
     Area, CaseKind, HandlingForm, HandlingPlace, ItemCategory, ItemType, MaterialSource,
     PowerSource, ServiceObject, SpecialProcedureKind,
