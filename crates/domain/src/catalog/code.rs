@@ -16,7 +16,6 @@
 
 use std::fmt;
 
-use super::dict::ExerciseLevel;
 
 /// Which code a [`CodeError`] is about, for messages in both languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,6 +275,7 @@ string_code!(DivisionCode);
 
 #[cfg(test)]
 mod tests {
+    use super::super::dict::ExerciseLevel;
     use super::super::implementation::ImplementationCode;
     use super::super::uscc::UnifiedSocialCreditCode;
     use super::*;

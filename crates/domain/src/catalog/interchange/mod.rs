@@ -69,7 +69,7 @@ use std::collections::HashMap;
 
 use super::dict::ItemCategory;
 use super::item::Item;
-use super::validate::ITEM_FIELDS;
+use super::problem::ITEM_FIELDS;
 use crate::spreadsheet::unescape_cell;
 use limits::{Errors, clip};
 use reason::Reason;
