@@ -16,7 +16,6 @@
 
 use std::fmt;
 
-
 /// Which code a [`CodeError`] is about, for messages in both languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeKind {

@@ -7,7 +7,6 @@
 
 use std::collections::HashSet;
 
-
 use super::dict::{CaseKind, ItemCategory, ItemType};
 use super::item::ItemSpec;
 use super::problem::{
