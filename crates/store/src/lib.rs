@@ -5,11 +5,14 @@
 //! migrations of both backends, the Merkle log's storage and the projections of domain events.
 //! It knows nothing of HTTP; the domain crate knows nothing of it.
 
+pub mod audit;
 pub mod backup;
 pub mod bench;
+pub mod checkpoints;
 mod database;
 mod durable;
 mod error;
+pub mod keys;
 pub mod leader;
 pub mod linkage;
 pub mod log;
@@ -20,6 +23,7 @@ pub mod rules;
 pub mod scratch;
 pub mod sql;
 mod sqlite;
+pub mod witness;
 mod writer;
 
 use std::fmt;
