@@ -15,10 +15,12 @@ pub mod log;
 pub mod migrate;
 mod pg;
 pub mod projection;
+pub mod ratings;
 pub mod rules;
 pub mod scratch;
 pub mod sql;
 mod sqlite;
+pub mod statistics;
 mod writer;
 
 use std::fmt;
