@@ -179,3 +179,35 @@ pub async fn rectify(
         })
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comment_of_exactly_the_limit_passes_and_one_more_character_does_not() {
+        assert!(check_comment(&"好".repeat(MAX_COMMENT_CHARS)).is_ok());
+        assert!(matches!(
+            check_comment(&"好".repeat(MAX_COMMENT_CHARS + 1)),
+            Err(RatingError::CommentTooLong)
+        ));
+    }
+
+    #[test]
+    fn counts_follow_the_order_of_the_levels_and_include_empty_ones() {
+        let row = |level: RatingLevel| RatingRow {
+            case_number: "x".into(),
+            level: level.code().into(),
+            channel: "web".into(),
+            rated_on: "2026-01-05".into(),
+            rectification_due: None,
+            rectification_status: None,
+            rectified_by: None,
+        };
+        let first = RatingLevel::ALL[0];
+        let counts = count_by_level(&[row(first), row(first)]);
+        assert_eq!(counts.len(), RatingLevel::ALL.len());
+        assert_eq!(counts[0], (first, 2));
+        assert!(counts[1..].iter().all(|(_, n)| *n == 0));
+    }
+}
