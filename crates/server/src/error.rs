@@ -285,10 +285,82 @@ impl From<crate::services::rules::RulesError> for ApiError {
     }
 }
 
+// ---- ratings, statistics, dashboard ----
+
+impl From<crate::services::ratings::RatingError> for ApiError {
+    fn from(e: crate::services::ratings::RatingError) -> Self {
+        use crate::services::ratings::{MAX_COMMENT_CHARS, RatingError as E};
+        match e {
+            E::CommentTooLong => ApiError::bad_request(
+                "comment_too_long",
+                format!("评价内容不超过{MAX_COMMENT_CHARS}字"),
+                format!("The comment is limited to {MAX_COMMENT_CHARS} characters"),
+            ),
+            E::CaseNotFound => ApiError::NotFound("case"),
+            E::CaseNotClosed => ApiError::conflict(
+                "case_not_closed",
+                "办件办结后才能评价",
+                "A case can be rated once it is closed",
+            ),
+            E::AlreadyRated => ApiError::conflict(
+                "already_rated",
+                "该办件已评价，每件只能评价一次",
+                "This case has already been rated",
+            ),
+            E::Calendar(e) => {
+                ApiError::conflict("calendar_year_missing", e.to_string(), e.to_string())
+            }
+            E::RatingNotFound => ApiError::NotFound("rating"),
+            E::NoOpenRectification => ApiError::conflict(
+                "no_open_rectification",
+                "该评价没有待办的整改",
+                "No open rectification for this rating",
+            ),
+            E::Corrupt(why) => ApiError::Internal(why),
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
 /// The bureau's keys failing to load is never the caller's fault.
 impl From<crate::services::ledger::keys::KeyError> for ApiError {
     fn from(e: crate::services::ledger::keys::KeyError) -> Self {
         ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<crate::services::statistics::StatisticsError> for ApiError {
+    fn from(e: crate::services::statistics::StatisticsError) -> Self {
+        use crate::services::statistics::StatisticsError as E;
+        match e {
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::services::dashboard::DashboardError> for ApiError {
+    fn from(e: crate::services::dashboard::DashboardError) -> Self {
+        use crate::services::dashboard::DashboardError as E;
+        match e {
+            E::BadDate => ApiError::bad_request(
+                "bad_date",
+                "日期格式应为 YYYY-MM-DD",
+                "Dates are YYYY-MM-DD",
+            ),
+            E::BadPeriod => ApiError::bad_request(
+                "bad_period",
+                "统计期间应为一年以内且起始日不晚于结束日",
+                "The period must start before it ends and last at most a year",
+            ),
+            E::BadJurisdiction(e) => ApiError::bad_request(
+                "bad_jurisdiction",
+                format!("辖区代码无效：{e}"),
+                e.to_string(),
+            ),
+            E::Forbidden(d) => ApiError::Forbidden(d),
+            E::Linkage(why) => ApiError::Internal(why),
+            E::Store(e) => e.into(),
+        }
     }
 }
 

@@ -11,6 +11,8 @@ pub mod dashboard;
 pub mod ledger;
 pub mod linkage;
 pub mod masking;
+pub mod ratings;
 pub mod rules;
 pub mod sealing;
 pub mod seed;
+pub mod statistics;

@@ -19,10 +19,12 @@ pub mod log;
 pub mod migrate;
 mod pg;
 pub mod projection;
+pub mod ratings;
 pub mod rules;
 pub mod scratch;
 pub mod sql;
 mod sqlite;
+pub mod statistics;
 pub mod witness;
 mod writer;
 
