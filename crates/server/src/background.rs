@@ -5,4 +5,6 @@
 pub mod checkpointer;
 pub mod cosign;
 pub mod leadership;
+pub mod linkage_runner;
 pub mod peers;
+pub mod webhook_delivery;

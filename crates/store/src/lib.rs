@@ -19,6 +19,7 @@ pub mod rules;
 pub mod scratch;
 pub mod sql;
 mod sqlite;
+pub mod webhooks;
 mod writer;
 
 use std::fmt;

@@ -178,7 +178,7 @@ pub fn compute(
             }
         }
         count_ratings(c, j, &mut d, from, to, today)?;
-        for s in crate::api::linkage::stats(c, j, &today.to_string())? {
+        for s in crate::services::linkage::stats(c, j, &today.to_string())? {
             if s.awaiting > 0 || s.overdue > 0 {
                 let key = if d.jurisdictions.len() > 1 {
                     format!("{}·{}", j.as_str(), s.department)

@@ -10,9 +10,7 @@ use oneseal_domain::org::{DepartmentCode, DivisionCode};
 use oneseal_store::Store;
 use time::OffsetDateTime;
 
-use super::system_meta;
-use crate::AppState;
-use crate::error::ApiError;
+use super::{LinkageError, record, system_meta};
 
 /// Refused attempts a department may have recorded on the ledger per minute (per server).
 pub const REFUSALS_PER_MINUTE: u32 = 20;
@@ -53,6 +51,27 @@ impl RefusalLimiter {
     }
 }
 
+/// Why a department's attempt was refused, as the log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Someone else's business: the id exists (it was found, then refused).
+    ForbiddenDepartment,
+    /// No such thing.
+    NotFound,
+    /// No such licence here.
+    UnknownLicence,
+}
+
+impl Refusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::ForbiddenDepartment => "forbidden_department",
+            Refusal::NotFound => "not_found",
+            Refusal::UnknownLicence => "unknown_licence",
+        }
+    }
+}
+
 /// What a refused request aimed at: a fixed kind (`push`, `licence`, `feedback`) and the id or
 /// word the caller sent.
 #[derive(Debug, Clone)]
@@ -72,37 +91,24 @@ impl Aim {
 
 /// Records the attempt when a department (`department`: the caller, if it is only a department)
 /// is refused on someone else's business or on something unknown (at most
-/// [`REFUSALS_PER_MINUTE`] a minute; beyond that the answer is 429 and nothing is recorded).
+/// [`REFUSALS_PER_MINUTE`] a minute; beyond that the answer is `TooManyRefusals` and nothing is
+/// recorded).
 pub async fn refused<T>(
-    state: &AppState,
+    store: &Store,
+    limiter: &RefusalLimiter,
+    now: OffsetDateTime,
     jurisdiction: &DivisionCode,
     department: Option<DepartmentCode>,
     aim: Aim,
-    r: Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    if let (Err(e), Some(d)) = (&r, department) {
-        let code = match e {
-            ApiError::Forbidden(_) => Some("forbidden_department"),
-            ApiError::NotFound(_) => Some("not_found"),
-            ApiError::BadRequest { code, .. } if *code == "unknown_licence" => {
-                Some("unknown_licence")
-            }
-            _ => None,
-        };
-        if let Some(code) = code {
-            if !state.refusals.admit(jurisdiction, &d, state.clock.now()) {
-                return Err(ApiError::TooManyRequests);
-            }
-            record_refusal(
-                &state.store,
-                state.clock.now(),
-                jurisdiction.clone(),
-                d,
-                aim,
-                code,
-            )
-            .await?;
+    r: Result<T, LinkageError>,
+) -> Result<T, LinkageError> {
+    if let (Err(e), Some(d)) = (&r, department)
+        && let Some(refusal) = e.refusal()
+    {
+        if !limiter.admit(jurisdiction, &d, now) {
+            return Err(LinkageError::TooManyRefusals);
         }
+        record_refusal(store, now, jurisdiction.clone(), d, aim, refusal).await?;
     }
     r
 }
@@ -115,13 +121,14 @@ pub async fn record_refusal(
     j: DivisionCode,
     department: DepartmentCode,
     aim: Aim,
-    code: &'static str,
-) -> Result<(), ApiError> {
-    let (target, target_salt) = if code == "forbidden_department" {
+    refusal: Refusal,
+) -> Result<(), LinkageError> {
+    let (target, target_salt) = if refusal == Refusal::ForbiddenDepartment {
         (format!("{}:{}", aim.kind, aim.sent), None)
     } else {
         let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| ApiError::Internal(format!("randomness: {e}")))?;
+        getrandom::fill(&mut salt)
+            .map_err(|e| LinkageError::Internal(format!("randomness: {e}")))?;
         (
             refused_target(aim.kind, &aim.sent, &salt),
             Some(hex::encode(salt)),
@@ -129,16 +136,17 @@ pub async fn record_refusal(
     };
     store
         .write(move |tx| {
-            system_meta(now, &j).record(
+            record(
                 tx,
+                &system_meta(now, &j),
                 &Event::LinkageRefused {
                     department,
                     target,
-                    code: code.to_owned(),
+                    code: refusal.code().to_owned(),
                     target_salt,
                 },
             )?;
-            Ok::<_, ApiError>(())
+            Ok(())
         })
         .await
 }
