@@ -5,12 +5,14 @@
 use oneseal_domain::event::Event;
 use oneseal_domain::linkage::LinkageSettings;
 use oneseal_domain::org::{DivisionCode, StaffId};
-use oneseal_store::linkage::bureau::{self as store, ItemMapping};
-use oneseal_store::linkage::{feedback, pushes};
+use oneseal_store::linkage::bureau::{self as store, ItemMapping, RefusalRow};
+use oneseal_store::linkage::feedback::{self, FeedbackRow};
+use oneseal_store::linkage::pushes::{self, PushRow, StatRow};
 use oneseal_store::{Conn, Store, StoreError, Tx};
 
+use super::error::LinkageError;
+use super::events::record;
 use super::pushes::department_here;
-use super::{FeedbackRow, LinkageError, PushRow, RefusalRow, StatRow, record};
 use crate::services::commands::Meta;
 
 /// The jurisdiction's claim and escalation periods (defaults until set).

@@ -12,7 +12,13 @@ use oneseal_store::projection::load_licence_events;
 use oneseal_store::{Conn, Store, Tx};
 use serde_json::Value;
 
-use super::{FeedbackRow, LinkageError, PushRow, enqueue, record, supervisor_for, system_meta};
+use oneseal_store::linkage::feedback::FeedbackRow;
+use oneseal_store::linkage::pushes::PushRow;
+
+use super::error::LinkageError;
+use super::events::{record, system_meta};
+use super::pushes::enqueue;
+use super::supervisor::supervisor_for;
 use crate::services::commands::Meta;
 
 /// The impact of a change of law or policy: items citing it, their open cases and valid

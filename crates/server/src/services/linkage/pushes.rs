@@ -17,7 +17,11 @@ use serde_json::{Value, json};
 use sha2::Digest;
 use time::OffsetDateTime;
 
-use super::{LinkageError, PushRow, parse_division, record, supervisor_for};
+use oneseal_store::linkage::pushes::PushRow;
+
+use super::error::LinkageError;
+use super::events::record;
+use super::supervisor::{parse_division, supervisor_for};
 use crate::services::commands::Meta;
 
 /// The next push number of a jurisdiction: `TS`, the division code, a serial of 7 digits.

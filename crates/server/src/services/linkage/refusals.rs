@@ -10,7 +10,8 @@ use oneseal_domain::org::{DepartmentCode, DivisionCode};
 use oneseal_store::Store;
 use time::OffsetDateTime;
 
-use super::{LinkageError, record, system_meta};
+use super::error::{LinkageError, Refusal};
+use super::events::{record, system_meta};
 
 /// Refused attempts a department may have recorded on the ledger per minute (per server).
 pub const REFUSALS_PER_MINUTE: u32 = 20;
@@ -48,27 +49,6 @@ impl RefusalLimiter {
             .or_insert((minute, 0));
         entry.1 += 1;
         entry.1 <= REFUSALS_PER_MINUTE
-    }
-}
-
-/// Why a department's attempt was refused, as the log records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    /// Someone else's business: the id exists (it was found, then refused).
-    ForbiddenDepartment,
-    /// No such thing.
-    NotFound,
-    /// No such licence here.
-    UnknownLicence,
-}
-
-impl Refusal {
-    pub fn code(self) -> &'static str {
-        match self {
-            Refusal::ForbiddenDepartment => "forbidden_department",
-            Refusal::NotFound => "not_found",
-            Refusal::UnknownLicence => "unknown_licence",
-        }
     }
 }
 

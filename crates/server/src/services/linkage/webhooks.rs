@@ -12,32 +12,11 @@ use oneseal_seal::keystore::{decrypt_secret, encrypt_secret};
 use oneseal_seal::rand_core::UnwrapErr;
 use oneseal_store::webhooks as store;
 use oneseal_store::{Store, StoreError};
+
+pub use error::WebhookError;
 use time::OffsetDateTime;
 
 use crate::services::ledger::keys::MasterKey;
-
-/// Why a webhook could not be registered, rotated or read. Mapped to HTTP in `error.rs`.
-#[derive(Debug, thiserror::Error)]
-pub enum WebhookError {
-    #[error("the webhook URL must be an absolute http(s) URL without credentials")]
-    InvalidUrl,
-    #[error("the webhook URL may not point at loopback, private, link-local or reserved addresses")]
-    TargetNotAllowed,
-    /// The department has not registered a webhook.
-    #[error("no webhook registered")]
-    NotRegistered,
-    /// The server was started without the master key, which seals the secrets.
-    #[error("webhook secrets need the master key")]
-    NoMasterKey,
-    #[error("webhook secret: {0}")]
-    Secret(String),
-    #[error("webhook client: {0}")]
-    Client(String),
-    #[error("randomness: {0}")]
-    Randomness(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 /// Webhook secrets at rest: encrypted under the bureau's master key like the seal keys, so a
 /// copy of the database (a backup, a dump) does not let its holder forge deliveries. A secret is
@@ -110,6 +89,7 @@ impl SecretBox {
     }
 }
 
+pub mod error;
 pub mod signing;
 pub mod target;
 

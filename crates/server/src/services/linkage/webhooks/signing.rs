@@ -12,7 +12,7 @@ use sha2::Sha256;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::WebhookError;
+use super::error::WebhookError;
 
 /// The prefix of a Standard Webhooks secret; the base64 after it is the HMAC key.
 pub const SECRET_PREFIX: &str = "whsec_";
