@@ -25,6 +25,7 @@ pub mod scratch;
 pub mod sql;
 mod sqlite;
 pub mod statistics;
+pub mod webhooks;
 pub mod witness;
 mod writer;
 

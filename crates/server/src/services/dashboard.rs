@@ -30,9 +30,6 @@ pub enum DashboardError {
     BadJurisdiction(CodeError),
     #[error(transparent)]
     Forbidden(#[from] Denied),
-    /// The pushes' counts could not be read.
-    #[error("linkage: {0}")]
-    Linkage(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -284,9 +281,7 @@ pub fn compute(
             }
         }
         count_ratings(c, j, &mut d, from, to, today)?;
-        for s in crate::api::linkage::stats(c, j, &today.to_string())
-            .map_err(|e| DashboardError::Linkage(e.to_string()))?
-        {
+        for s in crate::services::linkage::stats(c, j, &today.to_string())? {
             if s.awaiting > 0 || s.overdue > 0 {
                 let key = if d.jurisdictions.len() > 1 {
                     format!("{}·{}", j.as_str(), s.department)

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use oneseal_domain::calendar::Calendar;
+use oneseal_server::background::linkage_runner::{RunReport, run_due};
 use oneseal_server::services::ledger::audit::verify;
-use oneseal_server::services::linkage::{RunReport, run_due};
 use oneseal_testkit::{Actor, TestApp, error_code};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
