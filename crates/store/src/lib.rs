@@ -18,6 +18,8 @@ pub mod projection;
 pub mod rules;
 pub mod scratch;
 pub mod sql;
+#[cfg(feature = "test-util")]
+pub mod testing;
 mod sqlite;
 mod writer;
 
