@@ -27,7 +27,7 @@ use oneseal_seal::bundle::{
     sealing_entry_public,
 };
 use oneseal_seal::testing::SealInfoBuilder;
-use oneseal_seal::{Seal, SealPrivateKey, SealTime, sign_document};
+use oneseal_seal::{SealPrivateKey, SealTime, sign_document};
 use serde_json::json;
 
 const ORIGIN: &str = "ledger.jinan.example/approvals";

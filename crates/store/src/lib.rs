@@ -18,9 +18,9 @@ pub mod projection;
 pub mod rules;
 pub mod scratch;
 pub mod sql;
+mod sqlite;
 #[cfg(feature = "test-util")]
 pub mod testing;
-mod sqlite;
 mod writer;
 
 use std::fmt;

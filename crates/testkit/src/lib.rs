@@ -14,7 +14,6 @@
 //! `oneseal_store::testing` (rows edited or read behind the ledger's back; re-exported here as
 //! [`tamper`] and [`peek`]).
 
-
 // A test helper's job is to stop the test loudly when the world is not as it needs.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
@@ -40,8 +39,8 @@ use oneseal_server::witness::{DEMO_WITNESSES, RunningWitness, spawn_in_process};
 use oneseal_server::{AppState, FixedClock, Running};
 
 pub use oneseal_server::edge::net::{Net, ProxyNet, PublicUrl};
-use oneseal_store::{Database, Store};
 use oneseal_store::scratch::ScratchDb;
+use oneseal_store::{Database, Store};
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{Value, json};
 use time::OffsetDateTime;

@@ -56,7 +56,10 @@ async fn a_forged_alert_fails_the_end_check_through_rules_replay() {
         .unwrap();
     let found = app.end_check().unwrap_err();
     assert!(
-        found.replay.iter().any(|f| f.to_string().contains("ALforged")),
+        found
+            .replay
+            .iter()
+            .any(|f| f.to_string().contains("ALforged")),
         "{found}"
     );
     assert!(drop_fails(app));

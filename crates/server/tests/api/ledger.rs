@@ -252,7 +252,12 @@ async fn a_deleted_or_added_row_is_found() {
         })
         .await
         .unwrap();
-    let text: Vec<String> = app.ledger_findings().await.iter().map(ToString::to_string).collect();
+    let text: Vec<String> = app
+        .ledger_findings()
+        .await
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(text.len(), 2, "{text:?}");
     assert!(
         text.iter().any(|t| t.contains("hall_windows")
@@ -284,7 +289,12 @@ async fn an_altered_ledger_entry_is_found() {
         })
         .await
         .unwrap();
-    let text: Vec<String> = app.ledger_findings().await.iter().map(ToString::to_string).collect();
+    let text: Vec<String> = app
+        .ledger_findings()
+        .await
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert!(
         text.iter()
             .any(|t| t.contains("log 370100: tree: head root")),
@@ -350,7 +360,12 @@ async fn entries_beyond_the_head_are_found() {
         .write(|tx| tamper::shrink_head(tx.conn(), CITY, 2))
         .await
         .unwrap();
-    let text: Vec<String> = app.ledger_findings().await.iter().map(ToString::to_string).collect();
+    let text: Vec<String> = app
+        .ledger_findings()
+        .await
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert!(
         text.iter().any(
             |t| t.contains("log 370100") && t.contains("2 entries stored beyond the head size")
@@ -410,7 +425,12 @@ async fn an_altered_private_payload_no_longer_opens_against_its_entry() {
         })
         .await
         .unwrap();
-    let text: Vec<String> = app.ledger_findings().await.iter().map(ToString::to_string).collect();
+    let text: Vec<String> = app
+        .ledger_findings()
+        .await
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert!(
         text.iter()
             .any(|t| t.contains("payload does not open against the entry")),

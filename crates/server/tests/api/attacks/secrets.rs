@@ -67,11 +67,7 @@ async fn attacks_no_sealed_document_carries_the_query_code_and_each_has_a_privat
         assert_eq!(code.len(), 14, "{code}");
         assert_eq!(code.matches('-').count(), 2, "{code}");
     }
-    let rows = app
-        .store
-        .read(|c| peek::sealed_documents(c))
-        .await
-        .unwrap();
+    let rows = app.store.read(|c| peek::sealed_documents(c)).await.unwrap();
     let public: String = app
         .store
         .read(|c| peek::all_entries(c))
@@ -119,7 +115,12 @@ async fn attacks_the_query_code_is_not_in_the_database_and_the_progress_query_st
     let cases = cases_with_every_document(&app).await;
     // What someone reading the data directory or a backup without the master key sees.
     let mut at_rest = String::new();
-    for text in app.store.read(|c| peek::case_texts_at_rest(c)).await.unwrap() {
+    for text in app
+        .store
+        .read(|c| peek::case_texts_at_rest(c))
+        .await
+        .unwrap()
+    {
         strings_and_decoded(&Value::String(text), &mut at_rest);
     }
     for body in app.store.read(|c| peek::all_bodies(c)).await.unwrap() {
