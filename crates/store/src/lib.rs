@@ -25,6 +25,8 @@ pub mod scratch;
 pub mod sql;
 mod sqlite;
 pub mod statistics;
+#[cfg(feature = "test-util")]
+pub mod testing;
 pub mod webhooks;
 pub mod witness;
 mod writer;
