@@ -7,9 +7,12 @@
 
 pub mod backup;
 pub mod bench;
+pub mod cases;
 mod durable;
 mod error;
+pub mod items;
 pub mod leader;
+pub mod licences;
 pub mod linkage;
 pub mod log;
 pub mod migrate;
@@ -17,6 +20,7 @@ mod pg;
 pub mod projection;
 pub mod rules;
 pub mod scratch;
+pub mod seals;
 pub mod sql;
 mod sqlite;
 mod writer;
