@@ -1,7 +1,7 @@
-//! Certificates in the open: a sealed decision's bundle (document + SES_Signature + ledger entry
-//! + tlog-proof receipt), the trust file an offline verifier needs, and the check of a licence
-//! that the public verification page shows. The JSON API and the page both call these, and
-//! both verify with `seal::bundle::verify_bundle`, as `oneseal cert verify` does.
+//! Certificates in the open: a sealed decision's bundle (the document, its SES_Signature, its
+//! ledger entry and tlog-proof receipt), the trust file an offline verifier needs, and the check
+//! of a licence that the public verification page shows. The JSON API and the page both call
+//! these, and both verify with `seal::bundle::verify_bundle`, as `oneseal cert verify` does.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
