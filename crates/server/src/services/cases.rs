@@ -7,26 +7,26 @@
 //! (`store::projection::record_case_step`), and sealed, when it issues a document, by
 //! [`documents`]. The same reads serve the queue, the case page and the public progress query.
 
+mod acting;
 pub mod documents;
 
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::{
-    Case, CaseClock, CaseContext, CaseError, CaseEvent, CaseNumber, Command, Intake, ItemSnapshot,
+    Case, CaseClock, CaseError, CaseEvent, CaseNumber, Command, Intake, ItemSnapshot,
     PublicProgress, QueryCode,
 };
 use oneseal_domain::catalog::Item;
-use oneseal_domain::event::{Actor, Event};
-use oneseal_domain::org::{DivisionCode, Role, StaffId};
+use oneseal_domain::event::Event;
+use oneseal_domain::org::DivisionCode;
 use oneseal_store::projection::{CaseStep, load_case_events};
 use oneseal_store::{Conn, StoreError, Tx};
 use time::OffsetDateTime;
 
 use crate::error::ApiError;
-use crate::services::case_secrets::CaseSecrets;
-use crate::services::commands::Meta;
 use crate::services::sealing::{SealKeys, SealingError};
 
-pub use documents::{Presigned, SealedDocument, license_id, may_seal, presign};
+pub use acting::Acting;
+pub use documents::{Presigned, SealedDocument, license_id, may_seal};
 
 /// Why a case command or read failed.
 #[derive(Debug, thiserror::Error)]
@@ -96,38 +96,6 @@ pub struct IntakeRequest {
     pub channel: oneseal_domain::case::Channel,
     pub applicant: oneseal_domain::case::Applicant,
     pub materials: Vec<oneseal_domain::case::MaterialRef>,
-}
-
-/// Who acts, when, on which calendar.
-#[derive(Clone)]
-pub struct Acting {
-    pub staff: StaffId,
-    pub roles: Vec<Role>,
-    pub now: OffsetDateTime,
-    /// The calendar as of this request.
-    pub calendar: std::sync::Arc<Calendar>,
-    pub jurisdiction: DivisionCode,
-    /// The keys of query-code digests and document salts.
-    pub secrets: std::sync::Arc<CaseSecrets>,
-}
-
-impl Acting {
-    fn ctx(&self) -> CaseContext<'_> {
-        CaseContext {
-            actor: self.staff.clone(),
-            roles: self.roles.clone(),
-            now: self.now,
-            calendar: &self.calendar,
-        }
-    }
-
-    pub(crate) fn meta(&self) -> Meta {
-        Meta {
-            time: self.now,
-            jurisdiction: self.jurisdiction.clone(),
-            actor: Actor::Staff(self.staff.clone()),
-        }
-    }
 }
 
 /// A case being changed by one command: folded once, then evolved event by event.
@@ -213,6 +181,25 @@ pub fn load(
     let case =
         Case::apply(&events).map_err(|e| corrupt(format!("stored case does not replay: {e}")))?;
     Ok((case, events))
+}
+
+/// Runs a command on a case as read on `conn`, without recording anything, and signs the
+/// documents it would seal. If the case changes before the write, the drafts differ and the
+/// writer signs afresh.
+pub fn presign(
+    conn: &mut dyn Conn,
+    who: &Acting,
+    number: &CaseNumber,
+    command: Command,
+    seals: &SealKeys,
+) -> Result<Vec<Presigned>, CaseServiceError> {
+    let (mut case, _) = load(conn, number)?;
+    let mut signed = Vec::new();
+    for e in case.handle(command, &who.ctx())? {
+        case.evolve(&e)?;
+        signed.extend(documents::presign_event(conn, who, &case, &e, seals)?);
+    }
+    Ok(signed)
 }
 
 /// The result of one step.

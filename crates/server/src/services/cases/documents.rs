@@ -12,7 +12,7 @@ use oneseal_store::seals::DocumentEntry;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::{Acting, CaseServiceError, load};
+use super::acting::Acting;
 use crate::services::sealing::{SealKeys, SealingError};
 
 /// A document sealed at one step.
@@ -227,34 +227,27 @@ pub fn may_seal(command: &Command) -> bool {
     )
 }
 
-/// Runs a command on a case as read on `conn`, without recording anything, and signs the
-/// documents it would seal. If the case changes before the write, the drafts differ and the
-/// writer signs afresh.
-pub fn presign(
+/// Signs ahead the document `event` issues, if any, for `case` as the event leaves it (see
+/// `super::presign`).
+pub(super) fn presign_event(
     conn: &mut dyn oneseal_store::Conn,
     who: &Acting,
-    number: &CaseNumber,
-    command: Command,
+    case: &Case,
+    event: &CaseEvent,
     seals: &SealKeys,
-) -> Result<Vec<Presigned>, CaseServiceError> {
-    let (mut case, _) = load(conn, number)?;
-    let mut signed = Vec::new();
-    for e in case.handle(command, &who.ctx())? {
-        case.evolve(&e)?;
-        let Some(voucher) = voucher_for(&e)? else {
-            continue;
-        };
-        let d = draft(conn, who, &case, voucher, seals)?;
-        signed.push(Presigned {
-            signature: d.sign()?,
-            es_id: d.seal.es_id,
-            ses_seal: d.seal.ses_seal,
-            hash: d.hash,
-            property: d.property,
-            time: d.time,
-        });
-    }
-    Ok(signed)
+) -> Result<Option<Presigned>, SealingError> {
+    let Some(voucher) = voucher_for(event)? else {
+        return Ok(None);
+    };
+    let d = draft(conn, who, case, voucher, seals)?;
+    Ok(Some(Presigned {
+        signature: d.sign()?,
+        es_id: d.seal.es_id,
+        ses_seal: d.seal.ses_seal,
+        hash: d.hash,
+        property: d.property,
+        time: d.time,
+    }))
 }
 
 /// Seals the document `voucher` describes for `case` (as the step leaves it), records it, and
@@ -266,7 +259,7 @@ pub(super) fn seal_document(
     voucher: Voucher,
     seals: &SealKeys,
     presigned: &mut Vec<Presigned>,
-) -> Result<SealedDocument, CaseServiceError> {
+) -> Result<SealedDocument, SealingError> {
     let j = who.jurisdiction.as_str();
     let d = draft(tx.conn(), who, case, voucher, seals)?;
     let sig = match presigned.iter().position(|p| d.matches(p)) {
