@@ -276,6 +276,7 @@ pub async fn import(
         .store
         .write(move |tx| publish_items(tx, &meta, items))
         .await
+        .map_err(ApiError::from)
 }
 
 pub async fn import_items(
