@@ -6,11 +6,15 @@
 pub mod calendar;
 pub mod case_secrets;
 pub mod cases;
+pub mod catalog;
 pub mod commands;
 pub mod dashboard;
+pub mod home;
 pub mod ledger;
 pub mod linkage;
 pub mod masking;
+pub mod org;
 pub mod rules;
 pub mod sealing;
 pub mod seed;
+pub mod sessions;

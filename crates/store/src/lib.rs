@@ -7,16 +7,21 @@
 
 pub mod backup;
 pub mod bench;
+pub mod calendar;
+pub mod catalog;
 mod durable;
 mod error;
+pub mod home;
 pub mod leader;
 pub mod linkage;
 pub mod log;
 pub mod migrate;
+pub mod org;
 mod pg;
 pub mod projection;
 pub mod rules;
 pub mod scratch;
+pub mod sessions;
 pub mod sql;
 mod sqlite;
 mod writer;

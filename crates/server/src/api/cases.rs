@@ -11,13 +11,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::api::catalog::find_item;
 use crate::edge::auth::Auth;
 use crate::edge::guesses::ClientAddr;
 use crate::error::{ApiError, ApiJson};
 use crate::services::cases::{
     Acting, IntakeRequest, act, case_error, intake, load, may_seal, presign,
 };
+use crate::services::catalog::find_item;
 use crate::services::masking::{applicant_view, events_view};
 
 fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {

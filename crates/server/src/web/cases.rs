@@ -11,10 +11,10 @@ use oneseal_store::params;
 
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::api::catalog::{ItemQuery, search_items};
 use crate::edge::auth::Auth;
 use crate::error::ApiError;
 use crate::services::cases::load;
+use crate::services::catalog::{ItemQuery, search_items};
 use crate::services::masking::{ApplicantView, applicant_view};
 
 pub struct QueueRow {

@@ -14,10 +14,10 @@ use time::{Date, Duration};
 use super::charts::{bars, columns};
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::api::org::{JurisdictionView, jurisdictions};
 use crate::edge::auth::{Auth, MaybeAuth};
 use crate::error::ApiError;
 use crate::services::dashboard::{Dashboard, compute};
+use crate::services::org::{JurisdictionView, jurisdictions};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DashQuery {
