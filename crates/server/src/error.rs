@@ -241,6 +241,7 @@ pub fn nul_character() -> ApiError {
     )
 }
 
+#[allow(clippy::items_after_test_module)] // the slices append their error mappings at the end
 #[cfg(test)]
 mod tests {
     use super::*;
