@@ -241,27 +241,6 @@ pub fn nul_character() -> ApiError {
     )
 }
 
-#[allow(clippy::items_after_test_module)] // the slices append their error mappings at the end
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nul_is_found_in_nested_strings_and_keys_but_not_in_an_escaped_backslash() {
-        assert!(has_nul(&json!({"a": ["x", {"b": "y\u{0}"}]})));
-        assert!(has_nul(&json!({"k\u{0}": 1})));
-        let v: Value = serde_json::from_str(r#"{"a": "\\u0000", "b": "%00"}"#).unwrap();
-        assert!(!has_nul(&v), "a literal backslash-u0000 is text, not NUL");
-    }
-
-    #[test]
-    fn too_large_is_413_with_a_typed_body() {
-        let e = ApiError::PayloadTooLarge;
-        assert_eq!(e.status(), StatusCode::PAYLOAD_TOO_LARGE);
-        assert_eq!(e.to_json()["error"]["code"], "body_too_large");
-    }
-}
-
 // ---- org, catalog, calendar ----
 
 impl From<crate::services::sessions::SessionError> for ApiError {
@@ -424,5 +403,25 @@ impl From<crate::services::calendar::CalendarError> for ApiError {
             CalendarError::Internal(e) => ApiError::Internal(e),
             CalendarError::Store(e) => e.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_is_found_in_nested_strings_and_keys_but_not_in_an_escaped_backslash() {
+        assert!(has_nul(&json!({"a": ["x", {"b": "y\u{0}"}]})));
+        assert!(has_nul(&json!({"k\u{0}": 1})));
+        let v: Value = serde_json::from_str(r#"{"a": "\\u0000", "b": "%00"}"#).unwrap();
+        assert!(!has_nul(&v), "a literal backslash-u0000 is text, not NUL");
+    }
+
+    #[test]
+    fn too_large_is_413_with_a_typed_body() {
+        let e = ApiError::PayloadTooLarge;
+        assert_eq!(e.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(e.to_json()["error"]["code"], "body_too_large");
     }
 }
