@@ -4,8 +4,8 @@ use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use oneseal_server::background::checkpointer::latest;
 use oneseal_server::services::ledger::audit;
+use oneseal_server::services::ledger::latest;
 
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {

@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
+use oneseal_server::background::rules_runner;
 use oneseal_server::services::rules;
 use oneseal_server::{SystemClock, WallClock};
 
@@ -30,7 +31,7 @@ pub fn run(cmd: RulesCommand) -> Result<()> {
                 .enable_all()
                 .build()?;
             let report = rt
-                .block_on(rules::run(&store, SystemClock.now()))
+                .block_on(rules_runner::run(&store, SystemClock.now()))
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             store.close();
             println!(

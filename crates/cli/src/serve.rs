@@ -254,7 +254,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         // server listens: a run that fails, or takes long, must not keep it from starting.
         let rules_store = store.clone();
         tokio::spawn(async move {
-            if let Err(e) = oneseal_server::services::rules::run(&rules_store, clock.now()).await {
+            if let Err(e) = oneseal_server::background::rules_runner::run(&rules_store, clock.now()).await {
                 tracing::warn!(error = %e, "monitoring rules: the first run failed");
             }
         });

@@ -10,10 +10,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
 mod calendar;
+
+pub use crate::canonical::{canonical_json, commitment};
+use crate::canonical::{write_canonical, write_scalar};
 
 pub use calendar::{CalendarCorrection, CorrectionApproval, DeadlineKind, MovingDeadline};
 
@@ -609,14 +611,6 @@ pub struct Sealed {
     pub salt: [u8; 16],
 }
 
-/// The commitment that binds a private body to its public entry.
-pub fn commitment(salt: &[u8], body: &[u8]) -> String {
-    let mut h = Sha256::new();
-    h.update(salt);
-    h.update(body);
-    hex::encode(h.finalize())
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum EnvelopeError {
     #[error("event does not serialize: {0}")]
@@ -675,52 +669,6 @@ impl Event {
         }
         Ok((envelope, serde_json::from_slice(body)?))
     }
-}
-
-/// JSON with object keys sorted and no insignificant whitespace, independent of serde_json's
-/// map ordering features, so that the same event always hashes the same.
-pub fn canonical_json(v: &Value) -> Vec<u8> {
-    let mut out = Vec::new();
-    write_canonical(v, &mut out);
-    out
-}
-
-fn write_canonical(v: &Value, out: &mut Vec<u8>) {
-    match v {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push(b'{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_scalar(&**k, out);
-                out.push(b':');
-                if let Some(x) = map.get(k) {
-                    write_canonical(x, out);
-                }
-            }
-            out.push(b'}');
-        }
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, x) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_canonical(x, out);
-            }
-            out.push(b']');
-        }
-        scalar => write_scalar(scalar, out),
-    }
-}
-
-/// Scalars and keys: serde_json's own compact encoding is already canonical for them.
-fn write_scalar<T: serde::Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
-    // Writing a string, number, bool or null into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, v);
 }
 
 #[cfg(test)]

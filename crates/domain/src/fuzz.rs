@@ -2,20 +2,7 @@
 //! their own. Catalog imports (`catalog::import_csv`, `catalog::import_xlsx`) and calendar years
 //! (`calendar::YearCalendar::from_json`) are fuzzed through their public functions directly.
 
-/// What became of one expression source in [`rule_expression`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExpressionOutcome {
-    /// [`ExpressionRule::validate`](crate::rules::ExpressionRule::validate) refused it (too
-    /// long, or it does not parse).
-    Refused,
-    /// Validated, yet the engine could not compile it: must never happen.
-    ValidatedButNotCompiled,
-    /// Validated, compiled and evaluated: whether the rule holds.
-    Evaluated(bool),
-    /// Validated and compiled, then stopped by the cost meter or a caught panic of the CEL
-    /// library (the reason code the engine records).
-    Failed(&'static str),
-}
+pub use crate::rules::ExpressionOutcome;
 
 /// Validates `source` as an inspector's local expression rule (CEL) and, when it is valid,
 /// evaluates it as the rules engine does against `vars`, the variables of one case step (see

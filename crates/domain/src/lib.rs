@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod canonical;
 pub mod case;
 pub mod catalog;
 pub mod event;

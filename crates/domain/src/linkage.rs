@@ -510,7 +510,7 @@ pub fn refused_target(kind: &str, sent: &str, salt: &[u8]) -> String {
     format!(
         "{kind}:unknown:len={}:sha256={}",
         sent.len(),
-        crate::event::commitment(salt, sent.as_bytes())
+        crate::canonical::commitment(salt, sent.as_bytes())
     )
 }
 

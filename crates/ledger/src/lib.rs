@@ -24,6 +24,7 @@ pub mod proof;
 pub mod receipt;
 pub mod tile;
 pub mod tree;
+mod verifier;
 pub mod witness;
 
 pub use hash::{EMPTY_ROOT, HASH_SIZE, Hash, leaf_hash, node_hash};

@@ -1,8 +1,9 @@
 //! Work no request waits for: signing each log's checkpoints, collecting witness cosignatures,
-//! deciding which process leads, and refreshing what another process on the same database may
-//! have changed. Started by `serve` when this process leads; tests drive each step by hand.
+//! running the monitoring rules, deciding which process leads, and refreshing what another
+//! process on the same database may have changed. Started by `serve` when this process leads; tests drive each step by hand.
 
 pub mod checkpointer;
 pub mod cosign;
 pub mod leadership;
 pub mod peers;
+pub mod rules_runner;

@@ -241,6 +241,57 @@ pub fn nul_character() -> ApiError {
     )
 }
 
+// ---- rules and ledger ----
+
+impl From<crate::services::rules::RulesError> for ApiError {
+    fn from(e: crate::services::rules::RulesError) -> Self {
+        use crate::services::commands::MIN_EXPLANATION;
+        use crate::services::rules::RulesError;
+        use oneseal_domain::rules::ExpressionRefusal;
+        match e {
+            RulesError::AlertNotFound => ApiError::NotFound("alert"),
+            RulesError::AlertClosed => ApiError::conflict(
+                "alert_closed",
+                "该预警已关闭",
+                "The alert is already closed",
+            ),
+            RulesError::ExplanationRequired => ApiError::bad_request(
+                "explanation_required",
+                format!("关闭预警须填写说明（至少{MIN_EXPLANATION}个字）"),
+                format!("An explanation of at least {MIN_EXPLANATION} characters is required"),
+            ),
+            RulesError::UnknownRule(_) => {
+                ApiError::bad_request("unknown_rule", "没有该监控规则", "No such rule")
+            }
+            RulesError::BadParams(zh) => {
+                ApiError::bad_request("bad_rule_params", zh, "Rule parameters out of range")
+            }
+            RulesError::Expression(refusal) => {
+                let code = match refusal {
+                    ExpressionRefusal::Invalid(_) => "bad_expression",
+                    ExpressionRefusal::TooCostly(_) => "rule_too_costly",
+                };
+                ApiError::bad_request(code, refusal.message_zh(), refusal.message_en())
+            }
+            RulesError::BadReportQuery(what) => ApiError::bad_request(
+                "bad_report_query",
+                format!("报表参数有误：{what}"),
+                format!("Bad report query: {what}"),
+            ),
+            RulesError::Calendar(e) => ApiError::Internal(format!("calendar: {e}")),
+            RulesError::Export(e) => ApiError::Internal(e),
+            RulesError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// The bureau's keys failing to load is never the caller's fault.
+impl From<crate::services::ledger::keys::KeyError> for ApiError {
+    fn from(e: crate::services::ledger::keys::KeyError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
 // ---- org, catalog, calendar ----
 
 impl From<crate::services::sessions::SessionError> for ApiError {

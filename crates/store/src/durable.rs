@@ -26,7 +26,6 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 
 use crate::StoreError;
-use crate::writer::Outcome;
 
 /// Generations of the writer's batches: taken before COMMIT, made durable by the syncer.
 #[derive(Debug, Default)]
@@ -93,6 +92,16 @@ fn poisoned(e: &str) -> StoreError {
         "the database could not be made durable ({e}); restart the server to recover from the disk"
     ))
 }
+
+/// What a command hands back to the writer: did it succeed, and how to deliver its result once
+/// the batch's fate is known.
+pub(crate) struct Outcome {
+    pub ok: bool,
+    pub finish: Finish,
+}
+
+/// Delivers a command's result once its batch committed (`None`) or failed (`Some`).
+pub(crate) type Finish = Box<dyn FnOnce(Option<&StoreError>) + Send>;
 
 /// A committed (or failed) batch waiting for the syncer.
 pub(crate) struct Settled {

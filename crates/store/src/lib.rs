@@ -5,13 +5,17 @@
 //! migrations of both backends, the Merkle log's storage and the projections of domain events.
 //! It knows nothing of HTTP; the domain crate knows nothing of it.
 
+pub mod audit;
 pub mod backup;
 pub mod bench;
 pub mod calendar;
 pub mod catalog;
+pub mod checkpoints;
+mod database;
 mod durable;
 mod error;
 pub mod home;
+pub mod keys;
 pub mod leader;
 pub mod linkage;
 pub mod log;
@@ -24,88 +28,20 @@ pub mod scratch;
 pub mod sessions;
 pub mod sql;
 mod sqlite;
+pub mod witness;
 mod writer;
 
 use std::fmt;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+pub use database::Database;
 pub use error::StoreError;
 pub use sql::{Backend, Conn, Row, Value};
 pub use sqlite::SqliteConn;
 pub use writer::{MAX_BATCH, Tx, WriterStats};
 
-use durable::Durability;
-use writer::{Job, Outcome, Pipeline, Writer};
-
-/// Where the data lives.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Database {
-    /// A SQLite file (created if missing).
-    Sqlite(PathBuf),
-    /// A PostgreSQL URL, e.g. `postgres://127.0.0.1:5432/test`.
-    Postgres(String),
-}
-
-impl fmt::Debug for Database {
-    /// Redacts a password in the URL: Debug output ends up in logs.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Database::Sqlite(p) => write!(f, "Sqlite({})", p.display()),
-            Database::Postgres(url) => write!(f, "Postgres({})", redact_url(url)),
-        }
-    }
-}
-
-fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.find(':') {
-                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
-
-impl Database {
-    /// `postgres://…` / `postgresql://…` name PostgreSQL; anything else is a SQLite path
-    /// (an optional `sqlite://` prefix is removed).
-    pub fn parse(s: &str) -> Result<Self, StoreError> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Err(StoreError::BadUrl("empty database url".into()));
-        }
-        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
-            return Ok(Database::Postgres(s.to_owned()));
-        }
-        let path = s.strip_prefix("sqlite://").unwrap_or(s);
-        Ok(Database::Sqlite(PathBuf::from(path)))
-    }
-
-    /// The text `parse` reads back: the PostgreSQL URL or the SQLite file's path.
-    pub fn url(&self) -> String {
-        match self {
-            Database::Postgres(u) => u.clone(),
-            Database::Sqlite(p) => p.display().to_string(),
-        }
-    }
-
-    /// Opens a plain connection (no migrations): for tools and tests that inspect the database.
-    pub fn connect(&self) -> Result<Box<dyn Conn>, StoreError> {
-        Ok(match self {
-            Database::Sqlite(path) => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)?;
-                }
-                Box::new(SqliteConn::open(path)?)
-            }
-            Database::Postgres(url) => Box::new(pg::PgConn::connect(url)?),
-        })
-    }
-}
+use durable::{Durability, Outcome};
+use writer::{Job, Pipeline, Writer};
 
 /// The store: one writer thread, a pool of readers.
 #[derive(Clone)]

@@ -1,7 +1,11 @@
-//! Projection of the monitoring-rule events: rule versions, day ticks and alerts.
+//! Projection of the monitoring-rule events (rule versions, day ticks and alerts), and every
+//! statement the rules service, the rule runner and their pages run on those tables.
+
+use std::collections::BTreeMap;
 
 use oneseal_domain::event::Event;
 use oneseal_domain::org::DivisionCode;
+use oneseal_domain::rules::{AlertOutcome, ExpressionRule, RuleId};
 
 use crate::sql::Conn;
 use crate::{StoreError, params};
@@ -89,5 +93,295 @@ pub fn read_entries(
     )?
     .into_iter()
     .map(|r| Ok((r.u64(0)?, r.blob(1)?, r.blob(2)?, r.blob(3)?)))
+    .collect()
+}
+
+/// The size of every log, by name (jurisdiction logs and any other).
+pub fn log_sizes(conn: &mut dyn Conn) -> Result<Vec<(String, u64)>, StoreError> {
+    conn.query("SELECT log, size FROM ledger_heads ORDER BY log", &[])?
+        .into_iter()
+        .map(|r| Ok((r.text(0)?, r.u64(1)?)))
+        .collect()
+}
+
+/// Whether the day tick of `on_date` is recorded in the jurisdiction.
+pub fn ticked(conn: &mut dyn Conn, jurisdiction: &str, on_date: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_one(
+            "SELECT 1 FROM rules_ticks WHERE jurisdiction = ? AND on_date = ?",
+            params![jurisdiction, on_date],
+        )?
+        .is_some())
+}
+
+/// The runner's cursor on a log: the size up to which its alerts are recorded.
+pub fn cursor(conn: &mut dyn Conn, log: &str) -> Result<Option<u64>, StoreError> {
+    conn.query_one(
+        "SELECT next_index FROM rules_cursor WHERE log = ?",
+        params![log],
+    )?
+    .map(|r| r.u64(0))
+    .transpose()
+}
+
+/// Moves the runner's cursor on a log.
+pub fn set_cursor(conn: &mut dyn Conn, log: &str, next_index: u64) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM rules_cursor WHERE log = ?", params![log])?;
+    conn.execute(
+        "INSERT INTO rules_cursor (log, next_index) VALUES (?, ?)",
+        params![log, next_index],
+    )?;
+    Ok(())
+}
+
+/// The built-in rules with at least one recorded version in the jurisdiction.
+pub fn recorded_rule_ids(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<Vec<String>, StoreError> {
+    conn.query(
+        "SELECT DISTINCT rule_id FROM rule_versions WHERE jurisdiction = ?",
+        params![jurisdiction],
+    )?
+    .into_iter()
+    .map(|r| r.text(0))
+    .collect()
+}
+
+/// What replay compares of a recorded alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedAlert {
+    pub rule_id: String,
+    pub rule_hash: String,
+    pub subject: String,
+    pub from_index: u64,
+    pub at_index: u64,
+}
+
+/// The recorded alerts of a jurisdiction by id.
+pub fn recorded_alerts(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<BTreeMap<String, RecordedAlert>, StoreError> {
+    conn.query(
+        "SELECT alert_id, rule_id, rule_hash, subject, from_index, at_index FROM alerts WHERE jurisdiction = ?",
+        params![jurisdiction],
+    )?
+    .into_iter()
+    .map(|r| {
+        Ok((
+            r.text(0)?,
+            RecordedAlert {
+                rule_id: r.text(1)?,
+                rule_hash: r.text(2)?,
+                subject: r.text(3)?,
+                from_index: r.u64(4)?,
+                at_index: r.u64(5)?,
+            },
+        ))
+    })
+    .collect()
+}
+
+/// One alert as the queue shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AlertRow {
+    pub alert_id: String,
+    pub rule_id: String,
+    pub rule_version: i64,
+    pub rule_hash: String,
+    pub subject: String,
+    pub message_zh: String,
+    pub responsible: Option<String>,
+    pub responsible_department: Option<String>,
+    pub superior: Option<String>,
+    pub from_index: i64,
+    pub at_index: i64,
+    pub raised_on: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub explanation: Option<String>,
+    pub closed_by: Option<String>,
+}
+
+impl AlertRow {
+    pub fn rule_zh(&self) -> &'static str {
+        RuleId::parse(&self.rule_id).map_or("", RuleId::name_zh)
+    }
+    pub fn article(&self) -> &'static str {
+        RuleId::parse(&self.rule_id).map_or("", RuleId::article)
+    }
+    pub fn outcome_zh(&self) -> &'static str {
+        match self.outcome.as_deref() {
+            Some("justified") => AlertOutcome::Justified.name_zh(),
+            Some("rectified") => AlertOutcome::Rectified.name_zh(),
+            Some("accountability_opened") => AlertOutcome::AccountabilityOpened.name_zh(),
+            _ => "",
+        }
+    }
+    pub fn opt(v: &Option<String>) -> &str {
+        v.as_deref().unwrap_or("—")
+    }
+}
+
+/// The jurisdiction's alerts (all, or those of one status): open first, oldest first.
+pub fn alerts(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    status: Option<&str>,
+) -> Result<Vec<AlertRow>, StoreError> {
+    conn.query(
+        "SELECT alert_id, rule_id, rule_version, rule_hash, subject, message_zh, responsible, responsible_department, superior, \
+         from_index, at_index, raised_on, status, outcome, explanation, closed_by FROM alerts \
+         WHERE jurisdiction = ? AND (CAST(? AS TEXT) IS NULL OR status = ?) ORDER BY status DESC, raised_on, alert_id LIMIT 1000",
+        params![jurisdiction, status, status],
+    )?
+    .into_iter()
+    .map(|r| {
+        Ok(AlertRow {
+            alert_id: r.text(0)?,
+            rule_id: r.text(1)?,
+            rule_version: r.int(2)?,
+            rule_hash: r.text(3)?,
+            subject: r.text(4)?,
+            message_zh: r.text(5)?,
+            responsible: r.opt_text(6)?,
+            responsible_department: r.opt_text(7)?,
+            superior: r.opt_text(8)?,
+            from_index: r.int(9)?,
+            at_index: r.int(10)?,
+            raised_on: r.text(11)?,
+            status: r.text(12)?,
+            outcome: r.opt_text(13)?,
+            explanation: r.opt_text(14)?,
+            closed_by: r.opt_text(15)?,
+        })
+    })
+    .collect()
+}
+
+/// An alert's status: `None` when the jurisdiction has no such alert.
+pub fn alert_status(
+    conn: &mut dyn Conn,
+    alert_id: &str,
+    jurisdiction: &str,
+) -> Result<Option<Option<String>>, StoreError> {
+    conn.query_one(
+        "SELECT status FROM alerts WHERE alert_id = ? AND jurisdiction = ?",
+        params![alert_id, jurisdiction],
+    )?
+    .map(|r| r.opt_text(0))
+    .transpose()
+}
+
+/// A built-in rule's version as recorded (`params` is the recorded JSON text).
+#[derive(Debug, Clone)]
+pub struct RuleVersionRow {
+    pub rule_id: String,
+    pub version: i64,
+    pub params: String,
+    pub active: bool,
+    pub hash: String,
+}
+
+/// Every recorded version of the jurisdiction's built-in rules, newest first per rule.
+pub fn rule_versions(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<Vec<RuleVersionRow>, StoreError> {
+    conn.query(
+        "SELECT rule_id, version, params, active, hash FROM rule_versions WHERE jurisdiction = ? ORDER BY rule_id, version DESC",
+        params![jurisdiction],
+    )?
+    .into_iter()
+    .map(|r| {
+        Ok(RuleVersionRow {
+            rule_id: r.text(0)?,
+            version: r.int(1)?,
+            params: r.text(2)?,
+            active: r.int(3)? != 0,
+            hash: r.text(4)?,
+        })
+    })
+    .collect()
+}
+
+/// The newest recorded version of a built-in rule (0 when none).
+pub fn last_rule_version(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    rule_id: &str,
+) -> Result<i64, StoreError> {
+    Ok(conn
+        .query_one(
+            "SELECT MAX(version) FROM rule_versions WHERE jurisdiction = ? AND rule_id = ?",
+            params![jurisdiction, rule_id],
+        )?
+        .and_then(|r| r.opt_int(0).ok().flatten())
+        .unwrap_or(0))
+}
+
+/// Every recorded version of the jurisdiction's local expression rules, newest first per code.
+pub fn expression_rules(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<Vec<ExpressionRule>, StoreError> {
+    conn.query(
+        "SELECT code, version, name_zh, expression, active FROM expression_rules WHERE jurisdiction = ? ORDER BY code, version DESC",
+        params![jurisdiction],
+    )?
+    .into_iter()
+    .map(|r| {
+        Ok(ExpressionRule {
+            code: r.text(0)?,
+            version: u32::try_from(r.int(1)?).unwrap_or(0),
+            name_zh: r.text(2)?,
+            expression: r.text(3)?,
+            active: r.int(4)? != 0,
+        })
+    })
+    .collect()
+}
+
+/// The newest recorded version of a local expression rule (0 when none).
+pub fn last_expression_version(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    code: &str,
+) -> Result<i64, StoreError> {
+    Ok(conn
+        .query_one(
+            "SELECT MAX(version) FROM expression_rules WHERE jurisdiction = ? AND code = ?",
+            params![jurisdiction, code],
+        )?
+        .and_then(|r| r.opt_int(0).ok().flatten())
+        .unwrap_or(0))
+}
+
+/// For the accountability report: each member of staff's department.
+pub fn staff_departments(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<BTreeMap<String, String>, StoreError> {
+    conn.query(
+        "SELECT id, department FROM staff WHERE jurisdiction = ?",
+        params![jurisdiction],
+    )?
+    .into_iter()
+    .map(|r| Ok((r.text(0)?, r.text(1)?)))
+    .collect()
+}
+
+/// For the accountability report: every case number of the jurisdiction with its item, in order.
+pub fn case_items(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    conn.query(
+        "SELECT case_number, item_code FROM cases WHERE jurisdiction = ? ORDER BY case_number",
+        params![jurisdiction],
+    )?
+    .into_iter()
+    .map(|r| Ok((r.text(0)?, r.text(1)?)))
     .collect()
 }

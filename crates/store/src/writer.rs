@@ -29,22 +29,12 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use oneseal_ledger::{Frontier, Hash, leaf_hash};
 
 use crate::StoreError;
-use crate::durable::{Durability, Settled};
+use crate::durable::{Durability, Outcome, Settled};
 use crate::log::{self, EntryRow};
 use crate::sql::{Backend, Conn, Row, Value};
 
 /// Upper bound on the commands sharing one commit.
 pub const MAX_BATCH: usize = 1024;
-
-/// What a command hands back to the writer: did it succeed, and how to deliver its result once
-/// the batch's fate is known.
-pub(crate) struct Outcome {
-    pub ok: bool,
-    pub finish: Finish,
-}
-
-/// Delivers a command's result once its batch committed (`None`) or failed (`Some`).
-pub(crate) type Finish = Box<dyn FnOnce(Option<&StoreError>) + Send>;
 
 pub(crate) type Job = Box<dyn FnOnce(&mut Tx<'_>) -> Outcome + Send>;
 

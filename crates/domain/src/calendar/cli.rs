@@ -8,7 +8,8 @@
 use time::Date;
 use time::macros::format_description;
 
-use super::deadline::{Deadline, LimitUnit, Pause};
+use super::deadline::Deadline;
+use super::limit::{LimitUnit, Pause};
 
 /// A command-line argument that could not be understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

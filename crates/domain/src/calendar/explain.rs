@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use serde::{Serialize, Serializer};
 use time::Date;
 
-use super::deadline::{LimitUnit, Pause, TimeLimit};
+use super::limit::{LimitUnit, Pause, TimeLimit};
 use super::{DayKind, Override, iso_date};
 
 /// The event a count starts from, used only to word the explanation.

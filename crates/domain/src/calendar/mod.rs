@@ -19,6 +19,8 @@ pub mod cli;
 mod correction;
 mod deadline;
 mod explain;
+mod iso;
+mod limit;
 mod year;
 
 #[cfg(test)]
@@ -31,11 +33,11 @@ use time::{Date, OffsetDateTime};
 
 pub use cli::{CliArgError, parse_date_arg, parse_pause_arg, parse_unit_arg, render_deadline_cli};
 pub use correction::{Correction, CorrectionError, YearChange};
-pub use deadline::{Deadline, LimitUnit, Pause, TimeLimit};
+pub use deadline::Deadline;
 pub use explain::{Anchor, Explanation, HolidaySpan, PausedSpan, Segment, SegmentKind};
+pub(crate) use iso::iso_date;
+pub use limit::{LimitUnit, Pause, TimeLimit};
 pub use year::{Override, OverrideKind, SourceNotice, YearCalendar, YearDataError};
-
-time::serde::format_description!(pub(crate) iso_date, Date, "[year]-[month]-[day]");
 
 /// Years shipped with the crate, from the State Council notices (domain.md §6).
 const BUILTIN_YEARS: [&str; 2] = [

@@ -14,13 +14,14 @@ use crate::org::{Role, StaffId};
 use super::clock::{self, NOTICE_LIMIT};
 use super::error::CaseError;
 use super::event::{
-    CaseEvent, Channel, Decision, DeliveryMethod, ExtensionAuthority, ItemSnapshot, MaterialRef,
-    NonAcceptance, NoticeItem, Received, ReviewKind, legal_date,
+    CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, MaterialRef, NonAcceptance,
+    NoticeItem, Received, legal_date,
 };
 use super::ids::CaseNumber;
 use super::person::Applicant;
 use super::query_code::StoredQueryCode;
 use super::state::Case;
+use super::terms::{ExtensionAuthority, ReviewKind};
 
 /// Who acts, when, and against which calendar.
 #[derive(Debug, Clone)]

@@ -12,8 +12,8 @@ use crate::calendar::CalendarError;
 use crate::catalog::{CodeError, SpecialProcedureKind};
 use crate::org::{Role, StaffId};
 
-use super::event::{ExtensionAuthority, ReviewKind};
 use super::status::CaseStatus;
+use super::terms::{ExtensionAuthority, ReviewKind};
 
 /// The identifier a [`ParseError`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -29,6 +29,7 @@ mod public;
 mod query_code;
 mod state;
 mod status;
+mod terms;
 
 #[cfg(test)]
 mod e2e;
@@ -48,9 +49,8 @@ pub use clock::{
 pub use command::{CaseContext, Command, Intake};
 pub use error::{CaseError, ExtensionAuthorityKind, Field, ParseError};
 pub use event::{
-    CHINA_STANDARD_TIME, CaseEvent, Channel, Decision, DeliveryMethod, ExtensionAuthority,
-    ItemSnapshot, MaterialRef, NonAcceptance, NoticeItem, NoticeProblem, Reasons, Received,
-    Refusal, Remedies, ReviewKind, legal_date,
+    CHINA_STANDARD_TIME, CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, MaterialRef,
+    NonAcceptance, NoticeItem, NoticeProblem, Reasons, Received, Refusal, Remedies, legal_date,
 };
 pub use ids::{CaseNumber, Sha256Digest};
 pub use person::{Applicant, IdNumber, PersonalField, PhoneNumber};
@@ -60,3 +60,4 @@ pub use state::{
     Acceptance, Case, DecisionRecord, ExtensionRecord, ProcedureRecord, StepRecord, TimelineEntry,
 };
 pub use status::CaseStatus;
+pub use terms::{ExtensionAuthority, ReviewKind};

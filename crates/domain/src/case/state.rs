@@ -14,10 +14,11 @@ use crate::org::StaffId;
 
 use super::error::{CaseError, ExtensionAuthorityKind};
 use super::event::{
-    CaseEvent, Channel, Decision, DeliveryMethod, ExtensionAuthority, MaterialRef, NonAcceptance,
-    NoticeItem, Received, ReviewKind, legal_date,
+    CaseEvent, Channel, Decision, DeliveryMethod, MaterialRef, NonAcceptance, NoticeItem, Received,
+    legal_date,
 };
 use super::status::CaseStatus;
+use super::terms::{ExtensionAuthority, ReviewKind};
 
 /// Where a case stands in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,16 +7,14 @@
 //!   sync tables) is numeric, and the 31-character 实施编码 is documented as numeric after the
 //!   USCC part; GB/T 39554.1's own text was not retrieved, so we accept digits only and will widen
 //!   the alphabet if a real letter-bearing code ever shows up.
-//! * [`ImplementationCode`] (实施编码): USCC (18) + exercise level (1 digit, 1–6) + basic code (12).
+//! * [`ImplementationCode`](super::ImplementationCode) (实施编码): USCC (18) + exercise level (1
+//!   digit, 1–6) + basic code (12), in `implementation.rs` because it embeds a USCC.
 //! * [`DepartmentCode`]: our own short department key (`SPJ`, `SCJG` …): 2–12 characters,
 //!   `A–Z` then `A–Z`/`0–9`.
 //! * [`DivisionCode`] (行政区划代码, GB/T 2260): 6 digits whose first two name a province-level
 //!   division (or `10` for the national code `100000`, used in central bodies' USCCs).
 
 use std::fmt;
-
-use super::dict::ExerciseLevel;
-use super::uscc::UnifiedSocialCreditCode;
 
 /// Which code a [`CodeError`] is about, for messages in both languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,7 +186,7 @@ pub(crate) use string_code;
 
 /// 基本编码: the 12-digit code of an item in the national basic catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BasicCode(String);
+pub struct BasicCode(pub(super) String);
 
 impl BasicCode {
     pub const LEN: usize = 12;
@@ -270,95 +268,15 @@ impl DivisionCode {
     }
 }
 
-/// 实施编码: who implements an item (USCC), at which level, and which basic item it is.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ImplementationCode(String);
-
-impl ImplementationCode {
-    pub const LEN: usize = UnifiedSocialCreditCode::LEN + 1 + BasicCode::LEN;
-
-    /// Composes the code; infallible because every part is already valid.
-    pub fn new(
-        implementer: &UnifiedSocialCreditCode,
-        level: ExerciseLevel,
-        basic: &BasicCode,
-    ) -> Self {
-        Self(format!(
-            "{}{}{}",
-            implementer.as_str(),
-            level.code(),
-            basic.as_str()
-        ))
-    }
-
-    pub fn parse(s: &str) -> Result<Self, CodeError> {
-        // ASCII first, so the splits below fall on character boundaries.
-        check_chars(
-            CodeKind::Implementation,
-            s,
-            Self::LEN,
-            "31",
-            "0-9 A-Z",
-            |_, c| c.is_ascii_alphanumeric(),
-        )?;
-        let (uscc, rest) = s.split_at(UnifiedSocialCreditCode::LEN);
-        let (level, basic) = rest.split_at(1);
-        UnifiedSocialCreditCode::parse(uscc)?;
-        if ExerciseLevel::from_code(level).is_none() {
-            return Err(CodeError::Character {
-                kind: CodeKind::Implementation,
-                position: UnifiedSocialCreditCode::LEN + 1,
-                found: level.chars().next().unwrap_or('?'),
-                allowed: "1-6",
-            });
-        }
-        BasicCode::parse(basic)
-            .map_err(|e| shift_basic_error(e, UnifiedSocialCreditCode::LEN + 1))?;
-        Ok(Self(s.to_owned()))
-    }
-
-    pub fn implementer(&self) -> UnifiedSocialCreditCode {
-        // The first 18 characters were checked as a USCC by `parse` or built from one by `new`.
-        UnifiedSocialCreditCode::from_checked(self.0.get(..18).unwrap_or_default())
-    }
-
-    pub fn level(&self) -> ExerciseLevel {
-        self.0
-            .get(18..19)
-            .and_then(ExerciseLevel::from_code)
-            .unwrap_or(ExerciseLevel::City)
-    }
-
-    pub fn basic_code(&self) -> BasicCode {
-        BasicCode(self.0.get(19..).unwrap_or_default().to_owned())
-    }
-}
-
-/// Reports a bad character of the embedded basic code at its position in the whole code.
-fn shift_basic_error(e: CodeError, offset: usize) -> CodeError {
-    match e {
-        CodeError::Character {
-            position,
-            found,
-            allowed,
-            ..
-        } => CodeError::Character {
-            kind: CodeKind::Implementation,
-            position: position + offset,
-            found,
-            allowed,
-        },
-        other => other,
-    }
-}
-
 string_code!(BasicCode);
 string_code!(DepartmentCode);
 string_code!(DivisionCode);
-string_code!(ImplementationCode);
 
 #[cfg(test)]
 mod tests {
+    use super::super::dict::ExerciseLevel;
+    use super::super::implementation::ImplementationCode;
+    use super::super::uscc::UnifiedSocialCreditCode;
     use super::*;
     use proptest::prelude::*;
 

@@ -13,11 +13,12 @@
 
 use time::macros::date;
 
-use super::code::{BasicCode, DepartmentCode, ImplementationCode};
+use super::code::{BasicCode, DepartmentCode};
 use super::dict::{
     Area, CaseKind, ExerciseLevel, HandlingForm, HandlingPlace, ItemCategory, ItemType,
     MaterialSource, PowerSource, ServiceObject, SpecialProcedureKind,
 };
+use super::implementation::ImplementationCode;
 use super::interchange::{ImportError, import_csv};
 use super::item::{Item, ItemSpec, LegalBasis, Material, SpecialProcedure};
 use super::limit::TimeLimit;

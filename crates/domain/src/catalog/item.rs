@@ -10,14 +10,16 @@ use std::ops::Deref;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::code::{BasicCode, DepartmentCode, ImplementationCode};
+use super::code::{BasicCode, DepartmentCode};
+use super::date_format;
 use super::dict::{
     Area, CaseKind, ExerciseLevel, HandlingForm, HandlingPlace, ItemCategory, ItemType,
     MaterialSource, PowerSource, ServiceObject, SpecialProcedureKind,
 };
+use super::implementation::ImplementationCode;
 use super::limit::TimeLimit;
+use super::problem::ItemProblem;
 use super::uscc::UnifiedSocialCreditCode;
-use super::validate::ItemProblem;
 
 /// 设定依据: one legal provision an item rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,54 +182,6 @@ impl TryFrom<ItemSpec> for Item {
 impl From<Item> for ItemSpec {
     fn from(item: Item) -> Self {
         item.0
-    }
-}
-
-/// Dates as `YYYY-MM-DD` in serde and in interchange files.
-pub mod date_format {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use time::Date;
-    use time::macros::format_description;
-
-    const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
-        format_description!("[year]-[month]-[day]");
-
-    pub fn format(date: Date) -> Result<String, time::error::Format> {
-        date.format(FORMAT)
-    }
-
-    pub fn parse(s: &str) -> Result<Date, time::error::Parse> {
-        Date::parse(s, FORMAT)
-    }
-
-    pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format(*date).map_err(serde::ser::Error::custom)?)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let raw = String::deserialize(d)?;
-        parse(&raw).map_err(serde::de::Error::custom)
-    }
-
-    pub mod option {
-        use serde::{Deserialize, Deserializer, Serializer};
-        use time::Date;
-
-        pub fn serialize<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
-            match date {
-                Some(d) => super::serialize(d, s),
-                None => s.serialize_none(),
-            }
-        }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
-            match Option::<String>::deserialize(d)? {
-                Some(raw) => super::parse(&raw)
-                    .map(Some)
-                    .map_err(serde::de::Error::custom),
-                None => Ok(None),
-            }
-        }
     }
 }
 

@@ -11,29 +11,31 @@
 //! Pure: no I/O, no clock. Dates are parameters or data.
 
 pub mod code;
+pub mod date_format;
 pub mod demo;
 pub mod dict;
+pub mod implementation;
 pub mod interchange;
 pub mod item;
 pub mod limit;
+pub mod problem;
 pub mod uscc;
 pub mod validate;
 
 #[cfg(test)]
 mod testgen;
 
-pub use code::{
-    BasicCode, CodeError, CodeKind, DepartmentCode, DivisionCode, DivisionLevel, ImplementationCode,
-};
+pub use code::{BasicCode, CodeError, CodeKind, DepartmentCode, DivisionCode, DivisionLevel};
 pub use demo::{DEMO_TARGETS, DemoTotals, demo_catalog, demo_totals, real_items};
 pub use dict::{
     Area, CaseKind, DictionaryError, ExerciseLevel, HandlingForm, HandlingPlace, ItemCategory,
     ItemType, MaterialSource, PowerSource, ServiceObject, SpecialProcedureKind,
 };
+pub use implementation::ImplementationCode;
 pub use interchange::{
     ExportError, ImportError, RowError, export_csv, export_xlsx, import_csv, import_xlsx,
 };
 pub use item::{Fee, InvalidItem, Item, ItemSpec, LegalBasis, Material, SpecialProcedure};
 pub use limit::{LimitUnit, TimeLimit, TimeLimitError};
+pub use problem::{ITEM_FIELDS, ItemProblem, Location, TextFault};
 pub use uscc::UnifiedSocialCreditCode;
-pub use validate::{ITEM_FIELDS, ItemProblem, Location, TextFault};

@@ -3,11 +3,12 @@
 use proptest::prelude::*;
 use time::Date;
 
-use super::code::{BasicCode, DepartmentCode, ImplementationCode};
+use super::code::{BasicCode, DepartmentCode};
 use super::dict::{
     Area, CaseKind, ExerciseLevel, HandlingForm, HandlingPlace, ItemCategory, ItemType,
     MaterialSource, PowerSource, ServiceObject, SpecialProcedureKind,
 };
+use super::implementation::ImplementationCode;
 use super::item::{Fee, Item, ItemSpec, LegalBasis, Material, SpecialProcedure};
 use super::limit::{LimitUnit, TimeLimit};
 use super::uscc::UnifiedSocialCreditCode;

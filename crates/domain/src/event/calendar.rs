@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 
-use super::commitment;
+use crate::canonical::commitment;
 use crate::case::CaseNumber;
 use crate::org::StaffId;
 

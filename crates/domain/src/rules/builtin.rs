@@ -2,7 +2,8 @@
 
 use time::Date;
 
-use super::{Engine, LogItem, RuleId};
+use super::engine::{CaseTrack, Engine, LogItem};
+use super::model::RuleId;
 use crate::case::{Case, CaseEvent, Decision, ExtensionAuthority};
 use crate::event::Event;
 use crate::org::{Role, StaffId};
@@ -47,7 +48,7 @@ fn wd(engine: &Engine, from: Date, to: Date) -> u32 {
 
 /// The day-by-day timers over open cases.
 pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
-    let cases: Vec<(String, super::CaseTrack)> = engine
+    let cases: Vec<(String, CaseTrack)> = engine
         .cases
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))

@@ -16,8 +16,22 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::cost::{self, Budget, Costly, Meter};
-use crate::event::canonical_json;
-use crate::fuzz::ExpressionOutcome;
+use crate::canonical::canonical_json;
+
+/// What became of one expression source the fuzz target [`crate::fuzz::rule_expression`] tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpressionOutcome {
+    /// [`ExpressionRule::validate`](crate::rules::ExpressionRule::validate) refused it (too
+    /// long, or it does not parse).
+    Refused,
+    /// Validated, yet the engine could not compile it: must never happen.
+    ValidatedButNotCompiled,
+    /// Validated, compiled and evaluated: whether the rule holds.
+    Evaluated(bool),
+    /// Validated and compiled, then stopped by the cost meter or a caught panic of the CEL
+    /// library (the reason code the engine records).
+    Failed(&'static str),
+}
 
 /// Why an expression rule is refused.
 #[derive(Clone, Debug, PartialEq, Eq)]

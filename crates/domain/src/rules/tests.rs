@@ -8,11 +8,13 @@ use time::macros::date;
 use time::{Date, OffsetDateTime, Time};
 
 use super::*;
+use crate::case::CaseEvent;
 use crate::case::testkit::{APPROVER, CLERK, HEAD, Harness, REVIEWER_A, cal, staff};
 use crate::case::{CHINA_STANDARD_TIME, CaseNumber, Command, DeliveryMethod};
 use crate::catalog::SpecialProcedureKind;
+use crate::linkage::PushEvent;
 use crate::linkage::{PushCreated, PushKind};
-use crate::org::DepartmentCode;
+use crate::org::{DepartmentCode, Role};
 
 /// Monday 2026-11-02 (a working week with no holidays around it).
 const MON: Date = date!(2026 - 11 - 02);

@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use super::{NoteVerifier, SIG_TYPE_COSIGNATURE_V1, SIG_TYPE_ED25519, is_valid_key_name, key_id};
+use super::{SIG_TYPE_COSIGNATURE_V1, SIG_TYPE_ED25519, is_valid_key_name, key_id};
 
 /// A malformed or unusable key text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,17 +110,6 @@ impl VerifierKey {
     /// Public key bytes (without the type byte).
     pub fn public_key(&self) -> &[u8] {
         &self.public_key
-    }
-
-    /// A verifier for this key: Ed25519 (0x01) or Ed25519 cosignature/v1 (0x04).
-    pub fn verifier(&self) -> Result<Box<dyn NoteVerifier>, VkeyError> {
-        match self.sig_type {
-            SIG_TYPE_ED25519 => Ok(Box::new(super::Ed25519Verifier::from_verifier_key(self)?)),
-            SIG_TYPE_COSIGNATURE_V1 => Ok(Box::new(
-                crate::cosignature::CosignatureVerifier::from_verifier_key(self)?,
-            )),
-            other => Err(VkeyError::UnsupportedType(other)),
-        }
     }
 }
 

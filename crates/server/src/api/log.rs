@@ -19,9 +19,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::background::checkpointer::latest;
 use crate::error::ApiError;
 use crate::services::ledger::Publish;
+use crate::services::ledger::latest;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
@@ -50,10 +50,7 @@ fn published(
     j: &str,
     publish: Publish,
 ) -> Result<Option<(u64, String)>, StoreError> {
-    Ok(
-        crate::background::checkpointer::published(conn, j, publish)?
-            .map(|c| (c.size, c.published())),
-    )
+    Ok(crate::services::ledger::published(conn, j, publish)?.map(|c| (c.size, c.published())))
 }
 
 /// Where a position past the published checkpoint stands.

@@ -15,9 +15,8 @@ use oneseal_ledger::checkpoint::Checkpoint;
 use oneseal_ledger::hash::hash_to_base64;
 use oneseal_ledger::note::NoteSigner;
 use oneseal_ledger::{Hash, leaf_hash, verify_consistency};
-use oneseal_store::{Conn, Row, Store, StoreError, log, params};
+use oneseal_store::{Conn, Store, StoreError, checkpoints, log};
 
-use crate::services::ledger::Publish;
 use crate::services::ledger::anchor::Anchors;
 use crate::services::ledger::keys::LogKeys;
 use crate::wall_clock::WallClock;
@@ -53,66 +52,7 @@ pub struct Signed {
     pub previous: Option<(u64, Hash)>,
 }
 
-/// A stored checkpoint.
-#[derive(Clone, Debug)]
-pub struct StoredCheckpoint {
-    pub size: u64,
-    pub root: Hash,
-    /// The note signed by the log's keys.
-    pub note: String,
-    /// The same note with the witnesses' cosignatures, once they answered.
-    pub cosigned: Option<String>,
-    pub signed_at: i64,
-}
-
-impl StoredCheckpoint {
-    /// What to publish: the cosigned note when witnesses answered, else the signed one.
-    pub fn published(self) -> String {
-        self.cosigned.unwrap_or(self.note)
-    }
-}
-
-fn stored(r: &Row) -> Result<StoredCheckpoint, StoreError> {
-    Ok(StoredCheckpoint {
-        size: r.u64(0)?,
-        root: r.hash(1)?,
-        note: r.text(2)?,
-        cosigned: r.opt_text(3)?,
-        signed_at: r.int(4)?,
-    })
-}
-
-/// The latest signed checkpoint of a log.
-pub fn latest(conn: &mut dyn Conn, log_name: &str) -> Result<Option<StoredCheckpoint>, StoreError> {
-    conn.query_one(
-        "SELECT size, root, note, cosigned, signed_at FROM checkpoints WHERE log = ? ORDER BY size DESC LIMIT 1",
-        params![log_name],
-    )?
-    .as_ref()
-    .map(stored)
-    .transpose()
-}
-
-/// The checkpoint the public is shown (see [`Publish`]): the tiles, proofs, entries and receipts
-/// served stop at its size.
-pub fn published(
-    conn: &mut dyn Conn,
-    log_name: &str,
-    publish: Publish,
-) -> Result<Option<StoredCheckpoint>, StoreError> {
-    match publish {
-        Publish::Signed => latest(conn, log_name),
-        Publish::Cosigned => conn
-            .query_one(
-                "SELECT size, root, note, cosigned, signed_at FROM checkpoints \
-                 WHERE log = ? AND cosigned IS NOT NULL ORDER BY size DESC LIMIT 1",
-                params![log_name],
-            )?
-            .as_ref()
-            .map(stored)
-            .transpose(),
-    }
-}
+use crate::services::ledger::latest;
 
 /// Recomputes what the writer claims, on a separate path, before anything is signed.
 fn verify_growth(
@@ -198,12 +138,8 @@ pub fn sign_if_due(
         .sign(&signers)
         .map_err(|e| sign_err(e.to_string()))?
         .to_text();
-    let existing = conn.query_one(
-        "SELECT root FROM checkpoints WHERE log = ? AND size = ?",
-        params![log_name, size],
-    )?;
-    match existing {
-        Some(r) if r.hash(0)? != root => {
+    match checkpoints::root_at(conn, log_name, size)? {
+        Some(r) if r != root => {
             return Err(CheckpointError::Fork {
                 log: log_name.to_owned(),
                 size,
@@ -213,16 +149,10 @@ pub fn sign_if_due(
             // A heartbeat re-signs the same tree: the text is unchanged, so the cosignatures
             // already collected stay valid and stay published; fresh ones replace them once the
             // witnesses answer (see cosign).
-            conn.execute(
-                "UPDATE checkpoints SET note = ?, signed_at = ? WHERE log = ? AND size = ?",
-                params![note.as_str(), now, log_name, size],
-            )?;
+            checkpoints::resign(conn, log_name, size, &note, now)?;
         }
         None => {
-            conn.execute(
-                "INSERT INTO checkpoints (log, size, root, note, cosigned, signed_at) VALUES (?, ?, ?, ?, NULL, ?)",
-                params![log_name, size, root.to_vec(), note.as_str(), now],
-            )?;
+            checkpoints::insert(conn, log_name, size, &root, &note, now)?;
         }
     }
     tracing::info!(log = log_name, size, root = %hash_to_base64(&root), "checkpoint signed");

@@ -17,14 +17,14 @@ use std::time::Duration;
 
 use oneseal_ledger::cosignature::{CosignatureVerifier, select_cosignatures};
 use oneseal_ledger::note::{Note, Signature};
-use oneseal_store::{Conn, Store, StoreError, log, params};
+use oneseal_store::{Conn, Store, StoreError, log};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use super::checkpointer::{Signed, published};
+use super::checkpointer::Signed;
 use crate::background::leadership::Leadership;
-use crate::services::ledger::{Logs, Publish};
+use crate::services::ledger::{Logs, Publish, published};
 use crate::witness::client::{SubmitError, submit};
 
 /// What one cosigning round achieved.
@@ -156,17 +156,14 @@ fn merge_cosignatures(
     verifiers: &[CosignatureVerifier],
     required: usize,
 ) -> Result<usize, StoreError> {
-    let Some(row) = conn.query_one(
-        "SELECT note, cosigned FROM checkpoints WHERE log = ? AND size = ? AND root = ?",
-        params![log_name, size, root.to_vec()],
-    )?
+    let Some((signed, cosigned)) = oneseal_store::checkpoints::notes(conn, log_name, size, root)?
     else {
         return Ok(0);
     };
     let corrupt = |e: oneseal_ledger::note::NoteError| StoreError::Corrupt(e.to_string());
-    let mut note = Note::parse(row.text(0)?.as_bytes()).map_err(corrupt)?;
+    let mut note = Note::parse(signed.as_bytes()).map_err(corrupt)?;
     let mut candidates = fresh.to_vec();
-    if let Some(published) = row.opt_text(1)? {
+    if let Some(published) = cosigned {
         // Re-verified like the fresh ones: only what counts is carried over.
         if let Ok(p) = Note::parse(published.as_bytes()) {
             candidates.extend_from_slice(p.signatures());
@@ -180,10 +177,7 @@ fn merge_cosignatures(
     for s in selected {
         note.add_signature(s).map_err(corrupt)?;
     }
-    conn.execute(
-        "UPDATE checkpoints SET cosigned = ? WHERE log = ? AND size = ? AND root = ?",
-        params![note.to_text(), log_name, size, root.to_vec()],
-    )?;
+    oneseal_store::checkpoints::set_cosigned(conn, log_name, size, root, &note.to_text())?;
     Ok(count)
 }
 
@@ -292,7 +286,7 @@ impl Cosigner {
             .read(move |c| {
                 let mut out = Vec::new();
                 for j in names {
-                    let Some(latest) = super::checkpointer::latest(c, &j)? else {
+                    let Some(latest) = crate::services::ledger::latest(c, &j)? else {
                         continue;
                     };
                     if latest.cosigned.is_some() {

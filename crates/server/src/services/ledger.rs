@@ -22,6 +22,9 @@ use std::sync::Arc;
 
 use oneseal_ledger::cosignature::CosignatureVerifier;
 use oneseal_ledger::note::VerifierKey;
+use oneseal_store::{Conn, StoreError, checkpoints};
+
+pub use oneseal_store::checkpoints::{StoredCheckpoint, latest};
 
 /// A witness the bureau's logs are submitted to.
 #[derive(Clone, Debug)]
@@ -123,6 +126,19 @@ impl Logs {
     }
 }
 
+/// The checkpoint the public is shown (see [`Publish`]): the tiles, proofs, entries and receipts
+/// served stop at its size.
+pub fn published(
+    conn: &mut dyn Conn,
+    log_name: &str,
+    publish: Publish,
+) -> Result<Option<StoredCheckpoint>, StoreError> {
+    match publish {
+        Publish::Signed => checkpoints::latest(conn, log_name),
+        Publish::Cosigned => checkpoints::latest_cosigned(conn, log_name),
+    }
+}
+
 /// Loads (creating on first use) the log keys of every registered jurisdiction. Blocking: call
 /// it outside the async runtime or in `spawn_blocking`.
 pub fn open_logs(
@@ -131,12 +147,7 @@ pub fn open_logs(
     host: &str,
     now: i64,
 ) -> Result<Logs, keys::KeyError> {
-    let jurisdictions: Vec<String> = store.read_blocking(|c| {
-        c.query("SELECT code FROM jurisdictions ORDER BY code", &[])?
-            .into_iter()
-            .map(|r| r.text(0))
-            .collect::<Result<Vec<_>, oneseal_store::StoreError>>()
-    })?;
+    let jurisdictions = store.read_blocking(oneseal_store::keys::jurisdiction_codes)?;
     let mut logs = Logs {
         host: host.to_owned(),
         ..Logs::default()

@@ -359,7 +359,7 @@ pub fn spawn_runner(state: crate::AppState) -> tokio::task::JoinHandle<()> {
                 tracing::warn!(error = %e, "linkage runner");
             }
             if tick % 30 == 0
-                && let Err(e) = crate::services::rules::run(&state.store, now).await
+                && let Err(e) = crate::background::rules_runner::run(&state.store, now).await
             {
                 tracing::warn!(error = %e, "rule runner");
             }

@@ -241,7 +241,7 @@ pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, ApiEr
             .await?;
     }
     // The built-in monitoring rules are in force from the start.
-    crate::services::rules::run(store, now).await?;
+    crate::background::rules_runner::run(store, now).await?;
     Ok(true)
 }
 

@@ -15,13 +15,13 @@ use oneseal_ledger::checkpoint::Checkpoint;
 use oneseal_ledger::cosignature::{CosignatureVerifier, cosignature_time, select_cosignatures};
 use oneseal_ledger::hash::hash_to_base64;
 use oneseal_ledger::note::{Note, VerifierKey};
-use oneseal_store::{Conn, StoreError, log, params};
+use oneseal_store::{Conn, StoreError, log};
 use serde::Deserialize;
 
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::background::checkpointer::StoredCheckpoint;
 use crate::error::ApiError;
+use crate::services::ledger::StoredCheckpoint;
 use crate::services::ledger::WitnessInfo;
 
 /// Entries per page of the explorer.
@@ -148,14 +148,7 @@ fn witness_rows(
     j: &str,
     witnesses: &[WitnessInfo],
 ) -> Result<Vec<WitnessRow>, StoreError> {
-    let notes: Vec<String> = conn
-        .query(
-            "SELECT cosigned FROM checkpoints WHERE log = ? AND cosigned IS NOT NULL ORDER BY size DESC LIMIT ?",
-            params![j, COSIGN_LOOKBACK],
-        )?
-        .into_iter()
-        .map(|r| r.text(0))
-        .collect::<Result<_, _>>()?;
+    let notes = oneseal_store::checkpoints::recent_cosigned(conn, j, COSIGN_LOOKBACK)?;
     let parsed: Vec<Note> = notes
         .iter()
         .filter_map(|n| Note::parse(n.as_bytes()).ok())
@@ -226,7 +219,7 @@ pub async fn ledger_page(
         .store
         .read(move |c| {
             let (head, _) = log::read_head(c, &jq)?;
-            let published = crate::background::checkpointer::published(c, &jq, publish)?;
+            let published = crate::services::ledger::published(c, &jq, publish)?;
             // Only what the published checkpoint covers is listed, as the log API serves.
             let size = published.as_ref().map_or(0, |p| p.size).min(head);
             let to = f.before.map_or(size, |b| b.min(size));

@@ -10,9 +10,11 @@ use oneseal_domain::rules::RuleParams;
 
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::api::rules::{AlertRow, ReportRow, RuleRow, query_alerts, query_rules, report};
 use crate::edge::auth::{Auth, MaybeAuth};
 use crate::error::ApiError;
+use crate::services::rules::{
+    AlertRow, ReportBy, ReportRow, RuleRow, query_alerts, query_rules, report,
+};
 
 fn signed_in(auth: Option<Auth>) -> Result<Auth, ApiError> {
     let auth = auth.ok_or(ApiError::Unauthenticated)?;
@@ -36,7 +38,9 @@ pub async fn alerts_page(
 ) -> Result<Html<String>, WebError> {
     let auth = signed_in(auth)?;
     let j = auth.principal.jurisdiction.clone();
-    let rows = state.store.read(move |c| query_alerts(c, &j, None)).await?;
+    let rows = query_alerts(&state.store, j, None)
+        .await
+        .map_err(ApiError::from)?;
     let (open, closed) = rows.into_iter().partition(|a| a.status == "open");
     render(&AlertsPage {
         nav: Nav::from_auth(Some(&auth)),
@@ -63,15 +67,7 @@ pub async fn rules_page(
 ) -> Result<Html<String>, WebError> {
     let auth = signed_in(auth)?;
     let j = auth.principal.jurisdiction.clone();
-    let (rules, expressions) = state
-        .store
-        .read(move |c| {
-            Ok::<_, ApiError>((
-                query_rules(c, &j)?,
-                crate::api::rules::query_expressions(c, &j)?,
-            ))
-        })
-        .await?;
+    let (rules, expressions) = query_rules(&state.store, j).await.map_err(ApiError::from)?;
     render(&RulesPage {
         nav: Nav::from_auth(Some(&auth)),
         rules,
@@ -118,10 +114,10 @@ pub async fn reports_page(
 ) -> Result<Html<String>, WebError> {
     let auth = signed_in(auth)?;
     let today = legal_date(state.clock.now());
-    let by = match f.by.as_deref() {
-        Some(b @ ("person" | "department" | "item" | "rule")) => b.to_owned(),
-        _ => "person".to_owned(),
-    };
+    let by =
+        f.by.as_deref()
+            .and_then(ReportBy::parse)
+            .unwrap_or(ReportBy::Person);
     let from = f
         .from
         .filter(|s| oneseal_domain::calendar::parse_date_arg(s).is_ok())
@@ -131,14 +127,12 @@ pub async fn reports_page(
             .unwrap_or_else(|| today.to_string());
     let j = auth.principal.jurisdiction.clone();
     let calendar = state.calendar.current();
-    let (b, fr, t) = (by.clone(), from.clone(), to.clone());
-    let rows = state
-        .store
-        .read(move |c| report(c, &j, &calendar, &b, &fr, &t))
-        .await?;
+    let rows = report(&state.store, j, calendar, by, from.clone(), to.clone())
+        .await
+        .map_err(ApiError::from)?;
     render(&ReportsPage {
         nav: Nav::from_auth(Some(&auth)),
-        by,
+        by: by.code().to_owned(),
         from,
         to,
         rows,

@@ -5,26 +5,20 @@
 //! the witness is run by another body and must not share the log operator's storage.
 //!
 //! Contract (tlog-witness's rollback race): reading the stored head, deciding, and writing the
-//! new head happen in ONE `BEGIN IMMEDIATE … COMMIT` transaction, and the commit is durable
-//! before the cosignature leaves this module. Requests are serialized through one connection
-//! behind a mutex; `BEGIN IMMEDIATE` also keeps out a second process opened on the same file.
+//! new head happen in ONE immediate transaction (`store::witness::begin` … `commit`), and the
+//! commit is durable before the cosignature leaves this module. Requests are serialized through
+//! one connection behind a mutex; the immediate transaction also keeps out a second process
+//! opened on the same file.
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use oneseal_ledger::cosignature::CosignatureSigner;
 use oneseal_ledger::witness::{AddCheckpointRequest, TreeHead, TrustedLogs, WitnessError};
-use oneseal_store::{Conn, Row, SqliteConn, StoreError, params};
+use oneseal_store::witness::{begin, commit, rollback};
+use oneseal_store::{Conn, SqliteConn, StoreError};
 
 use crate::wall_clock::WallClock;
-
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS witness_heads (
-    origin TEXT PRIMARY KEY,
-    size BIGINT NOT NULL,
-    root BLOB NOT NULL,
-    note TEXT NOT NULL,
-    updated_at BIGINT NOT NULL
-)";
 
 /// Why the witness could not consult or update its state (always the witness's fault: 500).
 #[derive(Debug, thiserror::Error)]
@@ -81,8 +75,7 @@ impl WitnessState {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let mut conn = SqliteConn::open(path)?;
-        conn.batch(SCHEMA)?;
+        let conn = oneseal_store::witness::open(path)?;
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -93,7 +86,7 @@ impl WitnessState {
     fn lock(&self) -> MutexGuard<'_, SqliteConn> {
         self.conn.lock().unwrap_or_else(|poisoned| {
             let mut guard = poisoned.into_inner();
-            let _ = guard.batch("ROLLBACK");
+            let _ = rollback(&mut *guard);
             guard
         })
     }
@@ -120,18 +113,18 @@ impl WitnessState {
         let mut conn = self.lock();
         let now = clock.now().unix_timestamp();
         let now_u64 = u64::try_from(now).map_err(|_| StateError::BadTime(now))?;
-        conn.batch("BEGIN IMMEDIATE")?;
+        begin(&mut *conn)?;
         let decided = decide_and_store(&mut *conn, req, logs, cosigner, now, now_u64);
         match decided {
-            Ok(body) => match conn.batch("COMMIT") {
+            Ok(body) => match commit(&mut *conn) {
                 Ok(()) => Ok(body),
                 Err(e) => {
-                    let _ = conn.batch("ROLLBACK");
+                    let _ = rollback(&mut *conn);
                     Err(e.into())
                 }
             },
             Err(e) => {
-                conn.batch("ROLLBACK")?;
+                rollback(&mut *conn)?;
                 Err(e)
             }
         }
@@ -156,12 +149,7 @@ fn decide_and_store(
         WitnessError::Malformed("checkpoint sizes above 2^63-1 are not supported".to_owned())
     })?;
     let note = stored_note(req, logs, &body);
-    conn.execute(
-        "INSERT INTO witness_heads (origin, size, root, note, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root,
-         note = excluded.note, updated_at = excluded.updated_at",
-        params![origin, size, head.root.to_vec(), note, now],
-    )?;
+    oneseal_store::witness::put_head(conn, origin, size, &head.root, &note, now)?;
     Ok(body)
 }
 
@@ -185,21 +173,14 @@ fn stored_note(req: &AddCheckpointRequest, logs: &TrustedLogs, cosignatures: &st
 }
 
 fn load(conn: &mut dyn Conn, origin: &str) -> Result<Option<StoredHead>, StoreError> {
-    conn.query_one(
-        "SELECT size, root, note, updated_at FROM witness_heads WHERE origin = ?",
-        params![origin],
-    )?
-    .map(|row| parse_row(&row))
-    .transpose()
-}
-
-fn parse_row(row: &Row) -> Result<StoredHead, StoreError> {
-    Ok(StoredHead {
-        head: TreeHead {
-            size: row.u64(0)?,
-            root: row.hash(1)?,
-        },
-        note: row.text(2)?,
-        updated_at: row.int(3)?,
-    })
+    Ok(
+        oneseal_store::witness::head(conn, origin)?.map(|row| StoredHead {
+            head: TreeHead {
+                size: row.size,
+                root: row.root,
+            },
+            note: row.note,
+            updated_at: row.updated_at,
+        }),
+    )
 }

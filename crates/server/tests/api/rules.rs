@@ -2,8 +2,9 @@
 //! the responsible person and superior, closed by an inspector, reported, and re-proved by
 //! replay; an alert row deleted behind the system's back is named by replay and ledger verify.
 
+use oneseal_server::background::rules_runner::run;
 use oneseal_server::services::ledger::audit::verify;
-use oneseal_server::services::rules::{ReplayFinding, replay, run};
+use oneseal_server::services::rules::{ReplayFinding, replay};
 use oneseal_testkit::{TestApp, error_code};
 use serde_json::{Value, json};
 use time::macros::datetime;

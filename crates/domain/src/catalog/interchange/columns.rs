@@ -2,16 +2,16 @@
 
 use time::Date;
 
-use super::super::code::{BasicCode, DepartmentCode, ImplementationCode};
+use super::super::code::{BasicCode, DepartmentCode};
+use super::super::date_format;
 use super::super::dict::{
     Area, CaseKind, HandlingForm, HandlingPlace, ItemCategory, ItemType, MaterialSource,
     PowerSource, ServiceObject, SpecialProcedureKind,
 };
-use super::super::item::{
-    Fee, Item, ItemSpec, LegalBasis, Material, SpecialProcedure, date_format,
-};
+use super::super::implementation::ImplementationCode;
+use super::super::item::{Fee, Item, ItemSpec, LegalBasis, Material, SpecialProcedure};
 use super::super::limit::TimeLimit;
-use super::super::validate::ITEM_FIELDS;
+use super::super::problem::ITEM_FIELDS;
 use super::RowError;
 use super::cell::{join, split, split_values};
 use super::reason::Reason;

@@ -8,9 +8,34 @@
 //! - the archive: entries, declared and actual uncompressed bytes, compression ratio;
 //! - the table: cells, text bytes, characters in one cell (Excel's own limit);
 //! - the answer: at most [`MAX_ERRORS`] errors are kept (with the total count), and the text
-//!   an error quotes is clipped.
+//!   an error quotes is clipped ([`RowError`] lives here for that reason).
 
-use super::RowError;
+use super::reason::Reason;
+
+/// One reason an import was refused.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// 1-based; the header is row 1.
+    pub row: usize,
+    /// The column's English name, or the header text for header problems.
+    pub column: String,
+    /// The offending cell as read (clipped to [`MAX_QUOTED_CHARS`] characters).
+    pub value: String,
+    pub reason_zh: String,
+    pub reason_en: String,
+}
+
+impl RowError {
+    pub(super) fn new(row: usize, column: &str, value: String, reason: Reason) -> Self {
+        Self {
+            row,
+            column: clip(column.to_owned()),
+            value: clip(value),
+            reason_zh: clip(reason.zh),
+            reason_en: clip(reason.en),
+        }
+    }
+}
 
 /// Excel's own limit on the characters of one cell; no field of an item comes near it.
 pub const MAX_CELL_CHARS: usize = 32_767;

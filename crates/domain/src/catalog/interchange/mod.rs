@@ -69,42 +69,18 @@ use std::collections::HashMap;
 
 use super::dict::ItemCategory;
 use super::item::Item;
-use super::validate::ITEM_FIELDS;
+use super::problem::ITEM_FIELDS;
 use crate::spreadsheet::unescape_cell;
-use limits::{Errors, clip};
+use limits::Errors;
 use reason::Reason;
 
 pub use csv_file::{export_csv, import_csv};
+pub use limits::RowError;
 pub use xlsx_file::{export_xlsx, import_xlsx};
 
 /// The column names, in export order.
 pub fn column_names() -> impl Iterator<Item = &'static str> {
     ITEM_FIELDS.iter().map(|(name, _)| *name)
-}
-
-/// One reason an import was refused.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RowError {
-    /// 1-based; the header is row 1.
-    pub row: usize,
-    /// The column's English name, or the header text for header problems.
-    pub column: String,
-    /// The offending cell as read (clipped to [`limits::MAX_QUOTED_CHARS`] characters).
-    pub value: String,
-    pub reason_zh: String,
-    pub reason_en: String,
-}
-
-impl RowError {
-    fn new(row: usize, column: &str, value: String, reason: Reason) -> Self {
-        Self {
-            row,
-            column: clip(column.to_owned()),
-            value: clip(value),
-            reason_zh: clip(reason.zh),
-            reason_en: clip(reason.en),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,7 +3,7 @@
 use super::super::code::CodeError;
 use super::super::dict::DictionaryError;
 use super::super::limit::TimeLimitError;
-use super::super::validate::ItemProblem;
+use super::super::problem::ItemProblem;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Reason {

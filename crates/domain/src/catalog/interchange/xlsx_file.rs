@@ -8,7 +8,8 @@ use calamine::{Data, DataRef, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use time::Date;
 
-use super::super::item::{Item, date_format};
+use super::super::date_format;
+use super::super::item::Item;
 use super::csv_file::too_long;
 use super::limits::{Errors, MAX_CELL_CHARS, MAX_CELLS, MAX_TEXT_BYTES};
 use super::{ExportError, ITEM_FIELDS, ImportError, Table, columns, import_table, xlsx_archive};

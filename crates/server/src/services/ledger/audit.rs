@@ -19,8 +19,9 @@ use oneseal_ledger::hash::hash_to_base64;
 use oneseal_ledger::note::{NoteVerifier, VerifierKey};
 use oneseal_ledger::{Frontier, Hash, NodeId, leaf_hash};
 use oneseal_seal::SealPublicKey;
+use oneseal_store::audit::StoredEntry;
 use oneseal_store::projection::{PROJECTED_TABLES, Projected, apply};
-use oneseal_store::{Conn, Row, SqliteConn, StoreError, Value, log, migrate, params};
+use oneseal_store::{Conn, SqliteConn, StoreError, Value, log, migrate};
 
 use super::keys::Sm2NoteVerifier;
 
@@ -134,35 +135,23 @@ fn verify_log(
     while next < size {
         let (lo, hi) =
             oneseal_store::log::entry_keys(conn, log_name, next, (next + PAGE).min(size))?;
-        let rows = conn.query(
-            "SELECT idx, entry, salt, body FROM ledger_entries WHERE id >= ? AND id < ? ORDER BY id",
-            params![lo, hi],
-        )?;
+        let rows = oneseal_store::audit::entries(conn, lo, hi)?;
         if rows.is_empty() {
             findings.push(tree(format!("entries from {next} to {size} are missing")));
             break;
         }
         for r in rows {
-            let idx = r.u64(0)?;
+            let idx = r.idx;
             if idx != next {
                 findings.push(tree(format!(
                     "entry {next} is missing (next stored is {idx})"
                 )));
                 return Ok(roots);
             }
-            let entry = r.blob(1)?;
-            computed.extend(frontier.push(leaf_hash(&entry)));
+            computed.extend(frontier.push(leaf_hash(&r.entry)));
             next += 1;
             roots.insert(next, frontier.root());
-            replay(
-                rebuilt,
-                log_name,
-                jurisdiction.as_ref(),
-                idx,
-                &entry,
-                &r,
-                findings,
-            )?;
+            replay(rebuilt, log_name, jurisdiction.as_ref(), r, findings)?;
         }
         progress(log_name, next, size);
     }
@@ -175,14 +164,7 @@ fn verify_log(
     }
     let (lo, hi) =
         oneseal_store::log::entry_keys(conn, log_name, size, oneseal_store::log::MAX_LOG_SIZE)?;
-    let extra = conn
-        .query_one(
-            "SELECT COUNT(*) FROM ledger_entries WHERE id >= ? AND id < ?",
-            params![lo, hi],
-        )?
-        .map(|r| r.int(0))
-        .transpose()?
-        .unwrap_or(0);
+    let extra = oneseal_store::audit::count_entries(conn, lo, hi)?;
     if extra > 0 {
         findings.push(tree(format!(
             "{extra} entries stored beyond the head size {size}"
@@ -196,21 +178,19 @@ fn replay(
     rebuilt: &mut dyn Conn,
     log_name: &str,
     jurisdiction: Option<&DivisionCode>,
-    idx: u64,
-    entry: &[u8],
-    row: &Row,
+    stored: StoredEntry,
     findings: &mut Vec<Finding>,
 ) -> Result<(), StoreError> {
     let payload = |what: String| Finding::Payload {
         log: log_name.to_owned(),
-        index: idx,
+        index: stored.idx,
         what,
     };
-    let (Some(j), Ok(salt), Ok(body)) = (jurisdiction, row.blob(2), row.blob(3)) else {
+    let (Some(j), Some(salt), Some(body)) = (jurisdiction, &stored.salt, &stored.body) else {
         findings.push(payload("private payload is missing".into()));
         return Ok(());
     };
-    match Event::open(entry, &salt, &body) {
+    match Event::open(&stored.entry, salt, body) {
         Ok((_, event)) => {
             if let Err(e) = apply(rebuilt, j, &event) {
                 findings.push(payload(format!(
@@ -233,13 +213,9 @@ fn compare_nodes(
 ) -> Result<(), StoreError> {
     computed.sort_by_key(|(id, _)| (id.level, id.index));
     let (lo, hi) = oneseal_store::log::node_keys(conn, log_name)?;
-    let stored = conn.query(
-        "SELECT level, idx, hash FROM ledger_nodes WHERE id >= ? AND id < ? ORDER BY level, idx",
-        params![lo, hi],
-    )?;
     let mut stored_map = BTreeMap::new();
-    for r in &stored {
-        stored_map.insert((r.int(0)?, r.u64(1)?), r.blob(2)?);
+    for (level, idx, hash) in oneseal_store::audit::nodes(conn, lo, hi)? {
+        stored_map.insert((level, idx), hash);
     }
     for (id, hash) in &computed {
         let key = (i64::from(id.level), id.index);
@@ -274,26 +250,12 @@ fn log_verifiers(
     origin: &str,
 ) -> Result<Vec<Box<dyn NoteVerifier>>, StoreError> {
     let mut out: Vec<Box<dyn NoteVerifier>> = Vec::new();
-    let ed = conn.query_one(
-        "SELECT public FROM keys WHERE purpose = ?",
-        params![format!("log-ed25519:{log_name}")],
-    )?;
-    if let Some(v) = ed
-        .map(|r| r.text(0))
-        .transpose()?
-        .and_then(|t| VerifierKey::parse(&t).and_then(|k| k.verifier()).ok())
-    {
+    let ed = oneseal_store::keys::public(conn, &format!("log-ed25519:{log_name}"))?;
+    if let Some(v) = ed.and_then(|t| VerifierKey::parse(&t).and_then(|k| k.verifier()).ok()) {
         out.push(v);
     }
-    let sm2 = conn.query_one(
-        "SELECT public FROM keys WHERE purpose = ?",
-        params![format!("log-sm2:{log_name}")],
-    )?;
-    if let Some(pk) = sm2
-        .map(|r| r.text(0))
-        .transpose()?
-        .and_then(|t| SealPublicKey::from_pem(&t).ok())
-    {
+    let sm2 = oneseal_store::keys::public(conn, &format!("log-sm2:{log_name}"))?;
+    if let Some(pk) = sm2.and_then(|t| SealPublicKey::from_pem(&t).ok()) {
         out.push(Box::new(Sm2NoteVerifier::new(origin, pk)));
     }
     Ok(out)
@@ -305,12 +267,9 @@ fn verify_checkpoints(
     roots: &BTreeMap<u64, Hash>,
     findings: &mut Vec<Finding>,
 ) -> Result<usize, StoreError> {
-    let rows = conn.query(
-        "SELECT size, root, note FROM checkpoints WHERE log = ? ORDER BY size",
-        params![log_name],
-    )?;
-    for r in &rows {
-        let (size, root, note) = (r.u64(0)?, r.hash(1)?, r.text(2)?);
+    let rows = oneseal_store::checkpoints::all(conn, log_name)?;
+    for (size, root, note) in &rows {
+        let (size, root) = (*size, *root);
         let bad = |what: String| Finding::Checkpoint {
             log: log_name.to_owned(),
             size,
@@ -367,21 +326,15 @@ fn table_rows(
     conn: &mut dyn Conn,
     p: &Projected,
 ) -> Result<BTreeMap<String, Vec<Value>>, StoreError> {
-    let cols: Vec<&str> = p.key.iter().chain(p.columns).copied().collect();
-    let sql = format!(
-        "SELECT {} FROM {} ORDER BY {}",
-        cols.join(", "),
-        p.table,
-        p.key.join(", ")
-    );
     let mut out = BTreeMap::new();
-    for r in conn.query(&sql, &[])? {
-        let key = r.0[..p.key.len()]
+    for row in oneseal_store::audit::projected_rows(conn, p)? {
+        let key = row
+            .key
             .iter()
             .map(|v| show(Some(v)))
             .collect::<Vec<_>>()
             .join(", ");
-        out.insert(key, r.0[p.key.len()..].to_vec());
+        out.insert(key, row.columns);
     }
     Ok(out)
 }

@@ -15,9 +15,7 @@ use oneseal_ledger::note::{
 use oneseal_seal::keystore::{decrypt_secret, encrypt_secret};
 use oneseal_seal::rand_core::UnwrapErr;
 use oneseal_seal::{KdfParams, SealPrivateKey, SealPublicKey, Sm2Signature};
-use oneseal_store::{Store, StoreError, params};
-
-use crate::error::ApiError;
+use oneseal_store::{Store, StoreError};
 
 /// The passphrase that unlocks the bureau's keys.
 #[derive(Clone)]
@@ -44,12 +42,6 @@ pub enum KeyError {
     Material(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<KeyError> for ApiError {
-    fn from(e: KeyError) -> Self {
-        ApiError::Internal(e.to_string())
-    }
 }
 
 impl MasterKey {
@@ -122,11 +114,8 @@ pub(crate) fn load_or_create(
 ) -> Result<Vec<u8>, KeyError> {
     let (purpose_owned, master_c) = (purpose.to_owned(), master.clone());
     let blob: Vec<u8> = store.write_blocking(move |tx| {
-        if let Some(r) = tx.conn().query_one(
-            "SELECT encrypted FROM keys WHERE purpose = ?",
-            params![purpose_owned.as_str()],
-        )? {
-            return Ok::<_, KeyError>(r.blob(0)?);
+        if let Some(blob) = oneseal_store::keys::encrypted(tx.conn(), &purpose_owned)? {
+            return Ok::<_, KeyError>(blob);
         }
         let (public, secret) = make()?;
         let blob = encrypt_secret(
@@ -135,10 +124,7 @@ pub(crate) fn load_or_create(
             master_c.kdf,
             &mut UnwrapErr(getrandom::SysRng),
         )?;
-        tx.conn().execute(
-            "INSERT INTO keys (purpose, public, encrypted, created_at) VALUES (?, ?, ?, ?)",
-            params![purpose_owned.as_str(), public, blob.clone(), now],
-        )?;
+        oneseal_store::keys::insert(tx.conn(), &purpose_owned, &public, &blob, now)?;
         Ok(blob)
     })?;
     Ok(decrypt_secret(&blob, &master.secret)?.to_vec())

@@ -4,7 +4,8 @@
 //! passes the estimate but overruns the budget on a real case step is stopped, reported once
 //! per version, and re-proved by replay; the server keeps answering.
 
-use oneseal_server::services::rules::{replay, run};
+use oneseal_server::background::rules_runner::run;
+use oneseal_server::services::rules::replay;
 use oneseal_testkit::{Actor, TestApp, error_code};
 use serde_json::{Value, json};
 use time::macros::datetime;
