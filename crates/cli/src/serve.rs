@@ -242,7 +242,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
                 println!("已加密 {n} 个 webhook 密钥 encrypted {n} webhook secret(s) stored in plain text");
             }
         }
-        let _linkage = oneseal_server::services::linkage::spawn_runner(state.clone());
+        let _linkage = oneseal_server::background::linkage_runner::spawn_runner(state.clone());
         // Other server processes on the same database may import a calendar year or a seal.
         let _peers = (store.backend() == oneseal_store::Backend::Postgres)
             .then(|| oneseal_server::background::peers::spawn_refresh(state.clone(), master.clone()));

@@ -26,7 +26,8 @@ use oneseal_seal::bundle::{
     LedgerTrust, SealStatus, SealedBundle, TRUST_FORMAT, TrustFile, TrustedSeal,
     sealing_entry_public,
 };
-use oneseal_seal::{Seal, SealInfo, SealPicture, SealPrivateKey, SealTime, sign_document};
+use oneseal_seal::testing::SealInfoBuilder;
+use oneseal_seal::{SealPrivateKey, SealTime, sign_document};
 use serde_json::json;
 
 const ORIGIN: &str = "ledger.jinan.example/approvals";
@@ -77,27 +78,7 @@ fn time(year: u16, month: u8, day: u8, hour: u8) -> SealTime {
 fn bundle_and_trust() -> (SealedBundle, TrustFile) {
     let maker = SealPrivateKey::from_seed(&[1; 32]).unwrap();
     let signer = SealPrivateKey::from_seed(&[2; 32]).unwrap();
-    let seal = Seal::make(
-        &SealInfo {
-            es_id: "37010000000001".into(),
-            vendor_id: "oneseal".into(),
-            seal_type: 1,
-            name: "济南市行政审批服务局行政审批专用章".into(),
-            signers: vec![signer.public_key()],
-            create_date: time(2025, 12, 20, 0),
-            valid_start: time(2026, 1, 1, 0),
-            valid_end: time(2028, 12, 31, 0),
-            picture: SealPicture {
-                format: "SVG".into(),
-                data: b"<svg/>".to_vec(),
-                width_mm: 42,
-                height_mm: 42,
-            },
-            extensions: Vec::new(),
-        },
-        &maker,
-    )
-    .unwrap();
+    let seal = SealInfoBuilder::new(&signer).make(&maker);
     let document = DOCUMENT.as_bytes().to_vec();
     let signature = sign_document(
         &seal,

@@ -27,8 +27,8 @@ pub mod picture;
 pub mod ses;
 pub mod time;
 
-#[cfg(test)]
-pub(crate) mod testutil;
+#[cfg(any(test, feature = "test-util"))]
+pub mod testing;
 
 pub use bundle::{BundleError, BundleVerdict, SealedBundle, TrustError, TrustFile, verify_bundle};
 pub use key::{KeyError, SIGNER_ID, SealPrivateKey, SealPublicKey, Sm2Signature, sm3_digest};

@@ -10,9 +10,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use oneseal_seal::testing::SealInfoBuilder;
 use oneseal_seal::{
-    RoundSealSpec, Seal, SealInfo, SealPicture, SealPrivateKey, SealPublicKey, SealTime,
-    Sm2Signature, render_round_seal_svg, sign_document, sm3_digest, verify_signature,
+    Seal, SealPrivateKey, SealPublicKey, SealTime, Sm2Signature, sign_document, sm3_digest,
+    verify_signature,
 };
 
 /// GB/T 32918.2 example private key (fixed key for a reproducible run).
@@ -76,29 +77,10 @@ impl Drop for TempDir {
 fn fixed_seal() -> (SealPrivateKey, SealPrivateKey, Seal) {
     let maker = SealPrivateKey::from_seed(&[1u8; 32]).unwrap();
     let signer = SealPrivateKey::from_bytes(&hex::decode(SIGNER_D).unwrap()).unwrap();
-    let svg = render_round_seal_svg(&RoundSealSpec::standard(
-        "济南市行政审批服务局",
-        "行政审批专用章",
-    ))
-    .unwrap();
-    let info = SealInfo {
-        es_id: "37010000000001".into(),
-        vendor_id: "oneseal".into(),
-        seal_type: 1,
-        name: "济南市行政审批服务局行政审批专用章".into(),
-        signers: vec![signer.public_key()],
-        create_date: SealTime::from_utc(2025, 12, 20, 0, 0, 0).unwrap(),
-        valid_start: SealTime::from_utc(2026, 1, 1, 0, 0, 0).unwrap(),
-        valid_end: SealTime::from_utc(2028, 12, 31, 23, 59, 59).unwrap(),
-        picture: SealPicture {
-            format: "SVG".into(),
-            data: svg.into_bytes(),
-            width_mm: 42,
-            height_mm: 42,
-        },
-        extensions: Vec::new(),
-    };
-    let seal = Seal::make(&info, &maker).unwrap();
+    let seal = SealInfoBuilder::new(&signer)
+        .valid_until(SealTime::from_utc(2028, 12, 31, 23, 59, 59).unwrap())
+        .round_picture()
+        .make(&maker);
     (maker, signer, seal)
 }
 

@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
+pub mod dashboard;
 pub mod licences;
 pub mod linkage;
 pub mod log;
@@ -116,10 +117,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/ratings", get(ratings::list_ratings))
         .route("/api/v1/ratings/{case}/rectify", post(ratings::rectify))
         .route("/api/v1/alerts", get(rules::list_alerts))
-        .route(
-            "/api/v1/dashboard",
-            get(crate::web::dashboard::get_dashboard),
-        )
+        .route("/api/v1/dashboard", get(dashboard::get_dashboard))
         .route("/api/v1/alerts/{id}/close", post(rules::close_alert))
         .route("/api/v1/rules", get(rules::list_rules))
         .route("/api/v1/rules/run", post(rules::run_rules))

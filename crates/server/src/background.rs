@@ -5,5 +5,7 @@
 pub mod checkpointer;
 pub mod cosign;
 pub mod leadership;
+pub mod linkage_runner;
 pub mod peers;
 pub mod rules_runner;
+pub mod webhook_delivery;

@@ -285,10 +285,174 @@ impl From<crate::services::rules::RulesError> for ApiError {
     }
 }
 
+// ---- ratings, statistics, dashboard ----
+
+impl From<crate::services::ratings::RatingError> for ApiError {
+    fn from(e: crate::services::ratings::RatingError) -> Self {
+        use crate::services::ratings::{MAX_COMMENT_CHARS, RatingError as E};
+        match e {
+            E::CommentTooLong => ApiError::bad_request(
+                "comment_too_long",
+                format!("评价内容不超过{MAX_COMMENT_CHARS}字"),
+                format!("The comment is limited to {MAX_COMMENT_CHARS} characters"),
+            ),
+            E::CaseNotFound => ApiError::NotFound("case"),
+            E::CaseNotClosed => ApiError::conflict(
+                "case_not_closed",
+                "办件办结后才能评价",
+                "A case can be rated once it is closed",
+            ),
+            E::AlreadyRated => ApiError::conflict(
+                "already_rated",
+                "该办件已评价，每件只能评价一次",
+                "This case has already been rated",
+            ),
+            E::Calendar(e) => {
+                ApiError::conflict("calendar_year_missing", e.to_string(), e.to_string())
+            }
+            E::RatingNotFound => ApiError::NotFound("rating"),
+            E::NoOpenRectification => ApiError::conflict(
+                "no_open_rectification",
+                "该评价没有待办的整改",
+                "No open rectification for this rating",
+            ),
+            E::Corrupt(why) => ApiError::Internal(why),
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
 /// The bureau's keys failing to load is never the caller's fault.
 impl From<crate::services::ledger::keys::KeyError> for ApiError {
     fn from(e: crate::services::ledger::keys::KeyError) -> Self {
         ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<crate::services::statistics::StatisticsError> for ApiError {
+    fn from(e: crate::services::statistics::StatisticsError) -> Self {
+        use crate::services::statistics::StatisticsError as E;
+        match e {
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::services::dashboard::DashboardError> for ApiError {
+    fn from(e: crate::services::dashboard::DashboardError) -> Self {
+        use crate::services::dashboard::DashboardError as E;
+        match e {
+            E::BadDate => ApiError::bad_request(
+                "bad_date",
+                "日期格式应为 YYYY-MM-DD",
+                "Dates are YYYY-MM-DD",
+            ),
+            E::BadPeriod => ApiError::bad_request(
+                "bad_period",
+                "统计期间应为一年以内且起始日不晚于结束日",
+                "The period must start before it ends and last at most a year",
+            ),
+            E::BadJurisdiction(e) => ApiError::bad_request(
+                "bad_jurisdiction",
+                format!("辖区代码无效：{e}"),
+                e.to_string(),
+            ),
+            E::Forbidden(d) => ApiError::Forbidden(d),
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
+// ---- linkage ----
+
+impl From<crate::services::linkage::LinkageError> for ApiError {
+    fn from(e: crate::services::linkage::LinkageError) -> Self {
+        use crate::services::linkage::LinkageError as L;
+        use oneseal_domain::linkage::LinkageError as Rule;
+        match e {
+            L::Rule(Rule::WrongDepartment) => ApiError::Forbidden(Denied::Department),
+            L::Rule(r @ (Rule::Empty(_) | Rule::BadSettings)) => {
+                ApiError::bad_request(r.code(), r.message_zh(), r.to_string())
+            }
+            L::Rule(r) => ApiError::conflict(r.code(), r.message_zh(), r.to_string()),
+            L::Licence(e) => ApiError::conflict(e.code(), e.message_zh(), e.to_string()),
+            L::Calendar(e) => ApiError::conflict(
+                "calendar_year_missing",
+                format!("工作日历不完整，无法计算认领期限：{e}"),
+                e.to_string(),
+            ),
+            L::CalendarOnAssign(e) => {
+                ApiError::conflict("calendar_year_missing", e.to_string(), e.to_string())
+            }
+            L::Denied(d) => ApiError::Forbidden(d),
+            L::NotFound(what) => ApiError::NotFound(what),
+            L::UnknownLicence => ApiError::bad_request(
+                "unknown_licence",
+                "未找到该许可证件",
+                "No such licence in this jurisdiction",
+            ),
+            L::UnknownDepartment => ApiError::bad_request(
+                "unknown_department",
+                "本辖区没有该部门",
+                "No such department in this jurisdiction",
+            ),
+            L::UnknownStaff => ApiError::bad_request(
+                "unknown_staff",
+                "责任人不是该部门的在岗人员",
+                "The responsible user is not active staff of that department",
+            ),
+            L::BadExternalRef => ApiError::bad_request(
+                "missing_field",
+                "external_ref（部门业务编号）不能为空且不超过100字符",
+                "external_ref must be 1 to 100 characters",
+            ),
+            L::ExternalRefConflict => ApiError::conflict(
+                "external_ref_conflict",
+                "该部门业务编号已用于内容不同的反馈",
+                "This external_ref was already used for different feedback",
+            ),
+            L::ReviewNotOpen => ApiError::conflict(
+                "review_not_open",
+                "该反馈没有待办复核",
+                "No open review for this feedback",
+            ),
+            L::BadIdempotencyKey => ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key 应为1至200个字符",
+                "Idempotency-Key must be 1 to 200 characters",
+            ),
+            L::IdempotencyKeyReused => ApiError::conflict(
+                "idempotency_key_reused",
+                "该 Idempotency-Key 已用于另一请求",
+                "This Idempotency-Key was used for a different request",
+            ),
+            L::TooManyRefusals => ApiError::TooManyRequests,
+            L::Store(e) => e.into(),
+            L::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+impl From<crate::services::linkage::webhooks::WebhookError> for ApiError {
+    fn from(e: crate::services::linkage::webhooks::WebhookError) -> Self {
+        use crate::services::linkage::webhooks::WebhookError as W;
+        match e {
+            W::InvalidUrl => ApiError::bad_request(
+                "invalid_webhook_url",
+                "回调地址应为 http:// 或 https:// 开头的完整网址",
+                "The webhook URL must be an absolute http(s) URL without credentials",
+            ),
+            W::TargetNotAllowed => ApiError::bad_request(
+                "webhook_target_not_allowed",
+                "回调地址不能指向本机、内网、链路本地或保留地址，请使用可从互联网访问的地址",
+                "The webhook URL may not point at loopback, private, link-local or reserved addresses",
+            ),
+            W::NotRegistered => ApiError::NotFound("webhook"),
+            W::Store(e) => e.into(),
+            e @ (W::NoMasterKey | W::Secret(_) | W::Client(_) | W::Randomness(_)) => {
+                ApiError::Internal(e.to_string())
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod api;
 pub mod background;
 pub mod edge;
 pub mod error;
+pub mod openapi;
 pub mod services;
 pub mod state;
 pub mod wall_clock;

@@ -9,9 +9,8 @@ use oneseal_store::Store;
 use crate::background::leadership;
 use crate::edge::{guesses, metrics, net, throttle};
 use crate::error;
-use crate::services::{calendar, case_secrets, ledger, linkage, sealing};
+use crate::services::{calendar, case_secrets, ledger, linkage, sealing, statistics};
 use crate::wall_clock::WallClock;
-use crate::web;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -34,8 +33,8 @@ pub struct AppState {
     /// Which addresses webhooks may be registered for and delivered to (public ones only,
     /// unless the operator allows private networks).
     pub webhook_policy: linkage::webhooks::TargetPolicy,
-    /// The public statistics' last figures per jurisdiction (see `web::stats`).
-    pub stats_cache: Arc<web::stats::StatsCache>,
+    /// The public statistics' last figures per jurisdiction (see `services::statistics`).
+    pub stats_cache: Arc<statistics::StatsCache>,
     /// The keys of query-code digests and document salts (none until `with_case_secrets`:
     /// then no case can be received or checked by its code).
     pub case_secrets: Option<Arc<case_secrets::CaseSecrets>>,

@@ -7,8 +7,7 @@ mod apidocs;
 mod cases;
 mod catalog;
 mod charts;
-/// The dashboard page and its JSON twin (`/api/v1/dashboard`), which share one computation.
-pub(crate) mod dashboard;
+mod dashboard;
 pub mod i18n;
 mod ledger;
 mod linkage;
@@ -16,7 +15,7 @@ mod pages;
 mod progress;
 mod ratings;
 mod rules;
-pub mod stats;
+mod stats;
 mod verify;
 
 use askama::Template;

@@ -23,11 +23,16 @@ pub mod migrate;
 pub mod org;
 mod pg;
 pub mod projection;
+pub mod ratings;
 pub mod rules;
 pub mod scratch;
 pub mod sessions;
 pub mod sql;
 mod sqlite;
+pub mod statistics;
+#[cfg(feature = "test-util")]
+pub mod testing;
+pub mod webhooks;
 pub mod witness;
 mod writer;
 

@@ -1,7 +1,13 @@
 //! Projection of the linkage events (审管互动): pushes, feedback, mappings, settings and digests.
 //!
 //! Kept apart from `projection` so that module stays about the core records; `apply` there
-//! delegates every `linkage.*` event here.
+//! delegates every `linkage.*` event here. The server's reads and the writes outside the
+//! projection are in the submodules: `pushes` (lists, counts, feed, idempotency), `feedback`
+//! and `bureau` (settings, mappings, refusals); webhooks are in `crate::webhooks`.
+
+pub mod bureau;
+pub mod feedback;
+pub mod pushes;
 
 use oneseal_domain::event::Event;
 use oneseal_domain::linkage::{FeedbackBody, Push, PushEvent};

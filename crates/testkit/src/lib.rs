@@ -4,36 +4,52 @@
 //! The backend comes from the environment: `ONESEAL_TEST_DATABASE_URL=postgres://…` runs every
 //! test in its own PostgreSQL schema; without it each test gets its own SQLite file. CI runs the
 //! suite both ways.
+//!
+//! Every `TestApp` ends with an end check: when it drops, `ledger verify` and `rules replay` run on
+//! its database (see [`end_check`]), and the test fails if either finds a difference. A test that
+//! corrupts the database on purpose says so with [`TestApp::expect_corrupted`]; then the end
+//! check must find a difference instead.
+//!
+//! The fixtures' one home: this crate (apps and actors), `oneseal_seal::testing` (keys, seals),
+//! `oneseal_store::testing` (rows edited or read behind the ledger's back; re-exported here as
+//! [`tamper`] and [`peek`]).
 
 // A test helper's job is to stop the test loudly when the world is not as it needs.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
+pub mod end_check;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use oneseal_seal::KdfParams;
 use oneseal_server::background::checkpointer::{Checkpointer, Signed};
 use oneseal_server::background::cosign::cosign;
 use oneseal_server::services::case_secrets::CaseSecrets;
 use oneseal_server::services::ledger::anchor::Anchors;
+use oneseal_server::services::ledger::audit::{Finding, verify};
 use oneseal_server::services::ledger::keys::MasterKey;
 use oneseal_server::services::ledger::{DEFAULT_LOG_HOST, Logs, WitnessInfo, open_logs};
 use oneseal_server::services::linkage::webhooks::TargetPolicy;
+use oneseal_server::services::rules::{ReplayFinding, replay};
 use oneseal_server::services::sealing::{SealKeys, seed_demo_seals};
 use oneseal_server::services::seed;
 use oneseal_server::witness::{DEMO_WITNESSES, RunningWitness, spawn_in_process};
 use oneseal_server::{AppState, FixedClock, Running};
 
 pub use oneseal_server::edge::net::{Net, ProxyNet, PublicUrl};
-use oneseal_store::Store;
 use oneseal_store::scratch::ScratchDb;
+use oneseal_store::{Database, Store};
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
 pub use oneseal_server::services::seed::DEMO_PASSWORD;
+pub use oneseal_store::testing::{peek, tamper};
+
+pub use end_check::{Differences, end_check};
 
 /// The moment every test starts at (a Monday, a working day).
 pub const START: OffsetDateTime = datetime!(2026-11-23 09:00 +8);
@@ -54,6 +70,8 @@ pub struct TestApp {
     /// In-process witnesses (with `spawn_demo_witnessed`), kept alive with the app.
     pub witnesses: Vec<RunningWitness>,
     dir: PathBuf,
+    /// Set by `expect_corrupted`: the end check must find a difference instead of none.
+    corrupted: AtomicBool,
     _db: ScratchDb,
 }
 
@@ -105,11 +123,7 @@ impl TestApp {
             .await
             .expect("database setup thread")
             .expect("a scratch database (is PostgreSQL reachable?)");
-        let db = scratch.database.clone();
-        let store = tokio::task::spawn_blocking(move || Store::open(db))
-            .await
-            .unwrap_or_else(|e| panic!("store thread: {e}"))
-            .unwrap_or_else(|e| panic!("opening the store: {e}"));
+        let store = open_store(scratch.database.clone()).await;
         let clock = FixedClock::new(START);
         if demo {
             seed::seed_demo(&store, START)
@@ -170,12 +184,7 @@ impl TestApp {
                     .expect("calendar"),
             ))
             .with_net(net);
-        let running = oneseal_server::start(
-            state,
-            "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("binding: {e}"));
+        let running = start_on_any_port(state).await;
         TestApp {
             base: format!("http://{}", running.addr),
             store,
@@ -187,6 +196,7 @@ impl TestApp {
             running,
             witnesses,
             dir,
+            corrupted: AtomicBool::new(false),
             _db: scratch,
         }
     }
@@ -194,18 +204,9 @@ impl TestApp {
     /// A second server process on this app's database (its own store and connection pool, as
     /// another machine of a PostgreSQL deployment would have), sharing the test clock.
     pub async fn spawn_peer(&self) -> Peer {
-        let db = self.store.database().clone();
-        let store = tokio::task::spawn_blocking(move || Store::open(db))
-            .await
-            .unwrap_or_else(|e| panic!("store thread: {e}"))
-            .unwrap_or_else(|e| panic!("opening the peer's store: {e}"));
+        let store = open_store(self.store.database().clone()).await;
         let state = AppState::new(store.clone(), Arc::new(self.clock.clone()));
-        let running = oneseal_server::start(
-            state,
-            "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("binding: {e}"));
+        let running = start_on_any_port(state).await;
         Peer {
             base: format!("http://{}", running.addr),
             store,
@@ -235,6 +236,15 @@ impl TestApp {
             .tick()
             .await
             .expect("checkpointer round")
+    }
+
+    /// One checkpointer round; the checkpoint it signed of `log` (which must have grown).
+    pub async fn checkpoint_of(&self, log: &str) -> Signed {
+        self.checkpoint()
+            .await
+            .into_iter()
+            .find(|s| s.log == log)
+            .unwrap_or_else(|| panic!("no checkpoint of {log} signed"))
     }
 
     /// One checkpointer round, then the witnesses' cosignatures, as the server does after it.
@@ -281,12 +291,7 @@ impl TestApp {
 
     /// Someone with no session.
     pub fn anonymous(&self) -> Actor {
-        Actor {
-            base: self.base.clone(),
-            client: client(),
-            csrf: None,
-            token: None,
-        }
+        Actor::anonymous_at(&self.base)
     }
 
     /// A staff member signed in with the demo password.
@@ -350,12 +355,7 @@ pub struct Peer {
 impl Peer {
     /// Someone with no session, talking to this server.
     pub fn anonymous(&self) -> Actor {
-        Actor {
-            base: self.base.clone(),
-            client: client(),
-            csrf: None,
-            token: None,
-        }
+        Actor::anonymous_at(&self.base)
     }
 }
 
@@ -366,12 +366,91 @@ impl Drop for Peer {
     }
 }
 
+impl TestApp {
+    /// This test corrupts the database on purpose (an attack, a tamper test): the end check then
+    /// must find a difference, and fails the test if it finds none (so the opt-out cannot
+    /// outlive the tampering that needed it).
+    pub fn expect_corrupted(&self) {
+        self.corrupted.store(true, Ordering::Relaxed);
+    }
+
+    /// Runs the end check now: `ledger verify` and `rules replay` on this app's database.
+    pub fn end_check(&self) -> Result<(), Differences> {
+        end_check(self.store.database())
+    }
+
+    /// Fails the test unless the end check finds nothing now (mid-test; the drop checks again).
+    pub fn assert_consistent(&self) {
+        if let Err(d) = self.end_check() {
+            panic!("the database no longer matches its ledger:\n{d}");
+        }
+    }
+
+    /// What `ledger verify` finds on this app's database now.
+    pub async fn ledger_findings(&self) -> Vec<Finding> {
+        self.store
+            .read(|c| verify(c, &mut |_, _, _| ()))
+            .await
+            .unwrap_or_else(|e| panic!("ledger verify: {e}"))
+            .findings
+    }
+
+    /// What `rules replay` finds on this app's database now.
+    pub async fn replay_findings(&self) -> Vec<ReplayFinding> {
+        self.store
+            .read(|c| replay(c))
+            .await
+            .unwrap_or_else(|e| panic!("rules replay: {e:?}"))
+            .findings
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.running.task.abort();
         self.store.close();
+        // A test that already failed keeps its own message (and a second panic would abort).
+        if !std::thread::panicking() {
+            let outcome = end_check(self.store.database());
+            let corrupted = self.corrupted.load(Ordering::Relaxed);
+            match outcome {
+                Err(d) if !corrupted => {
+                    let _ = std::fs::remove_dir_all(&self.dir);
+                    panic!(
+                        "end check: the test left the database inconsistent with its ledger \
+                         (call app.expect_corrupted() if that is the test's point):\n{d}"
+                    );
+                }
+                Ok(()) if corrupted => {
+                    let _ = std::fs::remove_dir_all(&self.dir);
+                    panic!(
+                        "end check: the test said expect_corrupted(), but ledger verify and \
+                         rules replay found nothing to report"
+                    );
+                }
+                _ => {}
+            }
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Opens (and migrates) a store off the async workers.
+async fn open_store(db: Database) -> Store {
+    tokio::task::spawn_blocking(move || Store::open(db))
+        .await
+        .unwrap_or_else(|e| panic!("store thread: {e}"))
+        .unwrap_or_else(|e| panic!("opening the store: {e}"))
+}
+
+/// Serves `state` on a free port of 127.0.0.1.
+async fn start_on_any_port(state: AppState) -> Running {
+    oneseal_server::start(
+        state,
+        "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("binding: {e}"))
 }
 
 /// The master key every TestApp's keys are encrypted with.
@@ -402,6 +481,16 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Someone with no session, talking to the server at `base`.
+    pub fn anonymous_at(base: &str) -> Self {
+        Actor {
+            base: base.to_owned(),
+            client: client(),
+            csrf: None,
+            token: None,
+        }
+    }
+
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         let mut r = self
             .client

@@ -5,9 +5,13 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use oneseal_store::scratch::{ScratchDb, test_postgres_url};
+
 struct Server {
     child: Child,
     dir: std::path::PathBuf,
+    /// The PostgreSQL schema the server runs in, dropped after the server stops.
+    _schema: Option<ScratchDb>,
 }
 
 impl Drop for Server {
@@ -53,26 +57,18 @@ fn serve_demo_starts_prints_accounts_and_serves_the_ui_api_and_log() {
     .arg(&dir)
     .stdout(Stdio::piped())
     .stderr(Stdio::null());
-    // The same suite runs on PostgreSQL when the tests are pointed at it.
-    if let Some(url) = std::env::var("ONESEAL_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
-        let sep = if url.contains('?') { '&' } else { '?' };
-        cmd.env(
-            "ONESEAL_DATABASE_URL",
-            format!("{url}{sep}options=-csearch_path%3Dserve_demo_{port}"),
-        );
-        let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        admin
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS serve_demo_{port} CASCADE; CREATE SCHEMA serve_demo_{port}"
-            ))
-            .unwrap();
+    // The same suite runs on PostgreSQL when the tests are pointed at it, in a fresh schema.
+    let schema = test_postgres_url().map(|url| ScratchDb::new_on(Some(&url)).unwrap());
+    if let Some(s) = &schema {
+        cmd.env("ONESEAL_DATABASE_URL", s.database.url());
     }
     let mut child = cmd.spawn().expect("start oneseal serve --demo");
     let stdout = child.stdout.take().unwrap();
-    let server = Server { child, dir };
+    let server = Server {
+        child,
+        dir,
+        _schema: schema,
+    };
     let mut printed = String::new();
     let mut lines = BufReader::new(stdout).lines();
     let start = Instant::now();

@@ -1,5 +1,5 @@
 use super::*;
-use crate::testutil::{fixture, signed};
+use crate::testing::{fixture, signed};
 
 fn ia5(s: &str) -> Ia5String {
     Ia5String::new(s).unwrap()

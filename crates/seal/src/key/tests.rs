@@ -1,5 +1,5 @@
 use super::*;
-use crate::testutil::{TestRng, key};
+use crate::testing::{TestRng, key};
 
 /// GB/T 32918.2 / GM/T 0003 example key on the recommended curve; the public key was
 /// also checked with `openssl ec -text` on this machine.

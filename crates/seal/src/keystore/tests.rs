@@ -1,5 +1,5 @@
 use super::*;
-use crate::testutil::{TestRng, key};
+use crate::testing::{TestRng, key};
 use proptest::prelude::*;
 
 const PASS: &[u8] = "印章口令 correct horse".as_bytes();

@@ -1,7 +1,7 @@
 use super::*;
 use crate::asn1::RawSesSignature;
 use crate::key::sm3_digest;
-use crate::testutil::{Fixture, fixture, key, seal_info, signed, t};
+use crate::testing::{Fixture, fixture, key, seal_info, signed, t};
 use der::asn1::ObjectIdentifier;
 use proptest::prelude::*;
 

@@ -7,8 +7,7 @@ use oneseal_store::log::heads;
 
 use crate::AppState;
 use crate::error::ApiError;
-
-pub const OPENAPI: &str = include_str!("../../openapi.json");
+use crate::openapi::OPENAPI;
 
 pub async fn healthz(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let logs = state.store.read(|c| heads(c)).await?;

@@ -12,7 +12,7 @@ use super::linkage::own_department;
 use crate::AppState;
 use crate::edge::auth::Auth;
 use crate::error::{ApiError, ApiJson};
-use crate::services::linkage::webhooks::{self, SecretBox};
+use crate::services::linkage::webhooks::{self, SecretBox, WebhookError};
 
 /// How the deliveries are signed, as the registration and rotation responses describe it.
 const SIGNATURE_NOTE: &str = "Standard Webhooks: webhook-signature = v1,base64(HMAC-SHA256(base64decode(secret without whsec_), \"{webhook-id}.{webhook-timestamp}.{body}\")); body is a CloudEvents 1.0 structured event";
@@ -23,11 +23,11 @@ pub struct WebhookBody {
     pub url: String,
 }
 
-fn secrets(state: &AppState) -> Result<std::sync::Arc<SecretBox>, ApiError> {
+fn secrets(state: &AppState) -> Result<std::sync::Arc<SecretBox>, WebhookError> {
     state
         .webhook_secrets
         .clone()
-        .ok_or_else(|| ApiError::Internal("webhook secrets need the master key".into()))
+        .ok_or(WebhookError::NoMasterKey)
 }
 
 pub async fn put_webhook(
@@ -68,7 +68,8 @@ pub async fn get_webhook(
     auth: Auth,
 ) -> Result<Json<Value>, ApiError> {
     let (j, d) = own_department(&auth, Action::ClaimPush)?;
+    let status = webhooks::status(&state.store, j, d, state.clock.now()).await?;
     Ok(Json(
-        webhooks::status(&state.store, j, d, state.clock.now()).await?,
+        serde_json::to_value(status).map_err(|e| ApiError::Internal(e.to_string()))?,
     ))
 }

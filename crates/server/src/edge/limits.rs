@@ -22,8 +22,8 @@ use std::sync::LazyLock;
 
 use serde_json::{Value, json};
 
-use crate::api::system::OPENAPI;
 use crate::error::ApiError;
+use crate::openapi::OPENAPI;
 
 /// The bound of a string whose schema sets none (a free-text field of a few paragraphs).
 pub const DEFAULT_MAX_CHARS: usize = 2000;

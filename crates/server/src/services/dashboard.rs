@@ -1,18 +1,128 @@
 //! The leadership dashboard's figures (领导驾驶舱): cases per day, on-time rates by department
 //! and item, open cases by remaining working days, yellow and red cards, unclaimed pushes. One
-//! computation serves the JSON API and the page, for one jurisdiction or several.
+//! computation serves the JSON API and the page, for one jurisdiction or several; this module
+//! also decides which jurisdictions and period a request asks for, and whether it may.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
+use oneseal_domain::access::{Action, Denied, Principal, Target, authorize};
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::{Card, Case, CaseEvent, legal_date};
+use oneseal_domain::catalog::CodeError;
 use oneseal_domain::org::DivisionCode;
 use oneseal_store::projection::load_case_events;
-use oneseal_store::{Conn, params};
-use serde::Serialize;
-use time::Date;
+use oneseal_store::statistics::{
+    JurisdictionName, case_numbers, item_departments, jurisdiction_names,
+};
+use oneseal_store::{Conn, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration};
 
-use crate::error::ApiError;
+/// Why the dashboard was refused or could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum DashboardError {
+    #[error("dates are YYYY-MM-DD")]
+    BadDate,
+    #[error("the period must start before it ends and last at most a year")]
+    BadPeriod,
+    #[error("bad jurisdiction code: {0}")]
+    BadJurisdiction(CodeError),
+    #[error(transparent)]
+    Forbidden(#[from] Denied),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a request asks for.
+#[derive(Debug, Default, Deserialize)]
+pub struct DashQuery {
+    /// A division code, or `all` for the principal's jurisdiction and those it governs.
+    pub jurisdiction: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// What the request was resolved to: the jurisdictions (all viewable), the period, and the
+/// jurisdictions the principal could choose from.
+#[derive(Debug, Clone)]
+pub struct Chosen {
+    /// As asked: a division code or `all`.
+    pub scope: String,
+    pub jurisdictions: Vec<DivisionCode>,
+    pub options: Vec<JurisdictionName>,
+    pub from: Date,
+    pub to: Date,
+    pub today: Date,
+}
+
+fn date(s: Option<String>, default: Date) -> Result<Date, DashboardError> {
+    match s.filter(|s| !s.is_empty()) {
+        None => Ok(default),
+        Some(s) => {
+            oneseal_domain::calendar::parse_date_arg(&s).map_err(|_| DashboardError::BadDate)
+        }
+    }
+}
+
+/// Resolves `q` for `principal`: the period (the last 30 days by default, at most a year), the
+/// jurisdictions (its own by default; `all` = its own and those it governs), each of which it
+/// must be allowed to view.
+pub async fn choose(
+    store: &Store,
+    principal: &Principal,
+    q: DashQuery,
+    today: Date,
+) -> Result<Chosen, DashboardError> {
+    let to = date(q.to, today)?;
+    let from = date(q.from, to - Duration::days(29))?;
+    if from > to || (to - from).whole_days() > 366 {
+        return Err(DashboardError::BadPeriod);
+    }
+    let own = principal.jurisdiction.clone();
+    let all = store.read(|c| jurisdiction_names(c)).await?;
+    let options: Vec<JurisdictionName> = all
+        .into_iter()
+        .filter(|j| DivisionCode::parse(&j.code).is_ok_and(|d| own.governs(&d)))
+        .collect();
+    let scope = q.jurisdiction.unwrap_or_else(|| own.to_string());
+    let chosen: Vec<DivisionCode> = if scope == "all" {
+        options
+            .iter()
+            .filter_map(|j| DivisionCode::parse(&j.code).ok())
+            .collect()
+    } else {
+        vec![DivisionCode::parse(&scope).map_err(DashboardError::BadJurisdiction)?]
+    };
+    for j in &chosen {
+        authorize(principal, Action::ViewDashboard, &Target::jurisdiction(j))?;
+    }
+    Ok(Chosen {
+        scope,
+        jurisdictions: chosen,
+        options,
+        from,
+        to,
+        today,
+    })
+}
+
+/// The dashboard of what `chosen` resolved to.
+pub async fn figures(
+    store: &Store,
+    calendar: Arc<Calendar>,
+    chosen: &Chosen,
+) -> Result<Dashboard, DashboardError> {
+    let (js, from, to, today) = (
+        chosen.jurisdictions.clone(),
+        chosen.from,
+        chosen.to,
+        chosen.today,
+    );
+    store
+        .read(move |conn| compute(conn, &js, &calendar, from, to, today))
+        .await
+}
 
 /// Cases received, accepted and decided on one day.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -86,7 +196,7 @@ pub fn compute(
     from: Date,
     to: Date,
     today: Date,
-) -> Result<Dashboard, ApiError> {
+) -> Result<Dashboard, DashboardError> {
     let mut d = Dashboard {
         jurisdictions: jurisdictions.iter().map(ToString::to_string).collect(),
         from: from.to_string(),
@@ -118,14 +228,7 @@ pub fn compute(
     let mut by_item: BTreeMap<String, OnTime> = BTreeMap::new();
     for j in jurisdictions {
         let depts = department_of_items(c, j)?;
-        let numbers: Vec<String> = c
-            .query(
-                "SELECT case_number FROM cases WHERE jurisdiction = ? ORDER BY case_number",
-                params![j.as_str()],
-            )?
-            .into_iter()
-            .map(|r| r.text(0))
-            .collect::<Result<_, _>>()?;
+        let numbers = case_numbers(c, j.as_str())?;
         for n in numbers {
             let events = load_case_events(c, &n)?;
             let Ok(case) = Case::apply(&events) else {
@@ -178,7 +281,7 @@ pub fn compute(
             }
         }
         count_ratings(c, j, &mut d, from, to, today)?;
-        for s in crate::api::linkage::stats(c, j, &today.to_string())? {
+        for s in crate::services::linkage::stats(c, j, &today.to_string())? {
             if s.awaiting > 0 || s.overdue > 0 {
                 let key = if d.jurisdictions.len() > 1 {
                     format!("{}·{}", j.as_str(), s.department)
@@ -205,9 +308,9 @@ fn count_ratings(
     from: Date,
     to: Date,
     today: Date,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     use oneseal_domain::rating::RatingLevel;
-    for r in crate::api::ratings::query_ratings(c, j)? {
+    for r in crate::services::ratings::query(c, j)? {
         if r.rectification_status.as_deref() == Some("open") {
             d.rectifications_open += 1;
             let late = r
@@ -248,16 +351,11 @@ fn count_days(days: &mut BTreeMap<Date, DayCount>, events: &[CaseEvent]) {
 fn department_of_items(
     c: &mut dyn Conn,
     j: &DivisionCode,
-) -> Result<BTreeMap<String, (String, String)>, ApiError> {
-    c.query(
-        "SELECT i.basic_code, i.original_department, COALESCE(d.name_zh, i.original_department) FROM items i \
-         LEFT JOIN departments d ON d.jurisdiction = i.jurisdiction AND d.code = i.original_department \
-         WHERE i.jurisdiction = ? AND i.current = 1",
-        params![j.as_str()],
-    )?
-    .into_iter()
-    .map(|r| Ok((r.text(0)?, (r.text(1)?, r.text(2)?))))
-    .collect()
+) -> Result<BTreeMap<String, (String, String)>, StoreError> {
+    Ok(item_departments(c, j.as_str())?
+        .into_iter()
+        .map(|d| (d.item_code, (d.department_code, d.department_name)))
+        .collect())
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use axum::response::Html;
 use serde_json::Value;
 
 use super::{Nav, WebError, render};
-use crate::api::system::OPENAPI;
 use crate::error::ApiError;
+use crate::openapi::OPENAPI;
 
 pub struct Param {
     name: String,

@@ -9,13 +9,12 @@ use oneseal_domain::access::{Action, Target};
 use oneseal_domain::case::legal_date;
 use oneseal_domain::linkage::LinkageSettings;
 use oneseal_domain::org::Role;
-use oneseal_store::params;
 
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::api::linkage::{FeedbackRow, PushRow, StatRow, query_feedback, query_pushes, stats};
 use crate::edge::auth::MaybeAuth;
 use crate::error::ApiError;
+use crate::services::linkage::{self as lk, FeedbackRow, PushRow, RefusalRow, StatRow, Tracking};
 
 #[derive(Template)]
 #[template(path = "dept.html")]
@@ -39,16 +38,9 @@ pub async fn dept_page(
     let d = p.department.clone();
     auth.require(Action::ClaimPush, &Target::department(&j, &d))?;
     let today = legal_date(state.clock.now()).to_string();
-    let t = today.clone();
-    let dept = d.to_string();
-    let (mut pushes, feedback) = state
-        .store
-        .read(move |c| {
-            let pushes = query_pushes(c, &j, Some(dept.as_str()), None, &t)?;
-            let feedback = query_feedback(c, &j, Some(dept.as_str()))?;
-            Ok::<_, ApiError>((pushes, feedback))
-        })
-        .await?;
+    let (mut pushes, feedback) = lk::dept_inbox(&state.store, j, d.clone(), today.clone())
+        .await
+        .map_err(ApiError::from)?;
     pushes.sort_by_key(|r| (!r.overdue, r.claim_due.clone()));
     let (awaiting, claimed) = pushes
         .into_iter()
@@ -61,14 +53,6 @@ pub async fn dept_page(
         feedback,
         today,
     })
-}
-
-/// An attempt a department made on business that was not its own.
-pub struct RefusalRow {
-    pub department: String,
-    pub target: String,
-    pub code: String,
-    pub attempts: i64,
 }
 
 #[derive(Template)]
@@ -101,33 +85,15 @@ pub async fn linkage_page(
     }
     let j = auth.principal.jurisdiction.clone();
     let today = legal_date(state.clock.now()).to_string();
-    let (stats, pushes, feedback, refusals, settings) = state
-        .store
-        .read(move |c| {
-            let refusals = c
-                .query(
-                    "SELECT department, target, code, attempts FROM linkage_refusals WHERE jurisdiction = ? ORDER BY attempts DESC, department",
-                    params![j.as_str()],
-                )?
-                .into_iter()
-                .map(|r| {
-                    Ok(RefusalRow {
-                        department: r.text(0)?,
-                        target: r.text(1)?,
-                        code: r.text(2)?,
-                        attempts: r.int(3)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, ApiError>>()?;
-            Ok::<_, ApiError>((
-                stats(c, &j, &today)?,
-                query_pushes(c, &j, None, None, &today)?,
-                query_feedback(c, &j, None)?,
-                refusals,
-                crate::services::linkage::settings(c, &j)?,
-            ))
-        })
-        .await?;
+    let Tracking {
+        stats,
+        pushes,
+        feedback,
+        refusals,
+        settings,
+    } = lk::tracking(&state.store, j, today)
+        .await
+        .map_err(ApiError::from)?;
     render(&LinkagePage {
         nav: Nav::from_auth(Some(&auth)),
         stats,

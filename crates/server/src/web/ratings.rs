@@ -9,9 +9,9 @@ use oneseal_domain::rating::{RatingChannel, RatingLevel};
 
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::api::ratings::{RatingRow, query_ratings};
 use crate::edge::auth::MaybeAuth;
 use crate::error::ApiError;
+use crate::services::ratings::{self, RatingRow};
 
 #[derive(Template)]
 #[template(path = "ratings.html")]
@@ -44,8 +44,9 @@ pub async fn ratings_page(
 ) -> Result<Html<String>, WebError> {
     let auth = auth.ok_or(ApiError::Unauthenticated)?;
     auth.require_here(Action::ViewDashboard)?;
-    let j = auth.principal.jurisdiction.clone();
-    let rows = state.store.read(move |c| query_ratings(c, &j)).await?;
+    let rows = ratings::list(&state.store, auth.principal.jurisdiction.clone())
+        .await
+        .map_err(ApiError::from)?;
     render(&RatingsPage {
         nav: Nav::from_auth(Some(&auth)),
         rows,

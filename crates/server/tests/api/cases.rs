@@ -2,8 +2,7 @@
 //! pause and an approved extension; every step on the ledger; the decision sealed.
 
 use oneseal_domain::catalog::UnifiedSocialCreditCode;
-use oneseal_server::services::ledger::audit::verify;
-use oneseal_testkit::{Actor, TestApp, error_code};
+use oneseal_testkit::{Actor, TestApp, error_code, tamper};
 use serde_json::{Value, json};
 use time::Duration;
 
@@ -193,13 +192,7 @@ async fn a_case_goes_from_online_intake_to_delivery_with_notice_pause_and_extens
         );
         assert!(e["actor"].as_str().unwrap().starts_with("staff:"));
     }
-    let findings = app
-        .store
-        .read(|c| verify(c, &mut |_, _, _| ()))
-        .await
-        .unwrap()
-        .findings;
-    assert!(findings.is_empty(), "{findings:?}");
+    app.assert_consistent();
 
     // The public progress query needs the query code and shows no personal data.
     let anon = app.anonymous();
@@ -440,13 +433,7 @@ async fn an_administrator_imports_a_calendar_year_and_deadlines_reach_into_it() 
     );
     let (_, years) = clerk.get_json("/api/v1/calendar/years").await;
     assert_eq!(years["years"].as_array().unwrap().len(), 3);
-    let findings = app
-        .store
-        .read(|c| verify(c, &mut |_, _, _| ()))
-        .await
-        .unwrap()
-        .findings;
-    assert!(findings.is_empty(), "{findings:?}");
+    app.assert_consistent();
 }
 
 #[tokio::test]
@@ -541,13 +528,7 @@ async fn a_penalty_by_the_supervising_department_revokes_the_licence_and_the_bur
         page.contains("证照状态：已注销") && !page.contains("有效 Valid"),
         "{page}"
     );
-    let findings = app
-        .store
-        .read(|c| verify(c, &mut |_, _, _| ()))
-        .await
-        .unwrap()
-        .findings;
-    assert!(findings.is_empty(), "{findings:?}");
+    app.assert_consistent();
 }
 
 /// A second server process on the same database keeps its own calendar and seal keys in
@@ -601,14 +582,10 @@ async fn another_server_process_picks_up_an_imported_year_and_the_seal_keys() {
 async fn a_reviewer_of_the_case_may_not_decide_it_even_with_the_approver_role() {
     let app = TestApp::spawn_demo().await;
     let number = case_ready_for_decision(&app).await;
-    // REVIEW (who reviewed this case) is also made an approving official.
+    // REVIEW (who reviewed this case) is also made an approving official, in the table only.
+    app.expect_corrupted();
     app.store
-        .write(|tx| {
-            tx.conn().execute(
-                "UPDATE staff SET roles = 'reviewer,approver' WHERE id = 'REVIEW'",
-                &[],
-            )
-        })
+        .write(|tx| tamper::set_staff_roles(tx.conn(), "REVIEW", "reviewer,approver"))
         .await
         .unwrap();
     let both = app.sign_in("REVIEW").await;

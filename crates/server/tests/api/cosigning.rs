@@ -73,12 +73,7 @@ async fn witnesses_down_a_heartbeat_keeps_the_published_checkpoint_and_its_cosig
     let down = app.logs_with_witness_urls(&["http://127.0.0.1:9"; 3]);
     app.clock
         .advance(time::Duration::seconds(HEARTBEAT_SECONDS + 1));
-    let heartbeat = app
-        .checkpoint()
-        .await
-        .into_iter()
-        .find(|s| s.log == CITY)
-        .unwrap();
+    let heartbeat = app.checkpoint_of(CITY).await;
     assert_eq!(heartbeat.size, size);
     assert_eq!(app.cosign_with(&down, &heartbeat).await, 0);
     for (path, was) in served.iter().zip(&before) {
@@ -162,12 +157,7 @@ async fn wait_for_size(app: &TestApp, size: u64) {
 async fn cosigning_that_falls_short_is_retried_with_backoff_until_the_witnesses_answer() {
     let app = TestApp::spawn_demo_witnessed().await;
     // Signed before the cosigner starts (a restart): it picks the checkpoint up itself.
-    let first = app
-        .checkpoint()
-        .await
-        .into_iter()
-        .find(|s| s.log == CITY)
-        .unwrap();
+    let first = app.checkpoint_of(CITY).await;
     assert_eq!(published_size(&app).await, None);
     // Each witness is down for two rounds' worth of requests (3 attempts per round).
     let mut proxies = Vec::new();

@@ -7,8 +7,8 @@ use oneseal_ledger::receipt::Receipt;
 use oneseal_ledger::tile::decode_bundle;
 use oneseal_ledger::{leaf_hash, verify_consistency, verify_inclusion};
 use oneseal_server::background::checkpointer::{CheckpointError, sign_if_due};
-use oneseal_server::services::ledger::audit::{Finding, verify};
-use oneseal_testkit::TestApp;
+use oneseal_server::services::ledger::audit::Finding;
+use oneseal_testkit::{TestApp, peek, tamper};
 use serde_json::{Value, json};
 
 const CITY: &str = "370100";
@@ -34,14 +34,6 @@ async fn vkeys(app: &TestApp) -> Vec<Box<dyn NoteVerifier>> {
         .filter(|k| k.sig_type() == 0x01)
         .map(|k| k.verifier().unwrap())
         .collect()
-}
-
-async fn audit(app: &TestApp) -> Vec<Finding> {
-    app.store
-        .read(|c| verify(c, &mut |_, _, _| ()))
-        .await
-        .unwrap()
-        .findings
 }
 
 #[tokio::test]
@@ -90,12 +82,7 @@ async fn checkpoint_is_signed_by_the_published_key_and_covers_the_log() {
 #[tokio::test]
 async fn inclusion_and_consistency_proofs_verify() {
     let app = TestApp::spawn_demo().await;
-    let first = app
-        .checkpoint()
-        .await
-        .into_iter()
-        .find(|s| s.log == CITY)
-        .unwrap();
+    let first = app.checkpoint_of(CITY).await;
     let admin = app.admin().await;
     admin
         .post(
@@ -103,12 +90,7 @@ async fn inclusion_and_consistency_proofs_verify() {
             &json!({"to_department": "SCJG", "on": "2026-11-23"}),
         )
         .await;
-    let second = app
-        .checkpoint()
-        .await
-        .into_iter()
-        .find(|s| s.log == CITY)
-        .unwrap();
+    let second = app.checkpoint_of(CITY).await;
     assert_eq!(second.size, first.size + 1);
     let anon = app.anonymous();
     for index in [0, first.size / 2, second.size - 1] {
@@ -160,12 +142,7 @@ async fn inclusion_and_consistency_proofs_verify() {
 #[tokio::test]
 async fn tiles_hold_the_leaf_hashes_of_the_entry_bundles_and_missing_tiles_are_404() {
     let app = TestApp::spawn_demo().await;
-    let cp = app
-        .checkpoint()
-        .await
-        .into_iter()
-        .find(|s| s.log == CITY)
-        .unwrap();
+    let cp = app.checkpoint_of(CITY).await;
     let anon = app.anonymous();
     let full = anon.get(&format!("/log/{CITY}/tile/0/000")).await;
     assert_eq!(full.status(), 200);
@@ -231,22 +208,18 @@ async fn receipt_verifies_offline_against_the_log_key() {
 async fn ledger_verify_passes_on_an_untouched_database() {
     let app = TestApp::spawn_demo().await;
     app.checkpoint().await;
-    assert_eq!(audit(&app).await, vec![]);
+    assert_eq!(app.ledger_findings().await, vec![]);
 }
 
 #[tokio::test]
 async fn a_projection_row_edited_in_sql_is_found_with_table_key_and_column() {
     let app = TestApp::spawn_demo().await;
+    app.expect_corrupted();
     app.store
-        .write(|tx| {
-            tx.conn().execute(
-                "UPDATE staff SET roles = 'approver' WHERE id = 'CLERK'",
-                &[],
-            )
-        })
+        .write(|tx| tamper::set_staff_roles(tx.conn(), "CLERK", "approver"))
         .await
         .unwrap();
-    let findings = audit(&app).await;
+    let findings = app.ledger_findings().await;
     assert_eq!(
         findings,
         vec![Finding::Row {
@@ -262,17 +235,29 @@ async fn a_projection_row_edited_in_sql_is_found_with_table_key_and_column() {
 #[tokio::test]
 async fn a_deleted_or_added_row_is_found() {
     let app = TestApp::spawn_demo().await;
+    app.expect_corrupted();
     app.store
         .write(|tx| {
-            tx.conn().execute("DELETE FROM hall_windows WHERE jurisdiction = '370100' AND code = 'W01'", &[])?;
-            tx.conn().execute(
-                "INSERT INTO departments (jurisdiction, code, name_zh, name_en, kind) VALUES ('370100', 'GHOST', '幽灵局', 'Ghost', 'licensing')",
-                &[],
+            tamper::delete_hall_window(tx.conn(), CITY, "W01")?;
+            tamper::insert_department(
+                tx.conn(),
+                &tamper::GhostDepartment {
+                    jurisdiction: CITY,
+                    code: "GHOST",
+                    name_zh: "幽灵局",
+                    name_en: "Ghost",
+                    kind: "licensing",
+                },
             )
         })
         .await
         .unwrap();
-    let text: Vec<String> = audit(&app).await.iter().map(ToString::to_string).collect();
+    let text: Vec<String> = app
+        .ledger_findings()
+        .await
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(text.len(), 2, "{text:?}");
     assert!(
         text.iter().any(|t| t.contains("hall_windows")
@@ -291,6 +276,7 @@ async fn a_deleted_or_added_row_is_found() {
 #[tokio::test]
 async fn an_altered_ledger_entry_is_found() {
     let app = TestApp::spawn_demo().await;
+    app.expect_corrupted();
     app.checkpoint().await;
     app.store
         .write(|tx| {
@@ -299,14 +285,16 @@ async fn an_altered_ledger_entry_is_found() {
             let forged = String::from_utf8(e)
                 .unwrap()
                 .replace(&format!("\"v\":{v}"), &format!("\"v\":{}", v + 1));
-            tx.conn().execute(
-                "UPDATE ledger_entries SET entry = ? WHERE log = ? AND idx = 3",
-                oneseal_store::params![forged.into_bytes(), CITY],
-            )
+            tamper::replace_entry(tx.conn(), CITY, 3, forged.into_bytes())
         })
         .await
         .unwrap();
-    let text: Vec<String> = audit(&app).await.iter().map(ToString::to_string).collect();
+    let text: Vec<String> = app
+        .ledger_findings()
+        .await
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert!(
         text.iter()
             .any(|t| t.contains("log 370100: tree: head root")),
@@ -341,30 +329,12 @@ async fn an_altered_ledger_entry_is_found() {
 #[tokio::test]
 async fn a_truncated_ledger_is_found_and_the_server_refuses_to_start() {
     let app = TestApp::spawn_demo().await;
-    let cp = app
-        .checkpoint()
-        .await
-        .into_iter()
-        .find(|s| s.log == CITY)
-        .unwrap();
+    app.expect_corrupted();
+    let cp = app.checkpoint_of(CITY).await;
     // Simulate a restore from an older backup: the last 10 entries and their nodes are gone.
     let keep = cp.size - 10;
     app.store
-        .write(move |tx| {
-            let c = tx.conn();
-            c.execute(
-                "DELETE FROM ledger_entries WHERE log = ? AND idx >= ?",
-                oneseal_store::params![CITY, keep],
-            )?;
-            c.execute(
-                "UPDATE ledger_heads SET size = ? WHERE log = ?",
-                oneseal_store::params![keep, CITY],
-            )?;
-            c.execute(
-                "DELETE FROM checkpoints WHERE log = ?",
-                oneseal_store::params![CITY],
-            )
-        })
+        .write(move |tx| tamper::roll_back_log(tx.conn(), CITY, keep))
         .await
         .unwrap();
     let anchors = app.anchors.clone();
@@ -378,23 +348,24 @@ async fn a_truncated_ledger_is_found_and_the_server_refuses_to_start() {
         msg.contains("370100") && msg.contains("refusing to start"),
         "{msg}"
     );
-    assert!(!audit(&app).await.is_empty());
+    assert!(!app.ledger_findings().await.is_empty());
 }
 
 #[tokio::test]
 async fn entries_beyond_the_head_are_found() {
     let app = TestApp::spawn_demo().await;
+    app.expect_corrupted();
     // A head moved back by two entries, as a botched restore would leave it.
     app.store
-        .write(|tx| {
-            tx.conn().execute(
-                "UPDATE ledger_heads SET size = size - 2 WHERE log = ?",
-                oneseal_store::params![CITY],
-            )
-        })
+        .write(|tx| tamper::shrink_head(tx.conn(), CITY, 2))
         .await
         .unwrap();
-    let text: Vec<String> = audit(&app).await.iter().map(ToString::to_string).collect();
+    let text: Vec<String> = app
+        .ledger_findings()
+        .await
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert!(
         text.iter().any(
             |t| t.contains("log 370100") && t.contains("2 entries stored beyond the head size")
@@ -406,20 +377,11 @@ async fn entries_beyond_the_head_are_found() {
 #[tokio::test]
 async fn the_checkpointer_never_signs_a_second_root_for_a_signed_size() {
     let app = TestApp::spawn_demo().await;
-    let cp = app
-        .checkpoint()
-        .await
-        .into_iter()
-        .find(|s| s.log == CITY)
-        .unwrap();
+    app.expect_corrupted();
+    let cp = app.checkpoint_of(CITY).await;
     // Rewrite the stored head as a forked writer would (same size, other root).
     app.store
-        .write(|tx| {
-            tx.conn().execute(
-                "UPDATE ledger_heads SET root = ? WHERE log = ?",
-                oneseal_store::params![vec![7u8; 32], CITY],
-            )
-        })
+        .write(|tx| tamper::set_head_root(tx.conn(), CITY, [7u8; 32]))
         .await
         .unwrap();
     app.clock.advance(time::Duration::minutes(10));
@@ -453,24 +415,22 @@ async fn the_checkpointer_never_signs_a_second_root_for_a_signed_size() {
 #[tokio::test]
 async fn an_altered_private_payload_no_longer_opens_against_its_entry() {
     let app = TestApp::spawn_demo().await;
+    app.expect_corrupted();
     app.store
         .write(|tx| {
-            let row = tx
-                .conn()
-                .query_one(
-                    "SELECT idx, body FROM ledger_entries WHERE log = ? AND kind = 'org.jurisdiction_registered'",
-                    oneseal_store::params![CITY],
-                )?
-                .unwrap();
-            let forged = String::from_utf8(row.blob(1)?).unwrap().replace("济南市", "济南县");
-            tx.conn().execute(
-                "UPDATE ledger_entries SET body = ? WHERE log = ? AND idx = ?",
-                oneseal_store::params![forged.into_bytes(), CITY, row.int(0)?],
-            )
+            let (idx, body) =
+                peek::first_body_of_kind(tx.conn(), CITY, "org.jurisdiction_registered")?.unwrap();
+            let forged = String::from_utf8(body).unwrap().replace("济南市", "济南县");
+            tamper::replace_body(tx.conn(), CITY, idx, forged.into_bytes())
         })
         .await
         .unwrap();
-    let text: Vec<String> = audit(&app).await.iter().map(ToString::to_string).collect();
+    let text: Vec<String> = app
+        .ledger_findings()
+        .await
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert!(
         text.iter()
             .any(|t| t.contains("payload does not open against the entry")),
@@ -539,12 +499,7 @@ async fn witnesses_cosign_and_the_published_checkpoint_meets_the_policy_quorum()
 #[tokio::test]
 async fn a_witness_refuses_a_forked_checkpoint_for_a_size_it_cosigned() {
     let app = TestApp::spawn_demo_witnessed().await;
-    let signed = app
-        .checkpoint()
-        .await
-        .into_iter()
-        .find(|s| s.log == CITY)
-        .unwrap();
+    let signed = app.checkpoint_of(CITY).await;
     let client = reqwest::Client::new();
     let w = &app.witnesses[0];
     oneseal_server::witness::client::submit(&client, &w.url, 0, &[], &signed.note)
@@ -596,7 +551,7 @@ async fn demo_registry_has_one_active_bureau_seal_and_revoked_department_seals()
         assert_eq!(seal.es_id(), s.record.es_id);
     }
     assert!(
-        audit(&app).await.is_empty(),
+        app.ledger_findings().await.is_empty(),
         "seal registrations and revocations replay into the same table"
     );
 }

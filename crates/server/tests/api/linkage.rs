@@ -7,9 +7,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use oneseal_domain::calendar::Calendar;
-use oneseal_server::services::ledger::audit::verify;
-use oneseal_server::services::linkage::{RunReport, run_due};
-use oneseal_testkit::{Actor, TestApp, error_code};
+use oneseal_server::background::linkage_runner::{RunReport, run_due};
+use oneseal_testkit::{Actor, TestApp, error_code, peek};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -36,13 +35,7 @@ async fn fg(app: &TestApp) -> Actor {
 
 async fn refusals(app: &TestApp) -> i64 {
     app.store
-        .read(|c| {
-            c.query_one(
-                "SELECT CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM linkage_refusals",
-                &[],
-            )
-            .map(|r| r.map_or(0, |r| r.int(0).unwrap()))
-        })
+        .read(|c| peek::linkage_refusal_attempts(c))
         .await
         .unwrap()
 }
@@ -173,13 +166,7 @@ async fn a_decision_is_pushed_reminded_escalated_and_claimed_late() {
         (Some(1), Some(0), Some(1)),
         "{digest}"
     );
-    let findings = app
-        .store
-        .read(|c| verify(c, &mut |_, _, _| ()))
-        .await
-        .unwrap()
-        .findings;
-    assert!(findings.is_empty(), "{findings:?}");
+    app.assert_consistent();
 }
 
 #[tokio::test]
@@ -302,13 +289,7 @@ async fn a_penalty_cancels_the_licence_and_a_policy_change_lists_what_it_touches
     assert_eq!(r.status(), 400);
     assert_eq!(error_code(&r.json().await.unwrap()), "unknown_licence");
     assert_eq!(refusals(&app).await, before + 1);
-    let findings = app
-        .store
-        .read(|c| verify(c, &mut |_, _, _| ()))
-        .await
-        .unwrap()
-        .findings;
-    assert!(findings.is_empty(), "{findings:?}");
+    app.assert_consistent();
 }
 
 /// Re-publishes the expert-review item with a supervising department that is not registered in

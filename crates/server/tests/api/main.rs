@@ -9,6 +9,7 @@ mod attacks;
 mod cases;
 mod catalog;
 mod cosigning;
+mod end_check;
 mod ledger;
 mod linkage;
 mod org;

@@ -1,4 +1,4 @@
-use oneseal_testkit::{TestApp, error_code};
+use oneseal_testkit::{TestApp, error_code, peek};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -48,16 +48,13 @@ async fn transfer_keeps_the_posting_history_and_is_on_the_ledger() {
         .unwrap();
     let postings = app
         .store
-        .read(|c| c.query("SELECT department, since, until FROM staff_postings WHERE staff_id = 'CLERK' ORDER BY seq", &[]))
+        .read(|c| peek::staff_postings(c, "CLERK"))
         .await
         .unwrap();
     assert_eq!(postings.len(), 2);
-    assert_eq!(postings[0].text(0).unwrap(), "SPJ");
-    assert_eq!(
-        postings[0].opt_text(2).unwrap().as_deref(),
-        Some("2026-11-23")
-    );
-    assert_eq!(postings[1].text(0).unwrap(), "SCJG");
+    assert_eq!(postings[0].department, "SPJ");
+    assert_eq!(postings[0].until.as_deref(), Some("2026-11-23"));
+    assert_eq!(postings[1].department, "SCJG");
     let entry = app
         .store
         .read(move |c| oneseal_store::log::entry(c, "370100", idx))
@@ -110,11 +107,7 @@ async fn public_ledger_entries_hold_no_staff_names() {
     let (names, entries) = app
         .store
         .read(|c| {
-            let names: Vec<String> = c
-                .query("SELECT name FROM staff", &[])?
-                .iter()
-                .map(|r| r.text(0).unwrap())
-                .collect();
+            let names = peek::staff_names(c)?;
             let mut entries = Vec::new();
             for (log, size, _) in oneseal_store::log::heads(c)? {
                 entries.extend(oneseal_store::log::entries(c, &log, 0, size)?);

@@ -3,17 +3,12 @@
 //! replay; an alert row deleted behind the system's back is named by replay and ledger verify.
 
 use oneseal_server::background::rules_runner::run;
-use oneseal_server::services::ledger::audit::verify;
-use oneseal_server::services::rules::{ReplayFinding, replay};
-use oneseal_testkit::{TestApp, error_code};
+use oneseal_server::services::rules::ReplayFinding;
+use oneseal_testkit::{TestApp, error_code, tamper};
 use serde_json::{Value, json};
 use time::macros::datetime;
 
 use crate::cases::{case_ready_for_decision, step};
-
-async fn replay_findings(app: &TestApp) -> Vec<ReplayFinding> {
-    app.store.read(|c| replay(c)).await.unwrap().findings
-}
 
 #[tokio::test]
 async fn an_off_hours_decision_is_alerted_closed_reported_and_replayed() {
@@ -61,7 +56,7 @@ async fn an_off_hours_decision_is_alerted_closed_reported_and_replayed() {
         )
     );
     assert_eq!(a["rule_hash"].as_str().unwrap().len(), 64);
-    assert!(replay_findings(&app).await.is_empty());
+    assert!(app.replay_findings().await.is_empty());
 
     // Reports, by person: the approver's decided case and its alert.
     let (_, rep) = inspector
@@ -160,27 +155,18 @@ async fn an_off_hours_decision_is_alerted_closed_reported_and_replayed() {
     // An alert row deleted in SQL: replay and ledger verify both name it.
     let gone = id.to_owned();
     let g = gone.clone();
+    app.expect_corrupted();
     app.store
-        .write(move |tx| {
-            tx.conn().execute(
-                "DELETE FROM alerts WHERE alert_id = ?",
-                oneseal_store::params![g.as_str()],
-            )
-        })
+        .write(move |tx| tamper::delete_alert(tx.conn(), &g))
         .await
         .unwrap();
-    let findings = replay_findings(&app).await;
+    let findings = app.replay_findings().await;
     assert!(
         matches!(&findings[..], [ReplayFinding::Missing { alert, .. }] if alert.alert_id == gone),
         "{findings:?}"
     );
     assert!(findings[0].to_string().contains(&gone));
-    let ledger = app
-        .store
-        .read(|c| verify(c, &mut |_, _, _| ()))
-        .await
-        .unwrap()
-        .findings;
+    let ledger = app.ledger_findings().await;
     assert!(
         ledger.iter().any(|f| {
             let s = f.to_string();
@@ -225,19 +211,26 @@ async fn a_case_left_without_notice_is_alerted_to_its_clerk_on_the_sixth_working
         (a["rule_id"].as_str(), a["responsible"].as_str()),
         (Some("notice_deadline"), Some("CLERK"))
     );
-    assert!(replay_findings(&app).await.is_empty());
+    assert!(app.replay_findings().await.is_empty());
     // A forged alert row is not proved by the log.
+    app.expect_corrupted();
     app.store
         .write(|tx| {
-            tx.conn().execute(
-                "INSERT INTO alerts (alert_id, jurisdiction, rule_id, rule_version, rule_hash, subject, message_zh, from_index, at_index, raised_on, status) \
-                 VALUES ('ALforged', '370100', 'red_card', 1, 'x', 'case:1', '伪造', 0, 0, '2026-12-01', 'open')",
-                &[],
+            tamper::insert_alert(
+                tx.conn(),
+                &tamper::ForgedAlert {
+                    alert_id: "ALforged",
+                    jurisdiction: "370100",
+                    rule_id: "red_card",
+                    subject: "case:1",
+                    message_zh: "伪造",
+                    raised_on: "2026-12-01",
+                },
             )
         })
         .await
         .unwrap();
-    let findings = replay_findings(&app).await;
+    let findings = app.replay_findings().await;
     assert!(
         findings.iter().any(
             |f| matches!(f, ReplayFinding::Unexpected { alert_id, .. } if alert_id == "ALforged")
@@ -425,7 +418,7 @@ async fn a_local_expression_rule_is_recorded_raises_and_replays() {
             .unwrap()
             .contains("受理当日即作出决定")
     );
-    assert!(replay_findings(&app).await.is_empty());
+    assert!(app.replay_findings().await.is_empty());
     let (_, rules) = inspector.get_json("/api/v1/rules").await;
     assert_eq!(
         rules["expressions"][0]["code"], "decided_quickly",

@@ -2,7 +2,7 @@
 //! a revoked seal signs nothing more, rotation keeps old decisions verifiable, and signatures
 //! made ahead of the write are recorded only for the very document the writer seals.
 
-use oneseal_testkit::{TestApp, error_code};
+use oneseal_testkit::{TestApp, error_code, peek};
 use serde_json::{Value, json};
 use time::Duration;
 
@@ -101,12 +101,7 @@ async fn a_revoked_seal_cannot_seal_a_decision_and_the_attempt_is_recorded() {
     );
     let refused = app
         .store
-        .read(|c| {
-            c.query(
-                "SELECT kind FROM ledger_entries WHERE kind = 'seal.use_refused'",
-                &[],
-            )
-        })
+        .read(|c| peek::entries_of_kind(c, "seal.use_refused"))
         .await
         .unwrap();
     assert_eq!(refused.len(), 1, "the refused attempt is on the ledger");

@@ -10,8 +10,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use hmac::{KeyInit, Mac};
 use oneseal_server::WallClock;
-use oneseal_server::services::linkage::webhooks::{self, Deliverer, SecretBox, TargetPolicy};
-use oneseal_testkit::{Actor, TestApp, error_code};
+use oneseal_server::background::webhook_delivery::{self as webhooks, Deliverer};
+use oneseal_server::services::linkage::webhooks::{SecretBox, TargetPolicy};
+use oneseal_testkit::{Actor, TestApp, error_code, peek, tamper};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
@@ -127,11 +128,9 @@ pub(crate) fn secret_box() -> Arc<SecretBox> {
 /// The webhook secret as the table holds it.
 async fn stored_secret(app: &TestApp) -> String {
     app.store
-        .read(|c| c.query_one("SELECT secret FROM webhooks", &[]))
+        .read(|c| peek::webhook_secret(c))
         .await
         .unwrap()
-        .unwrap()
-        .text(0)
         .unwrap()
 }
 
@@ -227,10 +226,7 @@ async fn webhooks_are_signed_cloud_events_retried_and_their_state_is_visible() {
 
     // A secret an earlier version stored in plain text is encrypted at the next start.
     app.store
-        .write(|tx| {
-            tx.conn()
-                .execute("UPDATE webhooks SET secret = 'legacy-plain'", &[])
-        })
+        .write(|tx| tamper::set_webhook_secrets(tx.conn(), "legacy-plain"))
         .await
         .unwrap();
     let (sb, st) = (secret_box(), app.store.clone());

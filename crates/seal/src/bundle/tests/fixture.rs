@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use super::super::*;
 use crate::key::SealPrivateKey;
-use crate::ses::{Seal, SealInfo, SealPicture, sign_document};
+use crate::ses::{Seal, sign_document};
+use crate::testing::SealInfoBuilder;
 
 pub(super) const ORIGIN: &str = "ledger.jinan.example/approvals";
 pub(super) const COSIGN_TIME: u64 = 1_789_461_060;
@@ -44,24 +45,11 @@ pub(super) fn make_seal(
     signer: &SealPrivateKey,
     maker: &SealPrivateKey,
 ) -> Seal {
-    let info = SealInfo {
-        es_id: es_id.into(),
-        vendor_id: "oneseal".into(),
-        seal_type: 1,
-        name: name.into(),
-        signers: vec![signer.public_key()],
-        create_date: t(2019, 12, 20, 0),
-        valid_start: t(2020, 1, 1, 0),
-        valid_end: t(2030, 12, 31, 0),
-        picture: SealPicture {
-            format: "SVG".into(),
-            data: b"<svg/>".to_vec(),
-            width_mm: 42,
-            height_mm: 42,
-        },
-        extensions: Vec::new(),
-    };
-    Seal::make(&info, maker).unwrap()
+    SealInfoBuilder::new(signer)
+        .es_id(es_id)
+        .name(name)
+        .dates(t(2019, 12, 20, 0), t(2020, 1, 1, 0), t(2030, 12, 31, 0))
+        .make(maker)
 }
 
 pub(super) fn bureau() -> Bureau {

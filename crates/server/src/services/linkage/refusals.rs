@@ -10,9 +10,8 @@ use oneseal_domain::org::{DepartmentCode, DivisionCode};
 use oneseal_store::Store;
 use time::OffsetDateTime;
 
-use super::system_meta;
-use crate::AppState;
-use crate::error::ApiError;
+use super::error::{LinkageError, Refusal};
+use super::events::{record, system_meta};
 
 /// Refused attempts a department may have recorded on the ledger per minute (per server).
 pub const REFUSALS_PER_MINUTE: u32 = 20;
@@ -72,37 +71,24 @@ impl Aim {
 
 /// Records the attempt when a department (`department`: the caller, if it is only a department)
 /// is refused on someone else's business or on something unknown (at most
-/// [`REFUSALS_PER_MINUTE`] a minute; beyond that the answer is 429 and nothing is recorded).
+/// [`REFUSALS_PER_MINUTE`] a minute; beyond that the answer is `TooManyRefusals` and nothing is
+/// recorded).
 pub async fn refused<T>(
-    state: &AppState,
+    store: &Store,
+    limiter: &RefusalLimiter,
+    now: OffsetDateTime,
     jurisdiction: &DivisionCode,
     department: Option<DepartmentCode>,
     aim: Aim,
-    r: Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    if let (Err(e), Some(d)) = (&r, department) {
-        let code = match e {
-            ApiError::Forbidden(_) => Some("forbidden_department"),
-            ApiError::NotFound(_) => Some("not_found"),
-            ApiError::BadRequest { code, .. } if *code == "unknown_licence" => {
-                Some("unknown_licence")
-            }
-            _ => None,
-        };
-        if let Some(code) = code {
-            if !state.refusals.admit(jurisdiction, &d, state.clock.now()) {
-                return Err(ApiError::TooManyRequests);
-            }
-            record_refusal(
-                &state.store,
-                state.clock.now(),
-                jurisdiction.clone(),
-                d,
-                aim,
-                code,
-            )
-            .await?;
+    r: Result<T, LinkageError>,
+) -> Result<T, LinkageError> {
+    if let (Err(e), Some(d)) = (&r, department)
+        && let Some(refusal) = e.refusal()
+    {
+        if !limiter.admit(jurisdiction, &d, now) {
+            return Err(LinkageError::TooManyRefusals);
         }
+        record_refusal(store, now, jurisdiction.clone(), d, aim, refusal).await?;
     }
     r
 }
@@ -115,13 +101,14 @@ pub async fn record_refusal(
     j: DivisionCode,
     department: DepartmentCode,
     aim: Aim,
-    code: &'static str,
-) -> Result<(), ApiError> {
-    let (target, target_salt) = if code == "forbidden_department" {
+    refusal: Refusal,
+) -> Result<(), LinkageError> {
+    let (target, target_salt) = if refusal == Refusal::ForbiddenDepartment {
         (format!("{}:{}", aim.kind, aim.sent), None)
     } else {
         let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| ApiError::Internal(format!("randomness: {e}")))?;
+        getrandom::fill(&mut salt)
+            .map_err(|e| LinkageError::Internal(format!("randomness: {e}")))?;
         (
             refused_target(aim.kind, &aim.sent, &salt),
             Some(hex::encode(salt)),
@@ -129,16 +116,17 @@ pub async fn record_refusal(
     };
     store
         .write(move |tx| {
-            system_meta(now, &j).record(
+            record(
                 tx,
+                &system_meta(now, &j),
                 &Event::LinkageRefused {
                     department,
                     target,
-                    code: code.to_owned(),
+                    code: refusal.code().to_owned(),
                     target_salt,
                 },
             )?;
-            Ok::<_, ApiError>(())
+            Ok(())
         })
         .await
 }

@@ -10,11 +10,12 @@ use std::sync::{Arc, Mutex};
 use oneseal_domain::org::{DepartmentCode, DivisionCode};
 use oneseal_seal::keystore::{decrypt_secret, encrypt_secret};
 use oneseal_seal::rand_core::UnwrapErr;
-use oneseal_store::{Store, params};
-use serde_json::{Value, json};
+use oneseal_store::webhooks as store;
+use oneseal_store::{Store, StoreError};
+
+pub use error::WebhookError;
 use time::OffsetDateTime;
 
-use crate::error::ApiError;
 use crate::services::ledger::keys::MasterKey;
 
 /// Webhook secrets at rest: encrypted under the bureau's master key like the seal keys, so a
@@ -35,8 +36,8 @@ impl std::fmt::Debug for SecretBox {
 /// Marks an encrypted secret; a stored secret without it is a plaintext one from before.
 const SEALED_PREFIX: &str = "enc1:";
 
-fn secret_error(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(format!("webhook secret: {e}"))
+pub(crate) fn secret_error(e: impl std::fmt::Display) -> WebhookError {
+    WebhookError::Secret(e.to_string())
 }
 
 impl SecretBox {
@@ -48,7 +49,7 @@ impl SecretBox {
     }
 
     /// The text to store for `secret` (blocking: runs the KDF).
-    pub fn seal(&self, secret: &str) -> Result<String, ApiError> {
+    pub fn seal(&self, secret: &str) -> Result<String, WebhookError> {
         let blob = encrypt_secret(
             secret.as_bytes(),
             self.master.secret(),
@@ -60,7 +61,7 @@ impl SecretBox {
     }
 
     /// The secret behind a stored text (blocking the first time: runs the KDF).
-    pub fn open(&self, stored: &str) -> Result<String, ApiError> {
+    pub fn open(&self, stored: &str) -> Result<String, WebhookError> {
         let Some(hex_blob) = stored.strip_prefix(SEALED_PREFIX) else {
             return Ok(stored.to_owned());
         };
@@ -77,30 +78,18 @@ impl SecretBox {
     }
 
     /// Encrypts the secrets stored in plain text by an earlier version (at start; blocking).
-    pub fn seal_stored(&self, store: &Store) -> Result<usize, ApiError> {
-        let plain: Vec<(String, String, String)> = store.read_blocking(|c| {
-            c.query(
-                "SELECT jurisdiction, department, secret FROM webhooks WHERE secret NOT LIKE 'enc1:%'",
-                &[],
-            )?
-            .into_iter()
-            .map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)))
-            .collect::<Result<_, oneseal_store::StoreError>>()
-        })?;
+    pub fn seal_stored(&self, st: &Store) -> Result<usize, WebhookError> {
+        let plain = st.read_blocking(store::plain_secrets)?;
         let n = plain.len();
-        for (j, d, secret) in plain {
-            let sealed = self.seal(&secret)?;
-            store.write_blocking(move |tx| {
-                tx.conn().execute(
-                    "UPDATE webhooks SET secret = ? WHERE jurisdiction = ? AND department = ? AND secret = ?",
-                    params![sealed, j, d, secret],
-                )
-            })?;
+        for p in plain {
+            let sealed = self.seal(&p.secret)?;
+            st.write_blocking(move |tx| store::replace_plain_secret(tx.conn(), &p, &sealed))?;
         }
         Ok(n)
     }
 }
 
+pub mod error;
 pub mod signing;
 pub mod target;
 
@@ -120,34 +109,23 @@ pub fn backoff_secs(attempts: i64) -> i64 {
 
 /// Checks a URL a department registers: http or https, a host, no credentials, bounded, and a
 /// host the policy allows (see `target`).
-pub fn check_url(url: &str, policy: TargetPolicy) -> Result<(), ApiError> {
-    let bad = || {
-        ApiError::bad_request(
-            "invalid_webhook_url",
-            "回调地址应为 http:// 或 https:// 开头的完整网址",
-            "The webhook URL must be an absolute http(s) URL without credentials",
-        )
-    };
-    let parsed = reqwest::Url::parse(url).map_err(|_| bad())?;
+pub fn check_url(url: &str, policy: TargetPolicy) -> Result<(), WebhookError> {
+    let parsed = reqwest::Url::parse(url).map_err(|_| WebhookError::InvalidUrl)?;
     let ok = matches!(parsed.scheme(), "http" | "https")
         && parsed.host_str().is_some_and(|h| !h.is_empty())
         && parsed.username().is_empty()
         && parsed.password().is_none()
         && url.len() <= 500;
     if !ok {
-        return Err(bad());
+        return Err(WebhookError::InvalidUrl);
     }
     if !policy.allows_url(&parsed) {
-        return Err(ApiError::bad_request(
-            "webhook_target_not_allowed",
-            "回调地址不能指向本机、内网、链路本地或保留地址，请使用可从互联网访问的地址",
-            "The webhook URL may not point at loopback, private, link-local or reserved addresses",
-        ));
+        return Err(WebhookError::TargetNotAllowed);
     }
     Ok(())
 }
 
-async fn seal(secrets: Arc<SecretBox>, secret: String) -> Result<String, ApiError> {
+async fn seal(secrets: Arc<SecretBox>, secret: String) -> Result<String, WebhookError> {
     tokio::task::spawn_blocking(move || secrets.seal(&secret))
         .await
         .map_err(secret_error)?
@@ -156,30 +134,19 @@ async fn seal(secrets: Arc<SecretBox>, secret: String) -> Result<String, ApiErro
 /// Registers (or replaces) a department's webhook; returns the new shared secret, shown once.
 /// A new registration starts afresh: no earlier secret stays valid.
 pub async fn register(
-    store: &Store,
+    st: &Store,
     secrets: Arc<SecretBox>,
     policy: TargetPolicy,
     j: DivisionCode,
     department: DepartmentCode,
     url: String,
     now: OffsetDateTime,
-) -> Result<String, ApiError> {
+) -> Result<String, WebhookError> {
     check_url(&url, policy)?;
     let secret = signing::new_secret()?;
     let s = seal(secrets, secret.clone()).await?;
-    store
-        .write(move |tx| {
-            let c = tx.conn();
-            c.execute(
-                "DELETE FROM webhooks WHERE jurisdiction = ? AND department = ?",
-                params![j.as_str(), department.as_str()],
-            )?;
-            c.execute(
-                "INSERT INTO webhooks (jurisdiction, department, url, secret, created_at) VALUES (?, ?, ?, ?, ?)",
-                params![j.as_str(), department.as_str(), url.as_str(), s.as_str(), now.unix_timestamp()],
-            )?;
-            Ok::<_, ApiError>(())
-        })
+    let t = now.unix_timestamp();
+    st.write(move |tx| store::register(tx.conn(), &j, &department, &url, &s, t))
         .await?;
     Ok(secret)
 }
@@ -187,26 +154,20 @@ pub async fn register(
 /// Replaces the department's secret with a fresh one (returned, shown once); the previous one
 /// keeps signing deliveries, beside the new one, for `PREVIOUS_SECRET_VALID_SECS`.
 pub async fn rotate(
-    store: &Store,
+    st: &Store,
     secrets: Arc<SecretBox>,
     j: DivisionCode,
     department: DepartmentCode,
     now: OffsetDateTime,
-) -> Result<(String, i64), ApiError> {
+) -> Result<(String, i64), WebhookError> {
     let secret = signing::new_secret()?;
     let s = seal(secrets, secret.clone()).await?;
     let until = now.unix_timestamp() + PREVIOUS_SECRET_VALID_SECS;
-    let changed = store
-        .write(move |tx| {
-            tx.conn().execute(
-                "UPDATE webhooks SET previous_secret = secret, previous_until = ?, secret = ? \
-                 WHERE jurisdiction = ? AND department = ?",
-                params![until, s.as_str(), j.as_str(), department.as_str()],
-            )
-        })
+    let changed = st
+        .write(move |tx| store::rotate(tx.conn(), &j, &department, &s, until))
         .await?;
-    if changed == 0 {
-        return Err(ApiError::NotFound("webhook"));
+    if !changed {
+        return Err(WebhookError::NotRegistered);
     }
     Ok((secret, until))
 }
@@ -245,7 +206,7 @@ impl DeliveryError {
         }
     }
 
-    fn of_status(status: reqwest::StatusCode) -> Self {
+    pub(crate) fn of_status(status: reqwest::StatusCode) -> Self {
         if status.is_redirection() {
             DeliveryError::RedirectNotFollowed
         } else if status.is_server_error() {
@@ -255,7 +216,7 @@ impl DeliveryError {
         }
     }
 
-    fn of_error(e: &reqwest::Error) -> Self {
+    pub(crate) fn of_error(e: &reqwest::Error) -> Self {
         if target::is_refusal(e) {
             DeliveryError::RefusedByPolicy
         } else if e.is_timeout() {
@@ -280,216 +241,67 @@ impl DeliveryError {
     }
 }
 
+/// One delivery as the department sees it (the error only by its category).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeliveryView {
+    pub cursor: u64,
+    pub kind: String,
+    pub ref_id: String,
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_status: Option<i64>,
+    pub last_error: Option<&'static str>,
+    pub delivered_at: Option<i64>,
+}
+
+/// A department's webhook without its secrets, and its latest deliveries.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WebhookStatus {
+    pub url: Option<String>,
+    pub created_at: Option<i64>,
+    /// Until when the secret before the last rotation still signs, while it does.
+    pub previous_secret_valid_until: Option<i64>,
+    pub deliveries: Vec<DeliveryView>,
+}
+
 /// The department's webhook (without its secrets) and its latest deliveries.
 pub async fn status(
-    store: &Store,
+    st: &Store,
     j: DivisionCode,
     department: DepartmentCode,
     now: OffsetDateTime,
-) -> Result<Value, ApiError> {
+) -> Result<WebhookStatus, WebhookError> {
     let t = now.unix_timestamp();
-    store
+    let (hook, deliveries) = st
         .read(move |c| {
-            let hook = c.query_one(
-                "SELECT url, created_at, previous_until FROM webhooks WHERE jurisdiction = ? AND department = ?",
-                params![j.as_str(), department.as_str()],
-            )?;
-            let deliveries = c
-                .query(
-                    "SELECT w.idx, f.kind, f.ref_id, w.state, w.attempts, w.next_attempt_at, w.last_status, w.last_error, w.delivered_at \
-                     FROM webhook_deliveries w JOIN dept_feed f ON f.jurisdiction = w.jurisdiction AND f.idx = w.idx \
-                     WHERE w.jurisdiction = ? AND w.department = ? ORDER BY w.idx DESC LIMIT 50",
-                    params![j.as_str(), department.as_str()],
-                )?
-                .into_iter()
-                .map(|r| {
-                    let error = r.opt_text(7)?.map(|e| DeliveryError::shown(&e));
-                    Ok(json!({
-                        "cursor": r.u64(0)?, "kind": r.text(1)?, "ref_id": r.text(2)?, "state": r.text(3)?,
-                        "attempts": r.int(4)?, "next_attempt_at": r.int(5)?, "last_status": r.opt_int(6)?,
-                        "last_error": error, "delivered_at": r.opt_int(8)?,
-                    }))
-                })
-                .collect::<Result<Vec<_>, oneseal_store::StoreError>>()?;
-            let previous_until = match &hook {
-                Some(h) => h.opt_int(2)?.filter(|u| *u > t),
-                None => None,
-            };
-            Ok::<_, ApiError>(json!({
-                "url": hook.as_ref().map(|h| h.text(0)).transpose()?,
-                "created_at": hook.as_ref().map(|h| h.int(1)).transpose()?,
-                "previous_secret_valid_until": previous_until,
-                "deliveries": deliveries,
-            }))
-        })
-        .await
-}
-
-/// What delivers: the target policy and an HTTP client that applies it to the addresses it
-/// connects to, follows no redirect and uses no proxy.
-#[derive(Clone)]
-pub struct Deliverer {
-    policy: TargetPolicy,
-    client: reqwest::Client,
-}
-
-impl Deliverer {
-    /// Resolving names with the system resolver.
-    pub fn new(policy: TargetPolicy) -> Result<Self, ApiError> {
-        Self::with_lookup(policy, target::system_lookup())
-    }
-
-    /// Resolving names with `lookup` (tests make a name resolve to loopback with it).
-    pub fn with_lookup(policy: TargetPolicy, lookup: target::Lookup) -> Result<Self, ApiError> {
-        let client = target::client(policy, lookup)
-            .map_err(|e| ApiError::Internal(format!("webhook client: {e}")))?;
-        Ok(Self { policy, client })
-    }
-
-    /// One attempt: the HTTP status on a response, a category on failure.
-    async fn attempt(
-        &self,
-        d: &Due,
-        secrets: &[&str],
-        timestamp: i64,
-    ) -> (Option<i64>, Option<DeliveryError>) {
-        // IP literals never reach the resolver: checked here (again, after registration).
-        let allowed = reqwest::Url::parse(&d.url).is_ok_and(|u| self.policy.allows_url(&u));
-        if !allowed {
-            return (None, Some(DeliveryError::RefusedByPolicy));
-        }
-        let result = self
-            .client
-            .post(&d.url)
-            .header("content-type", signing::CONTENT_TYPE)
-            .header("webhook-id", &d.id)
-            .header("webhook-timestamp", timestamp.to_string())
-            .header(
-                "webhook-signature",
-                signing::signature_header(secrets, &d.id, timestamp, d.body.as_bytes()),
-            )
-            .body(d.body.clone())
-            .send()
-            .await;
-        match result {
-            Ok(r) => {
-                let status = Some(i64::from(r.status().as_u16()));
-                let error =
-                    (!r.status().is_success()).then(|| DeliveryError::of_status(r.status()));
-                (status, error)
-            }
-            Err(e) => {
-                let category = DeliveryError::of_error(&e);
-                tracing::debug!(error = %e.without_url(), "webhook delivery attempt");
-                (None, Some(category))
-            }
-        }
-    }
-}
-
-struct Due {
-    j: String,
-    idx: u64,
-    /// The message id: `webhook-id` and the CloudEvent's `id`, the same on every retry.
-    id: String,
-    url: String,
-    secret: String,
-    /// The secret before the last rotation, while it is still valid.
-    previous: Option<String>,
-    attempts: i64,
-    body: String,
-}
-
-async fn open(secrets: &Arc<SecretBox>, stored: String) -> Result<String, ApiError> {
-    let sb = secrets.clone();
-    tokio::task::spawn_blocking(move || sb.open(&stored))
-        .await
-        .map_err(secret_error)?
-}
-
-/// Attempts every delivery that is due; returns how many succeeded.
-pub async fn deliver_due(
-    store: &Store,
-    secrets: &Arc<SecretBox>,
-    deliverer: &Deliverer,
-    now: OffsetDateTime,
-) -> Result<usize, ApiError> {
-    let t = now.unix_timestamp();
-    let due = store
-        .read(move |c| {
-            c.query(
-                "SELECT w.jurisdiction, w.idx, h.url, h.secret, w.attempts, f.department, f.kind, f.ref_id, f.body, \
-                   h.previous_secret, h.previous_until, w.created_at \
-                 FROM webhook_deliveries w \
-                 JOIN webhooks h ON h.jurisdiction = w.jurisdiction AND h.department = w.department \
-                 JOIN dept_feed f ON f.jurisdiction = w.jurisdiction AND f.idx = w.idx \
-                 WHERE w.state IN ('pending', 'retrying') AND w.next_attempt_at <= ? ORDER BY w.next_attempt_at LIMIT 50",
-                params![t],
-            )?
-            .into_iter()
-            .map(|r| {
-                let (j, idx, kind) = (r.text(0)?, r.u64(1)?, r.text(6)?);
-                let id = format!("msg_{j}_{idx}");
-                let entry = json!({
-                    "jurisdiction": j, "cursor": idx, "department": r.text(5)?,
-                    "kind": kind, "ref_id": r.text(7)?,
-                    "body": serde_json::from_str::<Value>(&r.text(8)?).unwrap_or(Value::Null),
-                });
-                let time = r
-                    .opt_int(11)?
-                    .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
-                    .unwrap_or(now);
-                let previous = match (r.opt_text(9)?, r.opt_int(10)?) {
-                    (Some(p), Some(until)) if until > t => Some(p),
-                    _ => None,
-                };
-                Ok(Due {
-                    body: signing::cloud_event(&id, &j, &kind, time, entry).to_string(),
-                    id,
-                    j,
-                    idx,
-                    url: r.text(2)?,
-                    secret: r.text(3)?,
-                    previous,
-                    attempts: r.int(4)?,
-                })
-            })
-            .collect::<Result<Vec<_>, ApiError>>()
+            let hook = store::hook(c, &j, &department)?;
+            let deliveries = store::latest_deliveries(c, &j, &department)?;
+            Ok::<_, StoreError>((hook, deliveries))
         })
         .await?;
-    let mut delivered = 0;
-    for mut d in due {
-        d.secret = open(secrets, std::mem::take(&mut d.secret)).await?;
-        let previous = match d.previous.take() {
-            Some(p) => Some(open(secrets, p).await?),
-            None => None,
-        };
-        let keys: Vec<&str> = std::iter::once(d.secret.as_str())
-            .chain(previous.as_deref())
-            .collect();
-        let (status, error) = deliverer.attempt(&d, &keys, t).await;
-        let attempts = d.attempts + 1;
-        let ok = error.is_none();
-        delivered += usize::from(ok);
-        let state = match (ok, attempts >= MAX_ATTEMPTS) {
-            (true, _) => "delivered",
-            (false, true) => "failed",
-            (false, false) => "retrying",
-        };
-        let next = t + backoff_secs(attempts - 1);
-        let error = error.map(DeliveryError::as_str);
-        store
-            .write(move |tx| {
-                tx.conn().execute(
-                    "UPDATE webhook_deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?, delivered_at = ? \
-                     WHERE jurisdiction = ? AND idx = ?",
-                    params![state, attempts, next, status, error, ok.then_some(t), d.j.as_str(), d.idx],
-                )?;
-                Ok::<_, ApiError>(())
+    Ok(WebhookStatus {
+        previous_secret_valid_until: hook
+            .as_ref()
+            .and_then(|h| h.previous_until)
+            .filter(|u| *u > t),
+        url: hook.as_ref().map(|h| h.url.clone()),
+        created_at: hook.as_ref().map(|h| h.created_at),
+        deliveries: deliveries
+            .into_iter()
+            .map(|d| DeliveryView {
+                cursor: d.idx,
+                kind: d.kind,
+                ref_id: d.ref_id,
+                state: d.state,
+                attempts: d.attempts,
+                next_attempt_at: d.next_attempt_at,
+                last_status: d.last_status,
+                last_error: d.last_error.as_deref().map(DeliveryError::shown),
+                delivered_at: d.delivered_at,
             })
-            .await?;
-    }
-    Ok(delivered)
+            .collect(),
+    })
 }
 
 #[cfg(test)]

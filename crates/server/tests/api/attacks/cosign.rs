@@ -8,7 +8,6 @@ use oneseal_ledger::checkpoint::Checkpoint;
 use oneseal_ledger::cosignature::cosignature_time;
 use oneseal_ledger::note::{Note, Signature, VerifierKey};
 use oneseal_ledger::policy::Policy;
-use oneseal_server::background::checkpointer::Signed;
 use oneseal_server::witness::{Serving, serve, submit};
 use oneseal_testkit::{Actor, TestApp};
 use serde_json::{Value, json};
@@ -30,14 +29,6 @@ async fn lying_witness(reply: String) -> (String, Serving) {
     (format!("http://{}", serving.addr), serving)
 }
 
-async fn signed_city(app: &TestApp) -> Signed {
-    app.checkpoint()
-        .await
-        .into_iter()
-        .find(|s| s.log == CITY)
-        .unwrap()
-}
-
 async fn published_note(anon: &Actor) -> (u16, String) {
     let r = anon.get(&format!("/log/{CITY}/checkpoint")).await;
     (r.status().as_u16(), r.text().await.unwrap())
@@ -55,7 +46,7 @@ async fn ledger_page(anon: &Actor) -> String {
 async fn attacks_a_lying_witness_gets_no_unverified_cosignature_published_or_counted() {
     let app = TestApp::spawn_demo_witnessed().await;
     let anon = app.anonymous();
-    let signed = signed_city(&app).await;
+    let signed = app.checkpoint_of(CITY).await;
     let vkey = |i: usize| VerifierKey::parse(&app.logs.witnesses[i].vkey).unwrap();
     // A genuine cosignature by the first witness, which the liar replays.
     let honest = submit(
@@ -192,7 +183,7 @@ async fn attacks_entries_and_proofs_past_the_published_checkpoint_are_not_served
         );
     }
     // Signed, not yet cosigned: said so.
-    let signed = signed_city(&app).await;
+    let signed = app.checkpoint_of(CITY).await;
     assert_eq!(signed.size, head);
     for path in reads(head) {
         assert_eq!(
@@ -225,7 +216,7 @@ async fn attacks_entries_and_proofs_past_the_published_checkpoint_are_not_served
 async fn attacks_without_witnesses_entries_past_the_signed_checkpoint_are_not_served() {
     let app = TestApp::spawn_demo().await;
     let anon = app.anonymous();
-    let size = signed_city(&app).await.size;
+    let size = app.checkpoint_of(CITY).await.size;
     let path = format!("/api/v1/log/{CITY}/entries/{size}");
     assert_eq!(code(&anon, &path).await.0, 404, "past the head");
     app.admin()

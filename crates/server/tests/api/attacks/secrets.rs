@@ -7,7 +7,7 @@
 //! the master key.
 
 use base64::Engine;
-use oneseal_testkit::TestApp;
+use oneseal_testkit::{TestApp, peek};
 use serde_json::{Value, json};
 
 use crate::cases::{applicant, case_ready_for_decision_in, expert_review_item, step};
@@ -67,32 +67,23 @@ async fn attacks_no_sealed_document_carries_the_query_code_and_each_has_a_privat
         assert_eq!(code.len(), 14, "{code}");
         assert_eq!(code.matches('-').count(), 2, "{code}");
     }
-    let rows = app
-        .store
-        .read(|c| {
-            c.query(
-                "SELECT case_number, document_kind, document_sm3, document FROM sealed_documents ORDER BY case_number, document_kind",
-                &[],
-            )
-        })
-        .await
-        .unwrap();
+    let rows = app.store.read(|c| peek::sealed_documents(c)).await.unwrap();
     let public: String = app
         .store
-        .read(|c| c.query("SELECT entry FROM ledger_entries", &[]))
+        .read(|c| peek::all_entries(c))
         .await
         .unwrap()
         .iter()
-        .map(|r| String::from_utf8_lossy(&r.blob(0).unwrap()).into_owned())
+        .map(|e| String::from_utf8_lossy(e).into_owned())
         .collect();
     let mut kinds = Vec::new();
-    for r in &rows {
-        let (number, kind, sm3) = (r.text(0).unwrap(), r.text(1).unwrap(), r.text(2).unwrap());
+    for r in rows {
+        let (number, kind, sm3) = (r.case_number, r.document_kind, r.document_sm3);
         let Some((_, code)) = cases.iter().find(|(n, _)| *n == number) else {
             continue;
         };
         let bytes = base64::engine::general_purpose::STANDARD
-            .decode(r.text(3).unwrap())
+            .decode(r.document)
             .unwrap();
         assert_eq!(hex::encode(oneseal_seal::sm3_digest(&bytes)), sm3);
         let text = String::from_utf8(bytes).unwrap();
@@ -124,27 +115,16 @@ async fn attacks_the_query_code_is_not_in_the_database_and_the_progress_query_st
     let cases = cases_with_every_document(&app).await;
     // What someone reading the data directory or a backup without the master key sees.
     let mut at_rest = String::new();
-    for sql in [
-        "SELECT body FROM case_events",
-        "SELECT query_code_hash FROM cases",
-        "SELECT document FROM sealed_documents",
-    ] {
-        for r in app.store.read(move |c| c.query(sql, &[])).await.unwrap() {
-            strings_and_decoded(&Value::String(r.text(0).unwrap()), &mut at_rest);
-        }
-    }
-    for r in app
+    for text in app
         .store
-        .read(|c| {
-            c.query(
-                "SELECT body FROM ledger_entries WHERE body IS NOT NULL",
-                &[],
-            )
-        })
+        .read(|c| peek::case_texts_at_rest(c))
         .await
         .unwrap()
     {
-        let body = String::from_utf8(r.blob(0).unwrap()).unwrap();
+        strings_and_decoded(&Value::String(text), &mut at_rest);
+    }
+    for body in app.store.read(|c| peek::all_bodies(c)).await.unwrap() {
+        let body = String::from_utf8(body).unwrap();
         at_rest.push_str(&body);
         if let Ok(v) = serde_json::from_str::<Value>(&body) {
             strings_and_decoded(&v, &mut at_rest);

@@ -7,8 +7,9 @@
 use std::sync::{Arc, Mutex};
 
 use oneseal_server::WallClock;
+use oneseal_server::background::webhook_delivery::{self as webhooks, Deliverer};
+use oneseal_server::services::linkage::webhooks::TargetPolicy;
 use oneseal_server::services::linkage::webhooks::target::{Lookup, LookupFuture};
-use oneseal_server::services::linkage::webhooks::{self, Deliverer, TargetPolicy};
 use oneseal_testkit::{Actor, TestApp, error_code};
 use serde_json::{Value, json};
 

@@ -12,7 +12,7 @@ use sha2::Sha256;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::error::ApiError;
+use super::error::WebhookError;
 
 /// The prefix of a Standard Webhooks secret; the base64 after it is the HMAC key.
 pub const SECRET_PREFIX: &str = "whsec_";
@@ -22,9 +22,9 @@ pub const EVENT_TYPE_PREFIX: &str = "cn.gov.approval.";
 pub const CONTENT_TYPE: &str = "application/cloudevents+json; charset=utf-8";
 
 /// A fresh secret: `whsec_` and 32 random bytes in base64.
-pub fn new_secret() -> Result<String, ApiError> {
+pub fn new_secret() -> Result<String, WebhookError> {
     let mut b = [0u8; 32];
-    getrandom::fill(&mut b).map_err(|e| ApiError::Internal(format!("randomness: {e}")))?;
+    getrandom::fill(&mut b).map_err(|e| WebhookError::Randomness(e.to_string()))?;
     Ok(format!("{SECRET_PREFIX}{}", STANDARD.encode(b)))
 }
 

@@ -1,0 +1,213 @@
+//! Service ratings (好差评): the applicant rates a closed case once, with its query code and no
+//! sign-in; a bad rating is due for rectification within 15 working days, which the bureau head
+//! closes with what was done. The bureau's list and the dashboard's counts read the same rows.
+
+use std::sync::Arc;
+
+use oneseal_domain::calendar::{Calendar, CalendarError, TimeLimit};
+use oneseal_domain::case::{CaseNumber, legal_date};
+use oneseal_domain::event::{Actor, Event};
+use oneseal_domain::org::{DivisionCode, StaffId};
+use oneseal_domain::rating::{RECTIFICATION_DAYS, RatingChannel, RatingLevel};
+use oneseal_store::projection::record;
+use oneseal_store::{Conn, Store, StoreError};
+use time::{Date, OffsetDateTime};
+
+pub use oneseal_store::ratings::RatingRow;
+
+use crate::services::case_secrets::CaseSecrets;
+use crate::services::commands::Meta;
+
+/// The longest comment an applicant may leave, in characters.
+pub const MAX_COMMENT_CHARS: usize = 500;
+
+/// Why a rating or a rectification was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RatingError {
+    #[error("the comment is limited to {MAX_COMMENT_CHARS} characters")]
+    CommentTooLong,
+    /// No such case, or the query code does not match: the applicant cannot tell which.
+    #[error("no such case")]
+    CaseNotFound,
+    #[error("the case is not closed")]
+    CaseNotClosed,
+    #[error("the case has already been rated")]
+    AlreadyRated,
+    /// The rectification's due date falls in a year whose calendar is not loaded.
+    #[error(transparent)]
+    Calendar(CalendarError),
+    #[error("no such rating")]
+    RatingNotFound,
+    #[error("no open rectification for this rating")]
+    NoOpenRectification,
+    #[error("stored case: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An applicant's rating as submitted.
+#[derive(Debug, Clone)]
+pub struct NewRating {
+    pub case: CaseNumber,
+    pub code: String,
+    pub level: RatingLevel,
+    pub channel: RatingChannel,
+    pub comment: String,
+}
+
+/// What a recorded rating gave.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub ledger_index: u64,
+    pub level: RatingLevel,
+    pub rectification_due: Option<Date>,
+}
+
+/// Refuses a comment over [`MAX_COMMENT_CHARS`]; checked before anything else is looked at.
+pub fn check_comment(comment: &str) -> Result<(), RatingError> {
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        return Err(RatingError::CommentTooLong);
+    }
+    Ok(())
+}
+
+/// Records the applicant's rating of a closed case, once per case.
+pub async fn submit(
+    store: &Store,
+    secrets: Arc<CaseSecrets>,
+    calendar: Arc<Calendar>,
+    now: OffsetDateTime,
+    rating: NewRating,
+) -> Result<Submitted, RatingError> {
+    check_comment(&rating.comment)?;
+    let today = legal_date(now);
+    store
+        .write(move |tx| {
+            let number = rating.case;
+            let case = oneseal_store::ratings::case_to_rate(tx.conn(), number.as_str())?
+                .ok_or(RatingError::CaseNotFound)?;
+            if !secrets.matches(&case.query_code_hash, &rating.code) {
+                return Err(RatingError::CaseNotFound);
+            }
+            if !case.closed {
+                return Err(RatingError::CaseNotClosed);
+            }
+            if oneseal_store::ratings::is_rated(tx.conn(), number.as_str())? {
+                return Err(RatingError::AlreadyRated);
+            }
+            let j = DivisionCode::parse(&case.jurisdiction)
+                .map_err(|e| RatingError::Corrupt(e.to_string()))?;
+            let due = if rating.level.is_bad() {
+                Some(
+                    calendar
+                        .deadline(today, TimeLimit::working_days(RECTIFICATION_DAYS), &[])
+                        .map_err(RatingError::Calendar)?
+                        .due,
+                )
+            } else {
+                None
+            };
+            let event = Event::CaseRated {
+                case_number: number,
+                level: rating.level,
+                channel: rating.channel,
+                comment: rating.comment,
+                rated_on: today,
+                rectification_due: due,
+            };
+            let actor = Actor::System("public-rating".into());
+            let ledger_index = record(tx, &event, now, &j, &actor)?;
+            Ok(Submitted {
+                ledger_index,
+                level: rating.level,
+                rectification_due: due,
+            })
+        })
+        .await
+}
+
+/// Every rating of a jurisdiction, newest first, inside a read the caller already holds.
+pub fn query(c: &mut dyn Conn, j: &DivisionCode) -> Result<Vec<RatingRow>, StoreError> {
+    oneseal_store::ratings::list(c, j.as_str())
+}
+
+/// Every rating of a jurisdiction, newest first.
+pub async fn list(store: &Store, j: DivisionCode) -> Result<Vec<RatingRow>, RatingError> {
+    Ok(store.read(move |c| query(c, &j)).await?)
+}
+
+/// How many of `rows` are of each level, in the order of [`RatingLevel::ALL`].
+pub fn count_by_level(rows: &[RatingRow]) -> Vec<(RatingLevel, usize)> {
+    RatingLevel::ALL
+        .iter()
+        .map(|l| (*l, rows.iter().filter(|r| r.level == l.code()).count()))
+        .collect()
+}
+
+/// Closes the open rectification of a bad rating in the staff member's jurisdiction.
+pub async fn rectify(
+    store: &Store,
+    meta: Meta,
+    by: StaffId,
+    case: CaseNumber,
+    explanation: String,
+) -> Result<u64, RatingError> {
+    store
+        .write(move |tx| {
+            let status = oneseal_store::ratings::rectification_status(
+                tx.conn(),
+                case.as_str(),
+                meta.jurisdiction.as_str(),
+            )?
+            .ok_or(RatingError::RatingNotFound)?;
+            if status.as_deref() != Some("open") {
+                return Err(RatingError::NoOpenRectification);
+            }
+            let event = Event::RectificationClosed {
+                case_number: case,
+                by,
+                explanation,
+            };
+            Ok(record(
+                tx,
+                &event,
+                meta.time,
+                &meta.jurisdiction,
+                &meta.actor,
+            )?)
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comment_of_exactly_the_limit_passes_and_one_more_character_does_not() {
+        assert!(check_comment(&"好".repeat(MAX_COMMENT_CHARS)).is_ok());
+        assert!(matches!(
+            check_comment(&"好".repeat(MAX_COMMENT_CHARS + 1)),
+            Err(RatingError::CommentTooLong)
+        ));
+    }
+
+    #[test]
+    fn counts_follow_the_order_of_the_levels_and_include_empty_ones() {
+        let row = |level: RatingLevel| RatingRow {
+            case_number: "x".into(),
+            level: level.code().into(),
+            channel: "web".into(),
+            rated_on: "2026-01-05".into(),
+            rectification_due: None,
+            rectification_status: None,
+            rectified_by: None,
+        };
+        let first = RatingLevel::ALL[0];
+        let counts = count_by_level(&[row(first), row(first)]);
+        assert_eq!(counts.len(), RatingLevel::ALL.len());
+        assert_eq!(counts[0], (first, 2));
+        assert!(counts[1..].iter().all(|(_, n)| *n == 0));
+    }
+}

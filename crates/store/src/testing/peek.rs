@@ -1,0 +1,160 @@
+//! Tables read as they lie on disk, for tests that check what is stored (and what is not):
+//! raw columns, no decoding beyond the column's type.
+
+use crate::sql::Conn;
+use crate::{StoreError, params};
+
+/// The kinds of the ledger entries of one kind, in any log (one string per entry).
+pub fn entries_of_kind(conn: &mut dyn Conn, kind: &str) -> Result<Vec<String>, StoreError> {
+    conn.query(
+        "SELECT kind FROM ledger_entries WHERE kind = ?",
+        params![kind],
+    )?
+    .iter()
+    .map(|r| r.text(0))
+    .collect()
+}
+
+/// Every public ledger entry of every log, as stored.
+pub fn all_entries(conn: &mut dyn Conn) -> Result<Vec<Vec<u8>>, StoreError> {
+    conn.query("SELECT entry FROM ledger_entries", &[])?
+        .iter()
+        .map(|r| r.blob(0))
+        .collect()
+}
+
+/// Every private payload (`body`) stored beside a ledger entry.
+pub fn all_bodies(conn: &mut dyn Conn) -> Result<Vec<Vec<u8>>, StoreError> {
+    conn.query(
+        "SELECT body FROM ledger_entries WHERE body IS NOT NULL",
+        &[],
+    )?
+    .iter()
+    .map(|r| r.blob(0))
+    .collect()
+}
+
+/// The first entry of `kind` in `log`: its index and its private payload.
+pub fn first_body_of_kind(
+    conn: &mut dyn Conn,
+    log: &str,
+    kind: &str,
+) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+    conn.query_one(
+        "SELECT idx, body FROM ledger_entries WHERE log = ? AND kind = ?",
+        params![log, kind],
+    )?
+    .map(|r| Ok((r.u64(0)?, r.blob(1)?)))
+    .transpose()
+}
+
+/// How many pushes the linkage refused to hand out, summed over every refusal row.
+pub fn linkage_refusal_attempts(conn: &mut dyn Conn) -> Result<i64, StoreError> {
+    Ok(conn
+        .query_one(
+            "SELECT CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM linkage_refusals",
+            &[],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+/// One row of `staff_postings`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posting {
+    pub department: String,
+    pub since: String,
+    pub until: Option<String>,
+}
+
+/// A staff member's postings, oldest first.
+pub fn staff_postings(conn: &mut dyn Conn, staff_id: &str) -> Result<Vec<Posting>, StoreError> {
+    conn.query(
+        "SELECT department, since, until FROM staff_postings WHERE staff_id = ? ORDER BY seq",
+        params![staff_id],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Posting {
+            department: r.text(0)?,
+            since: r.text(1)?,
+            until: r.opt_text(2)?,
+        })
+    })
+    .collect()
+}
+
+/// Every staff member's name.
+pub fn staff_names(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
+    conn.query("SELECT name FROM staff", &[])?
+        .iter()
+        .map(|r| r.text(0))
+        .collect()
+}
+
+/// The stored secret of the first webhook, as the table holds it.
+pub fn webhook_secret(conn: &mut dyn Conn) -> Result<Option<String>, StoreError> {
+    conn.query_one("SELECT secret FROM webhooks", &[])?
+        .map(|r| r.text(0))
+        .transpose()
+}
+
+/// The private history of a licence: each event's body (JSON text), oldest first.
+pub fn licence_event_bodies(
+    conn: &mut dyn Conn,
+    licence_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    conn.query(
+        "SELECT body FROM licence_events WHERE licence_id = ? ORDER BY seq",
+        params![licence_id],
+    )?
+    .iter()
+    .map(|r| r.text(0))
+    .collect()
+}
+
+/// One row of `sealed_documents`.
+#[derive(Debug, Clone)]
+pub struct SealedDocument {
+    pub case_number: String,
+    pub document_kind: String,
+    /// Hex SM3 of the decoded document.
+    pub document_sm3: String,
+    /// The document, base64.
+    pub document: String,
+}
+
+/// Every sealed document, by case number and kind.
+pub fn sealed_documents(conn: &mut dyn Conn) -> Result<Vec<SealedDocument>, StoreError> {
+    conn.query(
+        "SELECT case_number, document_kind, document_sm3, document FROM sealed_documents ORDER BY case_number, document_kind",
+        &[],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(SealedDocument {
+            case_number: r.text(0)?,
+            document_kind: r.text(1)?,
+            document_sm3: r.text(2)?,
+            document: r.text(3)?,
+        })
+    })
+    .collect()
+}
+
+/// The text columns a reader of the data directory (or a backup) without the master key sees
+/// of cases: every case event's body, every query-code hash, every sealed document.
+pub fn case_texts_at_rest(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT body FROM case_events",
+        "SELECT query_code_hash FROM cases",
+        "SELECT document FROM sealed_documents",
+    ] {
+        for r in conn.query(sql, &[])? {
+            out.push(r.text(0)?);
+        }
+    }
+    Ok(out)
+}

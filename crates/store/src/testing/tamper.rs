@@ -1,0 +1,144 @@
+//! Writes that bypass the events: each one leaves the database in a state no command could,
+//! as an attacker with the database file, a botched restore or a forked writer would.
+//!
+//! A test calling one of these on a `TestApp` calls `app.expect_corrupted()` too, unless the
+//! change is one `ledger verify` cannot see (e.g. a secret's stored form).
+
+use crate::sql::Conn;
+use crate::{StoreError, params};
+
+/// Gives a staff member other roles in the `staff` table only (no event says so).
+pub fn set_staff_roles(conn: &mut dyn Conn, staff_id: &str, roles: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE staff SET roles = ? WHERE id = ?",
+        params![roles, staff_id],
+    )?;
+    Ok(())
+}
+
+/// Removes a hall window's row.
+pub fn delete_hall_window(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    code: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM hall_windows WHERE jurisdiction = ? AND code = ?",
+        params![jurisdiction, code],
+    )?;
+    Ok(())
+}
+
+/// A department row that no event registered.
+#[derive(Debug, Clone)]
+pub struct GhostDepartment<'a> {
+    pub jurisdiction: &'a str,
+    pub code: &'a str,
+    pub name_zh: &'a str,
+    pub name_en: &'a str,
+    pub kind: &'a str,
+}
+
+/// Inserts a department row that no event registered.
+pub fn insert_department(conn: &mut dyn Conn, d: &GhostDepartment<'_>) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO departments (jurisdiction, code, name_zh, name_en, kind) VALUES (?, ?, ?, ?, ?)",
+        params![d.jurisdiction, d.code, d.name_zh, d.name_en, d.kind],
+    )?;
+    Ok(())
+}
+
+/// Overwrites the public entry at `idx` of `log` (its tree nodes stay as they were).
+pub fn replace_entry(
+    conn: &mut dyn Conn,
+    log: &str,
+    idx: u64,
+    entry: Vec<u8>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE ledger_entries SET entry = ? WHERE log = ? AND idx = ?",
+        params![entry, log, idx],
+    )?;
+    Ok(())
+}
+
+/// Overwrites the private payload (`body`) of the entry at `idx` of `log`.
+pub fn replace_body(
+    conn: &mut dyn Conn,
+    log: &str,
+    idx: u64,
+    body: Vec<u8>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE ledger_entries SET body = ? WHERE log = ? AND idx = ?",
+        params![body, log, idx],
+    )?;
+    Ok(())
+}
+
+/// What a restore from an older backup leaves: the entries from `keep` on are gone, the head
+/// says `keep`, and the log's checkpoints are gone with them.
+pub fn roll_back_log(conn: &mut dyn Conn, log: &str, keep: u64) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM ledger_entries WHERE log = ? AND idx >= ?",
+        params![log, keep],
+    )?;
+    conn.execute(
+        "UPDATE ledger_heads SET size = ? WHERE log = ?",
+        params![keep, log],
+    )?;
+    conn.execute("DELETE FROM checkpoints WHERE log = ?", params![log])?;
+    Ok(())
+}
+
+/// Moves a log's head back by `by` entries and leaves the entries in place.
+pub fn shrink_head(conn: &mut dyn Conn, log: &str, by: u64) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE ledger_heads SET size = size - ? WHERE log = ?",
+        params![by, log],
+    )?;
+    Ok(())
+}
+
+/// Rewrites a log's stored head root (same size), as a forked writer would.
+pub fn set_head_root(conn: &mut dyn Conn, log: &str, root: [u8; 32]) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE ledger_heads SET root = ? WHERE log = ?",
+        params![root.to_vec(), log],
+    )?;
+    Ok(())
+}
+
+/// Deletes an alert row.
+pub fn delete_alert(conn: &mut dyn Conn, alert_id: &str) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM alerts WHERE alert_id = ?", params![alert_id])?;
+    Ok(())
+}
+
+/// An open alert row that no rule run raised.
+#[derive(Debug, Clone)]
+pub struct ForgedAlert<'a> {
+    pub alert_id: &'a str,
+    pub jurisdiction: &'a str,
+    pub rule_id: &'a str,
+    pub subject: &'a str,
+    pub message_zh: &'a str,
+    pub raised_on: &'a str,
+}
+
+/// Inserts an open alert (rule version 1, hash `x`, indexes 0) that no rule run raised.
+pub fn insert_alert(conn: &mut dyn Conn, a: &ForgedAlert<'_>) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO alerts (alert_id, jurisdiction, rule_id, rule_version, rule_hash, subject, message_zh, from_index, at_index, raised_on, status) \
+         VALUES (?, ?, ?, 1, 'x', ?, ?, 0, 0, ?, 'open')",
+        params![a.alert_id, a.jurisdiction, a.rule_id, a.subject, a.message_zh, a.raised_on],
+    )?;
+    Ok(())
+}
+
+/// Sets every webhook's stored secret to `secret` as given (an earlier version stored it
+/// in plain text).
+pub fn set_webhook_secrets(conn: &mut dyn Conn, secret: &str) -> Result<(), StoreError> {
+    conn.execute("UPDATE webhooks SET secret = ?", params![secret])?;
+    Ok(())
+}
