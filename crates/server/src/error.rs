@@ -456,6 +456,116 @@ impl From<crate::services::linkage::webhooks::WebhookError> for ApiError {
     }
 }
 
+// ---- cases ----
+
+/// A case command the workflow refuses is the user's fault: a typed 4xx with the domain's code
+/// and Chinese message; a conflict when the case has moved past the step.
+fn case_refusal(e: &oneseal_domain::case::CaseError) -> ApiError {
+    use oneseal_domain::case::CaseError;
+    let (code, zh, en) = (e.code(), e.message_zh(), e.to_string());
+    match e {
+        CaseError::MissingRole(_) => ApiError::bad_request("forbidden_role", zh, en),
+        CaseError::Closed(_)
+        | CaseError::AlreadyAccepted(_)
+        | CaseError::AlreadyDecided(_)
+        | CaseError::NoticeAlreadyIssued(_)
+        | CaseError::AlreadyReceived => ApiError::conflict(code, zh, en),
+        _ => ApiError::bad_request(code, zh, en),
+    }
+}
+
+impl From<crate::services::cases::CaseServiceError> for ApiError {
+    fn from(e: crate::services::cases::CaseServiceError) -> Self {
+        use crate::services::cases::CaseServiceError as E;
+        match e {
+            E::Refused(e) => case_refusal(&e),
+            E::NotFound => ApiError::NotFound("case"),
+            E::Sealing(e) => e.into(),
+            E::Corrupt(why) => ApiError::Internal(why),
+            E::Store(e) => e.into(),
+            E::Linkage(e) => (*e).into(),
+        }
+    }
+}
+
+impl From<crate::services::cases::ProgressError> for ApiError {
+    fn from(e: crate::services::cases::ProgressError) -> Self {
+        use crate::services::cases::ProgressError as E;
+        match e {
+            E::NotFound => ApiError::NotFound("case"),
+            E::TooManyGuesses => ApiError::TooManyRequests,
+            E::Case(e) => e.into(),
+        }
+    }
+}
+
+// ---- sealing ----
+
+impl From<crate::services::sealing::SealingError> for ApiError {
+    fn from(e: crate::services::sealing::SealingError) -> Self {
+        use crate::services::sealing::SealingError as E;
+        match e {
+            E::NoSeal => ApiError::conflict(
+                "no_seal",
+                "本辖区没有登记行政审批专用章",
+                "No approval seal is registered",
+            ),
+            E::NoActiveSeal => ApiError::conflict(
+                "no_seal",
+                "没有在用的审批专用章",
+                "No active approval seal to rotate",
+            ),
+            E::Refused(e) => ApiError::conflict(e.code(), e.message_zh(), e.to_string()),
+            E::UnknownJurisdiction => ApiError::NotFound("jurisdiction"),
+            e @ (E::KeyNotLoaded | E::Crypto(_)) => ApiError::Internal(e.to_string()),
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
+// ---- verification ----
+
+impl From<crate::services::verification::VerificationError> for ApiError {
+    fn from(e: crate::services::verification::VerificationError) -> Self {
+        use crate::services::verification::VerificationError as E;
+        match e {
+            E::NotFound(what) => ApiError::NotFound(what),
+            E::Unpublished(e) | E::Receipt(e) => *e,
+            E::Corrupt(why) => ApiError::Internal(why),
+            E::Sealing(e) => e.into(),
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
+// ---- licences ----
+
+impl From<crate::services::licences::LicenceServiceError> for ApiError {
+    fn from(e: crate::services::licences::LicenceServiceError) -> Self {
+        use crate::services::licences::LicenceServiceError as E;
+        match e {
+            E::NotFound => ApiError::NotFound("licence"),
+            E::Refused(e) => ApiError::conflict(e.code(), e.message_zh(), e.to_string()),
+            E::Corrupt(why) => ApiError::Internal(why),
+            E::Store(e) => e.into(),
+            E::Linkage(e) => (*e).into(),
+        }
+    }
+}
+
+// ---- commands ----
+
+impl From<crate::services::commands::PublishError> for ApiError {
+    fn from(e: crate::services::commands::PublishError) -> Self {
+        use crate::services::commands::PublishError as E;
+        match e {
+            E::InvalidItem(why) => ApiError::bad_request("invalid_item", why.clone(), why),
+            E::Corrupt(why) => ApiError::Internal(format!("stored item: {why}")),
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
 // ---- org, catalog, calendar ----
 
 impl From<crate::services::sessions::SessionError> for ApiError {

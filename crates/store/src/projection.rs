@@ -274,19 +274,27 @@ pub fn record(
     record_with(tx, event, time, jurisdiction, actor, None)
 }
 
-/// [`record`] for an event of a case whose earlier events (`prior`, in order) the caller has
-/// read in this same transaction: the case's rows are derived from them rather than read and
-/// parsed again, which a step would otherwise do once per event. `ledger verify` rebuilds the
-/// same rows from the log alone, so a caller passing the wrong history would be caught there.
+/// A case step as the caller already holds it: the event's place in the case's history (from
+/// 1) and the case with the event applied.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseStep<'a> {
+    pub seq: u64,
+    pub case: &'a Case,
+}
+
+/// [`record`] for an event of a case the caller has read and folded in this same transaction:
+/// the case's rows are written from `step` rather than read and folded again, which a step
+/// would otherwise do once per event. `ledger verify` rebuilds the same rows from the log
+/// alone, so a caller passing the wrong case would be caught there.
 pub fn record_case_step(
     tx: &mut Tx<'_>,
     event: &Event,
     time: OffsetDateTime,
     jurisdiction: &DivisionCode,
     actor: &Actor,
-    prior: &[CaseEvent],
+    step: CaseStep<'_>,
 ) -> Result<u64, StoreError> {
-    record_with(tx, event, time, jurisdiction, actor, Some(prior))
+    record_with(tx, event, time, jurisdiction, actor, Some(step))
 }
 
 fn record_with(
@@ -295,7 +303,7 @@ fn record_with(
     time: OffsetDateTime,
     jurisdiction: &DivisionCode,
     actor: &Actor,
-    prior: Option<&[CaseEvent]>,
+    step: Option<CaseStep<'_>>,
 ) -> Result<u64, StoreError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
@@ -305,9 +313,9 @@ fn record_with(
             oneseal_domain::event::EnvelopeError::TooLarge(n) => StoreError::EntryTooLarge(n),
             e => StoreError::Corrupt(e.to_string()),
         })?;
-    match (event, prior) {
-        (Event::Case { case_number, event }, Some(prior)) => {
-            write_case_event(tx.conn(), jurisdiction, case_number, event, prior)?;
+    match (event, step) {
+        (Event::Case { case_number, event }, Some(step)) => {
+            write_case_event(tx.conn(), jurisdiction, case_number, event, step)?;
         }
         _ => apply(tx.conn(), jurisdiction, event)?,
     }
@@ -320,8 +328,8 @@ fn record_with(
     )?;
     if let Event::Case { case_number, event } = event {
         // Each step's place on the log, so the public progress page can give its receipt.
-        let seq = match prior {
-            Some(prior) => i64::try_from(prior.len()).unwrap_or(i64::MAX - 1) + 1,
+        let seq = match step {
+            Some(step) => i64::try_from(step.seq).unwrap_or(i64::MAX),
             None => tx
                 .conn()
                 .query_one(
@@ -572,38 +580,47 @@ pub fn apply(
     Ok(())
 }
 
-/// Appends the case event and re-derives the case row from all of its events.
+/// Appends the case event and re-derives the case row from all of its events (replay, and
+/// a case event recorded without its [`CaseStep`]).
 fn apply_case_event(
     conn: &mut dyn Conn,
     jurisdiction: &DivisionCode,
     number: &CaseNumber,
     event: &CaseEvent,
 ) -> Result<(), StoreError> {
+    let corrupt = |e: String| StoreError::Corrupt(format!("case {number}: {e}"));
     let prior = load_case_events(conn, number.as_str())?;
-    write_case_event(conn, jurisdiction, number, event, &prior)
+    let case = if prior.is_empty() {
+        Case::apply(std::slice::from_ref(event))
+    } else {
+        Case::apply(&prior).and_then(|mut case| case.evolve(event).map(|()| case))
+    }
+    .map_err(|e| corrupt(e.to_string()))?;
+    let seq = prior.len() as u64 + 1;
+    write_case_event(
+        conn,
+        jurisdiction,
+        number,
+        event,
+        CaseStep { seq, case: &case },
+    )
 }
 
-/// [`apply_case_event`] given the case's earlier events.
+/// Writes the case event at its place and the case's row as `step` leaves it.
 fn write_case_event(
     conn: &mut dyn Conn,
     jurisdiction: &DivisionCode,
     number: &CaseNumber,
     event: &CaseEvent,
-    prior: &[CaseEvent],
+    step: CaseStep<'_>,
 ) -> Result<(), StoreError> {
     let corrupt = |e: String| StoreError::Corrupt(format!("case {number}: {e}"));
     let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
-    let events = prior.len() as u64 + 1;
+    let (events, case) = (step.seq, step.case);
     conn.execute(
         "INSERT INTO case_events (case_number, seq, kind, body) VALUES (?, ?, ?, ?)",
         params![number.as_str(), events, event.kind(), body],
     )?;
-    let case = if prior.is_empty() {
-        Case::apply(std::slice::from_ref(event))
-    } else {
-        Case::apply(prior).and_then(|mut case| case.evolve(event).map(|()| case))
-    }
-    .map_err(|e| corrupt(e.to_string()))?;
     let r = case.received();
     let query_hash = r.query_code.lookup_key();
     conn.execute(

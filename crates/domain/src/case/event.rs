@@ -575,6 +575,27 @@ impl CaseEvent {
         }
     }
 
+    /// The step's Chinese name, as the case page lists it.
+    #[must_use]
+    pub const fn name_zh(&self) -> &'static str {
+        match self {
+            Self::Received(_) => "收件",
+            Self::OneTimeNoticeIssued { .. } => "一次性告知补正",
+            Self::SupplementReceived { .. } => "收到补正材料",
+            Self::Accepted { .. } => "受理",
+            Self::NotAccepted { .. } => "不予受理",
+            Self::ReviewStep { .. } => "审查",
+            Self::Transferred { .. } => "转办",
+            Self::Returned { .. } => "退回",
+            Self::SpecialProcedureStarted { .. } => "特别程序开始（计时暂停）",
+            Self::SpecialProcedureEnded { .. } => "特别程序结束",
+            Self::ExtensionApproved { .. } => "批准延期",
+            Self::Decided { .. } => "作出决定（已签章）",
+            Self::Delivered { .. } => "送达",
+            Self::Withdrawn { .. } => "撤回",
+        }
+    }
+
     /// The date the event took legal effect (China Standard Time).
     #[must_use]
     pub fn date(&self) -> Date {

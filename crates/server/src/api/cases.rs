@@ -6,8 +6,7 @@ use axum::extract::{Path, Query, State};
 use oneseal_domain::access::{Action, Target};
 use oneseal_domain::case::{Applicant, Case, CaseNumber, Channel, Command, MaterialRef, QueryCode};
 use oneseal_domain::org::Role;
-use oneseal_store::{Conn, params};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -15,7 +14,8 @@ use crate::edge::auth::Auth;
 use crate::edge::guesses::ClientAddr;
 use crate::error::{ApiError, ApiJson};
 use crate::services::cases::{
-    Acting, IntakeRequest, act, case_error, intake, load, may_seal, presign,
+    Acting, IntakeRequest, StepOutcome, act, find_progress, intake, load, may_seal, presign, queue,
+    record_refused_seal_use, step_receipts,
 };
 use crate::services::catalog::find_item;
 use crate::services::masking::{applicant_view, events_view};
@@ -90,7 +90,7 @@ pub async fn create_case(
                 applicant: body.applicant,
                 materials: body.materials,
             };
-            intake(tx, &who, req, &code)
+            Ok::<_, ApiError>(intake(tx, &who, req, &code)?)
         })
         .await?;
     // The only time the code is shown: the case keeps its keyed digest alone.
@@ -114,7 +114,7 @@ pub async fn act_on_case(
     auth: Auth,
     Path(number): Path<String>,
     ApiJson(command): ApiJson<Command>,
-) -> Result<Json<crate::services::cases::StepOutcome>, ApiError> {
+) -> Result<Json<StepOutcome>, ApiError> {
     let number = parse_number(&number)?;
     auth.require(
         action_for(command.required_role()),
@@ -137,51 +137,16 @@ pub async fn act_on_case(
         .store
         .write(move |tx| act(tx, &who, &n2, command, &st.seal_keys, presigned))
         .await;
-    if let Err(ApiError::Conflict { code, en, .. }) = &result
-        && code.starts_with("seal_")
+    if let Err(e) = &result
+        && let Some(refusal) = e.refused_seal_use()
     {
-        record_refused_seal_use(&state, &auth, &number, en).await?;
+        let (who, why) = (acting(&auth, &state, Some(&number))?, refusal.to_string());
+        state
+            .store
+            .write(move |tx| record_refused_seal_use(tx, &who, &number, &why))
+            .await?;
     }
     Ok(Json(result?))
-}
-
-/// A refused use of a seal is itself recorded, in its own transaction (the refused step rolled back).
-async fn record_refused_seal_use(
-    state: &AppState,
-    auth: &Auth,
-    number: &CaseNumber,
-    reason: &str,
-) -> Result<(), ApiError> {
-    let (st, a, n, why) = (
-        state.clone(),
-        auth.clone(),
-        number.clone(),
-        reason.to_owned(),
-    );
-    state
-        .store
-        .write(move |tx| {
-            let who = acting(&a, &st, Some(&n))?;
-            let es_id = crate::services::sealing::registry(tx.conn(), n.division().as_str())?
-                .into_iter()
-                .find(|s| s.record.kind == oneseal_domain::seal::SealKind::BureauApproval)
-                .map(|s| s.record.es_id)
-                .unwrap_or_default();
-            let meta = crate::services::commands::Meta {
-                time: who.now,
-                jurisdiction: who.jurisdiction.clone(),
-                actor: oneseal_domain::event::Actor::Staff(who.staff.clone()),
-            };
-            meta.record(
-                tx,
-                &oneseal_domain::event::Event::SealUseRefused {
-                    es_id,
-                    reason: format!("case {n}: {why}"),
-                },
-            )
-        })
-        .await?;
-    Ok(())
 }
 
 fn clock_json(case: &Case, state: &AppState) -> Value {
@@ -232,47 +197,31 @@ pub async fn list_cases(
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ViewCases)?;
     let j = auth.principal.jurisdiction.clone();
-    let numbers: Vec<String> = state
+    let (calendar, today) = (
+        state.calendar.current(),
+        oneseal_domain::case::legal_date(state.clock.now()),
+    );
+    let entries = state
         .store
-        .read(move |c| {
-            c.query(
-                "SELECT case_number FROM cases WHERE jurisdiction = ? AND (closed = 0 OR ? = 1) ORDER BY case_number",
-                params![j.as_str(), q.include_closed],
-            )?
-            .into_iter()
-            .map(|r| r.text(0))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(ApiError::from)
-        })
+        .read(move |c| queue(c, &j, q.include_closed, &calendar, today))
         .await?;
-    let mut rows = Vec::new();
-    for n in numbers {
-        let number = parse_number(&n)?;
-        let (case, _) = state.store.read(move |c| load(c, &number)).await?;
-        let today = oneseal_domain::case::legal_date(state.clock.now());
-        let clock = case.clock(&state.calendar.current(), today).ok();
-        let remaining = clock
-            .as_ref()
-            .and_then(|c| c.decision.as_ref())
-            .map(|d| d.remaining_statutory);
-        rows.push((
-            remaining.unwrap_or(i64::MAX),
+    let rows: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            let (case, r) = (&e.case, e.case.received());
             json!({
-                "case_number": n,
+                "case_number": r.case_number,
                 "status": case.status().code(),
                 "status_zh": case.status().name_zh(),
-                "item": case.received().item.name,
-                "item_code": case.received().item.basic_code,
-                "applicant": case.received().applicant.public_label(),
-                "remaining_working_days": remaining,
-                "card": clock.as_ref().map(|c| c.card),
-            }),
-        ));
-    }
-    rows.sort_by_key(|(r, _)| *r);
-    Ok(Json(
-        json!({ "cases": rows.into_iter().map(|(_, v)| v).collect::<Vec<_>>() }),
-    ))
+                "item": r.item.name,
+                "item_code": r.item.basic_code,
+                "applicant": r.applicant.public_label(),
+                "remaining_working_days": e.remaining,
+                "card": e.clock.as_ref().map(|c| c.card),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "cases": rows })))
 }
 
 #[derive(Debug, Deserialize)]
@@ -298,78 +247,4 @@ pub async fn public_progress(
         );
     }
     Ok(Json(v))
-}
-
-/// Where one public step of a case is on its log, with the address of its tlog-proof receipt.
-#[derive(Debug, Clone, Serialize)]
-pub struct StepReceipt {
-    pub seq: i64,
-    pub kind: String,
-    pub log: String,
-    pub index: u64,
-    pub receipt: String,
-}
-
-/// The public steps' ledger places (internal hand-overs and returns left out, as on the page).
-pub fn step_receipts(c: &mut dyn Conn, number: &str) -> Result<Vec<StepReceipt>, ApiError> {
-    c.query(
-        "SELECT seq, kind, log, idx FROM case_entries WHERE case_number = ? \
-         AND kind NOT IN ('transferred', 'returned') ORDER BY seq",
-        params![number],
-    )?
-    .into_iter()
-    .map(|r| {
-        let (log, index) = (r.text(2)?, r.u64(3)?);
-        Ok(StepReceipt {
-            seq: r.int(0)?,
-            kind: r.text(1)?,
-            receipt: format!("/api/v1/log/{log}/receipt/{index}"),
-            log,
-            index,
-        })
-    })
-    .collect()
-}
-
-/// A case's public progress, if the query code matches; the same `NotFound` for an unknown case
-/// and a wrong code, so the number alone reveals nothing. A client that has guessed wrong too
-/// often gets 429 without a look.
-pub async fn find_progress(
-    state: &AppState,
-    client: ClientAddr,
-    case: &str,
-    code: &str,
-) -> Result<oneseal_domain::case::PublicProgress, ApiError> {
-    let now = state.clock.now();
-    if state.guesses.blocked(client, now) {
-        return Err(ApiError::TooManyRequests);
-    }
-    let not_found = || {
-        state.guesses.failed(client, now);
-        ApiError::NotFound("case")
-    };
-    let number = CaseNumber::parse(case).map_err(|_| not_found())?;
-    let secrets = state.case_secrets()?;
-    let n = number.clone();
-    let found = state
-        .store
-        .read(move |c| {
-            c.query_one(
-                "SELECT query_code_hash FROM cases WHERE case_number = ?",
-                params![n.as_str()],
-            )
-            .map_err(ApiError::from)
-        })
-        .await?;
-    let stored = found
-        .map(|r| r.text(0))
-        .transpose()?
-        .ok_or_else(not_found)?;
-    if !secrets.matches(&stored, code) {
-        return Err(not_found());
-    }
-    let (case, _) = state.store.read(move |c| load(c, &number)).await?;
-    let today = oneseal_domain::case::legal_date(state.clock.now());
-    case.public_progress(&state.calendar.current(), today)
-        .map_err(case_error)
 }

@@ -4,11 +4,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use oneseal_domain::access::{Action, Target};
-use oneseal_domain::event::{Actor, Event};
-use oneseal_domain::licence::{Licence, LicenceCommand, LicenceError};
-use oneseal_domain::org::DivisionCode;
-use oneseal_store::projection::load_licence_events;
-use oneseal_store::{Conn, params};
+use oneseal_domain::event::Actor;
+use oneseal_domain::licence::LicenceCommand;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -16,71 +13,15 @@ use crate::AppState;
 use crate::edge::auth::Auth;
 use crate::error::{ApiError, ApiJson};
 use crate::services::commands::Meta;
-
-fn licence_error(e: LicenceError) -> ApiError {
-    ApiError::conflict(e.code(), e.message_zh(), e.to_string())
-}
-
-/// The licence, its events, its jurisdiction and the item's supervising department.
-fn load(
-    c: &mut dyn Conn,
-    id: &str,
-) -> Result<
-    (
-        Licence,
-        Vec<oneseal_domain::licence::LicenceEvent>,
-        DivisionCode,
-        String,
-    ),
-    ApiError,
-> {
-    let events = load_licence_events(c, id)?;
-    let licence = Licence::apply(&events).map_err(|_| ApiError::NotFound("licence"))?;
-    let row = c
-        .query_one(
-            "SELECT l.jurisdiction, i.supervising_department FROM licences l JOIN licence_events e ON e.licence_id = l.licence_id AND e.seq = 1 \
-             LEFT JOIN items i ON i.jurisdiction = l.jurisdiction AND i.current = 1 AND i.basic_code = ? WHERE l.licence_id = ?",
-            params![item_code(&events), id],
-        )?
-        .ok_or(ApiError::NotFound("licence"))?;
-    let j = DivisionCode::parse(&row.text(0)?).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok((licence, events, j, row.opt_text(1)?.unwrap_or_default()))
-}
-
-fn item_code(events: &[oneseal_domain::licence::LicenceEvent]) -> String {
-    match events.first() {
-        Some(oneseal_domain::licence::LicenceEvent::Issued { item_code, .. }) => item_code.clone(),
-        _ => String::new(),
-    }
-}
-
-/// Records licence events on the ledger, each pushed to the supervising department, and
-/// returns the licence as they leave it.
-fn record(
-    tx: &mut oneseal_store::Tx<'_>,
-    meta: &Meta,
-    calendar: &oneseal_domain::calendar::Calendar,
-    id: &str,
-    events: Vec<oneseal_domain::licence::LicenceEvent>,
-) -> Result<Licence, ApiError> {
-    for e in events {
-        meta.record(
-            tx,
-            &Event::Licence {
-                licence_id: id.to_owned(),
-                event: Box::new(e.clone()),
-            },
-        )?;
-        crate::services::linkage::push_licence_event(tx, meta, calendar, id, &e)?;
-    }
-    Licence::apply(&load_licence_events(tx.conn(), id)?).map_err(licence_error)
-}
+use crate::services::licences::{LicenceRecord, act, load};
 
 pub async fn get_licence(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let (licence, events, _, _) = state.store.read(move |c| load(c, &id)).await?;
+    let LicenceRecord {
+        licence, events, ..
+    } = state.store.read(move |c| load(c, &id)).await?;
     // A public register: the events' facts, not what staff or a department typed.
     let events: Vec<Value> = events.iter().map(|e| e.public_view()).collect();
     Ok(Json(
@@ -102,22 +43,27 @@ pub async fn act_on_licence(
     let result = state
         .store
         .write(move |tx| {
-            let (licence, _, j, _) = load(tx.conn(), &id)?;
-            auth.require(Action::DecideCase, &Target::jurisdiction(&j))?;
+            let read = load(tx.conn(), &id)?;
+            auth.require(
+                Action::DecideCase,
+                &Target::jurisdiction(&read.jurisdiction),
+            )?;
             let today = oneseal_domain::case::legal_date(now);
             let meta = Meta {
                 time: now,
-                jurisdiction: j,
+                jurisdiction: read.jurisdiction,
                 actor: Actor::Staff(staff.clone()),
             };
-            let mut licence = licence;
-            if let Some(deemed) = licence.deemed_renewal(today) {
-                licence = record(tx, &meta, &calendar, &id, vec![deemed])?;
-            }
-            let events = licence
-                .handle(command, &staff, today)
-                .map_err(licence_error)?;
-            let after = record(tx, &meta, &calendar, &id, events)?;
+            let after = act(
+                tx,
+                &meta,
+                &calendar,
+                &id,
+                read.licence,
+                command,
+                &staff,
+                today,
+            )?;
             Ok::<_, ApiError>(json!({ "licence": after, "status_zh": after.status.name_zh() }))
         })
         .await?;
@@ -165,7 +111,7 @@ pub async fn penalise_licence(
         crate::api::linkage::submit_feedback(State(state.clone()), auth, ApiJson(feedback))
             .await
             .map_err(licence_in_path)?;
-    let (licence, _, _, _) = state.store.read(move |c| load(c, &id)).await?;
+    let licence = state.store.read(move |c| load(c, &id)).await?.licence;
     Ok(Json(json!({
         "licence": licence, "status_zh": licence.status.name_zh(), "feedback": out,
     })))

@@ -1,39 +1,69 @@
 //! Cases (办件) through the workflow: intake, every step of the Licensing Law procedure, and the
 //! decision sealed with the bureau's one seal. Each step is decided by `domain::case` and
 //! recorded as ledger events in the same transaction as the case tables.
+//!
+//! A command reads the case's events and folds them once ([`load`]); every event the command
+//! makes is then applied to that case in memory, recorded with the case as it leaves it
+//! (`store::projection::record_case_step`), and sealed, when it issues a document, by
+//! [`documents`]. The same reads serve the queue, the case page and the public progress query.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+mod acting;
+pub mod documents;
+
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::{
-    Case, CaseContext, CaseError, CaseEvent, CaseNumber, Command, Decision, Intake, ItemSnapshot,
-    QueryCode,
+    Case, CaseClock, CaseError, CaseEvent, CaseNumber, Command, Intake, ItemSnapshot,
+    PublicProgress, QueryCode,
 };
 use oneseal_domain::catalog::Item;
-use oneseal_domain::event::{Actor, Event, canonical_json};
-use oneseal_domain::org::{DivisionCode, Role, StaffId};
-use oneseal_seal::{Seal, SealTime, sign_document, sm3_digest};
-use oneseal_store::projection::load_case_events;
-use oneseal_store::{Tx, params};
-use serde_json::json;
+use oneseal_domain::event::Event;
+use oneseal_domain::org::DivisionCode;
+use oneseal_store::projection::{CaseStep, load_case_events};
+use oneseal_store::{Conn, StoreError, Tx};
 use time::OffsetDateTime;
 
-use crate::error::ApiError;
-use crate::services::commands::Meta;
-use crate::services::sealing::{SealKeys, bureau_seals};
+use crate::services::sealing::{SealKeys, SealingError};
 
-/// A case error is the user's fault: a typed 4xx with the domain's code and Chinese message.
-pub fn case_error(e: CaseError) -> ApiError {
-    let (code, zh, en) = (e.code(), e.message_zh(), e.to_string());
-    match code {
-        "missing_role" => ApiError::bad_request("forbidden_role", zh, en),
-        "case_closed"
-        | "already_accepted"
-        | "already_decided"
-        | "notice_already_issued"
-        | "already_received" => ApiError::conflict(code, zh, en),
-        _ => ApiError::bad_request(code, zh, en),
+pub use acting::Acting;
+pub use documents::{Presigned, SealedDocument, license_id, may_seal};
+
+/// Why a case command or read failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseServiceError {
+    /// The workflow does not allow the command (the user's fault).
+    #[error(transparent)]
+    Refused(#[from] CaseError),
+    #[error("no such case")]
+    NotFound,
+    /// A document could not be sealed; [`SealingError::Refused`] is the seal's own refusal,
+    /// which is recorded ([`record_refused_seal_use`]).
+    #[error(transparent)]
+    Sealing(#[from] SealingError),
+    /// Stored data that should not exist: a history that does not replay, a number that does
+    /// not parse.
+    #[error("corrupt case data: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The decision's push to the supervising department failed; recorded by the linkage
+    /// service with its own typed error.
+    #[error("linkage: {0}")]
+    Linkage(Box<crate::services::linkage::LinkageError>),
+}
+
+impl CaseServiceError {
+    /// The seal's refusal to sign, if that is what stopped the step.
+    #[must_use]
+    pub fn refused_seal_use(&self) -> Option<&oneseal_domain::seal::SealUseError> {
+        match self {
+            Self::Sealing(SealingError::Refused(e)) => Some(e),
+            _ => None,
+        }
     }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> CaseServiceError {
+    CaseServiceError::Corrupt(e.to_string())
 }
 
 /// The next case number of a jurisdiction for a day (locks the jurisdiction's log first, so two
@@ -42,28 +72,20 @@ fn next_case_number(
     tx: &mut Tx<'_>,
     j: &DivisionCode,
     now: OffsetDateTime,
-) -> Result<CaseNumber, ApiError> {
+) -> Result<CaseNumber, CaseServiceError> {
     tx.next_index(j.as_str())?;
     let day = oneseal_domain::case::legal_date(now);
-    let internal = |e: oneseal_domain::case::ParseError| ApiError::Internal(e.to_string());
     // Serials are dense from 1 and the numbers sort by serial within a bureau's day, so the
     // day's last number is found on the primary key instead of by counting the day's cases.
-    let first = CaseNumber::new(j, day, 1).map_err(internal)?;
-    let last = CaseNumber::new(j, day, CaseNumber::MAX_SERIAL).map_err(internal)?;
-    let latest = tx
-        .conn()
-        .query_one(
-            "SELECT MAX(case_number) FROM cases WHERE case_number >= ? AND case_number <= ?",
-            params![first.as_str(), last.as_str()],
-        )?
-        .map(|r| r.opt_text(0))
-        .transpose()?
-        .flatten();
+    let first = CaseNumber::new(j, day, 1).map_err(corrupt)?;
+    let last = CaseNumber::new(j, day, CaseNumber::MAX_SERIAL).map_err(corrupt)?;
+    let latest =
+        oneseal_store::cases::latest_number_between(tx.conn(), first.as_str(), last.as_str())?;
     let serial = match latest {
-        Some(n) => CaseNumber::parse(&n).map_err(internal)?.serial() + 1,
+        Some(n) => CaseNumber::parse(&n).map_err(corrupt)?.serial() + 1,
         None => 1,
     };
-    CaseNumber::new(j, day, serial).map_err(internal)
+    CaseNumber::new(j, day, serial).map_err(corrupt)
 }
 
 /// What intake needs besides the staff member and the time.
@@ -75,34 +97,33 @@ pub struct IntakeRequest {
     pub materials: Vec<oneseal_domain::case::MaterialRef>,
 }
 
-/// Who acts, when, on which calendar.
-#[derive(Clone)]
-pub struct Acting {
-    pub staff: StaffId,
-    pub roles: Vec<Role>,
-    pub now: OffsetDateTime,
-    /// The calendar as of this request.
-    pub calendar: std::sync::Arc<Calendar>,
-    pub jurisdiction: DivisionCode,
-    /// The keys of query-code digests and document salts.
-    pub secrets: std::sync::Arc<crate::services::case_secrets::CaseSecrets>,
+/// A case being changed by one command: folded once, then evolved event by event.
+struct Working {
+    number: CaseNumber,
+    case: Case,
+    /// How many events the case has.
+    len: u64,
 }
 
-impl Acting {
-    fn ctx(&self) -> CaseContext<'_> {
-        CaseContext {
-            actor: self.staff.clone(),
-            roles: self.roles.clone(),
-            now: self.now,
-            calendar: &self.calendar,
-        }
-    }
-    fn meta(&self) -> Meta {
-        Meta {
-            time: self.now,
-            jurisdiction: self.jurisdiction.clone(),
-            actor: Actor::Staff(self.staff.clone()),
-        }
+impl Working {
+    /// Applies `event` to the case, records it with the case it leaves, and returns its index.
+    fn record(
+        &mut self,
+        tx: &mut Tx<'_>,
+        who: &Acting,
+        event: CaseEvent,
+    ) -> Result<u64, CaseServiceError> {
+        self.case.evolve(&event)?;
+        self.len += 1;
+        let step = CaseStep {
+            seq: self.len,
+            case: &self.case,
+        };
+        let event = Event::Case {
+            case_number: self.number.clone(),
+            event: Box::new(event),
+        };
+        Ok(who.meta().record_case_step(tx, &event, step)?)
     }
 }
 
@@ -113,7 +134,7 @@ pub fn intake(
     who: &Acting,
     req: IntakeRequest,
     query_code: &QueryCode,
-) -> Result<(CaseNumber, u64), ApiError> {
+) -> Result<(CaseNumber, u64), CaseServiceError> {
     let case_number = next_case_number(tx, &who.jurisdiction, who.now)?;
     let intake = Intake {
         case_number: case_number.clone(),
@@ -123,36 +144,61 @@ pub fn intake(
         applicant: req.applicant,
         materials: req.materials,
     };
-    let events = Case::receive(intake, &who.ctx()).map_err(case_error)?;
-    let mut first = None;
-    let mut recorded = Vec::with_capacity(events.len());
+    let mut events = Case::receive(intake, &who.ctx())?.into_iter();
+    let Some(first) = events.next() else {
+        return Ok((case_number, 0));
+    };
+    let mut working = Working {
+        case: Case::apply(std::slice::from_ref(&first))?,
+        number: case_number.clone(),
+        len: 1,
+    };
+    let step = CaseStep {
+        seq: 1,
+        case: &working.case,
+    };
+    let received = Event::Case {
+        case_number: case_number.clone(),
+        event: Box::new(first),
+    };
+    let idx = who.meta().record_case_step(tx, &received, step)?;
     for e in events {
-        let idx = who.meta().record_case_step(
-            tx,
-            &Event::Case {
-                case_number: case_number.clone(),
-                event: Box::new(e.clone()),
-            },
-            &recorded,
-        )?;
-        recorded.push(e);
-        first.get_or_insert(idx);
+        working.record(tx, who, e)?;
     }
-    Ok((case_number, first.unwrap_or(0)))
+    Ok((case_number, idx))
 }
 
-/// Loads a case from its events.
+/// Loads a case from its events (the one fold of a command).
 pub fn load(
-    tx_conn: &mut dyn oneseal_store::Conn,
+    conn: &mut dyn Conn,
     number: &CaseNumber,
-) -> Result<(Case, Vec<CaseEvent>), ApiError> {
-    let events = load_case_events(tx_conn, number.as_str())?;
+) -> Result<(Case, Vec<CaseEvent>), CaseServiceError> {
+    let events = load_case_events(conn, number.as_str())?;
     if events.is_empty() {
-        return Err(ApiError::NotFound("case"));
+        return Err(CaseServiceError::NotFound);
     }
-    let case = Case::apply(&events)
-        .map_err(|e| ApiError::Internal(format!("stored case does not replay: {e}")))?;
+    let case =
+        Case::apply(&events).map_err(|e| corrupt(format!("stored case does not replay: {e}")))?;
     Ok((case, events))
+}
+
+/// Runs a command on a case as read on `conn`, without recording anything, and signs the
+/// documents it would seal. If the case changes before the write, the drafts differ and the
+/// writer signs afresh.
+pub fn presign(
+    conn: &mut dyn Conn,
+    who: &Acting,
+    number: &CaseNumber,
+    command: Command,
+    seals: &SealKeys,
+) -> Result<Vec<Presigned>, CaseServiceError> {
+    let (mut case, _) = load(conn, number)?;
+    let mut signed = Vec::new();
+    for e in case.handle(command, &who.ctx())? {
+        case.evolve(&e)?;
+        signed.extend(documents::presign_event(conn, who, &case, &e, seals)?);
+    }
+    Ok(signed)
 }
 
 /// The result of one step.
@@ -167,16 +213,7 @@ pub struct StepOutcome {
     pub pushes: Vec<String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SealedDocument {
-    pub document_kind: String,
-    pub es_id: String,
-    pub document_sm3: String,
-    pub license_id: Option<String>,
-    pub ledger_index: u64,
-}
-
-/// Runs one command on a case; a decision is sealed in the same transaction.
+/// Runs one command on a case; a document the step issues is sealed in the same transaction.
 pub fn act(
     tx: &mut Tx<'_>,
     who: &Acting,
@@ -184,40 +221,35 @@ pub fn act(
     command: Command,
     seals: &SealKeys,
     mut presigned: Vec<Presigned>,
-) -> Result<StepOutcome, ApiError> {
-    let (case, mut events) = load(tx.conn(), number)?;
-    let new = case.handle(command, &who.ctx()).map_err(case_error)?;
-    let new_events = new.clone();
-    let mut indexes = Vec::new();
+) -> Result<StepOutcome, CaseServiceError> {
+    let (case, events) = load(tx.conn(), number)?;
+    let new = case.handle(command, &who.ctx())?;
+    let mut working = Working {
+        number: number.clone(),
+        case,
+        len: events.len() as u64,
+    };
+    let mut indexes = Vec::with_capacity(new.len());
     let mut sealed = None;
-    for e in new {
-        indexes.push(who.meta().record_case_step(
-            tx,
-            &Event::Case {
-                case_number: number.clone(),
-                event: Box::new(e.clone()),
-            },
-            &events,
-        )?);
-        events.push(e.clone());
-        let case = Case::apply(&events).map_err(case_error)?;
-        if let Some(voucher) = voucher_for(&e)? {
-            sealed = Some(seal_document(
+    for e in &new {
+        indexes.push(working.record(tx, who, e.clone())?);
+        if let Some(voucher) = documents::voucher_for(e)? {
+            sealed = Some(documents::seal_document(
                 tx,
                 who,
-                &case,
+                &working.case,
                 voucher,
                 seals,
                 &mut presigned,
             )?);
         }
     }
-    let case = Case::apply(&events).map_err(case_error)?;
-    let pushes = push_decision(tx, who, &case, &new_events, sealed.as_ref())?;
+    let pushes = push_decision(tx, who, &working.case, &new, sealed.as_ref())?;
+    let status = working.case.status();
     Ok(StepOutcome {
         case_number: number.to_string(),
-        status: case.status().code(),
-        status_zh: case.status().name_zh(),
+        status: status.code(),
+        status_zh: status.name_zh(),
         ledger_indexes: indexes,
         sealed,
         pushes,
@@ -232,7 +264,7 @@ fn push_decision(
     case: &Case,
     new: &[CaseEvent],
     sealed: Option<&SealedDocument>,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<String>, CaseServiceError> {
     use oneseal_domain::case::Decision;
     use oneseal_domain::linkage::PushKind;
     let mut pushes = Vec::new();
@@ -256,319 +288,187 @@ fn push_decision(
                 item_code: r.item.basic_code.as_str(),
                 item_name: &r.item.name,
             },
-        )?;
+        )
+        .map_err(|e| CaseServiceError::Linkage(Box::new(e)))?;
         pushes.extend(pushed);
     }
     Ok(pushes)
 }
 
-/// The electronic licence identifier (domain.md §5): `1.2.156.3005.2.<type>.<issuer USCC>.<serial>.<version>.<check>`.
-/// The GB/T 36904 check-character algorithm was not retrieved; ours is documented here: the
-/// ISO 7064 MOD 37-2 style sum of the digits and letters before it, in 0-9A-Z.
-pub fn license_id(issuer_uscc: &str, item_code: &str, case_number: &CaseNumber) -> String {
-    let body = format!(
-        "1.2.156.3005.2.{item_code}.{issuer_uscc}.{}.001",
-        case_number.as_str()
-    );
-    let alphabet = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    let sum = body
-        .bytes()
-        .filter_map(|b| alphabet.iter().position(|a| *a == b.to_ascii_uppercase()))
-        .enumerate()
-        .fold(0usize, |acc, (i, v)| (acc + (i + 1) * v) % 36);
-    format!(
-        "{body}.{}",
-        char::from(alphabet.get(sum).copied().unwrap_or(b'0'))
-    )
-}
-
-/// A document the bureau issues under its seal at one step of a case.
-struct Voucher {
-    kind: &'static str,
-    title: &'static str,
-    body: serde_json::Value,
-    /// For an approval: the electronic licence it creates.
-    licensed: bool,
-}
-
-fn rfc3339(t: OffsetDateTime) -> Result<String, ApiError> {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-/// The sealed document a step produces, if any: the acceptance voucher, the non-acceptance
-/// decision, the one-time notice, and the licensing decision (Art. 32, 38, 39). No document
-/// carries the query code: the applicant gets it at receipt, and a sealed document's hash is
-/// public.
-fn voucher_for(e: &CaseEvent) -> Result<Option<Voucher>, ApiError> {
-    let v = |kind, title, body, licensed| {
-        Ok(Some(Voucher {
-            kind,
-            title,
-            body,
-            licensed,
-        }))
-    };
-    match e {
-        CaseEvent::Accepted { on, deemed, .. } => v(
-            "acceptance",
-            "受理通知书",
-            json!({ "accepted_on": on.to_string(), "deemed": deemed }),
-            false,
-        ),
-        CaseEvent::NotAccepted { outcome, on, .. } => v(
-            "non_acceptance",
-            "不予受理决定书",
-            json!({ "outcome": outcome, "on": on.to_string() }),
-            false,
-        ),
-        CaseEvent::OneTimeNoticeIssued { items, on, .. } => v(
-            "one_time_notice",
-            "补正材料一次性告知书",
-            json!({ "items": items, "on": on.to_string() }),
-            false,
-        ),
-        CaseEvent::Decided {
-            decision,
-            decided_at,
-            ..
-        } => v(
-            "decision",
-            "行政许可决定书",
-            json!({ "decision": decision, "decided_at": rfc3339(*decided_at)? }),
-            !matches!(decision, Decision::Refuse(_)),
-        ),
-        _ => Ok(None),
-    }
-}
-
-/// A document ready to be signed: everything sealing reads and builds before the signature.
-struct Draft {
-    seal: oneseal_domain::seal::SealRecord,
-    ses: std::sync::Arc<Seal>,
-    key: std::sync::Arc<oneseal_seal::SealPrivateKey>,
-    document: Vec<u8>,
-    hash: [u8; 32],
-    property: String,
-    time: SealTime,
-    license_id: Option<String>,
-    kind: &'static str,
-}
-
-impl Draft {
-    fn sign(&self) -> Result<oneseal_seal::SesSignature, ApiError> {
-        sign_document(&self.ses, &self.key, &self.hash, &self.property, self.time)
-            .map_err(|e| ApiError::Internal(format!("sealing: {e}")))
-    }
-
-    /// Whether `p` was made for exactly this draft: same seal, key, time, property and
-    /// document bytes, so the same `TBS_Sign` was signed.
-    fn matches(&self, p: &Presigned) -> bool {
-        p.es_id == self.seal.es_id
-            && p.ses_seal == self.seal.ses_seal
-            && p.hash == self.hash
-            && p.property == self.property
-            && p.time == self.time
-    }
-}
-
-/// Reads the bureau's current seal and builds the document a voucher seals.
-fn draft(
-    conn: &mut dyn oneseal_store::Conn,
-    who: &Acting,
-    case: &Case,
-    voucher: Voucher,
-    seals: &SealKeys,
-) -> Result<Draft, ApiError> {
-    let j = who.jurisdiction.as_str();
-    let (bureau, uscc) = conn
-        .query_one(
-            "SELECT name_zh, bureau_uscc FROM jurisdictions WHERE code = ?",
-            params![j],
-        )?
-        .map(|r| Ok::<_, oneseal_store::StoreError>((r.text(0)?, r.text(1)?)))
-        .transpose()?
-        .ok_or(ApiError::NotFound("jurisdiction"))?;
-    let seal = bureau_seals(conn, j)?
-        .into_iter()
-        .max_by_key(|s| s.record.valid_from)
-        .ok_or_else(|| {
-            ApiError::conflict(
-                "no_seal",
-                "本辖区没有登记行政审批专用章",
-                "No approval seal is registered",
-            )
-        })?;
-    // A step's time is taken when its request arrives, before it waits for the writer; a
-    // revocation recorded meanwhile must still stop it, so a recorded revocation is checked
-    // as of its own time at the earliest.
-    let at = seal
-        .revocation
-        .as_ref()
-        .map_or(who.now, |r| who.now.max(r.at));
-    seal.check_can_sign(at)
-        .map_err(|e| ApiError::conflict(e.code(), e.message_zh(), e.to_string()))?;
-    let key = seals
-        .get(&seal.record.es_id)
-        .ok_or_else(|| ApiError::Internal("the seal's key is not loaded".into()))?;
-    let r = case.received();
-    let lic = voucher
-        .licensed
-        .then(|| license_id(&uscc, r.item.basic_code.as_str(), &r.case_number));
-    let issued_at = rfc3339(who.now)?;
-    // The document's SM3 is public and its bytes are not: the salt, never published with the
-    // hash, keeps anyone from confirming a guess of the text against it.
-    let salt = who
-        .secrets
-        .document_salt(r.case_number.as_str(), voucher.kind, &issued_at);
-    let mut fields = json!({
-        "type": voucher.title,
-        "bureau": format!("{bureau}行政审批服务局"),
-        "case_number": r.case_number,
-        "item": { "code": r.item.basic_code, "name": r.item.name },
-        "applicant": r.applicant.public_label(),
-        "issued_at": issued_at,
-        "license_id": lic,
-        "seal": seal.record.es_id,
-        "salt": salt,
-    });
-    if let (Some(m), serde_json::Value::Object(extra)) = (fields.as_object_mut(), voucher.body) {
-        m.extend(extra);
-    }
-    let document = canonical_json(&fields);
-    let ses = seals.parsed(&seal.record)?;
-    let secs =
-        u64::try_from(who.now.unix_timestamp()).map_err(|_| ApiError::Internal("time".into()))?;
-    let time = SealTime::from_unix_seconds(secs).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Draft {
-        hash: sm3_digest(&document),
-        property: format!("case:{};kind:{}", r.case_number, voucher.kind),
-        seal: seal.record,
-        ses,
-        key,
-        document,
-        time,
-        license_id: lic,
-        kind: voucher.kind,
-    })
-}
-
-/// A signature made before the write, off the writer thread (an SM2 signature is the
-/// costliest part of a step). The writer uses it only for a draft it built itself that
-/// [`Draft::matches`] it; otherwise it signs.
-pub struct Presigned {
-    es_id: String,
-    ses_seal: String,
-    hash: [u8; 32],
-    property: String,
-    time: SealTime,
-    signature: oneseal_seal::SesSignature,
-}
-
-/// Whether a command can issue a sealed document (see `voucher_for`), so presigning is worth
-/// a read.
-pub fn may_seal(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Accept
-            | Command::RefuseAcceptance { .. }
-            | Command::IssueOneTimeNotice { .. }
-            | Command::Decide { .. }
-    )
-}
-
-/// Runs a command on a case as read on `conn`, without recording anything, and signs the
-/// documents it would seal. If the case changes before the write, the drafts differ and the
-/// writer signs afresh.
-pub fn presign(
-    conn: &mut dyn oneseal_store::Conn,
-    who: &Acting,
-    number: &CaseNumber,
-    command: Command,
-    seals: &SealKeys,
-) -> Result<Vec<Presigned>, ApiError> {
-    let (case, mut events) = load(conn, number)?;
-    let mut signed = Vec::new();
-    for e in case.handle(command, &who.ctx()).map_err(case_error)? {
-        events.push(e);
-        let case = Case::apply(&events).map_err(case_error)?;
-        let Some(voucher) = events.last().map(voucher_for).transpose()?.flatten() else {
-            continue;
-        };
-        let d = draft(conn, who, &case, voucher, seals)?;
-        signed.push(Presigned {
-            signature: d.sign()?,
-            es_id: d.seal.es_id,
-            ses_seal: d.seal.ses_seal,
-            hash: d.hash,
-            property: d.property,
-            time: d.time,
-        });
-    }
-    Ok(signed)
-}
-
-fn seal_document(
+/// A refused use of a seal is itself recorded, in its own transaction (the refused step rolled
+/// back): the bureau's current approval seal, and why.
+pub fn record_refused_seal_use(
     tx: &mut Tx<'_>,
     who: &Acting,
-    case: &Case,
-    voucher: Voucher,
-    seals: &SealKeys,
-    presigned: &mut Vec<Presigned>,
-) -> Result<SealedDocument, ApiError> {
-    let j = who.jurisdiction.as_str();
-    let d = draft(tx.conn(), who, case, voucher, seals)?;
-    let sig = match presigned.iter().position(|p| d.matches(p)) {
-        Some(i) => presigned.swap_remove(i).signature,
-        None => d.sign()?,
-    };
-    let (hash, document, kind, lic, seal) = (d.hash, d.document, d.kind, d.license_id, d.seal);
-    let r = case.received();
-    let document_sm3 = hex::encode(hash);
-    let idx = who.meta().record(
+    number: &CaseNumber,
+    reason: &str,
+) -> Result<u64, CaseServiceError> {
+    let es_id = oneseal_store::seals::registry(tx.conn(), number.division().as_str())?
+        .into_iter()
+        .find(|s| s.record.kind == oneseal_domain::seal::SealKind::BureauApproval)
+        .map(|s| s.record.es_id)
+        .unwrap_or_default();
+    Ok(who.meta().record_event(
         tx,
-        &Event::DocumentSealed {
-            case_number: r.case_number.clone(),
-            document_kind: kind.into(),
-            es_id: seal.es_id.clone(),
-            document_sm3: document_sm3.clone(),
-            signature_sm3: hex::encode(sm3_digest(sig.to_der())),
-            signer: who.staff.clone(),
-            document: STANDARD.encode(&document),
-            signature_der: STANDARD.encode(sig.to_der()),
+        &Event::SealUseRefused {
+            es_id,
+            reason: format!("case {number}: {reason}"),
         },
-    )?;
-    if let Some(id) = &lic {
-        let today = oneseal_domain::case::legal_date(who.now);
-        let issued = oneseal_domain::licence::LicenceEvent::Issued {
-            licence_id: id.clone(),
-            case_number: r.case_number.to_string(),
-            item_code: r.item.basic_code.to_string(),
-            item_name: r.item.name.clone(),
-            holder: r.applicant.public_label(),
-            valid_from: today,
-            valid_until: oneseal_domain::licence::add_years(
-                today,
-                oneseal_domain::licence::DEFAULT_VALIDITY_YEARS,
-            ),
-        };
-        who.meta().record(
-            tx,
-            &Event::Licence {
-                licence_id: id.clone(),
-                event: Box::new(issued),
-            },
-        )?;
+    )?)
+}
+
+/// One case of the queue, with its clock as of the day asked.
+pub struct QueueEntry {
+    pub case: Case,
+    pub clock: Option<CaseClock>,
+    /// Working days left to the statutory deadline, once the case is accepted.
+    pub remaining: Option<i64>,
+}
+
+/// A jurisdiction's queue: its open cases (and closed ones with `include_closed`), those with
+/// the fewest working days left first, in number order otherwise.
+pub fn queue(
+    conn: &mut dyn Conn,
+    jurisdiction: &DivisionCode,
+    include_closed: bool,
+    calendar: &Calendar,
+    today: time::Date,
+) -> Result<Vec<QueueEntry>, CaseServiceError> {
+    let numbers = oneseal_store::cases::queue(conn, jurisdiction.as_str(), include_closed)?;
+    let mut rows = Vec::with_capacity(numbers.len());
+    for n in numbers {
+        let (case, _) = load(conn, &CaseNumber::parse(&n).map_err(corrupt)?)?;
+        let clock = case.clock(calendar, today).ok();
+        let remaining = clock
+            .as_ref()
+            .and_then(|c| c.decision.as_ref())
+            .map(|d| d.remaining_statutory);
+        rows.push(QueueEntry {
+            case,
+            clock,
+            remaining,
+        });
     }
-    tx.conn().execute(
-        "INSERT INTO document_entries (case_number, document_kind, license_id, log, idx) VALUES (?, ?, ?, ?, ?)",
-        params![r.case_number.as_str(), kind, lic.as_deref(), j, idx],
-    )?;
-    Ok(SealedDocument {
-        document_kind: kind.into(),
-        es_id: seal.es_id,
-        document_sm3,
-        license_id: lic,
-        ledger_index: idx,
+    rows.sort_by_key(|r| r.remaining.unwrap_or(i64::MAX));
+    Ok(rows)
+}
+
+/// Where one public step of a case is on its log, with the address of its tlog-proof receipt.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StepReceipt {
+    pub seq: i64,
+    pub kind: String,
+    pub log: String,
+    pub index: u64,
+    pub receipt: String,
+}
+
+/// The public steps' ledger places (internal hand-overs and returns left out, as on the page).
+pub fn step_receipts(conn: &mut dyn Conn, number: &str) -> Result<Vec<StepReceipt>, StoreError> {
+    Ok(oneseal_store::cases::public_steps(conn, number)?
+        .into_iter()
+        .map(|s| StepReceipt {
+            seq: s.seq,
+            kind: s.kind,
+            receipt: format!("/api/v1/log/{}/receipt/{}", s.log, s.index),
+            log: s.log,
+            index: s.index,
+        })
+        .collect())
+}
+
+/// What the public progress page shows besides the progress: whether the case is closed, the
+/// rating the applicant gave (its code), and each public step's receipt.
+pub struct ProgressDetails {
+    pub closed: bool,
+    pub rating: Option<String>,
+    pub receipts: Vec<StepReceipt>,
+}
+
+pub fn progress_details(conn: &mut dyn Conn, number: &str) -> Result<ProgressDetails, StoreError> {
+    Ok(ProgressDetails {
+        closed: oneseal_store::cases::is_closed(conn, number)?,
+        rating: oneseal_store::cases::rating_level(conn, number)?,
+        receipts: step_receipts(conn, number)?,
     })
+}
+
+/// A case as its page shows it.
+pub struct CaseSheet {
+    pub case: Case,
+    pub events: Vec<CaseEvent>,
+    /// The licence the case's decision created, if any.
+    pub licence_id: Option<String>,
+    /// The name of the case's jurisdiction.
+    pub jurisdiction_name: String,
+}
+
+pub fn sheet(conn: &mut dyn Conn, number: &CaseNumber) -> Result<CaseSheet, CaseServiceError> {
+    let (case, events) = load(conn, number)?;
+    let licence_id = oneseal_store::seals::decision_licence(conn, number.as_str())?;
+    let jurisdiction_name = oneseal_store::seals::bureau(conn, number.division().as_str())?
+        .map(|b| b.name_zh)
+        .unwrap_or_default();
+    Ok(CaseSheet {
+        case,
+        events,
+        licence_id,
+        jurisdiction_name,
+    })
+}
+
+/// Why the public progress query found nothing to show.
+#[derive(Debug, thiserror::Error)]
+pub enum ProgressError {
+    /// No such case, or the wrong code: the same answer, so the number alone reveals nothing.
+    #[error("no case with that number and code")]
+    NotFound,
+    /// This client has guessed wrong too often.
+    #[error("too many wrong guesses")]
+    TooManyGuesses,
+    #[error(transparent)]
+    Case(#[from] CaseServiceError),
+}
+
+impl From<StoreError> for ProgressError {
+    fn from(e: StoreError) -> Self {
+        Self::Case(e.into())
+    }
+}
+
+/// A case's public progress, if the query code matches. A client that has guessed wrong too
+/// often is refused without a look.
+pub async fn find_progress(
+    state: &crate::AppState,
+    client: crate::edge::guesses::ClientAddr,
+    case: &str,
+    code: &str,
+) -> Result<PublicProgress, ProgressError> {
+    let now = state.clock.now();
+    if state.guesses.blocked(client, now) {
+        return Err(ProgressError::TooManyGuesses);
+    }
+    let not_found = || {
+        state.guesses.failed(client, now);
+        ProgressError::NotFound
+    };
+    let number = CaseNumber::parse(case).map_err(|_| not_found())?;
+    let secrets = state
+        .case_secrets
+        .clone()
+        .ok_or_else(|| corrupt("case secrets are not loaded"))?;
+    let n = number.clone();
+    let stored = state
+        .store
+        .read(move |c| oneseal_store::cases::query_code_key(c, n.as_str()))
+        .await?
+        .ok_or_else(not_found)?;
+    if !secrets.matches(&stored, code) {
+        return Err(not_found());
+    }
+    let (case, _) = state.store.read(move |c| load(c, &number)).await?;
+    let today = oneseal_domain::case::legal_date(state.clock.now());
+    Ok(case
+        .public_progress(&state.calendar.current(), today)
+        .map_err(CaseServiceError::from)?)
 }

@@ -6,7 +6,7 @@ use oneseal_domain::catalog::Item;
 use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::org::DivisionCode;
 use oneseal_store::projection::record;
-use oneseal_store::{Tx, params};
+use oneseal_store::{StoreError, Tx};
 use time::OffsetDateTime;
 
 use crate::error::ApiError;
@@ -35,31 +35,31 @@ impl Meta {
         Ok((staff, meta))
     }
 
-    /// Records a case's event given the case's earlier events, read in this transaction.
+    /// Records a case's event with the case as it leaves it, folded in this transaction.
     pub fn record_case_step(
         &self,
         tx: &mut Tx<'_>,
         event: &Event,
-        prior: &[oneseal_domain::case::CaseEvent],
-    ) -> Result<u64, ApiError> {
-        Ok(oneseal_store::projection::record_case_step(
+        step: oneseal_store::projection::CaseStep<'_>,
+    ) -> Result<u64, StoreError> {
+        oneseal_store::projection::record_case_step(
             tx,
             event,
             self.time,
             &self.jurisdiction,
             &self.actor,
-            prior,
-        )?)
+            step,
+        )
     }
 
+    /// Records one event (sealed, applied, appended): what services call.
+    pub fn record_event(&self, tx: &mut Tx<'_>, event: &Event) -> Result<u64, StoreError> {
+        record(tx, event, self.time, &self.jurisdiction, &self.actor)
+    }
+
+    /// [`Meta::record_event`] for the handlers and services that still answer in HTTP terms.
     pub fn record(&self, tx: &mut Tx<'_>, event: &Event) -> Result<u64, ApiError> {
-        Ok(record(
-            tx,
-            event,
-            self.time,
-            &self.jurisdiction,
-            &self.actor,
-        )?)
+        Ok(self.record_event(tx, event)?)
     }
 }
 
@@ -106,24 +106,37 @@ pub struct PublishReport {
     pub first_index: Option<u64>,
 }
 
+/// Why a list of items could not be published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// An item the catalog's rules refuse (the user's fault).
+    #[error("invalid item: {0}")]
+    InvalidItem(String),
+    #[error("stored item: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// Publishes each item as a new version unless the current version is identical.
 /// All or nothing: the caller's transaction rolls back on any error.
 pub fn publish_items(
     tx: &mut Tx<'_>,
     meta: &Meta,
     items: Vec<Item>,
-) -> Result<PublishReport, ApiError> {
+) -> Result<PublishReport, PublishError> {
     let mut report = PublishReport::default();
     for item in items {
-        let current = tx.conn().query_one(
-            "SELECT version, body FROM items WHERE jurisdiction = ? AND basic_code = ? AND current = 1",
-            params![meta.jurisdiction.as_str(), item.basic_code.as_str()],
+        let current = oneseal_store::items::current(
+            tx.conn(),
+            meta.jurisdiction.as_str(),
+            item.basic_code.as_str(),
         )?;
         let mut spec = item.into_spec();
         if let Some(row) = current {
-            let version = u32::try_from(row.int(0)?).unwrap_or(u32::MAX);
-            let stored: Item = serde_json::from_str(&row.text(1)?)
-                .map_err(|e| ApiError::Internal(format!("stored item: {e}")))?;
+            let version = u32::try_from(row.version).unwrap_or(u32::MAX);
+            let stored: Item = serde_json::from_str(&row.body)
+                .map_err(|e| PublishError::Corrupt(e.to_string()))?;
             spec.version = stored.version;
             if *stored.spec() == spec {
                 report.unchanged += 1;
@@ -133,9 +146,8 @@ pub fn publish_items(
         } else {
             spec.version = spec.version.max(1);
         }
-        let item = Item::new(spec)
-            .map_err(|e| ApiError::bad_request("invalid_item", e.to_string(), e.to_string()))?;
-        let idx = meta.record(
+        let item = Item::new(spec).map_err(|e| PublishError::InvalidItem(e.to_string()))?;
+        let idx = meta.record_event(
             tx,
             &Event::ItemPublished {
                 item: Box::new(item),

@@ -9,105 +9,59 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::org::{DepartmentCode, DivisionCode};
-use oneseal_domain::seal::{RegisteredSeal, Revocation, SealKind, SealRecord, check_one_active};
+use oneseal_domain::seal::{Revocation, SealKind, SealRecord, SealUseError, check_one_active};
 use oneseal_seal::keystore::{decrypt_private_key, encrypt_private_key};
 use oneseal_seal::rand_core::UnwrapErr;
 use oneseal_seal::{
     RoundSealSpec, Seal, SealInfo, SealPicture, SealPrivateKey, SealTime, render_round_seal_svg,
 };
-use oneseal_store::{Conn, Store, StoreError, params};
+use oneseal_store::{Store, StoreError};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-use crate::error::ApiError;
 use crate::services::commands::Meta;
 use crate::services::ledger::keys::MasterKey;
 
-fn seal_time(t: OffsetDateTime) -> Result<SealTime, ApiError> {
-    let secs = u64::try_from(t.unix_timestamp())
-        .map_err(|_| ApiError::Internal("time before 1970".into()))?;
-    SealTime::from_unix_seconds(secs).map_err(|e| ApiError::Internal(e.to_string()))
+pub use oneseal_store::seals::{bureau_seals, registry};
+
+/// Why the seal could not be made, registered, rotated or used.
+#[derive(Debug, thiserror::Error)]
+pub enum SealingError {
+    /// The jurisdiction's registry holds no approval seal of the bureau.
+    #[error("no approval seal is registered")]
+    NoSeal,
+    /// A rotation found no approval seal in use to replace.
+    #[error("no active approval seal to rotate")]
+    NoActiveSeal,
+    /// The registry refuses this use of the seal (revoked, expired, not an approval seal, or
+    /// a second active one).
+    #[error(transparent)]
+    Refused(#[from] SealUseError),
+    #[error("no such jurisdiction")]
+    UnknownJurisdiction,
+    #[error("the seal's key is not loaded")]
+    KeyNotLoaded,
+    /// Keys, randomness, encodings, signatures: never the user's fault.
+    #[error("sealing: {0}")]
+    Crypto(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(e.to_string())
+/// A time as GB/T 38540 structures hold it.
+pub(crate) fn seal_time(t: OffsetDateTime) -> Result<SealTime, SealingError> {
+    let secs = u64::try_from(t.unix_timestamp()).map_err(|_| internal("time before 1970"))?;
+    SealTime::from_unix_seconds(secs).map_err(internal)
 }
 
-fn fresh_key() -> Result<SealPrivateKey, ApiError> {
+fn internal(e: impl std::fmt::Display) -> SealingError {
+    SealingError::Crypto(e.to_string())
+}
+
+fn fresh_key() -> Result<SealPrivateKey, SealingError> {
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(internal)?;
     SealPrivateKey::from_seed(&seed).map_err(internal)
-}
-
-/// Reads the registry of a jurisdiction.
-pub fn registry(
-    conn: &mut dyn Conn,
-    jurisdiction: &str,
-) -> Result<Vec<RegisteredSeal>, StoreError> {
-    registry_rows(conn, jurisdiction, None)
-}
-
-/// The bureau's own approval seals of a jurisdiction, revoked ones included: sealing a document
-/// reads only these (a registry also holds every department's archived seals).
-pub fn bureau_seals(
-    conn: &mut dyn Conn,
-    jurisdiction: &str,
-) -> Result<Vec<RegisteredSeal>, StoreError> {
-    registry_rows(conn, jurisdiction, Some("bureau_approval"))
-}
-
-fn registry_rows(
-    conn: &mut dyn Conn,
-    jurisdiction: &str,
-    kind: Option<&str>,
-) -> Result<Vec<RegisteredSeal>, StoreError> {
-    const COLUMNS: &str = "SELECT es_id, jurisdiction, department, kind, name, public_key_pem, valid_from, valid_to, \
-         revoked_at, revoked_order, archived, ses_seal FROM seals WHERE jurisdiction = ?";
-    let rows = match kind {
-        Some(kind) => conn.query(
-            &format!("{COLUMNS} AND kind = ? ORDER BY kind, es_id"),
-            params![jurisdiction, kind],
-        )?,
-        None => conn.query(
-            &format!("{COLUMNS} ORDER BY kind, es_id"),
-            params![jurisdiction],
-        )?,
-    };
-    let t = |s: String| {
-        OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
-            .map_err(|e| StoreError::Corrupt(format!("stored seal time: {e}")))
-    };
-    let code = |e: oneseal_domain::catalog::CodeError| StoreError::Corrupt(e.to_string());
-    rows.into_iter()
-        .map(|r| {
-            let revocation = match (r.opt_text(8)?, r.opt_text(9)?) {
-                (Some(at), Some(order_ref)) => Some(Revocation {
-                    order_ref,
-                    at: t(at)?,
-                    archived: r.int(10)? == 1,
-                }),
-                _ => None,
-            };
-            Ok(RegisteredSeal {
-                record: SealRecord {
-                    es_id: r.text(0)?,
-                    jurisdiction: DivisionCode::parse(&r.text(1)?).map_err(code)?,
-                    department: DepartmentCode::parse(&r.text(2)?).map_err(code)?,
-                    kind: if r.text(3)? == "bureau_approval" {
-                        SealKind::BureauApproval
-                    } else {
-                        SealKind::DepartmentApproval
-                    },
-                    name: r.text(4)?,
-                    public_key_pem: r.text(5)?,
-                    valid_from: t(r.text(6)?)?,
-                    valid_to: t(r.text(7)?)?,
-                    ses_seal: r.text(11)?,
-                },
-                revocation,
-            })
-        })
-        .collect()
 }
 
 /// What a new seal says about itself.
@@ -125,7 +79,7 @@ fn make_seal(
     n: &NewSeal<'_>,
     signer: &SealPrivateKey,
     maker: &SealPrivateKey,
-) -> Result<Seal, ApiError> {
+) -> Result<Seal, SealingError> {
     let NewSeal {
         es_id,
         name,
@@ -164,7 +118,7 @@ fn record(
     from: OffsetDateTime,
     to: OffsetDateTime,
     signer: &SealPrivateKey,
-) -> Result<SealRecord, ApiError> {
+) -> Result<SealRecord, SealingError> {
     Ok(SealRecord {
         es_id: seal.es_id().to_owned(),
         jurisdiction: jurisdiction.clone(),
@@ -189,7 +143,7 @@ pub fn seed_jurisdiction_seals(
     jurisdiction_name: &str,
     departments: &[(String, String)],
     now: OffsetDateTime,
-) -> Result<(), ApiError> {
+) -> Result<(), SealingError> {
     let j = jurisdiction.as_str();
     let maker = fresh_key()?;
     let bureau_key = fresh_key()?;
@@ -267,21 +221,16 @@ pub fn seed_jurisdiction_seals(
         jurisdiction: jurisdiction.clone(),
         actor: Actor::System("demo-seed".into()),
     };
-    let purpose = format!("seal:{es_id}");
     store.write_blocking(move |tx| {
         let existing = registry(tx.conn(), meta.jurisdiction.as_str())?;
         if let Event::SealRegistered { seal } = &events[0] {
-            check_one_active(&existing, seal, now)
-                .map_err(|e| ApiError::conflict(e.code(), e.message_zh(), e.to_string()))?;
+            check_one_active(&existing, seal, now)?;
         }
         for e in &events {
-            meta.record(tx, e)?;
+            meta.record_event(tx, e)?;
         }
-        tx.conn().execute(
-            "INSERT INTO keys (purpose, public, encrypted, created_at) VALUES (?, ?, ?, ?)",
-            params![purpose, public, blob, now.unix_timestamp()],
-        )?;
-        Ok::<_, ApiError>(())
+        oneseal_store::seals::insert_key(tx.conn(), &es_id, &public, &blob, now.unix_timestamp())?;
+        Ok::<_, SealingError>(())
     })
 }
 
@@ -295,37 +244,19 @@ pub fn rotate_bureau_seal(
     jurisdiction: &DivisionCode,
     order_ref: &str,
     now: OffsetDateTime,
-) -> Result<(String, SealPrivateKey), ApiError> {
+) -> Result<(String, SealPrivateKey), SealingError> {
     let j = jurisdiction.as_str().to_owned();
     let (current, name_zh, count) = store.read_blocking(|c| {
         let current = registry(c, &j)?
             .into_iter()
             .find(|s| s.record.kind == SealKind::BureauApproval && s.is_active_at(now));
-        let name = c
-            .query_one(
-                "SELECT name_zh FROM jurisdictions WHERE code = ?",
-                params![j.as_str()],
-            )?
-            .map(|r| r.text(0))
-            .transpose()?
+        let name = oneseal_store::seals::bureau(c, &j)?
+            .map(|b| b.name_zh)
             .unwrap_or_default();
-        let count = c
-            .query_one(
-                "SELECT COUNT(*) FROM seals WHERE jurisdiction = ? AND kind = 'bureau_approval'",
-                params![j.as_str()],
-            )?
-            .map(|r| r.u64(0))
-            .transpose()?
-            .unwrap_or(0);
+        let count = oneseal_store::seals::bureau_seal_count(c, &j)?;
         Ok::<_, StoreError>((current, name, count))
     })?;
-    let current = current.ok_or_else(|| {
-        ApiError::conflict(
-            "no_seal",
-            "没有在用的审批专用章",
-            "No active approval seal to rotate",
-        )
-    })?;
+    let current = current.ok_or(SealingError::NoActiveSeal)?;
     let key = fresh_key()?;
     let maker = fresh_key()?;
     let es_id = format!("{j}{:010}", count + 1);
@@ -363,9 +294,9 @@ pub fn rotate_bureau_seal(
         jurisdiction: jurisdiction.clone(),
         actor: Actor::System("seal-rotation".into()),
     };
-    let (order, purpose, new_id) = (order_ref.to_owned(), format!("seal:{es_id}"), es_id.clone());
+    let (order, new_id) = (order_ref.to_owned(), es_id.clone());
     store.write_blocking(move |tx| {
-        meta.record(
+        meta.record_event(
             tx,
             &Event::SealRevoked {
                 es_id: current.record.es_id.clone(),
@@ -376,17 +307,14 @@ pub fn rotate_bureau_seal(
                 },
             },
         )?;
-        meta.record(
+        meta.record_event(
             tx,
             &Event::SealRegistered {
                 seal: Box::new(new),
             },
         )?;
-        tx.conn().execute(
-            "INSERT INTO keys (purpose, public, encrypted, created_at) VALUES (?, ?, ?, ?)",
-            params![purpose, public, blob, now.unix_timestamp()],
-        )?;
-        Ok::<_, ApiError>(())
+        oneseal_store::seals::insert_key(tx.conn(), &es_id, &public, &blob, now.unix_timestamp())?;
+        Ok::<_, SealingError>(())
     })?;
     Ok((new_id, key))
 }
@@ -396,29 +324,17 @@ pub fn seed_demo_seals(
     store: &Store,
     master: &MasterKey,
     now: OffsetDateTime,
-) -> Result<bool, ApiError> {
+) -> Result<bool, SealingError> {
     let (have, jurisdictions) = store.read_blocking(|c| {
-        let have = c.query_one("SELECT 1 FROM seals", &[])?.is_some();
-        let js = c
-            .query("SELECT code, name_zh FROM jurisdictions ORDER BY code", &[])?
-            .into_iter()
-            .map(|r| Ok((r.text(0)?, r.text(1)?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok::<_, StoreError>((have, js))
+        let have = oneseal_store::seals::any_registered(c)?;
+        Ok::<_, StoreError>((have, oneseal_store::seals::jurisdictions(c)?))
     })?;
     if have {
         return Ok(false);
     }
     for (code, name) in jurisdictions {
-        let depts = store.read_blocking(|c| {
-            c.query(
-                "SELECT code, name_zh FROM departments WHERE jurisdiction = ? AND kind = 'licensing' ORDER BY code",
-                params![code.as_str()],
-            )?
-            .into_iter()
-            .map(|r| Ok((r.text(0)?, r.text(1)?)))
-            .collect::<Result<Vec<_>, StoreError>>()
-        })?;
+        let depts =
+            store.read_blocking(|c| oneseal_store::seals::licensing_departments(c, &code))?;
         let j = DivisionCode::parse(&code).map_err(internal)?;
         seed_jurisdiction_seals(store, master, &j, &name, &depts, now)?;
     }
@@ -436,7 +352,7 @@ pub struct SealKeys {
 
 impl SealKeys {
     /// The seal a registry record holds, parsed once per esID and text.
-    pub fn parsed(&self, record: &SealRecord) -> Result<Arc<Seal>, ApiError> {
+    pub fn parsed(&self, record: &SealRecord) -> Result<Arc<Seal>, SealingError> {
         if let Ok(cache) = self.parsed.lock()
             && let Some((text, seal)) = cache.get(&record.es_id)
             && *text == record.ses_seal
@@ -455,7 +371,7 @@ impl SealKeys {
     }
 
     /// Loads every stored seal key (blocking; at start).
-    pub fn load(store: &Store, master: &MasterKey) -> Result<Self, ApiError> {
+    pub fn load(store: &Store, master: &MasterKey) -> Result<Self, SealingError> {
         let keys = Self::default();
         keys.load_missing(store, master)?;
         Ok(keys)
@@ -463,22 +379,14 @@ impl SealKeys {
 
     /// Decrypts the stored seal keys not held yet (blocking): how a server picks up a seal
     /// another server process registered or rotated in. Returns how many were added.
-    pub fn load_missing(&self, store: &Store, master: &MasterKey) -> Result<usize, ApiError> {
-        let rows = store.read_blocking(|c| {
-            c.query(
-                "SELECT purpose, encrypted FROM keys WHERE purpose LIKE 'seal:%'",
-                &[],
-            )?
-            .into_iter()
-            .map(|r| Ok((r.text(0)?, r.blob(1)?)))
-            .collect::<Result<Vec<_>, StoreError>>()
-        })?;
+    pub fn load_missing(&self, store: &Store, master: &MasterKey) -> Result<usize, SealingError> {
+        let rows = store.read_blocking(oneseal_store::seals::keys)?;
         let mut added = 0;
-        for (purpose, blob) in rows {
-            let es_id = purpose.trim_start_matches("seal:");
-            if self.get(es_id).is_none() {
-                let key = decrypt_private_key(&blob, master.secret()).map_err(internal)?;
-                self.insert(es_id, key);
+        for stored in rows {
+            if self.get(&stored.es_id).is_none() {
+                let key =
+                    decrypt_private_key(&stored.encrypted, master.secret()).map_err(internal)?;
+                self.insert(&stored.es_id, key);
                 added += 1;
             }
         }

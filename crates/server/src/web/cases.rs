@@ -7,14 +7,13 @@ use axum::response::Html;
 use oneseal_domain::access::Action;
 use oneseal_domain::case::{Card, CaseNumber, legal_date};
 use oneseal_domain::org::Role;
-use oneseal_store::params;
 
 use super::{Nav, WebError, render};
 use crate::AppState;
+use crate::services::catalog::{ItemQuery, search_items};
 use crate::edge::auth::Auth;
 use crate::error::ApiError;
-use crate::services::cases::load;
-use crate::services::catalog::{ItemQuery, search_items};
+use crate::services::cases::{CaseSheet, queue, sheet};
 use crate::services::masking::{ApplicantView, applicant_view};
 
 pub struct QueueRow {
@@ -39,7 +38,7 @@ fn card_names(card: Option<Card>) -> (&'static str, &'static str) {
     match card {
         Some(Card::Red) => ("red", "红牌 逾期"),
         Some(Card::Yellow) => ("yellow", "黄牌 临期"),
-        _ => ("none", ""),
+        Some(Card::None) | None => ("none", ""),
     }
 }
 
@@ -49,48 +48,34 @@ pub async fn cases_page(
 ) -> Result<Html<String>, WebError> {
     auth.require_here(Action::ViewCases)?;
     let j = auth.principal.jurisdiction.clone();
-    let numbers: Vec<String> = state
+    let (calendar, today) = (state.calendar.current(), legal_date(state.clock.now()));
+    let entries = state
         .store
-        .read(move |c| {
-            c.query(
-                "SELECT case_number FROM cases WHERE jurisdiction = ? AND closed = 0",
-                params![j.as_str()],
-            )?
-            .into_iter()
-            .map(|r| r.text(0))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(ApiError::from)
-        })
-        .await?;
-    let today = legal_date(state.clock.now());
-    let mut rows = Vec::new();
-    for n in numbers {
-        let number = CaseNumber::parse(&n).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let (case, _) = state.store.read(move |c| load(c, &number)).await?;
-        let clock = case.clock(&state.calendar.current(), today).ok();
-        let remaining = clock
-            .as_ref()
-            .and_then(|c| c.decision.as_ref())
-            .map(|d| d.remaining_statutory);
-        let (card, card_zh) = card_names(clock.as_ref().map(|c| c.card));
-        rows.push((
-            remaining.unwrap_or(i64::MAX),
+        .read(move |c| queue(c, &j, false, &calendar, today))
+        .await
+        .map_err(ApiError::from)?;
+    let rows = entries
+        .into_iter()
+        .map(|e| {
+            let (card, card_zh) = card_names(e.clock.as_ref().map(|c| c.card));
+            let r = e.case.received();
             QueueRow {
-                number: n,
-                item: case.received().item.name.clone(),
-                applicant: case.received().applicant.public_label(),
-                status: case.status().name_zh(),
-                remaining: remaining.map_or_else(|| "—".to_owned(), |r| r.to_string()),
+                number: r.case_number.to_string(),
+                item: r.item.name.clone(),
+                applicant: r.applicant.public_label(),
+                status: e.case.status().name_zh(),
+                remaining: e
+                    .remaining
+                    .map_or_else(|| "—".to_owned(), |r| r.to_string()),
                 card,
                 card_zh,
-            },
-        ));
-    }
-    rows.sort_by_key(|(r, _)| *r);
+            }
+        })
+        .collect();
     render(&CasesPage {
         nav: Nav::from_auth(Some(&auth)),
         can_intake: auth.principal.roles.contains(&Role::Clerk),
-        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        rows,
     })
 }
 
@@ -149,26 +134,6 @@ struct CasePage {
     jurisdiction_name: String,
 }
 
-fn step_zh(kind: &str) -> &'static str {
-    match kind {
-        "received" => "收件",
-        "one_time_notice_issued" => "一次性告知补正",
-        "supplement_received" => "收到补正材料",
-        "accepted" => "受理",
-        "not_accepted" => "不予受理",
-        "review_step" => "审查",
-        "transferred" => "转办",
-        "returned" => "退回",
-        "special_procedure_started" => "特别程序开始（计时暂停）",
-        "special_procedure_ended" => "特别程序结束",
-        "extension_approved" => "批准延期",
-        "decided" => "作出决定（已签章）",
-        "delivered" => "送达",
-        "withdrawn" => "撤回",
-        _ => "其他",
-    }
-}
-
 pub async fn case_page(
     State(state): State<AppState>,
     auth: Auth,
@@ -181,21 +146,16 @@ pub async fn case_page(
         &oneseal_domain::access::Target::jurisdiction(number.division()),
     )?;
     let n = number.clone();
-    let (case, events, license_id, jname) = state
+    let CaseSheet {
+        case,
+        events,
+        licence_id: license_id,
+        jurisdiction_name: jname,
+    } = state
         .store
-        .read(move |c| {
-            let (case, events) = load(c, &n)?;
-            let lic = c
-                .query_one("SELECT license_id FROM document_entries WHERE case_number = ? AND document_kind = 'decision'", params![n.as_str()])?
-                .and_then(|r| r.opt_text(0).ok().flatten());
-            let jname = c
-                .query_one("SELECT name_zh FROM jurisdictions WHERE code = ?", params![n.division().as_str()])?
-                .map(|r| r.text(0))
-                .transpose()?
-                .unwrap_or_default();
-            Ok::<_, ApiError>((case, events, lic, jname))
-        })
-        .await?;
+        .read(move |c| sheet(c, &n))
+        .await
+        .map_err(ApiError::from)?;
     let today = legal_date(state.clock.now());
     let clock_zh = case
         .clock(&state.calendar.current(), today)
@@ -209,7 +169,7 @@ pub async fn case_page(
                 .find_map(|k| v.get(*k).and_then(|x| x.as_str()))
                 .unwrap_or("")
                 .to_owned();
-            (e.date().to_string(), step_zh(e.kind()), by)
+            (e.date().to_string(), e.name_zh(), by)
         })
         .collect();
     let roles = &auth.principal.roles;

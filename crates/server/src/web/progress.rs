@@ -8,10 +8,11 @@ use serde::Deserialize;
 
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::api::cases::find_progress;
 use crate::error::ApiError;
+use crate::services::cases::{
+    ProgressDetails, ProgressError, StepReceipt, find_progress, progress_details,
+};
 use oneseal_domain::rating::RatingLevel;
-use oneseal_store::params;
 
 #[derive(Template)]
 #[template(path = "progress.html")]
@@ -27,7 +28,7 @@ struct ProgressPage {
     /// The rating already given.
     rated: Option<&'static str>,
     /// Each public step's place on the log, with its receipt.
-    receipts: Vec<crate::api::cases::StepReceipt>,
+    receipts: Vec<StepReceipt>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -55,29 +56,15 @@ pub async fn progress_page(
         match find_progress(&state, client, &case, &code).await {
             Ok(p) => {
                 let n = p.case_number.to_string();
-                let (closed, level, receipts) = state
+                let ProgressDetails {
+                    closed,
+                    rating: level,
+                    receipts,
+                } = state
                     .store
-                    .read(move |c| {
-                        let closed = c
-                            .query_one(
-                                "SELECT closed FROM cases WHERE case_number = ?",
-                                params![n.as_str()],
-                            )?
-                            .map(|r| r.int(0))
-                            .transpose()?
-                            .unwrap_or(0)
-                            != 0;
-                        let level = c
-                            .query_one(
-                                "SELECT level FROM ratings WHERE case_number = ?",
-                                params![n.as_str()],
-                            )?
-                            .map(|r| r.text(0))
-                            .transpose()?;
-                        let receipts = crate::api::cases::step_receipts(c, &n)?;
-                        Ok::<_, ApiError>((closed, level, receipts))
-                    })
-                    .await?;
+                    .read(move |c| progress_details(c, &n))
+                    .await
+                    .map_err(ApiError::from)?;
                 page.rated = level.and_then(|l| {
                     RatingLevel::ALL
                         .iter()
@@ -89,17 +76,17 @@ pub async fn progress_page(
                 page.code = code;
                 page.progress = Some(p);
             }
-            Err(ApiError::NotFound(_)) => page.error = Some(
+            Err(ProgressError::NotFound) => page.error = Some(
                 "未找到：请核对办件编号和查询码 / Not found: check the case number and query code"
                     .into(),
             ),
-            Err(ApiError::TooManyRequests) => {
+            Err(ProgressError::TooManyGuesses) => {
                 page.error = Some(
                     "查询失败次数过多，请10分钟后再试 / Too many failed queries: try again in 10 minutes"
                         .into(),
                 );
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(ApiError::from(e).into()),
         }
     }
     render(&page)

@@ -277,7 +277,8 @@ async fn a_seal_revoked_while_a_decision_waits_for_the_writer_does_not_sign_it()
         .write(move |tx| {
             oneseal_server::services::cases::act(tx, &who, &n, approve(), &keys, Vec::new())
         })
-        .await;
+        .await
+        .map_err(oneseal_server::error::ApiError::from);
     match refused {
         Err(oneseal_server::error::ApiError::Conflict { code, .. }) => {
             assert_eq!(code, "seal_revoked");

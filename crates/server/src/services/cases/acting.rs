@@ -1,0 +1,45 @@
+//! Who acts on a case, when, on which calendar: what every step and every sealed document of
+//! one command is made with.
+
+use std::sync::Arc;
+
+use oneseal_domain::calendar::Calendar;
+use oneseal_domain::case::CaseContext;
+use oneseal_domain::event::Actor;
+use oneseal_domain::org::{DivisionCode, Role, StaffId};
+use time::OffsetDateTime;
+
+use crate::services::case_secrets::CaseSecrets;
+use crate::services::commands::Meta;
+
+/// Who acts, when, on which calendar.
+#[derive(Clone)]
+pub struct Acting {
+    pub staff: StaffId,
+    pub roles: Vec<Role>,
+    pub now: OffsetDateTime,
+    /// The calendar as of this request.
+    pub calendar: Arc<Calendar>,
+    pub jurisdiction: DivisionCode,
+    /// The keys of query-code digests and document salts.
+    pub secrets: Arc<CaseSecrets>,
+}
+
+impl Acting {
+    pub(crate) fn ctx(&self) -> CaseContext<'_> {
+        CaseContext {
+            actor: self.staff.clone(),
+            roles: self.roles.clone(),
+            now: self.now,
+            calendar: &self.calendar,
+        }
+    }
+
+    pub(crate) fn meta(&self) -> Meta {
+        Meta {
+            time: self.now,
+            jurisdiction: self.jurisdiction.clone(),
+            actor: Actor::Staff(self.staff.clone()),
+        }
+    }
+}

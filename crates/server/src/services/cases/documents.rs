@@ -1,0 +1,324 @@
+//! The documents a case step issues under the bureau's one seal: which step issues which
+//! document, the document's bytes, its signature (made ahead, off the writer, when it can be),
+//! and the ledger events that bind it (`document.sealed`, and `licence.issued` for an approval).
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use oneseal_domain::case::{Case, CaseEvent, CaseNumber, Command, Decision};
+use oneseal_domain::event::{Event, canonical_json};
+use oneseal_seal::{Seal, SealTime, sign_document, sm3_digest};
+use oneseal_store::Tx;
+use oneseal_store::seals::DocumentEntry;
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::acting::Acting;
+use crate::services::sealing::{SealKeys, SealingError};
+
+/// A document sealed at one step.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SealedDocument {
+    pub document_kind: String,
+    pub es_id: String,
+    pub document_sm3: String,
+    pub license_id: Option<String>,
+    pub ledger_index: u64,
+}
+
+/// The electronic licence identifier (domain.md §5): `1.2.156.3005.2.<type>.<issuer USCC>.<serial>.<version>.<check>`.
+/// The GB/T 36904 check-character algorithm was not retrieved; ours is documented here: the
+/// ISO 7064 MOD 37-2 style sum of the digits and letters before it, in 0-9A-Z.
+pub fn license_id(issuer_uscc: &str, item_code: &str, case_number: &CaseNumber) -> String {
+    let body = format!(
+        "1.2.156.3005.2.{item_code}.{issuer_uscc}.{}.001",
+        case_number.as_str()
+    );
+    let alphabet = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let sum = body
+        .bytes()
+        .filter_map(|b| alphabet.iter().position(|a| *a == b.to_ascii_uppercase()))
+        .enumerate()
+        .fold(0usize, |acc, (i, v)| (acc + (i + 1) * v) % 36);
+    format!(
+        "{body}.{}",
+        char::from(alphabet.get(sum).copied().unwrap_or(b'0'))
+    )
+}
+
+/// A document the bureau issues under its seal at one step of a case.
+pub(super) struct Voucher {
+    kind: &'static str,
+    title: &'static str,
+    body: serde_json::Value,
+    /// For an approval: the electronic licence it creates.
+    licensed: bool,
+}
+
+fn rfc3339(t: OffsetDateTime) -> Result<String, SealingError> {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| SealingError::Crypto(e.to_string()))
+}
+
+/// The sealed document a step produces, if any: the acceptance voucher, the non-acceptance
+/// decision, the one-time notice, and the licensing decision (Art. 32, 38, 39). No document
+/// carries the query code: the applicant gets it at receipt, and a sealed document's hash is
+/// public.
+pub(super) fn voucher_for(e: &CaseEvent) -> Result<Option<Voucher>, SealingError> {
+    let v = |kind, title, body, licensed| {
+        Ok(Some(Voucher {
+            kind,
+            title,
+            body,
+            licensed,
+        }))
+    };
+    match e {
+        CaseEvent::Accepted { on, deemed, .. } => v(
+            "acceptance",
+            "受理通知书",
+            json!({ "accepted_on": on.to_string(), "deemed": deemed }),
+            false,
+        ),
+        CaseEvent::NotAccepted { outcome, on, .. } => v(
+            "non_acceptance",
+            "不予受理决定书",
+            json!({ "outcome": outcome, "on": on.to_string() }),
+            false,
+        ),
+        CaseEvent::OneTimeNoticeIssued { items, on, .. } => v(
+            "one_time_notice",
+            "补正材料一次性告知书",
+            json!({ "items": items, "on": on.to_string() }),
+            false,
+        ),
+        CaseEvent::Decided {
+            decision,
+            decided_at,
+            ..
+        } => v(
+            "decision",
+            "行政许可决定书",
+            json!({ "decision": decision, "decided_at": rfc3339(*decided_at)? }),
+            !matches!(decision, Decision::Refuse(_)),
+        ),
+        _ => Ok(None),
+    }
+}
+
+/// A document ready to be signed: everything sealing reads and builds before the signature.
+struct Draft {
+    seal: oneseal_domain::seal::SealRecord,
+    ses: std::sync::Arc<Seal>,
+    key: std::sync::Arc<oneseal_seal::SealPrivateKey>,
+    document: Vec<u8>,
+    hash: [u8; 32],
+    property: String,
+    time: SealTime,
+    license_id: Option<String>,
+    kind: &'static str,
+}
+
+impl Draft {
+    fn sign(&self) -> Result<oneseal_seal::SesSignature, SealingError> {
+        sign_document(&self.ses, &self.key, &self.hash, &self.property, self.time)
+            .map_err(|e| SealingError::Crypto(e.to_string()))
+    }
+
+    /// Whether `p` was made for exactly this draft: same seal, key, time, property and
+    /// document bytes, so the same `TBS_Sign` was signed.
+    fn matches(&self, p: &Presigned) -> bool {
+        p.es_id == self.seal.es_id
+            && p.ses_seal == self.seal.ses_seal
+            && p.hash == self.hash
+            && p.property == self.property
+            && p.time == self.time
+    }
+}
+
+/// Reads the bureau's current seal and builds the document a voucher seals.
+fn draft(
+    conn: &mut dyn oneseal_store::Conn,
+    who: &Acting,
+    case: &Case,
+    voucher: Voucher,
+    seals: &SealKeys,
+) -> Result<Draft, SealingError> {
+    let j = who.jurisdiction.as_str();
+    let oneseal_store::seals::Bureau {
+        name_zh: bureau,
+        uscc,
+    } = oneseal_store::seals::bureau(conn, j)?.ok_or(SealingError::UnknownJurisdiction)?;
+    let seal = oneseal_store::seals::bureau_seals(conn, j)?
+        .into_iter()
+        .max_by_key(|s| s.record.valid_from)
+        .ok_or(SealingError::NoSeal)?;
+    // A step's time is taken when its request arrives, before it waits for the writer; a
+    // revocation recorded meanwhile must still stop it, so a recorded revocation is checked
+    // as of its own time at the earliest.
+    let at = seal
+        .revocation
+        .as_ref()
+        .map_or(who.now, |r| who.now.max(r.at));
+    seal.check_can_sign(at)?;
+    let key = seals
+        .get(&seal.record.es_id)
+        .ok_or(SealingError::KeyNotLoaded)?;
+    let r = case.received();
+    let lic = voucher
+        .licensed
+        .then(|| license_id(&uscc, r.item.basic_code.as_str(), &r.case_number));
+    let issued_at = rfc3339(who.now)?;
+    // The document's SM3 is public and its bytes are not: the salt, never published with the
+    // hash, keeps anyone from confirming a guess of the text against it.
+    let salt = who
+        .secrets
+        .document_salt(r.case_number.as_str(), voucher.kind, &issued_at);
+    let mut fields = json!({
+        "type": voucher.title,
+        "bureau": format!("{bureau}行政审批服务局"),
+        "case_number": r.case_number,
+        "item": { "code": r.item.basic_code, "name": r.item.name },
+        "applicant": r.applicant.public_label(),
+        "issued_at": issued_at,
+        "license_id": lic,
+        "seal": seal.record.es_id,
+        "salt": salt,
+    });
+    if let (Some(m), serde_json::Value::Object(extra)) = (fields.as_object_mut(), voucher.body) {
+        m.extend(extra);
+    }
+    let document = canonical_json(&fields);
+    let ses = seals.parsed(&seal.record)?;
+    let time = crate::services::sealing::seal_time(who.now)?;
+    Ok(Draft {
+        hash: sm3_digest(&document),
+        property: format!("case:{};kind:{}", r.case_number, voucher.kind),
+        seal: seal.record,
+        ses,
+        key,
+        document,
+        time,
+        license_id: lic,
+        kind: voucher.kind,
+    })
+}
+
+/// A signature made before the write, off the writer thread (an SM2 signature is the
+/// costliest part of a step). The writer uses it only for a draft it built itself that
+/// [`Draft::matches`] it; otherwise it signs.
+pub struct Presigned {
+    es_id: String,
+    ses_seal: String,
+    hash: [u8; 32],
+    property: String,
+    time: SealTime,
+    signature: oneseal_seal::SesSignature,
+}
+
+/// Whether a command can issue a sealed document (see `voucher_for`), so presigning is worth
+/// a read.
+pub fn may_seal(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Accept
+            | Command::RefuseAcceptance { .. }
+            | Command::IssueOneTimeNotice { .. }
+            | Command::Decide { .. }
+    )
+}
+
+/// Signs ahead the document `event` issues, if any, for `case` as the event leaves it (see
+/// `super::presign`).
+pub(super) fn presign_event(
+    conn: &mut dyn oneseal_store::Conn,
+    who: &Acting,
+    case: &Case,
+    event: &CaseEvent,
+    seals: &SealKeys,
+) -> Result<Option<Presigned>, SealingError> {
+    let Some(voucher) = voucher_for(event)? else {
+        return Ok(None);
+    };
+    let d = draft(conn, who, case, voucher, seals)?;
+    Ok(Some(Presigned {
+        signature: d.sign()?,
+        es_id: d.seal.es_id,
+        ses_seal: d.seal.ses_seal,
+        hash: d.hash,
+        property: d.property,
+        time: d.time,
+    }))
+}
+
+/// Seals the document `voucher` describes for `case` (as the step leaves it), records it, and
+/// for an approval the licence it creates.
+pub(super) fn seal_document(
+    tx: &mut Tx<'_>,
+    who: &Acting,
+    case: &Case,
+    voucher: Voucher,
+    seals: &SealKeys,
+    presigned: &mut Vec<Presigned>,
+) -> Result<SealedDocument, SealingError> {
+    let j = who.jurisdiction.as_str();
+    let d = draft(tx.conn(), who, case, voucher, seals)?;
+    let sig = match presigned.iter().position(|p| d.matches(p)) {
+        Some(i) => presigned.swap_remove(i).signature,
+        None => d.sign()?,
+    };
+    let (hash, document, kind, lic, seal) = (d.hash, d.document, d.kind, d.license_id, d.seal);
+    let r = case.received();
+    let document_sm3 = hex::encode(hash);
+    let idx = who.meta().record_event(
+        tx,
+        &Event::DocumentSealed {
+            case_number: r.case_number.clone(),
+            document_kind: kind.into(),
+            es_id: seal.es_id.clone(),
+            document_sm3: document_sm3.clone(),
+            signature_sm3: hex::encode(sm3_digest(sig.to_der())),
+            signer: who.staff.clone(),
+            document: STANDARD.encode(&document),
+            signature_der: STANDARD.encode(sig.to_der()),
+        },
+    )?;
+    if let Some(id) = &lic {
+        let today = oneseal_domain::case::legal_date(who.now);
+        let issued = oneseal_domain::licence::LicenceEvent::Issued {
+            licence_id: id.clone(),
+            case_number: r.case_number.to_string(),
+            item_code: r.item.basic_code.to_string(),
+            item_name: r.item.name.clone(),
+            holder: r.applicant.public_label(),
+            valid_from: today,
+            valid_until: oneseal_domain::licence::add_years(
+                today,
+                oneseal_domain::licence::DEFAULT_VALIDITY_YEARS,
+            ),
+        };
+        who.meta().record_event(
+            tx,
+            &Event::Licence {
+                licence_id: id.clone(),
+                event: Box::new(issued),
+            },
+        )?;
+    }
+    oneseal_store::seals::insert_document_entry(
+        tx.conn(),
+        &DocumentEntry {
+            case_number: r.case_number.as_str(),
+            document_kind: kind,
+            license_id: lic.as_deref(),
+            log: j,
+            index: idx,
+        },
+    )?;
+    Ok(SealedDocument {
+        document_kind: kind.into(),
+        es_id: seal.es_id,
+        document_sm3,
+        license_id: lic,
+        ledger_index: idx,
+    })
+}

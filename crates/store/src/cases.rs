@@ -1,0 +1,102 @@
+//! The statements about cases outside their projection: the case numbers a bureau hands out, the
+//! queue, the public lookups of the progress query, and where each step and sealed document sits
+//! on the log. The case's rows themselves change only through `projection`.
+
+use crate::sql::Conn;
+use crate::{StoreError, params};
+
+/// The highest case number between `first` and `last` (both inclusive), if any: case numbers
+/// sort by serial within a bureau's day, so the day's last number is found on the primary key.
+pub fn latest_number_between(
+    conn: &mut dyn Conn,
+    first: &str,
+    last: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_one(
+            "SELECT MAX(case_number) FROM cases WHERE case_number >= ? AND case_number <= ?",
+            params![first, last],
+        )?
+        .map(|r| r.opt_text(0))
+        .transpose()?
+        .flatten())
+}
+
+/// The case numbers of a jurisdiction's queue, in number order: open cases, and closed ones too
+/// when `include_closed`.
+pub fn queue(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    include_closed: bool,
+) -> Result<Vec<String>, StoreError> {
+    conn.query(
+        "SELECT case_number FROM cases WHERE jurisdiction = ? AND (closed = 0 OR ? = 1) ORDER BY case_number",
+        params![jurisdiction, include_closed],
+    )?
+    .into_iter()
+    .map(|r| r.text(0))
+    .collect()
+}
+
+/// The lookup key of a case's query code (its keyed digest), if the case exists.
+pub fn query_code_key(conn: &mut dyn Conn, number: &str) -> Result<Option<String>, StoreError> {
+    conn.query_one(
+        "SELECT query_code_hash FROM cases WHERE case_number = ?",
+        params![number],
+    )?
+    .map(|r| r.text(0))
+    .transpose()
+}
+
+/// Whether a case is closed (an unknown case is not).
+pub fn is_closed(conn: &mut dyn Conn, number: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_one(
+            "SELECT closed FROM cases WHERE case_number = ?",
+            params![number],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0)
+        != 0)
+}
+
+/// The code of the rating the applicant gave a case, if any.
+pub fn rating_level(conn: &mut dyn Conn, number: &str) -> Result<Option<String>, StoreError> {
+    conn.query_one(
+        "SELECT level FROM ratings WHERE case_number = ?",
+        params![number],
+    )?
+    .map(|r| r.text(0))
+    .transpose()
+}
+
+/// Where one step of a case sits on its log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepEntry {
+    /// The step's place in the case's history, from 1.
+    pub seq: i64,
+    /// The case event's `kind` tag.
+    pub kind: String,
+    pub log: String,
+    pub index: u64,
+}
+
+/// The public steps' ledger places, in order: internal hand-overs and returns left out.
+pub fn public_steps(conn: &mut dyn Conn, number: &str) -> Result<Vec<StepEntry>, StoreError> {
+    conn.query(
+        "SELECT seq, kind, log, idx FROM case_entries WHERE case_number = ? \
+         AND kind NOT IN ('transferred', 'returned') ORDER BY seq",
+        params![number],
+    )?
+    .into_iter()
+    .map(|r| {
+        Ok(StepEntry {
+            seq: r.int(0)?,
+            kind: r.text(1)?,
+            log: r.text(2)?,
+            index: r.u64(3)?,
+        })
+    })
+    .collect()
+}
