@@ -101,7 +101,7 @@ pub fn run(cmd: CatalogCommand) -> Result<()> {
             let j = DivisionCode::parse(&jurisdiction)?;
             let store = Store::open(db.database()?)?;
             let items = store
-                .read_blocking(|c| oneseal_server::api::catalog::all_items(c, &j))
+                .read_blocking(|c| oneseal_server::services::catalog::all_items(c, &j))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let bytes = if is_xlsx(&out) {
                 interchange::export_xlsx(

@@ -566,6 +566,171 @@ impl From<crate::services::commands::PublishError> for ApiError {
     }
 }
 
+// ---- org, catalog, calendar ----
+
+impl From<crate::services::sessions::SessionError> for ApiError {
+    fn from(e: crate::services::sessions::SessionError) -> Self {
+        use crate::services::sessions::SessionError;
+        match e {
+            SessionError::Store(e) => e.into(),
+            e @ (SessionError::Hashing(_)
+            | SessionError::Randomness(_)
+            | SessionError::StoredIdentity(_)) => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<crate::services::org::OrgError> for ApiError {
+    fn from(e: crate::services::org::OrgError) -> Self {
+        use crate::services::org::{MAX_TOKEN_DAYS, OrgError};
+        match e {
+            OrgError::BadJurisdiction(e) => {
+                ApiError::bad_request("bad_jurisdiction", format!("辖区代码无效：{e}"), e)
+            }
+            OrgError::StaffNotFound => ApiError::NotFound("staff"),
+            OrgError::UnknownDepartment => ApiError::bad_request(
+                "unknown_department",
+                "该辖区没有此部门",
+                "No such department in that jurisdiction",
+            ),
+            OrgError::SameDepartment => ApiError::conflict(
+                "same_department",
+                "已在该部门",
+                "Already in that department",
+            ),
+            OrgError::BadScopes => ApiError::bad_request(
+                "bad_scopes",
+                "令牌范围只能是 claim_push、submit_feedback、view_pushes",
+                "Token scopes must be among claim_push, submit_feedback, view_pushes",
+            ),
+            OrgError::BadExpiry => ApiError::bad_request(
+                "bad_expiry",
+                format!("令牌有效期应为1至{MAX_TOKEN_DAYS}天"),
+                format!("A token's lifetime must be 1 to {MAX_TOKEN_DAYS} days"),
+            ),
+            OrgError::TokenNotFound => ApiError::NotFound("token"),
+            OrgError::TokenRevoked => ApiError::conflict(
+                "token_revoked",
+                "该令牌已撤销",
+                "The token is already revoked",
+            ),
+            OrgError::Forbidden(d) => ApiError::Forbidden(d),
+            OrgError::Stored(e) => ApiError::Internal(e),
+            OrgError::Session(e) => e.into(),
+            OrgError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::services::catalog::CatalogError> for ApiError {
+    /// A refused import is a typed 400. The domain keeps only the first
+    /// `interchange::limits::MAX_ERRORS` row errors, so the answer stays small however many
+    /// rows are wrong; `total` says how many there were.
+    fn from(e: crate::services::catalog::CatalogError) -> Self {
+        use crate::services::catalog::CatalogError;
+        match e {
+            CatalogError::Unreadable { format, reason } => ApiError::bad_request(
+                "unreadable_file",
+                format!("无法按 {format} 格式读取文件：{reason}"),
+                format!("The file could not be read as {format}: {reason}"),
+            ),
+            CatalogError::Rejected { errors, total } => {
+                let shown = errors.len();
+                let (zh_more, en_more) = if shown < total {
+                    (
+                        format!("（仅列出前 {shown} 处）"),
+                        format!(" (the first {shown} are listed)"),
+                    )
+                } else {
+                    (String::new(), String::new())
+                };
+                ApiError::BadRequest {
+                    code: "import_rejected",
+                    zh: format!("导入被拒绝：{total} 处错误，未写入任何数据{zh_more}"),
+                    en: format!("Import rejected: {total} error(s); nothing was written{en_more}"),
+                    details: Some(json!({ "errors": errors, "total": total })),
+                }
+            }
+            CatalogError::ItemNotFound => ApiError::NotFound("item"),
+            CatalogError::Internal(e) => ApiError::Internal(e),
+            CatalogError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::services::calendar::CalendarError> for ApiError {
+    fn from(e: crate::services::calendar::CalendarError) -> Self {
+        use crate::services::calendar::CalendarError;
+        use oneseal_domain::calendar::CorrectionError;
+        match e {
+            CalendarError::NotUtf8 => ApiError::bad_request(
+                "bad_calendar",
+                "日历文件不是 UTF-8 文本",
+                "The calendar file is not UTF-8",
+            ),
+            CalendarError::BadYear(e) => {
+                ApiError::bad_request("bad_calendar", format!("日历文件无效：{e}"), e)
+            }
+            CalendarError::Correction(CorrectionError::HistoryImmutable { first, today }) => {
+                ApiError::conflict(
+                    "calendar_history_immutable",
+                    format!(
+                        "{today}及以前的工作日历已经生效，不能更改（{first}有变动）；只能更正今后的日期"
+                    ),
+                    format!(
+                        "The working-day calendar up to {today} is history and cannot change ({first} differs); only later days can be corrected"
+                    ),
+                )
+            }
+            CalendarError::Correction(e @ CorrectionError::YearMismatch { .. }) => {
+                ApiError::bad_request("bad_calendar", format!("日历年份不符：{e}"), e.to_string())
+            }
+            CalendarError::CorrectionRequired { year, first } => ApiError::conflict(
+                "calendar_correction_required",
+                format!(
+                    "{year}年工作日历已经生效；更改今后的日期（{first}起）须提出更正并经局长批准"
+                ),
+                format!(
+                    "The {year} calendar is in force; changing later days (from {first}) needs a correction approved by the bureau head"
+                ),
+            ),
+            CalendarError::NotInForce { year } => ApiError::conflict(
+                "calendar_year_not_in_force",
+                format!("{year}年工作日历尚未生效，请直接导入"),
+                format!("The {year} calendar is not in force yet: import it instead"),
+            ),
+            CalendarError::Unchanged { year } => ApiError::conflict(
+                "calendar_unchanged",
+                format!("{year}年工作日历没有变化"),
+                format!("The {year} calendar would not change"),
+            ),
+            CalendarError::BadText { name, max } => ApiError::bad_request(
+                "bad_calendar_correction",
+                format!("{name} 须为 1–{max} 个字符的文字"),
+                format!("{name} must be 1–{max} characters of text"),
+            ),
+            CalendarError::CorrectionNotFound => ApiError::NotFound("calendar correction"),
+            CalendarError::NotPending => ApiError::conflict(
+                "calendar_correction_not_pending",
+                "该更正已处理，不能再次批准",
+                "This correction is no longer pending",
+            ),
+            CalendarError::OwnProposal => ApiError::conflict(
+                "calendar_correction_own_proposal",
+                "提出更正的人不能批准自己的更正",
+                "The proposer of a correction may not approve it",
+            ),
+            CalendarError::Stale => ApiError::conflict(
+                "calendar_correction_stale",
+                "提出更正后该年度日历已有变化，请重新提出",
+                "The year changed since the correction was proposed; propose it again",
+            ),
+            CalendarError::Internal(e) => ApiError::Internal(e),
+            CalendarError::Store(e) => e.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

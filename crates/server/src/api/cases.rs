@@ -10,7 +10,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::api::catalog::find_item;
 use crate::edge::auth::Auth;
 use crate::edge::guesses::ClientAddr;
 use crate::error::{ApiError, ApiJson};
@@ -18,6 +17,7 @@ use crate::services::cases::{
     Acting, IntakeRequest, StepOutcome, act, find_progress, intake, load, may_seal, presign, queue,
     record_refused_seal_use, step_receipts,
 };
+use crate::services::catalog::find_item;
 use crate::services::masking::{applicant_view, events_view};
 
 fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {

@@ -1,98 +1,30 @@
-//! Sign-in, sessions, CSRF and API tokens; turns a request into a `Principal`.
+//! Sign-in at the HTTP edge: credentials (throttled per id and client address), session
+//! cookies, CSRF, bearer tokens; turns a request into a `Principal` through `services::sessions`.
 //!
-//! Passwords are Argon2id PHC strings (hashed off the async runtime). Session and API tokens are
-//! random 256-bit values; only their SHA-256 is stored, so a database leak yields no usable token.
 //! A cookie-authenticated request that changes state must echo the session's CSRF token in the
 //! `X-CSRF-Token` header; token-authenticated requests carry no ambient authority and need none.
 
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use axum::extract::FromRequestParts;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{Method, header};
-use base64::Engine;
+use axum::http::{HeaderMap, Method, header};
 use oneseal_domain::access::{Action, Denied, Principal, Target, authorize};
-use oneseal_domain::org::{DepartmentCode, DivisionCode, Role, StaffId};
-use oneseal_store::{Conn, StoreError, params};
-use sha2::{Digest, Sha256};
+use oneseal_domain::org::StaffId;
+use serde::Deserialize;
 
 use crate::AppState;
 use crate::edge::net::Net;
+use crate::edge::throttle::Gate;
 use crate::error::ApiError;
+use crate::services::sessions::{self, SESSION_SECONDS};
 
 pub const SESSION_COOKIE: &str = "oneseal_session";
 pub const SECURE_SESSION_COOKIE: &str = "__Host-oneseal_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-const SESSION_SECONDS: i64 = 8 * 3600;
 
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(format!("password hashing: {e}")))
-}
-
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), phc)
-        .is_ok()
-}
-
-/// A fresh random token (URL-safe base64 of 32 random bytes).
-pub fn random_token() -> Result<String, ApiError> {
-    let mut b = [0u8; 32];
-    getrandom::fill(&mut b).map_err(|e| ApiError::Internal(format!("randomness: {e}")))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
-}
-
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// The result of a successful sign-in.
-#[derive(Debug)]
-pub struct NewSession {
-    pub token: String,
-    pub csrf: String,
-}
-
-/// The stored password hash of an active staff member (`None` for an unknown or inactive id).
-/// A plain read: checking the password and counting failures happen off the store's writer
-/// (see `throttle`).
-pub fn password_hash(conn: &mut dyn Conn, staff_id: &str) -> Result<Option<String>, StoreError> {
-    conn.query_one(
-        "SELECT c.password_hash FROM credentials c \
-         JOIN staff s ON s.id = c.staff_id WHERE c.staff_id = ? AND s.active = 1",
-        params![staff_id],
-    )?
-    .map(|r| r.text(0))
-    .transpose()
-}
-
-/// An Argon2id hash of a random password, for equal-time rejection of unknown accounts.
-pub(crate) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J2Bl0OS0u9bI2Bq3iKDr8zzJOWWVjkN0/X6dK6Bm9ao";
-
-/// Creates a session; a new session id on every sign-in defeats session fixation.
-pub fn create_session(
-    conn: &mut dyn Conn,
-    staff: &StaffId,
-    now: i64,
-) -> Result<NewSession, ApiError> {
-    let token = random_token()?;
-    let csrf = random_token()?;
-    conn.execute(
-        "INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-        params![token_hash(&token), staff.as_str(), &csrf, now, now + SESSION_SECONDS],
-    )?;
-    Ok(NewSession { token, csrf })
-}
-
-pub fn delete_session(conn: &mut dyn Conn, token: &str) -> Result<(), StoreError> {
-    conn.execute(
-        "DELETE FROM sessions WHERE token_hash = ?",
-        params![token_hash(token)],
-    )?;
-    Ok(())
-}
+pub(crate) use crate::services::sessions::{DUMMY_HASH, verify_password};
+pub use crate::services::sessions::{NewSession, hash_password};
 
 /// A request's authenticated identity.
 #[derive(Clone, Debug)]
@@ -150,126 +82,18 @@ fn bearer(parts: &Parts) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
-/// A stored row that no longer parses is our fault, not the caller's.
-fn stored(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(format!("stored identity row: {e}"))
-}
-
-fn load_staff_principal(
-    conn: &mut dyn Conn,
-    staff_id: &str,
-) -> Result<Option<(Principal, String)>, ApiError> {
-    let Some(r) = conn.query_one(
-        "SELECT id, jurisdiction, department, roles, name FROM staff WHERE id = ? AND active = 1",
-        params![staff_id],
-    )?
-    else {
-        return Ok(None);
-    };
-    let roles = r
-        .text(3)?
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(Role::parse)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(stored)?;
-    let principal = Principal {
-        staff: Some(StaffId::parse(&r.text(0)?).map_err(stored)?),
-        token: None,
-        jurisdiction: DivisionCode::parse(&r.text(1)?).map_err(stored)?,
-        department: DepartmentCode::parse(&r.text(2)?).map_err(stored)?,
-        roles,
-        scopes: None,
-    };
-    Ok(Some((principal, r.text(4)?)))
-}
-
-/// How stale a token's recorded last use may get before a request records it again (so a busy
-/// department system does not queue a write behind every call).
-const LAST_USE_GRANULARITY: i64 = 60;
-
-/// The principal of a token that is neither revoked nor expired, and whether its last use
-/// should be recorded. Read from the database on every request, never cached: a revocation
-/// takes effect at once on every server sharing the database.
-fn load_token_principal(
-    conn: &mut dyn Conn,
-    token: &str,
-    now: i64,
-) -> Result<Option<(Principal, bool)>, ApiError> {
-    let Some(r) = conn.query_one(
-        "SELECT id, jurisdiction, department, scopes, last_used_at FROM api_tokens \
-         WHERE token_hash = ? AND revoked = 0 AND expires_at > ?",
-        params![token_hash(token), now],
-    )?
-    else {
-        return Ok(None);
-    };
-    let scopes = r
-        .text(3)?
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            serde_json::from_value::<Action>(serde_json::Value::String(s.to_owned()))
-                .map_err(stored)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let stale = r
-        .opt_int(4)?
-        .is_none_or(|t| now - t >= LAST_USE_GRANULARITY);
-    Ok(Some((
-        Principal {
-            staff: None,
-            token: Some(r.text(0)?),
-            jurisdiction: DivisionCode::parse(&r.text(1)?).map_err(stored)?,
-            department: DepartmentCode::parse(&r.text(2)?).map_err(stored)?,
-            roles: vec![Role::DepartmentSupervisor],
-            scopes: Some(scopes),
-        },
-        stale,
-    )))
-}
-
-/// Records a token's use in the background: the request does not wait for the writer.
-fn record_token_use(state: &AppState, id: String, now: i64) {
-    let store = state.store.clone();
-    tokio::spawn(async move {
-        let r = store
-            .write(move |tx| {
-                tx.conn().execute(
-                    "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
-                    params![now, &id],
-                )
-            })
-            .await;
-        if let Err(e) = r {
-            tracing::warn!(error = %e, "recording an API token's last use");
-        }
-    });
-}
-
 /// Resolves the session cookie (if any) to an identity; used by pages that also serve anonymous users.
 pub async fn session_auth(state: &AppState, token: String) -> Result<Option<Auth>, ApiError> {
     let now = state.clock.now().unix_timestamp();
-    state
+    let found = state
         .store
-        .lookup(move |conn| {
-            let Some(s) = conn.query_one(
-                "SELECT staff_id, csrf FROM sessions WHERE token_hash = ? AND expires_at > ?",
-                params![token_hash(&token), now],
-            )?
-            else {
-                return Ok(None);
-            };
-            let csrf = s.text(1)?;
-            Ok(
-                load_staff_principal(conn, &s.text(0)?)?.map(|(principal, display_name)| Auth {
-                    principal,
-                    csrf: Some(csrf),
-                    display_name,
-                }),
-            )
-        })
-        .await
+        .lookup(move |conn| sessions::session_identity(conn, &token, now))
+        .await?;
+    Ok(found.map(|s| Auth {
+        principal: s.principal,
+        csrf: Some(s.csrf),
+        display_name: s.display_name,
+    }))
 }
 
 impl FromRequestParts<AppState> for Auth {
@@ -280,11 +104,11 @@ impl FromRequestParts<AppState> for Auth {
             let now = state.clock.now().unix_timestamp();
             let (principal, stale) = state
                 .store
-                .lookup(move |conn| load_token_principal(conn, &token, now))
+                .lookup(move |conn| sessions::token_identity(conn, &token, now))
                 .await?
                 .ok_or(ApiError::Unauthenticated)?;
             if let (true, Some(id)) = (stale, principal.token.clone()) {
-                record_token_use(state, id, now);
+                sessions::record_token_use(&state.store, id, now);
             }
             let display_name = format!("API:{}", principal.department);
             return Ok(Auth {
@@ -368,23 +192,99 @@ pub fn clear_session_cookie(net: &Net) -> String {
     )
 }
 
+#[derive(Debug, Deserialize)]
+pub struct Credentials {
+    pub staff_id: String,
+    pub password: String,
+}
+
+/// Verifies credentials (with throttling, see `throttle`) and opens a session. The password is
+/// checked on the bounded pool, off the store's writer; only a success writes (the session).
+pub async fn sign_in(
+    state: &AppState,
+    creds: Credentials,
+    client: IpAddr,
+) -> Result<NewSession, ApiError> {
+    // A NUL cannot be in a stored id or password (and PostgreSQL refuses it in a query).
+    if creds.staff_id.len() > 64
+        || creds.password.len() > 256
+        || creds.staff_id.contains('\0')
+        || creds.password.contains('\0')
+    {
+        return Err(wrong_credentials());
+    }
+    let now = state.clock.now().unix_timestamp();
+    let throttle = &state.sign_in;
+    match throttle.begin(&creds.staff_id, client, now) {
+        Gate::Check => {}
+        Gate::Refuse => return Err(wrong_credentials()),
+        Gate::Busy => return Err(ApiError::TooManyRequests),
+    }
+    let id = creds.staff_id.clone();
+    let hash = state
+        .store
+        .lookup(move |c| sessions::password_hash(c, &id))
+        .await?;
+    if !throttle.verify(creds.password, hash).await? {
+        return Err(wrong_credentials());
+    }
+    throttle.succeeded(&creds.staff_id, client);
+    let staff = StaffId::parse(&creds.staff_id).map_err(|_| wrong_credentials())?;
+    Ok(state
+        .store
+        .write(move |tx| sessions::create_session(tx.conn(), &staff, now))
+        .await?)
+}
+
+/// The one answer for an unknown id, a wrong password and an id that is backing off: the
+/// answer must not reveal which staff ids exist.
+fn wrong_credentials() -> ApiError {
+    ApiError::BadRequest {
+        code: "wrong_credentials",
+        zh: "工号或密码错误，或尝试过于频繁，请稍后再试".into(),
+        en: "Wrong staff id or password, or too many attempts: try again later".into(),
+        details: None,
+    }
+}
+
+/// Deletes the session named by the request's cookie.
+pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let token = cookie_value(headers, session_cookie_name(&state.net));
+    if let Some(token) = token {
+        state
+            .store
+            .write(move |tx| sessions::delete_session(tx.conn(), &token))
+            .await?;
+    }
+    Ok(())
+}
+
+/// The client's address for throttling (see `net::Net::client_addr`).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        Ok(ClientAddr(
+            state
+                .net
+                .client_addr(peer, &parts.headers)
+                .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use oneseal_domain::org::{DepartmentCode, DivisionCode, Role};
+
     use super::*;
-
-    #[test]
-    fn passwords_verify_only_against_their_own_hash() {
-        let h = hash_password("correct horse").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse", &h));
-        assert!(!verify_password("correct horsf", &h));
-    }
-
-    #[test]
-    fn dummy_hash_is_a_valid_phc_string_that_rejects() {
-        assert!(argon2::PasswordHash::new(DUMMY_HASH).is_ok());
-        assert!(!verify_password("", DUMMY_HASH));
-    }
 
     #[test]
     fn an_api_token_asking_for_a_staff_action_is_forbidden_not_unauthenticated() {
@@ -426,13 +326,5 @@ mod tests {
         assert!(c.starts_with("__Host-oneseal_session=t;"), "{c}");
         assert!(c.contains("; Secure;") && c.contains("Path=/") && !c.contains("Domain"));
         assert!(clear_session_cookie(&https).contains("Secure"));
-    }
-
-    #[test]
-    fn tokens_are_random_and_hash_to_hex() {
-        let a = random_token().unwrap();
-        let b = random_token().unwrap();
-        assert_ne!(a, b);
-        assert_eq!(token_hash(&a).len(), 64);
     }
 }

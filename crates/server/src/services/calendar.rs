@@ -4,7 +4,7 @@
 //!
 //! A year already in force is history up to today: it changes only through a correction of the
 //! days ahead (`domain::calendar::Correction`), proposed by the city's administrator and put in
-//! force by the bureau head (`api::calendar`). The calendar keeps the years corrections replaced,
+//! force by the bureau head (`import_year`, `propose_correction`, `approve_correction` below). The calendar keeps the years corrections replaced,
 //! so a case decided before a correction keeps its dates.
 
 use std::sync::{Arc, RwLock};
@@ -13,10 +13,52 @@ use oneseal_domain::calendar::{Calendar, Correction, CorrectionError, YearCalend
 use oneseal_domain::case::{Case, CaseNumber};
 use oneseal_domain::event::MovingDeadline;
 use oneseal_store::projection::load_case_events;
-use oneseal_store::{Conn, StoreError, params};
+use oneseal_store::{Conn, StoreError};
 use time::{Date, OffsetDateTime};
 
-use crate::error::ApiError;
+use oneseal_domain::case::legal_date;
+use oneseal_domain::event::{Actor, CalendarCorrection, CorrectionApproval, Event};
+use oneseal_domain::org::{DivisionCode, StaffId};
+use oneseal_store::Store;
+use oneseal_store::projection::record;
+
+/// Why a calendar import, proposal or approval was refused (or failed).
+#[derive(Debug, thiserror::Error)]
+pub enum CalendarError {
+    #[error("the calendar file is not UTF-8")]
+    NotUtf8,
+    /// The year file does not parse or validate; the message is clipped to 300 characters.
+    #[error("bad calendar file: {0}")]
+    BadYear(String),
+    /// A change of a day up to today, or a year that does not match.
+    #[error(transparent)]
+    Correction(#[from] CorrectionError),
+    /// An import of a year in force that changes later days: that needs a correction.
+    #[error(
+        "the {year} calendar is in force; changing later days (from {first}) needs a correction"
+    )]
+    CorrectionRequired { year: i32, first: String },
+    #[error("the {year} calendar is not in force yet: import it instead")]
+    NotInForce { year: i32 },
+    #[error("the {year} calendar would not change")]
+    Unchanged { year: i32 },
+    /// A reason or source that is empty, too long or holds control characters.
+    #[error("{name} must be 1–{max} characters of text")]
+    BadText { name: &'static str, max: usize },
+    #[error("no such calendar correction")]
+    CorrectionNotFound,
+    #[error("this correction is no longer pending")]
+    NotPending,
+    #[error("the proposer of a correction may not approve it")]
+    OwnProposal,
+    #[error("the year changed since the correction was proposed")]
+    Stale,
+    /// Stored state that does not load, a task that died: our fault.
+    #[error("{0}")]
+    Internal(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 #[derive(Debug)]
 pub struct CalendarStore {
@@ -74,17 +116,16 @@ impl CalendarStore {
 pub fn stored(conn: &mut dyn Conn) -> Result<Calendar, StoreError> {
     let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("stored calendar: {e}"));
     let mut cal = (*CalendarStore::default().current()).clone();
-    for r in conn.query("SELECT json FROM calendar_years ORDER BY year", &[])? {
-        cal.load_year_json(&r.text(0)?).map_err(|e| corrupt(&e))?;
+    for json in oneseal_store::calendar::imported_years(conn)? {
+        cal.load_year_json(&json).map_err(|e| corrupt(&e))?;
     }
-    let approved = conn.query(
-        "SELECT base_json, approved_at FROM calendar_corrections WHERE status = 'approved'",
-        &[],
-    )?;
-    for r in approved {
-        let base = YearCalendar::from_json(&r.text(0)?).map_err(|e| corrupt(&e))?;
-        let at = OffsetDateTime::parse(&r.text(1)?, &time::format_description::well_known::Rfc3339)
-            .map_err(|e| corrupt(&e))?;
+    for r in oneseal_store::calendar::approved_corrections(conn)? {
+        let base = YearCalendar::from_json(&r.base_json).map_err(|e| corrupt(&e))?;
+        let at = OffsetDateTime::parse(
+            &r.approved_at,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map_err(|e| corrupt(&e))?;
         cal.remember_superseded(base, at);
     }
     Ok(cal)
@@ -103,39 +144,21 @@ pub enum Amendment {
 /// Classifies `year` against the year in force, refusing any change to a day up to `today`.
 ///
 /// # Errors
-/// 409 `calendar_history_immutable` naming the first such day.
+/// `CalendarError::Correction` (`HistoryImmutable`) naming the first such day.
 pub fn amendment(
     conn: &mut dyn Conn,
     year: YearCalendar,
     today: Date,
-) -> Result<Amendment, ApiError> {
+) -> Result<Amendment, CalendarError> {
     let Some(current) = stored(conn)?.year(year.year()).cloned() else {
         return Ok(Amendment::New(year));
     };
-    let correction = Correction::check(&current, year, today).map_err(correction_error)?;
+    let correction = Correction::check(&current, year, today)?;
     Ok(if correction.change().is_empty() {
         Amendment::Unchanged
     } else {
         Amendment::Correction(correction)
     })
-}
-
-/// A refused change of a year in force, as a typed 409.
-pub fn correction_error(e: CorrectionError) -> ApiError {
-    match e {
-        CorrectionError::HistoryImmutable { first, today } => ApiError::conflict(
-            "calendar_history_immutable",
-            format!(
-                "{today}及以前的工作日历已经生效，不能更改（{first}有变动）；只能更正今后的日期"
-            ),
-            format!(
-                "The working-day calendar up to {today} is history and cannot change ({first} differs); only later days can be corrected"
-            ),
-        ),
-        CorrectionError::YearMismatch { .. } => {
-            ApiError::bad_request("bad_calendar", format!("日历年份不符：{e}"), e.to_string())
-        }
-    }
 }
 
 /// The deadlines of open cases (every jurisdiction: the calendar is shared) that the change
@@ -145,19 +168,246 @@ pub fn moving_deadlines(
     before: &Calendar,
     after: &Calendar,
     today: Date,
-) -> Result<Vec<MovingDeadline>, ApiError> {
-    let numbers = conn.query(
-        "SELECT case_number FROM cases WHERE closed = 0 ORDER BY case_number",
-        params![],
-    )?;
+) -> Result<Vec<MovingDeadline>, CalendarError> {
     let mut out = Vec::new();
-    for r in numbers {
-        let number = CaseNumber::parse(&r.text(0)?)
-            .map_err(|e| ApiError::Internal(format!("stored case number: {e}")))?;
+    for n in oneseal_store::calendar::open_case_numbers(conn)? {
+        let number = CaseNumber::parse(&n)
+            .map_err(|e| CalendarError::Internal(format!("stored case number: {e}")))?;
         let events = load_case_events(conn, number.as_str())?;
         let case = Case::apply(&events)
-            .map_err(|e| ApiError::Internal(format!("stored case does not replay: {e}")))?;
+            .map_err(|e| CalendarError::Internal(format!("stored case does not replay: {e}")))?;
         out.extend(case.moving_deadlines(before, after, today));
     }
+    Ok(out)
+}
+
+/// At most 300 characters of a parser's message, so the answer stays small whatever it quotes.
+fn clip(message: &str) -> String {
+    const MAX: usize = 300;
+    match message.char_indices().nth(MAX) {
+        None => message.to_owned(),
+        Some((end, _)) => format!("{}…", &message[..end]),
+    }
+}
+
+fn bad_year(e: oneseal_domain::calendar::YearDataError) -> CalendarError {
+    // The parser's message may quote the file (an unknown `kind` is repeated in full).
+    CalendarError::BadYear(clip(&e.to_string()))
+}
+
+fn internal(e: impl std::fmt::Display) -> CalendarError {
+    CalendarError::Internal(e.to_string())
+}
+
+fn stored_correction(e: impl std::fmt::Display) -> CalendarError {
+    CalendarError::Internal(format!("stored correction: {e}"))
+}
+
+/// Reads a year file: UTF-8, then parsed and validated off the async workers, as catalog files
+/// are (issue #22, item 2): a body of the full size limit takes a while. Returns the year and
+/// its text (the text is what the ledger records).
+pub async fn parse_year_file(body: Vec<u8>) -> Result<(YearCalendar, String), CalendarError> {
+    let text = String::from_utf8(body).map_err(|_| CalendarError::NotUtf8)?;
+    let (year, text) = tokio::task::spawn_blocking(move || (YearCalendar::from_json(&text), text))
+        .await
+        .map_err(internal)?;
+    Ok((year.map_err(bad_year)?, text))
+}
+
+/// Rereads the calendar the database holds and swaps it in.
+async fn reload(store: &Store, calendars: &CalendarStore) -> Result<(), CalendarError> {
+    let cal = store.read(|c| stored(c)).await?;
+    calendars.replace(cal);
+    Ok(())
+}
+
+fn first_day(c: &Correction) -> String {
+    c.change()
+        .days()
+        .first()
+        .map_or_else(|| "—".to_owned(), ToString::to_string)
+}
+
+/// Records `year` when it is not in force yet and swaps the new calendar in; `None` when the
+/// year in force is the same. A change of a past day is refused, a change of later days needs
+/// a correction.
+pub async fn import_year(
+    store: &Store,
+    calendars: &CalendarStore,
+    (year, text): (YearCalendar, String),
+    jurisdiction: DivisionCode,
+    actor: Actor,
+    now: OffsetDateTime,
+) -> Result<Option<u64>, CalendarError> {
+    let number = year.year();
+    let today = legal_date(now);
+    let idx = store
+        .write(move |tx| match amendment(tx.conn(), year, today)? {
+            Amendment::New(_) => {
+                let event = Event::CalendarYearImported {
+                    year: number,
+                    json: text,
+                };
+                Ok(Some(record(tx, &event, now, &jurisdiction, &actor)?))
+            }
+            Amendment::Unchanged => Ok(None),
+            Amendment::Correction(c) => Err(CalendarError::CorrectionRequired {
+                year: number,
+                first: first_day(&c),
+            }),
+        })
+        .await?;
+    if idx.is_some() {
+        reload(store, calendars).await?;
+    }
+    Ok(idx)
+}
+
+/// Free text limits: a reason is a paragraph, a source a notice's title or number.
+const MAX_REASON_CHARS: usize = 2000;
+const MAX_SOURCE_CHARS: usize = 300;
+
+fn text_field(name: &'static str, v: &str, max: usize) -> Result<String, CalendarError> {
+    let t = v.trim();
+    if t.is_empty() || t.chars().count() > max || t.chars().any(char::is_control) {
+        return Err(CalendarError::BadText { name, max });
+    }
+    Ok(t.to_owned())
+}
+
+/// A proposed correction as recorded.
+#[derive(Debug)]
+pub struct Proposed {
+    pub correction_id: String,
+    pub year: i32,
+    pub days: Vec<Date>,
+    pub moving: Vec<MovingDeadline>,
+    pub ledger_index: u64,
+}
+
+/// Proposes correcting days after today in a year in force (`calendar` is the whole year as it
+/// should be, in the import layout): recorded on the ledger as proposed with the open cases
+/// whose deadlines move, without effect until the head approves.
+pub async fn propose_correction(
+    store: &Store,
+    city: DivisionCode,
+    staff: StaffId,
+    calendar: &str,
+    reason: &str,
+    source: &str,
+    now: OffsetDateTime,
+) -> Result<Proposed, CalendarError> {
+    let reason = text_field("reason", reason, MAX_REASON_CHARS)?;
+    let source = text_field("source", source, MAX_SOURCE_CHARS)?;
+    let year = YearCalendar::from_json(calendar).map_err(bad_year)?;
+    let today = legal_date(now);
+    let number = year.year();
+    let actor = Actor::Staff(staff.clone());
+    store
+        .write(move |tx| {
+            let correction = match amendment(tx.conn(), year, today)? {
+                Amendment::Correction(c) => c,
+                Amendment::New(_) => return Err(CalendarError::NotInForce { year: number }),
+                Amendment::Unchanged => return Err(CalendarError::Unchanged { year: number }),
+            };
+            let before = stored(tx.conn())?;
+            let base_json = before.to_year_json(number).map_err(internal)?;
+            let mut after = before.clone();
+            after.correct(correction.clone(), now).map_err(internal)?;
+            let moving = moving_deadlines(tx.conn(), &before, &after, today)?;
+            let seq = oneseal_store::calendar::correction_count(tx.conn())?;
+            let proposal = CalendarCorrection {
+                correction_id: format!("CC{number}-{:04}", seq + 1),
+                year: number,
+                proposed_by: staff,
+                json: correction.replacement().to_json().map_err(internal)?,
+                base_json,
+                days: correction.change().days().to_vec(),
+                reason,
+                source,
+                moving,
+            };
+            let event = Event::CalendarCorrectionProposed {
+                correction: Box::new(proposal.clone()),
+            };
+            let ledger_index = record(tx, &event, now, &city, &actor)?;
+            Ok(Proposed {
+                correction_id: proposal.correction_id,
+                year: number,
+                days: proposal.days,
+                moving: proposal.moving,
+                ledger_index,
+            })
+        })
+        .await
+}
+
+/// An approved correction as recorded.
+#[derive(Debug)]
+pub struct Approved {
+    pub correction_id: String,
+    pub year: i32,
+    pub moving: Vec<MovingDeadline>,
+    pub ledger_index: u64,
+}
+
+/// The bureau head puts a proposed correction of `city`'s calendar in force, checked again
+/// against today and the year as it now is; the open cases' deadlines move from this instant.
+pub async fn approve_correction(
+    store: &Store,
+    calendars: &CalendarStore,
+    city: DivisionCode,
+    staff: StaffId,
+    id: String,
+    now: OffsetDateTime,
+) -> Result<Approved, CalendarError> {
+    let today = legal_date(now);
+    let actor = Actor::Staff(staff.clone());
+    let out = store
+        .write(move |tx| {
+            let row = oneseal_store::calendar::correction(tx.conn(), &id)?
+                .ok_or(CalendarError::CorrectionNotFound)?;
+            if row.jurisdiction != city.as_str() {
+                return Err(CalendarError::CorrectionNotFound);
+            }
+            let proposal: CalendarCorrection =
+                serde_json::from_str(&row.body).map_err(stored_correction)?;
+            if row.status != "proposed" {
+                return Err(CalendarError::NotPending);
+            }
+            if proposal.proposed_by == staff {
+                return Err(CalendarError::OwnProposal);
+            }
+            let before = stored(tx.conn())?;
+            let base = YearCalendar::from_json(&proposal.base_json).map_err(stored_correction)?;
+            if before.year(proposal.year) != Some(&base) {
+                return Err(CalendarError::Stale);
+            }
+            let replacement = YearCalendar::from_json(&proposal.json).map_err(stored_correction)?;
+            let correction = Correction::check(&base, replacement, today)?;
+            let mut after = before.clone();
+            after.correct(correction, now).map_err(internal)?;
+            let moving = moving_deadlines(tx.conn(), &before, &after, today)?;
+            let approval = CorrectionApproval {
+                correction_id: proposal.correction_id.clone(),
+                year: proposal.year,
+                json: proposal.json,
+                approved_by: staff,
+                approved_at: now,
+                moving,
+            };
+            let event = Event::CalendarCorrectionApproved {
+                approval: Box::new(approval.clone()),
+            };
+            let ledger_index = record(tx, &event, now, &city, &actor)?;
+            Ok(Approved {
+                correction_id: approval.correction_id,
+                year: approval.year,
+                moving: approval.moving,
+                ledger_index,
+            })
+        })
+        .await?;
+    reload(store, calendars).await?;
     Ok(out)
 }

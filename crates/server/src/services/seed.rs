@@ -9,13 +9,13 @@ use oneseal_domain::org::{
     Department, DepartmentCode, DepartmentKind, DivisionCode, HallWindow, Jurisdiction, Role,
     Staff, StaffId,
 };
-use oneseal_store::{Store, params};
+use oneseal_store::Store;
 use time::OffsetDateTime;
 use time::macros::date;
 
-use crate::edge::auth::hash_password;
 use crate::error::ApiError;
 use crate::services::commands::{Meta, publish_items};
+use crate::services::sessions::hash_password;
 
 /// The password of every demo account (printed at start; demo only).
 pub const DEMO_PASSWORD: &str = "oneseal-demo";
@@ -215,7 +215,7 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
 /// Seeds the demo city unless the database already holds an organisation. Returns whether it seeded.
 pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, ApiError> {
     let seeded = store
-        .read(|c| Ok::<_, ApiError>(c.query_one("SELECT 1 FROM jurisdictions", &[])?.is_some()))
+        .read(|c| Ok::<_, ApiError>(oneseal_store::org::has_jurisdictions(c)?))
         .await?;
     if seeded {
         return Ok(false);
@@ -334,10 +334,7 @@ fn seed_staff(
                 },
             )?;
         }
-        tx.conn().execute(
-            "INSERT INTO credentials (staff_id, password_hash, failed_attempts, locked_until) VALUES (?, ?, 0, NULL)",
-            params![id.as_str(), password],
-        )?;
+        oneseal_store::sessions::insert_credentials(tx.conn(), id.as_str(), password)?;
     }
     Ok(())
 }

@@ -10,10 +10,10 @@ use oneseal_domain::org::Role;
 
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::api::catalog::{ItemQuery, search_items};
 use crate::edge::auth::Auth;
 use crate::error::ApiError;
 use crate::services::cases::{CaseSheet, queue, sheet};
+use crate::services::catalog::{ItemQuery, search_items};
 use crate::services::masking::{ApplicantView, applicant_view};
 
 pub struct QueueRow {

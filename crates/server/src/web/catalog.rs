@@ -5,15 +5,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use oneseal_domain::access::{Action, Target};
 use oneseal_domain::catalog::{Area, HandlingPlace, Item, ItemCategory};
-use oneseal_domain::org::DivisionCode;
-use oneseal_store::{Conn, StoreError, params};
 
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::api::catalog::{ItemQuery, find_item, search_items};
-use crate::api::org::{jurisdictions, target_jurisdiction};
 use crate::edge::auth::Auth;
 use crate::error::ApiError;
+use crate::services::catalog::{ItemDetail, ItemQuery, item_detail, search_items};
+use crate::services::org::{department_names, jurisdictions, target_jurisdiction};
 
 /// One `<option>` of a filter, with its selection decided here rather than in the template.
 pub struct Opt {
@@ -61,19 +59,6 @@ struct CatalogPage {
     rows: Vec<Row>,
 }
 
-fn department_names(
-    conn: &mut dyn Conn,
-    j: &DivisionCode,
-) -> Result<std::collections::HashMap<String, String>, StoreError> {
-    conn.query(
-        "SELECT code, name_zh FROM departments WHERE jurisdiction = ?",
-        params![j.as_str()],
-    )?
-    .into_iter()
-    .map(|r| Ok((r.text(0)?, r.text(1)?)))
-    .collect()
-}
-
 fn page_url(j: &str, q: &ItemQuery, page: u32) -> String {
     let enc = |s: &Option<String>| urlencode(s.as_deref().unwrap_or(""));
     format!(
@@ -101,7 +86,8 @@ pub async fn catalog_page(
     auth: Auth,
     Query(q): Query<ItemQuery>,
 ) -> Result<Html<String>, WebError> {
-    let j = target_jurisdiction(&auth, q.jurisdiction.as_deref())?;
+    let j =
+        target_jurisdiction(&auth.principal, q.jurisdiction.as_deref()).map_err(ApiError::from)?;
     auth.require(Action::ViewCatalog, &Target::jurisdiction(&j))?;
     let (jq, query) = (
         j.clone(),
@@ -189,25 +175,20 @@ pub async fn item_page(
     Path(code): Path<String>,
     Query(q): Query<ItemQuery>,
 ) -> Result<Html<String>, WebError> {
-    let j = target_jurisdiction(&auth, q.jurisdiction.as_deref())?;
+    let j =
+        target_jurisdiction(&auth.principal, q.jurisdiction.as_deref()).map_err(ApiError::from)?;
     auth.require(Action::ViewCatalog, &Target::jurisdiction(&j))?;
     let jq = j.clone();
-    let (found, names, related) = state
+    let ItemDetail {
+        item,
+        versions,
+        department_names: names,
+        related,
+    } = state
         .store
-        .read(move |c| {
-            let found = find_item(c, &jq, &code)?;
-            let names = department_names(c, &jq)?;
-            let mut related = Vec::new();
-            if let Some((item, _)) = &found {
-                for r in &item.related_items {
-                    let name = find_item(c, &jq, r.as_str())?.map(|(i, _)| i.name.clone());
-                    related.push((r.as_str().to_owned(), name.unwrap_or_default()));
-                }
-            }
-            Ok::<_, ApiError>((found, names, related))
-        })
-        .await?;
-    let (item, versions) = found.ok_or(ApiError::NotFound("item"))?;
+        .read(move |c| item_detail(c, &jq, &code))
+        .await
+        .map_err(ApiError::from)?;
     let name = |code: &str| names.get(code).cloned().unwrap_or_else(|| code.to_owned());
     render(&ItemPage {
         nav: Nav::from_auth(Some(&auth)),
@@ -233,7 +214,8 @@ struct ImportPage {
 }
 
 pub async fn import_page(auth: Auth, Query(q): Query<ItemQuery>) -> Result<Html<String>, WebError> {
-    let j = target_jurisdiction(&auth, q.jurisdiction.as_deref())?;
+    let j =
+        target_jurisdiction(&auth.principal, q.jurisdiction.as_deref()).map_err(ApiError::from)?;
     auth.require(Action::EditCatalog, &Target::jurisdiction(&j))?;
     render(&ImportPage {
         nav: Nav::from_auth(Some(&auth)),

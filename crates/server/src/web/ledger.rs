@@ -112,7 +112,7 @@ pub fn choices(
     logs: &[String],
     chosen: &str,
 ) -> Result<Vec<Choice>, StoreError> {
-    Ok(crate::api::org::jurisdictions(conn)?
+    Ok(crate::services::org::jurisdictions(conn)?
         .into_iter()
         .filter(|j| logs.contains(&j.code))
         .map(|j| Choice {

@@ -5,15 +5,13 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use oneseal_store::log::read_head;
-use oneseal_store::params;
 use serde::Deserialize;
 
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::api::session::{ClientAddr, Credentials, end_session, sign_in};
-use crate::edge::auth::{self, MaybeAuth};
+use crate::edge::auth::{self, ClientAddr, Credentials, MaybeAuth, end_session, sign_in};
 use crate::error::ApiError;
+use crate::services::home::{self, WorkItem};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -107,96 +105,6 @@ struct HomePage {
     work: Vec<WorkItem>,
 }
 
-/// One line of the home page's "my work" card.
-pub struct WorkItem {
-    pub what: &'static str,
-    pub count: i64,
-    pub late: i64,
-    pub link: &'static str,
-}
-
-/// What waits for this person's roles, counted as the queues count it.
-fn my_work(
-    c: &mut dyn oneseal_store::Conn,
-    auth: &crate::edge::auth::Auth,
-    today: &str,
-) -> Result<Vec<WorkItem>, ApiError> {
-    use oneseal_domain::org::Role;
-    let p = &auth.principal;
-    let j = p.jurisdiction.as_str();
-    let mut count = |sql: &str, args: &[oneseal_store::Value]| -> Result<i64, ApiError> {
-        Ok(c.query_one(sql, args)?
-            .map(|r| r.int(0))
-            .transpose()?
-            .unwrap_or(0))
-    };
-    let mut work = Vec::new();
-    let has = |r: Role| p.roles.contains(&r);
-    if has(Role::Clerk) || has(Role::Reviewer) || has(Role::Approver) || has(Role::BureauHead) {
-        work.push(WorkItem {
-            what: "在办件（按法定剩余工作日排序）",
-            count: count("SELECT COUNT(*) FROM cases WHERE jurisdiction = ? AND closed = 0", params![j])?,
-            late: count(
-                "SELECT COUNT(*) FROM alerts WHERE jurisdiction = ? AND status = 'open' AND rule_id = 'red_card'",
-                params![j],
-            )?,
-            link: "/cases",
-        });
-    }
-    if has(Role::DepartmentSupervisor) {
-        let d = p.department.as_str();
-        work.push(WorkItem {
-            what: "待认领推送",
-            count: count(
-                "SELECT COUNT(*) FROM pushes WHERE jurisdiction = ? AND department = ? AND status = 'awaiting_claim'",
-                params![j, d],
-            )?,
-            late: count(
-                "SELECT COUNT(*) FROM pushes WHERE jurisdiction = ? AND department = ? AND status = 'awaiting_claim' AND claim_due < ?",
-                params![j, d, today],
-            )?,
-            link: "/dept",
-        });
-    }
-    if has(Role::Inspector) || has(Role::BureauHead) {
-        work.push(WorkItem {
-            what: "待处理预警",
-            count: count(
-                "SELECT COUNT(*) FROM alerts WHERE jurisdiction = ? AND status = 'open'",
-                params![j],
-            )?,
-            late: 0,
-            link: "/alerts",
-        });
-    }
-    if has(Role::BureauHead) {
-        work.push(WorkItem {
-            what: "差评待整改",
-            count: count(
-                "SELECT COUNT(*) FROM ratings WHERE jurisdiction = ? AND rectification_status = 'open'",
-                params![j],
-            )?,
-            late: count(
-                "SELECT COUNT(*) FROM ratings WHERE jurisdiction = ? AND rectification_status = 'open' AND rectification_due < ?",
-                params![j, today],
-            )?,
-            link: "/ratings",
-        });
-    }
-    if has(Role::Administrator) {
-        work.push(WorkItem {
-            what: "未配置监管部门的推送",
-            count: count(
-                "SELECT COUNT(*) FROM pushes WHERE jurisdiction = ? AND status = 'unmapped'",
-                params![j],
-            )?,
-            late: 0,
-            link: "/linkage",
-        });
-    }
-    Ok(work)
-}
-
 pub async fn home(
     State(state): State<AppState>,
     MaybeAuth(auth): MaybeAuth,
@@ -204,41 +112,22 @@ pub async fn home(
     let Some(auth) = auth else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let j = auth.principal.jurisdiction.clone();
     let today = oneseal_domain::case::legal_date(state.clock.now()).to_string();
-    let a = auth.clone();
-    let (name, licensing, related, size, work) = state
+    let p = auth.principal.clone();
+    let figures = state
         .store
-        .read(move |c| {
-            let name = c
-                .query_one("SELECT name_zh FROM jurisdictions WHERE code = ?", params![j.as_str()])?
-                .map(|r| r.text(0))
-                .transpose()?
-                .unwrap_or_default();
-            let mut count = |cat: &str| -> Result<i64, ApiError> {
-                Ok(c.query_one(
-                    "SELECT COUNT(*) FROM items WHERE jurisdiction = ? AND current = 1 AND category = ?",
-                    params![j.as_str(), cat],
-                )?
-                .map(|r| r.int(0))
-                .transpose()?
-                .unwrap_or(0))
-            };
-            let (l, r) = (count("licensing")?, count("related")?);
-            let (size, _) = read_head(c, j.as_str())?;
-            let work = my_work(c, &a, &today)?;
-            Ok::<_, ApiError>((name, l, r, size, work))
-        })
-        .await?;
+        .read(move |c| home::figures(c, &p, &today))
+        .await
+        .map_err(ApiError::from)?;
     let page = HomePage {
         nav: Nav::from_auth(Some(&auth)),
         jurisdiction: auth.principal.jurisdiction.to_string(),
-        jurisdiction_name: name,
+        jurisdiction_name: figures.jurisdiction_name,
         department: auth.principal.department.to_string(),
-        licensing,
-        related,
-        ledger_size: size,
-        work,
+        licensing: figures.licensing,
+        related: figures.related,
+        ledger_size: figures.ledger_size,
+        work: figures.work,
     };
     Ok(render(&page)?.into_response())
 }

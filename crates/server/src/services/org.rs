@@ -1,0 +1,323 @@
+//! The organisation: jurisdictions, departments, staff postings and department API tokens.
+//!
+//! Reads for the catalog filters, the dashboards and the administrator; the two changes an
+//! administrator makes here (a transfer, a token issued or revoked) are ledger events, checked
+//! against the caller's principal inside the write transaction that records them.
+
+use std::collections::HashMap;
+
+use oneseal_domain::access::{Action, Denied, Principal, Target, authorize};
+use oneseal_domain::event::{Actor, Event};
+use oneseal_domain::org::{DepartmentCode, DivisionCode, StaffId};
+use oneseal_store::projection::record;
+use oneseal_store::sessions::NewToken;
+use oneseal_store::{Conn, StoreError, Tx};
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+use crate::services::sessions::{self, SessionError};
+
+/// The longest (and default) lifetime of an API token: a department's system is re-issued a
+/// token at least once a year, so a leaked one does not work for ever.
+pub const MAX_TOKEN_DAYS: i64 = 365;
+
+/// The scopes a department's system may be given.
+const TOKEN_SCOPES: [Action; 3] = [
+    Action::ClaimPush,
+    Action::SubmitFeedback,
+    Action::ViewPushes,
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrgError {
+    #[error("bad jurisdiction code: {0}")]
+    BadJurisdiction(String),
+    #[error("no such active staff member")]
+    StaffNotFound,
+    #[error("no such department in that jurisdiction")]
+    UnknownDepartment,
+    #[error("already in that department")]
+    SameDepartment,
+    #[error("token scopes must be among claim_push, submit_feedback, view_pushes")]
+    BadScopes,
+    #[error("a token's lifetime must be 1 to {MAX_TOKEN_DAYS} days")]
+    BadExpiry,
+    #[error("no such token")]
+    TokenNotFound,
+    #[error("the token is already revoked")]
+    TokenRevoked,
+    #[error("forbidden: {0}")]
+    Forbidden(#[from] Denied),
+    /// A stored row that no longer parses.
+    #[error("{0}")]
+    Stored(String),
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The jurisdiction a request is about: the one named, or the caller's own.
+pub fn target_jurisdiction(
+    principal: &Principal,
+    named: Option<&str>,
+) -> Result<DivisionCode, OrgError> {
+    match named {
+        None | Some("") => Ok(principal.jurisdiction.clone()),
+        Some(s) => DivisionCode::parse(s).map_err(|e| OrgError::BadJurisdiction(e.to_string())),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct JurisdictionView {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub parent: Option<String>,
+    pub bureau_uscc: String,
+}
+
+pub fn jurisdictions(conn: &mut dyn Conn) -> Result<Vec<JurisdictionView>, StoreError> {
+    Ok(oneseal_store::org::jurisdictions(conn)?
+        .into_iter()
+        .map(|r| JurisdictionView {
+            code: r.code,
+            name_zh: r.name_zh,
+            name_en: r.name_en,
+            parent: r.parent,
+            bureau_uscc: r.bureau_uscc,
+        })
+        .collect())
+}
+
+/// A jurisdiction's Chinese name (empty for an unknown code).
+pub fn jurisdiction_name(conn: &mut dyn Conn, j: &DivisionCode) -> Result<String, StoreError> {
+    Ok(oneseal_store::org::jurisdiction_name(conn, j.as_str())?.unwrap_or_default())
+}
+
+#[derive(Debug, Serialize)]
+pub struct DepartmentView {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub kind: String,
+}
+
+pub fn departments(
+    conn: &mut dyn Conn,
+    j: &DivisionCode,
+) -> Result<Vec<DepartmentView>, StoreError> {
+    Ok(oneseal_store::org::departments(conn, j.as_str())?
+        .into_iter()
+        .map(|r| DepartmentView {
+            code: r.code,
+            name_zh: r.name_zh,
+            name_en: r.name_en,
+            kind: r.kind,
+        })
+        .collect())
+}
+
+/// Department code → Chinese name, for pages that show names.
+pub fn department_names(
+    conn: &mut dyn Conn,
+    j: &DivisionCode,
+) -> Result<HashMap<String, String>, StoreError> {
+    oneseal_store::org::department_names(conn, j.as_str())
+}
+
+#[derive(Debug, Serialize)]
+pub struct StaffView {
+    pub id: String,
+    pub department: String,
+    pub name: String,
+    pub roles: Vec<String>,
+}
+
+pub fn staff(conn: &mut dyn Conn, j: &DivisionCode) -> Result<Vec<StaffView>, StoreError> {
+    Ok(oneseal_store::org::active_staff(conn, j.as_str())?
+        .into_iter()
+        .map(|r| StaffView {
+            id: r.id,
+            department: r.department,
+            name: r.name,
+            roles: r.roles,
+        })
+        .collect())
+}
+
+fn stored_jurisdiction(code: &str) -> Result<DivisionCode, OrgError> {
+    DivisionCode::parse(code).map_err(|e| OrgError::Stored(e.to_string()))
+}
+
+fn require_department(
+    conn: &mut dyn Conn,
+    j: &DivisionCode,
+    d: &DepartmentCode,
+) -> Result<(), OrgError> {
+    if oneseal_store::org::department_exists(conn, j.as_str(), d.as_str())? {
+        Ok(())
+    } else {
+        Err(OrgError::UnknownDepartment)
+    }
+}
+
+/// Moves a member of staff to another department of their jurisdiction, keeping the posting
+/// history; `by` may do so only where `principal` may manage staff.
+pub fn transfer_staff(
+    tx: &mut Tx<'_>,
+    principal: &Principal,
+    by: StaffId,
+    time: OffsetDateTime,
+    staff: StaffId,
+    to: DepartmentCode,
+    on: Date,
+) -> Result<u64, OrgError> {
+    let posting =
+        oneseal_store::org::posting(tx.conn(), staff.as_str())?.ok_or(OrgError::StaffNotFound)?;
+    let j = stored_jurisdiction(&posting.jurisdiction)?;
+    authorize(principal, Action::ManageStaff, &Target::jurisdiction(&j))?;
+    require_department(tx.conn(), &j, &to)?;
+    if posting.department == to.as_str() {
+        return Err(OrgError::SameDepartment);
+    }
+    Ok(record(
+        tx,
+        &Event::StaffTransferred { staff, to, on },
+        time,
+        &j,
+        &Actor::Staff(by),
+    )?)
+}
+
+/// A token about to be issued: its id, its secret (shown once) and what it may do.
+#[derive(Debug)]
+pub struct TokenGrant {
+    pub id: String,
+    pub secret: String,
+    pub scopes: Vec<String>,
+    pub days: i64,
+}
+
+/// Checks a token request (scopes among those a department's system may have, a lifetime of
+/// 1 to `MAX_TOKEN_DAYS`, a year when absent) and draws its id and secret.
+pub fn grant_token(
+    scopes: &[Action],
+    expires_in_days: Option<i64>,
+) -> Result<TokenGrant, OrgError> {
+    if scopes.is_empty() || scopes.iter().any(|s| !TOKEN_SCOPES.contains(s)) {
+        return Err(OrgError::BadScopes);
+    }
+    let days = expires_in_days.unwrap_or(MAX_TOKEN_DAYS);
+    if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+        return Err(OrgError::BadExpiry);
+    }
+    Ok(TokenGrant {
+        id: format!("tok-{}", &sessions::random_token()?[..12]),
+        secret: format!("osk_{}", sessions::random_token()?),
+        scopes: scopes
+            .iter()
+            .filter_map(|s| {
+                serde_json::to_value(s)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+            })
+            .collect(),
+        days,
+    })
+}
+
+/// Stores a granted token (only its hash) for a department of `j` and records the issue;
+/// returns the ledger index and the expiry (unix seconds).
+pub fn issue_token(
+    tx: &mut Tx<'_>,
+    j: &DivisionCode,
+    department: DepartmentCode,
+    grant: TokenGrant,
+    by: &Actor,
+    time: OffsetDateTime,
+) -> Result<(u64, i64), OrgError> {
+    let now = time.unix_timestamp();
+    let expires_at = now + grant.days * 86_400;
+    require_department(tx.conn(), j, &department)?;
+    oneseal_store::sessions::insert_token(
+        tx.conn(),
+        &NewToken {
+            id: &grant.id,
+            token_hash: &sessions::token_hash(&grant.secret),
+            jurisdiction: j.as_str(),
+            department: department.as_str(),
+            scopes: &grant.scopes.join(","),
+            created_at: now,
+            expires_at,
+        },
+    )?;
+    let event = Event::ApiTokenIssued {
+        id: grant.id,
+        department,
+        scopes: grant.scopes,
+    };
+    Ok((record(tx, &event, time, j, by)?, expires_at))
+}
+
+/// A token as the administrator sees it: never its secret.
+#[derive(Debug, Serialize)]
+pub struct TokenView {
+    pub id: String,
+    pub jurisdiction: String,
+    pub department: String,
+    pub scopes: Vec<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
+    pub expired: bool,
+}
+
+/// A jurisdiction's tokens with their expiry and last use, as of `now`.
+pub fn tokens(
+    conn: &mut dyn Conn,
+    j: &DivisionCode,
+    now: i64,
+) -> Result<Vec<TokenView>, StoreError> {
+    Ok(oneseal_store::sessions::tokens(conn, j.as_str())?
+        .into_iter()
+        .map(|r| TokenView {
+            expired: r.expires_at <= now,
+            id: r.id,
+            jurisdiction: r.jurisdiction,
+            department: r.department,
+            scopes: r.scopes,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            last_used_at: r.last_used_at,
+            revoked: r.revoked,
+        })
+        .collect())
+}
+
+/// Revokes a token, recorded in the ledger. The token check reads the database on every
+/// request, so the token is refused at once on every server.
+pub fn revoke_token(
+    tx: &mut Tx<'_>,
+    principal: &Principal,
+    by: StaffId,
+    time: OffsetDateTime,
+    id: String,
+) -> Result<u64, OrgError> {
+    let state =
+        oneseal_store::sessions::token_state(tx.conn(), &id)?.ok_or(OrgError::TokenNotFound)?;
+    let j = stored_jurisdiction(&state.jurisdiction)?;
+    authorize(principal, Action::IssueApiToken, &Target::jurisdiction(&j))?;
+    if state.revoked {
+        return Err(OrgError::TokenRevoked);
+    }
+    oneseal_store::sessions::stamp_revocation(tx.conn(), &id, time.unix_timestamp())?;
+    Ok(record(
+        tx,
+        &Event::ApiTokenRevoked { id },
+        time,
+        &j,
+        &Actor::Staff(by),
+    )?)
+}
