@@ -63,11 +63,12 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
             let idx = store
                 .write_blocking(move |tx| match amendment(tx.conn(), parsed, today)? {
                     Amendment::New(_) => meta
-                        .record(
+                        .record_event(
                             tx,
                             &oneseal_domain::event::Event::CalendarYearImported { year, json: text },
                         )
-                        .map(Some),
+                        .map(Some)
+                        .map_err(oneseal_server::error::ApiError::from),
                     Amendment::Unchanged => Ok(None),
                     Amendment::Correction(_) => Err(oneseal_server::error::ApiError::conflict(
                         "calendar_correction_required",

@@ -132,10 +132,13 @@ impl ApiError {
             ),
             ApiError::PayloadTooLarge => (
                 "body_too_large",
-                format!("请求内容过大（上限 {} MiB）", crate::MAX_BODY_BYTES >> 20),
+                format!(
+                    "请求内容过大（上限 {} MiB）",
+                    crate::edge::MAX_BODY_BYTES >> 20
+                ),
                 format!(
                     "Request body too large (limit {} MiB)",
-                    crate::MAX_BODY_BYTES >> 20
+                    crate::edge::MAX_BODY_BYTES >> 20
                 ),
             ),
             ApiError::Internal(_) => (
@@ -174,64 +177,6 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// JSON request bodies whose rejection (malformed JSON, a missing or invalid field, a value a
-/// newtype refuses) is our typed 400, like every other bad input.
-#[derive(Debug, Clone)]
-pub struct ApiJson<T>(pub T);
-
-impl<S, T> axum::extract::FromRequest<S> for ApiJson<T>
-where
-    S: Send + Sync,
-    T: serde::de::DeserializeOwned,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
-        let method = req.method().as_str().to_owned();
-        let route = req
-            .extensions()
-            .get::<axum::extract::MatchedPath>()
-            .map(|m| m.as_str().to_owned());
-        match axum::Json::<serde_json::Value>::from_request(req, state).await {
-            Ok(axum::Json(v)) => {
-                if has_nul(&v) {
-                    return Err(nul_character());
-                }
-                crate::edge::limits::check_body(&method, route.as_deref(), &v)?;
-                serde_json::from_value(v).map(ApiJson).map_err(|e| {
-                    ApiError::bad_request(
-                        "invalid_body",
-                        format!("请求内容无效：{e}"),
-                        format!("Invalid request body: {e}"),
-                    )
-                })
-            }
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::PayloadTooLarge)
-            }
-            Err(rejection) => {
-                let why = rejection.body_text();
-                Err(ApiError::bad_request(
-                    "invalid_body",
-                    format!("请求内容无效：{why}"),
-                    format!("Invalid request body: {why}"),
-                ))
-            }
-        }
-    }
-}
-
-/// Whether any string (or object key) in a JSON document holds U+0000. No text field of the
-/// system may: PostgreSQL cannot store it in `text` or `jsonb`, and no legitimate input needs it.
-pub fn has_nul(v: &Value) -> bool {
-    match v {
-        Value::String(s) => s.contains('\0'),
-        Value::Array(a) => a.iter().any(has_nul),
-        Value::Object(m) => m.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
-        _ => false,
-    }
-}
-
 /// The typed refusal of text holding U+0000 (in a body, a path or a query).
 pub fn nul_character() -> ApiError {
     ApiError::bad_request(
@@ -239,6 +184,38 @@ pub fn nul_character() -> ApiError {
         "请求中含有空字符（U+0000），已拒绝",
         "The request contains a NUL character (U+0000)",
     )
+}
+
+// ---- the log's receipts ----
+
+/// An entry past the published checkpoint: missing is `missing` (404, or 400 for a tree size);
+/// the rest are 409s worth retrying shortly.
+pub fn beyond_error(b: crate::services::ledger::receipts::Beyond, missing: ApiError) -> ApiError {
+    use crate::services::ledger::receipts::Beyond;
+    match b {
+        Beyond::Missing => missing,
+        Beyond::NotCheckpointed => ApiError::conflict(
+            "not_yet_checkpointed",
+            "该条目尚未纳入已签名的检查点，请稍后再试",
+            "The entry is not yet covered by a signed checkpoint; retry shortly",
+        ),
+        Beyond::NotCosigned => ApiError::conflict(
+            "not_yet_cosigned",
+            "已签名，尚待见证联署，请稍后再试",
+            "Signed but not yet cosigned by the witnesses; retry shortly",
+        ),
+    }
+}
+
+impl From<crate::services::ledger::receipts::ReceiptError> for ApiError {
+    fn from(e: crate::services::ledger::receipts::ReceiptError) -> Self {
+        use crate::services::ledger::receipts::ReceiptError as E;
+        match e {
+            E::NotCovered(b) => beyond_error(b, ApiError::NotFound("entry")),
+            E::Note(why) => ApiError::Internal(why),
+            E::Store(e) => e.into(),
+        }
+    }
 }
 
 // ---- rules and ledger ----
@@ -530,7 +507,8 @@ impl From<crate::services::verification::VerificationError> for ApiError {
         use crate::services::verification::VerificationError as E;
         match e {
             E::NotFound(what) => ApiError::NotFound(what),
-            E::Unpublished(e) | E::Receipt(e) => *e,
+            E::Unpublished(b) => beyond_error(b, ApiError::NotFound("entry")),
+            E::Receipt(e) => e.into(),
             E::Corrupt(why) => ApiError::Internal(why),
             E::Sealing(e) => e.into(),
             E::Store(e) => e.into(),
@@ -731,17 +709,22 @@ impl From<crate::services::calendar::CalendarError> for ApiError {
     }
 }
 
+// ---- commands ----
+
+impl From<crate::services::commands::ExplanationRequired> for ApiError {
+    fn from(e: crate::services::commands::ExplanationRequired) -> Self {
+        use crate::services::commands::MIN_EXPLANATION;
+        ApiError::bad_request(
+            "explanation_required",
+            format!("{}须填写说明（至少{MIN_EXPLANATION}个字）", e.what_zh),
+            format!("An explanation of at least {MIN_EXPLANATION} characters is required"),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn nul_is_found_in_nested_strings_and_keys_but_not_in_an_escaped_backslash() {
-        assert!(has_nul(&json!({"a": ["x", {"b": "y\u{0}"}]})));
-        assert!(has_nul(&json!({"k\u{0}": 1})));
-        let v: Value = serde_json::from_str(r#"{"a": "\\u0000", "b": "%00"}"#).unwrap();
-        assert!(!has_nul(&v), "a literal backslash-u0000 is text, not NUL");
-    }
 
     #[test]
     fn too_large_is_413_with_a_typed_body() {

@@ -23,6 +23,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use edge::MAX_BODY_BYTES;
 pub use error::ApiError;
 pub use state::AppState;
 pub use wall_clock::{FixedClock, SystemClock, WallClock};
@@ -31,9 +32,6 @@ pub use wall_clock::{FixedClock, SystemClock, WallClock};
 /// tokio-postgres logs every statement with its parameters, and those are private event payloads
 /// and projection rows with applicants' names, ID and phone numbers (PIPL; DESIGN.md §10).
 pub const LOG_PRIVACY_DIRECTIVES: &[&str] = &["tokio_postgres=info", "postgres=info"];
-
-/// Largest request body accepted (catalog spreadsheets are the biggest legitimate uploads).
-pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -44,7 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(web::routes())
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.metrics.clone(),
             metrics::track,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

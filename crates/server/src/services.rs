@@ -9,6 +9,7 @@ pub mod cases;
 pub mod catalog;
 pub mod commands;
 pub mod dashboard;
+pub mod guesses;
 pub mod home;
 pub mod ledger;
 pub mod licences;

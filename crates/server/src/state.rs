@@ -7,8 +7,9 @@ use std::sync::Arc;
 use oneseal_store::Store;
 
 use crate::background::leadership;
-use crate::edge::{guesses, metrics, net, throttle};
+use crate::edge::{metrics, net, throttle};
 use crate::error;
+use crate::services::guesses;
 use crate::services::{calendar, case_secrets, ledger, linkage, sealing, statistics};
 use crate::wall_clock::WallClock;
 
@@ -115,5 +116,28 @@ impl AppState {
     pub fn with_logs(mut self, logs: Arc<ledger::Logs>) -> Self {
         self.logs = logs;
         self
+    }
+}
+
+/// What the edge's extractors take from the state, so that they need not name `AppState`.
+impl axum::extract::FromRef<AppState> for Arc<net::Net> {
+    fn from_ref(state: &AppState) -> Self {
+        state.net.clone()
+    }
+}
+
+impl AppState {
+    /// What the public progress query needs, over one calendar snapshot.
+    pub fn public_query<'a>(
+        &'a self,
+        calendar: &'a oneseal_domain::calendar::Calendar,
+    ) -> crate::services::cases::PublicQuery<'a> {
+        crate::services::cases::PublicQuery {
+            store: &self.store,
+            guesses: &self.guesses,
+            secrets: self.case_secrets.clone(),
+            calendar,
+            now: self.clock.now(),
+        }
     }
 }

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::edge::auth::Auth;
-use crate::error::{ApiError, ApiJson};
+use crate::edge::json::ApiJson;
+use crate::error::ApiError;
 use crate::services::calendar;
 
 pub async fn list_years(

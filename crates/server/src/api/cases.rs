@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::edge::auth::Auth;
 use crate::edge::guesses::ClientAddr;
-use crate::error::{ApiError, ApiJson};
+use crate::edge::json::ApiJson;
+use crate::error::ApiError;
 use crate::services::cases::{
     Acting, IntakeRequest, StepOutcome, act, find_progress, intake, load, may_seal, presign, queue,
     record_refused_seal_use, step_receipts,
@@ -236,7 +237,8 @@ pub async fn public_progress(
     client: ClientAddr,
     Query(q): Query<ProgressQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let progress = find_progress(&state, client, &q.case, &q.code).await?;
+    let calendar = state.calendar.current();
+    let progress = find_progress(&state.public_query(&calendar), client, &q.case, &q.code).await?;
     let number = progress.case_number.to_string();
     let receipts = state.store.read(move |c| step_receipts(c, &number)).await?;
     let mut v = serde_json::to_value(progress).map_err(|e| ApiError::Internal(e.to_string()))?;

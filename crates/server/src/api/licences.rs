@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::edge::auth::Auth;
-use crate::error::{ApiError, ApiJson};
+use crate::edge::json::ApiJson;
+use crate::error::ApiError;
 use crate::services::commands::Meta;
 use crate::services::licences::{LicenceRecord, act, load};
 

@@ -11,17 +11,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use oneseal_ledger::hash::hash_to_base64;
-use oneseal_ledger::note::Note;
-use oneseal_ledger::receipt::Receipt;
 use oneseal_ledger::tile::{Tile, TileKind, encode_bundle, encode_tile};
 use oneseal_store::{Conn, StoreError, log};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, beyond_error};
 use crate::services::ledger::Publish;
 use crate::services::ledger::latest;
+use crate::services::ledger::receipts::{Beyond, covered, published, receipt_text};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
@@ -41,77 +40,6 @@ fn known_log(state: &AppState, j: &str) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::NotFound("log"))
-    }
-}
-
-/// The published checkpoint's size and note (see [`Publish`]); everything served stops at it.
-fn published(
-    conn: &mut dyn Conn,
-    j: &str,
-    publish: Publish,
-) -> Result<Option<(u64, String)>, StoreError> {
-    Ok(crate::services::ledger::published(conn, j, publish)?.map(|c| (c.size, c.published())))
-}
-
-/// Where a position past the published checkpoint stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Beyond {
-    /// At or past the log's head: the log does not have it.
-    Missing,
-    /// Logged, not yet under a signed checkpoint.
-    NotCheckpointed,
-    /// Under a checkpoint the log signed, which the witnesses have not yet cosigned to the quorum.
-    NotCosigned,
-}
-
-/// Where entry `index` (or the last entry of a tree of size `index + 1`) stands, given the
-/// newest signed checkpoint's size and the head.
-fn beyond(index: u64, signed: u64, head: u64) -> Beyond {
-    if index >= head {
-        Beyond::Missing
-    } else if index < signed {
-        Beyond::NotCosigned
-    } else {
-        Beyond::NotCheckpointed
-    }
-}
-
-impl Beyond {
-    /// Reads the newest signed size and the head of log `j`.
-    fn of(c: &mut dyn Conn, j: &str, index: u64) -> Result<Self, StoreError> {
-        let signed = latest(c, j)?.map_or(0, |l| l.size);
-        let (head, _) = log::read_head(c, j)?;
-        Ok(beyond(index, signed, head))
-    }
-
-    /// The answer: missing is `missing`; the rest are 409s worth retrying shortly.
-    fn error(self, missing: ApiError) -> ApiError {
-        match self {
-            Self::Missing => missing,
-            Self::NotCheckpointed => ApiError::conflict(
-                "not_yet_checkpointed",
-                "该条目尚未纳入已签名的检查点，请稍后再试",
-                "The entry is not yet covered by a signed checkpoint; retry shortly",
-            ),
-            Self::NotCosigned => ApiError::conflict(
-                "not_yet_cosigned",
-                "已签名，尚待见证联署，请稍后再试",
-                "Signed but not yet cosigned by the witnesses; retry shortly",
-            ),
-        }
-    }
-}
-
-/// The published checkpoint of `j` (size and note), if it covers entry `index`.
-fn covered(
-    c: &mut dyn Conn,
-    j: &str,
-    index: u64,
-    publish: Publish,
-) -> Result<(u64, String), ApiError> {
-    match published(c, j, publish)? {
-        Some((size, note)) if index < size => Ok((size, note)),
-        _ => Err(Beyond::of(c, j, index)?.error(ApiError::NotFound("entry"))),
     }
 }
 
@@ -148,7 +76,10 @@ pub async fn get_checkpoint(
         .read(move |c| {
             let p = published(c, &j, publish)?;
             if p.is_none() && publish == Publish::Cosigned && latest(c, &j)?.is_some() {
-                return Err(Beyond::NotCosigned.error(ApiError::NotFound("checkpoint")));
+                return Err(beyond_error(
+                    Beyond::NotCosigned,
+                    ApiError::NotFound("checkpoint"),
+                ));
             }
             Ok::<_, ApiError>(p)
         })
@@ -255,10 +186,10 @@ fn proof_size(
     if size <= published {
         return Ok(size);
     }
-    Err(Beyond::of(c, j, size - 1)?.error(out_of_range(
-        "树大小超出日志当前大小",
-        "Tree size exceeds the log's size",
-    )))
+    Err(beyond_error(
+        Beyond::of(c, j, size - 1)?,
+        out_of_range("树大小超出日志当前大小", "Tree size exceeds the log's size"),
+    ))
 }
 
 pub async fn inclusion_proof(
@@ -336,7 +267,7 @@ pub async fn get_entry(
     let e = state
         .store
         .read(move |c| {
-            covered(c, &j, index, publish)?;
+            covered(c, &j, index, publish).map_err(ApiError::from)?;
             log::entry(c, &j, index).map_err(ApiError::from)
         })
         .await?;
@@ -353,31 +284,9 @@ pub async fn get_receipt(
     let publish = state.logs.publish();
     let receipt = state
         .store
-        .read(move |c| receipt_text(c, &j, index, publish))
+        .read(move |c| receipt_text(c, &j, index, publish).map_err(ApiError::from))
         .await?;
     Ok(text(receipt, "public, max-age=1"))
-}
-
-/// Builds the receipt text of `index` in log `j` against its published checkpoint. An entry
-/// past it has none: one the log does not have (at or past its head) is missing, 404, and no
-/// retry will help; one that is logged but not yet under a signed, or a cosigned, checkpoint is
-/// 409, worth retrying shortly.
-pub fn receipt_text(
-    c: &mut dyn Conn,
-    j: &str,
-    index: u64,
-    publish: Publish,
-) -> Result<String, ApiError> {
-    let (size, note) = covered(c, j, index, publish)?;
-    let proof = log::inclusion_proof(c, j, index, size)?;
-    let note = Note::parse(note.as_bytes()).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Receipt {
-        extra: None,
-        index,
-        proof,
-        note,
-    }
-    .to_text())
 }
 
 #[cfg(test)]
@@ -385,19 +294,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn past_the_head_is_missing_signed_is_not_cosigned_and_the_rest_not_checkpointed() {
-        assert_eq!(beyond(u64::MAX, 250, 300), Beyond::Missing);
-        assert_eq!(beyond(300, 250, 300), Beyond::Missing);
-        assert_eq!(beyond(299, 250, 300), Beyond::NotCheckpointed);
-        assert_eq!(beyond(250, 250, 300), Beyond::NotCheckpointed);
-        assert_eq!(beyond(249, 250, 300), Beyond::NotCosigned);
+    fn missing_is_the_given_answer_and_the_rest_are_conflicts_worth_retrying() {
         let missing = || ApiError::NotFound("entry");
         assert_eq!(
-            Beyond::Missing.error(missing()).status(),
+            beyond_error(Beyond::Missing, missing()).status(),
             StatusCode::NOT_FOUND
         );
         for b in [Beyond::NotCheckpointed, Beyond::NotCosigned] {
-            assert_eq!(b.error(missing()).status(), StatusCode::CONFLICT);
+            assert_eq!(beyond_error(b, missing()).status(), StatusCode::CONFLICT);
         }
     }
 }

@@ -11,7 +11,8 @@ use time::Date;
 
 use crate::AppState;
 use crate::edge::auth::Auth;
-use crate::error::{ApiError, ApiJson};
+use crate::edge::json::ApiJson;
+use crate::error::ApiError;
 use crate::services::org::{
     self, DepartmentView, JurisdictionView, StaffView, TokenView, target_jurisdiction,
 };

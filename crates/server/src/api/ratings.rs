@@ -12,8 +12,9 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::edge::auth::Auth;
-use crate::error::{ApiError, ApiJson};
-use crate::services::commands::{Meta, require_explanation};
+use crate::edge::json::ApiJson;
+use crate::error::ApiError;
+use crate::services::commands::require_explanation;
 use crate::services::ratings::{self, NewRating, RatingError};
 
 #[derive(Debug, Deserialize)]
@@ -92,7 +93,7 @@ pub async fn rectify(
     ApiJson(body): ApiJson<RectifyBody>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::RectifyRating)?;
-    let (staff, meta) = Meta::for_staff(&auth, state.clock.now())?;
+    let (staff, meta) = auth.staff_meta(state.clock.now())?;
     require_explanation(&body.explanation, "差评整改")?;
     let case = CaseNumber::parse(&case).map_err(|_| RatingError::RatingNotFound)?;
     let idx = ratings::rectify(&state.store, meta, staff, case, body.explanation).await?;

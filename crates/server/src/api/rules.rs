@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::edge::auth::Auth;
-use crate::error::{ApiError, ApiJson};
-use crate::services::commands::Meta;
+use crate::edge::json::ApiJson;
+use crate::error::ApiError;
 use crate::services::rules::{self, RulesError, report};
 
 #[derive(Debug, Default, Deserialize)]
@@ -48,7 +48,7 @@ pub async fn close_alert(
     ApiJson(body): ApiJson<CloseAlert>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::HandleAlert)?;
-    let (staff, meta) = Meta::for_staff(&auth, state.clock.now())?;
+    let (staff, meta) = auth.staff_meta(state.clock.now())?;
     let idx = rules::close_alert(
         &state.store,
         meta,
@@ -95,7 +95,7 @@ pub async fn put_expression(
     ApiJson(body): ApiJson<ExpressionChange>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ManageRules)?;
-    let (_, meta) = Meta::for_staff(&auth, state.clock.now())?;
+    let (_, meta) = auth.staff_meta(state.clock.now())?;
     let change = rules::ExpressionChange {
         name_zh: body.name_zh,
         expression: body.expression,
@@ -122,7 +122,7 @@ pub async fn put_rule(
     ApiJson(body): ApiJson<RuleChange>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ManageRules)?;
-    let (_, meta) = Meta::for_staff(&auth, state.clock.now())?;
+    let (_, meta) = auth.staff_meta(state.clock.now())?;
     let v = rules::put_rule(&state.store, meta, &rule, body.params, body.active).await?;
     Ok(Json(
         json!({ "version": v.version, "hash": v.hash, "ledger_index": v.ledger_index }),

@@ -9,7 +9,8 @@ use serde_json::json;
 
 use crate::AppState;
 use crate::edge::auth::{self, Auth, ClientAddr, Credentials, end_session, sign_in};
-use crate::error::{ApiError, ApiJson};
+use crate::edge::json::ApiJson;
+use crate::error::ApiError;
 
 pub async fn create_session(
     State(state): State<AppState>,

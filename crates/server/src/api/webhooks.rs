@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use super::linkage::own_department;
 use crate::AppState;
 use crate::edge::auth::Auth;
-use crate::error::{ApiError, ApiJson};
+use crate::edge::json::ApiJson;
+use crate::error::ApiError;
 use crate::services::linkage::webhooks::{self, SecretBox, WebhookError};
 
 /// How the deliveries are signed, as the registration and rotation responses describe it.

@@ -17,13 +17,13 @@ use crate::AppState;
 use crate::edge::net::Net;
 use crate::edge::throttle::Gate;
 use crate::error::ApiError;
+use crate::services::commands::Meta;
 use crate::services::sessions::{self, SESSION_SECONDS};
 
 pub const SESSION_COOKIE: &str = "oneseal_session";
 pub const SECURE_SESSION_COOKIE: &str = "__Host-oneseal_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-pub(crate) use crate::services::sessions::{DUMMY_HASH, verify_password};
 pub use crate::services::sessions::{NewSession, hash_password};
 
 /// A request's authenticated identity.
@@ -45,6 +45,18 @@ impl Auth {
     /// Shorthand for an action in the principal's own jurisdiction.
     pub fn require_here(&self, action: Action) -> Result<(), ApiError> {
         self.require(action, &Target::jurisdiction(&self.principal.jurisdiction))
+    }
+
+    /// A signed-in member of staff acting in their own jurisdiction now: who, and the meta of
+    /// their events (an API token is not a person, so it is refused as unauthenticated).
+    pub fn staff_meta(&self, time: time::OffsetDateTime) -> Result<(StaffId, Meta), ApiError> {
+        let staff = self.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
+        let meta = Meta {
+            time,
+            jurisdiction: self.principal.jurisdiction.clone(),
+            actor: oneseal_domain::event::Actor::Staff(staff.clone()),
+        };
+        Ok((staff, meta))
     }
 
     pub fn staff_id(&self) -> Option<&StaffId> {

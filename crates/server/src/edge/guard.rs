@@ -10,7 +10,7 @@
 //!   token of `auth` still applies on top.
 //! - HTTPS: with an `https` public URL every answer carries `Strict-Transport-Security`.
 //! - NUL characters: a path or query that decodes to U+0000 is refused (`nul_character`), as
-//!   JSON bodies are in `error::ApiJson`; PostgreSQL cannot store it and nothing needs it.
+//!   JSON bodies are in `edge::json::ApiJson`; PostgreSQL cannot store it and nothing needs it.
 //! - Overlong paths and queries: a path segment or query over its bound (`limits`) is the typed
 //!   400 `too_long`, whatever route it was meant for.
 //! - Oversized bodies: whichever layer notices (the body limit, an extractor), the answer is

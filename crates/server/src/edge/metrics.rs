@@ -10,8 +10,6 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::AppState;
-
 /// (method, route template, status).
 type RequestKey = (String, String, u16);
 
@@ -64,7 +62,11 @@ impl Metrics {
 
 /// Records every request under its route *template* (never the raw path, which may hold case
 /// numbers or query codes).
-pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn track(
+    State(metrics): State<std::sync::Arc<Metrics>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -74,7 +76,7 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     let resp = next.run(req).await;
     let secs = start.elapsed().as_secs_f64();
     let status = resp.status().as_u16();
-    state.metrics.observe(&method, &route, status, secs);
+    metrics.observe(&method, &route, status, secs);
     tracing::info!(%method, %route, status, ms = secs * 1000.0, "request");
     resp
 }

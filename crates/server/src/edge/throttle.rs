@@ -211,9 +211,11 @@ impl SignInThrottle {
         self.waiting.fetch_sub(1, Ordering::SeqCst);
         let _permit = permit.map_err(|_| ApiError::Internal("password pool closed".into()))?;
         tokio::task::spawn_blocking(move || {
-            let phc = phc.as_deref().unwrap_or(crate::edge::auth::DUMMY_HASH);
-            crate::edge::auth::verify_password(&password, phc)
-                && phc != crate::edge::auth::DUMMY_HASH
+            let phc = phc
+                .as_deref()
+                .unwrap_or(crate::services::sessions::DUMMY_HASH);
+            crate::services::sessions::verify_password(&password, phc)
+                && phc != crate::services::sessions::DUMMY_HASH
         })
         .await
         .map_err(|e| ApiError::Internal(format!("password check: {e}")))
@@ -282,7 +284,7 @@ mod tests {
     #[tokio::test]
     async fn the_pool_checks_real_hashes_and_never_accepts_the_dummy() {
         let t = SignInThrottle::with_pool(1);
-        let h = crate::edge::auth::hash_password("s3cret").unwrap();
+        let h = crate::services::sessions::hash_password("s3cret").unwrap();
         assert!(t.verify("s3cret".into(), Some(h.clone())).await.unwrap());
         assert!(!t.verify("wrong".into(), Some(h)).await.unwrap());
         assert!(!t.verify("".into(), None).await.unwrap());

@@ -436,29 +436,38 @@ impl From<StoreError> for ProgressError {
     }
 }
 
+/// What the public progress query needs from the running server.
+pub struct PublicQuery<'a> {
+    pub store: &'a oneseal_store::Store,
+    pub guesses: &'a crate::services::guesses::GuessLimiter,
+    pub secrets: Option<std::sync::Arc<crate::services::case_secrets::CaseSecrets>>,
+    pub calendar: &'a Calendar,
+    pub now: OffsetDateTime,
+}
+
 /// A case's public progress, if the query code matches. A client that has guessed wrong too
 /// often is refused without a look.
 pub async fn find_progress(
-    state: &crate::AppState,
-    client: crate::edge::guesses::ClientAddr,
+    public: &PublicQuery<'_>,
+    client: crate::services::guesses::ClientAddr,
     case: &str,
     code: &str,
 ) -> Result<PublicProgress, ProgressError> {
-    let now = state.clock.now();
-    if state.guesses.blocked(client, now) {
+    let now = public.now;
+    if public.guesses.blocked(client, now) {
         return Err(ProgressError::TooManyGuesses);
     }
     let not_found = || {
-        state.guesses.failed(client, now);
+        public.guesses.failed(client, now);
         ProgressError::NotFound
     };
     let number = CaseNumber::parse(case).map_err(|_| not_found())?;
-    let secrets = state
-        .case_secrets
+    let secrets = public
+        .secrets
         .clone()
         .ok_or_else(|| corrupt("case secrets are not loaded"))?;
     let n = number.clone();
-    let stored = state
+    let stored = public
         .store
         .read(move |c| oneseal_store::cases::query_code_key(c, n.as_str()))
         .await?
@@ -466,9 +475,9 @@ pub async fn find_progress(
     if !secrets.matches(&stored, code) {
         return Err(not_found());
     }
-    let (case, _) = state.store.read(move |c| load(c, &number)).await?;
-    let today = oneseal_domain::case::legal_date(state.clock.now());
+    let (case, _) = public.store.read(move |c| load(c, &number)).await?;
+    let today = oneseal_domain::case::legal_date(now);
     Ok(case
-        .public_progress(&state.calendar.current(), today)
+        .public_progress(public.calendar, today)
         .map_err(CaseServiceError::from)?)
 }

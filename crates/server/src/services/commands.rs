@@ -9,8 +9,6 @@ use oneseal_store::projection::record;
 use oneseal_store::{StoreError, Tx};
 use time::OffsetDateTime;
 
-use crate::error::ApiError;
-
 /// Who and when, for every event of one command.
 #[derive(Clone, Debug)]
 pub struct Meta {
@@ -20,21 +18,6 @@ pub struct Meta {
 }
 
 impl Meta {
-    /// A signed-in member of staff acting in their own jurisdiction now: who, and the meta of
-    /// their events (an API token is not a person, so it is refused as unauthenticated).
-    pub fn for_staff(
-        auth: &crate::edge::auth::Auth,
-        time: OffsetDateTime,
-    ) -> Result<(oneseal_domain::org::StaffId, Meta), ApiError> {
-        let staff = auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?;
-        let meta = Meta {
-            time,
-            jurisdiction: auth.principal.jurisdiction.clone(),
-            actor: Actor::Staff(staff.clone()),
-        };
-        Ok((staff, meta))
-    }
-
     /// Records a case's event with the case as it leaves it, folded in this transaction.
     pub fn record_case_step(
         &self,
@@ -56,46 +39,24 @@ impl Meta {
     pub fn record_event(&self, tx: &mut Tx<'_>, event: &Event) -> Result<u64, StoreError> {
         record(tx, event, self.time, &self.jurisdiction, &self.actor)
     }
-
-    /// [`Meta::record_event`] for the handlers and services that still answer in HTTP terms.
-    pub fn record(&self, tx: &mut Tx<'_>, event: &Event) -> Result<u64, ApiError> {
-        Ok(self.record_event(tx, event)?)
-    }
 }
 
 /// Closing something (an alert, a policy review, a rectification) needs a written reason of at
 /// least this many characters.
 pub const MIN_EXPLANATION: usize = 4;
 
-pub fn require_explanation(text: &str, what_zh: &str) -> Result<(), ApiError> {
+/// A closing without a written reason: what was being closed, for the message.
+#[derive(Debug, thiserror::Error)]
+#[error("an explanation of at least {MIN_EXPLANATION} characters is required to close {what_zh}")]
+pub struct ExplanationRequired {
+    pub what_zh: &'static str,
+}
+
+pub fn require_explanation(text: &str, what_zh: &'static str) -> Result<(), ExplanationRequired> {
     if text.trim().chars().count() >= MIN_EXPLANATION {
         return Ok(());
     }
-    Err(ApiError::bad_request(
-        "explanation_required",
-        format!("{what_zh}须填写说明（至少{MIN_EXPLANATION}个字）"),
-        format!("An explanation of at least {MIN_EXPLANATION} characters is required"),
-    ))
-}
-
-/// The row a closing acts on exists (`sql` selects its status) and its status is `open`;
-/// otherwise `NotFound(what)` or the given conflict.
-pub fn require_open(
-    c: &mut dyn oneseal_store::Conn,
-    sql: &str,
-    args: &[oneseal_store::Value],
-    what: &'static str,
-    conflict: ApiError,
-) -> Result<(), ApiError> {
-    let status = c
-        .query_one(sql, args)?
-        .ok_or(ApiError::NotFound(what))?
-        .opt_text(0)?;
-    if status.as_deref() == Some("open") {
-        Ok(())
-    } else {
-        Err(conflict)
-    }
+    Err(ExplanationRequired { what_zh })
 }
 
 /// What publishing a list of items did.

@@ -8,6 +8,7 @@
 pub mod anchor;
 pub mod audit;
 pub mod keys;
+pub mod receipts;
 
 /// The host part of every origin (a deployment sets its own with `--log-host`).
 pub const DEFAULT_LOG_HOST: &str = "oneseal.example";

@@ -8,93 +8,21 @@
 
 pub mod replay;
 pub mod report;
+mod source;
 
-use oneseal_domain::calendar::Calendar;
 use oneseal_domain::event::Event;
 use oneseal_domain::org::{DivisionCode, StaffId};
-use oneseal_domain::rules::{
-    AlertOutcome, ExpressionRefusal, ExpressionRule, LogItem, RuleId, RuleParams, RuleVersion,
-};
-use oneseal_store::{Conn, Store, StoreError, Tx};
+use oneseal_domain::rules::{AlertOutcome, ExpressionRule, RuleId, RuleParams, RuleVersion};
+use oneseal_store::{Store, StoreError, Tx};
 use serde::Serialize;
 use serde_json::Value;
-use time::OffsetDateTime;
 
 use crate::services::commands::{MIN_EXPLANATION, Meta};
 
 pub use oneseal_store::rules::AlertRow;
 pub use replay::{ReplayFinding, ReplayReport, replay};
 pub use report::{ReportBy, ReportRow, report};
-
-/// Why a rules command or query was refused or failed.
-#[derive(Debug, thiserror::Error)]
-pub enum RulesError {
-    #[error("no such alert")]
-    AlertNotFound,
-    #[error("the alert is already closed")]
-    AlertClosed,
-    /// Closing an alert needs a written reason of at least [`MIN_EXPLANATION`] characters.
-    #[error("an explanation of at least {MIN_EXPLANATION} characters is required")]
-    ExplanationRequired,
-    #[error("no such rule: {0}")]
-    UnknownRule(String),
-    /// The rule parameters are out of range (the domain's reason, in Chinese).
-    #[error("rule parameters out of range: {0}")]
-    BadParams(String),
-    #[error("expression rule refused: {}", .0.message_en())]
-    Expression(ExpressionRefusal),
-    /// A report query names no grouping, period or format the report knows (what is expected).
-    #[error("bad report query: {0}")]
-    BadReportQuery(&'static str),
-    #[error("calendar: {0}")]
-    Calendar(String),
-    #[error("report export: {0}")]
-    Export(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// Entries read per query while folding a log.
-const PAGE: u64 = 2_000;
-
-/// Every entry of `log` below `size`, opened (public entry + private body).
-pub fn read_log(conn: &mut dyn Conn, log: &str, size: u64) -> Result<Vec<LogItem>, StoreError> {
-    let mut out = Vec::new();
-    let mut next = 0;
-    while next < size {
-        let to = (next + PAGE).min(size);
-        for (idx, entry, salt, body) in oneseal_store::rules::read_entries(conn, log, next, to)? {
-            let (envelope, event) = Event::open(&entry, &salt, &body)
-                .map_err(|e| StoreError::Corrupt(format!("log {log} entry {idx}: {e}")))?;
-            let time = OffsetDateTime::parse(
-                &envelope.time,
-                &time::format_description::well_known::Rfc3339,
-            )
-            .map_err(|e| StoreError::Corrupt(format!("log {log} entry {idx}: time: {e}")))?;
-            out.push(LogItem {
-                index: idx,
-                time,
-                actor: envelope.actor,
-                event,
-            });
-        }
-        next = to;
-    }
-    Ok(out)
-}
-
-/// Every jurisdiction's log with its size (logs not named by a division code are skipped).
-pub fn jurisdictions(conn: &mut dyn Conn) -> Result<Vec<(DivisionCode, u64)>, StoreError> {
-    Ok(oneseal_store::rules::log_sizes(conn)?
-        .into_iter()
-        .filter_map(|(l, s)| DivisionCode::parse(&l).ok().map(|j| (j, s)))
-        .collect())
-}
-
-/// The calendar the rules count working days with.
-pub fn builtin_calendar() -> Result<Calendar, RulesError> {
-    Calendar::builtin().map_err(|e| RulesError::Calendar(e.to_string()))
-}
+pub use source::{RulesError, builtin_calendar, jurisdictions, read_log};
 
 /// Records one event of a command (the rules' events are no case steps).
 pub fn record(tx: &mut Tx<'_>, meta: &Meta, event: &Event) -> Result<u64, StoreError> {

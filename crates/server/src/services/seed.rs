@@ -255,7 +255,7 @@ fn seed_jurisdiction(
     let code = jurisdiction.code.clone();
     let is_city = code.is_city();
     let parent = (!is_city).then(|| code.city());
-    meta.record(
+    meta.record_event(
         tx,
         &Event::JurisdictionRegistered {
             jurisdiction,
@@ -270,7 +270,7 @@ fn seed_jurisdiction(
             name_en: (*en).to_owned(),
             kind: *kind,
         };
-        meta.record(tx, &Event::DepartmentRegistered { department })?;
+        meta.record_event(tx, &Event::DepartmentRegistered { department })?;
     }
     for (w, name, d) in WINDOWS {
         let window = HallWindow {
@@ -279,7 +279,7 @@ fn seed_jurisdiction(
             name_zh: (*name).to_owned(),
             department: DepartmentCode::parse(d).map_err(code_err)?,
         };
-        meta.record(tx, &Event::HallWindowOpened { window })?;
+        meta.record_event(tx, &Event::HallWindowOpened { window })?;
     }
     seed_staff(tx, meta, &code, password)?;
     let level = if is_city {
@@ -316,7 +316,7 @@ fn seed_staff(
             name: (*name).to_owned(),
             roles: roles.to_vec(),
         };
-        meta.record(
+        meta.record_event(
             tx,
             &Event::StaffRegistered {
                 staff: s,
@@ -325,7 +325,7 @@ fn seed_staff(
         )?;
         if came_from.is_some() {
             let to = DepartmentCode::parse(d).map_err(code_err)?;
-            meta.record(
+            meta.record_event(
                 tx,
                 &Event::StaffTransferred {
                     staff: id.clone(),

@@ -14,7 +14,7 @@ use oneseal_seal::bundle::{
 use oneseal_store::{Conn, StoreError};
 use time::OffsetDateTime;
 
-use crate::error::ApiError;
+use crate::services::ledger::receipts::{Beyond, ReceiptError, receipt_text};
 use crate::services::ledger::{Logs, Publish};
 use crate::services::sealing::{SealingError, seal_time};
 
@@ -25,12 +25,12 @@ pub enum VerificationError {
     #[error("not found: {0}")]
     NotFound(&'static str),
     /// The document's entry is logged but not yet under a published checkpoint: worth
-    /// retrying shortly. Holds the log's own answer.
-    #[error("not yet published: {0}")]
-    Unpublished(Box<ApiError>),
-    /// The receipt could not be made for another reason (the log's own answer).
+    /// retrying shortly.
+    #[error("not yet published: {0:?}")]
+    Unpublished(Beyond),
+    /// The receipt could not be made for another reason.
     #[error("receipt: {0}")]
-    Receipt(Box<ApiError>),
+    Receipt(ReceiptError),
     #[error("corrupt sealed document: {0}")]
     Corrupt(String),
     #[error(transparent)]
@@ -101,11 +101,10 @@ pub fn bundle_for(
     let (document, signature) = (decode(&doc.document_b64)?, decode(&doc.signature_der_b64)?);
     let entry = oneseal_store::log::entry(conn, &doc.log, doc.index)?
         .ok_or(VerificationError::NotFound("ledger entry"))?;
-    let receipt =
-        crate::api::log::receipt_text(conn, &doc.log, doc.index, publish).map_err(|e| match e {
-            e @ ApiError::Conflict { .. } => VerificationError::Unpublished(Box::new(e)),
-            e => VerificationError::Receipt(Box::new(e)),
-        })?;
+    let receipt = receipt_text(conn, &doc.log, doc.index, publish).map_err(|e| match e {
+        ReceiptError::NotCovered(b) if b != Beyond::Missing => VerificationError::Unpublished(b),
+        e => VerificationError::Receipt(e),
+    })?;
     Ok(SealedBundle::new(document, signature, entry, receipt))
 }
 

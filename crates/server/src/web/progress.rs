@@ -53,7 +53,8 @@ pub async fn progress_page(
         receipts: Vec::new(),
     };
     if let (Some(case), Some(code)) = (f.case, f.code) {
-        match find_progress(&state, client, &case, &code).await {
+        let calendar = state.calendar.current();
+        match find_progress(&state.public_query(&calendar), client, &case, &code).await {
             Ok(p) => {
                 let n = p.case_number.to_string();
                 let ProgressDetails {
