@@ -13,7 +13,6 @@ use oneseal_store::Store;
 use time::OffsetDateTime;
 use time::macros::date;
 
-use crate::error::ApiError;
 use crate::services::commands::{Meta, publish_items};
 use crate::services::sessions::hash_password;
 
@@ -192,8 +191,25 @@ fn prefix(j: &str) -> &'static str {
     }
 }
 
-fn code_err(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(format!("demo seed data: {e}"))
+/// Why the demo could not be seeded: never the visitor's fault (no request seeds), so it is
+/// reported to the operator at start, not mapped to HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// A code in the demo's own data does not parse.
+    #[error("demo seed data: {0}")]
+    Data(String),
+    #[error(transparent)]
+    Store(#[from] oneseal_store::StoreError),
+    #[error(transparent)]
+    Password(#[from] crate::services::sessions::SessionError),
+    #[error(transparent)]
+    Publish(#[from] crate::services::commands::PublishError),
+    #[error(transparent)]
+    Rules(#[from] crate::services::rules::RulesError),
+}
+
+fn code_err(e: impl std::fmt::Display) -> SeedError {
+    SeedError::Data(e.to_string())
 }
 
 /// The accounts the demo creates (also when it was seeded earlier).
@@ -213,9 +229,9 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
 }
 
 /// Seeds the demo city unless the database already holds an organisation. Returns whether it seeded.
-pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, ApiError> {
+pub async fn seed_demo(store: &Store, now: OffsetDateTime) -> Result<bool, SeedError> {
     let seeded = store
-        .read(|c| Ok::<_, ApiError>(oneseal_store::org::has_jurisdictions(c)?))
+        .read(|c| Ok::<_, SeedError>(oneseal_store::org::has_jurisdictions(c)?))
         .await?;
     if seeded {
         return Ok(false);
@@ -251,7 +267,7 @@ fn seed_jurisdiction(
     jurisdiction: Jurisdiction,
     uscc: &UnifiedSocialCreditCode,
     password: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), SeedError> {
     let code = jurisdiction.code.clone();
     let is_city = code.is_city();
     let parent = (!is_city).then(|| code.city());
@@ -301,7 +317,7 @@ fn seed_staff(
     meta: &Meta,
     code: &DivisionCode,
     password: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), SeedError> {
     let staff = if code.is_city() { STAFF } else { &STAFF[..6] };
     for (suffix, name, d, roles) in staff {
         let id =
