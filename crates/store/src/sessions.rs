@@ -146,7 +146,7 @@ pub fn insert_token(conn: &mut dyn Conn, t: &NewToken<'_>) -> Result<(), StoreEr
 }
 
 /// A token as the administrator's list shows it (never its hash).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct TokenRow {
     pub id: String,
     pub jurisdiction: String,

@@ -260,17 +260,12 @@ pub fn issue_token(
     Ok((record(tx, &event, time, j, by)?, expires_at))
 }
 
-/// A token as the administrator sees it: never its secret.
+/// A token as the administrator sees it (the stored row, never its secret) and whether it has
+/// expired by now.
 #[derive(Debug, Serialize)]
 pub struct TokenView {
-    pub id: String,
-    pub jurisdiction: String,
-    pub department: String,
-    pub scopes: Vec<String>,
-    pub created_at: i64,
-    pub expires_at: i64,
-    pub last_used_at: Option<i64>,
-    pub revoked: bool,
+    #[serde(flatten)]
+    pub token: oneseal_store::sessions::TokenRow,
     pub expired: bool,
 }
 
@@ -282,16 +277,9 @@ pub fn tokens(
 ) -> Result<Vec<TokenView>, StoreError> {
     Ok(oneseal_store::sessions::tokens(conn, j.as_str())?
         .into_iter()
-        .map(|r| TokenView {
-            expired: r.expires_at <= now,
-            id: r.id,
-            jurisdiction: r.jurisdiction,
-            department: r.department,
-            scopes: r.scopes,
-            created_at: r.created_at,
-            expires_at: r.expires_at,
-            last_used_at: r.last_used_at,
-            revoked: r.revoked,
+        .map(|token| TokenView {
+            expired: token.expires_at <= now,
+            token,
         })
         .collect())
 }
