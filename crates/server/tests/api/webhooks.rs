@@ -90,7 +90,7 @@ async fn fg(app: &TestApp) -> Actor {
         .await
 }
 
-async fn register(actor: &Actor, url: &str) -> (u16, Value) {
+pub(crate) async fn register(actor: &Actor, url: &str) -> (u16, Value) {
     let r = actor
         .request(reqwest::Method::PUT, "/api/v1/dept/webhook")
         .json(&json!({ "url": url }))

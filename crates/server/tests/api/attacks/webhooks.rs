@@ -11,20 +11,9 @@ use oneseal_server::background::webhook_delivery::{self as webhooks, Deliverer};
 use oneseal_server::services::linkage::webhooks::TargetPolicy;
 use oneseal_server::services::linkage::webhooks::target::{Lookup, LookupFuture};
 use oneseal_testkit::{Actor, TestApp, error_code};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::webhooks::{feed_entry, secret_box};
-
-async fn register(actor: &Actor, url: &str) -> (u16, Value) {
-    let r = actor
-        .request(reqwest::Method::PUT, "/api/v1/dept/webhook")
-        .json(&json!({ "url": url }))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
+use crate::webhooks::{feed_entry, register, secret_box};
 
 async fn fg(app: &TestApp) -> Actor {
     app.department_token("FG", &["claim_push", "view_pushes"])
