@@ -61,6 +61,17 @@ pub fn is_closed(conn: &mut dyn Conn, number: &str) -> Result<bool, StoreError> 
         != 0)
 }
 
+/// How many events a case has (its row's count, kept by the projection in the step's
+/// transaction): a writer compares it with a case folded before the write, off the writer.
+pub fn event_count(conn: &mut dyn Conn, number: &str) -> Result<Option<u64>, StoreError> {
+    conn.query_one(
+        "SELECT events FROM cases WHERE case_number = ?",
+        params![number],
+    )?
+    .map(|r| r.int(0).map(|n| u64::try_from(n).unwrap_or(0)))
+    .transpose()
+}
+
 /// The code of the rating the applicant gave a case, if any.
 pub fn rating_level(conn: &mut dyn Conn, number: &str) -> Result<Option<String>, StoreError> {
     conn.query_one(

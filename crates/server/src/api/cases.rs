@@ -15,8 +15,8 @@ use crate::edge::guesses::ClientAddr;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::cases::{
-    Acting, IntakeRequest, StepOutcome, act, find_progress, intake, load, may_seal, presign, queue,
-    record_refused_seal_use, step_receipts,
+    Acting, IntakeRequest, Presign, StepOutcome, act, find_progress, intake, load, may_seal,
+    presign, queue, record_refused_seal_use, step_receipts,
 };
 use crate::services::catalog::find_item;
 use crate::services::masking::{applicant_view, events_view};
@@ -131,7 +131,7 @@ pub async fn act_on_case(
             .await
             .unwrap_or_default()
     } else {
-        Vec::new()
+        Presign::default()
     };
     let (st, n2) = (state.clone(), number.clone());
     let result = state

@@ -18,6 +18,7 @@ use oneseal_domain::case::{
 use oneseal_domain::catalog::Item;
 use oneseal_domain::event::Event;
 use oneseal_domain::org::DivisionCode;
+use oneseal_store::cases::event_count;
 use oneseal_store::projection::{CaseStep, load_case_events};
 use oneseal_store::{Conn, StoreError, Tx};
 use time::OffsetDateTime;
@@ -182,6 +183,21 @@ pub fn load(
     Ok((case, events))
 }
 
+/// What presigning learned off the writer: the case as it was read, so the writer need not fold
+/// it again when nothing was appended since, and the documents it signed.
+#[derive(Default)]
+pub struct Presign {
+    read: Option<(Case, u64)>,
+    signed: Vec<Presigned>,
+}
+
+impl Presign {
+    /// How many documents were signed ahead of the write.
+    pub fn signed(&self) -> usize {
+        self.signed.len()
+    }
+}
+
 /// Runs a command on a case as read on `conn`, without recording anything, and signs the
 /// documents it would seal. If the case changes before the write, the drafts differ and the
 /// writer signs afresh.
@@ -191,14 +207,18 @@ pub fn presign(
     number: &CaseNumber,
     command: Command,
     seals: &SealKeys,
-) -> Result<Vec<Presigned>, CaseServiceError> {
-    let (mut case, _) = load(conn, number)?;
+) -> Result<Presign, CaseServiceError> {
+    let (read, events) = load(conn, number)?;
+    let mut case = read.clone();
     let mut signed = Vec::new();
     for e in case.handle(command, &who.ctx())? {
         case.evolve(&e)?;
         signed.extend(documents::presign_event(conn, who, &case, &e, seals)?);
     }
-    Ok(signed)
+    Ok(Presign {
+        read: Some((read, events.len() as u64)),
+        signed,
+    })
 }
 
 /// The result of one step.
@@ -220,14 +240,26 @@ pub fn act(
     number: &CaseNumber,
     command: Command,
     seals: &SealKeys,
-    mut presigned: Vec<Presigned>,
+    presign: Presign,
 ) -> Result<StepOutcome, CaseServiceError> {
-    let (case, events) = load(tx.conn(), number)?;
+    let Presign {
+        read,
+        signed: mut presigned,
+    } = presign;
+    // The one fold of the command: the presigned read when no event was appended since (the
+    // count only grows), else the case as it stands now.
+    let (case, len) = match read {
+        Some((case, len)) if event_count(tx.conn(), number.as_str())? == Some(len) => (case, len),
+        _ => {
+            let (case, events) = load(tx.conn(), number)?;
+            (case, events.len() as u64)
+        }
+    };
     let new = case.handle(command, &who.ctx())?;
     let mut working = Working {
         number: number.clone(),
         case,
-        len: events.len() as u64,
+        len,
     };
     let mut indexes = Vec::with_capacity(new.len());
     let mut sealed = None;

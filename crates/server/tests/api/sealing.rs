@@ -182,7 +182,7 @@ async fn decide_with(
     app: &TestApp,
     who: oneseal_server::services::cases::Acting,
     number: &str,
-    presigned: Vec<oneseal_server::services::cases::Presigned>,
+    presigned: oneseal_server::services::cases::Presign,
 ) -> bool {
     let n = oneseal_domain::case::CaseNumber::parse(number).unwrap();
     let keys = app.seal_keys.clone();
@@ -248,7 +248,7 @@ async fn a_signature_made_ahead_of_the_write_is_used_only_for_the_same_document(
             .read(move |c| oneseal_server::services::cases::presign(c, &ahead, &n, cmd, &keys))
             .await
             .unwrap();
-        assert_eq!(presigned.len(), 1, "a decision seals one document");
+        assert_eq!(presigned.signed(), 1, "a decision seals one document");
         // A stale signature: the write happens two seconds later, so the document differs.
         let at = if stale { t0 + Duration::seconds(2) } else { t0 };
         let who = approver_at(&app, at).await;
@@ -257,6 +257,66 @@ async fn a_signature_made_ahead_of_the_write_is_used_only_for_the_same_document(
             "stale: {stale}: the recorded seal does not verify"
         );
     }
+}
+
+/// The writer reuses the case presigning folded only while no event was appended since: a
+/// decision recorded between the presign and the write makes the second one a refused repeat,
+/// never a second decision on the stale read.
+#[tokio::test]
+async fn a_case_read_ahead_of_the_write_is_not_reused_once_the_case_moved_on() {
+    use oneseal_server::wall_clock::WallClock;
+    let app = TestApp::spawn_demo().await;
+    let number = case_ready_for_decision(&app).await;
+    let n = oneseal_domain::case::CaseNumber::parse(&number).unwrap();
+    let now = app.clock.now();
+    let (ahead, keys, n1) = (
+        approver_at(&app, now).await,
+        app.seal_keys.clone(),
+        n.clone(),
+    );
+    let stale = app
+        .store
+        .read(move |c| oneseal_server::services::cases::presign(c, &ahead, &n1, approve(), &keys))
+        .await
+        .unwrap();
+    let (first, keys, n2) = (
+        approver_at(&app, now).await,
+        app.seal_keys.clone(),
+        n.clone(),
+    );
+    app.store
+        .write(move |tx| {
+            oneseal_server::services::cases::act(
+                tx,
+                &first,
+                &n2,
+                approve(),
+                &keys,
+                Default::default(),
+            )
+        })
+        .await
+        .unwrap();
+    let (second, keys) = (approver_at(&app, now).await, app.seal_keys.clone());
+    let repeated = app
+        .store
+        .write(move |tx| {
+            oneseal_server::services::cases::act(tx, &second, &n, approve(), &keys, stale)
+        })
+        .await;
+    assert!(repeated.is_err(), "a stale read decided the case twice");
+    let (_, case) = app
+        .sign_in("APPROVE")
+        .await
+        .get_json(&format!("/api/v1/cases/{number}"))
+        .await;
+    let decided = case["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "decided")
+        .count();
+    assert_eq!(decided, 1, "one decision on the case: {case}");
 }
 
 /// A step's time is taken when its request arrives. A revocation recorded while the step waited
@@ -275,7 +335,7 @@ async fn a_seal_revoked_while_a_decision_waits_for_the_writer_does_not_sign_it()
     let refused = app
         .store
         .write(move |tx| {
-            oneseal_server::services::cases::act(tx, &who, &n, approve(), &keys, Vec::new())
+            oneseal_server::services::cases::act(tx, &who, &n, approve(), &keys, Default::default())
         })
         .await
         .map_err(oneseal_server::error::ApiError::from);
