@@ -46,19 +46,32 @@ pub fn count_entries(conn: &mut dyn Conn, lo: i64, hi: i64) -> Result<i64, Store
         .unwrap_or(0))
 }
 
-/// The stored nodes with row keys in `lo..hi` (see `log::node_keys`) as `(level, index, hash)`.
+/// The stored nodes with row keys in `lo..hi` (see `log::node_keys_grown`) as
+/// `(level, index, hash)`, in key order: the order in which the tree completed them.
 pub fn nodes(
     conn: &mut dyn Conn,
     lo: i64,
     hi: i64,
 ) -> Result<Vec<(i64, u64, Vec<u8>)>, StoreError> {
     conn.query(
-        "SELECT level, idx, hash FROM ledger_nodes WHERE id >= ? AND id < ? ORDER BY level, idx",
+        "SELECT level, idx, hash FROM ledger_nodes WHERE id >= ? AND id < ? ORDER BY id",
         params![lo, hi],
     )?
     .iter()
     .map(|r| Ok((r.int(0)?, r.u64(1)?, r.blob(2)?)))
     .collect()
+}
+
+/// How many nodes are stored with row keys in `lo..hi`.
+pub fn count_nodes(conn: &mut dyn Conn, lo: i64, hi: i64) -> Result<i64, StoreError> {
+    Ok(conn
+        .query_one(
+            "SELECT COUNT(*) FROM ledger_nodes WHERE id >= ? AND id < ?",
+            params![lo, hi],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0))
 }
 
 /// One row of a projection table: the values of its key, then those of its columns.
@@ -68,21 +81,102 @@ pub struct ProjectedRow {
     pub columns: Vec<Value>,
 }
 
-/// Every row of a projection table, ordered by its key.
-pub fn projected_rows(conn: &mut dyn Conn, p: &Projected) -> Result<Vec<ProjectedRow>, StoreError> {
+fn split_row(p: &Projected, mut r: crate::sql::Row) -> ProjectedRow {
+    let columns = r.0.split_off(p.key.len().min(r.0.len()));
+    ProjectedRow { key: r.0, columns }
+}
+
+fn select_list(p: &Projected) -> String {
     let cols: Vec<&str> = p.key.iter().chain(p.columns).copied().collect();
+    cols.join(", ")
+}
+
+/// `(k1, k2, …)`: the key as an SQL row value (plain for a one-column key).
+fn key_tuple(p: &Projected) -> String {
+    match p.key {
+        [one] => (*one).to_owned(),
+        many => format!("({})", many.join(", ")),
+    }
+}
+
+fn placeholders(n: usize) -> String {
+    match n {
+        1 => "?".to_owned(),
+        n => format!("({})", vec!["?"; n].join(", ")),
+    }
+}
+
+/// Up to `limit` rows of a projection table after the key `after` (from the start when `None`),
+/// ordered by key as this database orders it: an audit walks a table page by page.
+pub fn projected_page(
+    conn: &mut dyn Conn,
+    p: &Projected,
+    after: Option<&[Value]>,
+    limit: u32,
+) -> Result<Vec<ProjectedRow>, StoreError> {
+    let filter = match after {
+        Some(_) => format!("WHERE {} > {}", key_tuple(p), placeholders(p.key.len())),
+        None => String::new(),
+    };
     let sql = format!(
-        "SELECT {} FROM {} ORDER BY {}",
-        cols.join(", "),
+        "SELECT {} FROM {} {filter} ORDER BY {} LIMIT {limit}",
+        select_list(p),
         p.table,
         p.key.join(", ")
     );
     Ok(conn
-        .query(&sql, &[])?
+        .query(&sql, after.unwrap_or_default())?
         .into_iter()
-        .map(|mut r| {
-            let columns = r.0.split_off(p.key.len().min(r.0.len()));
-            ProjectedRow { key: r.0, columns }
-        })
+        .map(|r| split_row(p, r))
         .collect())
+}
+
+/// The rows of a projection table whose keys are among `keys` (in no particular order).
+pub fn projected_by_keys(
+    conn: &mut dyn Conn,
+    p: &Projected,
+    keys: &[Vec<Value>],
+) -> Result<Vec<ProjectedRow>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let one = placeholders(p.key.len());
+    let list = vec![one.as_str(); keys.len()].join(", ");
+    let sql = match p.key.len() {
+        1 => format!(
+            "SELECT {} FROM {} WHERE {} IN ({list})",
+            select_list(p),
+            p.table,
+            key_tuple(p)
+        ),
+        // A list of row values: SQLite takes it only as a VALUES subquery, PostgreSQL only as
+        // a plain list (where the comparison types the parameters).
+        _ => {
+            let list = match conn.backend() {
+                crate::Backend::Sqlite => format!("VALUES {list}"),
+                crate::Backend::Postgres => list,
+            };
+            format!(
+                "SELECT {} FROM {} WHERE {} IN ({list})",
+                select_list(p),
+                p.table,
+                key_tuple(p)
+            )
+        }
+    };
+    let params: Vec<Value> = keys.iter().flatten().cloned().collect();
+    Ok(conn
+        .query(&sql, &params)?
+        .into_iter()
+        .map(|r| split_row(p, r))
+        .collect())
+}
+
+/// How many rows a projection table holds.
+pub fn count_projected(conn: &mut dyn Conn, p: &Projected) -> Result<u64, StoreError> {
+    Ok(conn
+        .query_one(&format!("SELECT COUNT(*) FROM {}", p.table), &[])?
+        .map(|r| r.u64(0))
+        .transpose()?
+        .unwrap_or(0))
 }

@@ -112,6 +112,25 @@ pub fn node_keys(conn: &mut dyn Conn, log: &str) -> Result<(i64, i64), StoreErro
     }
 }
 
+/// The row keys `[lo, hi)` of the nodes of `log` that became complete as the tree grew from `from`
+/// to `to` leaves (empty if the log is unknown). Node keys sort by the size at which a node was
+/// completed, so these are the nodes the frontier emits for those leaves, in its order: an audit
+/// compares them page by page without holding the tree.
+pub fn node_keys_grown(
+    conn: &mut dyn Conn,
+    log: &str,
+    from: u64,
+    to: u64,
+) -> Result<(i64, i64), StoreError> {
+    let Some(id) = log_id(conn, log)? else {
+        return Ok((0, 0));
+    };
+    let base = log_number(id)? << LOG_SHIFT;
+    // Completed at size s, any level: (s << 6) + level, level < 64.
+    let at = |size: u64| base + (i64::try_from(size.min(MAX_LOG_SIZE) + 1).unwrap_or(0) << 6);
+    Ok((at(from), at(to)))
+}
+
 /// The row key of a node of the log numbered `log_id`.
 pub fn node_key(log_id: i64, id: &NodeId) -> Result<i64, StoreError> {
     Ok((log_number(log_id)? << LOG_SHIFT) + node_seq(id)?)

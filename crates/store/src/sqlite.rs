@@ -54,6 +54,18 @@ impl SqliteConn {
         Ok(Self { conn })
     }
 
+    /// A private database on disk that SQLite deletes when it closes: for work larger than memory
+    /// that must not survive (the audit's rebuilt projections). Nothing in it needs durability.
+    pub fn open_scratch() -> Result<Self, StoreError> {
+        let conn = rusqlite::Connection::open("")?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536; \
+             PRAGMA temp_store=FILE; PRAGMA foreign_keys=ON;",
+        )?;
+        conn.set_prepared_statement_cache_capacity(256);
+        Ok(Self { conn })
+    }
+
     /// The raw connection, for the benchmark's plain-INSERT baseline only.
     pub fn raw(&mut self) -> &mut rusqlite::Connection {
         &mut self.conn

@@ -273,6 +273,40 @@ async fn a_deleted_or_added_row_is_found() {
     );
 }
 
+/// The audit compares the stored tree a page of entries at a time: a node changed, deleted or
+/// added behind the writer's back is still found, each with its place.
+#[tokio::test]
+async fn an_altered_missing_or_stray_tree_node_is_found() {
+    let app = TestApp::spawn_demo().await;
+    app.expect_corrupted();
+    let size = app
+        .store
+        .read(|c| oneseal_store::log::read_head(c, CITY))
+        .await
+        .unwrap()
+        .0;
+    assert!(size > 8, "the demo log is too short for this test ({size})");
+    app.store
+        .write(move |tx| {
+            tamper::replace_node(tx.conn(), CITY, 1, 1, [9u8; 32])?;
+            tamper::delete_node(tx.conn(), CITY, 0, 5)?;
+            tamper::insert_stray_leaf(tx.conn(), CITY, size + 10)
+        })
+        .await
+        .unwrap();
+    let text: Vec<String> = app
+        .ledger_findings()
+        .await
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let has = |s: &str| text.iter().any(|t| t.contains(s));
+    assert!(has("stored node level 1 index 1 differs"), "{text:?}");
+    assert!(has("node level 0 index 5 is missing"), "{text:?}");
+    assert!(has("1 stored nodes lie beyond the head size"), "{text:?}");
+    assert_eq!(text.len(), 3, "{text:?}");
+}
+
 #[tokio::test]
 async fn an_altered_ledger_entry_is_found() {
     let app = TestApp::spawn_demo().await;

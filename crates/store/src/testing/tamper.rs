@@ -62,6 +62,42 @@ pub fn replace_entry(
     Ok(())
 }
 
+/// Overwrites the stored hash of the tree node at `level`, `idx` of `log`.
+pub fn replace_node(
+    conn: &mut dyn Conn,
+    log: &str,
+    level: u8,
+    idx: u64,
+    hash: [u8; 32],
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE ledger_nodes SET hash = ? WHERE log = ? AND level = ? AND idx = ?",
+        params![hash.to_vec(), log, u32::from(level), idx],
+    )?;
+    Ok(())
+}
+
+/// Deletes the stored tree node at `level`, `idx` of `log`.
+pub fn delete_node(conn: &mut dyn Conn, log: &str, level: u8, idx: u64) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM ledger_nodes WHERE log = ? AND level = ? AND idx = ?",
+        params![log, u32::from(level), idx],
+    )?;
+    Ok(())
+}
+
+/// Stores a tree node the log does not have (level 0, at `idx`, completed beyond the head).
+pub fn insert_stray_leaf(conn: &mut dyn Conn, log: &str, idx: u64) -> Result<(), StoreError> {
+    let log_id = crate::log::log_id(conn, log)?
+        .ok_or_else(|| StoreError::Corrupt(format!("no log {log}")))?;
+    let id = crate::log::node_key(log_id, &oneseal_ledger::NodeId::leaf(idx))?;
+    conn.execute(
+        "INSERT INTO ledger_nodes (id, log, level, idx, hash) VALUES (?, ?, 0, ?, ?)",
+        params![id, log, idx, vec![7u8; 32]],
+    )?;
+    Ok(())
+}
+
 /// Overwrites the private payload (`body`) of the entry at `idx` of `log`.
 pub fn replace_body(
     conn: &mut dyn Conn,

@@ -5,11 +5,15 @@
 //! 2. Every stored checkpoint must carry valid signatures of the log's keys and commit to the
 //!    recomputed root at its size.
 //! 3. Every private payload must open against its entry's salted commitment.
-//! 4. The projection tables are rebuilt from the events in an empty in-memory database and compared
+//! 4. The projection tables are rebuilt from the events in an empty scratch database and compared
 //!    row by row with the real ones: a row edited, added or deleted behind the system's back is
 //!    reported with its table, key, column, expected and found values.
+//!
+//! Memory stays bounded whatever the log's length: entries, tree nodes and table rows are read a
+//! page at a time, the rebuilt tables live in a SQLite file that is deleted on close, and roots
+//! are kept only at the sizes a checkpoint signed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use oneseal_domain::event::Event;
@@ -19,7 +23,9 @@ use oneseal_ledger::hash::hash_to_base64;
 use oneseal_ledger::note::{NoteVerifier, VerifierKey};
 use oneseal_ledger::{Frontier, Hash, NodeId, leaf_hash};
 use oneseal_seal::SealPublicKey;
-use oneseal_store::audit::StoredEntry;
+use oneseal_store::audit::{
+    ProjectedRow, StoredEntry, count_projected, projected_by_keys, projected_page,
+};
 use oneseal_store::projection::{PROJECTED_TABLES, Projected, apply};
 use oneseal_store::{Conn, SqliteConn, StoreError, Value, log, migrate};
 
@@ -84,6 +90,8 @@ pub struct Report {
 }
 
 const PAGE: u64 = 4096;
+/// Rows compared per round trip.
+const ROWS: u32 = 500;
 
 /// Verifies everything; `progress(log, done, total)` is called as entries are read.
 pub fn verify(
@@ -91,21 +99,22 @@ pub fn verify(
     progress: &mut dyn FnMut(&str, u64, u64),
 ) -> Result<Report, StoreError> {
     let mut report = Report::default();
-    let mut rebuilt = SqliteConn::open_in_memory()?;
+    let mut rebuilt = SqliteConn::open_scratch()?;
     migrate::run(&mut rebuilt)?;
     for (log_name, size, root) in log::heads(conn)? {
         report.logs += 1;
         report.entries += size;
-        let roots = verify_log(
-            conn,
-            &mut rebuilt,
-            &log_name,
+        let checkpoints = oneseal_store::checkpoints::all(conn, &log_name)?;
+        let signed: BTreeSet<u64> = checkpoints.iter().map(|c| c.0).collect();
+        let head = Head {
+            log: &log_name,
             size,
-            &root,
-            &mut report.findings,
-            progress,
-        )?;
-        report.checkpoints += verify_checkpoints(conn, &log_name, &roots, &mut report.findings)?;
+            root: &root,
+            signed: &signed,
+        };
+        let roots = verify_log(conn, &mut rebuilt, &head, &mut report.findings, progress)?;
+        report.checkpoints +=
+            verify_checkpoints(conn, &log_name, &checkpoints, &roots, &mut report.findings)?;
     }
     for p in PROJECTED_TABLES {
         report.rows += compare_table(conn, &mut rebuilt, p, &mut report.findings)?;
@@ -113,26 +122,33 @@ pub fn verify(
     Ok(report)
 }
 
-/// Recomputes one log; replays its events into `rebuilt`; returns the root at every size.
+/// A log as its head row gives it, and the sizes its checkpoints signed.
+struct Head<'a> {
+    log: &'a str,
+    size: u64,
+    root: &'a Hash,
+    signed: &'a BTreeSet<u64>,
+}
+
+/// Recomputes one log page by page; replays its events into `rebuilt`; returns the root at every
+/// size a checkpoint signed.
 fn verify_log(
     conn: &mut dyn Conn,
     rebuilt: &mut dyn Conn,
-    log_name: &str,
-    size: u64,
-    head_root: &Hash,
+    head: &Head<'_>,
     findings: &mut Vec<Finding>,
     progress: &mut dyn FnMut(&str, u64, u64),
 ) -> Result<BTreeMap<u64, Hash>, StoreError> {
+    let (log_name, size) = (head.log, head.size);
     let tree = |what: String| Finding::Tree {
         log: log_name.to_owned(),
         what,
     };
     let jurisdiction = DivisionCode::parse(log_name).ok();
     let mut frontier = Frontier::empty();
-    let mut computed: Vec<(NodeId, Hash)> = Vec::new();
     let mut roots = BTreeMap::new();
     let mut next = 0u64;
-    while next < size {
+    'pages: while next < size {
         let (lo, hi) =
             oneseal_store::log::entry_keys(conn, log_name, next, (next + PAGE).min(size))?;
         let rows = oneseal_store::audit::entries(conn, lo, hi)?;
@@ -140,25 +156,35 @@ fn verify_log(
             findings.push(tree(format!("entries from {next} to {size} are missing")));
             break;
         }
+        let from = next;
+        let mut computed: Vec<(NodeId, Hash)> = Vec::new();
+        // One transaction per page: the scratch database need not sync each event.
+        rebuilt.batch("BEGIN")?;
         for r in rows {
             let idx = r.idx;
             if idx != next {
                 findings.push(tree(format!(
                     "entry {next} is missing (next stored is {idx})"
                 )));
-                return Ok(roots);
+                rebuilt.batch("COMMIT")?;
+                compare_nodes(conn, log_name, (from, next), &computed, findings)?;
+                break 'pages;
             }
             computed.extend(frontier.push(leaf_hash(&r.entry)));
             next += 1;
-            roots.insert(next, frontier.root());
+            if head.signed.contains(&next) {
+                roots.insert(next, frontier.root());
+            }
             replay(rebuilt, log_name, jurisdiction.as_ref(), r, findings)?;
         }
+        rebuilt.batch("COMMIT")?;
+        compare_nodes(conn, log_name, (from, next), &computed, findings)?;
         progress(log_name, next, size);
     }
-    if frontier.root() != *head_root {
+    if frontier.root() != *head.root {
         findings.push(tree(format!(
             "head root {} differs from the root recomputed from the entries {}",
-            hash_to_base64(head_root),
+            hash_to_base64(head.root),
             hash_to_base64(&frontier.root())
         )));
     }
@@ -170,7 +196,18 @@ fn verify_log(
             "{extra} entries stored beyond the head size {size}"
         )));
     }
-    compare_nodes(conn, log_name, computed, findings)?;
+    let (lo, hi) = oneseal_store::log::node_keys_grown(
+        conn,
+        log_name,
+        size,
+        oneseal_store::log::MAX_LOG_SIZE,
+    )?;
+    let stray = oneseal_store::audit::count_nodes(conn, lo, hi)?;
+    if stray > 0 {
+        findings.push(tree(format!(
+            "{stray} stored nodes lie beyond the head size {size}"
+        )));
+    }
     Ok(roots)
 }
 
@@ -205,40 +242,41 @@ fn replay(
     Ok(())
 }
 
+/// Compares the nodes the entries `from..to` completed (in the frontier's order, which is the
+/// stored key order) with the nodes stored for that stretch.
 fn compare_nodes(
     conn: &mut dyn Conn,
     log_name: &str,
-    mut computed: Vec<(NodeId, Hash)>,
+    (from, to): (u64, u64),
+    computed: &[(NodeId, Hash)],
     findings: &mut Vec<Finding>,
 ) -> Result<(), StoreError> {
-    computed.sort_by_key(|(id, _)| (id.level, id.index));
-    let (lo, hi) = oneseal_store::log::node_keys(conn, log_name)?;
-    let mut stored_map = BTreeMap::new();
+    let (lo, hi) = oneseal_store::log::node_keys_grown(conn, log_name, from, to)?;
+    let mut stored: BTreeMap<(i64, u64), Vec<u8>> = BTreeMap::new();
     for (level, idx, hash) in oneseal_store::audit::nodes(conn, lo, hi)? {
-        stored_map.insert((level, idx), hash);
+        stored.insert((level, idx), hash);
     }
-    for (id, hash) in &computed {
-        let key = (i64::from(id.level), id.index);
-        match stored_map.remove(&key) {
+    let tree = |what: String| Finding::Tree {
+        log: log_name.to_owned(),
+        what,
+    };
+    for (id, hash) in computed {
+        match stored.remove(&(i64::from(id.level), id.index)) {
             Some(h) if h.as_slice() == hash.as_slice() => {}
-            Some(_) => findings.push(Finding::Tree {
-                log: log_name.to_owned(),
-                what: format!(
-                    "stored node level {} index {} differs from the recomputed one",
-                    id.level, id.index
-                ),
-            }),
-            None => findings.push(Finding::Tree {
-                log: log_name.to_owned(),
-                what: format!("node level {} index {} is missing", id.level, id.index),
-            }),
+            Some(_) => findings.push(tree(format!(
+                "stored node level {} index {} differs from the recomputed one",
+                id.level, id.index
+            ))),
+            None => findings.push(tree(format!(
+                "node level {} index {} is missing",
+                id.level, id.index
+            ))),
         }
     }
-    for (level, idx) in stored_map.keys() {
-        findings.push(Finding::Tree {
-            log: log_name.to_owned(),
-            what: format!("stored node level {level} index {idx} is not part of the tree"),
-        });
+    for (level, idx) in stored.keys() {
+        findings.push(tree(format!(
+            "stored node level {level} index {idx} is not part of the tree"
+        )));
     }
     Ok(())
 }
@@ -264,11 +302,11 @@ fn log_verifiers(
 fn verify_checkpoints(
     conn: &mut dyn Conn,
     log_name: &str,
+    rows: &[(u64, Hash, String)],
     roots: &BTreeMap<u64, Hash>,
     findings: &mut Vec<Finding>,
 ) -> Result<usize, StoreError> {
-    let rows = oneseal_store::checkpoints::all(conn, log_name)?;
-    for (size, root, note) in &rows {
+    for (size, root, note) in rows {
         let (size, root) = (*size, *root);
         let bad = |what: String| Finding::Checkpoint {
             log: log_name.to_owned(),
@@ -322,32 +360,27 @@ fn show(v: Option<&Value>) -> String {
     }
 }
 
-fn table_rows(
-    conn: &mut dyn Conn,
-    p: &Projected,
-) -> Result<BTreeMap<String, Vec<Value>>, StoreError> {
-    let mut out = BTreeMap::new();
-    for row in oneseal_store::audit::projected_rows(conn, p)? {
-        let key = row
-            .key
-            .iter()
-            .map(|v| show(Some(v)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        out.insert(key, row.columns);
-    }
-    Ok(out)
+fn key_text(key: &[Value]) -> String {
+    key.iter()
+        .map(|v| show(Some(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-/// Compares one projection table with its rebuilt twin; returns the number of rows compared.
+fn by_key(rows: Vec<ProjectedRow>) -> BTreeMap<String, Vec<Value>> {
+    rows.into_iter()
+        .map(|r| (key_text(&r.key), r.columns))
+        .collect()
+}
+
+/// Compares one projection table with its rebuilt twin a page at a time; returns the number of
+/// rows compared.
 fn compare_table(
     conn: &mut dyn Conn,
     rebuilt: &mut dyn Conn,
     p: &Projected,
     findings: &mut Vec<Finding>,
 ) -> Result<usize, StoreError> {
-    let actual = table_rows(conn, p)?;
-    let expected = table_rows(rebuilt, p)?;
     let row = |key: &str, column: &str, e: Option<&Value>, f: Option<&Value>| Finding::Row {
         table: p.table.to_owned(),
         key: key.to_owned(),
@@ -355,25 +388,51 @@ fn compare_table(
         expected: show(e),
         found: show(f),
     };
-    for (key, exp) in &expected {
-        match actual.get(key) {
-            None => findings.push(row(key, "*", Some(&Value::Text("a row".into())), None)),
-            Some(found) => {
-                for (i, column) in p.columns.iter().enumerate() {
-                    if exp.get(i) != found.get(i) {
-                        findings.push(row(key, column, exp.get(i), found.get(i)));
+    let mut matched = 0u64;
+    let mut after: Option<Vec<Value>> = None;
+    loop {
+        let page = projected_page(rebuilt, p, after.as_deref(), ROWS)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.key.clone());
+        let keys: Vec<Vec<Value>> = page.iter().map(|r| r.key.clone()).collect();
+        let actual = by_key(projected_by_keys(conn, p, &keys)?);
+        for exp in &page {
+            let key = key_text(&exp.key);
+            match actual.get(&key) {
+                None => findings.push(row(&key, "*", Some(&Value::Text("a row".into())), None)),
+                Some(found) => {
+                    matched += 1;
+                    for (i, column) in p.columns.iter().enumerate() {
+                        if exp.columns.get(i) != found.get(i) {
+                            findings.push(row(&key, column, exp.columns.get(i), found.get(i)));
+                        }
                     }
                 }
             }
         }
     }
-    for key in actual.keys().filter(|k| !expected.contains_key(*k)) {
-        findings.push(row(
-            key,
-            "*",
-            None,
-            Some(&Value::Text("a row no event explains".into())),
-        ));
+    let total = count_projected(conn, p)?;
+    if total > matched {
+        // Rows no event explains: walk the real table for them (only when the counts differ).
+        let mut after: Option<Vec<Value>> = None;
+        loop {
+            let page = projected_page(conn, p, after.as_deref(), ROWS)?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.key.clone());
+            let keys: Vec<Vec<Value>> = page.iter().map(|r| r.key.clone()).collect();
+            let known = by_key(projected_by_keys(rebuilt, p, &keys)?);
+            for r in &page {
+                let key = key_text(&r.key);
+                if !known.contains_key(&key) {
+                    findings.push(row(
+                        &key,
+                        "*",
+                        None,
+                        Some(&Value::Text("a row no event explains".into())),
+                    ));
+                }
+            }
+        }
     }
-    Ok(actual.len())
+    Ok(usize::try_from(total).unwrap_or(usize::MAX))
 }
