@@ -5,8 +5,10 @@
 //! running server. So `serve`, `restore` and the other commands that write hold an exclusive
 //! lock on `<data>/oneseal.lock` for as long as they run; a second one exits at once and says
 //! who holds it. The kernel drops the lock when the holder exits, even on SIGKILL, so a crash
-//! never leaves a stale lock behind. Read-only commands (`backup`, `ledger verify`, `rules
-//! replay`) take no lock: they are meant to run beside the server.
+//! never leaves a stale lock behind. Commands that only read the server's data (`backup`,
+//! `ledger verify`, `rules replay`) take no lock: they are meant to run beside the server.
+//! `ledger verify` adds one row of its own (`ledger_audits`) in a short transaction, as any
+//! client of the database could.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};

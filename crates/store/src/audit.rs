@@ -1,6 +1,7 @@
 //! What `oneseal ledger verify` reads: the stored entries with their private payloads, the
 //! stored tree nodes, and every projection table row by row. The server's `ledger::audit`
-//! compares them with what it recomputes; this module only reads.
+//! compares them with what it recomputes; this module reads them, and keeps the record of each
+//! run (`ledger_audits`) an incremental run starts from.
 
 use crate::projection::Projected;
 use crate::sql::{Conn, Value};
@@ -179,4 +180,63 @@ pub fn count_projected(conn: &mut dyn Conn, p: &Projected) -> Result<u64, StoreE
         .map(|r| r.u64(0))
         .transpose()?
         .unwrap_or(0))
+}
+
+/// One run of `ledger verify` over one log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub log: String,
+    /// RFC 3339, UTC.
+    pub checked_at: String,
+    /// `full` or `incremental`.
+    pub mode: String,
+    /// The entries checked: `from_size..to_size`.
+    pub from_size: u64,
+    pub to_size: u64,
+    /// The largest signed checkpoint the run covered (0 when none): where the next incremental
+    /// run starts.
+    pub checkpoint_size: u64,
+    pub findings: u64,
+}
+
+/// Records one run.
+pub fn record_audit(conn: &mut dyn Conn, r: &AuditRecord) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO ledger_audits (log, checked_at, mode, from_size, to_size, checkpoint_size, \
+         findings) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        params![
+            r.log.as_str(),
+            r.checked_at.as_str(),
+            r.mode.as_str(),
+            r.from_size,
+            r.to_size,
+            r.checkpoint_size,
+            r.findings
+        ],
+    )?;
+    Ok(())
+}
+
+/// The runs recorded for `log`, newest first, at most `limit`.
+pub fn audits(conn: &mut dyn Conn, log: &str, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+    conn.query(
+        &format!(
+            "SELECT log, checked_at, mode, from_size, to_size, checkpoint_size, findings \
+             FROM ledger_audits WHERE log = ? ORDER BY checked_at DESC LIMIT {limit}"
+        ),
+        params![log],
+    )?
+    .into_iter()
+    .map(|r| {
+        Ok(AuditRecord {
+            log: r.text(0)?,
+            checked_at: r.text(1)?,
+            mode: r.text(2)?,
+            from_size: r.u64(3)?,
+            to_size: r.u64(4)?,
+            checkpoint_size: r.u64(5)?,
+            findings: r.u64(6)?,
+        })
+    })
+    .collect()
 }

@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "webhook_rotation",
         include_str!("../migrations/0014_webhook_rotation.sql"),
     ),
+    (
+        20,
+        "ledger_audits",
+        include_str!("../migrations/0020_ledger_audits.sql"),
+    ),
 ];
 
 /// The versions this binary knows, in order (numbers may skip: branches reserve them).

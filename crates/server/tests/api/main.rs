@@ -11,6 +11,7 @@ mod catalog;
 mod cosigning;
 mod end_check;
 mod ledger;
+mod ledger_audit;
 mod linkage;
 mod org;
 mod privacy;

@@ -87,6 +87,35 @@ pub struct Report {
     pub checkpoints: usize,
     pub rows: usize,
     pub findings: Vec<Finding>,
+    /// What was checked of each log.
+    pub checked: Vec<Checked>,
+}
+
+/// The stretch of one log a run checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub log: String,
+    pub from: u64,
+    pub to: u64,
+    /// The largest signed checkpoint within `to` (0 when none): where an incremental run starts.
+    pub checkpoint: u64,
+}
+
+/// A full run re-proves everything; an incremental one only what was appended since the signed
+/// checkpoint the last clean run covered, and does not rebuild the projections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Full,
+    Incremental,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Full => "full",
+            Mode::Incremental => "incremental",
+        }
+    }
 }
 
 const PAGE: u64 = 4096;
@@ -98,13 +127,35 @@ pub fn verify(
     conn: &mut dyn Conn,
     progress: &mut dyn FnMut(&str, u64, u64),
 ) -> Result<Report, StoreError> {
+    run(conn, Mode::Full, progress)
+}
+
+/// Verifies in `mode`.
+pub fn run(
+    conn: &mut dyn Conn,
+    mode: Mode,
+    progress: &mut dyn FnMut(&str, u64, u64),
+) -> Result<Report, StoreError> {
     let mut report = Report::default();
-    let mut rebuilt = SqliteConn::open_scratch()?;
-    migrate::run(&mut rebuilt)?;
+    let mut rebuilt = match mode {
+        Mode::Full => {
+            let mut scratch = SqliteConn::open_scratch()?;
+            migrate::run(&mut scratch)?;
+            Some(scratch)
+        }
+        Mode::Incremental => None,
+    };
     for (log_name, size, root) in log::heads(conn)? {
         report.logs += 1;
-        report.entries += size;
         let checkpoints = oneseal_store::checkpoints::all(conn, &log_name)?;
+        let start = match mode {
+            Mode::Full => Start::empty(),
+            Mode::Incremental => Start::last_clean(conn, &log_name, size, &checkpoints)?,
+        };
+        let checkpoints: Vec<_> = checkpoints
+            .into_iter()
+            .filter(|c| c.0 >= start.size)
+            .collect();
         let signed: BTreeSet<u64> = checkpoints.iter().map(|c| c.0).collect();
         let head = Head {
             log: &log_name,
@@ -112,14 +163,106 @@ pub fn verify(
             root: &root,
             signed: &signed,
         };
-        let roots = verify_log(conn, &mut rebuilt, &head, &mut report.findings, progress)?;
+        let from = start.size;
+        report.entries += size.saturating_sub(from);
+        let roots = verify_log(
+            conn,
+            rebuilt.as_mut(),
+            &head,
+            start,
+            &mut report.findings,
+            progress,
+        )?;
         report.checkpoints +=
             verify_checkpoints(conn, &log_name, &checkpoints, &roots, &mut report.findings)?;
+        report.checked.push(Checked {
+            log: log_name.clone(),
+            from,
+            to: size,
+            checkpoint: signed.range(..=size).next_back().copied().unwrap_or(0),
+        });
     }
-    for p in PROJECTED_TABLES {
-        report.rows += compare_table(conn, &mut rebuilt, p, &mut report.findings)?;
+    if let Some(rebuilt) = rebuilt.as_mut() {
+        for p in PROJECTED_TABLES {
+            report.rows += compare_table(conn, rebuilt, p, &mut report.findings)?;
+        }
     }
     Ok(report)
+}
+
+/// Records what `report` checked, one row per log, so the next incremental run knows where to
+/// start (a run with findings is never a starting point).
+pub fn record(
+    conn: &mut dyn Conn,
+    report: &Report,
+    mode: Mode,
+    checked_at: &str,
+) -> Result<(), StoreError> {
+    for c in &report.checked {
+        oneseal_store::audit::record_audit(
+            conn,
+            &oneseal_store::audit::AuditRecord {
+                log: c.log.clone(),
+                checked_at: checked_at.to_owned(),
+                mode: mode.as_str().to_owned(),
+                from_size: c.from,
+                to_size: c.to,
+                checkpoint_size: c.checkpoint,
+                findings: report.findings.len() as u64,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Where a log's check starts: the empty tree, or the frontier at a signed checkpoint.
+struct Start {
+    size: u64,
+    frontier: Frontier,
+    /// The root the stored nodes give at `size` (checked against the checkpoint signed there).
+    root: Option<Hash>,
+}
+
+impl Start {
+    fn empty() -> Self {
+        Self {
+            size: 0,
+            frontier: Frontier::empty(),
+            root: None,
+        }
+    }
+
+    /// The checkpoint the last run covered, if that run found nothing and the log still holds
+    /// it; else the empty tree (the whole log is checked again).
+    fn last_clean(
+        conn: &mut dyn Conn,
+        log_name: &str,
+        size: u64,
+        checkpoints: &[(u64, Hash, String)],
+    ) -> Result<Self, StoreError> {
+        let last = oneseal_store::audit::audits(conn, log_name, 1)?;
+        let Some(at) = last
+            .first()
+            .filter(|a| a.findings == 0)
+            .map(|a| a.checkpoint_size)
+            .filter(|&at| at > 0 && at <= size && checkpoints.iter().any(|c| c.0 == at))
+        else {
+            return Ok(Self::empty());
+        };
+        let ids = Frontier::ids_for(at);
+        // Missing or unreadable nodes: start over, and the full tree check will name them.
+        let Ok(hashes) = log::read_nodes(conn, log_name, &ids) else {
+            return Ok(Self::empty());
+        };
+        let Ok(frontier) = Frontier::from_nodes(at, &hashes) else {
+            return Ok(Self::empty());
+        };
+        Ok(Self {
+            size: at,
+            root: Some(frontier.root()),
+            frontier,
+        })
+    }
 }
 
 /// A log as its head row gives it, and the sizes its checkpoints signed.
@@ -130,12 +273,13 @@ struct Head<'a> {
     signed: &'a BTreeSet<u64>,
 }
 
-/// Recomputes one log page by page; replays its events into `rebuilt`; returns the root at every
-/// size a checkpoint signed.
+/// Recomputes one log page by page from `start`; replays its events into `rebuilt` (a full run)
+/// or only opens their payloads; returns the root at every size a checkpoint signed.
 fn verify_log(
     conn: &mut dyn Conn,
-    rebuilt: &mut dyn Conn,
+    mut rebuilt: Option<&mut SqliteConn>,
     head: &Head<'_>,
+    start: Start,
     findings: &mut Vec<Finding>,
     progress: &mut dyn FnMut(&str, u64, u64),
 ) -> Result<BTreeMap<u64, Hash>, StoreError> {
@@ -145,9 +289,12 @@ fn verify_log(
         what,
     };
     let jurisdiction = DivisionCode::parse(log_name).ok();
-    let mut frontier = Frontier::empty();
+    let mut frontier = start.frontier;
     let mut roots = BTreeMap::new();
-    let mut next = 0u64;
+    if let Some(root) = start.root {
+        roots.insert(start.size, root);
+    }
+    let mut next = start.size;
     'pages: while next < size {
         let (lo, hi) =
             oneseal_store::log::entry_keys(conn, log_name, next, (next + PAGE).min(size))?;
@@ -159,14 +306,18 @@ fn verify_log(
         let from = next;
         let mut computed: Vec<(NodeId, Hash)> = Vec::new();
         // One transaction per page: the scratch database need not sync each event.
-        rebuilt.batch("BEGIN")?;
+        if let Some(r) = rebuilt.as_deref_mut() {
+            r.batch("BEGIN")?;
+        }
         for r in rows {
             let idx = r.idx;
             if idx != next {
                 findings.push(tree(format!(
                     "entry {next} is missing (next stored is {idx})"
                 )));
-                rebuilt.batch("COMMIT")?;
+                if let Some(r) = rebuilt.as_deref_mut() {
+                    r.batch("COMMIT")?;
+                }
                 compare_nodes(conn, log_name, (from, next), &computed, findings)?;
                 break 'pages;
             }
@@ -175,9 +326,17 @@ fn verify_log(
             if head.signed.contains(&next) {
                 roots.insert(next, frontier.root());
             }
-            replay(rebuilt, log_name, jurisdiction.as_ref(), r, findings)?;
+            replay(
+                rebuilt.as_deref_mut(),
+                log_name,
+                jurisdiction.as_ref(),
+                r,
+                findings,
+            )?;
         }
-        rebuilt.batch("COMMIT")?;
+        if let Some(r) = rebuilt.as_deref_mut() {
+            r.batch("COMMIT")?;
+        }
         compare_nodes(conn, log_name, (from, next), &computed, findings)?;
         progress(log_name, next, size);
     }
@@ -211,8 +370,10 @@ fn verify_log(
     Ok(roots)
 }
 
+/// Opens an entry's private payload against its commitment and, in a full run, applies the
+/// event to the rebuilt tables.
 fn replay(
-    rebuilt: &mut dyn Conn,
+    rebuilt: Option<&mut SqliteConn>,
     log_name: &str,
     jurisdiction: Option<&DivisionCode>,
     stored: StoredEntry,
@@ -229,6 +390,9 @@ fn replay(
     };
     match Event::open(&stored.entry, salt, body) {
         Ok((_, event)) => {
+            let Some(rebuilt) = rebuilt else {
+                return Ok(());
+            };
             if let Err(e) = apply(rebuilt, j, &event) {
                 findings.push(payload(format!(
                     "event does not apply to the rebuilt tables: {e}"
