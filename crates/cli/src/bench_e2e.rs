@@ -30,6 +30,10 @@ pub struct E2eBenchArgs {
     /// fresh SQLite file.
     #[arg(long)]
     database_url: Option<String>,
+    /// Keep the SQLite data directory here after the run (for measuring reads, `ledger verify`
+    /// and the like on the history the run made); it must not exist yet.
+    #[arg(long)]
+    keep_data: Option<PathBuf>,
 }
 
 /// The running server, stopped (and its data directory removed) when dropped.
@@ -37,13 +41,16 @@ pub(crate) struct Server {
     child: Child,
     dir: PathBuf,
     pub(crate) base: String,
+    keep: bool,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
@@ -53,14 +60,24 @@ pub(crate) fn free_port() -> Result<u16> {
         .port())
 }
 
-fn start(database_url: Option<&str>) -> Result<Server> {
-    start_with(database_url, &[])
+fn start(database_url: Option<&str>, keep: Option<&PathBuf>) -> Result<Server> {
+    let mut server = start_in(database_url, &[], keep.cloned())?;
+    server.keep = keep.is_some();
+    Ok(server)
 }
 
 /// `serve --demo` with extra arguments.
 pub(crate) fn start_with(database_url: Option<&str>, extra: &[&str]) -> Result<Server> {
+    start_in(database_url, extra, None)
+}
+
+fn start_in(database_url: Option<&str>, extra: &[&str], dir: Option<PathBuf>) -> Result<Server> {
     let port = free_port()?;
-    let dir = std::env::temp_dir().join(format!("oneseal-bench-e2e-{port}"));
+    let dir = match dir {
+        Some(d) if d.exists() => bail!("{} exists already", d.display()),
+        Some(d) => d,
+        None => std::env::temp_dir().join(format!("oneseal-bench-e2e-{port}")),
+    };
     let mut cmd = Command::new(std::env::current_exe()?);
     cmd.args([
         "serve",
@@ -83,6 +100,7 @@ pub(crate) fn start_with(database_url: Option<&str>, extra: &[&str]) -> Result<S
         child,
         dir,
         base: format!("http://127.0.0.1:{port}"),
+        keep: false,
     })
 }
 
@@ -243,12 +261,15 @@ pub fn run(args: &E2eBenchArgs) -> Result<()> {
     if args.cases == 0 || args.clients == 0 {
         bail!("--cases and --clients must be at least 1");
     }
+    if args.keep_data.is_some() && args.database_url.is_some() {
+        bail!("--keep-data keeps a SQLite data directory: it does not go with --database-url");
+    }
     let scratch = match &args.database_url {
         Some(url) => Some(oneseal_store::scratch::ScratchDb::new_on(Some(url))?),
         None => None,
     };
     let url = scratch.as_ref().map(|s| s.database.url());
-    let server = start(url.as_deref())?;
+    let server = start(url.as_deref(), args.keep_data.as_ref())?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
