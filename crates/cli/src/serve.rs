@@ -246,7 +246,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         // Other server processes on the same database may import a calendar year or a seal.
         let _peers = (store.backend() == oneseal_store::Backend::Postgres)
             .then(|| oneseal_server::background::peers::spawn_refresh(state.clone(), master.clone()));
-        let clock = state.clock.clone();
+        let (clock, engines) = (state.clock.clone(), state.rule_engines.clone());
         let running = oneseal_server::start(state, args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -254,7 +254,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         // server listens: a run that fails, or takes long, must not keep it from starting.
         let rules_store = store.clone();
         tokio::spawn(async move {
-            if let Err(e) = oneseal_server::background::rules_runner::run(&rules_store, clock.now()).await {
+            if let Err(e) = engines.run(&rules_store, clock.now()).await {
                 tracing::warn!(error = %e, "monitoring rules: the first run failed");
             }
         });

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use oneseal_store::Store;
 
-use crate::background::leadership;
+use crate::background::{leadership, rules_runner};
 use crate::edge::{metrics, net, throttle};
 use crate::error;
 use crate::services::guesses;
@@ -45,6 +45,8 @@ pub struct AppState {
     pub net: Arc<net::Net>,
     /// Failed sign-ins and the password-checking pool (see `throttle`).
     pub sign_in: Arc<throttle::SignInThrottle>,
+    /// The monitoring rules' engines, kept between runs so each run reads only new entries.
+    pub rule_engines: Arc<rules_runner::RuleEngines>,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
             guesses: Arc::default(),
             net: Arc::default(),
             sign_in: Arc::default(),
+            rule_engines: Arc::default(),
         }
     }
 

@@ -65,7 +65,10 @@ pub async fn close_alert(
 /// want to wait for the next run.
 pub async fn run_rules(State(state): State<AppState>, auth: Auth) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ManageRules)?;
-    let report = crate::background::rules_runner::run(&state.store, state.clock.now()).await?;
+    let report = state
+        .rule_engines
+        .run(&state.store, state.clock.now())
+        .await?;
     Ok(Json(json!({ "report": report })))
 }
 

@@ -65,7 +65,7 @@ pub fn spawn_runner(state: AppState) -> tokio::task::JoinHandle<()> {
                 tracing::warn!(error = %e, "linkage runner");
             }
             if tick % 30 == 0
-                && let Err(e) = crate::background::rules_runner::run(&state.store, now).await
+                && let Err(e) = state.rule_engines.run(&state.store, now).await
             {
                 tracing::warn!(error = %e, "rule runner");
             }

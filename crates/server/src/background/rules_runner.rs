@@ -6,16 +6,24 @@
 //! budget per case step, and must not stall every write), then records every alert the engine
 //! raised that is not recorded yet, with the runner's cursor, in one short write transaction.
 //! `services::rules::replay` re-proves what it recorded.
+//!
+//! A server keeps each jurisdiction's engine between runs ([`RuleEngines`]) and feeds it only the
+//! entries appended since: the engine is a fold, so the state after feeding the new entries is
+//! the state a fold of the whole log reaches, and an idle server reads nothing. A one-off run
+//! (`oneseal rules run`, the demo seed) starts from the empty engine.
 
 use oneseal_domain::case::legal_date;
 use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::org::DivisionCode;
-use oneseal_domain::rules::{Alert, RuleId, RuleParams, RuleVersion, evaluate};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use oneseal_domain::rules::{Alert, Engine, RuleId, RuleParams, RuleVersion};
 use oneseal_store::{Conn, Store, Tx};
 use time::OffsetDateTime;
 
 use crate::services::commands::Meta;
-use crate::services::rules::{RulesError, builtin_calendar, jurisdictions, read_log, record};
+use crate::services::rules::{RulesError, builtin_calendar, jurisdictions, read_log_range, record};
 
 /// What one run did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -27,34 +35,96 @@ pub struct RunReport {
 
 /// Installs the built-in rules where none is recorded and marks the day (one transaction),
 /// then records the alerts the logs prove and moves the cursors (a second one, which reads
-/// the committed logs).
+/// the committed logs). Starts from the empty engine: see [`RuleEngines::run`] for a server's.
 pub async fn run(store: &Store, now: OffsetDateTime) -> Result<RunReport, RulesError> {
-    let mut report = store.write(move |tx| prepare(tx, now)).await?;
-    let proved = store.read_committed(prove).await?;
-    report.raised = store.write(move |tx| raise(tx, now, proved)).await?;
-    Ok(report)
+    RuleEngines::default().run(store, now).await
 }
 
-/// The alerts each jurisdiction's log proves, up to its size when read.
+/// One jurisdiction's engine after the first `size` entries of its log, and how many of its
+/// alerts a run has recorded (or found recorded).
+#[derive(Clone)]
+struct Kept {
+    size: u64,
+    engine: Engine,
+    recorded: usize,
+}
+
+/// The engines a server keeps between runs, by jurisdiction.
+#[derive(Default)]
+pub struct RuleEngines {
+    kept: Mutex<BTreeMap<String, Kept>>,
+}
+
+impl RuleEngines {
+    /// Like [`run`], feeding each kept engine only the entries appended since its last run.
+    pub async fn run(&self, store: &Store, now: OffsetDateTime) -> Result<RunReport, RulesError> {
+        let mut report = store.write(move |tx| prepare(tx, now)).await?;
+        // Taken out while the run reads: a concurrent run (`POST /rules/run` beside the
+        // background one) finds none and folds from the start, which gives the same alerts.
+        let kept = std::mem::take(&mut *self.lock());
+        let (proved, mut kept) = store.read_committed(move |c| prove(c, kept)).await?;
+        let done: Vec<(String, usize)> = proved
+            .iter()
+            .map(|p| (p.jurisdiction.to_string(), p.upto))
+            .collect();
+        report.raised = store.write(move |tx| raise(tx, now, proved)).await?;
+        for (j, upto) in done {
+            if let Some(k) = kept.get_mut(&j) {
+                k.recorded = upto;
+            }
+        }
+        self.lock().extend(kept);
+        Ok(report)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Kept>> {
+        // A run that panicked left either its engines or none: both are valid starting points.
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The alerts each jurisdiction's log proves that no run has recorded yet, up to its size when
+/// read.
 struct Proved {
     jurisdiction: DivisionCode,
     size: u64,
     alerts: Vec<Alert>,
+    /// How many of the engine's alerts these bring the recorded ones to.
+    upto: usize,
 }
 
-/// Runs the engine over every jurisdiction's committed log (a read connection).
-fn prove(conn: &mut dyn Conn) -> Result<Vec<Proved>, RulesError> {
+/// Feeds every jurisdiction's engine the committed entries it has not read (a read connection).
+fn prove(
+    conn: &mut dyn Conn,
+    mut kept: BTreeMap<String, Kept>,
+) -> Result<(Vec<Proved>, BTreeMap<String, Kept>), RulesError> {
     let mut out = Vec::new();
     for (j, size) in jurisdictions(conn)? {
-        let items = read_log(conn, j.as_str(), size)?;
-        let alerts = evaluate(builtin_calendar()?, &items);
+        // A log shorter than the engine has read is not the log it read: start over.
+        let mut k = match kept.remove(j.as_str()).filter(|k| k.size <= size) {
+            Some(k) => k,
+            None => Kept {
+                size: 0,
+                engine: Engine::new(builtin_calendar()?),
+                recorded: 0,
+            },
+        };
+        for item in read_log_range(conn, j.as_str(), k.size, size)? {
+            k.engine.feed(&item);
+        }
+        k.size = size;
+        let alerts = k.engine.alerts();
         out.push(Proved {
-            jurisdiction: j,
+            jurisdiction: j.clone(),
             size,
-            alerts,
+            alerts: alerts[k.recorded.min(alerts.len())..].to_vec(),
+            upto: alerts.len(),
         });
+        kept.insert(j.to_string(), k);
     }
-    Ok(out)
+    Ok((out, kept))
 }
 
 fn system_meta(now: OffsetDateTime, j: &DivisionCode) -> Meta {

@@ -22,7 +22,7 @@ use crate::services::commands::{MIN_EXPLANATION, Meta};
 pub use oneseal_store::rules::AlertRow;
 pub use replay::{ReplayFinding, ReplayReport, replay};
 pub use report::{ReportBy, ReportRow, report};
-pub use source::{RulesError, builtin_calendar, jurisdictions, read_log};
+pub use source::{RulesError, builtin_calendar, jurisdictions, read_log, read_log_range};
 
 /// Records one event of a command (the rules' events are no case steps).
 pub fn record(tx: &mut Tx<'_>, meta: &Meta, event: &Event) -> Result<u64, StoreError> {

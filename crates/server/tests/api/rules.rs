@@ -176,6 +176,47 @@ async fn an_off_hours_decision_is_alerted_closed_reported_and_replayed() {
     );
 }
 
+/// A server keeps its engines between runs and feeds them only new entries: what such a runner
+/// records over several runs is exactly what one fold of the whole log proves.
+#[tokio::test]
+async fn a_kept_engine_raises_what_a_fold_of_the_whole_log_raises() {
+    use oneseal_server::background::rules_runner::RuleEngines;
+    let app = TestApp::spawn_demo().await;
+    let kept = RuleEngines::default();
+    let first = kept
+        .run(&app.store, datetime!(2026-11-23 20:00 +8))
+        .await
+        .unwrap();
+    assert_eq!(first.raised, 0, "{first:?}");
+    let mut raised = 0;
+    for minute in [10, 20] {
+        let number = case_ready_for_decision(&app).await;
+        app.clock
+            .set(datetime!(2026-11-23 21:00 +8) + time::Duration::minutes(minute));
+        step(
+            &app.approver().await,
+            &number,
+            json!({"action": "decide", "decision": {"outcome": "approve"}}),
+        )
+        .await;
+        let r = kept
+            .run(
+                &app.store,
+                datetime!(2026-11-23 21:40 +8) + time::Duration::minutes(minute),
+            )
+            .await
+            .unwrap();
+        raised += r.raised;
+    }
+    assert_eq!(raised, 2, "one off-hours alert per decision");
+    // A fresh engine folds the whole log and finds nothing left to record.
+    let fresh = run(&app.store, datetime!(2026-11-23 22:30 +8))
+        .await
+        .unwrap();
+    assert_eq!(fresh.raised, 0, "{fresh:?}");
+    assert!(app.replay_findings().await.is_empty());
+}
+
 #[tokio::test]
 async fn a_case_left_without_notice_is_alerted_to_its_clerk_on_the_sixth_working_day() {
     let app = TestApp::spawn_demo().await;

@@ -44,8 +44,18 @@ const PAGE: u64 = 2_000;
 
 /// Every entry of `log` below `size`, opened (public entry + private body).
 pub fn read_log(conn: &mut dyn Conn, log: &str, size: u64) -> Result<Vec<LogItem>, StoreError> {
+    read_log_range(conn, log, 0, size)
+}
+
+/// The entries `from..to` of `log`, opened.
+pub fn read_log_range(
+    conn: &mut dyn Conn,
+    log: &str,
+    from: u64,
+    size: u64,
+) -> Result<Vec<LogItem>, StoreError> {
     let mut out = Vec::new();
-    let mut next = 0;
+    let mut next = from;
     while next < size {
         let to = (next + PAGE).min(size);
         for (idx, entry, salt, body) in oneseal_store::rules::read_entries(conn, log, next, to)? {
