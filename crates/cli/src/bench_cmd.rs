@@ -30,6 +30,9 @@ pub enum BenchCommand {
     Crash(crate::bench_crash::CrashArgs),
     /// The clerk's intake latency alone and under a flood of wrong-password sign-ins.
     SigninFlood(crate::bench_signin::SignInFloodArgs),
+    /// Every page and read as its role on an existing history (p50/p95/p99, size), restart
+    /// time, idle CPU, bytes per case, `ledger verify` time and peak memory.
+    Scale(crate::bench_scale::ScaleBenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +55,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::E2e(args) => crate::bench_e2e::run(&args),
         BenchCommand::Crash(args) => crate::bench_crash::run(&args),
         BenchCommand::SigninFlood(args) => crate::bench_signin::run(&args),
+        BenchCommand::Scale(args) => crate::bench_scale::run(&args),
     }
 }
 

@@ -61,6 +61,15 @@ pub fn is_closed(conn: &mut dyn Conn, number: &str) -> Result<bool, StoreError> 
         != 0)
 }
 
+/// How many cases the database holds, open and closed.
+pub fn count(conn: &mut dyn Conn) -> Result<u64, StoreError> {
+    Ok(conn
+        .query_one("SELECT COUNT(*) FROM cases", &[])?
+        .map(|r| r.u64(0))
+        .transpose()?
+        .unwrap_or(0))
+}
+
 /// How many events a case has (its row's count, kept by the projection in the step's
 /// transaction): a writer compares it with a case folded before the write, off the writer.
 pub fn event_count(conn: &mut dyn Conn, number: &str) -> Result<Option<u64>, StoreError> {
