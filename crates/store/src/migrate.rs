@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "webhook_rotation",
         include_str!("../migrations/0014_webhook_rotation.sql"),
     ),
+    (
+        17,
+        "calendar_moves",
+        include_str!("../migrations/0017_calendar_moves.sql"),
+    ),
 ];
 
 /// The versions this binary knows, in order (numbers may skip: branches reserve them).
