@@ -33,6 +33,11 @@ pub enum CalendarCommand {
         /// A paused interval FROM:TO[:REASON] (both dates paused); repeatable.
         #[arg(long)]
         pause: Vec<String>,
+        /// A year file (the import layout) to count with, e.g. next year's notice before it is
+        /// imported; replaces the shipped year of the same number. Repeatable. A year neither
+        /// shipped nor given is counted provisionally from its statutory holidays.
+        #[arg(long = "year", value_name = "FILE")]
+        years: Vec<std::path::PathBuf>,
     },
 }
 
@@ -43,7 +48,7 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
             db,
             jurisdiction,
         } => {
-            use oneseal_server::services::calendar::{Amendment, amendment};
+            use oneseal_server::services::calendar::{CalendarError, import_event};
             use oneseal_server::{SystemClock, WallClock};
             let text = std::fs::read_to_string(&file)?;
             let parsed = oneseal_domain::calendar::YearCalendar::from_json(&text)
@@ -61,28 +66,39 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
             // A year in force is history up to today, as through the API: only a year not in
             // force yet is imported here; later days of one in force need a correction.
             let idx = store
-                .write_blocking(move |tx| match amendment(tx.conn(), parsed, today)? {
-                    Amendment::New(_) => meta
-                        .record_event(
-                            tx,
-                            &oneseal_domain::event::Event::CalendarYearImported { year, json: text },
-                        )
-                        .map(Some)
-                        .map_err(oneseal_server::error::ApiError::from),
-                    Amendment::Unchanged => Ok(None),
-                    Amendment::Correction(_) => Err(oneseal_server::error::ApiError::conflict(
-                        "calendar_correction_required",
-                        "该年度日历已经生效；更改今后的日期须通过 POST /api/v1/calendar/corrections 提出更正并经局长批准",
-                        "this year is in force; changing later days needs a correction (POST /api/v1/calendar/corrections) approved by the bureau head",
-                    )),
+                .write_blocking(move |tx| {
+                    let event = match import_event(tx.conn(), parsed, text, today) {
+                        Ok(Some(event)) => event,
+                        Ok(None) => return Ok(None),
+                        Err(CalendarError::CorrectionRequired { .. }) => {
+                            return Err(oneseal_server::error::ApiError::conflict(
+                                "calendar_correction_required",
+                                "该年度日历已经生效；更改今后的日期须通过 POST /api/v1/calendar/corrections 提出更正并经局长批准",
+                                "this year is in force; changing later days needs a correction (POST /api/v1/calendar/corrections) approved by the bureau head",
+                            ));
+                        }
+                        Err(e) => return Err(oneseal_server::error::ApiError::from(e)),
+                    };
+                    let moved = match &event {
+                        oneseal_domain::event::Event::CalendarYearImported { moving, .. } => {
+                            moving.len()
+                        }
+                        _ => 0,
+                    };
+                    meta.record_event(tx, &event)
+                        .map(|idx| Some((idx, moved)))
+                        .map_err(oneseal_server::error::ApiError::from)
                 })
                 .map_err(|e| anyhow!("{e}"));
             store.close();
-            let Some(idx) = idx? else {
+            let Some((idx, moved)) = idx? else {
                 println!("{year} 年工作日历没有变化 the {year} calendar is unchanged");
                 return Ok(());
             };
-            println!("已导入 {year} 年工作日历 imported the {year} calendar (ledger index {idx})");
+            println!(
+                "已导入 {year} 年工作日历，{moved} 个在办件期限随之变动 imported the {year} calendar, \
+                 {moved} open-case deadlines moved (ledger index {idx})"
+            );
             Ok(())
         }
         CalendarCommand::Deadline {
@@ -90,6 +106,7 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
             days,
             unit,
             pause,
+            years,
         } => {
             let start = calendar::parse_date_arg(&start)?;
             let unit = calendar::parse_unit_arg(&unit)?;
@@ -97,7 +114,14 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
                 .iter()
                 .map(|p| calendar::parse_pause_arg(p))
                 .collect::<Result<Vec<_>, _>>()?;
-            let cal = Calendar::builtin().map_err(|e| anyhow!("built-in calendar: {e}"))?;
+            let mut cal = Calendar::builtin().map_err(|e| anyhow!("built-in calendar: {e}"))?;
+            for file in &years {
+                let text = std::fs::read_to_string(file)
+                    .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+                cal.load_year_json(&text).map_err(|e| {
+                    anyhow!("日历文件无效 invalid calendar file {}: {e}", file.display())
+                })?;
+            }
             let deadline = cal.deadline(start, TimeLimit { value: days, unit }, &pauses)?;
             print!("{}", calendar::render_deadline_cli(&deadline));
             Ok(())

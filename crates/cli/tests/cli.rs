@@ -328,3 +328,59 @@ fn calendar_import_refuses_to_rewrite_a_year_in_force() {
         text(&out)
     );
 }
+
+/// `calendar deadline` counts a year whose notice is not loaded from its statutory holidays and
+/// says so on the first line; `--year FILE` counts with that year's notice instead (issue #18).
+#[test]
+fn calendar_deadline_marks_provisional_dates_and_reads_year_files() {
+    let deadline = |extra: &[&std::ffi::OsStr]| {
+        Command::new(env!("CARGO_BIN_EXE_oneseal"))
+            .args([
+                "calendar",
+                "deadline",
+                "--start",
+                "2026-12-20",
+                "--days",
+                "20",
+            ])
+            .args(extra)
+            .output()
+            .expect("run oneseal")
+    };
+    // Sun 2026-12-20: 12-21..12-31 → 9; Fri 2027-01-01 New Year's Day; 01-04..01-15 → 19;
+    // Mon 01-18 → 20.
+    let out = deadline(&[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(stdout.lines().next(), Some("2027-01-18 暂定 / provisional"));
+    assert!(
+        stdout.contains("暂定：2027年的国务院放假通知尚未导入"),
+        "{stdout}"
+    );
+
+    // A notice that also rests on Monday 01-04 moves the 20th working day to Tue 01-19, and the
+    // date is no longer provisional.
+    let dir = TempDir::new("calendar-deadline");
+    let file = dir.path("2027.json");
+    let notice = json!({
+        "year": 2027,
+        "source": {"title": "测试用2027年放假通知", "issued_on": "2026-11-20"},
+        "overrides": [
+            {"date": "2027-01-01", "kind": "holiday", "name": "元旦"},
+            {"date": "2027-01-04", "kind": "holiday", "name": "元旦"},
+        ],
+    });
+    std::fs::write(&file, notice.to_string()).unwrap();
+    let out = deadline(&["--year".as_ref(), file.as_os_str()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(stdout.lines().next(), Some("2027-01-19"), "{stdout}");
+    assert!(!stdout.contains("暂定"), "{stdout}");
+
+    // A bad year file is refused, naming the file.
+    let bad = dir.path("bad.json");
+    std::fs::write(&bad, "{\"year\": 2027}").unwrap();
+    let out = deadline(&["--year".as_ref(), bad.as_os_str()]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("bad.json"), "{}", text(&out));
+}

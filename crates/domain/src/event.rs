@@ -100,8 +100,16 @@ pub enum Event {
     #[serde(rename = "seal.use_refused")]
     SealUseRefused { es_id: String, reason: String },
     /// An administrator loaded a year of the working-day calendar (an official holiday notice).
+    /// `moving` lists the open cases' deadlines it moved (provisional dates replaced by the
+    /// notice's): case numbers, so private; the public entry counts them. Absent in imports
+    /// recorded before the list existed, and omitted when empty so those entries read the same.
     #[serde(rename = "calendar.year_imported")]
-    CalendarYearImported { year: i32, json: String },
+    CalendarYearImported {
+        year: i32,
+        json: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        moving: Vec<MovingDeadline>,
+    },
     /// An administrator proposed correcting days ahead in a year in force; no effect yet.
     #[serde(rename = "calendar.correction_proposed")]
     CalendarCorrectionProposed { correction: Box<CalendarCorrection> },
@@ -400,8 +408,14 @@ impl Event {
                 "at": revocation.at.date().to_string(),
             }),
             Event::SealUseRefused { es_id, reason } => json!({ "es_id": es_id, "reason": reason }),
-            Event::CalendarYearImported { year, json } => {
-                json!({ "year": year, "file_sha256": commitment(&[], json.as_bytes()) })
+            Event::CalendarYearImported { year, json, moving } => {
+                let mut v =
+                    json!({ "year": year, "file_sha256": commitment(&[], json.as_bytes()) });
+                // Only when some moved: older imports' public entries keep their exact form.
+                if !moving.is_empty() {
+                    v["moving_deadlines"] = json!(moving.len());
+                }
+                v
             }
             // The reason and the source are free text: private.
             Event::CalendarCorrectionProposed { correction } => {

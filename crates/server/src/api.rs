@@ -64,6 +64,8 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/calendar/years",
             get(calendar::list_years).post(calendar::import_year),
         )
+        .route("/api/v1/calendar/preview", post(calendar::preview_year))
+        .route("/api/v1/calendar/moves", get(calendar::list_moves))
         .route(
             "/api/v1/calendar/corrections",
             post(calendar::propose_correction),
@@ -170,6 +172,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/licences/{id}/penalty"),
     ("get", "/api/v1/calendar/years"),
     ("post", "/api/v1/calendar/years"),
+    ("post", "/api/v1/calendar/preview"),
+    ("get", "/api/v1/calendar/moves"),
     ("post", "/api/v1/calendar/corrections"),
     ("post", "/api/v1/calendar/corrections/{id}/approve"),
     ("post", "/api/v1/verify"),

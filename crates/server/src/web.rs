@@ -4,6 +4,7 @@
 //! API; nothing here changes state except through them.
 
 mod apidocs;
+mod calendar;
 mod cases;
 mod catalog;
 mod charts;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/catalog", get(catalog::catalog_page))
         .route("/catalog/import", get(catalog::import_page))
         .route("/catalog/{code}", get(catalog::item_page))
+        .route("/calendar", get(calendar::calendar_page))
         .route("/cases", get(cases::cases_page))
         .route("/cases/new", get(cases::case_new_page))
         .route("/cases/{number}", get(cases::case_page))

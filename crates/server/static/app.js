@@ -72,6 +72,109 @@
   });
 })();
 
+// Working-day calendar page: a year file is previewed (what it changes) before it is imported.
+(function () {
+  "use strict";
+  function csrf() { return document.body.dataset.csrf || ""; }
+  function text(tag, s, cls) {
+    var el = document.createElement(tag);
+    el.textContent = s;
+    if (cls) { el.className = cls; }
+    return el;
+  }
+  function post(url, file) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "X-CSRF-Token": csrf(), "Content-Type": "application/json" },
+      body: file,
+      credentials: "same-origin"
+    }).then(function (resp) {
+      return resp.json().then(function (body) { return { status: resp.status, body: body }; });
+    });
+  }
+  function error(box, body) {
+    var err = (body && body.error) || { message_zh: "失败", message_en: "Failed" };
+    box.appendChild(text("p", err.message_zh + " / " + err.message_en, "error"));
+  }
+  function table(head, rows) {
+    var t = document.createElement("table");
+    var tr = document.createElement("tr");
+    head.forEach(function (h) { tr.appendChild(text("th", h)); });
+    t.appendChild(tr);
+    rows.forEach(function (r) {
+      var row = document.createElement("tr");
+      r.forEach(function (c) { row.appendChild(text("td", String(c))); });
+      t.appendChild(row);
+    });
+    return t;
+  }
+  var DEADLINES = { notice: "一次性告知期限", statutory: "法定办结期限", promised: "承诺办结期限", delivery: "送达期限" };
+  function movingTable(moving) {
+    return table(["办件编号 Case", "期限 Deadline", "原日期（暂定） Was", "新日期 Now"], moving.map(function (m) {
+      return [m.case_number, DEADLINES[m.deadline] || m.deadline, m.old_due, m.new_due];
+    }));
+  }
+  var ACTIONS = {
+    import: "可以导入：该年度尚未生效。 Can be imported: the year is not in force yet.",
+    unchanged: "该年度已生效且内容相同，无需导入。 The year in force is the same: nothing to import.",
+    correction_required: "该年度已生效：更改今后的日期须提出更正并经局长批准。 The year is in force: later days change only through a correction approved by the bureau head.",
+    refused: "该年度已生效，且文件更改了今天或以前的日期：不能导入。 The year is in force and the file changes a day up to today: refused."
+  };
+  function showPreview(box, p, file) {
+    box.replaceChildren();
+    box.appendChild(text("h3", p.year + " 年 · " + p.source.title + (p.source.document_number ? "（" + p.source.document_number + "）" : "")));
+    box.appendChild(text("p", ACTIONS[p.action] || p.action, p.action === "import" ? "ok" : "error"));
+    box.appendChild(text("h4", "节假日 Holidays"));
+    box.appendChild(table(["名称 Name", "起 From", "止 To", "天数 Days"], p.holidays.map(function (h) {
+      return [h.name, h.from, h.to, h.days];
+    })));
+    box.appendChild(text("p", "调休上班日 Make-up workdays：" + (p.makeup_workdays.join("、") || "无 none")));
+    var d = p.versus_provisional;
+    if (d) {
+      box.appendChild(text("h4", "与暂定日期的差异 Difference from the provisional dates"));
+      box.appendChild(text("p", "通知另行放假的工作日 Extra rest days：" + (d.extra_rest_days.join("、") || "无 none")));
+      box.appendChild(text("p", "通知调为上班的周末 Weekends made working days：" + (d.makeup_workdays.join("、") || "无 none")));
+      if (d.statutory_days_missing.length > 0) {
+        box.appendChild(text("p", "警告：文件未把以下法定节假日列为假日，请核对通知 Warning: these statutory holidays are not holidays in the file: " +
+          d.statutory_days_missing.join("、"), "error"));
+      }
+    }
+    box.appendChild(text("h4", "将变动的在办件期限 Open-case deadlines that move：" + p.moving.length));
+    if (p.moving.length > 0) { box.appendChild(movingTable(p.moving)); }
+    if (p.action !== "import") { return; }
+    var confirm = text("button", "确认导入 Import");
+    confirm.type = "button";
+    confirm.id = "calendar-confirm";
+    confirm.addEventListener("click", function () {
+      confirm.disabled = true;
+      post("/api/v1/calendar/years", file).then(function (r) {
+        var out = document.createElement("div");
+        if (r.status === 200) {
+          out.appendChild(text("p", "已导入 " + r.body.year + " 年工作日历（账本序号 " + r.body.ledger_index + "），" +
+            r.body.moving.length + " 个期限已重新计算。 Imported; " + r.body.moving.length + " deadlines recounted.", "ok"));
+        } else {
+          error(out, r.body);
+          confirm.disabled = false;
+        }
+        box.appendChild(out);
+      }).catch(function () { box.appendChild(text("p", "网络错误 Network error", "error")); confirm.disabled = false; });
+    });
+    box.appendChild(confirm);
+  }
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.id !== "calendar-form") { return; }
+    e.preventDefault();
+    var file = form.querySelector("input[type=file]").files[0];
+    var box = document.getElementById("calendar-preview");
+    if (!file) { return; }
+    box.replaceChildren(text("p", "正在预览… Previewing…"));
+    post("/api/v1/calendar/preview", file).then(function (r) {
+      if (r.status === 200) { showPreview(box, r.body, file); } else { box.replaceChildren(); error(box, r.body); }
+    }).catch(function () { box.replaceChildren(text("p", "网络错误 Network error", "error")); });
+  });
+})();
+
 // Case pages: forms post JSON to the API; files are hashed here (SHA-256) and never uploaded.
 (function () {
   "use strict";

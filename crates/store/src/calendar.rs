@@ -1,4 +1,7 @@
-//! The working-day calendar's stored state: imported years and correction proposals.
+//! The working-day calendar's stored state: imported years, correction proposals, and the
+//! deadlines of open cases that imports and corrections moved.
+
+use oneseal_domain::event::{DeadlineKind, MovingDeadline};
 
 use crate::sql::Conn;
 use crate::{StoreError, params};
@@ -76,5 +79,84 @@ pub fn open_case_numbers(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError>
     )?
     .into_iter()
     .map(|r| r.text(0))
+    .collect()
+}
+
+fn deadline_code(kind: DeadlineKind) -> &'static str {
+    match kind {
+        DeadlineKind::Notice => "notice",
+        DeadlineKind::Statutory => "statutory",
+        DeadlineKind::Promised => "promised",
+        DeadlineKind::Delivery => "delivery",
+    }
+}
+
+/// Records the deadlines one import (`source` = `import:YYYY`) or approved correction (its id)
+/// of `year` moved. A source already recorded (a year imported again after a rebuild) replaces
+/// its rows.
+pub fn record_moves(
+    conn: &mut dyn Conn,
+    source: &str,
+    year: i32,
+    moving: &[MovingDeadline],
+) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM calendar_moves WHERE source = ?",
+        params![source],
+    )?;
+    for m in moving {
+        conn.execute(
+            "INSERT INTO calendar_moves (source, year, case_number, deadline, old_due, new_due) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+            params![
+                source,
+                i64::from(year),
+                m.case_number.as_str(),
+                deadline_code(m.deadline),
+                m.old_due.to_string(),
+                m.new_due.to_string()
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// One moved deadline as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MoveRow {
+    /// `import:YYYY` or a correction id.
+    pub source: String,
+    pub year: i64,
+    pub case_number: String,
+    /// `notice`, `statutory`, `promised` or `delivery`.
+    pub deadline: String,
+    pub old_due: String,
+    pub new_due: String,
+}
+
+/// The moved deadlines, newest year first, then by case; `case_prefix` limits them to the cases
+/// of one jurisdiction (case numbers start with its division code).
+pub fn moves(
+    conn: &mut dyn Conn,
+    case_prefix: Option<&str>,
+    limit: i64,
+) -> Result<Vec<MoveRow>, StoreError> {
+    let pattern = format!("{}%", case_prefix.unwrap_or_default());
+    conn.query(
+        "SELECT source, year, case_number, deadline, old_due, new_due FROM calendar_moves \
+         WHERE case_number LIKE ? ORDER BY year DESC, source, case_number, deadline LIMIT ?",
+        params![pattern.as_str(), limit],
+    )?
+    .into_iter()
+    .map(|r| {
+        Ok(MoveRow {
+            source: r.text(0)?,
+            year: r.int(1)?,
+            case_number: r.text(2)?,
+            deadline: r.text(3)?,
+            old_due: r.text(4)?,
+            new_due: r.text(5)?,
+        })
+    })
     .collect()
 }

@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0014_webhook_rotation.sql"),
     ),
     (
+        17,
+        "calendar_moves",
+        include_str!("../migrations/0017_calendar_moves.sql"),
+    ),
+    (
         20,
         "ledger_audits",
         include_str!("../migrations/0020_ledger_audits.sql"),

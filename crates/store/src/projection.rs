@@ -459,7 +459,7 @@ pub fn apply(
         Event::Licence { licence_id, event } => {
             apply_licence_event(conn, jurisdiction, licence_id, event)?;
         }
-        Event::CalendarYearImported { year, json } => {
+        Event::CalendarYearImported { year, json, moving } => {
             conn.execute(
                 "DELETE FROM calendar_years WHERE year = ?",
                 params![i64::from(*year)],
@@ -468,6 +468,7 @@ pub fn apply(
                 "INSERT INTO calendar_years (year, json) VALUES (?, ?)",
                 params![i64::from(*year), json.as_str()],
             )?;
+            crate::calendar::record_moves(conn, &format!("import:{year}"), *year, moving)?;
         }
         Event::CalendarCorrectionProposed { correction: c } => {
             let body = serde_json::to_string(c)
@@ -498,6 +499,7 @@ pub fn apply(
                 "INSERT INTO calendar_years (year, json) VALUES (?, ?)",
                 params![i64::from(a.year), a.json.as_str()],
             )?;
+            crate::calendar::record_moves(conn, &a.correction_id, a.year, &a.moving)?;
         }
         Event::Case { case_number, event } => {
             apply_case_event(conn, jurisdiction, case_number, event)?

@@ -70,12 +70,18 @@ pub fn parse_unit_arg(arg: &str) -> Result<LimitUnit, CliArgError> {
     }
 }
 
-/// The CLI output: the ISO due date alone on the first line (so scripts can `head -1`), then
-/// the Chinese and the English explanation.
+/// The CLI output: the ISO due date on the first line (so scripts can `head -1 | cut -c1-10`),
+/// followed there by `暂定 / provisional` when it was counted through a year whose notice is
+/// not loaded, then the Chinese and the English explanation.
 #[must_use]
 pub fn render_deadline_cli(deadline: &Deadline) -> String {
+    let mark = if deadline.provisional {
+        " 暂定 / provisional"
+    } else {
+        ""
+    };
     format!(
-        "{}\n{}\n{}\n",
+        "{}{mark}\n{}\n{}\n",
         deadline.due,
         deadline.explanation.to_chinese(),
         deadline.explanation.to_english()
@@ -162,5 +168,17 @@ mod tests {
         assert_eq!(lines[0], "2026-02-28");
         assert!(lines[1].starts_with("自2026-02-09次日起计算10个工作日，截止2026-02-28；"));
         assert!(lines[2].starts_with("10 working days counted from the day after 2026-02-09"));
+    }
+
+    #[test]
+    fn a_provisional_due_date_says_so_on_the_first_line() {
+        // Sun 2026-12-20 + 20 WD = 2027-01-18 on the statutory holidays (deadline.rs).
+        let d = Calendar::builtin()
+            .unwrap()
+            .deadline(date!(2026 - 12 - 20), TimeLimit::working_days(20), &[])
+            .unwrap();
+        let out = render_deadline_cli(&d);
+        assert_eq!(out.lines().next(), Some("2027-01-18 暂定 / provisional"));
+        assert!(out.contains("截止2027-01-18（暂定）"), "{out}");
     }
 }

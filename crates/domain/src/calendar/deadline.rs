@@ -11,8 +11,10 @@
 //! - Licensing Law Art. 45: time for hearings, expert review etc. is excluded. A [`Pause`] stops
 //!   the clock on every day from `from` to `to` inclusive, so it can only move a deadline later.
 //!
-//! Every day between the start and the due date is looked up in the calendar, so a deadline
-//! that reaches into a year whose notice is not loaded is an error, never a guess.
+//! Every day between the start and the due date is looked up in the calendar. A day of a year
+//! whose notice is not loaded is counted provisionally ([`super::provisional`]): the deadline
+//! then says so ([`Deadline::provisional`], [`Explanation::provisional_years`]), so nobody reads
+//! a guess as the legal date.
 
 use serde::Serialize;
 use time::{Date, Month};
@@ -27,6 +29,9 @@ pub struct Deadline {
     /// Last day on which the act is in time.
     #[serde(with = "iso_date")]
     pub due: Date,
+    /// `due` was counted through a year whose State Council notice is not loaded (暂定): it may
+    /// move when the notice is imported.
+    pub provisional: bool,
     /// How `due` was reached, day by day in summary.
     pub explanation: Explanation,
 }
@@ -45,8 +50,8 @@ impl Calendar {
     /// during `pauses`.
     ///
     /// # Errors
-    /// [`CalendarError::YearNotLoaded`] when any day to be examined lies in a year that is not
-    /// loaded; [`CalendarError::InvalidPause`] for a pause that ends before it starts.
+    /// [`CalendarError::YearNotLoaded`] when any day to be examined lies in a year that is
+    /// neither loaded nor provisional; [`CalendarError::InvalidPause`] for a pause that ends before it starts.
     pub fn deadline(
         &self,
         start: Date,
@@ -210,11 +215,18 @@ impl<'a> Walk<'a> {
         let explanation =
             self.trace
                 .into_explanation(Anchor::Unspecified, start, due, segments, self.pauses);
-        Deadline { due, explanation }
+        Deadline {
+            due,
+            provisional: !explanation.provisional_years.is_empty(),
+            explanation,
+        }
     }
 
-    fn look_up(&self, day: Date) -> Result<(DayKind, Option<&'a Override>), CalendarError> {
+    fn look_up(&mut self, day: Date) -> Result<(DayKind, Option<&'a Override>), CalendarError> {
         let ov = self.calendar.override_on(day)?;
+        if self.calendar.is_provisional(day.year()) {
+            self.trace.provisional(day.year());
+        }
         Ok((super::classify(day, ov), ov))
     }
 
@@ -521,20 +533,64 @@ mod tests {
     }
 
     #[test]
-    fn deadline_reaching_an_unloaded_year_is_an_error_at_both_ends() {
+    fn deadline_reaching_a_year_outside_the_statutory_table_is_an_error() {
         // Before: the first counted day 2024-12-21 lies in 2024.
         assert_eq!(
             cal().deadline(date!(2024 - 12 - 20), wd(5), &[]),
             Err(CalendarError::YearNotLoaded(2024))
         );
-        // After: 2026-12-21..12-31 hold only 9 working days, the 10th would be in 2027.
+        // After: at most 5 working days follow 2050-12-24 in 2050, so the 10th lies in 2051.
         assert_eq!(
-            cal().deadline(date!(2026 - 12 - 20), wd(20), &[]),
-            Err(CalendarError::YearNotLoaded(2027))
+            cal().deadline(date!(2050 - 12 - 24), wd(10), &[]),
+            Err(CalendarError::YearNotLoaded(2051))
         );
+    }
+
+    #[test]
+    fn deadline_reaching_2027_is_counted_provisionally() {
+        // Start Sun 2026-12-20. 12-21..12-25 → 1–5; 12-28..12-31 → 6–9 (2026: exact);
+        // Fri 2027-01-01 New Year's Day; 01-02/03 weekend; 01-04..01-08 → 10–14;
+        // 01-11..01-15 → 15–19; Mon 01-18 → 20.
+        let d = cal().deadline(date!(2026 - 12 - 20), wd(20), &[]).unwrap();
+        assert_eq!(d.due, date!(2027 - 01 - 18));
+        assert!(d.provisional);
+        assert_eq!(d.explanation.provisional_years, vec![2027]);
+        assert_eq!(d.explanation.holidays_skipped[0].name, "元旦");
+        // 2026-12-20 + 1 month = Wed 2027-01-20, a working day.
+        let m = cal()
+            .deadline(date!(2026 - 12 - 20), TimeLimit::months(1), &[])
+            .unwrap();
+        assert_eq!((m.due, m.provisional), (date!(2027 - 01 - 20), true));
+        // A deadline inside 2026 is exact even though 2027 is not loaded.
+        let exact = cal().deadline(date!(2026 - 12 - 01), wd(5), &[]).unwrap();
         assert_eq!(
-            cal().deadline(date!(2026 - 12 - 20), TimeLimit::months(1), &[]),
-            Err(CalendarError::YearNotLoaded(2027))
+            (exact.due, exact.provisional),
+            (date!(2026 - 12 - 08), false)
+        );
+        assert!(exact.explanation.provisional_years.is_empty());
+    }
+
+    #[test]
+    fn provisional_spring_festival_2027_skips_the_eve_and_three_days() {
+        // Lunar new year Sat 2027-02-06: eve Fri 02-05, 02-06..02-08 off; weekends 02-06/07
+        // coincide. Start Wed 02-03: 02-04 → 1; 02-05 eve; 02-06..02-08 festival;
+        // Tue 02-09 → 2; 02-10 → 3.
+        let d = cal().deadline(date!(2027 - 02 - 03), wd(3), &[]).unwrap();
+        assert_eq!(d.due, date!(2027 - 02 - 10));
+        let spring = &d.explanation.holidays_skipped[0];
+        assert_eq!(
+            (spring.name.as_str(), spring.from, spring.to),
+            ("春节", date!(2027 - 02 - 05), date!(2027 - 02 - 08))
+        );
+    }
+
+    #[test]
+    fn remaining_days_into_a_provisional_year_are_counted() {
+        // From Mon 2026-12-28 to the provisional due date 2027-01-18: 12-29..12-31 → 3,
+        // 01-04..01-15 → 13, 01-18 → 14 (01-01 holiday).
+        assert_eq!(
+            cal().remaining(date!(2026 - 12 - 28), date!(2027 - 01 - 18), &[]),
+            Ok(14)
         );
     }
 

@@ -134,6 +134,9 @@ pub struct Explanation {
     pub makeup_workdays_counted: Vec<Date>,
     /// Pauses overlapping the period, with the days they kept from counting.
     pub pauses: Vec<PausedSpan>,
+    /// Years of the period whose State Council notice is not loaded, counted with their
+    /// statutory holidays and weekends only: every date from the first of them on is 暂定.
+    pub provisional_years: Vec<i32>,
 }
 
 fn iso_dates<S: Serializer>(dates: &[Date], serializer: S) -> Result<S::Ok, S::Error> {
@@ -190,9 +193,22 @@ impl Explanation {
                 range_zh(p.from, p.to)
             ));
         }
+        if !self.provisional_years.is_empty() {
+            parts.push(format!(
+                "暂定：{}年的国务院放假通知尚未导入，按《全国年节及纪念日放假办法》规定的法定节假日和周末计算，未计调休，导入通知后重新计算",
+                join_years(&self.provisional_years, "、")
+            ));
+        }
         let mut text = parts.join("；");
         text.push('。');
         text
+    }
+
+    /// Whether `s`'s due date is provisional: the walk reached a provisional year by then.
+    fn segment_provisional(&self, s: &Segment) -> bool {
+        self.provisional_years
+            .first()
+            .is_some_and(|first| *first <= s.due.year())
     }
 
     /// English text with the same content as [`Explanation::to_chinese`].
@@ -245,6 +261,15 @@ impl Explanation {
                 plural(count, noun)
             );
         }
+        if !self.provisional_years.is_empty() {
+            let _ = write!(
+                text,
+                "Provisional: the State Council holiday notice for {} is not loaded; \
+                 counted with the statutory holidays of the national holiday regulations and \
+                 weekends, without make-up workdays, and recounted when the notice is imported.",
+                join_years(&self.provisional_years, ", ")
+            );
+        }
         text.trim_end().to_owned()
     }
 
@@ -263,9 +288,14 @@ impl Explanation {
             }
             SegmentKind::Extension => format!("自原截止日{}次日起延长{limit}", s.from),
         };
+        let mark = if self.segment_provisional(s) {
+            "（暂定）"
+        } else {
+            ""
+        };
         match s.period_end {
-            Some(end) => format!("{head}，期满日{end}非工作日，顺延至{}", s.due),
-            None => format!("{head}，截止{}", s.due),
+            Some(end) => format!("{head}，期满日{end}非工作日，顺延至{}{mark}", s.due),
+            None => format!("{head}，截止{}{mark}", s.due),
         }
     }
 
@@ -283,12 +313,17 @@ impl Explanation {
                 s.from
             ),
         };
+        let mark = if self.segment_provisional(s) {
+            " (provisional)"
+        } else {
+            ""
+        };
         match s.period_end {
             Some(end) => format!(
-                "{head}; the period ends on {end}, a non-working day, so it moves to {}.",
+                "{head}; the period ends on {end}, a non-working day, so it moves to {}{mark}.",
                 s.due
             ),
-            None => format!("{head}; due {}.", s.due),
+            None => format!("{head}; due {}{mark}.", s.due),
         }
     }
 }
@@ -335,6 +370,14 @@ fn range_en(from: Date, to: Date) -> String {
     }
 }
 
+fn join_years(years: &[i32], separator: &str) -> String {
+    years
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 fn join_dates(dates: &[Date], separator: &str) -> String {
     dates
         .iter()
@@ -345,6 +388,7 @@ fn join_dates(dates: &[Date], separator: &str) -> String {
 
 /// What the day walk saw, collected while counting and turned into an [`Explanation`] at the end.
 pub(crate) struct Trace<'a> {
+    provisional_years: Vec<i32>,
     holidays: Vec<(Date, &'a Override)>,
     weekends: Vec<Date>,
     makeups: Vec<Date>,
@@ -355,6 +399,7 @@ pub(crate) struct Trace<'a> {
 impl<'a> Trace<'a> {
     pub(crate) fn new(pause_count: usize) -> Self {
         Self {
+            provisional_years: Vec::new(),
             holidays: Vec::new(),
             weekends: Vec::new(),
             makeups: Vec::new(),
@@ -368,6 +413,14 @@ impl<'a> Trace<'a> {
             if working {
                 *working_days = working_days.saturating_add(1);
             }
+        }
+    }
+
+    /// A day of a provisional year was examined (days are walked in order, so the years arrive
+    /// ascending).
+    pub(crate) fn provisional(&mut self, year: i32) {
+        if self.provisional_years.last() != Some(&year) {
+            self.provisional_years.push(year);
         }
     }
 
@@ -412,6 +465,7 @@ impl<'a> Trace<'a> {
             weekend_days_skipped: self.weekends,
             makeup_workdays_counted: self.makeups,
             pauses: spans,
+            provisional_years: self.provisional_years,
         }
     }
 }
@@ -545,6 +599,56 @@ mod tests {
             .unwrap();
         assert_eq!(d.due, date!(2026 - 03 - 05));
         assert!(d.explanation.pauses.is_empty());
+    }
+
+    #[test]
+    fn provisional_deadline_is_marked_in_both_languages() {
+        // Hand-counted in deadline.rs: Sun 2026-12-20 + 20 working days = 2027-01-18 (暂定).
+        let d = cal()
+            .deadline(date!(2026 - 12 - 20), TimeLimit::working_days(20), &[])
+            .unwrap()
+            .with_anchor(Anchor::Acceptance);
+        assert_eq!(
+            d.explanation.to_chinese(),
+            "自2026-12-20受理次日起计算20个工作日，截止2027-01-18（暂定）；\
+             跳过元旦假日2027-01-01；跳过周末休息日8天；\
+             暂定：2027年的国务院放假通知尚未导入，按《全国年节及纪念日放假办法》规定的法定节假日和周末计算，\
+             未计调休，导入通知后重新计算。"
+        );
+        let en = d.explanation.to_english();
+        assert!(en.contains("due 2027-01-18 (provisional)."), "{en}");
+        assert!(
+            en.ends_with(
+                "notice for 2027 is not loaded; counted with the statutory holidays of \
+                 the national holiday regulations and weekends, without make-up workdays, and \
+                 recounted when the notice is imported."
+            ),
+            "{en}"
+        );
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["provisional"], true);
+        assert_eq!(json["explanation"]["provisional_years"][0], 2027);
+    }
+
+    #[test]
+    fn an_extension_into_a_provisional_year_marks_only_the_later_due_date() {
+        // 2026-11-16 + 20 WD: 11-17..11-20 → 4, 11-23..27 → 9, 11-30..12-04 → 14,
+        // 12-07..12-11 → 19, Mon 12-14 → 20 (exact). +10 WD: 12-15..12-18 → 4, 12-21..25 → 9,
+        // Mon 12-28 → 10: still 2026, exact. +10 more: 12-29..31 → 3, 01-01 holiday,
+        // 01-04..08 → 8, 01-11, 01-12 → 10: 2027-01-12 (暂定).
+        let d = cal()
+            .deadline_with_extensions(
+                date!(2026 - 11 - 16),
+                TimeLimit::working_days(20),
+                &[TimeLimit::working_days(10), TimeLimit::working_days(10)],
+                &[],
+            )
+            .unwrap();
+        assert_eq!(d.due, date!(2027 - 01 - 12));
+        let zh = d.explanation.to_chinese();
+        assert!(zh.contains("截止2026-12-14；"), "{zh}");
+        assert!(zh.contains("截止2026-12-28；"), "{zh}");
+        assert!(zh.contains("截止2027-01-12（暂定）；"), "{zh}");
     }
 
     #[test]

@@ -8,9 +8,11 @@
 //!
 //! Rules kept here:
 //! - Pure: no clock, no I/O. The caller passes every date.
-//! - Never guess: a date in a year whose notice is not loaded is
-//!   [`CalendarError::YearNotLoaded`], because the notice may move holidays or add make-up
-//!   workdays that a Monday–Friday guess would get wrong.
+//! - Guess only in the open: a date in a year whose notice is not loaded is counted with that
+//!   year's statutory holidays and weekends ([`provisional`]), and every deadline, count and
+//!   explanation that touched such a year says it is provisional (暂定), because the notice may
+//!   add bridging rest days or make-up workdays. Importing the notice replaces the guess. A year
+//!   the statutory table does not cover is [`CalendarError::YearNotLoaded`].
 //! - History stays: a year in force changes only for days after today, through a checked
 //!   [`Correction`], and the calendar keeps what it replaced so a case decided earlier keeps
 //!   the dates it was decided under ([`Calendar::in_force_at`]).
@@ -21,6 +23,7 @@ mod deadline;
 mod explain;
 mod iso;
 mod limit;
+pub mod provisional;
 mod year;
 
 #[cfg(test)]
@@ -110,7 +113,8 @@ struct Superseded {
 }
 
 impl Calendar {
-    /// A calendar with no year loaded: every query fails with [`CalendarError::YearNotLoaded`].
+    /// A calendar with no year loaded: every year the statutory table covers is provisional,
+    /// every other one fails with [`CalendarError::YearNotLoaded`].
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -220,21 +224,46 @@ impl Calendar {
         self.years.keys().copied()
     }
 
-    /// The override on `date`, if any.
+    /// The year that classifies the days of `year`: its loaded notice, else the provisional
+    /// year of statutory holidays ([`provisional`]).
     ///
     /// # Errors
-    /// [`CalendarError::YearNotLoaded`] when `date`'s year is not loaded.
+    /// [`CalendarError::YearNotLoaded`] when the year is neither loaded nor in the statutory
+    /// table.
+    pub fn year_in_use(&self, year: i32) -> Result<&YearCalendar, CalendarError> {
+        self.year(year)
+            .or_else(|| provisional::cached(year))
+            .ok_or(CalendarError::YearNotLoaded(year))
+    }
+
+    /// Whether the days of `year` are counted provisionally: no notice is loaded for it, but
+    /// its statutory holidays are known.
+    #[must_use]
+    pub fn is_provisional(&self, year: i32) -> bool {
+        self.year(year).is_none() && provisional::covers(year)
+    }
+
+    /// The provisional years among the years of `from` through `to`, ascending.
+    #[must_use]
+    pub fn provisional_years(&self, from: Date, to: Date) -> Vec<i32> {
+        (from.year()..=to.year())
+            .filter(|y| self.is_provisional(*y))
+            .collect()
+    }
+
+    /// The override on `date`, if any (in a provisional year: its statutory holiday).
+    ///
+    /// # Errors
+    /// [`CalendarError::YearNotLoaded`] when `date`'s year is neither loaded nor provisional.
     pub fn override_on(&self, date: Date) -> Result<Option<&Override>, CalendarError> {
-        self.year(date.year())
-            .map(|y| y.override_on(date))
-            .ok_or(CalendarError::YearNotLoaded(date.year()))
+        Ok(self.year_in_use(date.year())?.override_on(date))
     }
 
     /// What kind of day `date` is: Monday–Friday work unless a holiday, Saturday and Sunday
     /// rest unless a make-up workday.
     ///
     /// # Errors
-    /// [`CalendarError::YearNotLoaded`] when `date`'s year is not loaded.
+    /// [`CalendarError::YearNotLoaded`] when `date`'s year is neither loaded nor provisional.
     pub fn day_kind(&self, date: Date) -> Result<DayKind, CalendarError> {
         Ok(classify(date, self.override_on(date)?))
     }
@@ -242,7 +271,7 @@ impl Calendar {
     /// Whether `date` is a working day.
     ///
     /// # Errors
-    /// [`CalendarError::YearNotLoaded`] when `date`'s year is not loaded.
+    /// [`CalendarError::YearNotLoaded`] when `date`'s year is neither loaded nor provisional.
     pub fn is_working_day(&self, date: Date) -> Result<bool, CalendarError> {
         Ok(self.day_kind(date)?.is_working())
     }
@@ -370,24 +399,64 @@ mod tests {
     }
 
     #[test]
-    fn day_in_unloaded_year_is_an_error_at_both_ends() {
+    fn day_outside_loaded_and_statutory_years_is_an_error_at_both_ends() {
         let cal = builtin();
         assert_eq!(
             cal.day_kind(date!(2024 - 12 - 31)),
             Err(CalendarError::YearNotLoaded(2024))
         );
         assert_eq!(
-            cal.is_working_day(date!(2027 - 01 - 01)),
-            Err(CalendarError::YearNotLoaded(2027))
+            cal.is_working_day(date!(2051 - 01 - 02)),
+            Err(CalendarError::YearNotLoaded(2051))
         );
     }
 
     #[test]
-    fn empty_calendar_knows_no_day() {
+    fn unloaded_year_counts_its_statutory_holidays_and_weekends() {
+        let cal = builtin();
+        assert!(cal.is_provisional(2027));
+        assert!(!cal.is_provisional(2026));
+        assert!(!cal.is_provisional(2024));
+        // 2027-01-01 Friday: New Year's Day; 01-02 Saturday; 01-04 Monday.
+        assert_eq!(cal.day_kind(date!(2027 - 01 - 01)), Ok(DayKind::Holiday));
+        assert_eq!(cal.day_kind(date!(2027 - 01 - 02)), Ok(DayKind::Weekend));
+        assert_eq!(cal.day_kind(date!(2027 - 01 - 04)), Ok(DayKind::Workday));
+        // 2027-02-05 Friday is New Year's Eve (lunar new year 02-06).
+        assert_eq!(cal.day_kind(date!(2027 - 02 - 05)), Ok(DayKind::Holiday));
         assert_eq!(
-            Calendar::new().day_kind(date!(2026 - 03 - 02)),
-            Err(CalendarError::YearNotLoaded(2026))
+            cal.provisional_years(date!(2026 - 12 - 01), date!(2028 - 01 - 01)),
+            vec![2027, 2028]
         );
+        assert_eq!(
+            cal.year_in_use(2027).unwrap().source().title,
+            provisional::SOURCE_TITLE
+        );
+    }
+
+    #[test]
+    fn empty_calendar_counts_every_statutory_year_provisionally() {
+        let cal = Calendar::new();
+        assert!(cal.is_provisional(2026));
+        // 2026-10-01 Thursday is National Day; 2026-10-05 Monday is a bridging rest day under
+        // the notice but a working day without it.
+        assert_eq!(cal.day_kind(date!(2026 - 10 - 01)), Ok(DayKind::Holiday));
+        assert_eq!(cal.day_kind(date!(2026 - 10 - 05)), Ok(DayKind::Workday));
+        assert_eq!(
+            builtin().day_kind(date!(2026 - 10 - 05)),
+            Ok(DayKind::Holiday)
+        );
+    }
+
+    #[test]
+    fn importing_a_year_ends_its_provisional_counting() {
+        let mut cal = builtin();
+        let json = r#"{"year": 2027, "source": {"title": "通知", "issued_on": "2026-11-01"},
+            "overrides": [{"date": "2027-01-04", "kind": "holiday", "name": "元旦"}]}"#;
+        cal.load_year_json(json).unwrap();
+        assert!(!cal.is_provisional(2027));
+        assert_eq!(cal.day_kind(date!(2027 - 01 - 04)), Ok(DayKind::Holiday));
+        // The notice, not the statute, now decides: 2027-01-01 is not in this file.
+        assert_eq!(cal.day_kind(date!(2027 - 01 - 01)), Ok(DayKind::Workday));
     }
 
     #[test]

@@ -130,6 +130,21 @@ impl YearCalendar {
         Self::validate(file)
     }
 
+    /// A year built in code (a provisional year from the statutory holidays): the caller
+    /// guarantees every override lies in `year` and every holiday has a name.
+    pub(crate) fn from_parts(
+        year: i32,
+        source: SourceNotice,
+        overrides: BTreeMap<Date, Override>,
+    ) -> Self {
+        debug_assert!(overrides.keys().all(|d| d.year() == year));
+        Self {
+            year,
+            source,
+            overrides,
+        }
+    }
+
     /// Serialises the year in the same layout [`YearCalendar::from_json`] reads.
     ///
     /// # Errors

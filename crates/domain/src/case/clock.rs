@@ -151,6 +151,9 @@ pub struct CaseClock {
     pub delivery: Option<DeliveryClock>,
     /// Warning level.
     pub card: Card,
+    /// Some date or count above runs through a year whose State Council notice is not loaded:
+    /// it is 暂定 and may move when the notice is imported (and so may the card).
+    pub provisional: bool,
 }
 
 /// The clocks of the case whose history is `events`, as of `today`: only events dated on or
@@ -205,6 +208,18 @@ impl Case {
             }
             _ => Card::None,
         };
+        let provisional = provisional(
+            calendar,
+            self.received().received_on(),
+            today,
+            &[
+                notice.as_ref().map(|n| n.due.due),
+                decision
+                    .as_ref()
+                    .map(|d| d.statutory.due.max(d.promised.due)),
+                delivery.as_ref().map(|d| d.due.due),
+            ],
+        );
         Ok(CaseClock {
             today,
             status: self.status(),
@@ -212,6 +227,7 @@ impl Case {
             decision,
             delivery,
             card,
+            provisional,
         })
     }
 
@@ -386,6 +402,13 @@ impl Case {
     }
 }
 
+/// Whether any year from receipt to the later of `today` and the due dates is provisional:
+/// every date and working-day count of the clock lies in that span.
+fn provisional(calendar: &Calendar, received: Date, today: Date, dues: &[Option<Date>]) -> bool {
+    let last = dues.iter().flatten().copied().fold(today, Date::max);
+    !calendar.provisional_years(received, last).is_empty()
+}
+
 /// The case's special-procedure pauses; an open one runs through `through`.
 #[must_use]
 pub fn pauses(case: &Case, through: Date) -> Vec<Pause> {
@@ -444,10 +467,17 @@ impl CaseClock {
                 None => {}
             }
         }
+        let basis = if self.provisional {
+            "（按暂定期限计算）"
+        } else {
+            ""
+        };
         match self.card {
-            Card::Red => lines.push("红牌：已超过法定办结期限（行政许可法第七十四条）。".into()),
+            Card::Red => lines.push(format!(
+                "红牌{basis}：已超过法定办结期限（行政许可法第七十四条）。"
+            )),
             Card::Yellow => lines.push(format!(
-                "黄牌预警：已用时间达到承诺办结时限的{YELLOW_CARD_PERCENT}%。"
+                "黄牌预警{basis}：已用时间达到承诺办结时限的{YELLOW_CARD_PERCENT}%。"
             )),
             Card::None => {}
         }

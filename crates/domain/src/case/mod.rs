@@ -36,6 +36,8 @@ mod e2e;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
+mod provisional_clock;
+#[cfg(test)]
 mod refusals;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -55,6 +55,9 @@ pub struct PublicProgress {
     /// 送达期限, once decided.
     #[serde(with = "iso_date::option")]
     pub delivery_due: Option<Date>,
+    /// The dates above run through a year whose holiday notice is not loaded yet: 暂定, they may
+    /// move when it is.
+    pub provisional: bool,
     /// Yellow or red card.
     pub card: Card,
     /// How the deadlines were reached, in Chinese.
@@ -74,8 +77,9 @@ impl Case {
         calendar: &Calendar,
         today: Date,
     ) -> Result<PublicProgress, CaseError> {
-        // A deadline reaching a year whose holiday notice is not loaded leaves the dates unknown,
-        // not the whole page: the applicant still sees the steps, and why the dates are missing.
+        // A deadline reaching a year the calendar cannot count (beyond the statutory table)
+        // leaves the dates unknown, not the whole page: the applicant still sees the steps, and
+        // why the dates are missing.
         let (clock, missing) = match self.clock(calendar, today) {
             Ok(c) => (Some(c), None),
             Err(e @ CaseError::Calendar(_)) => (None, Some(e.message_zh())),
@@ -106,6 +110,7 @@ impl Case {
                 .as_ref()
                 .and_then(|c| c.delivery.as_ref())
                 .map(|d| d.due.due),
+            provisional: clock.as_ref().is_some_and(|c| c.provisional),
             card: clock.as_ref().map_or(Card::None, |c| c.card),
             explanation_zh: match (&clock, missing) {
                 (Some(c), _) => c.to_chinese(),

@@ -675,37 +675,18 @@ fn transferring_to_the_current_holder_is_refused() {
 }
 
 #[test]
-fn a_day_in_a_year_the_calendar_does_not_have_is_a_typed_error() {
+fn a_day_in_a_year_the_calendar_cannot_count_is_a_typed_error() {
+    // Past the statutory table (2025–2050) no year is counted, not even provisionally.
     let mut h = Harness::accepted(MON);
     let err = h.try_run(
         REVIEWER_A,
-        date!(2027 - 01 - 04),
+        date!(2051 - 01 - 04),
         review(ReviewKind::Review, true),
     );
     let err = err.unwrap_err();
-    assert_eq!(err, CaseError::Calendar(CalendarError::YearNotLoaded(2027)));
+    assert_eq!(err, CaseError::Calendar(CalendarError::YearNotLoaded(2051)));
     assert_eq!(err.code(), "calendar");
-    assert_eq!(err.message_zh(), "尚未导入2027年工作日历，无法计算期限");
-    // An extension whose deadline reaches into 2027 needs that year too.
-    let mut h = Harness::reviewed(date!(2026 - 12 - 14));
-    let late_dec = date!(2026 - 12 - 15);
-    let err = h.try_run(HEAD, late_dec, extension(5, late_dec));
-    assert_eq!(
-        err.unwrap_err(),
-        CaseError::Calendar(CalendarError::YearNotLoaded(2027))
-    );
-}
-
-#[test]
-fn public_progress_survives_a_deadline_in_a_year_not_loaded() {
-    // Accepted in mid-December: the statutory deadline lies in 2027, whose notice is not loaded.
-    let h = Harness::accepted(date!(2026 - 12 - 14));
-    let case = h.case();
-    assert!(case.clock(&h.cal, date!(2026 - 12 - 15)).is_err());
-    let p = case.public_progress(&h.cal, date!(2026 - 12 - 15)).unwrap();
-    assert_eq!((p.statutory_due, p.promised_due), (None, None));
-    assert!(p.explanation_zh.contains("2027"), "{}", p.explanation_zh);
-    assert!(!p.steps.is_empty());
+    assert_eq!(err.message_zh(), "尚未导入2051年工作日历，无法计算期限");
 }
 
 #[test]

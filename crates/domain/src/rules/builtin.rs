@@ -109,10 +109,17 @@ pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
             crate::case::Card::Yellow => (RuleId::YellowCard, "承诺时限已用九成以上"),
             crate::case::Card::None => continue,
         };
+        // A card on a provisional date is real (the statutory holidays are certain) but may
+        // move with the notice: the alert says so.
+        let basis = if clock.provisional {
+            "（按暂定期限）"
+        } else {
+            ""
+        };
         engine.raise(
             rule,
             subject.clone(),
-            format!("办件{number}{what}（{}）", clock.to_chinese()),
+            format!("办件{number}{what}{basis}（{}）", clock.to_chinese()),
             t.holder.clone(),
             None,
             t.first_index,

@@ -54,7 +54,7 @@ pub async fn import_year(
     let file = calendar::parse_year_file(body.to_vec()).await?;
     let number = file.0.year();
     let actor = Actor::Staff(auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?);
-    let idx = calendar::import_year(
+    let out = calendar::import_year(
         &state.store,
         &state.calendar,
         file,
@@ -63,9 +63,60 @@ pub async fn import_year(
         state.clock.now(),
     )
     .await?;
-    Ok(Json(
-        json!({ "year": number, "ledger_index": idx, "unchanged": idx.is_none() }),
-    ))
+    let (idx, moving) = out.map_or((None, Vec::new()), |i| (Some(i.ledger_index), i.moving));
+    Ok(Json(json!({
+        "year": number, "ledger_index": idx, "unchanged": idx.is_none(), "moving": moving,
+    })))
+}
+
+/// What importing the year file would do, without doing it: the notice's holidays and make-up
+/// workdays, how it differs from the provisional year it replaces, and which deadlines of open
+/// cases would move. For the administrator's import page.
+pub async fn preview_year(
+    State(state): State<AppState>,
+    auth: Auth,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    auth.require(
+        Action::ManageCalendar,
+        &calendar_target(&auth.principal.jurisdiction),
+    )?;
+    let (year, _) = calendar::parse_year_file(body.to_vec()).await?;
+    let today = oneseal_domain::case::legal_date(state.clock.now());
+    let preview = state
+        .store
+        .read(move |c| calendar::preview(c, year, today))
+        .await?;
+    Ok(Json(json!(preview)))
+}
+
+/// The deadlines that imports and corrections of the calendar moved, for the bureau head and
+/// the administrator: which case, which deadline, from and to.
+pub async fn list_moves(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Value>, ApiError> {
+    require_calendar_view(&auth)?;
+    let j = auth.principal.jurisdiction.clone();
+    let rows = state.store.read(move |c| calendar::moves(c, &j)).await?;
+    let moves: Vec<Value> = rows
+        .into_iter()
+        .map(|m| {
+            json!({
+                "source": m.source, "year": m.year, "case_number": m.case_number,
+                "deadline": m.deadline, "old_due": m.old_due, "new_due": m.new_due,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "moves": moves })))
+}
+
+/// The calendar's state is the administrator's to manage and the head's to approve: either may
+/// look at it.
+pub fn require_calendar_view(auth: &Auth) -> Result<(), ApiError> {
+    let here = calendar_target(&auth.principal.jurisdiction);
+    auth.require(Action::ManageCalendar, &here)
+        .or_else(|_| auth.require(Action::ApproveCalendarCorrection, &here))
 }
 
 #[derive(Debug, Deserialize)]

@@ -228,9 +228,49 @@ fn first_day(c: &Correction) -> String {
         .map_or_else(|| "—".to_owned(), ToString::to_string)
 }
 
-/// Records `year` when it is not in force yet and swaps the new calendar in; `None` when the
-/// year in force is the same. A change of a past day is refused, a change of later days needs
-/// a correction.
+/// The ledger event that imports `year` (with the open cases' deadlines it moves, typically
+/// provisional dates replaced by the notice's), or `None` when the year in force is the same.
+/// A change of a past day is refused, a change of later days needs a correction. Shared by the
+/// API and the CLI so both record the same thing.
+///
+/// # Errors
+/// [`CalendarError::CorrectionRequired`], [`CalendarError::Correction`], or the store's.
+pub fn import_event(
+    conn: &mut dyn Conn,
+    year: YearCalendar,
+    text: String,
+    today: Date,
+) -> Result<Option<Event>, CalendarError> {
+    let number = year.year();
+    match amendment(conn, year, today)? {
+        Amendment::New(year) => {
+            let before = stored(conn)?;
+            let mut after = before.clone();
+            after.insert_year(year);
+            let moving = moving_deadlines(conn, &before, &after, today)?;
+            Ok(Some(Event::CalendarYearImported {
+                year: number,
+                json: text,
+                moving,
+            }))
+        }
+        Amendment::Unchanged => Ok(None),
+        Amendment::Correction(c) => Err(CalendarError::CorrectionRequired {
+            year: number,
+            first: first_day(&c),
+        }),
+    }
+}
+
+/// A recorded import.
+#[derive(Debug)]
+pub struct Imported {
+    pub ledger_index: u64,
+    pub moving: Vec<MovingDeadline>,
+}
+
+/// Records `year` when it is not in force yet and swaps the new calendar in, so every open
+/// case's deadlines are recounted from now on; `None` when the year in force is the same.
 pub async fn import_year(
     store: &Store,
     calendars: &CalendarStore,
@@ -238,29 +278,137 @@ pub async fn import_year(
     jurisdiction: DivisionCode,
     actor: Actor,
     now: OffsetDateTime,
-) -> Result<Option<u64>, CalendarError> {
-    let number = year.year();
+) -> Result<Option<Imported>, CalendarError> {
     let today = legal_date(now);
-    let idx = store
-        .write(move |tx| match amendment(tx.conn(), year, today)? {
-            Amendment::New(_) => {
-                let event = Event::CalendarYearImported {
-                    year: number,
-                    json: text,
-                };
-                Ok(Some(record(tx, &event, now, &jurisdiction, &actor)?))
-            }
-            Amendment::Unchanged => Ok(None),
-            Amendment::Correction(c) => Err(CalendarError::CorrectionRequired {
-                year: number,
-                first: first_day(&c),
-            }),
+    let out = store
+        .write(move |tx| -> Result<_, CalendarError> {
+            let Some(event) = import_event(tx.conn(), year, text, today)? else {
+                return Ok(None);
+            };
+            let ledger_index = record(tx, &event, now, &jurisdiction, &actor)?;
+            let moving = match event {
+                Event::CalendarYearImported { moving, .. } => moving,
+                _ => Vec::new(),
+            };
+            Ok(Some(Imported {
+                ledger_index,
+                moving,
+            }))
         })
         .await?;
-    if idx.is_some() {
+    if out.is_some() {
         reload(store, calendars).await?;
     }
-    Ok(idx)
+    Ok(out)
+}
+
+/// What importing a year file would do, shown before it is done.
+#[derive(Debug, serde::Serialize)]
+pub struct Preview {
+    pub year: i32,
+    pub source: oneseal_domain::calendar::SourceNotice,
+    /// `import` (not in force yet), `unchanged`, `correction_required` (later days of a year
+    /// in force change) or `refused` (a day up to today changes).
+    pub action: &'static str,
+    /// The notice's holidays, consecutive days of one name grouped.
+    pub holidays: Vec<HolidayRange>,
+    /// The notice's make-up workdays.
+    pub makeup_workdays: Vec<String>,
+    /// How the notice differs from the provisional year it would replace (`None` outside the
+    /// statutory table).
+    pub versus_provisional: Option<oneseal_domain::calendar::provisional::NoticeDifference>,
+    /// The open cases' deadlines the import would move.
+    pub moving: Vec<MovingDeadline>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct HolidayRange {
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    pub days: u32,
+}
+
+fn holiday_ranges(year: &YearCalendar) -> Vec<HolidayRange> {
+    let mut out: Vec<(String, Date, Date, u32)> = Vec::new();
+    let holidays = year
+        .overrides()
+        .filter(|(_, o)| o.kind == oneseal_domain::calendar::OverrideKind::Holiday);
+    for (date, o) in holidays {
+        let name = o.name.clone().unwrap_or_default();
+        match out.last_mut() {
+            Some(last) if last.0 == name && last.2.next_day() == Some(date) => {
+                last.2 = date;
+                last.3 += 1;
+            }
+            _ => out.push((name, date, date, 1)),
+        }
+    }
+    out.into_iter()
+        .map(|(name, from, to, days)| HolidayRange {
+            name,
+            from: from.to_string(),
+            to: to.to_string(),
+            days,
+        })
+        .collect()
+}
+
+/// Reads what importing `year` would do on `today`, recording nothing.
+///
+/// # Errors
+/// The store's, or `Internal` for a stored case that does not replay.
+pub fn preview(
+    conn: &mut dyn Conn,
+    year: YearCalendar,
+    today: Date,
+) -> Result<Preview, CalendarError> {
+    let (action, moving) = match amendment(conn, year.clone(), today) {
+        Ok(Amendment::New(y)) => {
+            let before = stored(conn)?;
+            let mut after = before.clone();
+            after.insert_year(y);
+            ("import", moving_deadlines(conn, &before, &after, today)?)
+        }
+        Ok(Amendment::Unchanged) => ("unchanged", Vec::new()),
+        Ok(Amendment::Correction(_)) => ("correction_required", Vec::new()),
+        // A change of a day up to today: the import would be refused.
+        Err(CalendarError::Correction(_)) => ("refused", Vec::new()),
+        Err(e) => return Err(e),
+    };
+    Ok(Preview {
+        year: year.year(),
+        source: year.source().clone(),
+        action,
+        holidays: holiday_ranges(&year),
+        makeup_workdays: year
+            .overrides()
+            .filter(|(_, o)| o.kind == oneseal_domain::calendar::OverrideKind::MakeupWorkday)
+            .map(|(d, _)| d.to_string())
+            .collect(),
+        versus_provisional: oneseal_domain::calendar::provisional::compare(&year),
+        moving,
+    })
+}
+
+/// The moved deadlines a principal of `jurisdiction` may see: a city's cover its counties (the
+/// calendar is the city's), a county's only its own cases.
+pub fn moves(
+    conn: &mut dyn Conn,
+    jurisdiction: &DivisionCode,
+) -> Result<Vec<oneseal_store::calendar::MoveRow>, CalendarError> {
+    const MAX_ROWS: i64 = 500;
+    let code = jurisdiction.as_str();
+    let prefix = if *jurisdiction == jurisdiction.city() {
+        code.get(..4).unwrap_or(code)
+    } else {
+        code
+    };
+    Ok(oneseal_store::calendar::moves(
+        conn,
+        Some(prefix),
+        MAX_ROWS,
+    )?)
 }
 
 /// Free text limits: a reason is a paragraph, a source a notice's title or number.

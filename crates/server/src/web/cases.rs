@@ -32,6 +32,8 @@ struct CasesPage {
     nav: Nav,
     can_intake: bool,
     rows: Vec<QueueRow>,
+    /// Some row's days run through a year counted provisionally.
+    provisional: bool,
 }
 
 fn card_names(card: Option<Card>) -> (&'static str, &'static str) {
@@ -54,10 +56,18 @@ pub async fn cases_page(
         .read(move |c| queue(c, &j, false, &calendar, today))
         .await
         .map_err(ApiError::from)?;
+    let provisional = entries
+        .iter()
+        .any(|e| e.clock.as_ref().is_some_and(|c| c.provisional));
     let rows = entries
         .into_iter()
         .map(|e| {
             let (card, card_zh) = card_names(e.clock.as_ref().map(|c| c.card));
+            let mark = if e.clock.as_ref().is_some_and(|c| c.provisional) {
+                "（暂定）"
+            } else {
+                ""
+            };
             let r = e.case.received();
             QueueRow {
                 number: r.case_number.to_string(),
@@ -66,7 +76,7 @@ pub async fn cases_page(
                 status: e.case.status().name_zh(),
                 remaining: e
                     .remaining
-                    .map_or_else(|| "—".to_owned(), |r| r.to_string()),
+                    .map_or_else(|| "—".to_owned(), |r| format!("{r}{mark}")),
                 card,
                 card_zh,
             }
@@ -76,6 +86,7 @@ pub async fn cases_page(
         nav: Nav::from_auth(Some(&auth)),
         can_intake: auth.principal.roles.contains(&Role::Clerk),
         rows,
+        provisional,
     })
 }
 
@@ -123,6 +134,8 @@ struct CasePage {
     status: &'static str,
     contact: ApplicantView,
     clock_zh: String,
+    /// The deadlines run through a year counted provisionally.
+    provisional: bool,
     license_id: Option<String>,
     steps: Vec<(String, &'static str, String)>,
     closed: bool,
@@ -157,9 +170,10 @@ pub async fn case_page(
         .await
         .map_err(ApiError::from)?;
     let today = legal_date(state.clock.now());
-    let clock_zh = case
-        .clock(&state.calendar.current(), today)
-        .map_or_else(|e| e.message_zh(), |c| c.to_chinese());
+    let (clock_zh, provisional) = case.clock(&state.calendar.current(), today).map_or_else(
+        |e| (e.message_zh(), false),
+        |c| (c.to_chinese(), c.provisional),
+    );
     let steps = events
         .iter()
         .map(|e| {
@@ -180,6 +194,7 @@ pub async fn case_page(
         status: case.status().name_zh(),
         contact: applicant_view(&case.received().applicant, &auth.principal.roles),
         clock_zh,
+        provisional,
         license_id,
         steps,
         closed: case.is_closed(),

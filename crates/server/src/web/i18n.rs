@@ -463,6 +463,38 @@ const MESSAGES: &[(&str, &str)] = &[
     ("响应", "Responses"),
     ("无需登录", "No sign-in"),
     ("公共结构", "Shared schemas"),
+    // Working-day calendar (issue #18, item 1)
+    ("工作日历", "Working-day calendar"),
+    (
+        "期限按工作日计算（行政许可法第八十二条）",
+        "time limits count working days (Licensing Law Art. 82)",
+    ),
+    ("年度", "Year"),
+    ("暂定", "Provisional (暂定)"),
+    (
+        "尚未导入国务院放假通知：按法定节假日和周末计算，不含调休",
+        "State Council holiday notice not imported: statutory holidays and weekends only, no make-up workdays",
+    ),
+    ("已导入", "Imported"),
+    ("导入放假通知", "Import a holiday notice"),
+    (
+        "选择年度文件（JSON）后先预览：该年的节假日与调休、与暂定日期的差异、将要变动的在办件期限。确认后才写入账本。",
+        "Choose the year file (JSON) to preview it first: its holidays and make-up workdays, how it differs from the provisional dates, and which open cases' deadlines would move. Nothing is recorded until you confirm.",
+    ),
+    ("预览", "Preview"),
+    ("期限变动记录", "Moved deadlines"),
+    (
+        "导入通知或更正日历后，在办件期限的变化",
+        "open cases' deadlines changed by an imported notice or a calendar correction",
+    ),
+    ("暂无", "None"),
+    ("原因", "Reason"),
+    ("原日期", "Was"),
+    ("新日期", "Now"),
+    (
+        "标有“暂定”的期限跨入尚未导入国务院放假通知的年度：按法定节假日和周末计算，不含调休；导入通知后自动重算。",
+        "Days marked 暂定 (provisional) reach a year whose State Council holiday notice is not imported: they count statutory holidays and weekends only, without make-up workdays, and are recounted when the notice is imported.",
+    ),
 ];
 
 #[cfg(test)]

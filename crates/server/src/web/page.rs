@@ -25,6 +25,8 @@ pub struct Nav {
     pub can_see_alerts: bool,
     /// Leaders see the dashboard (领导驾驶舱).
     pub can_see_dashboard: bool,
+    /// The administrator and the bureau head see the working-day calendar (工作日历).
+    pub can_see_calendar: bool,
     /// Language, text size and this page's address, from the request (see `i18n`).
     pub prefs: i18n::Prefs,
 }
@@ -41,6 +43,7 @@ impl Default for Nav {
             linkage_link: None,
             can_see_alerts: false,
             can_see_dashboard: false,
+            can_see_calendar: false,
             prefs: i18n::current(),
         }
     }
@@ -90,6 +93,11 @@ impl Nav {
                     .roles()
                     .contains(r)
             }),
+            can_see_calendar: a
+                .principal
+                .roles
+                .iter()
+                .any(|r| matches!(r, Role::Administrator | Role::BureauHead)),
             prefs: i18n::current(),
         }
     }

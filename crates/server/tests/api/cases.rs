@@ -401,39 +401,156 @@ async fn case_pages_render_for_each_role() {
 }
 
 #[tokio::test]
-async fn an_administrator_imports_a_calendar_year_and_deadlines_reach_into_it() {
+async fn a_deadline_in_a_year_not_loaded_is_provisional_until_the_notice_is_imported() {
     let app = TestApp::spawn_demo().await;
     let number = case_ready_for_decision(&app).await;
-    // 20 working days from 2026-11-23 end on 2026-12-21; ten more reach into January 2027.
+    // 20 working days from Mon 2026-11-23 end on 2026-12-21. Ten more: 12-22..12-25 → 4,
+    // 12-28..12-31 → 8, Fri 2027-01-01 New Year's Day (statutory), Mon 01-04, Tue 01-05 → 10.
     step(&app.head().await, &number, json!({"action": "extend", "authority": {"head": "bureau_head"}, "working_days": 10, "reason": "需补充论证", "applicant_notified_on": "2026-11-23"})).await;
     let clerk = app.clerk().await;
-    let (_, before) = clerk.get_json(&format!("/api/v1/cases/{number}")).await;
+    let case_url = format!("/api/v1/cases/{number}");
+    let (_, before) = clerk.get_json(&case_url).await;
+    let statutory = &before["clock"]["decision"]["statutory"];
+    assert_eq!(statutory["due"], "2027-01-05", "{before}");
+    assert_eq!(statutory["provisional"], true, "{before}");
+    assert_eq!(before["clock"]["provisional"], true);
     assert_eq!(
-        before["clock_error"]["code"], "calendar",
-        "a deadline past 2026 needs the 2027 calendar: {before}"
+        before["clock"]["decision"]["promised"]["provisional"],
+        false
     );
-    let year = include_bytes!("data/test-2027.json").to_vec();
+    let zh = before["explanation_zh"].as_str().unwrap();
+    assert!(
+        zh.contains("截止2027-01-05（暂定）") && zh.contains("2027年的国务院放假通知尚未导入"),
+        "{zh}"
+    );
+    let queue = clerk.get("/cases").await.text().await.unwrap();
+    assert!(
+        queue.contains("（暂定）"),
+        "the queue marks provisional remaining days"
+    );
+
+    let notice = include_bytes!("data/test-2027-notice.json").to_vec();
     let r = clerk
-        .post_bytes("/api/v1/calendar/years", year.clone())
+        .post_bytes("/api/v1/calendar/years", notice.clone())
         .await;
     assert_eq!(r.status(), 403, "only administrators load calendars");
+    let r = clerk
+        .post_bytes("/api/v1/calendar/preview", notice.clone())
+        .await;
+    assert_eq!(r.status(), 403, "only administrators preview an import");
     let admin = app.admin().await;
     let r = admin
         .post_bytes("/api/v1/calendar/years", b"{\"year\": 2027}".to_vec())
         .await;
     assert_eq!(error_code(&r.json().await.unwrap()), "bad_calendar");
-    let r = admin.post_bytes("/api/v1/calendar/years", year).await;
+
+    // The preview shows the difference from the provisional year and the deadline that moves,
+    // and records nothing.
+    let r = admin
+        .post_bytes("/api/v1/calendar/preview", notice.clone())
+        .await;
     assert_eq!(r.status(), 200);
-    let (_, after) = clerk.get_json(&format!("/api/v1/cases/{number}")).await;
+    let preview: Value = r.json().await.unwrap();
+    assert_eq!(preview["action"], "import", "{preview}");
+    assert_eq!(
+        preview["versus_provisional"]["extra_rest_days"],
+        json!(["2027-01-04"])
+    );
+    // The test file leaves out every statutory holiday after New Year's Day: flagged.
+    assert_eq!(
+        preview["versus_provisional"]["statutory_days_missing"]
+            .as_array()
+            .unwrap()
+            .len(),
+        12
+    );
+    let moved = json!([{"case_number": number, "deadline": "statutory", "old_due": "2027-01-05", "new_due": "2027-01-06"}]);
+    assert_eq!(preview["moving"], moved, "{preview}");
+    let (_, still) = clerk.get_json(&case_url).await;
+    assert_eq!(still["clock"]["decision"]["statutory"]["provisional"], true);
+
+    // The import recounts the open case and records what moved.
+    let r = admin.post_bytes("/api/v1/calendar/years", notice).await;
+    assert_eq!(r.status(), 200);
+    let imported: Value = r.json().await.unwrap();
+    assert_eq!(imported["moving"], moved, "{imported}");
+    let (_, after) = clerk.get_json(&case_url).await;
+    let statutory = &after["clock"]["decision"]["statutory"];
+    assert_eq!(statutory["due"], "2027-01-06", "{after}");
+    assert_eq!(statutory["provisional"], false);
+    assert_eq!(after["clock"]["provisional"], false);
     assert!(
-        after["explanation_zh"]
-            .as_str()
-            .is_some_and(|s| s.contains("2027")),
+        !after["explanation_zh"].as_str().unwrap().contains("暂定"),
         "{after}"
     );
+
+    // The head sees which deadline moved, on the API and on the calendar page.
+    let head = app.head().await;
+    let (status, moves) = head.get_json("/api/v1/calendar/moves").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        moves["moves"],
+        json!([{"source": "import:2027", "year": 2027, "case_number": number, "deadline": "statutory", "old_due": "2027-01-05", "new_due": "2027-01-06"}])
+    );
+    let page = head.get("/calendar").await.text().await.unwrap();
+    assert!(
+        page.contains(&number)
+            && page.contains("2027-01-06")
+            && page.contains("导入2027年放假通知")
+    );
+    assert!(!page.contains("calendar-form"), "the head does not import");
+    let (status, _) = clerk.get_json("/api/v1/calendar/moves").await;
+    assert_eq!(status, 403);
+
+    // The public entry counts the moved deadlines and names no case.
+    let index = imported["ledger_index"].as_u64().unwrap();
+    app.checkpoint().await;
+    let entry = app
+        .anonymous()
+        .get(&format!("/api/v1/log/370100/entries/{index}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(entry.contains("\"moving_deadlines\":1"), "{entry}");
+    assert!(!entry.contains(&number), "{entry}");
     let (_, years) = clerk.get_json("/api/v1/calendar/years").await;
     assert_eq!(years["years"].as_array().unwrap().len(), 3);
     app.assert_consistent();
+}
+
+#[tokio::test]
+async fn the_calendar_page_shows_provisional_years_and_the_import_form_to_the_administrator() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.admin().await;
+    let page = admin.get("/calendar").await.text().await.unwrap();
+    // Today is 2026-11-23: 2026 from its notice, 2027 provisional.
+    assert!(
+        page.contains("国务院办公厅关于2026年部分节假日安排的通知"),
+        "{page}"
+    );
+    assert!(page.contains("2027") && page.contains("暂定"), "{page}");
+    assert!(page.contains("id=\"calendar-form\""));
+    assert!(
+        page.contains("href=\"/calendar\""),
+        "the navigation links the page"
+    );
+    assert_eq!(app.clerk().await.get("/calendar").await.status(), 403);
+    // The same file again: unchanged; a year in force with a changed past day: refused.
+    let r = admin
+        .post_bytes(
+            "/api/v1/calendar/preview",
+            include_bytes!("../../../domain/data/calendar/2026.json").to_vec(),
+        )
+        .await;
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["action"], "unchanged", "{p}");
+    assert!(
+        p["versus_provisional"]["statutory_days_missing"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -543,12 +660,7 @@ async fn another_server_process_picks_up_an_imported_year_and_the_seal_keys() {
             .with_calendar(std::sync::Arc::new(CalendarStore::default()))
             .with_seal_keys(std::sync::Arc::new(SealKeys::default()));
     let first_monday = time::macros::date!(2027 - 01 - 04);
-    assert!(
-        peer.calendar
-            .current()
-            .is_working_day(first_monday)
-            .is_err()
-    );
+    assert!(peer.calendar.current().is_provisional(2027));
     let r = app
         .admin()
         .await
@@ -566,7 +678,11 @@ async fn another_server_process_picks_up_an_imported_year_and_the_seal_keys() {
     .unwrap()
     .unwrap();
     assert!(added > 0, "the demo's seal keys are loaded");
-    assert!(peer.calendar.current().is_working_day(first_monday).is_ok());
+    assert!(!peer.calendar.current().is_provisional(2027));
+    assert_eq!(
+        peer.calendar.current().is_working_day(first_monday),
+        Ok(true)
+    );
     let p = peer.clone();
     let again = tokio::task::spawn_blocking(move || {
         oneseal_server::background::peers::refresh_once(&p, &oneseal_testkit::test_master_key())

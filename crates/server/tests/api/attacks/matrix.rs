@@ -78,6 +78,8 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/licences/{id}/penalty",              "",        "D T",           Department),
     ("get",    "/api/v1/calendar/years",                     "",        "C R A H I M D", Here),
     ("post",   "/api/v1/calendar/years",                     "",        "M",             City),
+    ("post",   "/api/v1/calendar/preview",                   "",        "M",             City),
+    ("get",    "/api/v1/calendar/moves",                     "",        "H M",           City),
     ("post",   "/api/v1/calendar/corrections",               "",        "M",             City),
     ("post",   "/api/v1/calendar/corrections/{id}/approve",  "",        "H",             City),
     ("get",    "/api/v1/linkage/pushes",                     "",        "H I D T",       Here),
@@ -225,6 +227,7 @@ pub(super) fn request(
             ..req(method, format!("{path}?jurisdiction={j}&format=csv"), None)?
         }),
         ("get", "/api/v1/cases" | "/api/v1/calendar/years" | "/api/v1/linkage/pushes")
+        | ("get", "/api/v1/calendar/moves")
         | ("get", "/api/v1/linkage/mappings" | "/api/v1/linkage/settings")
         | ("get", "/api/v1/linkage/feedback" | "/api/v1/linkage/stats" | "/api/v1/dept/feed")
         | ("get", "/api/v1/dept/webhook" | "/api/v1/ratings" | "/api/v1/alerts")
@@ -266,7 +269,9 @@ pub(super) fn request(
             format!("/api/v1/licences/{}/penalty", lookup(&fx.licences, j)?),
             Some(json!({"decision_ref": "济市监罚〔2026〕1号"})),
         ),
-        ("post", "/api/v1/calendar/years") => req(method, path.into(), Some(json!({}))),
+        ("post", "/api/v1/calendar/years" | "/api/v1/calendar/preview") => {
+            req(method, path.into(), Some(json!({})))
+        }
         // The shipped year unchanged: an allowed administrator is told nothing would change.
         ("post", "/api/v1/calendar/corrections") => req(
             method,

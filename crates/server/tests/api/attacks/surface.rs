@@ -123,6 +123,7 @@ fn pages(case: &str, licence: &str, item: &str) -> Vec<(String, &'static str)> {
         ("/login", ""),
         ("/catalog", "CLERK"),
         ("/catalog/import", "ADMIN"),
+        ("/calendar", "ADMIN"),
         (&format!("/catalog/{item}"), "CLERK"),
         ("/cases", "CLERK"),
         ("/cases/new", "CLERK"),
