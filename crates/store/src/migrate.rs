@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "webhook_rotation",
         include_str!("../migrations/0014_webhook_rotation.sql"),
     ),
+    (
+        19,
+        "idempotency",
+        include_str!("../migrations/0019_idempotency.sql"),
+    ),
 ];
 
 /// The versions this binary knows, in order (numbers may skip: branches reserve them).
