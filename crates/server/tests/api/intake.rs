@@ -184,6 +184,35 @@ async fn the_same_idempotency_key_twice_answers_the_first_case() {
 }
 
 #[tokio::test]
+async fn a_key_is_kept_for_a_day_and_then_forgotten() {
+    let app = TestApp::spawn_demo().await;
+    let clerk = app.clerk().await;
+    let b = body(company("0531-86001234"));
+    let (_, first, _) = create(&clerk, &b, Some("daily")).await;
+    app.clock.advance(time::Duration::hours(23));
+    let clerk = app.clerk().await;
+    let (_, again, replayed) = create(&clerk, &b, Some("daily")).await;
+    assert_eq!(
+        (&again, replayed),
+        (&first, true),
+        "still the first answer after 23 hours"
+    );
+    app.clock.advance(time::Duration::hours(2));
+    let clerk = app.clerk().await;
+    let (status, later, replayed) = create(&clerk, &b, Some("daily")).await;
+    assert_eq!((status, replayed), (200, false), "{later}");
+    assert_ne!(
+        later["case_number"], first["case_number"],
+        "an expired key registers anew"
+    );
+    // Another clerk's key of the same text is another key.
+    let other = app.sign_in("PY-CLERK").await;
+    let (status, _, replayed) =
+        create(&other, &body(company("0531-86001234")), Some("daily")).await;
+    assert_eq!((status, replayed), (200, false));
+}
+
+#[tokio::test]
 async fn a_concurrent_double_submit_registers_one_case() {
     let app = TestApp::spawn_demo().await;
     let clerk = app.clerk().await;
