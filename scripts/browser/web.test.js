@@ -96,26 +96,42 @@ test('(g) the inspector records a new version of a monitoring rule through the r
 test('(a) intake by the clerk gives a case number and a query code', async () => {
   const clerk = await as('CLERK');
   await visit(clerk, '/cases/new');
-  await clerk.selectOption('select[name=item_code]', '990100001000');
+  // The item picker starts empty; the browser's list filters as the clerk types part of a name.
+  assert.equal(await clerk.inputValue('input[name=item]'), '', 'no item is chosen for the clerk');
+  const label = await clerk.locator('#item-list option[value$="（990100001000）"]').getAttribute('value');
+  await clerk.fill('input[name=item]', label);
+  await clerk.selectOption('select[name=applicant_type]', 'organisation');
   await clerk.fill('input[name=applicant_name]', '济南泉城餐饮有限公司');
-  await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
-  await clerk.fill('input[name=applicant_phone]', '13812345678');
-  await clerk.setInputFiles('input[name=materials]', { name: '申请书.txt', mimeType: 'text/plain', buffer: Buffer.from('申请书内容') });
-  await screenshot(clerk, 'intake');
+  // A mistyped credit code and a landline without its area code come back beside their fields.
+  await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XA');
+  await clerk.fill('input[name=applicant_phone]', '8600 1234');
   await clerk.click('#intake-form button[type=submit]');
-  await clerk.waitForSelector('#form-result a', { timeout: 10000 });
-  const text = await clerk.textContent('#form-result');
-  const m = text.match(/办件编号 (\d+)，查询码 ([0-9A-Za-z-]+)/);
-  assert.ok(m, 'the intake answer shows the case number and query code: ' + text);
-  [, shared.number, shared.code] = m;
-  assert.equal(await clerk.getAttribute('#form-result a', 'href'), '/cases/' + shared.number);
-  // Printed, the page is the applicant's slip: the number and query code, not the form.
+  await clerk.waitForSelector('#e-applicant_code');
+  assert.match(await clerk.textContent('#e-applicant_code'), /统一社会信用代码校验码/);
+  assert.match(await clerk.textContent('#e-applicant_phone'), /须加区号/);
+  assert.equal(await clerk.inputValue('input[name=applicant_name]'), '济南泉城餐饮有限公司', 'what was typed is kept');
+  await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
+  await clerk.fill('input[name=applicant_phone]', '0531 8600 1234 转 802');
+  await clerk.setInputFiles('#f-materials', { name: '申请书.txt', mimeType: 'text/plain', buffer: Buffer.from('申请书内容') });
+  await screenshot(clerk, 'intake');
+  // A double click: the one-time token in the form registers the application once.
+  await clerk.dblclick('#intake-form button[type=submit]');
+  await clerk.waitForSelector('#case-number', { timeout: 10000 });
+  shared.number = (await clerk.textContent('#case-number')).trim();
+  shared.code = (await clerk.textContent('#query-code')).trim();
+  assert.match(shared.number, /^\d{20}$/);
+  assert.match(shared.code, /^[0-9A-Za-z-]+$/);
+  assert.equal(await clerk.getAttribute('.receipt a.button', 'href'), '/cases/' + shared.number);
+  // Printed, the page is the applicant's slip: the number and query code, not the buttons.
   await clerk.emulateMedia({ media: 'print' });
-  assert.equal(await clerk.locator('#form-result').isVisible(), true, 'the query code is printed');
-  assert.equal(await clerk.locator('#intake-form').isVisible(), false, 'the form is not printed');
+  assert.equal(await clerk.locator('#query-code').isVisible(), true, 'the query code is printed');
+  assert.equal(await clerk.locator('.receipt a.button').isVisible(), false, 'the buttons are not printed');
   await clerk.emulateMedia({ media: 'screen' });
   const facts = await caseFacts(clerk);
   assert.deepEqual(facts.steps, ['收件']);
+  await visit(clerk, '/cases');
+  const rows = await clerk.locator('table tbody tr', { hasText: '济南泉城餐饮有限公司' }).count();
+  assert.equal(rows, 1, 'the double click registered one case');
 });
 
 async function screenshotProgress(name) {
@@ -219,7 +235,7 @@ test('(b) the public progress query finds the case with its number and query cod
   const receipts = await page.locator('details.receipts tbody tr').count();
   assert.ok(receipts >= 6, 'a ledger receipt per public step: ' + receipts);
   const text = await page.textContent('main');
-  assert.doesNotMatch(text, /13812345678|91370100MA3C0RT1XH/, 'no personal data on the public page');
+  assert.doesNotMatch(text, /13812345678|86001234|91370100MA3C0RT1XH/, 'no personal data on the public page');
   // A wrong code finds nothing (and says so) rather than another case.
   const wrong = shared.code === '22222222' ? '33333333' : '22222222';
   await visit(page, `/progress?case=${shared.number}&code=${wrong}`);
@@ -318,7 +334,7 @@ test('(f) the public statistics count the decided case of the flow', async () =>
   const row = page.locator('#stats-items tr[data-item="990100001000"]');
   assert.equal(await row.count(), 1, await page.textContent('main'));
   assert.ok(Number(await row.locator('.decided').textContent()) >= 1, 'the decision is counted');
-  assert.doesNotMatch(await page.textContent('main'), /13812345678|91370100MA3C0RT1XH|济南泉城餐饮/, 'no personal data');
+  assert.doesNotMatch(await page.textContent('main'), /13812345678|86001234|91370100MA3C0RT1XH|济南泉城餐饮/, 'no personal data');
   await page.context().close();
 });
 

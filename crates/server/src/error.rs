@@ -23,6 +23,9 @@ pub enum ApiError {
         en: String,
         details: Option<Value>,
     },
+    /// Fields of a form or body that do not check out, each named (never empty).
+    #[error("invalid fields: {}", .0.len())]
+    Fields(Vec<oneseal_domain::case::FieldError>),
     #[error("not signed in")]
     Unauthenticated,
     #[error("missing or wrong CSRF token")]
@@ -69,6 +72,8 @@ struct Body<'a> {
     message_zh: &'a str,
     message_en: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     details: Option<&'a Value>,
 }
 
@@ -92,7 +97,7 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest { .. } | ApiError::Fields(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Csrf | ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -109,6 +114,14 @@ impl ApiError {
             ApiError::BadRequest { code, zh, en, .. } | ApiError::Conflict { code, zh, en } => {
                 (code, zh.clone(), en.clone())
             }
+            ApiError::Fields(errors) => match errors.first() {
+                Some(e) => (e.code, field_message_zh(e), e.message_en.clone()),
+                None => (
+                    "invalid_body",
+                    "请求内容无效".into(),
+                    "Invalid request body".into(),
+                ),
+            },
             ApiError::Unauthenticated => (
                 "unauthenticated",
                 "请先登录".into(),
@@ -149,13 +162,47 @@ impl ApiError {
         }
     }
 
+    /// `{"error": {"code", "message_zh", "message_en", "field"?, "details"?}}`: `field` is the
+    /// JSON path of the field at fault, when one is; for field errors `details.errors` lists
+    /// every field's problem, the first of which is the top-level one.
     pub fn to_json(&self) -> Value {
         let (code, zh, en) = self.parts();
+        let (field, fields_details);
         let details = match self {
-            ApiError::BadRequest { details, .. } => details.as_ref(),
-            _ => None,
+            ApiError::BadRequest { details, .. } => {
+                field = details
+                    .as_ref()
+                    .and_then(|d| d["field"].as_str())
+                    .map(|f| f.strip_prefix("body.").unwrap_or(f).to_owned());
+                details.as_ref()
+            }
+            ApiError::Fields(errors) => {
+                field = errors.first().map(|e| e.field.path());
+                fields_details = json!({ "errors": errors.iter().map(|e| json!({
+                    "field": e.field.path(),
+                    "code": e.code,
+                    "message_zh": field_message_zh(e),
+                    "message_en": e.message_en,
+                })).collect::<Vec<_>>() });
+                Some(&fields_details)
+            }
+            _ => {
+                field = None;
+                None
+            }
         };
-        json!({ "error": Body { code, message_zh: &zh, message_en: &en, details } })
+        json!({ "error": Body { code, message_zh: &zh, message_en: &en, field: field.as_deref(), details } })
+    }
+}
+
+/// A field's problem with its label, so that it reads alone (in a list, in an API answer):
+/// the label is left out when the reason already names the field.
+pub fn field_message_zh(e: &oneseal_domain::case::FieldError) -> String {
+    let label = e.field.label_zh();
+    if e.message_zh.contains(label) {
+        e.message_zh.clone()
+    } else {
+        format!("{label}：{}", e.message_zh)
     }
 }
 
@@ -457,6 +504,8 @@ impl From<crate::services::cases::CaseServiceError> for ApiError {
         match e {
             E::Refused(e) => case_refusal(&e),
             E::NotFound => ApiError::NotFound("case"),
+            E::Invalid(errors) => ApiError::Fields(errors),
+            E::Idempotency(e) => e.into(),
             E::Sealing(e) => e.into(),
             E::Corrupt(why) => ApiError::Internal(why),
             E::Store(e) => e.into(),
@@ -719,6 +768,31 @@ impl From<crate::services::commands::ExplanationRequired> for ApiError {
             format!("{}须填写说明（至少{MIN_EXPLANATION}个字）", e.what_zh),
             format!("An explanation of at least {MIN_EXPLANATION} characters is required"),
         )
+    }
+}
+
+// ---- idempotency keys ----
+
+impl From<crate::services::idempotency::IdempotencyError> for ApiError {
+    fn from(e: crate::services::idempotency::IdempotencyError) -> Self {
+        use crate::services::idempotency::{IdempotencyError as E, MAX_KEY_CHARS};
+        match e {
+            E::BadKey => ApiError::BadRequest {
+                code: "invalid_idempotency_key",
+                zh: format!("Idempotency-Key 应为1至{MAX_KEY_CHARS}个可见ASCII字符"),
+                en: format!(
+                    "Idempotency-Key must be 1 to {MAX_KEY_CHARS} printable ASCII characters"
+                ),
+                details: Some(json!({ "field": "Idempotency-Key" })),
+            },
+            E::Reused => ApiError::conflict(
+                "idempotency_key_reused",
+                "该幂等键已用于另一份不同的申请，未重复登记；新的申请请使用新的键",
+                "This Idempotency-Key was already used for a different request; nothing was created. Use a new key for a new request",
+            ),
+            E::Corrupt(why) => ApiError::Internal(why),
+            E::Store(e) => e.into(),
+        }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod dashboard;
 pub mod guesses;
 pub mod home;
+pub mod idempotency;
 pub mod ledger;
 pub mod licences;
 pub mod linkage;

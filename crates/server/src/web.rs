@@ -10,6 +10,7 @@ mod catalog;
 mod charts;
 mod dashboard;
 pub mod i18n;
+mod intake;
 mod ledger;
 mod linkage;
 mod page;
@@ -38,7 +39,10 @@ pub fn routes() -> Router<AppState> {
         .route("/catalog/{code}", get(catalog::item_page))
         .route("/calendar", get(calendar::calendar_page))
         .route("/cases", get(cases::cases_page))
-        .route("/cases/new", get(cases::case_new_page))
+        .route(
+            "/cases/new",
+            get(intake::case_new_page).post(intake::case_new_submit),
+        )
         .route("/cases/{number}", get(cases::case_page))
         .route("/verify/{license}", get(verify::verify_page))
         .route("/progress", get(progress::progress_page))

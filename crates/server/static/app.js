@@ -237,21 +237,27 @@
     var form = e.target;
     var section = form.closest && form.closest("[data-case]");
     if (form.id === "intake-form") {
+      // The form posts itself (it works without script); script only adds the files' digests
+      // as hidden fields and greys the button, so a second click is visibly not needed. The
+      // one-time token in the form is what makes a double click register once.
+      var button = form.querySelector("button[type=submit]");
+      var files = form.querySelector("input[data-digests]");
+      if (form.dataset.hashed || !files || !files.files || files.files.length === 0) {
+        if (button) { button.disabled = true; }
+        return;
+      }
       e.preventDefault();
-      var f = form.elements, t = f.applicant_type.value;
-      var applicant = t === "organisation"
-        ? { type: t, name: f.applicant_name.value, uscc: f.applicant_code.value.trim().toUpperCase(), contact_phone: f.applicant_phone.value.trim() }
-        : { type: t, name: f.applicant_name.value, id_number: f.applicant_code.value.trim().toUpperCase(), phone: f.applicant_phone.value.trim() };
-      hashFiles(f.materials.files).then(function (m) {
-        return post("/api/v1/cases", { item_code: f.item_code.value, channel: f.channel.value, applicant: applicant, materials: m });
-      }).then(function (r) {
-        show(r[0], r[1]);
-        if (r[0] === 200) {
-          var a = document.createElement("a");
-          a.href = "/cases/" + r[1].case_number;
-          a.textContent = "打开办件 Open the case →";
-          document.getElementById("form-result").appendChild(a);
-        }
+      if (button) { button.disabled = true; }
+      hashFiles(files.files).then(function (m) {
+        m.forEach(function (x) {
+          [["material_name", x.name], ["material_sha256", x.sha256]].forEach(function (kv) {
+            var input = document.createElement("input");
+            input.type = "hidden"; input.name = kv[0]; input.value = kv[1];
+            form.appendChild(input);
+          });
+        });
+        form.dataset.hashed = "1";
+        form.submit();
       });
       return;
     }

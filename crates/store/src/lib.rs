@@ -16,6 +16,7 @@ mod database;
 mod durable;
 mod error;
 pub mod home;
+pub mod idempotency;
 pub mod items;
 pub mod keys;
 pub mod leader;

@@ -58,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0017_calendar_moves.sql"),
     ),
     (
+        19,
+        "idempotency",
+        include_str!("../migrations/0019_idempotency.sql"),
+    ),
+    (
         20,
         "ledger_audits",
         include_str!("../migrations/0020_ledger_audits.sql"),

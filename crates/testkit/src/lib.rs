@@ -205,7 +205,16 @@ impl TestApp {
     /// another machine of a PostgreSQL deployment would have), sharing the test clock.
     pub async fn spawn_peer(&self) -> Peer {
         let store = open_store(self.store.database().clone()).await;
-        let state = AppState::new(store.clone(), Arc::new(self.clock.clone()));
+        // The keys and calendar another machine would load from the same database and key file,
+        // so that it can take staff requests (intake among them) as well as public ones.
+        let calendar = store
+            .read(|c| oneseal_server::services::calendar::CalendarStore::load(c))
+            .await
+            .expect("calendar");
+        let state = AppState::new(store.clone(), Arc::new(self.clock.clone()))
+            .with_master_key(Arc::new(test_master_key()))
+            .with_case_secrets(self.case_secrets.clone())
+            .with_calendar(Arc::new(calendar));
         let running = start_on_any_port(state).await;
         Peer {
             base: format!("http://{}", running.addr),

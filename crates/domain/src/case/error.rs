@@ -12,6 +12,7 @@ use crate::calendar::CalendarError;
 use crate::catalog::{CodeError, SpecialProcedureKind};
 use crate::org::{Role, StaffId};
 
+use super::phone_problem::PhoneProblem;
 use super::status::CaseStatus;
 use super::terms::{ExtensionAuthority, ReviewKind};
 
@@ -24,7 +25,7 @@ pub enum Field {
     QueryCode,
     /// 居民身份证号码.
     IdNumber,
-    /// 手机号码.
+    /// 联系电话 (a mobile or a landline).
     PhoneNumber,
     /// SHA-256 digest of a material file.
     Sha256,
@@ -38,7 +39,7 @@ impl Field {
             Self::CaseNumber => "case number",
             Self::QueryCode => "query code",
             Self::IdNumber => "ID card number",
-            Self::PhoneNumber => "mobile phone number",
+            Self::PhoneNumber => "phone number",
             Self::Sha256 => "SHA-256 digest",
         }
     }
@@ -50,7 +51,7 @@ impl Field {
             Self::CaseNumber => "办件编号",
             Self::QueryCode => "查询码",
             Self::IdNumber => "居民身份证号码",
-            Self::PhoneNumber => "手机号码",
+            Self::PhoneNumber => "联系电话",
             Self::Sha256 => "SHA-256摘要",
         }
     }
@@ -103,9 +104,9 @@ pub enum ParseError {
     /// The daily serial of a case number is 0 or above 999999.
     #[error("case number serial {0} is outside 1..=999999")]
     Serial(u32),
-    /// A mobile number that does not start with 13–19.
-    #[error("mobile phone number must start with 13–19, got {0:?}")]
-    MobilePrefix(String),
+    /// A phone number that is neither a mobile nor a landline with area code.
+    #[error("{}", .0.reason_en())]
+    Phone(PhoneProblem),
 }
 
 impl ParseError {
@@ -136,7 +137,7 @@ impl ParseError {
             }
             Self::Division(e) => format!("办件编号的行政区划代码无效：{}", e.reason_zh()),
             Self::Serial(n) => format!("办件编号流水号{n}超出1至999999"),
-            Self::MobilePrefix(s) => format!("手机号码“{s}”应以13至19开头"),
+            Self::Phone(p) => p.reason_zh(),
         }
     }
 }

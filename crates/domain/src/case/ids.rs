@@ -234,6 +234,15 @@ pub(crate) use string_newtype;
 
 string_newtype!(Sha256Digest);
 
+/// Keeps `head` leading and `tail` trailing characters and stars the rest.
+pub(crate) fn mask(s: &str, head: usize, tail: usize) -> String {
+    let n = s.chars().count();
+    s.chars()
+        .enumerate()
+        .map(|(i, c)| if i < head || i + tail >= n { c } else { '*' })
+        .collect()
+}
+
 /// Checks that `s` is exactly `len` ASCII digits.
 pub(crate) fn check_digits(field: Field, s: &str, len: usize) -> Result<(), ParseError> {
     let actual = s.chars().count();

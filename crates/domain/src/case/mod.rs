@@ -24,7 +24,10 @@ mod command;
 mod error;
 mod event;
 mod ids;
+mod intake_input;
 mod person;
+mod phone;
+mod phone_problem;
 mod public;
 mod query_code;
 mod state;
@@ -55,7 +58,13 @@ pub use event::{
     NonAcceptance, NoticeItem, NoticeProblem, Reasons, Received, Refusal, Remedies, legal_date,
 };
 pub use ids::{CaseNumber, Sha256Digest};
-pub use person::{Applicant, IdNumber, PersonalField, PhoneNumber};
+pub use intake_input::{
+    ApplicantInput, CheckedIntake, FieldError, IntakeField, IntakeInput, ORGANISATION_NAME_MAX,
+    PERSON_NAME_MAX,
+};
+pub use person::{Applicant, IdNumber, PersonalField};
+pub use phone::PhoneNumber;
+pub use phone_problem::PhoneProblem;
 pub use public::{PublicProgress, PublicStep};
 pub use query_code::{QueryCode, StoredQueryCode};
 pub use state::{

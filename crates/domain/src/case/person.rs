@@ -13,7 +13,8 @@ use time::Date;
 use crate::catalog::UnifiedSocialCreditCode;
 
 use super::error::{Field, ParseError};
-use super::ids::{check_digits, parse_yyyymmdd, string_newtype};
+use super::ids::{check_digits, mask, parse_yyyymmdd, string_newtype};
+use super::phone::PhoneNumber;
 
 /// 公民身份号码 (GB 11643-1999): 6-digit address code, 8-digit birth date, 3-digit order code
 /// (odd for men), and an ISO 7064 MOD 11-2 check character (`0`–`9` or `X`).
@@ -121,59 +122,7 @@ impl fmt::Debug for IdNumber {
     }
 }
 
-/// 手机号码: an 11-digit mainland mobile number starting with 13–19.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct PhoneNumber(String);
-
-impl PhoneNumber {
-    /// Number of digits.
-    pub const LEN: usize = 11;
-
-    /// Parses an 11-digit mobile number (no spaces, no `+86`).
-    ///
-    /// # Errors
-    /// [`ParseError`] for a wrong length, a non-digit or a prefix other than 13–19.
-    pub fn parse(s: &str) -> Result<Self, ParseError> {
-        check_digits(Field::PhoneNumber, s, Self::LEN)?;
-        let prefix_ok =
-            s.starts_with('1') && !matches!(s.as_bytes().get(1), Some(b'0' | b'1' | b'2'));
-        if !prefix_ok {
-            return Err(ParseError::MobilePrefix(s.to_owned()));
-        }
-        Ok(Self(s.to_owned()))
-    }
-
-    /// The 11 digits.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// First three and last four digits, e.g. `138****5678`.
-    #[must_use]
-    pub fn masked(&self) -> String {
-        mask(&self.0, 3, 4)
-    }
-}
-
-impl fmt::Debug for PhoneNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PhoneNumber({})", self.masked())
-    }
-}
-
 string_newtype!(IdNumber);
-string_newtype!(PhoneNumber);
-
-/// Keeps `head` leading and `tail` trailing characters and stars the rest.
-fn mask(s: &str, head: usize, tail: usize) -> String {
-    let n = s.chars().count();
-    s.chars()
-        .enumerate()
-        .map(|(i, c)| if i < head || i + tail >= n { c } else { '*' })
-        .collect()
-}
 
 /// Who applies. Organisation names and credit codes are public registers; a natural person's
 /// name, ID card number and phone, and an organisation's contact phone, are personal data.
@@ -186,7 +135,7 @@ pub enum Applicant {
         name: String,
         /// 居民身份证号码.
         id_number: IdNumber,
-        /// Mobile number for notices.
+        /// Phone number for notices (mobile or landline).
         phone: PhoneNumber,
     },
     /// 法人或其他组织.
@@ -195,7 +144,7 @@ pub enum Applicant {
         name: String,
         /// 统一社会信用代码.
         uscc: UnifiedSocialCreditCode,
-        /// The contact person's mobile number.
+        /// The contact person's phone number (mobile or landline).
         contact_phone: PhoneNumber,
     },
 }
@@ -353,22 +302,6 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn phone_number_is_an_eleven_digit_mobile() {
-        let p = PhoneNumber::parse("13812345678").unwrap();
-        assert_eq!(p.masked(), "138****5678");
-        assert_eq!(format!("{p:?}"), "PhoneNumber(138****5678)");
-        for bad in [
-            "1381234567",
-            "138123456789",
-            "23812345678",
-            "12812345678",
-            "1381234567a",
-        ] {
-            assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
     fn commitment_fields_list_every_personal_field_and_nothing_public() {
         let fields: Vec<_> = person()
             .commitment_fields()
@@ -443,14 +376,6 @@ pub(crate) mod tests {
             // Either the birth date became impossible or the check character no longer fits.
             let candidate = format!("{changed}{check}");
             prop_assert!(IdNumber::parse(&candidate).is_err());
-        }
-
-        #[test]
-        fn phone_numbers_round_trip(second in 3_u32..=9, rest in 0_u64..1_000_000_000) {
-            let s = format!("1{second}{rest:09}");
-            let p = PhoneNumber::parse(&s).unwrap();
-            prop_assert_eq!(p.as_str(), s.as_str());
-            prop_assert_eq!(serde_json::from_str::<PhoneNumber>(&serde_json::to_string(&p).unwrap()).unwrap(), p);
         }
 
         #[test]

@@ -1,10 +1,12 @@
-//! Cases over HTTP: intake, the queue sorted by remaining working days, a case with its legal
+//! Cases over HTTP: intake (field by field, once per `Idempotency-Key`), the queue sorted by remaining working days, a case with its legal
 //! clocks, one endpoint per procedural step, and the public progress query.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use oneseal_domain::access::{Action, Target};
-use oneseal_domain::case::{Applicant, Case, CaseNumber, Channel, Command, MaterialRef, QueryCode};
+use oneseal_domain::case::{ApplicantInput, Case, CaseNumber, Command, IntakeInput};
 use oneseal_domain::org::Role;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,10 +17,10 @@ use crate::edge::guesses::ClientAddr;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::cases::{
-    Acting, IntakeRequest, Presign, StepOutcome, act, find_progress, intake, load, may_seal,
-    presign, queue, record_refused_seal_use, step_receipts,
+    Acting, Presign, StepOutcome, act, find_progress, load, may_seal, presign, queue,
+    record_refused_seal_use, register_once, step_receipts,
 };
-use crate::services::catalog::find_item;
+use crate::services::idempotency::{IdempotencyError, IdempotencyKey};
 use crate::services::masking::{applicant_view, events_view};
 
 fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
@@ -32,73 +34,135 @@ fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
 }
 
 fn acting(auth: &Auth, state: &AppState, number: Option<&CaseNumber>) -> Result<Acting, ApiError> {
-    Ok(Acting {
-        staff: auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?,
-        roles: auth.principal.roles.clone(),
-        now: state.clock.now(),
-        calendar: state.calendar.current(),
-        jurisdiction: number.map_or_else(
+    state.acting(
+        auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?,
+        auth.principal.roles.clone(),
+        number.map_or_else(
             || auth.principal.jurisdiction.clone(),
             |n| n.division().clone(),
         ),
-        secrets: state.case_secrets()?,
-    })
+    )
 }
 
-#[derive(Debug, Deserialize)]
+/// The intake body as sent: every field optional text, so that each missing or bad field is
+/// reported by name (`domain::case::IntakeInput::check`), not the first one serde trips on.
+#[derive(Debug, Default, Deserialize)]
 pub struct IntakeBody {
-    pub item_code: String,
-    pub channel: Channel,
-    pub applicant: Applicant,
     #[serde(default)]
-    pub materials: Vec<MaterialRef>,
+    pub item_code: Option<String>,
     #[serde(default)]
-    pub joint_handling: bool,
+    pub channel: Option<String>,
+    #[serde(default)]
+    pub applicant: Option<ApplicantBody>,
+    #[serde(default)]
+    pub materials: Option<Vec<MaterialBody>>,
+    #[serde(default)]
+    pub joint_handling: Option<bool>,
 }
+
+/// A natural person (`id_number`, `phone`) or an organisation (`uscc`, `contact_phone`).
+#[derive(Default, Deserialize)]
+pub struct ApplicantBody {
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub id_number: Option<String>,
+    #[serde(default)]
+    pub uscc: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+}
+
+impl std::fmt::Debug for ApplicantBody {
+    /// Personal data stays out of any log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApplicantBody")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MaterialBody {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub sha256: Option<String>,
+}
+
+impl IntakeBody {
+    fn into_input(self) -> IntakeInput {
+        let a = self.applicant.unwrap_or_default();
+        let kind = a.kind.unwrap_or_default();
+        let phone = if kind == "organisation" {
+            a.contact_phone
+        } else {
+            a.phone
+        };
+        IntakeInput {
+            item_code: self.item_code.unwrap_or_default(),
+            channel: self.channel.unwrap_or_default(),
+            applicant: ApplicantInput {
+                kind,
+                name: a.name.unwrap_or_default(),
+                id_number: a.id_number.unwrap_or_default(),
+                uscc: a.uscc.unwrap_or_default(),
+                phone: phone.unwrap_or_default(),
+            },
+            materials: self
+                .materials
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| (m.name.unwrap_or_default(), m.sha256.unwrap_or_default()))
+                .collect(),
+        }
+    }
+}
+
+/// The `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header), if sent.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
+    headers
+        .get(IDEMPOTENCY_KEY)
+        .map(|v| {
+            let text = v.to_str().map_err(|_| IdempotencyError::BadKey)?;
+            IdempotencyKey::parse(text)
+        })
+        .transpose()
+        .map_err(ApiError::from)
+}
+
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 pub async fn create_case(
     State(state): State<AppState>,
     auth: Auth,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<IntakeBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     auth.require_here(Action::IntakeCase)?;
-    let j = auth.principal.jurisdiction.clone();
-    let code = body.item_code.clone();
-    let item = state
-        .store
-        .lookup(move |c| find_item(c, &j, &code).map_err(ApiError::from))
-        .await?
-        .map(|(i, _)| i)
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "unknown_item",
-                "本辖区目录中没有该事项编码",
-                "No such item code in this jurisdiction's catalog",
-            )
-        })?;
-    let mut random = [0u8; QueryCode::RANDOM_BYTES];
-    getrandom::fill(&mut random).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let query_code = QueryCode::from_random(random);
-    let (st, auth2, code) = (state.clone(), auth.clone(), query_code.clone());
-    let (number, idx) = state
-        .store
-        .write(move |tx| {
-            let who = acting(&auth2, &st, None)?;
-            let req = IntakeRequest {
-                item,
-                joint_handling: body.joint_handling,
-                channel: body.channel,
-                applicant: body.applicant,
-                materials: body.materials,
-            };
-            Ok::<_, ApiError>(intake(tx, &who, req, &code)?)
-        })
-        .await?;
+    let key = idempotency_key(&headers)?;
+    let joint = body.joint_handling.unwrap_or(false);
+    let who = acting(&auth, &state, None)?;
+    let receipt = register_once(&state.store, who, body.into_input(), joint, key).await?;
     // The only time the code is shown: the case keeps its keyed digest alone.
-    Ok(Json(
-        json!({ "case_number": number, "query_code": query_code.grouped(), "ledger_index": idx }),
-    ))
+    let body = Json(json!({
+        "case_number": receipt.case_number,
+        "query_code": receipt.query_code.grouped(),
+        "ledger_index": receipt.ledger_index,
+    }));
+    if receipt.replayed {
+        Ok(([(IDEMPOTENT_REPLAYED, "true")], body).into_response())
+    } else {
+        Ok(body.into_response())
+    }
 }
+
+/// Answer header of a repeated request: this is the first request's answer, nothing new.
+pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 
 /// The access action a command's role maps to.
 fn action_for(role: Role) -> Action {

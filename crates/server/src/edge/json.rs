@@ -31,13 +31,9 @@ where
                     return Err(nul_character());
                 }
                 crate::edge::limits::check_body(&method, route.as_deref(), &v)?;
-                serde_json::from_value(v).map(ApiJson).map_err(|e| {
-                    ApiError::bad_request(
-                        "invalid_body",
-                        format!("请求内容无效：{e}"),
-                        format!("Invalid request body: {e}"),
-                    )
-                })
+                serde_path_to_error::deserialize(v)
+                    .map(ApiJson)
+                    .map_err(|e| invalid_field(&e))
             }
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 Err(ApiError::PayloadTooLarge)
@@ -46,11 +42,51 @@ where
                 let why = rejection.body_text();
                 Err(ApiError::bad_request(
                     "invalid_body",
-                    format!("请求内容无效：{why}"),
+                    "请求内容不是有效的JSON，或缺少 Content-Type: application/json",
                     format!("Invalid request body: {why}"),
                 ))
             }
         }
+    }
+}
+
+/// A body whose JSON is well formed but does not fit the request's shape: the field named by
+/// its path, the reason in Chinese without serde's English (which stays in `message_en`).
+fn invalid_field(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let inner = e.inner().to_string();
+    let mut path = e.path().to_string();
+    // A missing field is reported at its parent; name the field itself.
+    if let Some(name) = inner
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        path = if path == "." {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        };
+    }
+    let field = if path == "." { None } else { Some(path) };
+    let why_zh = if inner.starts_with("missing field") {
+        "缺少必填字段"
+    } else if inner.starts_with("unknown variant") {
+        "取值不在允许的范围内"
+    } else if inner.starts_with("unknown field") {
+        "含有未定义的字段"
+    } else if inner.starts_with("invalid type") {
+        "类型不符"
+    } else {
+        "取值无效"
+    };
+    let zh = match &field {
+        Some(f) => format!("请求内容无效：字段“{f}”{why_zh}"),
+        None => format!("请求内容无效：{why_zh}"),
+    };
+    ApiError::BadRequest {
+        code: "invalid_body",
+        zh,
+        en: format!("Invalid request body: {e}"),
+        details: field.map(|f| serde_json::json!({ "field": f })),
     }
 }
 
@@ -69,6 +105,48 @@ pub fn has_nul(v: &Value) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Shape {
+        outer: Inner,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        count: u32,
+        name: String,
+    }
+
+    fn refuse(v: Value) -> Value {
+        let e = serde_path_to_error::deserialize::<_, Shape>(v).unwrap_err();
+        invalid_field(&e).to_json()
+    }
+
+    #[test]
+    fn shape_errors_name_the_field_and_speak_chinese_only() {
+        let wrong = refuse(json!({"outer": {"count": "x", "name": "n"}}));
+        assert_eq!(wrong["error"]["field"], "outer.count", "{wrong}");
+        assert_eq!(
+            wrong["error"]["message_zh"],
+            "请求内容无效：字段“outer.count”类型不符"
+        );
+        let missing = refuse(json!({"outer": {"count": 1}}));
+        assert_eq!(missing["error"]["field"], "outer.name", "{missing}");
+        assert!(
+            missing["error"]["message_zh"]
+                .as_str()
+                .unwrap()
+                .contains("缺少必填字段")
+        );
+        assert!(
+            missing["error"]["message_en"]
+                .as_str()
+                .unwrap()
+                .contains("missing field")
+        );
+    }
 
     #[test]
     fn nul_is_found_in_nested_strings_and_keys_but_not_in_an_escaped_backslash() {

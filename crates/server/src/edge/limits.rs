@@ -57,7 +57,10 @@ static SCHEMAS: LazyLock<HashMap<(String, String), Value>> = LazyLock::new(|| {
 pub fn too_long(field: &str, max: usize) -> ApiError {
     ApiError::BadRequest {
         code: "too_long",
-        zh: format!("“{field}”过长（上限 {max} 个字符）"),
+        zh: format!(
+            "“{}”过长（上限 {max} 个字符）",
+            field.strip_prefix("body.").unwrap_or(field)
+        ),
         en: format!("{field} is too long (at most {max} characters)"),
         details: Some(json!({ "field": field, "max_chars": max })),
     }

@@ -8,6 +8,11 @@
 //!   anyone could test guesses of a document's text against that hash (shared/domain.md, the
 //!   rule for public hashes). Derived rather than drawn, so the document signed ahead of the
 //!   writer and the one the writer builds stay byte-identical.
+//! - Under the query codes' key, two more derivations for repeated intake requests
+//!   (idempotency keys): the code of a case from a random nonce that is stored instead of the
+//!   code, so a retry can be answered with the same code while the database still holds no
+//!   code; and the digest of a request, so the stored fingerprint of an application cannot be
+//!   tested against guessed ID numbers.
 
 use hmac::{Hmac, KeyInit, Mac};
 use oneseal_domain::case::{QueryCode, Sha256Digest, StoredQueryCode};
@@ -92,6 +97,25 @@ impl CaseSecrets {
             .is_ok_and(|code| StoredQueryCode::key_matches(stored, &code, &self.digest(&code)))
     }
 
+    /// The query code of a case registered with `nonce` (see the module doc: the nonce is kept
+    /// with an idempotency key, the code nowhere).
+    #[must_use]
+    pub fn intake_code(&self, nonce: &[u8]) -> QueryCode {
+        let mac = hmac(&self.query, &[b"oneseal/intake-code/v1", nonce]);
+        let mut random = [0u8; QueryCode::RANDOM_BYTES];
+        random.copy_from_slice(mac.get(..QueryCode::RANDOM_BYTES).unwrap_or(&[0; 8]));
+        QueryCode::from_random(random)
+    }
+
+    /// The keyed digest (64 hex digits) of a request's canonical bytes.
+    #[must_use]
+    pub fn request_digest(&self, bytes: &[u8]) -> String {
+        hex::encode(hmac(
+            &self.query,
+            &[b"oneseal/idempotent-request/v1", bytes],
+        ))
+    }
+
     /// The 128-bit salt (32 hex digits) of the document of `kind` a case issues at `issued_at`.
     #[must_use]
     pub fn document_salt(&self, case_number: &str, kind: &str, issued_at: &str) -> String {
@@ -150,6 +174,18 @@ mod tests {
             )
         );
         assert_ne!(a.query, a.salt);
+    }
+
+    #[test]
+    fn intake_codes_and_request_digests_are_keyed_and_repeatable() {
+        let a = CaseSecrets::from_root(&[1; 32]);
+        let b = CaseSecrets::from_root(&[2; 32]);
+        assert_eq!(a.intake_code(&[7; 32]), a.intake_code(&[7; 32]));
+        assert_ne!(a.intake_code(&[7; 32]), a.intake_code(&[8; 32]));
+        assert_ne!(a.intake_code(&[7; 32]), b.intake_code(&[7; 32]));
+        assert_eq!(a.request_digest(b"x").len(), 64);
+        assert_ne!(a.request_digest(b"x"), a.request_digest(b"y"));
+        assert_ne!(a.request_digest(b"x"), b.request_digest(b"x"));
     }
 
     #[test]

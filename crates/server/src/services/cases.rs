@@ -9,6 +9,7 @@
 
 mod acting;
 pub mod documents;
+mod intake;
 
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::{
@@ -27,6 +28,7 @@ use crate::services::sealing::{SealKeys, SealingError};
 
 pub use acting::Acting;
 pub use documents::{Presigned, SealedDocument, license_id, may_seal};
+pub use intake::{IntakeReceipt, Prepared, prepare, register, register_once};
 
 /// Why a case command or read failed.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +38,12 @@ pub enum CaseServiceError {
     Refused(#[from] CaseError),
     #[error("no such case")]
     NotFound,
+    /// An application with fields that do not check out (every one of them, in form order).
+    #[error("invalid application: {} field(s)", .0.len())]
+    Invalid(Vec<oneseal_domain::case::FieldError>),
+    /// An idempotency key that is malformed or was used for another request.
+    #[error(transparent)]
+    Idempotency(#[from] crate::services::idempotency::IdempotencyError),
     /// A document could not be sealed; [`SealingError::Refused`] is the seal's own refusal,
     /// which is recorded ([`record_refused_seal_use`]).
     #[error(transparent)]

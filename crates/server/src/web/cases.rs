@@ -1,4 +1,4 @@
-//! Case pages: the queue sorted by remaining working days, intake, and one case with the
+//! Case pages: the queue sorted by remaining working days and one case with the
 //! actions the signed-in role may take (each posts to the JSON API).
 
 use askama::Template;
@@ -13,7 +13,6 @@ use crate::AppState;
 use crate::edge::auth::Auth;
 use crate::error::ApiError;
 use crate::services::cases::{CaseSheet, queue, sheet};
-use crate::services::catalog::{ItemQuery, search_items};
 use crate::services::masking::{ApplicantView, applicant_view};
 
 pub struct QueueRow {
@@ -87,41 +86,6 @@ pub async fn cases_page(
         can_intake: auth.principal.roles.contains(&Role::Clerk),
         rows,
         provisional,
-    })
-}
-
-#[derive(Template)]
-#[template(path = "case_new.html")]
-struct CaseNewPage {
-    nav: Nav,
-    items: Vec<(String, String)>,
-}
-
-pub async fn case_new_page(
-    State(state): State<AppState>,
-    auth: Auth,
-) -> Result<Html<String>, WebError> {
-    auth.require_here(Action::IntakeCase)?;
-    let j = auth.principal.jurisdiction.clone();
-    let page = state
-        .store
-        .read(move |c| {
-            let q = ItemQuery {
-                category: Some("licensing".into()),
-                per_page: Some(500),
-                ..ItemQuery::default()
-            };
-            search_items(c, &j, &q).map_err(ApiError::from)
-        })
-        .await?;
-    let items = page
-        .items
-        .iter()
-        .map(|i| (i.basic_code.as_str().to_owned(), i.name.clone()))
-        .collect();
-    render(&CaseNewPage {
-        nav: Nav::from_auth(Some(&auth)),
-        items,
     })
 }
 

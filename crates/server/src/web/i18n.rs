@@ -301,6 +301,35 @@ const MESSAGES: &[(&str, &str)] = &[
         "Materials (only the SHA-256 digest leaves this computer; files are not uploaded)",
     ),
     ("登记收件", "Register"),
+    (
+        "请更正以下内容后再提交",
+        "Please correct the following and submit again",
+    ),
+    (
+        "输入事项名称或编码中的几个字，从列表中选择",
+        "Type part of the item's name or code, then choose it from the list",
+    ),
+    ("例如：食品经营", "e.g. 食品经营"),
+    ("请选择", "Choose…"),
+    (
+        "手机或带区号的固定电话，可带分机，例如 0531-86001234 转 802",
+        "A mobile, or a landline with its area code and any extension, e.g. 0531-86001234 转 802",
+    ),
+    ("已登记收件", "Application registered"),
+    (
+        "这张收件单已经登记过，以下是登记结果，没有重复登记。",
+        "This form was already registered; here is that registration. Nothing was registered twice.",
+    ),
+    (
+        "查询码只在此处显示一次，请告知申请人。",
+        "The query code is shown only here, once: give it to the applicant.",
+    ),
+    ("打开办件", "Open the case"),
+    ("继续收件", "Register another application"),
+    (
+        "这张收件单已经登记过另一份申请，本次未登记。如确为新的申请，请核对后再次提交。",
+        "This form was already used to register a different application; nothing was registered now. If this is a new application, check it and submit again.",
+    ),
     ("期限", "Deadlines"),
     ("电子证照", "Electronic licence"),
     ("办理过程", "Steps"),

@@ -283,7 +283,9 @@ async fn illegal_steps_and_wrong_roles_get_typed_errors_and_change_nothing() {
             &json!({"item_code": code, "channel": "window", "applicant": bad}),
         )
         .await;
-    assert_eq!(error_code(&r.json().await.unwrap()), "invalid_body");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&body), "invalid_uscc", "{body}");
+    assert_eq!(body["error"]["field"], "applicant.uscc");
     let r = clerk.get("/api/v1/cases/123").await;
     assert_eq!(r.status(), 400);
     // A county clerk cannot act on a city case.

@@ -10,6 +10,7 @@ mod cases;
 mod catalog;
 mod cosigning;
 mod end_check;
+mod intake;
 mod ledger;
 mod ledger_audit;
 mod linkage;
