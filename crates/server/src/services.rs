@@ -16,6 +16,7 @@ pub mod licences;
 pub mod linkage;
 pub mod masking;
 pub mod org;
+pub mod paging;
 pub mod ratings;
 pub mod rules;
 pub mod sealing;

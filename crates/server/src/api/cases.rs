@@ -1,10 +1,12 @@
-//! Cases over HTTP: intake, the queue sorted by remaining working days, a case with its legal
+//! Cases over HTTP: intake, the queue a page at a time (filtered and searched), a case with its legal
 //! clocks, one endpoint per procedural step, and the public progress query.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use oneseal_domain::access::{Action, Target};
-use oneseal_domain::case::{Applicant, Case, CaseNumber, Channel, Command, MaterialRef, QueryCode};
+use oneseal_domain::case::{
+    Applicant, Case, CaseNumber, CaseStatus, Channel, Command, MaterialRef, QueryCode,
+};
 use oneseal_domain::org::Role;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,8 +17,8 @@ use crate::edge::guesses::ClientAddr;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::cases::{
-    Acting, IntakeRequest, StepOutcome, act, find_progress, intake, load, may_seal, presign, queue,
-    record_refused_seal_use, step_receipts,
+    Acting, IntakeRequest, QueueParams, StepOutcome, act, find_progress, intake, load, may_seal,
+    parse_queue, presign, queue, record_refused_seal_use, step_receipts,
 };
 use crate::services::catalog::find_item;
 use crate::services::masking::{applicant_view, events_view};
@@ -184,45 +186,51 @@ pub async fn get_case(
     Ok(Json(v))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct QueueQuery {
-    #[serde(default)]
-    pub include_closed: bool,
-}
-
-/// The jurisdiction's cases, open ones first, sorted by remaining working days.
+/// One page of the jurisdiction's cases in case-number order, filtered and searched
+/// (`services::cases::queue`); closed cases with `include_closed`, or whenever searching.
 pub async fn list_cases(
     State(state): State<AppState>,
     auth: Auth,
-    Query(q): Query<QueueQuery>,
+    Query(params): Query<QueueParams>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ViewCases)?;
-    let j = auth.principal.jurisdiction.clone();
+    let req = parse_queue(&params, &auth.principal.jurisdiction)?;
     let (calendar, today) = (
         state.calendar.current(),
         oneseal_domain::case::legal_date(state.clock.now()),
     );
-    let entries = state
+    let view = state
         .store
-        .read(move |c| queue(c, &j, q.include_closed, &calendar, today))
+        .read(move |c| queue(c, &req, &calendar, today))
         .await?;
-    let rows: Vec<Value> = entries
+    let rows: Vec<Value> = view
+        .entries
         .iter()
         .map(|e| {
-            let (case, r) = (&e.case, e.case.received());
+            let r = &e.row;
+            let status = u8::try_from(r.status).ok().and_then(CaseStatus::from_code);
             json!({
                 "case_number": r.case_number,
-                "status": case.status().code(),
-                "status_zh": case.status().name_zh(),
-                "item": r.item.name,
-                "item_code": r.item.basic_code,
-                "applicant": r.applicant.public_label(),
+                "status": r.status,
+                "status_zh": status.map(CaseStatus::name_zh),
+                "item": r.item_name,
+                "item_code": r.item_code,
+                "applicant": r.applicant_label,
+                "channel": r.channel,
+                "received_on": r.received_on,
+                "decided_on": r.decided_on,
+                "assignee": r.assignee,
+                "closed": r.closed,
                 "remaining_working_days": e.remaining,
                 "card": e.clock.as_ref().map(|c| c.card),
             })
         })
         .collect();
-    Ok(Json(json!({ "cases": rows })))
+    Ok(Json(json!({
+        "cases": rows,
+        "next_cursor": view.links.next_cursor,
+        "prev_cursor": view.links.prev_cursor,
+    })))
 }
 
 #[derive(Debug, Deserialize)]

@@ -16,6 +16,7 @@ mod org;
 mod privacy;
 mod privacy_fields;
 mod public_pages;
+mod queue;
 mod ratings;
 mod rules;
 mod sealing;
