@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use oneseal_domain::case::IdNumber;
 use oneseal_domain::catalog::UnifiedSocialCreditCode;
-use oneseal_testkit::{Actor, TestApp, error_code};
+use oneseal_testkit::{Actor, TestApp, error_code, tamper};
 use serde_json::{Value, json};
 
 use crate::cases::step;
@@ -370,4 +370,42 @@ async fn the_queue_page_has_a_filter_form_and_links_to_the_next_page() {
         .await
         .unwrap();
     assert!(searched.contains("value=\"小红\"") && searched.contains(&made[2]));
+}
+
+#[tokio::test]
+async fn the_migration_backfills_cases_written_before_it_as_the_projection_would() {
+    let app = TestApp::spawn_demo().await;
+    let clerk = app.clerk().await;
+    let item = item_of(&clerk).await;
+    let id = id_number("19660606", 51);
+    let a = intake(&clerk, &item, "online", person("周末末", &id)).await;
+    step(&clerk, &a, json!({"action": "accept"})).await;
+    let b = intake(
+        &clerk,
+        &item,
+        "window",
+        person("吴六", &id_number("19660606", 52)),
+    )
+    .await;
+    app.store
+        .write(|tx| tamper::forget_case_queue_columns(tx.conn()))
+        .await
+        .unwrap();
+    // Verify sees the emptied columns, and says so without naming anyone.
+    let text = app.end_check().unwrap_err().to_string();
+    assert!(
+        text.contains("applicant_name") && text.contains("search_key"),
+        "{text}"
+    );
+    assert!(!text.contains("周末末") && !text.contains(&id), "{text}");
+    app.store
+        .write(|tx| oneseal_store::case_rows::backfill(tx.conn()))
+        .await
+        .unwrap();
+    app.assert_consistent();
+    assert_eq!(found(&clerk, "周末末").await, set(&[&a]));
+    assert_eq!(found(&clerk, "吴六").await, set(&[&b]));
+    assert_eq!(found(&clerk, &id).await, set(&[&a]));
+    let (_, online) = clerk.get_json("/api/v1/cases?channel=online").await;
+    assert_eq!(numbers(&online), [a]);
 }
