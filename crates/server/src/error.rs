@@ -744,9 +744,9 @@ impl From<crate::services::paging::PagingError> for ApiError {
     }
 }
 
-impl From<crate::services::cases::QueueQueryError> for ApiError {
-    fn from(e: crate::services::cases::QueueQueryError) -> Self {
-        use crate::services::cases::QueueQueryError as E;
+impl From<crate::services::paging::ListQueryError> for ApiError {
+    fn from(e: crate::services::paging::ListQueryError) -> Self {
+        use crate::services::paging::ListQueryError as E;
         match e {
             E::Paging(e) => e.into(),
             E::BadFilter(parameter) => ApiError::BadRequest {

@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_queue",
         include_str!("../migrations/0015_case_queue.sql"),
     ),
+    (
+        16,
+        "list_pages",
+        include_str!("../migrations/0016_list_pages.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run

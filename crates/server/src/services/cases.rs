@@ -27,7 +27,7 @@ use crate::services::sealing::{SealKeys, SealingError};
 
 pub use acting::Acting;
 pub use documents::{Presigned, SealedDocument, license_id, may_seal};
-pub use queue::{QueueParams, QueueQueryError, QueueRequest, QueueView, parse_queue, queue};
+pub use queue::{QueueParams, QueueRequest, QueueView, parse_queue, queue};
 
 /// Why a case command or read failed.
 #[derive(Debug, thiserror::Error)]

@@ -25,6 +25,19 @@ pub enum PagingError {
     BadLimit,
 }
 
+/// Why a list's parameters were refused (each a 400 with its own code).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ListQueryError {
+    #[error(transparent)]
+    Paging(#[from] PagingError),
+    /// A filter's value does not parse; the parameter's name.
+    #[error("bad value for {0}")]
+    BadFilter(&'static str),
+    /// A name piece of one character: no index finds it without reading every case.
+    #[error("a search needs at least two characters")]
+    SearchTooShort,
+}
+
 /// Which way a page runs from its cursor's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {

@@ -12,6 +12,7 @@ mod cosigning;
 mod end_check;
 mod ledger;
 mod linkage;
+mod lists;
 mod org;
 mod privacy;
 mod privacy_fields;

@@ -17,26 +17,13 @@ use oneseal_store::cases::{CaseSearch, Cursor, QueueFilter, QueueRow, queue_page
 
 use super::{CaseServiceError, load};
 use crate::services::paging::{
-    Direction, PageCursor, PageLinks, PagingError, parse_cursor, parse_limit,
+    Direction, ListQueryError, PageCursor, PageLinks, PagingError, parse_cursor, parse_limit,
 };
 
 /// The longest search text: longer than any registered name.
 pub const MAX_SEARCH_CHARS: usize = 100;
 /// Codes (item, department, staff) are short ASCII.
 const MAX_CODE: usize = 64;
-
-/// Why the queue's parameters were refused (each a 400 with its own code).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum QueueQueryError {
-    #[error(transparent)]
-    Paging(#[from] PagingError),
-    /// A filter's value does not parse; the parameter's name.
-    #[error("bad value for {0}")]
-    BadFilter(&'static str),
-    /// A name piece of one character: no index finds it without reading every case.
-    #[error("a search needs at least two characters")]
-    SearchTooShort,
-}
 
 /// The queue's parameters as they arrive, all text, so that a bad value is refused with our
 /// own typed error rather than the framework's.
@@ -98,7 +85,7 @@ fn text(v: Option<&String>) -> Option<&str> {
     v.map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
-fn code(name: &'static str, v: Option<&String>) -> Result<Option<String>, QueueQueryError> {
+fn code(name: &'static str, v: Option<&String>) -> Result<Option<String>, ListQueryError> {
     match text(v) {
         None => Ok(None),
         Some(s)
@@ -108,20 +95,20 @@ fn code(name: &'static str, v: Option<&String>) -> Result<Option<String>, QueueQ
         {
             Ok(Some(s.to_owned()))
         }
-        Some(_) => Err(QueueQueryError::BadFilter(name)),
+        Some(_) => Err(ListQueryError::BadFilter(name)),
     }
 }
 
-fn date(name: &'static str, v: Option<&String>) -> Result<Option<time::Date>, QueueQueryError> {
+fn date(name: &'static str, v: Option<&String>) -> Result<Option<time::Date>, ListQueryError> {
     text(v)
-        .map(|s| date_format::parse(s).map_err(|_| QueueQueryError::BadFilter(name)))
+        .map(|s| date_format::parse(s).map_err(|_| ListQueryError::BadFilter(name)))
         .transpose()
 }
 
 /// What a search text is: a case number, an identifier, or a piece of a name.
-fn search(q: &str) -> Result<CaseSearch, QueueQueryError> {
+fn search(q: &str) -> Result<CaseSearch, ListQueryError> {
     if q.chars().count() > MAX_SEARCH_CHARS {
-        return Err(QueueQueryError::BadFilter("q"));
+        return Err(ListQueryError::BadFilter("q"));
     }
     if let Ok(n) = CaseNumber::parse(q) {
         return Ok(CaseSearch::Number(n.as_str().to_owned()));
@@ -133,7 +120,7 @@ fn search(q: &str) -> Result<CaseSearch, QueueQueryError> {
         return Ok(CaseSearch::Identifier(code.as_str().to_owned()));
     }
     if q.chars().count() < 2 {
-        return Err(QueueQueryError::SearchTooShort);
+        return Err(ListQueryError::SearchTooShort);
     }
     Ok(CaseSearch::Name(q.to_owned()))
 }
@@ -141,11 +128,11 @@ fn search(q: &str) -> Result<CaseSearch, QueueQueryError> {
 /// Checks the queue's parameters for the principal's `jurisdiction`.
 ///
 /// # Errors
-/// [`QueueQueryError`] naming the first parameter that does not parse.
+/// [`ListQueryError`] naming the first parameter that does not parse.
 pub fn parse_queue(
     p: &QueueParams,
     jurisdiction: &DivisionCode,
-) -> Result<QueueRequest, QueueQueryError> {
+) -> Result<QueueRequest, ListQueryError> {
     let cursor = parse_cursor(p.cursor.as_deref())?;
     if let Some(c) = &cursor
         && CaseNumber::parse(&c.key).is_err()
@@ -159,18 +146,18 @@ pub fn parse_queue(
                 .ok()
                 .and_then(CaseStatus::from_code)
                 .map(|s| i64::from(s.code()))
-                .ok_or(QueueQueryError::BadFilter("status"))
+                .ok_or(ListQueryError::BadFilter("status"))
         })
         .transpose()?;
     let channel = match text(p.channel.as_ref()) {
         None => None,
         Some(c @ ("window" | "online")) => Some(c.to_owned()),
-        Some(_) => return Err(QueueQueryError::BadFilter("channel")),
+        Some(_) => return Err(ListQueryError::BadFilter("channel")),
     };
     let include_closed = match text(p.include_closed.as_ref()) {
         None | Some("false" | "0") => false,
         Some("true" | "1" | "on") => true,
-        Some(_) => return Err(QueueQueryError::BadFilter("include_closed")),
+        Some(_) => return Err(ListQueryError::BadFilter("include_closed")),
     };
     let compact =
         |d: time::Date| format!("{:04}{:02}{:02}", d.year(), u8::from(d.month()), d.day());
@@ -285,8 +272,8 @@ mod tests {
         );
         assert_eq!(s("张三"), Ok(Some(CaseSearch::Name("张三".into()))));
         assert_eq!(s("  "), Ok(None));
-        assert_eq!(s("张"), Err(QueueQueryError::SearchTooShort));
-        assert_eq!(s(&"张".repeat(101)), Err(QueueQueryError::BadFilter("q")));
+        assert_eq!(s("张"), Err(ListQueryError::SearchTooShort));
+        assert_eq!(s(&"张".repeat(101)), Err(ListQueryError::BadFilter("q")));
     }
 
     #[test]
@@ -300,16 +287,16 @@ mod tests {
         ] {
             let e = parse_queue(&params(&[(k, v)]), &j()).unwrap_err();
             assert!(
-                matches!(e, QueueQueryError::BadFilter(n) if n == k),
+                matches!(e, ListQueryError::BadFilter(n) if n == k),
                 "{k}={v}: {e:?}"
             );
         }
         let e = parse_queue(&params(&[("limit", "0")]), &j()).unwrap_err();
-        assert_eq!(e, QueueQueryError::Paging(PagingError::BadLimit));
+        assert_eq!(e, ListQueryError::Paging(PagingError::BadLimit));
         // A well-formed cursor around something that is not a case number.
         let c = PageCursor::after("not-a-number").encode();
         let e = parse_queue(&params(&[("cursor", &c)]), &j()).unwrap_err();
-        assert_eq!(e, QueueQueryError::Paging(PagingError::BadCursor));
+        assert_eq!(e, ListQueryError::Paging(PagingError::BadCursor));
     }
 
     #[test]

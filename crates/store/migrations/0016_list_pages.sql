@@ -1,0 +1,3 @@
+-- Lists read a page at a time by keyset (issue #17): each list's order, ending in its unique
+-- key, is an index, so a page is one seek however long the list has grown.
+CREATE INDEX alerts_page ON alerts (jurisdiction, status, raised_on, alert_id);
