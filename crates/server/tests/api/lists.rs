@@ -1,4 +1,4 @@
-//! The other lists a page at a time (issue #17): alerts, by keyset cursor, with typed refusals
+//! The other lists a page at a time (issue #17): alerts, pushes and ratings, by keyset cursor, with typed refusals
 //! of cursors and limits that are not theirs.
 
 use std::collections::BTreeSet;
@@ -8,7 +8,7 @@ use oneseal_testkit::{TestApp, error_code};
 use serde_json::{Value, json};
 use time::macros::datetime;
 
-use crate::cases::applicant;
+use crate::cases::{applicant, case_ready_for_decision, step};
 
 /// Cases left unhandled long enough for the rules to raise an alert about each.
 async fn unhandled_cases(app: &TestApp, n: usize) {
@@ -103,4 +103,55 @@ async fn alert_lists_refuse_cursors_and_limits_that_are_not_theirs() {
         assert_eq!((status, error_code(&body)), (400, code), "{query}: {body}");
     }
     assert_eq!(inspector.get("/alerts?cursor=%25%25").await.status(), 400);
+}
+
+#[tokio::test]
+async fn pushes_and_ratings_page_and_refuse_cursors_that_are_not_theirs() {
+    let app = TestApp::spawn_demo().await;
+    let mut pushed = Vec::new();
+    for _ in 0..3 {
+        let number = case_ready_for_decision(&app).await;
+        let decided = step(
+            &app.approver().await,
+            &number,
+            json!({"action": "decide", "decision": {"outcome": "approve"}}),
+        )
+        .await;
+        pushed.push(decided["pushes"][0].as_str().unwrap().to_owned());
+    }
+    let head = app.head().await;
+    let mut seen = Vec::new();
+    let mut url = "/api/v1/linkage/pushes?limit=2".to_owned();
+    loop {
+        let (status, page) = head.get_json(&url).await;
+        assert_eq!(status, 200, "{page}");
+        for p in page["pushes"].as_array().unwrap() {
+            seen.push(p["push_id"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => url = format!("/api/v1/linkage/pushes?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    pushed.reverse();
+    assert_eq!(seen, pushed, "newest first, each once");
+    let (status, page) = head.get_json("/api/v1/ratings?limit=5").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page["ratings"].as_array().unwrap().is_empty() && page["next_cursor"].is_null());
+    // base64url of "a:37010020261206000001": a case's cursor, neither a push's nor a rating's.
+    for path in ["/api/v1/linkage/pushes", "/api/v1/ratings"] {
+        for (query, code) in [
+            ("cursor=YTozNzAxMDAyMDI2MTIwNjAwMDAwMQ", "bad_cursor"),
+            ("limit=0", "bad_limit"),
+            ("limit=201", "bad_limit"),
+        ] {
+            let (status, body) = head.get_json(&format!("{path}?{query}")).await;
+            assert_eq!(
+                (status, error_code(&body)),
+                (400, code),
+                "{path}?{query}: {body}"
+            );
+        }
+    }
+    assert_eq!(head.get("/ratings?limit=0").await.status(), 400);
 }
