@@ -17,6 +17,7 @@ pub mod linkage;
 pub mod masking;
 pub mod org;
 pub mod paging;
+pub mod queue;
 pub mod ratings;
 pub mod rules;
 pub mod sealing;

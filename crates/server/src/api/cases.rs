@@ -17,11 +17,12 @@ use crate::edge::guesses::ClientAddr;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::cases::{
-    Acting, IntakeRequest, QueueParams, StepOutcome, act, find_progress, intake, load, may_seal,
-    parse_queue, presign, queue, record_refused_seal_use, step_receipts,
+    Acting, IntakeRequest, StepOutcome, act, find_progress, intake, load, may_seal, presign,
+    record_refused_seal_use, step_receipts,
 };
 use crate::services::catalog::find_item;
 use crate::services::masking::{applicant_view, events_view};
+use crate::services::queue::{QueueParams, parse_queue, queue};
 
 fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
     CaseNumber::parse(s).map_err(|e| {

@@ -9,7 +9,6 @@
 
 mod acting;
 pub mod documents;
-pub mod queue;
 
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::{
@@ -27,7 +26,6 @@ use crate::services::sealing::{SealKeys, SealingError};
 
 pub use acting::Acting;
 pub use documents::{Presigned, SealedDocument, license_id, may_seal};
-pub use queue::{QueueParams, QueueRequest, QueueView, parse_queue, queue};
 
 /// Why a case command or read failed.
 #[derive(Debug, thiserror::Error)]

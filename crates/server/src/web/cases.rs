@@ -13,9 +13,10 @@ use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::edge::auth::Auth;
 use crate::error::ApiError;
-use crate::services::cases::{CaseSheet, QueueParams, parse_queue, queue, sheet};
+use crate::services::cases::{CaseSheet, sheet};
 use crate::services::catalog::{ItemQuery, search_items};
 use crate::services::masking::{ApplicantView, applicant_view};
+use crate::services::queue::{QueueParams, parse_queue, queue};
 
 pub struct QueueRow {
     number: String,

@@ -165,7 +165,10 @@ pub fn queue_page(
             "p.case_number"
         }
         Source::Fts(phrase) => {
-            sql.push_str("case_names JOIN cases c ON c.search_key = case_names.rowid");
+            // CROSS JOIN keeps the index outside (SQLite does not reorder it): matches come in
+            // key order and the LIMIT stops the walk, where the other order would run the
+            // full-text query once per case of the jurisdiction.
+            sql.push_str("case_names CROSS JOIN cases c ON c.search_key = case_names.rowid");
             conds.push("case_names MATCH ?".into());
             args.push(phrase.as_str().into());
             "case_names.rowid"

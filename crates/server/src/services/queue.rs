@@ -15,7 +15,7 @@ use oneseal_domain::org::DivisionCode;
 use oneseal_store::Conn;
 use oneseal_store::cases::{CaseSearch, Cursor, QueueFilter, QueueRow, queue_page};
 
-use super::{CaseServiceError, load};
+use crate::services::cases::{CaseServiceError, load};
 use crate::services::paging::{
     Direction, ListQueryError, PageCursor, PageLinks, PagingError, parse_cursor, parse_limit,
 };
@@ -214,7 +214,8 @@ pub fn queue(
     let page = queue_page(conn, &req.filter, cursor.as_ref(), req.limit)?;
     let mut entries = Vec::with_capacity(page.rows.len());
     for row in page.rows {
-        let number = CaseNumber::parse(&row.case_number).map_err(super::corrupt)?;
+        let number = CaseNumber::parse(&row.case_number)
+            .map_err(|e| CaseServiceError::Corrupt(e.to_string()))?;
         let (case, _) = load(conn, &number)?;
         let clock = case.clock(calendar, today).ok();
         let remaining = clock
