@@ -796,6 +796,49 @@ impl From<crate::services::idempotency::IdempotencyError> for ApiError {
     }
 }
 
+// ---- paging ----
+
+impl From<crate::services::paging::PagingError> for ApiError {
+    fn from(e: crate::services::paging::PagingError) -> Self {
+        use crate::services::paging::{MAX_LIMIT, PagingError as E};
+        match e {
+            E::BadCursor => ApiError::BadRequest {
+                code: "bad_cursor",
+                zh: "翻页游标无效，请从第一页重新开始".into(),
+                en: "The cursor is not valid; start again from the first page".into(),
+                details: Some(json!({ "parameter": "cursor" })),
+            },
+            E::BadLimit => ApiError::BadRequest {
+                code: "bad_limit",
+                zh: format!("每页条数须为 1–{MAX_LIMIT} 的整数"),
+                en: format!("limit must be a whole number from 1 to {MAX_LIMIT}"),
+                details: Some(json!({ "parameter": "limit", "max": MAX_LIMIT })),
+            },
+        }
+    }
+}
+
+impl From<crate::services::paging::ListQueryError> for ApiError {
+    fn from(e: crate::services::paging::ListQueryError) -> Self {
+        use crate::services::paging::ListQueryError as E;
+        match e {
+            E::Paging(e) => e.into(),
+            E::BadFilter(parameter) => ApiError::BadRequest {
+                code: "bad_filter",
+                zh: format!("筛选条件 {parameter} 的值无效"),
+                en: format!("The value of the filter {parameter} is not valid"),
+                details: Some(json!({ "parameter": parameter })),
+            },
+            E::SearchTooShort => ApiError::BadRequest {
+                code: "search_too_short",
+                zh: "搜索姓名或名称至少需要两个字".into(),
+                en: "A name search needs at least two characters".into(),
+                details: Some(json!({ "parameter": "q" })),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

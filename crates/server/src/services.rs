@@ -17,6 +17,8 @@ pub mod licences;
 pub mod linkage;
 pub mod masking;
 pub mod org;
+pub mod paging;
+pub mod queue;
 pub mod ratings;
 pub mod rules;
 pub mod sealing;

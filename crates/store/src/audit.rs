@@ -4,7 +4,7 @@
 //! run (`ledger_audits`) an incremental run starts from.
 
 use crate::projection::Projected;
-use crate::sql::{Conn, Value};
+use crate::sql::{Backend, Conn, Value};
 use crate::{StoreError, params};
 
 /// A stored entry: its index, the public entry bytes, and the private salt and body (`None`
@@ -239,4 +239,21 @@ pub fn audits(conn: &mut dyn Conn, log: &str, limit: u32) -> Result<Vec<AuditRec
         })
     })
     .collect()
+}
+
+/// Why SQLite's name index (`case_names`, FTS5 over `cases.applicant_name`) disagrees with the
+/// rows it indexes, if it does: FTS5's own check, content included. PostgreSQL keeps its
+/// trigram index itself, so there is nothing to check there. The text is SQLite's and holds no
+/// indexed value.
+pub fn name_index_problem(conn: &mut dyn Conn) -> Result<Option<String>, StoreError> {
+    if conn.backend() != Backend::Sqlite {
+        return Ok(None);
+    }
+    Ok(conn
+        .execute(
+            "INSERT INTO case_names (case_names, rank) VALUES ('integrity-check', 1)",
+            &[],
+        )
+        .err()
+        .map(|e| e.to_string()))
 }

@@ -1,9 +1,13 @@
 //! The statements about cases outside their projection: the case numbers a bureau hands out, the
-//! queue, the public lookups of the progress query, and where each step and sealed document sits
+//! queue (one page at a time, in `queue`), the public lookups of the progress query, and where each step and sealed document sits
 //! on the log. The case's rows themselves change only through `projection`.
 
 use crate::sql::Conn;
 use crate::{StoreError, params};
+
+mod queue;
+
+pub use queue::{CaseSearch, Cursor, QueueFilter, QueuePage, QueueRow, queue_page};
 
 /// The highest case number between `first` and `last` (both inclusive), if any: case numbers
 /// sort by serial within a bureau's day, so the day's last number is found on the primary key.
@@ -20,22 +24,6 @@ pub fn latest_number_between(
         .map(|r| r.opt_text(0))
         .transpose()?
         .flatten())
-}
-
-/// The case numbers of a jurisdiction's queue, in number order: open cases, and closed ones too
-/// when `include_closed`.
-pub fn queue(
-    conn: &mut dyn Conn,
-    jurisdiction: &str,
-    include_closed: bool,
-) -> Result<Vec<String>, StoreError> {
-    conn.query(
-        "SELECT case_number FROM cases WHERE jurisdiction = ? AND (closed = 0 OR ? = 1) ORDER BY case_number",
-        params![jurisdiction, include_closed],
-    )?
-    .into_iter()
-    .map(|r| r.text(0))
-    .collect()
 }
 
 /// The lookup key of a case's query code (its keyed digest), if the case exists.

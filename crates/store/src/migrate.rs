@@ -53,6 +53,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0014_webhook_rotation.sql"),
     ),
     (
+        15,
+        "case_queue",
+        include_str!("../migrations/0015_case_queue.sql"),
+    ),
+    (
+        16,
+        "list_pages",
+        include_str!("../migrations/0016_list_pages.sql"),
+    ),
+    (
         17,
         "calendar_moves",
         include_str!("../migrations/0017_calendar_moves.sql"),
@@ -68,6 +78,25 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0020_ledger_audits.sql"),
     ),
 ];
+
+/// The part of a migration the two databases cannot share (their text-search indexes), run
+/// right after its shared text.
+fn backend_sql(version: i64, backend: Backend) -> Option<&'static str> {
+    match (version, backend) {
+        (15, Backend::Sqlite) => Some(include_str!("../migrations/0015_case_queue.sqlite.sql")),
+        (15, Backend::Postgres) => Some(include_str!("../migrations/0015_case_queue.pg.sql")),
+        _ => None,
+    }
+}
+
+/// What a migration fills from the events after its SQL, in the same transaction: columns
+/// that are projections cannot be computed by SQL alone.
+fn backfill(version: i64, conn: &mut dyn Conn) -> Result<(), StoreError> {
+    match version {
+        15 => crate::case_rows::backfill(conn),
+        _ => Ok(()),
+    }
+}
 
 /// The versions this binary knows, in order (numbers may skip: branches reserve them).
 pub fn versions() -> Vec<i64> {
@@ -127,12 +156,20 @@ pub fn run(conn: &mut dyn Conn) -> Result<Vec<i64>, StoreError> {
             )?
             .is_some();
         if !done {
-            let r = conn.batch(&translate(conn.backend(), sql)).and_then(|()| {
-                conn.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-                    params![*version, *name],
-                )
-            });
+            let backend = conn.backend();
+            let r = conn
+                .batch(&translate(backend, sql))
+                .and_then(|()| match backend_sql(*version, backend) {
+                    Some(extra) => conn.batch(extra),
+                    None => Ok(()),
+                })
+                .and_then(|()| backfill(*version, conn))
+                .and_then(|()| {
+                    conn.execute(
+                        "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                        params![*version, *name],
+                    )
+                });
             if let Err(e) = r {
                 conn.batch("ROLLBACK")?;
                 return Err(e);

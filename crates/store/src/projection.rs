@@ -11,6 +11,7 @@ use oneseal_domain::licence::{Licence, LicenceEvent};
 use oneseal_domain::org::{DivisionCode, Role};
 use time::OffsetDateTime;
 
+pub use crate::case_rows::load_case_events;
 use crate::sql::Conn;
 use crate::{StoreError, Tx, params};
 
@@ -113,7 +114,18 @@ pub const PROJECTED_TABLES: &[Projected] = &[
             "query_code_hash",
             "closed",
             "events",
+            "search_key",
+            "channel",
+            "assignee",
+            "decided_on",
+            "applicant_name",
+            "applicant_id",
         ],
+    },
+    Projected {
+        table: "case_name_pairs",
+        key: &["pair", "case_number"],
+        columns: &[],
     },
     Projected {
         table: "sealed_documents",
@@ -618,34 +630,17 @@ fn write_case_event(
 ) -> Result<(), StoreError> {
     let corrupt = |e: String| StoreError::Corrupt(format!("case {number}: {e}"));
     let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
-    let (events, case) = (step.seq, step.case);
     conn.execute(
         "INSERT INTO case_events (case_number, seq, kind, body) VALUES (?, ?, ?, ?)",
-        params![number.as_str(), events, event.kind(), body],
+        params![number.as_str(), step.seq, event.kind(), body],
     )?;
-    let r = case.received();
-    let query_hash = r.query_code.lookup_key();
-    conn.execute(
-        "DELETE FROM cases WHERE case_number = ?",
-        params![number.as_str()],
-    )?;
-    conn.execute(
-        "INSERT INTO cases (case_number, jurisdiction, item_code, item_name, status, received_on, applicant_label, \
-         query_code_hash, closed, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        params![
-            number.as_str(),
-            jurisdiction.as_str(),
-            r.item.basic_code.as_str(),
-            r.item.name.as_str(),
-            i64::from(case.status().code()),
-            r.received_on().to_string(),
-            r.applicant.public_label(),
-            query_hash,
-            case.is_closed(),
-            events
-        ],
-    )?;
-    Ok(())
+    crate::case_rows::write(
+        conn,
+        jurisdiction.as_str(),
+        step.case,
+        step.seq,
+        step.seq == 1,
+    )
 }
 
 fn apply_licence_event(
@@ -688,20 +683,6 @@ pub fn load_licence_events(
     .map(|r| {
         serde_json::from_str(&r.text(0)?)
             .map_err(|e| StoreError::Corrupt(format!("licence {licence_id}: {e}")))
-    })
-    .collect()
-}
-
-/// Every event of a case, in order.
-pub fn load_case_events(conn: &mut dyn Conn, number: &str) -> Result<Vec<CaseEvent>, StoreError> {
-    conn.query(
-        "SELECT body FROM case_events WHERE case_number = ? ORDER BY seq",
-        params![number],
-    )?
-    .into_iter()
-    .map(|r| {
-        serde_json::from_str(&r.text(0)?)
-            .map_err(|e| StoreError::Corrupt(format!("case {number}: stored event: {e}")))
     })
     .collect()
 }

@@ -57,25 +57,105 @@ pub struct RatingRow {
     pub rectified_by: Option<String>,
 }
 
-/// Every rating of a jurisdiction, newest first.
+/// Every rating of a jurisdiction, newest first (the dashboard's reading; lists use [`page`]).
 pub fn list(conn: &mut dyn Conn, jurisdiction: &str) -> Result<Vec<RatingRow>, StoreError> {
-    conn.query(
+    page_rows(
+        conn.query(
+            "SELECT case_number, level, channel, rated_on, rectification_due, rectification_status, rectified_by \
+             FROM ratings WHERE jurisdiction = ? ORDER BY rated_on DESC, case_number",
+            params![jurisdiction],
+        )?,
+    )
+}
+
+fn page_rows(rows: Vec<crate::Row>) -> Result<Vec<RatingRow>, StoreError> {
+    rows.into_iter()
+        .map(|r| {
+            Ok(RatingRow {
+                case_number: r.text(0)?,
+                level: r.text(1)?,
+                channel: r.text(2)?,
+                rated_on: r.text(3)?,
+                rectification_due: r.opt_text(4)?,
+                rectification_status: r.opt_text(5)?,
+                rectified_by: r.opt_text(6)?,
+            })
+        })
+        .collect()
+}
+
+/// Where a page of ratings starts: the (rated_on, case_number) of the row it follows
+/// (`after`) or precedes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingKey {
+    pub after: bool,
+    pub rated_on: String,
+    pub case_number: String,
+}
+
+/// A page of ratings and whether rows lie beyond each end.
+#[derive(Debug, Clone, Default)]
+pub struct RatingPage {
+    pub rows: Vec<RatingRow>,
+    pub more_before: bool,
+    pub more_after: bool,
+}
+
+/// One page of a jurisdiction's ratings, newest first (then by case number), by keyset.
+pub fn page(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    key: Option<&RatingKey>,
+    limit: u32,
+) -> Result<RatingPage, StoreError> {
+    let mut sql = String::from(
         "SELECT case_number, level, channel, rated_on, rectification_due, rectification_status, rectified_by \
-         FROM ratings WHERE jurisdiction = ? ORDER BY rated_on DESC, case_number",
+         FROM ratings WHERE jurisdiction = ?",
+    );
+    let mut args: Vec<crate::Value> = params![jurisdiction].to_vec();
+    let backwards = key.is_some_and(|k| !k.after);
+    if let Some(k) = key {
+        // rated_on runs descending, case_number ascending: the mirror image going back.
+        let (d_op, n_op) = if k.after { ("<", ">") } else { (">", "<") };
+        sql.push_str(&format!(
+            " AND (rated_on {d_op} ? OR (rated_on = ? AND case_number {n_op} ?))"
+        ));
+        args.extend_from_slice(params![
+            k.rated_on.as_str(),
+            k.rated_on.as_str(),
+            k.case_number.as_str()
+        ]);
+    }
+    sql.push_str(if backwards {
+        " ORDER BY rated_on ASC, case_number DESC LIMIT ?"
+    } else {
+        " ORDER BY rated_on DESC, case_number ASC LIMIT ?"
+    });
+    args.push(i64::from(limit).saturating_add(1).into());
+    let mut rows = page_rows(conn.query(&sql, &args)?)?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    if backwards {
+        rows.reverse();
+    }
+    Ok(RatingPage {
+        rows,
+        more_before: if backwards { more } else { key.is_some() },
+        more_after: if backwards { true } else { more },
+    })
+}
+
+/// How many ratings of each level code a jurisdiction has.
+pub fn count_by_level(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    conn.query(
+        "SELECT level, COUNT(*) FROM ratings WHERE jurisdiction = ? GROUP BY level",
         params![jurisdiction],
     )?
-    .into_iter()
-    .map(|r| {
-        Ok(RatingRow {
-            case_number: r.text(0)?,
-            level: r.text(1)?,
-            channel: r.text(2)?,
-            rated_on: r.text(3)?,
-            rectification_due: r.opt_text(4)?,
-            rectification_status: r.opt_text(5)?,
-            rectified_by: r.opt_text(6)?,
-        })
-    })
+    .iter()
+    .map(|r| Ok((r.text(0)?, r.int(1)?)))
     .collect()
 }
 

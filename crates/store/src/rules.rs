@@ -224,40 +224,132 @@ impl AlertRow {
     }
 }
 
-/// The jurisdiction's alerts (all, or those of one status): open first, oldest first.
+const ALERT_COLUMNS: &str = "alert_id, rule_id, rule_version, rule_hash, subject, message_zh, responsible, \
+    responsible_department, superior, from_index, at_index, raised_on, status, outcome, explanation, closed_by";
+
+fn alert_row(r: &crate::sql::Row) -> Result<AlertRow, StoreError> {
+    Ok(AlertRow {
+        alert_id: r.text(0)?,
+        rule_id: r.text(1)?,
+        rule_version: r.int(2)?,
+        rule_hash: r.text(3)?,
+        subject: r.text(4)?,
+        message_zh: r.text(5)?,
+        responsible: r.opt_text(6)?,
+        responsible_department: r.opt_text(7)?,
+        superior: r.opt_text(8)?,
+        from_index: r.int(9)?,
+        at_index: r.int(10)?,
+        raised_on: r.text(11)?,
+        status: r.text(12)?,
+        outcome: r.opt_text(13)?,
+        explanation: r.opt_text(14)?,
+        closed_by: r.opt_text(15)?,
+    })
+}
+
+/// The jurisdiction's alerts (all, or those of one status): open first, oldest first. At most
+/// 1,000: the accountability report's reading, not a list for people (see [`alert_page`]).
 pub fn alerts(
     conn: &mut dyn Conn,
     jurisdiction: &str,
     status: Option<&str>,
 ) -> Result<Vec<AlertRow>, StoreError> {
     conn.query(
-        "SELECT alert_id, rule_id, rule_version, rule_hash, subject, message_zh, responsible, responsible_department, superior, \
-         from_index, at_index, raised_on, status, outcome, explanation, closed_by FROM alerts \
-         WHERE jurisdiction = ? AND (CAST(? AS TEXT) IS NULL OR status = ?) ORDER BY status DESC, raised_on, alert_id LIMIT 1000",
+        &format!(
+            "SELECT {ALERT_COLUMNS} FROM alerts WHERE jurisdiction = ? AND (CAST(? AS TEXT) IS NULL OR status = ?) \
+             ORDER BY status DESC, raised_on, alert_id LIMIT 1000"
+        ),
         params![jurisdiction, status, status],
     )?
-    .into_iter()
-    .map(|r| {
-        Ok(AlertRow {
-            alert_id: r.text(0)?,
-            rule_id: r.text(1)?,
-            rule_version: r.int(2)?,
-            rule_hash: r.text(3)?,
-            subject: r.text(4)?,
-            message_zh: r.text(5)?,
-            responsible: r.opt_text(6)?,
-            responsible_department: r.opt_text(7)?,
-            superior: r.opt_text(8)?,
-            from_index: r.int(9)?,
-            at_index: r.int(10)?,
-            raised_on: r.text(11)?,
-            status: r.text(12)?,
-            outcome: r.opt_text(13)?,
-            explanation: r.opt_text(14)?,
-            closed_by: r.opt_text(15)?,
-        })
-    })
+    .iter()
+    .map(alert_row)
     .collect()
+}
+
+/// Where an alert page starts: the (status, raised_on, alert_id) of the row it follows
+/// (`after`) or precedes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertKey {
+    pub after: bool,
+    pub status: String,
+    pub raised_on: String,
+    pub alert_id: String,
+}
+
+/// A page of alerts and whether rows lie beyond each end.
+#[derive(Debug, Clone, Default)]
+pub struct AlertPage {
+    pub rows: Vec<AlertRow>,
+    pub more_before: bool,
+    pub more_after: bool,
+}
+
+/// One page of the jurisdiction's alerts in the queue's order (open first, then oldest first,
+/// then by id), by keyset: the page after (or before) `key`, at most `limit` rows.
+pub fn alert_page(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    status: Option<&str>,
+    key: Option<&AlertKey>,
+    limit: u32,
+) -> Result<AlertPage, StoreError> {
+    let mut sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE jurisdiction = ?");
+    let mut args: Vec<crate::sql::Value> = params![jurisdiction].to_vec();
+    if let Some(s) = status {
+        sql.push_str(" AND status = ?");
+        args.push(s.into());
+    }
+    let backwards = key.is_some_and(|k| !k.after);
+    if let Some(k) = key {
+        // Status runs descending, the rest ascending: the mirror image going back.
+        let (s_op, r_op) = if k.after { ("<", ">") } else { (">", "<") };
+        sql.push_str(&format!(
+            " AND (status {s_op} ? OR (status = ? AND (raised_on, alert_id) {r_op} (?, ?)))"
+        ));
+        args.extend_from_slice(params![
+            k.status.as_str(),
+            k.status.as_str(),
+            k.raised_on.as_str(),
+            k.alert_id.as_str()
+        ]);
+    }
+    sql.push_str(if backwards {
+        " ORDER BY status ASC, raised_on DESC, alert_id DESC LIMIT ?"
+    } else {
+        " ORDER BY status DESC, raised_on ASC, alert_id ASC LIMIT ?"
+    });
+    args.push(i64::from(limit).saturating_add(1).into());
+    let mut rows = conn
+        .query(&sql, &args)?
+        .iter()
+        .map(alert_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    if backwards {
+        rows.reverse();
+    }
+    Ok(AlertPage {
+        rows,
+        more_before: if backwards { more } else { key.is_some() },
+        more_after: if backwards { true } else { more },
+    })
+}
+
+/// How many of the jurisdiction's alerts are open and closed.
+pub fn alert_counts(conn: &mut dyn Conn, jurisdiction: &str) -> Result<(i64, i64), StoreError> {
+    let mut counts = (0, 0);
+    for r in conn.query(
+        "SELECT status, COUNT(*) FROM alerts WHERE jurisdiction = ? GROUP BY status",
+        params![jurisdiction],
+    )? {
+        match r.text(0)?.as_str() {
+            "open" => counts.0 = r.int(1)?,
+            _ => counts.1 += r.int(1)?,
+        }
+    }
+    Ok(counts)
 }
 
 /// An alert's status: `None` when the jurisdiction has no such alert.

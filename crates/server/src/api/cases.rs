@@ -1,12 +1,13 @@
-//! Cases over HTTP: intake (field by field, once per `Idempotency-Key`), the queue sorted by remaining working days, a case with its legal
-//! clocks, one endpoint per procedural step, and the public progress query.
+//! Cases over HTTP: intake (field by field, once per `Idempotency-Key`), the queue a page at a
+//! time (filtered and searched), a case with its legal clocks, one endpoint per procedural step,
+//! and the public progress query.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use oneseal_domain::access::{Action, Target};
-use oneseal_domain::case::{ApplicantInput, Case, CaseNumber, Command, IntakeInput};
+use oneseal_domain::case::{ApplicantInput, Case, CaseNumber, CaseStatus, Command, IntakeInput};
 use oneseal_domain::org::Role;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -17,11 +18,12 @@ use crate::edge::guesses::ClientAddr;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::cases::{
-    Acting, Presign, StepOutcome, act, find_progress, load, may_seal, presign, queue,
+    Acting, Presign, StepOutcome, act, find_progress, load, may_seal, presign,
     record_refused_seal_use, register_once, step_receipts,
 };
 use crate::services::idempotency::{IdempotencyError, IdempotencyKey};
 use crate::services::masking::{applicant_view, events_view};
+use crate::services::queue::{QueueParams, parse_queue, queue};
 
 fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
     CaseNumber::parse(s).map_err(|e| {
@@ -248,45 +250,51 @@ pub async fn get_case(
     Ok(Json(v))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct QueueQuery {
-    #[serde(default)]
-    pub include_closed: bool,
-}
-
-/// The jurisdiction's cases, open ones first, sorted by remaining working days.
+/// One page of the jurisdiction's cases in case-number order, filtered and searched
+/// (`services::cases::queue`); closed cases with `include_closed`, or whenever searching.
 pub async fn list_cases(
     State(state): State<AppState>,
     auth: Auth,
-    Query(q): Query<QueueQuery>,
+    Query(params): Query<QueueParams>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ViewCases)?;
-    let j = auth.principal.jurisdiction.clone();
+    let req = parse_queue(&params, &auth.principal.jurisdiction)?;
     let (calendar, today) = (
         state.calendar.current(),
         oneseal_domain::case::legal_date(state.clock.now()),
     );
-    let entries = state
+    let view = state
         .store
-        .read(move |c| queue(c, &j, q.include_closed, &calendar, today))
+        .read(move |c| queue(c, &req, &calendar, today))
         .await?;
-    let rows: Vec<Value> = entries
+    let rows: Vec<Value> = view
+        .entries
         .iter()
         .map(|e| {
-            let (case, r) = (&e.case, e.case.received());
+            let r = &e.row;
+            let status = u8::try_from(r.status).ok().and_then(CaseStatus::from_code);
             json!({
                 "case_number": r.case_number,
-                "status": case.status().code(),
-                "status_zh": case.status().name_zh(),
-                "item": r.item.name,
-                "item_code": r.item.basic_code,
-                "applicant": r.applicant.public_label(),
+                "status": r.status,
+                "status_zh": status.map(CaseStatus::name_zh),
+                "item": r.item_name,
+                "item_code": r.item_code,
+                "applicant": r.applicant_label,
+                "channel": r.channel,
+                "received_on": r.received_on,
+                "decided_on": r.decided_on,
+                "assignee": r.assignee,
+                "closed": r.closed,
                 "remaining_working_days": e.remaining,
                 "card": e.clock.as_ref().map(|c| c.card),
             })
         })
         .collect();
-    Ok(Json(json!({ "cases": rows })))
+    Ok(Json(json!({
+        "cases": rows,
+        "next_cursor": view.links.next_cursor,
+        "prev_cursor": view.links.prev_cursor,
+    })))
 }
 
 #[derive(Debug, Deserialize)]

@@ -22,6 +22,7 @@ use crate::services::linkage::bureau::{self, MappingRequest};
 use crate::services::linkage::pushes::{self, Assignment, ClaimRequest};
 use crate::services::linkage::refusals::Aim;
 use crate::services::linkage::{self as lk, LinkageError, feedback};
+use crate::services::paging::parse_limit;
 
 /// A principal that is only a department (a department user or a department's API token).
 fn department_of(auth: &Auth) -> Option<DepartmentCode> {
@@ -95,6 +96,8 @@ async fn refused<T>(
 pub struct PushFilter {
     pub status: Option<String>,
     pub department: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
 }
 
 pub async fn list_pushes(
@@ -114,8 +117,18 @@ pub async fn list_pushes(
         }
     };
     let today = legal_date(state.clock.now()).to_string();
-    let pushes = pushes::list(&state.store, j, department, f.status, today).await?;
-    Ok(Json(json!({ "pushes": pushes })))
+    let q = pushes::PushListQuery {
+        department,
+        status: f.status,
+        cursor: pushes::parse_push_cursor(f.cursor.as_deref())?,
+        limit: parse_limit(f.limit.as_deref())?,
+    };
+    let view = pushes::list(&state.store, j, q, today).await?;
+    Ok(Json(json!({
+        "pushes": view.rows,
+        "next_cursor": view.links.next_cursor,
+        "prev_cursor": view.links.prev_cursor,
+    })))
 }
 
 pub async fn get_push(

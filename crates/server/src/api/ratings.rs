@@ -3,7 +3,7 @@
 //! live in `services::ratings`; this adapter adds the wrong-guess throttle and the JSON.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use oneseal_domain::access::Action;
 use oneseal_domain::case::CaseNumber;
 use oneseal_domain::rating::{RatingChannel, RatingLevel};
@@ -15,6 +15,7 @@ use crate::edge::auth::Auth;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::commands::require_explanation;
+use crate::services::paging::{parse_cursor, parse_limit};
 use crate::services::ratings::{self, NewRating, RatingError};
 
 #[derive(Debug, Deserialize)]
@@ -66,17 +67,40 @@ pub async fn submit_rating(
     })))
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct RatingPageQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
+}
+
+/// One page of the jurisdiction's ratings (newest first) and the count of each level in all.
 pub async fn list_ratings(
     State(state): State<AppState>,
     auth: Auth,
+    Query(q): Query<RatingPageQuery>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ViewDashboard)?;
-    let rows = ratings::list(&state.store, auth.principal.jurisdiction.clone()).await?;
-    let summary: Vec<Value> = ratings::count_by_level(&rows)
+    let cursor = parse_cursor(q.cursor.as_deref())?;
+    let key = ratings::parse_rating_cursor(cursor.as_ref())?;
+    let limit = parse_limit(q.limit.as_deref())?;
+    let view = ratings::list(
+        &state.store,
+        auth.principal.jurisdiction.clone(),
+        key,
+        limit,
+    )
+    .await?;
+    let summary: Vec<Value> = view
+        .summary
         .into_iter()
         .map(|(l, n)| json!({ "level": l.code(), "name_zh": l.name_zh(), "count": n }))
         .collect();
-    Ok(Json(json!({ "ratings": rows, "summary": summary })))
+    Ok(Json(json!({
+        "ratings": view.rows,
+        "summary": summary,
+        "next_cursor": view.links.next_cursor,
+        "prev_cursor": view.links.prev_cursor,
+    })))
 }
 
 #[derive(Debug, Deserialize)]

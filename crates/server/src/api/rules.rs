@@ -20,17 +20,27 @@ use crate::services::rules::{self, RulesError, report};
 #[derive(Debug, Default, Deserialize)]
 pub struct AlertFilter {
     pub status: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
 }
 
+/// One page of the alert queue: open first, oldest first.
 pub async fn list_alerts(
     State(state): State<AppState>,
     auth: Auth,
     Query(f): Query<AlertFilter>,
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ViewAlerts)?;
+    let q = rules::parse_alert_query(f.status.as_deref(), f.cursor.as_deref(), f.limit.as_deref())?;
     let j = auth.principal.jurisdiction.clone();
-    let rows = rules::query_alerts(&state.store, j, f.status).await?;
-    Ok(Json(json!({ "alerts": rows })))
+    let view = rules::query_alerts(&state.store, j, q).await?;
+    Ok(Json(json!({
+        "alerts": view.rows,
+        "next_cursor": view.links.next_cursor,
+        "prev_cursor": view.links.prev_cursor,
+        "open": view.open,
+        "closed": view.closed,
+    })))
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,8 +13,8 @@ mod intake;
 
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::{
-    Case, CaseClock, CaseError, CaseEvent, CaseNumber, Command, Intake, ItemSnapshot,
-    PublicProgress, QueryCode,
+    Case, CaseError, CaseEvent, CaseNumber, Command, Intake, ItemSnapshot, PublicProgress,
+    QueryCode,
 };
 use oneseal_domain::catalog::Item;
 use oneseal_domain::event::Event;
@@ -355,42 +355,6 @@ pub fn record_refused_seal_use(
             reason: format!("case {number}: {reason}"),
         },
     )?)
-}
-
-/// One case of the queue, with its clock as of the day asked.
-pub struct QueueEntry {
-    pub case: Case,
-    pub clock: Option<CaseClock>,
-    /// Working days left to the statutory deadline, once the case is accepted.
-    pub remaining: Option<i64>,
-}
-
-/// A jurisdiction's queue: its open cases (and closed ones with `include_closed`), those with
-/// the fewest working days left first, in number order otherwise.
-pub fn queue(
-    conn: &mut dyn Conn,
-    jurisdiction: &DivisionCode,
-    include_closed: bool,
-    calendar: &Calendar,
-    today: time::Date,
-) -> Result<Vec<QueueEntry>, CaseServiceError> {
-    let numbers = oneseal_store::cases::queue(conn, jurisdiction.as_str(), include_closed)?;
-    let mut rows = Vec::with_capacity(numbers.len());
-    for n in numbers {
-        let (case, _) = load(conn, &CaseNumber::parse(&n).map_err(corrupt)?)?;
-        let clock = case.clock(calendar, today).ok();
-        let remaining = clock
-            .as_ref()
-            .and_then(|c| c.decision.as_ref())
-            .map(|d| d.remaining_statutory);
-        rows.push(QueueEntry {
-            case,
-            clock,
-            remaining,
-        });
-    }
-    rows.sort_by_key(|r| r.remaining.unwrap_or(i64::MAX));
-    Ok(rows)
 }
 
 /// Where one public step of a case is on its log, with the address of its tlog-proof receipt.

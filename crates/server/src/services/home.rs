@@ -21,7 +21,7 @@ pub fn my_work(c: &mut dyn Conn, p: &Principal, today: &str) -> Result<Vec<WorkI
     let has = |r: Role| p.roles.contains(&r);
     if has(Role::Clerk) || has(Role::Reviewer) || has(Role::Approver) || has(Role::BureauHead) {
         work.push(WorkItem {
-            what: "在办件（按法定剩余工作日排序）",
+            what: "在办件（按收件先后排序）",
             count: home::open_cases(c, j)?,
             late: home::open_red_cards(c, j)?,
             link: "/cases",

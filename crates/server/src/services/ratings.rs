@@ -13,10 +13,11 @@ use oneseal_store::projection::record;
 use oneseal_store::{Conn, Store, StoreError};
 use time::{Date, OffsetDateTime};
 
-pub use oneseal_store::ratings::RatingRow;
+pub use oneseal_store::ratings::{RatingKey, RatingRow};
 
 use crate::services::case_secrets::CaseSecrets;
 use crate::services::commands::Meta;
+use crate::services::paging::{Direction, PageCursor, PageLinks, PagingError};
 
 /// The longest comment an applicant may leave, in characters.
 pub const MAX_COMMENT_CHARS: usize = 500;
@@ -132,17 +133,77 @@ pub fn query(c: &mut dyn Conn, j: &DivisionCode) -> Result<Vec<RatingRow>, Store
     oneseal_store::ratings::list(c, j.as_str())
 }
 
-/// Every rating of a jurisdiction, newest first.
-pub async fn list(store: &Store, j: DivisionCode) -> Result<Vec<RatingRow>, RatingError> {
-    Ok(store.read(move |c| query(c, &j)).await?)
+/// One page of ratings, the cursors either side, and the count of each level in all.
+pub struct RatingView {
+    pub rows: Vec<RatingRow>,
+    pub links: PageLinks,
+    /// Every level in the order of [`RatingLevel::ALL`], with how many ratings have it.
+    pub summary: Vec<(RatingLevel, i64)>,
 }
 
-/// How many of `rows` are of each level, in the order of [`RatingLevel::ALL`].
-pub fn count_by_level(rows: &[RatingRow]) -> Vec<(RatingLevel, usize)> {
+/// A rating's place in the list as a cursor key: its day and case number.
+fn rating_key(r: &RatingRow) -> String {
+    format!("{}|{}", r.rated_on, r.case_number)
+}
+
+/// Reads a ratings cursor.
+///
+/// # Errors
+/// [`PagingError::BadCursor`] for a cursor that is not a rating's.
+pub fn parse_rating_cursor(c: Option<&PageCursor>) -> Result<Option<RatingKey>, PagingError> {
+    let Some(c) = c else { return Ok(None) };
+    let (rated_on, number) = c.key.split_once('|').ok_or(PagingError::BadCursor)?;
+    if oneseal_domain::catalog::date_format::parse(rated_on).is_err()
+        || CaseNumber::parse(number).is_err()
+    {
+        return Err(PagingError::BadCursor);
+    }
+    Ok(Some(RatingKey {
+        after: c.direction == Direction::After,
+        rated_on: rated_on.to_owned(),
+        case_number: number.to_owned(),
+    }))
+}
+
+/// Every level in the order of [`RatingLevel::ALL`] with its count among `counts` (level code,
+/// count), empty levels included.
+pub fn summary(counts: &[(String, i64)]) -> Vec<(RatingLevel, i64)> {
     RatingLevel::ALL
         .iter()
-        .map(|l| (*l, rows.iter().filter(|r| r.level == l.code()).count()))
+        .map(|l| {
+            let n = counts
+                .iter()
+                .find(|(code, _)| code == l.code())
+                .map_or(0, |(_, n)| *n);
+            (*l, n)
+        })
         .collect()
+}
+
+/// One page of a jurisdiction's ratings, newest first.
+pub async fn list(
+    store: &Store,
+    j: DivisionCode,
+    key: Option<RatingKey>,
+    limit: u32,
+) -> Result<RatingView, RatingError> {
+    Ok(store
+        .read(move |c| {
+            let page = oneseal_store::ratings::page(c, j.as_str(), key.as_ref(), limit)?;
+            let counts = oneseal_store::ratings::count_by_level(c, j.as_str())?;
+            let links = PageLinks::new(
+                page.rows.first().map(rating_key).as_deref(),
+                page.rows.last().map(rating_key).as_deref(),
+                page.more_before,
+                page.more_after,
+            );
+            Ok::<_, StoreError>(RatingView {
+                rows: page.rows,
+                links,
+                summary: summary(&counts),
+            })
+        })
+        .await?)
 }
 
 /// Closes the open rectification of a bad rating in the staff member's jurisdiction.
@@ -195,17 +256,8 @@ mod tests {
 
     #[test]
     fn counts_follow_the_order_of_the_levels_and_include_empty_ones() {
-        let row = |level: RatingLevel| RatingRow {
-            case_number: "x".into(),
-            level: level.code().into(),
-            channel: "web".into(),
-            rated_on: "2026-01-05".into(),
-            rectification_due: None,
-            rectification_status: None,
-            rectified_by: None,
-        };
         let first = RatingLevel::ALL[0];
-        let counts = count_by_level(&[row(first), row(first)]);
+        let counts = summary(&[(first.code().to_owned(), 2), ("unknown".to_owned(), 5)]);
         assert_eq!(counts.len(), RatingLevel::ALL.len());
         assert_eq!(counts[0], (first, 2));
         assert!(counts[1..].iter().all(|(_, n)| *n == 0));

@@ -18,7 +18,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::services::commands::{MIN_EXPLANATION, Meta};
+use crate::services::paging::{
+    Direction, ListQueryError, PageCursor, PageLinks, PagingError, parse_cursor, parse_limit,
+};
 
+pub use oneseal_store::rules::AlertKey;
 pub use oneseal_store::rules::AlertRow;
 pub use replay::{ReplayFinding, ReplayReport, replay};
 pub use report::{ReportBy, ReportRow, report};
@@ -29,14 +33,111 @@ pub fn record(tx: &mut Tx<'_>, meta: &Meta, event: &Event) -> Result<u64, StoreE
     oneseal_store::projection::record(tx, event, meta.time, &meta.jurisdiction, &meta.actor)
 }
 
-/// The jurisdiction's alerts (all, or those of one status), open first, oldest first.
+/// Which alerts a page shows, and from where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertQuery {
+    /// `open` or `closed`; `None` for both (open first).
+    pub status: Option<String>,
+    /// Where the page starts ([`parse_alert_cursor`]).
+    pub key: Option<AlertKey>,
+    pub limit: u32,
+}
+
+/// One page of alerts, the cursors either side, and how many are open and closed in all.
+pub struct AlertView {
+    pub rows: Vec<AlertRow>,
+    pub links: PageLinks,
+    pub open: i64,
+    pub closed: i64,
+}
+
+/// An alert's place in the queue as a cursor key: its status, day and id (none holds `|`).
+fn alert_key(a: &AlertRow) -> String {
+    format!("{}|{}|{}", a.status, a.raised_on, a.alert_id)
+}
+
+/// Reads a cursor key made by [`alert_key`].
+fn parse_alert_key(c: &PageCursor) -> Result<AlertKey, PagingError> {
+    let mut parts = c.key.splitn(3, '|');
+    let (Some(status), Some(raised_on), Some(alert_id)) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(PagingError::BadCursor);
+    };
+    if !matches!(status, "open" | "closed")
+        || oneseal_domain::catalog::date_format::parse(raised_on).is_err()
+        || alert_id.is_empty()
+    {
+        return Err(PagingError::BadCursor);
+    }
+    Ok(AlertKey {
+        after: c.direction == Direction::After,
+        status: status.to_owned(),
+        raised_on: raised_on.to_owned(),
+        alert_id: alert_id.to_owned(),
+    })
+}
+
+/// Reads an alert page's cursor.
+///
+/// # Errors
+/// [`PagingError::BadCursor`] for a cursor that is not an alert's.
+pub fn parse_alert_cursor(c: Option<&PageCursor>) -> Result<Option<AlertKey>, PagingError> {
+    c.map(parse_alert_key).transpose()
+}
+
+/// Checks an alert list's parameters: `status` (`open`, `closed` or none), `cursor`, `limit`.
+///
+/// # Errors
+/// [`ListQueryError`] naming the parameter that does not parse.
+pub fn parse_alert_query(
+    status: Option<&str>,
+    cursor: Option<&str>,
+    limit: Option<&str>,
+) -> Result<AlertQuery, ListQueryError> {
+    let status = match status.map(str::trim) {
+        None | Some("") => None,
+        Some(s @ ("open" | "closed")) => Some(s.to_owned()),
+        Some(_) => return Err(ListQueryError::BadFilter("status")),
+    };
+    let cursor = parse_cursor(cursor)?;
+    Ok(AlertQuery {
+        status,
+        key: parse_alert_cursor(cursor.as_ref())?,
+        limit: parse_limit(limit)?,
+    })
+}
+
+/// One page of the jurisdiction's alerts (all, or those of one status), open first, oldest
+/// first.
 pub async fn query_alerts(
     store: &Store,
     j: DivisionCode,
-    status: Option<String>,
-) -> Result<Vec<AlertRow>, RulesError> {
+    q: AlertQuery,
+) -> Result<AlertView, RulesError> {
     Ok(store
-        .read(move |c| oneseal_store::rules::alerts(c, j.as_str(), status.as_deref()))
+        .read(move |c| {
+            let page = oneseal_store::rules::alert_page(
+                c,
+                j.as_str(),
+                q.status.as_deref(),
+                q.key.as_ref(),
+                q.limit,
+            )?;
+            let (open, closed) = oneseal_store::rules::alert_counts(c, j.as_str())?;
+            let links = PageLinks::new(
+                page.rows.first().map(alert_key).as_deref(),
+                page.rows.last().map(alert_key).as_deref(),
+                page.more_before,
+                page.more_after,
+            );
+            Ok::<_, StoreError>(AlertView {
+                rows: page.rows,
+                links,
+                open,
+                closed,
+            })
+        })
         .await?)
 }
 

@@ -1,28 +1,47 @@
-//! Case pages: the queue sorted by remaining working days and one case with the
+//! Case pages: the queue a page at a time with its filter form, and one case with the
 //! actions the signed-in role may take (each posts to the JSON API).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use oneseal_domain::access::Action;
-use oneseal_domain::case::{Card, CaseNumber, legal_date};
+use oneseal_domain::case::{Card, CaseNumber, CaseStatus, legal_date};
 use oneseal_domain::org::Role;
 
+use super::i18n::encode;
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::edge::auth::Auth;
 use crate::error::ApiError;
-use crate::services::cases::{CaseSheet, queue, sheet};
+use crate::services::cases::{CaseSheet, sheet};
 use crate::services::masking::{ApplicantView, applicant_view};
+use crate::services::queue::{QueueParams, parse_queue, queue};
 
 pub struct QueueRow {
     number: String,
     item: String,
     applicant: String,
     status: &'static str,
+    received_on: String,
     remaining: String,
     card: &'static str,
     card_zh: &'static str,
+}
+
+/// The filter form as the clerk left it (shown back in its fields).
+#[derive(Default)]
+pub struct QueueForm {
+    q: String,
+    status: String,
+    item: String,
+    department: String,
+    channel: String,
+    received_from: String,
+    received_to: String,
+    decided_from: String,
+    decided_to: String,
+    assignee: String,
+    include_closed: bool,
 }
 
 #[derive(Template)]
@@ -31,6 +50,11 @@ struct CasesPage {
     nav: Nav,
     can_intake: bool,
     rows: Vec<QueueRow>,
+    form: QueueForm,
+    /// (code, name) of every status, for the status filter.
+    statuses: Vec<(String, &'static str)>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
     /// Some row's days run through a year counted provisionally.
     provisional: bool,
 }
@@ -43,22 +67,37 @@ fn card_names(card: Option<Card>) -> (&'static str, &'static str) {
     }
 }
 
+/// `/cases?…` with the form's filters and a cursor (the search text is in the address already,
+/// as the form sends it by GET; the cursor itself carries only a case number).
+fn page_href(params: &QueueParams, cursor: &str) -> String {
+    let mut href = String::from("/cases?");
+    let limit = params.limit.as_deref().map(|l| ("limit", l.trim()));
+    for (k, v) in params.filters().into_iter().chain(limit) {
+        href.push_str(&format!("{k}={}&", encode(v)));
+    }
+    href.push_str(&format!("cursor={}", encode(cursor)));
+    href
+}
+
 pub async fn cases_page(
     State(state): State<AppState>,
     auth: Auth,
+    Query(params): Query<QueueParams>,
 ) -> Result<Html<String>, WebError> {
     auth.require_here(Action::ViewCases)?;
-    let j = auth.principal.jurisdiction.clone();
+    let req = parse_queue(&params, &auth.principal.jurisdiction).map_err(ApiError::from)?;
     let (calendar, today) = (state.calendar.current(), legal_date(state.clock.now()));
-    let entries = state
+    let view = state
         .store
-        .read(move |c| queue(c, &j, false, &calendar, today))
+        .read(move |c| queue(c, &req, &calendar, today))
         .await
         .map_err(ApiError::from)?;
-    let provisional = entries
+    let provisional = view
+        .entries
         .iter()
         .any(|e| e.clock.as_ref().is_some_and(|c| c.provisional));
-    let rows = entries
+    let rows = view
+        .entries
         .into_iter()
         .map(|e| {
             let (card, card_zh) = card_names(e.clock.as_ref().map(|c| c.card));
@@ -67,12 +106,16 @@ pub async fn cases_page(
             } else {
                 ""
             };
-            let r = e.case.received();
+            let status = u8::try_from(e.row.status)
+                .ok()
+                .and_then(CaseStatus::from_code)
+                .map_or("", CaseStatus::name_zh);
             QueueRow {
-                number: r.case_number.to_string(),
-                item: r.item.name.clone(),
-                applicant: r.applicant.public_label(),
-                status: e.case.status().name_zh(),
+                number: e.row.case_number,
+                item: e.row.item_name,
+                applicant: e.row.applicant_label,
+                status,
+                received_on: e.row.received_on,
                 remaining: e
                     .remaining
                     .map_or_else(|| "—".to_owned(), |r| format!("{r}{mark}")),
@@ -81,10 +124,34 @@ pub async fn cases_page(
             }
         })
         .collect();
+    let field = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_owned();
+    let form = QueueForm {
+        q: field(&params.q),
+        status: field(&params.status),
+        item: field(&params.item),
+        department: field(&params.department),
+        channel: field(&params.channel),
+        received_from: field(&params.received_from),
+        received_to: field(&params.received_to),
+        decided_from: field(&params.decided_from),
+        decided_to: field(&params.decided_to),
+        assignee: field(&params.assignee),
+        include_closed: matches!(
+            params.include_closed.as_deref().map(str::trim),
+            Some("true" | "1" | "on")
+        ),
+    };
     render(&CasesPage {
         nav: Nav::from_auth(Some(&auth)),
         can_intake: auth.principal.roles.contains(&Role::Clerk),
         rows,
+        form,
+        statuses: CaseStatus::ALL
+            .iter()
+            .map(|s| (s.code().to_string(), s.name_zh()))
+            .collect(),
+        prev_href: view.links.prev_cursor.map(|c| page_href(&params, &c)),
+        next_href: view.links.next_cursor.map(|c| page_href(&params, &c)),
         provisional,
     })
 }

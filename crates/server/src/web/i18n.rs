@@ -83,7 +83,8 @@ pub async fn scope(req: Request, next: Next) -> Response {
 }
 
 /// Percent-encodes a query value (everything but unreserved characters and `/`).
-fn encode(s: &str) -> String {
+/// Percent-encodes `s` for a URL's query (letters, digits and `-_.~/` stay).
+pub(crate) fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
@@ -176,8 +177,8 @@ const MESSAGES: &[(&str, &str)] = &[
     ("我的待办", "My work"),
     ("逾期", "overdue"),
     (
-        "在办件（按法定剩余工作日排序）",
-        "Open cases (by remaining working days)",
+        "在办件（按收件先后排序）",
+        "Open cases (in order of receipt)",
     ),
     ("待认领推送", "Pushes to claim"),
     ("待处理预警", "Open alerts"),
@@ -272,7 +273,22 @@ const MESSAGES: &[(&str, &str)] = &[
     ("校验并导入", "Validate and import"),
     // Cases
     ("办件队列", "Case queue"),
-    ("按法定剩余工作日排序", "sorted by remaining working days"),
+    (
+        "按办件编号（收件先后）排序",
+        "in case-number order (as received)",
+    ),
+    (
+        "办件编号、申请人姓名或名称、身份证号码、统一社会信用代码",
+        "Case number, applicant's name, ID card number or credit code",
+    ),
+    ("事项编码", "Item code"),
+    ("承办审查人员", "Assigned reviewer"),
+    ("收件日期", "Received"),
+    ("决定日期", "Decided"),
+    ("含已办结", "Include closed cases"),
+    ("清除条件", "Clear"),
+    ("本页", "On this page:"),
+    ("没有符合条件的办件", "No case matches"),
     ("新建收件", "New application"),
     ("在办", "Open cases:"),
     ("办件编号", "Case number"),

@@ -2,15 +2,17 @@
 //! rectification of bad ones, closed by the bureau head with what was done.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use oneseal_domain::access::Action;
 use oneseal_domain::rating::{RatingChannel, RatingLevel};
 
+use super::i18n::encode;
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::edge::auth::MaybeAuth;
 use crate::error::ApiError;
+use crate::services::paging::{parse_cursor, parse_limit};
 use crate::services::ratings::{self, RatingRow};
 
 #[derive(Template)]
@@ -18,8 +20,18 @@ use crate::services::ratings::{self, RatingRow};
 struct RatingsPage {
     nav: Nav,
     rows: Vec<RatingRow>,
+    /// Ratings in all (every page).
+    total: i64,
     can_rectify: bool,
     today: String,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RatingForm {
+    cursor: Option<String>,
+    limit: Option<String>,
 }
 
 impl RatingsPage {
@@ -38,19 +50,38 @@ impl RatingsPage {
     }
 }
 
+/// The ratings a page at a time, newest first.
 pub async fn ratings_page(
     State(state): State<AppState>,
     MaybeAuth(auth): MaybeAuth,
+    Query(f): Query<RatingForm>,
 ) -> Result<Html<String>, WebError> {
     let auth = auth.ok_or(ApiError::Unauthenticated)?;
     auth.require_here(Action::ViewDashboard)?;
-    let rows = ratings::list(&state.store, auth.principal.jurisdiction.clone())
-        .await
-        .map_err(ApiError::from)?;
+    let cursor = parse_cursor(f.cursor.as_deref()).map_err(ApiError::from)?;
+    let key = ratings::parse_rating_cursor(cursor.as_ref()).map_err(ApiError::from)?;
+    let limit = parse_limit(f.limit.as_deref()).map_err(ApiError::from)?;
+    let view = ratings::list(
+        &state.store,
+        auth.principal.jurisdiction.clone(),
+        key,
+        limit,
+    )
+    .await
+    .map_err(ApiError::from)?;
+    let size = f
+        .limit
+        .as_deref()
+        .map(|l| format!("limit={}&", encode(l.trim())))
+        .unwrap_or_default();
+    let href = |c: String| format!("/ratings?{size}cursor={}", encode(&c));
     render(&RatingsPage {
         nav: Nav::from_auth(Some(&auth)),
-        rows,
+        rows: view.rows,
+        total: view.summary.iter().map(|(_, n)| n).sum(),
         can_rectify: auth.require_here(Action::RectifyRating).is_ok(),
         today: oneseal_domain::case::legal_date(state.clock.now()).to_string(),
+        prev_href: view.links.prev_cursor.map(href),
+        next_href: view.links.next_cursor.map(href),
     })
 }

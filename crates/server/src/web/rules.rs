@@ -1,4 +1,4 @@
-//! Accountability pages (责任追究): the inspector's alert queue, the rules with their recorded
+//! Accountability pages (责任追究): the inspector's alert queue (a page at a time), the rules with their recorded
 //! versions, and the reports. Forms post JSON to the rules API (static/app.js).
 
 use askama::Template;
@@ -8,12 +8,13 @@ use oneseal_domain::access::Action;
 use oneseal_domain::case::legal_date;
 use oneseal_domain::rules::RuleParams;
 
+use super::i18n::encode;
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::edge::auth::{Auth, MaybeAuth};
 use crate::error::ApiError;
 use crate::services::rules::{
-    AlertRow, ReportBy, ReportRow, RuleRow, query_alerts, query_rules, report,
+    AlertRow, ReportBy, ReportRow, RuleRow, parse_alert_query, query_alerts, query_rules, report,
 };
 
 fn signed_in(auth: Option<Auth>) -> Result<Auth, ApiError> {
@@ -26,27 +27,56 @@ fn signed_in(auth: Option<Auth>) -> Result<Auth, ApiError> {
 #[template(path = "alerts.html")]
 struct AlertsPage {
     nav: Nav,
-    open: Vec<AlertRow>,
-    closed: Vec<AlertRow>,
+    /// `open` or `closed`: the page shows one of the two queues at a time.
+    status: &'static str,
+    rows: Vec<AlertRow>,
+    open: i64,
+    closed: i64,
     can_close: bool,
+    prev_href: Option<String>,
+    next_href: Option<String>,
 }
 
-/// The alert queue: open alerts first (oldest first), then the closed ones with their outcome.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AlertForm {
+    status: Option<String>,
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+/// The alert queue a page at a time: the open alerts (oldest first), or with `?status=closed`
+/// the closed ones with their outcome.
 pub async fn alerts_page(
     State(state): State<AppState>,
     MaybeAuth(auth): MaybeAuth,
+    Query(f): Query<AlertForm>,
 ) -> Result<Html<String>, WebError> {
     let auth = signed_in(auth)?;
+    let status = match f.status.as_deref() {
+        Some("closed") => "closed",
+        _ => "open",
+    };
+    let q = parse_alert_query(Some(status), f.cursor.as_deref(), f.limit.as_deref())
+        .map_err(ApiError::from)?;
     let j = auth.principal.jurisdiction.clone();
-    let rows = query_alerts(&state.store, j, None)
+    let view = query_alerts(&state.store, j, q)
         .await
         .map_err(ApiError::from)?;
-    let (open, closed) = rows.into_iter().partition(|a| a.status == "open");
+    let limit = f
+        .limit
+        .as_deref()
+        .map(|l| format!("&limit={}", encode(l.trim())))
+        .unwrap_or_default();
+    let href = |c: String| format!("/alerts?status={status}{limit}&cursor={}", encode(&c));
     render(&AlertsPage {
         nav: Nav::from_auth(Some(&auth)),
-        open,
-        closed,
+        status,
+        rows: view.rows,
+        open: view.open,
+        closed: view.closed,
         can_close: auth.require_here(Action::HandleAlert).is_ok(),
+        prev_href: view.links.prev_cursor.map(href),
+        next_href: view.links.next_cursor.map(href),
     })
 }
 

@@ -82,7 +82,8 @@ impl PushRow {
 const PUSH_COLUMNS: &str = "push_id, jurisdiction, kind, case_number, licence_id, item_code, item_name, department, responsible, \
      status, pushed_on, claim_due, escalate_on, reminded_on, escalated_on, claimed_on, claimed_by";
 
-/// The latest 500 pushes of a jurisdiction, optionally of one department and one status.
+/// The latest 500 pushes of a jurisdiction, optionally of one department and one status (the
+/// linkage pages' reading; the API pages with [`page`]).
 pub fn list(
     c: &mut dyn Conn,
     j: &DivisionCode,
@@ -98,6 +99,75 @@ pub fn list(
         params![j.as_str(), department, department, status, status],
     )?;
     rows.iter().map(|r| PushRow::from_row(r, today)).collect()
+}
+
+/// A page of pushes and whether rows lie beyond each end.
+#[derive(Debug, Clone, Default)]
+pub struct PushPage {
+    pub rows: Vec<PushRow>,
+    pub more_before: bool,
+    pub more_after: bool,
+}
+
+/// Which pushes a page shows: one jurisdiction's, optionally of one department and status,
+/// newest first, after (or before) the push `key`.
+#[derive(Debug, Clone, Default)]
+pub struct PushQuery<'a> {
+    pub department: Option<&'a str>,
+    pub status: Option<&'a str>,
+    /// `(true, id)`: the page after push `id`; `(false, id)`: the page before it.
+    pub key: Option<(bool, &'a str)>,
+    pub limit: u32,
+}
+
+/// One page of a jurisdiction's pushes, newest first, by keyset on the push id (ids grow with
+/// time within a jurisdiction).
+pub fn page(
+    c: &mut dyn Conn,
+    j: &DivisionCode,
+    q: &PushQuery<'_>,
+    today: &str,
+) -> Result<PushPage, StoreError> {
+    let mut sql = format!("SELECT {PUSH_COLUMNS} FROM pushes WHERE jurisdiction = ?");
+    let mut args: Vec<crate::Value> = params![j.as_str()].to_vec();
+    if let Some(d) = q.department {
+        sql.push_str(" AND department = ?");
+        args.push(d.into());
+    }
+    if let Some(s) = q.status {
+        sql.push_str(" AND status = ?");
+        args.push(s.into());
+    }
+    let backwards = q.key.is_some_and(|(after, _)| !after);
+    if let Some((after, id)) = q.key {
+        sql.push_str(if after {
+            " AND push_id < ?"
+        } else {
+            " AND push_id > ?"
+        });
+        args.push(id.into());
+    }
+    sql.push_str(if backwards {
+        " ORDER BY push_id ASC LIMIT ?"
+    } else {
+        " ORDER BY push_id DESC LIMIT ?"
+    });
+    args.push(i64::from(q.limit).saturating_add(1).into());
+    let mut rows = c
+        .query(&sql, &args)?
+        .iter()
+        .map(|r| PushRow::from_row(r, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = rows.len() > q.limit as usize;
+    rows.truncate(q.limit as usize);
+    if backwards {
+        rows.reverse();
+    }
+    Ok(PushPage {
+        rows,
+        more_before: if backwards { more } else { q.key.is_some() },
+        more_after: if backwards { true } else { more },
+    })
 }
 
 /// The jurisdiction a push belongs to; `None` when there is no such push.

@@ -178,3 +178,21 @@ pub fn set_webhook_secrets(conn: &mut dyn Conn, secret: &str) -> Result<(), Stor
     conn.execute("UPDATE webhooks SET secret = ?", params![secret])?;
     Ok(())
 }
+
+/// Leaves the case queue's columns and name index as migration 15 finds a database written
+/// before it: the columns empty, no name pieces, nothing in SQLite's name index.
+pub fn forget_case_queue_columns(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    if conn.backend() == crate::Backend::Sqlite {
+        conn.execute(
+            "INSERT INTO case_names (case_names) VALUES ('delete-all')",
+            &[],
+        )?;
+    }
+    conn.execute(
+        "UPDATE cases SET search_key = NULL, channel = NULL, assignee = NULL, decided_on = NULL, \
+         applicant_name = NULL, applicant_id = NULL",
+        &[],
+    )?;
+    conn.execute("DELETE FROM case_name_pairs", &[])?;
+    Ok(())
+}

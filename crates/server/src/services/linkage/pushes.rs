@@ -23,6 +23,7 @@ use super::error::LinkageError;
 use super::events::record;
 use super::supervisor::{parse_division, supervisor_for};
 use crate::services::commands::Meta;
+use crate::services::paging::{Direction, PageCursor, PageLinks, PagingError, parse_cursor};
 
 /// The next push number of a jurisdiction: `TS`, the division code, a serial of 7 digits.
 /// Serials are dense from 1 and sort as text, so the last one is found on the primary key
@@ -212,18 +213,68 @@ pub async fn find(store: &Store, push_id: String) -> Result<(Push, DivisionCode)
     store.read(move |c| load_push(c, &push_id)).await
 }
 
-/// Pushes of a jurisdiction as the lists show them (of one department and status if given).
+/// Which pushes a list shows: the department and status filters, and the page.
+#[derive(Debug, Clone, Default)]
+pub struct PushListQuery {
+    pub department: Option<String>,
+    pub status: Option<String>,
+    pub cursor: Option<PageCursor>,
+    pub limit: u32,
+}
+
+/// Reads a push list's cursor: its key is a push number (`TS`, 13 digits).
+///
+/// # Errors
+/// [`PagingError::BadCursor`] for a cursor that is not a push's.
+pub fn parse_push_cursor(text: Option<&str>) -> Result<Option<PageCursor>, PagingError> {
+    let cursor = parse_cursor(text)?;
+    if let Some(c) = &cursor {
+        let digits = c.key.strip_prefix("TS").unwrap_or_default();
+        if digits.len() != 13 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(PagingError::BadCursor);
+        }
+    }
+    Ok(cursor)
+}
+
+/// One page of pushes and the cursors either side.
+pub struct PushView {
+    pub rows: Vec<PushRow>,
+    pub links: PageLinks,
+}
+
+/// One page of a jurisdiction's pushes, newest first.
 pub async fn list(
     store: &Store,
     j: DivisionCode,
-    department: Option<String>,
-    status: Option<String>,
+    q: PushListQuery,
     today: String,
-) -> Result<Vec<PushRow>, LinkageError> {
-    let rows = store
-        .read(move |c| store::list(c, &j, department.as_deref(), status.as_deref(), &today))
+) -> Result<PushView, LinkageError> {
+    let page = store
+        .read(move |c| {
+            let key = q
+                .cursor
+                .as_ref()
+                .map(|k| (k.direction == Direction::After, k.key.as_str()));
+            let query = store::PushQuery {
+                department: q.department.as_deref(),
+                status: q.status.as_deref(),
+                key,
+                limit: q.limit,
+            };
+            store::page(c, &j, &query, &today)
+        })
         .await?;
-    Ok(rows)
+    let links = PageLinks::new(
+        page.rows.first().map(|r| r.push_id.as_str()),
+        page.rows.last().map(|r| r.push_id.as_str()),
+        page.more_before,
+        page.more_after,
+    );
+    Ok(PushView {
+        rows: page.rows,
+        links,
+    })
 }
 
 /// The department claims a push; late when after the due date.
