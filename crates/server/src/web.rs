@@ -4,6 +4,7 @@
 //! API; nothing here changes state except through them.
 
 mod apidocs;
+mod case_desk;
 mod cases;
 mod catalog;
 mod charts;
@@ -38,6 +39,10 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(cases::cases_page))
         .route("/cases/new", get(cases::case_new_page))
         .route("/cases/{number}", get(cases::case_page))
+        .route(
+            "/cases/{number}/confirm",
+            get(case_desk::confirm_page).post(case_desk::confirm_step),
+        )
         .route("/verify/{license}", get(verify::verify_page))
         .route("/progress", get(progress::progress_page))
         .route("/ledger", get(ledger::ledger_page))
