@@ -174,3 +174,26 @@ async fn the_confirmation_needs_a_session() {
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/login");
 }
+
+#[tokio::test]
+async fn openapi_names_every_kind_of_step_an_allowed_action_may_carry() {
+    let app = TestApp::spawn().await;
+    let (_, doc) = app.anonymous().get_json("/openapi.json").await;
+    let schema = &doc["components"]["schemas"]["AllowedAction"]["properties"];
+    let documented: Vec<&str> = schema["action"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let kinds: Vec<&str> = oneseal_domain::case::CommandKind::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    assert_eq!(documented, kinds);
+    let case = &doc["paths"]["/api/v1/cases/{number}"]["get"]["responses"]["200"];
+    assert_eq!(
+        case["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Case"
+    );
+}
