@@ -317,3 +317,19 @@ fn extension_days(working_days: u32, notified: Date) -> Command {
         applicant_notified_on: notified,
     }
 }
+
+#[test]
+fn once_the_notice_window_has_passed_acceptance_is_offered_as_deemed_and_nothing_else_of_intake() {
+    let h = Harness::received(MON, item(20, 10, &[]));
+    let late = time::macros::date!(2026 - 03 - 12);
+    let offered = allowed_actions(
+        &h.case(),
+        &principal(Some(CLERK), vec![Role::Clerk], "370100"),
+        at(late),
+        &h.cal,
+    );
+    assert_eq!(
+        offered,
+        [AllowedAction::Accept { deemed: true }, AllowedAction::Withdraw]
+    );
+}
