@@ -330,6 +330,9 @@ fn once_the_notice_window_has_passed_acceptance_is_offered_as_deemed_and_nothing
     );
     assert_eq!(
         offered,
-        [AllowedAction::Accept { deemed: true }, AllowedAction::Withdraw]
+        [
+            AllowedAction::Accept { deemed: true },
+            AllowedAction::Withdraw
+        ]
     );
 }

@@ -161,6 +161,24 @@ async fn only_final_steps_are_confirmed_here_and_only_by_those_who_may_take_them
 }
 
 #[tokio::test]
+async fn a_confirmation_posted_from_another_site_is_refused_even_with_the_token() {
+    let app = TestApp::spawn_demo().await;
+    let number = case_ready_for_decision(&app).await;
+    let clerk = app.clerk().await;
+    let csrf = clerk.csrf.clone().unwrap();
+    let r = clerk
+        .request(Method::POST, &format!("/cases/{number}/confirm"))
+        .header("Origin", "https://evil.example")
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&[("action", "withdraw"), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(status(&clerk, &number).await, 8, "nothing was withdrawn");
+}
+
+#[tokio::test]
 async fn the_confirmation_needs_a_session() {
     let app = TestApp::spawn_demo().await;
     let number = case_ready_for_decision(&app).await;
