@@ -376,6 +376,10 @@ const MESSAGES: &[(&str, &str)] = &[
         "only the steps you may take now",
     ),
     (
+        "目前没有您可以办理的步骤",
+        "There is no step for you to take on this case now",
+    ),
+    (
         "一次性告知期限已过，将记为视为受理（自收到申请材料之日起）",
         "The notice window has passed: recorded as deemed acceptance (视为受理) from receipt",
     ),

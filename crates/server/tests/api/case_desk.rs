@@ -155,8 +155,8 @@ async fn only_final_steps_are_confirmed_here_and_only_by_those_who_may_take_them
     assert_eq!(status(&clerk, &number).await, 2);
     let (_, page) = html(&clerk, &format!("/cases/{number}")).await;
     assert!(
-        !page.contains("confirm-step"),
-        "a closed case offers nothing"
+        !page.contains("confirm-step") && page.contains("id=\"no-actions\""),
+        "a closed case offers nothing, and says so"
     );
 }
 
