@@ -40,11 +40,44 @@ async function act(staff, action, fill) {
   return page;
 }
 
+// A final step: its form on the case page only opens a preview of what will be decided and
+// sealed; the step is taken by the preview's second submit (a plain form: it works without
+// JavaScript too), after which the case page says 已办理.
+async function confirmStep(page, action, { outcome, fill, expect = [] } = {}) {
+  await visit(page, '/cases/' + shared.number);
+  let sel = `form.confirm-step:has(input[name=action][value="${action}"])`;
+  if (outcome) sel += `:has(input[name=outcome][value="${outcome}"])`;
+  const form = page.locator(sel);
+  assert.equal(await form.count(), 1, `no "${action}" form to confirm`);
+  if (fill) await fill(form);
+  await Promise.all([page.waitForURL(/\/confirm\?/), form.locator('button').click()]);
+  const preview = await page.textContent('main');
+  for (const t of expect) assert.match(preview, t, `the preview of ${action}`);
+  await Promise.all([
+    page.waitForURL(new RegExp(`/cases/${shared.number}\\?done=${action}$`)),
+    page.click('#confirm-step'),
+  ]);
+  assert.match(await page.textContent('#form-result'), /已办理/);
+  return page;
+}
+
+// The steps the case page offers `staff` now: the action of each form (final steps with their
+// outcome), in page order.
+async function offered(staff) {
+  const page = await as(staff);
+  await visit(page, '/cases/' + shared.number);
+  return page.locator('section.actions form').evaluateAll((forms) => forms.map((f) => {
+    if (f.dataset.action) return f.dataset.action;
+    const outcome = f.querySelector('input[name=outcome]');
+    return f.querySelector('input[name=action]').value + (outcome ? ':' + outcome.value : '');
+  }));
+}
+
 async function caseFacts(page) {
   await visit(page, '/cases/' + shared.number);
   return {
     status: (await page.textContent('dl.facts dd strong')).trim(),
-    steps: await page.locator('table tbody tr td:nth-child(2)').allTextContents(),
+    steps: await page.locator('#steps tbody tr td:nth-child(2)').allTextContents(),
   };
 }
 
@@ -143,12 +176,31 @@ async function screenshotProgress(name) {
 
 test('(a) clerk accepts, two reviewers review, the head extends, the official approves and seals', async () => {
   assert.ok(shared.number, 'needs the case registered above');
+  // Each role sees the steps it may take now, and only those.
+  assert.deepEqual(await offered('CLERK'), ['one_time_notice', 'accept', 'refuse_acceptance', 'withdraw']);
+  assert.deepEqual(await offered('REVIEW'), []);
+  assert.deepEqual(await offered('APPROVE'), []);
   await act('CLERK', 'accept');
+  assert.deepEqual(await offered('CLERK'), ['withdraw'], 'after 受理 the clerk is offered no acceptance step');
+  // The withdrawal is previewed; going back changes nothing.
+  const clerk = await as('CLERK');
+  await clerk.locator('form.confirm-step:has(input[value=withdraw]) button').click();
+  await clerk.waitForURL(/\/confirm\?action=withdraw/);
+  assert.match(await clerk.textContent('main'), /本步骤不出具盖章文书/);
+  await Promise.all([clerk.waitForURL(BASE + '/cases/' + shared.number), clerk.click('text=返回修改')]);
+  assert.deepEqual(await offered('CLERK'), ['withdraw']);
   await act('REVIEW', 'review', (f) => f.locator('textarea[name=opinion]').fill('材料齐全'));
   await act('REVIEW2', 'review', async (f) => {
     await f.locator('select[name=step]').selectOption('review');
     await f.locator('textarea[name=opinion]').fill('符合条件');
   });
+  assert.ok(!(await offered('REVIEW')).some((a) => a.startsWith('decide')), 'a reviewer is not offered the decision');
+  assert.deepEqual(await offered('APPROVE'), ['decide:approve', 'decide:approve_with_deferred_materials', 'decide:refuse']);
+  // The approving official reads both review opinions before deciding.
+  const opinions = await (await as('APPROVE')).textContent('#opinions');
+  assert.match(opinions, /材料齐全/);
+  assert.match(opinions, /符合条件/);
+  assert.match(opinions, /REVIEW2/);
   // Screenshots before the extension: its deadline may reach next year (provisional dates).
   await screenshotProgress('progress');
   const head = await as('HEAD');
@@ -158,7 +210,11 @@ test('(a) clerk accepts, two reviewers review, the head extends, the official ap
     await f.locator('input[name=reason]').fill('需补充论证');
     await f.locator('input[name=applicant_notified_on]').fill(new Date().toISOString().slice(0, 10));
   });
-  const approver = await act('APPROVE', 'decide');
+  const approver = await confirmStep(await as('APPROVE'), 'decide', {
+    outcome: 'approve',
+    expect: [/行政许可决定书/, /准予行政许可/, /esID/, /1\.2\.156\.3005\.2\./],
+  });
+  assert.deepEqual(await offered('CLERK'), ['deliver']);
   const facts = await caseFacts(approver);
   assert.deepEqual(facts.steps, ['收件', '受理', '审查', '审查', '批准延期', '作出决定（已签章）']);
   const link = approver.locator('dl.facts a[href^="/verify/"]');
@@ -167,14 +223,20 @@ test('(a) clerk accepts, two reviewers review, the head extends, the official ap
   assert.match(shared.licence, /^1\.2\.156\.3005\.2\./);
 });
 
-test('(a) the clerk delivers and the case leaves the queue', async () => {
+test('(a) the clerk delivers, confirming without JavaScript, and the case leaves the queue', async () => {
   assert.ok(shared.licence, 'needs the approved case above');
-  const clerk = await act('CLERK', 'deliver');
+  // A browser with scripts off: the preview and its second submit are plain forms.
+  const clerk = await signIn('CLERK', { javaScriptEnabled: false });
+  await confirmStep(clerk, 'deliver', {
+    fill: (f) => f.locator('select[name=method]').selectOption('post'),
+    expect: [/准予行政许可/, /邮寄送达/, /送达后办件终结/],
+  });
   const facts = await caseFacts(clerk);
   assert.equal(facts.steps.at(-1), '送达');
-  assert.equal(await clerk.locator('form[data-action]').count(), 0, 'a closed case offers no actions');
+  assert.equal(await clerk.locator('section.actions form').count(), 0, 'a closed case offers no actions');
   await visit(clerk, '/cases');
   assert.equal(await clerk.locator(`a[href="/cases/${shared.number}"]`).count(), 0, 'closed cases leave the queue');
+  await clerk.context().close();
 });
 
 test('(h) the supervising department claims the push of the decision in its inbox', async () => {

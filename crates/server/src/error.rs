@@ -490,8 +490,8 @@ fn case_refusal(e: &oneseal_domain::case::CaseError) -> ApiError {
     match e {
         CaseError::MissingRole(_) => ApiError::bad_request("forbidden_role", zh, en),
         CaseError::Closed(_)
-        | CaseError::AlreadyAccepted(_)
-        | CaseError::AlreadyDecided(_)
+        | CaseError::AlreadyAccepted { .. }
+        | CaseError::AlreadyDecided { .. }
         | CaseError::NoticeAlreadyIssued(_)
         | CaseError::AlreadyReceived => ApiError::conflict(code, zh, en),
         _ => ApiError::bad_request(code, zh, en),

@@ -130,26 +130,6 @@ impl axum::extract::FromRef<AppState> for Arc<net::Net> {
 }
 
 impl AppState {
-    /// A member of staff acting on cases of `jurisdiction` now, on the current calendar.
-    ///
-    /// # Errors
-    /// `Internal` without case secrets.
-    pub fn acting(
-        &self,
-        staff: oneseal_domain::org::StaffId,
-        roles: Vec<oneseal_domain::org::Role>,
-        jurisdiction: oneseal_domain::org::DivisionCode,
-    ) -> Result<crate::services::cases::Acting, error::ApiError> {
-        Ok(crate::services::cases::Acting {
-            staff,
-            roles,
-            now: self.clock.now(),
-            calendar: self.calendar.current(),
-            jurisdiction,
-            secrets: self.case_secrets()?,
-        })
-    }
-
     /// What the public progress query needs, over one calendar snapshot.
     pub fn public_query<'a>(
         &'a self,

@@ -5,6 +5,7 @@
 
 mod apidocs;
 mod calendar;
+mod case_desk;
 mod cases;
 mod catalog;
 mod charts;
@@ -44,6 +45,10 @@ pub fn routes() -> Router<AppState> {
             get(intake::case_new_page).post(intake::case_new_submit),
         )
         .route("/cases/{number}", get(cases::case_page))
+        .route(
+            "/cases/{number}/confirm",
+            get(case_desk::confirm_page).post(case_desk::confirm_step),
+        )
         .route("/verify/{license}", get(verify::verify_page))
         .route("/progress", get(progress::progress_page))
         .route("/ledger", get(ledger::ledger_page))

@@ -210,7 +210,6 @@
       body: JSON.stringify(payload)
     }).then(function (r) { return r.json().then(function (b) { return [r.status, b]; }); });
   }
-  function remedies(f) { return { reconsideration: f.reconsideration.value, litigation: f.litigation.value }; }
   function payload(form) {
     var a = form.dataset.action, f = form.elements;
     switch (a) {
@@ -218,18 +217,13 @@
         return Promise.resolve({ action: a, items: lines(f.lines.value).map(function (l) { return { material: l, problem: "missing", detail: l }; }) });
       case "supplement":
         return hashFiles(f.files.files).then(function (m) { return { action: a, materials: m }; });
-      case "refuse_acceptance":
-        return Promise.resolve({ action: a, outcome: { ground: "not_competent", reasons: lines(f.reasons.value), competent_authority: f.competent_authority.value,
-          remedies: { reconsideration: "本级人民政府", litigation: "有管辖权的人民法院" } } });
-      case "deliver": return Promise.resolve({ action: a, method: f.method.value });
       case "review": return Promise.resolve({ action: a, step: f.step.value, opinion: f.opinion.value, substantive: f.substantive.checked });
       case "start_special_procedure": return Promise.resolve({ action: a, procedure: f.procedure.value, notice_reference: f.notice_reference.value });
-      case "extend": return Promise.resolve({ action: a, authority: { head: "bureau_head" }, working_days: parseInt(f.working_days.value, 10), reason: f.reason.value, applicant_notified_on: f.applicant_notified_on.value });
-      case "decide":
-        if (form.dataset.outcome === "refuse") {
-          return Promise.resolve({ action: a, decision: { outcome: "refuse", reasons: lines(f.reasons.value), remedies: remedies(f) } });
-        }
-        return Promise.resolve({ action: a, decision: { outcome: "approve" } });
+      case "transfer": return Promise.resolve({ action: a, to: f.to.value.trim().toUpperCase(), reason: f.reason.value });
+      case "return": return Promise.resolve({ action: a, to_step: f.to_step.value, reason: f.reason.value });
+      case "extend": return Promise.resolve({ action: a,
+        authority: f.approval_reference ? { head: "government_head", approval_reference: f.approval_reference.value } : { head: "bureau_head" },
+        working_days: parseInt(f.working_days.value, 10), reason: f.reason.value, applicant_notified_on: f.applicant_notified_on.value });
       default: return Promise.resolve({ action: a });
     }
   }
@@ -261,7 +255,8 @@
       });
       return;
     }
-    if (!section) { return; }
+    // Final steps are plain forms that lead to the confirmation page (case_desk.rs).
+    if (!section || !form.dataset.action) { return; }
     e.preventDefault();
     payload(form).then(function (p) { return post("/api/v1/cases/" + section.dataset.case + "/actions", p); })
       .then(function (r) { show(r[0], r[1]); if (r[0] === 200) { setTimeout(function () { window.location.reload(); }, 600); } });

@@ -21,7 +21,7 @@ use super::ids::CaseNumber;
 use super::person::Applicant;
 use super::query_code::StoredQueryCode;
 use super::state::Case;
-use super::terms::{ExtensionAuthority, ReviewKind};
+use super::terms::{CommandKind, ExtensionAuthority, ReviewKind};
 
 /// Who acts, when, and against which calendar.
 #[derive(Debug, Clone)]
@@ -153,24 +153,30 @@ pub enum Command {
 }
 
 impl Command {
+    /// What the command does, without its details.
+    #[must_use]
+    pub const fn kind(&self) -> CommandKind {
+        match self {
+            Self::IssueOneTimeNotice { .. } => CommandKind::OneTimeNotice,
+            Self::ReceiveSupplement { .. } => CommandKind::Supplement,
+            Self::Accept => CommandKind::Accept,
+            Self::RefuseAcceptance { .. } => CommandKind::RefuseAcceptance,
+            Self::RecordReviewStep { .. } => CommandKind::Review,
+            Self::Transfer { .. } => CommandKind::Transfer,
+            Self::Return { .. } => CommandKind::Return,
+            Self::StartSpecialProcedure { .. } => CommandKind::StartSpecialProcedure,
+            Self::EndSpecialProcedure => CommandKind::EndSpecialProcedure,
+            Self::ApproveExtension { .. } => CommandKind::Extend,
+            Self::Decide { .. } => CommandKind::Decide,
+            Self::Deliver { .. } => CommandKind::Deliver,
+            Self::Withdraw => CommandKind::Withdraw,
+        }
+    }
+
     /// The role the actor needs (DESIGN.md §1; the same split as `access::Action`).
     #[must_use]
     pub const fn required_role(&self) -> Role {
-        match self {
-            Self::IssueOneTimeNotice { .. }
-            | Self::ReceiveSupplement { .. }
-            | Self::Accept
-            | Self::RefuseAcceptance { .. }
-            | Self::Deliver { .. }
-            | Self::Withdraw => Role::Clerk,
-            Self::RecordReviewStep { .. }
-            | Self::Transfer { .. }
-            | Self::Return { .. }
-            | Self::StartSpecialProcedure { .. }
-            | Self::EndSpecialProcedure => Role::Reviewer,
-            Self::ApproveExtension { .. } => Role::BureauHead,
-            Self::Decide { .. } => Role::Approver,
-        }
+        self.kind().required_role()
     }
 }
 

@@ -14,7 +14,7 @@ use crate::org::{Role, StaffId};
 
 use super::phone_problem::PhoneProblem;
 use super::status::CaseStatus;
-use super::terms::{ExtensionAuthority, ReviewKind};
+use super::terms::{CommandKind, ExtensionAuthority, ReviewKind};
 
 /// The identifier a [`ParseError`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -213,12 +213,18 @@ pub enum CaseError {
     /// A second supplement.
     #[error("the supplement was already received on {0}")]
     SupplementAlreadyReceived(Date),
-    /// Accepting twice, or refusing acceptance after acceptance.
-    #[error("the case was already accepted on {0}")]
-    AlreadyAccepted(Date),
+    /// A step of the acceptance phase (accepting, the notice, the supplement, refusing
+    /// acceptance) after acceptance.
+    #[error("the case was already accepted on {on}; {} is a step before acceptance", .step.code())]
+    AlreadyAccepted {
+        /// Acceptance date.
+        on: Date,
+        /// The step that was tried.
+        step: CommandKind,
+    },
     /// An act of the review phase before acceptance.
-    #[error("the case has not been accepted")]
-    NotAccepted,
+    #[error("the case has not been accepted; {} comes after acceptance", .0.code())]
+    NotAccepted(CommandKind),
     /// A deemed acceptance dated other than on the receipt day, or after a notice.
     #[error(
         "a deemed acceptance takes effect on the receipt day {received} and only without a notice"
@@ -227,9 +233,14 @@ pub enum CaseError {
         /// Receipt date.
         received: Date,
     },
-    /// Any act of the review phase after the decision.
-    #[error("the case was already decided on {0}")]
-    AlreadyDecided(Date),
+    /// Any act before the decision tried after it.
+    #[error("the case was already decided on {on}; {} comes before the decision", .step.code())]
+    AlreadyDecided {
+        /// Decision date.
+        on: Date,
+        /// The step that was tried.
+        step: CommandKind,
+    },
     /// Delivering before the decision.
     #[error("the case has not been decided")]
     NotDecided,
@@ -368,10 +379,10 @@ impl CaseError {
             Self::NoNoticeIssued => "no_notice_issued",
             Self::SupplementPending(_) => "supplement_pending",
             Self::SupplementAlreadyReceived(_) => "supplement_already_received",
-            Self::AlreadyAccepted(_) => "already_accepted",
-            Self::NotAccepted => "not_accepted",
+            Self::AlreadyAccepted { .. } => "already_accepted",
+            Self::NotAccepted(_) => "not_accepted",
             Self::InvalidDeemedAcceptance { .. } => "invalid_deemed_acceptance",
-            Self::AlreadyDecided(_) => "already_decided",
+            Self::AlreadyDecided { .. } => "already_decided",
             Self::NotDecided => "not_decided",
             Self::TooFewReviewers(_) => "too_few_reviewers",
             Self::SameAcceptorAndApprover(_) => "separation_of_duties",
@@ -426,12 +437,22 @@ impl CaseError {
             Self::NoNoticeIssued => "该办件未发出一次性告知".to_owned(),
             Self::SupplementPending(on) => format!("{on}告知补正的材料尚未收到"),
             Self::SupplementAlreadyReceived(on) => format!("补正材料已于{on}收到"),
-            Self::AlreadyAccepted(on) => format!("该办件已于{on}受理，不能重复受理"),
-            Self::NotAccepted => "该办件尚未受理".to_owned(),
+            Self::AlreadyAccepted {
+                on,
+                step: CommandKind::Accept,
+            } => format!("该办件已于{on}受理，不能重复受理"),
+            Self::AlreadyAccepted { on, step } => {
+                format!("该办件已于{on}受理，“{}”只能在受理前办理", step.name_zh())
+            }
+            Self::NotAccepted(step) => {
+                format!("该办件尚未受理，“{}”须在受理后办理", step.name_zh())
+            }
             Self::InvalidDeemedAcceptance { received } => {
                 format!("视为受理只能在未发出一次性告知时、以收到申请材料之日{received}为受理日")
             }
-            Self::AlreadyDecided(on) => format!("该办件已于{on}作出决定"),
+            Self::AlreadyDecided { on, step } => {
+                format!("该办件已于{on}作出决定，不能再“{}”", step.name_zh())
+            }
             Self::NotDecided => "该办件尚未作出决定，不能送达".to_owned(),
             Self::TooFewReviewers(n) => {
                 format!("实质审查应当由两名以上工作人员进行（行政许可法第三十四条），目前仅{n}人")

@@ -18,7 +18,7 @@ use super::ids::{CaseNumber, Sha256Digest};
 use super::person::Applicant;
 use super::query_code::StoredQueryCode;
 use super::status::CaseStatus;
-use super::terms::{ExtensionAuthority, ReviewKind};
+use super::terms::{CommandKind, ExtensionAuthority, ReviewKind};
 
 /// China Standard Time (UTC+8), in which the bureau's legal days begin and end.
 pub const CHINA_STANDARD_TIME: UtcOffset = time::macros::offset!(+8);
@@ -594,6 +594,28 @@ impl CaseEvent {
             Self::Delivered { .. } => "送达",
             Self::Withdrawn { .. } => "撤回",
         }
+    }
+
+    /// The kind of command that records this event; `None` for the receipt, which opens the
+    /// case instead of changing it.
+    #[must_use]
+    pub const fn step(&self) -> Option<CommandKind> {
+        Some(match self {
+            Self::Received(_) => return None,
+            Self::OneTimeNoticeIssued { .. } => CommandKind::OneTimeNotice,
+            Self::SupplementReceived { .. } => CommandKind::Supplement,
+            Self::Accepted { .. } => CommandKind::Accept,
+            Self::NotAccepted { .. } => CommandKind::RefuseAcceptance,
+            Self::ReviewStep { .. } => CommandKind::Review,
+            Self::Transferred { .. } => CommandKind::Transfer,
+            Self::Returned { .. } => CommandKind::Return,
+            Self::SpecialProcedureStarted { .. } => CommandKind::StartSpecialProcedure,
+            Self::SpecialProcedureEnded { .. } => CommandKind::EndSpecialProcedure,
+            Self::ExtensionApproved { .. } => CommandKind::Extend,
+            Self::Decided { .. } => CommandKind::Decide,
+            Self::Delivered { .. } => CommandKind::Deliver,
+            Self::Withdrawn { .. } => CommandKind::Withdraw,
+        })
     }
 
     /// The date the event took legal effect (China Standard Time).

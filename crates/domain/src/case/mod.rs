@@ -13,12 +13,16 @@
 //! - a decision by someone other than the accepting clerk; a refusal always with reasons and
 //!   the remedy statement (Art. 38); delivery within 10 working days (Art. 44).
 //!
+//! [`allowed_actions`] lists the steps a member of staff may take now, asking the access matrix
+//! and [`Case::handle`] themselves.
+//!
 //! [`clock`] computes the legal deadlines from the events and the working-day calendar;
 //! [`Case::public_progress`] is the portal's view without personal data.
 //!
 //! Pure: no I/O, no clock. Every date comes from the caller ([`CaseContext::now`], or the
 //! `today` of the clock functions); legal dates are days in China Standard Time.
 
+mod allowed;
 pub mod clock;
 mod command;
 mod error;
@@ -35,6 +39,8 @@ mod status;
 mod terms;
 
 #[cfg(test)]
+mod allowed_tests;
+#[cfg(test)]
 mod e2e;
 #[cfg(test)]
 mod proptests;
@@ -47,6 +53,7 @@ pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 
+pub use allowed::{AllowedAction, DecisionOutcome, NonAcceptanceGround, allowed_actions};
 pub use clock::{
     Card, CaseClock, ClockExtension, DELIVERY_LIMIT, DecisionClock, DeliveryClock, NOTICE_LIMIT,
     NoticeClock, YELLOW_CARD_PERCENT,
@@ -71,4 +78,4 @@ pub use state::{
     Acceptance, Case, DecisionRecord, ExtensionRecord, ProcedureRecord, StepRecord, TimelineEntry,
 };
 pub use status::CaseStatus;
-pub use terms::{ExtensionAuthority, ReviewKind};
+pub use terms::{CommandKind, ExtensionAuthority, ReviewKind};

@@ -10,8 +10,8 @@ use crate::org::Role;
 use super::testkit::*;
 use super::*;
 
-const STAFF: [&str; 6] = [CLERK, CLERK_2, REVIEWER_A, REVIEWER_B, APPROVER, HEAD];
-const ROLES: [Role; 4] = [
+pub(super) const STAFF: [&str; 6] = [CLERK, CLERK_2, REVIEWER_A, REVIEWER_B, APPROVER, HEAD];
+pub(super) const ROLES: [Role; 4] = [
     Role::Clerk,
     Role::Reviewer,
     Role::Approver,
@@ -65,7 +65,7 @@ enum Op {
 }
 
 #[derive(Debug, Clone)]
-struct Step {
+pub(super) struct Step {
     op: Op,
     /// `None`: someone who holds the role the command needs (chosen by `pick`).
     actor: Option<usize>,
@@ -98,7 +98,7 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn step() -> impl Strategy<Value = Step> {
+pub(super) fn step() -> impl Strategy<Value = Step> {
     (
         op(),
         prop_oneof![5 => Just(None), 1 => (0..STAFF.len()).prop_map(Some)],
@@ -229,7 +229,7 @@ fn command(op: &Op, day: Date) -> Command {
 
 /// Runs `steps` on a case received on 2026-03-02; returns the events and the case folded
 /// incrementally, after checking every accepted event folds and every clock reads.
-fn run(steps: &[Step], joint: bool) -> Result<(Vec<CaseEvent>, Case), TestCaseError> {
+pub(super) fn run(steps: &[Step], joint: bool) -> Result<(Vec<CaseEvent>, Case), TestCaseError> {
     let cal = cal();
     let start = date!(2026 - 03 - 02);
     let mut item = item(20, 10, &[SpecialProcedureKind::ExpertReview]);

@@ -349,7 +349,13 @@ fn second_supplement_is_refused() {
 fn accepting_twice_is_refused() {
     let mut h = Harness::accepted(MON);
     let err = h.try_run(CLERK_2, TUE, Command::Accept);
-    assert_eq!(err.unwrap_err(), CaseError::AlreadyAccepted(MON));
+    assert_eq!(
+        err.unwrap_err(),
+        CaseError::AlreadyAccepted {
+            on: MON,
+            step: CommandKind::Accept
+        }
+    );
     let err = h.try_run(
         CLERK,
         TUE,
@@ -358,6 +364,41 @@ fn accepting_twice_is_refused() {
         },
     );
     assert_eq!(code_of(err), "already_accepted");
+}
+
+#[test]
+fn a_step_refused_after_acceptance_names_itself_not_a_second_acceptance() {
+    let mut h = Harness::accepted(MON);
+    let notice = h
+        .try_run(
+            CLERK,
+            TUE,
+            Command::IssueOneTimeNotice {
+                items: notice_items(),
+            },
+        )
+        .unwrap_err();
+    let zh = notice.message_zh();
+    assert!(
+        zh.contains("一次性告知补正") && !zh.contains("重复受理"),
+        "{zh}"
+    );
+    let refuse = h
+        .try_run(
+            CLERK,
+            TUE,
+            Command::RefuseAcceptance {
+                outcome: NonAcceptance::NoLicenceNeeded {
+                    reasons: Reasons::new(vec!["无需许可".into()]).unwrap(),
+                },
+            },
+        )
+        .unwrap_err();
+    let zh = refuse.message_zh();
+    assert!(zh.contains("不予受理") && !zh.contains("重复受理"), "{zh}");
+    // Accepting again is the one refusal that is about a second acceptance.
+    let again = h.try_run(CLERK, TUE, Command::Accept).unwrap_err();
+    assert!(again.message_zh().contains("不能重复受理"));
 }
 
 #[test]
@@ -373,14 +414,15 @@ fn review_phase_acts_before_acceptance_are_refused() {
         (REVIEWER_A, review(ReviewKind::InitialReview, true)),
         (REVIEWER_A, Command::EndSpecialProcedure),
     ] {
+        let kind = command.kind();
         assert_eq!(
             h.try_run(who, TUE, command).unwrap_err(),
-            CaseError::NotAccepted
+            CaseError::NotAccepted(kind)
         );
     }
     assert_eq!(
         h.try_run(HEAD, TUE, extension(5, TUE)).unwrap_err(),
-        CaseError::NotAccepted
+        CaseError::NotAccepted(CommandKind::Extend)
     );
 }
 
@@ -424,15 +466,15 @@ fn acts_after_the_decision_are_refused() {
             decision: Decision::Approve,
         },
     );
-    let decided = CaseError::AlreadyDecided(TUE);
+    let decided = |step| CaseError::AlreadyDecided { on: TUE, step };
     assert_eq!(
         h.try_run(REVIEWER_A, WED, review(ReviewKind::Review, true))
             .unwrap_err(),
-        decided
+        decided(CommandKind::Review)
     );
     assert_eq!(
         h.try_run(CLERK, WED, Command::Withdraw).unwrap_err(),
-        decided
+        decided(CommandKind::Withdraw)
     );
     assert_eq!(
         h.try_run(
@@ -443,9 +485,12 @@ fn acts_after_the_decision_are_refused() {
             }
         )
         .unwrap_err(),
-        decided
+        decided(CommandKind::Decide)
     );
-    assert_eq!(h.try_run(CLERK, WED, Command::Accept).unwrap_err(), decided);
+    assert_eq!(
+        h.try_run(CLERK, WED, Command::Accept).unwrap_err(),
+        decided(CommandKind::Accept)
+    );
 }
 
 #[test]
@@ -717,10 +762,16 @@ fn error_codes_are_distinct_and_every_error_has_chinese_text() {
         CaseError::NoNoticeIssued,
         CaseError::SupplementPending(d),
         CaseError::SupplementAlreadyReceived(d),
-        CaseError::AlreadyAccepted(d),
-        CaseError::NotAccepted,
+        CaseError::AlreadyAccepted {
+            on: d,
+            step: CommandKind::OneTimeNotice,
+        },
+        CaseError::NotAccepted(CommandKind::Review),
         CaseError::InvalidDeemedAcceptance { received: d },
-        CaseError::AlreadyDecided(d),
+        CaseError::AlreadyDecided {
+            on: d,
+            step: CommandKind::Withdraw,
+        },
         CaseError::NotDecided,
         CaseError::TooFewReviewers(1),
         CaseError::SameAcceptorAndApprover(s.clone()),

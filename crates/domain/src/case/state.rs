@@ -18,7 +18,7 @@ use super::event::{
     legal_date,
 };
 use super::status::CaseStatus;
-use super::terms::{ExtensionAuthority, ReviewKind};
+use super::terms::{CommandKind, ExtensionAuthority, ReviewKind};
 
 /// Where a case stands in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -355,6 +355,8 @@ impl Case {
                 last: self.last_on,
             });
         }
+        // The step the event records, named in a refusal so that it speaks of what was tried.
+        let step = event.step().ok_or(CaseError::AlreadyReceived)?;
         match event {
             CaseEvent::Received(_) => Err(CaseError::AlreadyReceived),
             CaseEvent::OneTimeNoticeIssued { items, .. } => self.check_notice(items),
@@ -362,11 +364,11 @@ impl Case {
             CaseEvent::Accepted { deemed, on, .. } => self.check_acceptance(*deemed, *on),
             CaseEvent::NotAccepted { outcome, .. } => self.check_non_acceptance(outcome),
             CaseEvent::ReviewStep { opinion, .. } => {
-                self.require_review()?;
+                self.require_review(step)?;
                 not_blank(opinion, "opinion")
             }
             CaseEvent::Transferred { by, to, reason, .. } => {
-                self.require_review()?;
+                self.require_review(step)?;
                 not_blank(reason, "reason")?;
                 if self.assignee.as_ref() == Some(to) || by == to {
                     return Err(CaseError::TransferToSameReviewer(to.clone()));
@@ -376,7 +378,7 @@ impl Case {
             CaseEvent::Returned {
                 to_step, reason, ..
             } => {
-                self.require_review()?;
+                self.require_review(step)?;
                 not_blank(reason, "reason")?;
                 self.return_index(*to_step)
                     .map(|_| ())
@@ -388,7 +390,7 @@ impl Case {
                 ..
             } => self.check_procedure_start(*procedure, notice_reference),
             CaseEvent::SpecialProcedureEnded { .. } => {
-                self.require_review()?;
+                self.require_review(step)?;
                 self.open_procedure()
                     .map(|_| ())
                     .ok_or(CaseError::NoOpenProcedure)
@@ -415,32 +417,32 @@ impl Case {
                 _ => Err(CaseError::NotDecided),
             },
             CaseEvent::Withdrawn { .. } => match &self.decision {
-                Some(d) => Err(CaseError::AlreadyDecided(d.on())),
+                Some(d) => Err(CaseError::AlreadyDecided { on: d.on(), step }),
                 None => Ok(()),
             },
         }
     }
 
-    /// Acceptance must still be open: not accepted, not decided.
-    fn require_before_acceptance(&self) -> Result<(), CaseError> {
+    /// Acceptance must still be open for `step`: not accepted, not decided.
+    fn require_before_acceptance(&self, step: CommandKind) -> Result<(), CaseError> {
         match (&self.decision, &self.acceptance) {
-            (Some(d), _) => Err(CaseError::AlreadyDecided(d.on())),
-            (None, Some(a)) => Err(CaseError::AlreadyAccepted(a.on)),
+            (Some(d), _) => Err(CaseError::AlreadyDecided { on: d.on(), step }),
+            (None, Some(a)) => Err(CaseError::AlreadyAccepted { on: a.on, step }),
             (None, None) => Ok(()),
         }
     }
 
-    /// The case must be accepted and undecided.
-    fn require_review(&self) -> Result<(), CaseError> {
+    /// The case must be accepted and undecided for `step`.
+    fn require_review(&self, step: CommandKind) -> Result<(), CaseError> {
         match (&self.decision, &self.acceptance) {
-            (Some(d), _) => Err(CaseError::AlreadyDecided(d.on())),
-            (None, None) => Err(CaseError::NotAccepted),
+            (Some(d), _) => Err(CaseError::AlreadyDecided { on: d.on(), step }),
+            (None, None) => Err(CaseError::NotAccepted(step)),
             (None, Some(_)) => Ok(()),
         }
     }
 
     fn check_notice(&self, items: &[NoticeItem]) -> Result<(), CaseError> {
-        self.require_before_acceptance()?;
+        self.require_before_acceptance(CommandKind::OneTimeNotice)?;
         if let Some(on) = self.notice_on {
             return Err(CaseError::NoticeAlreadyIssued(on));
         }
@@ -455,7 +457,7 @@ impl Case {
     }
 
     fn check_supplement(&self, materials: &[MaterialRef]) -> Result<(), CaseError> {
-        self.require_before_acceptance()?;
+        self.require_before_acceptance(CommandKind::Supplement)?;
         if self.notice_on.is_none() {
             return Err(CaseError::NoNoticeIssued);
         }
@@ -471,7 +473,7 @@ impl Case {
     }
 
     fn check_acceptance(&self, deemed: bool, on: Date) -> Result<(), CaseError> {
-        self.require_before_acceptance()?;
+        self.require_before_acceptance(CommandKind::Accept)?;
         let received = self.received.received_on();
         if deemed && (self.notice_on.is_some() || on != received) {
             return Err(CaseError::InvalidDeemedAcceptance { received });
@@ -486,7 +488,7 @@ impl Case {
     }
 
     fn check_non_acceptance(&self, outcome: &NonAcceptance) -> Result<(), CaseError> {
-        self.require_before_acceptance()?;
+        self.require_before_acceptance(CommandKind::RefuseAcceptance)?;
         match outcome {
             NonAcceptance::NoLicenceNeeded { .. } => Ok(()),
             NonAcceptance::NotCompetent {
@@ -505,7 +507,7 @@ impl Case {
         kind: SpecialProcedureKind,
         notice_reference: &str,
     ) -> Result<(), CaseError> {
-        self.require_review()?;
+        self.require_review(CommandKind::StartSpecialProcedure)?;
         if let Some(open) = self.open_procedure() {
             return Err(CaseError::ProcedureOpen {
                 kind: open.kind,
@@ -526,7 +528,7 @@ impl Case {
         on: Date,
         notified: Date,
     ) -> Result<(), CaseError> {
-        self.require_review()?;
+        self.require_review(CommandKind::Extend)?;
         let required = self.required_extension_authority();
         if ExtensionAuthorityKind::from(authority) != required {
             return Err(CaseError::WrongExtensionAuthority { required });
@@ -559,7 +561,7 @@ impl Case {
     }
 
     fn check_decision(&self, approver: &StaffId, decision: &Decision) -> Result<(), CaseError> {
-        self.require_review()?;
+        self.require_review(CommandKind::Decide)?;
         if let Some(open) = self.open_procedure() {
             return Err(CaseError::ProcedureOpen {
                 kind: open.kind,

@@ -7,8 +7,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use oneseal_domain::access::{Action, Target};
-use oneseal_domain::case::{ApplicantInput, Case, CaseNumber, CaseStatus, Command, IntakeInput};
-use oneseal_domain::org::Role;
+use oneseal_domain::case::{
+    AllowedAction, ApplicantInput, Case, CaseNumber, CaseStatus, Command, IntakeInput,
+    allowed_actions,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -18,8 +20,7 @@ use crate::edge::guesses::ClientAddr;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::cases::{
-    Acting, Presign, StepOutcome, act, find_progress, load, may_seal, presign,
-    record_refused_seal_use, register_once, step_receipts,
+    Acting, StepOutcome, find_progress, load, register_once, step_receipts, take_step,
 };
 use crate::services::idempotency::{IdempotencyError, IdempotencyKey};
 use crate::services::masking::{applicant_view, events_view};
@@ -36,14 +37,11 @@ fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
 }
 
 fn acting(auth: &Auth, state: &AppState, number: Option<&CaseNumber>) -> Result<Acting, ApiError> {
-    state.acting(
-        auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?,
-        auth.principal.roles.clone(),
-        number.map_or_else(
-            || auth.principal.jurisdiction.clone(),
-            |n| n.division().clone(),
-        ),
-    )
+    let jurisdiction = number.map_or_else(
+        || auth.principal.jurisdiction.clone(),
+        |n| n.division().clone(),
+    );
+    auth.acting(state, jurisdiction)
 }
 
 /// The intake body as sent: every field optional text, so that each missing or bad field is
@@ -166,16 +164,6 @@ pub async fn create_case(
 /// Answer header of a repeated request: this is the first request's answer, nothing new.
 pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 
-/// The access action a command's role maps to.
-fn action_for(role: Role) -> Action {
-    match role {
-        Role::Reviewer => Action::ReviewCase,
-        Role::Approver => Action::DecideCase,
-        Role::BureauHead => Action::ApproveExtension,
-        _ => Action::AcceptCase,
-    }
-}
-
 pub async fn act_on_case(
     State(state): State<AppState>,
     auth: Auth,
@@ -184,36 +172,30 @@ pub async fn act_on_case(
 ) -> Result<Json<StepOutcome>, ApiError> {
     let number = parse_number(&number)?;
     auth.require(
-        action_for(command.required_role()),
+        command.kind().access_action(),
         &Target::jurisdiction(number.division()),
     )?;
     let who = acting(&auth, &state, Some(&number))?;
-    let presigned = if may_seal(&command) {
-        let (st, w, n, c) = (state.clone(), who.clone(), number.clone(), command.clone());
-        // Any failure here is the writer's to report: it runs the command for real.
-        state
-            .store
-            .read_committed(move |conn| presign(conn, &w, &n, c, &st.seal_keys))
-            .await
-            .unwrap_or_default()
-    } else {
-        Presign::default()
-    };
-    let (st, n2) = (state.clone(), number.clone());
-    let result = state
-        .store
-        .write(move |tx| act(tx, &who, &n2, command, &st.seal_keys, presigned))
-        .await;
-    if let Err(e) = &result
-        && let Some(refusal) = e.refused_seal_use()
-    {
-        let (who, why) = (acting(&auth, &state, Some(&number))?, refusal.to_string());
-        state
-            .store
-            .write(move |tx| record_refused_seal_use(tx, &who, &number, &why))
-            .await?;
-    }
-    Ok(Json(result?))
+    Ok(Json(
+        take_step(&state.store, &state.seal_keys, who, number, command).await?,
+    ))
+}
+
+/// The steps the caller may take now, each with its `action` tag, its Chinese name, whether the
+/// desk asks to confirm it (`confirm`: final steps) and the choices its form may offer.
+fn actions_json(actions: &[AllowedAction]) -> Result<Value, ApiError> {
+    actions
+        .iter()
+        .map(|a| {
+            let mut v = serde_json::to_value(a).map_err(|e| ApiError::Internal(e.to_string()))?;
+            if let Some(m) = v.as_object_mut() {
+                m.insert("name_zh".into(), a.kind().name_zh().into());
+                m.insert("confirm".into(), a.kind().is_final().into());
+            }
+            Ok(v)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Value::Array)
 }
 
 fn clock_json(case: &Case, state: &AppState) -> Value {
@@ -235,6 +217,12 @@ pub async fn get_case(
     let (case, events) = state.store.read(move |c| load(c, &n)).await?;
     let roles = &auth.principal.roles;
     let events = events_view(&events, roles).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let allowed = allowed_actions(
+        &case,
+        &auth.principal,
+        state.clock.now(),
+        &state.calendar.current(),
+    );
     let mut v = json!({
         "case_number": number,
         "status": case.status().code(),
@@ -243,6 +231,7 @@ pub async fn get_case(
         "applicant": case.received().applicant.public_label(),
         "applicant_contact": applicant_view(&case.received().applicant, roles),
         "events": events,
+        "allowed_actions": actions_json(&allowed)?,
     });
     if let (Value::Object(m), Value::Object(c)) = (&mut v, clock_json(&case, &state)) {
         m.extend(c);

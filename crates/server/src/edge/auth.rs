@@ -59,6 +59,24 @@ impl Auth {
         Ok((staff, meta))
     }
 
+    /// The signed-in member of staff acting now on a case of `jurisdiction` (the JSON API's
+    /// steps and the desk's confirmations alike); an API token is not a person and is refused
+    /// as unauthenticated.
+    pub fn acting(
+        &self,
+        state: &AppState,
+        jurisdiction: oneseal_domain::org::DivisionCode,
+    ) -> Result<crate::services::cases::Acting, ApiError> {
+        Ok(crate::services::cases::Acting {
+            staff: self.staff_id().cloned().ok_or(ApiError::Unauthenticated)?,
+            roles: self.principal.roles.clone(),
+            now: state.clock.now(),
+            calendar: state.calendar.current(),
+            jurisdiction,
+            secrets: state.case_secrets()?,
+        })
+    }
+
     pub fn staff_id(&self) -> Option<&StaffId> {
         self.principal.staff.as_ref()
     }

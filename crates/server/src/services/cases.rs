@@ -10,6 +10,7 @@
 mod acting;
 pub mod documents;
 mod intake;
+mod preview;
 
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::{
@@ -29,6 +30,7 @@ use crate::services::sealing::{SealKeys, SealingError};
 pub use acting::Acting;
 pub use documents::{Presigned, SealedDocument, license_id, may_seal};
 pub use intake::{IntakeReceipt, Prepared, prepare, register, register_once};
+pub use preview::{Preview, PreviewSeal};
 
 /// Why a case command or read failed.
 #[derive(Debug, thiserror::Error)]
@@ -229,6 +231,21 @@ pub fn presign(
     })
 }
 
+/// What `command` on case `number` would decide and seal if `who` took it now: the case's own
+/// refusal is part of the preview, nothing is recorded.
+///
+/// # Errors
+/// No such case, or the store's failure.
+pub fn preview(
+    conn: &mut dyn Conn,
+    who: &Acting,
+    number: &CaseNumber,
+    command: Command,
+) -> Result<Preview, CaseServiceError> {
+    let (case, _) = load(conn, number)?;
+    Ok(preview::build(conn, who, &case, command)?)
+}
+
 /// The result of one step.
 #[derive(Debug, serde::Serialize)]
 pub struct StepOutcome {
@@ -294,6 +311,44 @@ pub fn act(
         sealed,
         pushes,
     })
+}
+
+/// Takes one step as `who`, as the JSON API and the desk's confirmation both do: the document
+/// it seals is signed ahead off the writer when it can be, the step runs on the writer, and a
+/// seal's refusal to sign is recorded in its own transaction (the step itself rolled back).
+///
+/// # Errors
+/// The step's refusal, or the store's or the seal's failure.
+pub async fn take_step(
+    store: &oneseal_store::Store,
+    seals: &std::sync::Arc<SealKeys>,
+    who: Acting,
+    number: CaseNumber,
+    command: Command,
+) -> Result<StepOutcome, CaseServiceError> {
+    let presigned = if may_seal(&command) {
+        let (w, n, c, k) = (who.clone(), number.clone(), command.clone(), seals.clone());
+        // Any failure here is the writer's to report: it runs the command for real.
+        store
+            .read_committed(move |conn| presign(conn, &w, &n, c, &k))
+            .await
+            .unwrap_or_default()
+    } else {
+        Presign::default()
+    };
+    let (w, n, k) = (who.clone(), number.clone(), seals.clone());
+    let result = store
+        .write(move |tx| act(tx, &w, &n, command, &k, presigned))
+        .await;
+    if let Err(e) = &result
+        && let Some(refusal) = e.refused_seal_use()
+    {
+        let why = refusal.to_string();
+        store
+            .write(move |tx| record_refused_seal_use(tx, &who, &number, &why))
+            .await?;
+    }
+    result
 }
 
 /// A decision goes to the item's supervising department (审管互动): approvals always, refusals

@@ -1,13 +1,19 @@
-//! Case pages: the queue a page at a time with its filter form, and one case with the
-//! actions the signed-in role may take (each posts to the JSON API).
+//! Case pages: the queue a page at a time with its filter form, and one case with the steps
+//! the signed-in member of staff may take now (`domain::case::allowed_actions`), its review
+//! opinions and its materials. Ordinary steps post to the JSON API; final ones go through the
+//! confirmation page of `case_desk`.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use oneseal_domain::access::Action;
-use oneseal_domain::case::{Card, CaseNumber, CaseStatus, legal_date};
+use oneseal_domain::case::{
+    Card, CaseNumber, CaseStatus, CommandKind, allowed_actions, legal_date,
+};
 use oneseal_domain::org::Role;
+use serde::Deserialize;
 
+use super::case_desk::{ActionCard, MaterialRow, OpinionRow, materials, opinions};
 use super::i18n::encode;
 use super::{Nav, WebError, render};
 use crate::AppState;
@@ -169,19 +175,28 @@ struct CasePage {
     provisional: bool,
     license_id: Option<String>,
     steps: Vec<(String, &'static str, String)>,
-    closed: bool,
-    decided: bool,
-    is_clerk: bool,
-    is_reviewer: bool,
-    is_head: bool,
-    is_approver: bool,
+    /// The steps the visitor may take now, and only those.
+    actions: Vec<ActionCard>,
+    /// Every review opinion, superseded ones marked.
+    opinions: Vec<OpinionRow>,
+    /// Materials received at intake and with the supplement.
+    materials: Vec<MaterialRow>,
+    /// The step just taken through the confirmation page.
+    done: Option<&'static str>,
     jurisdiction_name: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CasePageQuery {
+    #[serde(default)]
+    done: Option<String>,
 }
 
 pub async fn case_page(
     State(state): State<AppState>,
     auth: Auth,
     Path(number): Path<String>,
+    Query(q): Query<CasePageQuery>,
 ) -> Result<Html<String>, WebError> {
     let number = CaseNumber::parse(&number)
         .map_err(|e| ApiError::bad_request("bad_case_number", e.reason_zh(), e.to_string()))?;
@@ -200,24 +215,25 @@ pub async fn case_page(
         .read(move |c| sheet(c, &n))
         .await
         .map_err(ApiError::from)?;
-    let today = legal_date(state.clock.now());
-    let (clock_zh, provisional) = case.clock(&state.calendar.current(), today).map_or_else(
+    let (now, calendar) = (state.clock.now(), state.calendar.current());
+    let (clock_zh, provisional) = case.clock(&calendar, legal_date(now)).map_or_else(
         |e| (e.message_zh(), false),
         |c| (c.to_chinese(), c.provisional),
     );
     let steps = events
         .iter()
         .map(|e| {
-            let v = serde_json::to_value(e).unwrap_or_default();
-            let by = ["by", "reviewer", "approver", "approved_by", "received_by"]
-                .iter()
-                .find_map(|k| v.get(*k).and_then(|x| x.as_str()))
-                .unwrap_or("")
-                .to_owned();
-            (e.date().to_string(), e.name_zh(), by)
+            (
+                e.date().to_string(),
+                e.name_zh(),
+                e.actor().as_str().to_owned(),
+            )
         })
         .collect();
-    let roles = &auth.principal.roles;
+    let actions = allowed_actions(&case, &auth.principal, now, &calendar)
+        .iter()
+        .map(ActionCard::of)
+        .collect();
     render(&CasePage {
         nav: Nav::from_auth(Some(&auth)),
         number: number.to_string(),
@@ -228,12 +244,14 @@ pub async fn case_page(
         provisional,
         license_id,
         steps,
-        closed: case.is_closed(),
-        decided: case.decision().is_some(),
-        is_clerk: roles.contains(&Role::Clerk),
-        is_reviewer: roles.contains(&Role::Reviewer),
-        is_head: roles.contains(&Role::BureauHead),
-        is_approver: roles.contains(&Role::Approver),
+        actions,
+        opinions: opinions(&case, &events),
+        materials: materials(&case, &events),
+        done: q
+            .done
+            .as_deref()
+            .and_then(CommandKind::from_code)
+            .map(CommandKind::name_zh),
         jurisdiction_name: jname,
     })
 }

@@ -254,11 +254,7 @@ pub async fn case_new_submit(
             .map(|((_, n), (_, d))| (n.clone(), d.clone()))
             .collect(),
     };
-    let who = state.acting(
-        auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?,
-        auth.principal.roles.clone(),
-        auth.principal.jurisdiction.clone(),
-    )?;
+    let who = auth.acting(&state, auth.principal.jurisdiction.clone())?;
     match register_once(&state.store, who, input, false, Some(key)).await {
         Ok(receipt) => Ok(receipt_page(nav, &receipt)?.into_response()),
         Err(CaseServiceError::Invalid(errors)) => {

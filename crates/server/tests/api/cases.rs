@@ -387,8 +387,11 @@ async fn case_pages_render_for_each_role() {
         .await
         .unwrap();
     assert!(
-        page.contains("一次性告知补正") && !page.contains("准予许可"),
-        "a clerk sees clerk actions only"
+        page.contains("value=\"withdraw\"")
+            && !page.contains("data-action=\"one_time_notice\"")
+            && !page.contains("data-action=\"accept\"")
+            && !page.contains("准予许可"),
+        "after acceptance a clerk is offered the withdrawal only"
     );
     let page = app
         .approver()
@@ -719,6 +722,178 @@ async fn a_reviewer_of_the_case_may_not_decide_it_even_with_the_approver_role() 
             .unwrap()
             .contains("审批分离")
     );
+    let offered = |v: &Value| kinds(v).contains(&"decide");
+    let (_, case) = both.get_json(&format!("/api/v1/cases/{number}")).await;
+    assert!(!offered(&case), "{case}");
+    let (_, case) = app
+        .approver()
+        .await
+        .get_json(&format!("/api/v1/cases/{number}"))
+        .await;
+    assert!(offered(&case), "{case}");
     let r = app.approver().await.post(&actions, &decide).await;
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
+}
+
+/// The `action` tags of a case's `allowed_actions`.
+pub(crate) fn kinds(case: &Value) -> Vec<&str> {
+    case["allowed_actions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no allowed_actions: {case}"))
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect()
+}
+
+async fn offered(actor: &Actor, number: &str) -> Value {
+    let (status, case) = actor.get_json(&format!("/api/v1/cases/{number}")).await;
+    assert_eq!(status, 200, "{case}");
+    case
+}
+
+fn action<'a>(case: &'a Value, kind: &str) -> &'a Value {
+    case["allowed_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == kind)
+        .unwrap_or_else(|| panic!("{kind} not offered: {case}"))
+}
+
+/// `allowed_actions` follows the case through every role: only the steps the caller may take
+/// now, each of which then succeeds.
+#[tokio::test]
+async fn each_role_is_offered_only_the_steps_it_may_take_now() {
+    let app = TestApp::spawn_demo().await;
+    app.clock.set(time::macros::datetime!(2026-09-07 09:00 +8));
+    let code = expert_review_item(&app).await;
+    let (clerk, reviewer, reviewer2) = (
+        app.clerk().await,
+        app.reviewer().await,
+        app.sign_in("REVIEW2").await,
+    );
+    let (approver, head, inspector) = (
+        app.approver().await,
+        app.head().await,
+        app.inspector().await,
+    );
+    let created: Value = clerk
+        .post("/api/v1/cases", &json!({"item_code": code, "channel": "window", "applicant": applicant(), "materials": [{"name": "申请书", "sha256": SHA}]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let number = created["case_number"].as_str().unwrap().to_owned();
+
+    let case = offered(&clerk, &number).await;
+    assert_eq!(
+        kinds(&case),
+        ["one_time_notice", "accept", "refuse_acceptance", "withdraw"]
+    );
+    let refuse = action(&case, "refuse_acceptance");
+    assert_eq!(
+        (&refuse["name_zh"], &refuse["confirm"]),
+        (&json!("不予受理"), &json!(true))
+    );
+    assert_eq!(
+        refuse["grounds"],
+        json!(["no_licence_needed", "not_competent"])
+    );
+    assert_eq!(action(&case, "accept")["deemed"], false);
+    assert_eq!(action(&case, "accept")["confirm"], false);
+    for other in [&reviewer, &approver, &head, &inspector] {
+        assert_eq!(kinds(&offered(other, &number).await), Vec::<&str>::new());
+    }
+
+    step(&clerk, &number, json!({"action": "accept"})).await;
+    assert_eq!(kinds(&offered(&clerk, &number).await), ["withdraw"]);
+    // A step no longer offered is refused in its own words, not as a second acceptance.
+    let r = clerk
+        .post(
+            &format!("/api/v1/cases/{number}/actions"),
+            &json!({"action": "one_time_notice", "items": [{"material": "图纸", "problem": "missing", "detail": "缺少图纸"}]}),
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    let body: Value = r.json().await.unwrap();
+    let zh = body["error"]["message_zh"].as_str().unwrap();
+    assert_eq!(error_code(&body), "already_accepted");
+    assert!(
+        zh.contains("一次性告知补正") && !zh.contains("重复受理"),
+        "{zh}"
+    );
+
+    let case = offered(&reviewer, &number).await;
+    assert_eq!(
+        kinds(&case),
+        ["review", "transfer", "start_special_procedure"]
+    );
+    assert_eq!(
+        action(&case, "review")["steps"],
+        json!(["initial_review", "review", "site_inspection", "countersign"])
+    );
+    assert_eq!(action(&case, "transfer")["not_to"], json!(["REVIEW"]));
+    let procedures = action(&case, "start_special_procedure")["procedures"].clone();
+    assert!(
+        procedures
+            .as_array()
+            .unwrap()
+            .contains(&json!("expert_review")),
+        "{procedures}"
+    );
+    let case = offered(&head, &number).await;
+    assert_eq!(kinds(&case), ["extend"]);
+    assert_eq!(
+        action(&case, "extend"),
+        &json!({"action": "extend", "name_zh": "批准延期", "confirm": false, "authority": "bureau_head",
+                "max_working_days": 10, "notified_from": "2026-09-07", "notified_to": "2026-09-07"})
+    );
+    assert_eq!(
+        kinds(&offered(&approver, &number).await),
+        Vec::<&str>::new()
+    );
+
+    for r in [&reviewer, &reviewer2] {
+        step(r, &number, json!({"action": "review", "step": "review", "opinion": "符合条件", "substantive": true})).await;
+    }
+    let case = offered(&reviewer, &number).await;
+    assert_eq!(
+        kinds(&case),
+        ["review", "transfer", "return", "start_special_procedure"]
+    );
+    assert_eq!(action(&case, "return")["to_steps"], json!(["review"]));
+    let case = offered(&approver, &number).await;
+    assert_eq!(kinds(&case), ["decide"]);
+    let decide = action(&case, "decide");
+    assert_eq!(
+        (&decide["name_zh"], &decide["confirm"]),
+        (&json!("作出审批决定"), &json!(true))
+    );
+    assert_eq!(
+        decide["outcomes"],
+        json!(["approve", "approve_with_deferred_materials", "refuse"])
+    );
+    step(
+        &approver,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+
+    let case = offered(&clerk, &number).await;
+    assert_eq!(kinds(&case), ["deliver"]);
+    assert_eq!(
+        action(&case, "deliver")["methods"],
+        json!(["window", "post", "electronic"])
+    );
+    for other in [&reviewer, &approver, &head] {
+        assert_eq!(kinds(&offered(other, &number).await), Vec::<&str>::new());
+    }
+    step(
+        &clerk,
+        &number,
+        json!({"action": "deliver", "method": "post"}),
+    )
+    .await;
+    assert_eq!(kinds(&offered(&clerk, &number).await), Vec::<&str>::new());
 }

@@ -6,6 +6,7 @@
 
 mod access;
 mod attacks;
+mod case_desk;
 mod cases;
 mod catalog;
 mod cosigning;

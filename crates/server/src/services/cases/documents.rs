@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use oneseal_domain::case::{Case, CaseEvent, CaseNumber, Command, Decision};
 use oneseal_domain::event::{Event, canonical_json};
+use oneseal_domain::seal::RegisteredSeal;
 use oneseal_seal::{Seal, SealTime, sign_document, sm3_digest};
 use oneseal_store::Tx;
 use oneseal_store::seals::DocumentEntry;
@@ -47,11 +48,11 @@ pub fn license_id(issuer_uscc: &str, item_code: &str, case_number: &CaseNumber) 
 
 /// A document the bureau issues under its seal at one step of a case.
 pub(super) struct Voucher {
-    kind: &'static str,
-    title: &'static str,
+    pub(super) kind: &'static str,
+    pub(super) title: &'static str,
     body: serde_json::Value,
     /// For an approval: the electronic licence it creates.
-    licensed: bool,
+    pub(super) licensed: bool,
 }
 
 fn rfc3339(t: OffsetDateTime) -> Result<String, SealingError> {
@@ -135,6 +136,26 @@ impl Draft {
     }
 }
 
+/// The bureau of jurisdiction `j` and the seal its documents are sealed with at `now`: the
+/// newest approval seal, which must be able to sign then.
+pub(super) fn bureau_and_seal(
+    conn: &mut dyn oneseal_store::Conn,
+    j: &str,
+    now: OffsetDateTime,
+) -> Result<(oneseal_store::seals::Bureau, RegisteredSeal), SealingError> {
+    let bureau = oneseal_store::seals::bureau(conn, j)?.ok_or(SealingError::UnknownJurisdiction)?;
+    let seal = oneseal_store::seals::bureau_seals(conn, j)?
+        .into_iter()
+        .max_by_key(|s| s.record.valid_from)
+        .ok_or(SealingError::NoSeal)?;
+    // A step's time is taken when its request arrives, before it waits for the writer; a
+    // revocation recorded meanwhile must still stop it, so a recorded revocation is checked
+    // as of its own time at the earliest.
+    let at = seal.revocation.as_ref().map_or(now, |r| now.max(r.at));
+    seal.check_can_sign(at)?;
+    Ok((bureau, seal))
+}
+
 /// Reads the bureau's current seal and builds the document a voucher seals.
 fn draft(
     conn: &mut dyn oneseal_store::Conn,
@@ -143,23 +164,13 @@ fn draft(
     voucher: Voucher,
     seals: &SealKeys,
 ) -> Result<Draft, SealingError> {
-    let j = who.jurisdiction.as_str();
-    let oneseal_store::seals::Bureau {
-        name_zh: bureau,
-        uscc,
-    } = oneseal_store::seals::bureau(conn, j)?.ok_or(SealingError::UnknownJurisdiction)?;
-    let seal = oneseal_store::seals::bureau_seals(conn, j)?
-        .into_iter()
-        .max_by_key(|s| s.record.valid_from)
-        .ok_or(SealingError::NoSeal)?;
-    // A step's time is taken when its request arrives, before it waits for the writer; a
-    // revocation recorded meanwhile must still stop it, so a recorded revocation is checked
-    // as of its own time at the earliest.
-    let at = seal
-        .revocation
-        .as_ref()
-        .map_or(who.now, |r| who.now.max(r.at));
-    seal.check_can_sign(at)?;
+    let (
+        oneseal_store::seals::Bureau {
+            name_zh: bureau,
+            uscc,
+        },
+        seal,
+    ) = bureau_and_seal(conn, who.jurisdiction.as_str(), who.now)?;
     let key = seals
         .get(&seal.record.es_id)
         .ok_or(SealingError::KeyNotLoaded)?;

@@ -1,0 +1,519 @@
+//! The steps a member of staff may take on a case now: the case desk offers these and no
+//! others.
+//!
+//! Two sets of rules decide whether a step is allowed: the access matrix (`access::authorize`:
+//! role × jurisdiction × department, token scopes) and the case's lifecycle (`Case::handle` and
+//! the fold it runs: the notice only once and before acceptance, two distinct reviewers before
+//! a decision, no reviewer or acceptor deciding, no decision while a special procedure is open,
+//! the Art. 42 allowance …). [`allowed_actions`] asks both rather than restating either: it
+//! authorizes each kind of command and then hands `Case::handle` one sample of each choice the
+//! form offers, keeping the choices it accepts. A second copy of the lifecycle written for the
+//! desk would drift from the one that decides; asking the one that decides cannot. The
+//! property test in `allowed_tests.rs` checks the result both ways: a command is taken
+//! exactly when it is one the offered actions admit.
+//!
+//! Samples differ from real commands only in free text (reasons, opinions, notice items), which
+//! the lifecycle checks for blankness alone, so a sample that passes stands for every well-formed
+//! command with the same choices.
+
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+use crate::access::{Principal, Target, authorize};
+use crate::calendar::Calendar;
+use crate::catalog::SpecialProcedureKind;
+use crate::org::StaffId;
+
+use super::command::{CaseContext, Command};
+use super::error::ExtensionAuthorityKind;
+use super::event::{
+    CaseEvent, Decision, DeliveryMethod, MaterialRef, NonAcceptance, NoticeItem, NoticeProblem,
+    Reasons, Refusal, Remedies, legal_date,
+};
+use super::ids::Sha256Digest;
+use super::state::Case;
+use super::terms::{CommandKind, ExtensionAuthority, ReviewKind};
+
+/// Why an application is not accepted, without the reasons (Art. 32(1), (2)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NonAcceptanceGround {
+    /// 不受理: no licence is needed.
+    NoLicenceNeeded,
+    /// 不予受理: not this bureau's power.
+    NotCompetent,
+    /// 不予受理: the materials were not corrected after the one-time notice.
+    MaterialsNotCorrected,
+}
+
+impl NonAcceptanceGround {
+    /// Every ground.
+    pub const ALL: [Self; 3] = [
+        Self::NoLicenceNeeded,
+        Self::NotCompetent,
+        Self::MaterialsNotCorrected,
+    ];
+
+    /// Stable code (the `ground` tag of [`NonAcceptance`]).
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::NoLicenceNeeded => "no_licence_needed",
+            Self::NotCompetent => "not_competent",
+            Self::MaterialsNotCorrected => "materials_not_corrected",
+        }
+    }
+
+    /// Chinese name.
+    #[must_use]
+    pub const fn name_zh(self) -> &'static str {
+        match self {
+            Self::NoLicenceNeeded => "不受理（依法不需要取得行政许可）",
+            Self::NotCompetent => "不予受理（不属于本机关职权范围）",
+            Self::MaterialsNotCorrected => "不予受理（逾期未按要求补正）",
+        }
+    }
+}
+
+impl NonAcceptance {
+    /// The ground, without reasons.
+    #[must_use]
+    pub const fn ground(&self) -> NonAcceptanceGround {
+        match self {
+            Self::NoLicenceNeeded { .. } => NonAcceptanceGround::NoLicenceNeeded,
+            Self::NotCompetent { .. } => NonAcceptanceGround::NotCompetent,
+            Self::MaterialsNotCorrected { .. } => NonAcceptanceGround::MaterialsNotCorrected,
+        }
+    }
+}
+
+/// A decision's outcome, without reasons or materials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionOutcome {
+    /// 准予行政许可.
+    Approve,
+    /// 容缺通过.
+    ApproveWithDeferredMaterials,
+    /// 不予行政许可.
+    Refuse,
+}
+
+impl DecisionOutcome {
+    /// Every outcome.
+    pub const ALL: [Self; 3] = [
+        Self::Approve,
+        Self::ApproveWithDeferredMaterials,
+        Self::Refuse,
+    ];
+
+    /// Stable code (the `outcome` tag of [`Decision`]).
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::ApproveWithDeferredMaterials => "approve_with_deferred_materials",
+            Self::Refuse => "refuse",
+        }
+    }
+
+    /// Chinese name.
+    #[must_use]
+    pub const fn name_zh(self) -> &'static str {
+        match self {
+            Self::Approve => "准予行政许可",
+            Self::ApproveWithDeferredMaterials => "准予行政许可（容缺通过）",
+            Self::Refuse => "不予行政许可",
+        }
+    }
+}
+
+impl Decision {
+    /// The outcome, without reasons or materials.
+    #[must_use]
+    pub const fn outcome(&self) -> DecisionOutcome {
+        match self {
+            Self::Approve => DecisionOutcome::Approve,
+            Self::ApproveWithDeferredMaterials { .. } => {
+                DecisionOutcome::ApproveWithDeferredMaterials
+            }
+            Self::Refuse(_) => DecisionOutcome::Refuse,
+        }
+    }
+}
+
+impl DeliveryMethod {
+    /// Every method.
+    pub const ALL: [Self; 3] = [Self::Window, Self::Post, Self::Electronic];
+
+    /// Stable code (the serde name).
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Window => "window",
+            Self::Post => "post",
+            Self::Electronic => "electronic",
+        }
+    }
+}
+
+/// A step the principal may take now, with what its form may offer. Serialized as the command
+/// body's `action` tag plus the choices; every choice listed is one the case accepts now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum AllowedAction {
+    /// 一次性告知补正: any non-empty list of items.
+    #[serde(rename = "one_time_notice")]
+    OneTimeNotice,
+    /// 收到补正材料.
+    Supplement,
+    /// 受理; `deemed` when the notice window has passed and the acceptance takes effect on the
+    /// receipt day (Art. 32(4)).
+    Accept {
+        /// Whether it will be recorded as a deemed acceptance.
+        deemed: bool,
+    },
+    /// 不受理 / 不予受理 on one of `grounds`.
+    RefuseAcceptance {
+        /// The grounds the case allows now.
+        grounds: Vec<NonAcceptanceGround>,
+    },
+    /// One review step of `steps`.
+    Review {
+        /// Steps that may be recorded.
+        steps: Vec<ReviewKind>,
+    },
+    /// 转办 to any reviewer but those in `not_to`.
+    Transfer {
+        /// The actor and the reviewer who holds the case now.
+        not_to: Vec<StaffId>,
+    },
+    /// 退回 to one of `to_steps`.
+    Return {
+        /// Steps taken that still count.
+        to_steps: Vec<ReviewKind>,
+    },
+    /// A special procedure of `procedures` (those the item lists).
+    StartSpecialProcedure {
+        /// Procedures that may start.
+        procedures: Vec<SpecialProcedureKind>,
+    },
+    /// 结束特别程序.
+    EndSpecialProcedure,
+    /// 批准延期 (Art. 42).
+    Extend {
+        /// Whose approval the case needs.
+        authority: ExtensionAuthorityKind,
+        /// Working days still available.
+        max_working_days: u32,
+        /// The applicant is told on a day from acceptance …
+        #[serde(with = "crate::calendar::iso_date")]
+        notified_from: Date,
+        /// … to today.
+        #[serde(with = "crate::calendar::iso_date")]
+        notified_to: Date,
+    },
+    /// 作出审批决定 with one of `outcomes`.
+    Decide {
+        /// Outcomes allowed.
+        outcomes: Vec<DecisionOutcome>,
+    },
+    /// 送达 by one of `methods`.
+    Deliver {
+        /// Methods allowed.
+        methods: Vec<DeliveryMethod>,
+    },
+    /// 撤回申请.
+    Withdraw,
+}
+
+impl AllowedAction {
+    /// The kind of command the action takes.
+    #[must_use]
+    pub const fn kind(&self) -> CommandKind {
+        match self {
+            Self::OneTimeNotice => CommandKind::OneTimeNotice,
+            Self::Supplement => CommandKind::Supplement,
+            Self::Accept { .. } => CommandKind::Accept,
+            Self::RefuseAcceptance { .. } => CommandKind::RefuseAcceptance,
+            Self::Review { .. } => CommandKind::Review,
+            Self::Transfer { .. } => CommandKind::Transfer,
+            Self::Return { .. } => CommandKind::Return,
+            Self::StartSpecialProcedure { .. } => CommandKind::StartSpecialProcedure,
+            Self::EndSpecialProcedure => CommandKind::EndSpecialProcedure,
+            Self::Extend { .. } => CommandKind::Extend,
+            Self::Decide { .. } => CommandKind::Decide,
+            Self::Deliver { .. } => CommandKind::Deliver,
+            Self::Withdraw => CommandKind::Withdraw,
+        }
+    }
+
+    /// Whether `command` is one of this action's choices. Free text is not judged here: a
+    /// blank reason is refused by the lifecycle with its own message.
+    #[must_use]
+    pub fn admits(&self, command: &Command) -> bool {
+        match (self, command) {
+            (Self::OneTimeNotice, Command::IssueOneTimeNotice { .. })
+            | (Self::Supplement, Command::ReceiveSupplement { .. })
+            | (Self::Accept { .. }, Command::Accept)
+            | (Self::EndSpecialProcedure, Command::EndSpecialProcedure)
+            | (Self::Withdraw, Command::Withdraw) => true,
+            (Self::RefuseAcceptance { grounds }, Command::RefuseAcceptance { outcome }) => {
+                grounds.contains(&outcome.ground())
+            }
+            (Self::Review { steps }, Command::RecordReviewStep { step, .. }) => {
+                steps.contains(step)
+            }
+            (Self::Transfer { not_to }, Command::Transfer { to, .. }) => !not_to.contains(to),
+            (Self::Return { to_steps }, Command::Return { to_step, .. }) => {
+                to_steps.contains(to_step)
+            }
+            (
+                Self::StartSpecialProcedure { procedures },
+                Command::StartSpecialProcedure { procedure, .. },
+            ) => procedures.contains(procedure),
+            (
+                Self::Extend {
+                    authority,
+                    max_working_days,
+                    notified_from,
+                    notified_to,
+                },
+                Command::ApproveExtension {
+                    authority: given,
+                    working_days,
+                    applicant_notified_on,
+                    ..
+                },
+            ) => {
+                ExtensionAuthorityKind::from(given) == *authority
+                    && (1..=*max_working_days).contains(working_days)
+                    && (notified_from..=notified_to).contains(&applicant_notified_on)
+            }
+            (Self::Decide { outcomes }, Command::Decide { decision }) => {
+                outcomes.contains(&decision.outcome())
+            }
+            (Self::Deliver { methods }, Command::Deliver { method }) => methods.contains(method),
+            _ => false,
+        }
+    }
+}
+
+/// Every step `principal` may take on `case` at `now`, in lifecycle order. An API token is a
+/// department's system, not a person, and takes no step; so does anyone the access matrix
+/// refuses for the case's jurisdiction.
+#[must_use]
+pub fn allowed_actions(
+    case: &Case,
+    principal: &Principal,
+    now: OffsetDateTime,
+    calendar: &Calendar,
+) -> Vec<AllowedAction> {
+    let Some(actor) = principal.staff.clone() else {
+        return Vec::new();
+    };
+    let ctx = CaseContext {
+        actor,
+        roles: principal.roles.clone(),
+        now,
+        calendar,
+    };
+    let target = Target::jurisdiction(case.received().case_number.division());
+    CommandKind::ALL
+        .into_iter()
+        .filter(|k| authorize(principal, k.access_action(), &target).is_ok())
+        .filter_map(|k| offer(case, k, &ctx))
+        .collect()
+}
+
+/// The action of `kind`, if the case accepts at least one of its choices now.
+fn offer(case: &Case, kind: CommandKind, ctx: &CaseContext<'_>) -> Option<AllowedAction> {
+    let taken = |command: Command| case.handle(command, ctx).ok();
+    let works = |command: Command| taken(command).is_some();
+    Some(match kind {
+        CommandKind::OneTimeNotice => works(Command::IssueOneTimeNotice {
+            items: vec![NoticeItem {
+                material: "材料".into(),
+                problem: NoticeProblem::Missing,
+                detail: "补正".into(),
+            }],
+        })
+        .then_some(AllowedAction::OneTimeNotice)?,
+        CommandKind::Supplement => works(Command::ReceiveSupplement {
+            materials: vec![MaterialRef {
+                name: "补正材料".into(),
+                sha256: Sha256Digest::of(b""),
+            }],
+        })
+        .then_some(AllowedAction::Supplement)?,
+        CommandKind::Accept => {
+            let events = taken(Command::Accept)?;
+            AllowedAction::Accept {
+                deemed: matches!(
+                    events.first(),
+                    Some(CaseEvent::Accepted { deemed: true, .. })
+                ),
+            }
+        }
+        CommandKind::RefuseAcceptance => AllowedAction::RefuseAcceptance {
+            grounds: nonempty(
+                NonAcceptanceGround::ALL
+                    .into_iter()
+                    .filter(|g| {
+                        sample_non_acceptance(*g)
+                            .is_some_and(|outcome| works(Command::RefuseAcceptance { outcome }))
+                    })
+                    .collect(),
+            )?,
+        },
+        CommandKind::Review => AllowedAction::Review {
+            steps: nonempty(
+                ReviewKind::ALL
+                    .into_iter()
+                    .filter(|step| {
+                        works(Command::RecordReviewStep {
+                            step: *step,
+                            opinion: "意见".into(),
+                            substantive: true,
+                        })
+                    })
+                    .collect(),
+            )?,
+        },
+        CommandKind::Transfer => {
+            let mut not_to = vec![ctx.actor.clone()];
+            not_to.extend(case.assignee().filter(|a| **a != ctx.actor).cloned());
+            let to = ["TRANSFER-A", "TRANSFER-B", "TRANSFER-C"]
+                .into_iter()
+                .filter_map(|s| StaffId::parse(s).ok())
+                .find(|s| !not_to.contains(s))?;
+            works(Command::Transfer {
+                to,
+                reason: "转办".into(),
+            })
+            .then_some(AllowedAction::Transfer { not_to })?
+        }
+        CommandKind::Return => AllowedAction::Return {
+            to_steps: nonempty(
+                ReviewKind::ALL
+                    .into_iter()
+                    .filter(|to_step| {
+                        works(Command::Return {
+                            to_step: *to_step,
+                            reason: "退回".into(),
+                        })
+                    })
+                    .collect(),
+            )?,
+        },
+        CommandKind::StartSpecialProcedure => AllowedAction::StartSpecialProcedure {
+            procedures: nonempty(
+                SpecialProcedureKind::ALL
+                    .iter()
+                    .copied()
+                    .filter(|procedure| {
+                        works(Command::StartSpecialProcedure {
+                            procedure: *procedure,
+                            notice_reference: "告知书".into(),
+                        })
+                    })
+                    .collect(),
+            )?,
+        },
+        CommandKind::EndSpecialProcedure => {
+            works(Command::EndSpecialProcedure).then_some(AllowedAction::EndSpecialProcedure)?
+        }
+        CommandKind::Extend => offer_extension(case, ctx, &works)?,
+        CommandKind::Decide => AllowedAction::Decide {
+            outcomes: nonempty(
+                DecisionOutcome::ALL
+                    .into_iter()
+                    .filter(|o| {
+                        sample_decision(*o)
+                            .is_some_and(|decision| works(Command::Decide { decision }))
+                    })
+                    .collect(),
+            )?,
+        },
+        CommandKind::Deliver => AllowedAction::Deliver {
+            methods: nonempty(
+                DeliveryMethod::ALL
+                    .into_iter()
+                    .filter(|method| works(Command::Deliver { method: *method }))
+                    .collect(),
+            )?,
+        },
+        CommandKind::Withdraw => works(Command::Withdraw).then_some(AllowedAction::Withdraw)?,
+    })
+}
+
+/// The extension the case needs (its authority decided by the item, Art. 42), offered for the
+/// days still available when one working day, notified today, is accepted.
+fn offer_extension(
+    case: &Case,
+    ctx: &CaseContext<'_>,
+    works: &dyn Fn(Command) -> bool,
+) -> Option<AllowedAction> {
+    let kind = case.required_extension_authority();
+    let authority = match kind {
+        ExtensionAuthorityKind::BureauHead => ExtensionAuthority::BureauHead,
+        ExtensionAuthorityKind::GovernmentHead => ExtensionAuthority::GovernmentHead {
+            approval_reference: "批准文件".into(),
+        },
+    };
+    let allowed = authority.max_working_days();
+    let today = legal_date(ctx.now);
+    let accepted = case.acceptance()?.on;
+    works(Command::ApproveExtension {
+        authority,
+        working_days: 1,
+        reason: "延期".into(),
+        applicant_notified_on: today,
+    })
+    .then_some(AllowedAction::Extend {
+        authority: kind,
+        max_working_days: allowed.saturating_sub(case.extension_working_days()),
+        notified_from: accepted,
+        notified_to: today,
+    })
+}
+
+fn nonempty<T>(v: Vec<T>) -> Option<Vec<T>> {
+    (!v.is_empty()).then_some(v)
+}
+
+fn sample_reasons() -> Option<Reasons> {
+    Reasons::new(vec!["理由".into()]).ok()
+}
+
+fn sample_remedies() -> Option<Remedies> {
+    Remedies::new("人民政府", "人民法院").ok()
+}
+
+fn sample_non_acceptance(ground: NonAcceptanceGround) -> Option<NonAcceptance> {
+    let reasons = sample_reasons()?;
+    Some(match ground {
+        NonAcceptanceGround::NoLicenceNeeded => NonAcceptance::NoLicenceNeeded { reasons },
+        NonAcceptanceGround::NotCompetent => NonAcceptance::NotCompetent {
+            reasons,
+            competent_authority: "有权机关".into(),
+            remedies: sample_remedies()?,
+        },
+        NonAcceptanceGround::MaterialsNotCorrected => NonAcceptance::MaterialsNotCorrected {
+            reasons,
+            remedies: sample_remedies()?,
+        },
+    })
+}
+
+fn sample_decision(outcome: DecisionOutcome) -> Option<Decision> {
+    Some(match outcome {
+        DecisionOutcome::Approve => Decision::Approve,
+        DecisionOutcome::ApproveWithDeferredMaterials => Decision::ApproveWithDeferredMaterials {
+            materials: vec!["容缺材料".into()],
+        },
+        DecisionOutcome::Refuse => {
+            Decision::Refuse(Refusal::new(vec!["理由".into()], sample_remedies()?).ok()?)
+        }
+    })
+}
