@@ -125,9 +125,13 @@
     box.appendChild(text("h3", p.year + " 年 · " + p.source.title + (p.source.document_number ? "（" + p.source.document_number + "）" : "")));
     box.appendChild(text("p", ACTIONS[p.action] || p.action, p.action === "import" ? "ok" : "error"));
     box.appendChild(text("h4", "节假日 Holidays"));
-    box.appendChild(table(["名称 Name", "起 From", "止 To", "天数 Days"], p.holidays.map(function (h) {
-      return [h.name, h.from, h.to, h.days];
-    })));
+    if (p.holidays.length === 0) {
+      box.appendChild(text("p", "文件未列出任何节假日 The file lists no holidays", "error"));
+    } else {
+      box.appendChild(table(["名称 Name", "起 From", "止 To", "天数 Days"], p.holidays.map(function (h) {
+        return [h.name, h.from, h.to, h.days];
+      })));
+    }
     box.appendChild(text("p", "调休上班日 Make-up workdays：" + (p.makeup_workdays.join("、") || "无 none")));
     var d = p.versus_provisional;
     if (d) {
