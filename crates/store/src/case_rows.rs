@@ -145,6 +145,36 @@ pub fn load_case_events(conn: &mut dyn Conn, number: &str) -> Result<Vec<CaseEve
     .collect()
 }
 
+/// Every event of each of `numbers`, in order, in one statement (a page of the queue folds
+/// each of its cases for the clock; one round trip instead of one per row).
+pub fn load_events_of(
+    conn: &mut dyn Conn,
+    numbers: &[String],
+) -> Result<Vec<(String, Vec<CaseEvent>)>, StoreError> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; numbers.len()].join(", ");
+    let args: Vec<crate::Value> = numbers.iter().map(|n| n.as_str().into()).collect();
+    let mut out: Vec<(String, Vec<CaseEvent>)> = Vec::with_capacity(numbers.len());
+    for r in conn.query(
+        &format!(
+            "SELECT case_number, body FROM case_events WHERE case_number IN ({marks}) \
+             ORDER BY case_number, seq"
+        ),
+        &args,
+    )? {
+        let number = r.text(0)?;
+        let event: CaseEvent = serde_json::from_str(&r.text(1)?)
+            .map_err(|e| StoreError::Corrupt(format!("case {number}: stored event: {e}")))?;
+        match out.last_mut() {
+            Some((n, events)) if *n == number => events.push(event),
+            _ => out.push((number, vec![event])),
+        }
+    }
+    Ok(out)
+}
+
 /// Migration 15: fills the queue's columns and the name index of every case written before
 /// them, folding each case once, a page of cases at a time.
 pub fn backfill(conn: &mut dyn Conn) -> Result<(), StoreError> {
@@ -166,6 +196,13 @@ pub fn backfill(conn: &mut dyn Conn) -> Result<(), StoreError> {
             let case = Case::apply(&events)
                 .map_err(|e| StoreError::Corrupt(format!("case {number}: {e}")))?;
             write(conn, &r.text(1)?, &case, r.u64(2)?, true)?;
+        }
+        if rows.len() < PAGE as usize {
+            // PostgreSQL plans by statistics, and the new columns have none yet.
+            if conn.backend() == Backend::Postgres {
+                conn.batch("ANALYZE cases; ANALYZE case_name_pairs")?;
+            }
+            return Ok(());
         }
     }
 }
