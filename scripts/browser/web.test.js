@@ -140,6 +140,10 @@ test('(a) intake by the clerk gives a case number and a query code', async () =>
   await clerk.fill('input[name=applicant_phone]', '8600 1234');
   await clerk.click('#intake-form button[type=submit]');
   await clerk.waitForSelector('#e-applicant_code');
+  // The refused form answers 400, which Chromium logs; that one message is expected, nothing else.
+  const seen = takeProblems();
+  assert.equal(seen.length, 1, seen.join('\n'));
+  assert.match(seen[0], /status of 400 .* on .*\/cases\/new$/);
   assert.match(await clerk.textContent('#e-applicant_code'), /统一社会信用代码校验码/);
   assert.match(await clerk.textContent('#e-applicant_phone'), /须加区号/);
   assert.equal(await clerk.inputValue('input[name=applicant_name]'), '济南泉城餐饮有限公司', 'what was typed is kept');

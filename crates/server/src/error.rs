@@ -115,7 +115,7 @@ impl ApiError {
                 (code, zh.clone(), en.clone())
             }
             ApiError::Fields(errors) => match errors.first() {
-                Some(e) => (e.code, field_message_zh(e), e.message_en.clone()),
+                Some(e) => (e.code, e.labelled_zh(), e.message_en.clone()),
                 None => (
                     "invalid_body",
                     "请求内容无效".into(),
@@ -167,42 +167,26 @@ impl ApiError {
     /// every field's problem, the first of which is the top-level one.
     pub fn to_json(&self) -> Value {
         let (code, zh, en) = self.parts();
-        let (field, fields_details);
-        let details = match self {
+        let (field, details) = match self {
             ApiError::BadRequest { details, .. } => {
-                field = details
-                    .as_ref()
-                    .and_then(|d| d["field"].as_str())
-                    .map(|f| f.strip_prefix("body.").unwrap_or(f).to_owned());
-                details.as_ref()
+                let f = details.as_ref().and_then(|d| d["field"].as_str());
+                (
+                    f.map(|f| f.strip_prefix("body.").unwrap_or(f).to_owned()),
+                    details.clone(),
+                )
             }
             ApiError::Fields(errors) => {
-                field = errors.first().map(|e| e.field.path());
-                fields_details = json!({ "errors": errors.iter().map(|e| json!({
-                    "field": e.field.path(),
-                    "code": e.code,
-                    "message_zh": field_message_zh(e),
-                    "message_en": e.message_en,
-                })).collect::<Vec<_>>() });
-                Some(&fields_details)
+                let all = errors.iter().map(|e| {
+                    json!({ "field": e.field.path(), "code": e.code,
+                    "message_zh": e.labelled_zh(), "message_en": e.message_en })
+                });
+                let details = json!({ "errors": all.collect::<Vec<_>>() });
+                (errors.first().map(|e| e.field.path()), Some(details))
             }
-            _ => {
-                field = None;
-                None
-            }
+            _ => (None, None),
         };
-        json!({ "error": Body { code, message_zh: &zh, message_en: &en, field: field.as_deref(), details } })
-    }
-}
-
-/// A field's problem with its label, so that it reads alone (in a list, in an API answer):
-/// the label is left out when the reason already names the field.
-pub fn field_message_zh(e: &oneseal_domain::case::FieldError) -> String {
-    let label = e.field.label_zh();
-    if e.message_zh.contains(label) {
-        e.message_zh.clone()
-    } else {
-        format!("{label}：{}", e.message_zh)
+        let (field, details) = (field.as_deref(), details.as_ref());
+        json!({ "error": Body { code, message_zh: &zh, message_en: &en, field, details } })
     }
 }
 

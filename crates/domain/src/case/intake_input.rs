@@ -106,6 +106,18 @@ impl FieldError {
         }
     }
 
+    /// The reason with the field's label, so that it reads alone (in a list, in an API
+    /// answer); the label is left out when the reason already names the field.
+    #[must_use]
+    pub fn labelled_zh(&self) -> String {
+        let label = self.field.label_zh();
+        if self.message_zh.contains(label) {
+            self.message_zh.clone()
+        } else {
+            format!("{label}：{}", self.message_zh)
+        }
+    }
+
     fn required(field: IntakeField) -> Self {
         Self::new(
             field,
@@ -450,6 +462,13 @@ mod tests {
             ]
         );
         assert_eq!(errors[2].message_zh, "请填写联系电话");
+        assert_eq!(errors[2].labelled_zh(), "请填写联系电话");
+        assert_eq!(
+            errors[1].labelled_zh(),
+            "统一社会信用代码校验码为“4”，按前17位计算应为“3”"
+        );
+        let name = FieldError::required(IntakeField::ApplicantName);
+        assert_eq!(name.labelled_zh(), "请填写名称/姓名");
         let mut fixed = input.clone();
         fixed.item_code = "000104002000".into();
         fixed.applicant.uscc = "91350100m000100y43".into();

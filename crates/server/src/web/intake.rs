@@ -24,7 +24,7 @@ use oneseal_domain::case::{ApplicantInput, FieldError, IntakeField, IntakeInput}
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::edge::auth::{Auth, MaybeAuth, csrf_matches};
-use crate::error::{ApiError, field_message_zh};
+use crate::error::ApiError;
 use crate::services::cases::{CaseServiceError, IntakeReceipt, register_once};
 use crate::services::catalog::{ItemQuery, search_items};
 use crate::services::idempotency::{IdempotencyError, IdempotencyKey};
@@ -113,7 +113,7 @@ fn message(nav: &Nav, e: &FieldError) -> String {
     if nav.english() {
         e.message_en.clone()
     } else {
-        field_message_zh(e)
+        e.labelled_zh()
     }
 }
 
