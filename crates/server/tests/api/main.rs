@@ -10,6 +10,7 @@ mod cases;
 mod catalog;
 mod cosigning;
 mod end_check;
+mod history;
 mod ledger;
 mod linkage;
 mod org;
