@@ -21,7 +21,9 @@
 //!   step whose deadline falls in a year the calendar lacks ends its case there, as an
 //!   unfinished case.
 
+mod people;
 pub mod plan;
+mod presign;
 mod write;
 
 use std::sync::Arc;

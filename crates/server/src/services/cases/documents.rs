@@ -135,6 +135,24 @@ impl Draft {
     }
 }
 
+/// What a jurisdiction's documents are sealed with: the bureau and its current approval seal,
+/// as the registry reads.
+#[derive(Clone)]
+pub struct Sealer {
+    bureau: oneseal_store::seals::Bureau,
+    seal: oneseal_domain::seal::RegisteredSeal,
+}
+
+/// Reads the bureau of `j` and its current approval seal.
+pub fn sealer(conn: &mut dyn oneseal_store::Conn, j: &str) -> Result<Sealer, SealingError> {
+    let bureau = oneseal_store::seals::bureau(conn, j)?.ok_or(SealingError::UnknownJurisdiction)?;
+    let seal = oneseal_store::seals::bureau_seals(conn, j)?
+        .into_iter()
+        .max_by_key(|s| s.record.valid_from)
+        .ok_or(SealingError::NoSeal)?;
+    Ok(Sealer { bureau, seal })
+}
+
 /// Reads the bureau's current seal and builds the document a voucher seals.
 fn draft(
     conn: &mut dyn oneseal_store::Conn,
@@ -143,15 +161,26 @@ fn draft(
     voucher: Voucher,
     seals: &SealKeys,
 ) -> Result<Draft, SealingError> {
-    let j = who.jurisdiction.as_str();
-    let oneseal_store::seals::Bureau {
-        name_zh: bureau,
-        uscc,
-    } = oneseal_store::seals::bureau(conn, j)?.ok_or(SealingError::UnknownJurisdiction)?;
-    let seal = oneseal_store::seals::bureau_seals(conn, j)?
-        .into_iter()
-        .max_by_key(|s| s.record.valid_from)
-        .ok_or(SealingError::NoSeal)?;
+    let sealer = sealer(conn, who.jurisdiction.as_str())?;
+    draft_with(sealer, who, case, voucher, seals)
+}
+
+/// Builds the document a voucher seals with the seal `sealer` read.
+fn draft_with(
+    sealer: Sealer,
+    who: &Acting,
+    case: &Case,
+    voucher: Voucher,
+    seals: &SealKeys,
+) -> Result<Draft, SealingError> {
+    let Sealer {
+        bureau:
+            oneseal_store::seals::Bureau {
+                name_zh: bureau,
+                uscc,
+            },
+        seal,
+    } = sealer;
     // A step's time is taken when its request arrives, before it waits for the writer; a
     // revocation recorded meanwhile must still stop it, so a recorded revocation is checked
     // as of its own time at the earliest.
@@ -239,15 +268,39 @@ pub(super) fn presign_event(
     let Some(voucher) = voucher_for(event)? else {
         return Ok(None);
     };
-    let d = draft(conn, who, case, voucher, seals)?;
-    Ok(Some(Presigned {
-        signature: d.sign()?,
-        es_id: d.seal.es_id,
-        ses_seal: d.seal.ses_seal,
-        hash: d.hash,
-        property: d.property,
-        time: d.time,
-    }))
+    draft(conn, who, case, voucher, seals)?
+        .presigned()
+        .map(Some)
+}
+
+/// [`presign_event`] with the seal already read: how the history generator signs, on other
+/// threads and ahead of the writer, the documents its steps will issue.
+pub fn presign_with(
+    sealer: &Sealer,
+    who: &Acting,
+    case: &Case,
+    event: &CaseEvent,
+    seals: &SealKeys,
+) -> Result<Option<Presigned>, SealingError> {
+    let Some(voucher) = voucher_for(event)? else {
+        return Ok(None);
+    };
+    draft_with(sealer.clone(), who, case, voucher, seals)?
+        .presigned()
+        .map(Some)
+}
+
+impl Draft {
+    fn presigned(self) -> Result<Presigned, SealingError> {
+        Ok(Presigned {
+            signature: self.sign()?,
+            es_id: self.seal.es_id,
+            ses_seal: self.seal.ses_seal,
+            hash: self.hash,
+            property: self.property,
+            time: self.time,
+        })
+    }
 }
 
 /// Seals the document `voucher` describes for `case` (as the step leaves it), records it, and

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use oneseal_domain::calendar::{Calendar, TimeLimit};
 use oneseal_domain::case::{
     Applicant, CHINA_STANDARD_TIME, Case, CaseContext, CaseNumber, Channel, Command, Decision,
-    DeliveryMethod, ExtensionAuthority, IdNumber, Intake, ItemSnapshot, MaterialRef, NonAcceptance,
-    NoticeItem, NoticeProblem, PhoneNumber, QueryCode, Refusal, Remedies, ReviewKind, Sha256Digest,
+    DeliveryMethod, ExtensionAuthority, Intake, ItemSnapshot, MaterialRef, NonAcceptance,
+    NoticeItem, NoticeProblem, QueryCode, Refusal, Remedies, ReviewKind, Sha256Digest,
     StoredQueryCode,
 };
-use oneseal_domain::catalog::{Item, UnifiedSocialCreditCode};
+use oneseal_domain::catalog::Item;
 use oneseal_domain::linkage::LinkageSettings;
 use oneseal_domain::org::{DepartmentCode, DivisionCode, Role, StaffId};
 use oneseal_domain::rating::{RatingChannel, RatingLevel};
@@ -290,7 +290,7 @@ impl CasePlan<'_> {
         if intake_at > self.world.end {
             return;
         }
-        let Some(applicant) = applicant(&mut self.rng, self.index) else {
+        let Some(applicant) = super::people::applicant(&mut self.rng, self.index) else {
             return;
         };
         let materials: Vec<MaterialRef> = item
@@ -709,56 +709,6 @@ fn reasons(text: &str) -> Option<oneseal_domain::case::Reasons> {
 
 fn remedies(place: &str) -> Option<Remedies> {
     Remedies::new(&format!("{place}人民政府"), &format!("{place}人民法院")).ok()
-}
-
-const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
-];
-const GIVEN: &[&str] = &[
-    "建国", "秀英", "志强", "丽娟", "海峰", "晓燕", "伟", "静", "磊", "敏",
-];
-const TRADES: &[&str] = &[
-    "食品", "医药", "建设", "运输", "餐饮", "商贸", "环保", "文化", "教育", "科技",
-];
-const PLACES: &[&str] = &[
-    "历下", "市中", "槐荫", "天桥", "历城", "章丘", "平阴", "商河", "长清", "济阳",
-];
-
-/// A fictional applicant: an organisation most of the time, with a valid credit code, or a
-/// person with a valid (fictional) ID number.
-fn applicant(rng: &mut StdRng, index: u32) -> Option<Applicant> {
-    let phone =
-        PhoneNumber::parse(&format!("139{:08}", rng.random_range(0..100_000_000u32))).ok()?;
-    if rng.random_range(0..100) < 72 {
-        let trade = pick(rng, TRADES).copied().unwrap_or("商贸");
-        let place = pick(rng, PLACES).copied().unwrap_or("历下");
-        let body = format!("91370100MA{:07}", (index % 10_000_000));
-        let uscc = UnifiedSocialCreditCode::with_check_character(&body).ok()?;
-        return Some(Applicant::Organisation {
-            name: format!("济南{place}{trade}有限公司（演示{index}）"),
-            uscc,
-            contact_phone: phone,
-        });
-    }
-    let surname = pick(rng, SURNAMES).copied().unwrap_or("王");
-    let given = pick(rng, GIVEN).copied().unwrap_or("伟");
-    let born = rng.random_range(0..15_000u32);
-    let birth = Date::from_calendar_date(1960, time::Month::January, 1)
-        .ok()?
-        .checked_add(Duration::days(i64::from(born)))?;
-    let body = format!(
-        "370102{:04}{:02}{:02}{:03}",
-        birth.year(),
-        u8::from(birth.month()),
-        birth.day(),
-        rng.random_range(0..1000u32)
-    );
-    let check = IdNumber::compute_check_character(&body).ok()?;
-    Some(Applicant::NaturalPerson {
-        name: format!("{surname}{given}"),
-        id_number: IdNumber::parse(&format!("{body}{check}")).ok()?,
-        phone,
-    })
 }
 
 /// The days' own steps: the rules' tick each morning and the linkage runner each working

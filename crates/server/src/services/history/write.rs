@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use oneseal_domain::access::Principal;
-use oneseal_domain::case::{Command, QueryCode};
+use oneseal_domain::case::{CaseNumber, Command, QueryCode};
 use oneseal_domain::event::Actor;
 use oneseal_domain::linkage::{Claimant, FeedbackBody};
 use oneseal_domain::org::{DepartmentCode, Role, StaffId};
@@ -13,9 +13,11 @@ use oneseal_store::{Store, Tx};
 use time::OffsetDateTime;
 
 use super::plan::{Act, Place, Step, World};
+use super::presign;
 use super::{HistoryError, Keys};
 use crate::services::case_secrets::CaseSecrets;
-use crate::services::cases::{Acting, IntakeRequest, Working, act_on, intake_working};
+use crate::services::cases::documents::sealer;
+use crate::services::cases::{Acting, IntakeRequest, Presigned, Working, act_on, intake_working};
 use crate::services::commands::Meta;
 use crate::services::linkage::pushes::{ClaimRequest, claim_push};
 use crate::services::ratings::{NewRating, record_rating};
@@ -43,10 +45,12 @@ struct Live {
 }
 
 /// What every batch runs with.
-struct Shared {
-    world: Arc<World>,
-    seals: Arc<SealKeys>,
-    secrets: Arc<CaseSecrets>,
+pub(super) struct Shared {
+    pub(super) world: Arc<World>,
+    pub(super) seals: Arc<SealKeys>,
+    pub(super) secrets: Arc<CaseSecrets>,
+    /// The case numbers the intakes will get (see `presign::numbers`).
+    pub(super) numbers: HashMap<u32, CaseNumber>,
 }
 
 pub(super) fn write(
@@ -56,38 +60,86 @@ pub(super) fn write(
     steps: Vec<Step>,
     batch: usize,
 ) -> Result<Written, HistoryError> {
+    let mut sealers = HashMap::new();
+    for p in &world.places {
+        let j = p.code.clone();
+        let s = store
+            .read_blocking(move |c| sealer(c, j.as_str()))
+            .map_err(|e| HistoryError::Data(format!("the bureau's seal: {e}")))?;
+        sealers.insert(p.code.clone(), s);
+    }
     let shared = Arc::new(Shared {
+        numbers: presign::numbers(&world, &steps)?,
         world,
         seals: keys.seals.clone(),
         secrets: keys.secrets.clone(),
     });
-    let mut live: HashMap<u32, Live> = HashMap::new();
-    let mut written = Written::default();
-    let mut steps = steps.into_iter().peekable();
-    while steps.peek().is_some() {
-        let chunk: Vec<Step> = steps.by_ref().take(batch).collect();
-        let sh = shared.clone();
-        let (back, w) = store.write_blocking(move |tx| {
-            let mut w = Written::default();
-            for step in chunk {
-                let (case, last) = (step.case, step.last);
-                run_step(tx, &sh, &mut live, step, &mut w)?;
-                if last {
-                    live.remove(&case);
+    let mut chunks: Vec<Vec<Step>> = Vec::new();
+    let mut rest = steps.into_iter().peekable();
+    while rest.peek().is_some() {
+        chunks.push(rest.by_ref().take(batch).collect());
+    }
+    std::thread::scope(|scope| {
+        // Two signers a batch or two ahead of the writer, each with half of the cases.
+        let mut signed = Vec::new();
+        for half in 0..2u32 {
+            let (send, receive) = std::sync::mpsc::sync_channel(2);
+            let (sh, sealers, chunks) = (&shared, &sealers, &chunks);
+            scope.spawn(move || {
+                let mut shadow = presign::Shadow::default();
+                for chunk in chunks {
+                    let r = shadow.sign(sh, sealers, chunk, |case| case % 2 == half);
+                    let stop = r.is_err();
+                    if send.send(r).is_err() || stop {
+                        break;
+                    }
+                }
+            });
+            signed.push(receive);
+        }
+        let mut live: HashMap<u32, Live> = HashMap::new();
+        let mut written = Written::default();
+        for chunk in &chunks {
+            let mut ahead: Vec<Vec<Presigned>> = chunk.iter().map(|_| Vec::new()).collect();
+            for r in &signed {
+                let got = r
+                    .recv()
+                    .map_err(|_| HistoryError::Data("a signer stopped".into()))??;
+                for (i, p) in got {
+                    if let Some(slot) = ahead.get_mut(i) {
+                        *slot = p;
+                    }
                 }
             }
-            Ok::<_, HistoryError>((live, w))
-        })?;
-        live = back;
-        written.cases += w.cases;
-        written.steps += w.steps;
-        written.sealed += w.sealed;
-        written.claims += w.claims;
-        written.ratings += w.ratings;
-        written.penalties += w.penalties;
-        written.batches += 1;
+            let (sh, chunk) = (shared.clone(), chunk.clone());
+            let (back, w) = store.write_blocking(move |tx| {
+                let mut w = Written::default();
+                for (step, presigned) in chunk.into_iter().zip(ahead) {
+                    let (case, last) = (step.case, step.last);
+                    run_step(tx, &sh, &mut live, step, presigned, &mut w)?;
+                    if last {
+                        live.remove(&case);
+                    }
+                }
+                Ok::<_, HistoryError>((live, w))
+            })?;
+            live = back;
+            written.add(&w);
+        }
+        Ok(written)
+    })
+}
+
+impl Written {
+    fn add(&mut self, w: &Written) {
+        self.cases += w.cases;
+        self.steps += w.steps;
+        self.sealed += w.sealed;
+        self.claims += w.claims;
+        self.ratings += w.ratings;
+        self.penalties += w.penalties;
+        self.batches += 1;
     }
-    Ok(written)
 }
 
 fn failed(case: u32, e: impl std::fmt::Display) -> HistoryError {
@@ -97,7 +149,13 @@ fn failed(case: u32, e: impl std::fmt::Display) -> HistoryError {
     }
 }
 
-fn acting(sh: &Shared, place: &Place, staff: StaffId, role: Role, now: OffsetDateTime) -> Acting {
+pub(super) fn acting(
+    sh: &Shared,
+    place: &Place,
+    staff: StaffId,
+    role: Role,
+    now: OffsetDateTime,
+) -> Acting {
     Acting {
         staff,
         roles: vec![role],
@@ -122,6 +180,7 @@ fn run_step(
     sh: &Shared,
     live: &mut HashMap<u32, Live>,
     step: Step,
+    presigned: Vec<Presigned>,
     w: &mut Written,
 ) -> Result<(), HistoryError> {
     let case = step.case;
@@ -185,7 +244,7 @@ fn run_step(
                 .ok_or_else(|| failed(case, "step before intake"))?;
             let who = acting(sh, place, staff, role, step.at);
             let decides = matches!(command, Command::Decide { .. });
-            let out = act_on(tx, &who, &mut l.working, command, &sh.seals, Vec::new())
+            let out = act_on(tx, &who, &mut l.working, command, &sh.seals, presigned)
                 .map_err(|e| failed(case, e))?;
             if let Some(s) = &out.sealed {
                 w.sealed += 1;
