@@ -708,7 +708,7 @@ fn reasons(text: &str) -> Option<oneseal_domain::case::Reasons> {
 }
 
 fn remedies(place: &str) -> Option<Remedies> {
-    Remedies::new(&format!("{place}人民政府"), &format!("{place}人民法院")).ok()
+    Remedies::new(format!("{place}人民政府"), format!("{place}人民法院")).ok()
 }
 
 /// The days' own steps: the rules' tick each morning and the linkage runner each working
