@@ -24,6 +24,7 @@
 mod people;
 pub mod plan;
 mod presign;
+mod shared;
 mod write;
 
 use std::sync::Arc;
@@ -34,51 +35,11 @@ use oneseal_domain::org::{DepartmentCode, DivisionCode, Role, Staff, StaffId};
 use oneseal_store::Store;
 use time::{Date, Duration, OffsetDateTime};
 
-use crate::services::case_secrets::CaseSecrets;
 use crate::services::commands::Meta;
-use crate::services::sealing::SealKeys;
 use plan::{Demand, Place, Roster, World};
 
+pub use shared::{HistoryError, Keys, Options};
 pub use write::Written;
-
-/// Why a history could not be generated: the operator's command failed, never a visitor's
-/// request, so this is reported by the CLI and not mapped to HTTP.
-#[derive(Debug, thiserror::Error)]
-pub enum HistoryError {
-    /// The database already holds an organisation: a history starts before anything else.
-    #[error("the database is not empty: generate a history into a new data directory")]
-    NotEmpty,
-    /// The period asked for is outside the working-day calendar.
-    #[error("the calendar has no working day between {0} and {1}")]
-    NoWorkingDays(Date, Date),
-    #[error("demo data: {0}")]
-    Data(String),
-    /// A step of the plan failed on the writer (a bug: the planner checked it).
-    #[error("case {case}: {what}")]
-    Step { case: u32, what: String },
-    #[error(transparent)]
-    Store(#[from] oneseal_store::StoreError),
-}
-
-/// How much history, over which period, from which seed.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub cases: u32,
-    pub seed: u64,
-    /// Calendar days of history ending on `end`'s day.
-    pub days: u32,
-    /// The history's "now": nothing happens after it.
-    pub end: OffsetDateTime,
-    /// Steps per writer command.
-    pub batch: usize,
-}
-
-/// What the history runs with once the organisation and seals are recorded.
-pub struct Keys {
-    pub seals: Arc<SealKeys>,
-    pub secrets: Arc<CaseSecrets>,
-    pub calendar: Arc<Calendar>,
-}
 
 /// The first day of the history: `days` before `end`'s day, moved into the calendar's
 /// first loaded year if need be.

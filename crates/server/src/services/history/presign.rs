@@ -17,9 +17,8 @@ use oneseal_domain::case::{
 };
 use oneseal_domain::org::DivisionCode;
 
-use super::HistoryError;
 use super::plan::{Act, Step, World};
-use super::write::{Shared, acting};
+use super::shared::{HistoryError, Shared, acting};
 use crate::services::cases::Presigned;
 use crate::services::cases::documents::{Sealer, presign_with};
 

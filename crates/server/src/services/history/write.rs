@@ -5,23 +5,20 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use oneseal_domain::access::Principal;
-use oneseal_domain::case::{CaseNumber, Command, QueryCode};
+use oneseal_domain::case::{Command, QueryCode};
 use oneseal_domain::event::Actor;
 use oneseal_domain::linkage::{Claimant, FeedbackBody};
 use oneseal_domain::org::{DepartmentCode, Role, StaffId};
 use oneseal_store::{Store, Tx};
-use time::OffsetDateTime;
 
 use super::plan::{Act, Place, Step, World};
 use super::presign;
-use super::{HistoryError, Keys};
-use crate::services::case_secrets::CaseSecrets;
+use super::shared::{HistoryError, Keys, Shared, acting};
 use crate::services::cases::documents::sealer;
-use crate::services::cases::{Acting, IntakeRequest, Presigned, Working, act_on, intake_working};
+use crate::services::cases::{IntakeRequest, Presigned, Working, act_on, intake_working};
 use crate::services::commands::Meta;
 use crate::services::linkage::pushes::{ClaimRequest, claim_push};
 use crate::services::ratings::{NewRating, record_rating};
-use crate::services::sealing::SealKeys;
 
 /// What was written.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -42,15 +39,6 @@ struct Live {
     code: QueryCode,
     push: Option<String>,
     licence: Option<String>,
-}
-
-/// What every batch runs with.
-pub(super) struct Shared {
-    pub(super) world: Arc<World>,
-    pub(super) seals: Arc<SealKeys>,
-    pub(super) secrets: Arc<CaseSecrets>,
-    /// The case numbers the intakes will get (see `presign::numbers`).
-    pub(super) numbers: HashMap<u32, CaseNumber>,
 }
 
 pub(super) fn write(
@@ -146,23 +134,6 @@ fn failed(case: u32, e: impl std::fmt::Display) -> HistoryError {
     HistoryError::Step {
         case,
         what: e.to_string(),
-    }
-}
-
-pub(super) fn acting(
-    sh: &Shared,
-    place: &Place,
-    staff: StaffId,
-    role: Role,
-    now: OffsetDateTime,
-) -> Acting {
-    Acting {
-        staff,
-        roles: vec![role],
-        now,
-        calendar: sh.world.calendar.clone(),
-        jurisdiction: place.code.clone(),
-        secrets: sh.secrets.clone(),
     }
 }
 
