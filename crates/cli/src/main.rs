@@ -11,6 +11,7 @@ mod calendar_cmd;
 mod catalog_cmd;
 mod cert_cmd;
 mod data_lock;
+mod demo_cmd;
 mod ledger_cmd;
 mod rules_cmd;
 mod seal_cmd;
@@ -64,6 +65,9 @@ enum Command {
     /// The seal registry: list seals, rotate the bureau's approval seal.
     #[command(subcommand)]
     Seal(seal_cmd::SealCommand),
+    /// The demo: generate a city's history of cases.
+    #[command(subcommand)]
+    Demo(demo_cmd::DemoCommand),
     /// Run a witness that cosigns the bureau's checkpoints, or make its key.
     #[command(subcommand)]
     Witness(witness_cmd::WitnessCommand),
@@ -102,5 +106,6 @@ fn main() -> Result<()> {
         Command::Bench(cmd) => bench_cmd::run(cmd),
         Command::Witness(cmd) => witness_cmd::run(cmd),
         Command::Seal(cmd) => seal_cmd::run(cmd),
+        Command::Demo(cmd) => demo_cmd::run(cmd),
     }
 }

@@ -13,6 +13,7 @@ use oneseal_server::background::leadership::Leadership;
 use oneseal_server::edge::net::{Net, ProxyNet, PublicUrl};
 use oneseal_server::services::calendar::CalendarStore;
 use oneseal_server::services::case_secrets::CaseSecrets;
+use oneseal_server::services::history;
 use oneseal_server::services::ledger::anchor::Anchors;
 use oneseal_server::services::ledger::keys::MasterKey;
 use oneseal_server::services::ledger::{Logs, WitnessInfo, open_logs};
@@ -23,12 +24,24 @@ use oneseal_server::{AppState, SystemClock, WallClock, witness};
 use oneseal_store::leader::Leader;
 use oneseal_store::{Database, Store};
 
+/// The demo's history: about 40 applications a working day across the city and its counties,
+/// enough for every queue, chart and statistic to show a working bureau (open cases in every
+/// state, overdue ones, claims, ratings, alerts), small enough that the first start takes a few
+/// seconds (docs in /work/notes/doc-generate.md).
+pub const DEMO_CASES: u32 = 2_500;
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Seed the demo city (济南市 and three counties) with staff accounts, the catalog and seals,
-    /// and run three in-process witnesses.
+    /// the last 90 days of its history (`--demo-cases`), and run three in-process witnesses.
     #[arg(long)]
     pub demo: bool,
+    /// The demo without its history: the organisation, catalog and seals only.
+    #[arg(long)]
+    pub demo_empty: bool,
+    /// Applications in the demo's 90 days of history (city and counties together).
+    #[arg(long, default_value_t = DEMO_CASES)]
+    pub demo_cases: u32,
     /// Directory of the embedded SQLite database, the key file and the rollback anchors.
     #[arg(long, default_value = "oneseal-data")]
     pub data: PathBuf,
@@ -121,7 +134,7 @@ fn parse_witness(s: &str) -> Result<WitnessInfo> {
 
 /// The data directory holds the private payloads, the encrypted keys and the anchors: only its
 /// owner may enter it (the files inside keep whatever mode SQLite gives them).
-fn private_data_dir(dir: &std::path::Path) -> Result<()> {
+pub(crate) fn private_data_dir(dir: &std::path::Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     #[cfg(unix)]
     {
@@ -151,8 +164,21 @@ pub fn run(args: ServeArgs) -> Result<()> {
     let master = Arc::new(MasterKey::from_env_or_file(&key_file)?);
     let clock: Arc<dyn WallClock> = Arc::new(SystemClock);
     let rt = tokio::runtime::Runtime::new()?;
-    if args.demo {
-        let seeded = rt.block_on(seed::seed_demo(&store, clock.now()))?;
+    let demo = args.demo || args.demo_empty;
+    // The history's organisation, seals and rules are recorded at its opening, 90 days ago:
+    // the log's times must follow its indexes.
+    let history =
+        (args.demo && !args.demo_empty && args.demo_cases > 0).then(|| history::Options {
+            cases: args.demo_cases,
+            seed: 1,
+            days: 90,
+            end: clock.now(),
+            batch: 2_000,
+        });
+    let opening = history.as_ref().map_or(clock.now(), history::opening);
+    let mut seeded = false;
+    if demo {
+        seeded = rt.block_on(seed::seed_demo(&store, opening))?;
         print_demo(seeded);
     }
     let mut logs = open_logs(
@@ -161,7 +187,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         &args.log_host,
         clock.now().unix_timestamp(),
     )?;
-    if args.demo && seed_demo_seals(&store, &master, clock.now())? {
+    if demo && seed_demo_seals(&store, &master, opening)? {
         println!(
             "演示印章已登记：各辖区行政审批专用章启用，原部门审批章撤销封存 Demo seals registered."
         );
@@ -173,6 +199,20 @@ pub fn run(args: ServeArgs) -> Result<()> {
         clock.now().unix_timestamp(),
     )?);
     let calendar = Arc::new(store.read_blocking(|c| CalendarStore::load(c))?);
+    if let Some(options) = history.filter(|_| seeded) {
+        let started = std::time::Instant::now();
+        let keys = history::Keys {
+            seals: seal_keys.clone(),
+            secrets: case_secrets.clone(),
+            calendar: calendar.current(),
+        };
+        let w = history::generate(&store, &keys, &options).context("the demo's history")?;
+        println!(
+            "演示历史已生成 Demo history: {} cases over 90 days in {:.1} s",
+            w.cases,
+            started.elapsed().as_secs_f64()
+        );
+    }
     logs.witnesses = args
         .witness
         .iter()
@@ -181,7 +221,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
     logs.quorum = args.quorum;
     rt.block_on(async move {
         // The in-process witnesses live as long as this block.
-        let _witnesses = if args.demo && logs.witnesses.is_empty() {
+        let _witnesses = if demo && logs.witnesses.is_empty() {
             demo_witnesses(&args.data, &mut logs, clock.clone()).await?
         } else {
             Vec::new()

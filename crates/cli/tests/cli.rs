@@ -10,6 +10,8 @@
 
 #[path = "cli/backup_restore.rs"]
 mod backup_restore;
+#[path = "cli/demo_generate.rs"]
+mod demo_generate;
 #[path = "cli/serve_demo.rs"]
 mod serve_demo;
 

@@ -27,6 +27,7 @@ use oneseal_seal::KdfParams;
 use oneseal_server::background::checkpointer::{Checkpointer, Signed};
 use oneseal_server::background::cosign::cosign;
 use oneseal_server::services::case_secrets::CaseSecrets;
+use oneseal_server::services::history;
 use oneseal_server::services::ledger::anchor::Anchors;
 use oneseal_server::services::ledger::audit::{Finding, verify};
 use oneseal_server::services::ledger::keys::MasterKey;
@@ -112,6 +113,30 @@ impl TestApp {
         Self::spawn_full(demo, witnessed, Net::default(), webhook_policy).await
     }
 
+    /// The demo city with a generated history of `cases` applications over the `days` days
+    /// that end at [`START`] (as `serve --demo` has, smaller), the monitoring rules run over it.
+    pub async fn spawn_history(cases: u32, days: u32, seed: u64) -> Self {
+        let options = history::Options {
+            cases,
+            seed,
+            days,
+            end: START,
+            batch: 500,
+        };
+        let app = Self::spawn_inner(
+            true,
+            false,
+            Net::default(),
+            TargetPolicy::PublicOnly,
+            Some(options),
+        )
+        .await;
+        oneseal_server::background::rules_runner::run(&app.store, START)
+            .await
+            .expect("the rules over the history");
+        app
+    }
+
     /// Any combination: demo data, witnesses, network settings, webhook targets.
     pub async fn spawn_full(
         demo: bool,
@@ -119,14 +144,26 @@ impl TestApp {
         net: Net,
         webhook_policy: TargetPolicy,
     ) -> Self {
+        Self::spawn_inner(demo, witnessed, net, webhook_policy, None).await
+    }
+
+    async fn spawn_inner(
+        demo: bool,
+        witnessed: bool,
+        net: Net,
+        webhook_policy: TargetPolicy,
+        history: Option<history::Options>,
+    ) -> Self {
         let scratch = tokio::task::spawn_blocking(ScratchDb::new)
             .await
             .expect("database setup thread")
             .expect("a scratch database (is PostgreSQL reachable?)");
         let store = open_store(scratch.database.clone()).await;
         let clock = FixedClock::new(START);
+        // A history's organisation is recorded at its opening, before its first case.
+        let opening = history.as_ref().map_or(START, history::opening);
         if demo {
-            seed::seed_demo(&store, START)
+            seed::seed_demo(&store, opening)
                 .await
                 .expect("seeding the demo");
         }
@@ -138,13 +175,24 @@ impl TestApp {
             let logs = open_logs(&s2, &master, DEFAULT_LOG_HOST, START.unix_timestamp())
                 .expect("log keys");
             if demo {
-                seed_demo_seals(&s2, &master, START).expect("demo seals");
+                seed_demo_seals(&s2, &master, opening).expect("demo seals");
             }
             let keys = Arc::new(SealKeys::load(&s2, &master).expect("seal keys"));
             let secrets = Arc::new(
                 CaseSecrets::load_or_create(&s2, &master, START.unix_timestamp())
                     .expect("case secrets"),
             );
+            if let Some(options) = history {
+                let calendar = s2
+                    .read_blocking(|c| oneseal_server::services::calendar::CalendarStore::load(c))
+                    .expect("calendar");
+                let keys = history::Keys {
+                    seals: keys.clone(),
+                    secrets: secrets.clone(),
+                    calendar: calendar.current(),
+                };
+                history::generate(&s2, &keys, &options).expect("the history");
+            }
             (logs, keys, secrets)
         })
         .await

@@ -83,6 +83,10 @@ fn serve_demo_starts_prints_accounts_and_serves_the_ui_api_and_log() {
         printed.contains("CLERK") && printed.contains("oneseal-demo"),
         "demo accounts are printed:\n{printed}"
     );
+    assert!(
+        printed.contains("Demo history:"),
+        "the demo's 90 days of history are generated:\n{printed}"
+    );
     let base = format!("http://127.0.0.1:{port}");
     let (status, health) = get(&format!("{base}/healthz")).expect("healthz answers");
     {
@@ -123,7 +127,7 @@ fn help_lists_every_command_and_each_command_has_help() {
     let text = String::from_utf8(out.stdout).unwrap();
     for c in [
         "serve", "catalog", "ledger", "rules", "calendar", "witness", "cert", "bench", "backup",
-        "restore",
+        "restore", "demo",
     ] {
         assert!(text.contains(c), "--help lacks {c}:\n{text}");
         let sub = Command::new(env!("CARGO_BIN_EXE_oneseal"))

@@ -80,7 +80,7 @@ pub fn spawn_runner(state: AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
-fn run_due_in(
+pub(crate) fn run_due_in(
     tx: &mut Tx<'_>,
     calendar: &Calendar,
     now: OffsetDateTime,

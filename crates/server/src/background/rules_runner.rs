@@ -135,7 +135,7 @@ fn system_meta(now: OffsetDateTime, j: &DivisionCode) -> Meta {
     }
 }
 
-fn prepare(tx: &mut Tx<'_>, now: OffsetDateTime) -> Result<RunReport, RulesError> {
+pub(crate) fn prepare(tx: &mut Tx<'_>, now: OffsetDateTime) -> Result<RunReport, RulesError> {
     let mut report = RunReport::default();
     let today = legal_date(now);
     for (j, _) in jurisdictions(tx.conn())? {

@@ -108,8 +108,10 @@ pub struct IntakeRequest {
     pub materials: Vec<oneseal_domain::case::MaterialRef>,
 }
 
-/// A case being changed by one command: folded once, then evolved event by event.
-struct Working {
+/// A case being changed by one command: folded once, then evolved event by event. A caller
+/// that runs many commands on the same cases in one transaction (the history generator) keeps
+/// them between commands instead of reading and folding each case again.
+pub struct Working {
     number: CaseNumber,
     case: Case,
     /// How many events the case has.
@@ -117,6 +119,17 @@ struct Working {
 }
 
 impl Working {
+    /// The case as its last recorded event left it.
+    #[must_use]
+    pub fn case(&self) -> &Case {
+        &self.case
+    }
+
+    #[must_use]
+    pub fn number(&self) -> &CaseNumber {
+        &self.number
+    }
+
     /// Applies `event` to the case, records it with the case it leaves, and returns its index.
     fn record(
         &mut self,
@@ -146,6 +159,17 @@ pub fn intake(
     req: IntakeRequest,
     query_code: &QueryCode,
 ) -> Result<(CaseNumber, u64), CaseServiceError> {
+    let (working, idx) = intake_working(tx, who, req, query_code)?;
+    Ok((working.number, idx))
+}
+
+/// [`intake`], keeping the new case for the commands that follow in the same transaction.
+pub fn intake_working(
+    tx: &mut Tx<'_>,
+    who: &Acting,
+    req: IntakeRequest,
+    query_code: &QueryCode,
+) -> Result<(Working, u64), CaseServiceError> {
     let case_number = next_case_number(tx, &who.jurisdiction, who.now)?;
     let intake = Intake {
         case_number: case_number.clone(),
@@ -157,7 +181,7 @@ pub fn intake(
     };
     let mut events = Case::receive(intake, &who.ctx())?.into_iter();
     let Some(first) = events.next() else {
-        return Ok((case_number, 0));
+        return Err(corrupt("intake recorded no event"));
     };
     let mut working = Working {
         case: Case::apply(std::slice::from_ref(&first))?,
@@ -176,7 +200,7 @@ pub fn intake(
     for e in events {
         working.record(tx, who, e)?;
     }
-    Ok((case_number, idx))
+    Ok((working, idx))
 }
 
 /// Loads a case from its events (the one fold of a command).
@@ -269,7 +293,7 @@ pub fn act(
 ) -> Result<StepOutcome, CaseServiceError> {
     let Presign {
         read,
-        signed: mut presigned,
+        signed: presigned,
     } = presign;
     // The one fold of the command: the presigned read when no event was appended since (the
     // count only grows), else the case as it stands now.
@@ -280,12 +304,26 @@ pub fn act(
             (case, events.len() as u64)
         }
     };
-    let new = case.handle(command, &who.ctx())?;
     let mut working = Working {
         number: number.clone(),
         case,
         len,
     };
+    act_on(tx, who, &mut working, command, seals, presigned)
+}
+
+/// [`act`] on a case already loaded in this transaction (by [`intake_working`] or an earlier
+/// `act_on`). On an error the transaction must roll back: `working` may be ahead of it.
+pub fn act_on(
+    tx: &mut Tx<'_>,
+    who: &Acting,
+    working: &mut Working,
+    command: Command,
+    seals: &SealKeys,
+    mut presigned: Vec<Presigned>,
+) -> Result<StepOutcome, CaseServiceError> {
+    let number = working.number.clone();
+    let new = working.case.handle(command, &who.ctx())?;
     let mut indexes = Vec::with_capacity(new.len());
     let mut sealed = None;
     for e in &new {

@@ -82,50 +82,61 @@ pub async fn submit(
     rating: NewRating,
 ) -> Result<Submitted, RatingError> {
     check_comment(&rating.comment)?;
-    let today = legal_date(now);
     store
-        .write(move |tx| {
-            let number = rating.case;
-            let case = oneseal_store::ratings::case_to_rate(tx.conn(), number.as_str())?
-                .ok_or(RatingError::CaseNotFound)?;
-            if !secrets.matches(&case.query_code_hash, &rating.code) {
-                return Err(RatingError::CaseNotFound);
-            }
-            if !case.closed {
-                return Err(RatingError::CaseNotClosed);
-            }
-            if oneseal_store::ratings::is_rated(tx.conn(), number.as_str())? {
-                return Err(RatingError::AlreadyRated);
-            }
-            let j = DivisionCode::parse(&case.jurisdiction)
-                .map_err(|e| RatingError::Corrupt(e.to_string()))?;
-            let due = if rating.level.is_bad() {
-                Some(
-                    calendar
-                        .deadline(today, TimeLimit::working_days(RECTIFICATION_DAYS), &[])
-                        .map_err(RatingError::Calendar)?
-                        .due,
-                )
-            } else {
-                None
-            };
-            let event = Event::CaseRated {
-                case_number: number,
-                level: rating.level,
-                channel: rating.channel,
-                comment: rating.comment,
-                rated_on: today,
-                rectification_due: due,
-            };
-            let actor = Actor::System("public-rating".into());
-            let ledger_index = record(tx, &event, now, &j, &actor)?;
-            Ok(Submitted {
-                ledger_index,
-                level: rating.level,
-                rectification_due: due,
-            })
-        })
+        .write(move |tx| record_rating(tx, &secrets, &calendar, now, rating))
         .await
+}
+
+/// [`submit`] inside a write transaction the caller holds (the history generator rates many
+/// cases in one).
+pub fn record_rating(
+    tx: &mut oneseal_store::Tx<'_>,
+    secrets: &CaseSecrets,
+    calendar: &Calendar,
+    now: OffsetDateTime,
+    rating: NewRating,
+) -> Result<Submitted, RatingError> {
+    check_comment(&rating.comment)?;
+    let today = legal_date(now);
+    let number = rating.case;
+    let case = oneseal_store::ratings::case_to_rate(tx.conn(), number.as_str())?
+        .ok_or(RatingError::CaseNotFound)?;
+    if !secrets.matches(&case.query_code_hash, &rating.code) {
+        return Err(RatingError::CaseNotFound);
+    }
+    if !case.closed {
+        return Err(RatingError::CaseNotClosed);
+    }
+    if oneseal_store::ratings::is_rated(tx.conn(), number.as_str())? {
+        return Err(RatingError::AlreadyRated);
+    }
+    let j =
+        DivisionCode::parse(&case.jurisdiction).map_err(|e| RatingError::Corrupt(e.to_string()))?;
+    let due = if rating.level.is_bad() {
+        Some(
+            calendar
+                .deadline(today, TimeLimit::working_days(RECTIFICATION_DAYS), &[])
+                .map_err(RatingError::Calendar)?
+                .due,
+        )
+    } else {
+        None
+    };
+    let event = Event::CaseRated {
+        case_number: number,
+        level: rating.level,
+        channel: rating.channel,
+        comment: rating.comment,
+        rated_on: today,
+        rectification_due: due,
+    };
+    let actor = Actor::System("public-rating".into());
+    let ledger_index = record(tx, &event, now, &j, &actor)?;
+    Ok(Submitted {
+        ledger_index,
+        level: rating.level,
+        rectification_due: due,
+    })
 }
 
 /// Every rating of a jurisdiction, newest first, inside a read the caller already holds.

@@ -11,6 +11,7 @@ mod cases;
 mod catalog;
 mod cosigning;
 mod end_check;
+mod history;
 mod intake;
 mod ledger;
 mod ledger_audit;

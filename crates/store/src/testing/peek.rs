@@ -158,3 +158,76 @@ pub fn case_texts_at_rest(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError
     }
     Ok(out)
 }
+
+/// What a generated history's cases came to, one line per row, in a fixed order: the cases
+/// (without their query-code key, which is secret and per database), each case's events (their
+/// bodies as stored: the receipt's query-code key is the caller's to strip), the licences, the
+/// pushes and the ratings. Two histories from one seed must give the same lines.
+pub fn history_contents(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for r in conn.query(
+        "SELECT case_number, jurisdiction, item_code, status, received_on, applicant_label, closed, events \
+         FROM cases ORDER BY case_number",
+        &[],
+    )? {
+        out.push(format!(
+            "case {} {} {} {} {} {} {} {}",
+            r.text(0)?,
+            r.text(1)?,
+            r.text(2)?,
+            r.int(3)?,
+            r.text(4)?,
+            r.text(5)?,
+            r.int(6)?,
+            r.int(7)?
+        ));
+    }
+    for r in conn.query(
+        "SELECT case_number, seq, kind, body FROM case_events ORDER BY case_number, seq",
+        &[],
+    )? {
+        out.push(format!(
+            "event {} {} {} {}",
+            r.text(0)?,
+            r.int(1)?,
+            r.text(2)?,
+            r.text(3)?
+        ));
+    }
+    for r in conn.query(
+        "SELECT licence_id, jurisdiction, status, version FROM licences ORDER BY licence_id",
+        &[],
+    )? {
+        out.push(format!(
+            "licence {} {} {} {}",
+            r.text(0)?,
+            r.text(1)?,
+            r.text(2)?,
+            r.int(3)?
+        ));
+    }
+    for r in conn.query(
+        "SELECT push_id, case_number, status, claimed_on FROM pushes ORDER BY push_id",
+        &[],
+    )? {
+        out.push(format!(
+            "push {} {} {} {}",
+            r.text(0)?,
+            r.opt_text(1)?.unwrap_or_default(),
+            r.text(2)?,
+            r.opt_text(3)?.unwrap_or_default()
+        ));
+    }
+    for r in conn.query(
+        "SELECT case_number, level, rated_on FROM ratings ORDER BY case_number",
+        &[],
+    )? {
+        out.push(format!(
+            "rating {} {} {}",
+            r.text(0)?,
+            r.text(1)?,
+            r.text(2)?
+        ));
+    }
+    Ok(out)
+}

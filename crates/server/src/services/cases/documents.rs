@@ -136,6 +136,32 @@ impl Draft {
     }
 }
 
+/// What a jurisdiction's documents are sealed with: the bureau and its current approval seal,
+/// as the registry reads.
+#[derive(Clone)]
+pub struct Sealer {
+    bureau: oneseal_store::seals::Bureau,
+    seal: oneseal_domain::seal::RegisteredSeal,
+}
+
+/// Reads the bureau of `j` and its current approval seal.
+pub fn sealer(conn: &mut dyn oneseal_store::Conn, j: &str) -> Result<Sealer, SealingError> {
+    let bureau = oneseal_store::seals::bureau(conn, j)?.ok_or(SealingError::UnknownJurisdiction)?;
+    let seal = oneseal_store::seals::bureau_seals(conn, j)?
+        .into_iter()
+        .max_by_key(|s| s.record.valid_from)
+        .ok_or(SealingError::NoSeal)?;
+    Ok(Sealer { bureau, seal })
+}
+
+/// Whether `seal` may sign a step that arrived at `now`. A step's time is taken when its request
+/// arrives, before it waits for the writer; a revocation recorded meanwhile must still stop it,
+/// so a recorded revocation is checked as of its own time at the earliest.
+fn check_can_sign(seal: &RegisteredSeal, now: OffsetDateTime) -> Result<(), SealingError> {
+    let at = seal.revocation.as_ref().map_or(now, |r| now.max(r.at));
+    Ok(seal.check_can_sign(at)?)
+}
+
 /// The bureau of jurisdiction `j` and the seal its documents are sealed with at `now`: the
 /// newest approval seal, which must be able to sign then.
 pub(super) fn bureau_and_seal(
@@ -143,16 +169,8 @@ pub(super) fn bureau_and_seal(
     j: &str,
     now: OffsetDateTime,
 ) -> Result<(oneseal_store::seals::Bureau, RegisteredSeal), SealingError> {
-    let bureau = oneseal_store::seals::bureau(conn, j)?.ok_or(SealingError::UnknownJurisdiction)?;
-    let seal = oneseal_store::seals::bureau_seals(conn, j)?
-        .into_iter()
-        .max_by_key(|s| s.record.valid_from)
-        .ok_or(SealingError::NoSeal)?;
-    // A step's time is taken when its request arrives, before it waits for the writer; a
-    // revocation recorded meanwhile must still stop it, so a recorded revocation is checked
-    // as of its own time at the earliest.
-    let at = seal.revocation.as_ref().map_or(now, |r| now.max(r.at));
-    seal.check_can_sign(at)?;
+    let Sealer { bureau, seal } = sealer(conn, j)?;
+    check_can_sign(&seal, now)?;
     Ok((bureau, seal))
 }
 
@@ -164,13 +182,27 @@ fn draft(
     voucher: Voucher,
     seals: &SealKeys,
 ) -> Result<Draft, SealingError> {
-    let (
-        oneseal_store::seals::Bureau {
-            name_zh: bureau,
-            uscc,
-        },
+    let sealer = sealer(conn, who.jurisdiction.as_str())?;
+    draft_with(sealer, who, case, voucher, seals)
+}
+
+/// Builds the document a voucher seals with the seal `sealer` read.
+fn draft_with(
+    sealer: Sealer,
+    who: &Acting,
+    case: &Case,
+    voucher: Voucher,
+    seals: &SealKeys,
+) -> Result<Draft, SealingError> {
+    let Sealer {
+        bureau:
+            oneseal_store::seals::Bureau {
+                name_zh: bureau,
+                uscc,
+            },
         seal,
-    ) = bureau_and_seal(conn, who.jurisdiction.as_str(), who.now)?;
+    } = sealer;
+    check_can_sign(&seal, who.now)?;
     let key = seals
         .get(&seal.record.es_id)
         .ok_or(SealingError::KeyNotLoaded)?;
@@ -250,15 +282,39 @@ pub(super) fn presign_event(
     let Some(voucher) = voucher_for(event)? else {
         return Ok(None);
     };
-    let d = draft(conn, who, case, voucher, seals)?;
-    Ok(Some(Presigned {
-        signature: d.sign()?,
-        es_id: d.seal.es_id,
-        ses_seal: d.seal.ses_seal,
-        hash: d.hash,
-        property: d.property,
-        time: d.time,
-    }))
+    draft(conn, who, case, voucher, seals)?
+        .presigned()
+        .map(Some)
+}
+
+/// [`presign_event`] with the seal already read: how the history generator signs, on other
+/// threads and ahead of the writer, the documents its steps will issue.
+pub fn presign_with(
+    sealer: &Sealer,
+    who: &Acting,
+    case: &Case,
+    event: &CaseEvent,
+    seals: &SealKeys,
+) -> Result<Option<Presigned>, SealingError> {
+    let Some(voucher) = voucher_for(event)? else {
+        return Ok(None);
+    };
+    draft_with(sealer.clone(), who, case, voucher, seals)?
+        .presigned()
+        .map(Some)
+}
+
+impl Draft {
+    fn presigned(self) -> Result<Presigned, SealingError> {
+        Ok(Presigned {
+            signature: self.sign()?,
+            es_id: self.seal.es_id,
+            ses_seal: self.seal.ses_seal,
+            hash: self.hash,
+            property: self.property,
+            time: self.time,
+        })
+    }
 }
 
 /// Seals the document `voucher` describes for `case` (as the step leaves it), records it, and

@@ -1,0 +1,331 @@
+//! Writing a planned history: thousands of steps per writer command, the cases kept folded in
+//! memory between steps and between commands (no case is read back from the database).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use oneseal_domain::access::Principal;
+use oneseal_domain::case::{Command, QueryCode};
+use oneseal_domain::event::Actor;
+use oneseal_domain::linkage::{Claimant, FeedbackBody};
+use oneseal_domain::org::{DepartmentCode, Role, StaffId};
+use oneseal_store::{Store, Tx};
+
+use super::plan::{Act, Place, Step, World};
+use super::presign;
+use super::shared::{HistoryError, Keys, Shared, acting};
+use crate::services::cases::documents::sealer;
+use crate::services::cases::{IntakeRequest, Presigned, Working, act_on, intake_working};
+use crate::services::commands::Meta;
+use crate::services::linkage::pushes::{ClaimRequest, claim_push};
+use crate::services::ratings::{NewRating, record_rating};
+
+/// What was written.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Written {
+    pub cases: u64,
+    pub steps: u64,
+    pub sealed: u64,
+    pub claims: u64,
+    pub ratings: u64,
+    pub penalties: u64,
+    /// Writer commands (each one transaction's worth of steps).
+    pub batches: u64,
+}
+
+/// A case between its steps.
+struct Live {
+    working: Working,
+    code: QueryCode,
+    push: Option<String>,
+    licence: Option<String>,
+}
+
+pub(super) fn write(
+    store: &Store,
+    world: Arc<World>,
+    keys: &Keys,
+    steps: Vec<Step>,
+    batch: usize,
+) -> Result<Written, HistoryError> {
+    let mut sealers = HashMap::new();
+    for p in &world.places {
+        let j = p.code.clone();
+        let s = store
+            .read_blocking(move |c| sealer(c, j.as_str()))
+            .map_err(|e| HistoryError::Data(format!("the bureau's seal: {e}")))?;
+        sealers.insert(p.code.clone(), s);
+    }
+    let shared = Arc::new(Shared {
+        numbers: presign::numbers(&world, &steps)?,
+        world,
+        seals: keys.seals.clone(),
+        secrets: keys.secrets.clone(),
+    });
+    let mut chunks: Vec<Vec<Step>> = Vec::new();
+    let mut rest = steps.into_iter().peekable();
+    while rest.peek().is_some() {
+        chunks.push(rest.by_ref().take(batch).collect());
+    }
+    std::thread::scope(|scope| {
+        // Two signers a batch or two ahead of the writer, each with half of the cases.
+        let mut signed = Vec::new();
+        for half in 0..2u32 {
+            let (send, receive) = std::sync::mpsc::sync_channel(2);
+            let (sh, sealers, chunks) = (&shared, &sealers, &chunks);
+            scope.spawn(move || {
+                let mut shadow = presign::Shadow::default();
+                for chunk in chunks {
+                    let r = shadow.sign(sh, sealers, chunk, |case| case % 2 == half);
+                    let stop = r.is_err();
+                    if send.send(r).is_err() || stop {
+                        break;
+                    }
+                }
+            });
+            signed.push(receive);
+        }
+        let mut live: HashMap<u32, Live> = HashMap::new();
+        let mut written = Written::default();
+        for chunk in &chunks {
+            let mut ahead: Vec<Vec<Presigned>> = chunk.iter().map(|_| Vec::new()).collect();
+            for r in &signed {
+                let got = r
+                    .recv()
+                    .map_err(|_| HistoryError::Data("a signer stopped".into()))??;
+                for (i, p) in got {
+                    if let Some(slot) = ahead.get_mut(i) {
+                        *slot = p;
+                    }
+                }
+            }
+            let (sh, chunk) = (shared.clone(), chunk.clone());
+            let (back, w) = store.write_blocking(move |tx| {
+                let mut w = Written::default();
+                for (step, presigned) in chunk.into_iter().zip(ahead) {
+                    let (case, last) = (step.case, step.last);
+                    run_step(tx, &sh, &mut live, step, presigned, &mut w)?;
+                    if last {
+                        live.remove(&case);
+                    }
+                }
+                Ok::<_, HistoryError>((live, w))
+            })?;
+            live = back;
+            written.add(&w);
+        }
+        Ok(written)
+    })
+}
+
+impl Written {
+    fn add(&mut self, w: &Written) {
+        self.cases += w.cases;
+        self.steps += w.steps;
+        self.sealed += w.sealed;
+        self.claims += w.claims;
+        self.ratings += w.ratings;
+        self.penalties += w.penalties;
+        self.batches += 1;
+    }
+}
+
+fn failed(case: u32, e: impl std::fmt::Display) -> HistoryError {
+    HistoryError::Step {
+        case,
+        what: e.to_string(),
+    }
+}
+
+fn supervisor<'a>(place: &'a Place, dept: &DepartmentCode) -> Option<&'a StaffId> {
+    place
+        .roster
+        .supervisors
+        .iter()
+        .find(|(d, _)| d == dept)
+        .map(|(_, s)| s)
+}
+
+fn run_step(
+    tx: &mut Tx<'_>,
+    sh: &Shared,
+    live: &mut HashMap<u32, Live>,
+    step: Step,
+    presigned: Vec<Presigned>,
+    w: &mut Written,
+) -> Result<(), HistoryError> {
+    let case = step.case;
+    let place = sh
+        .world
+        .places
+        .get(step.place)
+        .ok_or_else(|| failed(case, "no such place"))?;
+    w.steps += 1;
+    match step.act {
+        Act::Tick => {
+            crate::background::rules_runner::prepare(tx, step.at).map_err(|e| failed(case, e))?;
+        }
+        Act::Runner => {
+            crate::background::linkage_runner::run_due_in(tx, &sh.world.calendar, step.at)
+                .map_err(|e| failed(case, e))?;
+        }
+        Act::Intake {
+            staff,
+            item,
+            channel,
+            applicant,
+            materials,
+        } => {
+            let item = place
+                .demand
+                .get(item)
+                .ok_or_else(|| failed(case, "no such item"))?
+                .item
+                .clone();
+            let mut random = [0u8; QueryCode::RANDOM_BYTES];
+            getrandom::fill(&mut random).map_err(|e| failed(case, e))?;
+            let code = QueryCode::from_random(random);
+            let who = acting(sh, place, staff, Role::Clerk, step.at);
+            let req = IntakeRequest {
+                item,
+                joint_handling: false,
+                channel,
+                applicant,
+                materials,
+            };
+            let (working, _) = intake_working(tx, &who, req, &code).map_err(|e| failed(case, e))?;
+            live.insert(
+                case,
+                Live {
+                    working,
+                    code,
+                    push: None,
+                    licence: None,
+                },
+            );
+            w.cases += 1;
+        }
+        Act::Command {
+            staff,
+            role,
+            command,
+        } => {
+            let l = live
+                .get_mut(&case)
+                .ok_or_else(|| failed(case, "step before intake"))?;
+            let who = acting(sh, place, staff, role, step.at);
+            let decides = matches!(command, Command::Decide { .. });
+            let out = act_on(tx, &who, &mut l.working, command, &sh.seals, presigned)
+                .map_err(|e| failed(case, e))?;
+            if let Some(s) = &out.sealed {
+                w.sealed += 1;
+                if s.license_id.is_some() {
+                    l.licence.clone_from(&s.license_id);
+                }
+            }
+            if decides {
+                l.push = out.pushes.into_iter().next();
+            }
+        }
+        Act::Claim => {
+            let l = live
+                .get(&case)
+                .ok_or_else(|| failed(case, "claim before intake"))?;
+            let Some(push) = l.push.clone() else {
+                return Ok(());
+            };
+            let item = &l.working.case().received().item;
+            let dept = place
+                .demand
+                .iter()
+                .find(|d| d.item.basic_code == item.basic_code)
+                .map(|d| d.item.supervising_department.clone());
+            let Some((dept, staff)) =
+                dept.and_then(|d| supervisor(place, &d).cloned().map(|s| (d, s)))
+            else {
+                return Ok(());
+            };
+            let principal = Principal {
+                staff: Some(staff.clone()),
+                token: None,
+                jurisdiction: place.code.clone(),
+                department: dept,
+                roles: vec![Role::DepartmentSupervisor],
+                scopes: None,
+            };
+            let req = ClaimRequest {
+                push_id: push,
+                idempotency_key: None,
+                claimant: Claimant::Staff(staff.clone()),
+                actor: Actor::Staff(staff),
+                now: step.at,
+            };
+            claim_push(tx, &principal, req).map_err(|e| failed(case, e))?;
+            w.claims += 1;
+        }
+        Act::Rate {
+            level,
+            channel,
+            comment,
+        } => {
+            let l = live
+                .get(&case)
+                .ok_or_else(|| failed(case, "rating before intake"))?;
+            let rating = NewRating {
+                case: l.working.number().clone(),
+                code: l.code.as_str().to_owned(),
+                level,
+                channel,
+                comment,
+            };
+            record_rating(tx, &sh.secrets, &sh.world.calendar, step.at, rating)
+                .map_err(|e| failed(case, e))?;
+            w.ratings += 1;
+        }
+        Act::Penalty { revokes } => {
+            let l = live
+                .get(&case)
+                .ok_or_else(|| failed(case, "penalty before intake"))?;
+            let Some(licence_id) = l.licence.clone() else {
+                return Ok(());
+            };
+            let item = &l.working.case().received().item;
+            let dept = place
+                .demand
+                .iter()
+                .find(|d| d.item.basic_code == item.basic_code)
+                .map(|d| d.item.supervising_department.clone());
+            let Some((dept, staff)) =
+                dept.and_then(|d| supervisor(place, &d).cloned().map(|s| (d, s)))
+            else {
+                return Ok(());
+            };
+            let meta = Meta {
+                time: step.at,
+                jurisdiction: place.code.clone(),
+                actor: Actor::Staff(staff),
+            };
+            let year = oneseal_domain::case::legal_date(step.at).year();
+            let body = FeedbackBody::Penalty {
+                licence_id,
+                decision_ref: format!("{}罚〔{year}〕{}号", dept.as_str(), case % 10_000),
+                summary: if revokes {
+                    "经查存在严重违法行为，依法吊销许可证件".into()
+                } else {
+                    "经查存在违法行为，依法给予警告并处罚款".into()
+                },
+                revokes,
+            };
+            crate::services::linkage::feedback::submit_feedback(
+                tx,
+                &meta,
+                &dept,
+                &format!("CF{year}-{case:07}"),
+                body,
+            )
+            .map_err(|e| failed(case, e))?;
+            w.penalties += 1;
+        }
+    }
+    Ok(())
+}
