@@ -54,19 +54,27 @@ pub struct IntakeForm {
     applicant_name: String,
     applicant_code: String,
     applicant_phone: String,
-    /// (input name, message) in form order.
-    errors: Vec<(&'static str, String)>,
+    /// The problems in form order.
+    errors: Vec<FormError>,
     /// A problem with the submission as a whole (a reused token).
     notice: Option<String>,
 }
 
+/// One problem as the page shows it: beside its input, the reason alone (the label is right
+/// above it); in the summary at the top, with the field's label.
+pub struct FormError {
+    input: &'static str,
+    beside: String,
+    summary: String,
+}
+
 impl IntakeForm {
-    /// The message for the input `name`, if it has one.
+    /// The message beside the input `name`, if it has one.
     pub fn error(&self, name: &str) -> Option<&str> {
         self.errors
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, m)| m.as_str())
+            .find(|e| e.input == name)
+            .map(|e| e.beside.as_str())
     }
 
     pub fn is_selected(&self, input: &str, value: &str) -> bool {
@@ -109,11 +117,16 @@ fn input_of(field: IntakeField) -> &'static str {
     }
 }
 
-fn message(nav: &Nav, e: &FieldError) -> String {
-    if nav.english() {
-        e.message_en.clone()
+fn form_error(nav: &Nav, e: &FieldError) -> FormError {
+    let (beside, summary) = if nav.english() {
+        (e.message_en.clone(), e.message_en.clone())
     } else {
-        e.labelled_zh()
+        (e.message_zh.clone(), e.labelled_zh())
+    };
+    FormError {
+        input: input_of(e.field),
+        beside,
+        summary,
     }
 }
 
@@ -259,11 +272,12 @@ pub async fn case_new_submit(
         Ok(receipt) => Ok(receipt_page(nav, &receipt)?.into_response()),
         Err(CaseServiceError::Invalid(errors)) => {
             for e in &errors {
-                let text = match (&several, e.field) {
-                    (Some(labels), IntakeField::Item) => several_zh(&nav, labels),
-                    _ => message(&nav, e),
-                };
-                form.errors.push((input_of(e.field), text));
+                let mut shown = form_error(&nav, e);
+                if let (Some(labels), IntakeField::Item) = (&several, e.field) {
+                    shown.beside = several_text(&nav, labels);
+                    shown.summary = format!("{}{}", nav.t("申请事项："), shown.beside);
+                }
+                form.errors.push(shown);
             }
             let page = CaseNewPage {
                 nav,
@@ -292,12 +306,12 @@ pub async fn case_new_submit(
 const REUSED: &str =
     "这张收件单已经登记过另一份申请，本次未登记。如确为新的申请，请核对后再次提交。";
 
-fn several_zh(nav: &Nav, labels: &[String]) -> String {
+fn several_text(nav: &Nav, labels: &[String]) -> String {
     let list = labels.join("；");
     if nav.english() {
         format!("Several items fit; choose one: {list}")
     } else {
-        format!("申请事项：有多个事项符合，请从中选择一个：{list}")
+        format!("有多个事项符合，请从中选择一个：{list}")
     }
 }
 
