@@ -24,11 +24,15 @@ use oneseal_server::{AppState, SystemClock, WallClock, witness};
 use oneseal_store::leader::Leader;
 use oneseal_store::{Database, Store};
 
-/// The demo's history: about 40 applications a working day across the city and its counties,
-/// enough for every queue, chart and statistic to show a working bureau (open cases in every
-/// state, overdue ones, claims, ratings, alerts), small enough that the first start takes a few
-/// seconds (docs in /work/notes/doc-generate.md).
+/// The demo's history on SQLite: about 40 applications a working day across the city and its
+/// counties over 90 days, enough for every queue, chart and statistic to show a working bureau
+/// (open cases in every state, overdue ones, claims, ratings, alerts), small enough that the
+/// first start takes a few seconds in a release build.
 pub const DEMO_CASES: u32 = 2_500;
+
+/// The same on PostgreSQL, smaller: its writer still pays a round trip per statement (issue #17,
+/// item 8), so 2,500 cases would make the first start take about a minute.
+pub const DEMO_CASES_POSTGRES: u32 = 500;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -39,9 +43,10 @@ pub struct ServeArgs {
     /// The demo without its history: the organisation, catalog and seals only.
     #[arg(long)]
     pub demo_empty: bool,
-    /// Applications in the demo's 90 days of history (city and counties together).
-    #[arg(long, default_value_t = DEMO_CASES)]
-    pub demo_cases: u32,
+    /// Applications in the demo's 90 days of history (city and counties together); default
+    /// 2,500 on SQLite, 500 on PostgreSQL.
+    #[arg(long)]
+    pub demo_cases: Option<u32>,
     /// Directory of the embedded SQLite database, the key file and the rollback anchors.
     #[arg(long, default_value = "oneseal-data")]
     pub data: PathBuf,
@@ -167,14 +172,17 @@ pub fn run(args: ServeArgs) -> Result<()> {
     let demo = args.demo || args.demo_empty;
     // The history's organisation, seals and rules are recorded at its opening, 90 days ago:
     // the log's times must follow its indexes.
-    let history =
-        (args.demo && !args.demo_empty && args.demo_cases > 0).then(|| history::Options {
-            cases: args.demo_cases,
-            seed: 1,
-            days: 90,
-            end: clock.now(),
-            batch: 2_000,
-        });
+    let cases = args.demo_cases.unwrap_or(match store.backend() {
+        oneseal_store::Backend::Postgres => DEMO_CASES_POSTGRES,
+        oneseal_store::Backend::Sqlite => DEMO_CASES,
+    });
+    let history = (args.demo && !args.demo_empty && cases > 0).then(|| history::Options {
+        cases,
+        seed: 1,
+        days: 90,
+        end: clock.now(),
+        batch: 2_000,
+    });
     let opening = history.as_ref().map_or(clock.now(), history::opening);
     let mut seeded = false;
     if demo {
