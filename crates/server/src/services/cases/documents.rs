@@ -279,12 +279,16 @@ pub(super) fn presign_event(
     event: &CaseEvent,
     seals: &SealKeys,
 ) -> Result<Option<Presigned>, SealingError> {
-    let Some(voucher) = voucher_for(event)? else {
+    if voucher_for(event)?.is_none() {
         return Ok(None);
-    };
-    draft(conn, who, case, voucher, seals)?
-        .presigned()
-        .map(Some)
+    }
+    presign_with(
+        &sealer(conn, who.jurisdiction.as_str())?,
+        who,
+        case,
+        event,
+        seals,
+    )
 }
 
 /// [`presign_event`] with the seal already read: how the history generator signs, on other

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use oneseal_domain::access::Principal;
-use oneseal_domain::case::{Command, QueryCode};
+use oneseal_domain::case::{Command, ItemSnapshot, QueryCode};
 use oneseal_domain::event::Actor;
 use oneseal_domain::linkage::{Claimant, FeedbackBody};
 use oneseal_domain::org::{DepartmentCode, Role, StaffId};
@@ -137,13 +137,19 @@ fn failed(case: u32, e: impl std::fmt::Display) -> HistoryError {
     }
 }
 
-fn supervisor<'a>(place: &'a Place, dept: &DepartmentCode) -> Option<&'a StaffId> {
+/// The department supervising `item` here and the member of its staff who acts for it.
+fn supervisor(place: &Place, item: &ItemSnapshot) -> Option<(DepartmentCode, StaffId)> {
+    let dept = place
+        .demand
+        .iter()
+        .find(|d| d.item.basic_code == item.basic_code)
+        .map(|d| d.item.supervising_department.clone())?;
     place
         .roster
         .supervisors
         .iter()
-        .find(|(d, _)| d == dept)
-        .map(|(_, s)| s)
+        .find(|(d, _)| *d == dept)
+        .map(|(_, s)| (dept, s.clone()))
 }
 
 fn run_step(
@@ -234,15 +240,7 @@ fn run_step(
             let Some(push) = l.push.clone() else {
                 return Ok(());
             };
-            let item = &l.working.case().received().item;
-            let dept = place
-                .demand
-                .iter()
-                .find(|d| d.item.basic_code == item.basic_code)
-                .map(|d| d.item.supervising_department.clone());
-            let Some((dept, staff)) =
-                dept.and_then(|d| supervisor(place, &d).cloned().map(|s| (d, s)))
-            else {
+            let Some((dept, staff)) = supervisor(place, &l.working.case().received().item) else {
                 return Ok(());
             };
             let principal = Principal {
@@ -289,15 +287,7 @@ fn run_step(
             let Some(licence_id) = l.licence.clone() else {
                 return Ok(());
             };
-            let item = &l.working.case().received().item;
-            let dept = place
-                .demand
-                .iter()
-                .find(|d| d.item.basic_code == item.basic_code)
-                .map(|d| d.item.supervising_department.clone());
-            let Some((dept, staff)) =
-                dept.and_then(|d| supervisor(place, &d).cloned().map(|s| (d, s)))
-            else {
+            let Some((dept, staff)) = supervisor(place, &l.working.case().received().item) else {
                 return Ok(());
             };
             let meta = Meta {
