@@ -49,6 +49,8 @@ mod provisional_clock;
 #[cfg(test)]
 mod refusals;
 #[cfg(test)]
+mod refusals_decided;
+#[cfg(test)]
 pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;

@@ -20,6 +20,7 @@ mod lists;
 mod org;
 mod privacy;
 mod privacy_fields;
+mod provisional;
 mod public_pages;
 mod queue;
 mod ratings;
