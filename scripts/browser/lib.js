@@ -77,6 +77,19 @@ async function visit(page, url) {
   return r;
 }
 
+// The first table row holding every one of `texts`, following the list's next links from `url`:
+// the demo's history fills every list with many pages, and a flow's row may be on any of them.
+async function findRow(page, url, ...texts) {
+  await visit(page, url);
+  for (let pages = 0; ; pages++) {
+    let rows = page.locator('tr');
+    for (const t of texts) rows = rows.filter({ hasText: t });
+    const next = page.locator('a[rel=next]');
+    if ((await rows.count()) > 0 || (await next.count()) === 0 || pages >= 200) return rows.first();
+    await visit(page, await next.first().getAttribute('href'));
+  }
+}
+
 // Returns the problems seen since the last call (and forgets them).
 function takeProblems() {
   return problems.splice(0, problems.length);
@@ -93,4 +106,4 @@ async function screenshot(page, name, fullPage = false) {
   await page.screenshot(options);
 }
 
-module.exports = { BASE, launch, close, newPage, signIn, visit, takeProblems, screenshot };
+module.exports = { BASE, launch, close, newPage, signIn, visit, findRow, takeProblems, screenshot };
