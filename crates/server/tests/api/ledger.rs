@@ -204,6 +204,15 @@ async fn receipt_verifies_offline_against_the_log_key() {
     assert!(receipt.verify(b"another entry", &refs, &[], 0).is_err());
 }
 
+/// What `ledger verify` finds on the app's database now, as the lines the CLI prints.
+async fn finding_texts(app: &TestApp) -> Vec<String> {
+    app.ledger_findings()
+        .await
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 #[tokio::test]
 async fn ledger_verify_passes_on_an_untouched_database() {
     let app = TestApp::spawn_demo().await;
@@ -252,12 +261,7 @@ async fn a_deleted_or_added_row_is_found() {
         })
         .await
         .unwrap();
-    let text: Vec<String> = app
-        .ledger_findings()
-        .await
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let text = finding_texts(&app).await;
     assert_eq!(text.len(), 2, "{text:?}");
     assert!(
         text.iter().any(|t| t.contains("hall_windows")
@@ -294,12 +298,7 @@ async fn an_altered_missing_or_stray_tree_node_is_found() {
         })
         .await
         .unwrap();
-    let text: Vec<String> = app
-        .ledger_findings()
-        .await
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let text = finding_texts(&app).await;
     let has = |s: &str| text.iter().any(|t| t.contains(s));
     assert!(has("stored node level 1 index 1 differs"), "{text:?}");
     assert!(has("node level 0 index 5 is missing"), "{text:?}");
@@ -323,12 +322,7 @@ async fn an_altered_ledger_entry_is_found() {
         })
         .await
         .unwrap();
-    let text: Vec<String> = app
-        .ledger_findings()
-        .await
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let text = finding_texts(&app).await;
     assert!(
         text.iter()
             .any(|t| t.contains("log 370100: tree: head root")),
@@ -394,12 +388,7 @@ async fn entries_beyond_the_head_are_found() {
         .write(|tx| tamper::shrink_head(tx.conn(), CITY, 2))
         .await
         .unwrap();
-    let text: Vec<String> = app
-        .ledger_findings()
-        .await
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let text = finding_texts(&app).await;
     assert!(
         text.iter().any(
             |t| t.contains("log 370100") && t.contains("2 entries stored beyond the head size")
@@ -459,12 +448,7 @@ async fn an_altered_private_payload_no_longer_opens_against_its_entry() {
         })
         .await
         .unwrap();
-    let text: Vec<String> = app
-        .ledger_findings()
-        .await
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let text = finding_texts(&app).await;
     assert!(
         text.iter()
             .any(|t| t.contains("payload does not open against the entry")),
