@@ -6,6 +6,8 @@
 //! answer after starting, then requests each page and API read as the role that uses it, several
 //! times, and prints p50/p95/p99 and the size of each answer; then the CPU the idle server uses,
 //! the bytes the database holds per case, and `oneseal ledger verify`'s time and peak memory.
+//! With `--cases N` it first makes that history itself (`oneseal demo generate`, timed), so one
+//! command gives one row of the table in docs/PERFORMANCE.md.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -34,6 +36,13 @@ pub struct ScaleBenchArgs {
     /// Skip `ledger verify` (its time and peak memory).
     #[arg(long)]
     no_verify: bool,
+    /// Generate a history of this many cases first (`oneseal demo generate`) into `--data`
+    /// (which must not hold a database yet) or the `--database-url` database (which must be empty).
+    #[arg(long)]
+    cases: Option<u32>,
+    /// With `--cases`: the calendar days the generated history spans.
+    #[arg(long, default_value_t = 365, requires = "cases")]
+    days: u32,
 }
 
 /// Who reads what: the pages and API reads of each role, and the public's.
@@ -114,6 +123,9 @@ fn dir_bytes(dir: &Path) -> u64 {
 pub fn run(args: &ScaleBenchArgs) -> Result<()> {
     if args.samples == 0 {
         bail!("--samples must be at least 1");
+    }
+    if let Some(cases) = args.cases {
+        generate(args, cases)?;
     }
     if !args.data.is_dir() {
         bail!("{} is not a data directory", args.data.display());
@@ -210,6 +222,38 @@ async fn measure_reads(base: &str, samples: usize) -> Result<()> {
             ms(percentile(&times, 0.99))
         );
     }
+    Ok(())
+}
+
+/// `oneseal demo generate` into the bench's data directory or database, with its wall time.
+fn generate(args: &ScaleBenchArgs, cases: u32) -> Result<()> {
+    if args.database_url.is_none() && args.data.join("oneseal.db").exists() {
+        bail!(
+            "{} already holds a database: --cases makes a new history (leave it out to measure this one)",
+            args.data.display()
+        );
+    }
+    let mut cmd = Command::new(std::env::current_exe()?);
+    cmd.args(["demo", "generate", "--cases", &cases.to_string()])
+        .args(["--days", &args.days.to_string(), "--data"])
+        .arg(&args.data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    if let Some(url) = &args.database_url {
+        cmd.args(["--database-url", url]);
+    }
+    cmd.env_remove("ONESEAL_DATABASE_URL");
+    let t = Instant::now();
+    let status = cmd.status().context("starting oneseal demo generate")?;
+    if !status.success() {
+        bail!("oneseal demo generate failed ({status})");
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "generated {cases} cases over {} days in {secs:.1} s ({:.0} cases/s)",
+        args.days,
+        f64::from(cases) / secs
+    );
     Ok(())
 }
 
