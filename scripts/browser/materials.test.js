@@ -6,7 +6,7 @@
 'use strict';
 const { test, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, close, signIn, visit, takeProblems, screenshot } = require('./lib');
+const { BASE, launch, close, signIn, visit, takeProblems, screenshot } = require('./lib');
 
 const shared = { number: null, pages: {} };
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
@@ -113,7 +113,7 @@ test('the reviewer previews the files in the browser but has no upload form', as
     img.complete ? img.naturalWidth : new Promise((ok) => { img.onload = () => ok(img.naturalWidth); }));
   assert.equal(width, 1);
   // The PDF opens inline in the browser's viewer, inert: its own policy, no sniffing.
-  const r = await reviewer.request.get(await links.first().getAttribute('href'));
+  const r = await reviewer.request.get(BASE + await links.first().getAttribute('href'));
   assert.equal(r.status(), 200);
   const h = r.headers();
   assert.equal(h['content-type'], 'application/pdf');
@@ -178,7 +178,7 @@ test('every role that may view the case sees its files; only the clerk may uploa
     assert.equal(await page.locator('#material-upload').count(), 0, staff);
   }
   const dept = await as('SCJG');
-  const r = await dept.goto(`${process.env.ONESEAL_URL || 'http://127.0.0.1:8080'}/cases/${shared.number}`);
+  const r = await dept.goto(`${BASE}/cases/${shared.number}`);
   assert.equal(r.status(), 403, 'a department does not see the bureau\'s cases');
   // Chromium logs the 403 page: expected.
   const seen = takeProblems();
