@@ -16,9 +16,10 @@ pub struct MaterialArgs {
     /// <data>/materials. Ignored with --materials-s3-endpoint.
     #[arg(long)]
     pub materials_dir: Option<PathBuf>,
-    /// Keep the material files in an S3-compatible bucket at this endpoint
-    /// (`https://…`; `http://` only on a trusted network), for several servers sharing one
-    /// database. Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    /// Keep the material files in an S3-compatible bucket at this endpoint (`http://…`: this
+    /// build has no TLS client, so an https bucket is reached through a local TLS proxy), for
+    /// several servers sharing one database. Credentials: AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY.
     #[arg(long, requires = "materials_s3_bucket")]
     pub materials_s3_endpoint: Option<String>,
     /// The bucket (created at start if missing).
@@ -78,7 +79,16 @@ impl MaterialArgs {
                     .materials_dir
                     .clone()
                     .unwrap_or_else(|| data.join("materials"));
-                crate::serve::private_data_dir(&dir)?;
+                // Applicants' documents: only the server's owner may enter (as the data
+                // directory itself).
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+                        .with_context(|| format!("restricting {}", dir.display()))?;
+                }
                 MaterialStore::Local(LocalDir::new(dir))
             }
         };

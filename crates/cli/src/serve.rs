@@ -85,8 +85,9 @@ pub struct ServeArgs {
     /// client for sign-in throttling (repeatable). From any other peer the header is ignored.
     #[arg(long, value_parser = parse_proxy)]
     pub trusted_proxy: Vec<ProxyNet>,
+    /// Boxed: the material options would make `serve` the one large variant of the commands.
     #[command(flatten)]
-    pub materials: crate::materials_args::MaterialArgs,
+    pub materials: Box<crate::materials_args::MaterialArgs>,
 }
 
 fn parse_public_url(s: &str) -> Result<PublicUrl, String> {

@@ -10,6 +10,7 @@
 
 mod local;
 mod s3;
+mod storage_error;
 
 use std::sync::Arc;
 
@@ -24,11 +25,7 @@ use crate::services::cases::{Acting, CaseServiceError, load};
 
 pub use local::LocalDir;
 pub use s3::{S3Config, S3Store};
-
-/// The store failed (disk, network): our fault, never the clerk's.
-#[derive(Debug, thiserror::Error)]
-#[error("material store: {0}")]
-pub struct StorageError(pub String);
+pub use storage_error::StorageError;
 
 /// Where the files are kept.
 #[derive(Debug, Clone)]

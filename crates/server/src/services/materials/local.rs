@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use oneseal_domain::case::Sha256Digest;
 
-use super::StorageError;
+use super::storage_error::StorageError;
 
 #[derive(Debug, Clone)]
 pub struct LocalDir {

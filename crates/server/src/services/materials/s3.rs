@@ -11,7 +11,7 @@ use std::time::Duration;
 use oneseal_domain::case::Sha256Digest;
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
 
-use super::StorageError;
+use super::storage_error::StorageError;
 
 /// How long a signed request stays valid: only for the request being sent now.
 const SIGNED_FOR: Duration = Duration::from_secs(120);
@@ -19,7 +19,7 @@ const SIGNED_FOR: Duration = Duration::from_secs(120);
 /// Where the bucket is and who may write to it.
 #[derive(Debug, Clone)]
 pub struct S3Config {
-    /// `http://127.0.0.1:9000` or `https://s3.cn-north-1.amazonaws.com.cn`.
+    /// `http://127.0.0.1:9000` (plain HTTP only: see [`S3Store::new`]).
     pub endpoint: String,
     pub bucket: String,
     pub region: String,
@@ -52,8 +52,18 @@ fn failed(what: &str, e: impl std::fmt::Display) -> StorageError {
 
 impl S3Store {
     /// # Errors
-    /// A malformed endpoint or bucket name.
+    /// A malformed endpoint or bucket name, or an `https://` endpoint (this build's client has
+    /// no TLS).
     pub fn new(config: &S3Config) -> Result<Self, StorageError> {
+        // The server's HTTP client is built without TLS: say so at start rather than on the
+        // first upload.
+        if !config.endpoint.to_ascii_lowercase().starts_with("http://") {
+            return Err(failed(
+                "endpoint",
+                "only http:// endpoints are supported by this build (no TLS in its HTTP client); \
+                 reach an https bucket through a local TLS-terminating proxy",
+            ));
+        }
         let endpoint = config.endpoint.parse().map_err(|e| failed("endpoint", e))?;
         let style = if config.path_style {
             UrlStyle::Path
