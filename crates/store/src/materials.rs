@@ -92,7 +92,7 @@ pub fn find(
 /// Bytes stored for a case so far (the per-case limit counts them).
 pub fn total_size(conn: &mut dyn Conn, case_number: &str) -> Result<u64, StoreError> {
     let r = conn.query_one(
-        "SELECT COALESCE(SUM(size), 0) FROM case_materials WHERE case_number = ?",
+        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM case_materials WHERE case_number = ?",
         params![case_number],
     )?;
     match r {
