@@ -13,6 +13,7 @@ mod cert_cmd;
 mod data_lock;
 mod demo_cmd;
 mod ledger_cmd;
+mod materials_args;
 mod rules_cmd;
 mod seal_cmd;
 mod serve;

@@ -85,6 +85,9 @@ pub struct ServeArgs {
     /// client for sign-in throttling (repeatable). From any other peer the header is ignored.
     #[arg(long, value_parser = parse_proxy)]
     pub trusted_proxy: Vec<ProxyNet>,
+    /// Boxed: the material options would make `serve` the one large variant of the commands.
+    #[command(flatten)]
+    pub materials: Box<crate::materials_args::MaterialArgs>,
 }
 
 fn parse_public_url(s: &str) -> Result<PublicUrl, String> {
@@ -270,6 +273,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .with_calendar(calendar)
             .with_leadership(leadership)
             .with_master_key(master.clone())
+            .with_materials(args.materials.materials(&args.data).await?)
             .with_webhook_policy(if args.webhook_allow_private {
                 TargetPolicy::AllowPrivate
             } else {

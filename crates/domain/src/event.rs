@@ -247,6 +247,13 @@ pub enum Event {
         claimed_today: u64,
         overdue_this_month: u64,
     },
+    /// A file of a case's materials stored (at intake or with a supplement); the file itself
+    /// is kept by the material store under its SHA-256, outside the ledger.
+    #[serde(rename = "case.material_stored")]
+    MaterialStored {
+        case_number: CaseNumber,
+        material: Box<crate::material::StoredMaterial>,
+    },
 }
 
 impl Event {
@@ -285,6 +292,7 @@ impl Event {
             Event::AlertClosed { .. } => "rules.alert_closed",
             Event::CaseRated { .. } => "rating.submitted",
             Event::RectificationClosed { .. } => "rating.rectified",
+            Event::MaterialStored { .. } => "case.material_stored",
         }
     }
 
@@ -359,7 +367,8 @@ impl Event {
             }
             Event::AlertClosed { alert_id, .. } => put("alert", alert_id),
             Event::CaseRated { case_number, .. }
-            | Event::RectificationClosed { case_number, .. } => put("case", case_number.as_str()),
+            | Event::RectificationClosed { case_number, .. }
+            | Event::MaterialStored { case_number, .. } => put("case", case_number.as_str()),
         }
         s
     }
@@ -518,6 +527,15 @@ impl Event {
             Event::RectificationClosed {
                 case_number, by, ..
             } => json!({ "case_number": case_number, "by": by }),
+            // The digest and a typed name stay private (see `StoredMaterial::public_view`).
+            Event::MaterialStored {
+                case_number,
+                material,
+            } => {
+                let mut v = material.public_view();
+                v["case_number"] = json!(case_number);
+                v
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod event;
 pub mod fuzz;
 pub mod licence;
 pub mod linkage;
+pub mod material;
 pub mod org;
 pub mod rating;
 pub mod rules;

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod licences;
 pub mod linkage;
 pub mod log;
+pub mod materials;
 pub mod org;
 pub mod ratings;
 pub mod rules;
@@ -50,6 +51,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/cases/{number}", get(cases::get_case))
         .route("/api/v1/cases/{number}/actions", post(cases::act_on_case))
+        .route(
+            "/api/v1/cases/{number}/materials/{sha256}",
+            get(materials::download_material),
+        )
         .route("/api/v1/public/progress", get(cases::public_progress))
         .route("/api/v1/licences/{id}", get(licences::get_licence))
         .route(
@@ -166,6 +171,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/cases"),
     ("get", "/api/v1/cases/{number}"),
     ("post", "/api/v1/cases/{number}/actions"),
+    ("post", "/api/v1/cases/{number}/materials"),
+    ("get", "/api/v1/cases/{number}/materials/{sha256}"),
     ("get", "/api/v1/public/progress"),
     ("get", "/api/v1/licences/{id}"),
     ("post", "/api/v1/licences/{id}/actions"),

@@ -48,6 +48,16 @@ pub enum ApiError {
     TooManyRequests,
     #[error("request body too large")]
     PayloadTooLarge,
+    /// A refusal with a status of its own (413 for a material over its limit, 415 for a file
+    /// of a type the bureau does not accept), its code and messages.
+    #[error("{code}: {en}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        zh: String,
+        en: String,
+        details: Option<Value>,
+    },
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -108,6 +118,7 @@ impl ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Refused { status, .. } => *status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -115,9 +126,9 @@ impl ApiError {
     /// (code, Chinese message, English message).
     pub fn parts(&self) -> (&str, String, String) {
         match self {
-            ApiError::BadRequest { code, zh, en, .. } | ApiError::Conflict { code, zh, en } => {
-                (code, zh.clone(), en.clone())
-            }
+            ApiError::BadRequest { code, zh, en, .. }
+            | ApiError::Conflict { code, zh, en }
+            | ApiError::Refused { code, zh, en, .. } => (code, zh.clone(), en.clone()),
             ApiError::Fields(errors) => match errors.first() {
                 Some(e) => (e.code, e.labelled_zh(), e.message_en.clone()),
                 None => (
@@ -187,6 +198,7 @@ impl ApiError {
                 let details = json!({ "errors": all.collect::<Vec<_>>() });
                 (errors.first().map(|e| e.field.path()), Some(details))
             }
+            ApiError::Refused { details, .. } => (None, details.clone()),
             _ => (None, None),
         };
         let (field, details) = (field.as_deref(), details.as_ref());

@@ -38,25 +38,34 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 
 /// The whole application: API, public endpoints and web pages, with security headers.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    // The material uploads have their own limit (the per-file limit), outside this one.
+    let max_upload = state
+        .materials
+        .as_ref()
+        .map_or(MAX_BODY_BYTES, |m| m.limits.max_request());
+    let bounded = Router::new()
         .merge(api::routes())
         .merge(web::routes())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // The extractors' own default (2 MB) would refuse smaller bodies than the limit the
+        // 413 names: one limit, [`MAX_BODY_BYTES`], for every route.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES));
+    Router::new()
+        .merge(bounded)
+        .merge(api::materials::upload_routes(max_upload))
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::track,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             BODY_READ_TIMEOUT,
         ))
-        // The extractors' own default (2 MB) would refuse smaller bodies than the limit the
-        // 413 names: one limit, [`MAX_BODY_BYTES`], for every route.
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::guard,
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // A served material file sets a stricter policy of its own (`api::materials`).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
         ))

@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod licences;
 pub mod linkage;
 pub mod masking;
+pub mod materials;
 pub mod org;
 pub mod paging;
 pub mod queue;

@@ -10,7 +10,7 @@ use crate::background::{leadership, rules_runner};
 use crate::edge::{metrics, net, throttle};
 use crate::error;
 use crate::services::guesses;
-use crate::services::{calendar, case_secrets, ledger, linkage, sealing, statistics};
+use crate::services::{calendar, case_secrets, ledger, linkage, materials, sealing, statistics};
 use crate::wall_clock::WallClock;
 
 #[derive(Clone)]
@@ -47,6 +47,9 @@ pub struct AppState {
     pub sign_in: Arc<throttle::SignInThrottle>,
     /// The monitoring rules' engines, kept between runs so each run reads only new entries.
     pub rule_engines: Arc<rules_runner::RuleEngines>,
+    /// Where the cases' material files are kept, and their limits (none until
+    /// `with_materials`: then uploads and downloads answer 500).
+    pub materials: Option<Arc<materials::Materials>>,
 }
 
 impl AppState {
@@ -68,6 +71,7 @@ impl AppState {
             net: Arc::default(),
             sign_in: Arc::default(),
             rule_engines: Arc::default(),
+            materials: None,
         }
     }
 
@@ -113,6 +117,11 @@ impl AppState {
 
     pub fn with_seal_keys(mut self, keys: Arc<sealing::SealKeys>) -> Self {
         self.seal_keys = keys;
+        self
+    }
+
+    pub fn with_materials(mut self, materials: Arc<materials::Materials>) -> Self {
+        self.materials = Some(materials);
         self
     }
 

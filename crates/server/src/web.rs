@@ -14,6 +14,7 @@ pub mod i18n;
 mod intake;
 mod ledger;
 mod linkage;
+mod materials;
 mod page;
 mod pages;
 mod progress;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
             "/cases/{number}/confirm",
             get(case_desk::confirm_page).post(case_desk::confirm_step),
         )
+        .route("/cases/{number}/notice", get(materials::notice_page))
         .route("/verify/{license}", get(verify::verify_page))
         .route("/progress", get(progress::progress_page))
         .route("/ledger", get(ledger::ledger_page))

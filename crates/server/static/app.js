@@ -192,6 +192,27 @@
       });
     }));
   }
+  // Each file in its own request (one file per upload), in order; rejects with the first
+  // refusal's answer. Resolves to [{name, sha256}] as the server stored them.
+  function uploadOne(number, name, file) {
+    var data = new FormData();
+    data.append("name", name || file.name);
+    data.append("file", file);
+    return fetch("/api/v1/cases/" + number + "/materials", {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf() }, body: data
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (b) {
+        if (r.status !== 200) { throw { status: r.status, body: b, file: file.name }; }
+        return { name: b.material.name, sha256: b.material.sha256 };
+      });
+    });
+  }
+  function uploadAll(number, name, files) {
+    var out = [];
+    return Array.prototype.reduce.call(files || [], function (p, file) {
+      return p.then(function () { return uploadOne(number, name, file).then(function (m) { out.push(m); }); });
+    }, Promise.resolve()).then(function () { return out; });
+  }
   function show(status, body) {
     var box = document.getElementById("form-result");
     if (!box) { return; }
@@ -214,13 +235,25 @@
       body: JSON.stringify(payload)
     }).then(function (r) { return r.json().then(function (b) { return [r.status, b]; }); });
   }
-  function payload(form) {
+  // The one-time notice from the ticked checklist items and any typed ones, each with the note
+  // (or a plain request to hand the material in) as what the applicant must do.
+  function noticeItems(form) {
+    var note = (form.elements.note && form.elements.note.value.trim()) || "";
+    var names = Array.prototype.filter.call(form.querySelectorAll("input[name=missing]"), function (c) { return c.checked; })
+      .map(function (c) { return c.value; }).concat(lines(form.elements.lines ? form.elements.lines.value : ""));
+    return names.map(function (n) { return { material: n, problem: "missing", detail: note || "请补充提交：" + n }; });
+  }
+  function payload(form, section) {
     var a = form.dataset.action, f = form.elements;
     switch (a) {
       case "one_time_notice":
-        return Promise.resolve({ action: a, items: lines(f.lines.value).map(function (l) { return { material: l, problem: "missing", detail: l }; }) });
+        return Promise.resolve({ action: a, items: noticeItems(form) });
       case "supplement":
-        return hashFiles(f.files.files).then(function (m) { return { action: a, materials: m }; });
+        // The files are stored first (the same upload as the materials desk), then the
+        // supplement names them by the digests the server computed.
+        return uploadAll(section.dataset.case, f.material ? f.material.value : "", f.files.files).then(function (m) {
+          return { action: a, materials: m };
+        });
       case "review": return Promise.resolve({ action: a, step: f.step.value, opinion: f.opinion.value, substantive: f.substantive.checked });
       case "start_special_procedure": return Promise.resolve({ action: a, procedure: f.procedure.value, notice_reference: f.notice_reference.value });
       case "transfer": return Promise.resolve({ action: a, to: f.to.value.trim().toUpperCase(), reason: f.reason.value });
@@ -234,6 +267,26 @@
   document.addEventListener("submit", function (e) {
     var form = e.target;
     var section = form.closest && form.closest("[data-case]");
+    if (form.id === "material-upload") {
+      e.preventDefault();
+      var box = form.querySelector(".upload-result");
+      var name = form.elements.name.value || form.elements.other_name.value.trim();
+      var button = form.querySelector("button");
+      if (!name) { box.textContent = "请填写材料名称 Name the material"; return; }
+      button.disabled = true;
+      box.textContent = "正在上传… Uploading…";
+      uploadAll(form.dataset.number, name, form.elements.file.files).then(function (m) {
+        box.className = "upload-result ok";
+        box.textContent = "已上传 " + m.length + " 个文件 Uploaded " + m.length + " file(s)";
+        setTimeout(function () { window.location.reload(); }, 600);
+      }).catch(function (err) {
+        var e2 = (err.body && err.body.error) || {};
+        box.className = "upload-result error";
+        box.textContent = (err.file ? err.file + "：" : "") + (e2.message_zh || "上传失败") + " / " + (e2.message_en || "Upload failed") + (e2.code ? " [" + e2.code + "]" : "");
+        button.disabled = false;
+      });
+      return;
+    }
     if (form.id === "intake-form") {
       // The form posts itself (it works without script); script only adds the files' digests
       // as hidden fields and greys the button, so a second click is visibly not needed. The
@@ -262,8 +315,9 @@
     // Final steps are plain forms that lead to the confirmation page (case_desk.rs).
     if (!section || !form.dataset.action) { return; }
     e.preventDefault();
-    payload(form).then(function (p) { return post("/api/v1/cases/" + section.dataset.case + "/actions", p); })
-      .then(function (r) { show(r[0], r[1]); if (r[0] === 200) { setTimeout(function () { window.location.reload(); }, 600); } });
+    payload(form, section).then(function (p) { return post("/api/v1/cases/" + section.dataset.case + "/actions", p); })
+      .then(function (r) { show(r[0], r[1]); if (r[0] === 200) { setTimeout(function () { window.location.reload(); }, 600); } })
+      .catch(function (err) { show(err.status || 0, err.body || {}); });
   });
 })();
 
@@ -521,3 +575,9 @@
   }
 })();
 })();
+
+// Printable pages (the one-time notice): a button that prints, since the CSP allows no inline
+// script.
+document.addEventListener("click", function (e) {
+  if (e.target && e.target.matches && e.target.matches("[data-print]")) { window.print(); }
+});

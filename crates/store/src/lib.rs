@@ -24,6 +24,7 @@ pub mod leader;
 pub mod licences;
 pub mod linkage;
 pub mod log;
+pub mod materials;
 pub mod migrate;
 pub mod org;
 mod pg;

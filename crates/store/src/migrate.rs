@@ -77,6 +77,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "ledger_audits",
         include_str!("../migrations/0020_ledger_audits.sql"),
     ),
+    (
+        21,
+        "case_materials",
+        include_str!("../migrations/0021_case_materials.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run

@@ -128,6 +128,18 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         columns: &[],
     },
     Projected {
+        table: "case_materials",
+        key: &["case_number", "sha256"],
+        columns: &[
+            "name",
+            "listed",
+            "media_type",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+        ],
+    },
+    Projected {
         table: "sealed_documents",
         key: &["case_number", "document_kind"],
         columns: &[
@@ -566,6 +578,10 @@ pub fn apply(
                 params![by.as_str(), explanation.as_str(), case_number.as_str()],
             )?;
         }
+        Event::MaterialStored {
+            case_number,
+            material,
+        } => crate::materials::apply(conn, case_number.as_str(), material)?,
         Event::DocumentSealed {
             case_number,
             document_kind,

@@ -129,6 +129,7 @@ impl TestApp {
             Net::default(),
             TargetPolicy::PublicOnly,
             Some(options),
+            None,
         )
         .await;
         oneseal_server::background::rules_runner::run(&app.store, START)
@@ -144,7 +145,23 @@ impl TestApp {
         net: Net,
         webhook_policy: TargetPolicy,
     ) -> Self {
-        Self::spawn_inner(demo, witnessed, net, webhook_policy, None).await
+        Self::spawn_inner(demo, witnessed, net, webhook_policy, None, None).await
+    }
+
+    /// The demo with its case materials kept in `materials` (another store or other limits
+    /// than the default: a directory of the test's own, 20 MiB a file, 100 MiB a case).
+    pub async fn spawn_demo_with_materials(
+        materials: Arc<oneseal_server::services::materials::Materials>,
+    ) -> Self {
+        Self::spawn_inner(
+            true,
+            false,
+            Net::default(),
+            TargetPolicy::PublicOnly,
+            None,
+            Some(materials),
+        )
+        .await
     }
 
     async fn spawn_inner(
@@ -153,6 +170,7 @@ impl TestApp {
         net: Net,
         webhook_policy: TargetPolicy,
         history: Option<history::Options>,
+        materials: Option<Arc<oneseal_server::services::materials::Materials>>,
     ) -> Self {
         let scratch = tokio::task::spawn_blocking(ScratchDb::new)
             .await
@@ -231,7 +249,15 @@ impl TestApp {
                     .await
                     .expect("calendar"),
             ))
-            .with_net(net);
+            .with_net(net)
+            .with_materials(materials.unwrap_or_else(|| {
+                oneseal_server::services::materials::Materials::new(
+                    oneseal_server::services::materials::MaterialStore::Local(
+                        oneseal_server::services::materials::LocalDir::new(dir.join("materials")),
+                    ),
+                    oneseal_server::services::materials::MaterialLimits::default(),
+                )
+            }));
         let running = start_on_any_port(state).await;
         TestApp {
             base: format!("http://{}", running.addr),

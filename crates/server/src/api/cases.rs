@@ -214,7 +214,23 @@ pub async fn get_case(
     let number = parse_number(&number)?;
     auth.require(Action::ViewCases, &Target::jurisdiction(number.division()))?;
     let n = number.clone();
-    let (case, events) = state.store.read(move |c| load(c, &n)).await?;
+    let (case, events, files) = state
+        .store
+        .read(move |c| {
+            let (case, events) = load(c, &n)?;
+            let files = crate::services::materials::received(c, &n)?;
+            Ok::<_, crate::services::cases::CaseServiceError>((case, events, files))
+        })
+        .await?;
+    let files: Vec<Value> = files
+        .into_iter()
+        .map(|m| {
+            let href = format!("/api/v1/cases/{number}/materials/{}", m.sha256);
+            let mut v = serde_json::to_value(m).unwrap_or(Value::Null);
+            v["href"] = json!(href);
+            v
+        })
+        .collect();
     let roles = &auth.principal.roles;
     let events = events_view(&events, roles).map_err(|e| ApiError::Internal(e.to_string()))?;
     let allowed = allowed_actions(
@@ -232,6 +248,7 @@ pub async fn get_case(
         "applicant_contact": applicant_view(&case.received().applicant, roles),
         "events": events,
         "allowed_actions": actions_json(&allowed)?,
+        "materials": files,
     });
     if let (Value::Object(m), Value::Object(c)) = (&mut v, clock_json(&case, &state)) {
         m.extend(c);

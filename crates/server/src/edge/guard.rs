@@ -92,7 +92,8 @@ async fn guarded(req: Request, next: Next, public_origin: Option<&str>) -> Respo
     }
     let resp = next.run(req).await;
     let status = resp.status();
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
+    // A typed 413 (a material over its own limit) keeps its code and figures.
+    if status == StatusCode::PAYLOAD_TOO_LARGE && !typed(resp.headers()) {
         return ApiError::PayloadTooLarge.into_response();
     }
     if status.is_client_error() && !typed(resp.headers()) {

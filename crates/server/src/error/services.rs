@@ -588,3 +588,78 @@ impl From<crate::services::paging::ListQueryError> for ApiError {
         }
     }
 }
+
+// ---- materials ----
+
+impl From<crate::services::materials::MaterialError> for ApiError {
+    fn from(e: crate::services::materials::MaterialError) -> Self {
+        use crate::services::materials::MaterialError as E;
+        use oneseal_domain::material::{MATERIAL_NAME_MAX, UnsupportedMaterial};
+        let mib = |b: u64| b.div_ceil(1 << 20);
+        match e {
+            E::BadName => ApiError::BadRequest {
+                code: "bad_material_name",
+                zh: format!("请填写材料名称（最多{MATERIAL_NAME_MAX}字）"),
+                en: format!("Give the material's name (at most {MATERIAL_NAME_MAX} characters)"),
+                details: Some(json!({ "field": "name" })),
+            },
+            E::MissingFile => ApiError::BadRequest {
+                code: "material_missing",
+                zh: "请选择要上传的材料文件".into(),
+                en: "Choose the file to upload".into(),
+                details: Some(json!({ "field": "file" })),
+            },
+            E::BadUpload(why) => ApiError::BadRequest {
+                code: "bad_upload",
+                zh: "上传内容无效：应为 multipart/form-data，字段为 file 和 name".into(),
+                en: format!("Bad upload (multipart/form-data with fields file and name): {why}"),
+                details: None,
+            },
+            E::Unsupported(_) => ApiError::Refused {
+                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                code: "unsupported_material_type",
+                zh: UnsupportedMaterial::message_zh().into(),
+                en: "Only PDF, OFD, JPEG and PNG files are accepted (told from the file's content)"
+                    .into(),
+                details: Some(json!({ "accepted": ["pdf", "ofd", "jpeg", "png"] })),
+            },
+            E::FileTooLarge { max } => ApiError::Refused {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                code: "material_too_large",
+                zh: format!("材料文件过大：每个文件不超过 {} MiB", mib(max)),
+                en: format!("The file is too large: at most {} MiB a file", mib(max)),
+                details: Some(json!({ "max_bytes": max })),
+            },
+            E::CaseFull { max, used } => ApiError::BadRequest {
+                code: "case_materials_full",
+                zh: format!(
+                    "本件材料总量将超过 {} MiB（已存 {} MiB），请合并或压缩后再上传",
+                    mib(max),
+                    mib(used)
+                ),
+                en: format!(
+                    "The case's materials would exceed {} MiB ({} MiB stored)",
+                    mib(max),
+                    mib(used)
+                ),
+                details: Some(json!({ "max_bytes": max, "used_bytes": used })),
+            },
+            E::CaseClosed => ApiError::conflict(
+                "case_closed",
+                "本件已办结（撤回、不予受理或已送达），不再接收材料",
+                "The case is closed and takes no more materials",
+            ),
+            E::NotFound => ApiError::NotFound("material"),
+            E::BadDigest => ApiError::BadRequest {
+                code: "bad_sha256",
+                zh: "材料摘要应为64位十六进制SHA-256".into(),
+                en: "The digest must be 64 hex digits (SHA-256)".into(),
+                details: Some(json!({ "parameter": "sha256" })),
+            },
+            E::NotConfigured => ApiError::Internal("no material store configured".into()),
+            E::Storage(e) => ApiError::Internal(e.to_string()),
+            E::Case(e) => e.into(),
+            E::Store(e) => e.into(),
+        }
+    }
+}

@@ -181,6 +181,8 @@ struct CasePage {
     opinions: Vec<OpinionRow>,
     /// Materials received at intake and with the supplement.
     materials: Vec<MaterialRow>,
+    /// The checklist, the files received and the upload form (`web::materials`).
+    desk: super::materials::MaterialsDesk,
     /// The step just taken through the confirmation page.
     done: Option<&'static str>,
     jurisdiction_name: String,
@@ -230,6 +232,7 @@ pub async fn case_page(
             )
         })
         .collect();
+    let desk = super::materials::desk(&state, &auth, &number, &case, &events).await?;
     let actions = allowed_actions(&case, &auth.principal, now, &calendar)
         .iter()
         .map(ActionCard::of)
@@ -247,6 +250,7 @@ pub async fn case_page(
         actions,
         opinions: opinions(&case, &events),
         materials: materials(&case, &events),
+        desk,
         done: q
             .done
             .as_deref()

@@ -160,8 +160,14 @@ impl Lang {
     }
 }
 
+mod materials;
+
 fn english(zh: &str) -> Option<&'static str> {
-    MESSAGES.iter().find(|(k, _)| *k == zh).map(|(_, en)| *en)
+    MESSAGES
+        .iter()
+        .chain(materials::MESSAGES)
+        .find(|(k, _)| *k == zh)
+        .map(|(_, en)| *en)
 }
 
 /// Chinese phrase → English. Domain terms keep their Chinese in parentheses.
@@ -666,7 +672,11 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "no English for: {missing:?}");
-        let mut keys: Vec<_> = MESSAGES.iter().map(|(k, _)| *k).collect();
+        let mut keys: Vec<_> = MESSAGES
+            .iter()
+            .chain(materials::MESSAGES)
+            .map(|(k, _)| *k)
+            .collect();
         keys.sort_unstable();
         let before = keys.len();
         keys.dedup();

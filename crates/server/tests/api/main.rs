@@ -17,6 +17,8 @@ mod ledger;
 mod ledger_audit;
 mod linkage;
 mod lists;
+mod materials;
+mod materials_s3;
 mod org;
 mod privacy;
 mod privacy_fields;

@@ -74,6 +74,8 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/cases/{number}/actions",             "review",  "R",             Own),
     ("post",   "/api/v1/cases/{number}/actions",             "decide",  "A",             Own),
     ("post",   "/api/v1/cases/{number}/actions",             "extend",  "H",             Own),
+    ("post",   "/api/v1/cases/{number}/materials",           "",        "C",             Own),
+    ("get",    "/api/v1/cases/{number}/materials/{sha256}",  "",        "C R A H I",     DownFor("H I")),
     ("post",   "/api/v1/licences/{id}/actions",              "",        "A",             Own),
     ("post",   "/api/v1/licences/{id}/penalty",              "",        "D T",           Department),
     ("get",    "/api/v1/calendar/years",                     "",        "C R A H I M D", Here),
@@ -259,6 +261,17 @@ pub(super) fn request(
                 Some(body),
             )
         }
+        // Not multipart: an allowed clerk is told the upload is bad (400), nothing is stored.
+        ("post", "/api/v1/cases/{number}/materials") => Some(Req {
+            raw: Some(b"x".to_vec()),
+            ..req(method, format!("/api/v1/cases/{}/materials", case?), None)?
+        }),
+        // Not a digest: an allowed viewer is told so (400) rather than not found.
+        ("get", "/api/v1/cases/{number}/materials/{sha256}") => req(
+            method,
+            format!("/api/v1/cases/{}/materials/not-a-digest", case?),
+            None,
+        ),
         ("post", "/api/v1/licences/{id}/actions") => req(
             method,
             format!("/api/v1/licences/{}/actions", lookup(&fx.licences, j)?),
