@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod licences;
 pub mod linkage;
 pub mod masking;
+pub mod names;
 pub mod org;
 pub mod paging;
 pub mod queue;

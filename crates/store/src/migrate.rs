@@ -77,6 +77,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "ledger_audits",
         include_str!("../migrations/0020_ledger_audits.sql"),
     ),
+    (
+        23,
+        "rating_entries",
+        include_str!("../migrations/0023_rating_entries.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run
@@ -94,6 +99,7 @@ fn backend_sql(version: i64, backend: Backend) -> Option<&'static str> {
 fn backfill(version: i64, conn: &mut dyn Conn) -> Result<(), StoreError> {
     match version {
         15 => crate::case_rows::backfill(conn),
+        23 => crate::ratings::backfill_entries(conn),
         _ => Ok(()),
     }
 }

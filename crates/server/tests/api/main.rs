@@ -17,6 +17,7 @@ mod ledger;
 mod ledger_audit;
 mod linkage;
 mod lists;
+mod names;
 mod org;
 mod privacy;
 mod privacy_fields;
