@@ -69,8 +69,14 @@ fn paged<T: serde::Serialize>(
         format!("<{path}?{j}limit={limit}&cursor={cursor}>")
     };
     let link = [
-        links.next_cursor.as_deref().map(|c| format!("{}; rel=\"next\"", href(c))),
-        links.prev_cursor.as_deref().map(|c| format!("{}; rel=\"prev\"", href(c))),
+        links
+            .next_cursor
+            .as_deref()
+            .map(|c| format!("{}; rel=\"next\"", href(c))),
+        links
+            .prev_cursor
+            .as_deref()
+            .map(|c| format!("{}; rel=\"prev\"", href(c))),
     ]
     .into_iter()
     .flatten()
@@ -196,7 +202,13 @@ pub async fn list_tokens(
         .store
         .read(move |c| org::tokens_page(c, &j, now, key.as_ref(), limit))
         .await?;
-    Ok(paged("/api/v1/tokens", named, limit, page.rows, &page.links))
+    Ok(paged(
+        "/api/v1/tokens",
+        named,
+        limit,
+        page.rows,
+        &page.links,
+    ))
 }
 
 /// `DELETE /api/v1/tokens/{id}`: revokes a token, recorded in the ledger.

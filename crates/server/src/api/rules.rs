@@ -189,7 +189,8 @@ pub async fn accountability_report(
     }
     match format {
         "json" => {
-            let mut out = serde_json::to_value(&rows).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let mut out =
+                serde_json::to_value(&rows).map_err(|e| ApiError::Internal(e.to_string()))?;
             if let Some(list) = out.as_array_mut() {
                 for (row, label) in list.iter_mut().zip(&labels) {
                     row["key_name"] = json!(label);

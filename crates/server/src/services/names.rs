@@ -99,7 +99,8 @@ impl Names {
     /// [`Names::staff`] of an optional id (`—` when none).
     #[must_use]
     pub fn opt_staff(&self, id: &Option<String>) -> String {
-        id.as_deref().map_or_else(|| "—".to_owned(), |s| self.staff(s))
+        id.as_deref()
+            .map_or_else(|| "—".to_owned(), |s| self.staff(s))
     }
 
     /// The Chinese names of a member of staff's roles, joined (`窗口人员`).
@@ -278,8 +279,10 @@ mod tests {
         );
         n.departments
             .insert(("370100".into(), "SCJG".into()), "市场监督管理局".into());
-        n.departments
-            .insert(("370124".into(), "SCJG".into()), "平阴县市场监督管理局".into());
+        n.departments.insert(
+            ("370124".into(), "SCJG".into()),
+            "平阴县市场监督管理局".into(),
+        );
         n
     }
 
@@ -306,7 +309,8 @@ mod tests {
     #[test]
     fn report_keys_are_named_by_what_they_group() {
         let mut n = names();
-        n.items.insert("11370100MB0000001".into(), "食品经营许可".into());
+        n.items
+            .insert("11370100MB0000001".into(), "食品经营许可".into());
         assert_eq!(n.report_key("person", "CLERK"), "林晓窗（CLERK）");
         assert_eq!(n.report_key("department", "SCJG"), "市场监督管理局（SCJG）");
         assert_eq!(

@@ -204,9 +204,7 @@ fn token_key(t: &oneseal_store::sessions::TokenRow) -> String {
 ///
 /// # Errors
 /// [`PagingError::BadCursor`] for a cursor that is not a token's.
-pub fn parse_token_cursor(
-    text: Option<&str>,
-) -> Result<Option<(bool, i64, String)>, PagingError> {
+pub fn parse_token_cursor(text: Option<&str>) -> Result<Option<(bool, i64, String)>, PagingError> {
     let Some(c) = parse_cursor(text)? else {
         return Ok(None);
     };
@@ -367,7 +365,6 @@ pub struct TokenView {
     pub token: oneseal_store::sessions::TokenRow,
     pub expired: bool,
 }
-
 
 /// Revokes a token, recorded in the ledger. The token check reads the database on every
 /// request, so the token is refused at once on every server.

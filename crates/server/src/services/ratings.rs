@@ -319,7 +319,10 @@ mod tests {
             assert_eq!(parse_level(Some(l.code())).unwrap(), l);
         }
         for bad in [None, Some(""), Some("  "), Some("excellent")] {
-            assert!(matches!(parse_level(bad), Err(RatingError::LevelRequired)), "{bad:?}");
+            assert!(
+                matches!(parse_level(bad), Err(RatingError::LevelRequired)),
+                "{bad:?}"
+            );
         }
     }
 

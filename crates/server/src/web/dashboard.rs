@@ -13,8 +13,8 @@ use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::edge::auth::MaybeAuth;
 use crate::error::ApiError;
-use crate::services::names::Names;
 use crate::services::dashboard::{self, DashQuery, Dashboard, OnTime};
+use crate::services::names::Names;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]

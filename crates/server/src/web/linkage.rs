@@ -54,7 +54,12 @@ struct Lists {
 }
 
 /// `path?…` keeping the other list's cursor, the size and the filter.
-fn href(path: &str, q: &LinkageQuery, push_cursor: Option<&str>, fb_cursor: Option<&str>) -> String {
+fn href(
+    path: &str,
+    q: &LinkageQuery,
+    push_cursor: Option<&str>,
+    fb_cursor: Option<&str>,
+) -> String {
     let mut out = format!("{path}?");
     let pairs = [
         ("status", q.status.as_deref()),
@@ -115,10 +120,22 @@ async fn lists(
     let fb = q.feedback_cursor.as_deref();
     let pc = q.cursor.as_deref();
     Ok(Lists {
-        prev_pushes: pv.links.prev_cursor.map(|c| href(path, q, Some(c.as_str()), fb)),
-        next_pushes: pv.links.next_cursor.map(|c| href(path, q, Some(c.as_str()), fb)),
-        prev_feedback: fv.links.prev_cursor.map(|c| href(path, q, pc, Some(c.as_str()))),
-        next_feedback: fv.links.next_cursor.map(|c| href(path, q, pc, Some(c.as_str()))),
+        prev_pushes: pv
+            .links
+            .prev_cursor
+            .map(|c| href(path, q, Some(c.as_str()), fb)),
+        next_pushes: pv
+            .links
+            .next_cursor
+            .map(|c| href(path, q, Some(c.as_str()), fb)),
+        prev_feedback: fv
+            .links
+            .prev_cursor
+            .map(|c| href(path, q, pc, Some(c.as_str()))),
+        next_feedback: fv
+            .links
+            .next_cursor
+            .map(|c| href(path, q, pc, Some(c.as_str()))),
         pushes: pv.rows,
         feedback: fv.rows,
         status: status.unwrap_or_default(),

@@ -162,9 +162,16 @@ pub async fn reports_page(
             .unwrap_or_else(|| today.to_string());
     let j = auth.principal.jurisdiction.clone();
     let calendar = state.calendar.current();
-    let rows = report(&state.store, j.clone(), calendar, by, from.clone(), to.clone())
-        .await
-        .map_err(ApiError::from)?;
+    let rows = report(
+        &state.store,
+        j.clone(),
+        calendar,
+        by,
+        from.clone(),
+        to.clone(),
+    )
+    .await
+    .map_err(ApiError::from)?;
     let names = Names::read(&state.store, j).await.map_err(ApiError::from)?;
     render(&ReportsPage {
         nav: Nav::from_auth(Some(&auth)),

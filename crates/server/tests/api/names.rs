@@ -77,7 +77,12 @@ async fn the_case_page_names_its_staff_and_offers_named_colleagues_for_a_transfe
     let query = created["query_code"].as_str().unwrap().to_owned();
     step(&clerk, &number, json!({"action": "accept"})).await;
     let reviewer = app.reviewer().await;
-    step(&reviewer, &number, json!({"action": "review", "step": "review", "opinion": "材料齐全", "substantive": true})).await;
+    step(
+        &reviewer,
+        &number,
+        json!({"action": "review", "step": "review", "opinion": "材料齐全", "substantive": true}),
+    )
+    .await;
 
     let (clerk_name, review_name, review2_name) = (
         staff_name(&app, "CLERK").await,
@@ -98,7 +103,12 @@ async fn the_case_page_names_its_staff_and_offers_named_colleagues_for_a_transfe
     );
     assert!(!page.contains("<option value=\"REVIEW\">"), "{page}");
     // A transfer chosen from the list goes through.
-    step(&reviewer, &number, json!({"action": "transfer", "to": "REVIEW2", "reason": "回避"})).await;
+    step(
+        &reviewer,
+        &number,
+        json!({"action": "transfer", "to": "REVIEW2", "reason": "回避"}),
+    )
+    .await;
 
     // The public progress page names no one.
     let (status, public) = text(
@@ -126,7 +136,10 @@ async fn a_push_names_licensee_licence_validity_and_department() {
         .get_json(&format!("/api/v1/licences/{licence}"))
         .await;
     // The register gives the date as (year, day of the year).
-    let (y, d) = (&l["licence"]["valid_until"][0], &l["licence"]["valid_until"][1]);
+    let (y, d) = (
+        &l["licence"]["valid_until"][0],
+        &l["licence"]["valid_until"][1],
+    );
     let until = time::Date::from_ordinal_date(
         i32::try_from(y.as_i64().unwrap()).unwrap(),
         u16::try_from(d.as_u64().unwrap()).unwrap(),
@@ -199,14 +212,23 @@ async fn feedback_starts_from_the_push_with_its_licence_filled_in() {
     assert_eq!(status, 200, "{page}");
     let hidden = format!("name=\"body.licence_id\" value=\"{licence}\"");
     assert!(page.contains(&hidden), "{page}");
-    assert!(page.contains(applicant()["name"].as_str().unwrap()), "{page}");
+    assert!(
+        page.contains(applicant()["name"].as_str().unwrap()),
+        "{page}"
+    );
     // No licence to type anywhere: the department's inbox has no licence field left, and
     // links each push to its page.
     let (status, inbox) = text(&scjg, "/dept").await;
     assert_eq!(status, 200);
-    assert!(!inbox.contains("<input name=\"body.licence_id\""), "{inbox}");
+    assert!(
+        !inbox.contains("<input name=\"body.licence_id\""),
+        "{inbox}"
+    );
     assert!(inbox.contains(&format!("/dept/pushes/{id}")), "{inbox}");
-    assert!(inbox.contains(applicant()["name"].as_str().unwrap()), "{inbox}");
+    assert!(
+        inbox.contains(applicant()["name"].as_str().unwrap()),
+        "{inbox}"
+    );
     // What the push page's form sends is accepted.
     let r = scjg
         .post(
@@ -280,13 +302,12 @@ async fn feedback_pages_neither_skip_nor_repeat_and_bad_paging_is_refused() {
         ("limit=0", "bad_limit"),
         ("limit=201", "bad_limit"),
     ] {
-        let (status, body) = fg
-            .get_json(&format!("/api/v1/linkage/feedback?{q}"))
-            .await;
+        let (status, body) = fg.get_json(&format!("/api/v1/linkage/feedback?{q}")).await;
         assert_eq!((status, error_code(&body)), (400, code), "{q}");
     }
     // A push cursor is not a feedback cursor.
-    let push_cursor = oneseal_server::services::paging::PageCursor::after("TS3701000000001").encode();
+    let push_cursor =
+        oneseal_server::services::paging::PageCursor::after("TS3701000000001").encode();
     let (status, _) = fg
         .get_json(&format!("/api/v1/linkage/feedback?cursor={push_cursor}"))
         .await;
@@ -299,7 +320,11 @@ async fn feedback_pages_neither_skip_nor_repeat_and_bad_paging_is_refused() {
     assert_eq!(head.get("/linkage?cursor=nonsense").await.status(), 400);
     assert_eq!(head.get("/linkage?limit=500").await.status(), 400);
     let (_, tracking) = text(&head, "/linkage?limit=2").await;
-    let shown: BTreeSet<&str> = all.iter().map(String::as_str).filter(|id| tracking.contains(id)).collect();
+    let shown: BTreeSet<&str> = all
+        .iter()
+        .map(String::as_str)
+        .filter(|id| tracking.contains(id))
+        .collect();
     assert_eq!(shown.len(), 2, "two pieces of feedback on a page of two");
 }
 
@@ -367,7 +392,10 @@ async fn the_head_reads_a_bad_ratings_comment_when_rectifying() {
     let head_name = staff_name(&app, "HEAD").await;
     let (_, page) = text(&app.head().await, "/ratings").await;
     assert!(!page.contains(comment), "{page}");
-    assert!(page.contains(&format!("已整改（{head_name}（HEAD））")), "{page}");
+    assert!(
+        page.contains(&format!("已整改（{head_name}（HEAD））")),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -459,5 +487,10 @@ async fn staff_and_token_lists_page_through_their_link_headers() {
         .find(|s| s["id"] == "CLERK")
         .unwrap();
     assert_eq!(clerk["roles_zh"][0], "窗口人员", "{clerk}");
-    assert!(clerk["department_name"].as_str().is_some_and(|n| !n.is_empty()), "{clerk}");
+    assert!(
+        clerk["department_name"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty()),
+        "{clerk}"
+    );
 }

@@ -115,18 +115,18 @@ pub fn page(
 }
 
 fn feedback_row(r: crate::Row) -> Result<FeedbackRow, StoreError> {
-        Ok(FeedbackRow {
-            feedback_id: r.text(0)?,
-            department: r.text(1)?,
-            external_ref: r.text(2)?,
-            kind: r.text(3)?,
-            licence_id: r.opt_text(4)?,
-            body: serde_json::from_str(&r.text(5)?).ok(),
-            impact: r.opt_text(6)?.and_then(|s| serde_json::from_str(&s).ok()),
-            review_status: r.opt_text(7)?,
-            review_explanation: r.opt_text(8)?,
-            reviewed_by: r.opt_text(9)?,
-        })
+    Ok(FeedbackRow {
+        feedback_id: r.text(0)?,
+        department: r.text(1)?,
+        external_ref: r.text(2)?,
+        kind: r.text(3)?,
+        licence_id: r.opt_text(4)?,
+        body: serde_json::from_str(&r.text(5)?).ok(),
+        impact: r.opt_text(6)?.and_then(|s| serde_json::from_str(&s).ok()),
+        review_status: r.opt_text(7)?,
+        review_explanation: r.opt_text(8)?,
+        reviewed_by: r.opt_text(9)?,
+    })
 }
 
 /// Feedback a department already sent under a reference of its own.

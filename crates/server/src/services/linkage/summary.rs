@@ -74,7 +74,11 @@ pub async fn case_summary(
                 item_code: r.item.basic_code.to_string(),
                 item_name: r.item.name.clone(),
                 status_zh: s.case.status().name_zh(),
-                received_on: s.events.first().map(|e| e.date().to_string()).unwrap_or_default(),
+                received_on: s
+                    .events
+                    .first()
+                    .map(|e| e.date().to_string())
+                    .unwrap_or_default(),
                 applicant: applicant_view(&r.applicant, &principal.roles),
                 licence_id: s.licence_id,
                 steps: s
