@@ -96,6 +96,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/log/{j}/receipt/{index}", get(log::get_receipt))
         .route("/api/v1/linkage/pushes", get(linkage::list_pushes))
         .route("/api/v1/linkage/pushes/{id}", get(linkage::get_push))
+        .route("/api/v1/linkage/pushes/{id}/case", get(linkage::push_case))
         .route(
             "/api/v1/linkage/pushes/{id}/claim",
             post(linkage::claim_push),
@@ -199,6 +200,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/log/{j}/receipt/{index}"),
     ("get", "/api/v1/linkage/pushes"),
     ("get", "/api/v1/linkage/pushes/{id}"),
+    ("get", "/api/v1/linkage/pushes/{id}/case"),
     ("post", "/api/v1/linkage/pushes/{id}/claim"),
     ("post", "/api/v1/linkage/pushes/{id}/assign"),
     ("get", "/api/v1/linkage/mappings"),

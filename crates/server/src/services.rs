@@ -18,6 +18,7 @@ pub mod licences;
 pub mod linkage;
 pub mod masking;
 pub mod materials;
+pub mod names;
 pub mod org;
 pub mod paging;
 pub mod queue;

@@ -56,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ledger", get(ledger::ledger_page))
         .route("/stats", get(stats::stats_page))
         .route("/dept", get(linkage::dept_page))
+        .route("/dept/pushes/{id}", get(linkage::dept_push_page))
         .route("/linkage", get(linkage::linkage_page))
         .route("/alerts", get(rules::alerts_page))
         .route("/dashboard", get(dashboard::dashboard_page))

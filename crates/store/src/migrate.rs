@@ -82,6 +82,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_materials",
         include_str!("../migrations/0021_case_materials.sql"),
     ),
+    (
+        23,
+        "rating_entries",
+        include_str!("../migrations/0023_rating_entries.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run
@@ -99,6 +104,7 @@ fn backend_sql(version: i64, backend: Backend) -> Option<&'static str> {
 fn backfill(version: i64, conn: &mut dyn Conn) -> Result<(), StoreError> {
     match version {
         15 => crate::case_rows::backfill(conn),
+        23 => crate::ratings::backfill_entries(conn),
         _ => Ok(()),
     }
 }

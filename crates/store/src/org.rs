@@ -193,3 +193,128 @@ pub fn staff_identity(
     })
     .transpose()
 }
+
+/// A member of staff as names are shown to other staff (active or not: a case's history still
+/// names whoever acted on it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffName {
+    pub id: String,
+    pub jurisdiction: String,
+    pub department: String,
+    pub name: String,
+    /// The stored comma-separated role codes, split.
+    pub roles: Vec<String>,
+    pub active: bool,
+}
+
+/// Every member of staff, by id (a few hundred rows at most: one per person of the bureaus and
+/// departments).
+pub fn staff_names(conn: &mut dyn Conn) -> Result<Vec<StaffName>, StoreError> {
+    conn.query(
+        "SELECT id, jurisdiction, department, name, roles, active FROM staff ORDER BY id",
+        &[],
+    )?
+    .into_iter()
+    .map(|r| {
+        Ok(StaffName {
+            id: r.text(0)?,
+            jurisdiction: r.text(1)?,
+            department: r.text(2)?,
+            name: r.text(3)?,
+            roles: r.text(4)?.split(',').map(str::to_owned).collect(),
+            active: r.int(5)? != 0,
+        })
+    })
+    .collect()
+}
+
+/// Every department of every jurisdiction: (jurisdiction, code, Chinese name).
+pub fn all_department_names(
+    conn: &mut dyn Conn,
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    conn.query(
+        "SELECT jurisdiction, code, name_zh FROM departments ORDER BY jurisdiction, code",
+        &[],
+    )?
+    .into_iter()
+    .map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)))
+    .collect()
+}
+
+/// The current name of each item of a jurisdiction: (basic code, name).
+pub fn item_names(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    conn.query(
+        "SELECT basic_code, name FROM items WHERE jurisdiction = ? AND current = 1 ORDER BY basic_code",
+        params![jurisdiction],
+    )?
+    .into_iter()
+    .map(|r| Ok((r.text(0)?, r.text(1)?)))
+    .collect()
+}
+
+/// A page of a list and whether rows lie beyond each end.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub more_before: bool,
+    pub more_after: bool,
+}
+
+impl<T> Page<T> {
+    /// The page from `limit + 1` rows read in the page's direction (`backwards`: read before
+    /// the key and reversed), given whether a key was given at all.
+    pub fn of(mut rows: Vec<T>, limit: u32, backwards: bool, keyed: bool) -> Self {
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        if backwards {
+            rows.reverse();
+        }
+        Page {
+            rows,
+            more_before: if backwards { more } else { keyed },
+            more_after: if backwards { true } else { more },
+        }
+    }
+}
+
+/// One page of a jurisdiction's active staff, by id, after (`(true, id)`) or before
+/// (`(false, id)`) the member `id`.
+pub fn active_staff_page(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    key: Option<(bool, &str)>,
+    limit: u32,
+) -> Result<Page<StaffRow>, StoreError> {
+    let backwards = key.is_some_and(|(after, _)| !after);
+    let (cmp, order) = match key {
+        Some((true, _)) => ("AND id > ?", "ASC"),
+        Some((false, _)) => ("AND id < ?", "DESC"),
+        None => ("AND (CAST(? AS TEXT) IS NULL)", "ASC"),
+    };
+    let rows = conn
+        .query(
+            &format!(
+                "SELECT id, department, name, roles FROM staff WHERE jurisdiction = ? AND active = 1 {cmp} \
+                 ORDER BY id {order} LIMIT ?"
+            ),
+            params![
+                jurisdiction,
+                key.map(|(_, k)| k),
+                i64::from(limit).saturating_add(1)
+            ],
+        )?
+        .into_iter()
+        .map(|r| {
+            Ok(StaffRow {
+                id: r.text(0)?,
+                department: r.text(1)?,
+                name: r.text(2)?,
+                roles: r.text(3)?.split(',').map(str::to_owned).collect(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Page::of(rows, limit, backwards, key.is_some()))
+}

@@ -375,6 +375,9 @@ fn record_with(
             ],
         )?;
     }
+    if let Event::CaseRated { case_number, .. } = event {
+        crate::ratings::insert_entry(tx.conn(), case_number.as_str(), jurisdiction.as_str(), idx)?;
+    }
     Ok(idx)
 }
 

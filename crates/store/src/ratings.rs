@@ -173,3 +173,79 @@ pub fn rectification_status(
     .map(|r| r.opt_text(0))
     .transpose()
 }
+
+/// Remembers where a case's rating is on its log (written with the rating's entry).
+pub fn insert_entry(
+    conn: &mut dyn Conn,
+    case_number: &str,
+    log: &str,
+    idx: u64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO rating_entries (case_number, log, idx) VALUES (?, ?, ?)",
+        params![case_number, log, idx],
+    )?;
+    Ok(())
+}
+
+/// A rating's entry with its private payload: (entry, salt, body).
+pub type RatingEntry = (Vec<u8>, Vec<u8>, Vec<u8>);
+
+/// The ledger entry of a case's rating with its private body (`None` when the case has no
+/// rating, or its entry lacks a payload): only the bureau's staff pages read it.
+pub fn rating_entry(
+    conn: &mut dyn Conn,
+    case_number: &str,
+) -> Result<Option<RatingEntry>, StoreError> {
+    let Some(at) = conn.query_one(
+        "SELECT log, idx FROM rating_entries WHERE case_number = ?",
+        params![case_number],
+    )?
+    else {
+        return Ok(None);
+    };
+    let (log, idx) = (at.text(0)?, at.u64(1)?);
+    let (lo, hi) = crate::log::entry_keys(conn, &log, idx, idx.saturating_add(1))?;
+    if lo >= hi {
+        return Ok(None);
+    }
+    conn.query_one(
+        "SELECT entry, salt, body FROM ledger_entries WHERE id = ? AND salt IS NOT NULL AND body IS NOT NULL",
+        params![lo],
+    )?
+    .map(|r| Ok((r.blob(0)?, r.blob(1)?, r.blob(2)?)))
+    .transpose()
+}
+
+/// Migration 23: the log place of every rating recorded before it, found by the entries' kind
+/// and the case number in their public subject (a page of entries at a time).
+pub fn backfill_entries(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    const PAGE: i64 = 500;
+    let mut after = i64::MIN;
+    loop {
+        let rows = conn.query(
+            "SELECT id, log, idx, entry FROM ledger_entries WHERE kind = 'rating.submitted' AND id > ? \
+             ORDER BY id LIMIT ?",
+            params![after, PAGE],
+        )?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.int(0)?;
+        for r in &rows {
+            let entry: serde_json::Value = serde_json::from_slice(&r.blob(3)?)
+                .map_err(|e| StoreError::Corrupt(format!("rating entry: {e}")))?;
+            let Some(case) = entry["subject"]["case"].as_str() else {
+                continue;
+            };
+            conn.execute(
+                "INSERT INTO rating_entries (case_number, log, idx) VALUES (?, ?, ?) \
+                 ON CONFLICT (case_number) DO NOTHING",
+                params![case, r.text(1)?, r.u64(2)?],
+            )?;
+        }
+        if rows.len() < PAGE as usize {
+            return Ok(());
+        }
+    }
+}

@@ -183,6 +183,52 @@ pub fn tokens(conn: &mut dyn Conn, jurisdiction: &str) -> Result<Vec<TokenRow>, 
     .collect()
 }
 
+/// One page of a jurisdiction's tokens, oldest first (by creation time, then id), after
+/// (`(true, created_at, id)`) or before (`(false, …)`) the token given.
+pub fn tokens_page(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    key: Option<(bool, i64, &str)>,
+    limit: u32,
+) -> Result<crate::org::Page<TokenRow>, StoreError> {
+    let backwards = key.is_some_and(|(after, _, _)| !after);
+    let mut sql = String::from(
+        "SELECT id, jurisdiction, department, scopes, created_at, expires_at, last_used_at, revoked \
+         FROM api_tokens WHERE jurisdiction = ?",
+    );
+    let mut args: Vec<crate::Value> = params![jurisdiction].to_vec();
+    if let Some((after, at, id)) = key {
+        let (t, i) = if after { (">", ">") } else { ("<", "<") };
+        sql.push_str(&format!(
+            " AND (created_at {t} ? OR (created_at = ? AND id {i} ?))"
+        ));
+        args.extend_from_slice(params![at, at, id]);
+    }
+    sql.push_str(if backwards {
+        " ORDER BY created_at DESC, id DESC LIMIT ?"
+    } else {
+        " ORDER BY created_at, id LIMIT ?"
+    });
+    args.push(i64::from(limit).saturating_add(1).into());
+    let rows = conn
+        .query(&sql, &args)?
+        .into_iter()
+        .map(|r| {
+            Ok(TokenRow {
+                id: r.text(0)?,
+                jurisdiction: r.text(1)?,
+                department: r.text(2)?,
+                scopes: r.text(3)?.split(',').map(str::to_owned).collect(),
+                created_at: r.int(4)?,
+                expires_at: r.opt_int(5)?.unwrap_or(0),
+                last_used_at: r.opt_int(6)?,
+                revoked: r.int(7)? != 0,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(crate::org::Page::of(rows, limit, backwards, key.is_some()))
+}
+
 /// Where a token belongs and whether it is revoked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenState {

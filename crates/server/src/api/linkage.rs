@@ -147,6 +147,21 @@ pub async fn get_push(
     ))
 }
 
+/// The summary of the case behind a push, for the department it was pushed to (and the
+/// bureau's staff who follow pushes); another department's push is refused (403).
+pub async fn push_case(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let today = legal_date(state.clock.now()).to_string();
+    let summary =
+        lk::summary::case_summary(&state.store, auth.principal.clone(), id, today).await?;
+    Ok(Json(
+        serde_json::to_value(summary).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
+}
+
 /// The longest idempotency key a client may send (documented in /openapi.json).
 const MAX_IDEMPOTENCY_KEY: usize = 128;
 
@@ -321,9 +336,17 @@ pub async fn submit_feedback(
     ))
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct FeedbackPageQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
+}
+
+/// One page of feedback, newest first (a department sees its own only).
 pub async fn list_feedback(
     State(state): State<AppState>,
     auth: Auth,
+    Query(q): Query<FeedbackPageQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let j = auth.principal.jurisdiction.clone();
     let department = match department_of(&auth) {
@@ -336,8 +359,14 @@ pub async fn list_feedback(
             None
         }
     };
-    let rows = feedback::list(&state.store, j, department).await?;
-    Ok(Json(json!({ "feedback": rows })))
+    let cursor = feedback::parse_feedback_cursor(q.cursor.as_deref())?;
+    let limit = parse_limit(q.limit.as_deref())?;
+    let view = feedback::page(&state.store, j, department, cursor, limit).await?;
+    Ok(Json(json!({
+        "feedback": view.rows,
+        "next_cursor": view.links.next_cursor,
+        "prev_cursor": view.links.prev_cursor,
+    })))
 }
 
 #[derive(Debug, Deserialize)]

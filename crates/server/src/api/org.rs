@@ -2,6 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use oneseal_domain::access::{Action, Target};
 use oneseal_domain::event::Actor;
 use oneseal_domain::org::{DepartmentCode, StaffId};
@@ -13,9 +15,8 @@ use crate::AppState;
 use crate::edge::auth::Auth;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
-use crate::services::org::{
-    self, DepartmentView, JurisdictionView, StaffView, TokenView, target_jurisdiction,
-};
+use crate::services::org::{self, DepartmentView, JurisdictionView, target_jurisdiction};
+use crate::services::paging::{PageLinks, parse_limit};
 
 #[derive(Debug, Deserialize)]
 pub struct JurisdictionQuery {
@@ -42,14 +43,70 @@ pub async fn list_departments(
     ))
 }
 
+/// A paged list's query: the jurisdiction, `?cursor=` and `?limit=`.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    pub jurisdiction: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
+}
+
+/// The page's rows as a JSON array (as before paging, so existing clients keep working) with
+/// the pages either side in a `Link` header (RFC 8288: `rel="next"`, `rel="prev"`).
+fn paged<T: serde::Serialize>(
+    path: &str,
+    jurisdiction: Option<String>,
+    limit: u32,
+    rows: Vec<T>,
+    links: &PageLinks,
+) -> Response {
+    // The jurisdiction has parsed (six digits) and a cursor is base64url: nothing to escape.
+    let href = |cursor: &str| {
+        let j = jurisdiction
+            .as_deref()
+            .map(|j| format!("jurisdiction={j}&"))
+            .unwrap_or_default();
+        format!("<{path}?{j}limit={limit}&cursor={cursor}>")
+    };
+    let link = [
+        links
+            .next_cursor
+            .as_deref()
+            .map(|c| format!("{}; rel=\"next\"", href(c))),
+        links
+            .prev_cursor
+            .as_deref()
+            .map(|c| format!("{}; rel=\"prev\"", href(c))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    let mut response = Json(rows).into_response();
+    if !link.is_empty()
+        && let Ok(v) = HeaderValue::from_str(&link)
+    {
+        response.headers_mut().insert(header::LINK, v);
+    }
+    response
+}
+
+/// `GET /api/v1/staff`: a jurisdiction's active staff by id, a page at a time.
 pub async fn list_staff(
     State(state): State<AppState>,
     auth: Auth,
-    Query(q): Query<JurisdictionQuery>,
-) -> Result<Json<Vec<StaffView>>, ApiError> {
+    Query(q): Query<ListQuery>,
+) -> Result<Response, ApiError> {
     let j = target_jurisdiction(&auth.principal, q.jurisdiction.as_deref())?;
     auth.require(Action::ViewOrganisation, &Target::jurisdiction(&j))?;
-    Ok(Json(state.store.read(move |c| org::staff(c, &j)).await?))
+    let cursor = org::parse_staff_cursor(q.cursor.as_deref())?;
+    let limit = parse_limit(q.limit.as_deref())?;
+    let named = q.jurisdiction.as_ref().map(|_| j.to_string());
+    let page = state
+        .store
+        .read(move |c| org::staff_page(c, &j, cursor.as_ref(), limit))
+        .await?;
+    Ok(paged("/api/v1/staff", named, limit, page.rows, &page.links))
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,13 +190,24 @@ pub async fn issue_token(
 pub async fn list_tokens(
     State(state): State<AppState>,
     auth: Auth,
-    Query(q): Query<JurisdictionQuery>,
-) -> Result<Json<Vec<TokenView>>, ApiError> {
+    Query(q): Query<ListQuery>,
+) -> Result<Response, ApiError> {
     let j = target_jurisdiction(&auth.principal, q.jurisdiction.as_deref())?;
     auth.require(Action::IssueApiToken, &Target::jurisdiction(&j))?;
+    let key = org::parse_token_cursor(q.cursor.as_deref())?;
+    let limit = parse_limit(q.limit.as_deref())?;
     let now = state.clock.now().unix_timestamp();
-    Ok(Json(
-        state.store.read(move |c| org::tokens(c, &j, now)).await?,
+    let named = q.jurisdiction.as_ref().map(|_| j.to_string());
+    let page = state
+        .store
+        .read(move |c| org::tokens_page(c, &j, now, key.as_ref(), limit))
+        .await?;
+    Ok(paged(
+        "/api/v1/tokens",
+        named,
+        limit,
+        page.rows,
+        &page.links,
     ))
 }
 

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use oneseal_domain::access::Action;
 use oneseal_domain::case::CaseNumber;
-use oneseal_domain::rating::{RatingChannel, RatingLevel};
+use oneseal_domain::rating::RatingChannel;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -23,7 +23,9 @@ use crate::services::ratings::{self, NewRating, RatingError};
 pub struct RatingBody {
     pub case: String,
     pub code: String,
-    pub level: RatingLevel,
+    /// A level's code; absent or empty is `400 rating_level_required`.
+    #[serde(default)]
+    pub level: Option<String>,
     pub channel: RatingChannel,
     #[serde(default)]
     pub comment: String,
@@ -37,6 +39,7 @@ pub async fn submit_rating(
     ApiJson(body): ApiJson<RatingBody>,
 ) -> Result<Json<Value>, ApiError> {
     ratings::check_comment(&body.comment)?;
+    let level = ratings::parse_level(body.level.as_deref())?;
     let now = state.clock.now();
     if state.guesses.blocked(client, now) {
         return Err(ApiError::TooManyRequests);
@@ -48,7 +51,7 @@ pub async fn submit_rating(
     let rating = NewRating {
         case,
         code: body.code,
-        level: body.level,
+        level,
         channel: body.channel,
         comment: body.comment,
     };

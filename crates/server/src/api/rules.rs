@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::edge::auth::Auth;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
+use crate::services::names::Names;
 use crate::services::rules::{self, RulesError, report};
 
 #[derive(Debug, Default, Deserialize)]
@@ -161,8 +162,12 @@ pub async fn accountability_report(
     let (by, from, to) = report::report_query(q.by.as_deref(), q.from.as_deref(), q.to.as_deref())?;
     let j = auth.principal.jurisdiction.clone();
     let calendar = state.calendar.current();
-    let rows = rules::report(&state.store, j, calendar, by, from, to).await?;
+    let mut rows = rules::report(&state.store, j.clone(), calendar, by, from, to).await?;
     let by = by.code();
+    // Names beside the codes: the JSON keeps `key` and adds `key_name`; the files show
+    // `name（code）` in the key column (a spreadsheet has no second key).
+    let names = Names::read(&state.store, j).await?;
+    let labels: Vec<String> = rows.iter().map(|r| names.report_key(by, &r.key)).collect();
     let file = |bytes: Vec<u8>, mime: &'static str, ext: &str| {
         (
             [
@@ -176,8 +181,23 @@ pub async fn accountability_report(
         )
             .into_response()
     };
-    match q.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(json!({ "by": by, "rows": rows })).into_response()),
+    let format = q.format.as_deref().unwrap_or("json");
+    if format != "json" {
+        for (row, label) in rows.iter_mut().zip(labels.iter()) {
+            row.key.clone_from(label);
+        }
+    }
+    match format {
+        "json" => {
+            let mut out =
+                serde_json::to_value(&rows).map_err(|e| ApiError::Internal(e.to_string()))?;
+            if let Some(list) = out.as_array_mut() {
+                for (row, label) in list.iter_mut().zip(&labels) {
+                    row["key_name"] = json!(label);
+                }
+            }
+            Ok(Json(json!({ "by": by, "rows": out })).into_response())
+        }
         "csv" => Ok(file(
             report::csv_bytes(&rows)?,
             "text/csv; charset=utf-8",

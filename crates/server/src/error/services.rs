@@ -70,6 +70,11 @@ impl From<crate::services::ratings::RatingError> for ApiError {
                 format!("评价内容不超过{MAX_COMMENT_CHARS}字"),
                 format!("The comment is limited to {MAX_COMMENT_CHARS} characters"),
             ),
+            E::LevelRequired => ApiError::bad_request(
+                "rating_level_required",
+                "请选择评价等级（非常满意、满意、基本满意、不满意、非常不满意）",
+                "Choose a rating level",
+            ),
             E::CaseNotFound => ApiError::NotFound("case"),
             E::CaseNotClosed => ApiError::conflict(
                 "case_not_closed",

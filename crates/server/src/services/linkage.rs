@@ -11,13 +11,14 @@ mod events;
 pub mod feedback;
 pub mod pushes;
 pub mod refusals;
+pub mod summary;
 mod supervisor;
 pub mod webhooks;
 
 pub use bureau::{Tracking, settings, tracking};
 pub use error::{LinkageError, Refusal};
 pub(crate) use events::{record, system_meta};
-pub use feedback::{FeedbackOutcome, dept_inbox, penalty_revocation, submit_feedback};
+pub use feedback::{FeedbackOutcome, penalty_revocation, submit_feedback};
 pub use oneseal_store::linkage::bureau::RefusalRow;
 pub use oneseal_store::linkage::feedback::FeedbackRow;
 pub use oneseal_store::linkage::pushes::{PushRow, StatRow, stats};

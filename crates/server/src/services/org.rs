@@ -8,13 +8,14 @@ use std::collections::HashMap;
 
 use oneseal_domain::access::{Action, Denied, Principal, Target, authorize};
 use oneseal_domain::event::{Actor, Event};
-use oneseal_domain::org::{DepartmentCode, DivisionCode, StaffId};
+use oneseal_domain::org::{DepartmentCode, DivisionCode, Role, StaffId};
 use oneseal_store::projection::record;
 use oneseal_store::sessions::NewToken;
 use oneseal_store::{Conn, StoreError, Tx};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
+use crate::services::paging::{Direction, PageCursor, PageLinks, PagingError, parse_cursor};
 use crate::services::sessions::{self, SessionError};
 
 /// The longest (and default) lifetime of an API token: a department's system is re-issued a
@@ -132,18 +133,114 @@ pub struct StaffView {
     pub department: String,
     pub name: String,
     pub roles: Vec<String>,
+    /// The department's Chinese name and the roles' (staff lists are read by staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department_name: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roles_zh: Vec<&'static str>,
 }
 
-pub fn staff(conn: &mut dyn Conn, j: &DivisionCode) -> Result<Vec<StaffView>, StoreError> {
-    Ok(oneseal_store::org::active_staff(conn, j.as_str())?
+/// One page of a list with the cursors of the pages either side.
+#[derive(Debug)]
+pub struct Listed<T> {
+    pub rows: Vec<T>,
+    pub links: PageLinks,
+}
+
+/// Reads a staff list's cursor: its key is a staff id.
+///
+/// # Errors
+/// [`PagingError::BadCursor`] for a cursor that is not a member of staff's.
+pub fn parse_staff_cursor(text: Option<&str>) -> Result<Option<PageCursor>, PagingError> {
+    let c = parse_cursor(text)?;
+    if c.as_ref().is_some_and(|c| StaffId::parse(&c.key).is_err()) {
+        return Err(PagingError::BadCursor);
+    }
+    Ok(c)
+}
+
+/// One page of a jurisdiction's active staff by id, with department and role names.
+pub fn staff_page(
+    conn: &mut dyn Conn,
+    j: &DivisionCode,
+    cursor: Option<&PageCursor>,
+    limit: u32,
+) -> Result<Listed<StaffView>, StoreError> {
+    let key = cursor.map(|c| (c.direction == Direction::After, c.key.as_str()));
+    let page = oneseal_store::org::active_staff_page(conn, j.as_str(), key, limit)?;
+    let names = oneseal_store::org::department_names(conn, j.as_str())?;
+    let links = PageLinks::new(
+        page.rows.first().map(|r| r.id.as_str()),
+        page.rows.last().map(|r| r.id.as_str()),
+        page.more_before,
+        page.more_after,
+    );
+    let rows = page
+        .rows
         .into_iter()
         .map(|r| StaffView {
+            department_name: names.get(&r.department).cloned(),
+            roles_zh: r
+                .roles
+                .iter()
+                .filter_map(|c| Role::parse(c).ok())
+                .map(Role::name_zh)
+                .collect(),
             id: r.id,
             department: r.department,
             name: r.name,
             roles: r.roles,
         })
-        .collect())
+        .collect();
+    Ok(Listed { rows, links })
+}
+
+/// A token's place in its list: creation time and id.
+fn token_key(t: &oneseal_store::sessions::TokenRow) -> String {
+    format!("{}|{}", t.created_at, t.id)
+}
+
+/// Reads a token list's cursor (`created_at|id`).
+///
+/// # Errors
+/// [`PagingError::BadCursor`] for a cursor that is not a token's.
+pub fn parse_token_cursor(text: Option<&str>) -> Result<Option<(bool, i64, String)>, PagingError> {
+    let Some(c) = parse_cursor(text)? else {
+        return Ok(None);
+    };
+    let (at, id) = c.key.split_once('|').ok_or(PagingError::BadCursor)?;
+    let at = at.parse::<i64>().map_err(|_| PagingError::BadCursor)?;
+    if id.is_empty() {
+        return Err(PagingError::BadCursor);
+    }
+    Ok(Some((c.direction == Direction::After, at, id.to_owned())))
+}
+
+/// One page of a jurisdiction's tokens (oldest first) with their expiry as of `now`.
+pub fn tokens_page(
+    conn: &mut dyn Conn,
+    j: &DivisionCode,
+    now: i64,
+    key: Option<&(bool, i64, String)>,
+    limit: u32,
+) -> Result<Listed<TokenView>, StoreError> {
+    let key = key.map(|(a, t, i)| (*a, *t, i.as_str()));
+    let page = oneseal_store::sessions::tokens_page(conn, j.as_str(), key, limit)?;
+    let links = PageLinks::new(
+        page.rows.first().map(token_key).as_deref(),
+        page.rows.last().map(token_key).as_deref(),
+        page.more_before,
+        page.more_after,
+    );
+    let rows = page
+        .rows
+        .into_iter()
+        .map(|token| TokenView {
+            expired: token.expires_at <= now,
+            token,
+        })
+        .collect();
+    Ok(Listed { rows, links })
 }
 
 fn stored_jurisdiction(code: &str) -> Result<DivisionCode, OrgError> {
@@ -267,21 +364,6 @@ pub struct TokenView {
     #[serde(flatten)]
     pub token: oneseal_store::sessions::TokenRow,
     pub expired: bool,
-}
-
-/// A jurisdiction's tokens with their expiry and last use, as of `now`.
-pub fn tokens(
-    conn: &mut dyn Conn,
-    j: &DivisionCode,
-    now: i64,
-) -> Result<Vec<TokenView>, StoreError> {
-    Ok(oneseal_store::sessions::tokens(conn, j.as_str())?
-        .into_iter()
-        .map(|token| TokenView {
-            expired: token.expires_at <= now,
-            token,
-        })
-        .collect())
 }
 
 /// Revokes a token, recorded in the ledger. The token check reads the database on every

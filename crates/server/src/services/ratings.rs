@@ -2,6 +2,7 @@
 //! sign-in; a bad rating is due for rectification within 15 working days, which the bureau head
 //! closes with what was done. The bureau's list and the dashboard's counts read the same rows.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use oneseal_domain::calendar::{Calendar, CalendarError, TimeLimit};
@@ -27,6 +28,9 @@ pub const MAX_COMMENT_CHARS: usize = 500;
 pub enum RatingError {
     #[error("the comment is limited to {MAX_COMMENT_CHARS} characters")]
     CommentTooLong,
+    /// No rating level chosen (the form preselects none), or one that is not a level.
+    #[error("choose a rating level")]
+    LevelRequired,
     /// No such case, or the query code does not match: the applicant cannot tell which.
     #[error("no such case")]
     CaseNotFound,
@@ -63,6 +67,18 @@ pub struct Submitted {
     pub ledger_index: u64,
     pub level: RatingLevel,
     pub rectification_due: Option<Date>,
+}
+
+/// The level the applicant chose (its code); nothing chosen, or no level by that code, is
+/// [`RatingError::LevelRequired`]: the form offers no default, so that a rating is never one
+/// the applicant did not pick.
+pub fn parse_level(code: Option<&str>) -> Result<RatingLevel, RatingError> {
+    let code = code.map(str::trim).unwrap_or_default();
+    RatingLevel::ALL
+        .iter()
+        .copied()
+        .find(|l| l.code() == code)
+        .ok_or(RatingError::LevelRequired)
 }
 
 /// Refuses a comment over [`MAX_COMMENT_CHARS`]; checked before anything else is looked at.
@@ -217,6 +233,38 @@ pub async fn list(
         .await?)
 }
 
+/// The applicant's comments on the given ratings of jurisdiction `j` (those with one), read
+/// from each rating's private ledger body and checked against its public commitment. Only the
+/// bureau head's rectification form shows them: the comment is personal data, never listed.
+pub async fn comments(
+    store: &Store,
+    j: DivisionCode,
+    cases: Vec<String>,
+) -> Result<HashMap<String, String>, RatingError> {
+    store
+        .read(move |c| {
+            let mut out = HashMap::new();
+            for case in cases {
+                let Some((entry, salt, body)) = oneseal_store::ratings::rating_entry(c, &case)?
+                else {
+                    continue;
+                };
+                let (envelope, event) = Event::open(&entry, &salt, &body)
+                    .map_err(|e| RatingError::Corrupt(e.to_string()))?;
+                if envelope.jurisdiction != j {
+                    continue;
+                }
+                if let Event::CaseRated { comment, .. } = event
+                    && !comment.trim().is_empty()
+                {
+                    out.insert(case, comment);
+                }
+            }
+            Ok(out)
+        })
+        .await
+}
+
 /// Closes the open rectification of a bad rating in the staff member's jurisdiction.
 pub async fn rectify(
     store: &Store,
@@ -263,6 +311,19 @@ mod tests {
             check_comment(&"好".repeat(MAX_COMMENT_CHARS + 1)),
             Err(RatingError::CommentTooLong)
         ));
+    }
+
+    #[test]
+    fn a_level_must_be_chosen() {
+        for l in RatingLevel::ALL {
+            assert_eq!(parse_level(Some(l.code())).unwrap(), l);
+        }
+        for bad in [None, Some(""), Some("  "), Some("excellent")] {
+            assert!(
+                matches!(parse_level(bad), Err(RatingError::LevelRequired)),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use oneseal_domain::access::Action;
 use oneseal_domain::case::{
-    Card, CaseNumber, CaseStatus, CommandKind, allowed_actions, legal_date,
+    AllowedAction, Card, CaseNumber, CaseStatus, CommandKind, allowed_actions, legal_date,
 };
 use oneseal_domain::org::Role;
 use serde::Deserialize;
@@ -21,6 +21,7 @@ use crate::edge::auth::Auth;
 use crate::error::ApiError;
 use crate::services::cases::{CaseSheet, sheet};
 use crate::services::masking::{ApplicantView, applicant_view};
+use crate::services::names::Names;
 use crate::services::queue::{QueueParams, parse_queue, queue};
 
 pub struct QueueRow {
@@ -186,6 +187,8 @@ struct CasePage {
     /// The step just taken through the confirmation page.
     done: Option<&'static str>,
     jurisdiction_name: String,
+    /// Who the case may be transferred to: (id, `name（roles，id）`).
+    transfer_to: Vec<(String, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -217,6 +220,9 @@ pub async fn case_page(
         .read(move |c| sheet(c, &n))
         .await
         .map_err(ApiError::from)?;
+    let names = Names::read(&state.store, number.division().clone())
+        .await
+        .map_err(ApiError::from)?;
     let (now, calendar) = (state.clock.now(), state.calendar.current());
     let (clock_zh, provisional) = case.clock(&calendar, legal_date(now)).map_or_else(
         |e| (e.message_zh(), false),
@@ -228,15 +234,41 @@ pub async fn case_page(
             (
                 e.date().to_string(),
                 e.name_zh(),
-                e.actor().as_str().to_owned(),
+                names.staff(e.actor().as_str()),
             )
         })
         .collect();
     let desk = super::materials::desk(&state, &auth, &number, &case, &events).await?;
-    let actions = allowed_actions(&case, &auth.principal, now, &calendar)
+    let allowed = allowed_actions(&case, &auth.principal, now, &calendar);
+    let transfer_to = allowed
         .iter()
-        .map(ActionCard::of)
+        .find_map(|a| match a {
+            AllowedAction::Transfer { not_to } => Some(names.eligible(
+                number.division().as_str(),
+                &[Role::Reviewer, Role::Approver],
+                not_to,
+            )),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let actions = allowed
+        .iter()
+        .map(|a| {
+            let mut card = ActionCard::of(a);
+            if let AllowedAction::Transfer { not_to } = a {
+                card.not_to = not_to
+                    .iter()
+                    .map(|s| names.staff(s.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("、");
+            }
+            card
+        })
         .collect();
+    let mut opinions = opinions(&case, &events);
+    for o in &mut opinions {
+        o.reviewer = names.staff(&o.reviewer);
+    }
     render(&CasePage {
         nav: Nav::from_auth(Some(&auth)),
         number: number.to_string(),
@@ -248,7 +280,7 @@ pub async fn case_page(
         license_id,
         steps,
         actions,
-        opinions: opinions(&case, &events),
+        opinions,
         materials: materials(&case, &events),
         desk,
         done: q
@@ -257,5 +289,6 @@ pub async fn case_page(
             .and_then(CommandKind::from_code)
             .map(CommandKind::name_zh),
         jurisdiction_name: jname,
+        transfer_to,
     })
 }

@@ -14,6 +14,7 @@ use crate::AppState;
 use crate::edge::auth::MaybeAuth;
 use crate::error::ApiError;
 use crate::services::dashboard::{self, DashQuery, Dashboard, OnTime};
+use crate::services::names::Names;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -64,6 +65,14 @@ pub async fn dashboard_page(
         .collect();
     let open_max = d.open_by_remaining.iter().map(|b| b.1).max().unwrap_or(0);
     let push_max = d.unclaimed_pushes.iter().map(|p| p.1).max().unwrap_or(0);
+    let names = Names::read(&state.store, auth.principal.jurisdiction.clone())
+        .await
+        .map_err(ApiError::from)?;
+    // A department by its name; `370124·SCJG` (several jurisdictions) keeps its division.
+    let dept_label = |k: &str| match k.split_once('·') {
+        Some((j, code)) => format!("{j}·{}", names.dept(code)),
+        None => names.dept(k),
+    };
     render(&DashboardPage {
         nav: Nav::from_auth(Some(&auth)),
         per_day: columns(
@@ -93,7 +102,7 @@ pub async fn dashboard_page(
             "各部门待认领推送 Pushes awaiting claim",
             &d.unclaimed_pushes
                 .iter()
-                .map(|(k, a, o)| (k.clone(), *a as f64, format!("{a} 件（逾期 {o}）")))
+                .map(|(k, a, o)| (dept_label(k), *a as f64, format!("{a} 件（逾期 {o}）")))
                 .collect::<Vec<_>>(),
             push_max as f64,
         ),

@@ -435,6 +435,7 @@ const MESSAGES: &[(&str, &str)] = &[
         "The notice window has passed: recorded as deemed acceptance (视为受理) from receipt",
     ),
     ("转给（工号）", "To (staff ID)"),
+    ("转给", "To"),
     ("不能转给", "Not to"),
     ("退回到", "Back to"),
     (

@@ -12,6 +12,7 @@ use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::edge::auth::MaybeAuth;
 use crate::error::ApiError;
+use crate::services::names::Names;
 use crate::services::paging::{parse_cursor, parse_limit};
 use crate::services::ratings::{self, RatingRow};
 
@@ -19,7 +20,9 @@ use crate::services::ratings::{self, RatingRow};
 #[template(path = "ratings.html")]
 struct RatingsPage {
     nav: Nav,
-    rows: Vec<RatingRow>,
+    /// Each rating with the applicant's comment, for the bureau head rectifying it.
+    rows: Vec<(RatingRow, Option<String>)>,
+    names: Names,
     /// Ratings in all (every page).
     total: i64,
     can_rectify: bool,
@@ -69,6 +72,18 @@ pub async fn ratings_page(
     )
     .await
     .map_err(ApiError::from)?;
+    let can_rectify = auth.require_here(Action::RectifyRating).is_ok();
+    let open: Vec<String> = view
+        .rows
+        .iter()
+        .filter(|r| can_rectify && r.rectification_status.as_deref() == Some("open"))
+        .map(|r| r.case_number.clone())
+        .collect();
+    let j = auth.principal.jurisdiction.clone();
+    let mut comments = ratings::comments(&state.store, j.clone(), open)
+        .await
+        .map_err(ApiError::from)?;
+    let names = Names::read(&state.store, j).await.map_err(ApiError::from)?;
     let size = f
         .limit
         .as_deref()
@@ -77,9 +92,17 @@ pub async fn ratings_page(
     let href = |c: String| format!("/ratings?{size}cursor={}", encode(&c));
     render(&RatingsPage {
         nav: Nav::from_auth(Some(&auth)),
-        rows: view.rows,
         total: view.summary.iter().map(|(_, n)| n).sum(),
-        can_rectify: auth.require_here(Action::RectifyRating).is_ok(),
+        rows: view
+            .rows
+            .into_iter()
+            .map(|r| {
+                let c = comments.remove(&r.case_number);
+                (r, c)
+            })
+            .collect(),
+        names,
+        can_rectify,
         today: oneseal_domain::case::legal_date(state.clock.now()).to_string(),
         prev_href: view.links.prev_cursor.map(href),
         next_href: view.links.next_cursor.map(href),

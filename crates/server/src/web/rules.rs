@@ -13,6 +13,7 @@ use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::edge::auth::{Auth, MaybeAuth};
 use crate::error::ApiError;
+use crate::services::names::Names;
 use crate::services::rules::{
     AlertRow, ReportBy, ReportRow, RuleRow, parse_alert_query, query_alerts, query_rules, report,
 };
@@ -27,6 +28,7 @@ fn signed_in(auth: Option<Auth>) -> Result<Auth, ApiError> {
 #[template(path = "alerts.html")]
 struct AlertsPage {
     nav: Nav,
+    names: Names,
     /// `open` or `closed`: the page shows one of the two queues at a time.
     status: &'static str,
     rows: Vec<AlertRow>,
@@ -59,9 +61,10 @@ pub async fn alerts_page(
     let q = parse_alert_query(Some(status), f.cursor.as_deref(), f.limit.as_deref())
         .map_err(ApiError::from)?;
     let j = auth.principal.jurisdiction.clone();
-    let view = query_alerts(&state.store, j, q)
+    let view = query_alerts(&state.store, j.clone(), q)
         .await
         .map_err(ApiError::from)?;
+    let names = Names::read(&state.store, j).await.map_err(ApiError::from)?;
     let limit = f
         .limit
         .as_deref()
@@ -70,6 +73,7 @@ pub async fn alerts_page(
     let href = |c: String| format!("/alerts?status={status}{limit}&cursor={}", encode(&c));
     render(&AlertsPage {
         nav: Nav::from_auth(Some(&auth)),
+        names,
         status,
         rows: view.rows,
         open: view.open,
@@ -126,6 +130,7 @@ struct ReportsPage {
     from: String,
     to: String,
     rows: Vec<ReportRow>,
+    names: Names,
 }
 
 impl ReportsPage {
@@ -157,14 +162,23 @@ pub async fn reports_page(
             .unwrap_or_else(|| today.to_string());
     let j = auth.principal.jurisdiction.clone();
     let calendar = state.calendar.current();
-    let rows = report(&state.store, j, calendar, by, from.clone(), to.clone())
-        .await
-        .map_err(ApiError::from)?;
+    let rows = report(
+        &state.store,
+        j.clone(),
+        calendar,
+        by,
+        from.clone(),
+        to.clone(),
+    )
+    .await
+    .map_err(ApiError::from)?;
+    let names = Names::read(&state.store, j).await.map_err(ApiError::from)?;
     render(&ReportsPage {
         nav: Nav::from_auth(Some(&auth)),
         by: by.code().to_owned(),
         from,
         to,
         rows,
+        names,
     })
 }

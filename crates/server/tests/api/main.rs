@@ -19,6 +19,7 @@ mod linkage;
 mod lists;
 mod materials;
 mod materials_s3;
+mod names;
 mod org;
 mod privacy;
 mod privacy_fields;

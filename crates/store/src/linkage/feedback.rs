@@ -55,33 +55,78 @@ impl FeedbackRow {
     }
 }
 
-/// The latest 500 pieces of feedback of a jurisdiction, optionally of one department.
-pub fn list(
+const FEEDBACK_COLUMNS: &str = "feedback_id, department, external_ref, kind, licence_id, body, impact, review_status, review_explanation, reviewed_by";
+
+/// A page of feedback and whether rows lie beyond each end.
+#[derive(Debug, Clone, Default)]
+pub struct FeedbackPage {
+    pub rows: Vec<FeedbackRow>,
+    pub more_before: bool,
+    pub more_after: bool,
+}
+
+/// One page of a jurisdiction's feedback (of one department if given), newest first, by
+/// keyset on the feedback number (`FK`, the division code, a serial: they grow with time within
+/// a jurisdiction, so the primary key is the order). `key`: `(true, id)` the page after `id`,
+/// `(false, id)` the page before it.
+pub fn page(
     c: &mut dyn Conn,
     j: &DivisionCode,
     department: Option<&str>,
-) -> Result<Vec<FeedbackRow>, StoreError> {
-    c.query(
-        "SELECT feedback_id, department, external_ref, kind, licence_id, body, impact, review_status, review_explanation, reviewed_by \
-         FROM feedback WHERE jurisdiction = ? AND (CAST(? AS TEXT) IS NULL OR department = ?) ORDER BY feedback_id DESC LIMIT 500",
-        params![j.as_str(), department, department],
-    )?
-    .into_iter()
-    .map(|r| {
-        Ok(FeedbackRow {
-            feedback_id: r.text(0)?,
-            department: r.text(1)?,
-            external_ref: r.text(2)?,
-            kind: r.text(3)?,
-            licence_id: r.opt_text(4)?,
-            body: serde_json::from_str(&r.text(5)?).ok(),
-            impact: r.opt_text(6)?.and_then(|s| serde_json::from_str(&s).ok()),
-            review_status: r.opt_text(7)?,
-            review_explanation: r.opt_text(8)?,
-            reviewed_by: r.opt_text(9)?,
-        })
+    key: Option<(bool, &str)>,
+    limit: u32,
+) -> Result<FeedbackPage, StoreError> {
+    let mut sql = format!("SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE jurisdiction = ?");
+    let mut args: Vec<crate::Value> = params![j.as_str()].to_vec();
+    if let Some(d) = department {
+        sql.push_str(" AND department = ?");
+        args.push(d.into());
+    }
+    let backwards = key.is_some_and(|(after, _)| !after);
+    if let Some((after, id)) = key {
+        sql.push_str(if after {
+            " AND feedback_id < ?"
+        } else {
+            " AND feedback_id > ?"
+        });
+        args.push(id.into());
+    }
+    sql.push_str(if backwards {
+        " ORDER BY feedback_id ASC LIMIT ?"
+    } else {
+        " ORDER BY feedback_id DESC LIMIT ?"
+    });
+    args.push(i64::from(limit).saturating_add(1).into());
+    let mut rows = c
+        .query(&sql, &args)?
+        .into_iter()
+        .map(feedback_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    if backwards {
+        rows.reverse();
+    }
+    Ok(FeedbackPage {
+        rows,
+        more_before: if backwards { more } else { key.is_some() },
+        more_after: if backwards { true } else { more },
     })
-    .collect()
+}
+
+fn feedback_row(r: crate::Row) -> Result<FeedbackRow, StoreError> {
+    Ok(FeedbackRow {
+        feedback_id: r.text(0)?,
+        department: r.text(1)?,
+        external_ref: r.text(2)?,
+        kind: r.text(3)?,
+        licence_id: r.opt_text(4)?,
+        body: serde_json::from_str(&r.text(5)?).ok(),
+        impact: r.opt_text(6)?.and_then(|s| serde_json::from_str(&s).ok()),
+        review_status: r.opt_text(7)?,
+        review_explanation: r.opt_text(8)?,
+        reviewed_by: r.opt_text(9)?,
+    })
 }
 
 /// Feedback a department already sent under a reference of its own.

@@ -29,6 +29,14 @@ pub struct PushRow {
     pub escalated_on: Option<String>,
     pub claimed_on: Option<String>,
     pub claimed_by: Option<String>,
+    /// The department's Chinese name.
+    pub department_name: Option<String>,
+    /// Who holds the licence (or applied): an organisation's name, a person's name (staff and
+    /// the supervising department only: every list of pushes is one of theirs).
+    pub licensee: Option<String>,
+    /// The licence's status code and last valid day, when the push is about a licence.
+    pub licence_status: Option<String>,
+    pub valid_until: Option<String>,
 }
 
 impl PushRow {
@@ -55,6 +63,10 @@ impl PushRow {
             escalated_on: r.opt_text(14)?,
             claimed_on: r.opt_text(15)?,
             claimed_by: r.opt_text(16)?,
+            department_name: r.opt_text(17)?,
+            licensee: r.opt_text(18)?,
+            licence_status: r.opt_text(19)?,
+            valid_until: r.opt_text(20)?,
         })
     }
 
@@ -79,27 +91,16 @@ impl PushRow {
     }
 }
 
-const PUSH_COLUMNS: &str = "push_id, jurisdiction, kind, case_number, licence_id, item_code, item_name, department, responsible, \
-     status, pushed_on, claim_due, escalate_on, reminded_on, escalated_on, claimed_on, claimed_by";
+const PUSH_COLUMNS: &str = "p.push_id, p.jurisdiction, p.kind, p.case_number, p.licence_id, p.item_code, p.item_name, p.department, p.responsible, \
+     p.status, p.pushed_on, p.claim_due, p.escalate_on, p.reminded_on, p.escalated_on, p.claimed_on, p.claimed_by, \
+     d.name_zh, COALESCE(c.applicant_name, c.applicant_label), l.status, l.valid_until";
 
-/// The latest 500 pushes of a jurisdiction, optionally of one department and one status (the
-/// linkage pages' reading; the API pages with [`page`]).
-pub fn list(
-    c: &mut dyn Conn,
-    j: &DivisionCode,
-    department: Option<&str>,
-    status: Option<&str>,
-    today: &str,
-) -> Result<Vec<PushRow>, StoreError> {
-    let rows = c.query(
-        &format!(
-            "SELECT {PUSH_COLUMNS} FROM pushes WHERE jurisdiction = ? AND (CAST(? AS TEXT) IS NULL OR department = ?) \
-             AND (CAST(? AS TEXT) IS NULL OR status = ?) ORDER BY push_id DESC LIMIT 500"
-        ),
-        params![j.as_str(), department, department, status, status],
-    )?;
-    rows.iter().map(|r| PushRow::from_row(r, today)).collect()
-}
+/// The push with its department's name, its case's applicant and its licence: each a primary
+/// key lookup, so a page stays one index seek plus a row read per push.
+const PUSH_FROM: &str = "pushes p \
+     LEFT JOIN departments d ON d.jurisdiction = p.jurisdiction AND d.code = p.department \
+     LEFT JOIN cases c ON c.case_number = p.case_number \
+     LEFT JOIN licences l ON l.licence_id = p.licence_id";
 
 /// A page of pushes and whether rows lie beyond each end.
 #[derive(Debug, Clone, Default)]
@@ -128,29 +129,29 @@ pub fn page(
     q: &PushQuery<'_>,
     today: &str,
 ) -> Result<PushPage, StoreError> {
-    let mut sql = format!("SELECT {PUSH_COLUMNS} FROM pushes WHERE jurisdiction = ?");
+    let mut sql = format!("SELECT {PUSH_COLUMNS} FROM {PUSH_FROM} WHERE p.jurisdiction = ?");
     let mut args: Vec<crate::Value> = params![j.as_str()].to_vec();
     if let Some(d) = q.department {
-        sql.push_str(" AND department = ?");
+        sql.push_str(" AND p.department = ?");
         args.push(d.into());
     }
     if let Some(s) = q.status {
-        sql.push_str(" AND status = ?");
+        sql.push_str(" AND p.status = ?");
         args.push(s.into());
     }
     let backwards = q.key.is_some_and(|(after, _)| !after);
     if let Some((after, id)) = q.key {
         sql.push_str(if after {
-            " AND push_id < ?"
+            " AND p.push_id < ?"
         } else {
-            " AND push_id > ?"
+            " AND p.push_id > ?"
         });
         args.push(id.into());
     }
     sql.push_str(if backwards {
-        " ORDER BY push_id ASC LIMIT ?"
+        " ORDER BY p.push_id ASC LIMIT ?"
     } else {
-        " ORDER BY push_id DESC LIMIT ?"
+        " ORDER BY p.push_id DESC LIMIT ?"
     });
     args.push(i64::from(q.limit).saturating_add(1).into());
     let mut rows = c
@@ -168,6 +169,16 @@ pub fn page(
         more_before: if backwards { more } else { q.key.is_some() },
         more_after: if backwards { true } else { more },
     })
+}
+
+/// One push as the lists show it (`None` when there is no such push).
+pub fn row(c: &mut dyn Conn, push_id: &str, today: &str) -> Result<Option<PushRow>, StoreError> {
+    c.query_one(
+        &format!("SELECT {PUSH_COLUMNS} FROM {PUSH_FROM} WHERE p.push_id = ?"),
+        params![push_id],
+    )?
+    .map(|r| PushRow::from_row(&r, today))
+    .transpose()
 }
 
 /// The jurisdiction a push belongs to; `None` when there is no such push.

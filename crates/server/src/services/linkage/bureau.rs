@@ -1,13 +1,12 @@
 //! The bureau's side of the linkage: which department supervises which item, the claim and
-//! escalation periods, and the tracking view (counts per department, pushes, feedback, refused
-//! attempts).
+//! escalation periods, and the tracking view (counts per department, refused attempts; the
+//! pushes and feedback are paged lists of their own).
 
 use oneseal_domain::event::Event;
 use oneseal_domain::linkage::LinkageSettings;
 use oneseal_domain::org::{DivisionCode, StaffId};
 use oneseal_store::linkage::bureau::{self as store, ItemMapping, RefusalRow};
-use oneseal_store::linkage::feedback::{self, FeedbackRow};
-use oneseal_store::linkage::pushes::{self, PushRow, StatRow};
+use oneseal_store::linkage::pushes::{self, StatRow};
 use oneseal_store::{Conn, Store, StoreError, Tx};
 
 use super::error::LinkageError;
@@ -93,11 +92,9 @@ pub async fn read_stats(
     Ok(store.read(move |c| pushes::stats(c, &j, &today)).await?)
 }
 
-/// What the bureau's tracking page shows.
+/// What the bureau's tracking page shows besides its paged lists of pushes and feedback.
 pub struct Tracking {
     pub stats: Vec<StatRow>,
-    pub pushes: Vec<PushRow>,
-    pub feedback: Vec<FeedbackRow>,
     pub refusals: Vec<RefusalRow>,
     pub settings: LinkageSettings,
 }
@@ -113,8 +110,6 @@ pub async fn tracking(
             let refusals = store::refusals(c, &j)?;
             Ok::<_, StoreError>(Tracking {
                 stats: pushes::stats(c, &j, &today)?,
-                pushes: pushes::list(c, &j, None, None, &today)?,
-                feedback: feedback::list(c, &j, None)?,
                 refusals,
                 settings: store::settings(c, &j)?,
             })

@@ -1,6 +1,6 @@
 //! Feedback (反馈) from supervising departments: recorded once per reference of theirs, a
 //! policy change's impact computed as of now, a penalty that revokes a licence applied to it;
-//! the bureau's review of a policy change; the department's pull feed and inbox.
+//! the bureau's review of a policy change; the department's pull feed; the paged list.
 
 use oneseal_domain::case::legal_date;
 use oneseal_domain::event::{Actor, Event};
@@ -13,13 +13,13 @@ use oneseal_store::{Conn, Store, Tx};
 use serde_json::Value;
 
 use oneseal_store::linkage::feedback::FeedbackRow;
-use oneseal_store::linkage::pushes::PushRow;
 
 use super::error::LinkageError;
 use super::events::{record, system_meta};
 use super::pushes::enqueue;
 use super::supervisor::supervisor_for;
 use crate::services::commands::Meta;
+use crate::services::paging::{Direction, PageCursor, PageLinks, PagingError, parse_cursor};
 
 /// The impact of a change of law or policy: items citing it, their open cases and valid
 /// licences, as of now.
@@ -210,15 +210,53 @@ pub fn penalty_revocation(
     )?)?)
 }
 
-/// Feedback of a jurisdiction as the lists show it (of one department if given).
-pub async fn list(
+/// Reads a feedback list's cursor: its key is a feedback number (`FK`, 13 digits).
+///
+/// # Errors
+/// [`PagingError::BadCursor`] for a cursor that is not a piece of feedback's.
+pub fn parse_feedback_cursor(text: Option<&str>) -> Result<Option<PageCursor>, PagingError> {
+    let cursor = parse_cursor(text)?;
+    if let Some(c) = &cursor {
+        let digits = c.key.strip_prefix("FK").unwrap_or_default();
+        if digits.len() != 13 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(PagingError::BadCursor);
+        }
+    }
+    Ok(cursor)
+}
+
+/// One page of feedback and the cursors either side.
+pub struct FeedbackView {
+    pub rows: Vec<FeedbackRow>,
+    pub links: PageLinks,
+}
+
+/// One page of a jurisdiction's feedback (of one department if given), newest first.
+pub async fn page(
     store: &Store,
     j: DivisionCode,
     department: Option<String>,
-) -> Result<Vec<FeedbackRow>, LinkageError> {
-    Ok(store
-        .read(move |c| store::list(c, &j, department.as_deref()))
-        .await?)
+    cursor: Option<PageCursor>,
+    limit: u32,
+) -> Result<FeedbackView, LinkageError> {
+    let page = store
+        .read(move |c| {
+            let key = cursor
+                .as_ref()
+                .map(|k| (k.direction == Direction::After, k.key.as_str()));
+            store::page(c, &j, department.as_deref(), key, limit)
+        })
+        .await?;
+    let links = PageLinks::new(
+        page.rows.first().map(|r| r.feedback_id.as_str()),
+        page.rows.last().map(|r| r.feedback_id.as_str()),
+        page.more_before,
+        page.more_after,
+    );
+    Ok(FeedbackView {
+        rows: page.rows,
+        links,
+    })
 }
 
 /// The bureau has reviewed what a policy change touches (the marks on items are lifted).
@@ -277,21 +315,4 @@ pub async fn feed(
             body: serde_json::from_str::<Value>(&e.body).unwrap_or(Value::Null),
         })
         .collect())
-}
-
-/// A department's inbox: its pushes (as of `today`) and its feedback.
-pub async fn dept_inbox(
-    store: &Store,
-    j: DivisionCode,
-    department: DepartmentCode,
-    today: String,
-) -> Result<(Vec<PushRow>, Vec<FeedbackRow>), LinkageError> {
-    let dept = department.to_string();
-    Ok(store
-        .read(move |c| {
-            let pushes = pushes::list(c, &j, Some(dept.as_str()), None, &today)?;
-            let feedback = store::list(c, &j, Some(dept.as_str()))?;
-            Ok::<_, oneseal_store::StoreError>((pushes, feedback))
-        })
-        .await?)
 }

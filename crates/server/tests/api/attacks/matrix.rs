@@ -86,6 +86,7 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/calendar/corrections/{id}/approve",  "",        "H",             City),
     ("get",    "/api/v1/linkage/pushes",                     "",        "H I D T",       Here),
     ("get",    "/api/v1/linkage/pushes/{id}",                "",        "H I D T",       Department),
+    ("get",    "/api/v1/linkage/pushes/{id}/case",           "",        "H I D T",       Department),
     ("post",   "/api/v1/linkage/pushes/{id}/claim",          "",        "D T",           Department),
     ("post",   "/api/v1/linkage/pushes/{id}/assign",         "",        "M",             Down),
     ("get",    "/api/v1/linkage/mappings",                   "",        "C R A H I M D", Here),
@@ -302,6 +303,11 @@ pub(super) fn request(
         ("get", "/api/v1/linkage/pushes/{id}") => req(
             method,
             format!("/api/v1/linkage/pushes/{}", lookup(&fx.pushes, j)?),
+            None,
+        ),
+        ("get", "/api/v1/linkage/pushes/{id}/case") => req(
+            method,
+            format!("/api/v1/linkage/pushes/{}/case", lookup(&fx.pushes, j)?),
             None,
         ),
         ("post", "/api/v1/linkage/pushes/{id}/claim") => req(
