@@ -142,6 +142,35 @@ impl LicenceEvent {
     }
 }
 
+impl LicenceEvent {
+    /// [`Self::public_view`] with its dates written `YYYY-MM-DD`, for pages and the register.
+    /// The public view itself keeps time's compact form: it is hashed into ledger entries and
+    /// pushed to departments, and those bytes must not change.
+    pub fn register_view(&self) -> serde_json::Value {
+        let mut v = self.public_view();
+        if let serde_json::Value::Object(map) = &mut v {
+            for key in ["valid_from", "valid_until", "until", "on"] {
+                if let Some(slot) = map.get_mut(key)
+                    && let Some(date) = compact_date(slot)
+                {
+                    *slot = serde_json::Value::String(date.to_string());
+                }
+            }
+        }
+        v
+    }
+}
+
+/// A date in time's compact serde form, `[year, ordinal]`.
+fn compact_date(v: &serde_json::Value) -> Option<Date> {
+    let [y, d] = v.as_array()?.as_slice() else {
+        return None;
+    };
+    let year = i32::try_from(y.as_i64()?).ok()?;
+    let ordinal = u16::try_from(d.as_u64()?).ok()?;
+    Date::from_ordinal_date(year, ordinal).ok()
+}
+
 /// A request about a licence; its serde form is the API body.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
@@ -208,7 +237,10 @@ pub struct Licence {
     pub item_name: String,
     pub status: LicenceStatus,
     pub version: u32,
+    /// ISO dates: a register is read by people (`[2026,340]` was time's compact form).
+    #[serde(with = "crate::calendar::iso_date")]
     pub valid_until: Date,
+    #[serde(with = "crate::calendar::iso_date::option")]
     pub renewal_applied_on: Option<Date>,
 }
 
@@ -395,10 +427,68 @@ pub fn add_years(d: Date, years: i32) -> Date {
         .unwrap_or(d)
 }
 
+/// The last day of a licence granted on `from` for `term` (the item's law, e.g. 5 years for a
+/// pollutant discharge permit); [`DEFAULT_VALIDITY_YEARS`] when no law sets one. A month term
+/// ends on the same day of the month (the month's last day when it has none).
+#[must_use]
+pub fn valid_until(from: Date, term: Option<crate::catalog::TimeLimit>) -> Date {
+    use crate::catalog::LimitUnit;
+    let Some(term) = term else {
+        return add_years(from, DEFAULT_VALIDITY_YEARS);
+    };
+    match term.unit {
+        LimitUnit::Months => {
+            let months = i64::from(from.month() as u8) - 1 + i64::from(term.value);
+            let year = from.year() + i32::try_from(months / 12).unwrap_or(0);
+            let month = time::Month::try_from(u8::try_from(months % 12 + 1).unwrap_or(1))
+                .unwrap_or(time::Month::January);
+            let last = month.length(year);
+            Date::from_calendar_date(year, month, from.day().min(last)).unwrap_or(from)
+        }
+        LimitUnit::Days | LimitUnit::WorkingDays => from
+            .checked_add(time::Duration::days(i64::from(term.value)))
+            .unwrap_or(from),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn art40_the_register_view_writes_dates_as_people_read_them() {
+        let events = issued(date!(2031 - 12 - 06));
+        let v = events[0].register_view();
+        assert_eq!(v["valid_until"], "2031-12-06");
+        assert!(v["valid_from"].as_str().is_some(), "{v}");
+        // The public view (hashed into the ledger) keeps its bytes.
+        assert!(events[0].public_view()["valid_until"].is_array());
+        let l = Licence::apply(&events).unwrap();
+        assert_eq!(
+            serde_json::to_value(&l).unwrap()["valid_until"],
+            "2031-12-06"
+        );
+    }
+
+    #[test]
+    fn a_licence_term_from_the_items_law_sets_its_validity() {
+        use crate::catalog::TimeLimit;
+        let from = date!(2026 - 03 - 31);
+        assert_eq!(valid_until(from, None), date!(2031 - 03 - 31));
+        assert_eq!(
+            valid_until(from, Some(TimeLimit::months(60))),
+            date!(2031 - 03 - 31)
+        );
+        assert_eq!(
+            valid_until(from, Some(TimeLimit::months(11))),
+            date!(2027 - 02 - 28)
+        );
+        assert_eq!(
+            valid_until(from, Some(TimeLimit::days(30))),
+            date!(2026 - 04 - 30)
+        );
+    }
 
     fn issued(until: Date) -> Vec<LicenceEvent> {
         vec![LicenceEvent::Issued {

@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{number}", get(cases::get_case))
         .route("/api/v1/cases/{number}/actions", post(cases::act_on_case))
         .route("/api/v1/public/progress", get(cases::public_progress))
+        .route("/api/v1/public/licences", get(licences::public_register))
         .route("/api/v1/licences/{id}", get(licences::get_licence))
         .route(
             "/api/v1/licences/{id}/actions",

@@ -13,6 +13,7 @@ mod dashboard;
 pub mod i18n;
 mod intake;
 mod ledger;
+mod licences;
 mod linkage;
 mod page;
 mod pages;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
             get(case_desk::confirm_page).post(case_desk::confirm_step),
         )
         .route("/verify/{license}", get(verify::verify_page))
+        .route("/licences", get(licences::register_page))
         .route("/progress", get(progress::progress_page))
         .route("/ledger", get(ledger::ledger_page))
         .route("/stats", get(stats::stats_page))

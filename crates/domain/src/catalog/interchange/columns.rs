@@ -14,6 +14,7 @@ use super::super::limit::TimeLimit;
 use super::super::problem::ITEM_FIELDS;
 use super::RowError;
 use super::cell::{join, split, split_values};
+use super::legal_cells;
 use super::reason::Reason;
 
 fn flag(b: bool) -> String {
@@ -115,6 +116,9 @@ pub(crate) fn encode(item: &Item) -> Vec<String> {
         s.cancel_date.map(show_date).unwrap_or_default(),
         flag(s.generated),
     ]
+    .into_iter()
+    .chain(legal_cells::encode(&s.legal))
+    .collect()
 }
 
 fn optional(s: &str) -> Option<String> {
@@ -227,14 +231,14 @@ fn special_procedure(fields: &[String]) -> Result<SpecialProcedure, Reason> {
 }
 
 /// Reads the cells of one data row, collecting a [`RowError`] per bad cell.
-struct Decoder<'a> {
+pub(super) struct Decoder<'a> {
     row: usize,
     cells: &'a [String],
     errors: Vec<RowError>,
 }
 
 impl Decoder<'_> {
-    fn cell(&self, column: &str) -> &str {
+    pub(super) fn cell(&self, column: &str) -> &str {
         ITEM_FIELDS
             .iter()
             .position(|(c, _)| *c == column)
@@ -242,13 +246,17 @@ impl Decoder<'_> {
             .map_or("", String::as_str)
     }
 
-    fn error(&mut self, column: &str, reason: Reason) {
+    pub(super) fn error(&mut self, column: &str, reason: Reason) {
         let value = self.cell(column).to_owned();
         self.errors
             .push(RowError::new(self.row, column, value, reason));
     }
 
-    fn get<T>(&mut self, column: &str, parse: impl FnOnce(&str) -> Result<T, Reason>) -> Option<T> {
+    pub(super) fn get<T>(
+        &mut self,
+        column: &str,
+        parse: impl FnOnce(&str) -> Result<T, Reason>,
+    ) -> Option<T> {
         match parse(self.cell(column)) {
             Ok(v) => Some(v),
             Err(reason) => {
@@ -336,7 +344,8 @@ pub(crate) fn decode(row: usize, cells: &[String]) -> Result<Item, Vec<RowError>
             Some(procedures),
         ),
         (Some(version), Some(effective_date), Some(cancel_date), Some(generated)),
-    ) = (codes, kinds, rules, life)
+        Some(legal),
+    ) = (codes, kinds, rules, life, legal_cells::decode(&mut d))
     else {
         return Err(d.errors);
     };
@@ -367,6 +376,7 @@ pub(crate) fn decode(row: usize, cells: &[String]) -> Result<Item, Vec<RowError>
         effective_date,
         cancel_date,
         generated,
+        legal,
     };
     Item::new(spec).map_err(|invalid| {
         for problem in &invalid.problems {
