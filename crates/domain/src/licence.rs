@@ -61,6 +61,11 @@ pub enum LicenceEvent {
         holder: String,
         valid_from: Date,
         valid_until: Date,
+        /// Days before expiry a renewal must be applied for, where the item's law sets its own
+        /// lead time (e.g. 60, 排污许可管理条例 Art. 14); absent: Art. 50's 30 (and in every
+        /// licence issued before issue #21).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        renewal_lead_days: Option<u32>,
     },
     Changed {
         what: String,
@@ -189,8 +194,8 @@ pub enum LicenceError {
     NotValid(LicenceStatus),
     #[error("the licence is already cancelled")]
     Cancelled,
-    #[error("renewal must be applied for at least 30 days before expiry on {0}")]
-    RenewalTooLate(Date),
+    #[error("renewal must be applied for at least {days} days before expiry on {until}")]
+    RenewalTooLate { until: Date, days: i64 },
     #[error("no renewal was applied for")]
     NoRenewalApplied,
     #[error("a {0:?} licence cannot be cancelled for that reason")]
@@ -206,7 +211,7 @@ impl LicenceError {
         match self {
             LicenceError::NotValid(_) => "licence_not_valid",
             LicenceError::Cancelled => "licence_cancelled",
-            LicenceError::RenewalTooLate(_) => "renewal_too_late",
+            LicenceError::RenewalTooLate { .. } => "renewal_too_late",
             LicenceError::NoRenewalApplied => "no_renewal_applied",
             LicenceError::CancelReason(_) => "cancel_reason",
             LicenceError::NoReason => "reasons_missing",
@@ -218,7 +223,9 @@ impl LicenceError {
         match self {
             LicenceError::NotValid(s) => format!("证照当前状态为“{}”，不能办理此项", s.name_zh()),
             LicenceError::Cancelled => "证照已注销".into(),
-            LicenceError::RenewalTooLate(d) => format!("延续申请应在有效期届满（{d}）三十日前提出"),
+            LicenceError::RenewalTooLate { until, days } => {
+                format!("延续申请应在有效期届满（{until}）{days}日前提出")
+            }
             LicenceError::NoRenewalApplied => "尚未提出延续申请".into(),
             LicenceError::CancelReason(s) => {
                 format!("状态为“{}”的证照不能以此理由注销", s.name_zh())
@@ -242,6 +249,8 @@ pub struct Licence {
     pub valid_until: Date,
     #[serde(with = "crate::calendar::iso_date::option")]
     pub renewal_applied_on: Option<Date>,
+    /// Days before expiry a renewal must be applied for (Art. 50, or the item's law).
+    pub renewal_lead_days: i64,
 }
 
 impl Licence {
@@ -251,6 +260,7 @@ impl Licence {
             holder,
             item_name,
             valid_until,
+            renewal_lead_days,
             ..
         }) = events.first()
         else {
@@ -264,6 +274,7 @@ impl Licence {
             version: 1,
             valid_until: *valid_until,
             renewal_applied_on: None,
+            renewal_lead_days: renewal_lead_days.map_or(RENEWAL_NOTICE_DAYS, i64::from),
         };
         for e in &events[1..] {
             l.evolve(e);
@@ -332,8 +343,11 @@ impl Licence {
             }
             LicenceCommand::ApplyRenewal => {
                 self.require_valid()?;
-                if (self.valid_until - today).whole_days() < RENEWAL_NOTICE_DAYS {
-                    return Err(LicenceError::RenewalTooLate(self.valid_until));
+                if (self.valid_until - today).whole_days() < self.renewal_lead_days {
+                    return Err(LicenceError::RenewalTooLate {
+                        until: self.valid_until,
+                        days: self.renewal_lead_days,
+                    });
                 }
                 LicenceEvent::RenewalApplied { on: today }
             }
@@ -472,6 +486,42 @@ mod tests {
     }
 
     #[test]
+    fn art50_the_renewal_lead_time_of_the_items_law_applies() {
+        // 排污许可管理条例 Art. 14: 60 days before expiry; the general 30 would allow 11-15.
+        let mut ev = issued(date!(2026 - 12 - 31));
+        if let Some(LicenceEvent::Issued {
+            renewal_lead_days, ..
+        }) = ev.first_mut()
+        {
+            *renewal_lead_days = Some(60);
+        }
+        let l = Licence::apply(&ev).unwrap();
+        assert_eq!(
+            l.handle(
+                LicenceCommand::ApplyRenewal,
+                &staff(),
+                date!(2026 - 11 - 15)
+            )
+            .unwrap_err(),
+            LicenceError::RenewalTooLate {
+                until: date!(2026 - 12 - 31),
+                days: 60
+            }
+        );
+        assert!(
+            l.handle(
+                LicenceCommand::ApplyRenewal,
+                &staff(),
+                date!(2026 - 10 - 30)
+            )
+            .is_ok()
+        );
+        // An issue event written before the field existed reads as Art. 50's 30 days.
+        let old = serde_json::to_value(&issued(date!(2026 - 12 - 31))[0]).unwrap();
+        assert!(old.get("renewal_lead_days").is_none());
+    }
+
+    #[test]
     fn a_licence_term_from_the_items_law_sets_its_validity() {
         use crate::catalog::TimeLimit;
         let from = date!(2026 - 03 - 31);
@@ -499,6 +549,7 @@ mod tests {
             holder: "某公司".into(),
             valid_from: date!(2026 - 01 - 05),
             valid_until: until,
+            renewal_lead_days: None,
         }]
     }
 
@@ -558,7 +609,10 @@ mod tests {
                 date!(2026 - 12 - 15)
             )
             .unwrap_err(),
-            LicenceError::RenewalTooLate(date!(2026 - 12 - 31))
+            LicenceError::RenewalTooLate {
+                until: date!(2026 - 12 - 31),
+                days: 30
+            }
         );
         ev.extend(
             l.handle(

@@ -168,6 +168,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{number}"),
     ("post", "/api/v1/cases/{number}/actions"),
     ("get", "/api/v1/public/progress"),
+    ("get", "/api/v1/public/licences"),
     ("get", "/api/v1/licences/{id}"),
     ("post", "/api/v1/licences/{id}/actions"),
     ("post", "/api/v1/licences/{id}/penalty"),

@@ -139,6 +139,18 @@ impl ItemSnapshot {
             .map_or(ClockStart::Acceptance, |l| l.clock_start.value)
     }
 
+    /// Days before expiry a renewal must be applied for, where the item's law sets a lead time
+    /// (Art. 50's 30 otherwise): months count 30 days, working days 7/5.
+    #[must_use]
+    pub fn renewal_lead_days(&self) -> Option<u32> {
+        let lead = self.legal.as_ref()?.renewal_lead.as_ref()?.value;
+        Some(match lead.unit {
+            crate::catalog::LimitUnit::Days => lead.value,
+            crate::catalog::LimitUnit::Months => lead.value.saturating_mul(30),
+            crate::catalog::LimitUnit::WorkingDays => lead.value.saturating_mul(7).div_ceil(5),
+        })
+    }
+
     /// The term of the licence the item grants, where its law sets one.
     #[must_use]
     pub fn licence_term(&self) -> Option<TimeLimit> {

@@ -231,14 +231,14 @@ fn special_procedure(fields: &[String]) -> Result<SpecialProcedure, Reason> {
 }
 
 /// Reads the cells of one data row, collecting a [`RowError`] per bad cell.
-pub(super) struct Decoder<'a> {
+struct Decoder<'a> {
     row: usize,
     cells: &'a [String],
     errors: Vec<RowError>,
 }
 
 impl Decoder<'_> {
-    pub(super) fn cell(&self, column: &str) -> &str {
+    fn cell(&self, column: &str) -> &str {
         ITEM_FIELDS
             .iter()
             .position(|(c, _)| *c == column)
@@ -246,7 +246,7 @@ impl Decoder<'_> {
             .map_or("", String::as_str)
     }
 
-    pub(super) fn error(&mut self, column: &str, reason: Reason) {
+    fn error(&mut self, column: &str, reason: Reason) {
         let value = self.cell(column).to_owned();
         self.errors
             .push(RowError::new(self.row, column, value, reason));
@@ -268,6 +268,28 @@ impl Decoder<'_> {
 
     fn text(&self, column: &str) -> String {
         self.cell(column).to_owned()
+    }
+}
+
+/// The legal-settings cells of the row, their errors recorded in `d`.
+fn legal_settings(d: &mut Decoder<'_>) -> Option<super::super::legal::LegalSettings> {
+    let cells = d.cells;
+    let cell = |column: &'static str| {
+        ITEM_FIELDS
+            .iter()
+            .position(|(c, _)| *c == column)
+            .and_then(|i| cells.get(i))
+            .cloned()
+            .unwrap_or_default()
+    };
+    match legal_cells::decode(&cell) {
+        Ok(legal) => Some(legal),
+        Err(errors) => {
+            for (column, reason) in errors {
+                d.error(column, reason);
+            }
+            None
+        }
     }
 }
 
@@ -345,7 +367,7 @@ pub(crate) fn decode(row: usize, cells: &[String]) -> Result<Item, Vec<RowError>
         ),
         (Some(version), Some(effective_date), Some(cancel_date), Some(generated)),
         Some(legal),
-    ) = (codes, kinds, rules, life, legal_cells::decode(&mut d))
+    ) = (codes, kinds, rules, life, legal_settings(&mut d))
     else {
         return Err(d.errors);
     };

@@ -14,7 +14,6 @@ use super::super::legal::{
 };
 use super::super::limit::TimeLimit;
 use super::cell::{join, split};
-use super::columns::Decoder;
 use super::reason::Reason;
 
 impl From<LegalSettingsError> for Reason {
@@ -113,14 +112,30 @@ fn cap(fields: &[String]) -> Result<ExcludedCap, Reason> {
     )?)
 }
 
-/// The item's settings from its row; `None` when a cell was wrong (the decoder holds why).
-pub(super) fn decode(d: &mut Decoder<'_>) -> Option<LegalSettings> {
+/// The item's settings from its row (`cell` gives a column's text); every bad cell's column and
+/// reason when any is wrong.
+pub(super) fn decode(
+    cell: &dyn Fn(&'static str) -> String,
+) -> Result<LegalSettings, Vec<(&'static str, Reason)>> {
+    let mut errors = Vec::new();
+    let mut get = |column: &'static str, parse: &dyn Fn(&str) -> Result<(), Reason>| {
+        if let Err(reason) = parse(&cell(column)) {
+            errors.push((column, reason));
+        }
+    };
     let general = LegalSettings::default();
-    let extension = d.get("extension_allowance", |s| {
-        cited(s, |v| Ok(ExtensionAllowance::parse(v)?))
+    let extension = std::cell::RefCell::new(None);
+    let notice = std::cell::RefCell::new(None);
+    let start = std::cell::RefCell::new(None);
+    let renewal = std::cell::RefCell::new(None);
+    let term = std::cell::RefCell::new(None);
+    let caps = std::cell::RefCell::new(Vec::new());
+    get("extension_allowance", &|s| {
+        *extension.borrow_mut() = cited(s, |v| Ok(ExtensionAllowance::parse(v)?))?;
+        Ok(())
     });
-    let notice = d.get("notice_window", |s| {
-        cited(s, |v| {
+    get("notice_window", &|s| {
+        *notice.borrow_mut() = cited(s, |v| {
             let days: u32 = v.parse().map_err(|_| {
                 Reason::new(
                     format!("{v:?} must be a whole number of working days"),
@@ -128,38 +143,47 @@ pub(super) fn decode(d: &mut Decoder<'_>) -> Option<LegalSettings> {
                 )
             })?;
             Ok(NoticeWindow::new(days)?)
-        })
+        })?;
+        Ok(())
     });
-    let start = d.get("clock_start", |s| cited(s, |v| Ok(ClockStart::parse(v)?)));
-    let renewal = d.get("renewal_lead", |s| cited(s, |v| Ok(TimeLimit::parse(v)?)));
-    let term = d.get("licence_term", |s| cited(s, |v| Ok(TimeLimit::parse(v)?)));
-    let caps = d.get("excluded_caps", |s| {
-        let caps = split(s)?
+    get("clock_start", &|s| {
+        *start.borrow_mut() = cited(s, |v| Ok(ClockStart::parse(v)?))?;
+        Ok(())
+    });
+    get("renewal_lead", &|s| {
+        *renewal.borrow_mut() = cited(s, |v| Ok(TimeLimit::parse(v)?))?;
+        Ok(())
+    });
+    get("licence_term", &|s| {
+        *term.borrow_mut() = cited(s, |v| Ok(TimeLimit::parse(v)?))?;
+        Ok(())
+    });
+    get("excluded_caps", &|s| {
+        let list = split(s)?
             .iter()
             .enumerate()
             .map(|(i, fields)| cap(fields).map_err(|r| r.in_entry(i)))
             .collect::<Result<Vec<_>, _>>()?;
-        for (i, c) in caps.iter().enumerate() {
-            if caps[..i].iter().any(|d| d.kind() == c.kind()) {
+        for (i, c) in list.iter().enumerate() {
+            if list[..i].iter().any(|d| d.kind() == c.kind()) {
                 return Err(Reason::new(
                     format!("{} is capped twice", c.kind().code()),
                     format!("“{}”的时间上限重复", c.kind().name_zh()),
                 ));
             }
         }
-        Ok(caps)
+        *caps.borrow_mut() = list;
+        Ok(())
     });
-    let (Some(extension), Some(notice), Some(start), Some(renewal), Some(term), Some(caps)) =
-        (extension, notice, start, renewal, term, caps)
-    else {
-        return None;
-    };
-    Some(LegalSettings {
-        extension: extension.unwrap_or(general.extension),
-        notice_window: notice.unwrap_or(general.notice_window),
-        clock_start: start.unwrap_or(general.clock_start),
-        renewal_lead: renewal,
-        licence_term: term,
-        excluded_caps: caps,
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(LegalSettings {
+        extension: extension.into_inner().unwrap_or(general.extension),
+        notice_window: notice.into_inner().unwrap_or(general.notice_window),
+        clock_start: start.into_inner().unwrap_or(general.clock_start),
+        renewal_lead: renewal.into_inner(),
+        licence_term: term.into_inner(),
+        excluded_caps: caps.into_inner(),
     })
 }

@@ -364,6 +364,7 @@ pub(super) fn seal_document(
             valid_from: today,
             // The item's own term (e.g. 5 years, 排污许可管理条例 Art. 14), else the default.
             valid_until: oneseal_domain::licence::valid_until(today, r.item.licence_term()),
+            renewal_lead_days: r.item.renewal_lead_days(),
         };
         who.meta().record_event(
             tx,
