@@ -310,7 +310,7 @@ pub(crate) fn catalog() -> impl Strategy<Value = Vec<Item>> {
 fn legal_for(seed: u32) -> super::legal::LegalSettings {
     use super::legal::{Cited, ClockStart, ExcludedCap, ExtensionAllowance, LegalSettings};
     let mut legal = LegalSettings::default();
-    if seed % 2 == 0 {
+    if seed.is_multiple_of(2) {
         legal.extension = Cited::new(ExtensionAllowance::None, "《建筑法》第八条|;\\");
         legal.clock_start = Cited::new(ClockStart::Receipt, "《建筑法》第八条");
         legal.renewal_lead = Some(Cited::new(TimeLimit::days(60), "条例第十四条"));

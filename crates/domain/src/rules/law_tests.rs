@@ -44,9 +44,10 @@ fn art32_a_deemed_acceptance_nobody_recorded_still_gets_its_cards() {
 #[test]
 fn art42_an_extension_where_the_items_law_allows_none_raises_the_extension_rule() {
     let mut fixed = item(7, 3, &[]);
-    let mut legal = LegalSettings::default();
-    legal.extension = Cited::new(ExtensionAllowance::None, "《中华人民共和国建筑法》第八条");
-    fixed.legal = Some(legal);
+    fixed.legal = Some(LegalSettings {
+        extension: Cited::new(ExtensionAllowance::None, "《中华人民共和国建筑法》第八条"),
+        ..LegalSettings::default()
+    });
     let mut h = Harness::received(MON, fixed);
     h.run(CLERK, MON, Command::Accept);
     let mut log = Log::new();
@@ -71,9 +72,10 @@ fn art42_an_extension_where_the_items_law_allows_none_raises_the_extension_rule(
 #[test]
 fn art32_the_notice_rule_reads_the_items_shorter_window() {
     let mut short = item(20, 10, &[]);
-    let mut legal = LegalSettings::default();
-    legal.notice_window = Cited::new(catalog::NoticeWindow::new(2).unwrap(), "某条例第十条");
-    short.legal = Some(legal);
+    short.legal = Some(LegalSettings {
+        notice_window: Cited::new(catalog::NoticeWindow::new(2).unwrap(), "某条例第十条"),
+        ..LegalSettings::default()
+    });
     let h = Harness::received(MON, short);
     let mut log = Log::new();
     log.case(&h.events);
