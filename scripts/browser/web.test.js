@@ -200,7 +200,7 @@ test('(a) clerk accepts, two reviewers review, the head extends, the official ap
     await f.locator('textarea[name=opinion]').fill('符合条件');
   });
   assert.ok(!(await offered('REVIEW')).some((a) => a.startsWith('decide')), 'a reviewer is not offered the decision');
-  assert.deepEqual(await offered('APPROVE'), ['decide:approve', 'decide:approve_with_deferred_materials', 'decide:refuse']);
+  assert.deepEqual(await offered('APPROVE'), ['decide:approve', 'decide:refuse']);
   // The approving official reads both review opinions before deciding.
   const opinions = await (await as('APPROVE')).textContent('#opinions');
   assert.match(opinions, /材料齐全/);

@@ -61,6 +61,11 @@ pub enum LicenceEvent {
         holder: String,
         valid_from: Date,
         valid_until: Date,
+        /// Days before expiry a renewal must be applied for, where the item's law sets its own
+        /// lead time (e.g. 60, 排污许可管理条例 Art. 14); absent: Art. 50's 30 (and in every
+        /// licence issued before issue #21).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        renewal_lead_days: Option<u32>,
     },
     Changed {
         what: String,
@@ -142,6 +147,35 @@ impl LicenceEvent {
     }
 }
 
+impl LicenceEvent {
+    /// [`Self::public_view`] with its dates written `YYYY-MM-DD`, for pages and the register.
+    /// The public view itself keeps time's compact form: it is hashed into ledger entries and
+    /// pushed to departments, and those bytes must not change.
+    pub fn register_view(&self) -> serde_json::Value {
+        let mut v = self.public_view();
+        if let serde_json::Value::Object(map) = &mut v {
+            for key in ["valid_from", "valid_until", "until", "on"] {
+                if let Some(slot) = map.get_mut(key)
+                    && let Some(date) = compact_date(slot)
+                {
+                    *slot = serde_json::Value::String(date.to_string());
+                }
+            }
+        }
+        v
+    }
+}
+
+/// A date in time's compact serde form, `[year, ordinal]`.
+fn compact_date(v: &serde_json::Value) -> Option<Date> {
+    let [y, d] = v.as_array()?.as_slice() else {
+        return None;
+    };
+    let year = i32::try_from(y.as_i64()?).ok()?;
+    let ordinal = u16::try_from(d.as_u64()?).ok()?;
+    Date::from_ordinal_date(year, ordinal).ok()
+}
+
 /// A request about a licence; its serde form is the API body.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
@@ -160,8 +194,8 @@ pub enum LicenceError {
     NotValid(LicenceStatus),
     #[error("the licence is already cancelled")]
     Cancelled,
-    #[error("renewal must be applied for at least 30 days before expiry on {0}")]
-    RenewalTooLate(Date),
+    #[error("renewal must be applied for at least {days} days before expiry on {until}")]
+    RenewalTooLate { until: Date, days: i64 },
     #[error("no renewal was applied for")]
     NoRenewalApplied,
     #[error("a {0:?} licence cannot be cancelled for that reason")]
@@ -177,7 +211,7 @@ impl LicenceError {
         match self {
             LicenceError::NotValid(_) => "licence_not_valid",
             LicenceError::Cancelled => "licence_cancelled",
-            LicenceError::RenewalTooLate(_) => "renewal_too_late",
+            LicenceError::RenewalTooLate { .. } => "renewal_too_late",
             LicenceError::NoRenewalApplied => "no_renewal_applied",
             LicenceError::CancelReason(_) => "cancel_reason",
             LicenceError::NoReason => "reasons_missing",
@@ -189,7 +223,9 @@ impl LicenceError {
         match self {
             LicenceError::NotValid(s) => format!("证照当前状态为“{}”，不能办理此项", s.name_zh()),
             LicenceError::Cancelled => "证照已注销".into(),
-            LicenceError::RenewalTooLate(d) => format!("延续申请应在有效期届满（{d}）三十日前提出"),
+            LicenceError::RenewalTooLate { until, days } => {
+                format!("延续申请应在有效期届满（{until}）{days}日前提出")
+            }
             LicenceError::NoRenewalApplied => "尚未提出延续申请".into(),
             LicenceError::CancelReason(s) => {
                 format!("状态为“{}”的证照不能以此理由注销", s.name_zh())
@@ -208,8 +244,13 @@ pub struct Licence {
     pub item_name: String,
     pub status: LicenceStatus,
     pub version: u32,
+    /// ISO dates: a register is read by people (`[2026,340]` was time's compact form).
+    #[serde(with = "crate::calendar::iso_date")]
     pub valid_until: Date,
+    #[serde(with = "crate::calendar::iso_date::option")]
     pub renewal_applied_on: Option<Date>,
+    /// Days before expiry a renewal must be applied for (Art. 50, or the item's law).
+    pub renewal_lead_days: i64,
 }
 
 impl Licence {
@@ -219,6 +260,7 @@ impl Licence {
             holder,
             item_name,
             valid_until,
+            renewal_lead_days,
             ..
         }) = events.first()
         else {
@@ -232,6 +274,7 @@ impl Licence {
             version: 1,
             valid_until: *valid_until,
             renewal_applied_on: None,
+            renewal_lead_days: renewal_lead_days.map_or(RENEWAL_NOTICE_DAYS, i64::from),
         };
         for e in &events[1..] {
             l.evolve(e);
@@ -300,8 +343,11 @@ impl Licence {
             }
             LicenceCommand::ApplyRenewal => {
                 self.require_valid()?;
-                if (self.valid_until - today).whole_days() < RENEWAL_NOTICE_DAYS {
-                    return Err(LicenceError::RenewalTooLate(self.valid_until));
+                if (self.valid_until - today).whole_days() < self.renewal_lead_days {
+                    return Err(LicenceError::RenewalTooLate {
+                        until: self.valid_until,
+                        days: self.renewal_lead_days,
+                    });
                 }
                 LicenceEvent::RenewalApplied { on: today }
             }
@@ -395,10 +441,104 @@ pub fn add_years(d: Date, years: i32) -> Date {
         .unwrap_or(d)
 }
 
+/// The last day of a licence granted on `from` for `term` (the item's law, e.g. 5 years for a
+/// pollutant discharge permit); [`DEFAULT_VALIDITY_YEARS`] when no law sets one. A month term
+/// ends on the same day of the month (the month's last day when it has none).
+#[must_use]
+pub fn valid_until(from: Date, term: Option<crate::catalog::TimeLimit>) -> Date {
+    use crate::catalog::LimitUnit;
+    let Some(term) = term else {
+        return add_years(from, DEFAULT_VALIDITY_YEARS);
+    };
+    match term.unit {
+        LimitUnit::Months => {
+            let months = i64::from(from.month() as u8) - 1 + i64::from(term.value);
+            let year = from.year() + i32::try_from(months / 12).unwrap_or(0);
+            let month = time::Month::try_from(u8::try_from(months % 12 + 1).unwrap_or(1))
+                .unwrap_or(time::Month::January);
+            let last = month.length(year);
+            Date::from_calendar_date(year, month, from.day().min(last)).unwrap_or(from)
+        }
+        LimitUnit::Days | LimitUnit::WorkingDays => from
+            .checked_add(time::Duration::days(i64::from(term.value)))
+            .unwrap_or(from),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn art40_the_register_view_writes_dates_as_people_read_them() {
+        let events = issued(date!(2031 - 12 - 06));
+        let v = events[0].register_view();
+        assert_eq!(v["valid_until"], "2031-12-06");
+        assert!(v["valid_from"].as_str().is_some(), "{v}");
+        // The public view (hashed into the ledger) keeps its bytes.
+        assert!(events[0].public_view()["valid_until"].is_array());
+        let l = Licence::apply(&events).unwrap();
+        assert_eq!(
+            serde_json::to_value(&l).unwrap()["valid_until"],
+            "2031-12-06"
+        );
+    }
+
+    #[test]
+    fn art50_the_renewal_lead_time_of_the_items_law_applies() {
+        // 排污许可管理条例 Art. 14: 60 days before expiry; the general 30 would allow 11-15.
+        let mut ev = issued(date!(2026 - 12 - 31));
+        if let Some(LicenceEvent::Issued {
+            renewal_lead_days, ..
+        }) = ev.first_mut()
+        {
+            *renewal_lead_days = Some(60);
+        }
+        let l = Licence::apply(&ev).unwrap();
+        assert_eq!(
+            l.handle(
+                LicenceCommand::ApplyRenewal,
+                &staff(),
+                date!(2026 - 11 - 15)
+            )
+            .unwrap_err(),
+            LicenceError::RenewalTooLate {
+                until: date!(2026 - 12 - 31),
+                days: 60
+            }
+        );
+        assert!(
+            l.handle(
+                LicenceCommand::ApplyRenewal,
+                &staff(),
+                date!(2026 - 10 - 30)
+            )
+            .is_ok()
+        );
+        // An issue event written before the field existed reads as Art. 50's 30 days.
+        let old = serde_json::to_value(&issued(date!(2026 - 12 - 31))[0]).unwrap();
+        assert!(old.get("renewal_lead_days").is_none());
+    }
+
+    #[test]
+    fn a_licence_term_from_the_items_law_sets_its_validity() {
+        use crate::catalog::TimeLimit;
+        let from = date!(2026 - 03 - 31);
+        assert_eq!(valid_until(from, None), date!(2031 - 03 - 31));
+        assert_eq!(
+            valid_until(from, Some(TimeLimit::months(60))),
+            date!(2031 - 03 - 31)
+        );
+        assert_eq!(
+            valid_until(from, Some(TimeLimit::months(11))),
+            date!(2027 - 02 - 28)
+        );
+        assert_eq!(
+            valid_until(from, Some(TimeLimit::days(30))),
+            date!(2026 - 04 - 30)
+        );
+    }
 
     fn issued(until: Date) -> Vec<LicenceEvent> {
         vec![LicenceEvent::Issued {
@@ -409,6 +549,7 @@ mod tests {
             holder: "某公司".into(),
             valid_from: date!(2026 - 01 - 05),
             valid_until: until,
+            renewal_lead_days: None,
         }]
     }
 
@@ -468,7 +609,10 @@ mod tests {
                 date!(2026 - 12 - 15)
             )
             .unwrap_err(),
-            LicenceError::RenewalTooLate(date!(2026 - 12 - 31))
+            LicenceError::RenewalTooLate {
+                until: date!(2026 - 12 - 31),
+                days: 30
+            }
         );
         ev.extend(
             l.handle(

@@ -56,6 +56,7 @@ pub fn routes() -> Router<AppState> {
             get(materials::download_material),
         )
         .route("/api/v1/public/progress", get(cases::public_progress))
+        .route("/api/v1/public/licences", get(licences::public_register))
         .route("/api/v1/licences/{id}", get(licences::get_licence))
         .route(
             "/api/v1/licences/{id}/actions",
@@ -175,6 +176,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/cases/{number}/materials"),
     ("get", "/api/v1/cases/{number}/materials/{sha256}"),
     ("get", "/api/v1/public/progress"),
+    ("get", "/api/v1/public/licences"),
     ("get", "/api/v1/licences/{id}"),
     ("post", "/api/v1/licences/{id}/actions"),
     ("post", "/api/v1/licences/{id}/penalty"),

@@ -13,6 +13,7 @@ mod dashboard;
 pub mod i18n;
 mod intake;
 mod ledger;
+mod licences;
 mod linkage;
 mod materials;
 mod page;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases/{number}/notice", get(materials::notice_page))
         .route("/verify/{license}", get(verify::verify_page))
+        .route("/licences", get(licences::register_page))
         .route("/progress", get(progress::progress_page))
         .route("/ledger", get(ledger::ledger_page))
         .route("/stats", get(stats::stats_page))

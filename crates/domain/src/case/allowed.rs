@@ -91,28 +91,21 @@ impl NonAcceptance {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionOutcome {
-    /// 准予行政许可.
+    /// 准予行政许可 (a decision recorded as 容缺通过 before issue #21 reads as an approval).
     Approve,
-    /// 容缺通过.
-    ApproveWithDeferredMaterials,
     /// 不予行政许可.
     Refuse,
 }
 
 impl DecisionOutcome {
     /// Every outcome.
-    pub const ALL: [Self; 3] = [
-        Self::Approve,
-        Self::ApproveWithDeferredMaterials,
-        Self::Refuse,
-    ];
+    pub const ALL: [Self; 2] = [Self::Approve, Self::Refuse];
 
     /// Stable code (the `outcome` tag of [`Decision`]).
     #[must_use]
     pub const fn code(self) -> &'static str {
         match self {
             Self::Approve => "approve",
-            Self::ApproveWithDeferredMaterials => "approve_with_deferred_materials",
             Self::Refuse => "refuse",
         }
     }
@@ -122,7 +115,6 @@ impl DecisionOutcome {
     pub const fn name_zh(self) -> &'static str {
         match self {
             Self::Approve => "准予行政许可",
-            Self::ApproveWithDeferredMaterials => "准予行政许可（容缺通过）",
             Self::Refuse => "不予行政许可",
         }
     }
@@ -133,10 +125,7 @@ impl Decision {
     #[must_use]
     pub const fn outcome(&self) -> DecisionOutcome {
         match self {
-            Self::Approve => DecisionOutcome::Approve,
-            Self::ApproveWithDeferredMaterials { .. } => {
-                DecisionOutcome::ApproveWithDeferredMaterials
-            }
+            Self::Approve | Self::ApproveWithDeferredMaterials { .. } => DecisionOutcome::Approve,
             Self::Refuse(_) => DecisionOutcome::Refuse,
         }
     }
@@ -206,6 +195,8 @@ pub enum AllowedAction {
         authority: ExtensionAuthorityKind,
         /// Working days still available.
         max_working_days: u32,
+        /// The provision the allowance comes from (the item's law, or Art. 42).
+        allowance_source: String,
         /// The applicant is told on a day from acceptance …
         #[serde(with = "crate::calendar::iso_date")]
         notified_from: Date,
@@ -278,6 +269,7 @@ impl AllowedAction {
                     max_working_days,
                     notified_from,
                     notified_to,
+                    ..
                 },
                 Command::ApproveExtension {
                     authority: given,
@@ -291,7 +283,8 @@ impl AllowedAction {
                     && (notified_from..=notified_to).contains(&applicant_notified_on)
             }
             (Self::Decide { outcomes }, Command::Decide { decision }) => {
-                outcomes.contains(&decision.outcome())
+                !matches!(decision, Decision::ApproveWithDeferredMaterials { .. })
+                    && outcomes.contains(&decision.outcome())
             }
             (Self::Deliver { methods }, Command::Deliver { method }) => methods.contains(method),
             _ => false,
@@ -461,7 +454,8 @@ fn offer_extension(
             approval_reference: "批准文件".into(),
         },
     };
-    let allowed = authority.max_working_days();
+    let (allowance, allowance_source) = case.received().item.extension_allowance();
+    let allowed = allowance.working_days();
     let today = legal_date(ctx.now);
     let accepted = case.acceptance()?.on;
     works(Command::ApproveExtension {
@@ -473,6 +467,7 @@ fn offer_extension(
     .then_some(AllowedAction::Extend {
         authority: kind,
         max_working_days: allowed.saturating_sub(case.extension_working_days()),
+        allowance_source,
         notified_from: accepted,
         notified_to: today,
     })
@@ -509,9 +504,6 @@ fn sample_non_acceptance(ground: NonAcceptanceGround) -> Option<NonAcceptance> {
 fn sample_decision(outcome: DecisionOutcome) -> Option<Decision> {
     Some(match outcome {
         DecisionOutcome::Approve => Decision::Approve,
-        DecisionOutcome::ApproveWithDeferredMaterials => Decision::ApproveWithDeferredMaterials {
-            materials: vec!["容缺材料".into()],
-        },
         DecisionOutcome::Refuse => {
             Decision::Refuse(Refusal::new(vec!["理由".into()], sample_remedies()?).ok()?)
         }

@@ -8,7 +8,8 @@ use crate::access::{Action, Principal, Target, authorize};
 use crate::catalog::SpecialProcedureKind;
 use crate::org::{DepartmentCode, DivisionCode, Role};
 
-use super::proptests::{ROLES, STAFF, run, step};
+use super::law_tests::real;
+use super::proptests::{ROLES, STAFF, run, run_with, step};
 use super::testkit::*;
 use super::*;
 
@@ -94,7 +95,7 @@ fn candidates(case: &Case, day: Date) -> Vec<Command> {
     }
     let accepted = case.acceptance().map_or(day, |a| a.on);
     for government in [false, true] {
-        for working_days in [1, 5, 10, 11, 15, 16] {
+        for working_days in [1, 5, 10, 11, 15, 16, 40, 41] {
             for notified in [
                 accepted - Duration::days(1),
                 accepted,
@@ -199,6 +200,47 @@ proptest! {
     }
 }
 
+/// Items under their own law (issue #21): no extension and counted from receipt; 40 working
+/// days' extension; a capped expert review; joint handling. Site checks listed where the
+/// catalog might still carry one.
+fn legal_variant(variant: usize) -> ItemSnapshot {
+    let listed = |mut item: ItemSnapshot| {
+        item.special_procedures = [
+            SpecialProcedureKind::ExpertReview,
+            SpecialProcedureKind::SiteCheck,
+        ]
+        .map(|kind| crate::catalog::SpecialProcedure {
+            kind,
+            limit: crate::catalog::TimeLimit::working_days(5),
+        })
+        .to_vec();
+        item
+    };
+    match variant {
+        0 => listed(real("建筑工程施工许可", false)),
+        1 => listed(real("企业投资项目核准", false)),
+        2 => real("特殊建设工程消防设计审查", false),
+        _ => listed(real("食品经营许可", true)),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn every_offered_step_is_taken_under_the_items_own_law(
+        steps in prop::collection::vec(step(), 0..30),
+        variant in 0_usize..4,
+        later in 0_i64..=8,
+    ) {
+        let (_, case) = run_with(&steps, legal_variant(variant))?;
+        let day = case.last_date() + Duration::days(later);
+        for who in STAFF {
+            check_offers(&case, &principal(Some(who), vec![role_of(who)], "370100"), day)?;
+        }
+    }
+}
+
 fn offered_kinds(h: &Harness, who: &str, roles: &[Role], day: Date) -> Vec<CommandKind> {
     allowed_actions(
         &h.case(),
@@ -290,6 +332,7 @@ fn refusal_grounds_follow_the_notice_and_the_extension_its_allowance() {
         [AllowedAction::Extend {
             authority: ExtensionAuthorityKind::BureauHead,
             max_working_days: 6,
+            allowance_source: "《行政许可法》第四十二条".into(),
             notified_from: MON,
             notified_to: TUE,
         }]
@@ -319,7 +362,7 @@ fn extension_days(working_days: u32, notified: Date) -> Command {
 }
 
 #[test]
-fn once_the_notice_window_has_passed_acceptance_is_offered_as_deemed_and_nothing_else_of_intake() {
+fn art32_once_the_notice_window_has_passed_acceptance_is_deemed_and_only_32_1_2_refusals_remain() {
     let h = Harness::received(MON, item(20, 10, &[]));
     let late = time::macros::date!(2026 - 03 - 12);
     let offered = allowed_actions(
@@ -332,6 +375,12 @@ fn once_the_notice_window_has_passed_acceptance_is_offered_as_deemed_and_nothing
         offered,
         [
             AllowedAction::Accept { deemed: true },
+            AllowedAction::RefuseAcceptance {
+                grounds: vec![
+                    NonAcceptanceGround::NoLicenceNeeded,
+                    NonAcceptanceGround::NotCompetent
+                ]
+            },
             AllowedAction::Withdraw
         ]
     );

@@ -19,7 +19,7 @@ use serde::Serialize;
 use time::Date;
 
 use crate::calendar::{Anchor, Calendar, Deadline, Pause, TimeLimit, iso_date};
-use crate::catalog;
+use crate::catalog::{self, ClockStart};
 use crate::event::{DeadlineKind, MovingDeadline};
 
 use super::error::{CaseError, ExtensionAuthorityKind};
@@ -84,6 +84,10 @@ pub struct DecisionClock {
     /// Acceptance date (the receipt day when deemed).
     #[serde(with = "iso_date")]
     pub accepted_on: Date,
+    /// The day the limits count from (the day after it is the first): the acceptance, or the
+    /// receipt where the item's law counts from 收到 (e.g. 建筑法 Art. 8).
+    #[serde(with = "iso_date")]
+    pub starts_on: Date,
     /// Deemed acceptance (Art. 32(4)).
     pub deemed: bool,
     /// False when the acceptance is deemed by the clock but no clerk has recorded it yet.
@@ -253,7 +257,7 @@ impl Case {
         }
         let received_on = self.received().received_on();
         let due = calendar
-            .deadline(received_on, NOTICE_LIMIT, &[])?
+            .deadline(received_on, self.received().item.notice_window(), &[])?
             .with_anchor(Anchor::Receipt);
         let issued_on = self.notice_issued_on();
         let as_of = issued_on.unwrap_or(today);
@@ -279,29 +283,22 @@ impl Case {
         };
         let decided_on = self.decision().map(super::state::DecisionRecord::on);
         let as_of = decided_on.or(self.closed_on()).unwrap_or(today);
-        let pauses = pauses(self, as_of);
+        let pauses = capped_pauses(self, calendar, as_of)?;
         let item = &self.received().item;
-        let extension_limits: Vec<TimeLimit> = self
-            .extensions()
-            .iter()
-            .map(|e| TimeLimit::working_days(e.working_days))
-            .collect();
-        let statutory = calendar
-            .deadline_with_extensions(
-                accepted_on,
-                calendar_limit(item.statutory_limit),
-                &extension_limits,
-                &pauses,
-            )?
-            .with_anchor(Anchor::Acceptance);
+        let (starts_on, anchor) = match item.clock_start() {
+            ClockStart::Acceptance => (accepted_on, Anchor::Acceptance),
+            ClockStart::Receipt => (self.received().received_on(), Anchor::Receipt),
+        };
+        let statutory = self.statutory_deadline(calendar, starts_on, &pauses)?;
         let promised = calendar
-            .deadline(accepted_on, calendar_limit(item.promised_limit), &pauses)?
-            .with_anchor(Anchor::Acceptance);
-        let elapsed = calendar.working_days_between(accepted_on, as_of, &pauses)?;
+            .deadline(starts_on, calendar_limit(item.promised_limit), &pauses)?
+            .with_anchor(anchor);
+        let elapsed = calendar.working_days_between(starts_on, as_of, &pauses)?;
         let promised_working_days =
-            calendar.working_days_between(accepted_on, promised.due, &pauses)?;
+            calendar.working_days_between(starts_on, promised.due, &pauses)?;
         Ok(Some(DecisionClock {
             accepted_on,
+            starts_on,
             deemed,
             recorded,
             extensions: self
@@ -409,17 +406,77 @@ fn provisional(calendar: &Calendar, received: Date, today: Date, dues: &[Option<
     !calendar.provisional_years(received, last).is_empty()
 }
 
-/// The case's special-procedure pauses; an open one runs through `through`.
-#[must_use]
-pub fn pauses(case: &Case, through: Date) -> Vec<Pause> {
-    case.procedures()
-        .iter()
-        .map(|p| Pause {
-            from: p.from,
-            to: p.to.unwrap_or(through).max(p.from),
-            reason: p.kind.name_zh().to_owned(),
+impl Case {
+    /// The day the decision limits count from, once the case is accepted (recorded).
+    #[must_use]
+    pub fn decision_starts_on(&self) -> Option<Date> {
+        let accepted = self.acceptance()?.on;
+        Some(match self.received().item.clock_start() {
+            ClockStart::Acceptance => accepted,
+            ClockStart::Receipt => self.received().received_on(),
         })
-        .collect()
+    }
+
+    /// The statutory deadline with the approved extensions, counted from `starts_on` with
+    /// `pauses` not counted (Art. 42, 45; 45 working days when handled jointly).
+    pub(super) fn statutory_deadline(
+        &self,
+        calendar: &Calendar,
+        starts_on: Date,
+        pauses: &[Pause],
+    ) -> Result<Deadline, CaseError> {
+        let extension_limits: Vec<TimeLimit> = self
+            .extensions()
+            .iter()
+            .map(|e| TimeLimit::working_days(e.working_days))
+            .collect();
+        let anchor = match self.received().item.clock_start() {
+            ClockStart::Acceptance => Anchor::Acceptance,
+            ClockStart::Receipt => Anchor::Receipt,
+        };
+        Ok(calendar
+            .deadline_with_extensions(
+                starts_on,
+                calendar_limit(self.received().item.statutory_limit()),
+                &extension_limits,
+                pauses,
+            )?
+            .with_anchor(anchor))
+    }
+}
+
+/// The pauses that stop the decision clock: the special procedures Art. 45 excludes, each cut
+/// at the cap the item's law sets (an expert review of at most 20 working days: from the 21st
+/// the clock runs again). 现场核查 never stops it (Art. 34); such a procedure can only appear
+/// in a history recorded before the rule, and it is not excluded time either.
+///
+/// # Errors
+/// [`CaseError::Calendar`] when a cap runs into a year not loaded.
+pub fn capped_pauses(
+    case: &Case,
+    calendar: &Calendar,
+    through: Date,
+) -> Result<Vec<Pause>, CaseError> {
+    let item = &case.received().item;
+    let mut out = Vec::new();
+    for p in case.procedures() {
+        if item.legal.is_some() && !catalog::legal::excludes_time(p.kind) {
+            continue;
+        }
+        let mut to = p.to.unwrap_or(through).max(p.from);
+        if let Some(cap) = item.excluded_cap(p.kind)
+            && let Some(before) = p.from.previous_day()
+        {
+            let last = calendar.deadline(before, calendar_limit(cap), &[])?.due;
+            to = to.min(last);
+        }
+        out.push(Pause {
+            from: p.from,
+            to,
+            reason: p.kind.name_zh().to_owned(),
+        });
+    }
+    Ok(out)
 }
 
 /// The calendar's form of a catalog time limit (the two types are to be unified).

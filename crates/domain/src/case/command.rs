@@ -7,11 +7,12 @@
 
 use time::{Date, OffsetDateTime};
 
-use crate::calendar::{Calendar, Pause, TimeLimit};
+use crate::calendar::{Calendar, Pause};
 use crate::catalog::SpecialProcedureKind;
+use crate::catalog::legal::excludes_time;
 use crate::org::{Role, StaffId};
 
-use super::clock::{self, NOTICE_LIMIT};
+use super::clock;
 use super::error::CaseError;
 use super::event::{
     CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, MaterialRef, NonAcceptance,
@@ -266,7 +267,12 @@ impl Case {
                 CaseEvent::Accepted { by, deemed, on }
             }
             Command::RefuseAcceptance { outcome } => {
-                self.refuse_if_deemed_accepted(ctx.calendar, today)?;
+                // Art. 32(4)'s deemed acceptance answers a missed notice about materials; an
+                // application that needs no licence or belongs to another body (32(1)–(2))
+                // is still not accepted, however late that is noticed.
+                if matches!(outcome, NonAcceptance::MaterialsNotCorrected { .. }) {
+                    self.refuse_if_deemed_accepted(ctx.calendar, today)?;
+                }
                 CaseEvent::NotAccepted {
                     by,
                     outcome,
@@ -299,12 +305,20 @@ impl Case {
             Command::StartSpecialProcedure {
                 procedure,
                 notice_reference,
-            } => CaseEvent::SpecialProcedureStarted {
-                by,
-                procedure,
-                notice_reference,
-                on: today,
-            },
+            } => {
+                // Art. 45 lists the time excluded; 现场核查 is part of the review (Art. 34)
+                // and runs inside the limit. Refused at command time, so a pause recorded
+                // before this rule still replays.
+                if !excludes_time(procedure) {
+                    return Err(CaseError::NotExcludedTime(procedure));
+                }
+                CaseEvent::SpecialProcedureStarted {
+                    by,
+                    procedure,
+                    notice_reference,
+                    on: today,
+                }
+            }
             Command::EndSpecialProcedure => CaseEvent::SpecialProcedureEnded { by, on: today },
             Command::ApproveExtension {
                 authority,
@@ -323,6 +337,12 @@ impl Case {
                 }
             }
             Command::Decide { decision } => {
+                // 容缺受理 belongs at acceptance, for listed items, with a commitment and a
+                // deadline; approving at the decision with materials still owed is no legal
+                // path. Old decisions of that kind still replay (the event decodes).
+                if matches!(decision, Decision::ApproveWithDeferredMaterials { .. }) {
+                    return Err(CaseError::DeferredMaterialsAtDecision);
+                }
                 // A command-time rule, not an event-time one: decisions recorded before it
                 // existed still replay.
                 if self.steps().iter().any(|s| s.reviewer == by) {
@@ -357,10 +377,11 @@ impl Case {
         let Some(yesterday) = today.previous_day() else {
             return Ok(None);
         };
-        if calendar.working_days_between(received, yesterday, &[])? < NOTICE_LIMIT.value {
+        let window = self.received().item.notice_window();
+        if calendar.working_days_between(received, yesterday, &[])? < window.value {
             return Ok(None);
         }
-        Ok(Some(calendar.deadline(received, NOTICE_LIMIT, &[])?.due))
+        Ok(Some(calendar.deadline(received, window, &[])?.due))
     }
 
     /// Art. 32(4): once the notice window is missed, the application counts as accepted, so
@@ -380,19 +401,11 @@ impl Case {
 
     /// Art. 42: an extension is granted within the limit, not after it ran out.
     fn refuse_late_extension(&self, calendar: &Calendar, today: Date) -> Result<(), CaseError> {
-        let Some(acceptance) = self.acceptance() else {
+        let Some(starts_on) = self.decision_starts_on() else {
             return Ok(());
         };
-        let pauses: Vec<Pause> = clock::pauses(self, today);
-        let extensions: Vec<TimeLimit> = self
-            .extensions()
-            .iter()
-            .map(|e| TimeLimit::working_days(e.working_days))
-            .collect();
-        let statutory = clock::calendar_limit(self.received().item.statutory_limit);
-        let due = calendar
-            .deadline_with_extensions(acceptance.on, statutory, &extensions, &pauses)?
-            .due;
+        let pauses: Vec<Pause> = clock::capped_pauses(self, calendar, today)?;
+        let due = self.statutory_deadline(calendar, starts_on, &pauses)?.due;
         if today > due {
             return Err(CaseError::ExtensionTooLate { due });
         }

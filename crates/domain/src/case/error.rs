@@ -289,6 +289,21 @@ pub enum CaseError {
         /// The authority this case requires.
         required: ExtensionAuthorityKind,
     },
+    /// An extension of an item whose own law fixes its limit (Art. 42: "法律、法规另有规定的，
+    /// 依照其规定"), e.g. the construction permit (建筑法 Art. 8).
+    #[error("the item's law fixes its time limit ({provision}); no extension may be approved")]
+    ExtensionNotAllowed {
+        /// The provision that fixes the limit.
+        provision: String,
+    },
+    /// A special procedure whose time Art. 45 does not exclude (现场核查, Art. 34).
+    #[error(
+        "{0:?} is part of the review and runs inside the time limit (Art. 45 does not exclude it)"
+    )]
+    NotExcludedTime(SpecialProcedureKind),
+    /// 容缺 at the decision stage: approving with materials still owed.
+    #[error("approval with materials still owed is not a decision; 容缺受理 belongs at acceptance")]
+    DeferredMaterialsAtDecision,
     /// An extension approved after the current statutory deadline.
     #[error("the statutory deadline {due} has passed; an extension must be approved within it")]
     ExtensionTooLate {
@@ -394,6 +409,9 @@ impl CaseError {
             Self::ExtensionExceedsAllowance { .. } => "extension_exceeds_allowance",
             Self::WrongExtensionAuthority { .. } => "extension_wrong_authority",
             Self::ExtensionTooLate { .. } => "extension_too_late",
+            Self::ExtensionNotAllowed { .. } => "extension_not_allowed",
+            Self::NotExcludedTime(_) => "not_excluded_time",
+            Self::DeferredMaterialsAtDecision => "deferred_materials_at_decision",
             Self::NotificationDate { .. } => "notification_date",
             Self::NoStepToReturnTo(_) => "no_step_to_return_to",
             Self::TransferToSameReviewer(_) => "transfer_to_same_reviewer",
@@ -481,6 +499,14 @@ impl CaseError {
             Self::WrongExtensionAuthority { required } => {
                 format!("该办件延长期限应当经{}批准", required.name_zh())
             }
+            Self::ExtensionNotAllowed { provision } => format!(
+                "该事项的办理期限由{provision}规定，不适用行政许可法第四十二条的延长，不得批准延期"
+            ),
+            Self::NotExcludedTime(kind) => format!(
+                "“{}”属于审查的一部分，所需时间计入办理期限（行政许可法第四十五条仅排除听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审）",
+                kind.name_zh()
+            ),
+            Self::DeferredMaterialsAtDecision => "审批决定阶段不得“容缺通过”：容缺受理应在受理环节，对列入清单的事项，由申请人书面承诺并约定补交期限".to_owned(),
             Self::ExtensionTooLate { due } => {
                 format!("法定办结期限已于{due}届满，延长期限应当在期限内批准")
             }

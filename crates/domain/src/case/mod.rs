@@ -43,6 +43,8 @@ mod allowed_tests;
 #[cfg(test)]
 mod e2e;
 #[cfg(test)]
+mod law_tests;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod provisional_clock;

@@ -230,10 +230,18 @@ fn command(op: &Op, day: Date) -> Command {
 /// Runs `steps` on a case received on 2026-03-02; returns the events and the case folded
 /// incrementally, after checking every accepted event folds and every clock reads.
 pub(super) fn run(steps: &[Step], joint: bool) -> Result<(Vec<CaseEvent>, Case), TestCaseError> {
-    let cal = cal();
-    let start = date!(2026 - 03 - 02);
     let mut item = item(20, 10, &[SpecialProcedureKind::ExpertReview]);
     item.joint_handling = joint;
+    run_with(steps, item)
+}
+
+/// [`run`] for any item, e.g. one carrying its own law's settings.
+pub(super) fn run_with(
+    steps: &[Step],
+    item: ItemSnapshot,
+) -> Result<(Vec<CaseEvent>, Case), TestCaseError> {
+    let cal = cal();
+    let start = date!(2026 - 03 - 02);
     let mut events = Case::receive(
         intake(start, item, true),
         &ctx(&cal, CLERK, &[Role::Clerk], start),

@@ -176,7 +176,7 @@ fn empty_lists_are_refused() {
     let mut h = Harness::reviewed(MON);
     let empty = Decision::ApproveWithDeferredMaterials { materials: vec![] };
     let err = h.try_run(APPROVER, TUE, Command::Decide { decision: empty });
-    assert_eq!(code_of(err), "empty_list");
+    assert_eq!(code_of(err), "deferred_materials_at_decision");
 }
 
 #[test]
@@ -246,7 +246,7 @@ fn second_one_time_notice_is_refused() {
 }
 
 #[test]
-fn notice_or_refusal_after_the_window_is_refused_as_deemed_accepted() {
+fn art32_a_notice_after_the_window_is_refused_as_deemed_accepted_but_not_a_refusal_on_32_1() {
     // Received Mon 03-02; window: 03-03, 04, 05, 06, 09 → due Mon 03-09.
     let mut h = Harness::received(MON, item(20, 10, &[]));
     let expected = CaseError::DeemedAccepted {
@@ -262,17 +262,6 @@ fn notice_or_refusal_after_the_window_is_refused_as_deemed_accepted() {
         },
     );
     assert_eq!(err.unwrap_err(), expected);
-    let outcome = NonAcceptance::NoLicenceNeeded {
-        reasons: Reasons::new(vec!["无需许可".into()]).unwrap(),
-    };
-    let err = h.try_run(
-        CLERK,
-        late,
-        Command::RefuseAcceptance {
-            outcome: outcome.clone(),
-        },
-    );
-    assert_eq!(err.unwrap_err(), expected);
     // On the last day of the window the notice is still in time.
     let on_time = date!(2026 - 03 - 09);
     h.run(
@@ -282,6 +271,14 @@ fn notice_or_refusal_after_the_window_is_refused_as_deemed_accepted() {
             items: notice_items(),
         },
     );
+    // Art. 32(1): no licence is needed, however late that is noticed; the deemed acceptance
+    // answers a missed notice about materials, not the matter itself.
+    let mut h = Harness::received(MON, item(20, 10, &[]));
+    let outcome = NonAcceptance::NoLicenceNeeded {
+        reasons: Reasons::new(vec!["无需许可".into()]).unwrap(),
+    };
+    h.run(CLERK, late, Command::RefuseAcceptance { outcome });
+    assert!(h.case().is_closed());
 }
 
 #[test]

@@ -348,6 +348,11 @@ fn error_codes_are_distinct_and_every_error_has_chinese_text() {
             required: ExtensionAuthorityKind::BureauHead,
         },
         CaseError::ExtensionTooLate { due: d },
+        CaseError::ExtensionNotAllowed {
+            provision: "《中华人民共和国建筑法》第八条".into(),
+        },
+        CaseError::NotExcludedTime(SpecialProcedureKind::SiteCheck),
+        CaseError::DeferredMaterialsAtDecision,
         CaseError::NotificationDate {
             notified: d,
             from: d,

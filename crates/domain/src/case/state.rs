@@ -10,6 +10,7 @@
 use time::{Date, OffsetDateTime};
 
 use crate::catalog::SpecialProcedureKind;
+use crate::catalog::legal::{ExtensionAllowance, excludes_time};
 use crate::org::StaffId;
 
 use super::error::{CaseError, ExtensionAuthorityKind};
@@ -514,6 +515,11 @@ impl Case {
                 since: open.from,
             });
         }
+        // Cases received under the per-item settings refuse it in the record too; older
+        // histories may hold one and must replay.
+        if self.received.item.legal.is_some() && !excludes_time(kind) {
+            return Err(CaseError::NotExcludedTime(kind));
+        }
         if !self.received.item.allows(kind) {
             return Err(CaseError::ProcedureNotListed(kind));
         }
@@ -540,7 +546,12 @@ impl Case {
             return Err(CaseError::ZeroExtension);
         }
         let used = self.extension_working_days();
-        let allowed = authority.max_working_days();
+        let allowed = match self.received.item.extension_allowance() {
+            (ExtensionAllowance::None, provision) => {
+                return Err(CaseError::ExtensionNotAllowed { provision });
+            }
+            (ExtensionAllowance::WorkingDays(n), _) => n,
+        };
         if used.saturating_add(working_days) > allowed {
             return Err(CaseError::ExtensionExceedsAllowance {
                 requested: working_days,

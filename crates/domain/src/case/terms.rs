@@ -212,7 +212,8 @@ pub enum ExtensionAuthority {
 }
 
 impl ExtensionAuthority {
-    /// Working days this authority may add in total (Art. 42).
+    /// Working days this authority may add in total under the Licensing Law's general rule
+    /// (Art. 42); an item's own law may allow more or none (`ItemSnapshot::extension_allowance`).
     #[must_use]
     pub const fn max_working_days(&self) -> u32 {
         match self {

@@ -78,6 +78,7 @@ pub(crate) fn item(
             })
             .collect(),
         joint_handling: false,
+        legal: None,
     }
 }
 

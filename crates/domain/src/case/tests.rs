@@ -250,13 +250,9 @@ fn joint_handling_extension_needs_the_government_head() {
 }
 
 #[test]
-fn decisions_emit_status_11_12_or_13() {
-    let deferred = Decision::ApproveWithDeferredMaterials {
-        materials: vec!["健康证明".into()],
-    };
+fn decisions_emit_status_11_or_13() {
     for (decision, status) in [
         (Decision::Approve, CaseStatus::Approved),
-        (deferred, CaseStatus::ApprovedWithDeferredMaterials),
         (refusal(), CaseStatus::Refused),
     ] {
         let mut h = Harness::reviewed(MON);
@@ -273,6 +269,22 @@ fn decisions_emit_status_11_12_or_13() {
         assert_eq!(case.decision().unwrap().on(), TUE);
         assert!(!case.is_closed());
     }
+}
+
+#[test]
+fn a_deferred_materials_decision_recorded_before_issue_21_still_replays_as_status_12() {
+    let mut h = Harness::reviewed(MON);
+    let deferred = Decision::ApproveWithDeferredMaterials {
+        materials: vec!["健康证明".into()],
+    };
+    h.events.push(CaseEvent::Decided {
+        approver: staff(APPROVER),
+        decision: deferred.clone(),
+        decided_at: at(TUE),
+    });
+    let case = h.case();
+    assert_eq!(case.status(), CaseStatus::ApprovedWithDeferredMaterials);
+    assert_eq!(case.decision().unwrap().decision, deferred);
 }
 
 #[test]

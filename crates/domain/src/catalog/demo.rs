@@ -305,6 +305,7 @@ impl<'a> Generator<'a> {
             effective_date: date!(2019 - 01 - 01),
             cancel_date: None,
             generated: true,
+            legal: super::legal::LegalSettings::default(),
         })
     }
 }

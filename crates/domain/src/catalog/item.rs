@@ -17,6 +17,7 @@ use super::dict::{
     MaterialSource, PowerSource, ServiceObject, SpecialProcedureKind,
 };
 use super::implementation::ImplementationCode;
+use super::legal::LegalSettings;
 use super::limit::TimeLimit;
 use super::problem::ItemProblem;
 use super::uscc::UnifiedSocialCreditCode;
@@ -110,6 +111,10 @@ pub struct ItemSpec {
     pub cancel_date: Option<Date>,
     /// True for items synthesized to reach the reform's scale in demos; never for real items.
     pub generated: bool,
+    /// Where the item's own law departs from the Licensing Law's general rules, with sources.
+    /// Items stored before the settings existed read as the general rules.
+    #[serde(default)]
+    pub legal: LegalSettings,
 }
 
 /// The invalid spec's problems, all of them.

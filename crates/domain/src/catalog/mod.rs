@@ -17,6 +17,7 @@ pub mod dict;
 pub mod implementation;
 pub mod interchange;
 pub mod item;
+pub mod legal;
 pub mod limit;
 pub mod problem;
 pub mod uscc;
@@ -36,6 +37,10 @@ pub use interchange::{
     ExportError, ImportError, RowError, export_csv, export_xlsx, import_csv, import_xlsx,
 };
 pub use item::{Fee, InvalidItem, Item, ItemSpec, LegalBasis, Material, SpecialProcedure};
+pub use legal::{
+    Cited, ClockStart, ExcludedCap, ExtensionAllowance, LegalSettings, LegalSettingsError,
+    NoticeWindow,
+};
 pub use limit::{LimitUnit, TimeLimit, TimeLimitError};
 pub use problem::{ITEM_FIELDS, ItemProblem, Location, TextFault};
 pub use uscc::UnifiedSocialCreditCode;

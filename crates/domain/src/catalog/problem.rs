@@ -14,7 +14,7 @@ use super::limit::TimeLimit;
 
 /// Interchange columns, in export order, with their Chinese labels. Column names are the
 /// [`ItemSpec`] field names.
-pub const ITEM_FIELDS: [(&str, &str); 26] = [
+pub const ITEM_FIELDS: [(&str, &str); 32] = [
     ("basic_code", "基本编码"),
     ("implementation_code", "实施编码"),
     ("local_code", "地方编码"),
@@ -41,7 +41,19 @@ pub const ITEM_FIELDS: [(&str, &str); 26] = [
     ("effective_date", "生效日期"),
     ("cancel_date", "取消日期"),
     ("generated", "演示生成"),
+    // The legal settings (issue #21): optional in a header, so older files still import and
+    // read as the Licensing Law's general rules. Each cell is `value|source`.
+    ("extension_allowance", "延长期限"),
+    ("notice_window", "一次性告知期限"),
+    ("clock_start", "期限起算"),
+    ("renewal_lead", "延续申请提前期"),
+    ("licence_term", "许可有效期"),
+    ("excluded_caps", "不计入期限的时间上限"),
 ];
+
+/// The columns from this index on may be missing from a header (added after the first files
+/// were exchanged); a missing one reads as empty, i.e. the general rule.
+pub const FIRST_OPTIONAL_FIELD: usize = 26;
 
 /// The Chinese label of a column, or the column name itself if unknown.
 pub fn field_zh(field: &str) -> &str {

@@ -66,6 +66,7 @@ pub(crate) fn valid_spec() -> ItemSpec {
         effective_date: Date::from_calendar_date(2019, time::Month::January, 1).unwrap(),
         cancel_date: None,
         generated: false,
+        legal: super::legal::LegalSettings::default(),
     }
 }
 
@@ -259,6 +260,7 @@ fn spec(category: ItemCategory, basic_code: BasicCode) -> impl Strategy<Value = 
             effective_date,
             cancel_date: cancel_after.map(|d| effective_date + time::Duration::days(d)),
             generated,
+            legal: legal_for(version),
         }
     })
 }
@@ -302,4 +304,24 @@ pub(crate) fn catalog() -> impl Strategy<Value = Vec<Item>> {
             }
             specs.into_iter().map(|s| Item::new(s).unwrap()).collect()
         })
+}
+
+/// Settings that vary with `seed`, so round trips cover special-law values and odd sources.
+fn legal_for(seed: u32) -> super::legal::LegalSettings {
+    use super::legal::{Cited, ClockStart, ExcludedCap, ExtensionAllowance, LegalSettings};
+    let mut legal = LegalSettings::default();
+    if seed.is_multiple_of(2) {
+        legal.extension = Cited::new(ExtensionAllowance::None, "《建筑法》第八条|;\\");
+        legal.clock_start = Cited::new(ClockStart::Receipt, "《建筑法》第八条");
+        legal.renewal_lead = Some(Cited::new(TimeLimit::days(60), "条例第十四条"));
+        legal.licence_term = Some(Cited::new(TimeLimit::months(60), "条例第十四条"));
+        if let Ok(cap) = ExcludedCap::new(
+            super::dict::SpecialProcedureKind::ExpertReview,
+            TimeLimit::working_days(20),
+            "住建部令第51号",
+        ) {
+            legal.excluded_caps.push(cap);
+        }
+    }
+    legal
 }

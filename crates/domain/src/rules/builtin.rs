@@ -5,12 +5,9 @@ use time::Date;
 use super::engine::{CaseTrack, Engine, LogItem};
 use super::model::RuleId;
 use crate::case::{Case, CaseEvent, Decision, ExtensionAuthority};
+use crate::catalog::ExtensionAllowance;
 use crate::event::Event;
 use crate::org::{Role, StaffId};
-
-/// Joint handling may add 15 working days (Art. 42(2)); a bureau head's extension 10.
-const HEAD_EXTENSION_DAYS: u32 = 10;
-const JOINT_EXTENSION_DAYS: u32 = 15;
 
 fn received_by(events: &[CaseEvent]) -> Option<StaffId> {
     match events.first() {
@@ -66,15 +63,21 @@ pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
             continue;
         }
         let started = has(ev, "accepted") || has(ev, "one_time_notice_issued");
+        // The item's own window where its law sets a shorter one (cases received since).
+        let notice_days = match ev.first() {
+            Some(CaseEvent::Received(r)) if r.item.legal.is_some() => {
+                p.notice_days.min(r.item.notice_window().value)
+            }
+            _ => p.notice_days,
+        };
         if let (false, Some(CaseEvent::Received(r))) = (started, ev.first())
-            && wd(engine, r.received_on(), today) > p.notice_days
+            && wd(engine, r.received_on(), today) > notice_days
         {
             engine.raise(
                 RuleId::NoticeDeadline,
                 subject.clone(),
                 format!(
-                    "办件{number}收件后{}个工作日内未受理也未一次性告知，依法视为受理",
-                    p.notice_days
+                    "办件{number}收件后{notice_days}个工作日内未受理也未一次性告知，依法视为受理"
                 ),
                 Some(r.received_by.clone()),
                 None,
@@ -98,9 +101,8 @@ pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
             }
             continue;
         }
-        if !has(ev, "accepted") {
-            continue;
-        }
+        // No "accepted" event is needed: a notice window missed counts as acceptance from
+        // receipt (Art. 32(4)) whether or not a clerk recorded it, and the clock says so.
         let Ok(clock) = Case::apply(ev).and_then(|c| c.clock(&engine.calendar, today)) else {
             continue;
         };
@@ -389,23 +391,18 @@ fn extension(
     raise: &Raise<'_>,
 ) {
     let mut total = 0;
-    let mut joint = false;
     for e in before.iter().chain(std::iter::once(event)) {
-        if let CaseEvent::ExtensionApproved {
-            working_days,
-            authority,
-            ..
-        } = e
-        {
+        if let CaseEvent::ExtensionApproved { working_days, .. } = e {
             total += working_days;
-            joint |= matches!(authority, ExtensionAuthority::GovernmentHead { .. });
         }
     }
-    let limit = if joint {
-        JOINT_EXTENSION_DAYS
-    } else {
-        HEAD_EXTENSION_DAYS
+    // The allowance is the item's as the case recorded it on receipt (Art. 42: none where the
+    // item's own law fixes the limit; 15 for joint handling).
+    let (allowance, source) = match before.first() {
+        Some(CaseEvent::Received(r)) => r.item.extension_allowance(),
+        _ => (ExtensionAllowance::WorkingDays(10), String::new()),
     };
+    let limit = allowance.working_days();
     if matches!(authority, ExtensionAuthority::BureauHead)
         && !engine.has_role(approved_by, Role::BureauHead)
     {
@@ -419,7 +416,11 @@ fn extension(
         raise(
             engine,
             RuleId::Extension,
-            format!("累计延期{total}个工作日，超过法定的{limit}个工作日"),
+            if limit == 0 {
+                format!("{source}规定了办理期限，不得延期，仍延期{total}个工作日")
+            } else {
+                format!("累计延期{total}个工作日，超过法定的{limit}个工作日")
+            },
             Some(approved_by.clone()),
         );
     }

@@ -11,6 +11,8 @@ mod builtin;
 pub mod cost;
 mod engine;
 mod expression;
+#[cfg(test)]
+mod law_tests;
 mod model;
 #[cfg(test)]
 mod tests;

@@ -17,21 +17,21 @@ use crate::linkage::{PushCreated, PushKind};
 use crate::org::{DepartmentCode, Role};
 
 /// Monday 2026-11-02 (a working week with no holidays around it).
-const MON: Date = date!(2026 - 11 - 02);
+pub(super) const MON: Date = date!(2026 - 11 - 02);
 
 fn at(d: Date, hour: u8) -> OffsetDateTime {
     d.with_time(Time::from_hms(hour, 0, 0).unwrap())
         .assume_offset(CHINA_STANDARD_TIME)
 }
 
-struct Log {
-    items: Vec<LogItem>,
+pub(super) struct Log {
+    pub(super) items: Vec<LogItem>,
     number: CaseNumber,
 }
 
 impl Log {
     /// A log with every rule in force (default parameters) and HEAD-1 as the bureau head.
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self::with_params(RuleParams::default())
     }
 
@@ -75,7 +75,7 @@ impl Log {
         });
     }
 
-    fn case(&mut self, events: &[CaseEvent]) {
+    pub(super) fn case(&mut self, events: &[CaseEvent]) {
         for e in events {
             let time = match e {
                 CaseEvent::Decided { decided_at, .. } => *decided_at,
@@ -92,11 +92,11 @@ impl Log {
         }
     }
 
-    fn tick(&mut self, on: Date) {
+    pub(super) fn tick(&mut self, on: Date) {
         self.push(at(on, 9), "system:rules", Event::RulesTick { on });
     }
 
-    fn rules(&self) -> BTreeSet<RuleId> {
+    pub(super) fn rules(&self) -> BTreeSet<RuleId> {
         evaluate(cal(), &self.items)
             .iter()
             .map(|a| a.rule)
@@ -134,7 +134,7 @@ fn delivered(h: &mut Harness, on: Date) {
     );
 }
 
-fn only(set: &BTreeSet<RuleId>, rule: RuleId) {
+pub(super) fn only(set: &BTreeSet<RuleId>, rule: RuleId) {
     assert_eq!(set, &BTreeSet::from([rule]), "expected only {rule:?}");
 }
 

@@ -2,7 +2,7 @@
 //! official), and the supervising department's penalty (吊销).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use oneseal_domain::access::{Action, Target};
 use oneseal_domain::event::Actor;
 use oneseal_domain::licence::LicenceCommand;
@@ -14,6 +14,7 @@ use crate::edge::auth::Auth;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::commands::Meta;
+use crate::services::licences::register::{self, RegisterPage, RegisterQuery};
 use crate::services::licences::{LicenceRecord, act, load};
 
 pub async fn get_licence(
@@ -24,9 +25,19 @@ pub async fn get_licence(
         licence, events, ..
     } = state.store.read(move |c| load(c, &id)).await?;
     // A public register: the events' facts, not what staff or a department typed.
-    let events: Vec<Value> = events.iter().map(|e| e.public_view()).collect();
+    let events: Vec<Value> = events.iter().map(|e| e.register_view()).collect();
     Ok(Json(
         json!({ "licence": licence, "status_zh": licence.status.name_zh(), "events": events }),
+    ))
+}
+
+/// The public register of grants (Art. 40), searchable and paged; no sign-in.
+pub async fn public_register(
+    State(state): State<AppState>,
+    Query(q): Query<RegisterQuery>,
+) -> Result<Json<RegisterPage>, ApiError> {
+    Ok(Json(
+        state.store.read(move |c| register::page(c, &q)).await?,
     ))
 }
 

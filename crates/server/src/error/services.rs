@@ -668,3 +668,13 @@ impl From<crate::services::materials::MaterialError> for ApiError {
         }
     }
 }
+
+impl From<crate::services::licences::register::RegisterError> for ApiError {
+    fn from(e: crate::services::licences::register::RegisterError) -> Self {
+        use crate::services::licences::register::RegisterError as E;
+        match e {
+            E::Query(e) => e.into(),
+            E::Store(e) => e.into(),
+        }
+    }
+}

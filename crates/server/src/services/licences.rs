@@ -2,6 +2,8 @@
 //! 撤销 / 注销). Each licence event is recorded on the ledger and pushed to the supervising
 //! department in the same transaction.
 
+pub mod register;
+
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::event::Event;
 use oneseal_domain::licence::{Licence, LicenceCommand, LicenceError, LicenceEvent};

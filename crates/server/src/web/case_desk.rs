@@ -40,6 +40,8 @@ pub struct ActionCard {
     /// Extension: working days still available, the range of the notification date, and
     /// whether the government head's approval is recorded.
     pub max_days: u32,
+    /// The provision the allowance comes from (the item's law, or Art. 42).
+    pub allowance_source: String,
     pub notified_from: String,
     pub notified_to: String,
     pub government: bool,
@@ -55,6 +57,7 @@ impl ActionCard {
             options: Vec::new(),
             not_to: String::new(),
             max_days: 0,
+            allowance_source: String::new(),
             notified_from: String::new(),
             notified_to: String::new(),
             government: false,
@@ -80,10 +83,12 @@ impl ActionCard {
             AllowedAction::Extend {
                 authority,
                 max_working_days,
+                allowance_source,
                 notified_from,
                 notified_to,
             } => {
                 card.max_days = *max_working_days;
+                card.allowance_source.clone_from(allowance_source);
                 card.notified_from = notified_from.to_string();
                 card.notified_to = notified_to.to_string();
                 card.government = matches!(
@@ -185,7 +190,7 @@ pub fn materials(case: &Case, events: &[CaseEvent]) -> Vec<MaterialRow> {
 pub struct StepForm {
     #[serde(default)]
     action: String,
-    /// `decide`: approve, approve_with_deferred_materials or refuse.
+    /// `decide`: approve or refuse.
     #[serde(default)]
     outcome: String,
     /// `refuse_acceptance`: no_licence_needed, not_competent or materials_not_corrected.
@@ -279,9 +284,6 @@ impl StepForm {
             CommandKind::Decide => Command::Decide {
                 decision: match self.outcome.as_str() {
                     "approve" => Decision::Approve,
-                    "approve_with_deferred_materials" => Decision::ApproveWithDeferredMaterials {
-                        materials: lines(&self.materials),
-                    },
                     "refuse" => Decision::Refuse(
                         Refusal::new(lines(&self.reasons), remedies()?).map_err(refused)?,
                     ),

@@ -172,6 +172,8 @@ struct CasePage {
     status: &'static str,
     contact: ApplicantView,
     clock_zh: String,
+    /// The item's legal settings the case runs under, each with its source (issue #21).
+    legal_lines: Vec<(String, String)>,
     /// The deadlines run through a year counted provisionally.
     provisional: bool,
     license_id: Option<String>,
@@ -273,6 +275,7 @@ pub async fn case_page(
         nav: Nav::from_auth(Some(&auth)),
         number: number.to_string(),
         item_name: case.received().item.name.clone(),
+        legal_lines: legal_lines(&case.received().item),
         status: case.status().name_zh(),
         contact: applicant_view(&case.received().applicant, &auth.principal.roles),
         clock_zh,
@@ -291,4 +294,15 @@ pub async fn case_page(
         jurisdiction_name: jname,
         transfer_to,
     })
+}
+
+/// What the case page says of the item's law: the allowance the head may grant (none where the
+/// item's own law fixes the limit, Art. 42), the notice window and where the limit counts from.
+fn legal_lines(item: &oneseal_domain::case::ItemSnapshot) -> Vec<(String, String)> {
+    let (allowance, source) = item.extension_allowance();
+    let mut lines = vec![(format!("延长期限：{}", allowance.to_zh()), source)];
+    if let Some(legal) = &item.legal {
+        lines.extend(legal.lines_zh().into_iter().skip(1));
+    }
+    lines
 }

@@ -9,6 +9,8 @@
 //! A middleware reads the cookies once per request into a task-local, so every page's `Nav`
 //! picks them up without each handler passing them along.
 
+mod law;
+
 use axum::extract::{Query, Request};
 use axum::http::header;
 use axum::middleware::Next;
@@ -166,6 +168,7 @@ fn english(zh: &str) -> Option<&'static str> {
     MESSAGES
         .iter()
         .chain(materials::MESSAGES)
+        .chain(law::LAW)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

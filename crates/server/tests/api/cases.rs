@@ -693,7 +693,8 @@ async fn each_role_is_offered_only_the_steps_it_may_take_now() {
     assert_eq!(
         action(&case, "extend"),
         &json!({"action": "extend", "name_zh": "批准延期", "confirm": false, "authority": "bureau_head",
-                "max_working_days": 10, "notified_from": "2026-09-07", "notified_to": "2026-09-07"})
+                "max_working_days": 10, "allowance_source": "《行政许可法》第四十二条",
+                "notified_from": "2026-09-07", "notified_to": "2026-09-07"})
     );
     assert_eq!(
         kinds(&offered(&approver, &number).await),
@@ -716,10 +717,7 @@ async fn each_role_is_offered_only_the_steps_it_may_take_now() {
         (&decide["name_zh"], &decide["confirm"]),
         (&json!("作出审批决定"), &json!(true))
     );
-    assert_eq!(
-        decide["outcomes"],
-        json!(["approve", "approve_with_deferred_materials", "refuse"])
-    );
+    assert_eq!(decide["outcomes"], json!(["approve", "refuse"]));
     step(
         &approver,
         &number,

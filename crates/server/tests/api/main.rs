@@ -13,6 +13,7 @@ mod cosigning;
 mod end_check;
 mod history;
 mod intake;
+mod law;
 mod ledger;
 mod ledger_audit;
 mod linkage;

@@ -14,6 +14,7 @@ use super::super::limit::TimeLimit;
 use super::super::problem::ITEM_FIELDS;
 use super::RowError;
 use super::cell::{join, split, split_values};
+use super::legal_cells;
 use super::reason::Reason;
 
 fn flag(b: bool) -> String {
@@ -115,6 +116,9 @@ pub(crate) fn encode(item: &Item) -> Vec<String> {
         s.cancel_date.map(show_date).unwrap_or_default(),
         flag(s.generated),
     ]
+    .into_iter()
+    .chain(legal_cells::encode(&s.legal))
+    .collect()
 }
 
 fn optional(s: &str) -> Option<String> {
@@ -248,7 +252,11 @@ impl Decoder<'_> {
             .push(RowError::new(self.row, column, value, reason));
     }
 
-    fn get<T>(&mut self, column: &str, parse: impl FnOnce(&str) -> Result<T, Reason>) -> Option<T> {
+    pub(super) fn get<T>(
+        &mut self,
+        column: &str,
+        parse: impl FnOnce(&str) -> Result<T, Reason>,
+    ) -> Option<T> {
         match parse(self.cell(column)) {
             Ok(v) => Some(v),
             Err(reason) => {
@@ -260,6 +268,28 @@ impl Decoder<'_> {
 
     fn text(&self, column: &str) -> String {
         self.cell(column).to_owned()
+    }
+}
+
+/// The legal-settings cells of the row, their errors recorded in `d`.
+fn legal_settings(d: &mut Decoder<'_>) -> Option<super::super::legal::LegalSettings> {
+    let cells = d.cells;
+    let cell = |column: &'static str| {
+        ITEM_FIELDS
+            .iter()
+            .position(|(c, _)| *c == column)
+            .and_then(|i| cells.get(i))
+            .cloned()
+            .unwrap_or_default()
+    };
+    match legal_cells::decode(&cell) {
+        Ok(legal) => Some(legal),
+        Err(errors) => {
+            for (column, reason) in errors {
+                d.error(column, reason);
+            }
+            None
+        }
     }
 }
 
@@ -336,7 +366,8 @@ pub(crate) fn decode(row: usize, cells: &[String]) -> Result<Item, Vec<RowError>
             Some(procedures),
         ),
         (Some(version), Some(effective_date), Some(cancel_date), Some(generated)),
-    ) = (codes, kinds, rules, life)
+        Some(legal),
+    ) = (codes, kinds, rules, life, legal_settings(&mut d))
     else {
         return Err(d.errors);
     };
@@ -367,6 +398,7 @@ pub(crate) fn decode(row: usize, cells: &[String]) -> Result<Item, Vec<RowError>
         effective_date,
         cancel_date,
         generated,
+        legal,
     };
     Item::new(spec).map_err(|invalid| {
         for problem in &invalid.problems {

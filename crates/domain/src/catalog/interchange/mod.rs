@@ -60,6 +60,7 @@ mod cell;
 mod columns;
 mod csv_file;
 pub mod hostile;
+mod legal_cells;
 pub mod limits;
 mod reason;
 mod xlsx_archive;
@@ -69,7 +70,7 @@ use std::collections::HashMap;
 
 use super::dict::ItemCategory;
 use super::item::Item;
-use super::problem::ITEM_FIELDS;
+use super::problem::{FIRST_OPTIONAL_FIELD, ITEM_FIELDS};
 use crate::spreadsheet::unescape_cell;
 use limits::Errors;
 use reason::Reason;
@@ -171,7 +172,7 @@ fn read_header(row: usize, header: &[String], errors: &mut Errors) -> Option<Vec
         }
     }
     for (f, (en, zh)) in ITEM_FIELDS.iter().enumerate() {
-        if !seen.contains_key(&f) {
+        if !seen.contains_key(&f) && f < FIRST_OPTIONAL_FIELD {
             errors.push(RowError::new(
                 row,
                 en,

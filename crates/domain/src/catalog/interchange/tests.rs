@@ -174,7 +174,8 @@ fn header_problems_are_all_reported_on_row_one() {
         .iter()
         .filter(|e| e.reason_en.starts_with("the header lacks"))
         .count();
-    assert_eq!(missing, ITEM_FIELDS.len() - 1);
+    // The legal-settings columns are optional (older files lack them).
+    assert_eq!(missing, FIRST_OPTIONAL_FIELD - 1);
 }
 
 #[test]
@@ -340,4 +341,84 @@ fn formula_like_text_is_exported_inert_and_imports_back_unchanged() {
         "the export holds a formula"
     );
     assert_eq!(import_xlsx(&xlsx).unwrap(), items);
+}
+
+/// A CSV of the sample item with only the first 26 columns, as files were before issue #21.
+fn old_csv(overrides: &[(&str, &str)]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(column_names().take(FIRST_OPTIONAL_FIELD))
+        .unwrap();
+    let mut cells = columns::encode(&sample());
+    cells.truncate(FIRST_OPTIONAL_FIELD);
+    for (column, value) in overrides {
+        let i = column_names().position(|c| c == *column).unwrap();
+        cells[i] = (*value).to_owned();
+    }
+    w.write_record(&cells).unwrap();
+    w.into_inner().unwrap()
+}
+
+#[test]
+fn art42_an_old_file_without_the_legal_columns_imports_as_the_general_rules() {
+    let items = import_csv(&old_csv(&[])).unwrap();
+    assert_eq!(items.len(), 1);
+    assert!(items[0].legal.is_general());
+    assert_eq!(
+        items[0].legal,
+        super::super::legal::LegalSettings::default()
+    );
+}
+
+#[test]
+fn art42_legal_columns_read_under_chinese_headers_with_their_sources() {
+    let mut header: Vec<&str> = ITEM_FIELDS.iter().map(|(_, zh)| *zh).collect();
+    header.truncate(FIRST_OPTIONAL_FIELD + 3);
+    let mut cells = columns::encode(&sample());
+    cells.truncate(FIRST_OPTIONAL_FIELD);
+    cells.extend([
+        "none|《中华人民共和国建筑法》第八条".to_owned(),
+        "3|某条例第五条".to_owned(),
+        "receipt|《中华人民共和国建筑法》第八条".to_owned(),
+    ]);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    w.write_record(&cells).unwrap();
+    let items = import_csv(&w.into_inner().unwrap()).unwrap();
+    let legal = &items[0].legal;
+    assert_eq!(
+        legal.extension.value,
+        super::super::legal::ExtensionAllowance::None
+    );
+    assert_eq!(legal.extension.source, "《中华人民共和国建筑法》第八条");
+    assert_eq!(legal.notice_window.value.working_days(), 3);
+    assert_eq!(
+        legal.clock_start.value,
+        super::super::legal::ClockStart::Receipt
+    );
+    assert!(legal.renewal_lead.is_none());
+}
+
+#[test]
+fn art45_a_site_check_cap_or_a_setting_without_source_is_refused_on_import() {
+    let site = csv_of(&[&[("excluded_caps", "site_check|5 WD|某规定")]]);
+    let errors = row_errors(import_csv(&site));
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].column, "excluded_caps");
+    assert!(
+        errors[0].reason_zh.contains("第四十五条"),
+        "{}",
+        errors[0].reason_zh
+    );
+    let unsourced = csv_of(&[&[("extension_allowance", "none|")]]);
+    let errors = row_errors(import_csv(&unsourced));
+    assert_eq!(errors[0].column, "extension_allowance");
+    let long = csv_of(&[&[("notice_window", "7|某条例")]]);
+    assert_eq!(row_errors(import_csv(&long))[0].column, "notice_window");
+}
+
+#[test]
+fn the_embedded_real_items_round_trip_with_their_legal_settings() {
+    let items = super::super::demo::real_items().unwrap();
+    assert_eq!(import_csv(&export_csv(&items).unwrap()).unwrap(), items);
+    assert!(items.iter().any(|i| !i.legal.is_general()));
 }

@@ -362,10 +362,9 @@ pub(super) fn seal_document(
             item_name: r.item.name.clone(),
             holder: r.applicant.public_label(),
             valid_from: today,
-            valid_until: oneseal_domain::licence::add_years(
-                today,
-                oneseal_domain::licence::DEFAULT_VALIDITY_YEARS,
-            ),
+            // The item's own term (e.g. 5 years, 排污许可管理条例 Art. 14), else the default.
+            valid_until: oneseal_domain::licence::valid_until(today, r.item.licence_term()),
+            renewal_lead_days: r.item.renewal_lead_days(),
         };
         who.meta().record_event(
             tx,

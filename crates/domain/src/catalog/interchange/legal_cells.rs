@@ -1,0 +1,189 @@
+//! The legal-settings columns (issue #21): each cell is `value|source`; an empty cell (or a
+//! column the file lacks) is the Licensing Law's general rule.
+//!
+//! * `extension_allowance` 延长期限: `none|《建筑法》第八条` or `40 WD|…`
+//! * `notice_window` 一次性告知期限: working days 0–5, `5|…`
+//! * `clock_start` 期限起算: `acceptance|…` or `receipt|…`
+//! * `renewal_lead` 延续申请提前期, `licence_term` 许可有效期: a limit, `60 d|…`, `60 month|…`
+//! * `excluded_caps` 不计入期限的时间上限: `expert_review|20 WD|…` entries separated by `;`
+
+use super::super::dict::SpecialProcedureKind;
+use super::super::legal::{
+    Cited, ClockStart, ExcludedCap, ExtensionAllowance, LegalSettings, LegalSettingsError,
+    NoticeWindow,
+};
+use super::super::limit::TimeLimit;
+use super::cell::{join, split};
+use super::reason::Reason;
+
+impl From<LegalSettingsError> for Reason {
+    fn from(e: LegalSettingsError) -> Self {
+        Self::new(e.to_string(), e.reason_zh())
+    }
+}
+
+fn pair(value: String, source: &str) -> String {
+    join(&[vec![value, source.to_owned()]])
+}
+
+/// The six cells, in column order; a general setting is written out too, so an export says
+/// which provision it rests on.
+pub(super) fn encode(legal: &LegalSettings) -> Vec<String> {
+    let limit = |c: &Option<Cited<TimeLimit>>| {
+        c.as_ref()
+            .map(|c| pair(c.value.to_string(), &c.source))
+            .unwrap_or_default()
+    };
+    vec![
+        pair(legal.extension.value.code(), &legal.extension.source),
+        pair(
+            legal.notice_window.value.working_days().to_string(),
+            &legal.notice_window.source,
+        ),
+        pair(
+            legal.clock_start.value.code().to_owned(),
+            &legal.clock_start.source,
+        ),
+        limit(&legal.renewal_lead),
+        limit(&legal.licence_term),
+        join(
+            &legal
+                .excluded_caps
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.kind().code().to_owned(),
+                        c.cap().to_string(),
+                        c.source().to_owned(),
+                    ]
+                })
+                .collect::<Vec<_>>(),
+        ),
+    ]
+}
+
+/// `value|source` of a one-entry cell; `None` for an empty cell.
+fn cited<T>(
+    cell: &str,
+    parse: impl FnOnce(&str) -> Result<T, Reason>,
+) -> Result<Option<Cited<T>>, Reason> {
+    if cell.trim().is_empty() {
+        return Ok(None);
+    }
+    let entries = split(cell)?;
+    let [fields] = entries.as_slice() else {
+        return Err(Reason::new(
+            "expected one value|source entry",
+            "应为一项“取值|依据”",
+        ));
+    };
+    let [value, source] = fields.as_slice() else {
+        return Err(Reason::new(
+            "expected value|source, e.g. \"none|《建筑法》第八条\"",
+            "格式应为“取值|依据”，例如“none|《建筑法》第八条”",
+        ));
+    };
+    if source.trim().is_empty() {
+        return Err(Reason::new(
+            "the source (law and article) is empty",
+            "依据（法律名称和条款）不能为空",
+        ));
+    }
+    Ok(Some(Cited::new(parse(value)?, source.clone())))
+}
+
+fn cap(fields: &[String]) -> Result<ExcludedCap, Reason> {
+    let [kind, limit, source] = fields else {
+        return Err(Reason::new(
+            "expected kind|limit|source, e.g. expert_review|20 WD|…",
+            "格式应为“特别程序|时限|依据”，例如“expert_review|20 WD|…”",
+        ));
+    };
+    if source.trim().is_empty() {
+        return Err(Reason::new(
+            "the source (law and article) is empty",
+            "依据（法律名称和条款）不能为空",
+        ));
+    }
+    Ok(ExcludedCap::new(
+        SpecialProcedureKind::parse(kind)?,
+        TimeLimit::parse(limit)?,
+        source.clone(),
+    )?)
+}
+
+/// The item's settings from its row (`cell` gives a column's text); every bad cell's column and
+/// reason when any is wrong.
+pub(super) fn decode(
+    cell: &dyn Fn(&'static str) -> String,
+) -> Result<LegalSettings, Vec<(&'static str, Reason)>> {
+    let mut errors = Vec::new();
+    let mut get = |column: &'static str, parse: &dyn Fn(&str) -> Result<(), Reason>| {
+        if let Err(reason) = parse(&cell(column)) {
+            errors.push((column, reason));
+        }
+    };
+    let general = LegalSettings::default();
+    let extension = std::cell::RefCell::new(None);
+    let notice = std::cell::RefCell::new(None);
+    let start = std::cell::RefCell::new(None);
+    let renewal = std::cell::RefCell::new(None);
+    let term = std::cell::RefCell::new(None);
+    let caps = std::cell::RefCell::new(Vec::new());
+    get("extension_allowance", &|s| {
+        *extension.borrow_mut() = cited(s, |v| Ok(ExtensionAllowance::parse(v)?))?;
+        Ok(())
+    });
+    get("notice_window", &|s| {
+        *notice.borrow_mut() = cited(s, |v| {
+            let days: u32 = v.parse().map_err(|_| {
+                Reason::new(
+                    format!("{v:?} must be a whole number of working days"),
+                    format!("“{v}”应为工作日天数"),
+                )
+            })?;
+            Ok(NoticeWindow::new(days)?)
+        })?;
+        Ok(())
+    });
+    get("clock_start", &|s| {
+        *start.borrow_mut() = cited(s, |v| Ok(ClockStart::parse(v)?))?;
+        Ok(())
+    });
+    get("renewal_lead", &|s| {
+        *renewal.borrow_mut() = cited(s, |v| Ok(TimeLimit::parse(v)?))?;
+        Ok(())
+    });
+    get("licence_term", &|s| {
+        *term.borrow_mut() = cited(s, |v| Ok(TimeLimit::parse(v)?))?;
+        Ok(())
+    });
+    get("excluded_caps", &|s| {
+        let list = split(s)?
+            .iter()
+            .enumerate()
+            .map(|(i, fields)| cap(fields).map_err(|r| r.in_entry(i)))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (i, c) in list.iter().enumerate() {
+            if list[..i].iter().any(|d| d.kind() == c.kind()) {
+                return Err(Reason::new(
+                    format!("{} is capped twice", c.kind().code()),
+                    format!("“{}”的时间上限重复", c.kind().name_zh()),
+                ));
+            }
+        }
+        *caps.borrow_mut() = list;
+        Ok(())
+    });
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(LegalSettings {
+        extension: extension.into_inner().unwrap_or(general.extension),
+        notice_window: notice.into_inner().unwrap_or(general.notice_window),
+        clock_start: start.into_inner().unwrap_or(general.clock_start),
+        renewal_lead: renewal.into_inner(),
+        licence_term: term.into_inner(),
+        excluded_caps: caps.into_inner(),
+    })
+}
