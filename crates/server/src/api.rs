@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalog;
 pub mod dashboard;
+pub mod documents;
 pub mod licences;
 pub mod linkage;
 pub mod log;
@@ -50,6 +51,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/cases/{number}", get(cases::get_case))
         .route("/api/v1/cases/{number}/actions", post(cases::act_on_case))
+        .route(
+            "/api/v1/cases/{number}/documents",
+            get(documents::list_documents),
+        )
+        .route(
+            "/api/v1/cases/{number}/documents/{kind}",
+            get(documents::get_document),
+        )
         .route("/api/v1/public/progress", get(cases::public_progress))
         .route("/api/v1/licences/{id}", get(licences::get_licence))
         .route(

@@ -19,6 +19,7 @@ pub mod linkage;
 pub mod masking;
 pub mod org;
 pub mod paging;
+pub mod printing;
 pub mod queue;
 pub mod ratings;
 pub mod rules;

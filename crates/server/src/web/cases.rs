@@ -184,6 +184,9 @@ struct CasePage {
     /// The step just taken through the confirmation page.
     done: Option<&'static str>,
     jurisdiction_name: String,
+    /// The case's documents (#18.4), each a PDF; the decision's, if any, named apart.
+    documents: Vec<crate::services::printing::Listed>,
+    decision: Option<crate::services::printing::Listed>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,6 +218,13 @@ pub async fn case_page(
         .read(move |c| sheet(c, &n))
         .await
         .map_err(ApiError::from)?;
+    let n = number.clone();
+    let documents = state
+        .store
+        .read(move |c| crate::services::printing::list(c, &n))
+        .await
+        .map_err(ApiError::from)?;
+    let decision = documents.iter().find(|d| d.kind == "decision").cloned();
     let (now, calendar) = (state.clock.now(), state.calendar.current());
     let (clock_zh, provisional) = case.clock(&calendar, legal_date(now)).map_or_else(
         |e| (e.message_zh(), false),
@@ -253,5 +263,7 @@ pub async fn case_page(
             .and_then(CommandKind::from_code)
             .map(CommandKind::name_zh),
         jurisdiction_name: jname,
+        documents,
+        decision,
     })
 }
