@@ -224,17 +224,19 @@ fn place(sheet: &Sheet, m: &Metrics<'_>) -> Result<Vec<Vec<Op>>, PdfError> {
         y += 22.0 * 1.5;
     }
     if !sheet.number.is_empty() {
-        push(
-            &mut pages,
-            Op::Text {
-                x: centred(&sheet.number, 12.0, m),
-                y,
-                size: 12.0,
-                text: sheet.number.clone(),
-                red: false,
-            },
-        );
-        y += 12.0 * 1.5;
+        for line in wrap(m, &sheet.number, 12.0, width, width) {
+            push(
+                &mut pages,
+                Op::Text {
+                    x: centred(&line, 12.0, m),
+                    y,
+                    size: 12.0,
+                    text: line,
+                    red: false,
+                },
+            );
+            y += 12.0 * 1.5;
+        }
     }
     y += 4.0 * MM;
 

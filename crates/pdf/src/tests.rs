@@ -39,7 +39,9 @@ fn sheet() -> Sheet {
 #[test]
 fn same_sheet_and_time_give_the_same_bytes() -> Result<(), PdfError> {
     let t = datetime!(2026-12-06 09:30:00 +8);
+    let started = std::time::Instant::now();
     let a = render(&sheet(), t)?;
+    eprintln!("one page: {} bytes in {:?}", a.len(), started.elapsed());
     let b = render(&sheet(), t)?;
     assert!(a.starts_with(b"%PDF-"));
     assert_eq!(a, b);

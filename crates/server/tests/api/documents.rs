@@ -49,7 +49,14 @@ async fn pdf(actor: &Actor, path: &str) -> (u16, Vec<u8>) {
             "application/pdf"
         );
     }
-    (status, r.bytes().await.unwrap().to_vec())
+    let bytes = r.bytes().await.unwrap().to_vec();
+    // ONESEAL_DOC_SAMPLES=<dir> keeps every PDF fetched, to look at (pdftoppm -png).
+    if let (Some(dir), 200) = (std::env::var_os("ONESEAL_DOC_SAMPLES"), status) {
+        let name = path.rsplit('/').next().unwrap_or("doc").split('?').next().unwrap_or("doc");
+        let file = std::path::Path::new(&dir).join(format!("{name}-{}.pdf", bytes.len()));
+        std::fs::write(file, &bytes).unwrap();
+    }
+    (status, bytes)
 }
 
 fn kinds(list: &Value) -> Vec<&str> {

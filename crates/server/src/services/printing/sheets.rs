@@ -291,9 +291,11 @@ fn sealed_body(
                 )
             }));
             blocks.push(Block::Field("办件编号".into(), number));
+            let on = f["accepted_on"].as_str().unwrap_or_default();
+            let format = time::macros::format_description!("[year]-[month]-[day]");
             blocks.push(Block::Field(
                 "受理日期".into(),
-                f["accepted_on"].as_str().unwrap_or_default().to_owned(),
+                Date::parse(on, &format).map_or_else(|_| on.to_owned(), date_zh),
             ));
             blocks.push(Block::Field(
                 "法定办结时限".into(),
@@ -422,7 +424,8 @@ fn sealed_body(
                 return Err(PrintingError::NoSuchDocument);
             };
             sheet.title = "行政许可证".into();
-            sheet.number = format!("证照编号：{licence_id}");
+            // The number is a field below: as a centred line it would not fit.
+            sheet.number = String::new();
             blocks = vec![
                 Block::Field("持证主体".into(), holder(&r.applicant)),
                 Block::Field("许可事项".into(), item),
