@@ -156,8 +156,7 @@ fn wrap(m: &Metrics<'_>, text: &str, size: f32, first: f32, rest: f32) -> Vec<St
         if line.is_empty() || m.width(&tok, size) > rest {
             // A run longer than a whole line: break it by character.
             for c in tok.chars() {
-                if m.width(&line, size) + m.width(&c.to_string(), size) > room && !line.is_empty()
-                {
+                if m.width(&line, size) + m.width(&c.to_string(), size) > room && !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                     room = rest;
                 }

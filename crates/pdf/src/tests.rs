@@ -1,5 +1,5 @@
-use crate::layout::wrap_for_test;
 use super::*;
+use crate::layout::wrap_for_test;
 use time::macros::datetime;
 
 fn seal_svg() -> String {

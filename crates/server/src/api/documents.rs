@@ -81,4 +81,3 @@ fn pdf_response(p: Printed) -> Response {
     )
         .into_response()
 }
-

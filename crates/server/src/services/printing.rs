@@ -14,41 +14,20 @@
 //! Every date printed and the PDF's creation date come from the case's events, never the
 //! clock, so the same case and time give the same bytes.
 
+mod model;
 mod sheets;
+
+use model::Sources;
+pub use model::{Copy, PrintingError};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use oneseal_domain::case::{Case, CaseEvent, CaseNumber};
+use oneseal_domain::case::CaseNumber;
 use oneseal_seal::Seal;
-use oneseal_store::seals::CaseDocument;
-use oneseal_store::{Conn, StoreError};
+use oneseal_store::Conn;
 use serde::Serialize;
 
-use crate::services::cases::{CaseServiceError, load};
-
-/// Why a document could not be listed or printed.
-#[derive(Debug, thiserror::Error)]
-pub enum PrintingError {
-    /// The case has no document of that kind (or no such kind exists).
-    #[error("no such document")]
-    NoSuchDocument,
-    #[error("corrupt sealed document: {0}")]
-    Corrupt(String),
-    #[error(transparent)]
-    Pdf(#[from] oneseal_pdf::PdfError),
-    #[error(transparent)]
-    Case(#[from] CaseServiceError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// Whose copy is printed: staff's, or the applicant's, which carries the query code the
-/// applicant just gave (the case keeps only its keyed digest).
-#[derive(Debug, Clone)]
-pub enum Copy {
-    Staff,
-    Applicant { query_code: String },
-}
+use crate::services::cases::load;
 
 /// One document of a case, as listed.
 #[derive(Debug, Clone, Serialize)]
@@ -65,16 +44,6 @@ pub struct Printed {
     pub kind: String,
     pub title: String,
     pub pdf: Vec<u8>,
-}
-
-/// What the sheets are made from: the case, its sealed documents and the bureau.
-pub(crate) struct Sources {
-    pub(crate) case: Case,
-    pub(crate) events: Vec<CaseEvent>,
-    pub(crate) sealed: Vec<CaseDocument>,
-    pub(crate) bureau: String,
-    /// The issued licence's validity, when the decision created one.
-    pub(crate) licence: Option<oneseal_domain::licence::LicenceEvent>,
 }
 
 fn sources(conn: &mut dyn Conn, number: &CaseNumber) -> Result<Sources, PrintingError> {
@@ -121,7 +90,10 @@ pub fn print(
     copy: &Copy,
 ) -> Result<Printed, PrintingError> {
     let s = sources(conn, number)?;
-    let sealed = s.sealed.iter().find(|d| d.document_kind == sheets::sealed_kind(kind));
+    let sealed = s
+        .sealed
+        .iter()
+        .find(|d| d.document_kind == sheets::sealed_kind(kind));
     let picture = match sealed {
         Some(d) => seal_picture(conn, number.division().as_str(), &d.es_id)?,
         None => None,
@@ -147,12 +119,4 @@ fn seal_picture(
         .and_then(|d| Seal::from_der(&d).ok())
         .and_then(|s| String::from_utf8(s.picture().data.as_bytes().to_vec()).ok())
         .filter(|svg| svg.contains("<svg") && svg.len() > "<svg/>".len()))
-}
-
-/// The canonical sealed document as JSON.
-pub(crate) fn sealed_fields(d: &CaseDocument) -> Result<serde_json::Value, PrintingError> {
-    let bytes = STANDARD
-        .decode(&d.document_b64)
-        .map_err(|e| PrintingError::Corrupt(e.to_string()))?;
-    serde_json::from_slice(&bytes).map_err(|e| PrintingError::Corrupt(e.to_string()))
 }

@@ -651,7 +651,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ("文书", "Documents"),
     ("PDF，可打印", "PDF, printable"),
     ("已签章", "sealed"),
-    ("文书（申请人收执联，PDF）", "Documents (applicant's copies, PDF)"),
+    (
+        "文书（申请人收执联，PDF）",
+        "Documents (applicant's copies, PDF)",
+    ),
     ("打印收件凭证（PDF）", "Print the receipt (PDF)"),
 ];
 

@@ -9,11 +9,8 @@ use crate::cases::{case_ready_for_decision_in, step};
 
 /// The PDF's text, or `None` when `pdftotext` is not installed (outside CI only).
 fn pdf_text(pdf: &[u8]) -> Option<String> {
-    let dir = std::env::temp_dir().join(format!(
-        "oneseal-doc-{}-{}",
-        std::process::id(),
-        pdf.len()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("oneseal-doc-{}-{}", std::process::id(), pdf.len()));
     std::fs::write(&dir, pdf).unwrap();
     let out = std::process::Command::new("pdftotext")
         .args(["-enc", "UTF-8"])
@@ -52,7 +49,13 @@ async fn pdf(actor: &Actor, path: &str) -> (u16, Vec<u8>) {
     let bytes = r.bytes().await.unwrap().to_vec();
     // ONESEAL_DOC_SAMPLES=<dir> keeps every PDF fetched, to look at (pdftoppm -png).
     if let (Some(dir), 200) = (std::env::var_os("ONESEAL_DOC_SAMPLES"), status) {
-        let name = path.rsplit('/').next().unwrap_or("doc").split('?').next().unwrap_or("doc");
+        let name = path
+            .rsplit('/')
+            .next()
+            .unwrap_or("doc")
+            .split('?')
+            .next()
+            .unwrap_or("doc");
         let file = std::path::Path::new(&dir).join(format!("{name}-{}.pdf", bytes.len()));
         std::fs::write(file, &bytes).unwrap();
     }
@@ -86,7 +89,11 @@ async fn a_refused_case_lists_its_documents_and_the_refusal_states_the_remedies_
         .get_json(&format!("/api/v1/cases/{number}/documents"))
         .await;
     assert_eq!(status, 200, "{list}");
-    assert_eq!(kinds(&list), ["receipt", "acceptance", "decision"], "{list}");
+    assert_eq!(
+        kinds(&list),
+        ["receipt", "acceptance", "decision"],
+        "{list}"
+    );
     let decision = &list["items"][2];
     assert_eq!(decision["title"], "不予行政许可决定书");
     assert_eq!(decision["sealed"], true);
@@ -98,7 +105,11 @@ async fn a_refused_case_lists_its_documents_and_the_refusal_states_the_remedies_
     assert!(first.starts_with(b"%PDF-"));
     let (_, again) = pdf(&approver, url).await;
     assert_eq!(first, again, "the same case gives the same bytes");
-    let (_, receipt) = pdf(&approver, &format!("/api/v1/cases/{number}/documents/receipt")).await;
+    let (_, receipt) = pdf(
+        &approver,
+        &format!("/api/v1/cases/{number}/documents/receipt"),
+    )
+    .await;
     assert_ne!(first, receipt);
 
     if let Some(text) = pdf_text(&first).map(|t| flat(&t)) {
@@ -115,7 +126,10 @@ async fn a_refused_case_lists_its_documents_and_the_refusal_states_the_remedies_
             assert!(text.contains(want), "{want} missing: {text}");
         }
         assert!(!text.contains("准予行政许可"), "{text}");
-        assert!(!text.contains(&query_code), "the staff copy has no query code");
+        assert!(
+            !text.contains(&query_code),
+            "the staff copy has no query code"
+        );
     }
     // The refusal's sealed bytes carry the statement too, not only the print.
     let (_, case) = approver.get_json(&format!("/api/v1/cases/{number}")).await;
@@ -170,7 +184,10 @@ async fn an_approval_prints_the_decision_and_the_licence_certificate() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("<h2 id=\"decision\">准予行政许可决定书</h2>"), "{page}");
+    assert!(
+        page.contains("<h2 id=\"decision\">准予行政许可决定书</h2>"),
+        "{page}"
+    );
     assert!(page.contains(&format!("/api/v1/cases/{number}/documents/licence")));
 }
 
@@ -200,7 +217,10 @@ async fn documents_are_for_the_case_staff_and_the_applicant_with_the_code_only()
     let (status, copy) = pdf(&nobody, &mine).await;
     assert_eq!(status, 200);
     let (_, staff) = pdf(&clerk, &doc).await;
-    assert_ne!(copy, staff, "the applicant's copy differs by the query code");
+    assert_ne!(
+        copy, staff,
+        "the applicant's copy differs by the query code"
+    );
     if let Some(text) = pdf_text(&copy).map(|t| flat(&t)) {
         assert!(text.contains("受理通知书"), "{text}");
         assert!(text.contains(&query_code), "{text}");
@@ -217,4 +237,100 @@ async fn documents_are_for_the_case_staff_and_the_applicant_with_the_code_only()
         )),
         "{progress}"
     );
+}
+
+#[tokio::test]
+async fn a_notice_a_special_procedure_and_an_extension_each_print_their_paper() {
+    let app = TestApp::spawn_demo().await;
+    app.clock.set(time::macros::datetime!(2026-09-07 09:00 +8));
+    let code = crate::cases::expert_review_item(&app).await;
+    let clerk = app.clerk().await;
+    let created: Value = clerk
+        .post("/api/v1/cases", &json!({"item_code": code, "channel": "online", "applicant": crate::cases::applicant(),
+            "materials": [{"name": "申请书", "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let number = created["case_number"].as_str().unwrap().to_owned();
+    step(&clerk, &number, json!({"action": "one_time_notice", "items": [{"material": "消防设计文件", "problem": "missing", "detail": "缺少消防设计文件"}]})).await;
+    app.clock.advance(time::Duration::days(1));
+    let clerk = app.clerk().await;
+    step(&clerk, &number, json!({"action": "supplement", "materials": [{"name": "消防设计文件", "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]})).await;
+    step(&clerk, &number, json!({"action": "accept"})).await;
+    let reviewer = app.reviewer().await;
+    step(&reviewer, &number, json!({"action": "review", "step": "initial_review", "opinion": "材料齐全", "substantive": true})).await;
+    step(&reviewer, &number, json!({"action": "start_special_procedure", "procedure": "expert_review", "notice_reference": "专家评审告知书〔2026〕1号"})).await;
+    app.clock.advance(time::Duration::days(7));
+    let (reviewer, reviewer2) = (app.reviewer().await, app.sign_in("REVIEW2").await);
+    step(
+        &reviewer,
+        &number,
+        json!({"action": "end_special_procedure"}),
+    )
+    .await;
+    step(
+        &reviewer2,
+        &number,
+        json!({"action": "review", "step": "review", "opinion": "符合条件", "substantive": true}),
+    )
+    .await;
+    step(
+        &app.head().await,
+        &number,
+        json!({"action": "extend", "authority": {"head": "bureau_head"}, "working_days": 10,
+        "reason": "专家意见需补充论证", "applicant_notified_on": "2026-09-15"}),
+    )
+    .await;
+
+    let (_, list) = clerk
+        .get_json(&format!("/api/v1/cases/{number}/documents"))
+        .await;
+    assert_eq!(
+        kinds(&list),
+        [
+            "receipt",
+            "one_time_notice",
+            "acceptance",
+            "extension_notice",
+            "special_procedure_notice"
+        ],
+        "{list}"
+    );
+    for (kind, wants) in [
+        (
+            "one_time_notice",
+            vec![
+                "一次性告知",
+                "消防设计文件（缺少）：缺少消防设计文件",
+                "第三十二条",
+            ],
+        ),
+        (
+            "extension_notice",
+            vec![
+                "延长办理期限告知书",
+                "专家意见需补充论证",
+                "延长10个工作日",
+                "第四十二条",
+            ],
+        ),
+        (
+            "special_procedure_notice",
+            vec!["特别程序告知书", "第四十五条", "2026年9月8日"],
+        ),
+        (
+            "receipt",
+            vec!["收件凭证", "网上申请", "申请书", "2026年9月7日"],
+        ),
+    ] {
+        let (status, bytes) =
+            pdf(&clerk, &format!("/api/v1/cases/{number}/documents/{kind}")).await;
+        assert_eq!(status, 200, "{kind}");
+        if let Some(text) = pdf_text(&bytes).map(|t| flat(&t)) {
+            for want in wants {
+                assert!(text.contains(want), "{kind}: {want} missing: {text}");
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@ use oneseal_pdf::{Block, Sheet};
 use serde_json::Value;
 use time::{Date, OffsetDateTime, Time};
 
-use super::{Copy, PrintingError, Sources, sealed_fields};
+use super::model::{Copy, PrintingError, Sources, sealed_fields};
 
 /// The printable kinds: the sealed ones carry the `document_kind` of their `document.sealed`.
 const RECEIPT: &str = "receipt";
@@ -44,10 +44,16 @@ pub(super) fn kinds(s: &Sources) -> Vec<(&'static str, String, bool)> {
             out.push((LICENCE, "行政许可证".to_owned(), true));
         }
     }
-    if s.events.iter().any(|e| matches!(e, CaseEvent::ExtensionApproved { .. })) {
+    if s.events
+        .iter()
+        .any(|e| matches!(e, CaseEvent::ExtensionApproved { .. }))
+    {
         out.push((EXTENSION, "延长办理期限告知书".to_owned(), false));
     }
-    if s.events.iter().any(|e| matches!(e, CaseEvent::SpecialProcedureStarted { .. })) {
+    if s.events
+        .iter()
+        .any(|e| matches!(e, CaseEvent::SpecialProcedureStarted { .. }))
+    {
         out.push((SPECIAL, "特别程序告知书".to_owned(), false));
     }
     out
@@ -63,7 +69,8 @@ fn time_zh(t: OffsetDateTime) -> String {
 }
 
 fn day_start(d: Date) -> OffsetDateTime {
-    d.with_time(Time::MIDNIGHT).assume_offset(CHINA_STANDARD_TIME)
+    d.with_time(Time::MIDNIGHT)
+        .assume_offset(CHINA_STANDARD_TIME)
 }
 
 /// The addressee as printed on the applicant's papers: the name (never an ID or phone number).
@@ -93,9 +100,8 @@ fn numbered(items: &[String]) -> Vec<Block> {
 }
 
 fn parse_time(v: &Value) -> Option<OffsetDateTime> {
-    v.as_str().and_then(|t| {
-        OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-    })
+    v.as_str()
+        .and_then(|t| OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok())
 }
 
 /// The sheet of `kind` and the time it was issued (the PDF's creation date).
@@ -114,7 +120,10 @@ pub(super) fn sheet(
         ..Sheet::default()
     };
     let number = r.case_number.to_string();
-    let sealed = s.sealed.iter().find(|d| d.document_kind == sealed_kind(kind));
+    let sealed = s
+        .sealed
+        .iter()
+        .find(|d| d.document_kind == sealed_kind(kind));
     let created = match kind {
         RECEIPT => {
             sheet.title = "收件凭证".into();
@@ -231,7 +240,7 @@ pub(super) fn sheet(
                 return Err(PrintingError::NoSuchDocument);
             };
             sheet.title = "特别程序告知书".into();
-            sheet.number = format!("{notice_reference}");
+            sheet.number.clone_from(notice_reference);
             sheet.blocks = vec![
                 to,
                 Block::Para(format!(
@@ -330,7 +339,8 @@ fn sealed_body(
                 .collect();
             blocks.extend(numbered(&lines));
             blocks.push(Block::Para(
-                "请按上述要求一次补齐、更正后提交。本局收到全部补正材料后依法作出是否受理的决定。".into(),
+                "请按上述要求一次补齐、更正后提交。本局收到全部补正材料后依法作出是否受理的决定。"
+                    .into(),
             ));
         }
         "non_acceptance" => {
@@ -374,9 +384,11 @@ fn sealed_body(
             }
         }
         "decision" => {
-            let decision: Decision = serde_json::from_value(f["decision"].clone())
-                .map_err(|_| corrupt("decision"))?;
-            let intro = format!("你（单位）于{received}提交的{item}申请（办件编号：{number}），本局依法进行了审查。");
+            let decision: Decision =
+                serde_json::from_value(f["decision"].clone()).map_err(|_| corrupt("decision"))?;
+            let intro = format!(
+                "你（单位）于{received}提交的{item}申请（办件编号：{number}），本局依法进行了审查。"
+            );
             match &decision {
                 Decision::Approve | Decision::ApproveWithDeferredMaterials { .. } => {
                     sheet.number = format!("审许字〔{year}〕{number}号");
