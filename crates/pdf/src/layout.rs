@@ -18,7 +18,21 @@ use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 use krilla_svg::{SurfaceExt, SvgSettings};
 
-use crate::{FONT, PdfError};
+/// The embedded font: Noto Serif CJK SC, subset (see `fonts/OFL.txt`).
+pub const FONT: &[u8] = include_bytes!("../fonts/NotoSerifSC-Core.otf");
+
+/// Why a sheet could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("the embedded font does not parse")]
+    Font,
+    #[error("the seal picture is not a usable SVG: {0}")]
+    SealPicture(String),
+    #[error("the QR code cannot hold {0} bytes")]
+    QrCode(usize),
+    #[error("PDF: {0}")]
+    Write(String),
+}
 
 /// What a document says, in order; [`crate::render`] lays it out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

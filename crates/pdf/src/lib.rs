@@ -16,27 +16,11 @@
 
 mod layout;
 
-pub use layout::{Block, Sheet};
+pub use layout::{Block, FONT, PdfError, Sheet};
 
 use krilla::Document;
 use krilla::metadata::{DateTime, Metadata};
 use time::OffsetDateTime;
-
-/// The embedded font: Noto Serif CJK SC, subset (see `fonts/OFL.txt`).
-pub const FONT: &[u8] = include_bytes!("../fonts/NotoSerifSC-Core.otf");
-
-/// Why a sheet could not be rendered.
-#[derive(Debug, thiserror::Error)]
-pub enum PdfError {
-    #[error("the embedded font does not parse")]
-    Font,
-    #[error("the seal picture is not a usable SVG: {0}")]
-    SealPicture(String),
-    #[error("the QR code cannot hold {0} bytes")]
-    QrCode(usize),
-    #[error("PDF: {0}")]
-    Write(String),
-}
 
 /// Renders `sheet` to PDF bytes; `created` is written as the document's creation date (and is
 /// the only date in the file besides those the sheet prints).

@@ -283,6 +283,7 @@ async fn a_notice_a_special_procedure_and_an_extension_each_print_their_paper() 
     )
     .await;
 
+    let clerk = app.clerk().await;
     let (_, list) = clerk
         .get_json(&format!("/api/v1/cases/{number}/documents"))
         .await;
