@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalog;
 pub mod dashboard;
+pub mod documents;
 pub mod licences;
 pub mod linkage;
 pub mod log;
@@ -54,6 +55,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/cases/{number}/materials/{sha256}",
             get(materials::download_material),
+        )
+        .route(
+            "/api/v1/cases/{number}/documents",
+            get(documents::list_documents),
+        )
+        .route(
+            "/api/v1/cases/{number}/documents/{kind}",
+            get(documents::get_document),
         )
         .route("/api/v1/public/progress", get(cases::public_progress))
         .route("/api/v1/public/licences", get(licences::public_register))

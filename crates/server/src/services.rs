@@ -21,6 +21,7 @@ pub mod materials;
 pub mod names;
 pub mod org;
 pub mod paging;
+pub mod printing;
 pub mod queue;
 pub mod ratings;
 pub mod rules;

@@ -10,6 +10,7 @@ mod cases;
 mod catalog;
 mod charts;
 mod dashboard;
+mod documents;
 pub mod i18n;
 mod intake;
 mod ledger;
@@ -55,6 +56,10 @@ pub fn routes() -> Router<AppState> {
         .route("/verify/{license}", get(verify::verify_page))
         .route("/licences", get(licences::register_page))
         .route("/progress", get(progress::progress_page))
+        .route(
+            "/progress/documents/{kind}",
+            get(documents::progress_document),
+        )
         .route("/ledger", get(ledger::ledger_page))
         .route("/stats", get(stats::stats_page))
         .route("/dept", get(linkage::dept_page))

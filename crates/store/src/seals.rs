@@ -282,3 +282,45 @@ pub fn licence_document(
     })
     .transpose()
 }
+
+/// One sealed document of a case, as stored, for printing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDocument {
+    pub document_kind: String,
+    pub es_id: String,
+    pub document_sm3: String,
+    /// The canonical document (base64), as signed.
+    pub document_b64: String,
+    pub signature_der_b64: String,
+    pub license_id: Option<String>,
+    pub log: String,
+    pub index: u64,
+}
+
+/// Every sealed document of a case, in the order they were logged.
+pub fn case_documents(
+    conn: &mut dyn Conn,
+    case_number: &str,
+) -> Result<Vec<CaseDocument>, StoreError> {
+    conn.query(
+        "SELECT d.document_kind, d.es_id, d.document_sm3, d.document, d.signature_der, e.license_id, e.log, e.idx \
+         FROM sealed_documents d JOIN document_entries e \
+         ON e.case_number = d.case_number AND e.document_kind = d.document_kind \
+         WHERE d.case_number = ? ORDER BY e.idx",
+        params![case_number],
+    )?
+    .into_iter()
+    .map(|r| {
+        Ok(CaseDocument {
+            document_kind: r.text(0)?,
+            es_id: r.text(1)?,
+            document_sm3: r.text(2)?,
+            document_b64: r.text(3)?,
+            signature_der_b64: r.text(4)?,
+            license_id: r.opt_text(5)?,
+            log: r.text(6)?,
+            index: r.u64(7)?,
+        })
+    })
+    .collect()
+}

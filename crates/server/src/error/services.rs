@@ -669,6 +669,21 @@ impl From<crate::services::materials::MaterialError> for ApiError {
     }
 }
 
+// ---- printing (documents as PDF) ----
+
+impl From<crate::services::printing::PrintingError> for ApiError {
+    fn from(e: crate::services::printing::PrintingError) -> Self {
+        use crate::services::printing::PrintingError as E;
+        match e {
+            E::NoSuchDocument => ApiError::NotFound("document"),
+            E::Corrupt(why) => ApiError::Internal(why),
+            E::Pdf(e) => ApiError::Internal(e.to_string()),
+            E::Case(e) => e.into(),
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::services::licences::register::RegisterError> for ApiError {
     fn from(e: crate::services::licences::register::RegisterError) -> Self {
         use crate::services::licences::register::RegisterError as E;

@@ -191,6 +191,9 @@ struct CasePage {
     jurisdiction_name: String,
     /// Who the case may be transferred to: (id, `name（roles，id）`).
     transfer_to: Vec<(String, String)>,
+    /// The case's documents (#18.4), each a PDF; the decision's, if any, named apart.
+    documents: Vec<crate::services::printing::Listed>,
+    decision: Option<crate::services::printing::Listed>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -225,6 +228,13 @@ pub async fn case_page(
     let names = Names::read(&state.store, number.division().clone())
         .await
         .map_err(ApiError::from)?;
+    let n = number.clone();
+    let documents = state
+        .store
+        .read(move |c| crate::services::printing::list(c, &n))
+        .await
+        .map_err(ApiError::from)?;
+    let decision = documents.iter().find(|d| d.kind == "decision").cloned();
     let (now, calendar) = (state.clock.now(), state.calendar.current());
     let (clock_zh, provisional) = case.clock(&calendar, legal_date(now)).map_or_else(
         |e| (e.message_zh(), false),
@@ -293,6 +303,8 @@ pub async fn case_page(
             .map(CommandKind::name_zh),
         jurisdiction_name: jname,
         transfer_to,
+        documents,
+        decision,
     })
 }
 

@@ -654,6 +654,18 @@ const MESSAGES: &[(&str, &str)] = &[
         "标有“暂定”的期限跨入尚未导入国务院放假通知的年度：按法定节假日和周末计算，不含调休；导入通知后自动重算。",
         "Days marked 暂定 (provisional) reach a year whose State Council holiday notice is not imported: they count statutory holidays and weekends only, without make-up workdays, and are recounted when the notice is imported.",
     ),
+    // Documents (issue #18 item 4).
+    ("查看决定书（PDF）", "Decision (PDF)"),
+    ("行政许可证（PDF）", "Licence certificate (PDF)"),
+    ("公开核验页", "Public verification page"),
+    ("文书", "Documents"),
+    ("PDF，可打印", "PDF, printable"),
+    ("已签章", "sealed"),
+    (
+        "文书（申请人收执联，PDF）",
+        "Documents (applicant's copies, PDF)",
+    ),
+    ("打印收件凭证（PDF）", "Print the receipt (PDF)"),
 ];
 
 #[cfg(test)]

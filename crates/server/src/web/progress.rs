@@ -29,6 +29,8 @@ struct ProgressPage {
     rated: Option<&'static str>,
     /// Each public step's place on the log, with its receipt.
     receipts: Vec<StepReceipt>,
+    /// The applicant's copies of the case's documents (#18.4).
+    documents: Vec<crate::services::printing::Listed>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -51,11 +53,18 @@ pub async fn progress_page(
         can_rate: false,
         rated: None,
         receipts: Vec::new(),
+        documents: Vec::new(),
     };
     if let (Some(case), Some(code)) = (f.case, f.code) {
         let calendar = state.calendar.current();
         match find_progress(&state.public_query(&calendar), client, &case, &code).await {
             Ok(p) => {
+                let number = p.case_number.clone();
+                page.documents = state
+                    .store
+                    .read(move |c| crate::services::printing::list(c, &number))
+                    .await
+                    .map_err(ApiError::from)?;
                 let n = p.case_number.to_string();
                 let ProgressDetails {
                     closed,

@@ -10,6 +10,7 @@ mod case_desk;
 mod cases;
 mod catalog;
 mod cosigning;
+mod documents;
 mod end_check;
 mod history;
 mod intake;

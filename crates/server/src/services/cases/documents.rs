@@ -4,7 +4,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use oneseal_domain::case::{Case, CaseEvent, CaseNumber, Command, Decision};
+use oneseal_domain::case::{
+    Case, CaseEvent, CaseNumber, Command, Decision, NonAcceptance, Remedies,
+};
 use oneseal_domain::event::{Event, canonical_json};
 use oneseal_domain::seal::RegisteredSeal;
 use oneseal_seal::{Seal, SealTime, sign_document, sm3_digest};
@@ -80,12 +82,15 @@ pub(super) fn voucher_for(e: &CaseEvent) -> Result<Option<Voucher>, SealingError
             json!({ "accepted_on": on.to_string(), "deemed": deemed }),
             false,
         ),
-        CaseEvent::NotAccepted { outcome, on, .. } => v(
-            "non_acceptance",
-            "不予受理决定书",
-            json!({ "outcome": outcome, "on": on.to_string() }),
-            false,
-        ),
+        CaseEvent::NotAccepted { outcome, on, .. } => {
+            let mut body = json!({ "outcome": outcome, "on": on.to_string() });
+            // The remedies with their time limits, in the words printed (行诉解释 Art. 64: a
+            // limit left unstated gives the applicant a year to sue).
+            if let (Some(m), Some(r)) = (body.as_object_mut(), non_acceptance_remedies(outcome)) {
+                m.insert("remedies_statement".into(), r.to_chinese().into());
+            }
+            v("non_acceptance", "不予受理决定书", body, false)
+        }
         CaseEvent::OneTimeNoticeIssued { items, on, .. } => v(
             "one_time_notice",
             "补正材料一次性告知书",
@@ -96,13 +101,36 @@ pub(super) fn voucher_for(e: &CaseEvent) -> Result<Option<Voucher>, SealingError
             decision,
             decided_at,
             ..
-        } => v(
-            "decision",
-            "行政许可决定书",
-            json!({ "decision": decision, "decided_at": rfc3339(*decided_at)? }),
-            !matches!(decision, Decision::Refuse(_)),
-        ),
+        } => match decision {
+            // Art. 38: a refusal is titled and worded as one, with its reasons and the
+            // remedies and their time limits (60 days, 6 months) in the sealed text itself.
+            Decision::Refuse(r) => v(
+                "decision",
+                "不予行政许可决定书",
+                json!({
+                    "decision": decision,
+                    "decided_at": rfc3339(*decided_at)?,
+                    "remedies_statement": r.remedies().to_chinese(),
+                }),
+                false,
+            ),
+            Decision::Approve | Decision::ApproveWithDeferredMaterials { .. } => v(
+                "decision",
+                "准予行政许可决定书",
+                json!({ "decision": decision, "decided_at": rfc3339(*decided_at)? }),
+                true,
+            ),
+        },
         _ => Ok(None),
+    }
+}
+
+/// The remedies a non-acceptance states: none when no licence is needed (nothing was refused).
+fn non_acceptance_remedies(o: &NonAcceptance) -> Option<&Remedies> {
+    match o {
+        NonAcceptance::NoLicenceNeeded { .. } => None,
+        NonAcceptance::NotCompetent { remedies, .. }
+        | NonAcceptance::MaterialsNotCorrected { remedies, .. } => Some(remedies),
     }
 }
 
