@@ -77,6 +77,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "ledger_audits",
         include_str!("../migrations/0020_ledger_audits.sql"),
     ),
+    (
+        24,
+        "case_tallies",
+        include_str!("../migrations/0024_case_tallies.sql"),
+    ),
+    (
+        25,
+        "case_tallies_backfill",
+        include_str!("../migrations/0025_case_tallies_backfill.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run
@@ -94,6 +104,7 @@ fn backend_sql(version: i64, backend: Backend) -> Option<&'static str> {
 fn backfill(version: i64, conn: &mut dyn Conn) -> Result<(), StoreError> {
     match version {
         15 => crate::case_rows::backfill(conn),
+        25 => crate::aggregates::backfill(conn),
         _ => Ok(()),
     }
 }
