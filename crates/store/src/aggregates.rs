@@ -21,7 +21,6 @@ use oneseal_domain::calendar::{Calendar, YearCalendar};
 use oneseal_domain::case::{Case, CaseEvent, Decision};
 use time::OffsetDateTime;
 
-use crate::projection::Projected;
 use crate::sql::Conn;
 use crate::{StoreError, params};
 
@@ -42,14 +41,6 @@ pub const COUNTERS: [&str; 10] = [
     "on_time",
     "working_days",
 ];
-
-/// `case_tallies` as `ledger verify` compares it (it is rebuilt by [`rebuild`] after the
-/// replay, not by `projection::apply`, so it is not among `PROJECTED_TABLES`).
-pub const TABLE: Projected = Projected {
-    table: "case_tallies",
-    key: &["jurisdiction", "day", "item", "person"],
-    columns: &COUNTERS,
-};
 
 /// Where a step's counts go.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

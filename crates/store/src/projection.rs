@@ -274,6 +274,15 @@ pub const PROJECTED_TABLES: &[Projected] = &[
     },
 ];
 
+/// `case_tallies` as `ledger verify` compares it: it is rebuilt by `aggregates::rebuild` after
+/// the replay (a decision's counts need the calendar, which `apply` has not), so it is not
+/// among [`PROJECTED_TABLES`].
+pub const CASE_TALLIES: Projected = Projected {
+    table: "case_tallies",
+    key: &["jurisdiction", "day", "item", "person"],
+    columns: &crate::aggregates::COUNTERS,
+};
+
 /// Seals, applies and appends one event to its jurisdiction's log; returns its ledger index
 /// (valid once the write commits).
 pub fn record(

@@ -164,10 +164,13 @@ struct Basis {
 /// bureau's log grows every second, and `/stats` is public.
 pub const FRESH_SECONDS: i64 = 60;
 
-/// The last figures per jurisdiction, with their basis and when they were computed.
+/// Figures with their basis and when (Unix seconds) they were computed.
+type Kept = (Basis, i64, Arc<Figures>);
+
+/// The last figures per jurisdiction.
 #[derive(Default)]
 pub struct StatsCache {
-    figures: Mutex<BTreeMap<String, (Basis, i64, Arc<Figures>)>>,
+    figures: Mutex<BTreeMap<String, Kept>>,
 }
 
 impl std::fmt::Debug for StatsCache {

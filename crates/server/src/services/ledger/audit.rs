@@ -193,7 +193,7 @@ pub fn run(
         report.rows += compare_table(
             conn,
             rebuilt,
-            &oneseal_store::aggregates::TABLE,
+            &oneseal_store::projection::CASE_TALLIES,
             &mut report.findings,
         )?;
     }
