@@ -42,7 +42,7 @@ fn rate_rows(rows: &[OnTime]) -> Vec<(String, f64, String)> {
             Some(rate) => (
                 r.name.clone(),
                 rate,
-                format!("{:.1}%（{}/{}）", rate * 100.0, r.on_time, r.timed),
+                format!("{:.0}%（{}/{}）", rate * 100.0, r.on_time, r.timed),
             ),
             None => (r.name.clone(), 0.0, "—".to_owned()),
         })
