@@ -14,6 +14,7 @@ pub mod org;
 pub mod ratings;
 pub mod rules;
 pub mod session;
+pub mod stats;
 pub mod system;
 pub mod verify;
 pub mod webhooks;
@@ -136,6 +137,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/ratings/{case}/rectify", post(ratings::rectify))
         .route("/api/v1/alerts", get(rules::list_alerts))
         .route("/api/v1/dashboard", get(dashboard::get_dashboard))
+        .route("/api/v1/public/stats", get(stats::public_stats))
         .route("/api/v1/alerts/{id}/close", post(rules::close_alert))
         .route("/api/v1/rules", get(rules::list_rules))
         .route("/api/v1/rules/run", post(rules::run_rules))
@@ -231,6 +233,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/ratings/{case}/rectify"),
     ("get", "/api/v1/alerts"),
     ("get", "/api/v1/dashboard"),
+    ("get", "/api/v1/public/stats"),
     ("post", "/api/v1/alerts/{id}/close"),
     ("get", "/api/v1/rules"),
     ("post", "/api/v1/rules/run"),

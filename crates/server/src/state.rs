@@ -36,6 +36,8 @@ pub struct AppState {
     pub webhook_policy: linkage::webhooks::TargetPolicy,
     /// The public statistics' last figures per jurisdiction (see `services::statistics`).
     pub stats_cache: Arc<statistics::StatsCache>,
+    /// `/stats` requests per client address and minute.
+    pub stats_limiter: Arc<statistics::StatsLimiter>,
     /// The keys of query-code digests and document salts (none until `with_case_secrets`:
     /// then no case can be received or checked by its code).
     pub case_secrets: Option<Arc<case_secrets::CaseSecrets>>,
@@ -66,6 +68,7 @@ impl AppState {
             webhook_secrets: None,
             webhook_policy: linkage::webhooks::TargetPolicy::default(),
             stats_cache: Arc::default(),
+            stats_limiter: Arc::default(),
             case_secrets: None,
             guesses: Arc::default(),
             net: Arc::default(),

@@ -5,6 +5,7 @@
 //! migrations of both backends, the Merkle log's storage and the projections of domain events.
 //! It knows nothing of HTTP; the domain crate knows nothing of it.
 
+pub mod aggregates;
 pub mod audit;
 pub mod backup;
 pub mod bench;

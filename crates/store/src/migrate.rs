@@ -87,6 +87,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "rating_entries",
         include_str!("../migrations/0023_rating_entries.sql"),
     ),
+    (
+        24,
+        "case_tallies",
+        include_str!("../migrations/0024_case_tallies.sql"),
+    ),
+    (
+        25,
+        "case_tallies_backfill",
+        include_str!("../migrations/0025_case_tallies_backfill.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run
@@ -105,6 +115,7 @@ fn backfill(version: i64, conn: &mut dyn Conn) -> Result<(), StoreError> {
     match version {
         15 => crate::case_rows::backfill(conn),
         23 => crate::ratings::backfill_entries(conn),
+        25 => crate::aggregates::backfill(conn),
         _ => Ok(()),
     }
 }

@@ -286,6 +286,15 @@ pub const PROJECTED_TABLES: &[Projected] = &[
     },
 ];
 
+/// `case_tallies` as `ledger verify` compares it: it is rebuilt by `aggregates::rebuild` after
+/// the replay (a decision's counts need the calendar, which `apply` has not), so it is not
+/// among [`PROJECTED_TABLES`].
+pub const CASE_TALLIES: Projected = Projected {
+    table: "case_tallies",
+    key: &["jurisdiction", "day", "item", "person"],
+    columns: &crate::aggregates::COUNTERS,
+};
+
 /// Seals, applies and appends one event to its jurisdiction's log; returns its ledger index
 /// (valid once the write commits).
 pub fn record(
@@ -299,11 +308,13 @@ pub fn record(
 }
 
 /// A case step as the caller already holds it: the event's place in the case's history (from
-/// 1) and the case with the event applied.
+/// 1), the case with the event applied, and the calendar the command ran with (the step's
+/// counters in `case_tallies` time a decision with it).
 #[derive(Debug, Clone, Copy)]
 pub struct CaseStep<'a> {
     pub seq: u64,
     pub case: &'a Case,
+    pub calendar: &'a oneseal_domain::calendar::Calendar,
 }
 
 /// [`record`] for an event of a case the caller has read and folded in this same transaction:
@@ -339,7 +350,21 @@ fn record_with(
         })?;
     match (event, step) {
         (Event::Case { case_number, event }, Some(step)) => {
-            write_case_event(tx.conn(), jurisdiction, case_number, event, step)?;
+            write_case_event(
+                tx.conn(),
+                jurisdiction,
+                case_number,
+                event,
+                step.seq,
+                step.case,
+            )?;
+            crate::aggregates::record_step(
+                tx.conn(),
+                jurisdiction.as_str(),
+                event,
+                step.case,
+                step.calendar,
+            )?;
         }
         _ => apply(tx.conn(), jurisdiction, event)?,
     }
@@ -630,36 +655,26 @@ fn apply_case_event(
     }
     .map_err(|e| corrupt(e.to_string()))?;
     let seq = prior.len() as u64 + 1;
-    write_case_event(
-        conn,
-        jurisdiction,
-        number,
-        event,
-        CaseStep { seq, case: &case },
-    )
+    write_case_event(conn, jurisdiction, number, event, seq, &case)
 }
 
-/// Writes the case event at its place and the case's row as `step` leaves it.
+/// Writes the case event at its place `seq` and the case's row as `case` (the event applied)
+/// leaves it.
 fn write_case_event(
     conn: &mut dyn Conn,
     jurisdiction: &DivisionCode,
     number: &CaseNumber,
     event: &CaseEvent,
-    step: CaseStep<'_>,
+    seq: u64,
+    case: &Case,
 ) -> Result<(), StoreError> {
     let corrupt = |e: String| StoreError::Corrupt(format!("case {number}: {e}"));
     let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
     conn.execute(
         "INSERT INTO case_events (case_number, seq, kind, body) VALUES (?, ?, ?, ?)",
-        params![number.as_str(), step.seq, event.kind(), body],
+        params![number.as_str(), seq, event.kind(), body],
     )?;
-    crate::case_rows::write(
-        conn,
-        jurisdiction.as_str(),
-        step.case,
-        step.seq,
-        step.seq == 1,
-    )
+    crate::case_rows::write(conn, jurisdiction.as_str(), case, seq, seq == 1)
 }
 
 fn apply_licence_event(

@@ -91,3 +91,99 @@ pub fn jurisdiction_names(conn: &mut dyn Conn) -> Result<Vec<JurisdictionName>, 
         })
         .collect()
 }
+
+/// The undecided cases of a jurisdiction that are not closed, in order (index `cases_queue`).
+pub fn open_case_numbers(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<Vec<String>, StoreError> {
+    conn.query(
+        "SELECT case_number FROM cases WHERE jurisdiction = ? AND closed = 0 AND decided_on IS NULL \
+         ORDER BY case_number",
+        params![jurisdiction],
+    )?
+    .into_iter()
+    .map(|r| r.text(0))
+    .collect()
+}
+
+/// The receipt (first event) of the first case of `item` in a jurisdiction: the item as its
+/// cases were received (name, statutory limit), without reading the catalog's versions.
+pub fn first_receipt(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    item: &str,
+) -> Result<Option<CaseEvent>, StoreError> {
+    let Some(row) = conn.query_one(
+        "SELECT case_number FROM cases WHERE jurisdiction = ? AND item_code = ? \
+         ORDER BY case_number LIMIT 1",
+        params![jurisdiction, item],
+    )?
+    else {
+        return Ok(None);
+    };
+    let number = row.text(0)?;
+    conn.query_one(
+        "SELECT body FROM case_events WHERE case_number = ? AND seq = 1",
+        params![number.as_str()],
+    )?
+    .map(|r| {
+        serde_json::from_str(&r.text(0)?)
+            .map_err(|e| StoreError::Corrupt(format!("case {number}: stored event: {e}")))
+    })
+    .transpose()
+}
+
+/// The item of each of `numbers` that exists, by case number (one statement per 500 numbers).
+pub fn case_item_codes(
+    conn: &mut dyn Conn,
+    numbers: &[String],
+) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+    let mut out = std::collections::BTreeMap::new();
+    for page in numbers.chunks(500) {
+        let marks = vec!["?"; page.len()].join(", ");
+        let args: Vec<crate::Value> = page.iter().map(|n| n.as_str().into()).collect();
+        for r in conn.query(
+            &format!("SELECT case_number, item_code FROM cases WHERE case_number IN ({marks})"),
+            &args,
+        )? {
+            out.insert(r.text(0)?, r.text(1)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Ratings given in `from..=to` per level code (index `ratings_page`).
+pub fn rating_counts(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(String, u64)>, StoreError> {
+    conn.query(
+        "SELECT level, COUNT(*) FROM ratings WHERE jurisdiction = ? AND rated_on >= ? AND rated_on <= ? \
+         GROUP BY level",
+        params![jurisdiction, from, to],
+    )?
+    .into_iter()
+    .map(|r| Ok((r.text(0)?, r.u64(1)?)))
+    .collect()
+}
+
+/// Open rectifications of bad ratings, and those of them due before `today` (index
+/// `ratings_rectification`).
+pub fn open_rectifications(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    today: &str,
+) -> Result<(u64, u64), StoreError> {
+    let row = conn.query_one(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN rectification_due < ? THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM ratings WHERE jurisdiction = ? AND rectification_status = 'open'",
+        params![today, jurisdiction],
+    )?;
+    match row {
+        Some(r) => Ok((r.u64(0)?, r.u64(1)?)),
+        None => Ok((0, 0)),
+    }
+}

@@ -112,6 +112,7 @@ impl From<crate::services::statistics::StatisticsError> for ApiError {
     fn from(e: crate::services::statistics::StatisticsError) -> Self {
         use crate::services::statistics::StatisticsError as E;
         match e {
+            E::TooManyRequests => ApiError::TooManyRequests,
             E::Store(e) => e.into(),
         }
     }

@@ -142,6 +142,7 @@ impl Working {
         let step = CaseStep {
             seq: self.len,
             case: &self.case,
+            calendar: &who.calendar,
         };
         let event = Event::Case {
             case_number: self.number.clone(),
@@ -191,6 +192,7 @@ pub fn intake_working(
     let step = CaseStep {
         seq: 1,
         case: &working.case,
+        calendar: &who.calendar,
     };
     let received = Event::Case {
         case_number: case_number.clone(),

@@ -8,16 +8,20 @@ use std::sync::Arc;
 
 use oneseal_domain::access::{Action, Denied, Principal, Target, authorize};
 use oneseal_domain::calendar::Calendar;
-use oneseal_domain::case::{Card, Case, CaseEvent, legal_date};
+use oneseal_domain::case::{Card, Case, CaseEvent};
 use oneseal_domain::catalog::CodeError;
 use oneseal_domain::org::DivisionCode;
-use oneseal_store::projection::load_case_events;
+use oneseal_store::aggregates;
+use oneseal_store::case_rows::load_events_of;
 use oneseal_store::statistics::{
-    JurisdictionName, case_numbers, item_departments, jurisdiction_names,
+    JurisdictionName, first_receipt, item_departments, jurisdiction_names, open_case_numbers,
+    open_rectifications, rating_counts,
 };
 use oneseal_store::{Conn, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
+
+pub mod folded;
 
 /// Why the dashboard was refused or could not be computed.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +69,9 @@ fn date(s: Option<String>, default: Date) -> Result<Date, DashboardError> {
     }
 }
 
+/// The longest period, in days after its first: a year, leap day included.
+pub const MAX_DAYS: i64 = 366;
+
 /// Resolves `q` for `principal`: the period (the last 30 days by default, at most a year), the
 /// jurisdictions (its own by default; `all` = its own and those it governs), each of which it
 /// must be allowed to view.
@@ -76,7 +83,7 @@ pub async fn choose(
 ) -> Result<Chosen, DashboardError> {
     let to = date(q.to, today)?;
     let from = date(q.from, to - Duration::days(29))?;
-    if from > to || (to - from).whole_days() > 366 {
+    if from > to || (to - from).whole_days() > MAX_DAYS {
         return Err(DashboardError::BadPeriod);
     }
     let own = principal.jurisdiction.clone();
@@ -140,15 +147,16 @@ pub struct OnTime {
     pub name: String,
     pub decided: u32,
     pub on_time: u32,
+    /// Decisions whose legal clock could be read (a year without a calendar cannot): the
+    /// denominator of the on-time rate, as on `/stats`.
+    pub timed: u32,
 }
 
 impl OnTime {
-    pub fn rate(&self) -> f64 {
-        if self.decided == 0 {
-            0.0
-        } else {
-            f64::from(self.on_time) / f64::from(self.decided)
-        }
+    /// Share of timed decisions within the statutory limit; `None` when nothing was timed (shown
+    /// as "—", the way `/stats` shows it).
+    pub fn rate(&self) -> Option<f64> {
+        (self.timed > 0).then(|| f64::from(self.on_time) / f64::from(self.timed))
     }
 }
 
@@ -188,7 +196,9 @@ fn bucket(remaining: Option<i64>) -> usize {
     }
 }
 
-/// Computes the dashboard for `jurisdictions` over `from..=to`, with open cases as of `today`.
+/// The dashboard for `jurisdictions` over `from..=to`, with open cases as of `today`: the
+/// period's figures are sums of `case_tallies` (one index range per jurisdiction); only the
+/// open cases, whose remaining days depend on today, are folded.
 pub fn compute(
     c: &mut dyn Conn,
     jurisdictions: &[DivisionCode],
@@ -197,7 +207,72 @@ pub fn compute(
     to: Date,
     today: Date,
 ) -> Result<Dashboard, DashboardError> {
-    let mut d = Dashboard {
+    let mut d = empty(jurisdictions, from, to, today);
+    let mut days = day_slots(from, to);
+    let (f, t) = (from.to_string(), to.to_string());
+    let mut by_dept: BTreeMap<String, OnTime> = BTreeMap::new();
+    let mut by_item: BTreeMap<String, OnTime> = BTreeMap::new();
+    for j in jurisdictions {
+        for x in aggregates::day_totals(c, j.as_str(), &f, &t)? {
+            let on = oneseal_domain::calendar::parse_date_arg(&x.day).ok();
+            if let Some(day) = on.and_then(|k| days.get_mut(&k)) {
+                day.received += count(x.received);
+                day.accepted += count(x.accepted);
+                day.decided += count(x.decided);
+            }
+        }
+        let depts = department_of_items(c, j)?;
+        let decided: Vec<_> = aggregates::item_totals(c, j.as_str(), Some((&f, &t)))?
+            .into_iter()
+            .filter(|x| x.decided > 0)
+            .collect();
+        let codes: Vec<String> = decided.iter().map(|x| x.item.clone()).collect();
+        let names = item_names(c, j.as_str(), &codes)?;
+        for x in decided {
+            let (dept_code, dept_name) = depts
+                .get(&x.item)
+                .cloned()
+                .unwrap_or_else(|| ("—".into(), "—".into()));
+            let name = names
+                .get(&x.item)
+                .cloned()
+                .unwrap_or_else(|| x.item.clone());
+            for (map, key, name) in [
+                (&mut by_dept, dept_code, dept_name),
+                (&mut by_item, x.item.clone(), name),
+            ] {
+                let e = map.entry(key.clone()).or_insert_with(|| OnTime {
+                    key,
+                    name,
+                    ..OnTime::default()
+                });
+                e.decided += count(x.decided);
+                e.timed += count(x.timed);
+                e.on_time += count(x.on_time);
+            }
+        }
+        count_open(c, j, calendar, today, &mut d)?;
+        sum_ratings(c, j, &mut d, (&f, &t), today)?;
+        count_pushes(c, j, today, &mut d)?;
+    }
+    d.days = days.into_values().collect();
+    d.by_department = by_dept.into_values().collect();
+    d.by_item = top_items(by_item);
+    Ok(d)
+}
+
+fn count(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The dashboard before anything is counted.
+pub(crate) fn empty(
+    jurisdictions: &[DivisionCode],
+    from: Date,
+    to: Date,
+    today: Date,
+) -> Dashboard {
+    Dashboard {
         jurisdictions: jurisdictions.iter().map(ToString::to_string).collect(),
         from: from.to_string(),
         to: to.to_string(),
@@ -208,7 +283,11 @@ pub fn compute(
             .map(|l| (l.name_zh().to_owned(), 0))
             .collect(),
         ..Dashboard::default()
-    };
+    }
+}
+
+/// One empty count per day of the period (a period is at most [`MAX_DAYS`] + 1 days).
+pub(crate) fn day_slots(from: Date, to: Date) -> BTreeMap<Date, DayCount> {
     let mut days: BTreeMap<Date, DayCount> = BTreeMap::new();
     let mut day = from;
     while day <= to && days.len() < 400 {
@@ -224,131 +303,119 @@ pub fn compute(
             None => break,
         }
     }
-    let mut by_dept: BTreeMap<String, OnTime> = BTreeMap::new();
-    let mut by_item: BTreeMap<String, OnTime> = BTreeMap::new();
-    for j in jurisdictions {
-        let depts = department_of_items(c, j)?;
-        let numbers = case_numbers(c, j.as_str())?;
-        for n in numbers {
-            let events = load_case_events(c, &n)?;
-            let Ok(case) = Case::apply(&events) else {
-                continue;
-            };
-            count_days(&mut days, &events);
-            let item = case.received().item.clone();
-            let code = item.basic_code.to_string();
-            if let Some(dec) = case.decision() {
-                let on = legal_date(dec.decided_at);
-                if on >= from && on <= to {
-                    let on_time = case
-                        .clock(calendar, on)
-                        .ok()
-                        .and_then(|k| k.decision)
-                        .is_some_and(|k| on <= k.statutory.due);
-                    let (dept_code, dept_name) = depts
-                        .get(&code)
-                        .cloned()
-                        .unwrap_or_else(|| ("—".into(), "—".into()));
-                    for (map, key, name) in [
-                        (&mut by_dept, dept_code, dept_name),
-                        (&mut by_item, code.clone(), item.name.clone()),
-                    ] {
-                        let e = map.entry(key.clone()).or_insert_with(|| OnTime {
-                            key,
-                            name,
-                            ..OnTime::default()
-                        });
-                        e.decided += 1;
-                        e.on_time += u32::from(on_time);
-                    }
-                }
-            }
-            if !case.is_closed() && case.decision().is_none() {
-                d.open_cases += 1;
-                let clock = case.clock(calendar, today).ok();
-                let remaining = clock
-                    .as_ref()
-                    .and_then(|k| k.decision.as_ref())
-                    .map(|k| k.remaining_statutory);
-                if let Some(b) = d.open_by_remaining.get_mut(bucket(remaining)) {
-                    b.1 += 1;
-                }
-                match clock.map(|k| k.card) {
-                    Some(Card::Yellow) => d.yellow_cards += 1,
-                    Some(Card::Red) => d.red_cards += 1,
-                    _ => {}
-                }
-            }
-        }
-        count_ratings(c, j, &mut d, from, to, today)?;
-        for s in crate::services::linkage::stats(c, j, &today.to_string())? {
-            if s.awaiting > 0 || s.overdue > 0 {
-                let key = if d.jurisdictions.len() > 1 {
-                    format!("{}·{}", j.as_str(), s.department)
-                } else {
-                    s.department.clone()
-                };
-                d.unclaimed_pushes.push((key, s.awaiting, s.overdue));
-            }
-        }
-    }
-    d.days = days.into_values().collect();
-    d.by_department = by_dept.into_values().collect();
+    days
+}
+
+/// The fifteen items with the most decisions.
+pub(crate) fn top_items(by_item: BTreeMap<String, OnTime>) -> Vec<OnTime> {
     let mut items: Vec<OnTime> = by_item.into_values().collect();
     items.sort_by(|a, b| b.decided.cmp(&a.decided).then(a.key.cmp(&b.key)));
     items.truncate(15);
-    d.by_item = items;
-    Ok(d)
+    items
 }
 
-fn count_ratings(
+/// The name an item's cases were received under (its first case's), by item code.
+fn item_names(
+    c: &mut dyn Conn,
+    j: &str,
+    codes: &[String],
+) -> Result<BTreeMap<String, String>, StoreError> {
+    let mut out = BTreeMap::new();
+    for code in codes {
+        if let Some(CaseEvent::Received(r)) = first_receipt(c, j, code)? {
+            out.insert(code.clone(), r.item.name.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Open cases (undecided, not closed) by remaining working days, and their cards, as of
+/// `today`: the only part of the dashboard that is folded per request, since it moves with
+/// the day; a page of cases is read in one statement.
+pub(crate) fn count_open(
     c: &mut dyn Conn,
     j: &DivisionCode,
-    d: &mut Dashboard,
-    from: Date,
-    to: Date,
+    calendar: &Calendar,
     today: Date,
+    d: &mut Dashboard,
 ) -> Result<(), StoreError> {
-    use oneseal_domain::rating::RatingLevel;
-    for r in crate::services::ratings::query(c, j)? {
-        if r.rectification_status.as_deref() == Some("open") {
-            d.rectifications_open += 1;
-            let late = r
-                .rectification_due
-                .as_deref()
-                .is_some_and(|due| due < today.to_string().as_str());
-            d.rectifications_overdue += u32::from(late);
-        }
-        let (f, t) = (from.to_string(), to.to_string());
-        if r.rated_on < f || r.rated_on > t {
-            continue;
-        }
-        let Some(i) = RatingLevel::ALL.iter().position(|l| l.code() == r.level) else {
-            continue;
-        };
-        if let Some(slot) = d.ratings.get_mut(i) {
-            slot.1 += 1;
+    let numbers = open_case_numbers(c, j.as_str())?;
+    for page in numbers.chunks(500) {
+        for (_, events) in load_events_of(c, page)? {
+            let Ok(case) = Case::apply(&events) else {
+                continue;
+            };
+            if case.is_closed() || case.decision().is_some() {
+                continue;
+            }
+            count_open_case(&case, calendar, today, d);
         }
     }
     Ok(())
 }
 
-fn count_days(days: &mut BTreeMap<Date, DayCount>, events: &[CaseEvent]) {
-    for e in events {
-        let Some(day) = days.get_mut(&e.date()) else {
-            continue;
-        };
-        match e {
-            CaseEvent::Received(_) => day.received += 1,
-            CaseEvent::Accepted { .. } => day.accepted += 1,
-            CaseEvent::Decided { .. } => day.decided += 1,
-            _ => {}
-        }
+pub(crate) fn count_open_case(case: &Case, calendar: &Calendar, today: Date, d: &mut Dashboard) {
+    d.open_cases += 1;
+    let clock = case.clock(calendar, today).ok();
+    let remaining = clock
+        .as_ref()
+        .and_then(|k| k.decision.as_ref())
+        .map(|k| k.remaining_statutory);
+    if let Some(b) = d.open_by_remaining.get_mut(bucket(remaining)) {
+        b.1 += 1;
+    }
+    match clock.map(|k| k.card) {
+        Some(Card::Yellow) => d.yellow_cards += 1,
+        Some(Card::Red) => d.red_cards += 1,
+        _ => {}
     }
 }
 
+/// Ratings given in the period per level, and the open rectifications (two indexed counts).
+fn sum_ratings(
+    c: &mut dyn Conn,
+    j: &DivisionCode,
+    d: &mut Dashboard,
+    (from, to): (&str, &str),
+    today: Date,
+) -> Result<(), StoreError> {
+    use oneseal_domain::rating::RatingLevel;
+    for (level, n) in rating_counts(c, j.as_str(), from, to)? {
+        let Some(i) = RatingLevel::ALL.iter().position(|l| l.code() == level) else {
+            continue;
+        };
+        if let Some(slot) = d.ratings.get_mut(i) {
+            slot.1 += count(n);
+        }
+    }
+    let (open, overdue) = open_rectifications(c, j.as_str(), &today.to_string())?;
+    d.rectifications_open += count(open);
+    d.rectifications_overdue += count(overdue);
+    Ok(())
+}
+
+/// Each department's pushes awaiting their claim.
+pub(crate) fn count_pushes(
+    c: &mut dyn Conn,
+    j: &DivisionCode,
+    today: Date,
+    d: &mut Dashboard,
+) -> Result<(), StoreError> {
+    for s in crate::services::linkage::stats(c, j, &today.to_string())? {
+        if s.awaiting > 0 || s.overdue > 0 {
+            let key = if d.jurisdictions.len() > 1 {
+                format!("{}·{}", j.as_str(), s.department)
+            } else {
+                s.department.clone()
+            };
+            d.unclaimed_pushes.push((key, s.awaiting, s.overdue));
+        }
+    }
+    Ok(())
+}
+
 /// Item code → (original department code, its name) in a jurisdiction.
-fn department_of_items(
+pub(crate) fn department_of_items(
     c: &mut dyn Conn,
     j: &DivisionCode,
 ) -> Result<BTreeMap<String, (String, String)>, StoreError> {
@@ -374,13 +441,14 @@ mod tests {
     }
 
     #[test]
-    fn on_time_rate_of_nothing_is_zero() {
-        assert_eq!(OnTime::default().rate(), 0.0);
+    fn on_time_rate_of_nothing_is_none_and_counts_timed_decisions_only() {
+        assert_eq!(OnTime::default().rate(), None);
         let o = OnTime {
-            decided: 4,
+            decided: 5,
+            timed: 4,
             on_time: 3,
             ..OnTime::default()
         };
-        assert!((o.rate() - 0.75).abs() < 1e-9);
+        assert!((o.rate().unwrap() - 0.75).abs() < 1e-9);
     }
 }

@@ -24,8 +24,8 @@ pub const WINDOW_SECONDS: i64 = 600;
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
-/// The bucket an address counts in.
-fn bucket(ip: Option<IpAddr>) -> [u8; 8] {
+/// The bucket an address counts in (also `/stats`'s request limiter).
+pub(crate) fn address_bucket(ip: Option<IpAddr>) -> [u8; 8] {
     match ip.map(|ip| ip.to_canonical()) {
         Some(IpAddr::V4(v4)) => {
             let o = v4.octets();
@@ -55,7 +55,7 @@ impl GuessLimiter {
         let Ok(seen) = self.seen.lock() else {
             return true;
         };
-        seen.get(&bucket(client.0))
+        seen.get(&address_bucket(client.0))
             .is_some_and(|(w, n)| *w == Self::window(now) && *n >= FAILURES_PER_WINDOW)
     }
 
@@ -67,7 +67,7 @@ impl GuessLimiter {
         };
         // Only the current window's counts are kept, so the map holds the active guessers.
         seen.retain(|_, (w, _)| *w == window);
-        let entry = seen.entry(bucket(client.0)).or_insert((window, 0));
+        let entry = seen.entry(address_bucket(client.0)).or_insert((window, 0));
         entry.1 = entry.1.saturating_add(1);
     }
 }

@@ -2,22 +2,32 @@
 //! were received and decided, the average working days from acceptance to decision, the
 //! statutory limit and the share decided within it.
 //!
-//! Computed from the case histories (`case_events`) with the same legal clocks the case pages
-//! use, so the public figure and the clerk's deadline cannot disagree. Only counts and
-//! averages leave this module: no case number, applicant or staff member appears.
+//! Summed from `case_tallies` (issue #17 item 2), which each case step keeps current with the
+//! same legal clocks the case pages use, so the public figure and the clerk's deadline cannot
+//! disagree. Only counts and averages leave this module: no case number, applicant or staff
+//! member appears. The page is public: its figures are kept a minute and each client address
+//! may ask [`REQUESTS_PER_MINUTE`] times a minute.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use oneseal_domain::calendar::Calendar;
-use oneseal_domain::case::{Case, CaseEvent};
-use oneseal_store::statistics::{case_histories, item_departments};
-use oneseal_store::{Store, StoreError};
+use oneseal_domain::case::CaseEvent;
+use oneseal_store::aggregates;
+use oneseal_store::statistics::{first_receipt, item_departments};
+use oneseal_store::{Conn, Store, StoreError};
 use time::Date;
+
+use crate::services::guesses::{ClientAddr, address_bucket};
+
+pub mod folded;
 
 /// Why the figures could not be computed.
 #[derive(Debug, thiserror::Error)]
 pub enum StatisticsError {
+    /// One client asked more than [`REQUESTS_PER_MINUTE`] times this minute.
+    #[error("too many requests")]
+    TooManyRequests,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -34,7 +44,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, other: &Tally) {
+    pub(crate) fn add(&mut self, other: &Tally) {
         self.received += other.received;
         self.decided += other.decided;
         self.timed += other.timed;
@@ -85,51 +95,11 @@ pub struct Figures {
     pub total: Tally,
 }
 
-/// One case's contribution: its item and what it adds to the tally.
-fn tally_case(events: &[CaseEvent], calendar: &Calendar, today: Date) -> Option<(Case, Tally)> {
-    let case = Case::apply(events).ok()?;
-    let mut t = Tally {
-        received: 1,
-        decided: u64::from(case.decision().is_some()),
-        ..Tally::default()
-    };
-    if case.decision().is_some()
-        && let Some(d) = case.clock(calendar, today).ok().and_then(|c| c.decision)
-    {
-        t.timed = 1;
-        t.working_days = u64::from(d.elapsed);
-        t.on_time = u64::from(!d.overdue_statutory);
-    }
-    Some((case, t))
-}
-
-/// Per-item rows and per-department rows from the case histories; `depts` maps an item code to
-/// the name of its original department.
-fn aggregate(
-    histories: &[Vec<CaseEvent>],
-    depts: &BTreeMap<String, String>,
-    calendar: &Calendar,
-    today: Date,
-) -> Figures {
-    let mut items: BTreeMap<String, ItemRow> = BTreeMap::new();
-    for events in histories {
-        let Some((case, t)) = tally_case(events, calendar, today) else {
-            continue;
-        };
-        let item = &case.received().item;
-        let code = item.basic_code.as_str().to_owned();
-        let row = items.entry(code.clone()).or_insert_with(|| ItemRow {
-            department: depts.get(&code).cloned().unwrap_or_else(|| "—".into()),
-            code,
-            name: item.name.clone(),
-            limit: item.statutory_limit.to_zh(),
-            tally: Tally::default(),
-        });
-        row.tally.add(&t);
-    }
+/// Groups item rows by department and totals them.
+pub(crate) fn group(items: Vec<ItemRow>) -> Figures {
     let mut by_dept: BTreeMap<String, DeptRow> = BTreeMap::new();
     let mut total = Tally::default();
-    for row in items.values() {
+    for row in &items {
         let d = by_dept
             .entry(row.department.clone())
             .or_insert_with(|| DeptRow {
@@ -142,14 +112,47 @@ fn aggregate(
         total.add(&row.tally);
     }
     Figures {
-        items: items.into_values().collect(),
+        items,
         departments: by_dept.into_values().collect(),
         total,
     }
 }
 
+/// The figures of jurisdiction `j`: every day's sums of `case_tallies` per item (one index
+/// range), each item named and limited as its cases were received.
+pub fn compute(c: &mut dyn Conn, j: &str) -> Result<Figures, StoreError> {
+    let depts: BTreeMap<String, String> = item_departments(c, j)?
+        .into_iter()
+        .map(|d| (d.item_code, d.department_name))
+        .collect();
+    let mut items = Vec::new();
+    for x in aggregates::item_totals(c, j, None)? {
+        if x.received == 0 && x.decided == 0 {
+            continue;
+        }
+        let (name, limit) = match first_receipt(c, j, &x.item)? {
+            Some(CaseEvent::Received(r)) => (r.item.name.clone(), r.item.statutory_limit.to_zh()),
+            _ => (x.item.clone(), "—".to_owned()),
+        };
+        items.push(ItemRow {
+            department: depts.get(&x.item).cloned().unwrap_or_else(|| "—".into()),
+            code: x.item,
+            name,
+            limit,
+            tally: Tally {
+                received: x.received,
+                decided: x.decided,
+                timed: x.timed,
+                working_days: x.working_days,
+                on_time: x.on_time,
+            },
+        });
+    }
+    Ok(group(items))
+}
+
 /// What the figures depend on: every case event is a ledger entry, so they can only change when
-/// the jurisdiction's log grows, the day turns (overdue counts) or the calendar changes.
+/// the jurisdiction's log grows, the day turns or the calendar changes.
 #[derive(Clone, PartialEq)]
 struct Basis {
     log_size: u64,
@@ -157,11 +160,17 @@ struct Basis {
     calendar: usize,
 }
 
-/// The last figures per jurisdiction. `/stats` is public and otherwise folds every case of the
-/// jurisdiction per request; with this, repeated requests cost one head read until the log grows.
+/// How long figures are served after they were computed even though the log grew: a busy
+/// bureau's log grows every second, and `/stats` is public.
+pub const FRESH_SECONDS: i64 = 60;
+
+/// Figures with their basis and when (Unix seconds) they were computed.
+type Kept = (Basis, i64, Arc<Figures>);
+
+/// The last figures per jurisdiction.
 #[derive(Default)]
 pub struct StatsCache {
-    figures: Mutex<BTreeMap<String, (Basis, Arc<Figures>)>>,
+    figures: Mutex<BTreeMap<String, Kept>>,
 }
 
 impl std::fmt::Debug for StatsCache {
@@ -171,51 +180,113 @@ impl std::fmt::Debug for StatsCache {
 }
 
 impl StatsCache {
-    fn get(&self, j: &str, basis: &Basis) -> Option<Arc<Figures>> {
+    /// The kept figures if their basis is `basis`, or if they are younger than a minute and
+    /// only the log has grown since.
+    fn get(&self, j: &str, basis: &Basis, now: i64) -> Option<Arc<Figures>> {
         let figures = self.figures.lock().ok()?;
         figures
             .get(j)
-            .filter(|(b, _)| b == basis)
-            .map(|(_, f)| f.clone())
+            .filter(|(b, at, _)| {
+                b == basis
+                    || (b.today == basis.today
+                        && b.calendar == basis.calendar
+                        && (0..FRESH_SECONDS).contains(&(now - at)))
+            })
+            .map(|(_, _, f)| f.clone())
     }
 
-    fn put(&self, j: &str, basis: Basis, figures: Arc<Figures>) {
+    fn put(&self, j: &str, basis: Basis, now: i64, figures: Arc<Figures>) {
         if let Ok(mut m) = self.figures.lock() {
-            m.insert(j.to_owned(), (basis, figures));
+            m.insert(j.to_owned(), (basis, now, figures));
         }
     }
 }
 
-/// The figures of jurisdiction `j` as of `today`, whose log has `log_size` entries: from the
-/// cache while neither the log, the day nor the calendar changed, else computed and kept.
+/// Requests to `/stats` one client address may make per minute (a cached answer costs little,
+/// but each request still reads the log's head).
+pub const REQUESTS_PER_MINUTE: u32 = 60;
+
+/// `/stats` requests per client address in the current minute (IPv6 per /64, as the query-code
+/// limiter counts).
+#[derive(Debug, Default)]
+pub struct StatsLimiter {
+    seen: Mutex<std::collections::HashMap<[u8; 8], (i64, u32)>>,
+}
+
+impl StatsLimiter {
+    /// Counts one request of `client` at `now`; `false` once it has made
+    /// [`REQUESTS_PER_MINUTE`] in this minute.
+    pub fn allow(&self, client: ClientAddr, now: time::OffsetDateTime) -> bool {
+        let minute = now.unix_timestamp().div_euclid(60);
+        let Ok(mut seen) = self.seen.lock() else {
+            return false;
+        };
+        // Only this minute's counts are kept, so the map holds the active clients.
+        seen.retain(|_, (m, _)| *m == minute);
+        let entry = seen.entry(address_bucket(client.0)).or_insert((minute, 0));
+        entry.1 = entry.1.saturating_add(1);
+        entry.1 <= REQUESTS_PER_MINUTE
+    }
+}
+
+/// The figures of jurisdiction `j` as of `now`, whose log has `log_size` entries: from the
+/// cache while neither the day nor the calendar changed and either the log did not grow or
+/// they are less than [`FRESH_SECONDS`] old; else summed from the aggregates and kept.
 pub async fn figures(
     store: &Store,
     cache: &StatsCache,
     j: &str,
     log_size: u64,
     calendar: Arc<Calendar>,
-    today: Date,
+    now: time::OffsetDateTime,
 ) -> Result<Arc<Figures>, StatisticsError> {
     let basis = Basis {
         log_size,
-        today,
+        today: oneseal_domain::case::legal_date(now),
         calendar: Arc::as_ptr(&calendar) as usize,
     };
-    if let Some(f) = cache.get(j, &basis) {
+    let at = now.unix_timestamp();
+    if let Some(f) = cache.get(j, &basis, at) {
         return Ok(f);
     }
     let jq = j.to_owned();
-    let (histories, depts) = store
-        .read(move |c| {
-            let histories = case_histories(c, &jq)?;
-            let depts: BTreeMap<String, String> = item_departments(c, &jq)?
-                .into_iter()
-                .map(|d| (d.item_code, d.department_name))
-                .collect();
-            Ok::<_, StoreError>((histories, depts))
-        })
-        .await?;
-    let f = Arc::new(aggregate(&histories, &depts, &calendar, today));
-    cache.put(j, basis, f.clone());
+    let f = Arc::new(store.read(move |c| compute(c, &jq)).await?);
+    cache.put(j, basis, at, f.clone());
     Ok(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn a_client_gets_its_requests_per_minute_and_no_more() {
+        let limiter = StatsLimiter::default();
+        let me = ClientAddr(Some([203, 0, 113, 7].into()));
+        let other = ClientAddr(Some([203, 0, 113, 8].into()));
+        let now = datetime!(2026-12-06 10:00:00 UTC);
+        for _ in 0..REQUESTS_PER_MINUTE {
+            assert!(limiter.allow(me, now));
+        }
+        assert!(!limiter.allow(me, now));
+        assert!(limiter.allow(other, now));
+        assert!(limiter.allow(me, now + time::Duration::seconds(60)));
+    }
+
+    #[test]
+    fn kept_figures_are_served_for_a_minute_after_the_log_grew_then_recomputed() {
+        let cache = StatsCache::default();
+        let basis = |log_size| Basis {
+            log_size,
+            today: time::macros::date!(2026 - 12 - 06),
+            calendar: 1,
+        };
+        let figures = Arc::new(group(Vec::new()));
+        cache.put("370100", basis(10), 1000, figures);
+        assert!(cache.get("370100", &basis(10), 5000).is_some());
+        assert!(cache.get("370100", &basis(11), 1059).is_some());
+        assert!(cache.get("370100", &basis(11), 1060).is_none());
+        assert!(cache.get("370114", &basis(10), 1000).is_none());
+    }
 }

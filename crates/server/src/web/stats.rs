@@ -1,5 +1,5 @@
 //! The public statistics page (`/stats`, no sign-in): one jurisdiction's figures per item and
-//! per original department, computed and cached by `services::statistics`.
+//! per original department, summed, cached and limited per client by `services::statistics`.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::ledger::{Choice, DEFAULT_JURISDICTION, choices};
 use super::{Nav, WebError, render};
 use crate::AppState;
+use crate::edge::guesses::ClientAddr;
 use crate::error::ApiError;
 use crate::services::statistics::{self, DeptRow, Figures, ItemRow, Tally};
 
@@ -31,8 +32,13 @@ pub struct Form {
 
 pub async fn stats_page(
     State(state): State<AppState>,
+    client: ClientAddr,
     Query(f): Query<Form>,
 ) -> Result<Html<String>, WebError> {
+    let now = state.clock.now();
+    if !state.stats_limiter.allow(client, now) {
+        return Err(ApiError::from(statistics::StatisticsError::TooManyRequests).into());
+    }
     let j = f.j.unwrap_or_else(|| DEFAULT_JURISDICTION.to_owned());
     let logs: Vec<String> = state.logs.keys.keys().cloned().collect();
     let jq = j.clone();
@@ -48,7 +54,7 @@ pub async fn stats_page(
     if !choices.iter().any(|c| c.selected) {
         return Err(ApiError::NotFound("jurisdiction").into());
     }
-    let today = oneseal_domain::case::legal_date(state.clock.now());
+    let today = oneseal_domain::case::legal_date(now);
     let calendar = state.calendar.current();
     let figures = statistics::figures(
         &state.store,
@@ -56,7 +62,7 @@ pub async fn stats_page(
         &j,
         log_size,
         calendar,
-        today,
+        now,
     )
     .await
     .map_err(ApiError::from)?;

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod aggregates;
 mod attacks;
 mod case_desk;
 mod cases;

@@ -196,3 +196,28 @@ pub fn forget_case_queue_columns(conn: &mut dyn Conn) -> Result<(), StoreError> 
     conn.execute("DELETE FROM case_name_pairs", &[])?;
     Ok(())
 }
+
+/// Adds one to the `decided` counter of the first `case_tallies` row of `jurisdiction` (no step
+/// says so); returns the row's key as `ledger verify` prints it (`jurisdiction/day/item/person`).
+pub fn bump_case_tally(conn: &mut dyn Conn, jurisdiction: &str) -> Result<String, StoreError> {
+    let row = conn
+        .query_one(
+            "SELECT day, item, person FROM case_tallies WHERE jurisdiction = ? \
+             ORDER BY day, item, person LIMIT 1",
+            params![jurisdiction],
+        )?
+        .ok_or_else(|| StoreError::Corrupt("no tally row to tamper with".into()))?;
+    let (day, item, person) = (row.text(0)?, row.text(1)?, row.text(2)?);
+    conn.execute(
+        "UPDATE case_tallies SET decided = decided + 1 \
+         WHERE jurisdiction = ? AND day = ? AND item = ? AND person = ?",
+        params![jurisdiction, day.as_str(), item.as_str(), person.as_str()],
+    )?;
+    Ok(format!("{jurisdiction}/{day}/{item}/{person}"))
+}
+
+/// Leaves `case_tallies` as migration 25 finds a database written before migration 24: empty.
+pub fn forget_case_tallies(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM case_tallies", &[])?;
+    Ok(())
+}

@@ -1,0 +1,292 @@
+//! Counters of case steps per day × jurisdiction × item × person (`case_tallies`, issue #17
+//! item 2): what the dashboard, the public statistics and the accountability report sum over a
+//! date range, so that none of them folds every case of a jurisdiction per request.
+//!
+//! A step adds its counts in its own transaction (`projection::record_case_step` calls
+//! [`record_step`]): increments, never a fold. The counts of a decision rest on the legal clock,
+//! which needs the working-day calendar; the step is handed the calendar its command ran with.
+//! Because a case keeps the dates it was decided under (a later calendar correction moves the
+//! deadlines of open cases only), [`rebuild`] — a fold of every case, step by step, with the
+//! calendar the database holds now — reaches the same rows. `ledger verify` runs [`rebuild`] on
+//! its replayed scratch database and compares; migration 25 runs it once on existing data.
+//!
+//! A step of a kind this module does not count (materials, documents, review steps, …) adds
+//! nothing: new case events need no change here unless a figure should count them.
+
+mod sums;
+
+use std::collections::BTreeMap;
+
+use oneseal_domain::calendar::{Calendar, YearCalendar};
+use oneseal_domain::case::{Case, CaseEvent, Decision};
+use time::OffsetDateTime;
+
+use crate::sql::Conn;
+use crate::{StoreError, params};
+
+pub use sums::{
+    DayTotals, ItemTotals, PersonItemTotals, day_totals, item_totals, person_item_totals,
+};
+
+/// The counters, in the table's column order after the key.
+pub const COUNTERS: [&str; 10] = [
+    "received",
+    "accepted",
+    "not_accepted",
+    "decided",
+    "granted",
+    "refused",
+    "withdrawn",
+    "timed",
+    "on_time",
+    "working_days",
+];
+
+/// Where a step's counts go.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TallyKey {
+    pub jurisdiction: String,
+    /// `YYYY-MM-DD`, the step's legal date.
+    pub day: String,
+    /// The item's basic code.
+    pub item: String,
+    /// The approving official of a decision (staff id); empty for other steps.
+    pub person: String,
+}
+
+/// What one step adds, in [`COUNTERS`] order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts(pub [i64; 10]);
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a += b;
+        }
+    }
+
+    fn is_zero(&self) -> bool {
+        self.0.iter().all(|v| *v == 0)
+    }
+}
+
+const RECEIVED: usize = 0;
+const ACCEPTED: usize = 1;
+const NOT_ACCEPTED: usize = 2;
+const DECIDED: usize = 3;
+const GRANTED: usize = 4;
+const REFUSED: usize = 5;
+const WITHDRAWN: usize = 6;
+const TIMED: usize = 7;
+const ON_TIME: usize = 8;
+const WORKING_DAYS: usize = 9;
+
+/// What `event` adds to the counters; `case` is the case with `event` applied. A decision is
+/// timed with the legal clock read on its own day: the working days from acceptance and whether
+/// it came within the statutory limit (extensions included) — the definition the public
+/// statistics, the dashboard and the accountability report share.
+#[must_use]
+pub fn step_counts(
+    jurisdiction: &str,
+    event: &CaseEvent,
+    case: &Case,
+    calendar: &Calendar,
+) -> Option<(TallyKey, Counts)> {
+    let day = event.date();
+    let mut c = Counts::default();
+    let mut person = String::new();
+    match event {
+        CaseEvent::Received(_) => c.0[RECEIVED] = 1,
+        CaseEvent::Accepted { .. } => c.0[ACCEPTED] = 1,
+        CaseEvent::NotAccepted { .. } => c.0[NOT_ACCEPTED] = 1,
+        CaseEvent::Withdrawn { .. } => c.0[WITHDRAWN] = 1,
+        CaseEvent::Decided {
+            approver, decision, ..
+        } => {
+            person = approver.as_str().to_owned();
+            c.0[DECIDED] = 1;
+            match decision {
+                Decision::Refuse(_) => c.0[REFUSED] = 1,
+                _ => c.0[GRANTED] = 1,
+            }
+            if let Some(k) = case.clock(calendar, day).ok().and_then(|k| k.decision) {
+                c.0[TIMED] = 1;
+                c.0[ON_TIME] = i64::from(day <= k.statutory.due);
+                c.0[WORKING_DAYS] = i64::from(k.elapsed);
+            }
+        }
+        _ => return None,
+    }
+    Some((
+        TallyKey {
+            jurisdiction: jurisdiction.to_owned(),
+            day: day.to_string(),
+            item: case.received().item.basic_code.as_str().to_owned(),
+            person,
+        },
+        c,
+    ))
+}
+
+/// Adds `counts` to the row of `key` (creating it).
+pub fn add(conn: &mut dyn Conn, key: &TallyKey, counts: &Counts) -> Result<(), StoreError> {
+    let sets: Vec<String> = COUNTERS
+        .iter()
+        .map(|c| format!("{c} = case_tallies.{c} + excluded.{c}"))
+        .collect();
+    let mut args: Vec<crate::Value> = vec![
+        key.jurisdiction.as_str().into(),
+        key.day.as_str().into(),
+        key.item.as_str().into(),
+        key.person.as_str().into(),
+    ];
+    args.extend(counts.0.iter().map(|v| crate::Value::from(*v)));
+    conn.execute(
+        &format!(
+            "INSERT INTO case_tallies (jurisdiction, day, item, person, {}) VALUES (?, ?, ?, ?, {}) \
+             ON CONFLICT (jurisdiction, day, item, person) DO UPDATE SET {}",
+            COUNTERS.join(", "),
+            vec!["?"; COUNTERS.len()].join(", "),
+            sets.join(", ")
+        ),
+        &args,
+    )?;
+    Ok(())
+}
+
+/// The step's increments, in the step's transaction.
+pub fn record_step(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    event: &CaseEvent,
+    case: &Case,
+    calendar: &Calendar,
+) -> Result<(), StoreError> {
+    match step_counts(jurisdiction, event, case, calendar) {
+        Some((key, counts)) => add(conn, &key, &counts),
+        None => Ok(()),
+    }
+}
+
+/// Every case's counts, folded from its events step by step with `calendar`: what the
+/// increments must have summed to.
+pub fn fold(
+    conn: &mut dyn Conn,
+    calendar: &Calendar,
+) -> Result<BTreeMap<TallyKey, Counts>, StoreError> {
+    const PAGE: i64 = 500;
+    let mut out: BTreeMap<TallyKey, Counts> = BTreeMap::new();
+    let mut after = String::new();
+    loop {
+        let rows = conn.query(
+            "SELECT case_number, jurisdiction FROM cases WHERE case_number > ? \
+             ORDER BY case_number LIMIT ?",
+            params![after.as_str(), PAGE],
+        )?;
+        let Some(last) = rows.last() else { break };
+        after = last.text(0)?;
+        let mut jurisdiction_of = BTreeMap::new();
+        for r in &rows {
+            jurisdiction_of.insert(r.text(0)?, r.text(1)?);
+        }
+        let numbers: Vec<String> = jurisdiction_of.keys().cloned().collect();
+        for (number, events) in crate::case_rows::load_events_of(conn, &numbers)? {
+            let j = jurisdiction_of.get(&number).cloned().unwrap_or_default();
+            let corrupt = |e: String| StoreError::Corrupt(format!("case {number}: {e}"));
+            let mut case: Option<Case> = None;
+            for e in &events {
+                match case.as_mut() {
+                    None => {
+                        case = Some(
+                            Case::apply(std::slice::from_ref(e))
+                                .map_err(|x| corrupt(x.to_string()))?,
+                        );
+                    }
+                    Some(c) => c.evolve(e).map_err(|x| corrupt(x.to_string()))?,
+                }
+                if let Some(c) = case.as_ref()
+                    && let Some((key, counts)) = step_counts(&j, e, c, calendar)
+                {
+                    out.entry(key).or_default().add(&counts);
+                }
+            }
+        }
+        if rows.len() < PAGE as usize {
+            break;
+        }
+    }
+    out.retain(|_, c| !c.is_zero());
+    Ok(out)
+}
+
+/// Replaces every row with a fold of the cases' events (`ledger verify`'s scratch database,
+/// migration 25's backfill).
+pub fn rebuild(conn: &mut dyn Conn, calendar: &Calendar) -> Result<usize, StoreError> {
+    let rows = fold(conn, calendar)?;
+    conn.execute("DELETE FROM case_tallies", &[])?;
+    for (key, counts) in &rows {
+        add(conn, key, counts)?;
+    }
+    Ok(rows.len())
+}
+
+/// Every row as stored (tests and the property test compare it with [`fold`]).
+pub fn all(conn: &mut dyn Conn) -> Result<BTreeMap<TallyKey, Counts>, StoreError> {
+    let mut out = BTreeMap::new();
+    for r in conn.query(
+        &format!(
+            "SELECT jurisdiction, day, item, person, {} FROM case_tallies",
+            COUNTERS.join(", ")
+        ),
+        &[],
+    )? {
+        let mut c = Counts::default();
+        for (i, v) in c.0.iter_mut().enumerate() {
+            *v = r.int(4 + i)?;
+        }
+        out.insert(
+            TallyKey {
+                jurisdiction: r.text(0)?,
+                day: r.text(1)?,
+                item: r.text(2)?,
+                person: r.text(3)?,
+            },
+            c,
+        );
+    }
+    Ok(out)
+}
+
+/// The calendar as the database holds it: the shipped years, the imported and corrected ones,
+/// and the years approved corrections replaced (the server's `services::calendar::stored`,
+/// which the store cannot call).
+pub fn stored_calendar(conn: &mut dyn Conn) -> Result<Calendar, StoreError> {
+    let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("stored calendar: {e}"));
+    let mut cal = Calendar::builtin().map_err(|e| corrupt(&e))?;
+    for json in crate::calendar::imported_years(conn)? {
+        cal.load_year_json(&json).map_err(|e| corrupt(&e))?;
+    }
+    for r in crate::calendar::approved_corrections(conn)? {
+        let base = YearCalendar::from_json(&r.base_json).map_err(|e| corrupt(&e))?;
+        let at = OffsetDateTime::parse(
+            &r.approved_at,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map_err(|e| corrupt(&e))?;
+        cal.remember_superseded(base, at);
+    }
+    Ok(cal)
+}
+
+/// Migration 25: the rows of the cases written before migration 24 (one fold per case).
+pub fn backfill(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    let any = conn
+        .query_one("SELECT case_number FROM cases LIMIT 1", &[])?
+        .is_some();
+    if !any {
+        return Ok(());
+    }
+    let calendar = stored_calendar(conn)?;
+    rebuild(conn, &calendar)?;
+    Ok(())
+}
