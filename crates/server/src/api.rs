@@ -186,6 +186,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/cases/{number}/actions"),
     ("post", "/api/v1/cases/{number}/materials"),
     ("get", "/api/v1/cases/{number}/materials/{sha256}"),
+    ("get", "/api/v1/cases/{number}/documents"),
+    ("get", "/api/v1/cases/{number}/documents/{kind}"),
     ("get", "/api/v1/public/progress"),
     ("get", "/api/v1/public/licences"),
     ("get", "/api/v1/licences/{id}"),

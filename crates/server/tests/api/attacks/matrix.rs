@@ -76,6 +76,8 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/cases/{number}/actions",             "extend",  "H",             Own),
     ("post",   "/api/v1/cases/{number}/materials",           "",        "C",             Own),
     ("get",    "/api/v1/cases/{number}/materials/{sha256}",  "",        "C R A H I",     DownFor("H I")),
+    ("get",    "/api/v1/cases/{number}/documents",           "",        "C R A H I",     DownFor("H I")),
+    ("get",    "/api/v1/cases/{number}/documents/{kind}",    "",        "C R A H I",     DownFor("H I")),
     ("post",   "/api/v1/licences/{id}/actions",              "",        "A",             Own),
     ("post",   "/api/v1/licences/{id}/penalty",              "",        "D T",           Department),
     ("get",    "/api/v1/calendar/years",                     "",        "C R A H I M D", Here),
@@ -244,6 +246,15 @@ pub(super) fn request(
             ),
         ),
         ("get", "/api/v1/cases/{number}") => req(method, format!("/api/v1/cases/{}", case?), None),
+        ("get", "/api/v1/cases/{number}/documents") => {
+            req(method, format!("/api/v1/cases/{}/documents", case?), None)
+        }
+        // Every registered case has its 收件凭证.
+        ("get", "/api/v1/cases/{number}/documents/{kind}") => req(
+            method,
+            format!("/api/v1/cases/{}/documents/receipt", case?),
+            None,
+        ),
         ("post", "/api/v1/cases/{number}/actions") => {
             let body = match variant {
                 "accept" => json!({"action": "accept"}),
