@@ -49,9 +49,12 @@ async function act(staff, action, fill) {
   const form = page.locator(`form[data-action="${action}"]`).first();
   assert.equal(await form.count(), 1, `${staff} sees no "${action}" form`);
   if (fill) await fill(form);
+  // The page reloads itself after 已办理; the next visit must not race that reload.
+  const reloaded = page.waitForEvent('load').catch(() => {});
   await form.locator('button').click();
   await page.waitForSelector('#form-result p');
   assert.match((await page.textContent('#form-result')).trim(), /已办理/);
+  await reloaded;
   await page.waitForLoadState('load');
 }
 

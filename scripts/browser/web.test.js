@@ -32,10 +32,14 @@ async function act(staff, action, fill) {
   const form = page.locator(`form[data-action="${action}"]`).first();
   assert.equal(await form.count(), 1, `${staff} sees no "${action}" form`);
   if (fill) await fill(form);
+  // The page reloads itself a moment after 已办理: wait for that load (awaited below), or the
+  // next visit races it and one navigation aborts the other.
+  const reloaded = page.waitForEvent('load').catch(() => {});
   await form.locator('button').click();
   await page.waitForSelector('#form-result p');
   const text = (await page.textContent('#form-result')).trim();
   assert.match(text, /已办理/, `${staff} ${action}: ${text}`);
+  await reloaded;
   await page.waitForLoadState('load');
   return page;
 }

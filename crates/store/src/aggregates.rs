@@ -17,9 +17,8 @@ mod sums;
 
 use std::collections::BTreeMap;
 
-use oneseal_domain::calendar::{Calendar, YearCalendar};
+use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::{Case, CaseEvent, Decision};
-use time::OffsetDateTime;
 
 use crate::sql::Conn;
 use crate::{StoreError, params};
@@ -257,27 +256,6 @@ pub fn all(conn: &mut dyn Conn) -> Result<BTreeMap<TallyKey, Counts>, StoreError
     Ok(out)
 }
 
-/// The calendar as the database holds it: the shipped years, the imported and corrected ones,
-/// and the years approved corrections replaced (the server's `services::calendar::stored`,
-/// which the store cannot call).
-pub fn stored_calendar(conn: &mut dyn Conn) -> Result<Calendar, StoreError> {
-    let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("stored calendar: {e}"));
-    let mut cal = Calendar::builtin().map_err(|e| corrupt(&e))?;
-    for json in crate::calendar::imported_years(conn)? {
-        cal.load_year_json(&json).map_err(|e| corrupt(&e))?;
-    }
-    for r in crate::calendar::approved_corrections(conn)? {
-        let base = YearCalendar::from_json(&r.base_json).map_err(|e| corrupt(&e))?;
-        let at = OffsetDateTime::parse(
-            &r.approved_at,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .map_err(|e| corrupt(&e))?;
-        cal.remember_superseded(base, at);
-    }
-    Ok(cal)
-}
-
 /// Migration 25: the rows of the cases written before migration 24 (one fold per case).
 pub fn backfill(conn: &mut dyn Conn) -> Result<(), StoreError> {
     let any = conn
@@ -286,7 +264,7 @@ pub fn backfill(conn: &mut dyn Conn) -> Result<(), StoreError> {
     if !any {
         return Ok(());
     }
-    let calendar = stored_calendar(conn)?;
+    let calendar = crate::calendar::stored(conn)?;
     rebuild(conn, &calendar)?;
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! The working-day calendar's stored state: imported years, correction proposals, and the
 //! deadlines of open cases that imports and corrections moved.
 
+use oneseal_domain::calendar::{Calendar, YearCalendar};
 use oneseal_domain::event::{DeadlineKind, MovingDeadline};
+use time::OffsetDateTime;
 
 use crate::sql::Conn;
 use crate::{StoreError, params};
@@ -159,4 +161,25 @@ pub fn moves(
         })
     })
     .collect()
+}
+
+/// The calendar as the database holds it: the shipped years, the imported and corrected ones,
+/// and the years approved corrections replaced: what the server loads at start and after
+/// another process imported a year, and what the counters and `ledger verify` time steps with.
+pub fn stored(conn: &mut dyn Conn) -> Result<Calendar, StoreError> {
+    let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("stored calendar: {e}"));
+    let mut cal = Calendar::builtin().map_err(|e| corrupt(&e))?;
+    for json in imported_years(conn)? {
+        cal.load_year_json(&json).map_err(|e| corrupt(&e))?;
+    }
+    for r in approved_corrections(conn)? {
+        let base = YearCalendar::from_json(&r.base_json).map_err(|e| corrupt(&e))?;
+        let at = OffsetDateTime::parse(
+            &r.approved_at,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map_err(|e| corrupt(&e))?;
+        cal.remember_superseded(base, at);
+    }
+    Ok(cal)
 }

@@ -111,24 +111,10 @@ impl CalendarStore {
     }
 }
 
-/// The calendar as the database holds it: the shipped years, the imported and corrected ones,
-/// and the years the approved corrections replaced.
+/// The calendar as the database holds it (`oneseal_store::calendar::stored`): the shipped years,
+/// the imported and corrected ones, and the years the approved corrections replaced.
 pub fn stored(conn: &mut dyn Conn) -> Result<Calendar, StoreError> {
-    let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("stored calendar: {e}"));
-    let mut cal = (*CalendarStore::default().current()).clone();
-    for json in oneseal_store::calendar::imported_years(conn)? {
-        cal.load_year_json(&json).map_err(|e| corrupt(&e))?;
-    }
-    for r in oneseal_store::calendar::approved_corrections(conn)? {
-        let base = YearCalendar::from_json(&r.base_json).map_err(|e| corrupt(&e))?;
-        let at = OffsetDateTime::parse(
-            &r.approved_at,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .map_err(|e| corrupt(&e))?;
-        cal.remember_superseded(base, at);
-    }
-    Ok(cal)
+    oneseal_store::calendar::stored(conn)
 }
 
 /// What loading `year` would do to the calendar the database holds.

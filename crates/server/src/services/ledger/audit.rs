@@ -188,7 +188,7 @@ pub fn run(
         }
         // The step counters are timed with the calendar, which the replay rebuilt too: a fold
         // of the replayed cases with it is what the increments must have summed to.
-        let calendar = oneseal_store::aggregates::stored_calendar(rebuilt)?;
+        let calendar = oneseal_store::calendar::stored(rebuilt)?;
         oneseal_store::aggregates::rebuild(rebuilt, &calendar)?;
         report.rows += compare_table(
             conn,
