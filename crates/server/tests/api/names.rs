@@ -136,6 +136,11 @@ async fn a_push_names_licensee_licence_validity_and_department() {
         .get_json(&format!("/api/v1/licences/{licence}"))
         .await;
     // The register writes the date as people read it (YYYY-MM-DD), as the push does.
+    let until = p["valid_until"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no validity: {body}"));
+    time::Date::parse(until, &time::format_description::well_known::Iso8601::DATE)
+        .unwrap_or_else(|e| panic!("{e}: {until}"));
     assert_eq!(p["valid_until"], l["licence"]["valid_until"], "{body} {l}");
     assert_eq!(p["licence_status"], "valid", "{body}");
     let (_, depts) = app.clerk().await.get_json("/api/v1/departments").await;
