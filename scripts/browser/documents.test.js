@@ -4,27 +4,20 @@
 // applicant downloads the copies from the progress page with the query code. Each PDF is read
 // back with `pdftotext` (poppler-utils; scripts/browser-test installs it).
 'use strict';
-const { test, before, after, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { BASE, launch, close, newPage, signIn, visit, takeProblems } = require('./lib');
+const { BASE, newPage, visit, suite, signedIn, act: actOn } = require('./lib');
 
-const shared = { number: null, code: null, pages: {} };
+const shared = { number: null, code: null };
 
-before(async () => { await launch(); });
-after(async () => { await close(); });
-afterEach(() => {
-  const seen = takeProblems();
-  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
-});
+suite();
 
-async function as(staff) {
-  if (!shared.pages[staff]) shared.pages[staff] = await signIn(staff);
-  return shared.pages[staff];
-}
+// Each staff member signs in once and keeps the page for the later steps.
+const as = signedIn();
 
 // Fetches `href` with the page's cookies and returns the PDF's text (whitespace removed: the
 // layout breaks lines anywhere).
@@ -43,20 +36,7 @@ async function pdfText(page, href) {
   }
 }
 
-async function act(staff, action, fill) {
-  const page = await as(staff);
-  await visit(page, '/cases/' + shared.number);
-  const form = page.locator(`form[data-action="${action}"]`).first();
-  assert.equal(await form.count(), 1, `${staff} sees no "${action}" form`);
-  if (fill) await fill(form);
-  // The page reloads itself after 已办理; the next visit must not race that reload.
-  const reloaded = page.waitForEvent('load').catch(() => {});
-  await form.locator('button').click();
-  await page.waitForSelector('#form-result p');
-  assert.match((await page.textContent('#form-result')).trim(), /已办理/);
-  await reloaded;
-  await page.waitForLoadState('load');
-}
+const act = async (staff, action, fill) => actOn(await as(staff), shared.number, action, fill);
 
 test('intake prints the 收件凭证 as a PDF carrying the query code', async () => {
   const clerk = await as('CLERK');

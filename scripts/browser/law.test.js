@@ -2,22 +2,14 @@
 // `oneseal serve --demo`: the public licence register (Art. 40) and the construction permit,
 // whose own law (建筑法 Art. 8) allows no extension.
 'use strict';
-const { test, before, after, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, close, newPage, signIn, visit, takeProblems } = require('./lib');
+const { newPage, visit, suite, signedIn } = require('./lib');
 
-const pages = {};
-before(async () => { await launch(); });
-after(async () => { await close(); });
-afterEach(() => {
-  const seen = takeProblems();
-  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
-});
+suite();
 
-async function as(staff) {
-  if (!pages[staff]) pages[staff] = await signIn(staff);
-  return pages[staff];
-}
+// Each staff member signs in once and keeps the page for the later steps.
+const as = signedIn();
 
 test('(law) the public register lists grants to organisations and finds one by its holder', async () => {
   const page = await newPage('public');

@@ -106,4 +106,46 @@ async function screenshot(page, name, fullPage = false) {
   await page.screenshot(options);
 }
 
-module.exports = { BASE, launch, close, newPage, signIn, visit, findRow, takeProblems, screenshot };
+// What every test file shares: one browser for the file, and after each test no page may have
+// logged an error, broken the CSP, thrown, asked another host for anything or met a server error.
+function suite() {
+  const { before, after, afterEach } = require('node:test');
+  const assert = require('node:assert/strict');
+  before(async () => { await launch(); });
+  after(async () => { await close(); });
+  afterEach(() => {
+    const seen = takeProblems();
+    assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
+  });
+}
+
+// `as(staff)`: signs each staff member in once per file and keeps the page for later steps.
+function signedIn() {
+  const pages = {};
+  return async (staff) => {
+    if (!pages[staff]) pages[staff] = await signIn(staff);
+    return pages[staff];
+  };
+}
+
+// One action form on a case page; the page answers 已办理 and reloads itself a moment later:
+// that load is awaited, or the next visit races it and one navigation aborts the other.
+async function act(page, number, action, fill) {
+  const assert = require('node:assert/strict');
+  await visit(page, '/cases/' + number);
+  const form = page.locator(`form[data-action="${action}"]`).first();
+  assert.equal(await form.count(), 1, `no "${action}" form on case ${number}`);
+  if (fill) await fill(form);
+  const reloaded = page.waitForEvent('load').catch(() => {});
+  await form.locator('button').click();
+  await page.waitForSelector('#form-result p');
+  const text = (await page.textContent('#form-result')).trim();
+  assert.match(text, /已办理/, `${action}: ${text}`);
+  await reloaded;
+  await page.waitForLoadState('load');
+  return page;
+}
+
+module.exports = {
+  BASE, launch, close, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act,
+};

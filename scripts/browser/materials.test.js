@@ -4,28 +4,21 @@
 // missing items and prints it, the supplement's file is stored through the same upload, and
 // every role that may view the case sees the files (and only clerks the upload form).
 'use strict';
-const { test, before, after, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { BASE, launch, close, signIn, visit, takeProblems, screenshot } = require('./lib');
+const { BASE, visit, takeProblems, screenshot, suite, signedIn } = require('./lib');
 
-const shared = { number: null, pages: {} };
+const shared = { number: null };
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 // A 1×1 PNG.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
   '1f15c4890000000d49444154789c6360000200000500' + '01e9fadcd80000000049454e44ae426082', 'hex');
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('JFIF supplement')]);
 
-before(async () => { await launch(); });
-after(async () => { await close(); });
-afterEach(() => {
-  const seen = takeProblems();
-  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
-});
+suite();
 
-async function as(staff) {
-  if (!shared.pages[staff]) shared.pages[staff] = await signIn(staff);
-  return shared.pages[staff];
-}
+// Each staff member signs in once and keeps the page for the later steps.
+const as = signedIn();
 
 async function casePage(staff) {
   const page = await as(staff);

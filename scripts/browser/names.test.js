@@ -5,16 +5,11 @@
 // These tests only read the history and add one piece of feedback: web.test.js's flow is left
 // as it finds it.
 'use strict';
-const { test, before, after, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, close, signIn, visit, findRow, takeProblems, screenshot } = require('./lib');
+const { signIn, visit, findRow, screenshot, suite } = require('./lib');
 
-before(async () => { await launch(); });
-after(async () => { await close(); });
-afterEach(() => {
-  const seen = takeProblems();
-  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
-});
+suite();
 
 // `林晓窗（CLERK）`: a name with the staff id beside it.
 const NAMED = /[\u4e00-\u9fa5]{2,4}（[A-Z0-9-]{2,32}）/;

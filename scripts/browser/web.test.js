@@ -3,46 +3,19 @@
 // `node --test`. The tests run in order and share one case: it is registered, accepted,
 // reviewed twice, extended, approved and delivered, then looked up publicly and verified.
 'use strict';
-const { test, before, after, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { BASE, launch, close, newPage, signIn, visit, findRow, takeProblems, screenshot } = require('./lib');
+const { BASE, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act: actOn } = require('./lib');
 
 const ROLES = ['CLERK', 'REVIEW', 'REVIEW2', 'APPROVE', 'HEAD', 'ADMIN', 'INSPECT', 'SCJG'];
-const shared = { number: null, code: null, licence: null, pages: {} };
+const shared = { number: null, code: null, licence: null };
 
-before(async () => { await launch(); });
-after(async () => { await close(); });
-// (e) Whatever a test did, no page may have logged an error, broken the CSP, thrown, asked
-// another host for anything or met a server error.
-afterEach(() => {
-  const seen = takeProblems();
-  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
-});
+suite();
 
-// Signs `staff` in once and keeps the page for the later steps.
-async function as(staff) {
-  if (!shared.pages[staff]) shared.pages[staff] = await signIn(staff);
-  return shared.pages[staff];
-}
+// Each staff member signs in once and keeps the page for the later steps.
+const as = signedIn();
 
-// One action form on the case page; the page answers 已办理 and reloads.
-async function act(staff, action, fill) {
-  const page = await as(staff);
-  await visit(page, '/cases/' + shared.number);
-  const form = page.locator(`form[data-action="${action}"]`).first();
-  assert.equal(await form.count(), 1, `${staff} sees no "${action}" form`);
-  if (fill) await fill(form);
-  // The page reloads itself a moment after 已办理: wait for that load (awaited below), or the
-  // next visit races it and one navigation aborts the other.
-  const reloaded = page.waitForEvent('load').catch(() => {});
-  await form.locator('button').click();
-  await page.waitForSelector('#form-result p');
-  const text = (await page.textContent('#form-result')).trim();
-  assert.match(text, /已办理/, `${staff} ${action}: ${text}`);
-  await reloaded;
-  await page.waitForLoadState('load');
-  return page;
-}
+const act = async (staff, action, fill) => actOn(await as(staff), shared.number, action, fill);
 
 // A final step: its form on the case page only opens a preview of what will be decided and
 // sealed; the step is taken by the preview's second submit (a plain form: it works without
