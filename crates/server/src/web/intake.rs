@@ -158,8 +158,10 @@ async fn read_form(mut multipart: Multipart, limits: MaterialLimits) -> Result<P
     use crate::services::materials::MaterialError;
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::from(MaterialError::FileTooLarge {
+            // The body passed the route's limit: the files together exceed the case's.
+            ApiError::from(MaterialError::CaseFull {
                 max: limits.max_case,
+                used: 0,
             })
         } else {
             ApiError::from(MaterialError::BadUpload(e.body_text()))
