@@ -48,6 +48,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/catalog/import", post(catalog::import_items))
         .route("/api/v1/catalog/export", get(catalog::export_items))
         .route(
+            "/api/v1/catalog/template.xlsx",
+            get(catalog::import_template),
+        )
+        .route(
             "/api/v1/cases",
             get(cases::list_cases).post(cases::create_case),
         )
@@ -180,6 +184,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/catalog/items/{code}"),
     ("post", "/api/v1/catalog/import"),
     ("get", "/api/v1/catalog/export"),
+    ("get", "/api/v1/catalog/template.xlsx"),
     ("get", "/api/v1/cases"),
     ("post", "/api/v1/cases"),
     ("get", "/api/v1/cases/{number}"),

@@ -53,6 +53,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(bounded)
         .merge(api::materials::upload_routes(max_upload))
+        .merge(web::intake::submit_routes(
+            state
+                .materials
+                .as_ref()
+                .map_or_else(Default::default, |m| m.limits),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::track,

@@ -12,7 +12,7 @@ mod charts;
 mod dashboard;
 mod documents;
 pub mod i18n;
-mod intake;
+pub(crate) mod intake;
 mod ledger;
 mod licences;
 mod linkage;
@@ -43,10 +43,9 @@ pub fn routes() -> Router<AppState> {
         .route("/catalog/{code}", get(catalog::item_page))
         .route("/calendar", get(calendar::calendar_page))
         .route("/cases", get(cases::cases_page))
-        .route(
-            "/cases/new",
-            get(intake::case_new_page).post(intake::case_new_submit),
-        )
+        // Its POST (the form with its files) has a body limit of its own:
+        // `intake::submit_routes`, merged beside the material uploads.
+        .route("/cases/new", get(intake::case_new_page))
         .route("/cases/{number}", get(cases::case_page))
         .route(
             "/cases/{number}/confirm",

@@ -52,6 +52,48 @@
     }
   }
 
+  var CHANGES = { added: "新增 Added", changed: "变更 Changed", retired: "取消 Retired", unchanged: "不变 Unchanged" };
+  // The dry run's answer: counts, then every item that would change with its differing columns.
+  function showPreview(box, p) {
+    box.replaceChildren();
+    box.appendChild(text("p", "预览（未写入）Preview, nothing written：新增 " + p.added + " 项，变更 " + p.changed +
+      " 项，取消 " + p.retired + " 项，不变 " + p.unchanged + " 项；文件未列出的现行事项 " + p.not_in_file + " 项保持不变。", "ok"));
+    if (p.items.length === 0) { return; }
+    var table = document.createElement("table");
+    table.id = "import-preview";
+    var head = document.createElement("tr");
+    ["基本编码 Code", "事项 Item", "变化 Change", "字段 Field", "原值 Before", "新值 After"].forEach(function (h) { head.appendChild(text("th", h)); });
+    table.appendChild(head);
+    p.items.forEach(function (it) {
+      var fields = it.fields.length ? it.fields : [null];
+      fields.forEach(function (f, i) {
+        var tr = document.createElement("tr");
+        tr.dataset.change = it.change;
+        [i === 0 ? it.basic_code : "", i === 0 ? it.name : "", i === 0 ? (CHANGES[it.change] || it.change) : "",
+          f ? f.field_zh + "（" + f.field + "）" : "", f ? f.before : "", f ? f.after : ""].forEach(function (c) {
+          tr.appendChild(text("td", c));
+        });
+        table.appendChild(tr);
+      });
+    });
+    box.appendChild(table);
+  }
+
+  function importUrl(form, fmt, dry) {
+    return "/api/v1/catalog/import?format=" + fmt + "&jurisdiction=" + encodeURIComponent(form.dataset.jurisdiction) +
+      (dry ? "&dry_run=true" : "");
+  }
+  function send(url, file) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "X-CSRF-Token": csrf(), "Content-Type": "application/octet-stream" },
+      body: file,
+      credentials: "same-origin"
+    }).then(function (resp) {
+      return resp.json().then(function (body) { return { status: resp.status, body: body }; });
+    });
+  }
+
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (form.id !== "import-form") { return; }
@@ -61,13 +103,23 @@
     if (!file) { return; }
     var fmt = /\.xlsx$/i.test(file.name) ? "xlsx" : "csv";
     box.replaceChildren(text("p", "正在校验… Validating…"));
-    fetch("/api/v1/catalog/import?format=" + fmt + "&jurisdiction=" + encodeURIComponent(form.dataset.jurisdiction), {
-      method: "POST",
-      headers: { "X-CSRF-Token": csrf(), "Content-Type": "application/octet-stream" },
-      body: file,
-      credentials: "same-origin"
-    }).then(function (resp) {
-      return resp.json().then(function (body) { showImportResult(box, resp.status, body); });
+    send(importUrl(form, fmt, true), file).then(function (r) {
+      if (r.status !== 200) { showImportResult(box, r.status, r.body); return; }
+      showPreview(box, r.body);
+      if (r.body.added + r.body.changed + r.body.retired === 0) { return; }
+      var confirm = text("button", "确认导入 Import");
+      confirm.type = "button";
+      confirm.id = "import-confirm";
+      confirm.addEventListener("click", function () {
+        confirm.disabled = true;
+        var out = document.createElement("div");
+        box.appendChild(out);
+        send(importUrl(form, fmt, false), file).then(function (r2) {
+          showImportResult(out, r2.status, r2.body);
+          if (r2.status !== 200) { confirm.disabled = false; }
+        }).catch(function () { out.replaceChildren(text("p", "网络错误 Network error", "error")); confirm.disabled = false; });
+      });
+      box.appendChild(confirm);
     }).catch(function () { box.replaceChildren(text("p", "网络错误 Network error", "error")); });
   });
 })();
@@ -179,19 +231,11 @@
   });
 })();
 
-// Case pages: forms post JSON to the API; files are hashed here (SHA-256) and never uploaded.
+// Case pages: forms post JSON to the API; files go to the material store (one upload each).
 (function () {
   "use strict";
   function csrf() { return document.body.dataset.csrf || ""; }
   function lines(s) { return (s || "").split("\n").map(function (l) { return l.trim(); }).filter(Boolean); }
-  function hashFiles(files) {
-    return Promise.all(Array.prototype.map.call(files || [], function (f) {
-      return f.arrayBuffer().then(function (buf) { return crypto.subtle.digest("SHA-256", buf); }).then(function (d) {
-        var hex = Array.prototype.map.call(new Uint8Array(d), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-        return { name: f.name, sha256: hex };
-      });
-    }));
-  }
   // Each file in its own request (one file per upload), in order; rejects with the first
   // refusal's answer. Resolves to [{name, sha256}] as the server stored them.
   function uploadOne(number, name, file) {
@@ -288,28 +332,11 @@
       return;
     }
     if (form.id === "intake-form") {
-      // The form posts itself (it works without script); script only adds the files' digests
-      // as hidden fields and greys the button, so a second click is visibly not needed. The
-      // one-time token in the form is what makes a double click register once.
+      // The form posts itself with its files (multipart; it works without script); script only
+      // greys the button, so a second click is visibly not needed. The one-time token in the
+      // form is what makes a double click register once.
       var button = form.querySelector("button[type=submit]");
-      var files = form.querySelector("input[data-digests]");
-      if (form.dataset.hashed || !files || !files.files || files.files.length === 0) {
-        if (button) { button.disabled = true; }
-        return;
-      }
-      e.preventDefault();
       if (button) { button.disabled = true; }
-      hashFiles(files.files).then(function (m) {
-        m.forEach(function (x) {
-          [["material_name", x.name], ["material_sha256", x.sha256]].forEach(function (kv) {
-            var input = document.createElement("input");
-            input.type = "hidden"; input.name = kv[0]; input.value = kv[1];
-            form.appendChild(input);
-          });
-        });
-        form.dataset.hashed = "1";
-        form.submit();
-      });
       return;
     }
     // Final steps are plain forms that lead to the confirmation page (case_desk.rs).

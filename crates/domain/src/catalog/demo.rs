@@ -130,16 +130,18 @@ const KEEPING: [Dept; 5] = [
     dept("SCJG", "市场监管", Area::Market),
 ];
 
-/// (statutory, promised) pairs rotated through by serial; promised ≤ statutory in each.
+/// (statutory, promised) pairs rotated through by serial; promised ≤ statutory in each. All in
+/// working days (Licensing Law Art. 82), the one way the bureau writes its limits: generated
+/// items have no statute of their own that would count calendar days.
 fn generated_limits(serial: u32) -> (TimeLimit, TimeLimit) {
-    let (wd, d) = (TimeLimit::working_days, TimeLimit::days);
+    let wd = TimeLimit::working_days;
     match serial % 6 {
         0 => (wd(20), wd(10)),
-        1 => (d(20), d(10)),
+        1 => (wd(20), wd(5)),
         2 => (wd(15), wd(5)),
-        3 => (d(30), d(15)),
+        3 => (wd(30), wd(15)),
         4 => (wd(10), wd(5)),
-        _ => (d(60), d(20)),
+        _ => (wd(45), wd(20)),
     }
 }
 

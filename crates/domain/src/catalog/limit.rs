@@ -116,6 +116,12 @@ impl TimeLimit {
     }
 }
 
+/// The two limits of an item as every page and document writes them side by side:
+/// `法定 20个工作日 / 承诺 10个工作日`.
+pub fn pair_zh(statutory: TimeLimit, promised: TimeLimit) -> String {
+    format!("法定 {} / 承诺 {}", statutory.to_zh(), promised.to_zh())
+}
+
 /// The interchange form, `20 WD`.
 impl fmt::Display for TimeLimit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -183,6 +189,10 @@ mod tests {
         assert_eq!(TimeLimit::working_days(20).to_zh(), "20个工作日");
         assert_eq!(TimeLimit::months(3).to_zh(), "3个月");
         assert_eq!(TimeLimit::working_days(0).to_zh(), "当场办结");
+        assert_eq!(
+            pair_zh(TimeLimit::working_days(20), TimeLimit::working_days(10)),
+            "法定 20个工作日 / 承诺 10个工作日"
+        );
     }
 
     fn unit() -> impl Strategy<Value = LimitUnit> {

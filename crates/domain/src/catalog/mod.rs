@@ -41,6 +41,6 @@ pub use legal::{
     Cited, ClockStart, ExcludedCap, ExtensionAllowance, LegalSettings, LegalSettingsError,
     NoticeWindow,
 };
-pub use limit::{LimitUnit, TimeLimit, TimeLimitError};
+pub use limit::{LimitUnit, TimeLimit, TimeLimitError, pair_zh};
 pub use problem::{ITEM_FIELDS, ItemProblem, Location, TextFault};
 pub use uscc::UnifiedSocialCreditCode;

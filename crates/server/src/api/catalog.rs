@@ -48,6 +48,8 @@ pub async fn get_item(
 pub struct ImportQuery {
     pub jurisdiction: Option<String>,
     pub format: Option<Format>,
+    /// `true`: parse and compare with the items in force, write nothing.
+    pub dry_run: Option<bool>,
 }
 
 fn sniff_format(q: Option<Format>, headers: &HeaderMap, body: &[u8]) -> Format {
@@ -66,29 +68,57 @@ fn sniff_format(q: Option<Format>, headers: &HeaderMap, body: &[u8]) -> Format {
     }
 }
 
-/// Validates every row first; publishes nothing unless all rows are good.
+/// Validates every row first; publishes nothing unless all rows are good. With `dry_run=true`
+/// answers what would change (added, changed, retired, unchanged, field by field) and writes
+/// nothing.
 pub async fn import_items(
     State(state): State<AppState>,
     auth: Auth,
     Query(q): Query<ImportQuery>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<PublishReport>, ApiError> {
+) -> Result<Response, ApiError> {
     let j = target_jurisdiction(&auth.principal, q.jurisdiction.as_deref())?;
     let format = sniff_format(q.format, &headers, &body);
     auth.require(Action::EditCatalog, &Target::jurisdiction(&j))?;
     let items = catalog::parse_upload(format, body).await?;
+    if q.dry_run == Some(true) {
+        let preview = state
+            .store
+            .read(move |c| catalog::preview(c, &j, &items))
+            .await?;
+        return Ok(Json(preview).into_response());
+    }
     let meta = Meta {
         time: state.clock.now(),
         jurisdiction: j,
         actor: Actor::Staff(auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?),
     };
-    Ok(Json(
-        state
-            .store
-            .write(move |tx| publish_items(tx, &meta, items))
-            .await?,
-    ))
+    let report: PublishReport = state
+        .store
+        .write(move |tx| publish_items(tx, &meta, items))
+        .await?;
+    Ok(Json(report).into_response())
+}
+
+/// The import template: Chinese headers and one sample row (XLSX), with a sheet of hints.
+pub async fn import_template(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    auth.require_here(Action::ViewCatalog)?;
+    let file = catalog::template(state.clock.now())?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"catalog-template.xlsx\"".to_owned(),
+            ),
+        ],
+        file.bytes,
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]

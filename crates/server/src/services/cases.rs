@@ -330,7 +330,7 @@ pub fn act_on(
     let mut sealed = None;
     for e in &new {
         indexes.push(working.record(tx, who, e.clone())?);
-        if let Some(voucher) = documents::voucher_for(e)? {
+        if let Some(voucher) = documents::voucher_for(e, &working.case)? {
             sealed = Some(documents::seal_document(
                 tx,
                 who,

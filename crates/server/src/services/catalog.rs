@@ -200,3 +200,110 @@ pub fn export(items: &[Item], format: Format, now: OffsetDateTime) -> Result<Exp
         },
     })
 }
+
+/// What an import would do to one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// No version in force: the item is new.
+    Added,
+    /// A new version, with the columns that differ.
+    Changed,
+    /// A new version that sets a cancellation date the version in force does not have.
+    Retired,
+    /// Identical to the version in force: nothing is published.
+    Unchanged,
+}
+
+/// One item of a dry run: its code and name, what would happen, and the differing columns.
+#[derive(Debug, Serialize)]
+pub struct PreviewItem {
+    pub basic_code: String,
+    pub name: String,
+    pub change: Change,
+    pub fields: Vec<interchange::FieldChange>,
+}
+
+/// What an import would change, written nowhere (`?dry_run=true`, and the import page before
+/// its confirmation). `items` lists every item of the file except the unchanged ones, in file
+/// order; items in force that the file does not name stay as they are (`not_in_file`).
+#[derive(Debug, Serialize)]
+pub struct ImportPreview {
+    pub dry_run: bool,
+    pub added: u32,
+    pub changed: u32,
+    pub retired: u32,
+    pub unchanged: u32,
+    pub not_in_file: u32,
+    pub items: Vec<PreviewItem>,
+}
+
+/// Sets every parsed item beside the version in force in jurisdiction `j`, as
+/// `commands::publish_items` would (the same "identical" test: every column but the version).
+pub fn preview(
+    conn: &mut dyn Conn,
+    j: &DivisionCode,
+    items: &[Item],
+) -> Result<ImportPreview, StoreError> {
+    let mut current: HashMap<String, Item> = catalog::all_current(conn, j.as_str())?
+        .into_iter()
+        .map(|i| (i.basic_code.as_str().to_owned(), i))
+        .collect();
+    let mut out = ImportPreview {
+        dry_run: true,
+        added: 0,
+        changed: 0,
+        retired: 0,
+        unchanged: 0,
+        not_in_file: 0,
+        items: Vec::new(),
+    };
+    for item in items {
+        let (change, fields) = match current.remove(item.basic_code.as_str()) {
+            None => (Change::Added, Vec::new()),
+            Some(old) => {
+                let fields = interchange::compare(&old, item);
+                if fields.is_empty() {
+                    (Change::Unchanged, fields)
+                } else if old.cancel_date.is_none() && item.cancel_date.is_some() {
+                    (Change::Retired, fields)
+                } else {
+                    (Change::Changed, fields)
+                }
+            }
+        };
+        let counter = match change {
+            Change::Added => &mut out.added,
+            Change::Changed => &mut out.changed,
+            Change::Retired => &mut out.retired,
+            Change::Unchanged => &mut out.unchanged,
+        };
+        *counter += 1;
+        if change != Change::Unchanged {
+            out.items.push(PreviewItem {
+                basic_code: item.basic_code.as_str().to_owned(),
+                name: item.name.clone(),
+                change,
+                fields,
+            });
+        }
+    }
+    out.not_in_file = u32::try_from(current.len()).unwrap_or(u32::MAX);
+    Ok(out)
+}
+
+/// The import template (Chinese headers, one sample row: the first shipped real item that names
+/// no related item, so the row imports on its own), with `now` as its creation time.
+pub fn template(now: OffsetDateTime) -> Result<Export, CatalogError> {
+    let internal = |e: String| CatalogError::Internal(e);
+    let sample = oneseal_domain::catalog::real_items()
+        .map_err(|e| internal(e.to_string()))?
+        .into_iter()
+        .find(|i| i.related_items.is_empty())
+        .ok_or_else(|| internal("no shipped item to show".to_owned()))?;
+    Ok(Export {
+        bytes: interchange::template_xlsx(&sample, now).map_err(|e| internal(e.to_string()))?,
+        content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        extension: "xlsx",
+    })
+}

@@ -183,7 +183,15 @@ pub struct Dashboard {
     pub rectifications_overdue: u32,
 }
 
-const BUCKETS: [&str; 6] = ["已超期", "0–2日", "3–5日", "6–10日", ">10日", "日历未导入"];
+/// Remaining statutory working days, written as limits are everywhere (N个工作日).
+const BUCKETS: [&str; 6] = [
+    "已超期",
+    "0–2个工作日",
+    "3–5个工作日",
+    "6–10个工作日",
+    ">10个工作日",
+    "日历未导入",
+];
 
 fn bucket(remaining: Option<i64>) -> usize {
     match remaining {

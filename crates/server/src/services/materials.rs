@@ -152,6 +152,28 @@ fn check_name(name: &str) -> Result<String, MaterialError> {
     Ok(name.to_owned())
 }
 
+/// The checks [`store_material`] makes of one file before the case is read (name, size, type),
+/// for a file that arrives before its case exists: the intake form checks every chosen file
+/// this way before it registers the application, so a bad file comes back beside the form's
+/// field and no case is registered. Returns the trimmed name and the file's SHA-256 in hex.
+///
+/// # Errors
+/// [`MaterialError::BadName`], [`MaterialError::FileTooLarge`], [`MaterialError::Unsupported`].
+pub fn check_file(
+    limits: MaterialLimits,
+    name: &str,
+    bytes: &[u8],
+) -> Result<(String, String), MaterialError> {
+    let name = check_name(name)?;
+    if bytes.len() as u64 > limits.max_file {
+        return Err(MaterialError::FileTooLarge {
+            max: limits.max_file,
+        });
+    }
+    sniff(bytes)?;
+    Ok((name, Sha256Digest::of(bytes).as_str().to_owned()))
+}
+
 /// The names of the materials the case's catalog item (the version the case was filed under)
 /// lists, in the catalog's order; empty if that version is not in the catalog.
 pub fn checklist(

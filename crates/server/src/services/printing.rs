@@ -73,7 +73,7 @@ pub fn list(conn: &mut dyn Conn, number: &CaseNumber) -> Result<Vec<Listed>, Pri
     Ok(sheets::kinds(&s)
         .into_iter()
         .map(|(kind, title, sealed)| Listed {
-            kind: kind.to_owned(),
+            kind,
             title,
             sealed,
         })

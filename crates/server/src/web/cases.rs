@@ -47,7 +47,6 @@ pub struct QueueForm {
     received_to: String,
     decided_from: String,
     decided_to: String,
-    assignee: String,
     include_closed: bool,
 }
 
@@ -64,6 +63,8 @@ struct CasesPage {
     next_href: Option<String>,
     /// Some row's days run through a year counted provisionally.
     provisional: bool,
+    /// The assignee filter's choices: (id, `name（角色，ID）`, selected).
+    assignees: Vec<(String, String, bool)>,
 }
 
 fn card_names(card: Option<Card>) -> (&'static str, &'static str) {
@@ -94,11 +95,11 @@ pub async fn cases_page(
     auth.require_here(Action::ViewCases)?;
     let req = parse_queue(&params, &auth.principal.jurisdiction).map_err(ApiError::from)?;
     let (calendar, today) = (state.calendar.current(), legal_date(state.clock.now()));
-    let view = state
+    let j = auth.principal.jurisdiction.clone();
+    let (view, names) = state
         .store
-        .read(move |c| queue(c, &req, &calendar, today))
-        .await
-        .map_err(ApiError::from)?;
+        .read(move |c| Ok::<_, ApiError>((queue(c, &req, &calendar, today)?, Names::load(c, &j)?)))
+        .await?;
     let provisional = view
         .entries
         .iter()
@@ -142,7 +143,6 @@ pub async fn cases_page(
         received_to: field(&params.received_to),
         decided_from: field(&params.decided_from),
         decided_to: field(&params.decided_to),
-        assignee: field(&params.assignee),
         include_closed: matches!(
             params.include_closed.as_deref().map(str::trim),
             Some("true" | "1" | "on")
@@ -159,8 +159,32 @@ pub async fn cases_page(
             .collect(),
         prev_href: view.links.prev_cursor.map(|c| page_href(&params, &c)),
         next_href: view.links.next_cursor.map(|c| page_href(&params, &c)),
+        assignees: assignee_choices(
+            &names,
+            auth.principal.jurisdiction.as_str(),
+            params.assignee.as_deref().unwrap_or_default().trim(),
+        ),
         provisional,
     })
+}
+
+/// Whom a case may be assigned to (transfers go to reviewers and approvers), by name, as the
+/// queue's filter offers them; an id typed into the address that is not among them (another
+/// jurisdiction's, or someone who left) stays selectable under its name, so the filter shown
+/// is the filter applied.
+fn assignee_choices(names: &Names, j: &str, chosen: &str) -> Vec<(String, String, bool)> {
+    let mut out: Vec<(String, String, bool)> = names
+        .eligible(j, &[Role::Reviewer, Role::Approver], &[])
+        .into_iter()
+        .map(|(id, label)| {
+            let selected = id == chosen;
+            (id, label, selected)
+        })
+        .collect();
+    if !chosen.is_empty() && !out.iter().any(|(id, _, _)| id == chosen) {
+        out.push((chosen.to_owned(), names.staff(chosen), true));
+    }
+    out
 }
 
 #[derive(Template)]

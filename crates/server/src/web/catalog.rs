@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use oneseal_domain::access::{Action, Target};
-use oneseal_domain::catalog::{Area, HandlingPlace, Item, ItemCategory};
+use oneseal_domain::catalog::{Area, HandlingPlace, Item, ItemCategory, pair_zh};
 
 use super::{Nav, WebError, render};
 use crate::AppState;
@@ -116,11 +116,7 @@ pub async fn catalog_page(
             original_department: name(i.original_department.as_str()),
             supervising_department: name(i.supervising_department.as_str()),
             place: i.handling_place.name_zh(),
-            limits: format!(
-                "{} / {}",
-                i.statutory_limit.to_zh(),
-                i.promised_limit.to_zh()
-            ),
+            limits: pair_zh(i.statutory_limit, i.promised_limit),
             generated: i.generated,
         })
         .collect();

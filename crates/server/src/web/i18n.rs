@@ -162,12 +162,14 @@ impl Lang {
     }
 }
 
+mod desk;
 mod materials;
 
 fn english(zh: &str) -> Option<&'static str> {
     MESSAGES
         .iter()
         .chain(materials::MESSAGES)
+        .chain(desk::MESSAGES)
         .chain(law::LAW)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
@@ -691,6 +693,7 @@ mod tests {
         let mut keys: Vec<_> = MESSAGES
             .iter()
             .chain(materials::MESSAGES)
+            .chain(desk::MESSAGES)
             .map(|(k, _)| *k)
             .collect();
         keys.sort_unstable();

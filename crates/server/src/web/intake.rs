@@ -7,6 +7,12 @@
 //! a hidden one-time token that is the intake's idempotency key: the second click of a double
 //! click answers the first one's receipt (`services::cases::register_once`).
 //!
+//! The files chosen on the form are posted with it (multipart) and kept in the material store
+//! at intake, with the same checks as `POST /api/v1/cases/{n}/materials`
+//! (`services::materials`): each is checked before the application is registered (a wrong
+//! type or size comes back beside the field, and nothing is registered), registered by its
+//! SHA-256, then stored under the new case, so the clerk does not upload it a second time.
+//!
 //! The item picker is a text box with a `<datalist>` of the bureau's licensing items (about
 //! 200): the browser filters it as the clerk types a part of the name or code, and nothing is
 //! chosen until the clerk chooses. What is typed is resolved here: `名称（编码）` as the list
@@ -14,8 +20,8 @@
 //! several items share comes back as a field error listing them.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::State;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use oneseal_domain::access::Action;
@@ -28,6 +34,29 @@ use crate::error::ApiError;
 use crate::services::cases::{CaseServiceError, IntakeReceipt, register_once};
 use crate::services::catalog::{ItemQuery, search_items};
 use crate::services::idempotency::{IdempotencyError, IdempotencyKey};
+use crate::services::materials::{MaterialLimits, check_file, store_material};
+
+/// Longest text field the form may send (bytes): the longest input's `maxlength` is 200
+/// characters; a token, a digest or a CSRF token is shorter.
+const TEXT_FIELD_MAX: usize = 4 << 10;
+/// Most text fields one form may send (its inputs, and hidden digests of files hashed by
+/// earlier pages' script).
+const TEXT_FIELDS_MAX: usize = 200;
+
+/// `POST /cases/new` with a body limit of its own: the files chosen may together reach the
+/// case's material limit, beyond the 8 MiB every other route has.
+pub fn submit_routes(limits: MaterialLimits) -> Router<AppState> {
+    let max = usize::try_from(limits.max_case)
+        .unwrap_or(usize::MAX)
+        .saturating_add(64 << 10);
+    Router::new()
+        .route(
+            "/cases/new",
+            axum::routing::post(case_new_submit).layer(DefaultBodyLimit::max(max)),
+        )
+        // The visitor's language, as every page has it (`web::routes`).
+        .layer(axum::middleware::from_fn(super::i18n::scope))
+}
 
 /// Most candidates named when a typed item name fits several items.
 const MAX_CANDIDATES: usize = 8;
@@ -102,6 +131,114 @@ struct ReceiptPage {
     case_number: String,
     query_code: String,
     replayed: bool,
+    /// How many chosen files were kept in the material store.
+    stored: usize,
+    /// The names of chosen files the store could not keep (to upload on the case page).
+    unstored: Vec<String>,
+}
+
+/// A file chosen on the form, as posted.
+struct Chosen {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+/// What the form posted: its text fields in order, its files, and a problem with the files
+/// found while reading (too large, unreadable), to show beside the files' input.
+struct Posted {
+    pairs: Vec<(String, String)>,
+    files: Vec<Chosen>,
+    problem: Option<ApiError>,
+}
+
+/// Reads the multipart form: text fields (bounded), and the files of the `files` input, each at
+/// most the per-file limit and all together at most the case's. An empty file input (no file
+/// chosen) sends one nameless empty part, which is skipped.
+async fn read_form(mut multipart: Multipart, limits: MaterialLimits) -> Result<Posted, ApiError> {
+    use crate::services::materials::MaterialError;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            // The body passed the route's limit: the files together exceed the case's.
+            ApiError::from(MaterialError::CaseFull {
+                max: limits.max_case,
+                used: 0,
+            })
+        } else {
+            ApiError::from(MaterialError::BadUpload(e.body_text()))
+        }
+    };
+    let mut posted = Posted {
+        pairs: Vec::new(),
+        files: Vec::new(),
+        problem: None,
+    };
+    let mut total = 0u64;
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "files" {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                total += chunk.len() as u64;
+                if (bytes.len() + chunk.len()) as u64 > limits.max_file {
+                    posted.problem = Some(
+                        MaterialError::FileTooLarge {
+                            max: limits.max_file,
+                        }
+                        .into(),
+                    );
+                    return Ok(posted);
+                }
+                if total > limits.max_case {
+                    posted.problem = Some(
+                        MaterialError::CaseFull {
+                            max: limits.max_case,
+                            used: 0,
+                        }
+                        .into(),
+                    );
+                    return Ok(posted);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if !(file_name.is_empty() && bytes.is_empty()) {
+                posted.files.push(Chosen {
+                    name: file_name,
+                    bytes,
+                });
+            }
+            continue;
+        }
+        if posted.pairs.len() >= TEXT_FIELDS_MAX {
+            return Err(MaterialError::BadUpload("too many fields".into()).into());
+        }
+        let mut text = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            text.extend_from_slice(&chunk);
+            if text.len() > TEXT_FIELD_MAX {
+                return Err(MaterialError::BadUpload(format!("field {name} too long")).into());
+            }
+        }
+        let text = String::from_utf8(text)
+            .map_err(|_| MaterialError::BadUpload(format!("field {name} is not UTF-8")))?;
+        posted.pairs.push((name, text));
+    }
+    Ok(posted)
+}
+
+/// A file's problem as the form shows it beside the files' input: which file, and why.
+fn file_error(nav: &Nav, file: Option<&str>, e: &ApiError) -> FormError {
+    let (_, zh, en) = e.parts();
+    let reason = if nav.english() { en } else { zh };
+    let beside = match file {
+        Some(f) => format!("{f}：{reason}"),
+        None => reason,
+    };
+    FormError {
+        input: "materials",
+        summary: format!("{}{beside}", nav.t("申请材料：")),
+        beside,
+    }
 }
 
 /// The input a field's problem is shown beside.
@@ -220,13 +357,61 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .map_or("", |(_, v)| v.as_str())
 }
 
-/// `POST /cases/new`: registers the application, or shows the form again with its errors.
+/// `POST /cases/new`: registers the application and keeps its files, or shows the form again
+/// with its errors.
 pub async fn case_new_submit(
     State(state): State<AppState>,
     MaybeAuth(auth): MaybeAuth,
-    Form(pairs): Form<Vec<(String, String)>>,
+    request: axum::extract::Request,
 ) -> Result<Response, WebError> {
+    use axum::extract::FromRequest;
     let auth = auth.ok_or(ApiError::Unauthenticated)?;
+    let limits = state
+        .materials
+        .as_ref()
+        .map_or_else(MaterialLimits::default, |m| m.limits);
+    let multipart_body = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    // The page posts multipart (with its files); a client of the form without files may post
+    // it url-encoded, as the form did before files were kept.
+    let Posted {
+        pairs,
+        files,
+        problem,
+    } = if multipart_body {
+        let multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| {
+                ApiError::from(crate::services::materials::MaterialError::BadUpload(
+                    e.body_text(),
+                ))
+            })?;
+        read_form(multipart, limits).await?
+    } else {
+        // Without files, the limit every other route has.
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, crate::edge::MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                ApiError::bad_request(
+                    "bad_form",
+                    "表单内容过长或无效",
+                    "The form is too long or unreadable",
+                )
+            })?;
+        let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(request, &state)
+            .await
+            .map_err(|e| ApiError::bad_request("bad_form", "表单内容无效", e.body_text()))?;
+        Posted {
+            pairs,
+            files: Vec::new(),
+            problem: None,
+        }
+    };
     // A plain form cannot send the X-CSRF-Token header: the token comes as a field instead.
     if !csrf_matches(Some(field(&pairs, "csrf").as_bytes()), auth.csrf.as_deref()) {
         return Err(ApiError::Csrf.into());
@@ -250,6 +435,27 @@ pub async fn case_new_submit(
         Picked::Code(c) => (c, None),
         Picked::Several(labels) => (String::new(), Some(labels)),
     };
+    // Every chosen file is checked before anything is registered.
+    let mut chosen = Vec::with_capacity(files.len());
+    if let Some(e) = &problem {
+        form.errors.push(file_error(&nav, None, e));
+    }
+    for f in &files {
+        match check_file(limits, &f.name, &f.bytes) {
+            Ok(checked) => chosen.push(checked),
+            Err(e) => form.errors.push(file_error(&nav, Some(&f.name), &e.into())),
+        }
+    }
+    if !form.errors.is_empty() {
+        let page = CaseNewPage {
+            nav,
+            items,
+            form,
+            token,
+        };
+        return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
+    }
+    // Digests of files hashed in the browser by an older page, then the files posted.
     let names = pairs.iter().filter(|(k, _)| k == "material_name");
     let digests = pairs.iter().filter(|(k, _)| k == "material_sha256");
     let input = IntakeInput {
@@ -265,11 +471,15 @@ pub async fn case_new_submit(
         materials: names
             .zip(digests)
             .map(|((_, n), (_, d))| (n.clone(), d.clone()))
+            .chain(chosen.iter().cloned())
             .collect(),
     };
     let who = auth.acting(&state, auth.principal.jurisdiction.clone())?;
     match register_once(&state.store, who, input, false, Some(key)).await {
-        Ok(receipt) => Ok(receipt_page(nav, &receipt)?.into_response()),
+        Ok(receipt) => {
+            let (stored, unstored) = keep_files(&state, &auth, &receipt, files).await?;
+            Ok(receipt_page(nav, &receipt, stored, unstored)?.into_response())
+        }
         Err(CaseServiceError::Invalid(errors)) => {
             for e in &errors {
                 let mut shown = form_error(&nav, e);
@@ -315,12 +525,47 @@ fn several_text(nav: &Nav, labels: &[String]) -> String {
     }
 }
 
-fn receipt_page(nav: Nav, r: &IntakeReceipt) -> Result<Html<String>, WebError> {
+/// Stores the registered application's files in the material store (a replayed double click
+/// stores them again, which the store answers as duplicates). A file the store cannot keep
+/// leaves the case registered with its digest: the receipt names it, to upload on the case
+/// page. Without a store (`serve` without one), the files were registered by digest only.
+async fn keep_files(
+    state: &AppState,
+    auth: &Auth,
+    receipt: &IntakeReceipt,
+    files: Vec<Chosen>,
+) -> Result<(usize, Vec<String>), ApiError> {
+    let Some(materials) = state.materials.clone() else {
+        return Ok((0, files.into_iter().map(|f| f.name).collect()));
+    };
+    let (mut stored, mut unstored) = (0, Vec::new());
+    for f in files {
+        let who = auth.acting(state, receipt.case_number.division().clone())?;
+        let number = receipt.case_number.clone();
+        match store_material(&state.store, &materials, who, number, &f.name, f.bytes).await {
+            Ok(_) => stored += 1,
+            Err(e) => {
+                tracing::warn!(error = %e, "a material chosen at intake was not stored");
+                unstored.push(f.name);
+            }
+        }
+    }
+    Ok((stored, unstored))
+}
+
+fn receipt_page(
+    nav: Nav,
+    r: &IntakeReceipt,
+    stored: usize,
+    unstored: Vec<String>,
+) -> Result<Html<String>, WebError> {
     render(&ReceiptPage {
         nav,
         case_number: r.case_number.to_string(),
         query_code: r.query_code.grouped(),
         replayed: r.replayed,
+        stored,
+        unstored,
     })
 }
 

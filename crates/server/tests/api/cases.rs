@@ -174,15 +174,25 @@ async fn a_case_goes_from_online_intake_to_delivery_with_notice_pause_and_extens
         .collect();
     assert_eq!(
         case_entries.len(),
-        14,
-        "11 case events + the sealed one-time notice, acceptance voucher and decision"
+        16,
+        "11 case events + the sealed one-time notice, acceptance voucher, special-procedure \
+         and extension notices and decision"
     );
     let sealed_kinds: Vec<&str> = case_entries
         .iter()
         .filter(|e| e["kind"] == "seal.document_sealed")
         .map(|e| e["public"]["document_kind"].as_str().unwrap())
         .collect();
-    assert_eq!(sealed_kinds, ["one_time_notice", "acceptance", "decision"]);
+    assert_eq!(
+        sealed_kinds,
+        [
+            "one_time_notice",
+            "acceptance",
+            "special_procedure_notice",
+            "extension_notice",
+            "decision"
+        ]
+    );
     assert!(case_entries.iter().any(|e| e["kind"] == "seal.document_sealed" && e["public"]["document_sm3"].is_string()));
     for e in &case_entries {
         let text = e.to_string();

@@ -293,8 +293,8 @@ async fn a_notice_a_special_procedure_and_an_extension_each_print_their_paper() 
             "receipt",
             "one_time_notice",
             "acceptance",
-            "extension_notice",
-            "special_procedure_notice"
+            "special_procedure_notice",
+            "extension_notice"
         ],
         "{list}"
     );

@@ -11,6 +11,7 @@ mod case_desk;
 mod cases;
 mod catalog;
 mod cosigning;
+mod desk;
 mod documents;
 mod end_check;
 mod history;

@@ -21,6 +21,10 @@ pub struct FeedbackRow {
     pub review_status: Option<String>,
     pub review_explanation: Option<String>,
     pub reviewed_by: Option<String>,
+    /// Who holds the licence the feedback is about, as its issue recorded the holder's public
+    /// label: an organisation's name, or `个人申请人` for a natural person (never a person's
+    /// name, so the list may be shown wherever the licence number is).
+    pub licensee: Option<String>,
 }
 
 impl FeedbackRow {
@@ -55,7 +59,13 @@ impl FeedbackRow {
     }
 }
 
-const FEEDBACK_COLUMNS: &str = "feedback_id, department, external_ref, kind, licence_id, body, impact, review_status, review_explanation, reviewed_by";
+const FEEDBACK_COLUMNS: &str = "f.feedback_id, f.department, f.external_ref, f.kind, f.licence_id, f.body, f.impact, \
+     f.review_status, f.review_explanation, f.reviewed_by, le.body";
+
+/// Feedback with the issue event of its licence (a primary-key lookup per row), whose holder
+/// is the licence's public label.
+const FEEDBACK_FROM: &str = "feedback f \
+     LEFT JOIN licence_events le ON le.licence_id = f.licence_id AND le.seq = 1";
 
 /// A page of feedback and whether rows lie beyond each end.
 #[derive(Debug, Clone, Default)]
@@ -76,25 +86,26 @@ pub fn page(
     key: Option<(bool, &str)>,
     limit: u32,
 ) -> Result<FeedbackPage, StoreError> {
-    let mut sql = format!("SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE jurisdiction = ?");
+    let mut sql =
+        format!("SELECT {FEEDBACK_COLUMNS} FROM {FEEDBACK_FROM} WHERE f.jurisdiction = ?");
     let mut args: Vec<crate::Value> = params![j.as_str()].to_vec();
     if let Some(d) = department {
-        sql.push_str(" AND department = ?");
+        sql.push_str(" AND f.department = ?");
         args.push(d.into());
     }
     let backwards = key.is_some_and(|(after, _)| !after);
     if let Some((after, id)) = key {
         sql.push_str(if after {
-            " AND feedback_id < ?"
+            " AND f.feedback_id < ?"
         } else {
-            " AND feedback_id > ?"
+            " AND f.feedback_id > ?"
         });
         args.push(id.into());
     }
     sql.push_str(if backwards {
-        " ORDER BY feedback_id ASC LIMIT ?"
+        " ORDER BY f.feedback_id ASC LIMIT ?"
     } else {
-        " ORDER BY feedback_id DESC LIMIT ?"
+        " ORDER BY f.feedback_id DESC LIMIT ?"
     });
     args.push(i64::from(limit).saturating_add(1).into());
     let mut rows = c
@@ -126,7 +137,16 @@ fn feedback_row(r: crate::Row) -> Result<FeedbackRow, StoreError> {
         review_status: r.opt_text(7)?,
         review_explanation: r.opt_text(8)?,
         reviewed_by: r.opt_text(9)?,
+        licensee: r.opt_text(10)?.and_then(|body| holder_of(&body)),
     })
+}
+
+/// The holder's public label written in a licence's issue event.
+fn holder_of(issue_body: &str) -> Option<String> {
+    match serde_json::from_str(issue_body).ok()? {
+        oneseal_domain::licence::LicenceEvent::Issued { holder, .. } => Some(holder),
+        _ => None,
+    }
 }
 
 /// Feedback a department already sent under a reference of its own.

@@ -1,6 +1,7 @@
 use std::collections::HashSet;
 
 use super::super::interchange::{export_csv, export_xlsx, import_csv, import_xlsx};
+use super::super::limit::{LimitUnit, pair_zh};
 use super::*;
 
 /// The department codes of the lead's organisation model.
@@ -229,4 +230,19 @@ fn shipped_csv_is_exactly_what_export_writes() {
         .trim_start_matches('\u{feff}')
         .replace("\r\n", "\n");
     assert_eq!(exported, REAL_ITEMS_CSV);
+}
+
+/// Licensing Law Art. 82: limits count in working days. Generated items have no statute of
+/// their own, so their limits are written the one way (法定/承诺 N个工作日); only real items
+/// whose statute counts calendar days (domain.md §8) keep the statute's unit.
+#[test]
+fn art_82_generated_items_write_every_limit_in_working_days() {
+    for item in demo_catalog(&bureau()).iter().filter(|i| i.generated) {
+        for limit in [item.statutory_limit, item.promised_limit] {
+            assert_eq!(limit.unit, LimitUnit::WorkingDays, "{}", item.name);
+        }
+        let written = pair_zh(item.statutory_limit, item.promised_limit);
+        assert!(written.starts_with("法定 "), "{written}");
+        assert!(!written.replace("个工作日", "").contains('日'), "{written}");
+    }
 }

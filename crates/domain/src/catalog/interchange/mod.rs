@@ -63,6 +63,7 @@ pub mod hostile;
 mod legal_cells;
 pub mod limits;
 mod reason;
+mod template;
 mod xlsx_archive;
 mod xlsx_file;
 
@@ -77,6 +78,7 @@ use reason::Reason;
 
 pub use csv_file::{export_csv, import_csv};
 pub use limits::RowError;
+pub use template::{FieldChange, compare, template_xlsx};
 pub use xlsx_file::{export_xlsx, import_xlsx};
 
 /// The column names, in export order.

@@ -50,7 +50,9 @@ pub fn license_id(issuer_uscc: &str, item_code: &str, case_number: &CaseNumber) 
 
 /// A document the bureau issues under its seal at one step of a case.
 pub(super) struct Voucher {
-    pub(super) kind: &'static str,
+    /// The `document_kind`: one per case, so a second special procedure's or extension's
+    /// notice is numbered (`special_procedure_notice_2`).
+    pub(super) kind: String,
     pub(super) title: &'static str,
     body: serde_json::Value,
     /// For an approval: the electronic licence it creates.
@@ -63,17 +65,28 @@ fn rfc3339(t: OffsetDateTime) -> Result<String, SealingError> {
 }
 
 /// The sealed document a step produces, if any: the acceptance voucher, the non-acceptance
-/// decision, the one-time notice, and the licensing decision (Art. 32, 38, 39). No document
-/// carries the query code: the applicant gets it at receipt, and a sealed document's hash is
-/// public.
-pub(super) fn voucher_for(e: &CaseEvent) -> Result<Option<Voucher>, SealingError> {
-    let v = |kind, title, body, licensed| {
+/// decision, the one-time notice, the notices of a special procedure and of an extension, and
+/// the licensing decision (Art. 32, 38, 39, 42, 45). No document carries the query code: the
+/// applicant gets it at receipt, and a sealed document's hash is public.
+///
+/// `case` is the case as the event leaves it: its procedures and extensions number the notice
+/// (a preview, which has not applied the event, only reads the title).
+pub(super) fn voucher_for(e: &CaseEvent, case: &Case) -> Result<Option<Voucher>, SealingError> {
+    let v = |kind: &str, title, body, licensed| {
         Ok(Some(Voucher {
-            kind,
+            kind: kind.to_owned(),
             title,
             body,
             licensed,
         }))
+    };
+    // The n-th notice of a kind in this case: the first keeps the plain kind.
+    let numbered = |kind: &str, n: usize| {
+        if n > 1 {
+            format!("{kind}_{n}")
+        } else {
+            kind.to_owned()
+        }
     };
     match e {
         CaseEvent::Accepted { on, deemed, .. } => v(
@@ -91,6 +104,38 @@ pub(super) fn voucher_for(e: &CaseEvent) -> Result<Option<Voucher>, SealingError
             }
             v("non_acceptance", "不予受理决定书", body, false)
         }
+        CaseEvent::SpecialProcedureStarted {
+            procedure,
+            notice_reference,
+            on,
+            ..
+        } => Ok(Some(Voucher {
+            kind: numbered("special_procedure_notice", case.procedures().len()),
+            title: "特别程序告知书",
+            body: json!({
+                "procedure": procedure,
+                "notice_reference": notice_reference,
+                "on": on.to_string(),
+            }),
+            licensed: false,
+        })),
+        CaseEvent::ExtensionApproved {
+            working_days,
+            reason,
+            on,
+            applicant_notified_on,
+            ..
+        } => Ok(Some(Voucher {
+            kind: numbered("extension_notice", case.extensions().len()),
+            title: "延长办理期限告知书",
+            body: json!({
+                "working_days": working_days,
+                "reason": reason,
+                "on": on.to_string(),
+                "applicant_notified_on": applicant_notified_on.to_string(),
+            }),
+            licensed: false,
+        })),
         CaseEvent::OneTimeNoticeIssued { items, on, .. } => v(
             "one_time_notice",
             "补正材料一次性告知书",
@@ -144,7 +189,7 @@ struct Draft {
     property: String,
     time: SealTime,
     license_id: Option<String>,
-    kind: &'static str,
+    kind: String,
 }
 
 impl Draft {
@@ -243,7 +288,7 @@ fn draft_with(
     // hash, keeps anyone from confirming a guess of the text against it.
     let salt = who
         .secrets
-        .document_salt(r.case_number.as_str(), voucher.kind, &issued_at);
+        .document_salt(r.case_number.as_str(), &voucher.kind, &issued_at);
     let mut fields = json!({
         "type": voucher.title,
         "bureau": format!("{bureau}行政审批服务局"),
@@ -294,6 +339,8 @@ pub fn may_seal(command: &Command) -> bool {
         Command::Accept
             | Command::RefuseAcceptance { .. }
             | Command::IssueOneTimeNotice { .. }
+            | Command::StartSpecialProcedure { .. }
+            | Command::ApproveExtension { .. }
             | Command::Decide { .. }
     )
 }
@@ -307,7 +354,7 @@ pub(super) fn presign_event(
     event: &CaseEvent,
     seals: &SealKeys,
 ) -> Result<Option<Presigned>, SealingError> {
-    if voucher_for(event)?.is_none() {
+    if voucher_for(event, case)?.is_none() {
         return Ok(None);
     }
     presign_with(
@@ -328,7 +375,7 @@ pub fn presign_with(
     event: &CaseEvent,
     seals: &SealKeys,
 ) -> Result<Option<Presigned>, SealingError> {
-    let Some(voucher) = voucher_for(event)? else {
+    let Some(voucher) = voucher_for(event, case)? else {
         return Ok(None);
     };
     draft_with(sealer.clone(), who, case, voucher, seals)?
@@ -372,7 +419,7 @@ pub(super) fn seal_document(
         tx,
         &Event::DocumentSealed {
             case_number: r.case_number.clone(),
-            document_kind: kind.into(),
+            document_kind: kind.clone(),
             es_id: seal.es_id.clone(),
             document_sm3: document_sm3.clone(),
             signature_sm3: hex::encode(sm3_digest(sig.to_der())),
@@ -406,14 +453,14 @@ pub(super) fn seal_document(
         tx.conn(),
         &DocumentEntry {
             case_number: r.case_number.as_str(),
-            document_kind: kind,
+            document_kind: &kind,
             license_id: lic.as_deref(),
             log: j,
             index: idx,
         },
     )?;
     Ok(SealedDocument {
-        document_kind: kind.into(),
+        document_kind: kind,
         es_id: seal.es_id,
         document_sm3,
         license_id: lic,

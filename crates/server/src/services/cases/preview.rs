@@ -84,7 +84,7 @@ pub(super) fn build(
         }
     };
     for e in &events {
-        let Some(voucher) = voucher_for(e)? else {
+        let Some(voucher) = voucher_for(e, case)? else {
             continue;
         };
         p.document = Some(voucher.title);

@@ -24,37 +24,56 @@ pub(super) fn sealed_kind(kind: &str) -> &str {
     if kind == LICENCE { "decision" } else { kind }
 }
 
-/// Every document `s` has: (kind, title, sealed), in the order issued.
-pub(super) fn kinds(s: &Sources) -> Vec<(&'static str, String, bool)> {
-    let mut out = vec![(RECEIPT, "收件凭证".to_owned(), false)];
+/// The notice kind (extension or special procedure) of `kind`, numbered or not:
+/// `special_procedure_notice_2` is the second special procedure's notice.
+fn notice_base(kind: &str) -> Option<&'static str> {
+    [EXTENSION, SPECIAL].into_iter().find(|base| {
+        kind == *base
+            || kind
+                .strip_prefix(base)
+                .and_then(|rest| rest.strip_prefix('_'))
+                .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 1))
+    })
+}
+
+/// Every document `s` has: (kind, title, sealed), in the order issued. Extension and special
+/// procedure notices are sealed since issue #18; a case whose notices were issued before
+/// lists them unsealed, as they were.
+pub(super) fn kinds(s: &Sources) -> Vec<(String, String, bool)> {
+    let mut out = vec![(RECEIPT.to_owned(), "收件凭证".to_owned(), false)];
     for d in &s.sealed {
         let title = sealed_fields(d)
             .ok()
             .and_then(|f| f["type"].as_str().map(str::to_owned))
             .unwrap_or_default();
         let kind = match d.document_kind.as_str() {
-            "one_time_notice" => "one_time_notice",
-            "acceptance" => "acceptance",
-            "non_acceptance" => "non_acceptance",
-            "decision" => "decision",
+            k @ ("one_time_notice" | "acceptance" | "non_acceptance" | "decision") => k,
+            k if notice_base(k).is_some() => k,
             _ => continue,
         };
-        out.push((kind, title, true));
+        out.push((kind.to_owned(), title, true));
         if d.license_id.is_some() && s.licence.is_some() {
-            out.push((LICENCE, "行政许可证".to_owned(), true));
+            out.push((LICENCE.to_owned(), "行政许可证".to_owned(), true));
         }
     }
-    if s.events
-        .iter()
-        .any(|e| matches!(e, CaseEvent::ExtensionApproved { .. }))
+    let sealed_notice = |base| {
+        s.sealed
+            .iter()
+            .any(|d| notice_base(&d.document_kind) == Some(base))
+    };
+    if !sealed_notice(EXTENSION)
+        && s.events
+            .iter()
+            .any(|e| matches!(e, CaseEvent::ExtensionApproved { .. }))
     {
-        out.push((EXTENSION, "延长办理期限告知书".to_owned(), false));
+        out.push((EXTENSION.to_owned(), "延长办理期限告知书".to_owned(), false));
     }
-    if s.events
-        .iter()
-        .any(|e| matches!(e, CaseEvent::SpecialProcedureStarted { .. }))
+    if !sealed_notice(SPECIAL)
+        && s.events
+            .iter()
+            .any(|e| matches!(e, CaseEvent::SpecialProcedureStarted { .. }))
     {
-        out.push((SPECIAL, "特别程序告知书".to_owned(), false));
+        out.push((SPECIAL.to_owned(), "特别程序告知书".to_owned(), false));
     }
     out
 }
@@ -99,6 +118,13 @@ fn numbered(items: &[String]) -> Vec<Block> {
         .collect()
 }
 
+/// A sealed `YYYY-MM-DD` field written the Chinese way (as stored, should it not parse).
+fn iso_date_zh(v: &Value) -> String {
+    let text = v.as_str().unwrap_or_default();
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text, &format).map_or_else(|_| text.to_owned(), date_zh)
+}
+
 fn parse_time(v: &Value) -> Option<OffsetDateTime> {
     v.as_str()
         .and_then(|t| OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok())
@@ -137,7 +163,7 @@ pub(super) fn sheet(
                 to,
                 Block::Para(format!(
                     "本局于{}收到你（单位）提交的{}申请材料，特出具本凭证。本凭证只证明收到申请材料，\
-                     不表示申请已被受理；本局将在五日内作出受理、不予受理或者一次告知需要补正的\
+                     不表示申请已被受理；本局将在五个工作日内作出受理、不予受理或者一次告知需要补正的\
                      全部内容的决定（《中华人民共和国行政许可法》第三十二条）。",
                     time_zh(r.received_at),
                     r.item.name
@@ -165,7 +191,11 @@ pub(super) fn sheet(
             ];
             r.received_at
         }
-        "acceptance" | "one_time_notice" | "non_acceptance" | "decision" | LICENCE => {
+        k if matches!(
+            k,
+            "acceptance" | "one_time_notice" | "non_acceptance" | "decision" | LICENCE
+        ) || (sealed.is_some() && notice_base(k).is_some()) =>
+        {
             let d = sealed.ok_or(PrintingError::NoSuchDocument)?;
             let f = sealed_fields(d)?;
             let issued = parse_time(&f["issued_at"])
@@ -290,7 +320,7 @@ fn sealed_body(
             let deemed = f["deemed"].as_bool().unwrap_or(false);
             blocks.push(Block::Para(if deemed {
                 format!(
-                    "你（单位）于{received}提交的{item}申请，本局未在收到申请材料之日起五日内一次告知需要补正的\
+                    "你（单位）于{received}提交的{item}申请，本局未在收到申请材料之日起五个工作日内一次告知需要补正的\
                      全部内容。根据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，自收到申请材料之日起即为受理。"
                 )
             } else {
@@ -406,7 +436,7 @@ fn sealed_body(
                         blocks.push(Block::Field("证照编号".into(), id.to_owned()));
                     }
                     blocks.push(Block::Para(
-                        "本局将自作出决定之日起十日内向你（单位）颁发、送达行政许可证件（《中华人民共和国行政许可法》第四十四条）。"
+                        "本局将自作出决定之日起十个工作日内向你（单位）颁发、送达行政许可证件（《中华人民共和国行政许可法》第四十四条）。"
                             .into(),
                     ));
                 }
@@ -424,6 +454,37 @@ fn sealed_body(
                     ));
                 }
             }
+        }
+        k if notice_base(k) == Some(EXTENSION) => {
+            sheet.number = format!("延期〔{year}〕{number}号");
+            let days = f["working_days"].as_u64().unwrap_or_default();
+            let reason = f["reason"].as_str().unwrap_or_default();
+            blocks.push(Block::Para(format!(
+                "你（单位）申请的{item}（办件编号：{number}），因{reason}，不能在法定期限内作出决定。\
+                 经本行政机关负责人批准，根据《中华人民共和国行政许可法》第四十二条第一款的规定，\
+                 办理期限延长{days}个工作日，特此告知。"
+            )));
+            for (label, field) in [("批准日期", "on"), ("告知日期", "applicant_notified_on")]
+            {
+                blocks.push(Block::Field(label.into(), iso_date_zh(&f[field])));
+            }
+        }
+        k if notice_base(k) == Some(SPECIAL) => {
+            let procedure: oneseal_domain::catalog::SpecialProcedureKind =
+                serde_json::from_value(f["procedure"].clone())
+                    .map_err(|_| corrupt("special procedure"))?;
+            sheet.number = f["notice_reference"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let on = iso_date_zh(&f["on"]);
+            blocks.push(Block::Para(format!(
+                "你（单位）申请的{item}（办件编号：{number}）自{on}起进入{}程序。根据《中华人民共和国行政许可法》\
+                 第四十五条的规定，该程序所需时间不计入办理期限；程序结束后，本局将继续计算办理期限。",
+                procedure.name_zh()
+            )));
+            blocks.push(Block::Field("程序".into(), procedure.name_zh().into()));
+            blocks.push(Block::Field("开始日期".into(), on));
         }
         LICENCE => {
             let Some(LicenceEvent::Issued {

@@ -67,6 +67,7 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("get",    "/api/v1/catalog/items/{code}",               "",        "C R A H I M D", Down),
     ("post",   "/api/v1/catalog/import",                     "",        "M",             Down),
     ("get",    "/api/v1/catalog/export",                     "",        "C R A H I M D", Down),
+    ("get",    "/api/v1/catalog/template.xlsx",              "",        "C R A H I M D", Here),
     ("get",    "/api/v1/cases",                              "",        "C R A H I",     Here),
     ("post",   "/api/v1/cases",                              "",        "C",             Here),
     ("get",    "/api/v1/cases/{number}",                     "",        "C R A H I",     DownFor("H I")),
@@ -231,7 +232,8 @@ pub(super) fn request(
             raw: Some(b"x".to_vec()),
             ..req(method, format!("{path}?jurisdiction={j}&format=csv"), None)?
         }),
-        ("get", "/api/v1/cases" | "/api/v1/calendar/years" | "/api/v1/linkage/pushes")
+        ("get", "/api/v1/catalog/template.xlsx")
+        | ("get", "/api/v1/cases" | "/api/v1/calendar/years" | "/api/v1/linkage/pushes")
         | ("get", "/api/v1/calendar/moves")
         | ("get", "/api/v1/linkage/mappings" | "/api/v1/linkage/settings")
         | ("get", "/api/v1/linkage/feedback" | "/api/v1/linkage/stats" | "/api/v1/dept/feed")
