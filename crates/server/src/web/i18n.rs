@@ -163,11 +163,13 @@ impl Lang {
 }
 
 mod materials;
+mod portal;
 
 fn english(zh: &str) -> Option<&'static str> {
     MESSAGES
         .iter()
         .chain(materials::MESSAGES)
+        .chain(portal::MESSAGES)
         .chain(law::LAW)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
@@ -691,6 +693,7 @@ mod tests {
         let mut keys: Vec<_> = MESSAGES
             .iter()
             .chain(materials::MESSAGES)
+            .chain(portal::MESSAGES)
             .map(|(k, _)| *k)
             .collect();
         keys.sort_unstable();
