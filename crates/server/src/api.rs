@@ -6,6 +6,7 @@ pub mod cases;
 pub mod catalog;
 pub mod dashboard;
 pub mod documents;
+pub mod guide;
 pub mod licences;
 pub mod linkage;
 pub mod log;
@@ -71,6 +72,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/public/progress", get(cases::public_progress))
         .route("/api/v1/public/licences", get(licences::public_register))
+        .route("/api/v1/public/items", get(guide::list_public_items))
+        .route("/api/v1/public/items/{code}", get(guide::get_public_item))
         .route("/api/v1/licences/{id}", get(licences::get_licence))
         .route(
             "/api/v1/licences/{id}/actions",
@@ -195,6 +198,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{number}/documents/{kind}"),
     ("get", "/api/v1/public/progress"),
     ("get", "/api/v1/public/licences"),
+    ("get", "/api/v1/public/items"),
+    ("get", "/api/v1/public/items/{code}"),
     ("get", "/api/v1/licences/{id}"),
     ("post", "/api/v1/licences/{id}/actions"),
     ("post", "/api/v1/licences/{id}/penalty"),

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod commands;
 pub mod dashboard;
 pub mod guesses;
+pub mod guide;
 pub mod history;
 pub mod home;
 pub mod idempotency;

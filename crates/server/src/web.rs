@@ -11,6 +11,7 @@ mod catalog;
 mod charts;
 mod dashboard;
 mod documents;
+mod guide;
 pub mod i18n;
 pub(crate) mod intake;
 mod ledger;
@@ -52,8 +53,11 @@ pub fn routes() -> Router<AppState> {
             get(case_desk::confirm_page).post(case_desk::confirm_step),
         )
         .route("/cases/{number}/notice", get(materials::notice_page))
+        .route("/verify", get(verify::verify_lookup))
         .route("/verify/{license}", get(verify::verify_page))
         .route("/licences", get(licences::register_page))
+        .route("/guide", get(guide::guides_page))
+        .route("/guide/{code}", get(guide::guide_page))
         .route("/progress", get(progress::progress_page))
         .route(
             "/progress/documents/{kind}",

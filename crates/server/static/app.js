@@ -608,3 +608,17 @@
 document.addEventListener("click", function (e) {
   if (e.target && e.target.matches && e.target.matches("[data-print]")) { window.print(); }
 });
+
+// The header's menu folds on a phone and in large text (issue #19 item 8): the button shows the
+// links; without script the menu simply stays open.
+(function () {
+  var button = document.querySelector(".menu-button");
+  var header = button && button.closest(".top");
+  if (!header) { return; }
+  button.hidden = false;
+  header.classList.add("foldable");
+  button.addEventListener("click", function () {
+    var open = header.classList.toggle("menu-open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();

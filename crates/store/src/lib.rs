@@ -17,6 +17,7 @@ pub mod checkpoints;
 mod database;
 mod durable;
 mod error;
+pub mod guide;
 pub mod home;
 pub mod idempotency;
 pub mod items;

@@ -14,6 +14,7 @@ pub mod code;
 pub mod date_format;
 pub mod demo;
 pub mod dict;
+pub mod guide;
 pub mod implementation;
 pub mod interchange;
 pub mod item;

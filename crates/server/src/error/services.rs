@@ -694,3 +694,15 @@ impl From<crate::services::licences::register::RegisterError> for ApiError {
         }
     }
 }
+
+impl From<crate::services::guide::GuideError> for ApiError {
+    fn from(e: crate::services::guide::GuideError) -> Self {
+        use crate::services::guide::GuideError as E;
+        match e {
+            E::Query(e) => e.into(),
+            E::ItemNotFound => ApiError::NotFound("item"),
+            E::JurisdictionNotFound => ApiError::NotFound("jurisdiction"),
+            E::Store(e) => e.into(),
+        }
+    }
+}

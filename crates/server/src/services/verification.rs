@@ -134,6 +134,11 @@ pub struct LicenceCheck {
     pub log: String,
     pub index: u64,
     pub es_id: String,
+    /// The licence's state now (有效, 已注销 …), when its history reads.
+    pub status_zh: Option<&'static str>,
+    /// First and last day of validity (ISO dates), when its history reads.
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
 }
 
 /// Checks the licence `license_id` as the public sees it: its sealed decision verified against
@@ -160,10 +165,15 @@ pub fn check_licence(
         .and_then(|d| Seal::from_der(&d).ok())
         .and_then(|s| String::from_utf8(s.picture().data.as_bytes().to_vec()).ok())
         .unwrap_or_default();
-    let status = oneseal_store::projection::load_licence_events(conn, license_id)
-        .ok()
-        .and_then(|ev| Licence::apply(&ev).ok())
-        .map(|l| l.status);
+    let events = oneseal_store::projection::load_licence_events(conn, license_id).ok();
+    let valid_from = events.as_ref().and_then(|ev| match ev.first() {
+        Some(oneseal_domain::licence::LicenceEvent::Issued { valid_from, .. }) => {
+            Some(valid_from.to_string())
+        }
+        _ => None,
+    });
+    let licence = events.and_then(|ev| Licence::apply(&ev).ok());
+    let status = licence.as_ref().map(|l| l.status);
     let (valid, verdict) = match bundle_for(conn, &row.case_number, logs.publish()) {
         Ok(bundle) => match verify_bundle(&bundle, &trust_file(conn, logs, now, &row.log)?) {
             Ok(v) => (true, v.summary_zh()),
@@ -189,5 +199,8 @@ pub fn check_licence(
         log: row.log,
         index: row.index,
         es_id: row.es_id,
+        status_zh: status.map(LicenceStatus::name_zh),
+        valid_from,
+        valid_until: licence.map(|l| l.valid_until.to_string()),
     })
 }

@@ -164,12 +164,14 @@ impl Lang {
 
 mod desk;
 mod materials;
+mod portal;
 
 fn english(zh: &str) -> Option<&'static str> {
     MESSAGES
         .iter()
         .chain(materials::MESSAGES)
         .chain(desk::MESSAGES)
+        .chain(portal::MESSAGES)
         .chain(law::LAW)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
@@ -694,6 +696,7 @@ mod tests {
             .iter()
             .chain(materials::MESSAGES)
             .chain(desk::MESSAGES)
+            .chain(portal::MESSAGES)
             .map(|(k, _)| *k)
             .collect();
         keys.sort_unstable();

@@ -1,4 +1,5 @@
-//! Home, sign-in and sign-out pages.
+//! Home, sign-in and sign-out pages. `/` is the staff's desk once signed in, else the public
+//! portal (`web::guide`).
 
 use askama::Template;
 use axum::Form;
@@ -109,8 +110,9 @@ pub async fn home(
     State(state): State<AppState>,
     MaybeAuth(auth): MaybeAuth,
 ) -> Result<Response, WebError> {
+    // The public lands on the portal (issue #19); signed-in staff on their desk.
     let Some(auth) = auth else {
-        return Ok(Redirect::to("/login").into_response());
+        return Ok(super::guide::portal_page(&state).await?.into_response());
     };
     let today = oneseal_domain::case::legal_date(state.clock.now()).to_string();
     let p = auth.principal.clone();

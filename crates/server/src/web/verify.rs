@@ -2,10 +2,11 @@
 //! personal data; the bundle is checked server-side with the same verifier `oneseal cert verify` runs.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use qrcode::QrCode;
 use qrcode::render::svg;
+use serde::Deserialize;
 
 use super::{Nav, WebError, render};
 use crate::AppState;
@@ -28,6 +29,9 @@ struct VerifyPage {
     index: u64,
     seal_svg: String,
     qr_svg: String,
+    /// 有效 / 已注销 …: the licence's state, shown before any hash.
+    status: String,
+    validity: String,
 }
 
 pub async fn verify_page(
@@ -57,6 +61,12 @@ pub async fn verify_page(
             doc["type"].as_str().unwrap_or_default(),
             doc["decided_at"].as_str().unwrap_or_default()
         ),
+        status: check.status_zh.unwrap_or("—").to_owned(),
+        validity: match (&check.valid_from, &check.valid_until) {
+            (Some(f), Some(u)) => format!("{f} 至 {u}"),
+            (None, Some(u)) => format!("至 {u}"),
+            _ => "—".to_owned(),
+        },
         seal_name: check.seal.map(|s| s.record.name).unwrap_or_default(),
         es_id: check.es_id,
         log: check.log,
@@ -64,4 +74,24 @@ pub async fn verify_page(
         seal_svg: check.seal_svg,
         qr_svg,
     })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Lookup {
+    #[serde(default)]
+    id: Option<String>,
+}
+
+/// `GET /verify?id=`: the home page's form; goes to the licence's own page (the QR code's
+/// address), or back to the form when nothing was typed.
+pub async fn verify_lookup(Query(l): Query<Lookup>) -> Response {
+    let id: String =
+        l.id.unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+    if id.is_empty() {
+        return Redirect::to("/#verify").into_response();
+    }
+    Redirect::to(&format!("/verify/{}", super::i18n::encode(&id))).into_response()
 }

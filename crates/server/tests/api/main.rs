@@ -25,6 +25,7 @@ mod materials;
 mod materials_s3;
 mod names;
 mod org;
+mod portal;
 mod privacy;
 mod privacy_fields;
 mod provisional;

@@ -245,6 +245,10 @@ pub(crate) async fn scan_public(app: &TestApp, seeded: &Seeded, seen: &mut Seen)
     for path in [
         "/",
         "/login",
+        "/guide",
+        "/guide/990100001000",
+        "/api/v1/public/items?limit=200",
+        "/api/v1/public/items/990100001000",
         "/catalog",
         "/api/v1/catalog/items?per_page=500",
         "/api/v1/seals/trust",

@@ -1,11 +1,11 @@
 use oneseal_testkit::TestApp;
 
 #[tokio::test]
-async fn anonymous_home_redirects_to_sign_in() {
+async fn anonymous_home_is_the_public_portal_with_a_sign_in_link() {
     let app = TestApp::spawn_demo().await;
     let r = app.anonymous().get("/").await;
-    assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/login");
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("href=\"/login\""));
 }
 
 #[tokio::test]

@@ -120,7 +120,10 @@ async fn attacks_path_traversal_never_leaves_the_tile_tree_the_entries_or_the_as
 fn pages(case: &str, licence: &str, item: &str) -> Vec<(String, &'static str)> {
     [
         ("/", "CLERK"),
+        ("/", ""),
         ("/login", ""),
+        ("/guide", ""),
+        (&format!("/guide/{item}"), ""),
         ("/catalog", "CLERK"),
         ("/catalog/import", "ADMIN"),
         ("/calendar", "ADMIN"),
