@@ -47,7 +47,7 @@ test('intake prints the 收件凭证 as a PDF carrying the query code', async ()
   await clerk.fill('input[name=applicant_name]', '济南历山文书测试有限公司');
   await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
   await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
-  await clerk.setInputFiles('#f-materials', { name: '申请书.txt', mimeType: 'text/plain', buffer: Buffer.from('申请书') });
+  await clerk.setInputFiles('#f-materials', { name: '申请书.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
   await clerk.click('#intake-form button[type=submit]');
   await clerk.waitForSelector('#case-number', { timeout: 10000 });
   shared.number = (await clerk.textContent('#case-number')).trim();

@@ -126,7 +126,7 @@ test('(a) intake by the clerk gives a case number and a query code', async () =>
   assert.equal(await clerk.inputValue('input[name=applicant_name]'), '济南泉城餐饮有限公司', 'what was typed is kept');
   await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
   await clerk.fill('input[name=applicant_phone]', '0531 8600 1234 转 802');
-  await clerk.setInputFiles('#f-materials', { name: '申请书.txt', mimeType: 'text/plain', buffer: Buffer.from('申请书内容') });
+  await clerk.setInputFiles('#f-materials', { name: '申请书.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
   await screenshot(clerk, 'intake');
   // A double click: the one-time token in the form registers the application once.
   await clerk.dblclick('#intake-form button[type=submit]');
