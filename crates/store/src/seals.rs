@@ -235,21 +235,58 @@ pub fn sealed_decision(
     conn: &mut dyn Conn,
     case_number: &str,
 ) -> Result<Option<SealedDecision>, StoreError> {
-    conn.query_one(
-        "SELECT d.document, d.signature_der, e.log, e.idx FROM sealed_documents d JOIN document_entries e \
+    let Some(r) = conn.query_one(
+        "SELECT e.log, e.idx FROM sealed_documents d JOIN document_entries e \
          ON e.case_number = d.case_number AND e.document_kind = d.document_kind \
          WHERE d.case_number = ? AND d.document_kind = 'decision'",
         params![case_number],
     )?
-    .map(|r| {
-        Ok(SealedDecision {
-            document_b64: r.text(0)?,
-            signature_der_b64: r.text(1)?,
-            log: r.text(2)?,
-            index: r.u64(3)?,
-        })
-    })
-    .transpose()
+    else {
+        return Ok(None);
+    };
+    let (log, index) = (r.text(0)?, r.u64(1)?);
+    let (document_b64, signature_der_b64) = sealed_body(conn, &log, index)?;
+    Ok(Some(SealedDecision {
+        document_b64,
+        signature_der_b64,
+        log,
+        index,
+    }))
+}
+
+/// The document and its signature (base64) as the `seal.document_sealed` entry at `index` of
+/// `log` holds them: the only copy (migration 31 took them out of `sealed_documents`).
+fn sealed_body(conn: &mut dyn Conn, log: &str, index: u64) -> Result<(String, String), StoreError> {
+    let missing = || {
+        StoreError::Corrupt(format!(
+            "log {log}: the sealed document at {index} is missing"
+        ))
+    };
+    let (lo, hi) = crate::log::entry_keys(conn, log, index, index.saturating_add(1))?;
+    if lo >= hi {
+        return Err(missing());
+    }
+    let stored = conn
+        .query_one(
+            "SELECT body FROM ledger_entries WHERE id = ? AND body IS NOT NULL",
+            params![lo],
+        )?
+        .ok_or_else(missing)?
+        .blob(0)?;
+    let body = crate::codec::open(conn, &stored, crate::codec::Part::Body)?;
+    match serde_json::from_slice(&body) {
+        Ok(oneseal_domain::event::Event::DocumentSealed {
+            document,
+            signature_der,
+            ..
+        }) => Ok((document, signature_der)),
+        Ok(_) => Err(StoreError::Corrupt(format!(
+            "log {log}: entry {index} is not a sealed document"
+        ))),
+        Err(e) => Err(StoreError::Corrupt(format!(
+            "log {log}: entry {index}: {e}"
+        ))),
+    }
 }
 
 /// The sealed document behind a licence, as the public verification page shows it.
@@ -266,21 +303,23 @@ pub fn licence_document(
     conn: &mut dyn Conn,
     license_id: &str,
 ) -> Result<Option<LicenceDocument>, StoreError> {
-    conn.query_one(
-        "SELECT e.case_number, e.log, e.idx, d.document, d.es_id FROM document_entries e JOIN sealed_documents d \
+    let Some(r) = conn.query_one(
+        "SELECT e.case_number, e.log, e.idx, d.es_id FROM document_entries e JOIN sealed_documents d \
          ON d.case_number = e.case_number AND d.document_kind = e.document_kind WHERE e.license_id = ?",
         params![license_id],
     )?
-    .map(|r| {
-        Ok(LicenceDocument {
-            case_number: r.text(0)?,
-            log: r.text(1)?,
-            index: r.u64(2)?,
-            document_b64: r.text(3)?,
-            es_id: r.text(4)?,
-        })
-    })
-    .transpose()
+    else {
+        return Ok(None);
+    };
+    let (log, index) = (r.text(1)?, r.u64(2)?);
+    let (document_b64, _) = sealed_body(conn, &log, index)?;
+    Ok(Some(LicenceDocument {
+        case_number: r.text(0)?,
+        log,
+        index,
+        document_b64,
+        es_id: r.text(3)?,
+    }))
 }
 
 /// One sealed document of a case, as stored, for printing it.
@@ -303,7 +342,7 @@ pub fn case_documents(
     case_number: &str,
 ) -> Result<Vec<CaseDocument>, StoreError> {
     conn.query(
-        "SELECT d.document_kind, d.es_id, d.document_sm3, d.document, d.signature_der, e.license_id, e.log, e.idx \
+        "SELECT d.document_kind, d.es_id, d.document_sm3, e.license_id, e.log, e.idx \
          FROM sealed_documents d JOIN document_entries e \
          ON e.case_number = d.case_number AND e.document_kind = d.document_kind \
          WHERE d.case_number = ? ORDER BY e.idx",
@@ -311,15 +350,17 @@ pub fn case_documents(
     )?
     .into_iter()
     .map(|r| {
+        let (log, index) = (r.text(4)?, r.u64(5)?);
+        let (document_b64, signature_der_b64) = sealed_body(conn, &log, index)?;
         Ok(CaseDocument {
             document_kind: r.text(0)?,
             es_id: r.text(1)?,
             document_sm3: r.text(2)?,
-            document_b64: r.text(3)?,
-            signature_der_b64: r.text(4)?,
-            license_id: r.opt_text(5)?,
-            log: r.text(6)?,
-            index: r.u64(7)?,
+            document_b64,
+            signature_der_b64,
+            license_id: r.opt_text(3)?,
+            log,
+            index,
         })
     })
     .collect()
