@@ -23,7 +23,7 @@ use std::sync::{Mutex, OnceLock};
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 use sha2::{Digest, Sha256};
 
-pub use frame::Blob;
+pub use frame::{Blob, FetchBlob};
 
 use crate::sql::{Backend, Conn, Value};
 use crate::{StoreError, params};
@@ -217,11 +217,7 @@ pub fn is_packed(stored: &[u8]) -> bool {
 }
 
 /// The plain bytes of a stored value, fetching blobs with `blob`.
-pub fn unpack(
-    stored: &[u8],
-    part: Part,
-    blob: &mut dyn FnMut(&[u8; 32]) -> Result<Vec<u8>, StoreError>,
-) -> Result<Vec<u8>, StoreError> {
+pub fn unpack(stored: &[u8], part: Part, blob: &mut FetchBlob<'_>) -> Result<Vec<u8>, StoreError> {
     if !is_packed(stored) {
         return Ok(stored.to_vec());
     }

@@ -32,6 +32,9 @@ pub const MIN_BLOB: usize = 256;
 /// A blob cut out of a value: its SHA-256 and its bytes.
 pub type Blob = ([u8; 32], Vec<u8>);
 
+/// Gives a blob's bytes by its SHA-256 (checked by the giver).
+pub type FetchBlob<'a> = dyn FnMut(&[u8; 32]) -> Result<Vec<u8>, StoreError> + 'a;
+
 /// Cuts `value`; with `blobs`, large DER parts inside base64 strings go to `out_blobs`.
 pub fn build(value: &[u8], blobs: bool, out_blobs: &mut Vec<Blob>) -> Vec<u8> {
     let mut w = Writer::default();
@@ -218,7 +221,7 @@ fn bad(what: &str) -> StoreError {
 /// Puts a frame back together, fetching blobs with `blob` (which checks their hash).
 pub fn join(
     f: &[u8],
-    blob: &mut dyn FnMut(&[u8; 32]) -> Result<Vec<u8>, StoreError>,
+    blob: &mut FetchBlob<'_>,
     out: &mut Vec<u8>,
     depth: u8,
 ) -> Result<(), StoreError> {

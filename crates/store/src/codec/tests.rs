@@ -129,7 +129,7 @@ fn write_dictionary_set() {
             .iter()
             .map(|r| (r.blob(0).unwrap(), r.blob(1).unwrap()))
             .collect();
-        let mut shapes: std::collections::BTreeMap<String, Vec<(Vec<u8>, Vec<u8>)>> =
+        let mut shapes: std::collections::BTreeMap<String, Vec<Example>> =
             std::collections::BTreeMap::new();
         for (e, b) in rows {
             let e = open(&mut conn, &e, Part::Entry).unwrap();
@@ -162,6 +162,9 @@ fn write_dictionary_set() {
     }
     std::fs::write(to, out).unwrap();
 }
+
+/// An entry and its body, plain.
+type Example = (Vec<u8>, Vec<u8>);
 
 /// A dictionary's cap: DEFLATE looks back 32 KB, and the writer pays for every dictionary byte
 /// on each value it packs.
