@@ -365,3 +365,70 @@ pub fn case_documents(
     })
     .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document sealed before migration 31 is read from its event's body, which a row written
+    /// before packing holds plain; one written since holds packed: both give the same document.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn documents_are_read_from_plain_and_packed_bodies_alike() {
+        let scratch = crate::scratch::ScratchDb::new().unwrap();
+        let mut conn = scratch.database.connect().unwrap();
+        let c = conn.as_mut();
+        crate::migrate::run(c).unwrap();
+        c.execute(
+            "INSERT INTO ledger_heads (log, size, root, id) VALUES ('370100', 2, ?, 1)",
+            params![vec![0u8; 32]],
+        )
+        .unwrap();
+        let document = "eyJhIjoiYiJ9".repeat(20);
+        let signature = "MIIB".repeat(50);
+        for (idx, number) in [(0u64, "37010020260116000003"), (1, "37010020260116000004")] {
+            let body = format!(
+                r#"{{"data":{{"case_number":"{number}","document":"{document}","document_kind":"decision","document_sm3":"00","es_id":"S","signature_der":"{signature}","signature_sm3":"00","signer":"APPROVE-02"}},"kind":"seal.document_sealed"}}"#
+            );
+            let stored = if idx == 0 {
+                body.into_bytes()
+            } else {
+                let p = crate::codec::pack(
+                    "seal.document_sealed",
+                    crate::codec::Part::Body,
+                    body.as_bytes(),
+                );
+                assert!(crate::codec::is_packed(&p.bytes));
+                crate::codec::store_blobs(c, &p.blobs.iter().collect::<Vec<_>>()).unwrap();
+                p.bytes
+            };
+            c.execute(
+                "INSERT INTO ledger_entries (id, log, idx, entry, kind, salt, body) VALUES (?, '370100', ?, ?, 'seal.document_sealed', ?, ?)",
+                params![crate::log::entry_key(1, idx).unwrap(), idx, b"{}".to_vec(), vec![0u8; 16], stored],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO sealed_documents (case_number, document_kind, es_id, document_sm3, signer) VALUES (?, 'decision', 'S', '00', 'APPROVE')",
+                params![number],
+            )
+            .unwrap();
+            insert_document_entry(
+                c,
+                &DocumentEntry {
+                    case_number: number,
+                    document_kind: "decision",
+                    license_id: None,
+                    log: "370100",
+                    index: idx,
+                },
+            )
+            .unwrap();
+        }
+        for number in ["37010020260116000003", "37010020260116000004"] {
+            let d = sealed_decision(c, number).unwrap().unwrap();
+            assert_eq!(d.document_b64, document);
+            assert_eq!(d.signature_der_b64, signature);
+            assert_eq!(case_documents(c, number).unwrap()[0].document_b64, document);
+        }
+    }
+}
