@@ -159,8 +159,20 @@ pub fn run(args: &ScaleBenchArgs) -> Result<()> {
     }
     drop(server);
     let db = crate::serve::database(args.database_url.as_deref(), &args.data)?;
-    let cases = oneseal_store::cases::count(db.connect()?.as_mut())?;
+    let mut conn = db.connect()?;
+    let cases = oneseal_store::cases::count(conn.as_mut())?;
     println!("cases: {cases}");
+    // Both backends: the database's own count of its bytes, and where they are.
+    let (total, tables) = oneseal_store::bench::table_bytes(conn.as_mut())?;
+    println!(
+        "database: {:.1} MB, {} bytes per case; largest tables (with their indexes), bytes per case:",
+        total as f64 / 1e6,
+        total.checked_div(cases).unwrap_or(0)
+    );
+    for (table, bytes) in tables.iter().take(14) {
+        println!("  {table:<28} {:>8}", bytes.checked_div(cases).unwrap_or(0));
+    }
+    drop(conn);
     if args.database_url.is_none() {
         let bytes = dir_bytes(&args.data);
         let per_case = bytes.checked_div(cases).unwrap_or(0);

@@ -3,12 +3,13 @@
 //! compares them with what it recomputes; this module reads them, and keeps the record of each
 //! run (`ledger_audits`) an incremental run starts from.
 
+use crate::codec::{Part, open};
 use crate::projection::Projected;
 use crate::sql::{Backend, Conn, Value};
 use crate::{StoreError, params};
 
 /// A stored entry: its index, the public entry bytes, and the private salt and body (`None`
-/// when missing or not bytes: the audit reports it).
+/// when missing, not bytes or not unpacked: the audit reports it), both unpacked.
 #[derive(Debug, Clone)]
 pub struct StoredEntry {
     pub idx: u64,
@@ -25,11 +26,15 @@ pub fn entries(conn: &mut dyn Conn, lo: i64, hi: i64) -> Result<Vec<StoredEntry>
     )?
     .into_iter()
     .map(|r| {
+        // An entry that does not unpack stays as stored: its leaf then differs from the
+        // stored tree, which the audit reports; a body that does not is reported missing.
+        let stored = r.blob(1)?;
+        let entry = open(conn, &stored, Part::Entry).unwrap_or(stored);
         Ok(StoredEntry {
             idx: r.u64(0)?,
-            entry: r.blob(1)?,
+            entry,
             salt: r.blob(2).ok(),
-            body: r.blob(3).ok(),
+            body: r.blob(3).ok().and_then(|b| open(conn, &b, Part::Body).ok()),
         })
     })
     .collect()

@@ -64,3 +64,33 @@ pub fn plain_inserts(
         }
     }
 }
+
+/// Bytes the database holds in all, and per table with its indexes (largest first): what
+/// `bench scale` reports per case. SQLite counts pages (`dbstat`, each index under its table);
+/// PostgreSQL counts `pg_total_relation_size` (TOAST and indexes included).
+pub fn table_bytes(conn: &mut dyn crate::Conn) -> Result<(u64, Vec<(String, u64)>), StoreError> {
+    let (total, per_table) = match conn.backend() {
+        crate::Backend::Sqlite => (
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            "SELECT COALESCE(m.tbl_name, s.name), SUM(s.pgsize) FROM dbstat s \
+             LEFT JOIN sqlite_schema m ON m.name = s.name GROUP BY 1 ORDER BY 2 DESC",
+        ),
+        crate::Backend::Postgres => (
+            "SELECT pg_database_size(current_database())",
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind = 'r' AND n.nspname = current_schema() ORDER BY 2 DESC",
+        ),
+    };
+    let total = conn
+        .query_one(total, &[])?
+        .map(|r| r.u64(0))
+        .transpose()?
+        .unwrap_or(0);
+    let tables = conn
+        .query(per_table, &[])?
+        .into_iter()
+        .map(|r| Ok((r.text(0)?, r.u64(1)?)))
+        .collect::<Result<_, StoreError>>()?;
+    Ok((total, tables))
+}

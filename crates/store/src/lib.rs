@@ -14,6 +14,7 @@ pub mod case_rows;
 pub mod cases;
 pub mod catalog;
 pub mod checkpoints;
+pub mod codec;
 mod database;
 mod durable;
 mod error;

@@ -13,6 +13,7 @@
 
 use oneseal_ledger::{EMPTY_ROOT, Frontier, Hash, NodeId};
 
+use crate::codec::{self, Part};
 use crate::sql::{Backend, Conn, Value};
 use crate::{StoreError, params};
 
@@ -329,14 +330,31 @@ fn rows_per_insert(backend: Backend) -> usize {
     }
 }
 
-/// Writes entries, each with its private payload in the same row, with multi-row INSERTs.
+/// Writes entries, each with its private payload in the same row, with multi-row INSERTs: both
+/// packed (`codec`), the blobs their bodies refer to first, in the same transaction.
 pub(crate) fn insert_entries(conn: &mut dyn Conn, rows: &[EntryRow]) -> Result<(), StoreError> {
     for chunk in rows.chunks(rows_per_insert(conn.backend())) {
+        let packed: Vec<(codec::Packed, codec::Packed)> = chunk
+            .iter()
+            .map(|r| {
+                (
+                    codec::pack(&r.kind, Part::Entry, &r.entry),
+                    codec::pack(&r.kind, Part::Body, &r.body),
+                )
+            })
+            .collect();
+        let mut blobs: Vec<&codec::Blob> = Vec::new();
+        for b in packed.iter().flat_map(|(_, body)| &body.blobs) {
+            if !blobs.iter().any(|known| known.0 == b.0) {
+                blobs.push(b);
+            }
+        }
+        codec::store_blobs(conn, &blobs)?;
         let mut sql = String::from(
             "INSERT INTO ledger_entries (id, log, idx, entry, kind, salt, body) VALUES ",
         );
         let mut params = Vec::with_capacity(chunk.len() * 7);
-        for (i, r) in chunk.iter().enumerate() {
+        for (i, (r, (entry, body))) in chunk.iter().zip(&packed).enumerate() {
             sql.push_str(if i == 0 {
                 "(?, ?, ?, ?, ?, ?, ?)"
             } else {
@@ -346,10 +364,10 @@ pub(crate) fn insert_entries(conn: &mut dyn Conn, rows: &[EntryRow]) -> Result<(
                 Value::from(r.key),
                 Value::from(r.log.as_str()),
                 Value::from(r.idx),
-                Value::from(r.entry.as_slice()),
+                Value::from(entry.bytes.as_slice()),
                 Value::from(r.kind.as_str()),
                 Value::from(r.salt.as_slice()),
-                Value::from(r.body.as_slice()),
+                Value::from(body.bytes.as_slice()),
             ]);
         }
         conn.execute(&sql, &params)?;
@@ -363,9 +381,14 @@ pub fn entry(conn: &mut dyn Conn, log: &str, idx: u64) -> Result<Option<Vec<u8>>
     if lo >= hi {
         return Ok(None);
     }
-    conn.query_one("SELECT entry FROM ledger_entries WHERE id = ?", params![lo])?
+    let Some(stored) = conn
+        .query_one("SELECT entry FROM ledger_entries WHERE id = ?", params![lo])?
         .map(|r| r.blob(0))
-        .transpose()
+        .transpose()?
+    else {
+        return Ok(None);
+    };
+    codec::open(conn, &stored, Part::Entry).map(Some)
 }
 
 /// Public entries of `log` in `[from, to)`, in index order.
@@ -384,7 +407,7 @@ pub fn entries(
         params![lo, hi],
     )?
     .into_iter()
-    .map(|r| Ok((r.u64(0)?, r.blob(1)?)))
+    .map(|r| Ok((r.u64(0)?, codec::open(conn, &r.blob(1)?, Part::Entry)?)))
     .collect()
 }
 

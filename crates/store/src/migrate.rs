@@ -97,6 +97,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_tallies_backfill",
         include_str!("../migrations/0025_case_tallies_backfill.sql"),
     ),
+    (
+        30,
+        "ledger_blobs",
+        include_str!("../migrations/0030_ledger_blobs.sql"),
+    ),
+    (
+        31,
+        "sealed_documents_lean",
+        include_str!("../migrations/0031_sealed_documents_lean.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run

@@ -142,13 +142,7 @@ pub const PROJECTED_TABLES: &[Projected] = &[
     Projected {
         table: "sealed_documents",
         key: &["case_number", "document_kind"],
-        columns: &[
-            "es_id",
-            "document_sm3",
-            "signer",
-            "document",
-            "signature_der",
-        ],
+        columns: &["es_id", "document_sm3", "signer"],
     },
     Projected {
         table: "items",
@@ -616,21 +610,19 @@ pub fn apply(
             es_id,
             document_sm3,
             signer,
-            document,
-            signature_der,
             ..
         } => {
+            // The document and its signature stay in the event's body on the log only
+            // (`seals::sealed_body` reads them there): kept here too they doubled a case's size.
             conn.execute(
-                "INSERT INTO sealed_documents (case_number, document_kind, es_id, document_sm3, signer, document, signature_der) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sealed_documents (case_number, document_kind, es_id, document_sm3, signer) \
+                 VALUES (?, ?, ?, ?, ?)",
                 params![
                     case_number.as_str(),
                     document_kind.as_str(),
                     es_id.as_str(),
                     document_sm3.as_str(),
-                    signer.as_str(),
-                    document.as_str(),
-                    signature_der.as_str()
+                    signer.as_str()
                 ],
             )?;
         }

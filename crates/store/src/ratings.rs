@@ -213,7 +213,13 @@ pub fn rating_entry(
         "SELECT entry, salt, body FROM ledger_entries WHERE id = ? AND salt IS NOT NULL AND body IS NOT NULL",
         params![lo],
     )?
-    .map(|r| Ok((r.blob(0)?, r.blob(1)?, r.blob(2)?)))
+    .map(|r| {
+        Ok((
+            crate::codec::open(conn, &r.blob(0)?, crate::codec::Part::Entry)?,
+            r.blob(1)?,
+            crate::codec::open(conn, &r.blob(2)?, crate::codec::Part::Body)?,
+        ))
+    })
     .transpose()
 }
 
@@ -233,7 +239,8 @@ pub fn backfill_entries(conn: &mut dyn Conn) -> Result<(), StoreError> {
         };
         after = last.int(0)?;
         for r in &rows {
-            let entry: serde_json::Value = serde_json::from_slice(&r.blob(3)?)
+            let entry = crate::codec::open(conn, &r.blob(3)?, crate::codec::Part::Entry)?;
+            let entry: serde_json::Value = serde_json::from_slice(&entry)
                 .map_err(|e| StoreError::Corrupt(format!("rating entry: {e}")))?;
             let Some(case) = entry["subject"]["case"].as_str() else {
                 continue;

@@ -92,7 +92,14 @@ pub fn read_entries(
         params![lo, hi],
     )?
     .into_iter()
-    .map(|r| Ok((r.u64(0)?, r.blob(1)?, r.blob(2)?, r.blob(3)?)))
+    .map(|r| {
+        Ok((
+            r.u64(0)?,
+            crate::codec::open(conn, &r.blob(1)?, crate::codec::Part::Entry)?,
+            r.blob(2)?,
+            crate::codec::open(conn, &r.blob(3)?, crate::codec::Part::Body)?,
+        ))
+    })
     .collect()
 }
 

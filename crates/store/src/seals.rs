@@ -235,21 +235,58 @@ pub fn sealed_decision(
     conn: &mut dyn Conn,
     case_number: &str,
 ) -> Result<Option<SealedDecision>, StoreError> {
-    conn.query_one(
-        "SELECT d.document, d.signature_der, e.log, e.idx FROM sealed_documents d JOIN document_entries e \
+    let Some(r) = conn.query_one(
+        "SELECT e.log, e.idx FROM sealed_documents d JOIN document_entries e \
          ON e.case_number = d.case_number AND e.document_kind = d.document_kind \
          WHERE d.case_number = ? AND d.document_kind = 'decision'",
         params![case_number],
     )?
-    .map(|r| {
-        Ok(SealedDecision {
-            document_b64: r.text(0)?,
-            signature_der_b64: r.text(1)?,
-            log: r.text(2)?,
-            index: r.u64(3)?,
-        })
-    })
-    .transpose()
+    else {
+        return Ok(None);
+    };
+    let (log, index) = (r.text(0)?, r.u64(1)?);
+    let (document_b64, signature_der_b64) = sealed_body(conn, &log, index)?;
+    Ok(Some(SealedDecision {
+        document_b64,
+        signature_der_b64,
+        log,
+        index,
+    }))
+}
+
+/// The document and its signature (base64) as the `seal.document_sealed` entry at `index` of
+/// `log` holds them: the only copy (migration 31 took them out of `sealed_documents`).
+fn sealed_body(conn: &mut dyn Conn, log: &str, index: u64) -> Result<(String, String), StoreError> {
+    let missing = || {
+        StoreError::Corrupt(format!(
+            "log {log}: the sealed document at {index} is missing"
+        ))
+    };
+    let (lo, hi) = crate::log::entry_keys(conn, log, index, index.saturating_add(1))?;
+    if lo >= hi {
+        return Err(missing());
+    }
+    let stored = conn
+        .query_one(
+            "SELECT body FROM ledger_entries WHERE id = ? AND body IS NOT NULL",
+            params![lo],
+        )?
+        .ok_or_else(missing)?
+        .blob(0)?;
+    let body = crate::codec::open(conn, &stored, crate::codec::Part::Body)?;
+    match serde_json::from_slice(&body) {
+        Ok(oneseal_domain::event::Event::DocumentSealed {
+            document,
+            signature_der,
+            ..
+        }) => Ok((document, signature_der)),
+        Ok(_) => Err(StoreError::Corrupt(format!(
+            "log {log}: entry {index} is not a sealed document"
+        ))),
+        Err(e) => Err(StoreError::Corrupt(format!(
+            "log {log}: entry {index}: {e}"
+        ))),
+    }
 }
 
 /// The sealed document behind a licence, as the public verification page shows it.
@@ -266,21 +303,23 @@ pub fn licence_document(
     conn: &mut dyn Conn,
     license_id: &str,
 ) -> Result<Option<LicenceDocument>, StoreError> {
-    conn.query_one(
-        "SELECT e.case_number, e.log, e.idx, d.document, d.es_id FROM document_entries e JOIN sealed_documents d \
+    let Some(r) = conn.query_one(
+        "SELECT e.case_number, e.log, e.idx, d.es_id FROM document_entries e JOIN sealed_documents d \
          ON d.case_number = e.case_number AND d.document_kind = e.document_kind WHERE e.license_id = ?",
         params![license_id],
     )?
-    .map(|r| {
-        Ok(LicenceDocument {
-            case_number: r.text(0)?,
-            log: r.text(1)?,
-            index: r.u64(2)?,
-            document_b64: r.text(3)?,
-            es_id: r.text(4)?,
-        })
-    })
-    .transpose()
+    else {
+        return Ok(None);
+    };
+    let (log, index) = (r.text(1)?, r.u64(2)?);
+    let (document_b64, _) = sealed_body(conn, &log, index)?;
+    Ok(Some(LicenceDocument {
+        case_number: r.text(0)?,
+        log,
+        index,
+        document_b64,
+        es_id: r.text(3)?,
+    }))
 }
 
 /// One sealed document of a case, as stored, for printing it.
@@ -303,7 +342,7 @@ pub fn case_documents(
     case_number: &str,
 ) -> Result<Vec<CaseDocument>, StoreError> {
     conn.query(
-        "SELECT d.document_kind, d.es_id, d.document_sm3, d.document, d.signature_der, e.license_id, e.log, e.idx \
+        "SELECT d.document_kind, d.es_id, d.document_sm3, e.license_id, e.log, e.idx \
          FROM sealed_documents d JOIN document_entries e \
          ON e.case_number = d.case_number AND e.document_kind = d.document_kind \
          WHERE d.case_number = ? ORDER BY e.idx",
@@ -311,16 +350,85 @@ pub fn case_documents(
     )?
     .into_iter()
     .map(|r| {
+        let (log, index) = (r.text(4)?, r.u64(5)?);
+        let (document_b64, signature_der_b64) = sealed_body(conn, &log, index)?;
         Ok(CaseDocument {
             document_kind: r.text(0)?,
             es_id: r.text(1)?,
             document_sm3: r.text(2)?,
-            document_b64: r.text(3)?,
-            signature_der_b64: r.text(4)?,
-            license_id: r.opt_text(5)?,
-            log: r.text(6)?,
-            index: r.u64(7)?,
+            document_b64,
+            signature_der_b64,
+            license_id: r.opt_text(3)?,
+            log,
+            index,
         })
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document sealed before migration 31 is read from its event's body, which a row written
+    /// before packing holds plain; one written since holds packed: both give the same document.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn documents_are_read_from_plain_and_packed_bodies_alike() {
+        let scratch = crate::scratch::ScratchDb::new().unwrap();
+        let mut conn = scratch.database.connect().unwrap();
+        let c = conn.as_mut();
+        crate::migrate::run(c).unwrap();
+        c.execute(
+            "INSERT INTO ledger_heads (log, size, root, id) VALUES ('370100', 2, ?, 1)",
+            params![vec![0u8; 32]],
+        )
+        .unwrap();
+        let document = "eyJhIjoiYiJ9".repeat(20);
+        let signature = "MIIB".repeat(50);
+        for (idx, number) in [(0u64, "37010020260116000003"), (1, "37010020260116000004")] {
+            let body = format!(
+                r#"{{"data":{{"case_number":"{number}","document":"{document}","document_kind":"decision","document_sm3":"00","es_id":"S","signature_der":"{signature}","signature_sm3":"00","signer":"APPROVE-02"}},"kind":"seal.document_sealed"}}"#
+            );
+            let stored = if idx == 0 {
+                body.into_bytes()
+            } else {
+                let p = crate::codec::pack(
+                    "seal.document_sealed",
+                    crate::codec::Part::Body,
+                    body.as_bytes(),
+                );
+                assert!(crate::codec::is_packed(&p.bytes));
+                crate::codec::store_blobs(c, &p.blobs.iter().collect::<Vec<_>>()).unwrap();
+                p.bytes
+            };
+            c.execute(
+                "INSERT INTO ledger_entries (id, log, idx, entry, kind, salt, body) VALUES (?, '370100', ?, ?, 'seal.document_sealed', ?, ?)",
+                params![crate::log::entry_key(1, idx).unwrap(), idx, b"{}".to_vec(), vec![0u8; 16], stored],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO sealed_documents (case_number, document_kind, es_id, document_sm3, signer) VALUES (?, 'decision', 'S', '00', 'APPROVE')",
+                params![number],
+            )
+            .unwrap();
+            insert_document_entry(
+                c,
+                &DocumentEntry {
+                    case_number: number,
+                    document_kind: "decision",
+                    license_id: None,
+                    log: "370100",
+                    index: idx,
+                },
+            )
+            .unwrap();
+        }
+        for number in ["37010020260116000003", "37010020260116000004"] {
+            let d = sealed_decision(c, number).unwrap().unwrap();
+            assert_eq!(d.document_b64, document);
+            assert_eq!(d.signature_der_b64, signature);
+            assert_eq!(case_documents(c, number).unwrap()[0].document_b64, document);
+        }
+    }
 }

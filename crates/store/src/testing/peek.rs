@@ -1,6 +1,9 @@
 //! Tables read as they lie on disk, for tests that check what is stored (and what is not):
-//! raw columns, no decoding beyond the column's type.
+//! raw columns, no decoding beyond the column's type, except that packed ledger values
+//! (`codec`) are unpacked: a test looking for a secret in them must see their bytes, not the
+//! compressed ones.
 
+use crate::codec::{Part, open};
 use crate::sql::Conn;
 use crate::{StoreError, params};
 
@@ -19,7 +22,7 @@ pub fn entries_of_kind(conn: &mut dyn Conn, kind: &str) -> Result<Vec<String>, S
 pub fn all_entries(conn: &mut dyn Conn) -> Result<Vec<Vec<u8>>, StoreError> {
     conn.query("SELECT entry FROM ledger_entries", &[])?
         .iter()
-        .map(|r| r.blob(0))
+        .map(|r| open(conn, &r.blob(0)?, Part::Entry))
         .collect()
 }
 
@@ -30,7 +33,7 @@ pub fn all_bodies(conn: &mut dyn Conn) -> Result<Vec<Vec<u8>>, StoreError> {
         &[],
     )?
     .iter()
-    .map(|r| r.blob(0))
+    .map(|r| open(conn, &r.blob(0)?, Part::Body))
     .collect()
 }
 
@@ -44,7 +47,7 @@ pub fn first_body_of_kind(
         "SELECT idx, body FROM ledger_entries WHERE log = ? AND kind = ?",
         params![log, kind],
     )?
-    .map(|r| Ok((r.u64(0)?, r.blob(1)?)))
+    .map(|r| Ok((r.u64(0)?, open(conn, &r.blob(1)?, Part::Body)?)))
     .transpose()
 }
 
@@ -127,20 +130,26 @@ pub struct SealedDocument {
 
 /// Every sealed document, by case number and kind.
 pub fn sealed_documents(conn: &mut dyn Conn) -> Result<Vec<SealedDocument>, StoreError> {
-    conn.query(
-        "SELECT case_number, document_kind, document_sm3, document FROM sealed_documents ORDER BY case_number, document_kind",
-        &[],
-    )?
-    .iter()
-    .map(|r| {
-        Ok(SealedDocument {
-            case_number: r.text(0)?,
-            document_kind: r.text(1)?,
-            document_sm3: r.text(2)?,
-            document: r.text(3)?,
-        })
-    })
-    .collect()
+    let numbers: Vec<String> = conn
+        .query(
+            "SELECT DISTINCT case_number FROM sealed_documents ORDER BY case_number",
+            &[],
+        )?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for number in numbers {
+        let mut docs = crate::seals::case_documents(conn, &number)?;
+        docs.sort_by(|a, b| a.document_kind.cmp(&b.document_kind));
+        out.extend(docs.into_iter().map(|d| SealedDocument {
+            case_number: number.clone(),
+            document_kind: d.document_kind,
+            document_sm3: d.document_sm3,
+            document: d.document_b64,
+        }));
+    }
+    Ok(out)
 }
 
 /// The text columns a reader of the data directory (or a backup) without the master key sees
@@ -150,12 +159,12 @@ pub fn case_texts_at_rest(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError
     for sql in [
         "SELECT body FROM case_events",
         "SELECT query_code_hash FROM cases",
-        "SELECT document FROM sealed_documents",
     ] {
         for r in conn.query(sql, &[])? {
             out.push(r.text(0)?);
         }
     }
+    out.extend(sealed_documents(conn)?.into_iter().map(|d| d.document));
     Ok(out)
 }
 
