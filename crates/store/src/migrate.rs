@@ -97,6 +97,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_tallies_backfill",
         include_str!("../migrations/0025_case_tallies_backfill.sql"),
     ),
+    (
+        32,
+        "alerts_raised",
+        include_str!("../migrations/0032_alerts_raised.sql"),
+    ),
+    (
+        33,
+        "case_due",
+        include_str!("../migrations/0033_case_due.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run
@@ -116,6 +126,7 @@ fn backfill(version: i64, conn: &mut dyn Conn) -> Result<(), StoreError> {
         15 => crate::case_rows::backfill(conn),
         23 => crate::ratings::backfill_entries(conn),
         25 => crate::aggregates::backfill(conn),
+        33 => crate::case_due::backfill(conn),
         _ => Ok(()),
     }
 }

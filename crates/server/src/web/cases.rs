@@ -49,6 +49,7 @@ pub struct QueueForm {
     decided_to: String,
     assignee: String,
     include_closed: bool,
+    due: String,
 }
 
 #[derive(Template)]
@@ -143,6 +144,7 @@ pub async fn cases_page(
         decided_from: field(&params.decided_from),
         decided_to: field(&params.decided_to),
         assignee: field(&params.assignee),
+        due: field(&params.due),
         include_closed: matches!(
             params.include_closed.as_deref().map(str::trim),
             Some("true" | "1" | "on")

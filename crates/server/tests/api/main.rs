@@ -12,6 +12,7 @@ mod cases;
 mod catalog;
 mod cosigning;
 mod documents;
+mod due;
 mod end_check;
 mod history;
 mod intake;
