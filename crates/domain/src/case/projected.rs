@@ -211,3 +211,62 @@ impl ProjectedDue {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::super::testkit::{APPROVER, Harness, item};
+    use super::super::{Command, Decision};
+    use super::*;
+
+    /// Every day from the last step on, the stored dates give what the clock gives.
+    fn reads_as_the_clock(case: &Case, calendar: &Calendar, days: i64) {
+        let p = case.projected_due(calendar).unwrap();
+        for n in 0..days {
+            let today = case.last_date() + time::Duration::days(n);
+            let clock = case.clock(calendar, today).unwrap();
+            let expected = DueReading {
+                remaining: clock.decision.as_ref().map(|d| d.remaining_statutory),
+                card: clock.card,
+            };
+            assert_eq!(p.read(calendar, today), Some(expected), "{today}: {p:?}");
+        }
+    }
+
+    #[test]
+    fn an_accepted_case_reads_as_its_clock_on_every_later_day() {
+        // Statutory 20, promised 10 working days: yellow after 9 used, red after the 20th.
+        let h = Harness::accepted(date!(2026 - 09 - 14));
+        let case = h.case();
+        let p = case.projected_due(&h.cal).unwrap();
+        assert_eq!(p.kind, DueKind::Counted);
+        assert!(p.notice_due.is_none());
+        reads_as_the_clock(&case, &h.cal, 60);
+    }
+
+    #[test]
+    fn before_acceptance_the_clock_runs_from_the_day_after_the_notice_window() {
+        let h = Harness::received(date!(2026 - 09 - 07), item(20, 10, &[]));
+        let case = h.case();
+        let p = case.projected_due(&h.cal).unwrap();
+        // Art. 32(4): 5 working days after Mon 09-07 is Mon 09-14; deemed accepted after it.
+        assert_eq!(p.notice_due, Some(date!(2026 - 09 - 14)));
+        assert_eq!(p.kind, DueKind::Counted);
+        reads_as_the_clock(&case, &h.cal, 60);
+    }
+
+    #[test]
+    fn a_decided_case_has_no_projected_due_date() {
+        let mut h = Harness::reviewed(date!(2026 - 09 - 14));
+        assert!(h.case().projected_due(&h.cal).is_some());
+        h.run(
+            APPROVER,
+            date!(2026 - 09 - 15),
+            Command::Decide {
+                decision: Decision::Approve,
+            },
+        );
+        assert_eq!(h.case().projected_due(&h.cal), None);
+    }
+}
