@@ -49,6 +49,7 @@ pub struct ScaleBenchArgs {
 const READS: &[(&str, &str)] = &[
     ("CLERK", "/cases"),
     ("CLERK", "/api/v1/cases"),
+    ("CLERK", "/api/v1/cases?due=overdue"),
     ("HEAD", "/dashboard"),
     ("HEAD", "/api/v1/dashboard"),
     ("HEAD", "/reports"),

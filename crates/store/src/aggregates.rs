@@ -229,6 +229,80 @@ pub fn rebuild(conn: &mut dyn Conn, calendar: &Calendar) -> Result<usize, StoreE
     Ok(rows.len())
 }
 
+/// Recounts, in the caller's transaction, the decisions dated on or after `from` (`YYYY-MM-DD`)
+/// whose counts the change from `before` to `after` alters, by adding the difference to their
+/// rows; returns how many decisions moved.
+///
+/// Why: a decision is timed with the calendar of the moment it is recorded. In a year still
+/// provisional (暂定: no State Council notice imported) that is the statutory-holiday estimate;
+/// importing the notice replaces it, and [`rebuild`] (`ledger verify`) would then time the same
+/// decision with the notice's days. A decision's working days and on-time verdict read only the
+/// days up to the decision, so only decisions dated in the imported year or after can move;
+/// `cases.decided_on` is indexed per jurisdiction, so this reads those cases only.
+pub fn recount_decisions(
+    conn: &mut dyn Conn,
+    from: &str,
+    before: &Calendar,
+    after: &Calendar,
+) -> Result<usize, StoreError> {
+    let mut cases: Vec<(String, String)> = Vec::new();
+    let jurisdictions: Vec<String> = conn
+        .query("SELECT code FROM jurisdictions ORDER BY code", &[])?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<_, _>>()?;
+    for j in jurisdictions {
+        for r in conn.query(
+            "SELECT case_number FROM cases WHERE jurisdiction = ? AND decided_on >= ? \
+             ORDER BY case_number",
+            params![j.as_str(), from],
+        )? {
+            cases.push((r.text(0)?, j.clone()));
+        }
+    }
+    let mut moved = 0;
+    for page in cases.chunks(500) {
+        let jurisdiction_of: BTreeMap<&str, &str> =
+            page.iter().map(|(n, j)| (n.as_str(), j.as_str())).collect();
+        let numbers: Vec<String> = page.iter().map(|(n, _)| n.clone()).collect();
+        for (number, events) in crate::case_rows::load_events_of(conn, &numbers)? {
+            let j = jurisdiction_of
+                .get(number.as_str())
+                .copied()
+                .unwrap_or_default();
+            let corrupt = |e: String| StoreError::Corrupt(format!("case {number}: {e}"));
+            let mut case: Option<Case> = None;
+            for e in &events {
+                match case.as_mut() {
+                    None => {
+                        case = Some(
+                            Case::apply(std::slice::from_ref(e))
+                                .map_err(|x| corrupt(x.to_string()))?,
+                        );
+                    }
+                    Some(c) => c.evolve(e).map_err(|x| corrupt(x.to_string()))?,
+                }
+                let (CaseEvent::Decided { .. }, Some(c)) = (e, case.as_ref()) else {
+                    continue;
+                };
+                let was = step_counts(j, e, c, before);
+                let now = step_counts(j, e, c, after);
+                if let (Some((key, was)), Some((_, now))) = (was, now)
+                    && was != now
+                {
+                    let mut delta = Counts::default();
+                    for (d, (n, w)) in delta.0.iter_mut().zip(now.0.iter().zip(was.0)) {
+                        *d = n - w;
+                    }
+                    add(conn, &key, &delta)?;
+                    moved += 1;
+                }
+            }
+        }
+    }
+    Ok(moved)
+}
+
 /// Every row as stored (tests and the property test compare it with [`fold`]).
 pub fn all(conn: &mut dyn Conn) -> Result<BTreeMap<TallyKey, Counts>, StoreError> {
     let mut out = BTreeMap::new();

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod backup;
 pub mod bench;
 pub mod calendar;
+pub mod case_due;
 pub mod case_rows;
 pub mod cases;
 pub mod catalog;

@@ -106,6 +106,14 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         31,
         "sealed_documents_lean",
         include_str!("../migrations/0031_sealed_documents_lean.sql"),
+        32,
+        "alerts_raised",
+        include_str!("../migrations/0032_alerts_raised.sql"),
+    ),
+    (
+        33,
+        "case_due",
+        include_str!("../migrations/0033_case_due.sql"),
     ),
 ];
 
@@ -126,6 +134,7 @@ fn backfill(version: i64, conn: &mut dyn Conn) -> Result<(), StoreError> {
         15 => crate::case_rows::backfill(conn),
         23 => crate::ratings::backfill_entries(conn),
         25 => crate::aggregates::backfill(conn),
+        33 => crate::case_due::backfill(conn),
         _ => Ok(()),
     }
 }

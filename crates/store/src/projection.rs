@@ -289,6 +289,14 @@ pub const CASE_TALLIES: Projected = Projected {
     columns: &crate::aggregates::COUNTERS,
 };
 
+/// `case_due` as `ledger verify` compares it: rebuilt by `case_due::rebuild` after the replay
+/// with the stored calendar, like [`CASE_TALLIES`].
+pub const CASE_DUE: Projected = Projected {
+    table: "case_due",
+    key: &["case_number"],
+    columns: &crate::case_due::COLUMNS,
+};
+
 /// Seals, applies and appends one event to its jurisdiction's log; returns its ledger index
 /// (valid once the write commits).
 pub fn record(
@@ -359,6 +367,7 @@ fn record_with(
                 step.case,
                 step.calendar,
             )?;
+            crate::case_due::write(tx.conn(), jurisdiction.as_str(), step.case, step.calendar)?;
         }
         _ => apply(tx.conn(), jurisdiction, event)?,
     }

@@ -484,3 +484,51 @@ pub fn case_items(
     .map(|r| Ok((r.text(0)?, r.text(1)?)))
     .collect()
 }
+
+/// The alerts of one (responsible person, responsible department, rule, item) over a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertTotals {
+    pub responsible: Option<String>,
+    pub responsible_department: Option<String>,
+    pub rule_id: String,
+    /// The item of a case's alert (the case's item code; `None` when the case is unknown), the
+    /// subject itself of an item's alert (`item:<code>[:…]`, for the caller to cut), `None`
+    /// otherwise.
+    pub item: Option<String>,
+    pub count: u64,
+}
+
+/// The jurisdiction's alerts raised in `from..=to` (`YYYY-MM-DD`), counted per responsible
+/// person and department, rule and item in one `GROUP BY` over every alert of the period (the
+/// accountability report, issue #17): index `alerts_raised` (migration 32) gives the range, a
+/// case's item is looked up by the case's primary key.
+pub fn alert_totals(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<AlertTotals>, StoreError> {
+    conn.query(
+        "SELECT a.responsible, a.responsible_department, a.rule_id, \
+         CASE WHEN a.subject LIKE 'case:%' THEN c.item_code \
+              WHEN a.subject LIKE 'item:%' THEN a.subject END AS item, COUNT(*) \
+         FROM alerts a LEFT JOIN cases c \
+           ON a.subject LIKE 'case:%' AND c.case_number = substr(a.subject, 6) \
+         WHERE a.jurisdiction = ? AND a.raised_on >= ? AND a.raised_on <= ? \
+         GROUP BY a.responsible, a.responsible_department, a.rule_id, \
+           CASE WHEN a.subject LIKE 'case:%' THEN c.item_code \
+                WHEN a.subject LIKE 'item:%' THEN a.subject END",
+        params![jurisdiction, from, to],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(AlertTotals {
+            responsible: r.opt_text(0)?,
+            responsible_department: r.opt_text(1)?,
+            rule_id: r.text(2)?,
+            item: r.opt_text(3)?,
+            count: u64::try_from(r.int(4)?).unwrap_or(0),
+        })
+    })
+    .collect()
+}

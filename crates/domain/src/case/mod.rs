@@ -32,6 +32,7 @@ mod intake_input;
 mod person;
 mod phone;
 mod phone_problem;
+mod projected;
 mod public;
 mod query_code;
 mod state;
@@ -76,6 +77,7 @@ pub use intake_input::{
 pub use person::{Applicant, IdNumber, PersonalField};
 pub use phone::PhoneNumber;
 pub use phone_problem::PhoneProblem;
+pub use projected::{DueKind, DueReading, ProjectedDue};
 pub use public::{PublicProgress, PublicStep};
 pub use query_code::{QueryCode, StoredQueryCode};
 pub use state::{

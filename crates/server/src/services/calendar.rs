@@ -217,7 +217,10 @@ fn first_day(c: &Correction) -> String {
 /// The ledger event that imports `year` (with the open cases' deadlines it moves, typically
 /// provisional dates replaced by the notice's), or `None` when the year in force is the same.
 /// A change of a past day is refused, a change of later days needs a correction. Shared by the
-/// API and the CLI so both record the same thing.
+/// API and the CLI so both record the same thing. Run inside the import's write: it also
+/// recounts, in that transaction, the step counters of the decisions dated from that year on
+/// (`aggregates::recount_decisions`), which were timed with the provisional days, and rewrites
+/// every open case's projected due date (`case_due::rebuild`).
 ///
 /// # Errors
 /// [`CalendarError::CorrectionRequired`], [`CalendarError::Correction`], or the store's.
@@ -234,6 +237,12 @@ pub fn import_event(
             let mut after = before.clone();
             after.insert_year(year);
             let moving = moving_deadlines(conn, &before, &after, today)?;
+            // The decisions already counted with the provisional days of this year (or a later
+            // one) are recounted with the notice's, as `ledger verify` will count them.
+            let from = format!("{number:04}-01-01");
+            oneseal_store::aggregates::recount_decisions(conn, &from, &before, &after)?;
+            // Every open case's projected due date, counted with the new year.
+            oneseal_store::case_due::rebuild(conn, &after)?;
             Ok(Some(Event::CalendarYearImported {
                 year: number,
                 json: text,
@@ -522,6 +531,7 @@ pub async fn approve_correction(
             let mut after = before.clone();
             after.correct(correction, now).map_err(internal)?;
             let moving = moving_deadlines(tx.conn(), &before, &after, today)?;
+            oneseal_store::case_due::rebuild(tx.conn(), &after)?;
             let approval = CorrectionApproval {
                 correction_id: proposal.correction_id.clone(),
                 year: proposal.year,

@@ -11,13 +11,13 @@ use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::{Card, Case, CaseEvent};
 use oneseal_domain::catalog::CodeError;
 use oneseal_domain::org::DivisionCode;
-use oneseal_store::aggregates;
 use oneseal_store::case_rows::load_events_of;
 use oneseal_store::statistics::{
-    JurisdictionName, first_receipt, item_departments, jurisdiction_names, open_case_numbers,
-    open_rectifications, rating_counts,
+    JurisdictionName, first_receipt, item_departments, jurisdiction_names, open_rectifications,
+    rating_counts,
 };
 use oneseal_store::{Conn, Store, StoreError};
+use oneseal_store::{aggregates, case_due};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
@@ -205,8 +205,9 @@ fn bucket(remaining: Option<i64>) -> usize {
 }
 
 /// The dashboard for `jurisdictions` over `from..=to`, with open cases as of `today`: the
-/// period's figures are sums of `case_tallies` (one index range per jurisdiction); only the
-/// open cases, whose remaining days depend on today, are folded.
+/// period's figures are sums of `case_tallies` (one index range per jurisdiction); the open
+/// cases, whose remaining days depend on today, are read from their projected due dates
+/// (`case_due`), and only those in a special procedure are folded.
 pub fn compute(
     c: &mut dyn Conn,
     jurisdictions: &[DivisionCode],
@@ -338,8 +339,10 @@ fn item_names(
 }
 
 /// Open cases (undecided, not closed) by remaining working days, and their cards, as of
-/// `today`: the only part of the dashboard that is folded per request, since it moves with
-/// the day; a page of cases is read in one statement.
+/// `today`, from the projected due dates the steps keep (`case_due`, issue #17): the cases
+/// sharing their dates are read as one group, so the work is a few hundred groups however many
+/// cases are open. Only the cases whose clock moves with today in another way (a special
+/// procedure open) are folded, and they are few.
 pub(crate) fn count_open(
     c: &mut dyn Conn,
     j: &DivisionCode,
@@ -347,7 +350,22 @@ pub(crate) fn count_open(
     today: Date,
     d: &mut Dashboard,
 ) -> Result<(), StoreError> {
-    let numbers = open_case_numbers(c, j.as_str())?;
+    for g in case_due::groups(c, j.as_str())? {
+        let Some(reading) = g.due.read(calendar, today) else {
+            continue;
+        };
+        let n = count(g.cases);
+        d.open_cases += n;
+        if let Some(b) = d.open_by_remaining.get_mut(bucket(reading.remaining)) {
+            b.1 += n;
+        }
+        match reading.card {
+            Card::Yellow => d.yellow_cards += n,
+            Card::Red => d.red_cards += n,
+            Card::None => {}
+        }
+    }
+    let numbers = case_due::folded_numbers(c, j.as_str())?;
     for page in numbers.chunks(500) {
         for (_, events) in load_events_of(c, page)? {
             let Ok(case) = Case::apply(&events) else {

@@ -13,6 +13,7 @@ use oneseal_domain::case::{Case, CaseClock, CaseNumber, CaseStatus, IdNumber};
 use oneseal_domain::catalog::{UnifiedSocialCreditCode, date_format};
 use oneseal_domain::org::DivisionCode;
 use oneseal_store::Conn;
+use oneseal_store::case_due::DueRange;
 use oneseal_store::case_rows::load_events_of;
 use oneseal_store::cases::{CaseSearch, Cursor, QueueFilter, QueueRow, queue_page};
 
@@ -43,6 +44,8 @@ pub struct QueueParams {
     pub decided_to: Option<String>,
     pub assignee: Option<String>,
     pub include_closed: Option<String>,
+    /// `overdue | today | soon | later` ([`DueBand`]).
+    pub due: Option<String>,
 }
 
 impl QueueParams {
@@ -62,6 +65,7 @@ impl QueueParams {
             ("decided_to", &self.decided_to),
             ("assignee", &self.assignee),
             ("include_closed", &self.include_closed),
+            ("due", &self.due),
         ]
         .into_iter()
         .filter_map(|(k, v)| {
@@ -80,6 +84,63 @@ pub struct QueueRequest {
     pub filter: QueueFilter,
     pub cursor: Option<PageCursor>,
     pub limit: u32,
+    /// The due band asked for, turned into due dates on the day the page is read.
+    pub due: Option<DueBand>,
+}
+
+/// Working days ahead that count as "soon".
+pub const SOON_WORKING_DAYS: u32 = 3;
+
+/// Where an undecided case's statutory due date falls, counted in working days from today
+/// (`?due=`). Only cases whose decision clock runs have a band: accepted (or deemed accepted
+/// once the notice window ran out) and not in a special procedure, whose clock stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueBand {
+    /// Past the statutory due date (red card).
+    Overdue,
+    /// Due today.
+    Today,
+    /// Due within the next [`SOON_WORKING_DAYS`] working days.
+    Soon,
+    /// Due after that.
+    Later,
+}
+
+impl DueBand {
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "overdue" => Some(DueBand::Overdue),
+            "today" => Some(DueBand::Today),
+            "soon" => Some(DueBand::Soon),
+            "later" => Some(DueBand::Later),
+            _ => None,
+        }
+    }
+
+    /// The due dates of the band on `today`.
+    #[must_use]
+    pub fn range(self, calendar: &Calendar, today: time::Date) -> DueRange {
+        let soon_end = calendar
+            .deadline(
+                today,
+                oneseal_domain::calendar::TimeLimit::working_days(SOON_WORKING_DAYS),
+                &[],
+            )
+            .map_or(today + time::Duration::days(7), |d| d.due);
+        let day = |d: time::Date| Some(d.to_string());
+        let (from, to) = match self {
+            DueBand::Overdue => (None, today.previous_day().and_then(day)),
+            DueBand::Today => (day(today), day(today)),
+            DueBand::Soon => (today.next_day().and_then(day), day(soon_end)),
+            DueBand::Later => (soon_end.next_day().and_then(day), None),
+        };
+        DueRange {
+            today: today.to_string(),
+            from,
+            to,
+        }
+    }
 }
 
 fn text(v: Option<&String>) -> Option<&str> {
@@ -176,11 +237,16 @@ pub fn parse_queue(
         decided_to: date("decided_to", p.decided_to.as_ref())?.map(iso),
         assignee: code("assignee", p.assignee.as_ref())?,
         search: text(p.q.as_ref()).map(search).transpose()?,
+        due: None,
     };
+    let due = text(p.due.as_ref())
+        .map(|s| DueBand::parse(s).ok_or(ListQueryError::BadFilter("due")))
+        .transpose()?;
     Ok(QueueRequest {
         filter,
         cursor,
         limit,
+        due,
     })
 }
 
@@ -212,7 +278,9 @@ pub fn queue(
         Direction::After => Cursor::After(c.key.clone()),
         Direction::Before => Cursor::Before(c.key.clone()),
     });
-    let page = queue_page(conn, &req.filter, cursor.as_ref(), req.limit)?;
+    let mut filter = req.filter.clone();
+    filter.due = req.due.map(|b| b.range(calendar, today));
+    let page = queue_page(conn, &filter, cursor.as_ref(), req.limit)?;
     let numbers: Vec<String> = page.rows.iter().map(|r| r.case_number.clone()).collect();
     let mut histories = load_events_of(conn, &numbers)?.into_iter();
     let mut entries = Vec::with_capacity(page.rows.len());
@@ -257,6 +325,7 @@ mod tests {
                 "limit" => p.limit = v,
                 "cursor" => p.cursor = v,
                 "item" => p.item = v,
+                "due" => p.due = v,
                 _ => unreachable!(),
             }
         }
@@ -292,6 +361,7 @@ mod tests {
             ("channel", "fax"),
             ("received_from", "2026-13-01"),
             ("item", "a b"),
+            ("due", "tomorrow"),
         ] {
             let e = parse_queue(&params(&[(k, v)]), &j()).unwrap_err();
             assert!(

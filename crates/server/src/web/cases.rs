@@ -48,6 +48,7 @@ pub struct QueueForm {
     decided_from: String,
     decided_to: String,
     include_closed: bool,
+    due: String,
 }
 
 #[derive(Template)]
@@ -143,6 +144,7 @@ pub async fn cases_page(
         received_to: field(&params.received_to),
         decided_from: field(&params.decided_from),
         decided_to: field(&params.decided_to),
+        due: field(&params.due),
         include_closed: matches!(
             params.include_closed.as_deref().map(str::trim),
             Some("true" | "1" | "on")

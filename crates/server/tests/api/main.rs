@@ -13,6 +13,7 @@ mod catalog;
 mod cosigning;
 mod desk;
 mod documents;
+mod due;
 mod end_check;
 mod history;
 mod intake;

@@ -158,3 +158,63 @@ async fn the_calendar_page_shows_provisional_years_and_the_import_form_to_the_ad
             .is_empty()
     );
 }
+
+/// The step counters of a decision made while its year was provisional (early January, before
+/// the State Council notice is imported) are recounted by the import, in its transaction, so
+/// that `ledger verify` — which times every decision with the calendar the database holds —
+/// finds them equal (issue #17: the counters' known gap of session 8).
+#[tokio::test]
+async fn importing_a_provisional_year_recounts_the_decisions_already_made_in_it() {
+    let app = TestApp::spawn_demo().await;
+    // Accepted on Mon 2026-12-28 (2026 from its notice), decided on Tue 2027-01-05 while 2027
+    // is provisional: 12-29, 12-30, 12-31, (01-01 New Year's Day), 01-04, 01-05 → 5 working
+    // days. The test notice also rests on Mon 01-04 → 4.
+    app.clock.set(time::macros::datetime!(2026-12-28 09:00 +8));
+    let number = case_ready_for_decision(&app).await;
+    app.clock.set(time::macros::datetime!(2027-01-05 10:00 +8));
+    step(
+        &app.approver().await,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    let slot = |name: &str| {
+        oneseal_store::aggregates::COUNTERS
+            .iter()
+            .position(|c| *c == name)
+            .unwrap()
+    };
+    let before = decision_tallies(&app, "2027-01-05").await;
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(before[0].0[slot("timed")], 1);
+    assert_eq!(before[0].0[slot("working_days")], 5, "{before:?}");
+    app.assert_consistent();
+
+    let notice = include_bytes!("data/test-2027-notice.json").to_vec();
+    let r = app
+        .admin()
+        .await
+        .post_bytes("/api/v1/calendar/years", notice)
+        .await;
+    assert_eq!(r.status(), 200);
+    let after = decision_tallies(&app, "2027-01-05").await;
+    assert_eq!(after[0].0[slot("working_days")], 4, "{after:?}");
+    assert_eq!(after[0].0[slot("decided")], 1);
+    assert_eq!(after[0].0[slot("on_time")], 1);
+    // `ledger verify` rebuilds the counters with the imported year and finds them equal (the
+    // app's end check runs it again when the test ends).
+    app.assert_consistent();
+}
+
+/// The counters of the decisions (rows with an approving official) of `day`.
+async fn decision_tallies(app: &TestApp, day: &str) -> Vec<oneseal_store::aggregates::Counts> {
+    let day = day.to_owned();
+    app.store
+        .read(|c| oneseal_store::aggregates::all(c))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(k, _)| k.day == day && !k.person.is_empty())
+        .map(|(_, v)| v)
+        .collect()
+}

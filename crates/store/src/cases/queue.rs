@@ -55,6 +55,8 @@ pub struct QueueFilter {
     /// The reviewer the case was last transferred to.
     pub assignee: Option<String>,
     pub search: Option<CaseSearch>,
+    /// A due band: statutory due dates in a range (`case_due`, undecided open cases only).
+    pub due: Option<crate::case_due::DueRange>,
 }
 
 /// One row of the queue, as stored (no fold).
@@ -243,6 +245,11 @@ pub fn queue_page(
                 .into(),
         );
         args.push(d.as_str().into());
+    }
+    if let Some(range) = &filter.due {
+        let (cond, more) = crate::case_due::band_condition(j, range);
+        conds.push(cond);
+        args.extend(more);
     }
     if let Some(s) = filter.status {
         conds.push("c.status = ?".into());

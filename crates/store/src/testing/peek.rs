@@ -240,3 +240,17 @@ pub fn history_contents(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> 
     }
     Ok(out)
 }
+
+/// The projected due date of an open case (`case_due`): `(due_on, provisional)`, `None` when
+/// the case has no row.
+pub fn case_due(
+    conn: &mut dyn Conn,
+    case_number: &str,
+) -> Result<Option<(Option<String>, bool)>, StoreError> {
+    conn.query_one(
+        "SELECT due_on, provisional FROM case_due WHERE case_number = ?",
+        params![case_number],
+    )?
+    .map(|r| Ok((r.opt_text(0)?, r.int(1)? != 0)))
+    .transpose()
+}

@@ -196,6 +196,14 @@ pub fn run(
             &oneseal_store::projection::CASE_TALLIES,
             &mut report.findings,
         )?;
+        // The open cases' projected due dates, likewise from the replayed events and calendar.
+        oneseal_store::case_due::rebuild(rebuilt, &calendar)?;
+        report.rows += compare_table(
+            conn,
+            rebuilt,
+            &oneseal_store::projection::CASE_DUE,
+            &mut report.findings,
+        )?;
     }
     // The name index is derived from `cases` (compared above) in the same transaction; what is
     // left to prove is that the index agrees with those rows.
