@@ -13,6 +13,7 @@ mod catalog;
 mod cosigning;
 mod documents;
 mod end_check;
+mod hearing;
 mod history;
 mod intake;
 mod law;

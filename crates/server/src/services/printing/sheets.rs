@@ -13,6 +13,8 @@ use time::{Date, OffsetDateTime, Time};
 
 use super::model::{Copy, PrintingError, Sources, sealed_fields};
 
+mod hearing;
+
 /// The printable kinds: the sealed ones carry the `document_kind` of their `document.sealed`.
 const RECEIPT: &str = "receipt";
 const LICENCE: &str = "licence";
@@ -56,6 +58,7 @@ pub(super) fn kinds(s: &Sources) -> Vec<(&'static str, String, bool)> {
     {
         out.push((SPECIAL, "特别程序告知书".to_owned(), false));
     }
+    out.extend(hearing::listed(s));
     out
 }
 
@@ -256,6 +259,7 @@ pub(super) fn sheet(
             sheet.footer = vec!["本告知书由本局业务系统出具，不加盖电子印章。".into()];
             day_start(*on)
         }
+        hearing::HEARING => hearing::fill(s, &mut sheet, to, &item, &number)?,
         _ => return Err(PrintingError::NoSuchDocument),
     };
     if let Copy::Applicant { query_code } = copy {
