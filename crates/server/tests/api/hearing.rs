@@ -33,8 +33,9 @@ async fn ok(actor: &Actor, number: &str, act: Value) {
 
 async fn refused(actor: &Actor, number: &str, act: Value) -> String {
     let r = hearing(actor, number, act).await;
-    assert_eq!(r.status(), 400);
+    let status = r.status();
     let body: Value = r.json().await.unwrap();
+    assert_eq!(status, 400, "{body}");
     error_code(&body).to_owned()
 }
 
@@ -146,7 +147,9 @@ async fn art36_art47_art48_a_requested_hearing_runs_from_the_finding_to_the_deci
 
     // The hearing day: the record, signed, ends the pause; then the second review and the
     // decision on the record.
+    // Sessions last 8 hours: a new day, a new sign-in.
     app.clock.set(time::macros::datetime!(2026-09-14 10:00 +8));
+    let (clerk, reviewer, approver) = (app.clerk().await, app.reviewer().await, app.approver().await);
     assert_eq!(
         refused(
             &reviewer,
@@ -230,6 +233,7 @@ async fn art47_the_decision_waits_for_the_request_window() {
     );
     // After them, nobody asked: the decision is offered and taken.
     app.clock.set(time::macros::datetime!(2026-09-15 10:00 +8));
+    let approver = app.approver().await;
     assert!(
         offered(&approver, &number)
             .await
