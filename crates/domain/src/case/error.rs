@@ -330,7 +330,7 @@ pub enum CaseError {
     TransferToSameReviewer(StaffId),
     /// An act of the hearing procedure, or a decision it forbids (Art. 36, 46–48).
     #[error(transparent)]
-    Hearing(super::hearing::HearingError),
+    Hearing(super::hearing_error::HearingError),
     /// The calendar cannot answer (a year whose holiday notice is not loaded …).
     #[error(transparent)]
     Calendar(#[from] CalendarError),

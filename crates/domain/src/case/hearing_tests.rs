@@ -331,3 +331,42 @@ fn the_command_body_reads_as_the_api_sends_it() {
     assert_eq!(c.kind(), CommandKind::Hearing);
     assert!(serde_json::from_str::<Command>(r#"{"action":"hearing","act":"nope"}"#).is_err());
 }
+
+/// Act `n` (mod 8) of the procedure with well-formed text, for the generated histories
+/// (`proptests.rs`) and the desk's candidates (`allowed_tests.rs`).
+pub(super) fn sample(n: u8, presiding: &str, held_on: Date) -> HearingAct {
+    match n % 8 {
+        0 => HearingAct::FindMajorInterests,
+        1 => HearingAct::NotifyParties {
+            parties: vec!["利害关系人".into()],
+            notice_reference: "告知书".into(),
+        },
+        2 => HearingAct::RecordStatement {
+            party: "利害关系人".into(),
+            statement: "陈述".into(),
+        },
+        3 => HearingAct::NotifyRight {
+            notice_reference: "告知书".into(),
+        },
+        4 => HearingAct::Request {
+            requester: Requester::Applicant,
+            notice_reference: "告知书".into(),
+        },
+        5 => HearingAct::Announce {
+            ground: HearingGround::LawRequires,
+            notice_reference: "公告".into(),
+        },
+        6 => HearingAct::Schedule {
+            presiding: staff(presiding),
+            held_on,
+            place: "听证室".into(),
+            open_to_public: true,
+            closed_ground: None,
+            notice_reference: "通知书".into(),
+        },
+        _ => HearingAct::CloseRecord {
+            record_reference: "笔录".into(),
+            signed: true,
+        },
+    }
+}

@@ -29,6 +29,7 @@ mod error;
 mod event;
 mod hearing;
 mod hearing_command;
+mod hearing_error;
 mod ids;
 mod intake_input;
 mod person;

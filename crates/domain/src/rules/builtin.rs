@@ -384,7 +384,7 @@ fn case_step(
     }
 }
 
-pub(super) type Raise<'a> = dyn Fn(&mut Engine, RuleId, String, Option<StaffId>) + 'a;
+type Raise<'a> = dyn Fn(&mut Engine, RuleId, String, Option<StaffId>) + 'a;
 
 fn extension(
     engine: &mut Engine,

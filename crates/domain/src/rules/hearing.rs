@@ -15,11 +15,15 @@
 
 use time::Date;
 
-use super::builtin::Raise;
 use super::engine::{CaseTrack, Engine};
 use super::model::RuleId;
 use crate::calendar::TimeLimit;
 use crate::case::{CaseEvent, HearingAct, HearingEvent, NOTICE_LEAD_DAYS, ORGANISE_DAYS};
+use crate::org::StaffId;
+
+/// How `builtin.rs` raises an alert about the case at hand (the same shape as its own alias, so
+/// this module need not import it).
+type Raise<'a> = dyn Fn(&mut Engine, RuleId, String, Option<StaffId>) + 'a;
 
 /// What the recorded acts say, read from the events alone (a tampered history need not fold).
 #[derive(Default)]

@@ -149,7 +149,11 @@ async fn art36_art47_art48_a_requested_hearing_runs_from_the_finding_to_the_deci
     // decision on the record.
     // Sessions last 8 hours: a new day, a new sign-in.
     app.clock.set(time::macros::datetime!(2026-09-14 10:00 +8));
-    let (clerk, reviewer, approver) = (app.clerk().await, app.reviewer().await, app.approver().await);
+    let (clerk, reviewer, approver) = (
+        app.clerk().await,
+        app.reviewer().await,
+        app.approver().await,
+    );
     assert_eq!(
         refused(
             &reviewer,

@@ -259,7 +259,13 @@ pub(super) fn sheet(
             sheet.footer = vec!["本告知书由本局业务系统出具，不加盖电子印章。".into()];
             day_start(*on)
         }
-        hearing::HEARING => hearing::fill(s, &mut sheet, to, &item, &number)?,
+        hearing::HEARING => {
+            let dates = hearing::Dates {
+                zh: date_zh,
+                start: day_start,
+            };
+            hearing::fill(s, &mut sheet, to, (&item, &number), &dates)?
+        }
         _ => return Err(PrintingError::NoSuchDocument),
     };
     if let Copy::Applicant { query_code } = copy {

@@ -7,10 +7,9 @@
 
 use oneseal_domain::case::{CaseEvent, ClosedGround, HearingAct};
 use oneseal_pdf::{Block, Sheet};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use super::super::model::{PrintingError, Sources};
-use super::{date_zh, day_start};
 
 /// The printable kind.
 pub(super) const HEARING: &str = "hearing_notice";
@@ -23,14 +22,22 @@ pub(super) fn listed(s: &Sources) -> Option<(&'static str, String, bool)> {
         .then(|| (HEARING, "听证通知书".to_owned(), false))
 }
 
+/// How `sheets.rs` writes a date and the start of a day (passed in, so this module does not
+/// import its parent).
+pub(super) struct Dates {
+    pub(super) zh: fn(Date) -> String,
+    pub(super) start: fn(Date) -> OffsetDateTime,
+}
+
 /// Fills `sheet`; the issue time is the notice's day.
 pub(super) fn fill(
     s: &Sources,
     sheet: &mut Sheet,
     to: Block,
-    item: &str,
-    number: &str,
+    (item, number): (&str, &str),
+    dates: &Dates,
 ) -> Result<OffsetDateTime, PrintingError> {
+    let date_zh = dates.zh;
     let started = s.case.hearing().started_on();
     let Some((
         on,
@@ -84,5 +91,5 @@ pub(super) fn fill(
     sheet.blocks = blocks;
     sheet.date = date_zh(on);
     sheet.footer = vec!["本通知书由本局业务系统出具，不加盖电子印章。".into()];
-    Ok(day_start(on))
+    Ok((dates.start)(on))
 }
