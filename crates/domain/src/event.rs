@@ -561,6 +561,10 @@ const CASE_PUBLIC_FIELDS: &[&str] = &[
     "decided_at",
     "received_at",
     "applicant_notified_on",
+    // A hearing act (Art. 36, 46–48) and its day; the parties, their statements, the
+    // presiding officer and the references stay private.
+    "act",
+    "held_on",
 ];
 
 fn case_public_view(case_number: &CaseNumber, event: &CaseEvent) -> Value {

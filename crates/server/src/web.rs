@@ -6,6 +6,7 @@
 mod apidocs;
 mod calendar;
 mod case_desk;
+mod case_hearing;
 mod cases;
 mod catalog;
 mod charts;

@@ -305,8 +305,20 @@
       case "extend": return Promise.resolve({ action: a,
         authority: f.approval_reference ? { head: "government_head", approval_reference: f.approval_reference.value } : { head: "bureau_head" },
         working_days: parseInt(f.working_days.value, 10), reason: f.reason.value, applicant_notified_on: f.applicant_notified_on.value });
+      case "hearing": return Promise.resolve(hearingBody(form));
       default: return Promise.resolve({ action: a });
     }
+  }
+  // The hearing's acts (web/case_hearing.rs): the form's data-act and its fields.
+  function hearingBody(form) {
+    var f = form.elements, b = { action: "hearing", act: form.dataset.act };
+    ["notice_reference", "party", "statement", "requester", "ground", "presiding", "held_on", "place", "record_reference"]
+      .forEach(function (k) { if (f[k]) { b[k] = f[k].value; } });
+    if (f.parties) { b.parties = lines(f.parties.value); }
+    if (f.open_to_public) { b.open_to_public = f.open_to_public.checked; }
+    if (f.closed_ground && f.closed_ground.value) { b.closed_ground = f.closed_ground.value; }
+    if (f.signed) { b.signed = f.signed.checked; }
+    return b;
   }
   document.addEventListener("submit", function (e) {
     var form = e.target;

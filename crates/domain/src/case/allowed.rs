@@ -204,6 +204,8 @@ pub enum AllowedAction {
         #[serde(with = "crate::calendar::iso_date")]
         notified_to: Date,
     },
+    /// Acts of the hearing procedure (Art. 36, 46–48), with their bounds.
+    Hearing(super::hearing_command::HearingOffer),
     /// 作出审批决定 with one of `outcomes`.
     Decide {
         /// Outcomes allowed.
@@ -233,6 +235,7 @@ impl AllowedAction {
             Self::StartSpecialProcedure { .. } => CommandKind::StartSpecialProcedure,
             Self::EndSpecialProcedure => CommandKind::EndSpecialProcedure,
             Self::Extend { .. } => CommandKind::Extend,
+            Self::Hearing(_) => CommandKind::Hearing,
             Self::Decide { .. } => CommandKind::Decide,
             Self::Deliver { .. } => CommandKind::Deliver,
             Self::Withdraw => CommandKind::Withdraw,
@@ -287,6 +290,7 @@ impl AllowedAction {
                     && outcomes.contains(&decision.outcome())
             }
             (Self::Deliver { methods }, Command::Deliver { method }) => methods.contains(method),
+            (Self::Hearing(offer), Command::Hearing(act)) => offer.admits(act),
             _ => false,
         }
     }
@@ -417,6 +421,7 @@ fn offer(case: &Case, kind: CommandKind, ctx: &CaseContext<'_>) -> Option<Allowe
             works(Command::EndSpecialProcedure).then_some(AllowedAction::EndSpecialProcedure)?
         }
         CommandKind::Extend => offer_extension(case, ctx, &works)?,
+        CommandKind::Hearing => AllowedAction::Hearing(case.offer_hearing(ctx)?),
         CommandKind::Decide => AllowedAction::Decide {
             outcomes: nonempty(
                 DecisionOutcome::ALL

@@ -128,6 +128,32 @@ fn candidates(case: &Case, day: Date) -> Vec<Command> {
         .map(|decision| Command::Decide { decision }),
     );
     all.extend(DeliveryMethod::ALL.map(|method| Command::Deliver { method }));
+    // The hearing's acts, the schedule with every member of staff presiding and on days
+    // around the 7 days' notice and the 20 working days.
+    for n in [0, 1, 2, 3, 4, 5, 7] {
+        all.push(Command::Hearing(super::hearing_tests::sample(n, HEAD, day)));
+    }
+    all.push(Command::Hearing(HearingAct::CloseRecord {
+        record_reference: "笔录".into(),
+        signed: false,
+    }));
+    for who in STAFF {
+        for lead in [6, 7, 8, 40] {
+            all.push(Command::Hearing(super::hearing_tests::sample(
+                6,
+                who,
+                day + Duration::days(lead),
+            )));
+        }
+    }
+    all.push(Command::Hearing(HearingAct::Schedule {
+        presiding: staff(HEAD),
+        held_on: day + Duration::days(7),
+        place: "听证室".into(),
+        open_to_public: false,
+        closed_ground: None,
+        notice_reference: "通知书".into(),
+    }));
     all
 }
 

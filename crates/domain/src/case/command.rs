@@ -139,6 +139,9 @@ pub enum Command {
         #[serde(with = "crate::calendar::iso_date")]
         applicant_notified_on: Date,
     },
+    /// One act of the hearing procedure (Art. 36, 46–48; reviewer): `{"action": "hearing",
+    /// "act": …}`.
+    Hearing(super::hearing::HearingAct),
     /// Decide (approving official).
     Decide {
         /// The decision.
@@ -168,6 +171,7 @@ impl Command {
             Self::StartSpecialProcedure { .. } => CommandKind::StartSpecialProcedure,
             Self::EndSpecialProcedure => CommandKind::EndSpecialProcedure,
             Self::ApproveExtension { .. } => CommandKind::Extend,
+            Self::Hearing(_) => CommandKind::Hearing,
             Self::Decide { .. } => CommandKind::Decide,
             Self::Deliver { .. } => CommandKind::Deliver,
             Self::Withdraw => CommandKind::Withdraw,
@@ -283,13 +287,16 @@ impl Case {
                 step,
                 opinion,
                 substantive,
-            } => CaseEvent::ReviewStep {
-                step,
-                reviewer: by,
-                opinion,
-                substantive,
-                on: today,
-            },
+            } => {
+                self.refuse_presiding_reviewer(&by)?;
+                CaseEvent::ReviewStep {
+                    step,
+                    reviewer: by,
+                    opinion,
+                    substantive,
+                    on: today,
+                }
+            }
             Command::Transfer { to, reason } => CaseEvent::Transferred {
                 by,
                 to,
@@ -319,7 +326,11 @@ impl Case {
                     on: today,
                 }
             }
-            Command::EndSpecialProcedure => CaseEvent::SpecialProcedureEnded { by, on: today },
+            Command::EndSpecialProcedure => {
+                self.refuse_ending_hearing_pause()?;
+                CaseEvent::SpecialProcedureEnded { by, on: today }
+            }
+            Command::Hearing(act) => self.hearing_event(act, ctx.calendar, by, today)?,
             Command::ApproveExtension {
                 authority,
                 working_days,
@@ -348,6 +359,7 @@ impl Case {
                 if self.steps().iter().any(|s| s.reviewer == by) {
                     return Err(CaseError::ReviewerMayNotDecide(by));
                 }
+                self.refuse_decision_for_hearing(ctx.calendar, today)?;
                 CaseEvent::Decided {
                     approver: by,
                     decision,

@@ -328,6 +328,9 @@ pub enum CaseError {
     /// Transferring the case to the person who already holds it.
     #[error("the case is already with {0}")]
     TransferToSameReviewer(StaffId),
+    /// An act of the hearing procedure, or a decision it forbids (Art. 36, 46–48).
+    #[error(transparent)]
+    Hearing(super::hearing_error::HearingError),
     /// The calendar cannot answer (a year whose holiday notice is not loaded …).
     #[error(transparent)]
     Calendar(#[from] CalendarError),
@@ -415,6 +418,7 @@ impl CaseError {
             Self::NotificationDate { .. } => "notification_date",
             Self::NoStepToReturnTo(_) => "no_step_to_return_to",
             Self::TransferToSameReviewer(_) => "transfer_to_same_reviewer",
+            Self::Hearing(e) => e.code(),
             Self::Calendar(_) => "calendar",
         }
     }
@@ -515,6 +519,7 @@ impl CaseError {
             }
             Self::NoStepToReturnTo(kind) => format!("没有可退回的“{}”环节", kind.name_zh()),
             Self::TransferToSameReviewer(staff) => format!("该办件已由{staff}办理"),
+            Self::Hearing(e) => e.message_zh(),
             Self::Calendar(e) => match e {
                 CalendarError::YearNotLoaded(year) => {
                     format!("尚未导入{year}年工作日历，无法计算期限")

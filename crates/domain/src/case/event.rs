@@ -15,6 +15,7 @@ use crate::catalog::{BasicCode, Item, SpecialProcedure, SpecialProcedureKind, Ti
 use crate::org::StaffId;
 
 use super::error::CaseError;
+use super::hearing::HearingEvent;
 use super::ids::{CaseNumber, Sha256Digest};
 use super::person::Applicant;
 use super::query_code::StoredQueryCode;
@@ -590,6 +591,8 @@ pub enum CaseEvent {
         #[serde(with = "iso_date")]
         applicant_notified_on: Date,
     },
+    /// 利害关系人与听证 (Art. 36, 46–48): one act, see `hearing.rs`.
+    Hearing(Box<HearingEvent>),
     /// 作出决定. BLZT 11, 12 or 13.
     Decided {
         /// Approving official.
@@ -622,7 +625,7 @@ pub enum CaseEvent {
 
 impl CaseEvent {
     /// Every `kind` tag, in lifecycle order.
-    pub const KINDS: [&'static str; 14] = [
+    pub const KINDS: [&'static str; 15] = [
         "received",
         "one_time_notice_issued",
         "supplement_received",
@@ -634,6 +637,7 @@ impl CaseEvent {
         "special_procedure_started",
         "special_procedure_ended",
         "extension_approved",
+        "hearing",
         "decided",
         "delivered",
         "withdrawn",
@@ -654,6 +658,7 @@ impl CaseEvent {
             Self::SpecialProcedureStarted { .. } => "special_procedure_started",
             Self::SpecialProcedureEnded { .. } => "special_procedure_ended",
             Self::ExtensionApproved { .. } => "extension_approved",
+            Self::Hearing(_) => "hearing",
             Self::Decided { .. } => "decided",
             Self::Delivered { .. } => "delivered",
             Self::Withdrawn { .. } => "withdrawn",
@@ -675,6 +680,7 @@ impl CaseEvent {
             Self::SpecialProcedureStarted { .. } => "特别程序开始（计时暂停）",
             Self::SpecialProcedureEnded { .. } => "特别程序结束",
             Self::ExtensionApproved { .. } => "批准延期",
+            Self::Hearing(_) => "利害关系人与听证",
             Self::Decided { .. } => "作出决定（已签章）",
             Self::Delivered { .. } => "送达",
             Self::Withdrawn { .. } => "撤回",
@@ -697,6 +703,7 @@ impl CaseEvent {
             Self::SpecialProcedureStarted { .. } => CommandKind::StartSpecialProcedure,
             Self::SpecialProcedureEnded { .. } => CommandKind::EndSpecialProcedure,
             Self::ExtensionApproved { .. } => CommandKind::Extend,
+            Self::Hearing(_) => CommandKind::Hearing,
             Self::Decided { .. } => CommandKind::Decide,
             Self::Delivered { .. } => CommandKind::Deliver,
             Self::Withdrawn { .. } => CommandKind::Withdraw,
@@ -709,6 +716,7 @@ impl CaseEvent {
         match self {
             Self::Received(r) => r.received_on(),
             Self::Decided { decided_at, .. } => legal_date(*decided_at),
+            Self::Hearing(h) => h.on,
             Self::OneTimeNoticeIssued { on, .. }
             | Self::SupplementReceived { on, .. }
             | Self::Accepted { on, .. }
@@ -732,6 +740,7 @@ impl CaseEvent {
             Self::ReviewStep { reviewer, .. } => reviewer,
             Self::ExtensionApproved { approved_by, .. } => approved_by,
             Self::Decided { approver, .. } => approver,
+            Self::Hearing(h) => &h.by,
             Self::OneTimeNoticeIssued { by, .. }
             | Self::SupplementReceived { by, .. }
             | Self::Accepted { by, .. }

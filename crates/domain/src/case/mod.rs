@@ -27,6 +27,9 @@ pub mod clock;
 mod command;
 mod error;
 mod event;
+mod hearing;
+mod hearing_command;
+mod hearing_error;
 mod ids;
 mod intake_input;
 mod person;
@@ -43,6 +46,8 @@ mod terms;
 mod allowed_tests;
 #[cfg(test)]
 mod e2e;
+#[cfg(test)]
+mod hearing_tests;
 #[cfg(test)]
 mod law_tests;
 #[cfg(test)]
@@ -69,6 +74,11 @@ pub use event::{
     CHINA_STANDARD_TIME, CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, MaterialRef,
     NonAcceptance, NoticeItem, NoticeProblem, Reasons, Received, Refusal, Remedies, legal_date,
 };
+pub use hearing::{
+    ClosedGround, Hearing, HearingAct, HearingActKind, HearingError, HearingEvent, HearingGround,
+    NOTICE_LEAD_DAYS, ORGANISE_DAYS, REQUEST_DAYS, Requester, Scheduled,
+};
+pub use hearing_command::HearingOffer;
 pub use ids::{CaseNumber, Sha256Digest};
 pub use intake_input::{
     ApplicantInput, CheckedIntake, FieldError, IntakeField, IntakeInput, ORGANISATION_NAME_MAX,

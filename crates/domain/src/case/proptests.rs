@@ -62,6 +62,13 @@ enum Op {
     },
     Deliver,
     Withdraw,
+    /// One hearing act (`hearing_tests::sample`), presided over by `STAFF[presiding]`, held
+    /// `lead` days after the notice.
+    Hearing {
+        act: u8,
+        presiding: usize,
+        lead: i64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +102,8 @@ fn op() -> impl Strategy<Value = Op> {
         6 => (0..4_u8).prop_map(|outcome| Op::Decide { outcome }),
         4 => Just(Op::Deliver),
         1 => Just(Op::Withdraw),
+        4 => (0..8_u8, 0..STAFF.len(), 5..=9_i64)
+            .prop_map(|(act, presiding, lead)| Op::Hearing { act, presiding, lead }),
     ]
 }
 
@@ -224,6 +233,15 @@ fn command(op: &Op, day: Date) -> Command {
             method: DeliveryMethod::Window,
         },
         Op::Withdraw => Command::Withdraw,
+        Op::Hearing {
+            act,
+            presiding,
+            lead,
+        } => Command::Hearing(super::hearing_tests::sample(
+            *act,
+            STAFF[*presiding],
+            day + Duration::days(*lead),
+        )),
     }
 }
 

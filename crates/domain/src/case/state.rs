@@ -19,6 +19,7 @@ use super::event::{
     legal_date,
 };
 use super::status::CaseStatus;
+pub(super) mod hearing;
 use super::terms::{CommandKind, ExtensionAuthority, ReviewKind};
 
 /// Where a case stands in its lifecycle.
@@ -137,6 +138,7 @@ pub struct Case {
     steps: Vec<StepRecord>,
     assignee: Option<StaffId>,
     procedures: Vec<ProcedureRecord>,
+    hearing: super::hearing::Hearing,
     extensions: Vec<ExtensionRecord>,
     decision: Option<DecisionRecord>,
     delivery: Option<(DeliveryMethod, Date)>,
@@ -190,6 +192,7 @@ impl Case {
             steps: Vec::new(),
             assignee: None,
             procedures: Vec::new(),
+            hearing: super::hearing::Hearing::default(),
             extensions: Vec::new(),
             decision: None,
             delivery: None,
@@ -410,6 +413,7 @@ impl Case {
                 *on,
                 *applicant_notified_on,
             ),
+            CaseEvent::Hearing(h) => self.check_hearing(h),
             CaseEvent::Decided {
                 approver, decision, ..
             } => self.check_decision(approver, decision),
@@ -754,6 +758,7 @@ impl Case {
                 };
                 (Some(decision.status()), label.to_owned())
             }
+            CaseEvent::Hearing(h) => self.record_hearing(h, on),
             CaseEvent::Delivered { method, .. } => {
                 self.delivery = Some((*method, on));
                 self.close(on);

@@ -35,6 +35,8 @@ pub enum CommandKind {
     EndSpecialProcedure,
     /// 批准延期.
     Extend,
+    /// 利害关系人与听证 (Art. 36, 46–48): one act of `hearing::HearingAct`.
+    Hearing,
     /// 作出审批决定.
     Decide,
     /// 送达.
@@ -45,7 +47,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every kind, in lifecycle order.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::OneTimeNotice,
         Self::Supplement,
         Self::Accept,
@@ -56,6 +58,7 @@ impl CommandKind {
         Self::StartSpecialProcedure,
         Self::EndSpecialProcedure,
         Self::Extend,
+        Self::Hearing,
         Self::Decide,
         Self::Deliver,
         Self::Withdraw,
@@ -75,6 +78,7 @@ impl CommandKind {
             Self::StartSpecialProcedure => "start_special_procedure",
             Self::EndSpecialProcedure => "end_special_procedure",
             Self::Extend => "extend",
+            Self::Hearing => "hearing",
             Self::Decide => "decide",
             Self::Deliver => "deliver",
             Self::Withdraw => "withdraw",
@@ -101,6 +105,7 @@ impl CommandKind {
             Self::StartSpecialProcedure => "开始特别程序",
             Self::EndSpecialProcedure => "结束特别程序",
             Self::Extend => "批准延期",
+            Self::Hearing => "利害关系人与听证",
             Self::Decide => "作出审批决定",
             Self::Deliver => "送达",
             Self::Withdraw => "撤回申请",
@@ -121,7 +126,8 @@ impl CommandKind {
             | Self::Transfer
             | Self::Return
             | Self::StartSpecialProcedure
-            | Self::EndSpecialProcedure => Role::Reviewer,
+            | Self::EndSpecialProcedure
+            | Self::Hearing => Role::Reviewer,
             Self::Extend => Role::BureauHead,
             Self::Decide => Role::Approver,
         }

@@ -86,6 +86,9 @@ pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
                 today,
             );
         }
+        if decided(ev).is_none() {
+            super::hearing::timers(engine, &number, &t, today, at_index);
+        }
         if let Some((_, on)) = decided(ev) {
             if wd(engine, on, today) > delivery_days {
                 engine.raise(
@@ -294,6 +297,7 @@ fn case_step(
         Some(CaseEvent::Received(r)) => Some(r.received_on()),
         _ => None,
     };
+    super::hearing::on_step(engine, before, event, &raise);
     match event {
         CaseEvent::Accepted { deemed: true, .. } => raise(
             engine,

@@ -48,6 +48,8 @@ pub struct Engine {
     pub(super) promised: BTreeMap<String, crate::catalog::TimeLimit>,
     /// Item → its original department; staff → their department (for scoped thresholds).
     pub(super) item_departments: BTreeMap<String, String>,
+    /// (item, version) → the names of its listed materials (Art. 31).
+    pub(super) item_materials: BTreeMap<(String, u32), Vec<String>>,
     pub(super) staff_departments: BTreeMap<StaffId, String>,
     pub(super) decisions: BTreeMap<(StaffId, Date), u32>,
     /// Bad ratings awaiting rectification: case → (index of the rating, due date).
@@ -71,6 +73,7 @@ impl Engine {
             pushes: BTreeMap::new(),
             promised: BTreeMap::new(),
             item_departments: BTreeMap::new(),
+            item_materials: BTreeMap::new(),
             staff_departments: BTreeMap::new(),
             decisions: BTreeMap::new(),
             rectifications: BTreeMap::new(),
@@ -184,6 +187,10 @@ impl Engine {
                 self.item_departments.insert(
                     published.basic_code.to_string(),
                     published.original_department.to_string(),
+                );
+                self.item_materials.insert(
+                    (published.basic_code.to_string(), published.version),
+                    published.materials.iter().map(|m| m.name.clone()).collect(),
                 );
             }
             Event::StaffRolesChanged { staff, roles } => self.set_roles(staff, roles.clone()),

@@ -11,6 +11,9 @@ mod builtin;
 pub mod cost;
 mod engine;
 mod expression;
+mod hearing;
+#[cfg(test)]
+mod hearing_tests;
 #[cfg(test)]
 mod law_tests;
 mod model;

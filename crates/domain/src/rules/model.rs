@@ -51,6 +51,10 @@ rules! {
     OffHoursDecision = "off_hours_decision", "自由裁量监督", "非工作时间作出审批决定";
     DecisionVolume = "decision_volume", "自由裁量监督", "单人单日审批量异常";
     RectificationOverdue = "rectification_overdue", "政务服务好差评制度（差评整改）", "差评整改逾期未完成";
+    NoticeDuty = "notice_duty", "行政许可法第七十二条第三项、第三十六条、第四十七条", "未履行法定告知义务（利害关系人、听证权利）";
+    HearingNotHeld = "hearing_not_held", "行政许可法第七十二条第八项、第四十六条至第四十八条", "应当听证而未听证即作出决定";
+    HearingOverdue = "hearing_overdue", "行政许可法第四十七条、第四十八条", "听证逾期（二十日内未组织或未提前七日通知）";
+    UnlistedMaterial = "unlisted_material", "行政许可法第三十一条", "一次性告知要求提交目录以外的材料";
     Expression = "expression", "本地监管规则（CEL表达式）", "本地表达式规则";
 }
 

@@ -19,7 +19,7 @@ use crate::org::{DepartmentCode, Role};
 /// Monday 2026-11-02 (a working week with no holidays around it).
 pub(super) const MON: Date = date!(2026 - 11 - 02);
 
-fn at(d: Date, hour: u8) -> OffsetDateTime {
+pub(super) fn at(d: Date, hour: u8) -> OffsetDateTime {
     d.with_time(Time::from_hms(hour, 0, 0).unwrap())
         .assume_offset(CHINA_STANDARD_TIME)
 }
@@ -65,7 +65,7 @@ impl Log {
         log
     }
 
-    fn push(&mut self, time: OffsetDateTime, actor: &str, event: Event) {
+    pub(super) fn push(&mut self, time: OffsetDateTime, actor: &str, event: Event) {
         let index = self.items.len() as u64;
         self.items.push(LogItem {
             index,

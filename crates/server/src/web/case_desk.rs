@@ -102,7 +102,9 @@ impl ActionCard {
             AllowedAction::Deliver { methods } => {
                 card.options = methods.iter().map(|m| (m.code(), m.name_zh())).collect();
             }
-            AllowedAction::OneTimeNotice
+            // Drawn by `web::case_hearing`, one form per act.
+            AllowedAction::Hearing(_)
+            | AllowedAction::OneTimeNotice
             | AllowedAction::Supplement
             | AllowedAction::EndSpecialProcedure
             | AllowedAction::Withdraw => {}

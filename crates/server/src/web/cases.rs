@@ -220,6 +220,8 @@ struct CasePage {
     /// The case's documents (#18.4), each a PDF; the decision's, if any, named apart.
     documents: Vec<crate::services::printing::Listed>,
     decision: Option<crate::services::printing::Listed>,
+    /// Interested parties and hearing (Art. 36, 46–48).
+    hearing: super::case_hearing::HearingDesk,
 }
 
 #[derive(Debug, Deserialize)]
@@ -303,6 +305,13 @@ pub async fn case_page(
             card
         })
         .collect();
+    let hearing = super::case_hearing::desk(
+        &events,
+        &allowed,
+        &auth.principal.roles,
+        &names,
+        number.division().as_str(),
+    );
     let mut opinions = opinions(&case, &events);
     for o in &mut opinions {
         o.reviewer = names.staff(&o.reviewer);
@@ -331,6 +340,7 @@ pub async fn case_page(
         transfer_to,
         documents,
         decision,
+        hearing,
     })
 }
 

@@ -9,6 +9,7 @@
 //! A middleware reads the cookies once per request into a task-local, so every page's `Nav`
 //! picks them up without each handler passing them along.
 
+mod hearing;
 mod law;
 
 use axum::extract::{Query, Request};
@@ -173,6 +174,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(desk::MESSAGES)
         .chain(portal::MESSAGES)
         .chain(law::LAW)
+        .chain(hearing::HEARING)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

@@ -683,7 +683,8 @@ async fn each_role_is_offered_only_the_steps_it_may_take_now() {
     let case = offered(&reviewer, &number).await;
     assert_eq!(
         kinds(&case),
-        ["review", "transfer", "start_special_procedure"]
+        // Interested parties and hearings (Art. 36, 46–48): the finding or an announcement.
+        ["review", "transfer", "start_special_procedure", "hearing"]
     );
     assert_eq!(
         action(&case, "review")["steps"],
@@ -717,7 +718,13 @@ async fn each_role_is_offered_only_the_steps_it_may_take_now() {
     let case = offered(&reviewer, &number).await;
     assert_eq!(
         kinds(&case),
-        ["review", "transfer", "return", "start_special_procedure"]
+        [
+            "review",
+            "transfer",
+            "return",
+            "start_special_procedure",
+            "hearing"
+        ]
     );
     assert_eq!(action(&case, "return")["to_steps"], json!(["review"]));
     let case = offered(&approver, &number).await;

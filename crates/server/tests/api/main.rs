@@ -15,6 +15,7 @@ mod desk;
 mod documents;
 mod due;
 mod end_check;
+mod hearing;
 mod history;
 mod intake;
 mod law;

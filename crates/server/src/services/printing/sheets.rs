@@ -13,6 +13,8 @@ use time::{Date, OffsetDateTime, Time};
 
 use super::model::{Copy, PrintingError, Sources, sealed_fields};
 
+mod hearing;
+
 /// The printable kinds: the sealed ones carry the `document_kind` of their `document.sealed`.
 const RECEIPT: &str = "receipt";
 const LICENCE: &str = "licence";
@@ -75,6 +77,7 @@ pub(super) fn kinds(s: &Sources) -> Vec<(String, String, bool)> {
     {
         out.push((SPECIAL.to_owned(), "特别程序告知书".to_owned(), false));
     }
+    out.extend(hearing::listed(s));
     out
 }
 
@@ -285,6 +288,13 @@ pub(super) fn sheet(
             sheet.date = date_zh(*on);
             sheet.footer = vec!["本告知书由本局业务系统出具，不加盖电子印章。".into()];
             day_start(*on)
+        }
+        hearing::HEARING => {
+            let dates = hearing::Dates {
+                zh: date_zh,
+                start: day_start,
+            };
+            hearing::fill(s, &mut sheet, to, (&item, &number), &dates)?
         }
         _ => return Err(PrintingError::NoSuchDocument),
     };

@@ -75,6 +75,7 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/cases/{number}/actions",             "review",  "R",             Own),
     ("post",   "/api/v1/cases/{number}/actions",             "decide",  "A",             Own),
     ("post",   "/api/v1/cases/{number}/actions",             "extend",  "H",             Own),
+    ("post",   "/api/v1/cases/{number}/actions",             "hearing", "R",             Own),
     ("post",   "/api/v1/cases/{number}/materials",           "",        "C",             Own),
     ("get",    "/api/v1/cases/{number}/materials/{sha256}",  "",        "C R A H I",     DownFor("H I")),
     ("get",    "/api/v1/cases/{number}/documents",           "",        "C R A H I",     DownFor("H I")),
@@ -266,6 +267,11 @@ pub(super) fn request(
                 "decide" => json!({"action": "decide", "decision": {"outcome": "approve"}}),
                 "extend" => {
                     json!({"action": "extend", "authority": {"head": "bureau_head"}, "working_days": 10, "reason": "需补充论证", "applicant_notified_on": "2026-11-23"})
+                }
+                // No hearing to close: an allowed reviewer is refused by the lifecycle (400),
+                // nothing is recorded.
+                "hearing" => {
+                    json!({"action": "hearing", "act": "close_record", "record_reference": "笔录", "signed": true})
                 }
                 other => panic!("no case action variant {other}"),
             };

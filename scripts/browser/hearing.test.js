@@ -1,0 +1,127 @@
+// Browser test of issue #21 item 5 (Licensing Law Art. 36, 45–48) against the running
+// `oneseal serve --demo`: one case walked from the review's finding that others' major interests
+// are concerned, through the notice to the interested parties, their statement, the notice of
+// the right to a hearing and the request, to the hearing's notice (7 days ahead, presided over
+// by someone who did not review the case). The server runs on the real clock, so the hearing
+// day (and the record closed on it) lies in the future: the API tests (crates/server/tests/api/
+// hearing.rs) move the clock and walk it to the decision on the record.
+'use strict';
+const { test, before, after, afterEach } = require('node:test');
+const assert = require('node:assert/strict');
+const { launch, close, signIn, visit, takeProblems } = require('./lib');
+
+const pages = {};
+const shared = {};
+const STATEMENT = '油烟排放口正对住户窗户，请求调整位置';
+before(async () => { await launch(); });
+after(async () => { await close(); });
+afterEach(() => {
+  const seen = takeProblems();
+  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
+});
+
+async function as(staff) {
+  if (!pages[staff]) pages[staff] = await signIn(staff);
+  return pages[staff];
+}
+
+// Takes one step through the case page's form `selector`, filled by `fill`.
+async function act(staff, selector, fill) {
+  const page = await as(staff);
+  await visit(page, '/cases/' + shared.number);
+  const form = page.locator(selector).first();
+  assert.equal(await form.count(), 1, `${staff} sees no ${selector}`);
+  if (fill) await fill(form);
+  // The page reloads itself after 已办理; the next visit must not race that reload.
+  const reloaded = page.waitForEvent('load').catch(() => {});
+  await form.locator('button').click();
+  await page.waitForSelector('#form-result p');
+  const text = (await page.textContent('#form-result')).trim();
+  assert.match(text, /已办理/, `${staff} ${selector}: ${text}`);
+  await reloaded;
+  await page.waitForLoadState('load');
+  return page;
+}
+
+const hearing = (a) => `form[data-action="hearing"][data-act="${a}"]`;
+
+test('(hearing) a case is received, accepted and reviewed once', async () => {
+  const clerk = await as('CLERK');
+  await visit(clerk, '/cases/new');
+  const label = await clerk.locator('#item-list option[value$="（990100001000）"]').getAttribute('value');
+  await clerk.fill('input[name=item]', label);
+  await clerk.selectOption('select[name=applicant_type]', 'organisation');
+  await clerk.fill('input[name=applicant_name]', '济南泉城餐饮管理有限公司');
+  await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
+  await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
+  await clerk.setInputFiles('#f-materials', { name: '申请书.txt', mimeType: 'text/plain', buffer: Buffer.from('申请书') });
+  await clerk.click('#intake-form button[type=submit]');
+  await clerk.waitForSelector('#case-number', { timeout: 10000 });
+  shared.number = (await clerk.textContent('#case-number')).trim();
+  await act('CLERK', 'form[data-action="accept"]');
+  await act('REVIEW', 'form[data-action="review"]', async (f) => {
+    await f.locator('select[name=step]').selectOption('initial_review');
+    await f.locator('textarea[name=opinion]').fill('材料齐全；经营场所与住宅相邻');
+  });
+});
+
+test('(hearing) the reviewer finds others concerned, tells and hears them, and tells of the hearing right', async () => {
+  const reviewer = await act('REVIEW', hearing('find_major_interests'));
+  // Until the parties are told, their statement cannot be recorded: no such form.
+  assert.equal(await reviewer.locator(hearing('record_statement')).count(), 0);
+  await act('REVIEW', hearing('notify_parties'), async (f) => {
+    await f.locator('textarea[name=parties]').fill('相邻住户代表');
+    await f.locator('input[name=notice_reference]').fill('济审告〔2026〕1号');
+  });
+  await act('REVIEW', hearing('record_statement'), async (f) => {
+    await f.locator('input[name=party]').fill('相邻住户代表');
+    await f.locator('textarea[name=statement]').fill(STATEMENT);
+  });
+  await act('REVIEW', hearing('notify_right'), async (f) => {
+    await f.locator('input[name=notice_reference]').fill('济审听告〔2026〕1号');
+  });
+  const page = await as('REVIEW');
+  await visit(page, '/cases/' + shared.number);
+  assert.match(await page.textContent('#hearing'), new RegExp(STATEMENT));
+});
+
+test('(hearing) a request stops the clock, and the hearing is noticed 7 days ahead by someone who did not review', async () => {
+  await act('REVIEW', hearing('request'), async (f) => {
+    await f.locator('select[name=requester]').selectOption('interested_party');
+    await f.locator('input[name=notice_reference]').fill('济审听不计〔2026〕1号');
+  });
+  const page = await as('REVIEW');
+  await visit(page, '/cases/' + shared.number);
+  const form = page.locator(hearing('schedule'));
+  assert.equal(await form.count(), 1);
+  // The reviewer of the case is not among those who may preside (Art. 48).
+  const presiding = await form.locator('select[name=presiding] option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(!presiding.includes('REVIEW'), presiding.join(','));
+  assert.ok(presiding.includes('HEAD'), presiding.join(','));
+  const earliest = await form.locator('input[name=held_on]').getAttribute('min');
+  assert.match(earliest, /^\d{4}-\d{2}-\d{2}$/);
+  await act('REVIEW', hearing('schedule'), async (f) => {
+    await f.locator('select[name=presiding]').selectOption('HEAD');
+    await f.locator('input[name=place]').fill('本局三楼听证室');
+    await f.locator('input[name=notice_reference]').fill('济审听通〔2026〕1号');
+  });
+  await visit(page, '/cases/' + shared.number);
+  assert.match(await page.textContent('#hearing'), new RegExp(earliest));
+  assert.equal(await page.locator('#documents a[data-kind="hearing_notice"]').count(), 1, 'the 听证通知书');
+  assert.match(await page.textContent('#steps'), /利害关系人与听证/);
+});
+
+test('(hearing) the approver is offered no decision before the record; the clerk does not read the statement', async () => {
+  const approver = await as('APPROVE');
+  await visit(approver, '/cases/' + shared.number);
+  assert.equal(await approver.locator('form[data-action="decide"]').count(), 0);
+  assert.match(await approver.textContent('#hearing'), new RegExp(STATEMENT));
+  const clerk = await as('CLERK');
+  await visit(clerk, '/cases/' + shared.number);
+  const section = await clerk.textContent('#hearing');
+  assert.doesNotMatch(section, new RegExp(STATEMENT));
+  assert.match(section, /仅审查、审批人员可见/);
+  // Nor does the clerk's page name the party.
+  const progress = await clerk.locator('main').textContent();
+  assert.doesNotMatch(progress, /相邻住户代表/);
+});
