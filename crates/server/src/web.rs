@@ -14,6 +14,7 @@ mod documents;
 pub mod i18n;
 mod intake;
 mod ledger;
+mod licence_desk;
 mod licences;
 mod linkage;
 mod materials;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{number}/notice", get(materials::notice_page))
         .route("/verify/{license}", get(verify::verify_page))
         .route("/licences", get(licences::register_page))
+        .route("/licences/{id}/manage", get(licence_desk::licence_desk))
         .route("/progress", get(progress::progress_page))
         .route(
             "/progress/documents/{kind}",

@@ -207,6 +207,7 @@ impl Case {
             materials: intake.materials,
             received_by: ctx.actor.clone(),
             received_at: ctx.now,
+            licence: None,
         }));
         Case::apply(std::slice::from_ref(&event))?;
         Ok(vec![event])
@@ -229,6 +230,7 @@ impl Case {
         ctx.require(command.required_role())?;
         let today = ctx.today();
         ctx.calendar.day_kind(today)?;
+        super::linked::check_command(self, &command, today)?;
         let event = self.decide_event(command, ctx, today)?;
         let mut next = self.clone();
         next.evolve(&event)?;

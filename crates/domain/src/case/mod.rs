@@ -29,6 +29,7 @@ mod error;
 mod event;
 mod ids;
 mod intake_input;
+mod linked;
 mod person;
 mod phone;
 mod phone_problem;
@@ -44,6 +45,8 @@ mod allowed_tests;
 mod e2e;
 #[cfg(test)]
 mod law_tests;
+#[cfg(test)]
+mod linked_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]

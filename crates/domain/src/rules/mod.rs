@@ -14,6 +14,7 @@ mod expression;
 #[cfg(test)]
 mod law_tests;
 mod model;
+mod renewal;
 #[cfg(test)]
 mod tests;
 
@@ -110,6 +111,7 @@ impl Engine {
 
     fn timers(&mut self, today: Date, at_index: u64) {
         builtin::case_timers(self, today, at_index);
+        renewal::deemed_renewals(self, today, at_index);
         let late: Vec<(String, u64, Date)> = self
             .rectifications
             .iter()

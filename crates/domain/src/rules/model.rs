@@ -51,6 +51,7 @@ rules! {
     OffHoursDecision = "off_hours_decision", "自由裁量监督", "非工作时间作出审批决定";
     DecisionVolume = "decision_volume", "自由裁量监督", "单人单日审批量异常";
     RectificationOverdue = "rectification_overdue", "政务服务好差评制度（差评整改）", "差评整改逾期未完成";
+    DeemedRenewal = "deemed_renewal", "行政许可法第五十条", "延续申请到期未决定（视为准予延续）";
     Expression = "expression", "本地监管规则（CEL表达式）", "本地表达式规则";
 }
 

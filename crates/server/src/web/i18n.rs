@@ -163,12 +163,14 @@ impl Lang {
 }
 
 mod materials;
+mod renewal;
 
 fn english(zh: &str) -> Option<&'static str> {
     MESSAGES
         .iter()
         .chain(materials::MESSAGES)
         .chain(law::LAW)
+        .chain(renewal::RENEWAL)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }
