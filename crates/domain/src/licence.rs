@@ -266,10 +266,14 @@ fn compact_date(v: &serde_json::Value) -> Option<Date> {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum LicenceCommand {
-    Change { what: String },
+    Change {
+        what: String,
+    },
     ApplyRenewal,
     Renew,
-    Withdraw { reason: String },
+    Withdraw {
+        reason: String,
+    },
     /// 撤销 (Art. 69): `ground` names the paragraph and item; without it, `fraud` means
     /// para 2 (deception) and its absence 69(1)(5). `rights_harmed`: the holder's lawful
     /// rights are harmed (compensation under para 4, para 1 only).
@@ -282,7 +286,9 @@ pub enum LicenceCommand {
         #[serde(default)]
         rights_harmed: bool,
     },
-    Cancel { reason: CancelReason },
+    Cancel {
+        reason: CancelReason,
+    },
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]

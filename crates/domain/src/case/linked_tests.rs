@@ -32,7 +32,9 @@ fn reviewed_renewal(purpose: LicencePurpose) -> Harness {
 
 fn refuse() -> Command {
     Command::Decide {
-        decision: Decision::Refuse(Refusal::new(vec!["经营条件已不符合".into()], remedies()).unwrap()),
+        decision: Decision::Refuse(
+            Refusal::new(vec!["经营条件已不符合".into()], remedies()).unwrap(),
+        ),
     }
 }
 
@@ -91,10 +93,17 @@ fn a_linked_receipt_keeps_its_link_and_an_old_receipt_reads_without_one() {
 fn art78_a_refusal_for_false_materials_says_so_and_an_old_refusal_reads_without_it() {
     let r = Refusal::new(vec!["提供虚假材料".into()], remedies()).unwrap();
     let plain = serde_json::to_value(&r).unwrap();
-    assert!(plain.get("false_materials").is_none(), "old bytes unchanged");
+    assert!(
+        plain.get("false_materials").is_none(),
+        "old bytes unchanged"
+    );
     let marked = r.for_false_materials();
     assert!(marked.false_materials());
     let back: Refusal = serde_json::from_value(serde_json::to_value(&marked).unwrap()).unwrap();
     assert!(back.false_materials());
-    assert!(!serde_json::from_value::<Refusal>(plain).unwrap().false_materials());
+    assert!(
+        !serde_json::from_value::<Refusal>(plain)
+            .unwrap()
+            .false_materials()
+    );
 }

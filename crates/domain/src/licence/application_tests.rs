@@ -96,8 +96,12 @@ fn art50_a_renewal_later_than_the_lead_time_or_by_another_than_the_holder_is_ref
     );
     // The old command is answered, not obeyed: renewals are cases.
     assert_eq!(
-        l.handle(LicenceCommand::ApplyRenewal, &staff(), date!(2026 - 10 - 01))
-            .unwrap_err(),
+        l.handle(
+            LicenceCommand::ApplyRenewal,
+            &staff(),
+            date!(2026 - 10 - 01)
+        )
+        .unwrap_err(),
         LicenceError::ThroughCase
     );
 }
@@ -162,7 +166,9 @@ fn art70_a_change_and_a_cancellation_on_application_act_only_when_granted() {
     );
     let mut change = req(LicencePurpose::Change);
     change.change = Some("法定代表人变更".into());
-    let (link, none) = l.open_application(change, "C2", date!(2026 - 11 - 01)).unwrap();
+    let (link, none) = l
+        .open_application(change, "C2", date!(2026 - 11 - 01))
+        .unwrap();
     assert!(none.is_empty());
     assert!(
         l.decide_application(&link, "C2", false, &staff(), date!(2026 - 11 - 10))
@@ -177,13 +183,19 @@ fn art70_a_change_and_a_cancellation_on_application_act_only_when_granted() {
     assert_eq!(l.version, 2);
     // Cancellation on application only where the item's law allows it.
     assert_eq!(
-        l.open_application(req(LicencePurpose::Cancellation), "C3", date!(2026 - 11 - 11))
-            .unwrap_err(),
+        l.open_application(
+            req(LicencePurpose::Cancellation),
+            "C3",
+            date!(2026 - 11 - 11)
+        )
+        .unwrap_err(),
         LicenceError::PurposeNotAllowed(LicencePurpose::Cancellation)
     );
     let mut cancel = req(LicencePurpose::Cancellation);
     cancel.holder_may_cancel = true;
-    let (link, _) = l.open_application(cancel, "C3", date!(2026 - 11 - 11)).unwrap();
+    let (link, _) = l
+        .open_application(cancel, "C3", date!(2026 - 11 - 11))
+        .unwrap();
     ev.extend(
         l.decide_application(&link, "C3", true, &staff(), date!(2026 - 11 - 20))
             .unwrap(),
@@ -220,7 +232,11 @@ fn art70_every_ground_has_its_words_and_old_grounds_keep_their_codes() {
     ] {
         assert!(
             valid
-                .handle(LicenceCommand::Cancel { reason: r }, &staff(), date!(2026 - 11 - 20))
+                .handle(
+                    LicenceCommand::Cancel { reason: r },
+                    &staff(),
+                    date!(2026 - 11 - 20)
+                )
                 .is_ok()
         );
     }
@@ -237,7 +253,11 @@ fn art69_compensation_is_owed_under_para_1_when_rights_are_harmed_never_under_pa
     };
     let on = date!(2026 - 11 - 20);
     let ev = l
-        .handle(revoke(Some(RevocationGround::BeyondPower), false, true), &staff(), on)
+        .handle(
+            revoke(Some(RevocationGround::BeyondPower), false, true),
+            &staff(),
+            on,
+        )
         .unwrap();
     assert!(matches!(
         ev[0],
@@ -249,7 +269,11 @@ fn art69_compensation_is_owed_under_para_1_when_rights_are_harmed_never_under_pa
         }
     ));
     let ev = l
-        .handle(revoke(Some(RevocationGround::Bribery), false, true), &staff(), on)
+        .handle(
+            revoke(Some(RevocationGround::Bribery), false, true),
+            &staff(),
+            on,
+        )
         .unwrap();
     assert!(matches!(
         ev[0],
@@ -261,8 +285,12 @@ fn art69_compensation_is_owed_under_para_1_when_rights_are_harmed_never_under_pa
     ));
     // Violating: a para 1 ground flagged as fraud contradicts itself.
     assert_eq!(
-        l.handle(revoke(Some(RevocationGround::AbuseOfPower), true, false), &staff(), on)
-            .unwrap_err(),
+        l.handle(
+            revoke(Some(RevocationGround::AbuseOfPower), true, false),
+            &staff(),
+            on
+        )
+        .unwrap_err(),
         LicenceError::GroundMismatch
     );
     // An old command (fraud only) reads as para 2's deception.

@@ -49,7 +49,9 @@ impl BanArticle {
     pub fn name_zh(self) -> &'static str {
         match self {
             BanArticle::Art78 => "隐瞒有关情况或者提供虚假材料申请行政许可（行政许可法第七十八条）",
-            BanArticle::Art79 => "以欺骗、贿赂等不正当手段取得行政许可被撤销（行政许可法第七十九条）",
+            BanArticle::Art79 => {
+                "以欺骗、贿赂等不正当手段取得行政许可被撤销（行政许可法第七十九条）"
+            }
         }
     }
 }

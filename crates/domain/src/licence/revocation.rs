@@ -43,7 +43,10 @@ impl RevocationGround {
     /// Para 2: the holder obtained the licence by deception or bribery.
     #[must_use]
     pub const fn is_fraud(self) -> bool {
-        matches!(self, RevocationGround::Deception | RevocationGround::Bribery)
+        matches!(
+            self,
+            RevocationGround::Deception | RevocationGround::Bribery
+        )
     }
 
     /// Art. 69 para 4: owed under para 1 when the holder's lawful rights are harmed; never
@@ -67,11 +70,21 @@ impl RevocationGround {
 
     pub fn name_zh(self) -> &'static str {
         match self {
-            RevocationGround::AbuseOfPower => "滥用职权、玩忽职守作出准予行政许可决定（第六十九条第一款第一项）",
-            RevocationGround::BeyondPower => "超越法定职权作出准予行政许可决定（第六十九条第一款第二项）",
-            RevocationGround::ProcedureViolated => "违反法定程序作出准予行政许可决定（第六十九条第一款第三项）",
-            RevocationGround::UnqualifiedApplicant => "对不具备申请资格或者不符合法定条件的申请人准予行政许可（第六十九条第一款第四项）",
-            RevocationGround::OtherUnlawful => "依法可以撤销行政许可的其他情形（第六十九条第一款第五项）",
+            RevocationGround::AbuseOfPower => {
+                "滥用职权、玩忽职守作出准予行政许可决定（第六十九条第一款第一项）"
+            }
+            RevocationGround::BeyondPower => {
+                "超越法定职权作出准予行政许可决定（第六十九条第一款第二项）"
+            }
+            RevocationGround::ProcedureViolated => {
+                "违反法定程序作出准予行政许可决定（第六十九条第一款第三项）"
+            }
+            RevocationGround::UnqualifiedApplicant => {
+                "对不具备申请资格或者不符合法定条件的申请人准予行政许可（第六十九条第一款第四项）"
+            }
+            RevocationGround::OtherUnlawful => {
+                "依法可以撤销行政许可的其他情形（第六十九条第一款第五项）"
+            }
             RevocationGround::Deception => "被许可人以欺骗手段取得行政许可（第六十九条第二款）",
             RevocationGround::Bribery => "被许可人以贿赂手段取得行政许可（第六十九条第二款）",
         }

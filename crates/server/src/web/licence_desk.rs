@@ -58,14 +58,21 @@ fn row(e: &LicenceEvent) -> (String, &'static str, String) {
         } => (
             date(on),
             "申请延续",
-            case_number.clone().map(|c| format!("办件{c}")).unwrap_or_default(),
+            case_number
+                .clone()
+                .map(|c| format!("办件{c}"))
+                .unwrap_or_default(),
         ),
         LicenceEvent::RenewalRefused { case_number, on } => {
             (date(on), "不予延续", format!("办件{case_number}"))
         }
         LicenceEvent::Renewed { until, deemed, on } => (
             date(on),
-            if *deemed { "视为准予延续（第五十条）" } else { "准予延续" },
+            if *deemed {
+                "视为准予延续（第五十条）"
+            } else {
+                "准予延续"
+            },
             format!("有效期至{until}"),
         ),
         LicenceEvent::Withdrawn { on, .. } => (date(on), "撤回", String::new()),

@@ -51,7 +51,12 @@ async fn accepted_and_reviewed(app: &TestApp, number: &str) {
     step(&app.clerk().await, number, json!({"action": "accept"})).await;
     for r in ["REVIEW", "REVIEW2"] {
         let reviewer = app.sign_in(r).await;
-        step(&reviewer, number, json!({"action": "review", "step": "review", "opinion": "经审查", "substantive": true})).await;
+        step(
+            &reviewer,
+            number,
+            json!({"action": "review", "step": "review", "opinion": "经审查", "substantive": true}),
+        )
+        .await;
     }
 }
 
@@ -71,21 +76,35 @@ async fn art50_a_renewal_is_a_case_of_the_holder_that_may_be_refused_and_is_seal
     let mut other = renewal();
     other["applicant"]["uscc"] = json!("91370100MA3C0RT4XL");
     let (status, body) = apply(&clerk, &licence, other).await;
-    assert_eq!((status, error_code(&body)), (409, "not_licence_holder"), "{body}");
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "not_licence_holder"),
+        "{body}"
+    );
     let (status, body) = apply(&clerk, &licence, renewal()).await;
     assert_eq!(status, 200, "{body}");
     let number = body["case_number"].as_str().unwrap().to_owned();
     assert!(body["query_code"].is_string());
     // One application at a time.
     let (status, body) = apply(&clerk, &licence, renewal()).await;
-    assert_eq!((status, error_code(&body)), (409, "application_pending"), "{body}");
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "application_pending"),
+        "{body}"
+    );
     // The case runs under the licence's own item and names the licence.
     let (_, case) = clerk.get_json(&format!("/api/v1/cases/{number}")).await;
     assert!(case.to_string().contains(FOOD), "{case}");
     accepted_and_reviewed(&app, &number).await;
     let out = step(&app.approver().await, &number, refusal(false)).await;
-    assert!(out["sealed"]["license_id"].is_null(), "no new licence: {out}");
-    let (_, lic) = app.anonymous().get_json(&format!("/api/v1/licences/{licence}")).await;
+    assert!(
+        out["sealed"]["license_id"].is_null(),
+        "no new licence: {out}"
+    );
+    let (_, lic) = app
+        .anonymous()
+        .get_json(&format!("/api/v1/licences/{licence}"))
+        .await;
     assert_eq!(lic["licence"]["valid_until"], "2031-09-07", "{lic}");
     assert_eq!(lic["licence"]["renewal_refused_on"], "2031-07-01", "{lic}");
     assert!(lic.to_string().contains("renewal_refused"), "{lic}");
@@ -96,18 +115,34 @@ async fn art50_a_renewal_is_a_case_of_the_holder_that_may_be_refused_and_is_seal
         .text()
         .await
         .unwrap();
-    assert!(page.contains("renewal-refused") && page.contains("不予延续"), "{page}");
+    assert!(
+        page.contains("renewal-refused") && page.contains("不予延续"),
+        "{page}"
+    );
     // Later than the lead time (30 days before 2031-09-07), a new renewal is refused.
     app.clock.set(datetime!(2031-08-20 09:00 +8));
+    let clerk = app.clerk().await;
     let (status, body) = apply(&clerk, &licence, renewal()).await;
-    assert_eq!((status, error_code(&body)), (409, "renewal_too_late"), "{body}");
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "renewal_too_late"),
+        "{body}"
+    );
     // After the refusal, the licence ends at its expiry: never deemed renewed.
     app.clock.set(datetime!(2031-09-09 09:00 +8));
-    let (_, lic) = app.anonymous().get_json(&format!("/api/v1/licences/{licence}")).await;
+    let (_, lic) = app
+        .anonymous()
+        .get_json(&format!("/api/v1/licences/{licence}"))
+        .await;
     assert_eq!(lic["licence"]["valid_until"], "2031-09-07", "{lic}");
     // Too late to renew now: a new application is refused.
+    let clerk = app.clerk().await;
     let (status, body) = apply(&clerk, &licence, renewal()).await;
-    assert_eq!((status, error_code(&body)), (409, "licence_expired"), "{body}");
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "licence_expired"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -120,10 +155,19 @@ async fn art50_a_renewal_undecided_at_expiry_is_deemed_granted_alerted_and_canno
     let number = body["case_number"].as_str().unwrap().to_owned();
     accepted_and_reviewed(&app, &number).await;
     app.clock.set(datetime!(2031-09-08 10:00 +8));
-    run(&app.store, datetime!(2031-09-08 10:00 +8)).await.unwrap();
-    let (_, alerts) = app.inspector().await.get_json("/api/v1/alerts?limit=200").await;
+    run(&app.store, datetime!(2031-09-08 10:00 +8))
+        .await
+        .unwrap();
+    let (_, alerts) = app
+        .inspector()
+        .await
+        .get_json("/api/v1/alerts?limit=200")
+        .await;
     let text = alerts.to_string();
-    assert!(text.contains("deemed_renewal") && text.contains(&number), "{alerts}");
+    assert!(
+        text.contains("deemed_renewal") && text.contains(&number),
+        "{alerts}"
+    );
     assert!(text.contains("视为准予延续"), "{alerts}");
     let approver = app.approver().await;
     let r = approver
@@ -132,11 +176,22 @@ async fn art50_a_renewal_undecided_at_expiry_is_deemed_granted_alerted_and_canno
     assert_eq!(r.status().as_u16(), 400);
     let body: Value = r.json().await.unwrap();
     assert_eq!(error_code(&body), "renewal_deemed_granted", "{body}");
-    step(&approver, &number, json!({"action": "decide", "decision": {"outcome": "approve"}})).await;
-    let (_, lic) = app.anonymous().get_json(&format!("/api/v1/licences/{licence}")).await;
+    step(
+        &approver,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    let (_, lic) = app
+        .anonymous()
+        .get_json(&format!("/api/v1/licences/{licence}"))
+        .await;
     // The item's 60-month term added to the old expiry, recorded as deemed (Art. 50).
     assert_eq!(lic["licence"]["valid_until"], "2036-09-07", "{lic}");
-    assert!(lic["events"].to_string().contains("\"deemed\":true"), "{lic}");
+    assert!(
+        lic["events"].to_string().contains("\"deemed\":true"),
+        "{lic}"
+    );
 }
 
 #[tokio::test]
@@ -152,32 +207,53 @@ async fn art69_art79_a_licence_revoked_for_deception_bans_its_holder_for_three_y
         .await;
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["licence"]["status"], "revoked", "{body}");
-    let (_, lic) = app.anonymous().get_json(&format!("/api/v1/licences/{licence}")).await;
+    let (_, lic) = app
+        .anonymous()
+        .get_json(&format!("/api/v1/licences/{licence}"))
+        .await;
     let text = lic.to_string();
-    assert!(text.contains("\"ground\":\"deception\"") && text.contains("\"compensation\":false"), "{lic}");
-    assert!(!text.contains("经查"), "the typed reason stays private: {lic}");
+    assert!(
+        text.contains("\"ground\":\"deception\"") && text.contains("\"compensation\":false"),
+        "{lic}"
+    );
+    assert!(
+        !text.contains("经查"),
+        "the typed reason stays private: {lic}"
+    );
     // A new application by the same organisation for the same item is refused (Art. 79).
     app.clock.set(datetime!(2027-03-01 09:00 +8));
     let clerk = app.clerk().await;
     let r = clerk
-        .post("/api/v1/cases", &json!({"item_code": FOOD, "channel": "window", "applicant": holder()}))
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": FOOD, "channel": "window", "applicant": holder()}),
+        )
         .await;
     assert_eq!(r.status().as_u16(), 409);
     let body: Value = r.json().await.unwrap();
     assert_eq!(error_code(&body), "applicant_banned", "{body}");
     let msg = body["error"]["message_zh"].as_str().unwrap();
-    assert!(msg.contains("2029-09-07") && msg.contains("第七十九条"), "{msg}");
+    assert!(
+        msg.contains("2029-09-07") && msg.contains("第七十九条"),
+        "{msg}"
+    );
     assert!(!body.to_string().contains("91370100MA3C0RT1XH"), "{body}");
     // Another item is not barred; nor is the same item after three years.
     let r = clerk
-        .post("/api/v1/cases", &json!({"item_code": "990100003000", "channel": "window", "applicant": holder()}))
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": "990100003000", "channel": "window", "applicant": holder()}),
+        )
         .await;
     assert_eq!(r.status().as_u16(), 200);
     app.clock.set(datetime!(2029-09-07 09:00 +8));
     let r = app
         .clerk()
         .await
-        .post("/api/v1/cases", &json!({"item_code": FOOD, "channel": "window", "applicant": holder()}))
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": FOOD, "channel": "window", "applicant": holder()}),
+        )
         .await;
     assert_eq!(r.status().as_u16(), 200);
 }
@@ -191,17 +267,28 @@ async fn art78_a_refusal_for_false_materials_bans_the_applicant_for_a_year() {
     let other = json!({"type": "organisation", "name": "济南另一食品有限公司", "uscc": "91370100MA3C0RT4XL", "contact_phone": "13812345678"});
     let n2 = case_ready_for_decision_by(&app, FOOD, other.clone()).await;
     step(&app.approver().await, &n2, refusal(false)).await;
-    let clerk = app.clerk().await;
     app.clock.set(datetime!(2027-09-06 09:00 +8));
+    let clerk = app.clerk().await;
     let r = clerk
-        .post("/api/v1/cases", &json!({"item_code": FOOD, "channel": "window", "applicant": holder()}))
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": FOOD, "channel": "window", "applicant": holder()}),
+        )
         .await;
     let body: Value = r.json().await.unwrap();
     assert_eq!(error_code(&body), "applicant_banned", "{body}");
-    assert!(body["error"]["message_zh"].as_str().unwrap().contains("2027-09-07"));
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("2027-09-07")
+    );
     // A refusal on other grounds bans nobody.
     let r = clerk
-        .post("/api/v1/cases", &json!({"item_code": FOOD, "channel": "window", "applicant": other}))
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": FOOD, "channel": "window", "applicant": other}),
+        )
         .await;
     assert_eq!(r.status().as_u16(), 200);
 }
@@ -226,15 +313,26 @@ async fn art70_a_cancellation_on_application_is_a_case_and_cancels_when_granted(
     assert_eq!(status, 200, "{body}");
     let number = body["case_number"].as_str().unwrap().to_owned();
     accepted_and_reviewed(&app, &number).await;
-    step(&app.approver().await, &number, json!({"action": "decide", "decision": {"outcome": "approve"}})).await;
-    let (_, lic) = app.anonymous().get_json(&format!("/api/v1/licences/{licence}")).await;
+    step(
+        &app.approver().await,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    let (_, lic) = app
+        .anonymous()
+        .get_json(&format!("/api/v1/licences/{licence}"))
+        .await;
     assert_eq!(lic["licence"]["status"], "cancelled", "{lic}");
     assert!(lic.to_string().contains("holder_application"), "{lic}");
     // Typed by staff instead, the holder's application is refused: it is a case.
     let r = app
         .approver()
         .await
-        .post(&format!("/api/v1/licences/{other}/actions"), &json!({"action": "cancel", "reason": "holder_application"}))
+        .post(
+            &format!("/api/v1/licences/{other}/actions"),
+            &json!({"action": "cancel", "reason": "holder_application"}),
+        )
         .await;
     let body: Value = r.json().await.unwrap();
     assert_eq!(error_code(&body), "cancel_through_case", "{body}");

@@ -7,7 +7,10 @@ pub(super) const RENEWAL: &[(&str, &str)] = &[
     ("在办申请", "Open application"),
     ("延续", "Renewal"),
     ("不予延续", "Renewal refused"),
-    ("证照于有效期届满时终止", "the licence ends when its term expires"),
+    (
+        "证照于有效期届满时终止",
+        "the licence ends when its term expires",
+    ),
     (
         "有效期届满前未作决定，依行政许可法第五十条视为准予延续",
         "not decided before expiry: deemed granted (Licensing Law Art. 50)",
@@ -22,10 +25,7 @@ pub(super) const RENEWAL: &[(&str, &str)] = &[
     ("申请", "Application"),
     ("变更", "Change"),
     ("注销", "Cancel"),
-    (
-        "变更内容（申请变更时填写）",
-        "What changes (for a change)",
-    ),
+    ("变更内容（申请变更时填写）", "What changes (for a change)"),
     ("单位", "Organisation"),
     ("个人", "Natural person"),
     (
@@ -50,5 +50,8 @@ pub(super) const RENEWAL: &[(&str, &str)] = &[
     ("办理证照", "Manage licence"),
     ("关于证照", "About licence"),
     ("延续、变更、注销、撤销", "Renew, change, cancel, revoke"),
-    ("不予许可的原因是隐瞒有关情况或者提供虚假材料（第七十八条）", "Refused for concealed facts or false materials (Art. 78)"),
+    (
+        "不予许可的原因是隐瞒有关情况或者提供虚假材料（第七十八条）",
+        "Refused for concealed facts or false materials (Art. 78)",
+    ),
 ];
