@@ -49,6 +49,7 @@ pub(super) const RENEWAL: &[(&str, &str)] = &[
     ("注销情形", "Ground"),
     ("办理证照", "Manage licence"),
     ("关于证照", "About licence"),
+    ("居民身份证号码", "ID card number"),
     ("延续、变更、注销、撤销", "Renew, change, cancel, revoke"),
     (
         "不予许可的原因是隐瞒有关情况或者提供虚假材料（第七十八条）",
