@@ -128,7 +128,7 @@ pub(super) fn voucher_for(e: &CaseEvent) -> Result<Option<Voucher>, SealingError
 /// A decision on a renewal, change or cancellation (a case linked to its licence) is titled as
 /// one, names the licence, and issues no new licence: the licence's own event follows
 /// (`services::licences::applications::after_decision`).
-fn about_licence(mut voucher: Voucher, case: &Case) -> Voucher {
+pub(super) fn about_licence(mut voucher: Voucher, case: &Case) -> Voucher {
     let Some(link) = case.licence_link() else {
         return voucher;
     };
