@@ -12,6 +12,7 @@
 
 pub mod application;
 pub mod ban;
+pub mod link;
 pub mod revocation;
 
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,7 @@ use time::Date;
 
 use crate::org::{DepartmentCode, StaffId};
 
-pub use application::{LicenceLink, LicencePurpose};
+pub use link::{LicenceLink, LicencePurpose};
 pub use revocation::RevocationGround;
 
 /// Years a licence is valid when the catalog does not say (demo default, shown as such).
@@ -544,7 +545,8 @@ impl Licence {
                 rights_harmed,
             } => {
                 self.require_valid()?;
-                let ground = revocation::ground_of(ground, fraud)?;
+                let ground =
+                    revocation::ground_of(ground, fraud).ok_or(LicenceError::GroundMismatch)?;
                 LicenceEvent::Revoked {
                     reason: non_empty(reason)?,
                     fraud: ground.is_fraud(),

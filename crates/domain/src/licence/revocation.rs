@@ -7,8 +7,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::LicenceError;
-
 /// The ground of a revocation (Art. 69).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,16 +97,13 @@ impl RevocationGround {
 /// that is set), else para 2 (deception) for `fraud` and 69(1)(5) otherwise, as commands written
 /// before grounds existed meant.
 ///
-/// # Errors
-/// [`LicenceError::GroundMismatch`] for `fraud` with a para 1 ground.
-pub fn ground_of(
-    ground: Option<RevocationGround>,
-    fraud: bool,
-) -> Result<RevocationGround, LicenceError> {
+/// `None` for `fraud` with a para 1 ground (a contradiction the caller refuses).
+#[must_use]
+pub fn ground_of(ground: Option<RevocationGround>, fraud: bool) -> Option<RevocationGround> {
     match ground {
-        Some(g) if fraud && !g.is_fraud() => Err(LicenceError::GroundMismatch),
-        Some(g) => Ok(g),
-        None if fraud => Ok(RevocationGround::Deception),
-        None => Ok(RevocationGround::OtherUnlawful),
+        Some(g) if fraud && !g.is_fraud() => None,
+        Some(g) => Some(g),
+        None if fraud => Some(RevocationGround::Deception),
+        None => Some(RevocationGround::OtherUnlawful),
     }
 }
