@@ -5,12 +5,24 @@
 //! compensable); 撤销 (revocation for an unlawful grant, Art. 69); 吊销 (revocation as a penalty by the
 //! supervising department) after which the bureau cancels; 注销 (cancellation, Art. 70). Like cases,
 //! licences are event-sourced and time is a parameter.
+//!
+//! Renewal, change and cancellation on the holder's application are cases linked to the licence
+//! ([`application`]); revocation states its Art. 69 ground and whether compensation is owed
+//! ([`revocation`]); the bans of Art. 78–79 are computed in [`ban`].
+
+pub mod application;
+pub mod ban;
+pub mod link;
+pub mod revocation;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use time::Date;
 
 use crate::org::{DepartmentCode, StaffId};
+
+pub use link::{LicenceLink, LicencePurpose};
+pub use revocation::RevocationGround;
 
 /// Years a licence is valid when the catalog does not say (demo default, shown as such).
 pub const DEFAULT_VALIDITY_YEARS: i32 = 5;
@@ -39,15 +51,71 @@ impl LicenceStatus {
     }
 }
 
-/// Art. 70's grounds for cancellation.
+/// Art. 70's grounds for cancellation, and the holder's own application where the item allows
+/// it. New grounds are only ever added (old logs name the first five).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CancelReason {
+    /// Art. 70(1): the term expired and was not renewed.
     Expired,
+    /// Art. 70(2): the natural person holding it died.
     HolderDied,
+    /// Art. 70(3): the legal person or organisation was dissolved (终止).
     OrganisationTerminated,
+    /// Art. 70(4): withdrawn, revoked (撤销) or penalty-revoked (吊销).
     WithdrawnRevokedOrPenalised,
+    /// Art. 70(5): force majeure made the licensed matter impossible.
     ForceMajeure,
+    /// Art. 70(2): the natural person holding it lost capacity (丧失行为能力).
+    LossOfCapacity,
+    /// Art. 70(6): another ground a law or regulation provides.
+    OtherStatutory,
+    /// The holder applied for cancellation, where the item allows it (a case, never typed).
+    HolderApplication,
+}
+
+impl CancelReason {
+    /// Every ground, in the order of Art. 70.
+    pub const ALL: [CancelReason; 8] = [
+        CancelReason::Expired,
+        CancelReason::HolderDied,
+        CancelReason::LossOfCapacity,
+        CancelReason::OrganisationTerminated,
+        CancelReason::WithdrawnRevokedOrPenalised,
+        CancelReason::ForceMajeure,
+        CancelReason::OtherStatutory,
+        CancelReason::HolderApplication,
+    ];
+
+    /// The ground in the words of Art. 70, with its item.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            CancelReason::Expired => "有效期届满未延续（第七十条第一项）",
+            CancelReason::HolderDied => "自然人死亡（第七十条第二项）",
+            CancelReason::LossOfCapacity => "自然人丧失行为能力（第七十条第二项）",
+            CancelReason::OrganisationTerminated => "法人或者其他组织依法终止（第七十条第三项）",
+            CancelReason::WithdrawnRevokedOrPenalised => {
+                "被依法撤销、撤回或者吊销（第七十条第四项）"
+            }
+            CancelReason::ForceMajeure => "因不可抗力导致无法实施（第七十条第五项）",
+            CancelReason::OtherStatutory => "法律、法规规定的其他情形（第七十条第六项）",
+            CancelReason::HolderApplication => "被许可人申请注销",
+        }
+    }
+
+    /// The snake_case code the API uses.
+    pub fn code(self) -> &'static str {
+        match self {
+            CancelReason::Expired => "expired",
+            CancelReason::HolderDied => "holder_died",
+            CancelReason::LossOfCapacity => "loss_of_capacity",
+            CancelReason::OrganisationTerminated => "organisation_terminated",
+            CancelReason::WithdrawnRevokedOrPenalised => "withdrawn_revoked_or_penalised",
+            CancelReason::ForceMajeure => "force_majeure",
+            CancelReason::OtherStatutory => "other_statutory",
+            CancelReason::HolderApplication => "holder_application",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +142,17 @@ pub enum LicenceEvent {
     },
     RenewalApplied {
         on: Date,
+        /// The renewal case (since issue #21; absent in older logs).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        case_number: Option<String>,
+        /// The last day of validity a grant gives: the item's licence term added to the expiry.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        renew_until: Option<Date>,
+    },
+    /// The renewal case was refused (Art. 50): the licence ends at its expiry.
+    RenewalRefused {
+        case_number: String,
+        on: Date,
     },
     Renewed {
         until: Date,
@@ -90,6 +169,12 @@ pub enum LicenceEvent {
         fraud: bool,
         by: StaffId,
         on: Date,
+        /// Art. 69's ground (since issue #21; absent in older logs).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ground: Option<RevocationGround>,
+        /// Art. 69 para 4: whether compensation is owed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        compensation: Option<bool>,
     },
     PenaltyRevoked {
         department: DepartmentCode,
@@ -121,6 +206,8 @@ const PUBLIC_FIELDS: &[&str] = &[
     "until",
     "deemed",
     "fraud",
+    "ground",
+    "compensation",
     "department",
     "by",
     "on",
@@ -180,12 +267,29 @@ fn compact_date(v: &serde_json::Value) -> Option<Date> {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum LicenceCommand {
-    Change { what: String },
+    Change {
+        what: String,
+    },
     ApplyRenewal,
     Renew,
-    Withdraw { reason: String },
-    Revoke { reason: String, fraud: bool },
-    Cancel { reason: CancelReason },
+    Withdraw {
+        reason: String,
+    },
+    /// 撤销 (Art. 69): `ground` names the paragraph and item; without it, `fraud` means
+    /// para 2 (deception) and its absence 69(1)(5). `rights_harmed`: the holder's lawful
+    /// rights are harmed (compensation under para 4, para 1 only).
+    Revoke {
+        reason: String,
+        #[serde(default)]
+        fraud: bool,
+        #[serde(default)]
+        ground: Option<RevocationGround>,
+        #[serde(default)]
+        rights_harmed: bool,
+    },
+    Cancel {
+        reason: CancelReason,
+    },
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -204,6 +308,18 @@ pub enum LicenceError {
     NoReason,
     #[error("the licence history is empty or does not start with its issue")]
     BadHistory,
+    #[error("only the licence holder may apply")]
+    NotHolder,
+    #[error("the item does not allow a {0:?} on application")]
+    PurposeNotAllowed(LicencePurpose),
+    #[error("an application about the licence is already open (case {0})")]
+    ApplicationPending(String),
+    #[error("the licence expired on {0}")]
+    Expired(Date),
+    #[error("cancellation on the holder's application goes through a case")]
+    ThroughCase,
+    #[error("the revocation ground contradicts the fraud flag")]
+    GroundMismatch,
 }
 
 impl LicenceError {
@@ -216,6 +332,12 @@ impl LicenceError {
             LicenceError::CancelReason(_) => "cancel_reason",
             LicenceError::NoReason => "reasons_missing",
             LicenceError::BadHistory => "licence_history",
+            LicenceError::NotHolder => "not_licence_holder",
+            LicenceError::PurposeNotAllowed(_) => "application_not_allowed",
+            LicenceError::ApplicationPending(_) => "application_pending",
+            LicenceError::Expired(_) => "licence_expired",
+            LicenceError::ThroughCase => "cancel_through_case",
+            LicenceError::GroundMismatch => "revocation_ground",
         }
     }
 
@@ -232,6 +354,22 @@ impl LicenceError {
             }
             LicenceError::NoReason => "必须说明理由".into(),
             LicenceError::BadHistory => "证照历史记录不完整".into(),
+            LicenceError::NotHolder => {
+                "只有被许可人（统一社会信用代码或身份证号码与证照一致）可以申请".into()
+            }
+            LicenceError::PurposeNotAllowed(p) => {
+                format!("该事项的法律未规定可依申请办理{}", p.name_zh())
+            }
+            LicenceError::ApplicationPending(n) => {
+                format!("该证照已有在办的申请（办件{n}），办结后再申请")
+            }
+            LicenceError::Expired(d) => {
+                format!("证照有效期已于{d}届满，不能延续，应重新申请")
+            }
+            LicenceError::ThroughCase => "被许可人申请注销应作为办件受理、审查和决定".into(),
+            LicenceError::GroundMismatch => {
+                "撤销理由与“欺骗、贿赂”标记不一致（第六十九条第二款）".into()
+            }
         }
     }
 }
@@ -251,6 +389,14 @@ pub struct Licence {
     pub renewal_applied_on: Option<Date>,
     /// Days before expiry a renewal must be applied for (Art. 50, or the item's law).
     pub renewal_lead_days: i64,
+    /// The open renewal, change or cancellation case, if any.
+    pub application_case: Option<String>,
+    /// What a granted (or deemed) renewal extends the validity to.
+    #[serde(with = "crate::calendar::iso_date::option")]
+    pub renew_until: Option<Date>,
+    /// The day a renewal was refused: the licence ends at its expiry.
+    #[serde(with = "crate::calendar::iso_date::option")]
+    pub renewal_refused_on: Option<Date>,
 }
 
 impl Licence {
@@ -275,6 +421,9 @@ impl Licence {
             valid_until: *valid_until,
             renewal_applied_on: None,
             renewal_lead_days: renewal_lead_days.map_or(RENEWAL_NOTICE_DAYS, i64::from),
+            application_case: None,
+            renew_until: None,
+            renewal_refused_on: None,
         };
         for e in &events[1..] {
             l.evolve(e);
@@ -286,10 +435,26 @@ impl Licence {
         match e {
             LicenceEvent::Issued { .. } => {}
             LicenceEvent::Changed { .. } => self.version += 1,
-            LicenceEvent::RenewalApplied { on } => self.renewal_applied_on = Some(*on),
+            LicenceEvent::RenewalApplied {
+                on,
+                case_number,
+                renew_until,
+            } => {
+                self.renewal_applied_on = Some(*on);
+                self.application_case.clone_from(case_number);
+                self.renew_until = *renew_until;
+            }
+            LicenceEvent::RenewalRefused { on, .. } => {
+                self.renewal_applied_on = None;
+                self.application_case = None;
+                self.renew_until = None;
+                self.renewal_refused_on = Some(*on);
+            }
             LicenceEvent::Renewed { until, .. } => {
                 self.valid_until = *until;
                 self.renewal_applied_on = None;
+                self.application_case = None;
+                self.renew_until = None;
             }
             LicenceEvent::Withdrawn { .. } => self.status = LicenceStatus::Withdrawn,
             LicenceEvent::Revoked { .. } => self.status = LicenceStatus::Revoked,
@@ -312,7 +477,9 @@ impl Licence {
             && self.renewal_applied_on.is_some()
             && today > self.valid_until)
             .then(|| LicenceEvent::Renewed {
-                until: add_years(self.valid_until, DEFAULT_VALIDITY_YEARS),
+                until: self
+                    .renew_until
+                    .unwrap_or_else(|| add_years(self.valid_until, DEFAULT_VALIDITY_YEARS)),
                 deemed: true,
                 on: today,
             })
@@ -342,22 +509,23 @@ impl Licence {
                 }
             }
             LicenceCommand::ApplyRenewal => {
-                self.require_valid()?;
-                if (self.valid_until - today).whole_days() < self.renewal_lead_days {
-                    return Err(LicenceError::RenewalTooLate {
-                        until: self.valid_until,
-                        days: self.renewal_lead_days,
-                    });
-                }
-                LicenceEvent::RenewalApplied { on: today }
+                // Since issue #21 a renewal is a case linked to the licence (`application`);
+                // this command only answers for what older clients send.
+                return Err(LicenceError::ThroughCase);
             }
             LicenceCommand::Renew => {
                 self.require_valid()?;
+                // A renewal case is decided and sealed like any case, never renewed by hand.
+                if self.application_case.is_some() {
+                    return Err(LicenceError::ThroughCase);
+                }
                 if self.renewal_applied_on.is_none() {
                     return Err(LicenceError::NoRenewalApplied);
                 }
                 LicenceEvent::Renewed {
-                    until: add_years(self.valid_until, DEFAULT_VALIDITY_YEARS),
+                    until: self
+                        .renew_until
+                        .unwrap_or_else(|| add_years(self.valid_until, DEFAULT_VALIDITY_YEARS)),
                     deemed: false,
                     on: today,
                 }
@@ -370,16 +538,28 @@ impl Licence {
                     on: today,
                 }
             }
-            LicenceCommand::Revoke { reason, fraud } => {
+            LicenceCommand::Revoke {
+                reason,
+                fraud,
+                ground,
+                rights_harmed,
+            } => {
                 self.require_valid()?;
+                let ground =
+                    revocation::ground_of(ground, fraud).ok_or(LicenceError::GroundMismatch)?;
                 LicenceEvent::Revoked {
                     reason: non_empty(reason)?,
-                    fraud,
+                    fraud: ground.is_fraud(),
                     by,
                     on: today,
+                    ground: Some(ground),
+                    compensation: Some(ground.compensation_owed(rights_harmed)),
                 }
             }
             LicenceCommand::Cancel { reason } => {
+                if reason == CancelReason::HolderApplication {
+                    return Err(LicenceError::ThroughCase);
+                }
                 let fits = match self.status {
                     LicenceStatus::Cancelled => return Err(LicenceError::Cancelled),
                     LicenceStatus::Valid => {
@@ -466,287 +646,6 @@ pub fn valid_until(from: Date, term: Option<crate::catalog::TimeLimit>) -> Date 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::date;
-
-    #[test]
-    fn art40_the_register_view_writes_dates_as_people_read_them() {
-        let events = issued(date!(2031 - 12 - 06));
-        let v = events[0].register_view();
-        assert_eq!(v["valid_until"], "2031-12-06");
-        assert!(v["valid_from"].as_str().is_some(), "{v}");
-        // The public view (hashed into the ledger) keeps its bytes.
-        assert!(events[0].public_view()["valid_until"].is_array());
-        let l = Licence::apply(&events).unwrap();
-        assert_eq!(
-            serde_json::to_value(&l).unwrap()["valid_until"],
-            "2031-12-06"
-        );
-    }
-
-    #[test]
-    fn art50_the_renewal_lead_time_of_the_items_law_applies() {
-        // 排污许可管理条例 Art. 14: 60 days before expiry; the general 30 would allow 11-15.
-        let mut ev = issued(date!(2026 - 12 - 31));
-        if let Some(LicenceEvent::Issued {
-            renewal_lead_days, ..
-        }) = ev.first_mut()
-        {
-            *renewal_lead_days = Some(60);
-        }
-        let l = Licence::apply(&ev).unwrap();
-        assert_eq!(
-            l.handle(
-                LicenceCommand::ApplyRenewal,
-                &staff(),
-                date!(2026 - 11 - 15)
-            )
-            .unwrap_err(),
-            LicenceError::RenewalTooLate {
-                until: date!(2026 - 12 - 31),
-                days: 60
-            }
-        );
-        assert!(
-            l.handle(
-                LicenceCommand::ApplyRenewal,
-                &staff(),
-                date!(2026 - 10 - 30)
-            )
-            .is_ok()
-        );
-        // An issue event written before the field existed reads as Art. 50's 30 days.
-        let old = serde_json::to_value(&issued(date!(2026 - 12 - 31))[0]).unwrap();
-        assert!(old.get("renewal_lead_days").is_none());
-    }
-
-    #[test]
-    fn a_licence_term_from_the_items_law_sets_its_validity() {
-        use crate::catalog::TimeLimit;
-        let from = date!(2026 - 03 - 31);
-        assert_eq!(valid_until(from, None), date!(2031 - 03 - 31));
-        assert_eq!(
-            valid_until(from, Some(TimeLimit::months(60))),
-            date!(2031 - 03 - 31)
-        );
-        assert_eq!(
-            valid_until(from, Some(TimeLimit::months(11))),
-            date!(2027 - 02 - 28)
-        );
-        assert_eq!(
-            valid_until(from, Some(TimeLimit::days(30))),
-            date!(2026 - 04 - 30)
-        );
-    }
-
-    fn issued(until: Date) -> Vec<LicenceEvent> {
-        vec![LicenceEvent::Issued {
-            licence_id: "L1".into(),
-            case_number: "C1".into(),
-            item_code: "990100001000".into(),
-            item_name: "食品经营许可".into(),
-            holder: "某公司".into(),
-            valid_from: date!(2026 - 01 - 05),
-            valid_until: until,
-            renewal_lead_days: None,
-        }]
-    }
-
-    fn staff() -> StaffId {
-        StaffId::parse("APPROVE").unwrap()
-    }
-
-    #[test]
-    fn the_public_view_holds_no_typed_text() {
-        let by = StaffId::parse("APPROVER").unwrap();
-        let on = time::macros::date!(2026 - 11 - 30);
-        let secret = "张三 13812345678";
-        for e in [
-            LicenceEvent::Changed {
-                what: secret.into(),
-                by: by.clone(),
-                on,
-            },
-            LicenceEvent::Withdrawn {
-                reason: secret.into(),
-                by: by.clone(),
-                on,
-            },
-            LicenceEvent::Revoked {
-                reason: secret.into(),
-                fraud: true,
-                by: by.clone(),
-                on,
-            },
-            LicenceEvent::PenaltyRevoked {
-                department: DepartmentCode::parse("FG").unwrap(),
-                decision_ref: secret.into(),
-                on,
-            },
-        ] {
-            let v = e.public_view();
-            assert!(!v.to_string().contains("13812345678"), "{v}");
-            assert!(v["kind"].is_string() && !v["on"].is_null(), "{v}");
-        }
-        let v = LicenceEvent::Cancelled {
-            reason: CancelReason::Expired,
-            by: None,
-            on,
-        }
-        .public_view();
-        assert_eq!(v["reason"], "expired");
-    }
-
-    #[test]
-    fn renewal_applied_in_time_and_undecided_at_expiry_is_deemed_granted() {
-        let mut ev = issued(date!(2026 - 12 - 31));
-        let l = Licence::apply(&ev).unwrap();
-        assert_eq!(
-            l.handle(
-                LicenceCommand::ApplyRenewal,
-                &staff(),
-                date!(2026 - 12 - 15)
-            )
-            .unwrap_err(),
-            LicenceError::RenewalTooLate {
-                until: date!(2026 - 12 - 31),
-                days: 30
-            }
-        );
-        ev.extend(
-            l.handle(
-                LicenceCommand::ApplyRenewal,
-                &staff(),
-                date!(2026 - 11 - 30),
-            )
-            .unwrap(),
-        );
-        let l = Licence::apply(&ev).unwrap();
-        assert!(
-            l.deemed_renewal(date!(2026 - 12 - 31)).is_none(),
-            "not before expiry has passed"
-        );
-        let e = l.deemed_renewal(date!(2027 - 01 - 01)).unwrap();
-        ev.push(e);
-        let l = Licence::apply(&ev).unwrap();
-        assert_eq!(l.valid_until, date!(2031 - 12 - 31));
-        assert!(l.renewal_applied_on.is_none());
-    }
-
-    #[test]
-    fn a_penalised_licence_can_only_be_cancelled_for_that_reason_and_then_never_again() {
-        let mut ev = issued(date!(2030 - 01 - 01));
-        let l = Licence::apply(&ev).unwrap();
-        ev.push(
-            l.penalise(
-                DepartmentCode::parse("SCJG").unwrap(),
-                "济市监罚〔2026〕1号".into(),
-                date!(2026 - 06 - 01),
-            )
-            .unwrap(),
-        );
-        let l = Licence::apply(&ev).unwrap();
-        assert_eq!(l.status, LicenceStatus::PenaltyRevoked);
-        assert_eq!(
-            l.handle(
-                LicenceCommand::Change { what: "x".into() },
-                &staff(),
-                date!(2026 - 06 - 02)
-            )
-            .unwrap_err()
-            .code(),
-            "licence_not_valid"
-        );
-        assert!(
-            l.handle(
-                LicenceCommand::Cancel {
-                    reason: CancelReason::HolderDied
-                },
-                &staff(),
-                date!(2026 - 06 - 02)
-            )
-            .is_err()
-        );
-        ev.extend(
-            l.handle(
-                LicenceCommand::Cancel {
-                    reason: CancelReason::WithdrawnRevokedOrPenalised,
-                },
-                &staff(),
-                date!(2026 - 06 - 02),
-            )
-            .unwrap(),
-        );
-        let l = Licence::apply(&ev).unwrap();
-        assert_eq!(l.status, LicenceStatus::Cancelled);
-        assert_eq!(
-            l.handle(
-                LicenceCommand::Cancel {
-                    reason: CancelReason::ForceMajeure
-                },
-                &staff(),
-                date!(2026 - 06 - 03)
-            )
-            .unwrap_err(),
-            LicenceError::Cancelled
-        );
-    }
-
-    #[test]
-    fn changes_count_versions_and_need_a_description() {
-        let mut ev = issued(date!(2030 - 01 - 01));
-        let l = Licence::apply(&ev).unwrap();
-        assert_eq!(
-            l.handle(
-                LicenceCommand::Change { what: " ".into() },
-                &staff(),
-                date!(2026 - 02 - 01)
-            )
-            .unwrap_err(),
-            LicenceError::NoReason
-        );
-        ev.extend(
-            l.handle(
-                LicenceCommand::Change {
-                    what: "经营场所变更".into(),
-                },
-                &staff(),
-                date!(2026 - 02 - 01),
-            )
-            .unwrap(),
-        );
-        assert_eq!(Licence::apply(&ev).unwrap().version, 2);
-    }
-
-    #[test]
-    fn a_valid_licence_is_cancelled_as_expired_only_after_expiry() {
-        let l = Licence::apply(&issued(date!(2026 - 12 - 31))).unwrap();
-        assert!(
-            l.handle(
-                LicenceCommand::Cancel {
-                    reason: CancelReason::Expired
-                },
-                &staff(),
-                date!(2026 - 12 - 31)
-            )
-            .is_err()
-        );
-        assert!(
-            l.handle(
-                LicenceCommand::Cancel {
-                    reason: CancelReason::Expired
-                },
-                &staff(),
-                date!(2027 - 01 - 01)
-            )
-            .is_ok()
-        );
-    }
-
-    #[test]
-    fn years_are_added_calendar_wise_even_from_29_february() {
-        assert_eq!(add_years(date!(2028 - 02 - 29), 1), date!(2029 - 02 - 28));
-        assert_eq!(add_years(date!(2026 - 03 - 01), 5), date!(2031 - 03 - 01));
-    }
-}
+mod application_tests;
+#[cfg(test)]
+mod tests;

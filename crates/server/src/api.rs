@@ -84,6 +84,10 @@ pub fn routes() -> Router<AppState> {
             post(licences::penalise_licence),
         )
         .route(
+            "/api/v1/licences/{id}/applications",
+            post(licences::apply_about_licence),
+        )
+        .route(
             "/api/v1/calendar/years",
             get(calendar::list_years).post(calendar::import_year),
         )
@@ -203,6 +207,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/licences/{id}"),
     ("post", "/api/v1/licences/{id}/actions"),
     ("post", "/api/v1/licences/{id}/penalty"),
+    ("post", "/api/v1/licences/{id}/applications"),
     ("get", "/api/v1/calendar/years"),
     ("post", "/api/v1/calendar/years"),
     ("post", "/api/v1/calendar/preview"),

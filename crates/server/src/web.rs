@@ -16,6 +16,7 @@ mod guide;
 pub mod i18n;
 pub(crate) mod intake;
 mod ledger;
+mod licence_desk;
 mod licences;
 mod linkage;
 mod materials;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/licences", get(licences::register_page))
         .route("/guide", get(guide::guides_page))
         .route("/guide/{code}", get(guide::guide_page))
+        .route("/licences/{id}/manage", get(licence_desk::licence_desk))
         .route("/progress", get(progress::progress_page))
         .route(
             "/progress/documents/{kind}",

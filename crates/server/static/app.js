@@ -412,7 +412,8 @@
           p.className = "ok";
           p.textContent = "已办理 Done" + (b.late ? "（逾期认领 claimed late）" : "") +
             (b.impact ? "：影响事项 " + b.impact.items.length + " 项、在办件 " + b.impact.open_cases.length + " 件、有效证照 " + b.impact.valid_licences.length + " 张" : "") +
-            (b.licence_status ? "：证照" + b.licence_status : "");
+            (b.licence_status ? "：证照" + b.licence_status : "") +
+            (b.case_number ? "：办件编号 " + b.case_number + "，查询码 " + b.query_code : "");
         } else {
           var err = b.error || {};
           p.className = "error";

@@ -211,9 +211,29 @@ impl Case {
             materials: intake.materials,
             received_by: ctx.actor.clone(),
             received_at: ctx.now,
+            licence: None,
         }));
         Case::apply(std::slice::from_ref(&event))?;
         Ok(vec![event])
+    }
+
+    /// Registers an application about the licence `link` names: [`Case::receive`] with the
+    /// link kept in the receipt.
+    ///
+    /// # Errors
+    /// As [`Case::receive`].
+    pub fn receive_linked(
+        intake: Intake,
+        link: crate::licence::LicenceLink,
+        ctx: &CaseContext<'_>,
+    ) -> Result<Vec<CaseEvent>, CaseError> {
+        let mut events = Self::receive(intake, ctx)?;
+        for e in &mut events {
+            if let CaseEvent::Received(r) = e {
+                r.licence = Some(link.clone());
+            }
+        }
+        Ok(events)
     }
 
     /// Decides `command` against this case.
@@ -233,6 +253,13 @@ impl Case {
         ctx.require(command.required_role())?;
         let today = ctx.today();
         ctx.calendar.day_kind(today)?;
+        let refuses = matches!(
+            command,
+            Command::Decide {
+                decision: Decision::Refuse(_)
+            }
+        );
+        super::linked::check_refusal(self, refuses, today)?;
         let event = self.decide_event(command, ctx, today)?;
         let mut next = self.clone();
         next.evolve(&event)?;

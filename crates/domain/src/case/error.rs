@@ -145,6 +145,10 @@ impl ParseError {
 /// Why a command or a history was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
+    /// Art. 50: a timely renewal not decided by the licence's expiry is deemed granted; it
+    /// can no longer be refused.
+    #[error("the renewal was deemed granted when the licence expired on {0} undecided")]
+    RenewalDeemedGranted(Date),
     /// A history with no events.
     #[error("a case history must start with its receipt, but it is empty")]
     EmptyHistory,
@@ -380,6 +384,7 @@ impl CaseError {
     #[must_use]
     pub const fn code(&self) -> &'static str {
         match self {
+            Self::RenewalDeemedGranted(_) => "renewal_deemed_granted",
             Self::EmptyHistory => "empty_history",
             Self::HistoryWithoutReceipt(_) => "history_without_receipt",
             Self::AlreadyReceived => "already_received",
@@ -427,6 +432,9 @@ impl CaseError {
     #[must_use]
     pub fn message_zh(&self) -> String {
         match self {
+            Self::RenewalDeemedGranted(d) => format!(
+                "证照有效期已于{d}届满而延续申请未作决定，依行政许可法第五十条视为准予延续，不能再作不予延续的决定"
+            ),
             Self::EmptyHistory => "办件记录为空，应以接件开始".to_owned(),
             Self::HistoryWithoutReceipt(kind) => {
                 format!("办件记录应以接件开始，实际首个事件为{kind}")

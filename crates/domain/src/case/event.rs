@@ -197,6 +197,10 @@ pub struct Received {
     /// When the materials were received.
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
+    /// The licence a renewal, change or cancellation application is about (issue #21; absent
+    /// in first applications and in every case received before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<crate::licence::LicenceLink>,
 }
 
 impl Received {
@@ -351,6 +355,10 @@ impl From<Remedies> for RemediesData {
 pub struct Refusal {
     reasons: Reasons,
     remedies: Remedies,
+    /// Art. 78: refused because the applicant concealed facts or gave false materials (on an
+    /// item bearing on public safety this bans a new application for a year).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    false_materials: bool,
 }
 
 impl Refusal {
@@ -362,7 +370,21 @@ impl Refusal {
         Ok(Self {
             reasons: Reasons::new(reasons)?,
             remedies,
+            false_materials: false,
         })
+    }
+
+    /// The same refusal, for concealed facts or false materials (Art. 78).
+    #[must_use]
+    pub fn for_false_materials(mut self) -> Self {
+        self.false_materials = true;
+        self
+    }
+
+    /// Whether the refusal is for concealed facts or false materials (Art. 78).
+    #[must_use]
+    pub const fn false_materials(&self) -> bool {
+        self.false_materials
     }
 
     /// Why the licence is refused.

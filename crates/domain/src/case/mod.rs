@@ -32,6 +32,7 @@ mod hearing_command;
 mod hearing_error;
 mod ids;
 mod intake_input;
+mod linked;
 mod person;
 mod phone;
 mod phone_problem;
@@ -50,6 +51,8 @@ mod e2e;
 mod hearing_tests;
 #[cfg(test)]
 mod law_tests;
+#[cfg(test)]
+mod linked_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]

@@ -357,6 +357,18 @@ pub struct LegalSettings {
     /// Art. 45 procedures whose excluded time is capped.
     #[serde(default)]
     pub excluded_caps: Vec<ExcludedCap>,
+    /// Art. 78–79: the provision under which the item bears directly on public safety, health,
+    /// or the safety of life and property (bans on applying again); `None`: it does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_safety: Option<String>,
+    /// The provision allowing the holder to apply for cancellation (注销申请); `None`: no
+    /// cancellation on application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder_cancellation: Option<String>,
+    /// The licence lapses when the licensed work has not started within this time (建筑法
+    /// Art. 9: three months, unless extended). Shown on the licence; not enforced by a rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_deadline: Option<Cited<TimeLimit>>,
 }
 
 impl Default for LegalSettings {
@@ -371,6 +383,9 @@ impl Default for LegalSettings {
             renewal_lead: None,
             licence_term: None,
             excluded_caps: Vec::new(),
+            public_safety: None,
+            holder_cancellation: None,
+            start_deadline: None,
         }
     }
 }
@@ -408,6 +423,15 @@ impl LegalSettings {
         }
         for c in &self.excluded_caps {
             check(&c.source, "不计入期限的时间上限");
+        }
+        if let Some(s) = &self.public_safety {
+            check(s, "涉及公共安全等事项");
+        }
+        if let Some(s) = &self.holder_cancellation {
+            check(s, "依申请注销");
+        }
+        if let Some(t) = &self.start_deadline {
+            check(&t.source, "逾期未开工失效");
         }
         for (i, c) in self.excluded_caps.iter().enumerate() {
             if self.excluded_caps[..i].iter().any(|d| d.kind == c.kind) {
@@ -453,6 +477,21 @@ impl LegalSettings {
             lines.push((
                 format!("{}不计入办理期限，最长{}", c.kind.name_zh(), c.cap.to_zh()),
                 c.source.clone(),
+            ));
+        }
+        if let Some(s) = &self.public_safety {
+            lines.push((
+                "直接关系公共安全、人身健康、生命财产安全：隐瞒情况或提供虚假材料的一年内、以欺骗贿赂取得许可被撤销的三年内不得再次申请".to_owned(),
+                s.clone(),
+            ));
+        }
+        if let Some(s) = &self.holder_cancellation {
+            lines.push(("被许可人可以申请注销".to_owned(), s.clone()));
+        }
+        if let Some(t) = &self.start_deadline {
+            lines.push((
+                format!("取得许可后{}内未开工的，许可自行废止", t.value.to_zh()),
+                t.source.clone(),
             ));
         }
         lines

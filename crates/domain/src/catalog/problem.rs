@@ -14,7 +14,7 @@ use super::limit::TimeLimit;
 
 /// Interchange columns, in export order, with their Chinese labels. Column names are the
 /// [`ItemSpec`] field names.
-pub const ITEM_FIELDS: [(&str, &str); 32] = [
+pub const ITEM_FIELDS: [(&str, &str); 35] = [
     ("basic_code", "基本编码"),
     ("implementation_code", "实施编码"),
     ("local_code", "地方编码"),
@@ -49,6 +49,10 @@ pub const ITEM_FIELDS: [(&str, &str); 32] = [
     ("renewal_lead", "延续申请提前期"),
     ("licence_term", "许可有效期"),
     ("excluded_caps", "不计入期限的时间上限"),
+    // Art. 78–79, cancellation on application, 建筑法 Art. 9 (issue #21 items 1 and 12).
+    ("public_safety", "涉及公共安全"),
+    ("holder_cancellation", "依申请注销"),
+    ("start_deadline", "逾期未开工失效"),
 ];
 
 /// The columns from this index on may be missing from a header (added after the first files

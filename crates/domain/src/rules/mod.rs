@@ -17,6 +17,7 @@ mod hearing_tests;
 #[cfg(test)]
 mod law_tests;
 mod model;
+mod renewal;
 #[cfg(test)]
 mod tests;
 
@@ -113,6 +114,7 @@ impl Engine {
 
     fn timers(&mut self, today: Date, at_index: u64) {
         builtin::case_timers(self, today, at_index);
+        renewal::deemed_renewals(self, today, at_index);
         let late: Vec<(String, u64, Date)> = self
             .rectifications
             .iter()

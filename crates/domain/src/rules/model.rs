@@ -55,6 +55,7 @@ rules! {
     HearingNotHeld = "hearing_not_held", "行政许可法第七十二条第八项、第四十六条至第四十八条", "应当听证而未听证即作出决定";
     HearingOverdue = "hearing_overdue", "行政许可法第四十七条、第四十八条", "听证逾期（二十日内未组织或未提前七日通知）";
     UnlistedMaterial = "unlisted_material", "行政许可法第三十一条", "一次性告知要求提交目录以外的材料";
+    DeemedRenewal = "deemed_renewal", "行政许可法第五十条", "延续申请到期未决定（视为准予延续）";
     Expression = "expression", "本地监管规则（CEL表达式）", "本地表达式规则";
 }
 

@@ -95,7 +95,7 @@ pub struct MaterialBody {
 }
 
 impl IntakeBody {
-    fn into_input(self) -> IntakeInput {
+    pub(crate) fn into_input(self) -> IntakeInput {
         let a = self.applicant.unwrap_or_default();
         let kind = a.kind.unwrap_or_default();
         let phone = if kind == "organisation" {

@@ -14,6 +14,7 @@ use crate::edge::auth::Auth;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::commands::Meta;
+use crate::services::licences::applications;
 use crate::services::licences::register::{self, RegisterPage, RegisterQuery};
 use crate::services::licences::{LicenceRecord, act, load};
 
@@ -80,6 +81,42 @@ pub async fn act_on_licence(
         })
         .await?;
     Ok(Json(result))
+}
+
+/// An application about a licence: what for, and the application itself (the item is the
+/// licence's own, so `item_code` is ignored).
+#[derive(Debug, Deserialize)]
+pub struct ApplicationBody {
+    pub purpose: oneseal_domain::licence::LicencePurpose,
+    /// Change: what is to change.
+    #[serde(default)]
+    pub change: Option<String>,
+    #[serde(flatten)]
+    pub intake: crate::api::cases::IntakeBody,
+}
+
+/// 延续 / 变更 / 注销申请 as a case linked to the licence (window clerk): only the holder may
+/// apply, a renewal by the item's lead time; the case is then handled and sealed like any.
+pub async fn apply_about_licence(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ApplicationBody>,
+) -> Result<Json<Value>, ApiError> {
+    auth.require_here(Action::IntakeCase)?;
+    let who = auth.acting(&state, auth.principal.jurisdiction.clone())?;
+    let app = applications::Application {
+        licence_id: id,
+        purpose: body.purpose,
+        change: body.change,
+        input: body.intake.into_input(),
+    };
+    let receipt = applications::apply(&state.store, who, app).await?;
+    Ok(Json(json!({
+        "case_number": receipt.case_number,
+        "query_code": receipt.query_code.grouped(),
+        "ledger_index": receipt.ledger_index,
+    })))
 }
 
 #[derive(Debug, Deserialize)]

@@ -266,6 +266,16 @@ impl From<crate::services::cases::CaseServiceError> for ApiError {
             E::Corrupt(why) => ApiError::Internal(why),
             E::Store(e) => e.into(),
             E::Linkage(e) => (*e).into(),
+            E::Banned(b) => ApiError::conflict(
+                "applicant_banned",
+                b.message_zh(),
+                format!(
+                    "The applicant may not apply for this item before {} (Licensing Law {})",
+                    b.until,
+                    b.article.code()
+                ),
+            ),
+            E::Licence(e) => (*e).into(),
         }
     }
 }

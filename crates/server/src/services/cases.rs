@@ -60,6 +60,12 @@ pub enum CaseServiceError {
     /// service with its own typed error.
     #[error("linkage: {0}")]
     Linkage(Box<crate::services::linkage::LinkageError>),
+    /// Art. 78–79: the applicant may not apply for the item until the ban ends.
+    #[error("the applicant is banned from applying for this item")]
+    Banned(oneseal_domain::licence::ban::Ban),
+    /// The licence an application is about refuses it, or cannot take its decision.
+    #[error("licence: {0}")]
+    Licence(Box<crate::services::licences::LicenceServiceError>),
 }
 
 impl CaseServiceError {
@@ -106,6 +112,8 @@ pub struct IntakeRequest {
     pub channel: oneseal_domain::case::Channel,
     pub applicant: oneseal_domain::case::Applicant,
     pub materials: Vec<oneseal_domain::case::MaterialRef>,
+    /// The licence a renewal, change or cancellation is about (`services::licences::applications`).
+    pub licence: Option<oneseal_domain::licence::LicenceLink>,
 }
 
 /// A case being changed by one command: folded once, then evolved event by event. A caller
@@ -180,7 +188,11 @@ pub fn intake_working(
         applicant: req.applicant,
         materials: req.materials,
     };
-    let mut events = Case::receive(intake, &who.ctx())?.into_iter();
+    let mut events = match req.licence {
+        Some(link) => Case::receive_linked(intake, link, &who.ctx())?,
+        None => Case::receive(intake, &who.ctx())?,
+    }
+    .into_iter();
     let Some(first) = events.next() else {
         return Err(corrupt("intake recorded no event"));
     };
@@ -341,6 +353,7 @@ pub fn act_on(
             )?);
         }
     }
+    crate::services::licences::applications::after_decision(tx, who, &working.case, &new)?;
     let pushes = push_decision(tx, who, &working.case, &new, sealed.as_ref())?;
     let status = working.case.status();
     Ok(StepOutcome {

@@ -2,6 +2,7 @@
 //! 撤销 / 注销). Each licence event is recorded on the ledger and pushed to the supervising
 //! department in the same transaction.
 
+pub mod applications;
 pub mod register;
 
 use oneseal_domain::calendar::Calendar;
@@ -63,7 +64,7 @@ pub fn load(conn: &mut dyn Conn, id: &str) -> Result<LicenceRecord, LicenceServi
 
 /// Records licence events on the ledger, each pushed to the supervising department, and
 /// returns the licence as they leave it.
-fn record(
+pub(crate) fn record(
     tx: &mut Tx<'_>,
     meta: &Meta,
     calendar: &Calendar,

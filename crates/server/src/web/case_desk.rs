@@ -213,6 +213,9 @@ pub struct StepForm {
     /// `deliver`: window, post or electronic.
     #[serde(default)]
     method: String,
+    /// `decide`/`refuse`: for concealed facts or false materials (Art. 78), when not empty.
+    #[serde(default)]
+    false_materials: String,
     /// The session's CSRF token (the `POST` only).
     #[serde(default)]
     csrf: String,
@@ -250,6 +253,7 @@ impl StepForm {
             ("reconsideration", &self.reconsideration),
             ("litigation", &self.litigation),
             ("method", &self.method),
+            ("false_materials", &self.false_materials),
         ]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
@@ -286,9 +290,14 @@ impl StepForm {
             CommandKind::Decide => Command::Decide {
                 decision: match self.outcome.as_str() {
                     "approve" => Decision::Approve,
-                    "refuse" => Decision::Refuse(
-                        Refusal::new(lines(&self.reasons), remedies()?).map_err(refused)?,
-                    ),
+                    "refuse" => {
+                        let r = Refusal::new(lines(&self.reasons), remedies()?).map_err(refused)?;
+                        Decision::Refuse(if self.false_materials.is_empty() {
+                            r
+                        } else {
+                            r.for_false_materials()
+                        })
+                    }
                     _ => return Err(bad("bad_outcome", "请选择决定结果", "Choose an outcome")),
                 },
             },

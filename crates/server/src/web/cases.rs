@@ -203,6 +203,8 @@ struct CasePage {
     /// The deadlines run through a year counted provisionally.
     provisional: bool,
     license_id: Option<String>,
+    /// A renewal, change or cancellation: the licence and what is applied for (issue #21).
+    about_licence: Option<(String, &'static str)>,
     steps: Vec<(String, &'static str, String)>,
     /// The steps the visitor may take now, and only those.
     actions: Vec<ActionCard>,
@@ -325,6 +327,9 @@ pub async fn case_page(
         contact: applicant_view(&case.received().applicant, &auth.principal.roles),
         clock_zh,
         provisional,
+        about_licence: case
+            .licence_link()
+            .map(|l| (l.licence_id.clone(), l.purpose.name_zh())),
         license_id,
         steps,
         actions,

@@ -166,6 +166,7 @@ impl Lang {
 mod desk;
 mod materials;
 mod portal;
+mod renewal;
 
 fn english(zh: &str) -> Option<&'static str> {
     MESSAGES
@@ -175,6 +176,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(portal::MESSAGES)
         .chain(law::LAW)
         .chain(hearing::HEARING)
+        .chain(renewal::RENEWAL)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

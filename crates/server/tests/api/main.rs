@@ -34,6 +34,7 @@ mod provisional;
 mod public_pages;
 mod queue;
 mod ratings;
+mod renewal;
 mod rules;
 mod sealing;
 mod session;

@@ -6,6 +6,8 @@
 //! * `clock_start` 期限起算: `acceptance|…` or `receipt|…`
 //! * `renewal_lead` 延续申请提前期, `licence_term` 许可有效期: a limit, `60 d|…`, `60 month|…`
 //! * `excluded_caps` 不计入期限的时间上限: `expert_review|20 WD|…` entries separated by `;`
+//! * `public_safety` 涉及公共安全, `holder_cancellation` 依申请注销: `yes|source` or empty
+//! * `start_deadline` 逾期未开工失效: a limit, `3 month|《建筑法》第九条`
 
 use super::super::dict::SpecialProcedureKind;
 use super::super::legal::{
@@ -26,7 +28,15 @@ fn pair(value: String, source: &str) -> String {
     join(&[vec![value, source.to_owned()]])
 }
 
-/// The six cells, in column order; a general setting is written out too, so an export says
+/// `yes|source` for a flag that rests on a provision, empty when it does not.
+fn flag_cell(source: &Option<String>) -> String {
+    source
+        .as_ref()
+        .map(|s| pair("yes".to_owned(), s))
+        .unwrap_or_default()
+}
+
+/// The nine cells, in column order; a general setting is written out too, so an export says
 /// which provision it rests on.
 pub(super) fn encode(legal: &LegalSettings) -> Vec<String> {
     let limit = |c: &Option<Cited<TimeLimit>>| {
@@ -59,6 +69,9 @@ pub(super) fn encode(legal: &LegalSettings) -> Vec<String> {
                 })
                 .collect::<Vec<_>>(),
         ),
+        flag_cell(&legal.public_safety),
+        flag_cell(&legal.holder_cancellation),
+        limit(&legal.start_deadline),
     ]
 }
 
@@ -130,6 +143,31 @@ pub(super) fn decode(
     let renewal = std::cell::RefCell::new(None);
     let term = std::cell::RefCell::new(None);
     let caps = std::cell::RefCell::new(Vec::new());
+    let safety = std::cell::RefCell::new(None);
+    let cancel = std::cell::RefCell::new(None);
+    let start_deadline = std::cell::RefCell::new(None);
+    let yes = |v: &str| {
+        if v == "yes" {
+            Ok(())
+        } else {
+            Err(Reason::new(
+                format!("{v:?} must be \"yes\" (or leave the cell empty)"),
+                format!("“{v}”应为 yes（或留空）"),
+            ))
+        }
+    };
+    get("public_safety", &|s| {
+        *safety.borrow_mut() = cited(s, yes)?.map(|c| c.source);
+        Ok(())
+    });
+    get("holder_cancellation", &|s| {
+        *cancel.borrow_mut() = cited(s, yes)?.map(|c| c.source);
+        Ok(())
+    });
+    get("start_deadline", &|s| {
+        *start_deadline.borrow_mut() = cited(s, |v| Ok(TimeLimit::parse(v)?))?;
+        Ok(())
+    });
     get("extension_allowance", &|s| {
         *extension.borrow_mut() = cited(s, |v| Ok(ExtensionAllowance::parse(v)?))?;
         Ok(())
@@ -185,5 +223,8 @@ pub(super) fn decode(
         renewal_lead: renewal.into_inner(),
         licence_term: term.into_inner(),
         excluded_caps: caps.into_inner(),
+        public_safety: safety.into_inner(),
+        holder_cancellation: cancel.into_inner(),
+        start_deadline: start_deadline.into_inner(),
     })
 }

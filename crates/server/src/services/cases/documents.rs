@@ -170,6 +170,26 @@ pub(super) fn voucher_for(e: &CaseEvent, case: &Case) -> Result<Option<Voucher>,
     }
 }
 
+/// A decision on a renewal, change or cancellation (a case linked to its licence) is titled as
+/// one, names the licence, and issues no new licence: the licence's own event follows
+/// (`services::licences::applications::after_decision`).
+pub(super) fn about_licence(mut voucher: Voucher, case: &Case) -> Voucher {
+    let Some(link) = case.licence_link() else {
+        return voucher;
+    };
+    if voucher.kind != "decision" {
+        return voucher;
+    }
+    let granted = voucher.licensed;
+    voucher.licensed = false;
+    voucher.title = link.purpose.decision_title(granted);
+    if let Some(m) = voucher.body.as_object_mut() {
+        m.insert("licence_id".into(), link.licence_id.clone().into());
+        m.insert("purpose".into(), link.purpose.code().into());
+    }
+    voucher
+}
+
 /// The remedies a non-acceptance states: none when no licence is needed (nothing was refused).
 fn non_acceptance_remedies(o: &NonAcceptance) -> Option<&Remedies> {
     match o {
@@ -275,6 +295,7 @@ fn draft_with(
             },
         seal,
     } = sealer;
+    let voucher = about_licence(voucher, case);
     check_can_sign(&seal, who.now)?;
     let key = seals
         .get(&seal.record.es_id)

@@ -141,7 +141,14 @@ pub fn register(
         channel: p.checked.channel,
         applicant: p.checked.applicant,
         materials: p.checked.materials,
+        licence: None,
     };
+    crate::services::licences::applications::check_bans(
+        tx.conn(),
+        who,
+        req.item.basic_code.as_str(),
+        &req.applicant,
+    )?;
     let (case_number, ledger_index) = intake(tx, who, req, &query_code)?;
     if let Some(a) = &attempt {
         let first = FirstAnswer {

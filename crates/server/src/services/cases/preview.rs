@@ -13,7 +13,7 @@ use oneseal_domain::case::{
 use oneseal_store::Conn;
 
 use super::acting::Acting;
-use super::documents::{bureau_and_seal, license_id, voucher_for};
+use super::documents::{about_licence, bureau_and_seal, license_id, voucher_for};
 use crate::services::sealing::SealingError;
 
 /// The seal a document would be sealed with.
@@ -87,6 +87,7 @@ pub(super) fn build(
         let Some(voucher) = voucher_for(e, case)? else {
             continue;
         };
+        let voucher = about_licence(voucher, case);
         p.document = Some(voucher.title);
         let seal = bureau_and_seal(conn, number.division().as_str(), who.now).map(|(b, s)| {
             if voucher.licensed {

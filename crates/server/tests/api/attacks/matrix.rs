@@ -82,6 +82,7 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("get",    "/api/v1/cases/{number}/documents/{kind}",    "",        "C R A H I",     DownFor("H I")),
     ("post",   "/api/v1/licences/{id}/actions",              "",        "A",             Own),
     ("post",   "/api/v1/licences/{id}/penalty",              "",        "D T",           Department),
+    ("post",   "/api/v1/licences/{id}/applications",         "",        "C",             Own),
     ("get",    "/api/v1/calendar/years",                     "",        "C R A H I M D", Here),
     ("post",   "/api/v1/calendar/years",                     "",        "M",             City),
     ("post",   "/api/v1/calendar/preview",                   "",        "M",             City),
@@ -296,6 +297,12 @@ pub(super) fn request(
             method,
             format!("/api/v1/licences/{}/actions", lookup(&fx.licences, j)?),
             Some(json!({"action": "renew"})),
+        ),
+        // No applicant: an allowed clerk is told which fields are missing (400).
+        ("post", "/api/v1/licences/{id}/applications") => req(
+            method,
+            format!("/api/v1/licences/{}/applications", lookup(&fx.licences, j)?),
+            Some(json!({"purpose": "renewal"})),
         ),
         ("post", "/api/v1/licences/{id}/penalty") => req(
             method,

@@ -1,0 +1,122 @@
+// Browser test of issue #21 items 1 and 12 against the running `oneseal serve --demo`: a food
+// business licence is granted, its holder applies for renewal at the window from the licence's
+// page, the renewal is a case reviewed like any, the approving official refuses it with reasons
+// and remedies (sealed as 不予延续行政许可决定书), and the licence page shows the refusal: the
+// licence keeps its expiry and ends then (Licensing Law Art. 50).
+'use strict';
+const { test, before, after, afterEach } = require('node:test');
+const assert = require('node:assert/strict');
+const { launch, close, signIn, visit, takeProblems } = require('./lib');
+
+const pages = {};
+const shared = { licence: null, renewal: null, validUntil: null };
+const HOLDER = '济南续证餐饮有限公司';
+const USCC = '91370100MA3C0RT1XH';
+
+before(async () => { await launch(); });
+after(async () => { await close(); });
+afterEach(() => {
+  const seen = takeProblems();
+  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
+});
+
+async function as(staff) {
+  if (!pages[staff]) pages[staff] = await signIn(staff);
+  return pages[staff];
+}
+
+// One action form on the case page; the page answers 已办理 and reloads.
+async function act(staff, number, action, fill) {
+  const page = await as(staff);
+  await visit(page, '/cases/' + number);
+  const form = page.locator(`form[data-action="${action}"]`).first();
+  assert.equal(await form.count(), 1, `${staff} sees no "${action}" form`);
+  if (fill) await fill(form);
+  const reloaded = page.waitForEvent('load').catch(() => {});
+  await form.locator('button').click();
+  await page.waitForSelector('#form-result p');
+  assert.match((await page.textContent('#form-result')).trim(), /已办理/, `${staff} ${action}`);
+  await reloaded;
+  await page.waitForLoadState('load');
+}
+
+// The decision: the form opens the preview of what is sealed, whose second submit takes it.
+async function decide(number, outcome, fill, expect) {
+  const page = await as('APPROVE');
+  await visit(page, '/cases/' + number);
+  const form = page.locator(`form.confirm-step:has(input[name=action][value=decide]):has(input[name=outcome][value=${outcome}])`);
+  assert.equal(await form.count(), 1, `no ${outcome} form`);
+  if (fill) await fill(form);
+  await Promise.all([page.waitForURL(/\/confirm\?/), form.locator('button').click()]);
+  const preview = await page.textContent('main');
+  for (const t of expect) assert.match(preview, t);
+  await Promise.all([page.waitForURL(new RegExp(`/cases/${number}\\?done=decide$`)), page.click('#confirm-step')]);
+  return page;
+}
+
+async function reviewed(number) {
+  await act('CLERK', number, 'accept');
+  await act('REVIEW', number, 'review', (f) => f.locator('textarea[name=opinion]').fill('材料齐全'));
+  await act('REVIEW2', number, 'review', async (f) => {
+    await f.locator('select[name=step]').selectOption('review');
+    await f.locator('textarea[name=opinion]').fill('经核查');
+  });
+}
+
+test('(renewal) a food business licence is granted to an organisation', async () => {
+  const clerk = await as('CLERK');
+  await visit(clerk, '/cases/new');
+  const label = await clerk.locator('#item-list option[value$="（990100001000）"]').getAttribute('value');
+  await clerk.fill('input[name=item]', label);
+  await clerk.selectOption('select[name=applicant_type]', 'organisation');
+  await clerk.fill('input[name=applicant_name]', HOLDER);
+  await clerk.fill('input[name=applicant_code]', USCC);
+  await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
+  await clerk.setInputFiles('#f-materials', { name: '食品经营许可申请书.txt', mimeType: 'text/plain', buffer: Buffer.from('申请书') });
+  await clerk.click('#intake-form button[type=submit]');
+  await clerk.waitForSelector('#case-number', { timeout: 10000 });
+  const number = (await clerk.textContent('#case-number')).trim();
+  await reviewed(number);
+  const approver = await decide(number, 'approve', null, [/准予行政许可/]);
+  shared.licence = (await approver.locator('dl.facts a[href^="/verify/"]').textContent()).trim();
+  assert.match(shared.licence, /^1\.2\.156\.3005\.2\./);
+  assert.equal(await approver.locator('#manage-licence').count(), 1, 'the case links the licence page');
+});
+
+test('(renewal) the holder applies for renewal at the window: a case linked to the licence', async () => {
+  assert.ok(shared.licence, 'needs the licence above');
+  const clerk = await as('CLERK');
+  await visit(clerk, `/licences/${shared.licence}/manage`);
+  assert.match(await clerk.textContent('#licence-status'), /有效/);
+  shared.validUntil = (await clerk.textContent('#licence-valid-until')).trim();
+  const form = clerk.locator('#licence-apply');
+  await form.locator('select[name=purpose]').selectOption('renewal');
+  await form.locator('select[name="applicant.type"]').selectOption('organisation');
+  await form.locator('input[name="applicant.name"]').fill(HOLDER);
+  await form.locator('input[name="applicant.uscc"]').fill(USCC);
+  await form.locator('input[name="applicant.phone"]').fill('0531 8600 1234');
+  const reloaded = clerk.waitForEvent('load').catch(() => {});
+  await form.locator('button').click();
+  await clerk.waitForSelector('#form-result p');
+  assert.match(await clerk.textContent('#form-result'), /已办理.*办件编号/);
+  await reloaded;
+  await clerk.waitForLoadState('load');
+  shared.renewal = (await clerk.textContent('#licence-application a')).trim();
+  assert.match(shared.renewal, /^\d{20}$/);
+  assert.match(await clerk.textContent('#licence-events'), /申请延续/);
+  await visit(clerk, '/cases/' + shared.renewal);
+  assert.match(await clerk.textContent('#about-licence'), /延续/);
+});
+
+test('(renewal) the renewal is reviewed and refused with reasons, sealed as a refusal of renewal', async () => {
+  assert.ok(shared.renewal, 'needs the renewal case above');
+  await reviewed(shared.renewal);
+  await decide(shared.renewal, 'refuse', (f) => f.locator('textarea[name=reasons]').fill('经营场所已不具备食品安全条件'),
+    [/不予延续行政许可决定书/, /行政复议/]);
+  const clerk = await as('CLERK');
+  await visit(clerk, `/licences/${shared.licence}/manage`);
+  assert.match(await clerk.textContent('#renewal-refused'), /不予延续.*有效期届满时终止/);
+  assert.equal((await clerk.textContent('#licence-valid-until')).trim(), shared.validUntil, 'the expiry is kept');
+  assert.match(await clerk.textContent('#licence-events'), /不予延续/);
+  assert.equal(await clerk.locator('#licence-application').count(), 0, 'no application is open');
+});
