@@ -106,6 +106,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         31,
         "sealed_documents_lean",
         include_str!("../migrations/0031_sealed_documents_lean.sql"),
+    ),
+    (
         32,
         "alerts_raised",
         include_str!("../migrations/0032_alerts_raised.sql"),
