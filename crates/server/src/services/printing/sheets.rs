@@ -77,7 +77,7 @@ pub(super) fn kinds(s: &Sources) -> Vec<(String, String, bool)> {
     {
         out.push((SPECIAL.to_owned(), "特别程序告知书".to_owned(), false));
     }
-    out.extend(hearing::listed(s));
+    out.extend(hearing::listed(s).map(|(k, t, sealed)| (k.to_owned(), t, sealed)));
     out
 }
 
