@@ -5,16 +5,11 @@
 // a reviewer chosen by name. The import renames one generated related item (a suffix that is
 // new each run), which no other test reads; everything else only reads.
 'use strict';
-const { test, before, after, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { BASE, launch, close, signIn, visit, takeProblems, screenshot } = require('./lib');
+const { BASE, signIn, visit, screenshot, suite } = require('./lib');
 
-before(async () => { await launch(); });
-after(async () => { await close(); });
-afterEach(() => {
-  const seen = takeProblems();
-  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
-});
+suite();
 
 test('the administrator downloads the template and imports a change after its dry run', async () => {
   const admin = await signIn('ADMIN');

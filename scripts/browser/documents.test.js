@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { BASE, newPage, visit, suite, signedIn, act: actOn } = require('./lib');
+const { PDF, BASE, newPage, visit, suite, signedIn, act: actOn } = require('./lib');
 
 const shared = { number: null, code: null };
 
@@ -47,7 +47,7 @@ test('intake prints the 收件凭证 as a PDF carrying the query code', async ()
   await clerk.fill('input[name=applicant_name]', '济南历山文书测试有限公司');
   await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
   await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
-  await clerk.setInputFiles('#f-materials', { name: '申请书.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
+  await clerk.setInputFiles('#f-materials', { name: '申请书.pdf', mimeType: 'application/pdf', buffer: PDF });
   await clerk.click('#intake-form button[type=submit]');
   await clerk.waitForSelector('#case-number', { timeout: 10000 });
   shared.number = (await clerk.textContent('#case-number')).trim();

@@ -6,42 +6,19 @@
 // day (and the record closed on it) lies in the future: the API tests (crates/server/tests/api/
 // hearing.rs) move the clock and walk it to the decision on the record.
 'use strict';
-const { test, before, after, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, close, signIn, visit, takeProblems } = require('./lib');
+const { PDF, visit, suite, signedIn, act: actOn } = require('./lib');
 
-const pages = {};
 const shared = {};
 const STATEMENT = '油烟排放口正对住户窗户，请求调整位置';
-before(async () => { await launch(); });
-after(async () => { await close(); });
-afterEach(() => {
-  const seen = takeProblems();
-  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
-});
+suite();
 
-async function as(staff) {
-  if (!pages[staff]) pages[staff] = await signIn(staff);
-  return pages[staff];
-}
+// Each staff member signs in once and keeps the page for the later steps.
+const as = signedIn();
 
 // Takes one step through the case page's form `selector`, filled by `fill`.
-async function act(staff, selector, fill) {
-  const page = await as(staff);
-  await visit(page, '/cases/' + shared.number);
-  const form = page.locator(selector).first();
-  assert.equal(await form.count(), 1, `${staff} sees no ${selector}`);
-  if (fill) await fill(form);
-  // The page reloads itself after 已办理; the next visit must not race that reload.
-  const reloaded = page.waitForEvent('load').catch(() => {});
-  await form.locator('button').click();
-  await page.waitForSelector('#form-result p');
-  const text = (await page.textContent('#form-result')).trim();
-  assert.match(text, /已办理/, `${staff} ${selector}: ${text}`);
-  await reloaded;
-  await page.waitForLoadState('load');
-  return page;
-}
+const act = async (staff, selector, fill) => actOn(await as(staff), shared.number, selector, fill);
 
 const hearing = (a) => `form[data-action="hearing"][data-act="${a}"]`;
 
@@ -54,7 +31,7 @@ test('(hearing) a case is received, accepted and reviewed once', async () => {
   await clerk.fill('input[name=applicant_name]', '济南泉城餐饮管理有限公司');
   await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
   await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
-  await clerk.setInputFiles('#f-materials', { name: '申请书.txt', mimeType: 'text/plain', buffer: Buffer.from('申请书') });
+  await clerk.setInputFiles('#f-materials', { name: '申请书.pdf', mimeType: 'application/pdf', buffer: PDF });
   await clerk.click('#intake-form button[type=submit]');
   await clerk.waitForSelector('#case-number', { timeout: 10000 });
   shared.number = (await clerk.textContent('#case-number')).trim();

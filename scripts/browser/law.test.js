@@ -4,7 +4,7 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { newPage, visit, suite, signedIn } = require('./lib');
+const { PDF, newPage, visit, suite, signedIn } = require('./lib');
 
 suite();
 
@@ -43,7 +43,7 @@ test('(law) the head is offered no extension of a construction permit and is tol
   await clerk.fill('input[name=applicant_name]', '济南历城建筑工程有限公司');
   await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
   await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
-  await clerk.setInputFiles('#f-materials', { name: '施工许可申请表.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
+  await clerk.setInputFiles('#f-materials', { name: '施工许可申请表.pdf', mimeType: 'application/pdf', buffer: PDF });
   await clerk.click('#intake-form button[type=submit]');
   await clerk.waitForSelector('#case-number', { timeout: 10000 });
   const number = (await clerk.textContent('#case-number')).trim();

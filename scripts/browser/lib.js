@@ -128,12 +128,14 @@ function signedIn() {
   };
 }
 
-// One action form on a case page; the page answers 已办理 and reloads itself a moment later:
-// that load is awaited, or the next visit races it and one navigation aborts the other.
+// One action form on a case page (an action name, or a selector starting with `form`); the page
+// answers 已办理 and reloads itself a moment later: that load is awaited, or the next visit races
+// it and one navigation aborts the other.
 async function act(page, number, action, fill) {
   const assert = require('node:assert/strict');
   await visit(page, '/cases/' + number);
-  const form = page.locator(`form[data-action="${action}"]`).first();
+  const selector = action.startsWith('form') ? action : `form[data-action="${action}"]`;
+  const form = page.locator(selector).first();
   assert.equal(await form.count(), 1, `no "${action}" form on case ${number}`);
   if (fill) await fill(form);
   const reloaded = page.waitForEvent('load').catch(() => {});
@@ -146,6 +148,9 @@ async function act(page, number, action, fill) {
   return page;
 }
 
+// The smallest file intake accepts as a PDF (it sniffs the bytes).
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
 module.exports = {
-  BASE, launch, close, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act,
+  PDF, BASE, launch, close, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act,
 };

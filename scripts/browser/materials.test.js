@@ -6,10 +6,9 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { BASE, visit, takeProblems, screenshot, suite, signedIn } = require('./lib');
+const { PDF, BASE, visit, takeProblems, screenshot, suite, signedIn } = require('./lib');
 
 const shared = { number: null };
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 // A 1×1 PNG.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
   '1f15c4890000000d49444154789c6360000200000500' + '01e9fadcd80000000049454e44ae426082', 'hex');

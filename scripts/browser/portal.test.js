@@ -4,21 +4,16 @@
 // horizontal scrolling, tap targets of at least 44 px, and no WCAG 2.1 A/AA violation found by
 // axe-core. Large text keeps the header compact: its menu folds behind one button.
 'use strict';
-const { test, before, after, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { BASE, launch, close, newPage, signIn, visit, takeProblems, screenshot } = require('./lib');
+const { BASE, newPage, signIn, visit, screenshot, suite } = require('./lib');
 
 const AXE = require.resolve('axe-core/axe.min.js');
 // The CSP forbids injected scripts; axe is the test's own, so this context alone bypasses it.
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, bypassCSP: true };
 const shared = {};
 
-before(async () => { await launch(); });
-after(async () => { await close(); });
-afterEach(() => {
-  const seen = takeProblems();
-  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
-});
+suite();
 
 // Everything the phone must allow on the page now open: no sideways scrolling, targets of
 // 44 px (links inside running text are exempt, as WCAG 2.5.5 exempts them), no axe violation.

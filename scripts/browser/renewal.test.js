@@ -4,41 +4,20 @@
 // and remedies (sealed as 不予延续行政许可决定书), and the licence page shows the refusal: the
 // licence keeps its expiry and ends then (Licensing Law Art. 50).
 'use strict';
-const { test, before, after, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, close, signIn, visit, takeProblems } = require('./lib');
+const { PDF, visit, suite, signedIn, act: actOn } = require('./lib');
 
-const pages = {};
 const shared = { licence: null, renewal: null, validUntil: null };
 const HOLDER = '济南续证餐饮有限公司';
 const USCC = '91370100MA3C0RT1XH';
 
-before(async () => { await launch(); });
-after(async () => { await close(); });
-afterEach(() => {
-  const seen = takeProblems();
-  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
-});
+suite();
 
-async function as(staff) {
-  if (!pages[staff]) pages[staff] = await signIn(staff);
-  return pages[staff];
-}
+// Each staff member signs in once and keeps the page for the later steps.
+const as = signedIn();
 
-// One action form on the case page; the page answers 已办理 and reloads.
-async function act(staff, number, action, fill) {
-  const page = await as(staff);
-  await visit(page, '/cases/' + number);
-  const form = page.locator(`form[data-action="${action}"]`).first();
-  assert.equal(await form.count(), 1, `${staff} sees no "${action}" form`);
-  if (fill) await fill(form);
-  const reloaded = page.waitForEvent('load').catch(() => {});
-  await form.locator('button').click();
-  await page.waitForSelector('#form-result p');
-  assert.match((await page.textContent('#form-result')).trim(), /已办理/, `${staff} ${action}`);
-  await reloaded;
-  await page.waitForLoadState('load');
-}
+const act = async (staff, number, action, fill) => actOn(await as(staff), number, action, fill);
 
 // The decision: the form opens the preview of what is sealed, whose second submit takes it.
 async function decide(number, outcome, fill, expect) {
@@ -72,7 +51,7 @@ test('(renewal) a food business licence is granted to an organisation', async ()
   await clerk.fill('input[name=applicant_name]', HOLDER);
   await clerk.fill('input[name=applicant_code]', USCC);
   await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
-  await clerk.setInputFiles('#f-materials', { name: '食品经营许可申请书.txt', mimeType: 'text/plain', buffer: Buffer.from('申请书') });
+  await clerk.setInputFiles('#f-materials', { name: '食品经营许可申请书.pdf', mimeType: 'application/pdf', buffer: PDF });
   await clerk.click('#intake-form button[type=submit]');
   await clerk.waitForSelector('#case-number', { timeout: 10000 });
   const number = (await clerk.textContent('#case-number')).trim();

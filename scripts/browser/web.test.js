@@ -5,7 +5,7 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { BASE, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act: actOn } = require('./lib');
+const { PDF, BASE, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act: actOn } = require('./lib');
 
 const ROLES = ['CLERK', 'REVIEW', 'REVIEW2', 'APPROVE', 'HEAD', 'ADMIN', 'INSPECT', 'SCJG'];
 const shared = { number: null, code: null, licence: null };
@@ -126,7 +126,7 @@ test('(a) intake by the clerk gives a case number and a query code', async () =>
   assert.equal(await clerk.inputValue('input[name=applicant_name]'), '济南泉城餐饮有限公司', 'what was typed is kept');
   await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
   await clerk.fill('input[name=applicant_phone]', '0531 8600 1234 转 802');
-  await clerk.setInputFiles('#f-materials', { name: '申请书.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
+  await clerk.setInputFiles('#f-materials', { name: '申请书.pdf', mimeType: 'application/pdf', buffer: PDF });
   await screenshot(clerk, 'intake');
   // A double click: the one-time token in the form registers the application once.
   await clerk.dblclick('#intake-form button[type=submit]');
