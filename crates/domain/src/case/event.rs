@@ -193,9 +193,17 @@ pub struct Received {
     pub materials: Vec<MaterialRef>,
     /// Clerk who registered the application.
     pub received_by: StaffId,
-    /// When the materials were received.
+    /// When the materials were received: for an online application the platform's submission
+    /// time (Art. 33, `case::submission`), else the registration.
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
+    /// When the clerk registered it; absent in receipts recorded before issue #21 item 9.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub registered_at: Option<OffsetDateTime>,
 }
 
 impl Received {
@@ -610,6 +618,17 @@ pub enum CaseEvent {
         #[serde(with = "iso_date")]
         on: Date,
     },
+    /// 当场决定 (Art. 34(2)): the approving official takes the complete application to an
+    /// acceptance and a grant on the spot; the two follow at once (`case::on_spot`).
+    OnTheSpot {
+        /// Approving official.
+        by: StaffId,
+        /// The item's provision that allows it.
+        source: String,
+        /// Date.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
     /// 撤件: the applicant withdrew the application before the decision. BLZT 2.
     Withdrawn {
         /// Clerk who recorded the withdrawal.
@@ -622,7 +641,7 @@ pub enum CaseEvent {
 
 impl CaseEvent {
     /// Every `kind` tag, in lifecycle order.
-    pub const KINDS: [&'static str; 14] = [
+    pub const KINDS: [&'static str; 15] = [
         "received",
         "one_time_notice_issued",
         "supplement_received",
@@ -637,6 +656,7 @@ impl CaseEvent {
         "decided",
         "delivered",
         "withdrawn",
+        "on_the_spot",
     ];
 
     /// The stable `kind` tag.
@@ -657,6 +677,7 @@ impl CaseEvent {
             Self::Decided { .. } => "decided",
             Self::Delivered { .. } => "delivered",
             Self::Withdrawn { .. } => "withdrawn",
+            Self::OnTheSpot { .. } => "on_the_spot",
         }
     }
 
@@ -678,6 +699,7 @@ impl CaseEvent {
             Self::Decided { .. } => "作出决定（已签章）",
             Self::Delivered { .. } => "送达",
             Self::Withdrawn { .. } => "撤回",
+            Self::OnTheSpot { .. } => "当场决定",
         }
     }
 
@@ -700,6 +722,7 @@ impl CaseEvent {
             Self::Decided { .. } => CommandKind::Decide,
             Self::Delivered { .. } => CommandKind::Deliver,
             Self::Withdrawn { .. } => CommandKind::Withdraw,
+            Self::OnTheSpot { .. } => CommandKind::DecideOnSpot,
         })
     }
 
@@ -720,7 +743,8 @@ impl CaseEvent {
             | Self::SpecialProcedureEnded { on, .. }
             | Self::ExtensionApproved { on, .. }
             | Self::Delivered { on, .. }
-            | Self::Withdrawn { on, .. } => *on,
+            | Self::Withdrawn { on, .. }
+            | Self::OnTheSpot { on, .. } => *on,
         }
     }
 
@@ -741,7 +765,8 @@ impl CaseEvent {
             | Self::SpecialProcedureStarted { by, .. }
             | Self::SpecialProcedureEnded { by, .. }
             | Self::Delivered { by, .. }
-            | Self::Withdrawn { by, .. } => by,
+            | Self::Withdrawn { by, .. }
+            | Self::OnTheSpot { by, .. } => by,
         }
     }
 }

@@ -29,6 +29,7 @@ mod error;
 mod event;
 mod ids;
 mod intake_input;
+mod on_spot;
 mod person;
 mod phone;
 mod phone_problem;
@@ -36,6 +37,7 @@ mod public;
 mod query_code;
 mod state;
 mod status;
+pub mod submission;
 mod terms;
 
 #[cfg(test)]
@@ -44,6 +46,8 @@ mod allowed_tests;
 mod e2e;
 #[cfg(test)]
 mod law_tests;
+#[cfg(test)]
+mod on_spot_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
@@ -73,6 +77,7 @@ pub use intake_input::{
     ApplicantInput, CheckedIntake, FieldError, IntakeField, IntakeInput, ORGANISATION_NAME_MAX,
     PERSON_NAME_MAX,
 };
+pub use on_spot::{OnSpotError, SUPPLEMENT_WINDOW_DAYS};
 pub use person::{Applicant, IdNumber, PersonalField};
 pub use phone::PhoneNumber;
 pub use phone_problem::PhoneProblem;
@@ -82,4 +87,5 @@ pub use state::{
     Acceptance, Case, DecisionRecord, ExtensionRecord, ProcedureRecord, StepRecord, TimelineEntry,
 };
 pub use status::CaseStatus;
+pub use submission::SubmissionError;
 pub use terms::{CommandKind, ExtensionAuthority, ReviewKind};

@@ -62,6 +62,7 @@ enum Op {
     },
     Deliver,
     Withdraw,
+    DecideOnSpot,
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +94,7 @@ fn op() -> impl Strategy<Value = Op> {
             Op::Extend { government, days, notified_offset }
         }),
         6 => (0..4_u8).prop_map(|outcome| Op::Decide { outcome }),
+        1 => Just(Op::DecideOnSpot),
         4 => Just(Op::Deliver),
         1 => Just(Op::Withdraw),
     ]
@@ -224,6 +226,7 @@ fn command(op: &Op, day: Date) -> Command {
             method: DeliveryMethod::Window,
         },
         Op::Withdraw => Command::Withdraw,
+        Op::DecideOnSpot => Command::DecideOnSpot,
     }
 }
 

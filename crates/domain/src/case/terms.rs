@@ -41,11 +41,13 @@ pub enum CommandKind {
     Deliver,
     /// 撤回申请 (the applicant's withdrawal, recorded by the clerk).
     Withdraw,
+    /// 当场作出决定 (Art. 34(2)): acceptance and grant in one step, where the item allows it.
+    DecideOnSpot,
 }
 
 impl CommandKind {
     /// Every kind, in lifecycle order.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::OneTimeNotice,
         Self::Supplement,
         Self::Accept,
@@ -59,6 +61,7 @@ impl CommandKind {
         Self::Decide,
         Self::Deliver,
         Self::Withdraw,
+        Self::DecideOnSpot,
     ];
 
     /// The `action` tag of the command's JSON body.
@@ -78,6 +81,7 @@ impl CommandKind {
             Self::Decide => "decide",
             Self::Deliver => "deliver",
             Self::Withdraw => "withdraw",
+            Self::DecideOnSpot => "decide_on_spot",
         }
     }
 
@@ -104,6 +108,7 @@ impl CommandKind {
             Self::Decide => "作出审批决定",
             Self::Deliver => "送达",
             Self::Withdraw => "撤回申请",
+            Self::DecideOnSpot => "当场作出决定",
         }
     }
 
@@ -123,7 +128,7 @@ impl CommandKind {
             | Self::StartSpecialProcedure
             | Self::EndSpecialProcedure => Role::Reviewer,
             Self::Extend => Role::BureauHead,
-            Self::Decide => Role::Approver,
+            Self::Decide | Self::DecideOnSpot => Role::Approver,
         }
     }
 
@@ -145,7 +150,11 @@ impl CommandKind {
     pub const fn is_final(self) -> bool {
         matches!(
             self,
-            Self::RefuseAcceptance | Self::Decide | Self::Deliver | Self::Withdraw
+            Self::RefuseAcceptance
+                | Self::Decide
+                | Self::Deliver
+                | Self::Withdraw
+                | Self::DecideOnSpot
         )
     }
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dict::SpecialProcedureKind;
 use super::limit::{LimitUnit, TimeLimit};
+use super::policy::{OnTheSpot, ReviewPolicy};
 
 /// The Licensing Law's citation for the general extension rule.
 pub const GENERAL_EXTENSION_SOURCE: &str = "《行政许可法》第四十二条";
@@ -357,6 +358,12 @@ pub struct LegalSettings {
     /// Art. 45 procedures whose excluded time is capped.
     #[serde(default)]
     pub excluded_caps: Vec<ExcludedCap>,
+    /// Art. 34(2): the item may be decided on the spot (`catalog::policy`); absent by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_the_spot: Option<OnTheSpot>,
+    /// The bureau's review policy, not law (`catalog::policy`); left out when the default.
+    #[serde(default, skip_serializing_if = "ReviewPolicy::is_default")]
+    pub policy: ReviewPolicy,
 }
 
 impl Default for LegalSettings {
@@ -371,6 +378,8 @@ impl Default for LegalSettings {
             renewal_lead: None,
             licence_term: None,
             excluded_caps: Vec::new(),
+            on_the_spot: None,
+            policy: ReviewPolicy::default(),
         }
     }
 }
@@ -408,6 +417,9 @@ impl LegalSettings {
         }
         for c in &self.excluded_caps {
             check(&c.source, "不计入期限的时间上限");
+        }
+        if let Some(o) = &self.on_the_spot {
+            check(&o.source, "当场作出决定");
         }
         for (i, c) in self.excluded_caps.iter().enumerate() {
             if self.excluded_caps[..i].iter().any(|d| d.kind == c.kind) {
@@ -454,6 +466,15 @@ impl LegalSettings {
                 format!("{}不计入办理期限，最长{}", c.kind.name_zh(), c.cap.to_zh()),
                 c.source.clone(),
             ));
+        }
+        if let Some(o) = &self.on_the_spot {
+            lines.push((
+                "材料齐全、符合法定形式的，当场作出书面决定".to_owned(),
+                format!("{}；{}", super::policy::ON_THE_SPOT_ARTICLE, o.source),
+            ));
+        }
+        if !self.policy.is_default() {
+            lines.extend(self.policy.lines_zh());
         }
         lines
     }

@@ -14,7 +14,7 @@ use super::limit::TimeLimit;
 
 /// Interchange columns, in export order, with their Chinese labels. Column names are the
 /// [`ItemSpec`] field names.
-pub const ITEM_FIELDS: [(&str, &str); 32] = [
+pub const ITEM_FIELDS: [(&str, &str); 34] = [
     ("basic_code", "基本编码"),
     ("implementation_code", "实施编码"),
     ("local_code", "地方编码"),
@@ -49,6 +49,9 @@ pub const ITEM_FIELDS: [(&str, &str); 32] = [
     ("renewal_lead", "延续申请提前期"),
     ("licence_term", "许可有效期"),
     ("excluded_caps", "不计入期限的时间上限"),
+    // Issue #21 item 10: Art. 34(2)'s on-the-spot decision, and the bureau's review policy.
+    ("on_the_spot", "当场决定"),
+    ("review_policy", "审批岗位制度"),
 ];
 
 /// The columns from this index on may be missing from a header (added after the first files

@@ -106,6 +106,8 @@ pub struct IntakeRequest {
     pub channel: oneseal_domain::case::Channel,
     pub applicant: oneseal_domain::case::Applicant,
     pub materials: Vec<oneseal_domain::case::MaterialRef>,
+    /// An online application's submission time on the platform (Art. 33): its receipt time.
+    pub submitted_at: Option<time::OffsetDateTime>,
 }
 
 /// A case being changed by one command: folded once, then evolved event by event. A caller
@@ -180,7 +182,7 @@ pub fn intake_working(
         applicant: req.applicant,
         materials: req.materials,
     };
-    let mut events = Case::receive(intake, &who.ctx())?.into_iter();
+    let mut events = Case::receive_submitted(intake, req.submitted_at, &who.ctx())?.into_iter();
     let Some(first) = events.next() else {
         return Err(corrupt("intake recorded no event"));
     };
@@ -330,7 +332,7 @@ pub fn act_on(
     let mut sealed = None;
     for e in &new {
         indexes.push(working.record(tx, who, e.clone())?);
-        if let Some(voucher) = documents::voucher_for(e)? {
+        if let Some(voucher) = documents::voucher_for(e, &working.case)? {
             sealed = Some(documents::seal_document(
                 tx,
                 who,

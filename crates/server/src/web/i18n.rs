@@ -163,12 +163,14 @@ impl Lang {
 }
 
 mod materials;
+mod onspot;
 
 fn english(zh: &str) -> Option<&'static str> {
     MESSAGES
         .iter()
         .chain(materials::MESSAGES)
         .chain(law::LAW)
+        .chain(onspot::ON_SPOT)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

@@ -268,7 +268,9 @@ pub async fn case_new_submit(
             .collect(),
     };
     let who = auth.acting(&state, auth.principal.jurisdiction.clone())?;
-    match register_once(&state.store, who, input, false, Some(key)).await {
+    // The hall's form registers what arrives at the window: received now (Art. 33's submission
+    // time comes from the platform, through the API).
+    match register_once(&state.store, who, input, false, Some(key), None).await {
         Ok(receipt) => Ok(receipt_page(nav, &receipt)?.into_response()),
         Err(CaseServiceError::Invalid(errors)) => {
             for e in &errors {

@@ -6,6 +6,9 @@
 //! * `clock_start` 期限起算: `acceptance|…` or `receipt|…`
 //! * `renewal_lead` 延续申请提前期, `licence_term` 许可有效期: a limit, `60 d|…`, `60 month|…`
 //! * `excluded_caps` 不计入期限的时间上限: `expert_review|20 WD|…` entries separated by `;`
+//! * `on_the_spot` 当场决定 (Art. 34(2)): `yes|《…条例》第十九条`, empty when not allowed
+//! * `review_policy` 审批岗位制度 (bureau policy, not law): empty (both on), `none`,
+//!   `two_reviewers`, `separate_acceptor` (flags separated by `;`)
 
 use super::super::dict::SpecialProcedureKind;
 use super::super::legal::{
@@ -13,6 +16,7 @@ use super::super::legal::{
     NoticeWindow,
 };
 use super::super::limit::TimeLimit;
+use super::super::policy::{OnTheSpot, ReviewPolicy};
 use super::cell::{join, split};
 use super::reason::Reason;
 
@@ -26,7 +30,7 @@ fn pair(value: String, source: &str) -> String {
     join(&[vec![value, source.to_owned()]])
 }
 
-/// The six cells, in column order; a general setting is written out too, so an export says
+/// The eight cells, in column order; a general setting is written out too, so an export says
 /// which provision it rests on.
 pub(super) fn encode(legal: &LegalSettings) -> Vec<String> {
     let limit = |c: &Option<Cited<TimeLimit>>| {
@@ -59,6 +63,12 @@ pub(super) fn encode(legal: &LegalSettings) -> Vec<String> {
                 })
                 .collect::<Vec<_>>(),
         ),
+        legal
+            .on_the_spot
+            .as_ref()
+            .map(|o| pair(o.code(), &o.source))
+            .unwrap_or_default(),
+        legal.policy.code(),
     ]
 }
 
@@ -130,6 +140,8 @@ pub(super) fn decode(
     let renewal = std::cell::RefCell::new(None);
     let term = std::cell::RefCell::new(None);
     let caps = std::cell::RefCell::new(Vec::new());
+    let spot = std::cell::RefCell::new(None);
+    let policy = std::cell::RefCell::new(ReviewPolicy::default());
     get("extension_allowance", &|s| {
         *extension.borrow_mut() = cited(s, |v| Ok(ExtensionAllowance::parse(v)?))?;
         Ok(())
@@ -175,6 +187,26 @@ pub(super) fn decode(
         *caps.borrow_mut() = list;
         Ok(())
     });
+    get("on_the_spot", &|s| {
+        *spot.borrow_mut() = cited(s, |v| match v {
+            "yes" => Ok(()),
+            _ => Err(Reason::new(
+                format!("{v:?} must be \"yes\" (or leave the cell empty)"),
+                format!("“{v}”应为 yes（允许当场决定），不允许的留空"),
+            )),
+        })?
+        .map(|c| OnTheSpot { source: c.source });
+        Ok(())
+    });
+    get("review_policy", &|s| {
+        *policy.borrow_mut() = ReviewPolicy::parse(s).map_err(|flag| {
+            Reason::new(
+                format!("unknown policy {flag:?}: use none, two_reviewers, separate_acceptor"),
+                format!("“{flag}”不是审批岗位制度选项（none、two_reviewers、separate_acceptor）"),
+            )
+        })?;
+        Ok(())
+    });
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -185,5 +217,7 @@ pub(super) fn decode(
         renewal_lead: renewal.into_inner(),
         licence_term: term.into_inner(),
         excluded_caps: caps.into_inner(),
+        on_the_spot: spot.into_inner(),
+        policy: policy.into_inner(),
     })
 }

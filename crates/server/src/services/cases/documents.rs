@@ -66,8 +66,19 @@ fn rfc3339(t: OffsetDateTime) -> Result<String, SealingError> {
 /// decision, the one-time notice, and the licensing decision (Art. 32, 38, 39). No document
 /// carries the query code: the applicant gets it at receipt, and a sealed document's hash is
 /// public.
-pub(super) fn voucher_for(e: &CaseEvent) -> Result<Option<Voucher>, SealingError> {
-    let v = |kind, title, body, licensed| {
+pub(super) fn voucher_for(e: &CaseEvent, case: &Case) -> Result<Option<Voucher>, SealingError> {
+    // Art. 34(2): an on-the-spot acceptance and grant say so, with the item's provision.
+    let on_spot = case
+        .on_the_spot_source()
+        .filter(|_| case.on_the_spot().is_some());
+    let v = |kind, title, mut body: serde_json::Value, licensed| {
+        if let (Some(source), Some(m), true) = (
+            on_spot,
+            body.as_object_mut(),
+            matches!(e, CaseEvent::Accepted { .. } | CaseEvent::Decided { .. }),
+        ) {
+            m.insert("on_the_spot".into(), source.into());
+        }
         Ok(Some(Voucher {
             kind,
             title,
@@ -295,6 +306,7 @@ pub fn may_seal(command: &Command) -> bool {
             | Command::RefuseAcceptance { .. }
             | Command::IssueOneTimeNotice { .. }
             | Command::Decide { .. }
+            | Command::DecideOnSpot
     )
 }
 
@@ -307,7 +319,7 @@ pub(super) fn presign_event(
     event: &CaseEvent,
     seals: &SealKeys,
 ) -> Result<Option<Presigned>, SealingError> {
-    if voucher_for(event)?.is_none() {
+    if voucher_for(event, case)?.is_none() {
         return Ok(None);
     }
     presign_with(
@@ -328,7 +340,7 @@ pub fn presign_with(
     event: &CaseEvent,
     seals: &SealKeys,
 ) -> Result<Option<Presigned>, SealingError> {
-    let Some(voucher) = voucher_for(event)? else {
+    let Some(voucher) = voucher_for(event, case)? else {
         return Ok(None);
     };
     draft_with(sealer.clone(), who, case, voucher, seals)?

@@ -84,7 +84,7 @@ pub(super) fn build(
         }
     };
     for e in &events {
-        let Some(voucher) = voucher_for(e)? else {
+        let Some(voucher) = voucher_for(e, case)? else {
             continue;
         };
         p.document = Some(voucher.title);
@@ -150,6 +150,20 @@ fn describe(command: &Command, case: &Case) -> Vec<(&'static str, String)> {
                     lines.push(("救济途径", remedies.to_chinese()));
                 }
             }
+        }
+        Command::DecideOnSpot => {
+            lines.push(("决定", "当场受理并准予行政许可".to_owned()));
+            lines.push((
+                "依据",
+                format!(
+                    "《中华人民共和国行政许可法》第三十四条第二款；{}",
+                    case.on_the_spot_source().unwrap_or("—")
+                ),
+            ));
+            lines.push((
+                "签章文书",
+                "受理通知书、准予行政许可决定书（同日作出）".to_owned(),
+            ));
         }
         Command::Withdraw => {
             lines.push((

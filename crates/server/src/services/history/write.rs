@@ -198,6 +198,7 @@ fn run_step(
                 channel,
                 applicant,
                 materials,
+                submitted_at: None,
             };
             let (working, _) = intake_working(tx, &who, req, &code).map_err(|e| failed(case, e))?;
             live.insert(
