@@ -15,6 +15,8 @@ mod expression;
 mod law_tests;
 mod model;
 #[cfg(test)]
+mod onspot_tests;
+#[cfg(test)]
 mod tests;
 
 use time::Date;

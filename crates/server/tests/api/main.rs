@@ -23,6 +23,7 @@ mod lists;
 mod materials;
 mod materials_s3;
 mod names;
+mod onspot;
 mod org;
 mod privacy;
 mod privacy_fields;

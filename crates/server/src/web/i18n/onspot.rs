@@ -11,7 +11,6 @@ pub(super) const ON_SPOT: &[(&str, &str)] = &[
         "Complete materials in legal form: accepted and granted now, sealed with the bureau's approval seal",
     ),
     ("当场受理并准予许可", "Accept and grant on the spot"),
-    ("依据", "Basis"),
     ("当场作出决定", "Decide on the spot (当场决定)"),
     ("当场决定", "Decided on the spot (当场决定)"),
     ("网上提交时间", "Submitted online at"),

@@ -73,6 +73,7 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/cases/{number}/actions",             "accept",  "C",             Own),
     ("post",   "/api/v1/cases/{number}/actions",             "review",  "R",             Own),
     ("post",   "/api/v1/cases/{number}/actions",             "decide",  "A",             Own),
+    ("post",   "/api/v1/cases/{number}/actions",             "decide_on_spot", "A",      Own),
     ("post",   "/api/v1/cases/{number}/actions",             "extend",  "H",             Own),
     ("post",   "/api/v1/cases/{number}/materials",           "",        "C",             Own),
     ("get",    "/api/v1/cases/{number}/materials/{sha256}",  "",        "C R A H I",     DownFor("H I")),
@@ -262,6 +263,8 @@ pub(super) fn request(
                     json!({"action": "review", "step": "review", "opinion": "符合条件", "substantive": true})
                 }
                 "decide" => json!({"action": "decide", "decision": {"outcome": "approve"}}),
+                // Issue #21 item 10: the approving official's step, like the decision.
+                "decide_on_spot" => json!({"action": "decide_on_spot"}),
                 "extend" => {
                     json!({"action": "extend", "authority": {"head": "bureau_head"}, "working_days": 10, "reason": "需补充论证", "applicant_notified_on": "2026-11-23"})
                 }
