@@ -333,10 +333,10 @@ pub enum CaseError {
     Calendar(#[from] CalendarError),
     /// An online submission time refused (Art. 33, `case::submission`).
     #[error(transparent)]
-    Submission(#[from] super::submission::SubmissionError),
+    Submission(#[from] super::item_errors::SubmissionError),
     /// An on-the-spot decision or a supplement-window refusal refused (`case::on_spot`).
     #[error(transparent)]
-    OnSpot(super::on_spot::OnSpotError),
+    OnSpot(super::item_errors::OnSpotError),
 }
 
 /// The two heads who may approve an extension, without the approval details.

@@ -29,6 +29,7 @@ mod error;
 mod event;
 mod ids;
 mod intake_input;
+mod item_errors;
 mod on_spot;
 mod person;
 mod phone;

@@ -25,6 +25,7 @@ use crate::org::StaffId;
 use super::command::CaseContext;
 use super::error::CaseError;
 use super::event::{CaseEvent, Decision};
+pub use super::item_errors::OnSpotError;
 use super::state::Case;
 
 /// Days the one-time notice gives the applicant to supplement. The law sets no period; the
@@ -32,74 +33,6 @@ use super::state::Case;
 /// a refusal for materials not corrected cannot come before it ends unless the supplement
 /// arrived.
 pub const SUPPLEMENT_WINDOW_DAYS: i64 = 15;
-
-/// Why an on-the-spot decision (or a step of it) was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OnSpotError {
-    /// The item's settings do not allow it.
-    #[error("the item's law does not provide for a decision on the spot (Art. 34(2))")]
-    NotAllowed,
-    /// Not on the day the materials became complete.
-    #[error("a decision on the spot is made on the day the complete materials arrive ({on})")]
-    NotOnTheDay {
-        /// The receipt day, or the supplement's.
-        on: Date,
-    },
-    /// An on-the-spot acceptance or decision by someone else or on another day.
-    #[error("the on-the-spot acceptance and grant are made by {by} on {on}")]
-    Split {
-        /// The official who decides on the spot.
-        by: StaffId,
-        /// The day.
-        on: Date,
-    },
-    /// An on-the-spot decision is a grant.
-    #[error("a decision on the spot is a grant; a refusal follows the ordinary review")]
-    NotAGrant,
-    /// A refusal for materials not corrected inside the supplement window.
-    #[error(
-        "the supplement window runs until {until}; materials not corrected cannot be found before"
-    )]
-    SupplementWindowOpen {
-        /// Last day of the window.
-        until: Date,
-    },
-}
-
-impl OnSpotError {
-    /// Stable machine code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::NotAllowed => "on_the_spot_not_allowed",
-            Self::NotOnTheDay { .. } => "on_the_spot_not_on_the_day",
-            Self::Split { .. } => "on_the_spot_split",
-            Self::NotAGrant => "on_the_spot_not_a_grant",
-            Self::SupplementWindowOpen { .. } => "supplement_window_open",
-        }
-    }
-
-    /// The reason in Chinese.
-    #[must_use]
-    pub fn message_zh(&self) -> String {
-        match self {
-            Self::NotAllowed => {
-                "该事项的法律规定未设当场作出决定（行政许可法第三十四条第二款），应按一般程序受理、审查"
-                    .to_owned()
-            }
-            Self::NotOnTheDay { on } => {
-                format!("当场作出决定应在申请材料齐全之日（{on}）作出")
-            }
-            Self::Split { by, on } => {
-                format!("当场决定的受理和决定应由{by}于{on}一并作出")
-            }
-            Self::NotAGrant => "当场作出的是准予许可决定；不予许可应按一般程序审查".to_owned(),
-            Self::SupplementWindowOpen { until } => format!(
-                "补正期限至{until}届满，申请人尚未提交补正材料，届满前不能以“逾期未补正”不予受理"
-            ),
-        }
-    }
-}
 
 impl From<OnSpotError> for CaseError {
     fn from(e: OnSpotError) -> Self {

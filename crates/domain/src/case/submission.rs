@@ -18,6 +18,7 @@ use time::{Duration, OffsetDateTime};
 use super::command::{CaseContext, Intake};
 use super::error::CaseError;
 use super::event::{CaseEvent, Channel, Received, legal_date};
+pub use super::item_errors::SubmissionError;
 use super::state::Case;
 use crate::org::Role;
 
@@ -25,59 +26,6 @@ use crate::org::Role;
 pub const MAX_FUTURE_SKEW: Duration = Duration::minutes(5);
 /// How old a submission may be when it is registered.
 pub const MAX_AGE: Duration = Duration::days(30);
-
-/// Why a submission time was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SubmissionError {
-    /// Not an RFC 3339 time with an offset.
-    #[error("submitted_at must be an RFC 3339 time with an offset, e.g. 2026-12-04T09:30:00+08:00")]
-    Format,
-    /// A hall application is received when registered.
-    #[error(
-        "a window (hall) application is received when it is registered; submitted_at is only for online applications"
-    )]
-    NotOnline,
-    /// Later than the bureau's clock allows.
-    #[error("submitted_at {at} is in the future")]
-    InFuture {
-        /// The time given (RFC 3339).
-        at: String,
-    },
-    /// Older than [`MAX_AGE`].
-    #[error("submitted_at {at} is more than 30 days old")]
-    TooOld {
-        /// The time given (RFC 3339).
-        at: String,
-    },
-}
-
-impl SubmissionError {
-    /// Stable machine code.
-    #[must_use]
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Self::Format => "submitted_at_format",
-            Self::NotOnline => "submitted_at_not_online",
-            Self::InFuture { .. } => "submitted_at_in_future",
-            Self::TooOld { .. } => "submitted_at_too_old",
-        }
-    }
-
-    /// The reason in Chinese.
-    #[must_use]
-    pub fn message_zh(&self) -> String {
-        match self {
-            Self::Format => {
-                "提交时间应为带时区的RFC 3339时间，例如2026-12-04T09:30:00+08:00".to_owned()
-            }
-            Self::NotOnline => {
-                "窗口申请以登记时间为收件时间，只有网上申请可以提供平台提交时间".to_owned()
-            }
-            Self::InFuture { at } => format!("提交时间{at}晚于当前时间"),
-            Self::TooOld { at } => format!("提交时间{at}早于30日前，请核实"),
-        }
-    }
-}
 
 /// Parses the platform's `submitted_at`.
 ///

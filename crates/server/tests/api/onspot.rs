@@ -91,7 +91,7 @@ async fn art34_2_an_item_that_allows_it_is_accepted_and_granted_on_the_spot() {
         .unwrap();
     assert!(page.contains("当场"), "{page}");
     assert!(page.contains("第三十四条第二款"), "{page}");
-    app.assert_consistent().await;
+    app.assert_consistent();
 }
 
 #[tokio::test]
