@@ -40,10 +40,10 @@ test('(onspot) the approving official accepts and grants a complete registration
   // The clerk is offered the ordinary acceptance, not the decision.
   const clerk = await as('CLERK');
   await visit(clerk, '/cases/' + number);
-  assert.equal(await clerk.locator('form[data-action="decide_on_spot"]').count(), 0);
+  assert.equal(await clerk.locator('form.confirm-step:has(input[name=action][value="decide_on_spot"])').count(), 0);
   const approver = await as('APPROVE');
   await visit(approver, '/cases/' + number);
-  const form = approver.locator('form[data-action="decide_on_spot"]');
+  const form = approver.locator('form.confirm-step:has(input[name=action][value="decide_on_spot"])');
   assert.equal(await form.count(), 1, 'the on-the-spot form is offered');
   assert.match(await form.textContent(), /市场主体登记管理条例/);
   await Promise.all([approver.waitForURL(/\/confirm\?action=decide_on_spot/), form.locator('button').click()]);
@@ -62,12 +62,12 @@ test('(onspot) the approving official accepts and grants a complete registration
   assert.match(main, /当场决定/);
   assert.match(main, /当场作出决定/);
   // Nothing more to decide: the case waits for delivery by the clerk.
-  assert.equal(await approver.locator('form[data-action="decide_on_spot"]').count(), 0);
+  assert.equal(await approver.locator('form.confirm-step:has(input[name=action][value="decide_on_spot"])').count(), 0);
 });
 
 test('(onspot) an item whose law does not provide for it is not offered on the spot', async () => {
   const number = await register('990100001000', '济南泉城普通食品有限公司', '91370100MA3C0RT2XJ');
   const approver = await as('APPROVE');
   await visit(approver, '/cases/' + number);
-  assert.equal(await approver.locator('form[data-action="decide_on_spot"]').count(), 0);
+  assert.equal(await approver.locator('form.confirm-step:has(input[name=action][value="decide_on_spot"])').count(), 0);
 });
