@@ -218,6 +218,11 @@ pub enum AllowedAction {
     },
     /// 撤回申请.
     Withdraw,
+    /// 当场作出决定 (Art. 34(2)): accept and grant now, the item's law allowing it.
+    DecideOnSpot {
+        /// The provision that allows it.
+        source: String,
+    },
 }
 
 impl AllowedAction {
@@ -239,6 +244,7 @@ impl AllowedAction {
             Self::Decide { .. } => CommandKind::Decide,
             Self::Deliver { .. } => CommandKind::Deliver,
             Self::Withdraw => CommandKind::Withdraw,
+            Self::DecideOnSpot { .. } => CommandKind::DecideOnSpot,
         }
     }
 
@@ -251,7 +257,8 @@ impl AllowedAction {
             | (Self::Supplement, Command::ReceiveSupplement { .. })
             | (Self::Accept { .. }, Command::Accept)
             | (Self::EndSpecialProcedure, Command::EndSpecialProcedure)
-            | (Self::Withdraw, Command::Withdraw) => true,
+            | (Self::Withdraw, Command::Withdraw)
+            | (Self::DecideOnSpot { .. }, Command::DecideOnSpot) => true,
             (Self::RefuseAcceptance { grounds }, Command::RefuseAcceptance { outcome }) => {
                 grounds.contains(&outcome.ground())
             }
@@ -442,6 +449,11 @@ fn offer(case: &Case, kind: CommandKind, ctx: &CaseContext<'_>) -> Option<Allowe
             )?,
         },
         CommandKind::Withdraw => works(Command::Withdraw).then_some(AllowedAction::Withdraw)?,
+        CommandKind::DecideOnSpot => {
+            works(Command::DecideOnSpot).then_some(AllowedAction::DecideOnSpot {
+                source: case.on_the_spot_source()?.to_owned(),
+            })?
+        }
     })
 }
 

@@ -72,6 +72,7 @@ fn candidates(case: &Case, day: Date) -> Vec<Command> {
         },
         Command::EndSpecialProcedure,
         Command::Withdraw,
+        Command::DecideOnSpot,
     ];
     for step in ReviewKind::ALL {
         all.push(review(step, true));
@@ -246,6 +247,17 @@ fn legal_variant(variant: usize) -> ItemSnapshot {
         0 => listed(real("建筑工程施工许可", false)),
         1 => listed(real("企业投资项目核准", false)),
         2 => real("特殊建设工程消防设计审查", false),
+        // Art. 34(2): decided on the spot where complete (issue #21 item 10).
+        4 => real("市场主体登记", false),
+        // The bureau's review policy switched off for the item.
+        5 => {
+            let mut item = real("食品经营许可", false);
+            if let Some(l) = item.legal.as_mut() {
+                l.policy.two_reviewers = false;
+                l.policy.separate_acceptor = false;
+            }
+            item
+        }
         _ => listed(real("食品经营许可", true)),
     }
 }
@@ -256,7 +268,7 @@ proptest! {
     #[test]
     fn every_offered_step_is_taken_under_the_items_own_law(
         steps in prop::collection::vec(step(), 0..30),
-        variant in 0_usize..4,
+        variant in 0_usize..6,
         later in 0_i64..=8,
     ) {
         let (_, case) = run_with(&steps, legal_variant(variant))?;
@@ -341,6 +353,15 @@ fn refusal_grounds_follow_the_notice_and_the_extension_its_allowance() {
         MON,
         Command::IssueOneTimeNotice {
             items: notice_items(),
+        },
+    );
+    // "Not corrected" waits for the supplement window or the supplement (issue #21 item 10).
+    assert_eq!(grounds(&h).map(|g| g.len()), Some(2));
+    h.run(
+        CLERK,
+        TUE,
+        Command::ReceiveSupplement {
+            materials: vec![material("补正件")],
         },
     );
     assert_eq!(grounds(&h).map(|g| g.len()), Some(3));

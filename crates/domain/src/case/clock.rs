@@ -8,7 +8,8 @@
 //!   after acceptance, with special-procedure days not counted. Approved extensions (Art. 42)
 //!   lengthen the statutory deadline only: the promise is the bureau's own public commitment and
 //!   an extension does not make a late case punctual.
-//! - Delivery (Art. 44): 10 working days after the decision.
+//! - Delivery (Art. 44): 10 working days after a grant (the licence's issue; a refusal has
+//!   no delivery clock since issue #21 item 10).
 //! - Cards: yellow once 90% of the promised limit's working days are used while undecided; red
 //!   once the statutory deadline has passed (or the decision came after it).
 //!
@@ -334,6 +335,13 @@ impl Case {
         let Some(decision) = self.decision() else {
             return Ok(None);
         };
+        // Art. 44's ten days are for issuing a grant's licence; a refusal has none (cases
+        // received before issue #21 item 10 keep the clock they were shown).
+        if matches!(decision.decision, super::event::Decision::Refuse(_))
+            && self.received().under_item_rules()
+        {
+            return Ok(None);
+        }
         let decided_on = decision.on();
         let due = calendar
             .deadline(decided_on, DELIVERY_LIMIT, &[])?

@@ -16,7 +16,7 @@ use super::clock;
 use super::error::CaseError;
 use super::event::{
     CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, MaterialRef, NonAcceptance,
-    NoticeItem, Received, legal_date,
+    NoticeItem, legal_date,
 };
 use super::ids::CaseNumber;
 use super::person::Applicant;
@@ -154,6 +154,8 @@ pub enum Command {
     },
     /// Record the applicant's withdrawal (clerk).
     Withdraw,
+    /// 当场作出决定 (approving official, Art. 34(2)): accept and grant now (`case::on_spot`).
+    DecideOnSpot,
 }
 
 impl Command {
@@ -175,6 +177,7 @@ impl Command {
             Self::Decide { .. } => CommandKind::Decide,
             Self::Deliver { .. } => CommandKind::Deliver,
             Self::Withdraw => CommandKind::Withdraw,
+            Self::DecideOnSpot => CommandKind::DecideOnSpot,
         }
     }
 
@@ -193,28 +196,8 @@ impl Case {
     /// today's year is not loaded; [`CaseError::CaseNumberDate`] when the case number is not
     /// dated today; [`CaseError::Blank`] for a blank name.
     pub fn receive(intake: Intake, ctx: &CaseContext<'_>) -> Result<Vec<CaseEvent>, CaseError> {
-        ctx.require(Role::Clerk)?;
-        let today = ctx.today();
-        ctx.calendar.day_kind(today)?;
-        if intake.case_number.date() != today {
-            return Err(CaseError::CaseNumberDate {
-                number: intake.case_number.date(),
-                received: today,
-            });
-        }
-        let event = CaseEvent::Received(Box::new(Received {
-            case_number: intake.case_number,
-            query_code: intake.query_code,
-            channel: intake.channel,
-            item: intake.item,
-            applicant: intake.applicant,
-            materials: intake.materials,
-            received_by: ctx.actor.clone(),
-            received_at: ctx.now,
-            licence: None,
-        }));
-        Case::apply(std::slice::from_ref(&event))?;
-        Ok(vec![event])
+        // Received now, at registration (`case::submission` for an online submission time).
+        Self::receive_submitted(intake, None, ctx)
     }
 
     /// Registers an application about the licence `link` names: [`Case::receive`] with the
@@ -260,6 +243,9 @@ impl Case {
             }
         );
         super::linked::check_refusal(self, refuses, today)?;
+        if command == Command::DecideOnSpot {
+            return self.decide_on_spot(ctx);
+        }
         let event = self.decide_event(command, ctx, today)?;
         let mut next = self.clone();
         next.evolve(&event)?;
@@ -303,6 +289,7 @@ impl Case {
                 // is still not accepted, however late that is noticed.
                 if matches!(outcome, NonAcceptance::MaterialsNotCorrected { .. }) {
                     self.refuse_if_deemed_accepted(ctx.calendar, today)?;
+                    self.refuse_before_supplement_window(today)?;
                 }
                 CaseEvent::NotAccepted {
                     by,
@@ -399,6 +386,13 @@ impl Case {
                 on: today,
             },
             Command::Withdraw => CaseEvent::Withdrawn { by, on: today },
+            // Three events, decided in `handle` before this; the last stands for them here.
+            Command::DecideOnSpot => {
+                return self
+                    .decide_on_spot(ctx)?
+                    .pop()
+                    .ok_or(CaseError::EmptyHistory);
+            }
         })
     }
 

@@ -248,8 +248,8 @@ pub enum CaseError {
     /// Delivering before the decision.
     #[error("the case has not been decided")]
     NotDecided,
-    /// Deciding with fewer than two distinct staff in substantive review (Art. 34).
-    #[error("Licensing Law Art. 34 needs two staff in substantive review; {0} found")]
+    /// Deciding with fewer than two distinct staff in substantive review (the item's policy).
+    #[error("the item's review policy needs two staff in substantive review; {0} found")]
     TooFewReviewers(usize),
     /// The clerk who accepted the case tries to approve it.
     #[error("{0} accepted this case and may not also decide it")]
@@ -338,6 +338,12 @@ pub enum CaseError {
     /// The calendar cannot answer (a year whose holiday notice is not loaded …).
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// An online submission time refused (Art. 33, `case::submission`).
+    #[error(transparent)]
+    Submission(#[from] super::item_errors::SubmissionError),
+    /// An on-the-spot decision or a supplement-window refusal refused (`case::on_spot`).
+    #[error(transparent)]
+    OnSpot(super::item_errors::OnSpotError),
 }
 
 /// The two heads who may approve an extension, without the approval details.
@@ -425,6 +431,8 @@ impl CaseError {
             Self::TransferToSameReviewer(_) => "transfer_to_same_reviewer",
             Self::Hearing(e) => e.code(),
             Self::Calendar(_) => "calendar",
+            Self::Submission(e) => e.code(),
+            Self::OnSpot(e) => e.code(),
         }
     }
 
@@ -485,10 +493,10 @@ impl CaseError {
             }
             Self::NotDecided => "该办件尚未作出决定，不能送达".to_owned(),
             Self::TooFewReviewers(n) => {
-                format!("实质审查应当由两名以上工作人员进行（行政许可法第三十四条），目前仅{n}人")
+                format!("本事项的审批制度要求两名以上工作人员进行实质审查（本局规定，非法定要求），目前仅{n}人")
             }
             Self::SameAcceptorAndApprover(staff) => {
-                format!("{staff}受理了该办件，不能再作出审批决定（审批分离）")
+                format!("{staff}受理了该办件，不能再作出审批决定（本局审批分离制度，非法定要求）")
             }
             Self::ReviewerMayNotDecide(staff) => {
                 format!("{staff}审查了该办件，不能再作出审批决定（审批分离）")
@@ -534,6 +542,8 @@ impl CaseError {
                 }
                 other => format!("工作日历无法计算：{other}"),
             },
+            Self::Submission(e) => e.message_zh(),
+            Self::OnSpot(e) => e.message_zh(),
         }
     }
 }

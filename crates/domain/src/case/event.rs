@@ -194,13 +194,21 @@ pub struct Received {
     pub materials: Vec<MaterialRef>,
     /// Clerk who registered the application.
     pub received_by: StaffId,
-    /// When the materials were received.
+    /// When the materials were received: for an online application the platform's submission
+    /// time (Art. 33, `case::submission`), else the registration.
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
     /// The licence a renewal, change or cancellation application is about (issue #21; absent
     /// in first applications and in every case received before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<crate::licence::LicenceLink>,
+    /// When the clerk registered it; absent in receipts recorded before issue #21 item 9.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub registered_at: Option<OffsetDateTime>,
 }
 
 impl Received {
@@ -635,6 +643,17 @@ pub enum CaseEvent {
         #[serde(with = "iso_date")]
         on: Date,
     },
+    /// 当场决定 (Art. 34(2)): the approving official takes the complete application to an
+    /// acceptance and a grant on the spot; the two follow at once (`case::on_spot`).
+    OnTheSpot {
+        /// Approving official.
+        by: StaffId,
+        /// The item's provision that allows it.
+        source: String,
+        /// Date.
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
     /// 撤件: the applicant withdrew the application before the decision. BLZT 2.
     Withdrawn {
         /// Clerk who recorded the withdrawal.
@@ -663,6 +682,7 @@ impl CaseEvent {
         "decided",
         "delivered",
         "withdrawn",
+        "on_the_spot",
     ];
 
     /// The stable `kind` tag.
@@ -684,6 +704,7 @@ impl CaseEvent {
             Self::Decided { .. } => "decided",
             Self::Delivered { .. } => "delivered",
             Self::Withdrawn { .. } => "withdrawn",
+            Self::OnTheSpot { .. } => "on_the_spot",
         }
     }
 
@@ -706,6 +727,7 @@ impl CaseEvent {
             Self::Decided { .. } => "作出决定（已签章）",
             Self::Delivered { .. } => "送达",
             Self::Withdrawn { .. } => "撤回",
+            Self::OnTheSpot { .. } => "当场决定",
         }
     }
 
@@ -729,6 +751,7 @@ impl CaseEvent {
             Self::Decided { .. } => CommandKind::Decide,
             Self::Delivered { .. } => CommandKind::Deliver,
             Self::Withdrawn { .. } => CommandKind::Withdraw,
+            Self::OnTheSpot { .. } => CommandKind::DecideOnSpot,
         })
     }
 
@@ -750,7 +773,8 @@ impl CaseEvent {
             | Self::SpecialProcedureEnded { on, .. }
             | Self::ExtensionApproved { on, .. }
             | Self::Delivered { on, .. }
-            | Self::Withdrawn { on, .. } => *on,
+            | Self::Withdrawn { on, .. }
+            | Self::OnTheSpot { on, .. } => *on,
         }
     }
 
@@ -772,7 +796,8 @@ impl CaseEvent {
             | Self::SpecialProcedureStarted { by, .. }
             | Self::SpecialProcedureEnded { by, .. }
             | Self::Delivered { by, .. }
-            | Self::Withdrawn { by, .. } => by,
+            | Self::Withdrawn { by, .. }
+            | Self::OnTheSpot { by, .. } => by,
         }
     }
 }

@@ -33,6 +33,8 @@ mod hearing_error;
 mod ids;
 mod intake_input;
 mod linked;
+mod item_errors;
+mod on_spot;
 mod person;
 mod phone;
 mod phone_problem;
@@ -41,6 +43,7 @@ mod public;
 mod query_code;
 mod state;
 mod status;
+pub mod submission;
 mod terms;
 
 #[cfg(test)]
@@ -53,6 +56,7 @@ mod hearing_tests;
 mod law_tests;
 #[cfg(test)]
 mod linked_tests;
+mod on_spot_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
@@ -87,6 +91,7 @@ pub use intake_input::{
     ApplicantInput, CheckedIntake, FieldError, IntakeField, IntakeInput, ORGANISATION_NAME_MAX,
     PERSON_NAME_MAX,
 };
+pub use on_spot::{OnSpotError, SUPPLEMENT_WINDOW_DAYS};
 pub use person::{Applicant, IdNumber, PersonalField};
 pub use phone::PhoneNumber;
 pub use phone_problem::PhoneProblem;
@@ -97,4 +102,5 @@ pub use state::{
     Acceptance, Case, DecisionRecord, ExtensionRecord, ProcedureRecord, StepRecord, TimelineEntry,
 };
 pub use status::CaseStatus;
+pub use submission::SubmissionError;
 pub use terms::{CommandKind, ExtensionAuthority, ReviewKind};

@@ -69,6 +69,7 @@ enum Op {
         presiding: usize,
         lead: i64,
     },
+    DecideOnSpot,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +101,7 @@ fn op() -> impl Strategy<Value = Op> {
             Op::Extend { government, days, notified_offset }
         }),
         6 => (0..4_u8).prop_map(|outcome| Op::Decide { outcome }),
+        1 => Just(Op::DecideOnSpot),
         4 => Just(Op::Deliver),
         1 => Just(Op::Withdraw),
         4 => (0..8_u8, 0..STAFF.len(), 5..=9_i64)
@@ -242,6 +244,7 @@ fn command(op: &Op, day: Date) -> Command {
             STAFF[*presiding],
             day + Duration::days(*lead),
         )),
+        Op::DecideOnSpot => Command::DecideOnSpot,
     }
 }
 

@@ -144,6 +144,8 @@ pub struct Case {
     delivery: Option<(DeliveryMethod, Date)>,
     closed_on: Option<Date>,
     timeline: Vec<TimelineEntry>,
+    /// The official and day of an on-the-spot decision (Art. 34(2), `case::on_spot`).
+    pub(super) on_spot: Option<(StaffId, Date)>,
 }
 
 impl Case {
@@ -197,6 +199,7 @@ impl Case {
             decision: None,
             delivery: None,
             closed_on: None,
+            on_spot: None,
             timeline: vec![TimelineEntry {
                 on,
                 kind: "received",
@@ -365,7 +368,14 @@ impl Case {
             CaseEvent::Received(_) => Err(CaseError::AlreadyReceived),
             CaseEvent::OneTimeNoticeIssued { items, .. } => self.check_notice(items),
             CaseEvent::SupplementReceived { materials, .. } => self.check_supplement(materials),
-            CaseEvent::Accepted { deemed, on, .. } => self.check_acceptance(*deemed, *on),
+            CaseEvent::Accepted { by, deemed, on } => {
+                self.check_on_spot_acceptance(by, *on)?;
+                self.check_acceptance(*deemed, *on)
+            }
+            CaseEvent::OnTheSpot { source, on, .. } => {
+                self.require_before_acceptance(step)?;
+                self.check_on_spot(source, *on)
+            }
             CaseEvent::NotAccepted { outcome, .. } => self.check_non_acceptance(outcome),
             CaseEvent::ReviewStep { opinion, .. } => {
                 self.require_review(step)?;
@@ -416,7 +426,7 @@ impl Case {
             CaseEvent::Hearing(h) => self.check_hearing(h),
             CaseEvent::Decided {
                 approver, decision, ..
-            } => self.check_decision(approver, decision),
+            } => self.check_decision(approver, decision, date),
             CaseEvent::Delivered { .. } => match self.stage {
                 Stage::Decided => Ok(()),
                 _ => Err(CaseError::NotDecided),
@@ -575,7 +585,12 @@ impl Case {
         Ok(())
     }
 
-    fn check_decision(&self, approver: &StaffId, decision: &Decision) -> Result<(), CaseError> {
+    fn check_decision(
+        &self,
+        approver: &StaffId,
+        decision: &Decision,
+        on: Date,
+    ) -> Result<(), CaseError> {
         self.require_review(CommandKind::Decide)?;
         if let Some(open) = self.open_procedure() {
             return Err(CaseError::ProcedureOpen {
@@ -583,24 +598,8 @@ impl Case {
                 since: open.from,
             });
         }
-        let reviewers = self.substantive_reviewers().len();
-        if reviewers < 2 {
-            return Err(CaseError::TooFewReviewers(reviewers));
-        }
-        if let Some(a) = &self.acceptance
-            && a.by == *approver
-        {
-            return Err(CaseError::SameAcceptorAndApprover(approver.clone()));
-        }
-        if let Decision::ApproveWithDeferredMaterials { materials } = decision {
-            if materials.is_empty() {
-                return Err(CaseError::EmptyList("deferred materials"));
-            }
-            materials
-                .iter()
-                .try_for_each(|m| not_blank(m, "material name"))?;
-        }
-        Ok(())
+        // Two reviewers and a separate acceptor are the item's policy (`case::on_spot`).
+        self.check_decision_policy(approver, decision, on)
     }
 
     /// Index of the latest step of `kind` that still counts.
@@ -763,6 +762,10 @@ impl Case {
                 self.delivery = Some((*method, on));
                 self.close(on);
                 (None, format!("已送达（{}）", method.name_zh()))
+            }
+            CaseEvent::OnTheSpot { by, .. } => {
+                self.on_spot = Some((by.clone(), on));
+                (None, "当场决定（行政许可法第三十四条第二款）".to_owned())
             }
             CaseEvent::Withdrawn { .. } => {
                 if let Some(open) = self.procedures.last_mut()

@@ -43,6 +43,8 @@ pub enum CommandKind {
     Deliver,
     /// 撤回申请 (the applicant's withdrawal, recorded by the clerk).
     Withdraw,
+    /// 当场作出决定 (Art. 34(2)): acceptance and grant in one step, where the item allows it.
+    DecideOnSpot,
 }
 
 impl CommandKind {
@@ -62,6 +64,7 @@ impl CommandKind {
         Self::Decide,
         Self::Deliver,
         Self::Withdraw,
+        Self::DecideOnSpot,
     ];
 
     /// The `action` tag of the command's JSON body.
@@ -82,6 +85,7 @@ impl CommandKind {
             Self::Decide => "decide",
             Self::Deliver => "deliver",
             Self::Withdraw => "withdraw",
+            Self::DecideOnSpot => "decide_on_spot",
         }
     }
 
@@ -109,6 +113,7 @@ impl CommandKind {
             Self::Decide => "作出审批决定",
             Self::Deliver => "送达",
             Self::Withdraw => "撤回申请",
+            Self::DecideOnSpot => "当场作出决定",
         }
     }
 
@@ -129,7 +134,7 @@ impl CommandKind {
             | Self::EndSpecialProcedure
             | Self::Hearing => Role::Reviewer,
             Self::Extend => Role::BureauHead,
-            Self::Decide => Role::Approver,
+            Self::Decide | Self::DecideOnSpot => Role::Approver,
         }
     }
 
@@ -151,7 +156,11 @@ impl CommandKind {
     pub const fn is_final(self) -> bool {
         matches!(
             self,
-            Self::RefuseAcceptance | Self::Decide | Self::Deliver | Self::Withdraw
+            Self::RefuseAcceptance
+                | Self::Decide
+                | Self::Deliver
+                | Self::Withdraw
+                | Self::DecideOnSpot
         )
     }
 }

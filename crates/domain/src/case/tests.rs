@@ -130,7 +130,9 @@ fn materials_not_corrected_after_the_notice_emits_status_5() {
         reasons: Reasons::new(vec!["逾期未补正".into()]).unwrap(),
         remedies: remedies(),
     };
-    h.run(CLERK, WED, Command::RefuseAcceptance { outcome });
+    // After the supplement window (`SUPPLEMENT_WINDOW_DAYS`, issue #21 item 10).
+    let after = MON + time::Duration::days(SUPPLEMENT_WINDOW_DAYS + 1);
+    h.run(CLERK, after, Command::RefuseAcceptance { outcome });
     assert_eq!(h.case().status(), CaseStatus::AcceptanceRefused);
 }
 

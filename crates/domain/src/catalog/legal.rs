@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dict::SpecialProcedureKind;
 use super::limit::{LimitUnit, TimeLimit};
+use super::policy::{OnTheSpot, ReviewPolicy};
 
 /// The Licensing Law's citation for the general extension rule.
 pub const GENERAL_EXTENSION_SOURCE: &str = "《行政许可法》第四十二条";
@@ -369,6 +370,12 @@ pub struct LegalSettings {
     /// Art. 9: three months, unless extended). Shown on the licence; not enforced by a rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_deadline: Option<Cited<TimeLimit>>,
+    /// Art. 34(2): the item may be decided on the spot (`catalog::policy`); absent by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_the_spot: Option<OnTheSpot>,
+    /// The bureau's review policy, not law (`catalog::policy`); left out when the default.
+    #[serde(default, skip_serializing_if = "ReviewPolicy::is_default")]
+    pub policy: ReviewPolicy,
 }
 
 impl Default for LegalSettings {
@@ -386,6 +393,8 @@ impl Default for LegalSettings {
             public_safety: None,
             holder_cancellation: None,
             start_deadline: None,
+            on_the_spot: None,
+            policy: ReviewPolicy::default(),
         }
     }
 }
@@ -432,6 +441,9 @@ impl LegalSettings {
         }
         if let Some(t) = &self.start_deadline {
             check(&t.source, "逾期未开工失效");
+        }
+        if let Some(o) = &self.on_the_spot {
+            check(&o.source, "当场作出决定");
         }
         for (i, c) in self.excluded_caps.iter().enumerate() {
             if self.excluded_caps[..i].iter().any(|d| d.kind == c.kind) {
@@ -493,6 +505,15 @@ impl LegalSettings {
                 format!("取得许可后{}内未开工的，许可自行废止", t.value.to_zh()),
                 t.source.clone(),
             ));
+        }
+        if let Some(o) = &self.on_the_spot {
+            lines.push((
+                "材料齐全、符合法定形式的，当场作出书面决定".to_owned(),
+                format!("{}；{}", super::policy::ON_THE_SPOT_ARTICLE, o.source),
+            ));
+        }
+        if !self.policy.is_default() {
+            lines.extend(self.policy.lines_zh());
         }
         lines
     }

@@ -20,6 +20,7 @@ pub mod interchange;
 pub mod item;
 pub mod legal;
 pub mod limit;
+pub mod policy;
 pub mod problem;
 pub mod uscc;
 pub mod validate;

@@ -14,7 +14,7 @@ use super::limit::TimeLimit;
 
 /// Interchange columns, in export order, with their Chinese labels. Column names are the
 /// [`ItemSpec`] field names.
-pub const ITEM_FIELDS: [(&str, &str); 35] = [
+pub const ITEM_FIELDS: [(&str, &str); 37] = [
     ("basic_code", "基本编码"),
     ("implementation_code", "实施编码"),
     ("local_code", "地方编码"),
@@ -53,6 +53,9 @@ pub const ITEM_FIELDS: [(&str, &str); 35] = [
     ("public_safety", "涉及公共安全"),
     ("holder_cancellation", "依申请注销"),
     ("start_deadline", "逾期未开工失效"),
+    // Issue #21 item 10: Art. 34(2)'s on-the-spot decision, and the bureau's review policy.
+    ("on_the_spot", "当场决定"),
+    ("review_policy", "审批岗位制度"),
 ];
 
 /// The columns from this index on may be missing from a header (added after the first files

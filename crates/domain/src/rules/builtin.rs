@@ -27,6 +27,40 @@ fn decided(events: &[CaseEvent]) -> Option<(StaffId, Date)> {
     })
 }
 
+/// Art. 44's ten days are for issuing the licence of a grant: a refusal has none. Cases received
+/// before the rule was read so (issue #21 item 10) keep the alerts they raised.
+fn delivery_timed(events: &[CaseEvent]) -> bool {
+    let refused = events.iter().any(|e| {
+        matches!(
+            e,
+            CaseEvent::Decided {
+                decision: Decision::Refuse(_),
+                ..
+            }
+        )
+    });
+    match events.first() {
+        Some(CaseEvent::Received(r)) if r.under_item_rules() => !refused,
+        _ => true,
+    }
+}
+
+/// What the item's review policy asks of this decision (two reviewers, separate acceptor):
+/// nothing of an on-the-spot grant (Art. 34(2)) by the official who accepted it.
+fn policy_of(events: &[CaseEvent], approver: &StaffId) -> crate::catalog::policy::ReviewPolicy {
+    let on_spot = events
+        .iter()
+        .any(|e| matches!(e, CaseEvent::OnTheSpot { by, .. } if by == approver));
+    match events.first() {
+        _ if on_spot => crate::catalog::policy::ReviewPolicy {
+            two_reviewers: false,
+            separate_acceptor: false,
+        },
+        Some(CaseEvent::Received(r)) => r.item.legal.as_ref().map(|l| l.policy).unwrap_or_default(),
+        _ => crate::catalog::policy::ReviewPolicy::default(),
+    }
+}
+
 /// The item code of a case (from its receipt).
 fn item_of(events: &[CaseEvent]) -> String {
     match events.first() {
@@ -90,7 +124,7 @@ pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
             super::hearing::timers(engine, &number, &t, today, at_index);
         }
         if let Some((_, on)) = decided(ev) {
-            if wd(engine, on, today) > delivery_days {
+            if delivery_timed(ev) && wd(engine, on, today) > delivery_days {
                 engine.raise(
                     RuleId::DeliveryDeadline,
                     subject.clone(),
@@ -370,7 +404,7 @@ fn case_step(
                 let days = engine
                     .params_for_item(RuleId::DeliveryDeadline, &item_code)
                     .delivery_days;
-                if wd(engine, d, *on) > days {
+                if delivery_timed(before) && wd(engine, d, *on) > days {
                     raise(
                         engine,
                         RuleId::DeliveryDeadline,
@@ -439,6 +473,7 @@ fn decided_checks(
     raise: &Raise<'_>,
 ) {
     let who = Some(approver.clone());
+    let policy = policy_of(before, approver);
     let accepted_by = before.iter().find_map(|e| match e {
         CaseEvent::Accepted { by, deemed, .. } => Some((by.clone(), *deemed)),
         _ => None,
@@ -450,7 +485,7 @@ fn decided_checks(
             "未受理即作出决定".into(),
             who.clone(),
         ),
-        Some((by, false)) if by == approver => raise(
+        Some((by, false)) if by == approver && policy.separate_acceptor => raise(
             engine,
             RuleId::SeparationOfDuties,
             format!("{approver}既受理又审批"),
@@ -469,7 +504,7 @@ fn decided_checks(
             _ => None,
         })
         .collect();
-    if reviewers.len() < 2 {
+    if policy.two_reviewers && reviewers.len() < 2 {
         raise(
             engine,
             RuleId::TwoReviewers,

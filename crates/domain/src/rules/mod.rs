@@ -19,6 +19,8 @@ mod law_tests;
 mod model;
 mod renewal;
 #[cfg(test)]
+mod onspot_tests;
+#[cfg(test)]
 mod tests;
 
 use time::Date;

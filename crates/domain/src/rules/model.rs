@@ -36,14 +36,14 @@ macro_rules! rules {
 
 rules! {
     NoticeDeadline = "notice_deadline", "行政许可法第三十二条", "五个工作日内未一次性告知（视为受理）";
-    TwoReviewers = "two_reviewers", "行政许可法第三十四条", "实质审查少于两名工作人员";
+    TwoReviewers = "two_reviewers", "本局审批制度（两人审查，非法定要求）", "实质审查少于两名工作人员（本局规定）";
     RefusalReasons = "refusal_reasons", "行政许可法第三十八条", "不予许可未说明理由或救济途径";
     YellowCard = "yellow_card", "行政许可法第四十二条", "承诺时限已用九成（黄牌）";
     RedCard = "red_card", "行政许可法第四十二条、第七十四条", "超过法定期限未决定（红牌）";
     Extension = "extension", "行政许可法第四十二条", "延期未经负责人批准或超过法定延期";
     Pause = "pause", "行政许可法第四十五条", "暂停计时无书面告知或事由不在目录";
-    DeliveryDeadline = "delivery_deadline", "行政许可法第四十四条", "决定后十个工作日内未送达";
-    SeparationOfDuties = "separation_of_duties", "岗位分离（受理与审批分设）", "同一人受理并审批同一办件";
+    DeliveryDeadline = "delivery_deadline", "行政许可法第四十四条", "准予许可决定后十个工作日内未颁发、送达证件";
+    SeparationOfDuties = "separation_of_duties", "本局审批制度（受理与审批分设，非法定要求）", "同一人受理并审批同一办件（本局规定）";
     SkippedStep = "skipped_step", "行政许可法第三十二条至第四十四条", "跳过法定环节";
     SealMismatch = "seal_mismatch", "电子印章管理（一枚印章管审批）", "用章与审批决定不符";
     UnclaimedPush = "unclaimed_push", "审管互动（谁审批谁负责、谁主管谁监管）", "推送逾期未认领";

@@ -20,7 +20,8 @@ use crate::edge::guesses::ClientAddr;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::cases::{
-    Acting, StepOutcome, find_progress, load, register_once, step_receipts, take_step,
+    Acting, CaseServiceError, StepOutcome, find_progress, load, register_once, step_receipts,
+    take_step,
 };
 use crate::services::idempotency::{IdempotencyError, IdempotencyKey};
 use crate::services::masking::{applicant_view, events_view};
@@ -58,6 +59,9 @@ pub struct IntakeBody {
     pub materials: Option<Vec<MaterialBody>>,
     #[serde(default)]
     pub joint_handling: Option<bool>,
+    /// An online application's submission time on the platform (RFC 3339, Art. 33).
+    #[serde(default)]
+    pub submitted_at: Option<String>,
 }
 
 /// A natural person (`id_number`, `phone`) or an organisation (`uscc`, `contact_phone`).
@@ -146,8 +150,23 @@ pub async fn create_case(
     auth.require_here(Action::IntakeCase)?;
     let key = idempotency_key(&headers)?;
     let joint = body.joint_handling.unwrap_or(false);
+    // Art. 33: the platform's submission time is the receipt time (`case::submission`).
+    let submitted_at = body
+        .submitted_at
+        .as_deref()
+        .map(oneseal_domain::case::submission::parse_submitted_at)
+        .transpose()
+        .map_err(|e| CaseServiceError::Refused(e.into()))?;
     let who = acting(&auth, &state, None)?;
-    let receipt = register_once(&state.store, who, body.into_input(), joint, key).await?;
+    let receipt = register_once(
+        &state.store,
+        who,
+        body.into_input(),
+        joint,
+        key,
+        submitted_at,
+    )
+    .await?;
     // The only time the code is shown: the case keeps its keyed digest alone.
     let body = Json(json!({
         "case_number": receipt.case_number,

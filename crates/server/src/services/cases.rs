@@ -114,6 +114,8 @@ pub struct IntakeRequest {
     pub materials: Vec<oneseal_domain::case::MaterialRef>,
     /// The licence a renewal, change or cancellation is about (`services::licences::applications`).
     pub licence: Option<oneseal_domain::licence::LicenceLink>,
+    /// An online application's submission time on the platform (Art. 33): its receipt time.
+    pub submitted_at: Option<time::OffsetDateTime>,
 }
 
 /// A case being changed by one command: folded once, then evolved event by event. A caller
@@ -190,7 +192,7 @@ pub fn intake_working(
     };
     let mut events = match req.licence {
         Some(link) => Case::receive_linked(intake, link, &who.ctx())?,
-        None => Case::receive(intake, &who.ctx())?,
+        None => Case::receive_submitted(intake, req.submitted_at, &who.ctx())?,
     }
     .into_iter();
     let Some(first) = events.next() else {

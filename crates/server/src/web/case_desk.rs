@@ -102,6 +102,9 @@ impl ActionCard {
             AllowedAction::Deliver { methods } => {
                 card.options = methods.iter().map(|m| (m.code(), m.name_zh())).collect();
             }
+            AllowedAction::DecideOnSpot { source } => {
+                card.allowance_source.clone_from(source);
+            }
             // Drawn by `web::case_hearing`, one form per act.
             AllowedAction::Hearing(_)
             | AllowedAction::OneTimeNotice
@@ -324,6 +327,7 @@ impl StepForm {
                     }
                 },
             },
+            CommandKind::DecideOnSpot => Command::DecideOnSpot,
             CommandKind::Deliver => Command::Deliver {
                 method: DeliveryMethod::ALL
                     .into_iter()

@@ -167,6 +167,7 @@ mod desk;
 mod materials;
 mod portal;
 mod renewal;
+mod onspot;
 
 fn english(zh: &str) -> Option<&'static str> {
     MESSAGES
@@ -177,6 +178,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(law::LAW)
         .chain(hearing::HEARING)
         .chain(renewal::RENEWAL)
+        .chain(onspot::ON_SPOT)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

@@ -475,7 +475,9 @@ pub async fn case_new_submit(
             .collect(),
     };
     let who = auth.acting(&state, auth.principal.jurisdiction.clone())?;
-    match register_once(&state.store, who, input, false, Some(key)).await {
+    // The hall's form registers what arrives at the window: received now (Art. 33's submission
+    // time comes from the platform, through the API).
+    match register_once(&state.store, who, input, false, Some(key), None).await {
         Ok(receipt) => {
             let (stored, unstored) = keep_files(&state, &auth, &receipt, files).await?;
             Ok(receipt_page(nav, &receipt, stored, unstored)?.into_response())

@@ -26,6 +26,7 @@ mod lists;
 mod materials;
 mod materials_s3;
 mod names;
+mod onspot;
 mod org;
 mod portal;
 mod privacy;

@@ -304,7 +304,8 @@ async fn the_inspector_pages_show_alerts_rules_and_reports() {
     );
     let page = inspector.get("/rules").await.text().await.unwrap();
     assert!(
-        page.contains("行政许可法第三十四条") && page.contains("decision_volume"),
+        // Two reviewers are the bureau's policy, not the law (issue #21 item 10).
+        page.contains("本局审批制度（两人审查，非法定要求）") && page.contains("decision_volume"),
         "{page}"
     );
     let page = inspector

@@ -8,6 +8,9 @@
 //! * `excluded_caps` 不计入期限的时间上限: `expert_review|20 WD|…` entries separated by `;`
 //! * `public_safety` 涉及公共安全, `holder_cancellation` 依申请注销: `yes|source` or empty
 //! * `start_deadline` 逾期未开工失效: a limit, `3 month|《建筑法》第九条`
+//! * `on_the_spot` 当场决定 (Art. 34(2)): `yes|《…条例》第十九条`, empty when not allowed
+//! * `review_policy` 审批岗位制度 (bureau policy, not law): empty (both on), `none`,
+//!   `two_reviewers`, `separate_acceptor` (flags separated by `;`)
 
 use super::super::dict::SpecialProcedureKind;
 use super::super::legal::{
@@ -15,6 +18,7 @@ use super::super::legal::{
     NoticeWindow,
 };
 use super::super::limit::TimeLimit;
+use super::super::policy::{OnTheSpot, ReviewPolicy};
 use super::cell::{join, split};
 use super::reason::Reason;
 
@@ -36,7 +40,7 @@ fn flag_cell(source: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// The nine cells, in column order; a general setting is written out too, so an export says
+/// The eleven cells, in column order; a general setting is written out too, so an export says
 /// which provision it rests on.
 pub(super) fn encode(legal: &LegalSettings) -> Vec<String> {
     let limit = |c: &Option<Cited<TimeLimit>>| {
@@ -72,6 +76,12 @@ pub(super) fn encode(legal: &LegalSettings) -> Vec<String> {
         flag_cell(&legal.public_safety),
         flag_cell(&legal.holder_cancellation),
         limit(&legal.start_deadline),
+        legal
+            .on_the_spot
+            .as_ref()
+            .map(|o| pair(o.code(), &o.source))
+            .unwrap_or_default(),
+        legal.policy.code(),
     ]
 }
 
@@ -168,6 +178,8 @@ pub(super) fn decode(
         *start_deadline.borrow_mut() = cited(s, |v| Ok(TimeLimit::parse(v)?))?;
         Ok(())
     });
+    let spot = std::cell::RefCell::new(None);
+    let policy = std::cell::RefCell::new(ReviewPolicy::default());
     get("extension_allowance", &|s| {
         *extension.borrow_mut() = cited(s, |v| Ok(ExtensionAllowance::parse(v)?))?;
         Ok(())
@@ -213,6 +225,26 @@ pub(super) fn decode(
         *caps.borrow_mut() = list;
         Ok(())
     });
+    get("on_the_spot", &|s| {
+        *spot.borrow_mut() = cited(s, |v| match v {
+            "yes" => Ok(()),
+            _ => Err(Reason::new(
+                format!("{v:?} must be \"yes\" (or leave the cell empty)"),
+                format!("“{v}”应为 yes（允许当场决定），不允许的留空"),
+            )),
+        })?
+        .map(|c| OnTheSpot { source: c.source });
+        Ok(())
+    });
+    get("review_policy", &|s| {
+        *policy.borrow_mut() = ReviewPolicy::parse(s).map_err(|flag| {
+            Reason::new(
+                format!("unknown policy {flag:?}: use none, two_reviewers, separate_acceptor"),
+                format!("“{flag}”不是审批岗位制度选项（none、two_reviewers、separate_acceptor）"),
+            )
+        })?;
+        Ok(())
+    });
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -226,5 +258,7 @@ pub(super) fn decode(
         public_safety: safety.into_inner(),
         holder_cancellation: cancel.into_inner(),
         start_deadline: start_deadline.into_inner(),
+        on_the_spot: spot.into_inner(),
+        policy: policy.into_inner(),
     })
 }

@@ -72,7 +72,18 @@ fn rfc3339(t: OffsetDateTime) -> Result<String, SealingError> {
 /// `case` is the case as the event leaves it: its procedures and extensions number the notice
 /// (a preview, which has not applied the event, only reads the title).
 pub(super) fn voucher_for(e: &CaseEvent, case: &Case) -> Result<Option<Voucher>, SealingError> {
-    let v = |kind: &str, title, body, licensed| {
+    // Art. 34(2): an on-the-spot acceptance and grant say so, with the item's provision.
+    let on_spot = case
+        .on_the_spot_source()
+        .filter(|_| case.on_the_spot().is_some());
+    let v = |kind: &str, title, mut body: serde_json::Value, licensed| {
+        if let (Some(source), Some(m), true) = (
+            on_spot,
+            body.as_object_mut(),
+            matches!(e, CaseEvent::Accepted { .. } | CaseEvent::Decided { .. }),
+        ) {
+            m.insert("on_the_spot".into(), source.into());
+        }
         Ok(Some(Voucher {
             kind: kind.to_owned(),
             title,
@@ -363,6 +374,7 @@ pub fn may_seal(command: &Command) -> bool {
             | Command::StartSpecialProcedure { .. }
             | Command::ApproveExtension { .. }
             | Command::Decide { .. }
+            | Command::DecideOnSpot
     )
 }
 

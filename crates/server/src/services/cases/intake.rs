@@ -106,15 +106,20 @@ pub fn register(
     p: Prepared,
     key: Option<&IdempotencyKey>,
     nonce: [u8; 32],
+    submitted_at: Option<time::OffsetDateTime>,
 ) -> Result<IntakeReceipt, CaseServiceError> {
     let c = &p.checked;
-    let canonical = json!({
+    let mut canonical = json!({
         "item": c.item_code,
         "joint_handling": p.joint_handling,
         "channel": c.channel,
         "applicant": c.applicant,
         "materials": c.materials,
     });
+    // Only when given, so the digests of requests without it stay what they were.
+    if let (Some(at), Some(m)) = (submitted_at, canonical.as_object_mut()) {
+        m.insert("submitted_at".into(), at.unix_timestamp().into());
+    }
     let digest = who.secrets.request_digest(canonical.to_string().as_bytes());
     let scope = scope(who);
     let attempt = key.map(|key| Attempt {
@@ -142,6 +147,7 @@ pub fn register(
         applicant: p.checked.applicant,
         materials: p.checked.materials,
         licence: None,
+        submitted_at,
     };
     crate::services::licences::applications::check_bans(
         tx.conn(),
@@ -177,6 +183,7 @@ pub async fn register_once(
     input: IntakeInput,
     joint_handling: bool,
     key: Option<IdempotencyKey>,
+    submitted_at: Option<time::OffsetDateTime>,
 ) -> Result<IntakeReceipt, CaseServiceError> {
     let j = who.jurisdiction.clone();
     let prepared = store
@@ -186,6 +193,6 @@ pub async fn register_once(
     getrandom::fill(&mut nonce)
         .map_err(|e| CaseServiceError::Corrupt(format!("no randomness: {e}")))?;
     store
-        .write(move |tx| register(tx, &who, prepared, key.as_ref(), nonce))
+        .write(move |tx| register(tx, &who, prepared, key.as_ref(), nonce, submitted_at))
         .await
 }

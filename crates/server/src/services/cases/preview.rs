@@ -152,6 +152,20 @@ fn describe(command: &Command, case: &Case) -> Vec<(&'static str, String)> {
                 }
             }
         }
+        Command::DecideOnSpot => {
+            lines.push(("决定", "当场受理并准予行政许可".to_owned()));
+            lines.push((
+                "依据",
+                format!(
+                    "《中华人民共和国行政许可法》第三十四条第二款；{}",
+                    case.on_the_spot_source().unwrap_or("—")
+                ),
+            ));
+            lines.push((
+                "签章文书",
+                "受理通知书、准予行政许可决定书（同日作出）".to_owned(),
+            ));
+        }
         Command::Withdraw => {
             lines.push((
                 "结果",

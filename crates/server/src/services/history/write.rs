@@ -199,6 +199,7 @@ fn run_step(
                 applicant,
                 materials,
                 licence: None,
+                submitted_at: None,
             };
             let (working, _) = intake_working(tx, &who, req, &code).map_err(|e| failed(case, e))?;
             live.insert(

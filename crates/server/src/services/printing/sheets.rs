@@ -186,6 +186,15 @@ pub(super) fn sheet(
                     },
                 ),
             ];
+            // Art. 33: an online application is received when submitted on the platform.
+            if let (Some(at), Some(reg)) = (r.submitted_at(), r.registered_at) {
+                sheet
+                    .blocks
+                    .push(Block::Field("网上提交时间（收件时间）".into(), time_zh(at)));
+                sheet
+                    .blocks
+                    .push(Block::Field("窗口登记时间".into(), time_zh(reg)));
+            }
             sheet.date = date_zh(r.received_on());
             sheet.footer = vec![
                 "本凭证不加盖印章。申请是否受理，以加盖本局行政审批专用章的受理通知书、\
@@ -354,10 +363,12 @@ fn sealed_body(
                 "承诺办结时限".into(),
                 r.item.promised_limit.to_zh(),
             ));
-            blocks.push(Block::Para(
+            blocks.push(Block::Para(if f["on_the_spot"].is_string() {
+                "根据《中华人民共和国行政许可法》第三十四条第二款，本局当场受理并当场作出行政许可决定。".into()
+            } else {
                 "本局将在法定期限内作出行政许可决定。你（单位）可凭办件编号和收件凭证上的查询码查询办理进度。"
-                    .into(),
-            ));
+                    .into()
+            }));
         }
         "one_time_notice" => {
             sheet.number = format!("审补字〔{year}〕{number}号");
@@ -426,9 +437,16 @@ fn sealed_body(
         "decision" => {
             let decision: Decision =
                 serde_json::from_value(f["decision"].clone()).map_err(|_| corrupt("decision"))?;
-            let intro = format!(
-                "你（单位）于{received}提交的{item}申请（办件编号：{number}），本局依法进行了审查。"
-            );
+            let intro = match f["on_the_spot"].as_str() {
+                // Art. 34(2): complete and in legal form, decided on the spot.
+                Some(source) => format!(
+                    "你（单位）于{received}提交的{item}申请（办件编号：{number}），申请材料齐全、符合法定形式。\
+                     根据《中华人民共和国行政许可法》第三十四条第二款和{source}，本局当场作出决定。"
+                ),
+                None => format!(
+                    "你（单位）于{received}提交的{item}申请（办件编号：{number}），本局依法进行了审查。"
+                ),
+            };
             match &decision {
                 Decision::Approve | Decision::ApproveWithDeferredMaterials { .. } => {
                     sheet.number = format!("审许字〔{year}〕{number}号");

@@ -74,6 +74,7 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/cases/{number}/actions",             "accept",  "C",             Own),
     ("post",   "/api/v1/cases/{number}/actions",             "review",  "R",             Own),
     ("post",   "/api/v1/cases/{number}/actions",             "decide",  "A",             Own),
+    ("post",   "/api/v1/cases/{number}/actions",             "decide_on_spot", "A",      Own),
     ("post",   "/api/v1/cases/{number}/actions",             "extend",  "H",             Own),
     ("post",   "/api/v1/cases/{number}/actions",             "hearing", "R",             Own),
     ("post",   "/api/v1/cases/{number}/materials",           "",        "C",             Own),
@@ -266,6 +267,8 @@ pub(super) fn request(
                     json!({"action": "review", "step": "review", "opinion": "符合条件", "substantive": true})
                 }
                 "decide" => json!({"action": "decide", "decision": {"outcome": "approve"}}),
+                // Issue #21 item 10: the approving official's step, like the decision.
+                "decide_on_spot" => json!({"action": "decide_on_spot"}),
                 "extend" => {
                     json!({"action": "extend", "authority": {"head": "bureau_head"}, "working_days": 10, "reason": "需补充论证", "applicant_notified_on": "2026-11-23"})
                 }
