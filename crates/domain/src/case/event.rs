@@ -666,7 +666,7 @@ pub enum CaseEvent {
 
 impl CaseEvent {
     /// Every `kind` tag, in lifecycle order.
-    pub const KINDS: [&'static str; 15] = [
+    pub const KINDS: [&'static str; 16] = [
         "received",
         "one_time_notice_issued",
         "supplement_received",

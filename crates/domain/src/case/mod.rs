@@ -56,6 +56,7 @@ mod hearing_tests;
 mod law_tests;
 #[cfg(test)]
 mod linked_tests;
+#[cfg(test)]
 mod on_spot_tests;
 #[cfg(test)]
 mod proptests;

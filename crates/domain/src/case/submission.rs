@@ -97,6 +97,7 @@ impl Case {
             received_by: ctx.actor.clone(),
             received_at,
             registered_at: Some(ctx.now),
+            licence: None,
         }));
         Case::apply(std::slice::from_ref(&event))?;
         Ok(vec![event])

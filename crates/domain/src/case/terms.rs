@@ -49,7 +49,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every kind, in lifecycle order.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::OneTimeNotice,
         Self::Supplement,
         Self::Accept,

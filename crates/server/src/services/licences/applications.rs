@@ -181,6 +181,7 @@ pub fn register_application(
         applicant,
         materials: p.checked.materials,
         licence: Some(link),
+        submitted_at: None,
     };
     let (case_number, ledger_index) = intake(tx, who, req, &query_code)?;
     let (_, events) = licence
