@@ -10,7 +10,7 @@
 use time::{Date, OffsetDateTime};
 
 use crate::catalog::SpecialProcedureKind;
-use crate::catalog::legal::{ExtensionAllowance, excludes_time};
+use crate::catalog::legal::excludes_time;
 use crate::org::StaffId;
 
 use super::error::{CaseError, ExtensionAuthorityKind};
@@ -19,6 +19,7 @@ use super::event::{
     legal_date,
 };
 use super::status::CaseStatus;
+mod extension;
 pub(super) mod hearing;
 use super::terms::{CommandKind, ExtensionAuthority, ReviewKind};
 
@@ -538,51 +539,6 @@ impl Case {
             return Err(CaseError::ProcedureNotListed(kind));
         }
         not_blank(notice_reference, "notice reference")
-    }
-
-    fn check_extension(
-        &self,
-        authority: &ExtensionAuthority,
-        working_days: u32,
-        reason: &str,
-        on: Date,
-        notified: Date,
-    ) -> Result<(), CaseError> {
-        self.require_review(CommandKind::Extend)?;
-        let required = self.required_extension_authority();
-        if ExtensionAuthorityKind::from(authority) != required {
-            return Err(CaseError::WrongExtensionAuthority { required });
-        }
-        if let ExtensionAuthority::GovernmentHead { approval_reference } = authority {
-            not_blank(approval_reference, "approval reference")?;
-        }
-        if working_days == 0 {
-            return Err(CaseError::ZeroExtension);
-        }
-        let used = self.extension_working_days();
-        let allowed = match self.received.item.extension_allowance() {
-            (ExtensionAllowance::None, provision) => {
-                return Err(CaseError::ExtensionNotAllowed { provision });
-            }
-            (ExtensionAllowance::WorkingDays(n), _) => n,
-        };
-        if used.saturating_add(working_days) > allowed {
-            return Err(CaseError::ExtensionExceedsAllowance {
-                requested: working_days,
-                used,
-                allowed,
-            });
-        }
-        not_blank(reason, "reason")?;
-        let accepted = self.acceptance.as_ref().map_or(on, |a| a.on);
-        if notified < accepted || notified > on {
-            return Err(CaseError::NotificationDate {
-                notified,
-                from: accepted,
-                to: on,
-            });
-        }
-        Ok(())
     }
 
     fn check_decision(

@@ -17,9 +17,9 @@ mod hearing_tests;
 #[cfg(test)]
 mod law_tests;
 mod model;
-mod renewal;
 #[cfg(test)]
 mod onspot_tests;
+mod renewal;
 #[cfg(test)]
 mod tests;
 

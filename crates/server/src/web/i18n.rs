@@ -165,9 +165,9 @@ impl Lang {
 
 mod desk;
 mod materials;
+mod onspot;
 mod portal;
 mod renewal;
-mod onspot;
 
 fn english(zh: &str) -> Option<&'static str> {
     MESSAGES
