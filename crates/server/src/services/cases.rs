@@ -355,7 +355,15 @@ pub fn act_on(
             )?);
         }
     }
-    crate::services::licences::applications::after_decision(tx, who, &working.case, &new)?;
+    crate::services::licences::linked::after_decision(
+        tx,
+        &who.meta(),
+        &who.calendar,
+        who.now,
+        &working.case,
+        &new,
+    )
+    .map_err(|e| CaseServiceError::Licence(Box::new(e)))?;
     let pushes = push_decision(tx, who, &working.case, &new, sealed.as_ref())?;
     let status = working.case.status();
     Ok(StepOutcome {

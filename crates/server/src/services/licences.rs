@@ -3,6 +3,7 @@
 //! department in the same transaction.
 
 pub mod applications;
+pub mod linked;
 pub mod register;
 
 use oneseal_domain::calendar::Calendar;

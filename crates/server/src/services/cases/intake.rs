@@ -149,12 +149,18 @@ pub fn register(
         licence: None,
         submitted_at,
     };
-    crate::services::licences::applications::check_bans(
+    // Art. 78–79: a banned applicant's application for this item is refused.
+    if let Some(ban) = crate::services::licences::linked::ban_on(
         tx.conn(),
-        who,
+        &who.jurisdiction,
         req.item.basic_code.as_str(),
         &req.applicant,
-    )?;
+        oneseal_domain::case::legal_date(who.now),
+    )
+    .map_err(|e| CaseServiceError::Licence(Box::new(e)))?
+    {
+        return Err(CaseServiceError::Banned(ban));
+    }
     let (case_number, ledger_index) = intake(tx, who, req, &query_code)?;
     if let Some(a) = &attempt {
         let first = FirstAnswer {

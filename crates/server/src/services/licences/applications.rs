@@ -12,83 +12,18 @@
 //! settings say it bears on public safety. The applicant is found by the private
 //! `cases.applicant_id` column (`store::applicants`); nothing new holds the identifier.
 
-use oneseal_domain::case::{Applicant, Case, CaseEvent, Decision, IntakeInput, legal_date};
-use oneseal_domain::licence::ban::{Ban, BanArticle};
+use oneseal_domain::case::{Applicant, IntakeInput, legal_date};
 use oneseal_domain::licence::{LicenceEvent, LicencePurpose, application::ApplicationRequest};
-use oneseal_domain::org::DivisionCode;
-use oneseal_store::projection::{load_case_events, load_licence_events};
 use oneseal_store::{Conn, Store, Tx};
-use time::Date;
 
+use super::linked::{applicant_id, ban_on};
 use super::{LicenceServiceError, load, record};
 use crate::services::cases::{
     Acting, CaseServiceError, IntakeReceipt, IntakeRequest, intake, prepare,
 };
 
-/// The applicant's identifier: an organisation's credit code or a natural person's ID number.
-fn applicant_id(a: &Applicant) -> &str {
-    match a {
-        Applicant::NaturalPerson { id_number, .. } => id_number.as_str(),
-        Applicant::Organisation { uscc, .. } => uscc.as_str(),
-    }
-}
-
 fn licence_error(e: LicenceServiceError) -> CaseServiceError {
     CaseServiceError::Licence(Box::new(e))
-}
-
-/// The ban, if any, that stops `applicant` applying for `item_code` in `j` on `today`.
-///
-/// # Errors
-/// The store's, or a stored case that does not replay.
-pub fn ban_on(
-    conn: &mut dyn Conn,
-    j: &DivisionCode,
-    item_code: &str,
-    applicant: &Applicant,
-    today: Date,
-) -> Result<Option<Ban>, CaseServiceError> {
-    let prior = oneseal_store::applicants::prior_cases(
-        conn,
-        j.as_str(),
-        item_code,
-        applicant_id(applicant),
-    )?;
-    for p in prior {
-        let events = load_case_events(conn, &p.case_number)?;
-        let case = Case::apply(&events).map_err(|e| CaseServiceError::Corrupt(e.to_string()))?;
-        let safety = case
-            .received()
-            .item
-            .legal
-            .as_ref()
-            .is_some_and(|l| l.public_safety.is_some());
-        if !safety {
-            continue;
-        }
-        let mut bans = Vec::new();
-        if let Some(d) = case.decision()
-            && let Decision::Refuse(r) = &d.decision
-            && r.false_materials()
-        {
-            bans.push(Ban::new(BanArticle::Art78, item_code, d.on()));
-        }
-        if let Some(id) = &p.licence_id {
-            for e in load_licence_events(conn, id)? {
-                if let LicenceEvent::Revoked {
-                    fraud, ground, on, ..
-                } = e
-                    && (fraud || ground.is_some_and(|g| g.is_fraud()))
-                {
-                    bans.push(Ban::new(BanArticle::Art79, item_code, on));
-                }
-            }
-        }
-        if let Some(b) = bans.into_iter().find(|b| b.bars(item_code, today)) {
-            return Ok(Some(b));
-        }
-    }
-    Ok(None)
 }
 
 /// Art. 78–79 at intake: a banned applicant's application for that item is refused.
@@ -107,7 +42,9 @@ pub fn check_bans(
         item_code,
         applicant,
         legal_date(who.now),
-    )? {
+    )
+    .map_err(licence_error)?
+    {
         Some(b) => Err(CaseServiceError::Banned(b)),
         None => Ok(()),
     }
@@ -211,43 +148,4 @@ pub async fn apply(
     store
         .write(move |tx| register_application(tx, &who, app, nonce))
         .await
-}
-
-/// After a step of `case`: a decision on a linked case acts on its licence (a deemed renewal
-/// due first is recorded first).
-///
-/// # Errors
-/// The licence's refusal (e.g. no longer valid) or the store's.
-pub fn after_decision(
-    tx: &mut Tx<'_>,
-    who: &Acting,
-    case: &Case,
-    new: &[CaseEvent],
-) -> Result<(), CaseServiceError> {
-    let Some(link) = case.licence_link() else {
-        return Ok(());
-    };
-    for e in new {
-        let CaseEvent::Decided {
-            decision, approver, ..
-        } = e
-        else {
-            continue;
-        };
-        let rec = load(tx.conn(), &link.licence_id).map_err(licence_error)?;
-        let today = legal_date(who.now);
-        let meta = who.meta();
-        let mut licence = rec.licence;
-        if let Some(deemed) = licence.deemed_renewal(today) {
-            licence = record(tx, &meta, &who.calendar, &link.licence_id, vec![deemed])
-                .map_err(licence_error)?;
-        }
-        let granted = !matches!(decision, Decision::Refuse(_));
-        let number = case.received().case_number.as_str();
-        let events = licence
-            .decide_application(link, number, granted, approver, today)
-            .map_err(|e| licence_error(e.into()))?;
-        record(tx, &meta, &who.calendar, &link.licence_id, events).map_err(licence_error)?;
-    }
-    Ok(())
 }
