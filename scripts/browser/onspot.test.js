@@ -2,22 +2,14 @@
 // law allows it (市场主体登记, 《市场主体登记管理条例》第十九条) is accepted and granted on the
 // spot by the approving official (Art. 34(2)); an item without that setting is not offered it.
 'use strict';
-const { test, before, after, afterEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, close, signIn, visit, takeProblems } = require('./lib');
+const { PDF, visit, suite, signedIn } = require('./lib');
 
-const pages = {};
-before(async () => { await launch(); });
-after(async () => { await close(); });
-afterEach(() => {
-  const seen = takeProblems();
-  assert.deepEqual(seen, [], 'browser problems:\n' + seen.join('\n'));
-});
+suite();
 
-async function as(staff) {
-  if (!pages[staff]) pages[staff] = await signIn(staff);
-  return pages[staff];
-}
+// Each staff member signs in once and keeps the page for the later steps.
+const as = signedIn();
 
 // The clerk registers a complete application at the window for the item `code`.
 async function register(code, name, uscc) {
@@ -29,7 +21,7 @@ async function register(code, name, uscc) {
   await clerk.fill('input[name=applicant_name]', name);
   await clerk.fill('input[name=applicant_code]', uscc);
   await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
-  await clerk.setInputFiles('#f-materials', { name: '登记申请书.txt', mimeType: 'text/plain', buffer: Buffer.from('申请书') });
+  await clerk.setInputFiles('#f-materials', { name: '登记申请书.pdf', mimeType: 'application/pdf', buffer: PDF });
   await clerk.click('#intake-form button[type=submit]');
   await clerk.waitForSelector('#case-number', { timeout: 10000 });
   return (await clerk.textContent('#case-number')).trim();
