@@ -336,7 +336,7 @@ impl LicenceError {
             LicenceError::PurposeNotAllowed(_) => "application_not_allowed",
             LicenceError::ApplicationPending(_) => "application_pending",
             LicenceError::Expired(_) => "licence_expired",
-            LicenceError::ThroughCase => "cancel_through_case",
+            LicenceError::ThroughCase => "through_case",
             LicenceError::GroundMismatch => "revocation_ground",
         }
     }

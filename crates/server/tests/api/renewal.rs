@@ -335,5 +335,5 @@ async fn art70_a_cancellation_on_application_is_a_case_and_cancels_when_granted(
         )
         .await;
     let body: Value = r.json().await.unwrap();
-    assert_eq!(error_code(&body), "cancel_through_case", "{body}");
+    assert_eq!(error_code(&body), "through_case", "{body}");
 }
