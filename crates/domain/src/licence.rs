@@ -316,7 +316,7 @@ pub enum LicenceError {
     ApplicationPending(String),
     #[error("the licence expired on {0}")]
     Expired(Date),
-    #[error("cancellation on the holder's application goes through a case")]
+    #[error("a renewal, or a cancellation on the holder's application, goes through a case")]
     ThroughCase,
     #[error("the revocation ground contradicts the fraud flag")]
     GroundMismatch,
@@ -366,7 +366,9 @@ impl LicenceError {
             LicenceError::Expired(d) => {
                 format!("证照有效期已于{d}届满，不能延续，应重新申请")
             }
-            LicenceError::ThroughCase => "被许可人申请注销应作为办件受理、审查和决定".into(),
+            LicenceError::ThroughCase => {
+                "延续申请和被许可人申请注销应作为办件受理、审查和决定".into()
+            }
             LicenceError::GroundMismatch => {
                 "撤销理由与“欺骗、贿赂”标记不一致（第六十九条第二款）".into()
             }
