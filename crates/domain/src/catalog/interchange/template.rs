@@ -18,8 +18,9 @@ use super::super::item::Item;
 use super::{ExportError, ITEM_FIELDS, columns};
 use crate::spreadsheet::escape_cell;
 
-/// What a column of the template holds, in Chinese, in [`ITEM_FIELDS`] order.
-const HINTS: [&str; 32] = [
+/// What a column of the template holds, in Chinese, in [`ITEM_FIELDS`] order (a column
+/// added without its hint does not compile).
+const HINTS: [&str; ITEM_FIELDS.len()] = [
     "12位数字",
     "31位：统一社会信用代码 + 行使层级1–6 + 基本编码",
     "可空",
@@ -52,6 +53,11 @@ const HINTS: [&str; 32] = [
     "可空：值|依据",
     "可空：值|依据",
     "可空：种类:时限|依据",
+    "可空：yes|依据（直接关系公共安全、人身健康、生命财产安全的事项，第七十八条、第七十九条）",
+    "可空：yes|依据（被许可人可以申请注销）",
+    "可空：时限|依据，如 3 month|《建筑法》第九条",
+    "可空：yes|依据（可以当场作出决定，第三十四条第二款）",
+    "可空（两人审查、受理与审批分设）；none，或 two_reviewers;separate_acceptor 中保留的项",
 ];
 
 fn fail(e: XlsxError) -> ExportError {
