@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { PDF, BASE, newPage, visit, suite, signedIn, act: actOn } = require('./lib');
+const { PDF, BASE, newPage, visit, suite, signedIn, act: actOn, registerCase } = require('./lib');
 
 const shared = { number: null, code: null };
 
@@ -40,17 +40,7 @@ const act = async (staff, action, fill) => actOn(await as(staff), shared.number,
 
 test('intake prints the 收件凭证 as a PDF carrying the query code', async () => {
   const clerk = await as('CLERK');
-  await visit(clerk, '/cases/new');
-  const label = await clerk.locator('#item-list option[value$="（990100001000）"]').getAttribute('value');
-  await clerk.fill('input[name=item]', label);
-  await clerk.selectOption('select[name=applicant_type]', 'organisation');
-  await clerk.fill('input[name=applicant_name]', '济南历山文书测试有限公司');
-  await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
-  await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
-  await clerk.setInputFiles('#f-materials', { name: '申请书.pdf', mimeType: 'application/pdf', buffer: PDF });
-  await clerk.click('#intake-form button[type=submit]');
-  await clerk.waitForSelector('#case-number', { timeout: 10000 });
-  shared.number = (await clerk.textContent('#case-number')).trim();
+  shared.number = await registerCase(clerk, { item: '990100001000', name: '济南历山文书测试有限公司', uscc: '91370100MA3C0RT1XH' });
   shared.code = (await clerk.textContent('#query-code')).trim();
   const href = await clerk.getAttribute('#receipt-pdf', 'href');
   const text = await pdfText(clerk, href);

@@ -8,7 +8,7 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { PDF, visit, suite, signedIn, act: actOn } = require('./lib');
+const { visit, suite, signedIn, act: actOn, registerCase } = require('./lib');
 
 const shared = {};
 const STATEMENT = '油烟排放口正对住户窗户，请求调整位置';
@@ -24,17 +24,7 @@ const hearing = (a) => `form[data-action="hearing"][data-act="${a}"]`;
 
 test('(hearing) a case is received, accepted and reviewed once', async () => {
   const clerk = await as('CLERK');
-  await visit(clerk, '/cases/new');
-  const label = await clerk.locator('#item-list option[value$="（990100001000）"]').getAttribute('value');
-  await clerk.fill('input[name=item]', label);
-  await clerk.selectOption('select[name=applicant_type]', 'organisation');
-  await clerk.fill('input[name=applicant_name]', '济南泉城餐饮管理有限公司');
-  await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
-  await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
-  await clerk.setInputFiles('#f-materials', { name: '申请书.pdf', mimeType: 'application/pdf', buffer: PDF });
-  await clerk.click('#intake-form button[type=submit]');
-  await clerk.waitForSelector('#case-number', { timeout: 10000 });
-  shared.number = (await clerk.textContent('#case-number')).trim();
+  shared.number = await registerCase(clerk, { item: '990100001000', name: '济南泉城餐饮管理有限公司', uscc: '91370100MA3C0RT1XH' });
   await act('CLERK', 'form[data-action="accept"]');
   await act('REVIEW', 'form[data-action="review"]', async (f) => {
     await f.locator('select[name=step]').selectOption('initial_review');

@@ -4,7 +4,7 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { PDF, newPage, visit, suite, signedIn } = require('./lib');
+const { newPage, visit, suite, signedIn, registerCase } = require('./lib');
 
 suite();
 
@@ -36,17 +36,7 @@ test('(law) the public register lists grants to organisations and finds one by i
 
 test('(law) the head is offered no extension of a construction permit and is told why', async () => {
   const clerk = await as('CLERK');
-  await visit(clerk, '/cases/new');
-  const label = await clerk.locator('#item-list option[value$="（990100011000）"]').getAttribute('value');
-  await clerk.fill('input[name=item]', label);
-  await clerk.selectOption('select[name=applicant_type]', 'organisation');
-  await clerk.fill('input[name=applicant_name]', '济南历城建筑工程有限公司');
-  await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT1XH');
-  await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
-  await clerk.setInputFiles('#f-materials', { name: '施工许可申请表.pdf', mimeType: 'application/pdf', buffer: PDF });
-  await clerk.click('#intake-form button[type=submit]');
-  await clerk.waitForSelector('#case-number', { timeout: 10000 });
-  const number = (await clerk.textContent('#case-number')).trim();
+  const number = await registerCase(clerk, { item: '990100011000', name: '济南历城建筑工程有限公司', uscc: '91370100MA3C0RT1XH', file: '施工许可申请表.pdf' });
   await visit(clerk, '/cases/' + number);
   await clerk.locator('form[data-action="accept"] button').click();
   await clerk.waitForSelector('#form-result p');

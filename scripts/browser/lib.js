@@ -151,6 +151,22 @@ async function act(page, number, action, fill) {
 // The smallest file intake accepts as a PDF (it sniffs the bytes).
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
+// Registers an organisation's application through /cases/new with one PDF and returns the
+// case number (the receipt page stays open for the caller).
+async function registerCase(clerk, { item, name, uscc, file = '申请书.pdf' }) {
+  await visit(clerk, '/cases/new');
+  const label = await clerk.locator(`#item-list option[value$="（${item}）"]`).getAttribute('value');
+  await clerk.fill('input[name=item]', label);
+  await clerk.selectOption('select[name=applicant_type]', 'organisation');
+  await clerk.fill('input[name=applicant_name]', name);
+  await clerk.fill('input[name=applicant_code]', uscc);
+  await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
+  await clerk.setInputFiles('#f-materials', { name: file, mimeType: 'application/pdf', buffer: PDF });
+  await clerk.click('#intake-form button[type=submit]');
+  await clerk.waitForSelector('#case-number', { timeout: 10000 });
+  return (await clerk.textContent('#case-number')).trim();
+}
+
 module.exports = {
-  PDF, BASE, launch, close, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act,
+  PDF, registerCase, BASE, launch, close, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act,
 };

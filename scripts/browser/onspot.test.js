@@ -4,7 +4,7 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { PDF, visit, suite, signedIn } = require('./lib');
+const { visit, suite, signedIn, registerCase } = require('./lib');
 
 suite();
 
@@ -14,17 +14,7 @@ const as = signedIn();
 // The clerk registers a complete application at the window for the item `code`.
 async function register(code, name, uscc) {
   const clerk = await as('CLERK');
-  await visit(clerk, '/cases/new');
-  const label = await clerk.locator(`#item-list option[value$="（${code}）"]`).getAttribute('value');
-  await clerk.fill('input[name=item]', label);
-  await clerk.selectOption('select[name=applicant_type]', 'organisation');
-  await clerk.fill('input[name=applicant_name]', name);
-  await clerk.fill('input[name=applicant_code]', uscc);
-  await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
-  await clerk.setInputFiles('#f-materials', { name: '登记申请书.pdf', mimeType: 'application/pdf', buffer: PDF });
-  await clerk.click('#intake-form button[type=submit]');
-  await clerk.waitForSelector('#case-number', { timeout: 10000 });
-  return (await clerk.textContent('#case-number')).trim();
+  return registerCase(clerk, { item: code, name, uscc, file: '登记申请书.pdf' });
 }
 
 test('(onspot) the approving official accepts and grants a complete registration on the spot', async () => {

@@ -6,7 +6,7 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { PDF, visit, suite, signedIn, act: actOn } = require('./lib');
+const { visit, suite, signedIn, act: actOn, registerCase } = require('./lib');
 
 const shared = { licence: null, renewal: null, validUntil: null };
 const HOLDER = '济南续证餐饮有限公司';
@@ -44,17 +44,7 @@ async function reviewed(number) {
 
 test('(renewal) a food business licence is granted to an organisation', async () => {
   const clerk = await as('CLERK');
-  await visit(clerk, '/cases/new');
-  const label = await clerk.locator('#item-list option[value$="（990100001000）"]').getAttribute('value');
-  await clerk.fill('input[name=item]', label);
-  await clerk.selectOption('select[name=applicant_type]', 'organisation');
-  await clerk.fill('input[name=applicant_name]', HOLDER);
-  await clerk.fill('input[name=applicant_code]', USCC);
-  await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
-  await clerk.setInputFiles('#f-materials', { name: '食品经营许可申请书.pdf', mimeType: 'application/pdf', buffer: PDF });
-  await clerk.click('#intake-form button[type=submit]');
-  await clerk.waitForSelector('#case-number', { timeout: 10000 });
-  const number = (await clerk.textContent('#case-number')).trim();
+  const number = await registerCase(clerk, { item: '990100001000', name: HOLDER, uscc: USCC, file: '食品经营许可申请书.pdf' });
   await reviewed(number);
   const approver = await decide(number, 'approve', null, [/准予行政许可/]);
   shared.licence = (await approver.locator('dl.facts a[href^="/verify/"]').textContent()).trim();
