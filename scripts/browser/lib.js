@@ -167,6 +167,11 @@ async function registerCase(clerk, { item, name, uscc, file = '申请书.pdf' })
   return (await clerk.textContent('#case-number')).trim();
 }
 
+// Today's date in China Standard Time (UTC+8), the day the bureau's legal dates are in.
+function chinaToday() {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
 module.exports = {
-  PDF, registerCase, BASE, launch, close, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act,
+  PDF, registerCase, chinaToday, BASE, launch, close, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act,
 };

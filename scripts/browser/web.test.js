@@ -5,7 +5,7 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { PDF, BASE, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act: actOn } = require('./lib');
+const { PDF, BASE, newPage, signIn, visit, findRow, takeProblems, screenshot, suite, signedIn, act: actOn, chinaToday } = require('./lib');
 
 const ROLES = ['CLERK', 'REVIEW', 'REVIEW2', 'APPROVE', 'HEAD', 'ADMIN', 'INSPECT', 'SCJG'];
 const shared = { number: null, code: null, licence: null };
@@ -190,7 +190,9 @@ test('(a) clerk accepts, two reviewers review, the head extends, the official ap
   await screenshot(head, 'case', true);
   await act('HEAD', 'extend', async (f) => {
     await f.locator('input[name=reason]').fill('需补充论证');
-    await f.locator('input[name=applicant_notified_on]').fill(new Date().toISOString().slice(0, 10));
+    // Today in China Standard Time, the bureau's legal day (between 16:00 and 24:00 UTC the UTC
+    // date is the day before, which the form's min refuses).
+    await f.locator('input[name=applicant_notified_on]').fill(chinaToday());
   });
   const approver = await confirmStep(await as('APPROVE'), 'decide', {
     outcome: 'approve',
@@ -482,7 +484,7 @@ test('(i) a provisional deadline is marked, and importing its year on the calend
   assert.match(await admin.locator('tr', { hasText: String(dueYear) }).first().textContent(), /暂定/);
   const year = {
     year: dueYear,
-    source: { title: `浏览器测试用${dueYear}年日历（仅周末休息，非国务院通知）synthetic test calendar`, issued_on: new Date().toISOString().slice(0, 10) },
+    source: { title: `浏览器测试用${dueYear}年日历（仅周末休息，非国务院通知）synthetic test calendar`, issued_on: chinaToday() },
     overrides: [],
   };
   await admin.setInputFiles('#calendar-form input[type=file]', { name: `${dueYear}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(year)) });

@@ -35,7 +35,12 @@ pub async fn progress_document(
         .map_err(ApiError::from)?;
     let number = progress.case_number;
     let base = state.net.base_url().to_owned();
-    let copy = Copy::Applicant { query_code: code };
+    // Printed as the receipt prints it, however the visitor typed it (the progress page links
+    // with the code as it reads it: separators dropped, upper case).
+    let query_code = oneseal_domain::case::QueryCode::parse(&code)
+        .map(|c| c.grouped())
+        .unwrap_or(code);
+    let copy = Copy::Applicant { query_code };
     let printed = state
         .store
         .read(move |c| print(c, &number, &kind, &base, &copy))
