@@ -92,21 +92,6 @@ pub fn jurisdiction_names(conn: &mut dyn Conn) -> Result<Vec<JurisdictionName>, 
         .collect()
 }
 
-/// The undecided cases of a jurisdiction that are not closed, in order (index `cases_queue`).
-pub fn open_case_numbers(
-    conn: &mut dyn Conn,
-    jurisdiction: &str,
-) -> Result<Vec<String>, StoreError> {
-    conn.query(
-        "SELECT case_number FROM cases WHERE jurisdiction = ? AND closed = 0 AND decided_on IS NULL \
-         ORDER BY case_number",
-        params![jurisdiction],
-    )?
-    .into_iter()
-    .map(|r| r.text(0))
-    .collect()
-}
-
 /// The receipt (first event) of the first case of `item` in a jurisdiction: the item as its
 /// cases were received (name, statutory limit), without reading the catalog's versions.
 pub fn first_receipt(
