@@ -109,7 +109,7 @@ fn the_address_rides_in_the_receipt_and_only_an_organisations_is_public() {
     assert!(person.received().address.is_some());
     assert_eq!(person.received().holder_address(), None);
     // Receipts recorded before addresses existed read back without one.
-    let mut json = serde_json::to_value(&person.received().clone()).unwrap();
+    let mut json = serde_json::to_value(person.received()).unwrap();
     json.as_object_mut().unwrap().remove("address");
     let back: Received = serde_json::from_value(json).unwrap();
     assert_eq!(back.address, None);
