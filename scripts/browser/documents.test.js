@@ -40,11 +40,13 @@ const act = async (staff, action, fill) => actOn(await as(staff), shared.number,
 
 test('intake prints the 收件凭证 as a PDF carrying the query code', async () => {
   const clerk = await as('CLERK');
-  shared.number = await registerCase(clerk, { item: '990100001000', name: '济南历山文书测试有限公司', uscc: '91370100MA3C0RT1XH' });
+  shared.number = await registerCase(clerk, {
+    item: '990100001000', name: '济南历山文书测试有限公司', uscc: '91370100MA3C0RT1XH', address: '济南市历城区山大路9号',
+  });
   shared.code = (await clerk.textContent('#query-code')).trim();
   const href = await clerk.getAttribute('#receipt-pdf', 'href');
   const text = await pdfText(clerk, href);
-  for (const want of ['收件凭证', shared.number, shared.code, '济南历山文书测试有限公司', '申请书']) {
+  for (const want of ['收件凭证', shared.number, shared.code, '济南历山文书测试有限公司', '申请书', '住所/经营场所', '济南市历城区山大路9号']) {
     assert.ok(text.includes(want), `${want} missing from the receipt: ${text}`);
   }
 });
@@ -89,4 +91,32 @@ test('the applicant downloads its copies from the progress page with the query c
   const wrong = await page.request.get(`${BASE}/progress/documents/decision?case=${shared.number}&code=WRONG12345`);
   assert.equal(wrong.status(), 404);
   await page.context().close();
+});
+
+test('a grant with its scope: the certificate prints holder, address, item, scope, validity and number', async () => {
+  const clerk = await as('CLERK');
+  const number = await registerCase(clerk, {
+    item: '990100001000', name: '济南历山证照测试有限公司', uscc: '91370100MA3C0RT1XH', address: '济南市历下区经十路88号',
+  });
+  const step = async (staff, action, fill) => actOn(await as(staff), number, action, fill);
+  await step('CLERK', 'accept');
+  await step('REVIEW', 'review', (f) => f.locator('textarea[name=opinion]').fill('符合条件'));
+  await step('REVIEW2', 'review', async (f) => {
+    await f.locator('select[name=step]').selectOption('review');
+    await f.locator('textarea[name=opinion]').fill('符合条件');
+  });
+  const approver = await as('APPROVE');
+  await visit(approver, '/cases/' + number);
+  const form = approver.locator('form.confirm-step:has(input[name=outcome][value="approve"])');
+  await form.locator('textarea[name=scope]').fill('预包装食品销售（含冷藏冷冻食品）');
+  await Promise.all([approver.waitForURL(/\/confirm\?/), form.locator('button').click()]);
+  assert.match(await approver.textContent('main'), /预包装食品销售/, 'the preview shows the scope');
+  await Promise.all([
+    approver.waitForURL(new RegExp(`/cases/${number}\\?done=decide$`)),
+    approver.click('#confirm-step'),
+  ]);
+  const text = await pdfText(approver, await approver.getAttribute('#documents a[data-kind=licence]', 'href'));
+  for (const want of ['行政许可证', '济南历山证照测试有限公司', '住所/经营场所', '济南市历下区经十路88号', '许可范围', '预包装食品销售（含冷藏冷冻食品）', '有效期限', '证照编号']) {
+    assert.ok(text.includes(want), `${want} missing from the certificate: ${text}`);
+  }
 });

@@ -152,8 +152,8 @@ async function act(page, number, action, fill) {
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 // Registers an organisation's application through /cases/new with one PDF and returns the
-// case number (the receipt page stays open for the caller).
-async function registerCase(clerk, { item, name, uscc, file = '申请书.pdf' }) {
+// case number (the receipt page stays open for the caller); `address` fills 住所/经营场所.
+async function registerCase(clerk, { item, name, uscc, file = '申请书.pdf', address }) {
   await visit(clerk, '/cases/new');
   const label = await clerk.locator(`#item-list option[value$="（${item}）"]`).getAttribute('value');
   await clerk.fill('input[name=item]', label);
@@ -161,6 +161,7 @@ async function registerCase(clerk, { item, name, uscc, file = '申请书.pdf' })
   await clerk.fill('input[name=applicant_name]', name);
   await clerk.fill('input[name=applicant_code]', uscc);
   await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
+  if (address) await clerk.fill('input[name=applicant_address]', address);
   await clerk.setInputFiles('#f-materials', { name: file, mimeType: 'application/pdf', buffer: PDF });
   await clerk.click('#intake-form button[type=submit]');
   await clerk.waitForSelector('#case-number', { timeout: 10000 });

@@ -134,6 +134,14 @@ pub enum LicenceEvent {
         /// licence issued before issue #21).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         renewal_lead_days: Option<u32>,
+        /// 许可范围 as granted (issue #18 item 4; absent in licences issued before). Not a
+        /// public ledger field: the approver types it (the register and the certificate show it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scope: Option<String>,
+        /// An organisation's 住所 / 经营场所 (never a natural person's: the licence record
+        /// holds only what its certificate may show anyone).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
     },
     Changed {
         what: String,
@@ -399,6 +407,12 @@ pub struct Licence {
     /// The day a renewal was refused: the licence ends at its expiry.
     #[serde(with = "crate::calendar::iso_date::option")]
     pub renewal_refused_on: Option<Date>,
+    /// 许可范围, when the grant recorded one (issue #18 item 4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// An organisation holder's 住所 / 经营场所, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 impl Licence {
@@ -409,6 +423,8 @@ impl Licence {
             item_name,
             valid_until,
             renewal_lead_days,
+            scope,
+            address,
             ..
         }) = events.first()
         else {
@@ -426,6 +442,8 @@ impl Licence {
             application_case: None,
             renew_until: None,
             renewal_refused_on: None,
+            scope: scope.clone(),
+            address: address.clone(),
         };
         for e in &events[1..] {
             l.evolve(e);

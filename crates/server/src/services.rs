@@ -23,6 +23,7 @@ pub mod names;
 pub mod org;
 pub mod paging;
 pub mod printing;
+pub mod progress_notice;
 pub mod queue;
 pub mod ratings;
 pub mod rules;

@@ -38,6 +38,10 @@ pub struct AppState {
     pub stats_cache: Arc<statistics::StatsCache>,
     /// `/stats` requests per client address and minute.
     pub stats_limiter: Arc<statistics::StatsLimiter>,
+    /// The public home's last popular items per jurisdiction (see `services::guide::cached`).
+    pub home_cache: Arc<crate::services::guide::cached::HomeCache>,
+    /// Public home (`/`) requests per client address and minute.
+    pub home_limiter: Arc<statistics::StatsLimiter>,
     /// The keys of query-code digests and document salts (none until `with_case_secrets`:
     /// then no case can be received or checked by its code).
     pub case_secrets: Option<Arc<case_secrets::CaseSecrets>>,
@@ -69,6 +73,8 @@ impl AppState {
             webhook_policy: linkage::webhooks::TargetPolicy::default(),
             stats_cache: Arc::default(),
             stats_limiter: Arc::default(),
+            home_cache: Arc::default(),
+            home_limiter: Arc::default(),
             case_secrets: None,
             guesses: Arc::default(),
             net: Arc::default(),

@@ -125,7 +125,9 @@ impl Decision {
     #[must_use]
     pub const fn outcome(&self) -> DecisionOutcome {
         match self {
-            Self::Approve | Self::ApproveWithDeferredMaterials { .. } => DecisionOutcome::Approve,
+            Self::Approve { .. } | Self::ApproveWithDeferredMaterials { .. } => {
+                DecisionOutcome::Approve
+            }
             Self::Refuse(_) => DecisionOutcome::Refuse,
         }
     }
@@ -520,7 +522,7 @@ fn sample_non_acceptance(ground: NonAcceptanceGround) -> Option<NonAcceptance> {
 
 fn sample_decision(outcome: DecisionOutcome) -> Option<Decision> {
     Some(match outcome {
-        DecisionOutcome::Approve => Decision::Approve,
+        DecisionOutcome::Approve => Decision::APPROVE,
         DecisionOutcome::Refuse => {
             Decision::Refuse(Refusal::new(vec!["理由".into()], sample_remedies()?).ok()?)
         }

@@ -120,7 +120,7 @@ fn candidates(case: &Case, day: Date) -> Vec<Command> {
     }
     all.extend(
         [
-            Decision::Approve,
+            Decision::APPROVE,
             Decision::ApproveWithDeferredMaterials {
                 materials: vec!["健康证明".into()],
             },

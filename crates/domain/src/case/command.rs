@@ -16,7 +16,7 @@ use super::clock;
 use super::error::CaseError;
 use super::event::{
     CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, MaterialRef, NonAcceptance,
-    NoticeItem, legal_date,
+    NoticeItem, SCOPE_MAX, legal_date,
 };
 use super::ids::CaseNumber;
 use super::person::Applicant;
@@ -68,6 +68,8 @@ pub struct Intake {
     pub applicant: Applicant,
     /// Documents received.
     pub materials: Vec<MaterialRef>,
+    /// 住所 / 经营场所 as given (issue #18 item 4); personal data for a natural person.
+    pub address: Option<super::address::Address>,
 }
 
 /// A request to change a case. Its serde form (`{"action": "...", …}`) is the JSON API's body.
@@ -186,6 +188,26 @@ impl Command {
     pub const fn required_role(&self) -> Role {
         self.kind().required_role()
     }
+}
+
+/// A grant's 许可范围 as recorded: trimmed, a blank one left to the item's default, at most
+/// [`SCOPE_MAX`] characters.
+fn checked_scope(decision: Decision) -> Result<Decision, CaseError> {
+    let text = match decision {
+        Decision::Approve { scope: Some(text) } => text,
+        other => return Ok(other),
+    };
+    let t = text.trim();
+    let actual = t.chars().count();
+    if actual > SCOPE_MAX {
+        return Err(CaseError::ScopeTooLong {
+            max: SCOPE_MAX,
+            actual,
+        });
+    }
+    Ok(Decision::Approve {
+        scope: (!t.is_empty()).then(|| t.to_owned()),
+    })
 }
 
 impl Case {
@@ -362,6 +384,7 @@ impl Case {
                 }
             }
             Command::Decide { decision } => {
+                let decision = checked_scope(decision)?;
                 // 容缺受理 belongs at acceptance, for listed items, with a commitment and a
                 // deadline; approving at the decision with materials still owed is no legal
                 // path. Old decisions of that kind still replay (the event decodes).

@@ -156,7 +156,7 @@ fn online_case_with_notice_expert_review_extension_and_delivery_on_the_2026_cale
         APPROVER,
         date!(2026 - 10 - 20),
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     let c = clock_on(&h, date!(2026 - 10 - 21));
@@ -366,7 +366,7 @@ fn national_day_and_mid_autumn_2025_move_the_decision_and_delivery_deadlines() {
         APPROVER,
         date!(2025 - 09 - 26),
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     let c = clock_on(&h, date!(2025 - 10 - 20));
@@ -409,7 +409,7 @@ fn clock_replays_a_past_day_from_the_events() {
         APPROVER,
         date!(2026 - 03 - 04),
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     let before = clock_on(&h, date!(2026 - 03 - 03));

@@ -308,6 +308,14 @@ pub enum CaseError {
     /// 容缺 at the decision stage: approving with materials still owed.
     #[error("approval with materials still owed is not a decision; 容缺受理 belongs at acceptance")]
     DeferredMaterialsAtDecision,
+    /// A 许可范围 longer than [`super::event::SCOPE_MAX`] characters.
+    #[error("the licence scope is too long: at most {max} characters, got {actual}")]
+    ScopeTooLong {
+        /// The limit.
+        max: usize,
+        /// Characters given.
+        actual: usize,
+    },
     /// An extension approved after the current statutory deadline.
     #[error("the statutory deadline {due} has passed; an extension must be approved within it")]
     ExtensionTooLate {
@@ -426,6 +434,7 @@ impl CaseError {
             Self::ExtensionNotAllowed { .. } => "extension_not_allowed",
             Self::NotExcludedTime(_) => "not_excluded_time",
             Self::DeferredMaterialsAtDecision => "deferred_materials_at_decision",
+            Self::ScopeTooLong { .. } => "scope_too_long",
             Self::NotificationDate { .. } => "notification_date",
             Self::NoStepToReturnTo(_) => "no_step_to_return_to",
             Self::TransferToSameReviewer(_) => "transfer_to_same_reviewer",
@@ -526,6 +535,9 @@ impl CaseError {
                 "“{}”属于审查的一部分，所需时间计入办理期限（行政许可法第四十五条仅排除听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审）",
                 kind.name_zh()
             ),
+            Self::ScopeTooLong { max, actual } => {
+                format!("许可范围过长：最多{max}个字，实际{actual}个字")
+            }
             Self::DeferredMaterialsAtDecision => "审批决定阶段不得“容缺通过”：容缺受理应在受理环节，对列入清单的事项，由申请人书面承诺并约定补交期限".to_owned(),
             Self::ExtensionTooLate { due } => {
                 format!("法定办结期限已于{due}届满，延长期限应当在期限内批准")

@@ -65,6 +65,12 @@ pub struct Received {
     pub applicant: Applicant,
     /// Documents received.
     pub materials: Vec<MaterialRef>,
+    /// 住所 / 经营场所 (issue #18 item 4; absent when not given and in every receipt before). A
+    /// natural person's is personal data: it stays in the private body (no public field names
+    /// it) and never enters a sealed document or the licence; an organisation's is printed on
+    /// its licence as its name is ([`Received::holder_address`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<super::address::Address>,
     /// Clerk who registered the application.
     pub received_by: StaffId,
     /// When the materials were received: for an online application the platform's submission
@@ -85,6 +91,18 @@ pub struct Received {
 }
 
 impl Received {
+    /// The address a licence may show publicly: an organisation's (public like its name),
+    /// never a natural person's.
+    #[must_use]
+    pub fn holder_address(&self) -> Option<&str> {
+        match self.applicant {
+            Applicant::Organisation { .. } => {
+                self.address.as_ref().map(super::address::Address::as_str)
+            }
+            Applicant::NaturalPerson { .. } => None,
+        }
+    }
+
     /// The receipt day, from which the one-time notice window runs (Art. 32(4)).
     #[must_use]
     pub fn received_on(&self) -> Date {
@@ -326,7 +344,12 @@ impl NonAcceptance {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Decision {
     /// 准予行政许可. BLZT 11.
-    Approve,
+    Approve {
+        /// 许可范围 / 经营项目 as granted (issue #18 item 4); absent: the item's default
+        /// ([`ItemSnapshot::default_scope`]), and in every grant recorded before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scope: Option<String>,
+    },
     /// 容缺通过: approved with non-essential materials to follow. BLZT 12.
     ApproveWithDeferredMaterials {
         /// Materials the applicant still owes, at least one.
@@ -336,14 +359,33 @@ pub enum Decision {
     Refuse(Refusal),
 }
 
+/// Longest 许可范围 an approver may grant, in characters.
+pub const SCOPE_MAX: usize = 500;
+
 impl Decision {
+    /// 准予行政许可 with the item's default scope.
+    pub const APPROVE: Self = Self::Approve { scope: None };
+
     /// The status this decision emits.
     #[must_use]
     pub const fn status(&self) -> CaseStatus {
         match self {
-            Self::Approve => CaseStatus::Approved,
+            Self::Approve { .. } => CaseStatus::Approved,
             Self::ApproveWithDeferredMaterials { .. } => CaseStatus::ApprovedWithDeferredMaterials,
             Self::Refuse(_) => CaseStatus::Refused,
+        }
+    }
+
+    /// What a grant licenses (许可范围), as the decision and the certificate print it: the
+    /// approver's words, else the item's default; `None` for a refusal.
+    #[must_use]
+    pub fn granted_scope(&self, item: &ItemSnapshot) -> Option<String> {
+        match self {
+            Self::Approve { scope: Some(s) } => Some(s.clone()),
+            Self::Approve { scope: None } | Self::ApproveWithDeferredMaterials { .. } => {
+                Some(item.default_scope())
+            }
+            Self::Refuse(_) => None,
         }
     }
 }

@@ -63,7 +63,7 @@ fn code(e: &CaseError) -> &'static str {
 
 fn decide() -> Command {
     Command::Decide {
-        decision: Decision::Approve,
+        decision: Decision::APPROVE,
     }
 }
 

@@ -10,6 +10,7 @@ use std::fmt;
 
 use crate::catalog::UnifiedSocialCreditCode;
 
+use super::address::Address;
 use super::error::ParseError;
 use super::event::{Channel, MaterialRef};
 use super::ids::Sha256Digest;
@@ -20,6 +21,8 @@ use super::phone::PhoneNumber;
 pub const PERSON_NAME_MAX: usize = 100;
 /// Longest registered name of an organisation, and of a material.
 pub const ORGANISATION_NAME_MAX: usize = 200;
+/// Longest 住所 / 经营场所.
+pub const ADDRESS_MAX: usize = 200;
 
 /// A field of an application, named as the JSON API names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,6 +43,8 @@ pub enum IntakeField {
     Phone,
     /// `applicant.contact_phone` (organisation).
     ContactPhone,
+    /// `applicant.address` (optional).
+    Address,
     /// `materials[i].name`.
     MaterialName(usize),
     /// `materials[i].sha256`.
@@ -59,6 +64,7 @@ impl IntakeField {
             Self::Uscc => "applicant.uscc".into(),
             Self::Phone => "applicant.phone".into(),
             Self::ContactPhone => "applicant.contact_phone".into(),
+            Self::Address => "applicant.address".into(),
             Self::MaterialName(i) => format!("materials[{i}].name"),
             Self::MaterialDigest(i) => format!("materials[{i}].sha256"),
         }
@@ -75,6 +81,7 @@ impl IntakeField {
             Self::IdNumber => "居民身份证号码",
             Self::Uscc => "统一社会信用代码",
             Self::Phone | Self::ContactPhone => "联系电话",
+            Self::Address => "住所/经营场所",
             Self::MaterialName(_) => "材料名称",
             Self::MaterialDigest(_) => "材料摘要",
         }
@@ -145,6 +152,8 @@ pub struct ApplicantInput {
     pub uscc: String,
     /// Phone (natural person) or contact phone (organisation).
     pub phone: String,
+    /// 住所 / 经营场所 (optional; personal data for a natural person).
+    pub address: String,
 }
 
 impl fmt::Debug for ApplicantInput {
@@ -180,6 +189,8 @@ pub struct CheckedIntake {
     pub applicant: Applicant,
     /// Documents received.
     pub materials: Vec<MaterialRef>,
+    /// 住所 / 经营场所, trimmed; `None` when not given.
+    pub address: Option<Address>,
 }
 
 /// A name: trimmed, not blank, at most `max` characters.
@@ -225,6 +236,27 @@ fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> 
 }
 
 impl ApplicantInput {
+    /// The address, trimmed with its inner runs of spaces kept single; `None` when blank.
+    fn address(&self) -> Result<Option<Address>, FieldError> {
+        let t = self
+            .address
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if t.is_empty() {
+            return Ok(None);
+        }
+        if t.chars().any(char::is_control) {
+            return Err(FieldError::new(
+                IntakeField::Address,
+                "invalid_text",
+                "住所/经营场所含有不可见的控制字符".into(),
+                "applicant.address contains control characters".into(),
+            ));
+        }
+        name(IntakeField::Address, &t, ADDRESS_MAX).map(|a| Some(Address::checked(a)))
+    }
+
     /// Checks every field of the applicant.
     ///
     /// # Errors
@@ -337,6 +369,7 @@ impl IntakeInput {
             }
         };
         let applicant = self.applicant.check_into(&mut errors);
+        let address = keep(&mut errors, self.applicant.address()).flatten();
         let mut materials = Vec::with_capacity(self.materials.len());
         for (i, (n, digest)) in self.materials.iter().enumerate() {
             let n = keep(
@@ -359,6 +392,7 @@ impl IntakeInput {
                 channel,
                 applicant,
                 materials,
+                address,
             }),
             _ => Err(errors),
         }
@@ -380,6 +414,7 @@ mod tests {
                 id_number: id.into(),
                 uscc: String::new(),
                 phone: phone.into(),
+                address: String::new(),
             },
             materials: vec![("营业执照".into(), "AB".repeat(32))],
         }
@@ -448,6 +483,7 @@ mod tests {
                 id_number: String::new(),
                 uscc: "91350100M000100Y44".into(),
                 phone: String::new(),
+                address: "  济南市历下区\u{3000}泉城路1号  ".into(),
             },
             materials: Vec::new(),
         };
@@ -473,7 +509,29 @@ mod tests {
         fixed.item_code = "000104002000".into();
         fixed.applicant.uscc = "91350100m000100y43".into();
         fixed.applicant.phone = "(0531)86001234".into();
-        assert!(fixed.check().is_ok());
+        let ok = fixed.check().unwrap();
+        assert_eq!(ok.address.unwrap().as_str(), "济南市历下区 泉城路1号");
+    }
+
+    #[test]
+    fn the_address_is_optional_bounded_and_free_of_control_characters() {
+        let mut input = person(SAMPLE_ID, "13800138000");
+        assert_eq!(input.check().unwrap().address, None);
+        input.applicant.address = " \t ".into();
+        assert_eq!(input.check().unwrap().address, None);
+        input.applicant.address = "路".repeat(ADDRESS_MAX + 1);
+        let e = input.check().unwrap_err();
+        assert_eq!((e[0].field, e[0].code), (IntakeField::Address, "too_long"));
+        assert_eq!(e[0].field.path(), "applicant.address");
+        assert!(e[0].labelled_zh().starts_with("住所/经营场所"), "{e:?}");
+        input.applicant.address = "泉城路\u{7}1号".into();
+        let e = input.check().unwrap_err();
+        assert_eq!(
+            (e[0].field, e[0].code),
+            (IntakeField::Address, "invalid_text")
+        );
+        input.applicant.address = "路".repeat(ADDRESS_MAX);
+        assert!(input.check().is_ok());
     }
 
     #[test]

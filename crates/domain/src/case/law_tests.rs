@@ -396,7 +396,7 @@ fn art34_approval_with_deferred_materials_is_refused_at_the_decision() {
         APPROVER,
         TUE,
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
 }

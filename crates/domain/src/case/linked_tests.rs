@@ -61,7 +61,7 @@ fn art50_a_renewal_undecided_at_expiry_is_deemed_granted_and_cannot_be_refused()
         APPROVER,
         after,
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     // A change is not deemed granted: it may be refused after the expiry date of its link.

@@ -22,6 +22,7 @@
 //! Pure: no I/O, no clock. Every date comes from the caller ([`CaseContext::now`], or the
 //! `today` of the clock functions); legal dates are days in China Standard Time.
 
+mod address;
 mod allowed;
 pub mod clock;
 mod command;
@@ -52,6 +53,8 @@ mod allowed_tests;
 #[cfg(test)]
 mod e2e;
 #[cfg(test)]
+mod grant_tests;
+#[cfg(test)]
 mod hearing_tests;
 #[cfg(test)]
 mod law_tests;
@@ -72,6 +75,7 @@ pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 
+pub use address::Address;
 pub use allowed::{AllowedAction, DecisionOutcome, NonAcceptanceGround, allowed_actions};
 pub use clock::{
     Card, CaseClock, ClockExtension, DELIVERY_LIMIT, DecisionClock, DeliveryClock, NOTICE_LIMIT,
@@ -79,6 +83,7 @@ pub use clock::{
 };
 pub use command::{CaseContext, Command, Intake};
 pub use error::{CaseError, ExtensionAuthorityKind, Field, ParseError};
+pub use event::SCOPE_MAX;
 pub use event::{
     CHINA_STANDARD_TIME, CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, MaterialRef,
     NonAcceptance, NoticeItem, NoticeProblem, Reasons, Received, Refusal, Remedies, legal_date,
@@ -90,8 +95,8 @@ pub use hearing::{
 pub use hearing_command::HearingOffer;
 pub use ids::{CaseNumber, Sha256Digest};
 pub use intake_input::{
-    ApplicantInput, CheckedIntake, FieldError, IntakeField, IntakeInput, ORGANISATION_NAME_MAX,
-    PERSON_NAME_MAX,
+    ADDRESS_MAX, ApplicantInput, CheckedIntake, FieldError, IntakeField, IntakeInput,
+    ORGANISATION_NAME_MAX, PERSON_NAME_MAX,
 };
 pub use on_spot::{OnSpotError, SUPPLEMENT_WINDOW_DAYS};
 pub use person::{Applicant, IdNumber, PersonalField};

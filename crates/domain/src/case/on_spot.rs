@@ -90,7 +90,7 @@ impl Case {
             },
             CaseEvent::Decided {
                 approver: by,
-                decision: Decision::Approve,
+                decision: Decision::APPROVE,
                 decided_at: ctx.now,
             },
         ];
@@ -153,7 +153,7 @@ impl Case {
                 .is_some_and(|a| a.by == *approver && a.on == on)
         {
             return match decision {
-                Decision::Approve => Ok(()),
+                Decision::Approve { .. } => Ok(()),
                 _ => Err(OnSpotError::NotAGrant.into()),
             };
         }

@@ -141,7 +141,7 @@ fn art34_two_reviewers_is_item_policy_on_by_default() {
     h.run(CLERK, MON, Command::Accept);
     h.run(REVIEWER_A, MON, review(ReviewKind::InitialReview, true));
     let decide = || Command::Decide {
-        decision: Decision::Approve,
+        decision: Decision::APPROVE,
     };
     let err = h.try_run(APPROVER, TUE, decide()).unwrap_err();
     assert_eq!(err.code(), "too_few_reviewers");
@@ -158,7 +158,7 @@ fn art34_two_reviewers_is_item_policy_on_by_default() {
 fn art34_separate_acceptor_is_item_policy_on_by_default() {
     let both = [Role::Clerk, Role::Approver];
     let decide = || Command::Decide {
-        decision: Decision::Approve,
+        decision: Decision::APPROVE,
     };
     let mut h = Harness::received(MON, policy_off(false, true));
     h.try_as(APPROVER, &both, MON, Command::Accept).unwrap();
@@ -177,7 +177,7 @@ fn art44_delivery_limit_runs_for_grants_only() {
         APPROVER,
         TUE,
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     let late = TUE + Duration::days(30);

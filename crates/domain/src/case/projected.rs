@@ -264,7 +264,7 @@ mod tests {
             APPROVER,
             date!(2026 - 09 - 15),
             Command::Decide {
-                decision: Decision::Approve,
+                decision: Decision::APPROVE,
             },
         );
         assert_eq!(h.case().projected_due(&h.cal), None);

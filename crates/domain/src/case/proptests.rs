@@ -224,7 +224,7 @@ fn command(op: &Op, day: Date) -> Command {
         },
         Op::Decide { outcome } => Command::Decide {
             decision: match outcome {
-                0 | 1 => Decision::Approve,
+                0 | 1 => Decision::APPROVE,
                 2 => Decision::ApproveWithDeferredMaterials {
                     materials: vec!["健康证明".into()],
                 },

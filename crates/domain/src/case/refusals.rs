@@ -70,7 +70,7 @@ fn closed_case_refuses_every_command() {
         (
             APPROVER,
             Command::Decide {
-                decision: Decision::Approve,
+                decision: Decision::APPROVE,
             },
         ),
     ] {
@@ -88,7 +88,7 @@ fn actor_without_the_role_is_refused() {
         &[Role::Clerk],
         TUE,
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     assert_eq!(err.unwrap_err(), CaseError::MissingRole(Role::Approver));
@@ -404,7 +404,7 @@ fn review_phase_acts_before_acceptance_are_refused() {
         (
             APPROVER,
             Command::Decide {
-                decision: Decision::Approve,
+                decision: Decision::APPROVE,
             },
         ),
         (REVIEWER_A, review(ReviewKind::InitialReview, true)),

@@ -19,7 +19,7 @@ fn acts_after_the_decision_are_refused() {
         APPROVER,
         TUE,
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     let decided = |step| CaseError::AlreadyDecided { on: TUE, step };
@@ -66,7 +66,7 @@ fn delivering_before_the_decision_is_refused() {
 fn deciding_with_fewer_than_two_substantive_reviewers_is_refused() {
     let mut h = Harness::accepted(MON);
     let decide = || Command::Decide {
-        decision: Decision::Approve,
+        decision: Decision::APPROVE,
     };
     assert_eq!(
         h.try_run(APPROVER, MON, decide()).unwrap_err(),
@@ -93,7 +93,7 @@ fn the_accepting_clerk_may_not_approve_the_same_case() {
         &roles,
         TUE,
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     assert_eq!(
@@ -106,7 +106,7 @@ fn the_accepting_clerk_may_not_approve_the_same_case() {
         &roles,
         TUE,
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     )
     .unwrap();
@@ -140,7 +140,7 @@ fn second_procedure_or_decision_while_one_is_open_is_refused() {
     };
     assert_eq!(h.try_run(REVIEWER_B, WED, hearing).unwrap_err(), open);
     let decide = Command::Decide {
-        decision: Decision::Approve,
+        decision: Decision::APPROVE,
     };
     assert_eq!(h.try_run(APPROVER, WED, decide).unwrap_err(), open);
 }

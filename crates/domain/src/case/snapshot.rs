@@ -32,6 +32,13 @@ pub struct ItemSnapshot {
 }
 
 impl ItemSnapshot {
+    /// The 许可范围 a grant prints when the approver states none: the item as applied for
+    /// (the catalog holds no scope of its own).
+    #[must_use]
+    pub fn default_scope(&self) -> String {
+        format!("{}（按申请事项准予）", self.name)
+    }
+
     /// The snapshot of `item`; `joint_handling` when the case is handled jointly with other
     /// agencies (Art. 42(2)).
     #[must_use]

@@ -707,7 +707,7 @@ impl Case {
                 });
                 self.stage = Stage::Decided;
                 let label = match decision {
-                    Decision::Approve => "办结（准予许可）",
+                    Decision::Approve { .. } => "办结（准予许可）",
                     Decision::ApproveWithDeferredMaterials { .. } => "办结（容缺通过）",
                     Decision::Refuse(_) => "办结（不予许可）",
                 };

@@ -94,6 +94,7 @@ impl Case {
             item: intake.item,
             applicant: intake.applicant,
             materials: intake.materials,
+            address: intake.address,
             received_by: ctx.actor.clone(),
             received_at,
             registered_at: Some(ctx.now),

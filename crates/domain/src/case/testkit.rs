@@ -98,6 +98,9 @@ pub(crate) fn intake(on: Date, item: ItemSnapshot, natural_person: bool) -> Inta
         item,
         applicant: if natural_person { person() } else { company() },
         materials: vec![material("申请书"), material("营业执照")],
+        address: Some(crate::case::Address::checked(
+            "济南市历下区泉城路1号".into(),
+        )),
     }
 }
 

@@ -193,7 +193,7 @@ fn return_supersedes_the_step_and_everything_after_it() {
         APPROVER,
         WED,
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     assert_eq!(err.unwrap_err(), CaseError::TooFewReviewers(1));
@@ -254,7 +254,7 @@ fn joint_handling_extension_needs_the_government_head() {
 #[test]
 fn decisions_emit_status_11_or_13() {
     for (decision, status) in [
-        (Decision::Approve, CaseStatus::Approved),
+        (Decision::APPROVE, CaseStatus::Approved),
         (refusal(), CaseStatus::Refused),
     ] {
         let mut h = Harness::reviewed(MON);
@@ -296,7 +296,7 @@ fn delivery_closes_the_case_and_keeps_the_decision_status() {
         APPROVER,
         TUE,
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     h.run(
@@ -374,7 +374,7 @@ fn a_reviewer_of_the_case_may_not_decide_it() {
     let mut h = Harness::reviewed(MON);
     let roles = [Role::Reviewer, Role::Approver];
     let decide = || Command::Decide {
-        decision: Decision::Approve,
+        decision: Decision::APPROVE,
     };
     // Whichever review step they recorded, substantive or not, superseded or not.
     for who in [REVIEWER_A, REVIEWER_B] {

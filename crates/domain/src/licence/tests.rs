@@ -45,6 +45,8 @@ fn issued(until: Date) -> Vec<LicenceEvent> {
         valid_from: date!(2026 - 01 - 05),
         valid_until: until,
         renewal_lead_days: None,
+        scope: Some("预包装食品销售".into()),
+        address: None,
     }]
 }
 
@@ -93,6 +95,33 @@ fn the_public_view_holds_no_typed_text() {
     }
     .public_view();
     assert_eq!(v["reason"], "expired");
+}
+
+#[test]
+fn the_scope_and_address_reach_the_licence_but_not_the_public_ledger_entry() {
+    let mut events = issued(date!(2031 - 01 - 04));
+    if let Some(LicenceEvent::Issued { address, .. }) = events.first_mut() {
+        *address = Some("济南市历下区泉城路1号".into());
+    }
+    let l = Licence::apply(&events).unwrap();
+    assert_eq!(l.scope.as_deref(), Some("预包装食品销售"));
+    assert_eq!(l.address.as_deref(), Some("济南市历下区泉城路1号"));
+    let json = serde_json::to_value(&l).unwrap();
+    assert_eq!(json["scope"], "预包装食品销售");
+    let entry = events[0].public_view().to_string();
+    assert!(
+        !entry.contains("预包装") && !entry.contains("泉城路"),
+        "{entry}"
+    );
+    // A licence issued before issue #18 item 4 reads as before.
+    let old: LicenceEvent = serde_json::from_value(serde_json::json!({
+        "kind": "issued", "licence_id": "L0", "case_number": "C0", "item_code": "990100001000",
+        "item_name": "食品经营许可", "holder": "某公司", "valid_from": [2026, 5], "valid_until": [2031, 4],
+    }))
+    .unwrap();
+    let l = Licence::apply(&[old]).unwrap();
+    assert_eq!((l.scope, l.address), (None, None));
+    assert!(serde_json::to_value(&events[0]).unwrap()["scope"].is_string());
 }
 
 #[test]

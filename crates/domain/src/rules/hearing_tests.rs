@@ -27,7 +27,7 @@ fn hearing(by: &str, on: Date, act: HearingAct) -> CaseEvent {
 fn decided(on: Date) -> CaseEvent {
     CaseEvent::Decided {
         approver: staff(APPROVER),
-        decision: Decision::Approve,
+        decision: Decision::APPROVE,
         decided_at: at(on, 10),
     }
 }
@@ -104,7 +104,7 @@ fn art72_3_a_decision_without_the_notices_the_law_requires_raises_notice_duty() 
         APPROVER,
         date!(2026 - 11 - 10),
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     let mut log = Log::new();
@@ -138,7 +138,7 @@ fn art72_8_a_decision_before_the_hearings_record_raises_hearing_not_held() {
         APPROVER,
         date!(2026 - 11 - 12),
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     let mut log = Log::new();

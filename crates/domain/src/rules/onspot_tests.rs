@@ -34,7 +34,7 @@ fn decided(decision: Decision) -> Log {
 #[test]
 fn art44_the_delivery_rule_runs_for_a_grant() {
     assert!(
-        decided(Decision::Approve)
+        decided(Decision::APPROVE)
             .rules()
             .contains(&RuleId::DeliveryDeadline)
     );
@@ -70,7 +70,7 @@ fn art34_one_reviewer_raises_the_policy_alert_unless_the_item_switches_it_off() 
         // so the history is built by hand for the alert.
         h.events.push(crate::case::CaseEvent::Decided {
             approver: crate::case::testkit::staff(APPROVER),
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
             decided_at: crate::case::testkit::at(MON + Duration::days(1)),
         });
         let mut log = Log::new();

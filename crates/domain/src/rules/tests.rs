@@ -110,7 +110,7 @@ fn decided(on: Date, hour: u8) -> Harness {
         APPROVER,
         on,
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     // The harness decides at 10:00; move it to `hour`.

@@ -79,6 +79,9 @@ pub struct ApplicantBody {
     pub phone: Option<String>,
     #[serde(default)]
     pub contact_phone: Option<String>,
+    /// 住所 / 经营场所 (optional).
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 impl std::fmt::Debug for ApplicantBody {
@@ -116,6 +119,7 @@ impl IntakeBody {
                 id_number: a.id_number.unwrap_or_default(),
                 uscc: a.uscc.unwrap_or_default(),
                 phone: phone.unwrap_or_default(),
+                address: a.address.unwrap_or_default(),
             },
             materials: self
                 .materials

@@ -712,6 +712,7 @@ impl From<crate::services::guide::GuideError> for ApiError {
             E::Query(e) => e.into(),
             E::ItemNotFound => ApiError::NotFound("item"),
             E::JurisdictionNotFound => ApiError::NotFound("jurisdiction"),
+            E::TooManyRequests => ApiError::TooManyRequests,
             E::Store(e) => e.into(),
         }
     }

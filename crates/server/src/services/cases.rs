@@ -116,6 +116,8 @@ pub struct IntakeRequest {
     pub licence: Option<oneseal_domain::licence::LicenceLink>,
     /// An online application's submission time on the platform (Art. 33): its receipt time.
     pub submitted_at: Option<time::OffsetDateTime>,
+    /// 住所 / 经营场所, when given (issue #18 item 4).
+    pub address: Option<oneseal_domain::case::Address>,
 }
 
 /// A case being changed by one command: folded once, then evolved event by event. A caller
@@ -189,6 +191,7 @@ pub fn intake_working(
         item: ItemSnapshot::from_item(&req.item, req.joint_handling),
         applicant: req.applicant,
         materials: req.materials,
+        address: req.address,
     };
     let mut events = match req.licence {
         Some(link) => Case::receive_linked(intake, link, &who.ctx())?,

@@ -12,6 +12,8 @@ use oneseal_store::guide::{GuideFrom, hall_windows, items_page, most_received};
 use oneseal_store::{Conn, StoreError};
 use serde::{Deserialize, Serialize};
 
+pub mod cached;
+
 use crate::services::paging::{
     Direction, ListQueryError, PageCursor, PageLinks, PagingError, parse_cursor, parse_limit,
 };
@@ -31,6 +33,9 @@ pub enum GuideError {
     ItemNotFound,
     #[error("no such jurisdiction")]
     JurisdictionNotFound,
+    /// The client asked for the public home too often this minute (`cached`).
+    #[error("too many requests")]
+    TooManyRequests,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

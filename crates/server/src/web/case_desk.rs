@@ -219,6 +219,9 @@ pub struct StepForm {
     /// `decide`/`refuse`: for concealed facts or false materials (Art. 78), when not empty.
     #[serde(default)]
     false_materials: String,
+    /// `decide`/`approve`: the 许可范围 granted; empty: the item's default.
+    #[serde(default)]
+    scope: String,
     /// The session's CSRF token (the `POST` only).
     #[serde(default)]
     csrf: String,
@@ -257,6 +260,7 @@ impl StepForm {
             ("litigation", &self.litigation),
             ("method", &self.method),
             ("false_materials", &self.false_materials),
+            ("scope", &self.scope),
         ]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
@@ -292,7 +296,9 @@ impl StepForm {
         Ok(match kind {
             CommandKind::Decide => Command::Decide {
                 decision: match self.outcome.as_str() {
-                    "approve" => Decision::Approve,
+                    "approve" => Decision::Approve {
+                        scope: Some(self.scope.trim().to_owned()).filter(|s| !s.is_empty()),
+                    },
                     "refuse" => {
                         let r = Refusal::new(lines(&self.reasons), remedies()?).map_err(refused)?;
                         Decision::Refuse(if self.false_materials.is_empty() {

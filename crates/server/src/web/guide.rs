@@ -26,13 +26,19 @@ struct PortalPage {
 
 /// The public home: search, popular items, and the ways in (progress, verification, statistics,
 /// register, guides).
-pub async fn portal_page(state: &AppState) -> Result<Html<String>, WebError> {
-    let today = oneseal_domain::case::legal_date(state.clock.now());
-    let home = state
-        .store
-        .read(move |c| guide::home(c, None, today))
+/// The popular items are cached and each client limited (`services::guide::cached`).
+pub async fn portal_page(
+    state: &AppState,
+    client: crate::edge::guesses::ClientAddr,
+) -> Result<Html<String>, WebError> {
+    let now = state.clock.now();
+    if !state.home_limiter.allow(client, now) {
+        return Err(ApiError::from(guide::GuideError::TooManyRequests).into());
+    }
+    let home = guide::cached::home_cached(&state.store, &state.home_cache, None, now)
         .await
         .map_err(ApiError::from)?;
+    let home = (*home).clone();
     render(&PortalPage {
         nav: Nav::default(),
         jurisdiction_name: home.jurisdiction_name,

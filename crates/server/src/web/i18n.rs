@@ -168,6 +168,7 @@ mod materials;
 mod onspot;
 mod portal;
 mod renewal;
+mod scope;
 
 fn english(zh: &str) -> Option<&'static str> {
     MESSAGES
@@ -179,6 +180,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(hearing::HEARING)
         .chain(renewal::RENEWAL)
         .chain(onspot::ON_SPOT)
+        .chain(scope::SCOPE)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

@@ -83,6 +83,8 @@ pub struct IntakeForm {
     applicant_name: String,
     applicant_code: String,
     applicant_phone: String,
+    /// 住所 / 经营场所 (optional).
+    applicant_address: String,
     /// The problems in form order.
     errors: Vec<FormError>,
     /// A problem with the submission as a whole (a reused token).
@@ -250,6 +252,7 @@ fn input_of(field: IntakeField) -> &'static str {
         IntakeField::ApplicantName => "applicant_name",
         IntakeField::IdNumber | IntakeField::Uscc => "applicant_code",
         IntakeField::Phone | IntakeField::ContactPhone => "applicant_phone",
+        IntakeField::Address => "applicant_address",
         IntakeField::MaterialName(_) | IntakeField::MaterialDigest(_) => "materials",
     }
 }
@@ -426,6 +429,7 @@ pub async fn case_new_submit(
         applicant_name: field(&pairs, "applicant_name").to_owned(),
         applicant_code: field(&pairs, "applicant_code").to_owned(),
         applicant_phone: field(&pairs, "applicant_phone").to_owned(),
+        applicant_address: field(&pairs, "applicant_address").to_owned(),
         ..IntakeForm::default()
     };
     let token = field(&pairs, "token").to_owned();
@@ -467,6 +471,7 @@ pub async fn case_new_submit(
             id_number: form.applicant_code.clone(),
             uscc: form.applicant_code.clone(),
             phone: form.applicant_phone.clone(),
+            address: form.applicant_address.clone(),
         },
         materials: names
             .zip(digests)
@@ -632,6 +637,7 @@ mod tests {
             IntakeField::Uscc,
             IntakeField::Phone,
             IntakeField::ContactPhone,
+            IntakeField::Address,
             IntakeField::MaterialName(0),
         ] {
             assert!(!input_of(f).is_empty());

@@ -108,11 +108,14 @@ struct HomePage {
 
 pub async fn home(
     State(state): State<AppState>,
+    client: crate::edge::guesses::ClientAddr,
     MaybeAuth(auth): MaybeAuth,
 ) -> Result<Response, WebError> {
     // The public lands on the portal (issue #19); signed-in staff on their desk.
     let Some(auth) = auth else {
-        return Ok(super::guide::portal_page(&state).await?.into_response());
+        return Ok(super::guide::portal_page(&state, client)
+            .await?
+            .into_response());
     };
     let today = oneseal_domain::case::legal_date(state.clock.now()).to_string();
     let p = auth.principal.clone();

@@ -33,6 +33,8 @@ struct ProgressPage {
     documents: Vec<crate::services::printing::Listed>,
     /// The current status in plain words (the platform's `补正(开始)` is for the platform).
     plain_status: &'static str,
+    /// The one-time notice still to answer: the checklist's materials it names.
+    notice: Option<crate::services::progress_notice::PublicNotice>,
 }
 
 impl ProgressPage {
@@ -119,6 +121,7 @@ pub async fn progress_page(
         receipts: Vec::new(),
         documents: Vec::new(),
         plain_status: "",
+        notice: None,
     };
     if let (Some(case), Some(code)) = (f.case, f.code) {
         let (case, code) = (typed_code(&case), typed_code(&code));
@@ -152,6 +155,14 @@ pub async fn progress_page(
                 page.receipts = receipts;
                 page.code = code;
                 page.plain_status = plain_status(p.status);
+                if p.status == CaseStatus::SupplementStarted {
+                    let number = p.case_number.clone();
+                    page.notice = state
+                        .store
+                        .read(move |c| crate::services::progress_notice::pending_notice(c, &number))
+                        .await
+                        .map_err(ApiError::from)?;
+                }
                 page.progress = Some(p);
             }
             Err(ProgressError::NotFound) => page.error = Some(

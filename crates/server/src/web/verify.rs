@@ -22,6 +22,10 @@ struct VerifyPage {
     verdict: String,
     item: String,
     holder: String,
+    /// 许可范围 as the decision sealed it (absent in decisions sealed before issue #18 item 4).
+    scope: Option<String>,
+    /// An organisation's address as sealed; a natural person's is never in the sealed bytes.
+    address: Option<String>,
     decision: String,
     seal_name: String,
     es_id: String,
@@ -56,6 +60,8 @@ pub async fn verify_page(
         verdict: check.verdict,
         item: doc["item"]["name"].as_str().unwrap_or_default().to_owned(),
         holder: doc["applicant"].as_str().unwrap_or_default().to_owned(),
+        scope: doc["scope"].as_str().map(str::to_owned),
+        address: doc["address"].as_str().map(str::to_owned),
         decision: format!(
             "{} {}",
             doc["type"].as_str().unwrap_or_default(),

@@ -53,6 +53,8 @@ async fn popular_items_are_the_most_received_from_the_tallies() {
     for _ in 0..2 {
         case_ready_for_decision_in(&app, "", FOOD, applicant()).await;
     }
+    // The home is cached for five minutes (`services::guide::cached`).
+    app.clock.advance(time::Duration::minutes(5));
     let home = app.anonymous().get("/").await.text().await.unwrap();
     assert!(
         home.contains(&format!("href=\"/guide/{FOOD}\">食品经营许可</a>")),

@@ -170,15 +170,32 @@ pub(super) fn voucher_for(e: &CaseEvent, case: &Case) -> Result<Option<Voucher>,
                 }),
                 false,
             ),
-            Decision::Approve | Decision::ApproveWithDeferredMaterials { .. } => v(
+            Decision::Approve { .. } | Decision::ApproveWithDeferredMaterials { .. } => v(
                 "decision",
                 "准予行政许可决定书",
-                json!({ "decision": decision, "decided_at": rfc3339(*decided_at)? }),
+                grant_body(decision, rfc3339(*decided_at)?, case),
                 true,
             ),
         },
         _ => Ok(None),
     }
+}
+
+/// The sealed fields of a grant: the decision, its time, the 许可范围 it licenses (the
+/// approver's, else the item's default) and, for an organisation, the address its licence
+/// shows. A natural person's address never enters these bytes: their SM3 is public and the
+/// licence's bundle hands them to anyone holding the licence number.
+fn grant_body(decision: &Decision, decided_at: String, case: &Case) -> serde_json::Value {
+    let r = case.received();
+    let mut body = json!({
+        "decision": decision,
+        "decided_at": decided_at,
+        "scope": decision.granted_scope(&r.item),
+    });
+    if let (Some(m), Some(address)) = (body.as_object_mut(), r.holder_address()) {
+        m.insert("address".into(), address.into());
+    }
+    body
 }
 
 /// A decision on a renewal, change or cancellation (a case linked to its licence) is titled as
@@ -351,6 +368,12 @@ fn draft_with(
     })
 }
 
+/// The 许可范围 of the case's grant, as its decision was sealed.
+fn granted_scope(case: &Case) -> Option<String> {
+    case.decision()
+        .and_then(|d| d.decision.granted_scope(&case.received().item))
+}
+
 /// A signature made before the write, off the writer thread (an SM2 signature is the
 /// costliest part of a step). The writer uses it only for a draft it built itself that
 /// [`Draft::matches`] it; otherwise it signs.
@@ -473,6 +496,8 @@ pub(super) fn seal_document(
             // The item's own term (e.g. 5 years, 排污许可管理条例 Art. 14), else the default.
             valid_until: oneseal_domain::licence::valid_until(today, r.item.licence_term()),
             renewal_lead_days: r.item.renewal_lead_days(),
+            scope: granted_scope(case),
+            address: r.holder_address().map(str::to_owned),
         };
         who.meta().record_event(
             tx,

@@ -148,6 +148,7 @@ pub fn register(
         materials: p.checked.materials,
         licence: None,
         submitted_at,
+        address: p.checked.address,
     };
     // Art. 78–79: a banned applicant's application for this item is refused.
     if let Some(ban) = crate::services::licences::linked::ban_on(

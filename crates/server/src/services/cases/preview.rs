@@ -120,7 +120,11 @@ fn describe(command: &Command, case: &Case) -> Vec<(&'static str, String)> {
         Command::Decide { decision } => {
             lines.push(("决定", decision.outcome().name_zh().to_owned()));
             match decision {
-                Decision::Approve => {}
+                Decision::Approve { .. } => {
+                    if let Some(scope) = decision.granted_scope(&case.received().item) {
+                        lines.push(("许可范围", scope));
+                    }
+                }
                 Decision::ApproveWithDeferredMaterials { materials } => {
                     lines.push(("容缺后补材料", materials.join("；")));
                 }

@@ -324,6 +324,7 @@ impl CasePlan<'_> {
             item: ItemSnapshot::from_item(item, false),
             applicant: applicant.clone(),
             materials: materials.clone(),
+            address: None,
         };
         let ctx = CaseContext {
             actor: clerk.clone(),
@@ -552,7 +553,7 @@ impl CasePlan<'_> {
             };
             Decision::Refuse(refusal)
         } else {
-            Decision::Approve
+            Decision::APPROVE
         };
         let Some(t) = self.later(wd) else { return };
         // The push's claim deadlines must be on the calendar too.

@@ -96,6 +96,7 @@ impl Shadow {
                         item: ItemSnapshot::from_item(&demand.item, false),
                         applicant: applicant.clone(),
                         materials: materials.clone(),
+                        address: None,
                     };
                     let ctx = CaseContext {
                         actor: staff.clone(),

@@ -186,6 +186,13 @@ pub(super) fn sheet(
                     },
                 ),
             ];
+            if let Some(address) = &r.address {
+                // After 申请人.
+                sheet.blocks.insert(
+                    5,
+                    Block::Field("住所/经营场所".into(), address.as_str().to_owned()),
+                );
+            }
             // Art. 33: an online application is received when submitted on the platform.
             if let (Some(at), Some(reg)) = (r.submitted_at(), r.registered_at) {
                 sheet
@@ -448,12 +455,22 @@ fn sealed_body(
                 ),
             };
             match &decision {
-                Decision::Approve | Decision::ApproveWithDeferredMaterials { .. } => {
+                Decision::Approve { .. } | Decision::ApproveWithDeferredMaterials { .. } => {
                     sheet.number = format!("审许字〔{year}〕{number}号");
                     blocks.push(Block::Para(format!(
                         "{intro}经审查，申请符合法定条件、标准。根据《中华人民共和国行政许可法》第三十八条第一款的规定，\
                          本局决定准予行政许可。"
                     )));
+                    // The sealed scope (decisions sealed before issue #18 item 4 have none).
+                    if let Some(scope) = f["scope"].as_str() {
+                        blocks.push(Block::Field("许可范围".into(), scope.to_owned()));
+                    }
+                    if let Some(address) = &r.address {
+                        blocks.push(Block::Field(
+                            "住所/经营场所".into(),
+                            address.as_str().to_owned(),
+                        ));
+                    }
                     if let Decision::ApproveWithDeferredMaterials { materials } = &decision {
                         blocks.push(Block::Para(
                             "本许可容缺办理，下列材料请在承诺期限内补交：".into(),
@@ -527,13 +544,29 @@ fn sealed_body(
             sheet.title = "行政许可证".into();
             // The number is a field below: as a centred line it would not fit.
             sheet.number = String::new();
-            blocks = vec![
-                Block::Field("持证主体".into(), holder(&r.applicant)),
+            // The scope the decision sealed; a licence granted before issue #18 item 4 refers to
+            // its decision, as it always did.
+            let scope = f["scope"].as_str().map_or_else(
+                || {
+                    format!(
+                        "{}（以本局准予行政许可决定书审许字〔{year}〕{number}号核准的内容为准）",
+                        r.item.name
+                    )
+                },
+                str::to_owned,
+            );
+            blocks = vec![Block::Field("持证主体".into(), holder(&r.applicant))];
+            // The PDF is made on request and never hashed in public: it may print a natural
+            // person's address, which the sealed bytes and the licence record never hold.
+            if let Some(address) = &r.address {
+                blocks.push(Block::Field(
+                    "住所/经营场所".into(),
+                    address.as_str().to_owned(),
+                ));
+            }
+            blocks.extend([
                 Block::Field("许可事项".into(), item),
-                Block::Field(
-                    "许可范围".into(),
-                    format!("{}（以本局准予行政许可决定书审许字〔{year}〕{number}号核准的内容为准）", r.item.name),
-                ),
+                Block::Field("许可范围".into(), scope),
                 Block::Field(
                     "有效期限".into(),
                     format!("{}至{}", date_zh(*valid_from), date_zh(*valid_until)),
@@ -545,7 +578,7 @@ fn sealed_body(
                     "本证照与纸质证照具有同等法律效力（国务院令第716号第十条、第十一条）。证照状态以扫码核验结果为准。"
                         .into(),
                 ),
-            ];
+            ]);
         }
         _ => return Err(PrintingError::NoSuchDocument),
     }
