@@ -32,6 +32,7 @@ pub mod log;
 pub mod materials;
 pub mod migrate;
 pub mod org;
+pub mod platform;
 mod pg;
 pub mod projection;
 pub mod ratings;
