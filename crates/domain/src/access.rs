@@ -387,7 +387,11 @@ mod tests {
         for role in Role::ALL.iter().filter(|r| **r != Role::Platform) {
             let staff = principal(*role, "370100", "SPJ");
             assert_eq!(
-                authorize(&staff, Action::PlatformIntake, &Target::jurisdiction(&city())),
+                authorize(
+                    &staff,
+                    Action::PlatformIntake,
+                    &Target::jurisdiction(&city())
+                ),
                 Err(Denied::Role(Action::PlatformIntake)),
                 "{role:?}"
             );

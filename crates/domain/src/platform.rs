@@ -114,8 +114,7 @@ impl PlatformRef {
     /// [`PlatformError::Ref`].
     pub fn parse(s: &str) -> Result<Self, PlatformError> {
         let ok = (1..=Self::MAX_CHARS).contains(&s.len())
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b':' | b'-'));
         if ok {
             Ok(Self(s.to_owned()))
@@ -199,13 +198,25 @@ mod tests {
             assert!(crate::org::DepartmentCode::parse(ok).is_err(), "{ok}");
             assert!(n.receiver().is_ok());
         }
-        for bad in ["", "a", "SDZWFW", "9abc", "ab c", "abcdefghijklmnopqrstu", "省平台"] {
+        for bad in [
+            "",
+            "a",
+            "SDZWFW",
+            "9abc",
+            "ab c",
+            "abcdefghijklmnopqrstu",
+            "省平台",
+        ] {
             assert_eq!(PlatformName::parse(bad), Err(PlatformError::Name), "{bad}");
         }
         let long = PlatformName::parse(&"a".repeat(PlatformName::MAX_CHARS)).unwrap();
         assert!(long.receiver().is_ok(), "the receiver's id fits a staff id");
         assert_eq!(
-            PlatformName::parse("sdzwfw").unwrap().receiver().unwrap().as_str(),
+            PlatformName::parse("sdzwfw")
+                .unwrap()
+                .receiver()
+                .unwrap()
+                .as_str(),
             "PLATFORM-SDZWFW"
         );
     }

@@ -745,7 +745,9 @@ impl From<crate::services::platform::PlatformServiceError> for ApiError {
             ),
             P::RefReused { case_number } => ApiError::Conflict {
                 code: "platform_ref_reused",
-                zh: format!("该平台申报编号已用于另一份不同的申请（办件 {case_number}），未重复登记"),
+                zh: format!(
+                    "该平台申报编号已用于另一份不同的申请（办件 {case_number}），未重复登记"
+                ),
                 en: format!(
                     "This platform_ref was already used for a different application (case {case_number}); nothing was created"
                 ),

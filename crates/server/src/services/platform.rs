@@ -43,7 +43,6 @@ use crate::services::sessions::{self, SessionError};
 /// token's principal has the `platform` role, which nothing but intake admits).
 pub const TOKEN_DEPARTMENT: &str = "PLATFORM";
 
-
 #[derive(Debug, thiserror::Error)]
 pub enum PlatformServiceError {
     #[error(transparent)]
@@ -184,7 +183,10 @@ pub async fn issue_token(
 /// # Errors
 /// [`PlatformServiceError::NotPlatform`] for a department's token or a stored name that no
 /// longer parses.
-pub async fn platform_of(st: &Store, token_id: String) -> Result<PlatformName, PlatformServiceError> {
+pub async fn platform_of(
+    st: &Store,
+    token_id: String,
+) -> Result<PlatformName, PlatformServiceError> {
     let name = st
         .read(move |c| store::token_platform(c, &token_id))
         .await?
@@ -269,7 +271,9 @@ pub async fn forward(
         });
         let digest = who.secrets.request_digest(canonical.to_string().as_bytes());
         let j = who.jurisdiction.as_str().to_owned();
-        if let Some(first) = store::find(tx.conn(), &j, f.platform.as_str(), f.platform_ref.as_str())? {
+        if let Some(first) =
+            store::find(tx.conn(), &j, f.platform.as_str(), f.platform_ref.as_str())?
+        {
             if first.request_digest != digest {
                 return Err(PlatformServiceError::RefReused {
                     case_number: first.case_number,
