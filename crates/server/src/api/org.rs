@@ -180,7 +180,15 @@ pub async fn issue_token(
     auth.require(Action::IssueApiToken, &Target::jurisdiction(&j))?;
     let department = match (&req.department, &req.platform, &req.callback_url) {
         (Some(d), None, None) => DepartmentCode::parse(d).map_err(bad_department)?,
-        (None, Some(_), _) => return super::platform::issue_token(&state, &auth, j, req).await,
+        (None, Some(platform), _) => {
+            let req = super::platform::PlatformTokenRequest {
+                platform: platform.clone(),
+                scopes: req.scopes,
+                expires_in_days: req.expires_in_days,
+                callback_url: req.callback_url,
+            };
+            return super::platform::issue_token(&state, &auth, j, req).await;
+        }
         _ => {
             return Err(ApiError::bad_request(
                 "department_or_platform",

@@ -14,7 +14,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::cases::{IDEMPOTENT_REPLAYED, IntakeBody};
-use super::org::TokenRequest;
 use crate::AppState;
 use crate::edge::auth::Auth;
 use crate::edge::json::ApiJson;
@@ -25,14 +24,22 @@ use crate::services::platform::{self, Forward, PlatformServiceError, TokenOrder}
 /// How the callbacks are signed, as the token's answer describes it (the departments' webhooks').
 const SIGNATURE_NOTE: &str = "Standard Webhooks: webhook-signature = v1,base64(HMAC-SHA256(base64decode(secret without whsec_), \"{webhook-id}.{webhook-timestamp}.{body}\")); body is a CloudEvents 1.0 structured event of type cn.gov.approval.platform.<step>";
 
+/// What `POST /api/v1/tokens` asks for a platform (`api::org::issue_token` reads the body).
+pub(super) struct PlatformTokenRequest {
+    pub platform: String,
+    pub scopes: Vec<Action>,
+    pub expires_in_days: Option<i64>,
+    pub callback_url: Option<String>,
+}
+
 /// `POST /api/v1/tokens` with `platform`: authorized by the caller (`api::org::issue_token`).
 pub(super) async fn issue_token(
     state: &AppState,
     auth: &Auth,
     j: DivisionCode,
-    req: TokenRequest,
+    req: PlatformTokenRequest,
 ) -> Result<Json<Value>, ApiError> {
-    let name = req.platform.as_deref().unwrap_or_default();
+    let name = req.platform.as_str();
     let platform = PlatformName::parse(name).map_err(PlatformServiceError::Name)?;
     let by = Actor::Staff(auth.staff_for(Action::IssueApiToken)?);
     let issued = platform::issue_token(

@@ -147,7 +147,6 @@ async fn a_platform_forwards_an_application_once_per_reference_and_hears_of_each
         "{bound}"
     );
     assert!(!bound.contains("济南泉城") && !bound.contains("13812345678"));
-
 }
 
 #[tokio::test]
