@@ -37,6 +37,10 @@ pub enum Action {
     ViewDashboard,
     ReviewPolicyChange,
     RectifyRating,
+    /// A provincial platform forwards an online application (`POST /api/v1/intake`); the
+    /// token scope is named `intake`.
+    #[serde(rename = "intake")]
+    PlatformIntake,
 }
 
 impl Action {
@@ -65,6 +69,7 @@ impl Action {
         Action::ViewDashboard,
         Action::ReviewPolicyChange,
         Action::RectifyRating,
+        Action::PlatformIntake,
     ];
 
     /// The roles that may take this action at all.
@@ -99,6 +104,7 @@ impl Action {
             Action::ViewDashboard => &[BureauHead, Inspector, Administrator],
             Action::ReviewPolicyChange => &[BureauHead, Approver],
             Action::RectifyRating => &[BureauHead],
+            Action::PlatformIntake => &[Platform],
         }
     }
 
@@ -138,7 +144,8 @@ impl Action {
     }
 }
 
-/// Who is asking: a signed-in member of staff or a department's API token.
+/// Who is asking: a signed-in member of staff, a department's API token, or a provincial
+/// platform's API token (role `Platform`, which no other action admits).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
     pub staff: Option<StaffId>,
@@ -358,6 +365,41 @@ mod tests {
             Err(Denied::Scope(Action::ClaimPush))
         );
         assert!(authorize(&p, Action::ViewPushes, &Target::department(&city(), &own)).is_ok());
+    }
+
+    #[test]
+    fn a_platform_may_only_forward_applications_and_no_one_else_may() {
+        let mut p = principal(Role::Platform, "370100", "PLATFORM");
+        p.staff = None;
+        p.scopes = Some(vec![Action::PlatformIntake]);
+        for action in Action::ALL {
+            let r = authorize(&p, *action, &Target::jurisdiction(&city()));
+            if *action == Action::PlatformIntake {
+                assert!(r.is_ok());
+            } else {
+                assert_eq!(r, Err(Denied::Role(*action)), "{action:?}");
+            }
+        }
+        assert_eq!(
+            authorize(&p, Action::PlatformIntake, &Target::jurisdiction(&county())),
+            Err(Denied::Jurisdiction)
+        );
+        for role in Role::ALL.iter().filter(|r| **r != Role::Platform) {
+            let staff = principal(*role, "370100", "SPJ");
+            assert_eq!(
+                authorize(
+                    &staff,
+                    Action::PlatformIntake,
+                    &Target::jurisdiction(&city())
+                ),
+                Err(Denied::Role(Action::PlatformIntake)),
+                "{role:?}"
+            );
+        }
+        assert_eq!(
+            serde_json::to_value(Action::PlatformIntake).unwrap(),
+            serde_json::json!("intake")
+        );
     }
 
     #[test]

@@ -254,6 +254,23 @@ pub enum Event {
         case_number: CaseNumber,
         material: Box<crate::material::StoredMaterial>,
     },
+    /// An API token issued to a provincial service platform (issue #19 item 7); its callback
+    /// address is operational state beside the ledger.
+    #[serde(rename = "access.platform_token_issued")]
+    PlatformTokenIssued {
+        id: String,
+        platform: crate::platform::PlatformName,
+        scopes: Vec<String>,
+    },
+    /// A case registered from a platform's application: the platform's reference bound to the
+    /// case number (codes only; the application itself is the case's `received` step).
+    #[serde(rename = "case.platform_intake")]
+    PlatformIntake {
+        case_number: CaseNumber,
+        platform: crate::platform::PlatformName,
+        platform_ref: crate::platform::PlatformRef,
+        token: String,
+    },
 }
 
 impl Event {
@@ -293,6 +310,8 @@ impl Event {
             Event::CaseRated { .. } => "rating.submitted",
             Event::RectificationClosed { .. } => "rating.rectified",
             Event::MaterialStored { .. } => "case.material_stored",
+            Event::PlatformTokenIssued { .. } => "access.platform_token_issued",
+            Event::PlatformIntake { .. } => "case.platform_intake",
         }
     }
 
@@ -369,6 +388,18 @@ impl Event {
             Event::CaseRated { case_number, .. }
             | Event::RectificationClosed { case_number, .. }
             | Event::MaterialStored { case_number, .. } => put("case", case_number.as_str()),
+            Event::PlatformTokenIssued { id, platform, .. } => {
+                put("token", id);
+                put("platform", platform.as_str());
+            }
+            Event::PlatformIntake {
+                case_number,
+                platform,
+                ..
+            } => {
+                put("case", case_number.as_str());
+                put("platform", platform.as_str());
+            }
         }
         s
     }
@@ -536,6 +567,21 @@ impl Event {
                 v["case_number"] = json!(case_number);
                 v
             }
+            Event::PlatformTokenIssued {
+                id,
+                platform,
+                scopes,
+            } => json!({ "id": id, "platform": platform, "scopes": scopes }),
+            // The platform's reference is its own opaque code, not the applicant's.
+            Event::PlatformIntake {
+                case_number,
+                platform,
+                platform_ref,
+                token,
+            } => json!({
+                "case_number": case_number, "platform": platform, "platform_ref": platform_ref,
+                "token": token,
+            }),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod licence;
 pub mod linkage;
 pub mod material;
 pub mod org;
+pub mod platform;
 pub mod rating;
 pub mod rules;
 pub mod seal;

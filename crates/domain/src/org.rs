@@ -123,6 +123,7 @@ code_enum!(
         DepartmentSupervisor = "department_supervisor", "监管部门人员", "Supervising department";
         Inspector = "inspector", "纪检监察", "Inspector";
         Administrator = "administrator", "系统管理员", "Administrator";
+        Platform = "platform", "省政务服务平台", "Provincial service platform";
     }
 );
 
@@ -220,7 +221,7 @@ mod tests {
         }
 
         #[test]
-        fn roles_round_trip_through_their_codes(i in 0usize..7) {
+        fn roles_round_trip_through_their_codes(i in 0usize..Role::ALL.len()) {
             let r = Role::ALL[i];
             prop_assert_eq!(Role::parse(r.code()).unwrap(), r);
         }

@@ -12,6 +12,7 @@ pub mod linkage;
 pub mod log;
 pub mod materials;
 pub mod org;
+pub mod platform;
 pub mod ratings;
 pub mod rules;
 pub mod session;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/cases",
             get(cases::list_cases).post(cases::create_case),
         )
+        .route("/api/v1/intake", post(platform::forward_application))
         .route("/api/v1/cases/{number}", get(cases::get_case))
         .route("/api/v1/cases/{number}/actions", post(cases::act_on_case))
         .route(
@@ -194,6 +196,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/catalog/template.xlsx"),
     ("get", "/api/v1/cases"),
     ("post", "/api/v1/cases"),
+    ("post", "/api/v1/intake"),
     ("get", "/api/v1/cases/{number}"),
     ("post", "/api/v1/cases/{number}/actions"),
     ("post", "/api/v1/cases/{number}/materials"),

@@ -22,6 +22,7 @@ pub mod materials;
 pub mod names;
 pub mod org;
 pub mod paging;
+pub mod platform;
 pub mod printing;
 pub mod progress_notice;
 pub mod queue;

@@ -33,6 +33,7 @@ pub mod materials;
 pub mod migrate;
 pub mod org;
 mod pg;
+pub mod platform;
 pub mod projection;
 pub mod ratings;
 pub mod rules;

@@ -475,6 +475,9 @@ pub fn apply(
         // The token row itself is operational state written at issue (its secret's hash is
         // not in the ledger); a revocation, replayed or not, always leaves it refused.
         Event::ApiTokenIssued { .. } => {}
+        // Likewise a platform's token row, and the intake's row (`store::platform`), which
+        // keeps what the ledger must not: the request's digest and the query code's nonce.
+        Event::PlatformTokenIssued { .. } | Event::PlatformIntake { .. } => {}
         Event::ApiTokenRevoked { id } => {
             conn.execute(
                 "UPDATE api_tokens SET revoked = 1 WHERE id = ?",

@@ -157,14 +157,20 @@ pub async fn transfer_staff(
 
 #[derive(Debug, Deserialize)]
 pub struct TokenRequest {
-    pub department: String,
+    /// A department's token; or
+    pub department: Option<String>,
+    /// a provincial service platform's (scope `intake`, `api::platform`).
+    pub platform: Option<String>,
     pub jurisdiction: Option<String>,
     pub scopes: Vec<Action>,
     /// Days until the token expires: 1 to 365, a year when absent.
     pub expires_in_days: Option<i64>,
+    /// A platform's callback address (its signing secret is answered once).
+    pub callback_url: Option<String>,
 }
 
-/// Issues an API token for a department's own system; the secret is shown once.
+/// Issues an API token for a department's own system, or a provincial platform's (see
+/// `api::platform`); the secret is shown once.
 pub async fn issue_token(
     State(state): State<AppState>,
     auth: Auth,
@@ -172,7 +178,25 @@ pub async fn issue_token(
 ) -> Result<Json<Value>, ApiError> {
     let j = target_jurisdiction(&auth.principal, req.jurisdiction.as_deref())?;
     auth.require(Action::IssueApiToken, &Target::jurisdiction(&j))?;
-    let department = DepartmentCode::parse(&req.department).map_err(bad_department)?;
+    let department = match (&req.department, &req.platform, &req.callback_url) {
+        (Some(d), None, None) => DepartmentCode::parse(d).map_err(bad_department)?,
+        (None, Some(platform), _) => {
+            let req = super::platform::PlatformTokenRequest {
+                platform: platform.clone(),
+                scopes: req.scopes,
+                expires_in_days: req.expires_in_days,
+                callback_url: req.callback_url,
+            };
+            return super::platform::issue_token(&state, &auth, j, req).await;
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "department_or_platform",
+                "请指定 department（部门令牌）或 platform（平台令牌）之一；callback_url 仅用于平台令牌",
+                "Name either a department or a platform; callback_url is for a platform's token only",
+            ));
+        }
+    };
     let grant = org::grant_token(&req.scopes, req.expires_in_days)?;
     let by = Actor::Staff(auth.staff_id().cloned().ok_or(ApiError::Unauthenticated)?);
     let (id, secret) = (grant.id.clone(), grant.secret.clone());

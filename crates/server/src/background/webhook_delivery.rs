@@ -94,11 +94,19 @@ impl Due {
     fn of(r: store::DueDelivery, now: OffsetDateTime) -> Self {
         let t = now.unix_timestamp();
         let id = format!("msg_{}_{}", r.jurisdiction, r.idx);
-        let entry = json!({
-            "jurisdiction": r.jurisdiction, "cursor": r.idx, "department": r.department,
-            "kind": r.kind, "ref_id": r.ref_id,
-            "body": serde_json::from_str::<Value>(&r.body).unwrap_or(Value::Null),
-        });
+        let body = serde_json::from_str::<Value>(&r.body).unwrap_or(Value::Null);
+        // A platform's callback (`services::platform::callbacks`): its name is lower case.
+        let entry = if r.department.starts_with(|c: char| c.is_ascii_lowercase()) {
+            json!({
+                "jurisdiction": r.jurisdiction, "cursor": r.idx, "platform": r.department,
+                "kind": r.kind, "platform_ref": r.ref_id, "body": body,
+            })
+        } else {
+            json!({
+                "jurisdiction": r.jurisdiction, "cursor": r.idx, "department": r.department,
+                "kind": r.kind, "ref_id": r.ref_id, "body": body,
+            })
+        };
         let time = r
             .created_at
             .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())

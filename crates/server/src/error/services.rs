@@ -717,3 +717,46 @@ impl From<crate::services::guide::GuideError> for ApiError {
         }
     }
 }
+
+// ---- the provincial platform's intake ----
+
+impl From<crate::services::platform::PlatformServiceError> for ApiError {
+    fn from(e: crate::services::platform::PlatformServiceError) -> Self {
+        use crate::services::org::MAX_TOKEN_DAYS;
+        use crate::services::platform::PlatformServiceError as P;
+        match e {
+            P::Name(e) => ApiError::bad_request(e.code(), e.message_zh(), e.to_string()),
+            P::BadScopes => ApiError::bad_request(
+                "bad_scopes",
+                "平台令牌的范围只能是 [\"intake\"]",
+                "A platform token's scopes are exactly [\"intake\"]",
+            ),
+            P::BadExpiry => ApiError::bad_request(
+                "bad_expiry",
+                format!("令牌有效期应为1至{MAX_TOKEN_DAYS}天"),
+                format!("A token's lifetime must be 1 to {MAX_TOKEN_DAYS} days"),
+            ),
+            P::NotPlatform => ApiError::Forbidden(oneseal_domain::access::Denied::Role(
+                oneseal_domain::access::Action::PlatformIntake,
+            )),
+            P::MissingSubmittedAt => ApiError::bad_request(
+                "missing_submitted_at",
+                "请提供 submitted_at：申请人在平台提交申请的时间（RFC 3339），即收件时间",
+                "submitted_at is required: when the applicant submitted on the platform (RFC 3339)",
+            ),
+            P::RefReused { case_number } => ApiError::Conflict {
+                code: "platform_ref_reused",
+                zh: format!(
+                    "该平台申报编号已用于另一份不同的申请（办件 {case_number}），未重复登记"
+                ),
+                en: format!(
+                    "This platform_ref was already used for a different application (case {case_number}); nothing was created"
+                ),
+            },
+            P::Callback(e) => e.into(),
+            P::Case(e) => e.into(),
+            P::Session(e) => e.into(),
+            P::Store(e) => e.into(),
+        }
+    }
+}

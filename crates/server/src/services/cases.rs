@@ -156,11 +156,22 @@ impl Working {
             case: &self.case,
             calendar: &who.calendar,
         };
-        let event = Event::Case {
+        let recorded = Event::Case {
             case_number: self.number.clone(),
             event: Box::new(event),
         };
-        Ok(who.meta().record_case_step(tx, &event, step)?)
+        let idx = who.meta().record_case_step(tx, &recorded, step)?;
+        if let Event::Case { event, .. } = &recorded {
+            // A platform's application: the platform is told of each public step.
+            crate::services::platform::callbacks::after_step(
+                tx.conn(),
+                &self.case,
+                event,
+                idx,
+                who.now,
+            )?;
+        }
+        Ok(idx)
     }
 }
 
@@ -357,6 +368,14 @@ pub fn act_on(
                 &mut presigned,
             )?);
         }
+    }
+    if let Some(s) = sealed.as_ref().filter(|s| s.license_id.is_some()) {
+        crate::services::platform::callbacks::after_licence(
+            tx.conn(),
+            &working.case,
+            s.ledger_index,
+            who.now,
+        )?;
     }
     crate::services::licences::linked::after_decision(
         tx,

@@ -173,6 +173,13 @@ pub fn token_identity(
                 .map_err(stored)
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // A platform's token (scope `intake`, `services::platform`) has the platform's role, which
+    // admits nothing else; a department's token acts as its supervising department.
+    let role = if scopes.contains(&Action::PlatformIntake) {
+        Role::Platform
+    } else {
+        Role::DepartmentSupervisor
+    };
     let stale = r
         .last_used_at
         .is_none_or(|t| now - t >= LAST_USE_GRANULARITY);
@@ -182,7 +189,7 @@ pub fn token_identity(
             token: Some(r.id),
             jurisdiction: DivisionCode::parse(&r.jurisdiction).map_err(stored)?,
             department: DepartmentCode::parse(&r.department).map_err(stored)?,
-            roles: vec![Role::DepartmentSupervisor],
+            roles: vec![role],
             scopes: Some(scopes),
         },
         stale,

@@ -30,6 +30,7 @@ mod materials_s3;
 mod names;
 mod onspot;
 mod org;
+mod platform;
 mod portal;
 mod privacy;
 mod privacy_fields;

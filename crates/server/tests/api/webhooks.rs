@@ -24,7 +24,12 @@ const TOLERANCE_SECS: i64 = 5 * 60;
 /// A receiver's check of a delivery, per the Standard Webhooks specification: the timestamp is
 /// within the tolerance of the receiver's clock, and one of the space-separated `v1,` signatures
 /// is the HMAC-SHA256, under the base64 key after `whsec_`, of `id.timestamp.body`.
-fn verify(secret: &str, headers: &HeaderMap, body: &[u8], now: i64) -> Result<(), &'static str> {
+pub(crate) fn verify(
+    secret: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: i64,
+) -> Result<(), &'static str> {
     let header = |n: &str| {
         headers
             .get(n)
@@ -58,10 +63,10 @@ fn verify(secret: &str, headers: &HeaderMap, body: &[u8], now: i64) -> Result<()
 }
 
 /// What the test's receiver got: headers and body per delivery.
-type Received = Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>;
+pub(crate) type Received = Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>;
 
 /// A receiver on 127.0.0.1 that records each delivery and fails the first `failures`.
-async fn receiver(failures: usize) -> (String, Received) {
+pub(crate) async fn receiver(failures: usize) -> (String, Received) {
     let got: Received = Arc::default();
     let g = got.clone();
     let router = axum::Router::new().route(
@@ -134,7 +139,7 @@ async fn stored_secret(app: &TestApp) -> String {
         .unwrap()
 }
 
-async fn deliver(app: &TestApp, at: OffsetDateTime) -> usize {
+pub(crate) async fn deliver(app: &TestApp, at: OffsetDateTime) -> usize {
     let deliverer = Deliverer::new(TargetPolicy::AllowPrivate).unwrap();
     webhooks::deliver_due(&app.store, &secret_box(), &deliverer, at)
         .await

@@ -48,8 +48,9 @@ use Reach::*;
 
 /// Who may, by role letter: C window clerk · R reviewer · A approving official · H bureau head ·
 /// I inspector · M administrator · D department user (staff of a supervising department) ·
-/// T department API token (scopes claim_push, submit_feedback, view_pushes) · `*` anyone signed
-/// in. The anonymous public is never allowed on these routes.
+/// T department API token (scopes claim_push, submit_feedback, view_pushes) · P provincial
+/// platform's API token (scope intake) · `*` anyone signed in. The anonymous public is never
+/// allowed on these routes.
 ///
 /// (method, route as in openapi.json, variant of the request, who may, reach)
 #[rustfmt::skip]
@@ -70,6 +71,7 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("get",    "/api/v1/catalog/template.xlsx",              "",        "C R A H I M D", Here),
     ("get",    "/api/v1/cases",                              "",        "C R A H I",     Here),
     ("post",   "/api/v1/cases",                              "",        "C",             Here),
+    ("post",   "/api/v1/intake",                             "",        "P",             Here),
     ("get",    "/api/v1/cases/{number}",                     "",        "C R A H I",     DownFor("H I")),
     ("post",   "/api/v1/cases/{number}/actions",             "accept",  "C",             Own),
     ("post",   "/api/v1/cases/{number}/actions",             "review",  "R",             Own),
@@ -243,6 +245,15 @@ pub(super) fn request(
         | ("get", "/api/v1/dept/webhook" | "/api/v1/ratings" | "/api/v1/alerts")
         | ("get", "/api/v1/rules" | "/api/v1/reports/accountability")
         | ("post", "/api/v1/rules/run") => req(method, path.into(), None),
+        // An unknown item: an allowed platform is told so (400), nothing is registered.
+        ("post", "/api/v1/intake") => req(
+            method,
+            path.into(),
+            Some(
+                json!({"platform_ref": "matrix-1", "item_code": "000000000000000000",
+                        "applicant": applicant(), "submitted_at": "2026-11-23T09:00:00+08:00"}),
+            ),
+        ),
         ("post", "/api/v1/cases") => req(
             method,
             path.into(),
@@ -492,6 +503,26 @@ async fn sign_in_all(app: &TestApp) -> Vec<Who> {
         home: COUNTY,
         dept: SUPERVISOR,
         actor: county_token,
+    });
+    let r = app
+        .admin()
+        .await
+        .post(
+            "/api/v1/tokens",
+            &json!({"platform": "sdzwfw", "scopes": ["intake"]}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let mut platform = app.anonymous();
+    platform.token = r.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .map(str::to_owned);
+    out.push(Who {
+        label: "platform token",
+        letter: "P",
+        home: CITY,
+        dept: "",
+        actor: platform,
     });
     out.push(Who {
         label: "anonymous",
