@@ -35,6 +35,7 @@ pub mod org;
 mod pg;
 pub mod projection;
 pub mod ratings;
+pub mod rule_snapshots;
 pub mod rules;
 pub mod scratch;
 pub mod seals;

@@ -117,6 +117,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_due",
         include_str!("../migrations/0033_case_due.sql"),
     ),
+    (
+        40,
+        "pushes_pending",
+        include_str!("../migrations/0040_pushes_pending.sql"),
+    ),
+    (
+        41,
+        "rule_snapshots",
+        include_str!("../migrations/0041_rule_snapshots.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run
