@@ -40,12 +40,15 @@ pub async fn run_due(
     store.write(move |tx| run_due_in(tx, &calendar, now)).await
 }
 
+/// The day, and every log's size, at which a run found no digest left to issue.
+type Quiet = Option<(Date, Vec<(String, u64)>)>;
+
 /// What a server's runner remembers between runs: the day, and the logs' sizes, at which a
 /// run found no department left to digest. Until the day turns or a log grows (a new push, a
 /// claim) the answer cannot change, so an idle server does not count its pushes again.
 #[derive(Default)]
 pub struct DigestMemo {
-    quiet: std::sync::Mutex<Option<(Date, Vec<(String, u64)>)>>,
+    quiet: std::sync::Mutex<Quiet>,
 }
 
 impl DigestMemo {
@@ -62,7 +65,7 @@ impl DigestMemo {
             .await
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(Date, Vec<(String, u64)>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Quiet> {
         self.quiet
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

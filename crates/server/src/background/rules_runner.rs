@@ -285,13 +285,16 @@ fn restore(conn: &mut dyn Conn, log: &str, size: u64, build: &str) -> Option<Kep
     }
 }
 
+/// What [`prove`] gives back: the alerts to record, the engines, and how many entries they read.
+type Fed = (Vec<Proved>, BTreeMap<String, Kept>, u64);
+
 /// Feeds every jurisdiction's engine the committed entries it has not read (a read connection);
 /// with `build`, an engine not kept is first looked for among the stored snapshots.
 fn prove(
     conn: &mut dyn Conn,
     mut kept: BTreeMap<String, Kept>,
     build: Option<&str>,
-) -> Result<(Vec<Proved>, BTreeMap<String, Kept>, u64), RulesError> {
+) -> Result<Fed, RulesError> {
     let mut out = Vec::new();
     let mut read = 0;
     for (j, size) in jurisdictions(conn)? {
