@@ -79,7 +79,7 @@ impl AppState {
             guesses: Arc::default(),
             net: Arc::default(),
             sign_in: Arc::default(),
-            rule_engines: Arc::default(),
+            rule_engines: Arc::new(rules_runner::RuleEngines::persisted()),
             materials: None,
         }
     }

@@ -36,6 +36,7 @@ mod pg;
 pub mod platform;
 pub mod projection;
 pub mod ratings;
+pub mod rule_snapshots;
 pub mod rules;
 pub mod scratch;
 pub mod seals;

@@ -118,6 +118,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0033_case_due.sql"),
     ),
     (
+        40,
+        "pushes_pending",
+        include_str!("../migrations/0040_pushes_pending.sql"),
+    ),
+    (
+        41,
+        "rule_snapshots",
+        include_str!("../migrations/0041_rule_snapshots.sql"),
+    ),
+    (
         43,
         "platform_intake",
         include_str!("../migrations/0043_platform_intake.sql"),

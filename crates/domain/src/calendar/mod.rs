@@ -224,6 +224,12 @@ impl Calendar {
         self.years.keys().copied()
     }
 
+    /// The years corrections replaced, each with the instant its correction took effect,
+    /// oldest first (what [`Calendar::remember_superseded`] rebuilds a calendar from).
+    pub fn superseded(&self) -> impl Iterator<Item = (OffsetDateTime, &YearCalendar)> + '_ {
+        self.superseded.iter().map(|s| (s.approved_at, &s.year))
+    }
+
     /// The year that classifies the days of `year`: its loaded notice, else the provisional
     /// year of statutory holidays ([`provisional`]).
     ///

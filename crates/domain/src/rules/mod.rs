@@ -20,6 +20,7 @@ mod model;
 #[cfg(test)]
 mod onspot_tests;
 mod renewal;
+mod snapshot;
 #[cfg(test)]
 mod tests;
 
@@ -31,6 +32,7 @@ pub use expression::{ExpressionOutcome, ExpressionRefusal, ExpressionRule, Failu
 pub use model::{
     Alert, AlertOutcome, RULES_REVISION, RuleId, RuleParams, RuleVersion, Thresholds, alert_id,
 };
+pub use snapshot::{SNAPSHOT_FORMAT, SnapshotError};
 
 use crate::calendar::Calendar;
 use crate::case::legal_date;

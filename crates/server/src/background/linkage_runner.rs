@@ -40,6 +40,38 @@ pub async fn run_due(
     store.write(move |tx| run_due_in(tx, &calendar, now)).await
 }
 
+/// The day, and every log's size, at which a run found no digest left to issue.
+type Quiet = Option<(Date, Vec<(String, u64)>)>;
+
+/// What a server's runner remembers between runs: the day, and the logs' sizes, at which a
+/// run found no department left to digest. Until the day turns or a log grows (a new push, a
+/// claim) the answer cannot change, so an idle server does not count its pushes again.
+#[derive(Default)]
+pub struct DigestMemo {
+    quiet: std::sync::Mutex<Quiet>,
+}
+
+impl DigestMemo {
+    /// Like [`run_due`], skipping the digests' query while nothing it reads has changed.
+    pub async fn run_due(
+        self: &Arc<Self>,
+        store: &Store,
+        calendar: Arc<Calendar>,
+        now: OffsetDateTime,
+    ) -> Result<RunReport, LinkageError> {
+        let memo = Arc::clone(self);
+        store
+            .write(move |tx| run_due_memo(tx, &calendar, now, Some(&memo)))
+            .await
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Quiet> {
+        self.quiet
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// The background task of `serve`: the linkage runner every half minute, the monitoring rules
 /// every minute, webhook deliveries every two seconds, all only while this process leads (with
 /// several servers on one database exactly one runs them; each runner is also idempotent, so a
@@ -53,6 +85,7 @@ pub fn spawn_runner(state: AppState) -> tokio::task::JoinHandle<()> {
                 None
             }
         };
+        let digests = Arc::new(DigestMemo::default());
         for tick in 0u64.. {
             if !state.leadership.is_leader() {
                 tokio::time::sleep(std::time::Duration::from_secs(2)).await;
@@ -60,7 +93,9 @@ pub fn spawn_runner(state: AppState) -> tokio::task::JoinHandle<()> {
             }
             let now = state.clock.now();
             if tick % 15 == 0
-                && let Err(e) = run_due(&state.store, state.calendar.current(), now).await
+                && let Err(e) = digests
+                    .run_due(&state.store, state.calendar.current(), now)
+                    .await
             {
                 tracing::warn!(error = %e, "linkage runner");
             }
@@ -85,9 +120,19 @@ pub(crate) fn run_due_in(
     calendar: &Calendar,
     now: OffsetDateTime,
 ) -> Result<RunReport, LinkageError> {
+    run_due_memo(tx, calendar, now, None)
+}
+
+fn run_due_memo(
+    tx: &mut Tx<'_>,
+    calendar: &Calendar,
+    now: OffsetDateTime,
+    memo: Option<&DigestMemo>,
+) -> Result<RunReport, LinkageError> {
     let today = legal_date(now);
     let mut report = RunReport::default();
-    for open in pushes::awaiting_claim(tx.conn())? {
+    // Only the pushes whose reminder or escalation date has passed: not every unclaimed one.
+    for open in pushes::awaiting_action(tx.conn(), &today.to_string())? {
         let push_id = open.push_id;
         let j = parse_division(&open.jurisdiction)?;
         let inspectors: Vec<StaffId> = bureau::active_inspectors(tx.conn(), &j)?
@@ -106,7 +151,19 @@ pub(crate) fn run_due_in(
     }
     let after_hours = now.to_offset(time::macros::offset!(+8)).hour() >= DIGEST_HOUR;
     if after_hours && calendar.is_working_day(today).unwrap_or(false) {
-        report.digests = issue_digests(tx, today, now)?;
+        let sizes = match memo {
+            Some(_) => oneseal_store::rules::log_sizes(tx.conn())?,
+            None => Vec::new(),
+        };
+        let quiet = memo.is_some_and(|m| m.lock().as_ref() == Some(&(today, sizes.clone())));
+        if !quiet {
+            report.digests = issue_digests(tx, today, now)?;
+            if let Some(m) = memo {
+                // Quiet once a run issues nothing: digests just issued grew the logs, so the
+                // next run checks once more and then remembers.
+                *m.lock() = (report.digests == 0).then_some((today, sizes));
+            }
+        }
     }
     Ok(report)
 }

@@ -41,6 +41,7 @@ mod queue;
 mod ratings;
 mod renewal;
 mod rules;
+mod runners;
 mod sealing;
 mod session;
 mod system;

@@ -209,11 +209,17 @@ pub struct OpenPush {
     pub jurisdiction: String,
 }
 
-/// Every push awaiting its claim, in every jurisdiction, by number.
-pub fn awaiting_claim(c: &mut dyn Conn) -> Result<Vec<OpenPush>, StoreError> {
+/// Every push awaiting its claim whose reminder or escalation is due on `today`
+/// (`YYYY-MM-DD`) and not yet recorded, in every jurisdiction, by number. Reads only the
+/// pushes with an action still to come (the partial index of migration 40), not every
+/// unclaimed push of the history. Sorted here: an `ORDER BY` would make SQLite walk the
+/// primary key (every push) instead.
+pub fn awaiting_action(c: &mut dyn Conn, today: &str) -> Result<Vec<OpenPush>, StoreError> {
     c.query(
-        "SELECT push_id, jurisdiction FROM pushes WHERE status = 'awaiting_claim' ORDER BY push_id",
-        &[],
+        "SELECT push_id, jurisdiction FROM pushes \
+         WHERE status = 'awaiting_claim' AND (reminded_on IS NULL OR escalated_on IS NULL) \
+           AND ((reminded_on IS NULL AND claim_due <= ?) OR (escalated_on IS NULL AND escalate_on <= ?))",
+        params![today, today],
     )?
     .into_iter()
     .map(|r| {
@@ -222,7 +228,11 @@ pub fn awaiting_claim(c: &mut dyn Conn) -> Result<Vec<OpenPush>, StoreError> {
             jurisdiction: r.text(1)?,
         })
     })
-    .collect()
+    .collect::<Result<Vec<_>, StoreError>>()
+    .map(|mut v| {
+        v.sort_by(|a: &OpenPush, b| a.push_id.cmp(&b.push_id));
+        v
+    })
 }
 
 /// One department's figures for its digest of a day.
