@@ -14,6 +14,7 @@ pub mod application;
 pub mod ban;
 pub mod link;
 pub mod revocation;
+pub mod start;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -134,6 +135,23 @@ pub enum LicenceEvent {
         /// licence issued before issue #21).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         renewal_lead_days: Option<u32>,
+        /// The last day to start the work, where the item's law sets one (建筑法 Art. 9: three
+        /// months after the construction permit is received); absent otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start_by: Option<Date>,
+    },
+    /// 开工 (建筑法 Art. 9): the licensed work started on `started_on`, as the holder reported
+    /// (`by_holder`) or the bureau found.
+    WorkStarted {
+        started_on: Date,
+        by_holder: bool,
+        by: StaffId,
+        on: Date,
+    },
+    /// 申请延期开工 (建筑法 Art. 9): before the start deadline, the holder asked to start later.
+    StartExtensionRequested {
+        by: StaffId,
+        on: Date,
     },
     Changed {
         what: String,
@@ -211,6 +229,9 @@ const PUBLIC_FIELDS: &[&str] = &[
     "department",
     "by",
     "on",
+    "start_by",
+    "started_on",
+    "by_holder",
 ];
 
 impl LicenceEvent {
@@ -241,7 +262,14 @@ impl LicenceEvent {
     pub fn register_view(&self) -> serde_json::Value {
         let mut v = self.public_view();
         if let serde_json::Value::Object(map) = &mut v {
-            for key in ["valid_from", "valid_until", "until", "on"] {
+            for key in [
+                "valid_from",
+                "valid_until",
+                "until",
+                "on",
+                "start_by",
+                "started_on",
+            ] {
                 if let Some(slot) = map.get_mut(key)
                     && let Some(date) = compact_date(slot)
                 {
@@ -290,6 +318,15 @@ pub enum LicenceCommand {
     Cancel {
         reason: CancelReason,
     },
+    /// 开工 (建筑法 Art. 9): record the start of the work (`start::record_start`).
+    RecordWorkStart {
+        #[serde(with = "crate::calendar::iso_date")]
+        started_on: Date,
+        #[serde(default)]
+        by_holder: bool,
+    },
+    /// 申请延期开工 (建筑法 Art. 9): the holder's request, before the deadline, to start later.
+    RequestStartExtension,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -320,6 +357,16 @@ pub enum LicenceError {
     ThroughCase,
     #[error("the revocation ground contradicts the fraud flag")]
     GroundMismatch,
+    #[error("the item's law sets no start deadline for this licence")]
+    NoStartDeadline,
+    #[error("the start of work was already recorded")]
+    AlreadyStarted,
+    #[error("the start date {0} is outside the licence's issue and today")]
+    StartDate(Date),
+    #[error("the start deadline {0} has passed")]
+    StartDeadlinePassed(Date),
+    #[error("a later start was already requested")]
+    StartExtensionPending,
 }
 
 impl LicenceError {
@@ -338,6 +385,11 @@ impl LicenceError {
             LicenceError::Expired(_) => "licence_expired",
             LicenceError::ThroughCase => "through_case",
             LicenceError::GroundMismatch => "revocation_ground",
+            LicenceError::NoStartDeadline => "no_start_deadline",
+            LicenceError::AlreadyStarted => "work_already_started",
+            LicenceError::StartDate(_) => "start_date",
+            LicenceError::StartDeadlinePassed(_) => "start_deadline_passed",
+            LicenceError::StartExtensionPending => "start_extension_pending",
         }
     }
 
@@ -372,6 +424,15 @@ impl LicenceError {
             LicenceError::GroundMismatch => {
                 "撤销理由与“欺骗、贿赂”标记不一致（第六十九条第二款）".into()
             }
+            LicenceError::NoStartDeadline => "该事项的法律未规定开工期限".into(),
+            LicenceError::AlreadyStarted => "已记录开工".into(),
+            LicenceError::StartDate(d) => {
+                format!("开工日期{d}应在领取许可证之日至今日之间")
+            }
+            LicenceError::StartDeadlinePassed(d) => format!(
+                "开工期限已于{d}届满，不能再申请延期（《中华人民共和国建筑法》第九条：应当在期满前申请）"
+            ),
+            LicenceError::StartExtensionPending => "已申请延期开工".into(),
         }
     }
 }
@@ -399,6 +460,18 @@ pub struct Licence {
     /// The day a renewal was refused: the licence ends at its expiry.
     #[serde(with = "crate::calendar::iso_date::option")]
     pub renewal_refused_on: Option<Date>,
+    /// 建筑法 Art. 9: the last day to start the work (none where the item's law sets no limit).
+    #[serde(with = "crate::calendar::iso_date::option")]
+    pub start_by: Option<Date>,
+    /// The day the work started, once recorded.
+    #[serde(with = "crate::calendar::iso_date::option")]
+    pub work_started_on: Option<Date>,
+    /// The day the holder asked to start later, if it did.
+    #[serde(with = "crate::calendar::iso_date::option")]
+    pub start_extension_requested_on: Option<Date>,
+    /// The issue day (the start of work cannot precede it).
+    #[serde(skip)]
+    issued_on: Option<Date>,
 }
 
 impl Licence {
@@ -407,8 +480,10 @@ impl Licence {
             licence_id,
             holder,
             item_name,
+            valid_from,
             valid_until,
             renewal_lead_days,
+            start_by,
             ..
         }) = events.first()
         else {
@@ -426,6 +501,10 @@ impl Licence {
             application_case: None,
             renew_until: None,
             renewal_refused_on: None,
+            start_by: *start_by,
+            work_started_on: None,
+            start_extension_requested_on: None,
+            issued_on: Some(*valid_from),
         };
         for e in &events[1..] {
             l.evolve(e);
@@ -462,6 +541,12 @@ impl Licence {
             LicenceEvent::Revoked { .. } => self.status = LicenceStatus::Revoked,
             LicenceEvent::PenaltyRevoked { .. } => self.status = LicenceStatus::PenaltyRevoked,
             LicenceEvent::Cancelled { .. } => self.status = LicenceStatus::Cancelled,
+            LicenceEvent::WorkStarted { started_on, .. } => {
+                self.work_started_on = Some(*started_on);
+            }
+            LicenceEvent::StartExtensionRequested { on, .. } => {
+                self.start_extension_requested_on = Some(*on);
+            }
         }
     }
 
@@ -579,6 +664,11 @@ impl Licence {
                     on: today,
                 }
             }
+            LicenceCommand::RecordWorkStart {
+                started_on,
+                by_holder,
+            } => self.record_start(started_on, by_holder, by, today)?,
+            LicenceCommand::RequestStartExtension => self.request_start_extension(by, today)?,
         }])
     }
 
@@ -649,5 +739,7 @@ pub fn valid_until(from: Date, term: Option<crate::catalog::TimeLimit>) -> Date 
 
 #[cfg(test)]
 mod application_tests;
+#[cfg(test)]
+mod start_tests;
 #[cfg(test)]
 mod tests;

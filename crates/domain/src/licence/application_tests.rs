@@ -21,6 +21,7 @@ fn issued(until: Date, lead: Option<u32>) -> Vec<LicenceEvent> {
         valid_from: date!(2021 - 12 - 31),
         valid_until: until,
         renewal_lead_days: lead,
+        start_by: None,
     }]
 }
 

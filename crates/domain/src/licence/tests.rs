@@ -45,6 +45,7 @@ fn issued(until: Date) -> Vec<LicenceEvent> {
         valid_from: date!(2026 - 01 - 05),
         valid_until: until,
         renewal_lead_days: None,
+        start_by: None,
     }]
 }
 

@@ -19,6 +19,7 @@ mod hearing;
 mod history;
 mod intake;
 mod law;
+mod lawgaps;
 mod ledger;
 mod ledger_audit;
 mod linkage;
