@@ -14,6 +14,7 @@ pub mod application;
 pub mod ban;
 pub mod link;
 pub mod revocation;
+pub mod start;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -142,6 +143,23 @@ pub enum LicenceEvent {
         /// holds only what its certificate may show anyone).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         address: Option<String>,
+        /// The last day to start the work, where the item's law sets one (建筑法 Art. 9: three
+        /// months after the construction permit is received); absent otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start_by: Option<Date>,
+    },
+    /// 开工 (建筑法 Art. 9): the licensed work started on `started_on`, as the holder reported
+    /// (`by_holder`) or the bureau found.
+    WorkStarted {
+        started_on: Date,
+        by_holder: bool,
+        by: StaffId,
+        on: Date,
+    },
+    /// 申请延期开工 (建筑法 Art. 9): before the start deadline, the holder asked to start later.
+    StartExtensionRequested {
+        by: StaffId,
+        on: Date,
     },
     Changed {
         what: String,
@@ -219,6 +237,9 @@ const PUBLIC_FIELDS: &[&str] = &[
     "department",
     "by",
     "on",
+    "start_by",
+    "started_on",
+    "by_holder",
 ];
 
 impl LicenceEvent {
@@ -249,7 +270,14 @@ impl LicenceEvent {
     pub fn register_view(&self) -> serde_json::Value {
         let mut v = self.public_view();
         if let serde_json::Value::Object(map) = &mut v {
-            for key in ["valid_from", "valid_until", "until", "on"] {
+            for key in [
+                "valid_from",
+                "valid_until",
+                "until",
+                "on",
+                "start_by",
+                "started_on",
+            ] {
                 if let Some(slot) = map.get_mut(key)
                     && let Some(date) = compact_date(slot)
                 {
@@ -298,6 +326,15 @@ pub enum LicenceCommand {
     Cancel {
         reason: CancelReason,
     },
+    /// 开工 (建筑法 Art. 9): record the start of the work (`start::record_start`).
+    RecordWorkStart {
+        #[serde(with = "crate::calendar::iso_date")]
+        started_on: Date,
+        #[serde(default)]
+        by_holder: bool,
+    },
+    /// 申请延期开工 (建筑法 Art. 9): the holder's request, before the deadline, to start later.
+    RequestStartExtension,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -328,6 +365,16 @@ pub enum LicenceError {
     ThroughCase,
     #[error("the revocation ground contradicts the fraud flag")]
     GroundMismatch,
+    #[error("the item's law sets no start deadline for this licence")]
+    NoStartDeadline,
+    #[error("the start of work was already recorded")]
+    AlreadyStarted,
+    #[error("the start date {0} is outside the licence's issue and today")]
+    StartDate(Date),
+    #[error("the start deadline {0} has passed")]
+    StartDeadlinePassed(Date),
+    #[error("a later start was already requested")]
+    StartExtensionPending,
 }
 
 impl LicenceError {
@@ -346,6 +393,11 @@ impl LicenceError {
             LicenceError::Expired(_) => "licence_expired",
             LicenceError::ThroughCase => "through_case",
             LicenceError::GroundMismatch => "revocation_ground",
+            LicenceError::NoStartDeadline => "no_start_deadline",
+            LicenceError::AlreadyStarted => "work_already_started",
+            LicenceError::StartDate(_) => "start_date",
+            LicenceError::StartDeadlinePassed(_) => "start_deadline_passed",
+            LicenceError::StartExtensionPending => "start_extension_pending",
         }
     }
 
@@ -380,6 +432,15 @@ impl LicenceError {
             LicenceError::GroundMismatch => {
                 "撤销理由与“欺骗、贿赂”标记不一致（第六十九条第二款）".into()
             }
+            LicenceError::NoStartDeadline => "该事项的法律未规定开工期限".into(),
+            LicenceError::AlreadyStarted => "已记录开工".into(),
+            LicenceError::StartDate(d) => {
+                format!("开工日期{d}应在领取许可证之日至今日之间")
+            }
+            LicenceError::StartDeadlinePassed(d) => format!(
+                "开工期限已于{d}届满，不能再申请延期（《中华人民共和国建筑法》第九条：应当在期满前申请）"
+            ),
+            LicenceError::StartExtensionPending => "已申请延期开工".into(),
         }
     }
 }
@@ -413,6 +474,18 @@ pub struct Licence {
     /// An organisation holder's 住所 / 经营场所, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// 建筑法 Art. 9: the last day to start the work (none where the item's law sets no limit).
+    #[serde(with = "crate::calendar::iso_date::option")]
+    pub start_by: Option<Date>,
+    /// The day the work started, once recorded.
+    #[serde(with = "crate::calendar::iso_date::option")]
+    pub work_started_on: Option<Date>,
+    /// The day the holder asked to start later, if it did.
+    #[serde(with = "crate::calendar::iso_date::option")]
+    pub start_extension_requested_on: Option<Date>,
+    /// The issue day (the start of work cannot precede it).
+    #[serde(skip)]
+    issued_on: Option<Date>,
 }
 
 impl Licence {
@@ -421,10 +494,12 @@ impl Licence {
             licence_id,
             holder,
             item_name,
+            valid_from,
             valid_until,
             renewal_lead_days,
             scope,
             address,
+            start_by,
             ..
         }) = events.first()
         else {
@@ -444,6 +519,10 @@ impl Licence {
             renewal_refused_on: None,
             scope: scope.clone(),
             address: address.clone(),
+            start_by: *start_by,
+            work_started_on: None,
+            start_extension_requested_on: None,
+            issued_on: Some(*valid_from),
         };
         for e in &events[1..] {
             l.evolve(e);
@@ -480,6 +559,12 @@ impl Licence {
             LicenceEvent::Revoked { .. } => self.status = LicenceStatus::Revoked,
             LicenceEvent::PenaltyRevoked { .. } => self.status = LicenceStatus::PenaltyRevoked,
             LicenceEvent::Cancelled { .. } => self.status = LicenceStatus::Cancelled,
+            LicenceEvent::WorkStarted { started_on, .. } => {
+                self.work_started_on = Some(*started_on);
+            }
+            LicenceEvent::StartExtensionRequested { on, .. } => {
+                self.start_extension_requested_on = Some(*on);
+            }
         }
     }
 
@@ -597,6 +682,11 @@ impl Licence {
                     on: today,
                 }
             }
+            LicenceCommand::RecordWorkStart {
+                started_on,
+                by_holder,
+            } => self.record_start(started_on, by_holder, by, today)?,
+            LicenceCommand::RequestStartExtension => self.request_start_extension(by, today)?,
         }])
     }
 
@@ -667,5 +757,7 @@ pub fn valid_until(from: Date, term: Option<crate::catalog::TimeLimit>) -> Date 
 
 #[cfg(test)]
 mod application_tests;
+#[cfg(test)]
+mod start_tests;
 #[cfg(test)]
 mod tests;

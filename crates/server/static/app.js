@@ -304,7 +304,7 @@
       case "return": return Promise.resolve({ action: a, to_step: f.to_step.value, reason: f.reason.value });
       case "extend": return Promise.resolve({ action: a,
         authority: f.approval_reference ? { head: "government_head", approval_reference: f.approval_reference.value } : { head: "bureau_head" },
-        working_days: parseInt(f.working_days.value, 10), reason: f.reason.value, applicant_notified_on: f.applicant_notified_on.value });
+        working_days: parseInt(f.working_days.value, 10), reason: f.reason.value, applicant_notified_on: f.applicant_notified_on.value || undefined });
       case "hearing": return Promise.resolve(hearingBody(form));
       default: return Promise.resolve({ action: a });
     }

@@ -44,14 +44,17 @@ pub enum NonAcceptanceGround {
     NotCompetent,
     /// 不予受理: the materials were not corrected after the one-time notice.
     MaterialsNotCorrected,
+    /// 不予受理: concealed facts or false materials (Art. 78).
+    FalseMaterials,
 }
 
 impl NonAcceptanceGround {
     /// Every ground.
-    pub const ALL: [Self; 3] = [
+    pub const ALL: [Self; 4] = [
         Self::NoLicenceNeeded,
         Self::NotCompetent,
         Self::MaterialsNotCorrected,
+        Self::FalseMaterials,
     ];
 
     /// Stable code (the `ground` tag of [`NonAcceptance`]).
@@ -61,6 +64,7 @@ impl NonAcceptanceGround {
             Self::NoLicenceNeeded => "no_licence_needed",
             Self::NotCompetent => "not_competent",
             Self::MaterialsNotCorrected => "materials_not_corrected",
+            Self::FalseMaterials => "false_materials",
         }
     }
 
@@ -71,6 +75,7 @@ impl NonAcceptanceGround {
             Self::NoLicenceNeeded => "不受理（依法不需要取得行政许可）",
             Self::NotCompetent => "不予受理（不属于本机关职权范围）",
             Self::MaterialsNotCorrected => "不予受理（逾期未按要求补正）",
+            Self::FalseMaterials => "不予受理（隐瞒有关情况或者提供虚假材料，第七十八条）",
         }
     }
 }
@@ -83,6 +88,7 @@ impl NonAcceptance {
             Self::NoLicenceNeeded { .. } => NonAcceptanceGround::NoLicenceNeeded,
             Self::NotCompetent { .. } => NonAcceptanceGround::NotCompetent,
             Self::MaterialsNotCorrected { .. } => NonAcceptanceGround::MaterialsNotCorrected,
+            Self::FalseMaterials { .. } => NonAcceptanceGround::FalseMaterials,
         }
     }
 }
@@ -202,9 +208,15 @@ pub enum AllowedAction {
         /// The applicant is told on a day from acceptance …
         #[serde(with = "crate::calendar::iso_date")]
         notified_from: Date,
-        /// … to today.
+        /// … to today; or later, as its own step (`notify_extension`).
         #[serde(with = "crate::calendar::iso_date")]
         notified_to: Date,
+    },
+    /// 告知延期: the applicant is told today of the extensions approved without a notice
+    /// (Art. 42), offered while one is missing.
+    NotifyExtension {
+        /// Working days approved and not yet notified.
+        working_days: u32,
     },
     /// Acts of the hearing procedure (Art. 36, 46–48), with their bounds.
     Hearing(super::hearing_command::HearingOffer),
@@ -242,6 +254,7 @@ impl AllowedAction {
             Self::StartSpecialProcedure { .. } => CommandKind::StartSpecialProcedure,
             Self::EndSpecialProcedure => CommandKind::EndSpecialProcedure,
             Self::Extend { .. } => CommandKind::Extend,
+            Self::NotifyExtension { .. } => CommandKind::NotifyExtension,
             Self::Hearing(_) => CommandKind::Hearing,
             Self::Decide { .. } => CommandKind::Decide,
             Self::Deliver { .. } => CommandKind::Deliver,
@@ -259,6 +272,7 @@ impl AllowedAction {
             | (Self::Supplement, Command::ReceiveSupplement { .. })
             | (Self::Accept { .. }, Command::Accept)
             | (Self::EndSpecialProcedure, Command::EndSpecialProcedure)
+            | (Self::NotifyExtension { .. }, Command::NotifyExtension)
             | (Self::Withdraw, Command::Withdraw)
             | (Self::DecideOnSpot { .. }, Command::DecideOnSpot) => true,
             (Self::RefuseAcceptance { grounds }, Command::RefuseAcceptance { outcome }) => {
@@ -292,7 +306,8 @@ impl AllowedAction {
             ) => {
                 ExtensionAuthorityKind::from(given) == *authority
                     && (1..=*max_working_days).contains(working_days)
-                    && (notified_from..=notified_to).contains(&applicant_notified_on)
+                    && applicant_notified_on
+                        .is_none_or(|d| (*notified_from..=*notified_to).contains(&d))
             }
             (Self::Decide { outcomes }, Command::Decide { decision }) => {
                 !matches!(decision, Decision::ApproveWithDeferredMaterials { .. })
@@ -430,6 +445,15 @@ fn offer(case: &Case, kind: CommandKind, ctx: &CaseContext<'_>) -> Option<Allowe
             works(Command::EndSpecialProcedure).then_some(AllowedAction::EndSpecialProcedure)?
         }
         CommandKind::Extend => offer_extension(case, ctx, &works)?,
+        CommandKind::NotifyExtension => {
+            works(Command::NotifyExtension).then(|| AllowedAction::NotifyExtension {
+                working_days: case
+                    .unnotified_extensions()
+                    .iter()
+                    .map(|e| e.working_days)
+                    .sum(),
+            })?
+        }
         CommandKind::Hearing => AllowedAction::Hearing(case.offer_hearing(ctx)?),
         CommandKind::Decide => AllowedAction::Decide {
             outcomes: nonempty(
@@ -481,7 +505,7 @@ fn offer_extension(
         authority,
         working_days: 1,
         reason: "延期".into(),
-        applicant_notified_on: today,
+        applicant_notified_on: Some(today),
     })
     .then_some(AllowedAction::Extend {
         authority: kind,
@@ -514,6 +538,10 @@ fn sample_non_acceptance(ground: NonAcceptanceGround) -> Option<NonAcceptance> {
             remedies: sample_remedies()?,
         },
         NonAcceptanceGround::MaterialsNotCorrected => NonAcceptance::MaterialsNotCorrected {
+            reasons,
+            remedies: sample_remedies()?,
+        },
+        NonAcceptanceGround::FalseMaterials => NonAcceptance::FalseMaterials {
             reasons,
             remedies: sample_remedies()?,
         },

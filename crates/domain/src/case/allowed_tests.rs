@@ -113,7 +113,7 @@ fn candidates(case: &Case, day: Date) -> Vec<Command> {
                     },
                     working_days,
                     reason: "需要专家论证".into(),
-                    applicant_notified_on: notified,
+                    applicant_notified_on: Some(notified),
                 });
             }
         }
@@ -345,7 +345,8 @@ fn refusal_grounds_follow_the_notice_and_the_extension_its_allowance() {
         grounds(&h),
         Some(vec![
             NonAcceptanceGround::NoLicenceNeeded,
-            NonAcceptanceGround::NotCompetent
+            NonAcceptanceGround::NotCompetent,
+            NonAcceptanceGround::FalseMaterials
         ])
     );
     h.run(
@@ -356,7 +357,7 @@ fn refusal_grounds_follow_the_notice_and_the_extension_its_allowance() {
         },
     );
     // "Not corrected" waits for the supplement window or the supplement (issue #21 item 10).
-    assert_eq!(grounds(&h).map(|g| g.len()), Some(2));
+    assert_eq!(grounds(&h).map(|g| g.len()), Some(3));
     h.run(
         CLERK,
         TUE,
@@ -364,7 +365,7 @@ fn refusal_grounds_follow_the_notice_and_the_extension_its_allowance() {
             materials: vec![material("补正件")],
         },
     );
-    assert_eq!(grounds(&h).map(|g| g.len()), Some(3));
+    assert_eq!(grounds(&h).map(|g| g.len()), Some(4));
 
     let mut h = Harness::accepted(MON);
     h.run(HEAD, MON, extension_days(4, MON));
@@ -404,7 +405,7 @@ fn extension_days(working_days: u32, notified: Date) -> Command {
         authority: ExtensionAuthority::BureauHead,
         working_days,
         reason: "需要专家论证".into(),
-        applicant_notified_on: notified,
+        applicant_notified_on: Some(notified),
     }
 }
 

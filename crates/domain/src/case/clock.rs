@@ -74,9 +74,9 @@ pub struct ClockExtension {
     /// Approval date.
     #[serde(with = "iso_date")]
     pub approved_on: Date,
-    /// Date the applicant was told.
-    #[serde(with = "iso_date")]
-    pub applicant_notified_on: Date,
+    /// Date the applicant was told; `None` while the notice is still due (Art. 42).
+    #[serde(with = "iso_date::option")]
+    pub applicant_notified_on: Option<Date>,
 }
 
 /// The decision clock.
@@ -559,12 +559,15 @@ fn decision_lines(d: &DecisionClock, today: Date, lines: &mut Vec<String>) {
         d.statutory.explanation.to_chinese()
     ));
     for e in &d.extensions {
+        let told = match e.applicant_notified_on {
+            Some(on) => format!("已于{on}告知申请人"),
+            None => "尚未告知申请人".to_owned(),
+        };
         lines.push(format!(
-            "经{}于{}批准延长{}个工作日（行政许可法第四十二条），已于{}告知申请人。",
+            "经{}于{}批准延长{}个工作日（行政许可法第四十二条），{told}。",
             e.authority.name_zh(),
             e.approved_on,
             e.working_days,
-            e.applicant_notified_on
         ));
     }
     lines.push(format!(

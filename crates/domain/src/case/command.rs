@@ -137,10 +137,14 @@ pub enum Command {
         working_days: u32,
         /// Reason told to the applicant.
         reason: String,
-        /// Date the applicant was told.
-        #[serde(with = "crate::calendar::iso_date")]
-        applicant_notified_on: Date,
+        /// Date the applicant was told; absent when the notice follows the approval
+        /// (`notify_extension`).
+        #[serde(default, with = "crate::calendar::iso_date::option")]
+        applicant_notified_on: Option<Date>,
     },
+    /// Record that the applicant was told today of the extensions approved without a notice
+    /// (Art. 42; reviewer).
+    NotifyExtension,
     /// One act of the hearing procedure (Art. 36, 46–48; reviewer): `{"action": "hearing",
     /// "act": …}`.
     Hearing(super::hearing::HearingAct),
@@ -175,6 +179,7 @@ impl Command {
             Self::StartSpecialProcedure { .. } => CommandKind::StartSpecialProcedure,
             Self::EndSpecialProcedure => CommandKind::EndSpecialProcedure,
             Self::ApproveExtension { .. } => CommandKind::Extend,
+            Self::NotifyExtension => CommandKind::NotifyExtension,
             Self::Hearing(_) => CommandKind::Hearing,
             Self::Decide { .. } => CommandKind::Decide,
             Self::Deliver { .. } => CommandKind::Deliver,
@@ -313,6 +318,11 @@ impl Case {
                     self.refuse_if_deemed_accepted(ctx.calendar, today)?;
                     self.refuse_before_supplement_window(today)?;
                 }
+                // Art. 78 at acceptance: once deemed accepted, false materials are answered by
+                // a refusal marked `false_materials` instead.
+                if matches!(outcome, NonAcceptance::FalseMaterials { .. }) {
+                    self.refuse_if_deemed_accepted(ctx.calendar, today)?;
+                }
                 CaseEvent::NotAccepted {
                     by,
                     outcome,
@@ -383,6 +393,7 @@ impl Case {
                     applicant_notified_on,
                 }
             }
+            Command::NotifyExtension => CaseEvent::ExtensionNotified { by, on: today },
             Command::Decide { decision } => {
                 let decision = checked_scope(decision)?;
                 // 容缺受理 belongs at acceptance, for listed items, with a commitment and a

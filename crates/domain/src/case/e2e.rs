@@ -138,7 +138,7 @@ fn online_case_with_notice_expert_review_extension_and_delivery_on_the_2026_cale
         authority: ExtensionAuthority::BureauHead,
         working_days: 10,
         reason: "专家意见需补充论证".into(),
-        applicant_notified_on: date!(2026 - 10 - 12),
+        applicant_notified_on: Some(date!(2026 - 10 - 12)),
     };
     h.run(HEAD, date!(2026 - 10 - 12), approve_extension);
     let c = clock_on(&h, date!(2026 - 10 - 12));

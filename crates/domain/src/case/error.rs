@@ -334,6 +334,9 @@ pub enum CaseError {
         /// Approval date.
         to: Date,
     },
+    /// Recording the notice of an extension when every extension was already notified.
+    #[error("no approved extension is waiting for its notice to the applicant")]
+    NoExtensionToNotify,
     /// Returning the case to a step that was never taken.
     #[error("there is no {} step to return to", .0.code())]
     NoStepToReturnTo(ReviewKind),
@@ -436,6 +439,7 @@ impl CaseError {
             Self::DeferredMaterialsAtDecision => "deferred_materials_at_decision",
             Self::ScopeTooLong { .. } => "scope_too_long",
             Self::NotificationDate { .. } => "notification_date",
+            Self::NoExtensionToNotify => "no_extension_to_notify",
             Self::NoStepToReturnTo(_) => "no_step_to_return_to",
             Self::TransferToSameReviewer(_) => "transfer_to_same_reviewer",
             Self::Hearing(e) => e.code(),
@@ -545,6 +549,7 @@ impl CaseError {
             Self::NotificationDate { notified, from, to } => {
                 format!("告知申请人的日期{notified}应在受理日{from}至批准日{to}之间")
             }
+            Self::NoExtensionToNotify => "没有尚未告知申请人的延长期限".to_owned(),
             Self::NoStepToReturnTo(kind) => format!("没有可退回的“{}”环节", kind.name_zh()),
             Self::TransferToSameReviewer(staff) => format!("该办件已由{staff}办理"),
             Self::Hearing(e) => e.message_zh(),

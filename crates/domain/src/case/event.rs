@@ -324,6 +324,14 @@ pub enum NonAcceptance {
         /// Remedy statement.
         remedies: Remedies,
     },
+    /// Art. 78: the applicant concealed facts or gave false materials. BLZT 5 不予受理; on an
+    /// item bearing on public safety it bans a new application for a year.
+    FalseMaterials {
+        /// What was concealed or false.
+        reasons: Reasons,
+        /// Remedy statement.
+        remedies: Remedies,
+    },
 }
 
 impl NonAcceptance {
@@ -332,9 +340,9 @@ impl NonAcceptance {
     pub const fn status(&self) -> CaseStatus {
         match self {
             Self::NoLicenceNeeded { .. } => CaseStatus::NotAccepted,
-            Self::NotCompetent { .. } | Self::MaterialsNotCorrected { .. } => {
-                CaseStatus::AcceptanceRefused
-            }
+            Self::NotCompetent { .. }
+            | Self::MaterialsNotCorrected { .. }
+            | Self::FalseMaterials { .. } => CaseStatus::AcceptanceRefused,
         }
     }
 }
@@ -532,9 +540,23 @@ pub enum CaseEvent {
         /// Approval date.
         #[serde(with = "iso_date")]
         on: Date,
-        /// Date the applicant was told.
+        /// Date the applicant was told; absent when the notice follows the approval (recorded
+        /// then as [`CaseEvent::ExtensionNotified`]; Art. 42 sets no order between the two).
+        #[serde(
+            default,
+            with = "iso_date::option",
+            skip_serializing_if = "Option::is_none"
+        )]
+        applicant_notified_on: Option<Date>,
+    },
+    /// 延期告知: the applicant was told of the extensions approved without a notice (Art. 42:
+    /// "并应当将延长期限的理由告知申请人").
+    ExtensionNotified {
+        /// Who recorded the notice.
+        by: StaffId,
+        /// The day the applicant was told.
         #[serde(with = "iso_date")]
-        applicant_notified_on: Date,
+        on: Date,
     },
     /// 利害关系人与听证 (Art. 36, 46–48): one act, see `hearing.rs`.
     Hearing(Box<HearingEvent>),
@@ -581,7 +603,7 @@ pub enum CaseEvent {
 
 impl CaseEvent {
     /// Every `kind` tag, in lifecycle order.
-    pub const KINDS: [&'static str; 16] = [
+    pub const KINDS: [&'static str; 17] = [
         "received",
         "one_time_notice_issued",
         "supplement_received",
@@ -593,6 +615,7 @@ impl CaseEvent {
         "special_procedure_started",
         "special_procedure_ended",
         "extension_approved",
+        "extension_notified",
         "hearing",
         "decided",
         "delivered",
@@ -615,6 +638,7 @@ impl CaseEvent {
             Self::SpecialProcedureStarted { .. } => "special_procedure_started",
             Self::SpecialProcedureEnded { .. } => "special_procedure_ended",
             Self::ExtensionApproved { .. } => "extension_approved",
+            Self::ExtensionNotified { .. } => "extension_notified",
             Self::Hearing(_) => "hearing",
             Self::Decided { .. } => "decided",
             Self::Delivered { .. } => "delivered",
@@ -638,6 +662,7 @@ impl CaseEvent {
             Self::SpecialProcedureStarted { .. } => "特别程序开始（计时暂停）",
             Self::SpecialProcedureEnded { .. } => "特别程序结束",
             Self::ExtensionApproved { .. } => "批准延期",
+            Self::ExtensionNotified { .. } => "告知延期",
             Self::Hearing(_) => "利害关系人与听证",
             Self::Decided { .. } => "作出决定（已签章）",
             Self::Delivered { .. } => "送达",
@@ -662,6 +687,7 @@ impl CaseEvent {
             Self::SpecialProcedureStarted { .. } => CommandKind::StartSpecialProcedure,
             Self::SpecialProcedureEnded { .. } => CommandKind::EndSpecialProcedure,
             Self::ExtensionApproved { .. } => CommandKind::Extend,
+            Self::ExtensionNotified { .. } => CommandKind::NotifyExtension,
             Self::Hearing(_) => CommandKind::Hearing,
             Self::Decided { .. } => CommandKind::Decide,
             Self::Delivered { .. } => CommandKind::Deliver,
@@ -687,6 +713,7 @@ impl CaseEvent {
             | Self::SpecialProcedureStarted { on, .. }
             | Self::SpecialProcedureEnded { on, .. }
             | Self::ExtensionApproved { on, .. }
+            | Self::ExtensionNotified { on, .. }
             | Self::Delivered { on, .. }
             | Self::Withdrawn { on, .. }
             | Self::OnTheSpot { on, .. } => *on,
@@ -710,6 +737,7 @@ impl CaseEvent {
             | Self::Returned { by, .. }
             | Self::SpecialProcedureStarted { by, .. }
             | Self::SpecialProcedureEnded { by, .. }
+            | Self::ExtensionNotified { by, .. }
             | Self::Delivered { by, .. }
             | Self::Withdrawn { by, .. }
             | Self::OnTheSpot { by, .. } => by,

@@ -30,7 +30,7 @@ fn extension(authority: ExtensionAuthority, working_days: u32, notified: Date) -
         authority,
         working_days,
         reason: "情况复杂".into(),
-        applicant_notified_on: notified,
+        applicant_notified_on: Some(notified),
     }
 }
 

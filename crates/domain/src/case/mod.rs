@@ -28,6 +28,7 @@ pub mod clock;
 mod command;
 mod error;
 mod event;
+mod false_materials;
 mod hearing;
 mod hearing_command;
 mod hearing_error;
@@ -59,6 +60,8 @@ mod hearing_tests;
 #[cfg(test)]
 mod law_tests;
 #[cfg(test)]
+mod lawgaps_tests;
+#[cfg(test)]
 mod linked_tests;
 #[cfg(test)]
 mod on_spot_tests;
@@ -88,6 +91,7 @@ pub use event::{
     CHINA_STANDARD_TIME, CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, MaterialRef,
     NonAcceptance, NoticeItem, NoticeProblem, Reasons, Received, Refusal, Remedies, legal_date,
 };
+pub use false_materials::{art78_ban, false_materials_on};
 pub use hearing::{
     ClosedGround, Hearing, HearingAct, HearingActKind, HearingError, HearingEvent, HearingGround,
     NOTICE_LEAD_DAYS, ORGANISE_DAYS, REQUEST_DAYS, Requester, Scheduled,

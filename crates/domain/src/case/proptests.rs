@@ -220,7 +220,7 @@ fn command(op: &Op, day: Date) -> Command {
             },
             working_days: *days,
             reason: "延期".into(),
-            applicant_notified_on: day + Duration::days(*notified_offset),
+            applicant_notified_on: Some(day + Duration::days(*notified_offset)),
         },
         Op::Decide { outcome } => Command::Decide {
             decision: match outcome {

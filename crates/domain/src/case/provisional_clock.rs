@@ -16,7 +16,7 @@ fn extension(working_days: u32, notified: Date) -> Command {
         authority: ExtensionAuthority::BureauHead,
         working_days,
         reason: "需补充现场核查".into(),
-        applicant_notified_on: notified,
+        applicant_notified_on: Some(notified),
     }
 }
 

@@ -191,7 +191,7 @@ fn government_head_extension_on_an_ordinary_case_is_refused() {
         },
         working_days: 5,
         reason: "r".into(),
-        applicant_notified_on: TUE,
+        applicant_notified_on: Some(TUE),
     };
     assert_eq!(
         h.try_run(HEAD, TUE, command).unwrap_err(),

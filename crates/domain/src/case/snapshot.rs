@@ -124,6 +124,15 @@ impl ItemSnapshot {
             .map(|t| t.value)
     }
 
+    /// The time to start the licensed work, where the item's law sets one (建筑法 Art. 9).
+    #[must_use]
+    pub fn start_deadline(&self) -> Option<TimeLimit> {
+        self.legal
+            .as_ref()
+            .and_then(|l| l.start_deadline.as_ref())
+            .map(|t| t.value)
+    }
+
     /// The cap on the time `kind` may exclude (Art. 45), where the item's law sets one.
     #[must_use]
     pub fn excluded_cap(&self, kind: SpecialProcedureKind) -> Option<TimeLimit> {

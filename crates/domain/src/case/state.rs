@@ -90,8 +90,8 @@ pub struct ExtensionRecord {
     pub working_days: u32,
     /// Approval date.
     pub on: Date,
-    /// Date the applicant was told.
-    pub applicant_notified_on: Date,
+    /// Date the applicant was told; `None` until the notice is recorded (Art. 42).
+    pub applicant_notified_on: Option<Date>,
 }
 
 /// The decision.
@@ -424,6 +424,7 @@ impl Case {
                 *on,
                 *applicant_notified_on,
             ),
+            CaseEvent::ExtensionNotified { .. } => self.check_extension_notice(),
             CaseEvent::Hearing(h) => self.check_hearing(h),
             CaseEvent::Decided {
                 approver, decision, ..
@@ -506,7 +507,7 @@ impl Case {
     fn check_non_acceptance(&self, outcome: &NonAcceptance) -> Result<(), CaseError> {
         self.require_before_acceptance(CommandKind::RefuseAcceptance)?;
         match outcome {
-            NonAcceptance::NoLicenceNeeded { .. } => Ok(()),
+            NonAcceptance::NoLicenceNeeded { .. } | NonAcceptance::FalseMaterials { .. } => Ok(()),
             NonAcceptance::NotCompetent {
                 competent_authority,
                 ..
@@ -695,6 +696,7 @@ impl Case {
                 });
                 (None, format!("延长办理期限{working_days}个工作日"))
             }
+            CaseEvent::ExtensionNotified { on, .. } => (None, self.record_extension_notice(*on)),
             CaseEvent::Decided {
                 approver,
                 decision,

@@ -35,6 +35,8 @@ pub enum CommandKind {
     EndSpecialProcedure,
     /// 批准延期.
     Extend,
+    /// 告知延期 (Art. 42: the notice to the applicant may follow the approval).
+    NotifyExtension,
     /// 利害关系人与听证 (Art. 36, 46–48): one act of `hearing::HearingAct`.
     Hearing,
     /// 作出审批决定.
@@ -49,7 +51,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every kind, in lifecycle order.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::OneTimeNotice,
         Self::Supplement,
         Self::Accept,
@@ -60,6 +62,7 @@ impl CommandKind {
         Self::StartSpecialProcedure,
         Self::EndSpecialProcedure,
         Self::Extend,
+        Self::NotifyExtension,
         Self::Hearing,
         Self::Decide,
         Self::Deliver,
@@ -81,6 +84,7 @@ impl CommandKind {
             Self::StartSpecialProcedure => "start_special_procedure",
             Self::EndSpecialProcedure => "end_special_procedure",
             Self::Extend => "extend",
+            Self::NotifyExtension => "notify_extension",
             Self::Hearing => "hearing",
             Self::Decide => "decide",
             Self::Deliver => "deliver",
@@ -109,6 +113,7 @@ impl CommandKind {
             Self::StartSpecialProcedure => "开始特别程序",
             Self::EndSpecialProcedure => "结束特别程序",
             Self::Extend => "批准延期",
+            Self::NotifyExtension => "告知延期",
             Self::Hearing => "利害关系人与听证",
             Self::Decide => "作出审批决定",
             Self::Deliver => "送达",
@@ -132,6 +137,7 @@ impl CommandKind {
             | Self::Return
             | Self::StartSpecialProcedure
             | Self::EndSpecialProcedure
+            | Self::NotifyExtension
             | Self::Hearing => Role::Reviewer,
             Self::Extend => Role::BureauHead,
             Self::Decide | Self::DecideOnSpot => Role::Approver,

@@ -32,7 +32,7 @@ fn extension(working_days: u32, notified: Date) -> Command {
         authority: ExtensionAuthority::BureauHead,
         working_days,
         reason: "需补充现场核查".into(),
-        applicant_notified_on: notified,
+        applicant_notified_on: Some(notified),
     }
 }
 
@@ -223,7 +223,7 @@ fn extension_is_recorded_with_its_approver_and_notification() {
     let case = h.case();
     assert_eq!(case.extension_working_days(), 10);
     assert_eq!(case.extensions()[0].approved_by, staff(HEAD));
-    assert_eq!(case.extensions()[0].applicant_notified_on, MON);
+    assert_eq!(case.extensions()[0].applicant_notified_on, Some(MON));
 }
 
 #[test]
@@ -245,7 +245,7 @@ fn joint_handling_extension_needs_the_government_head() {
         },
         working_days: 15,
         reason: "联合办理需协调".into(),
-        applicant_notified_on: TUE,
+        applicant_notified_on: Some(TUE),
     };
     h.run(HEAD, TUE, government);
     assert_eq!(h.case().extension_working_days(), 15);

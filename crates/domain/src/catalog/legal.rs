@@ -367,7 +367,8 @@ pub struct LegalSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder_cancellation: Option<String>,
     /// The licence lapses when the licensed work has not started within this time (建筑法
-    /// Art. 9: three months, unless extended). Shown on the licence; not enforced by a rule.
+    /// Art. 9: three months, unless extended). Fixes the licence's `start_by` at issue; the rule
+    /// `start_deadline` watches it (`licence::start`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_deadline: Option<Cited<TimeLimit>>,
     /// Art. 34(2): the item may be decided on the spot (`catalog::policy`); absent by default.

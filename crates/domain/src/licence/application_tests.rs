@@ -23,6 +23,7 @@ fn issued(until: Date, lead: Option<u32>) -> Vec<LicenceEvent> {
         renewal_lead_days: lead,
         scope: None,
         address: None,
+        start_by: None,
     }]
 }
 

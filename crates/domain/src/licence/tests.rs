@@ -47,6 +47,7 @@ fn issued(until: Date) -> Vec<LicenceEvent> {
         renewal_lead_days: None,
         scope: Some("预包装食品销售".into()),
         address: None,
+        start_by: None,
     }]
 }
 

@@ -122,6 +122,7 @@ pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
         }
         if decided(ev).is_none() {
             super::hearing::timers(engine, &number, &t, today, at_index);
+            super::extension_notice::timers(engine, &number, &t, today, at_index);
         }
         if let Some((_, on)) = decided(ev) {
             if delivery_timed(ev) && wd(engine, on, today) > delivery_days {

@@ -59,6 +59,8 @@ pub struct Engine {
     pub(super) alerts: Vec<Alert>,
     /// The local expression rules in force, by code.
     pub(super) expressions: BTreeMap<String, expression::Compiled>,
+    /// Licences: id → (index of the first event, the events), for the start of work (建筑法 Art. 9).
+    pub(super) licences: BTreeMap<String, (u64, Vec<crate::licence::LicenceEvent>)>,
 }
 
 impl Engine {
@@ -81,6 +83,7 @@ impl Engine {
             raised: BTreeSet::new(),
             alerts: Vec::new(),
             expressions: BTreeMap::new(),
+            licences: BTreeMap::new(),
         }
     }
 
@@ -215,6 +218,13 @@ impl Engine {
             }
             Event::RectificationClosed { case_number, .. } => {
                 self.rectifications.remove(case_number.as_str());
+            }
+            Event::Licence { licence_id, event } => {
+                let e = self
+                    .licences
+                    .entry(licence_id.clone())
+                    .or_insert((item.index, Vec::new()));
+                e.1.push(event.as_ref().clone());
             }
             Event::Push { push_id, event } => {
                 let e = self

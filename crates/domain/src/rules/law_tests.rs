@@ -60,7 +60,7 @@ fn art42_an_extension_where_the_items_law_allows_none_raises_the_extension_rule(
         working_days: 3,
         reason: "情况复杂".into(),
         on: MON,
-        applicant_notified_on: MON,
+        applicant_notified_on: Some(MON),
     });
     let mut log = Log::new();
     log.case(&h.events);

@@ -11,16 +11,20 @@ mod builtin;
 pub mod cost;
 mod engine;
 mod expression;
+mod extension_notice;
 mod hearing;
 #[cfg(test)]
 mod hearing_tests;
 #[cfg(test)]
 mod law_tests;
+#[cfg(test)]
+mod lawgaps_tests;
 mod model;
 #[cfg(test)]
 mod onspot_tests;
 mod renewal;
 mod snapshot;
+mod start_deadline;
 #[cfg(test)]
 mod tests;
 
@@ -119,6 +123,7 @@ impl Engine {
     fn timers(&mut self, today: Date, at_index: u64) {
         builtin::case_timers(self, today, at_index);
         renewal::deemed_renewals(self, today, at_index);
+        start_deadline::overdue_starts(self, today, at_index);
         let late: Vec<(String, u64, Date)> = self
             .rectifications
             .iter()

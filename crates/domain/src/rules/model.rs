@@ -56,6 +56,8 @@ rules! {
     HearingOverdue = "hearing_overdue", "行政许可法第四十七条、第四十八条", "听证逾期（二十日内未组织或未提前七日通知）";
     UnlistedMaterial = "unlisted_material", "行政许可法第三十一条", "一次性告知要求提交目录以外的材料";
     DeemedRenewal = "deemed_renewal", "行政许可法第五十条", "延续申请到期未决定（视为准予延续）";
+    ExtensionNotice = "extension_notice", "行政许可法第四十二条", "延长期限生效时未告知申请人";
+    StartDeadline = "start_deadline", "中华人民共和国建筑法第九条", "施工许可证逾期未开工也未申请延期";
     Expression = "expression", "本地监管规则（CEL表达式）", "本地表达式规则";
 }
 

@@ -279,7 +279,7 @@ fn extension_without_the_head_or_beyond_the_limit() {
             authority: crate::case::ExtensionAuthority::BureauHead,
             working_days: 10,
             reason: "需现场核查".into(),
-            applicant_notified_on: MON,
+            applicant_notified_on: Some(MON),
         },
     );
     let mut ok = Log::new();

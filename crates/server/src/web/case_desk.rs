@@ -102,6 +102,7 @@ impl ActionCard {
             AllowedAction::Deliver { methods } => {
                 card.options = methods.iter().map(|m| (m.code(), m.name_zh())).collect();
             }
+            AllowedAction::NotifyExtension { working_days } => card.max_days = *working_days,
             AllowedAction::DecideOnSpot { source } => {
                 card.allowance_source.clone_from(source);
             }
@@ -198,7 +199,8 @@ pub struct StepForm {
     /// `decide`: approve or refuse.
     #[serde(default)]
     outcome: String,
-    /// `refuse_acceptance`: no_licence_needed, not_competent or materials_not_corrected.
+    /// `refuse_acceptance`: no_licence_needed, not_competent, materials_not_corrected or
+    /// false_materials (Art. 78).
     #[serde(default)]
     ground: String,
     /// Reasons, one per line.
@@ -321,6 +323,10 @@ impl StepForm {
                         remedies: remedies()?,
                     },
                     "materials_not_corrected" => NonAcceptance::MaterialsNotCorrected {
+                        reasons: reasons()?,
+                        remedies: remedies()?,
+                    },
+                    "false_materials" => NonAcceptance::FalseMaterials {
                         reasons: reasons()?,
                         remedies: remedies()?,
                     },

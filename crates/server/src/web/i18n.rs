@@ -164,6 +164,7 @@ impl Lang {
 }
 
 mod desk;
+mod lawgaps;
 mod materials;
 mod onspot;
 mod portal;
@@ -181,6 +182,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(renewal::RENEWAL)
         .chain(onspot::ON_SPOT)
         .chain(scope::SCOPE)
+        .chain(lawgaps::LAW_GAPS)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

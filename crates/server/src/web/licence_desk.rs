@@ -29,6 +29,14 @@ struct LicenceDesk {
     application_case: Option<String>,
     renewal_refused_on: Option<String>,
     deemed_due: bool,
+    /// 建筑法 Art. 9: the last day to start, the start and the request to start later.
+    start_by: Option<String>,
+    work_started_on: Option<String>,
+    start_extension_on: Option<String>,
+    start_overdue: bool,
+    /// The start is still to be recorded (a valid licence with a start deadline).
+    can_record_start: bool,
+    today: String,
     /// Date, step, what it says (codes and dates only, as the register shows them).
     events: Vec<(String, &'static str, String)>,
     can_apply: bool,
@@ -100,6 +108,26 @@ fn row(e: &LicenceEvent) -> (String, &'static str, String) {
         LicenceEvent::Cancelled { on, reason, .. } => {
             (date(on), "注销", reason.name_zh().to_owned())
         }
+        LicenceEvent::WorkStarted {
+            started_on,
+            by_holder,
+            on,
+            ..
+        } => (
+            date(on),
+            "开工",
+            format!(
+                "{started_on}开工（{}）",
+                if *by_holder {
+                    "被许可人报告"
+                } else {
+                    "本局核实"
+                }
+            ),
+        ),
+        LicenceEvent::StartExtensionRequested { on, .. } => {
+            (date(on), "申请延期开工", "建筑法第九条".to_owned())
+        }
     }
 }
 
@@ -127,6 +155,15 @@ pub async fn licence_desk(
         can_apply: valid && auth.require(Action::IntakeCase, &here).is_ok(),
         can_decide: auth.require(Action::DecideCase, &here).is_ok(),
         deemed_due: licence.deemed_renewal(today).is_some(),
+        start_by: licence.start_by.map(|d| d.to_string()),
+        work_started_on: licence.work_started_on.map(|d| d.to_string()),
+        start_extension_on: licence.start_extension_requested_on.map(|d| d.to_string()),
+        start_overdue: licence.start_overdue(today).is_some(),
+        can_record_start: valid
+            && licence.start_by.is_some()
+            && licence.work_started_on.is_none()
+            && auth.require(Action::DecideCase, &here).is_ok(),
+        today: today.to_string(),
         status_zh: licence.status.name_zh(),
         valid_until: licence.valid_until.to_string(),
         application_case: licence.application_case.clone(),

@@ -77,6 +77,7 @@ fn plain_step(kind: &str) -> &'static str {
         "special_procedure_started" => "特别程序开始",
         "special_procedure_ended" => "特别程序结束",
         "extension_approved" => "延长办理期限",
+        "extension_notified" => "告知延长办理期限",
         "decided" => "作出决定",
         "delivered" => "送达",
         "withdrawn" => "撤回申请",

@@ -654,7 +654,7 @@ async fn each_role_is_offered_only_the_steps_it_may_take_now() {
     );
     assert_eq!(
         refuse["grounds"],
-        json!(["no_licence_needed", "not_competent"])
+        json!(["no_licence_needed", "not_competent", "false_materials"])
     );
     assert_eq!(action(&case, "accept")["deemed"], false);
     assert_eq!(action(&case, "accept")["confirm"], false);

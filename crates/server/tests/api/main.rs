@@ -21,6 +21,7 @@ mod history;
 mod home_cache;
 mod intake;
 mod law;
+mod lawgaps;
 mod ledger;
 mod ledger_audit;
 mod linkage;

@@ -136,17 +136,23 @@ pub(super) fn voucher_for(e: &CaseEvent, case: &Case) -> Result<Option<Voucher>,
             on,
             applicant_notified_on,
             ..
-        } => Ok(Some(Voucher {
-            kind: numbered("extension_notice", case.extensions().len()),
-            title: "延长办理期限告知书",
-            body: json!({
+        } => {
+            let mut body = json!({
                 "working_days": working_days,
                 "reason": reason,
                 "on": on.to_string(),
-                "applicant_notified_on": applicant_notified_on.to_string(),
-            }),
-            licensed: false,
-        })),
+            });
+            // Absent when the notice follows the approval (Art. 42; `extension_notified`).
+            if let (Some(m), Some(d)) = (body.as_object_mut(), applicant_notified_on) {
+                m.insert("applicant_notified_on".into(), d.to_string().into());
+            }
+            Ok(Some(Voucher {
+                kind: numbered("extension_notice", case.extensions().len()),
+                title: "延长办理期限告知书",
+                body,
+                licensed: false,
+            }))
+        }
         CaseEvent::OneTimeNoticeIssued { items, on, .. } => v(
             "one_time_notice",
             "补正材料一次性告知书",
@@ -223,7 +229,8 @@ fn non_acceptance_remedies(o: &NonAcceptance) -> Option<&Remedies> {
     match o {
         NonAcceptance::NoLicenceNeeded { .. } => None,
         NonAcceptance::NotCompetent { remedies, .. }
-        | NonAcceptance::MaterialsNotCorrected { remedies, .. } => Some(remedies),
+        | NonAcceptance::MaterialsNotCorrected { remedies, .. }
+        | NonAcceptance::FalseMaterials { remedies, .. } => Some(remedies),
     }
 }
 
@@ -498,6 +505,8 @@ pub(super) fn seal_document(
             renewal_lead_days: r.item.renewal_lead_days(),
             scope: granted_scope(case),
             address: r.holder_address().map(str::to_owned),
+            // 建筑法 Art. 9: the last day to start the work, where the item's law sets one.
+            start_by: oneseal_domain::licence::start::start_by(today, r.item.start_deadline()),
         };
         who.meta().record_event(
             tx,

@@ -150,6 +150,10 @@ fn describe(command: &Command, case: &Case) -> Vec<(&'static str, String)> {
                 NonAcceptance::MaterialsNotCorrected {
                     reasons: r,
                     remedies,
+                }
+                | NonAcceptance::FalseMaterials {
+                    reasons: r,
+                    remedies,
                 } => {
                     reasons(&mut lines, r.as_slice());
                     lines.push(("救济途径", remedies.to_chinese()));

@@ -525,7 +525,7 @@ impl CasePlan<'_> {
                 authority: ExtensionAuthority::BureauHead,
                 working_days: days,
                 reason: "需补充核查申请材料的实质内容".into(),
-                applicant_notified_on: today,
+                applicant_notified_on: Some(today),
             };
             let Some(t) = self.later(0) else { return };
             if self.command(t, &roster.head, Role::BureauHead, extend) {

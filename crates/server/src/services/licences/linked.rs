@@ -4,7 +4,7 @@
 //! its licence (renewed, refused, changed, cancelled) in the decision's transaction.
 
 use oneseal_domain::calendar::Calendar;
-use oneseal_domain::case::{Applicant, Case, CaseEvent, Decision, legal_date};
+use oneseal_domain::case::{Applicant, Case, CaseEvent, Decision, art78_ban, legal_date};
 use oneseal_domain::licence::LicenceEvent;
 use oneseal_domain::licence::ban::{Ban, BanArticle};
 use oneseal_domain::org::DivisionCode;
@@ -53,12 +53,8 @@ pub fn ban_on(
             continue;
         }
         let mut bans = Vec::new();
-        if let Some(d) = case.decision()
-            && let Decision::Refuse(r) = &d.decision
-            && r.false_materials()
-        {
-            bans.push(Ban::new(BanArticle::Art78, item_code, d.on()));
-        }
+        // Art. 78: a non-acceptance or a refusal for concealed facts or false materials.
+        bans.extend(art78_ban(&events));
         if let Some(id) = &p.licence_id {
             for e in load_licence_events(conn, id)? {
                 if let LicenceEvent::Revoked {

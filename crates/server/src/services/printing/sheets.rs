@@ -256,6 +256,14 @@ pub(super) fn sheet(
             else {
                 return Err(PrintingError::NoSuchDocument);
             };
+            // The notice may follow the approval as its own step (Art. 42): the day it was
+            // recorded, or today's draft while it is still due.
+            let told = applicant_notified_on.or_else(|| {
+                s.events.iter().rev().find_map(|e| match e {
+                    CaseEvent::ExtensionNotified { on, .. } => Some(*on),
+                    _ => None,
+                })
+            });
             sheet.title = "延长办理期限告知书".into();
             sheet.number = format!("延期〔{}〕{number}号", on.year());
             sheet.blocks = vec![
@@ -266,13 +274,18 @@ pub(super) fn sheet(
                      办理期限延长{working_days}个工作日，特此告知。"
                 )),
                 Block::Field("批准日期".into(), date_zh(*on)),
-                Block::Field("告知日期".into(), date_zh(*applicant_notified_on)),
             ];
-            sheet.date = date_zh(*applicant_notified_on);
+            if let Some(told) = told {
+                sheet
+                    .blocks
+                    .push(Block::Field("告知日期".into(), date_zh(told)));
+            }
+            let dated = told.unwrap_or(*on);
+            sheet.date = date_zh(dated);
             sheet.footer = vec![
                 "本告知书由本局业务系统出具，不加盖电子印章；延期的批准记录于本局透明日志。".into(),
             ];
-            day_start(*applicant_notified_on)
+            day_start(dated)
         }
         SPECIAL => {
             let Some(CaseEvent::SpecialProcedureStarted {
@@ -428,6 +441,13 @@ fn sealed_body(
                     "经一次告知后，申请材料仍不齐全或者不符合法定形式，本局决定不予受理。".to_owned(),
                     Some(remedies),
                 ),
+                NonAcceptance::FalseMaterials { reasons, remedies } => (
+                    reasons.as_slice(),
+                    "申请人隐瞒有关情况或者提供虚假材料申请行政许可，根据《中华人民共和国行政许可法》第七十八条的规定，\
+                     本局决定不予受理。"
+                        .to_owned(),
+                    Some(remedies),
+                ),
             };
             blocks.push(Block::Para(format!(
                 "你（单位）于{received}提交的{item}申请（办件编号：{number}），{ground}理由如下："
@@ -511,7 +531,9 @@ fn sealed_body(
             )));
             for (label, field) in [("批准日期", "on"), ("告知日期", "applicant_notified_on")]
             {
-                blocks.push(Block::Field(label.into(), iso_date_zh(&f[field])));
+                if !f[field].is_null() {
+                    blocks.push(Block::Field(label.into(), iso_date_zh(&f[field])));
+                }
             }
         }
         k if notice_base(k) == Some(SPECIAL) => {
