@@ -37,6 +37,8 @@ pub enum Action {
     ViewDashboard,
     ReviewPolicyChange,
     RectifyRating,
+    /// See and answer the joint-review requests to one's own department (会签 / 联合审查).
+    AnswerConsultation,
 }
 
 impl Action {
@@ -65,6 +67,7 @@ impl Action {
         Action::ViewDashboard,
         Action::ReviewPolicyChange,
         Action::RectifyRating,
+        Action::AnswerConsultation,
     ];
 
     /// The roles that may take this action at all.
@@ -92,7 +95,9 @@ impl Action {
                 &[BureauHead]
             }
             Action::ViewCases => &[Clerk, Reviewer, Approver, BureauHead, Inspector],
-            Action::ClaimPush | Action::SubmitFeedback => &[DepartmentSupervisor],
+            Action::ClaimPush | Action::SubmitFeedback | Action::AnswerConsultation => {
+                &[DepartmentSupervisor]
+            }
             Action::ViewPushes => &[DepartmentSupervisor, BureauHead, Inspector],
             Action::ViewAlerts => &[Inspector, BureauHead],
             Action::HandleAlert | Action::ManageRules => &[Inspector],
@@ -133,7 +138,10 @@ impl Action {
     fn department_bound(self) -> bool {
         matches!(
             self,
-            Action::ClaimPush | Action::SubmitFeedback | Action::ViewPushes
+            Action::ClaimPush
+                | Action::SubmitFeedback
+                | Action::ViewPushes
+                | Action::AnswerConsultation
         )
     }
 }

@@ -20,6 +20,7 @@ use crate::canonical::{write_canonical, write_scalar};
 pub use calendar::{CalendarCorrection, CorrectionApproval, DeadlineKind, MovingDeadline};
 
 use crate::case::{CaseEvent, CaseNumber};
+use crate::consultation::ConsultationEvent;
 use crate::linkage::{FeedbackBody, Impact, LinkageSettings, PushEvent};
 use crate::rules::{Alert, AlertOutcome, ExpressionRule, RuleVersion};
 use crate::seal::{Revocation, SealRecord};
@@ -254,6 +255,13 @@ pub enum Event {
         case_number: CaseNumber,
         material: Box<crate::material::StoredMaterial>,
     },
+    /// One step of a joint-review consultation (会签 / 联合审查): one department asked for its
+    /// opinion on a case (see `consultation`); the question and the opinion's text are private.
+    #[serde(rename = "consultation.event")]
+    Consultation {
+        consultation_id: String,
+        event: Box<ConsultationEvent>,
+    },
 }
 
 impl Event {
@@ -293,6 +301,7 @@ impl Event {
             Event::CaseRated { .. } => "rating.submitted",
             Event::RectificationClosed { .. } => "rating.rectified",
             Event::MaterialStored { .. } => "case.material_stored",
+            Event::Consultation { .. } => "consultation.event",
         }
     }
 
@@ -369,6 +378,13 @@ impl Event {
             Event::CaseRated { case_number, .. }
             | Event::RectificationClosed { case_number, .. }
             | Event::MaterialStored { case_number, .. } => put("case", case_number.as_str()),
+            Event::Consultation {
+                consultation_id,
+                event,
+            } => {
+                put("consultation", consultation_id);
+                put("step", event.kind());
+            }
         }
         s
     }
@@ -536,6 +552,10 @@ impl Event {
                 v["case_number"] = json!(case_number);
                 v
             }
+            Event::Consultation {
+                consultation_id,
+                event,
+            } => json!({ "consultation_id": consultation_id, "event": event.public_view() }),
         }
     }
 }

@@ -45,6 +45,8 @@ pub struct Engine {
     pub(super) heads: BTreeSet<StaffId>,
     pub(super) cases: BTreeMap<String, CaseTrack>,
     pub(super) pushes: BTreeMap<String, (u64, Vec<PushEvent>)>,
+    /// Joint-review consultations: id → (index of the request, events).
+    pub(super) consultations: BTreeMap<String, (u64, Vec<crate::consultation::ConsultationEvent>)>,
     pub(super) promised: BTreeMap<String, crate::catalog::TimeLimit>,
     /// Item → its original department; staff → their department (for scoped thresholds).
     pub(super) item_departments: BTreeMap<String, String>,
@@ -71,6 +73,7 @@ impl Engine {
             heads: BTreeSet::new(),
             cases: BTreeMap::new(),
             pushes: BTreeMap::new(),
+            consultations: BTreeMap::new(),
             promised: BTreeMap::new(),
             item_departments: BTreeMap::new(),
             item_materials: BTreeMap::new(),
@@ -223,6 +226,10 @@ impl Engine {
                     .or_insert((item.index, Vec::new()));
                 e.1.push(event.as_ref().clone());
             }
+            Event::Consultation {
+                consultation_id,
+                event,
+            } => super::consultation::track(self, item.index, consultation_id, event),
             _ => {}
         }
     }

@@ -56,6 +56,7 @@ rules! {
     HearingOverdue = "hearing_overdue", "行政许可法第四十七条、第四十八条", "听证逾期（二十日内未组织或未提前七日通知）";
     UnlistedMaterial = "unlisted_material", "行政许可法第三十一条", "一次性告知要求提交目录以外的材料";
     DeemedRenewal = "deemed_renewal", "行政许可法第五十条", "延续申请到期未决定（视为准予延续）";
+    ConsultationOverdue = "consultation_overdue", "本局联合审查制度（征求意见答复时限）", "征求部门意见逾期未答复";
     Expression = "expression", "本地监管规则（CEL表达式）", "本地表达式规则";
 }
 

@@ -1,0 +1,52 @@
+//! The rule of joint review (`consultation_overdue`): a department asked for its opinion on a
+//! case that has not answered by the due date is alerted the day after, once per consultation,
+//! to the asked department and the bureau head — the same duty as a push's claim
+//! (`unclaimed_push`), since the case's clock runs on while the bureau waits (Art. 45 does not
+//! exclude an ordinary opinion).
+//!
+//! Apart from `builtin.rs` so that file keeps only its hook lines. The message names the
+//! consultation, the case and the dates: never the question or an opinion's text.
+
+use time::Date;
+
+use super::engine::Engine;
+use super::model::RuleId;
+use crate::consultation::{Consultation, ConsultationEvent};
+
+/// Keeps a consultation's events.
+pub(super) fn track(engine: &mut Engine, index: u64, id: &str, event: &ConsultationEvent) {
+    engine
+        .consultations
+        .entry(id.to_owned())
+        .or_insert((index, Vec::new()))
+        .1
+        .push(event.clone());
+}
+
+/// Raises `consultation_overdue` on every consultation unanswered after its due date.
+pub(super) fn overdue(engine: &mut Engine, today: Date, at_index: u64) {
+    let late: Vec<(String, u64, Consultation)> = engine
+        .consultations
+        .iter()
+        .filter_map(|(id, (first, events))| {
+            let c = Consultation::apply(events).ok()?;
+            c.is_overdue(today).then(|| (id.clone(), *first, c))
+        })
+        .collect();
+    for (id, first, c) in late {
+        let a = &c.asked;
+        engine.raise(
+            RuleId::ConsultationOverdue,
+            format!("consultation:{id}"),
+            format!(
+                "办件{}向{}征求意见（{}），答复期限{}已过，尚未答复",
+                a.case_number, a.department, id, a.due_on
+            ),
+            None,
+            Some(a.department.clone()),
+            first,
+            at_index,
+            today,
+        );
+    }
+}
