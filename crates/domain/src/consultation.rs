@@ -313,7 +313,10 @@ impl ConsultationError {
             Self::BadDueDays => "答复期限应为1至30个工作日".into(),
             Self::TooManyAttachments => format!("附件最多{MAX_ATTACHMENTS}个"),
             Self::NotUnderReview(s) => {
-                format!("办件当前状态为“{}”，只能在受理后、决定前征求意见", s.name_zh())
+                format!(
+                    "办件当前状态为“{}”，只能在受理后、决定前征求意见",
+                    s.name_zh()
+                )
             }
             Self::AlreadyAnswered => "该征求意见已答复".into(),
             Self::WrongDepartment => "该征求意见不是向本部门发出的，不能答复".into(),

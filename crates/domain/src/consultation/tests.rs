@@ -157,7 +157,9 @@ fn an_unanswered_consultation_is_reminded_then_escalated_and_a_late_answer_says_
     assert!(c.due_actions(date!(2026 - 11 - 06), &[]).is_empty());
     let inspectors = [StaffId::parse("INSP-1").unwrap()];
     let esc = c.due_actions(date!(2026 - 11 - 09), &inspectors);
-    assert!(matches!(&esc[..], [ConsultationEvent::Escalated { inspectors, .. }] if inspectors.len() == 1));
+    assert!(
+        matches!(&esc[..], [ConsultationEvent::Escalated { inspectors, .. }] if inspectors.len() == 1)
+    );
     events.extend(esc);
     let c = Consultation::apply(&events).unwrap();
     assert!(c.is_overdue(date!(2026 - 11 - 09)));
@@ -193,7 +195,10 @@ fn the_public_view_carries_no_question_or_opinion_text() {
         .unwrap();
     for e in [ConsultationEvent::Asked(asked()), answered.clone()] {
         let public = e.public_view().to_string();
-        assert!(!public.contains("食品安全") && !public.contains("张三"), "{public}");
+        assert!(
+            !public.contains("食品安全") && !public.contains("张三"),
+            "{public}"
+        );
         assert!(!public.contains(&"ab".repeat(32)), "{public}");
         let json = serde_json::to_string(&e).unwrap();
         assert_eq!(serde_json::from_str::<ConsultationEvent>(&json).unwrap(), e);
