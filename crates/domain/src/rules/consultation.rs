@@ -11,17 +11,7 @@ use time::Date;
 
 use super::engine::Engine;
 use super::model::RuleId;
-use crate::consultation::{Consultation, ConsultationEvent};
-
-/// Keeps a consultation's events.
-pub(super) fn track(engine: &mut Engine, index: u64, id: &str, event: &ConsultationEvent) {
-    engine
-        .consultations
-        .entry(id.to_owned())
-        .or_insert((index, Vec::new()))
-        .1
-        .push(event.clone());
-}
+use crate::consultation::Consultation;
 
 /// Raises `consultation_overdue` on every consultation unanswered after its due date.
 pub(super) fn overdue(engine: &mut Engine, today: Date, at_index: u64) {

@@ -229,7 +229,13 @@ impl Engine {
             Event::Consultation {
                 consultation_id,
                 event,
-            } => super::consultation::track(self, item.index, consultation_id, event),
+            } => {
+                let e = self
+                    .consultations
+                    .entry(consultation_id.clone())
+                    .or_insert((item.index, Vec::new()));
+                e.1.push(event.as_ref().clone());
+            }
             _ => {}
         }
     }
