@@ -258,3 +258,13 @@ pub fn latest_id(c: &mut dyn Conn, first: &str, last: &str) -> Result<Option<Str
     .transpose()?
     .flatten())
 }
+
+/// The case's status code (BLZT), if the case is known.
+pub fn case_status(c: &mut dyn Conn, case_number: &str) -> Result<Option<i64>, StoreError> {
+    c.query_one(
+        "SELECT status FROM cases WHERE case_number = ?",
+        params![case_number],
+    )?
+    .map(|r| r.int(0))
+    .transpose()
+}

@@ -11,16 +11,34 @@ use time::Date;
 
 use super::engine::Engine;
 use super::model::RuleId;
+use crate::case::CaseEvent;
 use crate::consultation::Consultation;
 
-/// Raises `consultation_overdue` on every consultation unanswered after its due date.
+/// Whether the case's history holds its end before a decision could use an opinion: the
+/// decision, a withdrawal or a refusal to accept.
+fn settled(engine: &Engine, case_number: &str) -> bool {
+    engine.cases.get(case_number).is_some_and(|t| {
+        t.events.iter().any(|e| {
+            matches!(
+                e,
+                CaseEvent::Decided { .. }
+                    | CaseEvent::Withdrawn { .. }
+                    | CaseEvent::NotAccepted { .. }
+            )
+        })
+    })
+}
+
+/// Raises `consultation_overdue` on every consultation unanswered after its due date, unless
+/// its case was settled meanwhile (the opinion can no longer inform the decision).
 pub(super) fn overdue(engine: &mut Engine, today: Date, at_index: u64) {
     let late: Vec<(String, u64, Consultation)> = engine
         .consultations
         .iter()
         .filter_map(|(id, (first, events))| {
             let c = Consultation::apply(events).ok()?;
-            c.is_overdue(today).then(|| (id.clone(), *first, c))
+            (c.is_overdue(today) && !settled(engine, &c.asked.case_number))
+                .then(|| (id.clone(), *first, c))
         })
         .collect();
     for (id, first, c) in late {

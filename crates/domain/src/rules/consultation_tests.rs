@@ -22,7 +22,7 @@ fn consultation(e: ConsultationEvent) -> Event {
 fn asked() -> ConsultationEvent {
     ConsultationEvent::Asked(ConsultationAsked {
         consultation_id: "ZX3701000000001".into(),
-        case_number: "3701002026110200001".into(),
+        case_number: "37010020261102000007".into(),
         item_code: "990100001000".into(),
         department: DepartmentCode::parse("SCJG").unwrap(),
         question: "请现场核查经营场所".into(),
@@ -70,4 +70,27 @@ fn an_opinion_missing_after_the_due_date_is_alerted_to_the_department_once() {
     assert_eq!(a.subject, "consultation:ZX3701000000001");
     assert_eq!(a.responsible_department, DepartmentCode::parse("SCJG").ok());
     assert!(!a.message_zh.contains("经营场所"), "{}", a.message_zh);
+}
+
+#[test]
+fn a_consultation_of_a_case_decided_before_its_due_date_is_not_alerted() {
+    use crate::case::testkit::{APPROVER, Harness};
+    use crate::case::{Command, Decision};
+    let mut h = Harness::reviewed(MON);
+    h.run(
+        APPROVER,
+        date!(2026 - 11 - 03),
+        Command::Decide {
+            decision: Decision::Approve,
+        },
+    );
+    let mut log = Log::new();
+    log.push(at(MON, 9), "staff:REV-1", consultation(asked()));
+    log.case(&h.events);
+    log.tick(date!(2026 - 11 - 09));
+    assert!(
+        !log.rules().contains(&RuleId::ConsultationOverdue),
+        "{:?}",
+        log.rules()
+    );
 }

@@ -9,10 +9,10 @@
 
 use oneseal_domain::access::{Action, Denied, Principal, Target, authorize};
 use oneseal_domain::calendar::{Calendar, CalendarError, TimeLimit};
-use oneseal_domain::case::{CaseNumber, legal_date};
+use oneseal_domain::case::{CaseNumber, CaseStatus, legal_date};
 use oneseal_domain::consultation::{
     CLOCK_NOTE_ZH, Consultation, ConsultationAsked, ConsultationError, ConsultationEvent,
-    Opinionated, Request, beyond_decision_due, check_request,
+    Opinionated, Request, beyond_decision_due, check_request, under_review,
 };
 use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::linkage::Claimant;
@@ -310,6 +310,15 @@ pub fn for_department(
     )?)
 }
 
+/// Whether the case is past review (decided, withdrawn, closed): its open consultations are no
+/// longer reminded, since their opinion can no longer inform the decision.
+fn settled(conn: &mut dyn Conn, case_number: &str) -> Result<bool> {
+    let status = store::case_status(conn, case_number)?
+        .and_then(|s| u8::try_from(s).ok())
+        .and_then(CaseStatus::from_code);
+    Ok(status.is_some_and(|s| !under_review(s)))
+}
+
 /// What one run of reminders and escalations did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Reminders {
@@ -328,7 +337,7 @@ pub fn remind_due(tx: &mut Tx<'_>, now: OffsetDateTime) -> Result<Reminders> {
             .map_err(|e| ConsultationServiceError::Internal(format!("stored jurisdiction: {e}")))?;
         let c = Consultation::apply(&store::load_events(tx.conn(), &id)?)?;
         let due = c.due_actions(today, &[]);
-        if due.is_empty() {
+        if due.is_empty() || settled(tx.conn(), &c.asked.case_number)? {
             continue;
         }
         let inspectors: Vec<StaffId> = bureau::active_inspectors(tx.conn(), &j)?
