@@ -403,3 +403,37 @@ async fn an_unanswered_opinion_is_reminded_escalated_and_alerted_after_its_due_d
     );
     assert!(app.replay_findings().await.is_empty());
 }
+
+#[tokio::test]
+async fn a_case_decided_before_the_opinion_stops_its_reminders_and_alert() {
+    let app = TestApp::spawn_demo().await;
+    let (number, _, _) = asked_of_two(&app).await;
+    step(
+        &app.approver().await,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    let calendar = Arc::new(Calendar::builtin().unwrap());
+    for at in [
+        datetime!(2026-11-26 09:00 +8),
+        datetime!(2026-11-30 09:00 +8),
+    ] {
+        app.clock.set(at);
+        let r = run_due(&app.store, calendar.clone(), at).await.unwrap();
+        assert_eq!(
+            (r.consultations.reminded, r.consultations.escalated),
+            (0, 0),
+            "the case is decided"
+        );
+    }
+    oneseal_server::background::rules_runner::run(&app.store, datetime!(2026-11-30 09:30 +8))
+        .await
+        .unwrap();
+    let (_, alerts) = app.inspector().await.get_json("/api/v1/alerts").await;
+    assert!(
+        !alerts.to_string().contains("consultation_overdue"),
+        "{alerts}"
+    );
+    assert!(app.replay_findings().await.is_empty());
+}
