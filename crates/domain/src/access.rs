@@ -41,6 +41,8 @@ pub enum Action {
     /// token scope is named `intake`.
     #[serde(rename = "intake")]
     PlatformIntake,
+    /// See and answer the joint-review requests to one's own department (会签 / 联合审查).
+    AnswerConsultation,
 }
 
 impl Action {
@@ -70,6 +72,7 @@ impl Action {
         Action::ReviewPolicyChange,
         Action::RectifyRating,
         Action::PlatformIntake,
+        Action::AnswerConsultation,
     ];
 
     /// The roles that may take this action at all.
@@ -97,7 +100,9 @@ impl Action {
                 &[BureauHead]
             }
             Action::ViewCases => &[Clerk, Reviewer, Approver, BureauHead, Inspector],
-            Action::ClaimPush | Action::SubmitFeedback => &[DepartmentSupervisor],
+            Action::ClaimPush | Action::SubmitFeedback | Action::AnswerConsultation => {
+                &[DepartmentSupervisor]
+            }
             Action::ViewPushes => &[DepartmentSupervisor, BureauHead, Inspector],
             Action::ViewAlerts => &[Inspector, BureauHead],
             Action::HandleAlert | Action::ManageRules => &[Inspector],
@@ -139,7 +144,10 @@ impl Action {
     fn department_bound(self) -> bool {
         matches!(
             self,
-            Action::ClaimPush | Action::SubmitFeedback | Action::ViewPushes
+            Action::ClaimPush
+                | Action::SubmitFeedback
+                | Action::ViewPushes
+                | Action::AnswerConsultation
         )
     }
 }

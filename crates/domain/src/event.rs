@@ -20,6 +20,7 @@ use crate::canonical::{write_canonical, write_scalar};
 pub use calendar::{CalendarCorrection, CorrectionApproval, DeadlineKind, MovingDeadline};
 
 use crate::case::{CaseEvent, CaseNumber};
+use crate::consultation::ConsultationEvent;
 use crate::linkage::{FeedbackBody, Impact, LinkageSettings, PushEvent};
 use crate::rules::{Alert, AlertOutcome, ExpressionRule, RuleVersion};
 use crate::seal::{Revocation, SealRecord};
@@ -271,6 +272,13 @@ pub enum Event {
         platform_ref: crate::platform::PlatformRef,
         token: String,
     },
+    /// One step of a joint-review consultation (会签 / 联合审查): one department asked for its
+    /// opinion on a case (see `consultation`); the question and the opinion's text are private.
+    #[serde(rename = "consultation.event")]
+    Consultation {
+        consultation_id: String,
+        event: Box<ConsultationEvent>,
+    },
 }
 
 impl Event {
@@ -312,6 +320,7 @@ impl Event {
             Event::MaterialStored { .. } => "case.material_stored",
             Event::PlatformTokenIssued { .. } => "access.platform_token_issued",
             Event::PlatformIntake { .. } => "case.platform_intake",
+            Event::Consultation { .. } => "consultation.event",
         }
     }
 
@@ -399,6 +408,13 @@ impl Event {
             } => {
                 put("case", case_number.as_str());
                 put("platform", platform.as_str());
+            }
+            Event::Consultation {
+                consultation_id,
+                event,
+            } => {
+                put("consultation", consultation_id);
+                put("step", event.kind());
             }
         }
         s
@@ -582,6 +598,10 @@ impl Event {
                 "case_number": case_number, "platform": platform, "platform_ref": platform_ref,
                 "token": token,
             }),
+            Event::Consultation {
+                consultation_id,
+                event,
+            } => json!({ "consultation_id": consultation_id, "event": event.public_view() }),
         }
     }
 }

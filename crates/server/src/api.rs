@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
+pub mod consultations;
 pub mod dashboard;
 pub mod documents;
 pub mod guide;
@@ -145,6 +146,18 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/linkage/stats", get(linkage::linkage_stats))
         .route("/api/v1/dept/feed", get(linkage::dept_feed))
+        .route(
+            "/api/v1/dept/consultations",
+            get(consultations::dept_consultations),
+        )
+        .route(
+            "/api/v1/cases/{number}/consultations",
+            get(consultations::list_case_consultations).post(consultations::ask_consultation),
+        )
+        .route(
+            "/api/v1/consultations/{id}/opinion",
+            post(consultations::answer_consultation),
+        )
         .route("/api/v1/public/ratings", post(ratings::submit_rating))
         .route("/api/v1/ratings", get(ratings::list_ratings))
         .route("/api/v1/ratings/{case}/rectify", post(ratings::rectify))
@@ -245,6 +258,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/linkage/feedback/{id}/close-review"),
     ("get", "/api/v1/linkage/stats"),
     ("get", "/api/v1/dept/feed"),
+    ("get", "/api/v1/dept/consultations"),
+    ("get", "/api/v1/cases/{number}/consultations"),
+    ("post", "/api/v1/cases/{number}/consultations"),
+    ("post", "/api/v1/consultations/{id}/opinion"),
     ("get", "/api/v1/dept/webhook"),
     ("put", "/api/v1/dept/webhook"),
     ("post", "/api/v1/dept/webhook/rotate"),

@@ -8,6 +8,7 @@ pub mod case_secrets;
 pub mod cases;
 pub mod catalog;
 pub mod commands;
+pub mod consultations;
 pub mod dashboard;
 pub mod guesses;
 pub mod guide;

@@ -5,6 +5,7 @@
 
 mod apidocs;
 mod calendar;
+mod case_consultations;
 mod case_desk;
 mod case_hearing;
 mod cases;

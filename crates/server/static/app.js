@@ -379,6 +379,11 @@
       if (!el.name || el.value === "") { return; }
       var v = el.value;
       if (el.dataset.path) { path[el.name] = v; return; }
+      // data-kind="each": every checked box of the name joins one list (joint review's departments).
+      if (el.dataset.kind === "each") {
+        if (el.checked) { body[el.name] = (body[el.name] || []).concat([v]); }
+        return;
+      }
       if (el.dataset.kind === "int") {
         v = parseInt(v, 10);
       } else if (el.dataset.kind === "list") {
@@ -413,7 +418,7 @@
           p.textContent = "已办理 Done" + (b.late ? "（逾期认领 claimed late）" : "") +
             (b.impact ? "：影响事项 " + b.impact.items.length + " 项、在办件 " + b.impact.open_cases.length + " 件、有效证照 " + b.impact.valid_licences.length + " 张" : "") +
             (b.licence_status ? "：证照" + b.licence_status : "") +
-            (b.case_number ? "：办件编号 " + b.case_number + "，查询码 " + b.query_code : "");
+            (b.case_number && b.query_code ? "：办件编号 " + b.case_number + "，查询码 " + b.query_code : "");
         } else {
           var err = b.error || {};
           p.className = "error";

@@ -17,6 +17,7 @@ pub mod cases;
 pub mod catalog;
 pub mod checkpoints;
 pub mod codec;
+pub mod consultations;
 mod database;
 mod durable;
 mod error;

@@ -118,6 +118,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0033_case_due.sql"),
     ),
     (
+        36,
+        "consultations",
+        include_str!("../migrations/0036_consultations.sql"),
+    ),
+    (
         40,
         "pushes_pending",
         include_str!("../migrations/0040_pushes_pending.sql"),

@@ -197,6 +197,16 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         ],
     },
     Projected {
+        table: crate::consultations::PROJECTED_EVENTS.0,
+        key: crate::consultations::PROJECTED_EVENTS.1,
+        columns: crate::consultations::PROJECTED_EVENTS.2,
+    },
+    Projected {
+        table: crate::consultations::PROJECTED_ROWS.0,
+        key: crate::consultations::PROJECTED_ROWS.1,
+        columns: crate::consultations::PROJECTED_ROWS.2,
+    },
+    Projected {
         table: "feedback",
         key: &["feedback_id"],
         columns: &[
@@ -616,6 +626,10 @@ pub fn apply(
             case_number,
             material,
         } => crate::materials::apply(conn, case_number.as_str(), material)?,
+        Event::Consultation {
+            consultation_id,
+            event,
+        } => crate::consultations::apply(conn, jurisdiction, consultation_id, event)?,
         Event::DocumentSealed {
             case_number,
             document_kind,

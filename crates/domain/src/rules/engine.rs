@@ -45,6 +45,8 @@ pub struct Engine {
     pub(super) heads: BTreeSet<StaffId>,
     pub(super) cases: BTreeMap<String, CaseTrack>,
     pub(super) pushes: BTreeMap<String, (u64, Vec<PushEvent>)>,
+    /// Joint-review consultations: id → (index of the request, events).
+    pub(super) consultations: BTreeMap<String, (u64, Vec<crate::consultation::ConsultationEvent>)>,
     pub(super) promised: BTreeMap<String, crate::catalog::TimeLimit>,
     /// Item → its original department; staff → their department (for scoped thresholds).
     pub(super) item_departments: BTreeMap<String, String>,
@@ -73,6 +75,7 @@ impl Engine {
             heads: BTreeSet::new(),
             cases: BTreeMap::new(),
             pushes: BTreeMap::new(),
+            consultations: BTreeMap::new(),
             promised: BTreeMap::new(),
             item_departments: BTreeMap::new(),
             item_materials: BTreeMap::new(),
@@ -230,6 +233,16 @@ impl Engine {
                 let e = self
                     .pushes
                     .entry(push_id.clone())
+                    .or_insert((item.index, Vec::new()));
+                e.1.push(event.as_ref().clone());
+            }
+            Event::Consultation {
+                consultation_id,
+                event,
+            } => {
+                let e = self
+                    .consultations
+                    .entry(consultation_id.clone())
                     .or_insert((item.index, Vec::new()));
                 e.1.push(event.as_ref().clone());
             }

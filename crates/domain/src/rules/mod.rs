@@ -8,6 +8,9 @@
 //! hash; an alert names the rule version that raised it and the log range it was computed from.
 
 mod builtin;
+mod consultation;
+#[cfg(test)]
+mod consultation_tests;
 pub mod cost;
 mod engine;
 mod expression;
@@ -124,6 +127,7 @@ impl Engine {
         builtin::case_timers(self, today, at_index);
         renewal::deemed_renewals(self, today, at_index);
         start_deadline::overdue_starts(self, today, at_index);
+        consultation::overdue(self, today, at_index);
         let late: Vec<(String, u64, Date)> = self
             .rectifications
             .iter()

@@ -58,6 +58,7 @@ rules! {
     DeemedRenewal = "deemed_renewal", "行政许可法第五十条", "延续申请到期未决定（视为准予延续）";
     ExtensionNotice = "extension_notice", "行政许可法第四十二条", "延长期限生效时未告知申请人";
     StartDeadline = "start_deadline", "中华人民共和国建筑法第九条", "施工许可证逾期未开工也未申请延期";
+    ConsultationOverdue = "consultation_overdue", "本局联合审查制度（征求意见答复时限）", "征求部门意见逾期未答复";
     Expression = "expression", "本地监管规则（CEL表达式）", "本地表达式规则";
 }
 

@@ -25,6 +25,8 @@ pub struct RunReport {
     pub reminded: usize,
     pub escalated: usize,
     pub digests: usize,
+    /// Joint-review consultations reminded and escalated (`services::consultations`).
+    pub consultations: crate::services::consultations::Reminders,
 }
 
 /// The hour (Beijing time) after which a working day's digest is issued.
@@ -149,6 +151,8 @@ fn run_due_memo(
             record_push(tx, &meta, &push_id, e, push.department.as_ref())?;
         }
     }
+    report.consultations = crate::services::consultations::remind_due(tx, now)
+        .map_err(|e| LinkageError::Internal(format!("consultations: {e}")))?;
     let after_hours = now.to_offset(time::macros::offset!(+8)).hour() >= DIGEST_HOUR;
     if after_hours && calendar.is_working_day(today).unwrap_or(false) {
         let sizes = match memo {

@@ -145,6 +145,43 @@ impl From<crate::services::dashboard::DashboardError> for ApiError {
 
 // ---- linkage ----
 
+impl From<crate::services::consultations::ConsultationServiceError> for ApiError {
+    fn from(e: crate::services::consultations::ConsultationServiceError) -> Self {
+        use crate::services::consultations::ConsultationServiceError as E;
+        use oneseal_domain::consultation::ConsultationError as Rule;
+        match e {
+            E::Rule(Rule::WrongDepartment) | E::Denied(Denied::Department) => {
+                ApiError::Forbidden(Denied::Department)
+            }
+            E::Rule(r @ (Rule::NotUnderReview(_) | Rule::AlreadyAnswered | Rule::NotAsked)) => {
+                ApiError::conflict(r.code(), r.message_zh(), r.to_string())
+            }
+            E::Rule(r) => ApiError::bad_request(r.code(), r.message_zh(), r.to_string()),
+            E::Denied(d) => ApiError::Forbidden(d),
+            E::NotFound(what) => ApiError::NotFound(what),
+            E::UnknownDepartment(d) => ApiError::bad_request(
+                "unknown_department",
+                format!("本辖区没有部门{d}"),
+                format!("No department {d} in this jurisdiction"),
+            ),
+            E::UnknownAttachment(_) => ApiError::bad_request(
+                "unknown_attachment",
+                "附件须为该办件材料库中的文件（SHA-256）",
+                "An attachment must be a file of the case's materials (its SHA-256)",
+            ),
+            E::Calendar(e) => ApiError::conflict(
+                "calendar_year_missing",
+                format!("工作日历不完整，无法计算答复期限：{e}"),
+                e.to_string(),
+            ),
+            E::Case(e) => e.into(),
+            E::Linkage(e) => e.into(),
+            E::Store(e) => e.into(),
+            E::Internal(why) => ApiError::Internal(why),
+        }
+    }
+}
+
 impl From<crate::services::linkage::LinkageError> for ApiError {
     fn from(e: crate::services::linkage::LinkageError) -> Self {
         use crate::services::linkage::LinkageError as L;
@@ -393,8 +430,8 @@ impl From<crate::services::org::OrgError> for ApiError {
             ),
             OrgError::BadScopes => ApiError::bad_request(
                 "bad_scopes",
-                "令牌范围只能是 claim_push、submit_feedback、view_pushes",
-                "Token scopes must be among claim_push, submit_feedback, view_pushes",
+                "令牌范围只能是 claim_push、submit_feedback、view_pushes、answer_consultation",
+                "Token scopes must be among claim_push, submit_feedback, view_pushes, answer_consultation",
             ),
             OrgError::BadExpiry => ApiError::bad_request(
                 "bad_expiry",

@@ -23,10 +23,11 @@ use crate::services::sessions::{self, SessionError};
 pub const MAX_TOKEN_DAYS: i64 = 365;
 
 /// The scopes a department's system may be given.
-const TOKEN_SCOPES: [Action; 3] = [
+const TOKEN_SCOPES: [Action; 4] = [
     Action::ClaimPush,
     Action::SubmitFeedback,
     Action::ViewPushes,
+    Action::AnswerConsultation,
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +40,9 @@ pub enum OrgError {
     UnknownDepartment,
     #[error("already in that department")]
     SameDepartment,
-    #[error("token scopes must be among claim_push, submit_feedback, view_pushes")]
+    #[error(
+        "token scopes must be among claim_push, submit_feedback, view_pushes, answer_consultation"
+    )]
     BadScopes,
     #[error("a token's lifetime must be 1 to {MAX_TOKEN_DAYS} days")]
     BadExpiry,

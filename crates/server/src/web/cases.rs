@@ -224,6 +224,8 @@ struct CasePage {
     decision: Option<crate::services::printing::Listed>,
     /// Interested parties and hearing (Art. 36, 46–48).
     hearing: super::case_hearing::HearingDesk,
+    /// Joint review: the departments asked and their opinions (issue #20 item 1).
+    consultations: super::case_consultations::ConsultationDesk,
 }
 
 #[derive(Debug, Deserialize)]
@@ -314,6 +316,8 @@ pub async fn case_page(
         &names,
         number.division().as_str(),
     );
+    let consultations =
+        super::case_consultations::read(&state, &auth, &number, &case, &names).await?;
     let mut opinions = opinions(&case, &events);
     for o in &mut opinions {
         o.reviewer = names.staff(&o.reviewer);
@@ -346,6 +350,7 @@ pub async fn case_page(
         documents,
         decision,
         hearing,
+        consultations,
     })
 }
 

@@ -9,6 +9,7 @@
 //! A middleware reads the cookies once per request into a task-local, so every page's `Nav`
 //! picks them up without each handler passing them along.
 
+mod consultation;
 mod hearing;
 mod law;
 
@@ -179,6 +180,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(portal::MESSAGES)
         .chain(law::LAW)
         .chain(hearing::HEARING)
+        .chain(consultation::CONSULTATION)
         .chain(renewal::RENEWAL)
         .chain(onspot::ON_SPOT)
         .chain(scope::SCOPE)

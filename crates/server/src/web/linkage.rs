@@ -153,6 +153,8 @@ struct DeptPage {
     statuses: &'static [(&'static str, &'static str)],
     names: Names,
     today: String,
+    /// The joint-review requests to this department, newest first (issue #20 item 1).
+    consultations: Vec<super::case_consultations::ConsultationView>,
 }
 
 /// The department's inbox: its pushes a page at a time (to claim, claimed), its feedback.
@@ -174,6 +176,15 @@ pub async fn dept_page(
         .into_iter()
         .find(|s| s.department == d.as_str());
     let names = Names::read(&state.store, j).await.map_err(ApiError::from)?;
+    let principal = p.clone();
+    let consultations = state
+        .store
+        .read(move |c| crate::services::consultations::for_department(c, &principal, false, 50))
+        .await
+        .map_err(ApiError::from)?
+        .iter()
+        .map(|r| super::case_consultations::view(r, &names, &today))
+        .collect();
     render(&DeptPage {
         nav: Nav::from_auth(Some(&auth)),
         department: names.dept(d.as_str()),
@@ -182,6 +193,7 @@ pub async fn dept_page(
         statuses: STATUSES,
         names,
         today,
+        consultations,
     })
 }
 

@@ -11,6 +11,7 @@ mod case_desk;
 mod cases;
 mod catalog;
 mod certificate;
+mod consultations;
 mod cosigning;
 mod desk;
 mod documents;

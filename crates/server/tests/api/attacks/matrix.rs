@@ -106,6 +106,11 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/linkage/feedback/{id}/close-review", "",        "H A",           Here),
     ("get",    "/api/v1/linkage/stats",                      "",        "H I",           Here),
     ("get",    "/api/v1/dept/feed",                          "",        "D T",           Here),
+    // Joint review (#20 item 1): the fixture tokens lack the scope answer_consultation.
+    ("get",    "/api/v1/dept/consultations",                 "",        "D",             Here),
+    ("get",    "/api/v1/cases/{number}/consultations",       "",        "C R A H I",     DownFor("H I")),
+    ("post",   "/api/v1/cases/{number}/consultations",       "",        "R",             Own),
+    ("post",   "/api/v1/consultations/{id}/opinion",         "",        "D",             Here),
     ("get",    "/api/v1/dept/webhook",                       "",        "D T",           Here),
     ("put",    "/api/v1/dept/webhook",                       "",        "D T",           Here),
     ("post",   "/api/v1/dept/webhook/rotate",                "",        "D T",           Here),
@@ -393,6 +398,24 @@ pub(super) fn request(
             method,
             format!("/api/v1/ratings/{}/rectify", lookup(&fx.cases, CITY)?),
             Some(json!({"explanation": EXPLANATION})),
+        ),
+        ("get", "/api/v1/dept/consultations") => req(method, path.into(), None),
+        ("get", "/api/v1/cases/{number}/consultations") => req(
+            method,
+            format!("/api/v1/cases/{}/consultations", case?),
+            None,
+        ),
+        // The city's case is decided and the county's not yet accepted: an allowed reviewer is
+        // told the case is not under review (409), nothing is recorded.
+        ("post", "/api/v1/cases/{number}/consultations") => req(
+            method,
+            format!("/api/v1/cases/{}/consultations", case?),
+            Some(json!({"departments": [SUPERVISOR], "question": "请核查", "due_working_days": 3})),
+        ),
+        ("post", "/api/v1/consultations/{id}/opinion") => absent(
+            method,
+            "/api/v1/consultations/ZX3701009999999/opinion".into(),
+            Some(json!({"opinion": "agree"})),
         ),
         ("post", "/api/v1/alerts/{id}/close") => absent(
             method,
