@@ -37,6 +37,15 @@ pub enum Action {
     ViewDashboard,
     ReviewPolicyChange,
     RectifyRating,
+    /// See coordination matters (领导协调): the bureau all of its jurisdiction's, a department
+    /// those touching it.
+    ViewCoordination,
+    /// Raise a coordination matter.
+    RaiseCoordination,
+    /// Lead a matter: record the meeting's decision, assign tasks, close it.
+    LeadCoordination,
+    /// Report a coordination task done (its holder).
+    CompleteCoordinationTask,
 }
 
 impl Action {
@@ -65,6 +74,10 @@ impl Action {
         Action::ViewDashboard,
         Action::ReviewPolicyChange,
         Action::RectifyRating,
+        Action::ViewCoordination,
+        Action::RaiseCoordination,
+        Action::LeadCoordination,
+        Action::CompleteCoordinationTask,
     ];
 
     /// The roles that may take this action at all.
@@ -99,6 +112,17 @@ impl Action {
             Action::ViewDashboard => &[BureauHead, Inspector, Administrator],
             Action::ReviewPolicyChange => &[BureauHead, Approver],
             Action::RectifyRating => &[BureauHead],
+            Action::ViewCoordination
+            | Action::RaiseCoordination
+            | Action::CompleteCoordinationTask => &[
+                Clerk,
+                Reviewer,
+                Approver,
+                BureauHead,
+                Inspector,
+                DepartmentSupervisor,
+            ],
+            Action::LeadCoordination => &[BureauHead, Approver],
         }
     }
 
@@ -133,7 +157,12 @@ impl Action {
     fn department_bound(self) -> bool {
         matches!(
             self,
-            Action::ClaimPush | Action::SubmitFeedback | Action::ViewPushes
+            Action::ClaimPush
+                | Action::SubmitFeedback
+                | Action::ViewPushes
+                | Action::ViewCoordination
+                | Action::RaiseCoordination
+                | Action::CompleteCoordinationTask
         )
     }
 }

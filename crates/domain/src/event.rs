@@ -254,6 +254,12 @@ pub enum Event {
         case_number: CaseNumber,
         material: Box<crate::material::StoredMaterial>,
     },
+    /// One step of a coordination matter (领导协调); what people typed stays in the body.
+    #[serde(rename = "coordination.matter")]
+    Coordination {
+        matter_id: String,
+        event: Box<crate::coordination::MatterEvent>,
+    },
 }
 
 impl Event {
@@ -293,6 +299,7 @@ impl Event {
             Event::CaseRated { .. } => "rating.submitted",
             Event::RectificationClosed { .. } => "rating.rectified",
             Event::MaterialStored { .. } => "case.material_stored",
+            Event::Coordination { .. } => "coordination.matter",
         }
     }
 
@@ -369,6 +376,10 @@ impl Event {
             Event::CaseRated { case_number, .. }
             | Event::RectificationClosed { case_number, .. }
             | Event::MaterialStored { case_number, .. } => put("case", case_number.as_str()),
+            Event::Coordination { matter_id, event } => {
+                put("matter", matter_id);
+                put("step", event.kind());
+            }
         }
         s
     }
@@ -535,6 +546,11 @@ impl Event {
                 let mut v = material.public_view();
                 v["case_number"] = json!(case_number);
                 v
+            }
+            // Codes, ids and dates; the title, description, decision, tasks and reports are
+            // typed by people and stay in the private body.
+            Event::Coordination { matter_id, event } => {
+                json!({ "matter_id": matter_id, "event": event.public_view() })
             }
         }
     }

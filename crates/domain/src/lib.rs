@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod canonical;
 pub mod case;
 pub mod catalog;
+pub mod coordination;
 pub mod event;
 pub mod fuzz;
 pub mod licence;

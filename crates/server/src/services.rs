@@ -8,6 +8,7 @@ pub mod case_secrets;
 pub mod cases;
 pub mod catalog;
 pub mod commands;
+pub mod coordination;
 pub mod dashboard;
 pub mod guesses;
 pub mod guide;

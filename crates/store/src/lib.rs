@@ -17,6 +17,7 @@ pub mod cases;
 pub mod catalog;
 pub mod checkpoints;
 pub mod codec;
+pub mod coordination;
 mod database;
 mod durable;
 mod error;

@@ -117,6 +117,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_due",
         include_str!("../migrations/0033_case_due.sql"),
     ),
+    (
+        42,
+        "coordination",
+        include_str!("../migrations/0042_coordination.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run

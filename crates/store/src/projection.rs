@@ -278,6 +278,21 @@ pub const PROJECTED_TABLES: &[Projected] = &[
             "rectification_explanation",
         ],
     },
+    Projected {
+        table: "coordination_events",
+        key: &["matter_id", "seq"],
+        columns: &["body"],
+    },
+    Projected {
+        table: "coordination_matters",
+        key: &["matter_id"],
+        columns: &crate::coordination::MATTER_COLUMNS,
+    },
+    Projected {
+        table: "coordination_tasks",
+        key: &["task_id"],
+        columns: &["matter_id", "jurisdiction", "assignee", "due", "done_on"],
+    },
 ];
 
 /// `case_tallies` as `ledger verify` compares it: it is rebuilt by `aggregates::rebuild` after
@@ -613,6 +628,9 @@ pub fn apply(
             case_number,
             material,
         } => crate::materials::apply(conn, case_number.as_str(), material)?,
+        Event::Coordination { matter_id, event } => {
+            crate::coordination::apply(conn, jurisdiction, matter_id, event)?
+        }
         Event::DocumentSealed {
             case_number,
             document_kind,

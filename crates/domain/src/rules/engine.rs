@@ -45,6 +45,8 @@ pub struct Engine {
     pub(super) heads: BTreeSet<StaffId>,
     pub(super) cases: BTreeMap<String, CaseTrack>,
     pub(super) pushes: BTreeMap<String, (u64, Vec<PushEvent>)>,
+    /// Coordination matters: id → (index of the raising, events).
+    pub(super) matters: BTreeMap<String, (u64, Vec<crate::coordination::MatterEvent>)>,
     pub(super) promised: BTreeMap<String, crate::catalog::TimeLimit>,
     /// Item → its original department; staff → their department (for scoped thresholds).
     pub(super) item_departments: BTreeMap<String, String>,
@@ -71,6 +73,7 @@ impl Engine {
             heads: BTreeSet::new(),
             cases: BTreeMap::new(),
             pushes: BTreeMap::new(),
+            matters: BTreeMap::new(),
             promised: BTreeMap::new(),
             item_departments: BTreeMap::new(),
             item_materials: BTreeMap::new(),
@@ -220,6 +223,13 @@ impl Engine {
                 let e = self
                     .pushes
                     .entry(push_id.clone())
+                    .or_insert((item.index, Vec::new()));
+                e.1.push(event.as_ref().clone());
+            }
+            Event::Coordination { matter_id, event } => {
+                let e = self
+                    .matters
+                    .entry(matter_id.clone())
                     .or_insert((item.index, Vec::new()));
                 e.1.push(event.as_ref().clone());
             }

@@ -8,6 +8,9 @@
 //! hash; an alert names the rule version that raised it and the log range it was computed from.
 
 mod builtin;
+mod coordination;
+#[cfg(test)]
+mod coordination_tests;
 pub mod cost;
 mod engine;
 mod expression;
@@ -117,6 +120,7 @@ impl Engine {
     fn timers(&mut self, today: Date, at_index: u64) {
         builtin::case_timers(self, today, at_index);
         renewal::deemed_renewals(self, today, at_index);
+        coordination::overdue(self, today, at_index);
         let late: Vec<(String, u64, Date)> = self
             .rectifications
             .iter()

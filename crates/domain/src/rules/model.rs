@@ -56,6 +56,8 @@ rules! {
     HearingOverdue = "hearing_overdue", "行政许可法第四十七条、第四十八条", "听证逾期（二十日内未组织或未提前七日通知）";
     UnlistedMaterial = "unlisted_material", "行政许可法第三十一条", "一次性告知要求提交目录以外的材料";
     DeemedRenewal = "deemed_renewal", "行政许可法第五十条", "延续申请到期未决定（视为准予延续）";
+    CoordinationOverdue = "coordination_overdue", "领导协调机制（协调事项限期决定）", "协调事项逾期未作出协调决定";
+    CoordinationTaskOverdue = "coordination_task_overdue", "领导协调机制（交办任务限期办结）", "协调交办任务逾期未办结";
     Expression = "expression", "本地监管规则（CEL表达式）", "本地表达式规则";
 }
 

@@ -23,10 +23,15 @@ use crate::services::sessions::{self, SessionError};
 pub const MAX_TOKEN_DAYS: i64 = 365;
 
 /// The scopes a department's system may be given.
-const TOKEN_SCOPES: [Action; 3] = [
+const TOKEN_SCOPES: &[Action] = &[
     Action::ClaimPush,
     Action::SubmitFeedback,
     Action::ViewPushes,
+    // Leadership coordination (领导协调): see the matters touching the department, raise one,
+    // report its tasks done.
+    Action::ViewCoordination,
+    Action::RaiseCoordination,
+    Action::CompleteCoordinationTask,
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -10,6 +10,7 @@ mod attacks;
 mod case_desk;
 mod cases;
 mod catalog;
+mod coordination;
 mod cosigning;
 mod desk;
 mod documents;
