@@ -13,7 +13,8 @@ use oneseal_domain::coordination::{
 };
 use oneseal_domain::event::Event;
 use oneseal_domain::org::{DepartmentCode, DivisionCode, Role, StaffId};
-use oneseal_store::coordination::{self as rows, Counts, MatterRow};
+pub use oneseal_store::coordination::MatterRow;
+use oneseal_store::coordination::{self as rows, Counts};
 use oneseal_store::{Conn, Store, StoreError, Tx};
 use time::Date;
 
