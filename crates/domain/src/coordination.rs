@@ -607,7 +607,8 @@ impl Matter {
     /// Every department the matter touches: the concerned ones, the raiser, the tasks' holders.
     pub fn parties(&self) -> Vec<DepartmentCode> {
         let mut out = self.raised.departments.clone();
-        let extra = std::iter::once(&self.raised.raised_by).chain(self.tasks.iter().map(|t| &t.assignee));
+        let extra =
+            std::iter::once(&self.raised.raised_by).chain(self.tasks.iter().map(|t| &t.assignee));
         for p in extra {
             if let Party::Department(d) = p
                 && !out.contains(d)

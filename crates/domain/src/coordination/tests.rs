@@ -61,7 +61,12 @@ fn a_matter_runs_from_raising_to_closing() {
     let m = fold(&events);
     assert_eq!(m.tasks[0].task_id, "XT-370100-00001-T1");
     assert_eq!(
-        m.close(&staff("HEAD"), false, "已落实".into(), date!(2026 - 11 - 05)),
+        m.close(
+            &staff("HEAD"),
+            false,
+            "已落实".into(),
+            date!(2026 - 11 - 05)
+        ),
         Err(CoordinationError::TasksOpen)
     );
     assert_eq!(
@@ -85,8 +90,13 @@ fn a_matter_runs_from_raising_to_closing() {
     let m = fold(&events);
     assert!(m.tasks[0].done.as_ref().unwrap().late);
     events.push(
-        m.close(&staff("HEAD"), false, "争议已解决".into(), date!(2026 - 11 - 12))
-            .unwrap(),
+        m.close(
+            &staff("HEAD"),
+            false,
+            "争议已解决".into(),
+            date!(2026 - 11 - 12),
+        )
+        .unwrap(),
     );
     let m = fold(&events);
     assert_eq!(m.status(), MatterStatus::Closed);
@@ -158,7 +168,13 @@ fn illegal_sequences_do_not_construct() {
     // A meeting before the matter or in the future; an empty decision.
     for meeting in [date!(2026 - 11 - 01), date!(2026 - 11 - 09)] {
         assert_eq!(
-            m.decide(&staff("HEAD"), false, meeting, "x".into(), date!(2026 - 11 - 03)),
+            m.decide(
+                &staff("HEAD"),
+                false,
+                meeting,
+                "x".into(),
+                date!(2026 - 11 - 03)
+            ),
             Err(CoordinationError::BadMeetingDate)
         );
     }

@@ -80,7 +80,10 @@ fn coordination_a_matter_decided_in_time_is_not_overdue() {
     let steps = decided_with_task(date!(2026 - 11 - 30));
     let rules = log_of(&steps, date!(2026 - 11 - 09)).rules();
     assert!(!rules.contains(&RuleId::CoordinationOverdue), "{rules:?}");
-    assert!(!rules.contains(&RuleId::CoordinationTaskOverdue), "{rules:?}");
+    assert!(
+        !rules.contains(&RuleId::CoordinationTaskOverdue),
+        "{rules:?}"
+    );
 }
 
 #[test]
@@ -110,6 +113,9 @@ fn coordination_a_task_done_in_time_is_not_overdue() {
         .unwrap(),
     );
     let rules = log_of(&steps, date!(2026 - 11 - 30)).rules();
-    assert!(!rules.contains(&RuleId::CoordinationTaskOverdue), "{rules:?}");
+    assert!(
+        !rules.contains(&RuleId::CoordinationTaskOverdue),
+        "{rules:?}"
+    );
     assert!(!rules.contains(&RuleId::CoordinationOverdue), "{rules:?}");
 }

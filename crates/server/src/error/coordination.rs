@@ -67,11 +67,9 @@ impl From<crate::services::coordination::CoordinationServiceError> for ApiError 
                 "请指定承办部门或承办人（二选一）",
                 "Name either a department or a member of staff",
             ),
-            E::BadDate => ApiError::bad_request(
-                "bad_date",
-                "日期格式应为YYYY-MM-DD",
-                "Dates are YYYY-MM-DD",
-            ),
+            E::BadDate => {
+                ApiError::bad_request("bad_date", "日期格式应为YYYY-MM-DD", "Dates are YYYY-MM-DD")
+            }
             E::PushNotEscalated => ApiError::conflict(
                 "push_not_escalated",
                 "该推送尚未升级或已被认领，不能提请领导协调",

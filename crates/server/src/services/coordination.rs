@@ -192,7 +192,9 @@ pub fn raise(
         }
     }
     let push_id = new.push_id.filter(|s| !s.trim().is_empty());
-    if let Some(id) = push_id.as_deref().filter(|_| kind == MatterKind::EscalatedPush)
+    if let Some(id) = push_id
+        .as_deref()
+        .filter(|_| kind == MatterKind::EscalatedPush)
         && let Some(d) = escalated_push(tx.conn(), j, p, id, today)?
         && !departments.contains(&d)
     {
@@ -379,7 +381,12 @@ pub struct MatterView {
 }
 
 /// One matter, if the principal may see it.
-pub async fn get(store: &Store, p: Principal, matter_id: String, today: Date) -> Result<MatterView> {
+pub async fn get(
+    store: &Store,
+    p: Principal,
+    matter_id: String,
+    today: Date,
+) -> Result<MatterView> {
     let m = store.read(move |c| load(c, &p, &matter_id)).await?;
     let status = m.status();
     Ok(MatterView {
@@ -393,6 +400,10 @@ pub async fn get(store: &Store, p: Principal, matter_id: String, today: Date) ->
 }
 
 /// The dashboard's figures for `j` on `today`.
-pub fn counts(conn: &mut dyn Conn, j: &DivisionCode, today: Date) -> std::result::Result<Counts, StoreError> {
+pub fn counts(
+    conn: &mut dyn Conn,
+    j: &DivisionCode,
+    today: Date,
+) -> std::result::Result<Counts, StoreError> {
     rows::counts(conn, j.as_str(), &today.to_string())
 }

@@ -82,9 +82,15 @@ pub async fn coordination_page(
     let status = q
         .status
         .filter(|s| matches!(s.as_str(), "open" | "decided" | "closed"));
-    let rows = coord::list(&state.store, auth.principal.clone(), status.clone(), 200, today)
-        .await
-        .map_err(ApiError::from)?;
+    let rows = coord::list(
+        &state.store,
+        auth.principal.clone(),
+        status.clone(),
+        200,
+        today,
+    )
+    .await
+    .map_err(ApiError::from)?;
     let j = auth.principal.jurisdiction.clone();
     let names = Names::read(&state.store, j.clone())
         .await
@@ -92,10 +98,11 @@ pub async fn coordination_page(
     render(&ListPage {
         nav: Nav::from_auth(Some(&auth)),
         can_raise: may(&auth, Action::RaiseCoordination),
-        push: q
-            .push
-            .filter(|p| !p.is_empty() && p.len() <= 64)
-            .map(|p| p.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect()),
+        push: q.push.filter(|p| !p.is_empty() && p.len() <= 64).map(|p| {
+            p.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect()
+        }),
         kinds: MatterKind::ALL
             .iter()
             .map(|k| (k.code(), k.name_zh()))
@@ -157,7 +164,8 @@ pub async fn matter_page(
         .await
         .map_err(ApiError::from)?;
     let can_lead = auth.require_here(Action::LeadCoordination).is_ok()
-        && (p.roles.contains(&Role::BureauHead) || p.staff.as_ref() == Some(&v.matter.raised.leader));
+        && (p.roles.contains(&Role::BureauHead)
+            || p.staff.as_ref() == Some(&v.matter.raised.leader));
     let me = match (department_of(p), &p.staff) {
         (Some(d), _) => Some(Party::Department(d)),
         (None, Some(s)) => Some(Party::Staff(s.clone())),

@@ -50,7 +50,10 @@ async fn a_matter_is_raised_decided_tasked_reported_and_closed() {
         .department_token("FG", &["view_coordination", "complete_coordination_task"])
         .await;
     let (status, list) = fg.get_json(MATTERS).await;
-    assert_eq!((status, list["matters"].as_array().unwrap().len()), (200, 0));
+    assert_eq!(
+        (status, list["matters"].as_array().unwrap().len()),
+        (200, 0)
+    );
     let (status, _) = fg.get_json(&format!("{MATTERS}/{id}")).await;
     assert_eq!(status, 403);
 
@@ -64,9 +67,7 @@ async fn a_matter_is_raised_decided_tasked_reported_and_closed() {
     )
     .await;
     assert_eq!((status, error_code(&body)), (403, "not_matter_leader"));
-    let task = |who: &str| {
-        json!({"department": who, "description": "五个工作日内完成现场核查（机密任务）", "due_working_days": 5})
-    };
+    let task = |who: &str| json!({"department": who, "description": "五个工作日内完成现场核查（机密任务）", "due_working_days": 5});
     let (status, body) = post(&head, &format!("{MATTERS}/{id}/tasks"), task("SCJG")).await;
     assert_eq!((status, error_code(&body)), (409, "matter_not_decided"));
     let (status, body) = post(
@@ -75,7 +76,11 @@ async fn a_matter_is_raised_decided_tasked_reported_and_closed() {
         json!({"meeting_on": "2026-11-23", "decision": "由市场监管局牵头，住建局配合（机密决定）"}),
     )
     .await;
-    assert_eq!((status, body["late"].as_bool()), (200, Some(false)), "{body}");
+    assert_eq!(
+        (status, body["late"].as_bool()),
+        (200, Some(false)),
+        "{body}"
+    );
     let (status, body) = post(
         &head,
         &format!("{MATTERS}/{id}/decision"),
@@ -112,12 +117,26 @@ async fn a_matter_is_raised_decided_tasked_reported_and_closed() {
 
     // Only the holder reports its task done: the department (its user or its token), the
     // member of staff.
-    let done = |t: &Value| format!("/api/v1/coordination/tasks/{}/done", t["task_id"].as_str().unwrap());
+    let done = |t: &Value| {
+        format!(
+            "/api/v1/coordination/tasks/{}/done",
+            t["task_id"].as_str().unwrap()
+        )
+    };
     let zj = app.sign_in("ZJ").await;
     let (status, body) = post(&zj, &done(&t1), json!({"report": "已核查"})).await;
     assert_eq!((status, error_code(&body)), (403, "not_task_assignee"));
-    let (status, body) = post(&scjg, &done(&t1), json!({"report": "已完成现场核查（机密报告）"})).await;
-    assert_eq!((status, body["late"].as_bool()), (200, Some(false)), "{body}");
+    let (status, body) = post(
+        &scjg,
+        &done(&t1),
+        json!({"report": "已完成现场核查（机密报告）"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["late"].as_bool()),
+        (200, Some(false)),
+        "{body}"
+    );
     let (status, body) = post(&scjg, &done(&t1), json!({"report": "再报"})).await;
     assert_eq!((status, error_code(&body)), (409, "task_already_done"));
     let (status, body) = post(&reviewer, &done(&t2), json!({"report": "材料已补齐"})).await;
@@ -156,12 +175,30 @@ async fn bad_matters_are_refused_with_typed_answers() {
     let app = TestApp::spawn_demo().await;
     let clerk = app.clerk().await;
     let cases = [
-        (json!({"kind": "quarrel", "title": "t", "description": "d", "due_working_days": 3}), "bad_matter_kind"),
-        (json!({"kind": "other", "title": " ", "description": "d", "due_working_days": 3}), "missing_field"),
-        (json!({"kind": "other", "title": "t", "description": "d", "due_working_days": 61}), "bad_due_working_days"),
-        (json!({"kind": "other", "title": "t", "description": "d", "departments": ["NOPE"], "due_working_days": 3}), "unknown_department"),
-        (json!({"kind": "escalated_push", "title": "t", "description": "d", "due_working_days": 3}), "push_required"),
-        (json!({"kind": "other", "title": "t", "description": "d", "leader": "CLERK", "due_working_days": 3}), "bad_leader"),
+        (
+            json!({"kind": "quarrel", "title": "t", "description": "d", "due_working_days": 3}),
+            "bad_matter_kind",
+        ),
+        (
+            json!({"kind": "other", "title": " ", "description": "d", "due_working_days": 3}),
+            "missing_field",
+        ),
+        (
+            json!({"kind": "other", "title": "t", "description": "d", "due_working_days": 61}),
+            "bad_due_working_days",
+        ),
+        (
+            json!({"kind": "other", "title": "t", "description": "d", "departments": ["NOPE"], "due_working_days": 3}),
+            "unknown_department",
+        ),
+        (
+            json!({"kind": "escalated_push", "title": "t", "description": "d", "due_working_days": 3}),
+            "push_required",
+        ),
+        (
+            json!({"kind": "other", "title": "t", "description": "d", "leader": "CLERK", "due_working_days": 3}),
+            "bad_leader",
+        ),
     ];
     for (body, code) in cases {
         let (status, answer) = post(&clerk, MATTERS, body).await;
@@ -205,7 +242,11 @@ async fn an_escalated_push_becomes_a_matter_and_overdue_rules_and_the_dashboard_
     // The push's department is concerned, so it sees the matter.
     let fg = app.department_token("FG", &["view_coordination"]).await;
     let (_, view) = fg.get_json(&format!("{MATTERS}/{id}")).await;
-    assert_eq!(view["matter"]["raised"]["departments"], json!(["FG"]), "{view}");
+    assert_eq!(
+        view["matter"]["raised"]["departments"],
+        json!(["FG"]),
+        "{view}"
+    );
     assert_eq!(view["matter"]["raised"]["push_id"], push.as_str());
 
     // Tuesday 1 December: undecided past its due date — the rule and the dashboard say so.
@@ -220,7 +261,12 @@ async fn an_escalated_push_becomes_a_matter_and_overdue_rules_and_the_dashboard_
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| (a["rule_id"].as_str().unwrap(), a["subject"].as_str().unwrap()))
+        .map(|a| {
+            (
+                a["rule_id"].as_str().unwrap(),
+                a["subject"].as_str().unwrap(),
+            )
+        })
         .collect();
     let subject = format!("coordination:{id}");
     assert!(
@@ -252,13 +298,21 @@ async fn an_escalated_push_becomes_a_matter_and_overdue_rules_and_the_dashboard_
         json!({"department": "FG", "description": "认领推送并书面说明", "due_working_days": 1}),
     )
     .await;
-    assert_eq!((status, t["due"].as_str()), (200, Some("2026-12-02")), "{t}");
+    assert_eq!(
+        (status, t["due"].as_str()),
+        (200, Some("2026-12-02")),
+        "{t}"
+    );
     let at = datetime!(2026-12-03 10:00 +8);
     app.clock.set(at);
     oneseal_server::background::rules_runner::run(&app.store, at)
         .await
         .unwrap();
-    let (_, alerts) = app.inspector().await.get_json("/api/v1/alerts?status=open").await;
+    let (_, alerts) = app
+        .inspector()
+        .await
+        .get_json("/api/v1/alerts?status=open")
+        .await;
     let task_alert = alerts["alerts"]
         .as_array()
         .unwrap()
@@ -267,7 +321,11 @@ async fn an_escalated_push_becomes_a_matter_and_overdue_rules_and_the_dashboard_
         .unwrap_or_else(|| panic!("{alerts}"));
     assert_eq!(task_alert["responsible_department"], "FG", "{task_alert}");
     let (_, dash) = app.head().await.get_json("/api/v1/dashboard").await;
-    assert_eq!(dash["coordination_tasks_overdue"].as_i64(), Some(1), "{dash}");
+    assert_eq!(
+        dash["coordination_tasks_overdue"].as_i64(),
+        Some(1),
+        "{dash}"
+    );
     assert!(app.replay_findings().await.is_empty());
     app.assert_consistent();
 }

@@ -428,7 +428,9 @@ pub(super) fn request(
         ("post", "/api/v1/coordination/matters/{id}/tasks") => absent(
             method,
             "/api/v1/coordination/matters/XT-NONE/tasks".into(),
-            Some(json!({"department": SUPERVISOR, "description": "矩阵测试", "due_working_days": 5})),
+            Some(
+                json!({"department": SUPERVISOR, "description": "矩阵测试", "due_working_days": 5}),
+            ),
         ),
         ("post", "/api/v1/coordination/matters/{id}/close") => absent(
             method,
