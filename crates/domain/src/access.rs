@@ -43,6 +43,15 @@ pub enum Action {
     PlatformIntake,
     /// See and answer the joint-review requests to one's own department (会签 / 联合审查).
     AnswerConsultation,
+    /// See coordination matters (领导协调): the bureau all of its jurisdiction's, a department
+    /// those touching it.
+    ViewCoordination,
+    /// Raise a coordination matter.
+    RaiseCoordination,
+    /// Lead a matter: record the meeting's decision, assign tasks, close it.
+    LeadCoordination,
+    /// Report a coordination task done (its holder).
+    CompleteCoordinationTask,
 }
 
 impl Action {
@@ -73,6 +82,10 @@ impl Action {
         Action::RectifyRating,
         Action::PlatformIntake,
         Action::AnswerConsultation,
+        Action::ViewCoordination,
+        Action::RaiseCoordination,
+        Action::LeadCoordination,
+        Action::CompleteCoordinationTask,
     ];
 
     /// The roles that may take this action at all.
@@ -110,6 +123,17 @@ impl Action {
             Action::ReviewPolicyChange => &[BureauHead, Approver],
             Action::RectifyRating => &[BureauHead],
             Action::PlatformIntake => &[Platform],
+            Action::ViewCoordination
+            | Action::RaiseCoordination
+            | Action::CompleteCoordinationTask => &[
+                Clerk,
+                Reviewer,
+                Approver,
+                BureauHead,
+                Inspector,
+                DepartmentSupervisor,
+            ],
+            Action::LeadCoordination => &[BureauHead, Approver],
         }
     }
 
@@ -148,6 +172,9 @@ impl Action {
                 | Action::SubmitFeedback
                 | Action::ViewPushes
                 | Action::AnswerConsultation
+                | Action::ViewCoordination
+                | Action::RaiseCoordination
+                | Action::CompleteCoordinationTask
         )
     }
 }

@@ -279,6 +279,12 @@ pub enum Event {
         consultation_id: String,
         event: Box<ConsultationEvent>,
     },
+    /// One step of a coordination matter (领导协调); what people typed stays in the body.
+    #[serde(rename = "coordination.matter")]
+    Coordination {
+        matter_id: String,
+        event: Box<crate::coordination::MatterEvent>,
+    },
 }
 
 impl Event {
@@ -321,6 +327,9 @@ impl Event {
             Event::PlatformTokenIssued { .. } => "access.platform_token_issued",
             Event::PlatformIntake { .. } => "case.platform_intake",
             Event::Consultation { .. } => "consultation.event",
+                put("step", event.kind());
+            }
+            Event::Coordination { .. } => "coordination.matter",
         }
     }
 
@@ -414,6 +423,8 @@ impl Event {
                 event,
             } => {
                 put("consultation", consultation_id);
+            Event::Coordination { matter_id, event } => {
+                put("matter", matter_id);
                 put("step", event.kind());
             }
         }
@@ -602,6 +613,11 @@ impl Event {
                 consultation_id,
                 event,
             } => json!({ "consultation_id": consultation_id, "event": event.public_view() }),
+            // Codes, ids and dates; the title, description, decision, tasks and reports are
+            // typed by people and stay in the private body.
+            Event::Coordination { matter_id, event } => {
+                json!({ "matter_id": matter_id, "event": event.public_view() })
+            }
         }
     }
 }

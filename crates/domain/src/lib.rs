@@ -9,6 +9,7 @@ pub mod canonical;
 pub mod case;
 pub mod catalog;
 pub mod consultation;
+pub mod coordination;
 pub mod event;
 pub mod fuzz;
 pub mod licence;

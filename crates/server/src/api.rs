@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalog;
 pub mod consultations;
+pub mod coordination;
 pub mod dashboard;
 pub mod documents;
 pub mod guide;
@@ -184,6 +185,30 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/dept/webhook/rotate",
             post(webhooks::rotate_webhook_secret),
         )
+        .route(
+            "/api/v1/coordination/matters",
+            get(coordination::list_matters).post(coordination::raise_matter),
+        )
+        .route(
+            "/api/v1/coordination/matters/{id}",
+            get(coordination::get_matter),
+        )
+        .route(
+            "/api/v1/coordination/matters/{id}/decision",
+            post(coordination::decide_matter),
+        )
+        .route(
+            "/api/v1/coordination/matters/{id}/tasks",
+            post(coordination::assign_task),
+        )
+        .route(
+            "/api/v1/coordination/matters/{id}/close",
+            post(coordination::close_matter),
+        )
+        .route(
+            "/api/v1/coordination/tasks/{id}/done",
+            post(coordination::complete_task),
+        )
 }
 
 /// Every API route as (method, path template), kept beside the router so the OpenAPI test can
@@ -277,4 +302,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/rules/expressions/{code}"),
     ("put", "/api/v1/rules/{rule}"),
     ("get", "/api/v1/reports/accountability"),
+    ("get", "/api/v1/coordination/matters"),
+    ("post", "/api/v1/coordination/matters"),
+    ("get", "/api/v1/coordination/matters/{id}"),
+    ("post", "/api/v1/coordination/matters/{id}/decision"),
+    ("post", "/api/v1/coordination/matters/{id}/tasks"),
+    ("post", "/api/v1/coordination/matters/{id}/close"),
+    ("post", "/api/v1/coordination/tasks/{id}/done"),
 ];

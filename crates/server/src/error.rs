@@ -16,6 +16,7 @@ use oneseal_store::StoreError;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+mod coordination;
 mod services;
 
 #[derive(Debug, thiserror::Error)]

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod catalog;
 pub mod commands;
 pub mod consultations;
+pub mod coordination;
 pub mod dashboard;
 pub mod guesses;
 pub mod guide;

@@ -11,6 +11,7 @@ mod case_hearing;
 mod cases;
 mod catalog;
 mod charts;
+mod coordination;
 mod dashboard;
 mod documents;
 mod guide;
@@ -74,6 +75,8 @@ pub fn routes() -> Router<AppState> {
         .route("/linkage", get(linkage::linkage_page))
         .route("/alerts", get(rules::alerts_page))
         .route("/dashboard", get(dashboard::dashboard_page))
+        .route("/coordination", get(coordination::coordination_page))
+        .route("/coordination/{id}", get(coordination::matter_page))
         .route("/ratings", get(ratings::ratings_page))
         .route("/rules", get(rules::rules_page))
         .route("/reports", get(rules::reports_page))

@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod checkpoints;
 pub mod codec;
 pub mod consultations;
+pub mod coordination;
 mod database;
 mod durable;
 mod error;

@@ -133,6 +133,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0041_rule_snapshots.sql"),
     ),
     (
+        42,
+        "coordination",
+        include_str!("../migrations/0042_coordination.sql"),
+    ),
+    (
         43,
         "platform_intake",
         include_str!("../migrations/0043_platform_intake.sql"),

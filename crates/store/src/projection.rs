@@ -288,6 +288,21 @@ pub const PROJECTED_TABLES: &[Projected] = &[
             "rectification_explanation",
         ],
     },
+    Projected {
+        table: "coordination_events",
+        key: &["matter_id", "seq"],
+        columns: &["body"],
+    },
+    Projected {
+        table: "coordination_matters",
+        key: &["matter_id"],
+        columns: &crate::coordination::MATTER_COLUMNS,
+    },
+    Projected {
+        table: "coordination_tasks",
+        key: &["task_id"],
+        columns: &["matter_id", "jurisdiction", "assignee", "due", "done_on"],
+    },
 ];
 
 /// `case_tallies` as `ledger verify` compares it: it is rebuilt by `aggregates::rebuild` after
@@ -630,6 +645,9 @@ pub fn apply(
             consultation_id,
             event,
         } => crate::consultations::apply(conn, jurisdiction, consultation_id, event)?,
+        Event::Coordination { matter_id, event } => {
+            crate::coordination::apply(conn, jurisdiction, matter_id, event)?
+        }
         Event::DocumentSealed {
             case_number,
             document_kind,

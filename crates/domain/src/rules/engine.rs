@@ -47,6 +47,8 @@ pub struct Engine {
     pub(super) pushes: BTreeMap<String, (u64, Vec<PushEvent>)>,
     /// Joint-review consultations: id → (index of the request, events).
     pub(super) consultations: BTreeMap<String, (u64, Vec<crate::consultation::ConsultationEvent>)>,
+    /// Coordination matters: id → (index of the raising, events).
+    pub(super) matters: BTreeMap<String, (u64, Vec<crate::coordination::MatterEvent>)>,
     pub(super) promised: BTreeMap<String, crate::catalog::TimeLimit>,
     /// Item → its original department; staff → their department (for scoped thresholds).
     pub(super) item_departments: BTreeMap<String, String>,
@@ -76,6 +78,7 @@ impl Engine {
             cases: BTreeMap::new(),
             pushes: BTreeMap::new(),
             consultations: BTreeMap::new(),
+            matters: BTreeMap::new(),
             promised: BTreeMap::new(),
             item_departments: BTreeMap::new(),
             item_materials: BTreeMap::new(),
@@ -243,6 +246,13 @@ impl Engine {
                 let e = self
                     .consultations
                     .entry(consultation_id.clone())
+                    .or_insert((item.index, Vec::new()));
+                e.1.push(event.as_ref().clone());
+            }
+            Event::Coordination { matter_id, event } => {
+                let e = self
+                    .matters
+                    .entry(matter_id.clone())
                     .or_insert((item.index, Vec::new()));
                 e.1.push(event.as_ref().clone());
             }

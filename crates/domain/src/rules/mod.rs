@@ -11,6 +11,9 @@ mod builtin;
 mod consultation;
 #[cfg(test)]
 mod consultation_tests;
+mod coordination;
+#[cfg(test)]
+mod coordination_tests;
 pub mod cost;
 mod engine;
 mod expression;
@@ -128,6 +131,7 @@ impl Engine {
         renewal::deemed_renewals(self, today, at_index);
         start_deadline::overdue_starts(self, today, at_index);
         consultation::overdue(self, today, at_index);
+        coordination::overdue(self, today, at_index);
         let late: Vec<(String, u64, Date)> = self
             .rectifications
             .iter()

@@ -181,6 +181,11 @@ pub struct Dashboard {
     /// Bad ratings whose rectification is open, and those past their due date.
     pub rectifications_open: u32,
     pub rectifications_overdue: u32,
+    /// Coordination matters (领导协调) not closed, those undecided past their due date, and
+    /// their tasks not done past theirs.
+    pub coordination_open: i64,
+    pub coordination_overdue: i64,
+    pub coordination_tasks_overdue: i64,
 }
 
 /// Remaining statutory working days, written as limits are everywhere (N个工作日).
@@ -263,6 +268,7 @@ pub fn compute(
         count_open(c, j, calendar, today, &mut d)?;
         sum_ratings(c, j, &mut d, (&f, &t), today)?;
         count_pushes(c, j, today, &mut d)?;
+        count_coordination(c, j, today, &mut d)?;
     }
     d.days = days.into_values().collect();
     d.by_department = by_dept.into_values().collect();
@@ -437,6 +443,20 @@ pub(crate) fn count_pushes(
             d.unclaimed_pushes.push((key, s.awaiting, s.overdue));
         }
     }
+    Ok(())
+}
+
+/// The coordination matters' figures (领导协调), summed over the jurisdictions.
+pub(crate) fn count_coordination(
+    c: &mut dyn Conn,
+    j: &DivisionCode,
+    today: Date,
+    d: &mut Dashboard,
+) -> Result<(), StoreError> {
+    let n = crate::services::coordination::counts(c, j, today)?;
+    d.coordination_open += n.open;
+    d.coordination_overdue += n.overdue;
+    d.coordination_tasks_overdue += n.tasks_overdue;
     Ok(())
 }
 

@@ -23,11 +23,16 @@ use crate::services::sessions::{self, SessionError};
 pub const MAX_TOKEN_DAYS: i64 = 365;
 
 /// The scopes a department's system may be given.
-const TOKEN_SCOPES: [Action; 4] = [
+const TOKEN_SCOPES: &[Action] = &[
     Action::ClaimPush,
     Action::SubmitFeedback,
     Action::ViewPushes,
     Action::AnswerConsultation,
+    // Leadership coordination (领导协调): see the matters touching the department, raise one,
+    // report its tasks done.
+    Action::ViewCoordination,
+    Action::RaiseCoordination,
+    Action::CompleteCoordinationTask,
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -199,6 +199,7 @@ const MESSAGES: &[(&str, &str)] = &[
     ("审管互动", "Supervision linkage (审管互动)"),
     ("监督预警", "Alerts (监督预警)"),
     ("领导驾驶舱", "Dashboard (领导驾驶舱)"),
+    ("领导协调", "Coordination (领导协调)"),
     ("我的待办", "My work"),
     ("逾期", "overdue"),
     (

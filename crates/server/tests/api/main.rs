@@ -12,6 +12,7 @@ mod cases;
 mod catalog;
 mod certificate;
 mod consultations;
+mod coordination;
 mod cosigning;
 mod desk;
 mod documents;

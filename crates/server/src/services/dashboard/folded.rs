@@ -53,6 +53,7 @@ pub fn compute_folded(
     let mut by_dept: BTreeMap<String, OnTime> = BTreeMap::new();
     let mut by_item: BTreeMap<String, OnTime> = BTreeMap::new();
     for j in jurisdictions {
+        super::count_coordination(c, j, today, &mut d)?;
         let depts = department_of_items(c, j)?;
         let numbers = case_numbers(c, j.as_str())?;
         for n in numbers {

@@ -124,6 +124,13 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("put",    "/api/v1/rules/expressions/{code}",           "",        "I",             Here),
     ("put",    "/api/v1/rules/{rule}",                       "",        "I",             Here),
     ("get",    "/api/v1/reports/accountability",             "",        "H I",           Here),
+    ("get",    "/api/v1/coordination/matters",               "",        "C R A H I D",   Here),
+    ("post",   "/api/v1/coordination/matters",               "",        "C R A H I D",   Here),
+    ("get",    "/api/v1/coordination/matters/{id}",          "",        "C R A H I D",   Here),
+    ("post",   "/api/v1/coordination/matters/{id}/decision", "",        "H A",           Here),
+    ("post",   "/api/v1/coordination/matters/{id}/tasks",    "",        "H A",           Here),
+    ("post",   "/api/v1/coordination/matters/{id}/close",    "",        "H A",           Here),
+    ("post",   "/api/v1/coordination/tasks/{id}/done",       "",        "C R A H I D",   Here),
 ];
 
 /// A principal: who it is, its role letter, home jurisdiction and department.
@@ -434,6 +441,40 @@ pub(super) fn request(
             Some(
                 json!({"params": {"notice_days": 5, "delivery_days": 10, "office_start_hour": 8, "office_end_hour": 18, "max_decisions_per_day": 50}, "active": false}),
             ),
+        ),
+        ("get", "/api/v1/coordination/matters") => req(method, path.into(), None),
+        // No working days: an allowed principal is told so (400), nothing is recorded.
+        ("post", "/api/v1/coordination/matters") => req(
+            method,
+            path.into(),
+            Some(
+                json!({"kind": "other", "title": "矩阵", "description": "矩阵测试", "due_working_days": 0}),
+            ),
+        ),
+        ("get", "/api/v1/coordination/matters/{id}") => {
+            absent(method, "/api/v1/coordination/matters/XT-NONE".into(), None)
+        }
+        ("post", "/api/v1/coordination/matters/{id}/decision") => absent(
+            method,
+            "/api/v1/coordination/matters/XT-NONE/decision".into(),
+            Some(json!({"decision": "矩阵测试"})),
+        ),
+        ("post", "/api/v1/coordination/matters/{id}/tasks") => absent(
+            method,
+            "/api/v1/coordination/matters/XT-NONE/tasks".into(),
+            Some(
+                json!({"department": SUPERVISOR, "description": "矩阵测试", "due_working_days": 5}),
+            ),
+        ),
+        ("post", "/api/v1/coordination/matters/{id}/close") => absent(
+            method,
+            "/api/v1/coordination/matters/XT-NONE/close".into(),
+            Some(json!({"summary": EXPLANATION})),
+        ),
+        ("post", "/api/v1/coordination/tasks/{id}/done") => absent(
+            method,
+            "/api/v1/coordination/tasks/XT-NONE-T1/done".into(),
+            Some(json!({"report": EXPLANATION})),
         ),
         // The sibling county has no licence or push: a target without a fixture is skipped.
         _ if !city => None,
