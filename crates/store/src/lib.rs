@@ -9,6 +9,7 @@ pub mod aggregates;
 pub mod applicants;
 pub mod audit;
 pub mod backup;
+pub mod bundles;
 pub mod bench;
 pub mod calendar;
 pub mod case_due;

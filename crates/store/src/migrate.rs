@@ -117,6 +117,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_due",
         include_str!("../migrations/0033_case_due.sql"),
     ),
+    (
+        37,
+        "bundle_cases",
+        include_str!("../migrations/0037_bundle_cases.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run

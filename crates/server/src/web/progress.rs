@@ -33,6 +33,8 @@ struct ProgressPage {
     documents: Vec<crate::services::printing::Listed>,
     /// The current status in plain words (the platform's `补正(开始)` is for the platform).
     plain_status: &'static str,
+    /// The "one thing" application the case belongs to, its cases side by side (issue #20).
+    bundle: Option<crate::services::bundles::ApplicationView>,
 }
 
 impl ProgressPage {
@@ -119,6 +121,7 @@ pub async fn progress_page(
         receipts: Vec::new(),
         documents: Vec::new(),
         plain_status: "",
+        bundle: None,
     };
     if let (Some(case), Some(code)) = (f.case, f.code) {
         let (case, code) = (typed_code(&case), typed_code(&code));
@@ -152,6 +155,15 @@ pub async fn progress_page(
                 page.receipts = receipts;
                 page.code = code;
                 page.plain_status = plain_status(p.status);
+                let (n, cal) = (p.case_number.to_string(), calendar.clone());
+                let today = oneseal_domain::case::legal_date(state.clock.now());
+                page.bundle = state
+                    .store
+                    .read(move |c| {
+                        crate::services::bundles::public_application(c, &n, &cal, today)
+                    })
+                    .await
+                    .map_err(ApiError::from)?;
                 page.progress = Some(p);
             }
             Err(ProgressError::NotFound) => page.error = Some(

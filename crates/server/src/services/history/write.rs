@@ -200,6 +200,7 @@ fn run_step(
                 materials,
                 licence: None,
                 submitted_at: None,
+                bundle: None,
             };
             let (working, _) = intake_working(tx, &who, req, &code).map_err(|e| failed(case, e))?;
             live.insert(

@@ -119,6 +119,7 @@ pub fn register_application(
         materials: p.checked.materials,
         licence: Some(link),
         submitted_at: None,
+        bundle: None,
     };
     let (case_number, ledger_index) = intake(tx, who, req, &query_code)?;
     let (_, events) = licence
