@@ -13,7 +13,7 @@ use oneseal_domain::case::{ApplicantInput, CaseNumber, IntakeInput, legal_date};
 
 use super::{Nav, WebError, render};
 use crate::AppState;
-use crate::edge::auth::{Auth, csrf_matches};
+use crate::edge::auth::{Auth, MaybeAuth, csrf_matches};
 use crate::error::ApiError;
 use crate::services::bundles::{
     self, ApplicationView, BundleError, BundleGuide, BundleReceipt, BundleStats, BundleSummary,
@@ -231,10 +231,12 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
 /// file under every case whose item lists it, or shows the form again with its problems.
 pub async fn apply_submit(
     State(state): State<AppState>,
-    auth: Auth,
+    MaybeAuth(auth): MaybeAuth,
     Path(code): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
+    // A plain form cannot send the X-CSRF-Token header: the token comes as a field instead.
+    let auth = auth.ok_or(ApiError::Unauthenticated)?;
     let Posted { pairs, files } = read(multipart).await?;
     if !csrf_matches(Some(field(&pairs, "csrf").as_bytes()), auth.csrf.as_deref()) {
         return Err(ApiError::Csrf.into());
