@@ -17,8 +17,8 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{BasicCode, Item, MaterialSource, TimeLimit};
 use crate::case::CaseStatus;
+use crate::catalog::{BasicCode, Item, MaterialSource, TimeLimit};
 
 pub use link::{BundleCode, BundleCodeError, BundleLink};
 
@@ -332,7 +332,9 @@ pub fn overall(policy: RefusalPolicy, statuses: &[CaseStatus]) -> BundleStatus {
 /// A grant refused because another item of the same application was refused and the bundle
 /// blocks on a refusal.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("bundle {code}: item(s) {refused:?} of application {application} were refused, which blocks this grant")]
+#[error(
+    "bundle {code}: item(s) {refused:?} of application {application} were refused, which blocks this grant"
+)]
 pub struct BundleBlocked {
     pub code: BundleCode,
     pub application: String,

@@ -125,7 +125,14 @@ pub const PROJECTED_TABLES: &[Projected] = &[
     Projected {
         table: "bundle_cases",
         key: &["application", "case_number"],
-        columns: &["jurisdiction", "bundle_code", "position", "members", "blocks", "received_on"],
+        columns: &[
+            "jurisdiction",
+            "bundle_code",
+            "position",
+            "members",
+            "blocks",
+            "received_on",
+        ],
     },
     Projected {
         table: "case_name_pairs",

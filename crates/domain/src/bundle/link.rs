@@ -17,7 +17,9 @@ pub struct BundleCode(String);
 
 /// Why a bundle code was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("bundle code {0:?} must be 3–40 lower-case letters, digits or hyphens, starting with a letter")]
+#[error(
+    "bundle code {0:?} must be 3–40 lower-case letters, digits or hyphens, starting with a letter"
+)]
 pub struct BundleCodeError(pub String);
 
 impl BundleCode {
@@ -28,8 +30,7 @@ impl BundleCode {
     pub fn parse(s: &str) -> Result<Self, BundleCodeError> {
         let ok = (3..=40).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_lowercase())
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if ok {
             Ok(Self(s.to_owned()))

@@ -48,7 +48,10 @@ fn a_bundle_naming_an_item_outside_the_catalog_or_one_item_is_rejected() {
     b.items = vec![code("990100001000"), code("990199999000")];
     assert_eq!(
         b.check(&catalog()),
-        vec![BundleProblem::UnknownItem(b.code.clone(), code("990199999000"))]
+        vec![BundleProblem::UnknownItem(
+            b.code.clone(),
+            code("990199999000")
+        )]
     );
     b.items = vec![code("990100001000")];
     assert_eq!(
@@ -98,7 +101,11 @@ fn a_material_two_items_ask_for_is_listed_once_on_the_combined_form() {
         vec![code("990100001000"), code("990100016000")]
     );
     let all: usize = items.iter().map(|i| i.materials.len()).sum();
-    assert_eq!(combined.len(), all - 1, "only the business licence is shared");
+    assert_eq!(
+        combined.len(),
+        all - 1,
+        "only the business licence is shared"
+    );
 }
 
 #[test]
@@ -161,10 +168,21 @@ fn a_grant_after_a_siblings_refusal_is_refused_only_in_a_blocking_bundle() {
 #[test]
 fn bundle_codes_are_checked_at_the_boundary() {
     assert!(BundleCode::parse("open-restaurant").is_ok());
-    for bad in ["", "ab", "Open", "1abc", "open_x", "开餐馆", &"a".repeat(41)] {
+    for bad in [
+        "",
+        "ab",
+        "Open",
+        "1abc",
+        "open_x",
+        "开餐馆",
+        &"a".repeat(41),
+    ] {
         assert!(BundleCode::parse(bad).is_err(), "{bad}");
     }
     let json = serde_json::to_string(&link(true)).unwrap();
     assert!(json.contains("\"code\":\"open-private-school\""));
-    assert_eq!(serde_json::from_str::<BundleLink>(&json).unwrap(), link(true));
+    assert_eq!(
+        serde_json::from_str::<BundleLink>(&json).unwrap(),
+        link(true)
+    );
 }

@@ -102,9 +102,7 @@ pub async fn get_application(
     Ok(Json(
         state
             .store
-            .read(move |c| {
-                application::find_application(c, number.as_str(), &calendar, today)
-            })
+            .read(move |c| application::find_application(c, number.as_str(), &calendar, today))
             .await?,
     ))
 }
@@ -122,21 +120,21 @@ pub async fn bundle_stats(
     auth: Auth,
     Query(q): Query<StatsQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let j = match q.jurisdiction.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let j = match q
+        .jurisdiction
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(s) => DivisionCode::parse(s).map_err(|_| {
-            ApiError::bad_request(
-                "bad_filter",
-                "辖区代码无效",
-                "Bad jurisdiction code",
-            )
+            ApiError::bad_request("bad_filter", "辖区代码无效", "Bad jurisdiction code")
         })?,
         None => auth.principal.jurisdiction.clone(),
     };
     auth.require(Action::ViewDashboard, &Target::jurisdiction(&j))?;
     let code = j.as_str().to_owned();
-    let stats: Vec<BundleStats> = state
-        .store
-        .read(move |c| bundles::stats(c, &code))
-        .await?;
-    Ok(Json(json!({ "jurisdiction": j.as_str(), "bundles": stats })))
+    let stats: Vec<BundleStats> = state.store.read(move |c| bundles::stats(c, &code)).await?;
+    Ok(Json(
+        json!({ "jurisdiction": j.as_str(), "bundles": stats }),
+    ))
 }

@@ -10,72 +10,20 @@
 //! own pages show.
 
 pub mod application;
+mod catalog;
 pub mod intake;
-
-use std::sync::LazyLock;
+pub mod rule;
 
 use oneseal_domain::bundle::{Bundle, RefusalPolicy, combined_materials};
 use oneseal_domain::catalog::Item;
-use oneseal_store::{Conn, StoreError};
+use oneseal_store::Conn;
 use serde::Serialize;
 
 use crate::services::guide::{GuideError, ItemSummary};
 
-pub use application::{ApplicationView, MemberView, check_step, public_application};
+pub use application::{ApplicationView, MemberView, public_application};
+pub use catalog::{BundleError, all, find, items_in};
 pub use intake::{BundleReceipt, register_once};
-
-/// Why a bundle read or application failed.
-#[derive(Debug, thiserror::Error)]
-pub enum BundleError {
-    #[error("no such bundle")]
-    UnknownBundle,
-    #[error("no such bundle application")]
-    UnknownApplication,
-    /// The jurisdiction's catalog lacks one of the bundle's items.
-    #[error("item {0} of the bundle is not in this jurisdiction's catalog")]
-    Unavailable(String),
-    #[error(transparent)]
-    Guide(#[from] GuideError),
-    #[error(transparent)]
-    Case(#[from] crate::services::cases::CaseServiceError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-static BUNDLES: LazyLock<Vec<Bundle>> =
-    LazyLock::new(|| oneseal_domain::bundle::demo_bundles().unwrap_or_default());
-
-/// Every bundle the catalog defines.
-pub fn all() -> &'static [Bundle] {
-    &BUNDLES
-}
-
-/// The bundle with `code`.
-///
-/// # Errors
-/// [`BundleError::UnknownBundle`].
-pub fn find(code: &str) -> Result<&'static Bundle, BundleError> {
-    all()
-        .iter()
-        .find(|b| b.code.as_str() == code)
-        .ok_or(BundleError::UnknownBundle)
-}
-
-/// The bundle's items in jurisdiction `j`'s current catalog, in the bundle's order.
-///
-/// # Errors
-/// [`BundleError::Unavailable`] naming the first item the catalog lacks.
-pub fn items_in(conn: &mut dyn Conn, j: &str, bundle: &Bundle) -> Result<Vec<Item>, BundleError> {
-    bundle
-        .items
-        .iter()
-        .map(|code| {
-            oneseal_store::catalog::current_with_versions(conn, j, code.as_str())?
-                .map(|(item, _)| item)
-                .ok_or_else(|| BundleError::Unavailable(code.as_str().to_owned()))
-        })
-        .collect()
-}
 
 /// One bundle in the public list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,7 +46,11 @@ pub struct BundleList {
     pub bundles: Vec<BundleSummary>,
 }
 
-fn summary_of(conn: &mut dyn Conn, j: &str, b: &Bundle) -> Result<Option<BundleSummary>, BundleError> {
+fn summary_of(
+    conn: &mut dyn Conn,
+    j: &str,
+    b: &Bundle,
+) -> Result<Option<BundleSummary>, BundleError> {
     let items = match items_in(conn, j, b) {
         Ok(items) => items,
         Err(BundleError::Unavailable(_)) => return Ok(None),

@@ -348,7 +348,11 @@ pub fn act_on(
 ) -> Result<StepOutcome, CaseServiceError> {
     let number = working.number.clone();
     let new = working.case.handle(command, &who.ctx())?;
-    crate::services::bundles::check_step(tx.conn(), &working.case, &new)?;
+    if let Some(blocked) =
+        crate::services::bundles::rule::blocked_grant(tx.conn(), &working.case, &new)?
+    {
+        return Err(blocked.into());
+    }
     let mut indexes = Vec::with_capacity(new.len());
     let mut sealed = None;
     for e in &new {

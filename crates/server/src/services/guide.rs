@@ -156,7 +156,10 @@ pub struct Home {
 }
 
 /// The jurisdiction named (checked against the registered ones) or the default, with its name.
-pub(crate) fn jurisdiction(conn: &mut dyn Conn, named: Option<&str>) -> Result<(String, String), GuideError> {
+pub(crate) fn jurisdiction(
+    conn: &mut dyn Conn,
+    named: Option<&str>,
+) -> Result<(String, String), GuideError> {
     let code = named
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -171,7 +174,10 @@ pub(crate) fn jurisdiction(conn: &mut dyn Conn, named: Option<&str>) -> Result<(
         .ok_or(GuideError::JurisdictionNotFound)
 }
 
-pub(crate) fn summary(item: &Item, names: &std::collections::HashMap<String, String>) -> ItemSummary {
+pub(crate) fn summary(
+    item: &Item,
+    names: &std::collections::HashMap<String, String>,
+) -> ItemSummary {
     let facts = guide::guide_facts(item);
     let dept = item.original_department.as_str();
     ItemSummary {

@@ -108,7 +108,8 @@ pub async fn application_page(
     auth: Auth,
     Path(number): Path<String>,
 ) -> Result<Html<String>, WebError> {
-    let number = CaseNumber::parse(&number).map_err(|_| ApiError::NotFound("bundle application"))?;
+    let number =
+        CaseNumber::parse(&number).map_err(|_| ApiError::NotFound("bundle application"))?;
     auth.require(
         Action::ViewCases,
         &oneseal_domain::access::Target::jurisdiction(number.division()),
@@ -203,7 +204,10 @@ async fn read(mut multipart: Multipart) -> Result<Posted, ApiError> {
     };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
-        if let Some(k) = name.strip_prefix("file-").and_then(|k| k.parse::<usize>().ok()) {
+        if let Some(k) = name
+            .strip_prefix("file-")
+            .and_then(|k| k.parse::<usize>().ok())
+        {
             let file_name = field.file_name().unwrap_or_default().to_owned();
             let bytes = field.bytes().await.map_err(bad)?.to_vec();
             if !(file_name.is_empty() && bytes.is_empty()) {
@@ -212,7 +216,11 @@ async fn read(mut multipart: Multipart) -> Result<Posted, ApiError> {
             continue;
         }
         if posted.pairs.len() >= FIELDS_MAX {
-            return Err(ApiError::bad_request("bad_form", "表单字段过多", "Too many fields"));
+            return Err(ApiError::bad_request(
+                "bad_form",
+                "表单字段过多",
+                "Too many fields",
+            ));
         }
         let text = field.text().await.map_err(bad)?;
         posted.pairs.push((name, text));
@@ -271,13 +279,21 @@ pub async fn apply_submit(
             }
             Err(e) => {
                 let (_, zh, en) = ApiError::from(e).parts();
-                form.errors
-                    .push(format!("{}：{}", m.name, if nav.english() { en } else { zh }));
+                form.errors.push(format!(
+                    "{}：{}",
+                    m.name,
+                    if nav.english() { en } else { zh }
+                ));
             }
         }
     }
     if !form.errors.is_empty() {
-        let page = ApplyPage { nav, g, form, token };
+        let page = ApplyPage {
+            nav,
+            g,
+            form,
+            token,
+        };
         return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
     }
     let input = IntakeInput {
@@ -316,7 +332,12 @@ pub async fn apply_submit(
                     }
                 })
                 .collect();
-            let page = ApplyPage { nav, g, form, token };
+            let page = ApplyPage {
+                nav,
+                g,
+                form,
+                token,
+            };
             Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
         }
         Err(e) => Err(ApiError::from(e).into()),

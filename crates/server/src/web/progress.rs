@@ -159,9 +159,7 @@ pub async fn progress_page(
                 let today = oneseal_domain::case::legal_date(state.clock.now());
                 page.bundle = state
                     .store
-                    .read(move |c| {
-                        crate::services::bundles::public_application(c, &n, &cal, today)
-                    })
+                    .read(move |c| crate::services::bundles::public_application(c, &n, &cal, today))
                     .await
                     .map_err(ApiError::from)?;
                 page.progress = Some(p);

@@ -20,7 +20,10 @@ const SHA3: &str = "fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74a
 
 async fn apply(clerk: &Actor, code: &str, body: &Value, key: Option<&str>) -> (u16, Value, bool) {
     let mut r = clerk
-        .request(reqwest::Method::POST, &format!("/api/v1/bundles/{code}/cases"))
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/bundles/{code}/cases"),
+        )
         .json(body);
     if let Some(k) = key {
         r = r.header("Idempotency-Key", k);
@@ -121,7 +124,10 @@ async fn the_public_list_and_guides_show_the_demo_bundles_with_shared_materials_
         .text()
         .await
         .unwrap();
-    assert!(page.contains("我要开餐馆") && page.contains("共享"), "{page}");
+    assert!(
+        page.contains("我要开餐馆") && page.contains("共享"),
+        "{page}"
+    );
     let home = anon.get("/").await.text().await.unwrap();
     assert!(
         home.contains(&format!("/guide/bundles/{RESTAURANT}")),
@@ -217,7 +223,11 @@ async fn one_application_opens_one_linked_case_per_item_each_with_its_own_clock_
     }
 
     // Statistics per bundle.
-    let (status, stats) = app.sign_in("HEAD").await.get_json("/api/v1/bundles/stats").await;
+    let (status, stats) = app
+        .sign_in("HEAD")
+        .await
+        .get_json("/api/v1/bundles/stats")
+        .await;
     assert_eq!(status, 200, "{stats}");
     let s = stats["bundles"]
         .as_array()
@@ -226,7 +236,12 @@ async fn one_application_opens_one_linked_case_per_item_each_with_its_own_clock_
         .find(|s| s["code"] == RESTAURANT)
         .unwrap();
     assert_eq!(
-        (&s["applications"], &s["cases"], &s["completed"], &s["granted_cases"]),
+        (
+            &s["applications"],
+            &s["cases"],
+            &s["completed"],
+            &s["granted_cases"]
+        ),
         (&json!(1), &json!(3), &json!(1), &json!(3))
     );
     let page = clerk.get("/bundles").await.text().await.unwrap();
@@ -238,7 +253,8 @@ async fn the_same_key_answers_the_first_application_and_registers_nothing_more()
     let app = TestApp::spawn_demo().await;
     let clerk = app.clerk().await;
     let (s1, first, r1) = apply(&clerk, RESTAURANT, &restaurant_body(), Some("bundle-key-1")).await;
-    let (s2, second, r2) = apply(&clerk, RESTAURANT, &restaurant_body(), Some("bundle-key-1")).await;
+    let (s2, second, r2) =
+        apply(&clerk, RESTAURANT, &restaurant_body(), Some("bundle-key-1")).await;
     assert_eq!((s1, s2, r1, r2), (200, 200, false, true), "{second}");
     assert_eq!(first, second);
     let mut other = restaurant_body();
@@ -293,7 +309,10 @@ async fn one_refused_item_does_not_block_the_others_unless_the_bundle_says_so() 
     step(&approver, &cases[0], approval()).await;
     assert_eq!(application(&app, &cases[0]).await["status"], "in_progress");
     step(&approver, &cases[1], approval()).await;
-    assert_eq!(application(&app, &cases[0]).await["status"], "partly_granted");
+    assert_eq!(
+        application(&app, &cases[0]).await["status"],
+        "partly_granted"
+    );
 
     // A private school: without the approval, the registration may not be granted.
     let body = json!({"channel": "window", "applicant": applicant(), "materials": [
@@ -313,10 +332,17 @@ async fn one_refused_item_does_not_block_the_others_unless_the_bundle_says_so() 
     assert_eq!(error_code(&body), "bundle_blocked", "{body}");
     let view = application(&app, &school[1]).await;
     assert_eq!(view["status"], "blocked", "{view}");
-    assert_eq!(view["cases"][1]["status"], 8, "nothing was recorded: {view}");
+    assert_eq!(
+        view["cases"][1]["status"], 8,
+        "nothing was recorded: {view}"
+    );
     // A refusal of the blocked item is still possible.
     step(&approver, &school[1], refusal()).await;
-    let (_, stats) = app.sign_in("HEAD").await.get_json("/api/v1/bundles/stats").await;
+    let (_, stats) = app
+        .sign_in("HEAD")
+        .await
+        .get_json("/api/v1/bundles/stats")
+        .await;
     let s = stats["bundles"]
         .as_array()
         .unwrap()

@@ -1,16 +1,16 @@
 //! One application as staff and the applicant see it: its cases side by side with their statuses,
 //! the overall status ([`oneseal_domain::bundle::overall`]) and the promise for the whole; and
-//! the rule a case step obeys in a blocking bundle ([`check_step`]).
+//! the rule a case step obeys in a blocking bundle is `rule`'s.
 
-use oneseal_domain::bundle::{BundleStatus, RefusalPolicy, check_grant, overall};
+use oneseal_domain::bundle::{BundleStatus, RefusalPolicy, overall};
 use oneseal_domain::calendar::{Calendar, TimeLimit};
-use oneseal_domain::case::{Case, CaseEvent, CaseStatus, Decision};
+use oneseal_domain::case::CaseStatus;
 use oneseal_store::Conn;
 use oneseal_store::bundles::{MemberRow, application_of, members};
 use serde::Serialize;
 use time::Date;
 
-use super::{BundleError, find};
+use super::catalog::{BundleError, find};
 use crate::services::cases::CaseServiceError;
 
 /// One case of an application.
@@ -53,7 +53,9 @@ fn status_of(row: &MemberRow) -> Result<CaseStatus, CaseServiceError> {
     u8::try_from(row.status)
         .ok()
         .and_then(CaseStatus::from_code)
-        .ok_or_else(|| CaseServiceError::Corrupt(format!("case {} status {}", row.case_number, row.status)))
+        .ok_or_else(|| {
+            CaseServiceError::Corrupt(format!("case {} status {}", row.case_number, row.status))
+        })
 }
 
 /// The view of application `rows` (its cases, in order) on `today`.
@@ -66,10 +68,7 @@ pub fn view(
     today: Date,
 ) -> Result<ApplicationView, BundleError> {
     let first = rows.first().ok_or(BundleError::UnknownApplication)?;
-    let statuses = rows
-        .iter()
-        .map(status_of)
-        .collect::<Result<Vec<_>, _>>()?;
+    let statuses = rows.iter().map(status_of).collect::<Result<Vec<_>, _>>()?;
     let policy = if first.blocks {
         RefusalPolicy::BlocksOthers
     } else {
@@ -150,35 +149,4 @@ pub fn public_application(
         Err(BundleError::UnknownApplication) => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-/// Refuses a grant among `new` (the events a command on `case` would record) when the case's
-/// bundle blocks on a refusal and another case of its application was refused.
-///
-/// # Errors
-/// [`CaseServiceError::BundleBlocked`]; the store's failure.
-pub fn check_step(conn: &mut dyn Conn, case: &Case, new: &[CaseEvent]) -> Result<(), CaseServiceError> {
-    let Some(link) = case.received().bundle.as_ref().filter(|l| l.blocks) else {
-        return Ok(());
-    };
-    let grants = new.iter().any(|e| {
-        matches!(
-            e,
-            CaseEvent::Decided {
-                decision: Decision::Approve | Decision::ApproveWithDeferredMaterials { .. },
-                ..
-            }
-        )
-    });
-    if !grants {
-        return Ok(());
-    }
-    let me = case.received().case_number.as_str();
-    let siblings: Vec<(String, CaseStatus)> = members(conn, &link.application)?
-        .iter()
-        .filter(|r| r.case_number != me)
-        .map(|r| Ok((r.case_number.clone(), status_of(r)?)))
-        .collect::<Result<_, CaseServiceError>>()?;
-    check_grant(link, &siblings)?;
-    Ok(())
 }

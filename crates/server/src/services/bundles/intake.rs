@@ -11,7 +11,7 @@ use oneseal_store::{Conn, Store, Tx};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{BundleError, find, items_in};
+use super::catalog::{BundleError, find, items_in};
 use crate::services::cases::{Acting, CaseServiceError, Prepared, register};
 use crate::services::idempotency::{Attempt, IdempotencyKey};
 
@@ -152,7 +152,9 @@ pub fn register_bundle(
     key: Option<&IdempotencyKey>,
     nonce: [u8; 32],
 ) -> Result<BundleReceipt, CaseServiceError> {
-    let digest = who.secrets.request_digest(p.canonical.to_string().as_bytes());
+    let digest = who
+        .secrets
+        .request_digest(p.canonical.to_string().as_bytes());
     let scope = scope(who);
     let attempt = key.map(|key| Attempt {
         scope: &scope,
@@ -234,9 +236,7 @@ pub async fn register_once(
     key: Option<IdempotencyKey>,
 ) -> Result<BundleReceipt, BundleError> {
     let j = who.jurisdiction.as_str().to_owned();
-    let prepared = store
-        .lookup(move |c| prepare(c, &j, &code, &input))
-        .await?;
+    let prepared = store.lookup(move |c| prepare(c, &j, &code, &input)).await?;
     let mut nonce = [0u8; 32];
     getrandom::fill(&mut nonce)
         .map_err(|e| CaseServiceError::Corrupt(format!("no randomness: {e}")))?;
