@@ -647,6 +647,8 @@ const CASE_PUBLIC_FIELDS: &[&str] = &[
     // presiding officer and the references stay private.
     "act",
     "held_on",
+    // The "one thing" bundle a receipt belongs to (codes and counts only, issue #20 item 2).
+    "bundle",
 ];
 
 fn case_public_view(case_number: &CaseNumber, event: &CaseEvent) -> Value {

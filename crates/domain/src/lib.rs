@@ -4,6 +4,7 @@
 //! parameter, so legal clocks can be recomputed and explained from events alone.
 
 pub mod access;
+pub mod bundle;
 pub mod calendar;
 pub mod canonical;
 pub mod case;

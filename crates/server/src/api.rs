@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, plus the operational endpoints (`/healthz`, `/metrics`,
 //! `/openapi.json`). Handlers are `verb_noun`; each authorizes first, then reads or runs a command.
 
+pub mod bundles;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
@@ -78,6 +79,20 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/public/licences", get(licences::public_register))
         .route("/api/v1/public/items", get(guide::list_public_items))
         .route("/api/v1/public/items/{code}", get(guide::get_public_item))
+        .route("/api/v1/public/bundles", get(bundles::list_public_bundles))
+        .route(
+            "/api/v1/public/bundles/{code}",
+            get(bundles::get_public_bundle),
+        )
+        .route(
+            "/api/v1/bundles/{code}/cases",
+            post(bundles::apply_for_bundle),
+        )
+        .route(
+            "/api/v1/bundles/applications/{number}",
+            get(bundles::get_application),
+        )
+        .route("/api/v1/bundles/stats", get(bundles::bundle_stats))
         .route("/api/v1/licences/{id}", get(licences::get_licence))
         .route(
             "/api/v1/licences/{id}/actions",
@@ -245,6 +260,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/public/licences"),
     ("get", "/api/v1/public/items"),
     ("get", "/api/v1/public/items/{code}"),
+    ("get", "/api/v1/public/bundles"),
+    ("get", "/api/v1/public/bundles/{code}"),
+    ("post", "/api/v1/bundles/{code}/cases"),
+    ("get", "/api/v1/bundles/applications/{number}"),
+    ("get", "/api/v1/bundles/stats"),
     ("get", "/api/v1/licences/{id}"),
     ("post", "/api/v1/licences/{id}/actions"),
     ("post", "/api/v1/licences/{id}/penalty"),

@@ -3,6 +3,7 @@
 //! error. No axum type and no `ApiError` in here, and nothing imports `api` or `web`; the HTTP
 //! adapters call these functions, and `error.rs` maps their errors to statuses in one place.
 
+pub mod bundles;
 pub mod calendar;
 pub mod case_secrets;
 pub mod cases;

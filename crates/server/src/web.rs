@@ -4,6 +4,7 @@
 //! API; nothing here changes state except through them.
 
 mod apidocs;
+mod bundles;
 mod calendar;
 mod case_consultations;
 mod case_desk;
@@ -62,6 +63,16 @@ pub fn routes() -> Router<AppState> {
         .route("/licences", get(licences::register_page))
         .route("/guide", get(guide::guides_page))
         .route("/guide/{code}", get(guide::guide_page))
+        .route("/guide/bundles/{code}", get(bundles::bundle_guide_page))
+        .route("/bundles", get(bundles::bundles_page))
+        .route(
+            "/bundles/{code}/apply",
+            get(bundles::apply_page).post(bundles::apply_submit),
+        )
+        .route(
+            "/bundles/applications/{number}",
+            get(bundles::application_page),
+        )
         .route("/licences/{id}/manage", get(licence_desk::licence_desk))
         .route("/progress", get(progress::progress_page))
         .route(

@@ -109,6 +109,7 @@ pub fn write(
     )?;
     if first {
         index_name(conn, number, key, &name)?;
+        crate::bundles::index(conn, jurisdiction, case)?;
     }
     Ok(())
 }

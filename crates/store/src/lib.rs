@@ -10,6 +10,7 @@ pub mod applicants;
 pub mod audit;
 pub mod backup;
 pub mod bench;
+pub mod bundles;
 pub mod calendar;
 pub mod case_due;
 pub mod case_rows;

@@ -123,6 +123,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0036_consultations.sql"),
     ),
     (
+        37,
+        "bundle_cases",
+        include_str!("../migrations/0037_bundle_cases.sql"),
+    ),
+    (
         40,
         "pushes_pending",
         include_str!("../migrations/0040_pushes_pending.sql"),

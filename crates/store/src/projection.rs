@@ -123,6 +123,18 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         ],
     },
     Projected {
+        table: "bundle_cases",
+        key: &["application", "case_number"],
+        columns: &[
+            "jurisdiction",
+            "bundle_code",
+            "position",
+            "members",
+            "blocks",
+            "received_on",
+        ],
+    },
+    Projected {
         table: "case_name_pairs",
         key: &["pair", "case_number"],
         columns: &[],

@@ -81,6 +81,10 @@ pub struct Received {
     /// in first applications and in every case received before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<crate::licence::LicenceLink>,
+    /// The "one thing" bundle application this case belongs to (issue #20 item 2; absent in
+    /// single applications and in every case received before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<crate::bundle::BundleLink>,
     /// When the clerk registered it; absent in receipts recorded before issue #21 item 9.
     #[serde(
         default,

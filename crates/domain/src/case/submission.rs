@@ -99,6 +99,7 @@ impl Case {
             received_at,
             registered_at: Some(ctx.now),
             licence: None,
+            bundle: None,
         }));
         Case::apply(std::slice::from_ref(&event))?;
         Ok(vec![event])

@@ -132,7 +132,7 @@ impl IntakeBody {
 }
 
 /// The `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header), if sent.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
     headers
         .get(IDEMPOTENCY_KEY)
         .map(|v| {

@@ -313,6 +313,14 @@ impl From<crate::services::cases::CaseServiceError> for ApiError {
                 ),
             ),
             E::Licence(e) => (*e).into(),
+            E::BundleBlocked(b) => ApiError::conflict(
+                "bundle_blocked",
+                b.message_zh(),
+                format!(
+                    "Case(s) {} of the same \"one thing\" application were refused, and this bundle allows no grant then",
+                    b.refused.join(", ")
+                ),
+            ),
         }
     }
 }
@@ -794,6 +802,24 @@ impl From<crate::services::platform::PlatformServiceError> for ApiError {
             P::Case(e) => e.into(),
             P::Session(e) => e.into(),
             P::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::services::bundles::BundleError> for ApiError {
+    fn from(e: crate::services::bundles::BundleError) -> Self {
+        use crate::services::bundles::BundleError as E;
+        match e {
+            E::UnknownBundle => ApiError::NotFound("bundle"),
+            E::UnknownApplication => ApiError::NotFound("bundle application"),
+            E::Unavailable(item) => ApiError::conflict(
+                "bundle_unavailable",
+                format!("本辖区事项目录中没有该“一件事”的事项{item}，暂不能受理"),
+                format!("Item {item} of the bundle is not in this jurisdiction's catalog"),
+            ),
+            E::Guide(e) => e.into(),
+            E::Case(e) => e.into(),
+            E::Store(e) => e.into(),
         }
     }
 }

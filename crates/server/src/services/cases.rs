@@ -66,6 +66,9 @@ pub enum CaseServiceError {
     /// The licence an application is about refuses it, or cannot take its decision.
     #[error("licence: {0}")]
     Licence(Box<crate::services::licences::LicenceServiceError>),
+    /// A grant blocked by a refused item of the same "one thing" application.
+    #[error(transparent)]
+    BundleBlocked(#[from] oneseal_domain::bundle::BundleBlocked),
 }
 
 impl CaseServiceError {
@@ -85,7 +88,7 @@ fn corrupt(e: impl std::fmt::Display) -> CaseServiceError {
 
 /// The next case number of a jurisdiction for a day (locks the jurisdiction's log first, so two
 /// server processes cannot hand out the same number).
-fn next_case_number(
+pub(crate) fn next_case_number(
     tx: &mut Tx<'_>,
     j: &DivisionCode,
     now: OffsetDateTime,
@@ -118,6 +121,8 @@ pub struct IntakeRequest {
     pub submitted_at: Option<time::OffsetDateTime>,
     /// 住所 / 经营场所, when given (issue #18 item 4).
     pub address: Option<oneseal_domain::case::Address>,
+    /// The "one thing" application this case belongs to (`services::bundles`).
+    pub bundle: Option<oneseal_domain::bundle::BundleLink>,
 }
 
 /// A case being changed by one command: folded once, then evolved event by event. A caller
@@ -207,8 +212,11 @@ pub fn intake_working(
     let mut events = match req.licence {
         Some(link) => Case::receive_linked(intake, link, &who.ctx())?,
         None => Case::receive_submitted(intake, req.submitted_at, &who.ctx())?,
+    };
+    if let Some(link) = &req.bundle {
+        oneseal_domain::bundle::link_receipt(&mut events, link);
     }
-    .into_iter();
+    let mut events = events.into_iter();
     let Some(first) = events.next() else {
         return Err(corrupt("intake recorded no event"));
     };
@@ -354,6 +362,11 @@ pub fn act_on(
 ) -> Result<StepOutcome, CaseServiceError> {
     let number = working.number.clone();
     let new = working.case.handle(command, &who.ctx())?;
+    if let Some(blocked) =
+        crate::services::bundles::rule::blocked_grant(tx.conn(), &working.case, &new)?
+    {
+        return Err(blocked.into());
+    }
     let mut indexes = Vec::with_capacity(new.len());
     let mut sealed = None;
     for e in &new {

@@ -161,7 +161,10 @@ pub struct Home {
 }
 
 /// The jurisdiction named (checked against the registered ones) or the default, with its name.
-fn jurisdiction(conn: &mut dyn Conn, named: Option<&str>) -> Result<(String, String), GuideError> {
+pub(crate) fn jurisdiction(
+    conn: &mut dyn Conn,
+    named: Option<&str>,
+) -> Result<(String, String), GuideError> {
     let code = named
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -176,7 +179,10 @@ fn jurisdiction(conn: &mut dyn Conn, named: Option<&str>) -> Result<(String, Str
         .ok_or(GuideError::JurisdictionNotFound)
 }
 
-fn summary(item: &Item, names: &std::collections::HashMap<String, String>) -> ItemSummary {
+pub(crate) fn summary(
+    item: &Item,
+    names: &std::collections::HashMap<String, String>,
+) -> ItemSummary {
     let facts = guide::guide_facts(item);
     let dept = item.original_department.as_str();
     ItemSummary {

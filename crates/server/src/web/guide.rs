@@ -20,6 +20,8 @@ struct PortalPage {
     nav: Nav,
     jurisdiction_name: String,
     popular: Vec<(ItemSummary, i64)>,
+    /// The "one thing" bundles offered (issue #20 item 2).
+    bundles: Vec<crate::services::bundles::BundleSummary>,
     hall: Option<ServicePoint>,
     max_query: usize,
 }
@@ -39,10 +41,17 @@ pub async fn portal_page(
         .await
         .map_err(ApiError::from)?;
     let home = (*home).clone();
+    let bundles = state
+        .store
+        .read(move |c| crate::services::bundles::public_list(c, None))
+        .await
+        .map_err(ApiError::from)?
+        .bundles;
     render(&PortalPage {
         nav: Nav::default(),
         jurisdiction_name: home.jurisdiction_name,
         popular: home.popular,
+        bundles,
         hall: home.hall,
         max_query: MAX_QUERY,
     })

@@ -164,6 +164,7 @@ impl Lang {
     }
 }
 
+mod bundles;
 mod desk;
 mod lawgaps;
 mod materials;
@@ -185,6 +186,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(onspot::ON_SPOT)
         .chain(scope::SCOPE)
         .chain(lawgaps::LAW_GAPS)
+        .chain(bundles::BUNDLES)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

@@ -35,6 +35,8 @@ struct ProgressPage {
     plain_status: &'static str,
     /// The one-time notice still to answer: the checklist's materials it names.
     notice: Option<crate::services::progress_notice::PublicNotice>,
+    /// The "one thing" application the case belongs to, its cases side by side (issue #20).
+    bundle: Option<crate::services::bundles::ApplicationView>,
 }
 
 impl ProgressPage {
@@ -123,6 +125,7 @@ pub async fn progress_page(
         documents: Vec::new(),
         plain_status: "",
         notice: None,
+        bundle: None,
     };
     if let (Some(case), Some(code)) = (f.case, f.code) {
         let (case, code) = (typed_code(&case), typed_code(&code));
@@ -164,6 +167,13 @@ pub async fn progress_page(
                         .await
                         .map_err(ApiError::from)?;
                 }
+                let (n, cal) = (p.case_number.to_string(), calendar.clone());
+                let today = oneseal_domain::case::legal_date(state.clock.now());
+                page.bundle = state
+                    .store
+                    .read(move |c| crate::services::bundles::public_application(c, &n, &cal, today))
+                    .await
+                    .map_err(ApiError::from)?;
                 page.progress = Some(p);
             }
             Err(ProgressError::NotFound) => page.error = Some(

@@ -7,6 +7,7 @@
 mod access;
 mod aggregates;
 mod attacks;
+mod bundles;
 mod case_desk;
 mod cases;
 mod catalog;

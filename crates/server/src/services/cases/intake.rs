@@ -25,6 +25,8 @@ pub struct Prepared {
     pub checked: CheckedIntake,
     pub item: Item,
     pub joint_handling: bool,
+    /// The "one thing" application the case is part of (set by `services::bundles`).
+    pub bundle: Option<oneseal_domain::bundle::BundleLink>,
 }
 
 /// What a clerk or a system gets back: the only time the query code is shown.
@@ -67,6 +69,7 @@ pub fn prepare(
             checked,
             item,
             joint_handling,
+            bundle: None,
         }),
         (checked, item) => {
             let mut errors = checked.err().unwrap_or_default();
@@ -149,6 +152,7 @@ pub fn register(
         licence: None,
         submitted_at,
         address: p.checked.address,
+        bundle: p.bundle,
     };
     // Art. 78–79: a banned applicant's application for this item is refused.
     if let Some(ban) = crate::services::licences::linked::ban_on(

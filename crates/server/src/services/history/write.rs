@@ -201,6 +201,7 @@ fn run_step(
                 licence: None,
                 submitted_at: None,
                 address: None,
+                bundle: None,
             };
             let (working, _) = intake_working(tx, &who, req, &code).map_err(|e| failed(case, e))?;
             live.insert(

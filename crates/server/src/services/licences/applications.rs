@@ -120,6 +120,7 @@ pub fn register_application(
         licence: Some(link),
         submitted_at: None,
         address: p.checked.address,
+        bundle: None,
     };
     let (case_number, ledger_index) = intake(tx, who, req, &query_code)?;
     let (_, events) = licence

@@ -131,6 +131,9 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/coordination/matters/{id}/tasks",    "",        "H A",           Here),
     ("post",   "/api/v1/coordination/matters/{id}/close",    "",        "H A",           Here),
     ("post",   "/api/v1/coordination/tasks/{id}/done",       "",        "C R A H I D",   Here),
+    ("post",   "/api/v1/bundles/{code}/cases",               "",        "C",             Here),
+    ("get",    "/api/v1/bundles/applications/{number}",      "",        "C R A H I",     DownFor("H I")),
+    ("get",    "/api/v1/bundles/stats",                      "",        "H I M",         Down),
 ];
 
 /// A principal: who it is, its role letter, home jurisdiction and department.
@@ -430,6 +433,18 @@ pub(super) fn request(
             Some(json!({"outcome": "justified", "explanation": EXPLANATION})),
         ),
         ("get", "/api/v1/dashboard") => req(method, format!("{path}?jurisdiction={j}"), None),
+        // An unknown bundle: an allowed clerk is told it does not exist (404), nothing is written.
+        ("post", "/api/v1/bundles/{code}/cases") => absent(
+            method,
+            "/api/v1/bundles/no-such-bundle/cases".into(),
+            Some(json!({"channel": "window", "applicant": applicant()})),
+        ),
+        ("get", "/api/v1/bundles/applications/{number}") => absent(
+            method,
+            format!("/api/v1/bundles/applications/{j}20260101999999"),
+            None,
+        ),
+        ("get", "/api/v1/bundles/stats") => req(method, format!("{path}?jurisdiction={j}"), None),
         ("put", "/api/v1/rules/expressions/{code}") => req(
             method,
             "/api/v1/rules/expressions/LOCAL-MATRIX".into(),

@@ -1,0 +1,62 @@
+//! English for the "one thing" bundle pages (issue #20 item 2), kept apart from the main table so
+//! that parallel work on other pages does not edit the same lines.
+
+pub(super) const BUNDLES: &[(&str, &str)] = &[
+    ("一件事一次办", "\"One thing\" services (一件事一次办)"),
+    ("整体承诺时限", "Promised limit for the whole"),
+    (
+        "（自收件起，各事项同时办理）",
+        " (from receipt; the items are handled side by side)",
+    ),
+    ("一次提交材料", "Materials given once"),
+    ("份（分别办理需", "(applied for one by one:"),
+    ("份）", ")"),
+    ("不予许可的影响", "If an item is refused"),
+    ("包含事项", "Items"),
+    (
+        "申请材料（共享材料只交一次）",
+        "Materials (a shared one is given once)",
+    ),
+    ("共享", "Shared"),
+    ("部门核发", "Issued by a department"),
+    ("用于", "Used for"),
+    ("办理方式", "How to apply"),
+    (
+        "到政务服务大厅综合窗口一次提交合并申请表和上列材料；每个事项分别受理、审查，作出决定并加盖本局行政审批专用章，可凭同一查询码查询全部事项的进度。",
+        "Hand in the combined form and the materials above once at the hall's general window. Each item is accepted, reviewed and decided on its own, under the bureau's approval seal; one query code follows the progress of every item.",
+    ),
+    ("本辖区可办的一件事", "Bundles offered here"),
+    ("一件事", "One thing"),
+    ("合并收件", "Combined intake"),
+    ("最近的一件事申请", "Latest applications"),
+    ("暂无申请。", "No applications yet."),
+    ("申请号", "Application"),
+    ("整体状态", "Overall status"),
+    ("已超整体承诺时限", "Past the promised limit"),
+    ("分一件事统计", "Statistics per bundle"),
+    ("办理中", "In progress"),
+    ("全部准予", "All granted"),
+    ("部分准予", "Partly granted"),
+    ("均未准予", "None granted"),
+    ("整件阻断", "Blocked"),
+    ("准予事项", "Items granted"),
+    ("不予事项", "Items refused"),
+    ("截止", "due"),
+    ("（暂定）", " (provisional)"),
+    (
+        "收件凭证记载的办件数与列出的不符，请核对账本。",
+        "The receipts name more cases than are listed: check the ledger.",
+    ),
+    ("登记合并收件", "Register the combined application"),
+    ("已登记合并收件", "Combined application registered"),
+    (
+        "同一查询码可查询本申请的全部办件。",
+        "The same query code follows every case of the application.",
+    ),
+    ("打开申请", "Open the application"),
+    (
+        "一张表、一套材料、一次办成",
+        "One form, one set of materials, done at once",
+    ),
+    ("个事项", "items"),
+];
