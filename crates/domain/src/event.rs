@@ -327,8 +327,6 @@ impl Event {
             Event::PlatformTokenIssued { .. } => "access.platform_token_issued",
             Event::PlatformIntake { .. } => "case.platform_intake",
             Event::Consultation { .. } => "consultation.event",
-                put("step", event.kind());
-            }
             Event::Coordination { .. } => "coordination.matter",
         }
     }
@@ -423,6 +421,8 @@ impl Event {
                 event,
             } => {
                 put("consultation", consultation_id);
+                put("step", event.kind());
+            }
             Event::Coordination { matter_id, event } => {
                 put("matter", matter_id);
                 put("step", event.kind());

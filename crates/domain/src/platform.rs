@@ -164,7 +164,9 @@ pub fn callback_step(event: &CaseEvent) -> Option<&'static str> {
         | CaseEvent::ReviewStep { .. }
         | CaseEvent::Transferred { .. }
         | CaseEvent::Returned { .. }
-        | CaseEvent::Hearing(_) => None,
+        | CaseEvent::Hearing(_)
+        // The platform heard of the extension when it was approved (`extended`).
+        | CaseEvent::ExtensionNotified { .. } => None,
     }
 }
 

@@ -113,7 +113,7 @@ fn art42_a_notice_with_no_extension_waiting_for_it_is_refused() {
         APPROVER,
         WED,
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     assert!(matches!(

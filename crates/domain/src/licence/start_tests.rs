@@ -17,6 +17,8 @@ fn permit(start_by: Option<Date>) -> Vec<LicenceEvent> {
         valid_from: date!(2026 - 03 - 02),
         valid_until: date!(2031 - 03 - 02),
         renewal_lead_days: None,
+        scope: None,
+        address: None,
         start_by,
     }]
 }

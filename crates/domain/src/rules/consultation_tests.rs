@@ -81,7 +81,7 @@ fn a_consultation_of_a_case_decided_before_its_due_date_is_not_alerted() {
         APPROVER,
         date!(2026 - 11 - 03),
         Command::Decide {
-            decision: Decision::Approve,
+            decision: Decision::APPROVE,
         },
     );
     let mut log = Log::new();

@@ -69,6 +69,8 @@ fn permit_log(start: Option<crate::licence::LicenceEvent>) -> Log {
         valid_from: MON,
         valid_until: date!(2031 - 11 - 02),
         renewal_lead_days: None,
+        scope: None,
+        address: None,
         start_by: Some(date!(2027 - 02 - 02)),
     }];
     events.extend(start);

@@ -19,6 +19,9 @@ use super::model::{Alert, RuleVersion};
 use crate::calendar::{Calendar, YearCalendar};
 use crate::case::CaseEvent;
 use crate::catalog::TimeLimit;
+use crate::consultation::ConsultationEvent;
+use crate::coordination::MatterEvent;
+use crate::licence::LicenceEvent;
 use crate::linkage::PushEvent;
 use crate::org::{Role, StaffId};
 
@@ -103,6 +106,9 @@ struct Out<'a> {
     heads: &'a BTreeSet<StaffId>,
     cases: Tracks<'a>,
     pushes: Pairs<'a, String, (u64, Vec<PushEvent>)>,
+    consultations: Pairs<'a, String, (u64, Vec<ConsultationEvent>)>,
+    matters: Pairs<'a, String, (u64, Vec<MatterEvent>)>,
+    licences: Pairs<'a, String, (u64, Vec<LicenceEvent>)>,
     promised: Pairs<'a, String, TimeLimit>,
     item_departments: Pairs<'a, String, String>,
     item_materials: Pairs<'a, (String, u32), Vec<String>>,
@@ -124,6 +130,9 @@ struct In {
     heads: BTreeSet<StaffId>,
     cases: Vec<(String, TrackParts)>,
     pushes: Vec<(String, (u64, Vec<PushEvent>))>,
+    consultations: Vec<(String, (u64, Vec<ConsultationEvent>))>,
+    matters: Vec<(String, (u64, Vec<MatterEvent>))>,
+    licences: Vec<(String, (u64, Vec<LicenceEvent>))>,
     promised: Vec<(String, TimeLimit)>,
     item_departments: Vec<(String, String)>,
     item_materials: Vec<((String, u32), Vec<String>)>,
@@ -150,6 +159,9 @@ impl Engine {
             heads: &self.heads,
             cases: Tracks(&self.cases),
             pushes: Pairs(&self.pushes),
+            consultations: Pairs(&self.consultations),
+            matters: Pairs(&self.matters),
+            licences: Pairs(&self.licences),
             promised: Pairs(&self.promised),
             item_departments: Pairs(&self.item_departments),
             item_materials: Pairs(&self.item_materials),
@@ -202,6 +214,9 @@ impl Engine {
                 })
                 .collect(),
             pushes: s.pushes.into_iter().collect(),
+            consultations: s.consultations.into_iter().collect(),
+            matters: s.matters.into_iter().collect(),
+            licences: s.licences.into_iter().collect(),
             promised: s.promised.into_iter().collect(),
             item_departments: s.item_departments.into_iter().collect(),
             item_materials: s.item_materials.into_iter().collect(),

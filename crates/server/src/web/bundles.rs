@@ -305,6 +305,8 @@ pub async fn apply_submit(
             id_number: form.applicant_code.clone(),
             uscc: form.applicant_code.clone(),
             phone: form.applicant_phone.clone(),
+            // The combined form asks no address yet (the API's body may carry one).
+            address: String::new(),
         },
         materials: given,
     };

@@ -96,6 +96,7 @@ pub fn prepare(
         "bundle": bundle.code,
         "channel": checked.channel,
         "applicant": checked.applicant,
+        "address": checked.address,
         "materials": checked.materials,
     });
     let of = u16::try_from(items.len()).unwrap_or(u16::MAX);
@@ -108,6 +109,7 @@ pub fn prepare(
                 item_code: item.basic_code.as_str().to_owned(),
                 channel: checked.channel,
                 applicant: checked.applicant.clone(),
+                address: checked.address.clone(),
                 materials: given
                     .iter()
                     .filter_map(|g| checked.materials.get(*g).cloned())

@@ -24,7 +24,7 @@ pub fn blocked_grant(
         matches!(
             e,
             CaseEvent::Decided {
-                decision: Decision::Approve | Decision::ApproveWithDeferredMaterials { .. },
+                decision: Decision::Approve { .. } | Decision::ApproveWithDeferredMaterials { .. },
                 ..
             }
         )
