@@ -4,6 +4,7 @@
 //! API; nothing here changes state except through them.
 
 mod apidocs;
+mod applicant;
 mod calendar;
 mod case_desk;
 mod case_hearing;
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/licences", get(licences::register_page))
         .route("/guide", get(guide::guides_page))
         .route("/guide/{code}", get(guide::guide_page))
+        .route("/my", get(applicant::my_page))
         .route("/licences/{id}/manage", get(licence_desk::licence_desk))
         .route("/progress", get(progress::progress_page))
         .route(
@@ -95,6 +97,7 @@ const STATIC: &[(&str, &str, &str)] = &[
         include_str!("../static/app.js"),
     ),
     ("app.css", "text/css", include_str!("../static/app.css")),
+    ("my.js", "text/javascript", include_str!("../static/my.js")),
 ];
 
 /// Assets are compiled into the binary: no CDN, nothing fetched from elsewhere.

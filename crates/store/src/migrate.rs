@@ -117,6 +117,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_due",
         include_str!("../migrations/0033_case_due.sql"),
     ),
+    (
+        38,
+        "applicant_identity",
+        include_str!("../migrations/0038_applicant_identity.sql"),
+    ),
+    (
+        39,
+        "online_applications",
+        include_str!("../migrations/0039_online_applications.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run

@@ -163,6 +163,7 @@ impl Lang {
     }
 }
 
+mod applicant;
 mod desk;
 mod materials;
 mod onspot;
@@ -179,6 +180,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(hearing::HEARING)
         .chain(renewal::RENEWAL)
         .chain(onspot::ON_SPOT)
+        .chain(applicant::APPLICANT)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }
