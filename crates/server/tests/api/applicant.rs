@@ -370,3 +370,43 @@ async fn an_online_application_goes_from_draft_to_a_case_received_when_submitted
         "{waiting}"
     );
 }
+
+#[tokio::test]
+async fn the_my_page_signs_in_lists_and_offers_the_form_from_the_guide() {
+    let app = TestApp::spawn_demo().await;
+    let item = expert_review_item(&app).await;
+    let anon = app.anonymous();
+    let guide = anon
+        .get(&format!("/guide/{item}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        guide.contains(&format!("/my?item={item}")),
+        "the guide links to the form"
+    );
+    let page = anon.get("/my").await.text().await.unwrap();
+    assert!(page.contains("id=\"otp-form\"") && !page.contains("apply-form"));
+    let a = app.applicant(PHONE).await;
+    let r = a
+        .post(
+            "/api/v1/applicant/applications",
+            &json!({"draft": true, "item_code": item, "applicant": person()}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let page = a
+        .get(&format!("/my?item={item}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"apply-form\"") && page.contains("type=\"file\""));
+    assert!(page.contains("草稿") && page.contains("139****5678"));
+    // The page shows the applicant's own data only: their name is not on it (only the form's
+    // field), nor on another applicant's page.
+    let b = app.applicant("13612345678").await;
+    let other = b.get("/my").await.text().await.unwrap();
+    assert!(!other.contains("草稿") && !other.contains("139****5678"));
+}
