@@ -152,7 +152,7 @@ async fn attacks_every_cookie_state_change_needs_the_session_csrf_token() {
             .unwrap_or_else(|| panic!("no request for {method} {path}"));
         for csrf in [None, Some("forged-token".to_owned())] {
             admin.csrf = csrf.clone();
-            let (status, body) = send(&admin, &r).await;
+            let (status, body) = send(admin, &r).await;
             assert_eq!(
                 (status, error_code(&body)),
                 (403, "csrf"),
