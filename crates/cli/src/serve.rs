@@ -284,6 +284,8 @@ pub fn run(args: ServeArgs) -> Result<()> {
                 fallback_base: None,
                 trusted_proxies: args.trusted_proxy.clone(),
             });
+        // The demo's applicants sign in with codes from the log and `GET /api/v1/demo/outbox`.
+        let state = if demo { state.with_demo_outbox() } else { state };
         // Webhook secrets stored in plain text by an earlier version are encrypted now.
         if let Some(secrets) = state.webhook_secrets.clone() {
             let st = store.clone();

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, plus the operational endpoints (`/healthz`, `/metrics`,
 //! `/openapi.json`). Handlers are `verb_noun`; each authorizes first, then reads or runs a command.
 
+pub mod applicant;
 pub mod bundles;
 pub mod calendar;
 pub mod cases;
@@ -224,6 +225,44 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/coordination/tasks/{id}/done",
             post(coordination::complete_task),
         )
+        .merge(applicant_routes())
+}
+
+/// The applicant's side (issue #19 items 3–4) and the clerk's receipt of online applications.
+fn applicant_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/applicant/otp", post(applicant::send_code))
+        .route(
+            "/api/v1/applicant/session",
+            post(applicant::sign_in).delete(applicant::sign_out),
+        )
+        .route("/api/v1/applicant/me", get(applicant::me))
+        .route(
+            "/api/v1/applicant/applications",
+            get(applicant::list_applications).post(applicant::create_application),
+        )
+        .route(
+            "/api/v1/applicant/applications/{id}",
+            put(applicant::update_application),
+        )
+        .route(
+            "/api/v1/applicant/applications/{id}/withdraw",
+            post(applicant::withdraw_application),
+        )
+        .route(
+            "/api/v1/applicant/applications/{id}/supplement",
+            post(applicant::send_supplement),
+        )
+        .route(
+            "/api/v1/applicant/applications/{id}/documents/{kind}",
+            get(applicant::get_document),
+        )
+        .route("/api/v1/demo/outbox", get(applicant::demo_outbox))
+        .route("/api/v1/online-applications", get(applicant::list_waiting))
+        .route(
+            "/api/v1/online-applications/{id}/receive",
+            post(applicant::receive_application),
+        )
 }
 
 /// Every API route as (method, path template), kept beside the router so the OpenAPI test can
@@ -329,4 +368,21 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/coordination/matters/{id}/tasks"),
     ("post", "/api/v1/coordination/matters/{id}/close"),
     ("post", "/api/v1/coordination/tasks/{id}/done"),
+    ("post", "/api/v1/applicant/otp"),
+    ("post", "/api/v1/applicant/session"),
+    ("delete", "/api/v1/applicant/session"),
+    ("get", "/api/v1/applicant/me"),
+    ("post", "/api/v1/applicant/files"),
+    ("get", "/api/v1/applicant/applications"),
+    ("post", "/api/v1/applicant/applications"),
+    ("put", "/api/v1/applicant/applications/{id}"),
+    ("post", "/api/v1/applicant/applications/{id}/withdraw"),
+    ("post", "/api/v1/applicant/applications/{id}/supplement"),
+    (
+        "get",
+        "/api/v1/applicant/applications/{id}/documents/{kind}",
+    ),
+    ("get", "/api/v1/demo/outbox"),
+    ("get", "/api/v1/online-applications"),
+    ("post", "/api/v1/online-applications/{id}/receive"),
 ];

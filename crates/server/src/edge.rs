@@ -2,6 +2,7 @@
 //! guards, string bounds, the network settings, the throttles and the metrics. Nothing here
 //! decides bureau business; it decides who is asking and whether the request may go on.
 
+pub mod applicant;
 pub mod auth;
 pub mod guard;
 pub mod guesses;

@@ -3,6 +3,7 @@
 //! error. No axum type and no `ApiError` in here, and nothing imports `api` or `web`; the HTTP
 //! adapters call these functions, and `error.rs` maps their errors to statuses in one place.
 
+pub mod applicant_identity;
 pub mod bundles;
 pub mod calendar;
 pub mod case_secrets;
@@ -23,6 +24,7 @@ pub mod linkage;
 pub mod masking;
 pub mod materials;
 pub mod names;
+pub mod online;
 pub mod org;
 pub mod paging;
 pub mod platform;

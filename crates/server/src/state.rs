@@ -9,6 +9,7 @@ use oneseal_store::Store;
 use crate::background::{leadership, rules_runner};
 use crate::edge::{metrics, net, throttle};
 use crate::error;
+use crate::services::applicant_identity;
 use crate::services::guesses;
 use crate::services::{calendar, case_secrets, ledger, linkage, materials, sealing, statistics};
 use crate::wall_clock::WallClock;
@@ -56,6 +57,14 @@ pub struct AppState {
     /// Where the cases' material files are kept, and their limits (none until
     /// `with_materials`: then uploads and downloads answer 500).
     pub materials: Option<Arc<materials::Materials>>,
+    /// How applicants' one-time codes are sent (none configured: [`NoSender`] refuses).
+    ///
+    /// [`NoSender`]: crate::services::applicant_identity::NoSender
+    pub code_sender: Arc<dyn applicant_identity::CodeSender>,
+    /// The demo's outbox of sent codes (`serve --demo` only: `GET /api/v1/demo/outbox`).
+    pub demo_outbox: Option<Arc<applicant_identity::DemoOutbox>>,
+    /// Codes asked for per client address and hour.
+    pub code_requests: Arc<applicant_identity::AddressLimiter>,
 }
 
 impl AppState {
@@ -81,7 +90,25 @@ impl AppState {
             sign_in: Arc::default(),
             rule_engines: Arc::new(rules_runner::RuleEngines::persisted()),
             materials: None,
+            code_sender: Arc::new(applicant_identity::NoSender),
+            demo_outbox: None,
+            code_requests: Arc::default(),
         }
+    }
+
+    /// The demo's code sender: codes go to the server log (numbers masked) and to the outbox
+    /// that `GET /api/v1/demo/outbox` shows.
+    pub fn with_demo_outbox(mut self) -> Self {
+        let outbox = Arc::new(applicant_identity::DemoOutbox::new(self.clock.clone()));
+        self.code_sender = Arc::new(applicant_identity::DemoSender(outbox.clone()));
+        self.demo_outbox = Some(outbox);
+        self
+    }
+
+    /// A code sender of the operator's (an SMS gateway).
+    pub fn with_code_sender(mut self, sender: Arc<dyn applicant_identity::CodeSender>) -> Self {
+        self.code_sender = sender;
+        self
     }
 
     pub fn with_net(mut self, net: net::Net) -> Self {

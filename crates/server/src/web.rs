@@ -4,6 +4,7 @@
 //! API; nothing here changes state except through them.
 
 mod apidocs;
+mod applicant;
 mod bundles;
 mod calendar;
 mod case_consultations;
@@ -73,6 +74,7 @@ pub fn routes() -> Router<AppState> {
             "/bundles/applications/{number}",
             get(bundles::application_page),
         )
+        .route("/my", get(applicant::my_page))
         .route("/licences/{id}/manage", get(licence_desk::licence_desk))
         .route("/progress", get(progress::progress_page))
         .route(
@@ -110,6 +112,7 @@ const STATIC: &[(&str, &str, &str)] = &[
         include_str!("../static/app.js"),
     ),
     ("app.css", "text/css", include_str!("../static/app.css")),
+    ("my.js", "text/javascript", include_str!("../static/my.js")),
 ];
 
 /// Assets are compiled into the binary: no CDN, nothing fetched from elsewhere.

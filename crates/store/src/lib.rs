@@ -6,6 +6,7 @@
 //! It knows nothing of HTTP; the domain crate knows nothing of it.
 
 pub mod aggregates;
+pub mod applicant_sessions;
 pub mod applicants;
 pub mod audit;
 pub mod backup;
@@ -34,6 +35,7 @@ pub mod linkage;
 pub mod log;
 pub mod materials;
 pub mod migrate;
+pub mod online_applications;
 pub mod org;
 mod pg;
 pub mod platform;

@@ -128,6 +128,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0037_bundle_cases.sql"),
     ),
     (
+        38,
+        "applicant_identity",
+        include_str!("../migrations/0038_applicant_identity.sql"),
+    ),
+    (
+        39,
+        "online_applications",
+        include_str!("../migrations/0039_online_applications.sql"),
+    ),
+    (
         40,
         "pushes_pending",
         include_str!("../migrations/0040_pushes_pending.sql"),

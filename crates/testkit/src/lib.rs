@@ -258,6 +258,12 @@ impl TestApp {
                     oneseal_server::services::materials::MaterialLimits::default(),
                 )
             }));
+        // As `serve --demo`: applicants' codes go to the outbox.
+        let state = if demo {
+            state.with_demo_outbox()
+        } else {
+            state
+        };
         let running = start_on_any_port(state).await;
         TestApp {
             base: format!("http://{}", running.addr),
@@ -409,6 +415,32 @@ impl TestApp {
     }
     pub async fn inspector(&self) -> Actor {
         self.sign_in("INSPECT").await
+    }
+
+    /// An applicant signed in with a one-time code from the demo's outbox (`phone`: a mobile).
+    pub async fn applicant(&self, phone: &str) -> Actor {
+        let mut a = self.anonymous();
+        let r = a
+            .post("/api/v1/applicant/otp", &json!({ "phone": phone }))
+            .await;
+        assert_eq!(r.status(), 200, "sending a code to {phone}");
+        let (_, outbox) = a
+            .get_json(&format!("/api/v1/demo/outbox?phone={phone}"))
+            .await;
+        let code = outbox["messages"][0]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no code in the outbox: {outbox}"))
+            .to_owned();
+        let r = a
+            .post(
+                "/api/v1/applicant/session",
+                &json!({ "phone": phone, "code": code }),
+            )
+            .await;
+        assert_eq!(r.status(), 200, "applicant sign-in of {phone}");
+        let body: Value = r.json().await.unwrap_or_default();
+        a.csrf = body["csrf"].as_str().map(str::to_owned);
+        a
     }
 
     /// A department's system holding an API token issued by the administrator.

@@ -4,6 +4,8 @@
 
 use super::*;
 
+mod applicant;
+
 impl From<crate::services::ledger::receipts::ReceiptError> for ApiError {
     fn from(e: crate::services::ledger::receipts::ReceiptError) -> Self {
         use crate::services::ledger::receipts::ReceiptError as E;

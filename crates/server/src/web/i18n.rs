@@ -164,6 +164,7 @@ impl Lang {
     }
 }
 
+mod applicant;
 mod bundles;
 mod desk;
 mod lawgaps;
@@ -187,6 +188,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(scope::SCOPE)
         .chain(lawgaps::LAW_GAPS)
         .chain(bundles::BUNDLES)
+        .chain(applicant::APPLICANT)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

@@ -6,6 +6,7 @@
 
 mod access;
 mod aggregates;
+mod applicant;
 mod attacks;
 mod bundles;
 mod case_desk;

@@ -254,3 +254,18 @@ pub fn case_due(
     .map(|r| Ok((r.opt_text(0)?, r.int(1)? != 0)))
     .transpose()
 }
+
+/// Every text of the applicants' sign-in tables (codes and sessions), to show that neither a
+/// phone number nor a code is kept in clear.
+pub fn applicant_sign_in_texts(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for r in conn.query("SELECT subject, code_hash FROM applicant_codes", &[])? {
+        out.push(r.text(0)?);
+        out.push(r.text(1)?);
+    }
+    for r in conn.query("SELECT subject, label FROM applicant_sessions", &[])? {
+        out.push(r.text(0)?);
+        out.push(r.text(1)?);
+    }
+    Ok(out)
+}

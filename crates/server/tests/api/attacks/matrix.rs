@@ -48,8 +48,9 @@ use Reach::*;
 
 /// Who may, by role letter: C window clerk · R reviewer · A approving official · H bureau head ·
 /// I inspector · M administrator · D department user (staff of a supervising department) ·
-/// T department API token (scopes claim_push, submit_feedback, view_pushes) · P provincial
-/// platform's API token (scope intake) · `*` anyone signed in. The anonymous public is never
+/// T department API token (scopes claim_push, submit_feedback, view_pushes) · G provincial
+/// platform's API token (scope intake) · P an applicant signed in with a one-time code · `*`
+/// anyone signed in as staff or with a token (never an applicant). The anonymous public is never
 /// allowed on these routes.
 ///
 /// (method, route as in openapi.json, variant of the request, who may, reach)
@@ -71,7 +72,7 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("get",    "/api/v1/catalog/template.xlsx",              "",        "C R A H I M D", Here),
     ("get",    "/api/v1/cases",                              "",        "C R A H I",     Here),
     ("post",   "/api/v1/cases",                              "",        "C",             Here),
-    ("post",   "/api/v1/intake",                             "",        "P",             Here),
+    ("post",   "/api/v1/intake",                             "",        "G",             Here),
     ("get",    "/api/v1/cases/{number}",                     "",        "C R A H I",     DownFor("H I")),
     ("post",   "/api/v1/cases/{number}/actions",             "accept",  "C",             Own),
     ("post",   "/api/v1/cases/{number}/actions",             "review",  "R",             Own),
@@ -134,6 +135,19 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/bundles/{code}/cases",               "",        "C",             Here),
     ("get",    "/api/v1/bundles/applications/{number}",      "",        "C R A H I",     DownFor("H I")),
     ("get",    "/api/v1/bundles/stats",                      "",        "H I M",         Down),
+    // The applicant's side (issue #19): only an applicant session (P), which reaches nothing
+    // above (`*` is anyone signed in as staff or a token, never an applicant).
+    ("delete", "/api/v1/applicant/session",                  "",        "P",             Here),
+    ("get",    "/api/v1/applicant/me",                       "",        "P",             Here),
+    ("post",   "/api/v1/applicant/files",                    "",        "P",             Here),
+    ("get",    "/api/v1/applicant/applications",             "",        "P",             Here),
+    ("post",   "/api/v1/applicant/applications",             "",        "P",             Here),
+    ("put",    "/api/v1/applicant/applications/{id}",        "",        "P",             Here),
+    ("post",   "/api/v1/applicant/applications/{id}/withdraw", "",      "P",             Here),
+    ("post",   "/api/v1/applicant/applications/{id}/supplement", "",    "P",             Here),
+    ("get",    "/api/v1/applicant/applications/{id}/documents/{kind}", "", "P",          Here),
+    ("get",    "/api/v1/online-applications",                "",        "C",             Here),
+    ("post",   "/api/v1/online-applications/{id}/receive",   "",        "C",             Here),
 ];
 
 /// A principal: who it is, its role letter, home jurisdiction and department.
@@ -491,6 +505,41 @@ pub(super) fn request(
             "/api/v1/coordination/tasks/XT-NONE-T1/done".into(),
             Some(json!({"report": EXPLANATION})),
         ),
+        ("delete", "/api/v1/applicant/session")
+        | ("get", "/api/v1/applicant/me" | "/api/v1/applicant/applications")
+        | ("get", "/api/v1/online-applications") => req(method, path.into(), None),
+        // Valid JSON, not a multipart upload: an applicant gets past authorization to a 400.
+        ("post", "/api/v1/applicant/files") => req(method, path.into(), Some(json!({}))),
+        // A draft: harmless.
+        ("post", "/api/v1/applicant/applications") => {
+            req(method, path.into(), Some(json!({"draft": true})))
+        }
+        // Nobody's application: past authorization, an applicant or a clerk finds none.
+        ("put", "/api/v1/applicant/applications/{id}") => absent(
+            method,
+            "/api/v1/applicant/applications/OA-none".into(),
+            Some(json!({"draft": true})),
+        ),
+        ("post", "/api/v1/applicant/applications/{id}/withdraw") => absent(
+            method,
+            "/api/v1/applicant/applications/OA-none/withdraw".into(),
+            None,
+        ),
+        ("post", "/api/v1/applicant/applications/{id}/supplement") => absent(
+            method,
+            "/api/v1/applicant/applications/OA-none/supplement".into(),
+            Some(json!({"materials": []})),
+        ),
+        ("get", "/api/v1/applicant/applications/{id}/documents/{kind}") => absent(
+            method,
+            "/api/v1/applicant/applications/OA-none/documents/receipt".into(),
+            None,
+        ),
+        ("post", "/api/v1/online-applications/{id}/receive") => absent(
+            method,
+            "/api/v1/online-applications/OA-none/receive".into(),
+            None,
+        ),
         // The sibling county has no licence or push: a target without a fixture is skipped.
         _ if !city => None,
         // Every route is tried against the city, so a row without a request fails here.
@@ -503,7 +552,8 @@ fn expected_allowed(who: &Who, roles: &str, reach: Reach, target: &str) -> bool 
     if who.letter == "-" {
         return false;
     }
-    let role_ok = roles == "*" || roles.split_whitespace().any(|l| l == who.letter);
+    let role_ok =
+        (roles == "*" && who.letter != "P") || roles.split_whitespace().any(|l| l == who.letter);
     let governed = who.home == CITY && target != CITY;
     let reach_ok = match reach {
         Here | Own => target == who.home,
@@ -598,10 +648,17 @@ async fn sign_in_all(app: &TestApp) -> Vec<Who> {
         .map(str::to_owned);
     out.push(Who {
         label: "platform token",
-        letter: "P",
+        letter: "G",
         home: CITY,
         dept: "",
         actor: platform,
+    });
+    out.push(Who {
+        label: "applicant",
+        letter: "P",
+        home: CITY,
+        dept: "",
+        actor: app.applicant("13900000001").await,
     });
     out.push(Who {
         label: "anonymous",
@@ -724,12 +781,19 @@ async fn attacks_every_role_reaches_exactly_what_the_matrix_allows() {
     let mut wrong = Vec::new();
     let mut tried = 0;
     // Signing out comes last, so each principal keeps its session for the other rows.
-    let sign_out =
-        |r: &&(&str, &str, &str, &str, Reach)| r.0 == "delete" && r.1 == "/api/v1/session";
+    // (The applicant's sign-out before staff's: a staff member still signed in is refused it.)
+    let sign_out = |path: &'static str| {
+        move |r: &&(&str, &str, &str, &str, Reach)| r.0 == "delete" && r.1 == path
+    };
+    let (applicant_out, staff_out) = (
+        sign_out("/api/v1/applicant/session"),
+        sign_out("/api/v1/session"),
+    );
     let rows = MATRIX
         .iter()
-        .filter(|r| !sign_out(r))
-        .chain(MATRIX.iter().filter(sign_out));
+        .filter(|r| !applicant_out(r) && !staff_out(r))
+        .chain(MATRIX.iter().filter(applicant_out))
+        .chain(MATRIX.iter().filter(staff_out));
     for (method, path, variant, roles, reach) in rows {
         for w in &who {
             for target in targets(*reach, w) {
@@ -740,7 +804,8 @@ async fn attacks_every_role_reaches_exactly_what_the_matrix_allows() {
                 let (status, body) = send(&w.actor, &r).await;
                 let allowed = expected_allowed(w, roles, *reach, target);
                 let ok = match status {
-                    401 => w.letter == "-",
+                    // An applicant is nobody to a staff route: unauthenticated there.
+                    401 => w.letter == "-" || (w.letter == "P" && !allowed),
                     403 => !allowed && w.letter != "-" && error_code(&body) != "csrf",
                     404 if r.absent => allowed,
                     404 => !allowed && w.letter != "-",

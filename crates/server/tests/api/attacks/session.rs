@@ -128,13 +128,21 @@ async fn attacks_every_cookie_state_change_needs_the_session_csrf_token() {
     let app = TestApp::spawn_demo().await;
     let fx = fixture(&app).await;
     let before = ledger_size(&app).await;
-    let mut admin = app.admin().await;
-    let good = admin.csrf.clone();
+    let mut staff = app.admin().await;
+    let good = staff.csrf.clone();
+    // The applicant's routes are tried with an applicant's session (a staff session is refused
+    // there before its token is looked at).
+    let mut applicant = app.applicant("13900000002").await;
     let mut tried = 0;
     for (method, path) in private_routes(&app).await {
         if method == "get" {
             continue;
         }
+        let admin = if path.starts_with("/api/v1/applicant/") {
+            &mut applicant
+        } else {
+            &mut staff
+        };
         let variant = if path.ends_with("/actions") && path.starts_with("/api/v1/cases") {
             "accept"
         } else {
@@ -144,7 +152,7 @@ async fn attacks_every_cookie_state_change_needs_the_session_csrf_token() {
             .unwrap_or_else(|| panic!("no request for {method} {path}"));
         for csrf in [None, Some("forged-token".to_owned())] {
             admin.csrf = csrf.clone();
-            let (status, body) = send(&admin, &r).await;
+            let (status, body) = send(admin, &r).await;
             assert_eq!(
                 (status, error_code(&body)),
                 (403, "csrf"),
@@ -165,9 +173,9 @@ async fn attacks_every_cookie_state_change_needs_the_session_csrf_token() {
         assert_eq!(resp.status(), 403, "form post to {method} {path}");
     }
     assert!(tried >= 2 * 20, "only {tried} refusals checked");
-    admin.csrf = good;
+    staff.csrf = good;
     assert_eq!(
-        admin.get("/api/v1/me").await.status(),
+        staff.get("/api/v1/me").await.status(),
         200,
         "session intact"
     );

@@ -1,0 +1,663 @@
+//! Online applications (issue #19 item 4): an applicant's drafts and submissions, the files
+//! they upload to the case desk's material store, "my applications", supplements sent online
+//! in answer to a one-time notice, and withdrawal before registration.
+//!
+//! A submission is checked as staff intake checks it (`cases::prepare`: every field, the item
+//! in the jurisdiction's catalog) with `channel: online`, and kept with its submission time. A
+//! clerk then receives it ([`receive`]): the case is registered with that time as its receipt
+//! time (Art. 33, `domain::case::submission`), so every clock runs from the applicant's
+//! submission, and the files are stored among the case's materials. A supplement sent online is
+//! received the same way, as the case's `supplement` step. Who records a step on a case stays a
+//! member of staff: the applicant's account submits, the bureau receives.
+
+use oneseal_domain::calendar::Calendar;
+use oneseal_domain::case::Sha256Digest;
+use oneseal_domain::case::{CaseEvent, CaseStatus, Command, IntakeInput, MaterialRef, NoticeItem};
+use oneseal_domain::org::DivisionCode;
+use oneseal_store::online_applications::{self as rows, ApplicantFile, OnlineRow};
+use oneseal_store::{Conn, Store, StoreError};
+use serde::Serialize;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use crate::services::cases::{Acting, CaseServiceError, load, prepare, register, take_step};
+use crate::services::materials::{MaterialError, Materials, check_file, store_material};
+use crate::services::sealing::SealKeys;
+
+/// The most applications "my applications" lists.
+pub const MAX_LISTED: u32 = 200;
+/// The largest body an application keeps (its JSON text).
+pub const MAX_BODY: usize = 64 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OnlineError {
+    #[error("no such application")]
+    NotFound,
+    /// The application is no longer a draft (or, to withdraw, already registered or withdrawn).
+    #[error("the application is {status}")]
+    WrongStatus { status: String },
+    #[error("an online application's channel is online")]
+    NotOnline,
+    /// A material whose file the applicant did not upload.
+    #[error("unknown file {sha256}")]
+    UnknownFile { sha256: String },
+    #[error("the body is over {MAX_BODY} bytes")]
+    TooLarge,
+    /// The case is not waiting for a supplement (no open one-time notice).
+    #[error("the case awaits no supplement")]
+    NoOpenNotice,
+    /// Nothing for the clerk to receive: the application is neither submitted nor carries a
+    /// supplement.
+    #[error("nothing to receive")]
+    NothingToReceive,
+    #[error(transparent)]
+    Case(#[from] CaseServiceError),
+    #[error(transparent)]
+    Material(#[from] MaterialError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What an applicant sends to save or submit: the intake body as written (kept as text), and
+/// the same body read as staff intake reads it.
+pub struct Sent {
+    pub jurisdiction: DivisionCode,
+    pub body: Value,
+    pub input: IntakeInput,
+}
+
+fn random_id() -> Result<String, OnlineError> {
+    let mut b = [0u8; 12];
+    getrandom::fill(&mut b)
+        .map_err(|e| CaseServiceError::Corrupt(format!("no randomness: {e}")))?;
+    Ok(format!("OA-{}", hex::encode(b)))
+}
+
+fn check_files(conn: &mut dyn Conn, subject: &str, input: &IntakeInput) -> Result<(), OnlineError> {
+    for (_, sha) in &input.materials {
+        let sha = sha.trim().to_ascii_lowercase();
+        if rows::file(conn, subject, &sha)?.is_none() {
+            return Err(OnlineError::UnknownFile { sha256: sha });
+        }
+    }
+    Ok(())
+}
+
+/// Saves a new draft (`id` none) or an applicant's own draft, or submits it (`submit`).
+///
+/// # Errors
+/// `Case(Invalid)` with every field's problem for a submission that does not check out;
+/// `NotOnline`, `UnknownFile`, `TooLarge`; `NotFound` for another applicant's id;
+/// `WrongStatus` for an application already submitted.
+pub async fn save(
+    store: &Store,
+    subject: String,
+    id: Option<String>,
+    mut sent: Sent,
+    submit: bool,
+    now: OffsetDateTime,
+) -> Result<OnlineRow, OnlineError> {
+    let channel = sent.input.channel.trim();
+    if !channel.is_empty() && channel != "online" {
+        return Err(OnlineError::NotOnline);
+    }
+    sent.input.channel = "online".into();
+    if let Some(m) = sent.body.as_object_mut() {
+        m.insert("channel".into(), "online".into());
+        m.remove("submitted_at");
+    }
+    let body = sent.body.to_string();
+    if body.len() > MAX_BODY {
+        return Err(OnlineError::TooLarge);
+    }
+    if let Some(id) = id.clone() {
+        // Another applicant's id is unknown, whatever the body holds.
+        let s = subject.clone();
+        store
+            .read_committed(move |c| rows::get(c, &id))
+            .await?
+            .filter(|r| r.subject == s)
+            .ok_or(OnlineError::NotFound)?;
+    }
+    if submit {
+        let (j, input, s) = (
+            sent.jurisdiction.clone(),
+            sent.input.clone(),
+            subject.clone(),
+        );
+        store
+            .read_committed(move |c| -> Result<(), OnlineError> {
+                prepare(c, &j, &input, false)?;
+                check_files(c, &s, &input)
+            })
+            .await?;
+    }
+    let at = now.unix_timestamp();
+    let new_id = random_id()?;
+    store
+        .write(move |tx| -> Result<OnlineRow, OnlineError> {
+            let mut row = match id {
+                Some(id) => {
+                    let row = rows::get(tx.conn(), &id)?
+                        .filter(|r| r.subject == subject)
+                        .ok_or(OnlineError::NotFound)?;
+                    if row.status != "draft" {
+                        return Err(OnlineError::WrongStatus { status: row.status });
+                    }
+                    row
+                }
+                None => OnlineRow {
+                    id: new_id,
+                    subject,
+                    jurisdiction: String::new(),
+                    item_code: String::new(),
+                    body: String::new(),
+                    status: "draft".into(),
+                    created_at: at,
+                    updated_at: at,
+                    submitted_at: None,
+                    case_number: None,
+                    supplement: None,
+                    supplement_at: None,
+                },
+            };
+            let fresh = row.body.is_empty();
+            row.jurisdiction = sent.jurisdiction.as_str().to_owned();
+            row.item_code = sent.input.item_code.trim().to_owned();
+            row.body = body;
+            row.updated_at = at;
+            if submit {
+                row.status = "submitted".into();
+                row.submitted_at = Some(at);
+            }
+            if fresh {
+                rows::insert(tx.conn(), &row)?;
+            } else {
+                rows::update(tx.conn(), &row)?;
+            }
+            Ok(row)
+        })
+        .await
+}
+
+/// Withdraws an applicant's own draft or submission before a clerk received it.
+///
+/// # Errors
+/// `NotFound`; `WrongStatus` once registered (withdrawing a case is then the clerk's step on
+/// the applicant's request) or withdrawn.
+pub async fn withdraw(
+    store: &Store,
+    subject: String,
+    id: String,
+    now: OffsetDateTime,
+) -> Result<OnlineRow, OnlineError> {
+    store
+        .write(move |tx| -> Result<OnlineRow, OnlineError> {
+            let mut row = rows::get(tx.conn(), &id)?
+                .filter(|r| r.subject == subject)
+                .ok_or(OnlineError::NotFound)?;
+            if !matches!(row.status.as_str(), "draft" | "submitted") {
+                return Err(OnlineError::WrongStatus { status: row.status });
+            }
+            row.status = "withdrawn".into();
+            row.updated_at = now.unix_timestamp();
+            rows::update(tx.conn(), &row)?;
+            Ok(row)
+        })
+        .await
+}
+
+/// Checks and keeps one uploaded file in the material store, recorded as `subject`'s.
+///
+/// # Errors
+/// The material checks' refusals (name, size, type); the store's failures.
+pub async fn upload(
+    store: &Store,
+    materials: &Materials,
+    subject: String,
+    name: &str,
+    bytes: Vec<u8>,
+    now: OffsetDateTime,
+) -> Result<ApplicantFile, OnlineError> {
+    let (name, sha) = check_file(materials.limits, name, &bytes)?;
+    let media_type = oneseal_domain::material::sniff(&bytes)
+        .map_err(MaterialError::from)?
+        .code()
+        .to_owned();
+    let digest = Sha256Digest::parse(&sha).map_err(|_| MaterialError::BadDigest)?;
+    let size = bytes.len() as u64;
+    materials
+        .store
+        .put(&digest, bytes)
+        .await
+        .map_err(MaterialError::from)?;
+    let file = ApplicantFile {
+        sha256: sha,
+        name,
+        media_type,
+        size,
+        uploaded_at: now.unix_timestamp(),
+    };
+    let f = file.clone();
+    store
+        .write(move |tx| rows::insert_file(tx.conn(), &subject, &f))
+        .await?;
+    Ok(file)
+}
+
+/// Sends materials online in answer to the one-time notice of the applicant's registered case.
+///
+/// # Errors
+/// `NotFound`; `NoOpenNotice` unless the case awaits a supplement; `UnknownFile`.
+pub async fn send_supplement(
+    store: &Store,
+    subject: String,
+    id: String,
+    materials: Vec<(String, String)>,
+    now: OffsetDateTime,
+) -> Result<OnlineRow, OnlineError> {
+    store
+        .write(move |tx| -> Result<OnlineRow, OnlineError> {
+            let mut row = rows::get(tx.conn(), &id)?
+                .filter(|r| r.subject == subject)
+                .ok_or(OnlineError::NotFound)?;
+            let number = row
+                .case_number
+                .as_deref()
+                .and_then(|n| oneseal_domain::case::CaseNumber::parse(n).ok())
+                .ok_or(OnlineError::NoOpenNotice)?;
+            let (case, _) = load(tx.conn(), &number)?;
+            if case.status() != CaseStatus::SupplementStarted {
+                return Err(OnlineError::NoOpenNotice);
+            }
+            let input = IntakeInput {
+                materials: materials.clone(),
+                ..IntakeInput::default()
+            };
+            check_files(tx.conn(), &subject, &input)?;
+            if materials.is_empty() {
+                return Err(OnlineError::NothingToReceive);
+            }
+            let list: Vec<Value> = materials
+                .iter()
+                .map(|(name, sha)| json!({"name": name.trim(), "sha256": sha.trim().to_ascii_lowercase()}))
+                .collect();
+            row.supplement = Some(Value::Array(list).to_string());
+            row.supplement_at = Some(now.unix_timestamp());
+            row.updated_at = now.unix_timestamp();
+            rows::update(tx.conn(), &row)?;
+            Ok(row)
+        })
+        .await
+}
+
+/// One application as its applicant sees it.
+#[derive(Debug, Serialize)]
+pub struct MyApplication {
+    pub id: String,
+    pub status: String,
+    pub status_zh: &'static str,
+    pub jurisdiction: String,
+    pub item_code: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+    /// The body as saved (the applicant's own data, shown back to them only).
+    pub body: Value,
+    pub case_number: Option<String>,
+    /// The case's public progress once registered (status, deadlines, steps).
+    pub progress: Option<Value>,
+    /// What the open one-time notice asks for, while the case awaits a supplement.
+    pub notice: Vec<NoticeItem>,
+    /// Whether a supplement was sent online and awaits the clerk.
+    pub supplement_sent: bool,
+    /// The documents addressed to the applicant so far (receipt, notices, decision, licence).
+    pub documents: Vec<Value>,
+}
+
+fn status_zh(status: &str) -> &'static str {
+    match status {
+        "draft" => "草稿",
+        "submitted" => "已提交，待窗口接收",
+        "registered" => "已接收",
+        "withdrawn" => "已撤回",
+        _ => "未知",
+    }
+}
+
+fn open_notice(events: &[CaseEvent]) -> Vec<NoticeItem> {
+    events
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            CaseEvent::OneTimeNoticeIssued { items, .. } => Some(items.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+fn view(
+    conn: &mut dyn Conn,
+    row: OnlineRow,
+    calendar: &Calendar,
+    now: OffsetDateTime,
+) -> Result<MyApplication, OnlineError> {
+    let mut progress = None;
+    let mut notice = Vec::new();
+    let mut documents = Vec::new();
+    if let Some(number) = row
+        .case_number
+        .as_deref()
+        .and_then(|n| oneseal_domain::case::CaseNumber::parse(n).ok())
+    {
+        let (case, events) = load(conn, &number)?;
+        let today = oneseal_domain::case::legal_date(now);
+        if let Ok(p) = case.public_progress(calendar, today) {
+            progress = serde_json::to_value(p).ok();
+        }
+        if case.status() == CaseStatus::SupplementStarted {
+            notice = open_notice(&events);
+        }
+        if let Ok(listed) = crate::services::printing::list(conn, &number) {
+            documents = listed
+                .into_iter()
+                .map(|d| {
+                    json!({
+                        "kind": d.kind,
+                        "title": d.title,
+                        "sealed": d.sealed,
+                        "url": format!("/api/v1/applicant/applications/{}/documents/{}", row.id, d.kind),
+                    })
+                })
+                .collect();
+        }
+    }
+    Ok(MyApplication {
+        status_zh: status_zh(&row.status),
+        body: serde_json::from_str(&row.body).unwrap_or(Value::Null),
+        supplement_sent: row.supplement.is_some(),
+        id: row.id,
+        status: row.status,
+        jurisdiction: row.jurisdiction,
+        item_code: row.item_code,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        submitted_at: row.submitted_at,
+        case_number: row.case_number,
+        progress,
+        notice,
+        documents,
+    })
+}
+
+/// The applicant's applications, newest first.
+///
+/// # Errors
+/// The store's; a registered case that does not replay.
+pub async fn mine(
+    store: &Store,
+    subject: String,
+    calendar: std::sync::Arc<Calendar>,
+    now: OffsetDateTime,
+) -> Result<Vec<MyApplication>, OnlineError> {
+    store
+        .read(move |c| -> Result<Vec<MyApplication>, OnlineError> {
+            rows::of_subject(c, &subject, MAX_LISTED)?
+                .into_iter()
+                .map(|r| view(c, r, &calendar, now))
+                .collect()
+        })
+        .await
+}
+
+/// The case number of the applicant's own registered application `id`.
+///
+/// # Errors
+/// `NotFound` for another applicant's id, or one not registered.
+pub async fn own_case(
+    store: &Store,
+    subject: String,
+    id: String,
+) -> Result<oneseal_domain::case::CaseNumber, OnlineError> {
+    store
+        .read(move |c| rows::get(c, &id))
+        .await?
+        .filter(|r| r.subject == subject)
+        .and_then(|r| r.case_number)
+        .and_then(|n| oneseal_domain::case::CaseNumber::parse(&n).ok())
+        .ok_or(OnlineError::NotFound)
+}
+
+/// What a clerk sees of the applications waiting in their jurisdiction.
+#[derive(Debug, Serialize)]
+pub struct Waiting {
+    pub id: String,
+    /// `register` (a submission) or `supplement`.
+    pub waiting_for: &'static str,
+    pub item_code: String,
+    pub submitted_at: Option<i64>,
+    pub case_number: Option<String>,
+    pub body: Value,
+    pub supplement: Option<Value>,
+}
+
+/// The submissions and supplements waiting for a clerk of `j`, oldest first.
+///
+/// # Errors
+/// The store's.
+pub async fn waiting(store: &Store, j: DivisionCode) -> Result<Vec<Waiting>, OnlineError> {
+    store
+        .read(move |c| -> Result<Vec<Waiting>, OnlineError> {
+            let mut out = Vec::new();
+            for r in rows::in_status(c, j.as_str(), "submitted", MAX_LISTED)? {
+                out.push(Waiting {
+                    id: r.id,
+                    waiting_for: "register",
+                    item_code: r.item_code,
+                    submitted_at: r.submitted_at,
+                    case_number: None,
+                    body: serde_json::from_str(&r.body).unwrap_or(Value::Null),
+                    supplement: None,
+                });
+            }
+            for r in rows::in_status(c, j.as_str(), "registered", MAX_LISTED)? {
+                if let Some(s) = r.supplement {
+                    out.push(Waiting {
+                        id: r.id,
+                        waiting_for: "supplement",
+                        item_code: r.item_code,
+                        submitted_at: r.supplement_at,
+                        case_number: r.case_number,
+                        body: Value::Null,
+                        supplement: serde_json::from_str(&s).ok(),
+                    });
+                }
+            }
+            Ok(out)
+        })
+        .await
+}
+
+/// What a clerk's receipt of an online application did.
+#[derive(Debug, Serialize)]
+pub struct Received {
+    pub case_number: String,
+    /// Shown once, to the clerk (the applicant follows the case from their account).
+    pub query_code: Option<String>,
+    /// `registered` or `supplement`.
+    pub received: &'static str,
+    /// Files stored among the case's materials.
+    pub stored: usize,
+}
+
+/// What [`receive`] needs besides the application.
+pub struct Desk<'a> {
+    pub store: &'a Store,
+    pub materials: Option<&'a Materials>,
+    pub seals: &'a std::sync::Arc<SealKeys>,
+}
+
+/// A clerk receives application `id`: registers a submission as a case received at its
+/// submission time, or records a supplement sent online; the files go among the case's
+/// materials.
+///
+/// # Errors
+/// `NotFound` outside the clerk's jurisdiction; `NothingToReceive`; the intake's and the
+/// step's refusals.
+pub async fn receive(
+    desk: Desk<'_>,
+    who: Acting,
+    id: String,
+    input_of: impl FnOnce(&Value) -> IntakeInput,
+) -> Result<Received, OnlineError> {
+    let j = who.jurisdiction.clone();
+    let i = id.clone();
+    let row = desk
+        .store
+        .read_committed(move |c| rows::get(c, &i))
+        .await?
+        .filter(|r| r.jurisdiction == j.as_str())
+        .ok_or(OnlineError::NotFound)?;
+    match (row.status.as_str(), &row.supplement, &row.case_number) {
+        ("submitted", ..) => register_submission(desk, who, row, input_of).await,
+        ("registered", Some(s), Some(n)) => {
+            let number = oneseal_domain::case::CaseNumber::parse(n)
+                .map_err(|e| CaseServiceError::Corrupt(e.to_string()))?;
+            let list: Vec<(String, String)> = serde_json::from_str::<Vec<Value>>(s)
+                .map_err(|e| CaseServiceError::Corrupt(e.to_string()))?
+                .iter()
+                .map(|m| {
+                    (
+                        m["name"].as_str().unwrap_or_default().to_owned(),
+                        m["sha256"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+            let refs = list
+                .iter()
+                .map(|(name, sha)| {
+                    Ok(MaterialRef {
+                        name: name.clone(),
+                        sha256: Sha256Digest::parse(sha)
+                            .map_err(|e| CaseServiceError::Corrupt(e.to_string()))?,
+                    })
+                })
+                .collect::<Result<Vec<_>, OnlineError>>()?;
+            take_step(
+                desk.store,
+                desk.seals,
+                who.clone(),
+                number.clone(),
+                Command::ReceiveSupplement { materials: refs },
+            )
+            .await?;
+            let stored = keep(&desk, &who, &number, &list).await;
+            let (i, at) = (row.id.clone(), who.now.unix_timestamp());
+            desk.store
+                .write(move |tx| -> Result<(), OnlineError> {
+                    if let Some(mut r) = rows::get(tx.conn(), &i)? {
+                        r.supplement = None;
+                        r.updated_at = at;
+                        rows::update(tx.conn(), &r)?;
+                    }
+                    Ok(())
+                })
+                .await?;
+            Ok(Received {
+                case_number: number.to_string(),
+                query_code: None,
+                received: "supplement",
+                stored,
+            })
+        }
+        _ => Err(OnlineError::NothingToReceive),
+    }
+}
+
+async fn register_submission(
+    desk: Desk<'_>,
+    who: Acting,
+    row: OnlineRow,
+    input_of: impl FnOnce(&Value) -> IntakeInput,
+) -> Result<Received, OnlineError> {
+    let body: Value = serde_json::from_str(&row.body)
+        .map_err(|e| CaseServiceError::Corrupt(format!("stored application: {e}")))?;
+    let input = input_of(&body);
+    let files: Vec<(String, String)> = input.materials.clone();
+    let submitted_at = row
+        .submitted_at
+        .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok());
+    let j = who.jurisdiction.clone();
+    let prepared = desk
+        .store
+        .read_committed(move |c| prepare(c, &j, &input, false))
+        .await?;
+    let mut nonce = [0u8; 32];
+    getrandom::fill(&mut nonce)
+        .map_err(|e| CaseServiceError::Corrupt(format!("no randomness: {e}")))?;
+    let w = who.clone();
+    let id = row.id.clone();
+    let receipt = desk
+        .store
+        .write(move |tx| -> Result<_, OnlineError> {
+            // Checked again on the writer: a second clerk may have received it meanwhile.
+            let mut row = rows::get(tx.conn(), &id)?.ok_or(OnlineError::NotFound)?;
+            if row.status != "submitted" {
+                return Err(OnlineError::NothingToReceive);
+            }
+            let receipt = register(tx, &w, prepared, None, nonce, submitted_at)?;
+            row.status = "registered".into();
+            row.case_number = Some(receipt.case_number.to_string());
+            row.updated_at = w.now.unix_timestamp();
+            rows::update(tx.conn(), &row)?;
+            Ok(receipt)
+        })
+        .await?;
+    let stored = keep(&desk, &who, &receipt.case_number, &files).await;
+    Ok(Received {
+        case_number: receipt.case_number.to_string(),
+        query_code: Some(receipt.query_code.grouped()),
+        received: "registered",
+        stored,
+    })
+}
+
+/// Stores the applicant's files among the case's materials (a file the store lost stays
+/// listed by its digest, as at the window).
+async fn keep(
+    desk: &Desk<'_>,
+    who: &Acting,
+    number: &oneseal_domain::case::CaseNumber,
+    files: &[(String, String)],
+) -> usize {
+    let Some(materials) = desk.materials else {
+        return 0;
+    };
+    let mut stored = 0;
+    for (name, sha) in files {
+        let Ok(digest) = Sha256Digest::parse(sha.trim()) else {
+            continue;
+        };
+        let bytes = match materials.store.get(&digest).await {
+            Ok(Some(b)) => b,
+            _ => {
+                tracing::warn!(case = %number, "an online application's file is not in the store");
+                continue;
+            }
+        };
+        match store_material(
+            desk.store,
+            materials,
+            who.clone(),
+            number.clone(),
+            name,
+            bytes,
+        )
+        .await
+        {
+            Ok(_) => stored += 1,
+            Err(e) => tracing::warn!(case = %number, error = %e, "an online file was not stored"),
+        }
+    }
+    stored
+}
