@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 mod coordination;
+mod intake;
 mod services;
 
 #[derive(Debug, thiserror::Error)]
