@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use oneseal_domain::access::Action;
 use oneseal_domain::case::{ApplicantInput, CaseNumber, IntakeInput, legal_date};
 
+use super::guide::Where;
 use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::edge::auth::{Auth, MaybeAuth, csrf_matches};
@@ -28,12 +29,6 @@ use crate::services::materials::{MaterialLimits, check_file, store_material};
 struct GuidePage {
     nav: Nav,
     g: BundleGuide,
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct Where {
-    #[serde(default)]
-    j: Option<String>,
 }
 
 /// `/guide/bundles/{code}`: one bundle's guide, no sign-in.

@@ -116,10 +116,11 @@ struct GuidePage {
     g: ServiceGuide,
 }
 
+/// `?j=`: the jurisdiction whose guide is asked for (the city's when absent).
 #[derive(Debug, Default, Deserialize)]
 pub struct Where {
     #[serde(default)]
-    j: Option<String>,
+    pub(super) j: Option<String>,
 }
 
 pub async fn guide_page(
