@@ -45,6 +45,21 @@ impl Meta {
 /// least this many characters.
 pub const MIN_EXPLANATION: usize = 4;
 
+/// The id after `latest` in a series `<prefix><7-digit serial>` (pushes `TS…`, consultations
+/// `ZX…`): serials are dense from 1 and sort as text, so the latest is read on the primary key
+/// (`BETWEEN <prefix>0000000 AND <prefix>9999999`) instead of counting rows. `Err` carries a
+/// stored id that is not of the series.
+pub fn next_serial_id(prefix: &str, latest: Option<String>) -> Result<String, String> {
+    let serial = match latest {
+        Some(id) => id
+            .strip_prefix(prefix)
+            .and_then(|n| n.parse::<u64>().ok())
+            .ok_or(id)?,
+        None => 0,
+    };
+    Ok(format!("{prefix}{:07}", serial + 1))
+}
+
 /// A closing without a written reason: what was being closed, for the message.
 #[derive(Debug, thiserror::Error)]
 #[error("an explanation of at least {MIN_EXPLANATION} characters is required to close {what_zh}")]
@@ -118,4 +133,22 @@ pub fn publish_items(
         report.published += 1;
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod serial_tests {
+    use super::next_serial_id;
+
+    #[test]
+    fn a_series_starts_at_one_continues_after_the_latest_and_refuses_a_foreign_id() {
+        assert_eq!(next_serial_id("TS370100", None).unwrap(), "TS3701000000001");
+        assert_eq!(
+            next_serial_id("ZX370100", Some("ZX3701000000041".into())).unwrap(),
+            "ZX3701000000042"
+        );
+        assert_eq!(
+            next_serial_id("ZX370100", Some("TS3701000000041".into())).unwrap_err(),
+            "TS3701000000041"
+        );
+    }
 }

@@ -35,14 +35,8 @@ fn next_push_id(tx: &mut Tx<'_>, j: &DivisionCode) -> Result<String, LinkageErro
         &format!("{prefix}0000000"),
         &format!("{prefix}9999999"),
     )?;
-    let serial = match latest {
-        Some(id) => id
-            .strip_prefix(&prefix)
-            .and_then(|n| n.parse::<u64>().ok())
-            .ok_or_else(|| LinkageError::Internal(format!("stored push number {id}")))?,
-        None => 0,
-    };
-    Ok(format!("{prefix}{:07}", serial + 1))
+    crate::services::commands::next_serial_id(&prefix, latest)
+        .map_err(|id| LinkageError::Internal(format!("stored push number {id}")))
 }
 
 /// What the bureau decided, for a new push.
