@@ -2,13 +2,15 @@
 // `oneseal serve --demo`: one case walked from the review's finding that others' major interests
 // are concerned, through the notice to the interested parties, their statement, the notice of
 // the right to a hearing and the request, to the hearing's notice (7 days ahead, presided over
-// by someone who did not review the case). The server runs on the real clock, so the hearing
-// day (and the record closed on it) lies in the future: the API tests (crates/server/tests/api/
-// hearing.rs) move the clock and walk it to the decision on the record.
+// by someone who did not review the case) and its postponement (noticed again 7 days ahead).
+// The server runs on the real clock, so that hearing day lies in the future; the demo's history
+// leaves one more case on its hearing day (services/history/staged.rs, 济南泉城听证示范餐饮有限公司),
+// and that hearing is walked to the end: the signed record closed, the clock running again, and
+// the decision taken on the record.
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { visit, suite, signedIn, act: actOn, registerCase } = require('./lib');
+const { visit, suite, signedIn, act: actOn, registerCase, BASE } = require('./lib');
 
 const shared = {};
 const STATEMENT = '油烟排放口正对住户窗户，请求调整位置';
@@ -91,4 +93,57 @@ test('(hearing) the approver is offered no decision before the record; the clerk
   // Nor does the clerk's page name the party.
   const progress = await clerk.locator('main').textContent();
   assert.doesNotMatch(progress, /相邻住户代表/);
+});
+
+test('(hearing) a noticed hearing is postponed for a reason and noticed again 7 days ahead', async () => {
+  const page = await as('REVIEW');
+  await visit(page, '/cases/' + shared.number);
+  const form = page.locator(hearing('reschedule'));
+  assert.equal(await form.count(), 1, 'the postponement form');
+  const day = await form.locator('input[name=held_on]').getAttribute('min');
+  assert.match(day, /^\d{4}-\d{2}-\d{2}$/);
+  await act('REVIEW', hearing('reschedule'), async (f) => {
+    await f.locator('input[name=place]').fill('本局五楼听证室');
+    await f.locator('textarea[name=reason]').fill('申请人因故请求延期');
+    await f.locator('input[name=notice_reference]').fill('济审听通〔2026〕2号');
+  });
+  await visit(page, '/cases/' + shared.number);
+  const section = await page.textContent('#hearing');
+  assert.match(section, /听证延期/);
+  assert.match(section, new RegExp('改于' + day));
+  // The clerk sees the new day, not the reason.
+  const clerk = await as('CLERK');
+  await visit(clerk, '/cases/' + shared.number);
+  const seen = await clerk.textContent('#hearing');
+  assert.match(seen, new RegExp('改于' + day));
+  assert.doesNotMatch(seen, /因故请求延期/);
+});
+
+test('(hearing) on the hearing day the signed record is closed and the decision is taken on it', async () => {
+  const reviewer = await as('REVIEW');
+  const r = await reviewer.request.get(BASE + '/api/v1/cases?limit=200&q=' + encodeURIComponent('听证示范餐饮'));
+  assert.equal(r.status(), 200);
+  const found = (await r.json()).cases;
+  assert.equal(found.length, 1, 'the demo history leaves one case on its hearing day');
+  const number = found[0].case_number;
+  const approver = await as('APPROVE');
+  await visit(approver, '/cases/' + number);
+  // Before the record: no decision offered (Art. 48(2)).
+  assert.equal(await approver.locator('form[data-action="decide"], form.confirm-step:has(input[name=action][value=decide])').count(), 0);
+  await actOn(reviewer, number, hearing('close_record'), async (f) => {
+    await f.locator('input[name=record_reference]').fill('济审听录〔演示〕1号');
+    await f.locator('input[name=signed]').check();
+  });
+  await visit(reviewer, '/cases/' + number);
+  assert.match(await reviewer.textContent('#hearing'), /听证笔录签署完毕/);
+  assert.equal(await reviewer.locator(hearing('close_record')).count(), 0, 'the record is closed once');
+  // The approving official now decides, on the record.
+  await visit(approver, '/cases/' + number);
+  const form = approver.locator('form.confirm-step:has(input[name=action][value=decide]):has(input[name=outcome][value=approve])');
+  assert.equal(await form.count(), 1, 'the decision is offered once the record is closed');
+  await Promise.all([approver.waitForURL(/\/confirm\?/), form.locator('button').click()]);
+  assert.match(await approver.textContent('main'), /准予/);
+  await Promise.all([approver.waitForURL(new RegExp(`/cases/${number}\\?done=decide$`)), approver.click('#confirm-step')]);
+  await visit(approver, '/cases/' + number);
+  assert.match(await approver.locator('main').textContent(), /准予行政许可决定书/);
 });

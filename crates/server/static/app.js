@@ -312,7 +312,7 @@
   // The hearing's acts (web/case_hearing.rs): the form's data-act and its fields.
   function hearingBody(form) {
     var f = form.elements, b = { action: "hearing", act: form.dataset.act };
-    ["notice_reference", "party", "statement", "requester", "ground", "presiding", "held_on", "place", "record_reference"]
+    ["notice_reference", "party", "statement", "requester", "ground", "presiding", "held_on", "place", "record_reference", "reason"]
       .forEach(function (k) { if (f[k]) { b[k] = f[k].value; } });
     if (f.parties) { b.parties = lines(f.parties.value); }
     if (f.open_to_public) { b.open_to_public = f.open_to_public.checked; }

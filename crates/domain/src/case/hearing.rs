@@ -131,6 +131,20 @@ pub enum HearingAct {
         /// Reference of the 听证通知书.
         notice_reference: String,
     },
+    /// 听证延期 (Art. 48(1)(1)): the noticed hearing is postponed, for a stated reason, to a later
+    /// day that the parties are told of again 7 days ahead; a requested hearing still takes place
+    /// within 20 working days of the request (Art. 47). The presiding officer stays.
+    Reschedule {
+        /// The new hearing day.
+        #[serde(with = "iso_date")]
+        held_on: Date,
+        /// Where (and at what hour) on the new day.
+        place: String,
+        /// Why the hearing is postponed (private free text: may name a person).
+        reason: String,
+        /// Reference of the new 听证通知书.
+        notice_reference: String,
+    },
     /// 听证笔录 (Art. 48(1)(5)) signed or sealed by the participants: the clock runs again.
     CloseRecord {
         /// Reference of the record.
@@ -160,11 +174,13 @@ pub enum HearingActKind {
     Schedule,
     /// See [`HearingAct::CloseRecord`].
     CloseRecord,
+    /// See [`HearingAct::Reschedule`] (last, so the codes before it keep their places).
+    Reschedule,
 }
 
 impl HearingActKind {
     /// Every act, in the order of the procedure.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::FindMajorInterests,
         Self::NotifyParties,
         Self::RecordStatement,
@@ -172,6 +188,7 @@ impl HearingActKind {
         Self::Request,
         Self::Announce,
         Self::Schedule,
+        Self::Reschedule,
         Self::CloseRecord,
     ];
 
@@ -187,6 +204,7 @@ impl HearingActKind {
             Self::Announce => "announce",
             Self::Schedule => "schedule",
             Self::CloseRecord => "close_record",
+            Self::Reschedule => "reschedule",
         }
     }
 
@@ -202,6 +220,7 @@ impl HearingActKind {
             Self::Announce => "公告举行听证",
             Self::Schedule => "发出听证通知",
             Self::CloseRecord => "听证笔录签署完毕",
+            Self::Reschedule => "听证延期",
         }
     }
 }
@@ -219,6 +238,7 @@ impl HearingAct {
             Self::Announce { .. } => HearingActKind::Announce,
             Self::Schedule { .. } => HearingActKind::Schedule,
             Self::CloseRecord { .. } => HearingActKind::CloseRecord,
+            Self::Reschedule { .. } => HearingActKind::Reschedule,
         }
     }
 }
@@ -249,6 +269,15 @@ pub struct Scheduled {
     pub open_to_public: bool,
 }
 
+/// A postponement of the noticed hearing (Art. 48(1)(1)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Postponed {
+    /// Date of the new notice.
+    pub on: Date,
+    /// The day the hearing had been noticed for.
+    pub from: Date,
+}
+
 /// What the case knows of its interested parties and hearing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Hearing {
@@ -264,8 +293,11 @@ pub struct Hearing {
     pub requested: Option<(Date, Requester)>,
     /// When the bureau announced a hearing of its own.
     pub announced_on: Option<Date>,
-    /// The notice of time and place.
+    /// The notice of time and place; a postponement moves its day (`held_on`) and its notice
+    /// date (`on`).
     pub scheduled: Option<Scheduled>,
+    /// The postponements, in order.
+    pub postponed: Vec<Postponed>,
     /// When the signed record was closed.
     pub record_closed_on: Option<Date>,
 }
@@ -385,6 +417,36 @@ pub(super) fn check_act(
             not_blank(place, "hearing place")?;
             not_blank(notice_reference, "notice reference")?;
         }
+        HearingAct::Reschedule {
+            held_on,
+            place,
+            reason,
+            notice_reference,
+        } => {
+            if !hearing.pending() {
+                return Err(HearingError::NotStarted.into());
+            }
+            let Some(s) = &hearing.scheduled else {
+                return Err(HearingError::NotScheduled.into());
+            };
+            // Postponed before the hearing, or on its day (adjourned): not once it is past.
+            if on > s.held_on {
+                return Err(HearingError::HearingDayPassed(s.held_on).into());
+            }
+            if *held_on <= s.held_on {
+                return Err(HearingError::NotPostponed { held_on: s.held_on }.into());
+            }
+            if *held_on < on + Duration::days(NOTICE_LEAD_DAYS) {
+                return Err(HearingError::NoticeTooShort {
+                    on,
+                    held_on: *held_on,
+                }
+                .into());
+            }
+            not_blank(place, "hearing place")?;
+            not_blank(reason, "reason")?;
+            not_blank(notice_reference, "notice reference")?;
+        }
         HearingAct::CloseRecord {
             record_reference,
             signed,
@@ -435,6 +497,9 @@ pub(super) fn label_zh(act: &HearingAct) -> String {
                 "不公开"
             }
         ),
+        HearingAct::Reschedule { held_on, .. } => {
+            format!("听证延期（改于{held_on}举行，重新通知）")
+        }
         HearingAct::CloseRecord { .. } => "听证笔录经参加人签署（恢复计时）".into(),
     }
 }

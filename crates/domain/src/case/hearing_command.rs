@@ -8,6 +8,11 @@
 //!   the review found that others' major interests are concerned.
 //! - Art. 48(1)(3): the presiding officer does not review the case afterwards either.
 //! - Art. 48(2): no decision before the record is closed; the hearing's pause ends with it.
+//! - Art. 46: no decision (on the spot neither) on an item whose own law requires a hearing
+//!   until one was held (`LegalSettings::hearing_required`, pinned on the case at receipt).
+//! - Art. 47, 48(1)(1): a postponed hearing is noticed again 7 days ahead and a requested one is
+//!   still held within 20 working days of the request: the law gives the bureau no longer, so a
+//!   postponement past that day is refused, whoever asks for it.
 
 use time::{Date, Duration};
 
@@ -59,6 +64,10 @@ impl HearingOffer {
                     && self.held_to.is_none_or(|t| *held_on <= t)
                     && *open_to_public != closed_ground.is_some()
             }
+            HearingAct::Reschedule { held_on, .. } => {
+                self.held_from.is_some_and(|f| *held_on >= f)
+                    && self.held_to.is_none_or(|t| *held_on <= t)
+            }
             HearingAct::CloseRecord { signed, .. } => *signed,
             _ => true,
         }
@@ -84,7 +93,7 @@ impl Case {
                     }
                 }
             }
-            HearingAct::Schedule { held_on, .. } => {
+            HearingAct::Schedule { held_on, .. } | HearingAct::Reschedule { held_on, .. } => {
                 if let Some(due) = self.organise_due(calendar)?
                     && *held_on > due
                 {
@@ -113,12 +122,35 @@ impl Case {
         }
     }
 
-    /// Art. 36, 47, 48(2): what the decision waits for.
+    /// The provision under which the item's law requires a hearing (Art. 46), as pinned on
+    /// receipt; `None` for items that require none and for cases received before the setting.
+    #[must_use]
+    pub fn hearing_required(&self) -> Option<&str> {
+        self.received()
+            .item
+            .legal
+            .as_ref()
+            .and_then(|l| l.hearing_required.as_deref())
+    }
+
+    /// Art. 46: a decision on an item whose law requires a hearing waits until one was held
+    /// (requested or announced; its record is then awaited below).
+    pub(super) fn refuse_decision_without_required_hearing(&self) -> Result<(), CaseError> {
+        match self.hearing_required() {
+            Some(source) if self.hearing().started_on().is_none() => {
+                Err(HearingError::RequiredByLaw(source.to_owned()).into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Art. 36, 46, 47, 48(2): what the decision waits for.
     pub(super) fn refuse_decision_for_hearing(
         &self,
         calendar: &Calendar,
         today: Date,
     ) -> Result<(), CaseError> {
+        self.refuse_decision_without_required_hearing()?;
         let h = self.hearing();
         if h.major_interests_on.is_some() {
             if h.parties_notified_on.is_none() {
@@ -171,7 +203,13 @@ impl Case {
             }
             v
         };
-        let held_from = today + Duration::days(NOTICE_LEAD_DAYS);
+        // A postponement moves the day later than the one noticed, and at least 7 days ahead.
+        let held_from = match &self.hearing().scheduled {
+            Some(s) if self.hearing().pending() => {
+                (today + Duration::days(NOTICE_LEAD_DAYS)).max(s.held_on + Duration::days(1))
+            }
+            _ => today + Duration::days(NOTICE_LEAD_DAYS),
+        };
         let held_to = self.organise_due(ctx.calendar).ok().flatten();
         let presiding = ["PRESIDE-A", "PRESIDE-B"]
             .into_iter()
@@ -210,6 +248,12 @@ impl Case {
                         closed_ground: None::<ClosedGround>,
                         notice_reference: text(),
                     },
+                    HearingActKind::Reschedule => HearingAct::Reschedule {
+                        held_on: held_from,
+                        place: "本局三楼听证室".into(),
+                        reason: "延期".into(),
+                        notice_reference: text(),
+                    },
                     HearingActKind::CloseRecord => HearingAct::CloseRecord {
                         record_reference: "笔录".into(),
                         signed: true,
@@ -220,7 +264,8 @@ impl Case {
         if acts.is_empty() {
             return None;
         }
-        let schedulable = acts.contains(&HearingActKind::Schedule);
+        let schedulable =
+            acts.contains(&HearingActKind::Schedule) || acts.contains(&HearingActKind::Reschedule);
         Some(HearingOffer {
             acts,
             not_presiding,

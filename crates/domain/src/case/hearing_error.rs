@@ -80,6 +80,21 @@ pub enum HearingError {
     /// Deciding before the record (Art. 48(2)).
     #[error("the hearing's record is not closed")]
     DecisionBeforeRecord,
+    /// Art. 46: the item's law requires a hearing and none was held.
+    #[error("the item's law ({0}) requires a hearing before the decision")]
+    RequiredByLaw(String),
+    /// Postponing a hearing that was never noticed.
+    #[error("the hearing has not been noticed yet")]
+    NotScheduled,
+    /// Postponing after the hearing day.
+    #[error("the hearing day {0} has passed")]
+    HearingDayPassed(Date),
+    /// A postponement moves the hearing to a later day.
+    #[error("the new day must be after {held_on}")]
+    NotPostponed {
+        /// The day noticed so far.
+        held_on: Date,
+    },
 }
 
 impl HearingError {
@@ -108,6 +123,10 @@ impl HearingError {
             Self::DecisionWithoutRightNotice => "decision_without_hearing_right_notice",
             Self::RequestWindowOpen(_) => "hearing_request_window_open",
             Self::DecisionBeforeRecord => "decision_before_hearing_record",
+            Self::RequiredByLaw(_) => "hearing_required_by_law",
+            Self::NotScheduled => "hearing_not_scheduled",
+            Self::HearingDayPassed(_) => "hearing_day_passed",
+            Self::NotPostponed { .. } => "hearing_not_postponed",
         }
     }
 
@@ -136,6 +155,10 @@ impl HearingError {
             Self::DecisionWithoutRightNotice => "该申请直接涉及申请人与他人之间重大利益关系，尚未告知听证权利，不能作出决定（行政许可法第四十七条）".into(),
             Self::RequestWindowOpen(due) => format!("申请人、利害关系人可在{due}前申请听证，期满前不能作出决定（行政许可法第四十七条）"),
             Self::DecisionBeforeRecord => "应当根据听证笔录作出行政许可决定，听证笔录尚未签署完毕（行政许可法第四十八条第二款）".into(),
+            Self::RequiredByLaw(source) => format!("该事项依法应当听证（{source}），尚未举行听证，不能作出决定（行政许可法第四十六条）"),
+            Self::NotScheduled => "尚未发出听证通知，无需延期".into(),
+            Self::HearingDayPassed(day) => format!("原定听证日{day}已过，不能再延期"),
+            Self::NotPostponed { held_on } => format!("延期后的听证日应晚于原定的{held_on}"),
         }
     }
 }

@@ -335,7 +335,7 @@ fn the_command_body_reads_as_the_api_sends_it() {
 /// Act `n` (mod 8) of the procedure with well-formed text, for the generated histories
 /// (`proptests.rs`) and the desk's candidates (`allowed_tests.rs`).
 pub(super) fn sample(n: u8, presiding: &str, held_on: Date) -> HearingAct {
-    match n % 8 {
+    match n % 9 {
         0 => HearingAct::FindMajorInterests,
         1 => HearingAct::NotifyParties {
             parties: vec!["利害关系人".into()],
@@ -362,6 +362,12 @@ pub(super) fn sample(n: u8, presiding: &str, held_on: Date) -> HearingAct {
             place: "听证室".into(),
             open_to_public: true,
             closed_ground: None,
+            notice_reference: "通知书".into(),
+        },
+        8 => HearingAct::Reschedule {
+            held_on: held_on + time::Duration::days(3),
+            place: "听证室".into(),
+            reason: "申请人申请延期".into(),
             notice_reference: "通知书".into(),
         },
         _ => HearingAct::CloseRecord {

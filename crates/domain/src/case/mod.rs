@@ -56,6 +56,8 @@ mod e2e;
 #[cfg(test)]
 mod grant_tests;
 #[cfg(test)]
+mod hearing_law_tests;
+#[cfg(test)]
 mod hearing_tests;
 #[cfg(test)]
 mod law_tests;
@@ -94,7 +96,7 @@ pub use event::{
 pub use false_materials::{art78_ban, false_materials_on};
 pub use hearing::{
     ClosedGround, Hearing, HearingAct, HearingActKind, HearingError, HearingEvent, HearingGround,
-    NOTICE_LEAD_DAYS, ORGANISE_DAYS, REQUEST_DAYS, Requester, Scheduled,
+    NOTICE_LEAD_DAYS, ORGANISE_DAYS, Postponed, REQUEST_DAYS, Requester, Scheduled,
 };
 pub use hearing_command::HearingOffer;
 pub use ids::{CaseNumber, Sha256Digest};

@@ -75,6 +75,8 @@ impl Case {
         ctx: &CaseContext<'_>,
     ) -> Result<Vec<CaseEvent>, CaseError> {
         let source = self.on_the_spot_source().ok_or(OnSpotError::NotAllowed)?;
+        // Art. 46: an item whose law requires a hearing is never decided on the spot.
+        self.refuse_decision_without_required_hearing()?;
         let today = ctx.today();
         let by = ctx.actor.clone();
         let events = vec![

@@ -104,7 +104,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::DecideOnSpot),
         4 => Just(Op::Deliver),
         1 => Just(Op::Withdraw),
-        4 => (0..8_u8, 0..STAFF.len(), 5..=9_i64)
+        4 => (0..9_u8, 0..STAFF.len(), 5..=9_i64)
             .prop_map(|(act, presiding, lead)| Op::Hearing { act, presiding, lead }),
     ]
 }

@@ -25,6 +25,8 @@ pub const GENERAL_EXTENSION_SOURCE: &str = "《行政许可法》第四十二条
 pub const GENERAL_NOTICE_SOURCE: &str = "《行政许可法》第三十二条第一款第（四）项";
 /// The Licensing Law's citation for the clock starting at acceptance.
 pub const GENERAL_CLOCK_SOURCE: &str = "《行政许可法》第四十二条";
+/// The Licensing Law's article on hearings the law requires (the item cites its own provision).
+pub const HEARING_REQUIRED_ARTICLE: &str = "《行政许可法》第四十六条";
 /// Art. 42(1): a bureau head may add 10 working days.
 pub const GENERAL_EXTENSION_DAYS: u32 = 10;
 /// Art. 32(4): the one-time notice within 5 (working) days.
@@ -377,6 +379,12 @@ pub struct LegalSettings {
     /// The bureau's review policy, not law (`catalog::policy`); left out when the default.
     #[serde(default, skip_serializing_if = "ReviewPolicy::is_default")]
     pub policy: ReviewPolicy,
+    /// Art. 46: the provision (law, regulation or rule) under which a hearing must be held before
+    /// the item is decided; `None`: the item's law requires none (a hearing may still be held on
+    /// request, Art. 47, or for the public interest, Art. 46). The decision and the on-the-spot
+    /// decision are refused until a hearing was held (`case::hearing_command`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hearing_required: Option<String>,
 }
 
 impl Default for LegalSettings {
@@ -396,6 +404,7 @@ impl Default for LegalSettings {
             start_deadline: None,
             on_the_spot: None,
             policy: ReviewPolicy::default(),
+            hearing_required: None,
         }
     }
 }
@@ -445,6 +454,9 @@ impl LegalSettings {
         }
         if let Some(o) = &self.on_the_spot {
             check(&o.source, "当场作出决定");
+        }
+        if let Some(s) = &self.hearing_required {
+            check(s, "应当听证");
         }
         for (i, c) in self.excluded_caps.iter().enumerate() {
             if self.excluded_caps[..i].iter().any(|d| d.kind == c.kind) {
@@ -511,6 +523,12 @@ impl LegalSettings {
             lines.push((
                 "材料齐全、符合法定形式的，当场作出书面决定".to_owned(),
                 format!("{}；{}", super::policy::ON_THE_SPOT_ARTICLE, o.source),
+            ));
+        }
+        if let Some(s) = &self.hearing_required {
+            lines.push((
+                "依法应当听证：作出决定前应当向社会公告并举行听证".to_owned(),
+                format!("{}；{s}", HEARING_REQUIRED_ARTICLE),
             ));
         }
         if !self.policy.is_default() {
@@ -591,6 +609,25 @@ mod tests {
                 a
             );
         }
+    }
+
+    #[test]
+    fn art46_a_hearing_required_by_law_carries_its_source() {
+        let mut s = LegalSettings::default();
+        assert!(s.hearing_required.is_none());
+        // Old JSON (without the field) reads as "not required"; the general settings write none.
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(!json.contains("hearing_required"), "{json}");
+        s.hearing_required = Some("《某条例》第十条".into());
+        assert!(!s.is_general());
+        assert!(s.lines_zh().iter().any(|(l, src)| l.contains("应当听证")
+            && src.contains("第四十六条")
+            && src.contains("《某条例》第十条")));
+        let back: LegalSettings =
+            serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+        s.hearing_required = Some(" ".into());
+        assert_eq!(s.problems(), vec![LegalSettingsError::NoSource("应当听证")]);
     }
 
     #[test]

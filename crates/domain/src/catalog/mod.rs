@@ -26,6 +26,8 @@ pub mod uscc;
 pub mod validate;
 
 #[cfg(test)]
+mod legal_docs_tests;
+#[cfg(test)]
 mod testgen;
 
 pub use code::{BasicCode, CodeError, CodeKind, DepartmentCode, DivisionCode, DivisionLevel};

@@ -315,6 +315,7 @@ fn legal_for(seed: u32) -> super::legal::LegalSettings {
         legal.clock_start = Cited::new(ClockStart::Receipt, "《建筑法》第八条");
         legal.renewal_lead = Some(Cited::new(TimeLimit::days(60), "条例第十四条"));
         legal.licence_term = Some(Cited::new(TimeLimit::months(60), "条例第十四条"));
+        legal.hearing_required = Some("《某规章》第十条|;".into());
         if let Ok(cap) = ExcludedCap::new(
             super::dict::SpecialProcedureKind::ExpertReview,
             TimeLimit::working_days(20),

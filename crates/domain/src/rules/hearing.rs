@@ -4,9 +4,10 @@
 //! - Art. 72(3), 36, 47 (`notice_duty`): a decision after the review found that others' major
 //!   interests are concerned, without the interested parties or the right to a hearing told.
 //! - Art. 72(8), 46–48 (`hearing_not_held`): a decision while a requested or announced hearing
-//!   has no closed record.
+//!   has no closed record, or on an item whose own law requires a hearing (Art. 46, the item's
+//!   `hearing_required` pinned on the case) without any.
 //! - Art. 47, 48 (`hearing_overdue`): a requested hearing not held within 20 working days, or a
-//!   hearing noticed less than 7 days ahead.
+//!   hearing noticed (or postponed) less than 7 days ahead, or postponed past the 20 days.
 //! - Art. 31 (`unlisted_material`): a one-time notice asking for a material the item's
 //!   published list does not name (the item version the case was received under).
 //!
@@ -50,7 +51,9 @@ fn acts(events: &[CaseEvent]) -> Acts {
                 a.requested = a.requested.or(Some(h.on));
             }
             HearingAct::Announce { .. } => a.started = a.started.or(Some(h.on)),
-            HearingAct::Schedule { held_on, .. } => a.held_on = Some(*held_on),
+            HearingAct::Schedule { held_on, .. } | HearingAct::Reschedule { held_on, .. } => {
+                a.held_on = Some(*held_on);
+            }
             HearingAct::CloseRecord { .. } => a.closed = true,
             HearingAct::RecordStatement { .. } => {}
         }
@@ -92,6 +95,13 @@ pub(super) fn on_step(
                     "已申请或公告听证，听证笔录未签署即作出决定".into(),
                     who,
                 );
+            } else if a.started.is_none() && hearing_required(before) {
+                raise(
+                    engine,
+                    RuleId::HearingNotHeld,
+                    "该事项依法应当听证，未举行听证即作出决定（第四十六条）".into(),
+                    who,
+                );
             }
         }
         CaseEvent::Hearing(h) => on_hearing(engine, before, h, raise),
@@ -120,8 +130,15 @@ pub(super) fn on_step(
     }
 }
 
+/// Whether the item the case was received under requires a hearing by its own law (Art. 46).
+fn hearing_required(events: &[CaseEvent]) -> bool {
+    matches!(events.first(), Some(CaseEvent::Received(r))
+        if r.item.legal.as_ref().is_some_and(|l| l.hearing_required.is_some()))
+}
+
 fn on_hearing(engine: &mut Engine, before: &[CaseEvent], h: &HearingEvent, raise: &Raise<'_>) {
-    let HearingAct::Schedule { held_on, .. } = &h.act else {
+    let (HearingAct::Schedule { held_on, .. } | HearingAct::Reschedule { held_on, .. }) = &h.act
+    else {
         return;
     };
     let who = Some(h.by.clone());

@@ -10,7 +10,9 @@ use time::{Date, Duration};
 
 use super::model::RuleId;
 use super::tests::{Log, MON, at, only};
-use crate::case::testkit::{APPROVER, CLERK, HEAD, Harness, REVIEWER_A, notice_items, staff};
+use crate::case::testkit::{
+    APPROVER, CLERK, HEAD, Harness, REVIEWER_A, REVIEWER_B, notice_items, staff,
+};
 use crate::case::{
     CaseEvent, Command, Decision, HearingAct, HearingEvent, NoticeItem, NoticeProblem, Requester,
 };
@@ -225,4 +227,112 @@ fn art31_a_notice_asking_for_a_material_off_the_items_list_raises_unlisted_mater
         detail: "另行提供".into(),
     });
     only(&run(items), RuleId::UnlistedMaterial);
+}
+
+#[test]
+fn art46_a_decision_without_the_hearing_the_items_law_requires_raises_hearing_not_held() {
+    let mut item =
+        crate::case::testkit::item(20, 10, &[crate::catalog::SpecialProcedureKind::Hearing]);
+    item.legal = Some(crate::catalog::LegalSettings {
+        hearing_required: Some("《某条例》第十条".into()),
+        ..crate::catalog::LegalSettings::default()
+    });
+    let mut h = Harness::received(MON, item);
+    h.run(CLERK, MON, Command::Accept);
+    h.run(
+        REVIEWER_A,
+        MON,
+        crate::case::testkit::review(crate::case::ReviewKind::InitialReview, true),
+    );
+    h.run(
+        REVIEWER_B,
+        MON,
+        crate::case::testkit::review(crate::case::ReviewKind::Review, true),
+    );
+    // Violating: a recorded decision (the command refuses it) with no hearing at all.
+    let mut violating = h.events.clone();
+    violating.push(decided(date!(2026 - 11 - 03)));
+    let mut log = Log::new();
+    log.case(&violating);
+    only(&log.rules(), RuleId::HearingNotHeld);
+    // Compliant: announced, noticed 7 days ahead, held on its record, then decided.
+    h.run(
+        REVIEWER_A,
+        date!(2026 - 11 - 03),
+        Command::Hearing(HearingAct::Announce {
+            ground: crate::case::HearingGround::LawRequires,
+            notice_reference: "听证公告".into(),
+        }),
+    );
+    h.run(
+        REVIEWER_A,
+        date!(2026 - 11 - 04),
+        Command::Hearing(schedule(date!(2026 - 11 - 11))),
+    );
+    h.run(REVIEWER_A, date!(2026 - 11 - 11), Command::Hearing(close()));
+    h.run(
+        APPROVER,
+        date!(2026 - 11 - 12),
+        Command::Decide {
+            decision: Decision::APPROVE,
+        },
+    );
+    let mut log = Log::new();
+    log.case(&h.events);
+    log.tick(date!(2026 - 11 - 20));
+    assert!(log.rules().is_empty(), "{:?}", log.rules());
+}
+
+#[test]
+fn art48_a_postponement_noticed_less_than_seven_days_ahead_raises_hearing_overdue() {
+    let mut h = found();
+    h.run(REVIEWER_A, MON, Command::Hearing(notify_parties()));
+    h.run(REVIEWER_A, MON, Command::Hearing(notify_right()));
+    h.run(
+        REVIEWER_A,
+        date!(2026 - 11 - 03),
+        Command::Hearing(request()),
+    );
+    h.run(
+        REVIEWER_A,
+        date!(2026 - 11 - 04),
+        Command::Hearing(schedule(date!(2026 - 11 - 11))),
+    );
+    let postpone = |held_on: Date| HearingAct::Reschedule {
+        held_on,
+        place: "本局五楼听证室".into(),
+        reason: "申请人请求延期".into(),
+        notice_reference: "听证通知书2".into(),
+    };
+    // Violating (Art. 48): postponed on 11-10 to 11-13, three days ahead (a recorded history).
+    let mut short = h.events.clone();
+    short.push(hearing(
+        REVIEWER_A,
+        date!(2026 - 11 - 10),
+        postpone(date!(2026 - 11 - 13)),
+    ));
+    let mut log = Log::new();
+    log.case(&short);
+    only(&log.rules(), RuleId::HearingOverdue);
+    // Violating (Art. 47): postponed past 12-01, the 20th working day after the request.
+    let mut late = h.events.clone();
+    late.push(hearing(
+        REVIEWER_A,
+        date!(2026 - 11 - 10),
+        postpone(date!(2026 - 12 - 02)),
+    ));
+    let mut log = Log::new();
+    log.case(&late);
+    only(&log.rules(), RuleId::HearingOverdue);
+    // Compliant: postponed on 11-10 to 11-17, seven days ahead, and held then.
+    h.run(
+        REVIEWER_A,
+        date!(2026 - 11 - 10),
+        Command::Hearing(postpone(date!(2026 - 11 - 17))),
+    );
+    h.run(REVIEWER_A, date!(2026 - 11 - 17), Command::Hearing(close()));
+    let mut log = Log::new();
+    log.case(&h.events);
+    log.tick(date!(2026 - 11 - 18));
+    assert!(log.rules().is_empty(), "{:?}", log.rules());
 }

@@ -138,6 +138,19 @@ pub fn desk(
                     ),
                     None,
                 ),
+                HearingAct::Reschedule {
+                    held_on,
+                    place,
+                    reason,
+                    notice_reference,
+                } => (
+                    if read {
+                        format!("改于{held_on}，{place}；事由：{reason}；{notice_reference}")
+                    } else {
+                        format!("改于{held_on}，{place}；{notice_reference}")
+                    },
+                    None,
+                ),
                 HearingAct::CloseRecord {
                     record_reference, ..
                 } => (format!("{record_reference}（参加人已签字或盖章）"), None),

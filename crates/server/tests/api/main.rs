@@ -21,6 +21,7 @@ mod documents;
 mod due;
 mod end_check;
 mod hearing;
+mod hearing_law;
 mod history;
 mod home_cache;
 mod intake;

@@ -9,7 +9,7 @@ use time::Date;
 
 use crate::catalog::SpecialProcedureKind;
 
-use super::super::hearing::{self, Hearing, HearingAct, HearingEvent, Scheduled};
+use super::super::hearing::{self, Hearing, HearingAct, HearingEvent, Postponed, Scheduled};
 use super::{Case, CaseError, CaseStatus, CommandKind, ProcedureRecord};
 
 impl Case {
@@ -84,6 +84,18 @@ impl Case {
                     presiding: presiding.clone(),
                     open_to_public: *open_to_public,
                 });
+                None
+            }
+            HearingAct::Reschedule { held_on, .. } => {
+                // `check_act` made sure a hearing is scheduled; the presiding officer stays.
+                if let Some(s) = h.scheduled.as_mut() {
+                    h.postponed.push(Postponed {
+                        on,
+                        from: s.held_on,
+                    });
+                    s.on = on;
+                    s.held_on = *held_on;
+                }
                 None
             }
             HearingAct::CloseRecord { .. } => {

@@ -11,6 +11,8 @@
 //! * `on_the_spot` 当场决定 (Art. 34(2)): `yes|《…条例》第十九条`, empty when not allowed
 //! * `review_policy` 审批岗位制度 (bureau policy, not law): empty (both on), `none`,
 //!   `two_reviewers`, `separate_acceptor` (flags separated by `;`)
+//! * `hearing_required` 应当听证 (Art. 46): `yes|source` where the item's law requires a hearing,
+//!   empty otherwise
 
 use super::super::dict::SpecialProcedureKind;
 use super::super::legal::{
@@ -40,7 +42,7 @@ fn flag_cell(source: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// The eleven cells, in column order; a general setting is written out too, so an export says
+/// The twelve cells, in column order; a general setting is written out too, so an export says
 /// which provision it rests on.
 pub(super) fn encode(legal: &LegalSettings) -> Vec<String> {
     let limit = |c: &Option<Cited<TimeLimit>>| {
@@ -82,6 +84,7 @@ pub(super) fn encode(legal: &LegalSettings) -> Vec<String> {
             .map(|o| pair(o.code(), &o.source))
             .unwrap_or_default(),
         legal.policy.code(),
+        flag_cell(&legal.hearing_required),
     ]
 }
 
@@ -178,6 +181,11 @@ pub(super) fn decode(
         *start_deadline.borrow_mut() = cited(s, |v| Ok(TimeLimit::parse(v)?))?;
         Ok(())
     });
+    let hearing = std::cell::RefCell::new(None);
+    get("hearing_required", &|s| {
+        *hearing.borrow_mut() = cited(s, yes)?.map(|c| c.source);
+        Ok(())
+    });
     let spot = std::cell::RefCell::new(None);
     let policy = std::cell::RefCell::new(ReviewPolicy::default());
     get("extension_allowance", &|s| {
@@ -260,5 +268,6 @@ pub(super) fn decode(
         start_deadline: start_deadline.into_inner(),
         on_the_spot: spot.into_inner(),
         policy: policy.into_inner(),
+        hearing_required: hearing.into_inner(),
     })
 }

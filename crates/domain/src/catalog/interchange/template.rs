@@ -58,6 +58,7 @@ const HINTS: [&str; ITEM_FIELDS.len()] = [
     "可空：时限|依据，如 3 month|《建筑法》第九条",
     "可空：yes|依据（可以当场作出决定，第三十四条第二款）",
     "可空（两人审查、受理与审批分设）；none，或 two_reviewers;separate_acceptor 中保留的项",
+    "可空：yes|依据（法律、法规、规章规定应当听证的事项，第四十六条）",
 ];
 
 fn fail(e: XlsxError) -> ExportError {

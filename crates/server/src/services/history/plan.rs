@@ -106,7 +106,7 @@ pub struct Step {
 }
 
 /// A time on `day` in China Standard Time.
-fn at(day: Date, minutes_after_midnight: u32) -> OffsetDateTime {
+pub(super) fn at(day: Date, minutes_after_midnight: u32) -> OffsetDateTime {
     let h = u8::try_from((minutes_after_midnight / 60).min(23)).unwrap_or(23);
     let m = u8::try_from(minutes_after_midnight % 60).unwrap_or(0);
     day.with_time(Time::from_hms(h, m, 0).unwrap_or(Time::MIDNIGHT))

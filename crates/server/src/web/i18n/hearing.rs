@@ -62,4 +62,11 @@ pub(super) const HEARING: &[(&str, &str)] = &[
         "The participants checked and signed or sealed the record",
     ),
     ("听证通知书", "Hearing notice"),
+    ("听证延期", "Postpone the hearing"),
+    (
+        "延期须重新通知，新的听证日至少在七日后；依申请的听证仍应在申请后二十日内举行（第四十七条、第四十八条）",
+        "A postponement is noticed again, the new day at least 7 days ahead; a requested hearing is still held within 20 days of the request (Art. 47, 48)",
+    ),
+    ("新的听证日期", "New hearing day"),
+    ("延期事由", "Reason for the postponement"),
 ];

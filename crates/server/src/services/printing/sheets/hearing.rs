@@ -3,7 +3,9 @@
 //! (Art. 45). Apart from `sheets.rs`, which keeps one hook line per place.
 //!
 //! Unsealed, like the other notices of the running procedure. It prints no interested party and
-//! no statement: it is the applicant's paper.
+//! no statement: it is the applicant's paper. After a postponement (听证延期) it is the new
+//! notice: the new day, place and reference, dated the day of the postponement, naming the day
+//! first noticed; the postponement's reason (typed by staff) is not printed.
 
 use oneseal_domain::case::{CaseEvent, ClosedGround, HearingAct};
 use oneseal_pdf::{Block, Sheet};
@@ -58,6 +60,25 @@ pub(super) fn fill(
     else {
         return Err(PrintingError::NoSuchDocument);
     };
+    // The latest postponement, if any, gives the day, place, reference and date of the notice.
+    let first_day = *held_on;
+    let (on, held_on, place, notice_reference) = s
+        .events
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            CaseEvent::Hearing(h) => match &h.act {
+                HearingAct::Reschedule {
+                    held_on,
+                    place,
+                    notice_reference,
+                    ..
+                } => Some((h.on, held_on, place, notice_reference)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap_or((on, held_on, place, notice_reference));
     let how = if *open_to_public {
         "公开举行".to_owned()
     } else {
@@ -81,6 +102,12 @@ pub(super) fn fill(
         Block::Field("听证地点".into(), place.clone()),
         Block::Field("举行方式".into(), how),
     ];
+    if *held_on != first_day {
+        blocks.push(Block::Para(format!(
+            "原定于{}举行的听证延期举行，以本通知为准。",
+            date_zh(first_day)
+        )));
+    }
     if let Some(from) = started {
         blocks.push(Block::Para(format!(
             "根据《中华人民共和国行政许可法》第四十五条的规定，听证所需时间不计入办理期限：自{}起暂停计算，\
