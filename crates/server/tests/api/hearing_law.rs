@@ -101,7 +101,7 @@ async fn art46_an_item_whose_law_requires_a_hearing_is_decided_only_on_a_hearing
     assert!(body.to_string().contains("hearing_required"), "{body}");
     let (status, body) = set_hearing_required(&app, &format!("yes|{SOURCE}")).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["changed"], 1, "{body}");
+    assert_eq!(body["published"], 1, "{body}");
 
     let number = reviewed(&app).await;
     let approver = app.approver().await;
