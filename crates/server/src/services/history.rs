@@ -329,8 +329,6 @@ pub fn plan_all(world: &World, cases: u32) -> Vec<plan::Step> {
         (first, second.join().unwrap_or_default())
     });
     a.extend(b);
-    // One more case, left on its hearing day (`staged`): numbered after the random ones.
-    a.extend(staged::hearing_case(world, cases));
     a.extend(plan::day_steps(world));
     // Stable: a case's steps keep their order within one minute.
     a.sort_by_key(|s| (s.at, s.case));
@@ -351,6 +349,13 @@ pub fn write_steps(
 /// Generates the history: plans it, then writes it in batches of `options.batch` steps.
 pub fn generate(store: &Store, keys: &Keys, options: &Options) -> Result<Written, HistoryError> {
     let world = Arc::new(prepare(store, options, keys.calendar.clone())?);
-    let steps = plan_all(&world, options.cases);
+    let mut steps = plan_all(&world, options.cases);
+    // The demo's one case on its hearing day (`staged`), numbered after the random ones; not in
+    // `plan_all`, so `oneseal demo generate` writes exactly the cases it is asked for.
+    let staged = staged::hearing_case(&world, options.cases);
+    if !staged.is_empty() {
+        steps.extend(staged);
+        steps.sort_by_key(|s| (s.at, s.case));
+    }
     write_steps(store, world, keys, steps, options.batch)
 }

@@ -211,3 +211,48 @@ async fn art48_a_postponed_hearing_is_noticed_again_and_its_reason_stays_private
     seen.assert_free_of(&[REASON.to_owned()]);
     assert!(app.replay_findings().await.is_empty());
 }
+
+#[tokio::test]
+async fn art48_the_demo_history_leaves_one_hearing_to_hold_today_and_decide_on_its_record() {
+    // `serve --demo`'s history, smaller: it ends on the hearing day of its staged case.
+    let app = TestApp::spawn_history(40, 20, 3).await;
+    let reviewer = app.reviewer().await;
+    let (status, page) = reviewer
+        .get_json("/api/v1/cases?limit=200&q=%E5%90%AC%E8%AF%81%E7%A4%BA%E8%8C%83")
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let found = page["cases"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{page}");
+    let number = found[0]["case_number"].as_str().unwrap().to_owned();
+    // Noticed at least 7 days ahead by the reviewer, presided over by the head, held today.
+    let offer = offered(&reviewer, &number)
+        .await
+        .into_iter()
+        .find(|a| a["action"] == "hearing")
+        .unwrap();
+    assert!(
+        offer["acts"].to_string().contains("close_record"),
+        "{offer}"
+    );
+    let approver = app.approver().await;
+    assert!(
+        !offered(&approver, &number)
+            .await
+            .iter()
+            .any(|a| a["action"] == "decide")
+    );
+    let (status, body) = hearing(
+        &reviewer,
+        &number,
+        json!({"act": "close_record", "record_reference": "笔录3号", "signed": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    step(
+        &approver,
+        &number,
+        json!({"action": "decide", "decision": {"outcome": "approve"}}),
+    )
+    .await;
+    assert!(app.replay_findings().await.is_empty());
+}
