@@ -377,6 +377,12 @@ pub struct LegalSettings {
     /// The bureau's review policy, not law (`catalog::policy`); left out when the default.
     #[serde(default, skip_serializing_if = "ReviewPolicy::is_default")]
     pub policy: ReviewPolicy,
+    /// 告知承诺制 (issue #19 item 5): the applicant may sign the item's commitment instead of
+    /// some proofs; the value is how long after the grant the supervising department has to
+    /// verify it (e.g. two months), the source the provision that puts the item under the
+    /// regime (`crate::commitment`). `None`: the item is not under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<Cited<TimeLimit>>,
 }
 
 impl Default for LegalSettings {
@@ -396,6 +402,7 @@ impl Default for LegalSettings {
             start_deadline: None,
             on_the_spot: None,
             policy: ReviewPolicy::default(),
+            commitment: None,
         }
     }
 }
@@ -445,6 +452,9 @@ impl LegalSettings {
         }
         if let Some(o) = &self.on_the_spot {
             check(&o.source, "当场作出决定");
+        }
+        if let Some(c) = &self.commitment {
+            check(&c.source, "告知承诺制");
         }
         for (i, c) in self.excluded_caps.iter().enumerate() {
             if self.excluded_caps[..i].iter().any(|d| d.kind == c.kind) {
@@ -515,6 +525,15 @@ impl LegalSettings {
         }
         if !self.policy.is_default() {
             lines.extend(self.policy.lines_zh());
+        }
+        if let Some(c) = &self.commitment {
+            lines.push((
+                format!(
+                    "告知承诺制：申请人书面承诺的，当场作出决定，准予许可后{}内由主管部门核查",
+                    c.value.to_zh()
+                ),
+                c.source.clone(),
+            ));
         }
         lines
     }

@@ -14,7 +14,7 @@ use super::limit::TimeLimit;
 
 /// Interchange columns, in export order, with their Chinese labels. Column names are the
 /// [`ItemSpec`] field names.
-pub const ITEM_FIELDS: [(&str, &str); 37] = [
+pub const ITEM_FIELDS: [(&str, &str); 38] = [
     ("basic_code", "基本编码"),
     ("implementation_code", "实施编码"),
     ("local_code", "地方编码"),
@@ -56,6 +56,8 @@ pub const ITEM_FIELDS: [(&str, &str); 37] = [
     // Issue #21 item 10: Art. 34(2)'s on-the-spot decision, and the bureau's review policy.
     ("on_the_spot", "当场决定"),
     ("review_policy", "审批岗位制度"),
+    // Issue #19 item 5: 告知承诺制, the verification period after a grant.
+    ("commitment", "告知承诺制"),
 ];
 
 /// The columns from this index on may be missing from a header (added after the first files
