@@ -109,7 +109,11 @@ impl SignedCommitment {
     /// The calendar's, when a working-day period runs through a year it does not know.
     pub fn verify_by(&self, calendar: &Calendar, decided_on: Date) -> Result<Date, CalendarError> {
         Ok(calendar
-            .deadline(decided_on, crate::case::clock::calendar_limit(self.verify_within), &[])?
+            .deadline(
+                decided_on,
+                crate::case::clock::calendar_limit(self.verify_within),
+                &[],
+            )?
             .due)
     }
 }

@@ -60,7 +60,7 @@ async fn verdict(dept: &Actor, number: &str, body: Value) -> (u16, Value) {
 #[tokio::test]
 async fn commitment_signed_at_intake_is_sealed_decided_at_once_and_verified_by_its_department() {
     let app = TestApp::spawn_demo().await;
-    app.clock.set(datetime!(2026-09-09 09:00 +8));
+    app.clock.set(datetime!(2026-11-25 09:00 +8));
     let (number, licence) = granted_on_commitment(&app).await;
 
     // The staff see what was signed and the task it gave the supervising department.
@@ -80,7 +80,7 @@ async fn commitment_signed_at_intake_is_sealed_decided_at_once_and_verified_by_i
     assert_eq!(task["status"], "awaiting", "{c}");
     assert_eq!(task["department"], "SCJG");
     assert_eq!(task["licence_id"], licence.as_str());
-    assert_eq!(task["due_on"], "2026-11-09", "two months after the grant");
+    assert_eq!(task["due_on"], "2027-01-25", "two months after the grant");
     assert!(
         task["push_id"].is_string(),
         "rides the grant's push: {task}"
@@ -124,7 +124,8 @@ async fn commitment_signed_at_intake_is_sealed_decided_at_once_and_verified_by_i
     let (status, body) = verdict(&scjg, &number, json!({"verdict": "maybe"})).await;
     assert!((400..500).contains(&status), "{body}");
 
-    app.clock.set(datetime!(2026-10-12 10:00 +8));
+    app.clock.set(datetime!(2026-12-01 10:00 +8));
+    let scjg = app.sign_in("SCJG").await;
     let (status, body) = verdict(&scjg, &number, json!({"verdict": "verified"})).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "verified");
@@ -150,10 +151,10 @@ async fn commitment_signed_at_intake_is_sealed_decided_at_once_and_verified_by_i
 #[tokio::test]
 async fn art69_2_a_false_commitment_calls_for_revocation_and_keeps_a_staff_only_credit_record() {
     let app = TestApp::spawn_demo().await;
-    app.clock.set(datetime!(2026-09-09 09:00 +8));
+    app.clock.set(datetime!(2026-11-25 09:00 +8));
     let (number, licence) = granted_on_commitment(&app).await;
+    app.clock.set(datetime!(2026-12-01 10:00 +8));
     let scjg = app.sign_in("SCJG").await;
-    app.clock.set(datetime!(2026-10-12 10:00 +8));
     let (status, body) = verdict(&scjg, &number, json!({"verdict": "false"})).await;
     assert_eq!(
         (status, error_code(&body)),
@@ -171,6 +172,7 @@ async fn art69_2_a_false_commitment_calls_for_revocation_and_keeps_a_staff_only_
     let idx = body["receipt"]["ledger_index"].as_u64().unwrap();
 
     // The finding stays off the public ledger entry.
+    app.checkpoint().await;
     let (_, entry) = app
         .anonymous()
         .get_json(&format!("/api/v1/log/370100/entries/{idx}"))
@@ -205,9 +207,7 @@ async fn art69_2_a_false_commitment_calls_for_revocation_and_keeps_a_staff_only_
     );
 
     // Not revoked ten working days on: the rule tells the bureau head.
-    oneseal_server::background::rules_runner::run(&app.store, datetime!(2026-10-30 09:00 +8))
-        .await
-        .unwrap();
+    run_rules(&app, datetime!(2026-12-16 09:00 +8)).await;
     let alerts = rule_alerts(&app, "commitment_revocation_missing").await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0]["subject"], format!("commitment:{number}"));
@@ -233,7 +233,11 @@ async fn art69_2_a_false_commitment_calls_for_revocation_and_keeps_a_staff_only_
         text.contains("\"ground\":\"false_commitment\"") && text.contains("\"compensation\":false"),
         "{lic}"
     );
-    let (_, records) = head.get_json("/api/v1/commitments?status=false").await;
+    let (_, records) = app
+        .head()
+        .await
+        .get_json("/api/v1/commitments?status=false")
+        .await;
     assert!(
         records
             .to_string()
@@ -241,6 +245,14 @@ async fn art69_2_a_false_commitment_calls_for_revocation_and_keeps_a_staff_only_
         "{records}"
     );
     app.assert_consistent();
+}
+
+/// Runs the rules on `at` (the clock set there too, as the runner would see it).
+async fn run_rules(app: &TestApp, at: time::OffsetDateTime) {
+    app.clock.set(at);
+    oneseal_server::background::rules_runner::run(&app.store, at)
+        .await
+        .unwrap();
 }
 
 async fn rule_alerts(app: &TestApp, rule: &str) -> Vec<Value> {
@@ -257,26 +269,22 @@ async fn rule_alerts(app: &TestApp, rule: &str) -> Vec<Value> {
 #[tokio::test]
 async fn a_verification_left_unanswered_past_its_due_date_is_alerted_to_the_department() {
     let app = TestApp::spawn_demo().await;
-    app.clock.set(datetime!(2026-09-09 09:00 +8));
+    app.clock.set(datetime!(2026-11-25 09:00 +8));
     let (number, _) = granted_on_commitment(&app).await;
-    oneseal_server::background::rules_runner::run(&app.store, datetime!(2026-11-09 09:00 +8))
-        .await
-        .unwrap();
+    run_rules(&app, datetime!(2027-01-25 09:00 +8)).await;
     assert!(
         rule_alerts(&app, "commitment_verification_overdue")
             .await
             .is_empty(),
         "due today: not late yet"
     );
-    oneseal_server::background::rules_runner::run(&app.store, datetime!(2026-11-10 09:00 +8))
-        .await
-        .unwrap();
+    run_rules(&app, datetime!(2027-01-26 09:00 +8)).await;
     let alerts = rule_alerts(&app, "commitment_verification_overdue").await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0]["subject"], format!("commitment:{number}"));
     assert_eq!(alerts[0]["responsible_department"], "SCJG");
     // A late answer says so.
-    app.clock.set(datetime!(2026-11-11 10:00 +8));
+    app.clock.set(datetime!(2027-01-27 10:00 +8));
     let scjg = app.sign_in("SCJG").await;
     let (status, body) = verdict(&scjg, &number, json!({"verdict": "verified"})).await;
     assert_eq!(
@@ -291,7 +299,7 @@ async fn a_verification_left_unanswered_past_its_due_date_is_alerted_to_the_depa
 async fn commitment_for_an_item_not_under_the_regime_is_refused_and_an_unsigned_case_is_not_tasked()
 {
     let app = TestApp::spawn_demo().await;
-    app.clock.set(datetime!(2026-09-09 09:00 +8));
+    app.clock.set(datetime!(2026-11-25 09:00 +8));
     let clerk = app.clerk().await;
     let r = clerk
         .post(
