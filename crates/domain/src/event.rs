@@ -285,6 +285,13 @@ pub enum Event {
         matter_id: String,
         event: Box<crate::coordination::MatterEvent>,
     },
+    /// One step of a 告知承诺's verification after the grant (issue #19 item 5, `commitment`):
+    /// the task given to the supervising department, its finding (private text).
+    #[serde(rename = "commitment.verification")]
+    Commitment {
+        case_number: CaseNumber,
+        event: Box<crate::commitment::CommitmentEvent>,
+    },
 }
 
 impl Event {
@@ -328,6 +335,7 @@ impl Event {
             Event::PlatformIntake { .. } => "case.platform_intake",
             Event::Consultation { .. } => "consultation.event",
             Event::Coordination { .. } => "coordination.matter",
+            Event::Commitment { .. } => "commitment.verification",
         }
     }
 
@@ -425,6 +433,10 @@ impl Event {
             }
             Event::Coordination { matter_id, event } => {
                 put("matter", matter_id);
+                put("step", event.kind());
+            }
+            Event::Commitment { case_number, event } => {
+                put("case", case_number.as_str());
                 put("step", event.kind());
             }
         }
@@ -617,6 +629,10 @@ impl Event {
             // typed by people and stay in the private body.
             Event::Coordination { matter_id, event } => {
                 json!({ "matter_id": matter_id, "event": event.public_view() })
+            }
+            // Codes, ids, dates and the verdict; the finding's text stays in the private body.
+            Event::Commitment { case_number, event } => {
+                json!({ "case_number": case_number, "event": event.public_view() })
             }
         }
     }

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod canonical;
 pub mod case;
 pub mod catalog;
+pub mod commitment;
 pub mod consultation;
 pub mod coordination;
 pub mod event;

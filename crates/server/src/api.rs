@@ -6,6 +6,7 @@ pub mod bundles;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
+pub mod commitments;
 pub mod consultations;
 pub mod coordination;
 pub mod dashboard;
@@ -174,6 +175,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/consultations/{id}/opinion",
             post(consultations::answer_consultation),
+        )
+        .route(
+            "/api/v1/dept/commitments",
+            get(commitments::dept_commitments),
+        )
+        .route(
+            "/api/v1/dept/commitments/{number}/verdict",
+            post(commitments::answer_commitment),
+        )
+        .route("/api/v1/commitments", get(commitments::list_commitments))
+        .route(
+            "/api/v1/cases/{number}/commitment",
+            get(commitments::case_commitment),
         )
         .route("/api/v1/public/ratings", post(ratings::submit_rating))
         .route("/api/v1/ratings", get(ratings::list_ratings))
@@ -346,6 +360,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{number}/consultations"),
     ("post", "/api/v1/cases/{number}/consultations"),
     ("post", "/api/v1/consultations/{id}/opinion"),
+    ("get", "/api/v1/dept/commitments"),
+    ("post", "/api/v1/dept/commitments/{number}/verdict"),
+    ("get", "/api/v1/commitments"),
+    ("get", "/api/v1/cases/{number}/commitment"),
     ("get", "/api/v1/dept/webhook"),
     ("put", "/api/v1/dept/webhook"),
     ("post", "/api/v1/dept/webhook/rotate"),

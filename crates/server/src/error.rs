@@ -16,6 +16,7 @@ use oneseal_store::StoreError;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+mod commitment;
 mod coordination;
 mod intake;
 mod services;

@@ -10,6 +10,7 @@ pub mod case_secrets;
 pub mod cases;
 pub mod catalog;
 pub mod commands;
+pub mod commitments;
 pub mod consultations;
 pub mod coordination;
 pub mod dashboard;

@@ -13,6 +13,7 @@ mod case_hearing;
 mod cases;
 mod catalog;
 mod charts;
+mod commitments;
 mod coordination;
 mod dashboard;
 mod documents;
@@ -84,6 +85,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ledger", get(ledger::ledger_page))
         .route("/stats", get(stats::stats_page))
         .route("/dept", get(linkage::dept_page))
+        .route("/commitments", get(commitments::commitments_page))
         .route("/dept/pushes/{id}", get(linkage::dept_push_page))
         .route("/linkage", get(linkage::linkage_page))
         .route("/alerts", get(rules::alerts_page))

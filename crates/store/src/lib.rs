@@ -19,6 +19,7 @@ pub mod cases;
 pub mod catalog;
 pub mod checkpoints;
 pub mod codec;
+pub mod commitments;
 pub mod consultations;
 pub mod coordination;
 mod database;

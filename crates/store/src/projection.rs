@@ -344,6 +344,9 @@ pub fn apply(
         Event::Coordination { matter_id, event } => {
             crate::coordination::apply(conn, jurisdiction, matter_id, event)?
         }
+        Event::Commitment { case_number, event } => {
+            crate::commitments::apply(conn, jurisdiction, case_number.as_str(), event)?
+        }
         Event::DocumentSealed {
             case_number,
             document_kind,

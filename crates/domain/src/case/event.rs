@@ -92,6 +92,10 @@ pub struct Received {
         with = "time::serde::rfc3339::option"
     )]
     pub registered_at: Option<OffsetDateTime>,
+    /// The 告知承诺 the applicant signed at intake (issue #19 item 5, `crate::commitment`);
+    /// absent when none was signed and in every receipt before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<crate::commitment::SignedCommitment>,
 }
 
 impl Received {

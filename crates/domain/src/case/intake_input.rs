@@ -176,6 +176,9 @@ pub struct IntakeInput {
     pub applicant: ApplicantInput,
     /// (name, SHA-256 hex) of each material.
     pub materials: Vec<(String, String)>,
+    /// The applicant accepts the item's 告知承诺 (issue #19 item 5, `crate::commitment`);
+    /// whether the item offers one is the catalog's to say.
+    pub commitment: bool,
 }
 
 /// An application whose every field checked out.
@@ -191,6 +194,8 @@ pub struct CheckedIntake {
     pub materials: Vec<MaterialRef>,
     /// 住所 / 经营场所, trimmed; `None` when not given.
     pub address: Option<Address>,
+    /// The applicant signs the item's 告知承诺.
+    pub commitment: bool,
 }
 
 /// A name: trimmed, not blank, at most `max` characters.
@@ -393,6 +398,7 @@ impl IntakeInput {
                 applicant,
                 materials,
                 address,
+                commitment: self.commitment,
             }),
             _ => Err(errors),
         }
@@ -417,6 +423,7 @@ mod tests {
                 address: String::new(),
             },
             materials: vec![("营业执照".into(), "AB".repeat(32))],
+            commitment: false,
         }
     }
 
@@ -486,6 +493,7 @@ mod tests {
                 address: "  济南市历下区\u{3000}泉城路1号  ".into(),
             },
             materials: Vec::new(),
+            commitment: false,
         };
         let errors = input.check().unwrap_err();
         let got: Vec<_> = errors.iter().map(|e| (e.field, e.code)).collect();

@@ -52,15 +52,18 @@ impl Case {
             .unwrap_or_default()
     }
 
-    /// The provision that lets the item be decided on the spot, if any.
+    /// The provision that lets the item be decided on the spot, if any: the item's own, else
+    /// a signed 告知承诺 (the applicant's commitment stands in for the proofs, and 国办发〔2020〕
+    /// 42号 asks for the decision on the spot; `crate::commitment`).
     #[must_use]
     pub fn on_the_spot_source(&self) -> Option<&str> {
-        self.received()
-            .item
+        let r = self.received();
+        r.item
             .legal
             .as_ref()
             .and_then(|l| l.on_the_spot.as_ref())
             .map(|o| o.source.as_str())
+            .or_else(|| r.commitment.as_ref().map(|c| c.source.as_str()))
     }
 
     /// Whether the case was (or is being) decided on the spot: the official and the day.

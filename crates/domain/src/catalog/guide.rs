@@ -6,7 +6,8 @@
 //! The catalog's interchange columns do not carry these yet, so they live here as data keyed by
 //! basic code, beside the demo catalog they describe; an item without an entry gets the
 //! general procedure of the Licensing Law and its conditions read from its legal basis. The two
-//! flags have no behaviour yet (issue #19 items 5 and 6): the guide only says they apply.
+//! flags tell the public what applies; 告知承诺制's behaviour rests on the item's legal setting
+//! `LegalSettings::commitment` (issue #19 item 5, `crate::commitment`).
 //!
 //! Pure: no I/O, no clock.
 
@@ -143,7 +144,9 @@ pub fn guide_facts(item: &Item) -> GuideFacts {
     GuideFacts {
         conditions,
         procedure: procedure(item),
-        commitment: known.is_some_and(|k| k.2),
+        // The item's legal setting puts it under the regime (issue #19 item 5, `commitment`);
+        // the demo data's flag still says so for items whose catalog row has no setting.
+        commitment: known.is_some_and(|k| k.2) || item.legal.commitment.is_some(),
         tolerates_missing: known.is_some_and(|k| k.3),
     }
 }

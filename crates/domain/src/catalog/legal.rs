@@ -385,6 +385,12 @@ pub struct LegalSettings {
     /// decision are refused until a hearing was held (`case::hearing_command`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hearing_required: Option<String>,
+    /// 告知承诺制 (issue #19 item 5): the applicant may sign the item's commitment instead of
+    /// some proofs; the value is how long after the grant the supervising department has to
+    /// verify it (e.g. two months), the source the provision that puts the item under the
+    /// regime (`crate::commitment`). `None`: the item is not under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<Cited<TimeLimit>>,
 }
 
 impl Default for LegalSettings {
@@ -405,6 +411,7 @@ impl Default for LegalSettings {
             on_the_spot: None,
             policy: ReviewPolicy::default(),
             hearing_required: None,
+            commitment: None,
         }
     }
 }
@@ -457,6 +464,9 @@ impl LegalSettings {
         }
         if let Some(s) = &self.hearing_required {
             check(s, "应当听证");
+        }
+        if let Some(c) = &self.commitment {
+            check(&c.source, "告知承诺制");
         }
         for (i, c) in self.excluded_caps.iter().enumerate() {
             if self.excluded_caps[..i].iter().any(|d| d.kind == c.kind) {
@@ -533,6 +543,15 @@ impl LegalSettings {
         }
         if !self.policy.is_default() {
             lines.extend(self.policy.lines_zh());
+        }
+        if let Some(c) = &self.commitment {
+            lines.push((
+                format!(
+                    "告知承诺制：申请人书面承诺的，当场作出决定，准予许可后{}内由主管部门核查",
+                    c.value.to_zh()
+                ),
+                c.source.clone(),
+            ));
         }
         lines
     }

@@ -58,6 +58,8 @@ pub const ITEM_FIELDS: [(&str, &str); 38] = [
     ("review_policy", "审批岗位制度"),
     // Issue #21 item 5: Art. 46's hearings the item's own law requires.
     ("hearing_required", "应当听证"),
+    // Issue #19 item 5: 告知承诺制, the verification period after a grant.
+    ("commitment", "告知承诺制"),
 ];
 
 /// The columns from this index on may be missing from a header (added after the first files

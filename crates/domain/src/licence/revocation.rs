@@ -25,10 +25,13 @@ pub enum RevocationGround {
     Deception,
     /// 69 para 2: obtained by bribery (贿赂).
     Bribery,
+    /// 69 para 2: obtained by a false 告知承诺 (a deception, issue #19 item 5): the supervising
+    /// department found the commitment untrue after the grant (`crate::commitment`).
+    FalseCommitment,
 }
 
 impl RevocationGround {
-    pub const ALL: [RevocationGround; 7] = [
+    pub const ALL: [RevocationGround; 8] = [
         RevocationGround::AbuseOfPower,
         RevocationGround::BeyondPower,
         RevocationGround::ProcedureViolated,
@@ -36,6 +39,7 @@ impl RevocationGround {
         RevocationGround::OtherUnlawful,
         RevocationGround::Deception,
         RevocationGround::Bribery,
+        RevocationGround::FalseCommitment,
     ];
 
     /// Para 2: the holder obtained the licence by deception or bribery.
@@ -43,7 +47,9 @@ impl RevocationGround {
     pub const fn is_fraud(self) -> bool {
         matches!(
             self,
-            RevocationGround::Deception | RevocationGround::Bribery
+            RevocationGround::Deception
+                | RevocationGround::Bribery
+                | RevocationGround::FalseCommitment
         )
     }
 
@@ -63,6 +69,7 @@ impl RevocationGround {
             RevocationGround::OtherUnlawful => "other_unlawful",
             RevocationGround::Deception => "deception",
             RevocationGround::Bribery => "bribery",
+            RevocationGround::FalseCommitment => "false_commitment",
         }
     }
 
@@ -85,6 +92,9 @@ impl RevocationGround {
             }
             RevocationGround::Deception => "被许可人以欺骗手段取得行政许可（第六十九条第二款）",
             RevocationGround::Bribery => "被许可人以贿赂手段取得行政许可（第六十九条第二款）",
+            RevocationGround::FalseCommitment => {
+                "被许可人以不实承诺（告知承诺制）取得行政许可（第六十九条第二款）"
+            }
         }
     }
 

@@ -65,6 +65,8 @@ pub struct Engine {
     pub(super) expressions: BTreeMap<String, expression::Compiled>,
     /// Licences: id → (index of the first event, the events), for the start of work (建筑法 Art. 9).
     pub(super) licences: BTreeMap<String, (u64, Vec<crate::licence::LicenceEvent>)>,
+    /// 告知承诺 verifications: case number → (index of the task, events) (`rules::commitment`).
+    pub(super) commitments: BTreeMap<String, (u64, Vec<crate::commitment::CommitmentEvent>)>,
 }
 
 impl Engine {
@@ -90,6 +92,7 @@ impl Engine {
             alerts: Vec::new(),
             expressions: BTreeMap::new(),
             licences: BTreeMap::new(),
+            commitments: BTreeMap::new(),
         }
     }
 
@@ -246,6 +249,13 @@ impl Engine {
                 let e = self
                     .consultations
                     .entry(consultation_id.clone())
+                    .or_insert((item.index, Vec::new()));
+                e.1.push(event.as_ref().clone());
+            }
+            Event::Commitment { case_number, event } => {
+                let e = self
+                    .commitments
+                    .entry(case_number.to_string())
                     .or_insert((item.index, Vec::new()));
                 e.1.push(event.as_ref().clone());
             }

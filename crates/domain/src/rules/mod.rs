@@ -8,6 +8,9 @@
 //! hash; an alert names the rule version that raised it and the log range it was computed from.
 
 mod builtin;
+mod commitment;
+#[cfg(test)]
+mod commitment_tests;
 mod consultation;
 #[cfg(test)]
 mod consultation_tests;
@@ -132,6 +135,8 @@ impl Engine {
         start_deadline::overdue_starts(self, today, at_index);
         consultation::overdue(self, today, at_index);
         coordination::overdue(self, today, at_index);
+        commitment::overdue(self, today, at_index);
+        commitment::revocation_missing(self, today, at_index);
         let late: Vec<(String, u64, Date)> = self
             .rectifications
             .iter()

@@ -19,6 +19,7 @@ use super::model::{Alert, RuleVersion};
 use crate::calendar::{Calendar, YearCalendar};
 use crate::case::CaseEvent;
 use crate::catalog::TimeLimit;
+use crate::commitment::CommitmentEvent;
 use crate::consultation::ConsultationEvent;
 use crate::coordination::MatterEvent;
 use crate::licence::LicenceEvent;
@@ -109,6 +110,7 @@ struct Out<'a> {
     consultations: Pairs<'a, String, (u64, Vec<ConsultationEvent>)>,
     matters: Pairs<'a, String, (u64, Vec<MatterEvent>)>,
     licences: Pairs<'a, String, (u64, Vec<LicenceEvent>)>,
+    commitments: Pairs<'a, String, (u64, Vec<CommitmentEvent>)>,
     promised: Pairs<'a, String, TimeLimit>,
     item_departments: Pairs<'a, String, String>,
     item_materials: Pairs<'a, (String, u32), Vec<String>>,
@@ -133,6 +135,9 @@ struct In {
     consultations: Vec<(String, (u64, Vec<ConsultationEvent>))>,
     matters: Vec<(String, (u64, Vec<MatterEvent>))>,
     licences: Vec<(String, (u64, Vec<LicenceEvent>))>,
+    /// Absent in snapshots written before issue #19 item 5.
+    #[serde(default)]
+    commitments: Vec<(String, (u64, Vec<CommitmentEvent>))>,
     promised: Vec<(String, TimeLimit)>,
     item_departments: Vec<(String, String)>,
     item_materials: Vec<((String, u32), Vec<String>)>,
@@ -162,6 +167,7 @@ impl Engine {
             consultations: Pairs(&self.consultations),
             matters: Pairs(&self.matters),
             licences: Pairs(&self.licences),
+            commitments: Pairs(&self.commitments),
             promised: Pairs(&self.promised),
             item_departments: Pairs(&self.item_departments),
             item_materials: Pairs(&self.item_materials),
@@ -217,6 +223,7 @@ impl Engine {
             consultations: s.consultations.into_iter().collect(),
             matters: s.matters.into_iter().collect(),
             licences: s.licences.into_iter().collect(),
+            commitments: s.commitments.into_iter().collect(),
             promised: s.promised.into_iter().collect(),
             item_departments: s.item_departments.into_iter().collect(),
             item_materials: s.item_materials.into_iter().collect(),

@@ -62,6 +62,9 @@ pub struct IntakeBody {
     /// An online application's submission time on the platform (RFC 3339, Art. 33).
     #[serde(default)]
     pub submitted_at: Option<String>,
+    /// The applicant accepts the item's 告知承诺 (issue #19 item 5).
+    #[serde(default)]
+    pub commitment: Option<bool>,
 }
 
 /// A natural person (`id_number`, `phone`) or an organisation (`uscc`, `contact_phone`).
@@ -127,6 +130,7 @@ impl IntakeBody {
                 .into_iter()
                 .map(|m| (m.name.unwrap_or_default(), m.sha256.unwrap_or_default()))
                 .collect(),
+            commitment: self.commitment.unwrap_or(false),
         }
     }
 }

@@ -303,6 +303,7 @@ impl From<crate::services::cases::CaseServiceError> for ApiError {
             E::Idempotency(e) => e.into(),
             E::Sealing(e) => e.into(),
             E::Corrupt(why) => ApiError::Internal(why),
+            E::Commitment(r) => ApiError::conflict(r.code(), r.message_zh(), r.to_string()),
             E::Store(e) => e.into(),
             E::Linkage(e) => (*e).into(),
             E::Banned(b) => ApiError::conflict(

@@ -54,6 +54,9 @@ pub enum CaseServiceError {
     /// not parse.
     #[error("corrupt case data: {0}")]
     Corrupt(String),
+    /// The applicant's 告知承诺 cannot be signed (the item is not under the regime).
+    #[error(transparent)]
+    Commitment(oneseal_domain::commitment::CommitmentError),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The decision's push to the supervising department failed; recorded by the linkage
@@ -123,6 +126,8 @@ pub struct IntakeRequest {
     pub address: Option<oneseal_domain::case::Address>,
     /// The "one thing" application this case belongs to (`services::bundles`).
     pub bundle: Option<oneseal_domain::bundle::BundleLink>,
+    /// The applicant signed the item's 告知承诺 (`domain::commitment`, issue #19 item 5).
+    pub commitment: bool,
 }
 
 /// A case being changed by one command: folded once, then evolved event by event. A caller
@@ -215,6 +220,9 @@ pub fn intake_working(
     };
     if let Some(link) = &req.bundle {
         oneseal_domain::bundle::link_receipt(&mut events, link);
+    }
+    if req.commitment {
+        oneseal_domain::commitment::sign(&mut events).map_err(CaseServiceError::Commitment)?;
     }
     let mut events = events.into_iter();
     let Some(first) = events.next() else {
@@ -400,6 +408,14 @@ pub fn act_on(
     )
     .map_err(|e| CaseServiceError::Licence(Box::new(e)))?;
     let pushes = push_decision(tx, who, &working.case, &new, sealed.as_ref())?;
+    crate::services::commitments::after_decision(
+        tx,
+        who,
+        &working.case,
+        &new,
+        sealed.as_ref().and_then(|s| s.license_id.as_deref()),
+        &pushes,
+    )?;
     let status = working.case.status();
     Ok(StepOutcome {
         case_number: number.to_string(),

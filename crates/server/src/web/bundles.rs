@@ -304,6 +304,8 @@ pub async fn apply_submit(
             address: String::new(),
         },
         materials: given,
+        // A bundle's items are not signed for one by one here (issue #19 item 5).
+        commitment: false,
     };
     let who = auth.acting(&state, auth.principal.jurisdiction.clone())?;
     match bundles::register_once(&state.store, who, code, input, Some(key)).await {

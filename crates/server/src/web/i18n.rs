@@ -166,6 +166,7 @@ impl Lang {
 
 mod applicant;
 mod bundles;
+mod commitment;
 mod desk;
 mod lawgaps;
 mod materials;
@@ -185,6 +186,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(consultation::CONSULTATION)
         .chain(renewal::RENEWAL)
         .chain(onspot::ON_SPOT)
+        .chain(commitment::COMMITMENT)
         .chain(scope::SCOPE)
         .chain(lawgaps::LAW_GAPS)
         .chain(bundles::BUNDLES)

@@ -85,6 +85,8 @@ pub struct IntakeForm {
     applicant_phone: String,
     /// 住所 / 经营场所 (optional).
     applicant_address: String,
+    /// The applicant signs the item's 告知承诺 (issue #19 item 5).
+    commitment: bool,
     /// The problems in form order.
     errors: Vec<FormError>,
     /// A problem with the submission as a whole (a reused token).
@@ -430,6 +432,7 @@ pub async fn case_new_submit(
         applicant_code: field(&pairs, "applicant_code").to_owned(),
         applicant_phone: field(&pairs, "applicant_phone").to_owned(),
         applicant_address: field(&pairs, "applicant_address").to_owned(),
+        commitment: field(&pairs, "commitment") == "yes",
         ..IntakeForm::default()
     };
     let token = field(&pairs, "token").to_owned();
@@ -478,6 +481,8 @@ pub async fn case_new_submit(
             .map(|((_, n), (_, d))| (n.clone(), d.clone()))
             .chain(chosen.iter().cloned())
             .collect(),
+        // The applicant's signed 告知承诺, ticked on the form (issue #19 item 5).
+        commitment: form.commitment,
     };
     let who = auth.acting(&state, auth.principal.jurisdiction.clone())?;
     // The hall's form registers what arrives at the window: received now (Art. 33's submission

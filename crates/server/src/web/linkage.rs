@@ -155,6 +155,8 @@ struct DeptPage {
     today: String,
     /// The joint-review requests to this department, newest first (issue #20 item 1).
     consultations: Vec<super::case_consultations::ConsultationView>,
+    /// The 告知承诺 verification tasks given to this department (issue #19 item 5).
+    commitments: Vec<super::commitments::CommitmentView>,
 }
 
 /// The department's inbox: its pushes a page at a time (to claim, claimed), its feedback.
@@ -185,6 +187,7 @@ pub async fn dept_page(
         .iter()
         .map(|r| super::case_consultations::view(r, &names, &today))
         .collect();
+    let commitments = super::commitments::for_department(&state, &auth, &names, &today).await?;
     render(&DeptPage {
         nav: Nav::from_auth(Some(&auth)),
         department: names.dept(d.as_str()),
@@ -194,6 +197,7 @@ pub async fn dept_page(
         names,
         today,
         consultations,
+        commitments,
     })
 }
 

@@ -13,6 +13,7 @@ mod case_desk;
 mod cases;
 mod catalog;
 mod certificate;
+mod commitments;
 mod consultations;
 mod coordination;
 mod cosigning;

@@ -205,6 +205,16 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         columns: crate::consultations::PROJECTED_ROWS.2,
     },
     Projected {
+        table: crate::commitments::PROJECTED_EVENTS.0,
+        key: crate::commitments::PROJECTED_EVENTS.1,
+        columns: crate::commitments::PROJECTED_EVENTS.2,
+    },
+    Projected {
+        table: crate::commitments::PROJECTED_ROWS.0,
+        key: crate::commitments::PROJECTED_ROWS.1,
+        columns: crate::commitments::PROJECTED_ROWS.2,
+    },
+    Projected {
         table: "feedback",
         key: &["feedback_id"],
         columns: &[

@@ -9,6 +9,8 @@
 //! * `public_safety` 涉及公共安全, `holder_cancellation` 依申请注销: `yes|source` or empty
 //! * `start_deadline` 逾期未开工失效: a limit, `3 month|《建筑法》第九条`
 //! * `on_the_spot` 当场决定 (Art. 34(2)): `yes|《…条例》第十九条`, empty when not allowed
+//! * `commitment` 告知承诺制 (issue #19 item 5): the verification period after a grant and the
+//!   provision, `2 month|《…》`, empty when the item is not under the regime
 //! * `review_policy` 审批岗位制度 (bureau policy, not law): empty (both on), `none`,
 //!   `two_reviewers`, `separate_acceptor` (flags separated by `;`)
 //! * `hearing_required` 应当听证 (Art. 46): `yes|source` where the item's law requires a hearing,
@@ -85,6 +87,7 @@ pub(super) fn encode(legal: &LegalSettings) -> Vec<String> {
             .unwrap_or_default(),
         legal.policy.code(),
         flag_cell(&legal.hearing_required),
+        limit(&legal.commitment),
     ]
 }
 
@@ -188,6 +191,11 @@ pub(super) fn decode(
     });
     let spot = std::cell::RefCell::new(None);
     let policy = std::cell::RefCell::new(ReviewPolicy::default());
+    let commitment = std::cell::RefCell::new(None);
+    get("commitment", &|s| {
+        *commitment.borrow_mut() = cited(s, |v| Ok(TimeLimit::parse(v)?))?;
+        Ok(())
+    });
     get("extension_allowance", &|s| {
         *extension.borrow_mut() = cited(s, |v| Ok(ExtensionAllowance::parse(v)?))?;
         Ok(())
@@ -269,5 +277,6 @@ pub(super) fn decode(
         on_the_spot: spot.into_inner(),
         policy: policy.into_inner(),
         hearing_required: hearing.into_inner(),
+        commitment: commitment.into_inner(),
     })
 }

@@ -59,6 +59,7 @@ const HINTS: [&str; ITEM_FIELDS.len()] = [
     "可空：yes|依据（可以当场作出决定，第三十四条第二款）",
     "可空（两人审查、受理与审批分设）；none，或 two_reviewers;separate_acceptor 中保留的项",
     "可空：yes|依据（法律、法规、规章规定应当听证的事项，第四十六条）",
+    "可空：核查期限|依据，如 2 month|《国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）（实行告知承诺制的事项）",
 ];
 
 fn fail(e: XlsxError) -> ExportError {

@@ -114,6 +114,7 @@ pub fn prepare(
                     .iter()
                     .filter_map(|g| checked.materials.get(*g).cloned())
                     .collect(),
+                commitment: false,
             },
             item,
             joint_handling: false,

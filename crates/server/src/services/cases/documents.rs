@@ -201,6 +201,19 @@ fn grant_body(decision: &Decision, decided_at: String, case: &Case) -> serde_jso
     if let (Some(m), Some(address)) = (body.as_object_mut(), r.holder_address()) {
         m.insert("address".into(), address.into());
     }
+    // 告知承诺制 (issue #19 item 5): the grant rests on the applicant's commitment, which the
+    // decision quotes with its digest, period and source (the item's wording, no personal data).
+    if let (Some(m), Some(c)) = (body.as_object_mut(), r.commitment.as_ref()) {
+        m.insert(
+            "commitment".into(),
+            json!({
+                "text": c.text, "text_sha256": c.text_sha256, "source": c.source,
+                "verify_within": c.verify_within.to_zh(), "signed_at": c.signed_at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+            }),
+        );
+    }
     body
 }
 

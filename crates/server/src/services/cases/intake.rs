@@ -64,6 +64,20 @@ pub fn prepare(
     } else {
         find_item(conn, j, code)?.map(|(item, _)| item)
     };
+    // 告知承诺 only for an item under the regime (issue #19 item 5).
+    let not_offered =
+        input.commitment && item.as_ref().is_some_and(|i| i.legal.commitment.is_none());
+    if not_offered {
+        let e = oneseal_domain::commitment::CommitmentError::NotOffered;
+        let mut errors = checked.err().unwrap_or_default();
+        errors.push(FieldError::new(
+            IntakeField::Item,
+            e.code(),
+            e.message_zh().into(),
+            e.to_string(),
+        ));
+        return Err(CaseServiceError::Invalid(errors));
+    }
     match (checked, item) {
         (Ok(checked), Some(item)) => Ok(Prepared {
             checked,
@@ -123,6 +137,9 @@ pub fn register(
     if let (Some(at), Some(m)) = (submitted_at, canonical.as_object_mut()) {
         m.insert("submitted_at".into(), at.unix_timestamp().into());
     }
+    if let (true, Some(m)) = (c.commitment, canonical.as_object_mut()) {
+        m.insert("commitment".into(), true.into());
+    }
     let digest = who.secrets.request_digest(canonical.to_string().as_bytes());
     let scope = scope(who);
     let attempt = key.map(|key| Attempt {
@@ -153,6 +170,7 @@ pub fn register(
         submitted_at,
         address: p.checked.address,
         bundle: p.bundle,
+        commitment: p.checked.commitment,
     };
     // Art. 78–79: a banned applicant's application for this item is refused.
     if let Some(ban) = crate::services::licences::linked::ban_on(

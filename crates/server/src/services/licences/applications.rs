@@ -121,6 +121,8 @@ pub fn register_application(
         submitted_at: None,
         address: p.checked.address,
         bundle: None,
+        // A renewal, change or cancellation is not signed for (issue #19 item 5).
+        commitment: false,
     };
     let (case_number, ledger_index) = intake(tx, who, req, &query_code)?;
     let (_, events) = licence

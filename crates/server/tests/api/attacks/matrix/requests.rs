@@ -259,6 +259,18 @@ pub(in crate::attacks) fn request(
             "/api/v1/consultations/ZX3701009999999/opinion".into(),
             Some(json!({"opinion": "agree"})),
         ),
+        ("get", "/api/v1/dept/commitments" | "/api/v1/commitments") => {
+            req(method, path.into(), None)
+        }
+        // A case with no verification task: an allowed department is told so (404).
+        ("post", "/api/v1/dept/commitments/{number}/verdict") => absent(
+            method,
+            "/api/v1/dept/commitments/37010020260101000999/verdict".into(),
+            Some(json!({"verdict": "verified"})),
+        ),
+        ("get", "/api/v1/cases/{number}/commitment") => {
+            req(method, format!("/api/v1/cases/{}/commitment", case?), None)
+        }
         ("post", "/api/v1/alerts/{id}/close") => absent(
             method,
             "/api/v1/alerts/AL-NONE/close".into(),

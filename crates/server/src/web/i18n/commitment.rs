@@ -1,0 +1,17 @@
+//! The phrases of 告知承诺制 (issue #19 item 5), kept apart from the main table so that parallel
+//! work on other pages does not edit the same lines.
+
+pub(super) const COMMITMENT: &[(&str, &str)] = &[
+    (
+        "告知承诺（仅限实行告知承诺制的事项）",
+        "Notification and commitment (告知承诺, only for items under the regime)",
+    ),
+    (
+        "申请人已阅读告知承诺书并书面承诺符合许可条件",
+        "The applicant has read the commitment and commits in writing that the conditions are met",
+    ),
+    (
+        "承诺书写明许可条件、准予许可后主管部门的核查期限和承诺不实的后果（撤销许可、记入信用记录）；签署后可当场作出决定。",
+        "The commitment states the conditions, the supervising department's check after the grant and what a false commitment costs (revocation, a credit record); once signed the case can be decided on the spot.",
+    ),
+];
