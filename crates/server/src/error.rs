@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 mod coordination;
 mod intake;
+mod projects;
 mod services;
 
 #[derive(Debug, thiserror::Error)]

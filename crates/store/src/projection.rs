@@ -344,6 +344,9 @@ pub fn apply(
         Event::Coordination { matter_id, event } => {
             crate::coordination::apply(conn, jurisdiction, matter_id, event)?
         }
+        Event::Project { code, event } => {
+            crate::projects::apply(conn, jurisdiction, code.as_str(), event)?
+        }
         Event::DocumentSealed {
             case_number,
             document_kind,

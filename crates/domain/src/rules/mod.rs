@@ -28,6 +28,9 @@ mod lawgaps_tests;
 mod model;
 #[cfg(test)]
 mod onspot_tests;
+mod project;
+#[cfg(test)]
+mod project_tests;
 mod renewal;
 mod snapshot;
 mod start_deadline;
@@ -132,6 +135,7 @@ impl Engine {
         start_deadline::overdue_starts(self, today, at_index);
         consultation::overdue(self, today, at_index);
         coordination::overdue(self, today, at_index);
+        project::overdue(self, today, at_index);
         let late: Vec<(String, u64, Date)> = self
             .rectifications
             .iter()

@@ -61,6 +61,8 @@ rules! {
     ConsultationOverdue = "consultation_overdue", "本局联合审查制度（征求意见答复时限）", "征求部门意见逾期未答复";
     CoordinationOverdue = "coordination_overdue", "领导协调机制（协调事项限期决定）", "协调事项逾期未作出协调决定";
     CoordinationTaskOverdue = "coordination_task_overdue", "领导协调机制（交办任务限期办结）", "协调交办任务逾期未办结";
+    ProjectStageOverdue = "project_stage_overdue", "工程建设项目审批制度改革（国办发〔2019〕11号，阶段时限）", "工程建设项目审批阶段超过阶段时限";
+    ProjectOverdue = "project_overdue", "工程建设项目审批制度改革（国办发〔2019〕11号，全流程120个工作日）", "工程建设项目全流程审批超过总时限";
     Expression = "expression", "本地监管规则（CEL表达式）", "本地表达式规则";
 }
 
