@@ -223,6 +223,16 @@ pub fn run(args: ServeArgs) -> Result<()> {
             w.cases,
             started.elapsed().as_secs_f64()
         );
+        // One construction project made of the history's cases (issue #20 item 3).
+        match rt.block_on(oneseal_server::services::projects::seed_demo_project(
+            &store,
+            clock.now(),
+            calendar.current(),
+        )) {
+            Ok(Some(code)) => println!("演示工程建设项目 Demo construction project: {code}"),
+            Ok(None) => {}
+            Err(e) => eprintln!("演示工程建设项目未登记 Demo project not registered: {e}"),
+        }
     }
     logs.witnesses = args
         .witness

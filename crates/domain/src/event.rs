@@ -13,11 +13,13 @@ use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 
 mod calendar;
+mod sealed;
 
 pub use crate::canonical::{canonical_json, commitment};
 use crate::canonical::{write_canonical, write_scalar};
 
 pub use calendar::{CalendarCorrection, CorrectionApproval, DeadlineKind, MovingDeadline};
+pub use sealed::{EnvelopeError, Sealed};
 
 use crate::case::{CaseEvent, CaseNumber};
 use crate::consultation::ConsultationEvent;
@@ -292,6 +294,12 @@ pub enum Event {
         case_number: CaseNumber,
         event: Box<crate::commitment::CommitmentEvent>,
     },
+    /// One step of a construction project (工程建设项目); its and its owner's names stay private.
+    #[serde(rename = "project.event")]
+    Project {
+        code: crate::project::ProjectCode,
+        event: Box<crate::project::ProjectEvent>,
+    },
 }
 
 impl Event {
@@ -336,6 +344,7 @@ impl Event {
             Event::Consultation { .. } => "consultation.event",
             Event::Coordination { .. } => "coordination.matter",
             Event::Commitment { .. } => "commitment.verification",
+            Event::Project { .. } => "project.event",
         }
     }
 
@@ -437,6 +446,10 @@ impl Event {
             }
             Event::Commitment { case_number, event } => {
                 put("case", case_number.as_str());
+                put("step", event.kind());
+            }
+            Event::Project { code, event } => {
+                put("project", code.as_str());
                 put("step", event.kind());
             }
         }
@@ -634,6 +647,7 @@ impl Event {
             Event::Commitment { case_number, event } => {
                 json!({ "case_number": case_number, "event": event.public_view() })
             }
+            Event::Project { code, event } => json!({ "code": code, "event": event.public_view() }),
         }
     }
 }
@@ -736,27 +750,6 @@ impl Envelope {
         out.push(b'}');
         out
     }
-}
-
-/// An event ready for the store: the public entry bytes and the private body bytes.
-#[derive(Clone, Debug)]
-pub struct Sealed {
-    pub kind: &'static str,
-    pub entry: Vec<u8>,
-    pub body: Vec<u8>,
-    pub salt: [u8; 16],
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum EnvelopeError {
-    #[error("event does not serialize: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("time does not format: {0}")]
-    Time(#[from] time::error::Format),
-    #[error("entry of {0} bytes exceeds the 65535-byte limit of tile entry bundles")]
-    TooLarge(usize),
-    #[error("commitment does not match the body")]
-    Commitment,
 }
 
 impl Event {

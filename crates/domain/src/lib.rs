@@ -19,6 +19,7 @@ pub mod linkage;
 pub mod material;
 pub mod org;
 pub mod platform;
+pub mod project;
 pub mod rating;
 pub mod rules;
 pub mod seal;

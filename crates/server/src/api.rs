@@ -18,6 +18,7 @@ pub mod log;
 pub mod materials;
 pub mod org;
 pub mod platform;
+pub mod projects;
 pub mod ratings;
 pub mod rules;
 pub mod session;
@@ -240,6 +241,30 @@ pub fn routes() -> Router<AppState> {
             post(coordination::complete_task),
         )
         .merge(applicant_routes())
+        .merge(project_routes())
+}
+
+/// Construction projects in parallel stages (issue #20 item 3).
+fn project_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/projects",
+            get(projects::list_projects).post(projects::register_project),
+        )
+        .route("/api/v1/projects/{code}", get(projects::get_project))
+        .route("/api/v1/projects/{code}/cases", post(projects::link_case))
+        .route(
+            "/api/v1/projects/{code}/stages/{stage}/complete",
+            post(projects::complete_stage),
+        )
+        .route(
+            "/api/v1/projects/{code}/utilities",
+            post(projects::request_utility),
+        )
+        .route(
+            "/api/v1/projects/{code}/utilities/{utility}/connected",
+            post(projects::utility_connected),
+        )
 }
 
 /// The applicant's side (issue #19 items 3–4) and the clerk's receipt of online applications.
@@ -403,4 +428,14 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/demo/outbox"),
     ("get", "/api/v1/online-applications"),
     ("post", "/api/v1/online-applications/{id}/receive"),
+    ("get", "/api/v1/projects"),
+    ("post", "/api/v1/projects"),
+    ("get", "/api/v1/projects/{code}"),
+    ("post", "/api/v1/projects/{code}/cases"),
+    ("post", "/api/v1/projects/{code}/stages/{stage}/complete"),
+    ("post", "/api/v1/projects/{code}/utilities"),
+    (
+        "post",
+        "/api/v1/projects/{code}/utilities/{utility}/connected",
+    ),
 ];

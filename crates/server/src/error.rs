@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 mod commitment;
 mod coordination;
 mod intake;
+mod projects;
 mod services;
 
 #[derive(Debug, thiserror::Error)]

@@ -31,6 +31,7 @@ pub mod paging;
 pub mod platform;
 pub mod printing;
 pub mod progress_notice;
+pub mod projects;
 pub mod queue;
 pub mod ratings;
 pub mod rules;

@@ -28,6 +28,7 @@ mod materials;
 mod page;
 mod pages;
 mod progress;
+mod projects;
 mod ratings;
 mod rules;
 mod stats;
@@ -92,6 +93,8 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard", get(dashboard::dashboard_page))
         .route("/coordination", get(coordination::coordination_page))
         .route("/coordination/{id}", get(coordination::matter_page))
+        .route("/projects", get(projects::projects_page))
+        .route("/projects/{code}", get(projects::project_page))
         .route("/ratings", get(ratings::ratings_page))
         .route("/rules", get(rules::rules_page))
         .route("/reports", get(rules::reports_page))

@@ -41,6 +41,7 @@ pub mod org;
 mod pg;
 pub mod platform;
 pub mod projection;
+pub mod projects;
 pub mod ratings;
 pub mod rule_snapshots;
 pub mod rules;

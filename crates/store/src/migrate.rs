@@ -162,6 +162,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "commitments",
         include_str!("../migrations/0044_commitments.sql"),
     ),
+    (
+        48,
+        "projects",
+        include_str!("../migrations/0048_projects.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run

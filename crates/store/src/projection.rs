@@ -347,6 +347,9 @@ pub fn apply(
         Event::Commitment { case_number, event } => {
             crate::commitments::apply(conn, jurisdiction, case_number.as_str(), event)?
         }
+        Event::Project { code, event } => {
+            crate::projects::apply(conn, jurisdiction, code.as_str(), event)?
+        }
         Event::DocumentSealed {
             case_number,
             document_kind,

@@ -49,6 +49,8 @@ pub struct Engine {
     pub(super) consultations: BTreeMap<String, (u64, Vec<crate::consultation::ConsultationEvent>)>,
     /// Coordination matters: id → (index of the raising, events).
     pub(super) matters: BTreeMap<String, (u64, Vec<crate::coordination::MatterEvent>)>,
+    /// Construction projects: code → (index of the registration, events).
+    pub(super) projects: BTreeMap<String, (u64, Vec<crate::project::ProjectEvent>)>,
     pub(super) promised: BTreeMap<String, crate::catalog::TimeLimit>,
     /// Item → its original department; staff → their department (for scoped thresholds).
     pub(super) item_departments: BTreeMap<String, String>,
@@ -81,6 +83,7 @@ impl Engine {
             pushes: BTreeMap::new(),
             consultations: BTreeMap::new(),
             matters: BTreeMap::new(),
+            projects: BTreeMap::new(),
             promised: BTreeMap::new(),
             item_departments: BTreeMap::new(),
             item_materials: BTreeMap::new(),
@@ -263,6 +266,13 @@ impl Engine {
                 let e = self
                     .matters
                     .entry(matter_id.clone())
+                    .or_insert((item.index, Vec::new()));
+                e.1.push(event.as_ref().clone());
+            }
+            Event::Project { code, event } => {
+                let e = self
+                    .projects
+                    .entry(code.as_str().to_owned())
                     .or_insert((item.index, Vec::new()));
                 e.1.push(event.as_ref().clone());
             }

@@ -31,6 +31,9 @@ mod lawgaps_tests;
 mod model;
 #[cfg(test)]
 mod onspot_tests;
+mod project;
+#[cfg(test)]
+mod project_tests;
 mod renewal;
 mod snapshot;
 mod start_deadline;
@@ -137,6 +140,7 @@ impl Engine {
         coordination::overdue(self, today, at_index);
         commitment::overdue(self, today, at_index);
         commitment::revocation_missing(self, today, at_index);
+        project::overdue(self, today, at_index);
         let late: Vec<(String, u64, Date)> = self
             .rectifications
             .iter()

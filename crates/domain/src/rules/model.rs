@@ -63,6 +63,8 @@ rules! {
     CoordinationTaskOverdue = "coordination_task_overdue", "领导协调机制（交办任务限期办结）", "协调交办任务逾期未办结";
     CommitmentVerificationOverdue = "commitment_verification_overdue", "告知承诺制（国办发〔2020〕42号：承诺内容事后核查）", "告知承诺逾期未核查";
     CommitmentRevocationMissing = "commitment_revocation_missing", "行政许可法第六十九条第二款", "承诺不实未依法撤销行政许可";
+    ProjectStageOverdue = "project_stage_overdue", "工程建设项目审批制度改革（国办发〔2019〕11号，阶段时限）", "工程建设项目审批阶段超过阶段时限";
+    ProjectOverdue = "project_overdue", "工程建设项目审批制度改革（国办发〔2019〕11号，全流程120个工作日）", "工程建设项目全流程审批超过总时限";
     Expression = "expression", "本地监管规则（CEL表达式）", "本地表达式规则";
 }
 

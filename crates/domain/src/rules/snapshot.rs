@@ -25,6 +25,7 @@ use crate::coordination::MatterEvent;
 use crate::licence::LicenceEvent;
 use crate::linkage::PushEvent;
 use crate::org::{Role, StaffId};
+use crate::project::ProjectEvent;
 
 /// The layout of a snapshot; a snapshot of another layout is not read.
 pub const SNAPSHOT_FORMAT: u32 = 1;
@@ -109,6 +110,7 @@ struct Out<'a> {
     pushes: Pairs<'a, String, (u64, Vec<PushEvent>)>,
     consultations: Pairs<'a, String, (u64, Vec<ConsultationEvent>)>,
     matters: Pairs<'a, String, (u64, Vec<MatterEvent>)>,
+    projects: Pairs<'a, String, (u64, Vec<ProjectEvent>)>,
     licences: Pairs<'a, String, (u64, Vec<LicenceEvent>)>,
     commitments: Pairs<'a, String, (u64, Vec<CommitmentEvent>)>,
     promised: Pairs<'a, String, TimeLimit>,
@@ -134,6 +136,9 @@ struct In {
     pushes: Vec<(String, (u64, Vec<PushEvent>))>,
     consultations: Vec<(String, (u64, Vec<ConsultationEvent>))>,
     matters: Vec<(String, (u64, Vec<MatterEvent>))>,
+    /// Absent in snapshots written before construction projects.
+    #[serde(default)]
+    projects: Vec<(String, (u64, Vec<ProjectEvent>))>,
     licences: Vec<(String, (u64, Vec<LicenceEvent>))>,
     /// Absent in snapshots written before issue #19 item 5.
     #[serde(default)]
@@ -166,6 +171,7 @@ impl Engine {
             pushes: Pairs(&self.pushes),
             consultations: Pairs(&self.consultations),
             matters: Pairs(&self.matters),
+            projects: Pairs(&self.projects),
             licences: Pairs(&self.licences),
             commitments: Pairs(&self.commitments),
             promised: Pairs(&self.promised),
@@ -222,6 +228,7 @@ impl Engine {
             pushes: s.pushes.into_iter().collect(),
             consultations: s.consultations.into_iter().collect(),
             matters: s.matters.into_iter().collect(),
+            projects: s.projects.into_iter().collect(),
             licences: s.licences.into_iter().collect(),
             commitments: s.commitments.into_iter().collect(),
             promised: s.promised.into_iter().collect(),

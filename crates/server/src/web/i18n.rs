@@ -206,6 +206,7 @@ const MESSAGES: &[(&str, &str)] = &[
     ("监督预警", "Alerts (监督预警)"),
     ("领导驾驶舱", "Dashboard (领导驾驶舱)"),
     ("领导协调", "Coordination (领导协调)"),
+    ("工程建设项目", "Construction projects (工程建设项目)"),
     ("我的待办", "My work"),
     ("逾期", "overdue"),
     (

@@ -42,6 +42,7 @@ mod portal;
 mod privacy;
 mod privacy_fields;
 mod progress_notice;
+mod projects;
 mod provisional;
 mod public_pages;
 mod queue;

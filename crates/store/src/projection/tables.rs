@@ -311,6 +311,21 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         key: &["task_id"],
         columns: &["matter_id", "jurisdiction", "assignee", "due", "done_on"],
     },
+    Projected {
+        table: "project_events",
+        key: &["code", "seq"],
+        columns: &["body"],
+    },
+    Projected {
+        table: "projects",
+        key: &["code"],
+        columns: &crate::projects::PROJECT_COLUMNS,
+    },
+    Projected {
+        table: "project_cases",
+        key: &["case_number"],
+        columns: &["code", "stage"],
+    },
 ];
 
 /// `case_tallies` as `ledger verify` compares it: it is rebuilt by `aggregates::rebuild` after

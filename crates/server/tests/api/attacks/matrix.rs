@@ -153,6 +153,14 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("get",    "/api/v1/applicant/applications/{id}/documents/{kind}", "", "P",          Here),
     ("get",    "/api/v1/online-applications",                "",        "C",             Here),
     ("post",   "/api/v1/online-applications/{id}/receive",   "",        "C",             Here),
+    // Construction projects (issue #20 item 3): the case staff read, the window clerk acts.
+    ("get",    "/api/v1/projects",                           "",        "C R A H I",     Here),
+    ("post",   "/api/v1/projects",                           "",        "C",             Here),
+    ("get",    "/api/v1/projects/{code}",                    "",        "C R A H I",     Here),
+    ("post",   "/api/v1/projects/{code}/cases",              "",        "C",             Here),
+    ("post",   "/api/v1/projects/{code}/stages/{stage}/complete", "",   "C",             Here),
+    ("post",   "/api/v1/projects/{code}/utilities",          "",        "C",             Here),
+    ("post",   "/api/v1/projects/{code}/utilities/{utility}/connected", "", "C",         Here),
 ];
 
 /// A principal: who it is, its role letter, home jurisdiction and department.

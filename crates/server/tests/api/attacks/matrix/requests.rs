@@ -33,6 +33,9 @@ fn absent(method: &str, path: String, body: Option<Value>) -> Option<Req> {
     req(method, path, body).map(|r| Req { absent: true, ..r })
 }
 
+/// A project code no jurisdiction has.
+const NO_PROJECT: &str = "/api/v1/projects/2026-370100-47-01-999999";
+
 const EXPLANATION: &str = "已核实情况并完成整改，记录在案备查。";
 
 /// The request of a route (and variant) aimed at jurisdiction `j`, if the fixture has one there.
@@ -368,6 +371,35 @@ pub(in crate::attacks) fn request(
         ("post", "/api/v1/online-applications/{id}/receive") => absent(
             method,
             "/api/v1/online-applications/OA-none/receive".into(),
+            None,
+        ),
+        ("get", "/api/v1/projects") => req(method, path.into(), None),
+        // A two-letter industry: an allowed clerk is told so (400), nothing is recorded.
+        ("post", "/api/v1/projects") => req(
+            method,
+            path.into(),
+            Some(json!({"name": "矩阵", "owner": "矩阵", "kind": "filing", "industry": "4x"})),
+        ),
+        // No such project: past authorization, an allowed principal finds none.
+        ("get", "/api/v1/projects/{code}") => absent(method, NO_PROJECT.into(), None),
+        ("post", "/api/v1/projects/{code}/cases") => absent(
+            method,
+            format!("{NO_PROJECT}/cases"),
+            Some(json!({"case_number": "x", "stage": "land_planning"})),
+        ),
+        ("post", "/api/v1/projects/{code}/stages/{stage}/complete") => absent(
+            method,
+            format!("{NO_PROJECT}/stages/land_planning/complete"),
+            None,
+        ),
+        ("post", "/api/v1/projects/{code}/utilities") => absent(
+            method,
+            format!("{NO_PROJECT}/utilities"),
+            Some(json!({"utility": "power"})),
+        ),
+        ("post", "/api/v1/projects/{code}/utilities/{utility}/connected") => absent(
+            method,
+            format!("{NO_PROJECT}/utilities/power/connected"),
             None,
         ),
         // The sibling county has no licence or push: a target without a fixture is skipped.
