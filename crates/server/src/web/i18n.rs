@@ -166,6 +166,7 @@ impl Lang {
 
 mod applicant;
 mod bundles;
+mod deferral;
 mod desk;
 mod lawgaps;
 mod materials;
@@ -189,6 +190,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(lawgaps::LAW_GAPS)
         .chain(bundles::BUNDLES)
         .chain(applicant::APPLICANT)
+        .chain(deferral::DEFERRAL)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }
