@@ -278,7 +278,7 @@ pub async fn send_supplement(
                 return Err(OnlineError::NoOpenNotice);
             }
             if case.status() != CaseStatus::SupplementStarted
-                && let Some((name, _)) = materials.iter().find(|(n, _)| !owed.contains(&n.trim().to_owned()))
+                && let Some((name, _)) = materials.iter().find(|(n, _)| !owed.iter().any(|o| o == n.trim()))
             {
                 return Err(CaseServiceError::Refused(
                     oneseal_domain::case::DeferralError::NotOwed {
