@@ -160,7 +160,9 @@ pub fn callback_step(event: &CaseEvent) -> Option<&'static str> {
         CaseEvent::Delivered { .. } => Some("delivered"),
         CaseEvent::Withdrawn { .. } => Some("withdrawn"),
         // An on-the-spot decision is followed at once by its acceptance and decision.
+        // 容缺受理: the acceptance follows at once; the licence's issue is told apart.
         CaseEvent::OnTheSpot { .. }
+        | CaseEvent::Deferral(_)
         | CaseEvent::ReviewStep { .. }
         | CaseEvent::Transferred { .. }
         | CaseEvent::Returned { .. }

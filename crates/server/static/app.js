@@ -298,6 +298,16 @@
         return uploadAll(section.dataset.case, f.material ? f.material.value : "", f.files.files).then(function (m) {
           return { action: a, materials: m };
         });
+      case "deferral":
+        // 容缺受理: the ticked materials and the agreed date; or the files of one owed material.
+        if (form.dataset.act === "accept") {
+          var chosen = Array.prototype.filter.call(form.querySelectorAll("input[name=deferred]"), function (c) { return c.checked; })
+            .map(function (c) { return c.value; });
+          return Promise.resolve({ action: a, act: "accept", materials: chosen, due: f.due.value });
+        }
+        return uploadAll(section.dataset.case, f.material.value, f.files.files).then(function (m) {
+          return { action: a, act: "receive", materials: m };
+        });
       case "review": return Promise.resolve({ action: a, step: f.step.value, opinion: f.opinion.value, substantive: f.substantive.checked });
       case "start_special_procedure": return Promise.resolve({ action: a, procedure: f.procedure.value, notice_reference: f.notice_reference.value });
       case "transfer": return Promise.resolve({ action: a, to: f.to.value.trim().toUpperCase(), reason: f.reason.value });

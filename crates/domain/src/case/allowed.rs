@@ -25,6 +25,7 @@ use crate::catalog::SpecialProcedureKind;
 use crate::org::StaffId;
 
 use super::command::{CaseContext, Command};
+use super::deferral::DeferralAct;
 use super::error::ExtensionAuthorityKind;
 use super::event::{
     CaseEvent, Decision, DeliveryMethod, MaterialRef, NonAcceptance, NoticeItem, NoticeProblem,
@@ -237,6 +238,17 @@ pub enum AllowedAction {
         /// The provision that allows it.
         source: String,
     },
+    /// 容缺受理 (issue #19 item 6): accept with some of `may_follow` to follow by a date up to
+    /// `latest_due`, or record the receipt of some of `outstanding`.
+    Deferral {
+        /// Materials of the item's list that may follow now (empty once accepted).
+        may_follow: Vec<String>,
+        /// The latest date that may be agreed.
+        #[serde(with = "crate::calendar::iso_date::option")]
+        latest_due: Option<Date>,
+        /// Materials agreed to follow and not received yet.
+        outstanding: Vec<String>,
+    },
 }
 
 impl AllowedAction {
@@ -260,6 +272,7 @@ impl AllowedAction {
             Self::Deliver { .. } => CommandKind::Deliver,
             Self::Withdraw => CommandKind::Withdraw,
             Self::DecideOnSpot { .. } => CommandKind::DecideOnSpot,
+            Self::Deferral { .. } => CommandKind::Deferral,
         }
     }
 
@@ -315,6 +328,22 @@ impl AllowedAction {
             }
             (Self::Deliver { methods }, Command::Deliver { method }) => methods.contains(method),
             (Self::Hearing(offer), Command::Hearing(act)) => offer.admits(act),
+            (
+                Self::Deferral {
+                    may_follow,
+                    latest_due,
+                    ..
+                },
+                Command::Deferral(DeferralAct::Accept { materials, due }),
+            ) => {
+                !materials.is_empty()
+                    && materials.iter().all(|m| may_follow.contains(m))
+                    && latest_due.is_some_and(|l| *due <= l)
+            }
+            (
+                Self::Deferral { outstanding, .. },
+                Command::Deferral(DeferralAct::Receive { materials }),
+            ) => !materials.is_empty() && materials.iter().all(|m| outstanding.contains(&m.name)),
             _ => false,
         }
     }
@@ -480,6 +509,53 @@ fn offer(case: &Case, kind: CommandKind, ctx: &CaseContext<'_>) -> Option<Allowe
                 source: case.on_the_spot_source()?.to_owned(),
             })?
         }
+        CommandKind::Deferral => offer_deferral(case, ctx, &works)?,
+    })
+}
+
+/// 容缺受理 where the item's list allows it and the case is at acceptance, or the receipt of
+/// what is still owed.
+fn offer_deferral(
+    case: &Case,
+    ctx: &CaseContext<'_>,
+    works: &dyn Fn(Command) -> bool,
+) -> Option<AllowedAction> {
+    let latest = Case::latest_deferral_due(legal_date(ctx.now));
+    let may_follow: Vec<String> = case
+        .received()
+        .item
+        .deferrable
+        .iter()
+        .filter(|m| {
+            works(Command::Deferral(DeferralAct::Accept {
+                materials: vec![(*m).clone()],
+                due: latest,
+            }))
+        })
+        .cloned()
+        .collect();
+    let outstanding: Vec<String> = case
+        .deferral()
+        .map(|d| d.outstanding())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| {
+            works(Command::Deferral(DeferralAct::Receive {
+                materials: vec![MaterialRef {
+                    name: (*m).to_owned(),
+                    sha256: Sha256Digest::of(b""),
+                }],
+            }))
+        })
+        .map(str::to_owned)
+        .collect();
+    if may_follow.is_empty() && outstanding.is_empty() {
+        return None;
+    }
+    Some(AllowedAction::Deferral {
+        latest_due: (!may_follow.is_empty()).then_some(latest),
+        may_follow,
+        outstanding,
     })
 }
 

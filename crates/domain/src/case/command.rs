@@ -162,6 +162,9 @@ pub enum Command {
     Withdraw,
     /// 当场作出决定 (approving official, Art. 34(2)): accept and grant now (`case::on_spot`).
     DecideOnSpot,
+    /// 容缺受理 (clerk, issue #19 item 6): `{"action": "deferral", "act": "accept" |
+    /// "receive", …}` (`case::deferral`).
+    Deferral(super::deferral::DeferralAct),
 }
 
 impl Command {
@@ -185,6 +188,7 @@ impl Command {
             Self::Deliver { .. } => CommandKind::Deliver,
             Self::Withdraw => CommandKind::Withdraw,
             Self::DecideOnSpot => CommandKind::DecideOnSpot,
+            Self::Deferral(_) => CommandKind::Deferral,
         }
     }
 
@@ -272,6 +276,9 @@ impl Case {
         super::linked::check_refusal(self, refuses, today)?;
         if command == Command::DecideOnSpot {
             return self.decide_on_spot(ctx);
+        }
+        if let Command::Deferral(act) = command {
+            return self.deferral_events(act, ctx);
         }
         let event = self.decide_event(command, ctx, today)?;
         let mut next = self.clone();
@@ -420,6 +427,13 @@ impl Case {
                 on: today,
             },
             Command::Withdraw => CaseEvent::Withdrawn { by, on: today },
+            // Decided in `handle` before this; the last event stands for them here.
+            Command::Deferral(act) => {
+                return self
+                    .deferral_events(act, ctx)?
+                    .pop()
+                    .ok_or(CaseError::EmptyHistory);
+            }
             // Three events, decided in `handle` before this; the last stands for them here.
             Command::DecideOnSpot => {
                 return self

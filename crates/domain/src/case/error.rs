@@ -355,6 +355,9 @@ pub enum CaseError {
     /// An on-the-spot decision or a supplement-window refusal refused (`case::on_spot`).
     #[error(transparent)]
     OnSpot(super::item_errors::OnSpotError),
+    /// 容缺受理 (`case::deferral`).
+    #[error(transparent)]
+    Deferral(super::deferral::DeferralError),
 }
 
 /// The two heads who may approve an extension, without the approval details.
@@ -446,6 +449,7 @@ impl CaseError {
             Self::Calendar(_) => "calendar",
             Self::Submission(e) => e.code(),
             Self::OnSpot(e) => e.code(),
+            Self::Deferral(e) => e.code(),
         }
     }
 
@@ -561,6 +565,7 @@ impl CaseError {
             },
             Self::Submission(e) => e.message_zh(),
             Self::OnSpot(e) => e.message_zh(),
+            Self::Deferral(e) => e.message_zh(),
         }
     }
 }

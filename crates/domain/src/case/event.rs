@@ -599,6 +599,8 @@ pub enum CaseEvent {
         #[serde(with = "iso_date")]
         on: Date,
     },
+    /// 容缺受理 (issue #19 item 6): materials agreed to follow, or received (`case::deferral`).
+    Deferral(Box<super::deferral::DeferralEvent>),
     /// 撤件: the applicant withdrew the application before the decision. BLZT 2.
     Withdrawn {
         /// Clerk who recorded the withdrawal.
@@ -611,7 +613,7 @@ pub enum CaseEvent {
 
 impl CaseEvent {
     /// Every `kind` tag, in lifecycle order.
-    pub const KINDS: [&'static str; 17] = [
+    pub const KINDS: [&'static str; 18] = [
         "received",
         "one_time_notice_issued",
         "supplement_received",
@@ -629,6 +631,7 @@ impl CaseEvent {
         "delivered",
         "withdrawn",
         "on_the_spot",
+        "deferral",
     ];
 
     /// The stable `kind` tag.
@@ -652,6 +655,7 @@ impl CaseEvent {
             Self::Delivered { .. } => "delivered",
             Self::Withdrawn { .. } => "withdrawn",
             Self::OnTheSpot { .. } => "on_the_spot",
+            Self::Deferral(_) => "deferral",
         }
     }
 
@@ -676,6 +680,7 @@ impl CaseEvent {
             Self::Delivered { .. } => "送达",
             Self::Withdrawn { .. } => "撤回",
             Self::OnTheSpot { .. } => "当场决定",
+            Self::Deferral(_) => "容缺受理",
         }
     }
 
@@ -701,6 +706,7 @@ impl CaseEvent {
             Self::Delivered { .. } => CommandKind::Deliver,
             Self::Withdrawn { .. } => CommandKind::Withdraw,
             Self::OnTheSpot { .. } => CommandKind::DecideOnSpot,
+            Self::Deferral(_) => CommandKind::Deferral,
         })
     }
 
@@ -711,6 +717,7 @@ impl CaseEvent {
             Self::Received(r) => r.received_on(),
             Self::Decided { decided_at, .. } => legal_date(*decided_at),
             Self::Hearing(h) => h.on,
+            Self::Deferral(d) => d.on,
             Self::OneTimeNoticeIssued { on, .. }
             | Self::SupplementReceived { on, .. }
             | Self::Accepted { on, .. }
@@ -737,6 +744,7 @@ impl CaseEvent {
             Self::ExtensionApproved { approved_by, .. } => approved_by,
             Self::Decided { approver, .. } => approver,
             Self::Hearing(h) => &h.by,
+            Self::Deferral(d) => &d.by,
             Self::OneTimeNoticeIssued { by, .. }
             | Self::SupplementReceived { by, .. }
             | Self::Accepted { by, .. }

@@ -26,6 +26,7 @@ mod address;
 mod allowed;
 pub mod clock;
 mod command;
+mod deferral;
 mod error;
 mod event;
 mod false_materials;
@@ -51,6 +52,8 @@ mod terms;
 
 #[cfg(test)]
 mod allowed_tests;
+#[cfg(test)]
+pub(crate) mod deferral_tests;
 #[cfg(test)]
 mod e2e;
 #[cfg(test)]
@@ -87,6 +90,7 @@ pub use clock::{
     NoticeClock, YELLOW_CARD_PERCENT,
 };
 pub use command::{CaseContext, Command, Intake};
+pub use deferral::{Deferral, DeferralAct, DeferralError, DeferralEvent, MAX_DEFERRAL_DAYS};
 pub use error::{CaseError, ExtensionAuthorityKind, Field, ParseError};
 pub use event::SCOPE_MAX;
 pub use event::{
@@ -109,7 +113,7 @@ pub use person::{Applicant, IdNumber, PersonalField};
 pub use phone::PhoneNumber;
 pub use phone_problem::PhoneProblem;
 pub use projected::{DueKind, DueReading, ProjectedDue};
-pub use public::{PublicProgress, PublicStep};
+pub use public::{PublicDeferral, PublicProgress, PublicStep};
 pub use query_code::{QueryCode, StoredQueryCode};
 pub use state::{
     Acceptance, Case, DecisionRecord, ExtensionRecord, ProcedureRecord, StepRecord, TimelineEntry,

@@ -62,6 +62,64 @@ pub struct PublicProgress {
     pub card: Card,
     /// How the deadlines were reached, in Chinese.
     pub explanation_zh: String,
+    /// 容缺受理: what follows, by when, and whether the licence waits for it (catalog names
+    /// and a date only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deferral: Option<PublicDeferral>,
+}
+
+/// 容缺受理 as the public sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicDeferral {
+    /// The materials still owed (names from the item's list).
+    pub outstanding: Vec<String>,
+    /// The materials received since acceptance.
+    pub received: Vec<String>,
+    /// The date the applicant committed to.
+    #[serde(with = "iso_date")]
+    pub due: Date,
+    /// The agreed date has passed with materials still owed.
+    pub overdue: bool,
+    /// A grant was decided and its licence waits for the materials.
+    pub licence_held: bool,
+    /// In Chinese, for the pages.
+    pub summary_zh: String,
+}
+
+impl Case {
+    /// The public view of the deferral, if one was agreed.
+    #[must_use]
+    pub fn public_deferral(&self, today: Date) -> Option<PublicDeferral> {
+        let d = self.deferral()?;
+        let outstanding: Vec<String> = d.outstanding().iter().map(|s| (*s).to_owned()).collect();
+        let held = self.licence_held();
+        let summary_zh = match (outstanding.is_empty(), held, d.overdue(today)) {
+            (true, ..) => "容缺受理的材料已全部补齐".to_owned(),
+            (false, true, _) => format!(
+                "已作出准予许可决定；尚缺{}项容缺材料，补齐并经窗口核验后发放证照（约定{}前补交）",
+                outstanding.len(),
+                d.due
+            ),
+            (false, false, true) => format!(
+                "容缺受理约定的补交日期{}已过，尚缺{}项材料，请尽快补交",
+                d.due,
+                outstanding.len()
+            ),
+            (false, false, false) => format!(
+                "容缺受理：请于{}前补交{}项材料；材料补齐前不发放证照",
+                d.due,
+                outstanding.len()
+            ),
+        };
+        Some(PublicDeferral {
+            received: d.received.iter().map(|(n, _)| n.clone()).collect(),
+            due: d.due,
+            overdue: d.overdue(today),
+            licence_held: held,
+            outstanding,
+            summary_zh,
+        })
+    }
 }
 
 /// Timeline kinds that are internal workflow, not progress the applicant needs to see.
@@ -116,6 +174,7 @@ impl Case {
                 (Some(c), _) => c.to_chinese(),
                 (None, m) => m.unwrap_or_default(),
             },
+            deferral: self.public_deferral(today),
         })
     }
 }

@@ -29,6 +29,11 @@ pub struct ItemSnapshot {
     /// joint; 5 working days' notice; from acceptance), so their ledgers replay unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal: Option<LegalSettings>,
+    /// 容缺受理 (issue #19 item 6): the materials that may follow after acceptance, as the
+    /// bureau listed them on receipt (`catalog::deferrable`); empty for items that allow none
+    /// and in every case received before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deferrable: Vec<String>,
 }
 
 impl ItemSnapshot {
@@ -52,6 +57,7 @@ impl ItemSnapshot {
             special_procedures: item.special_procedures.clone(),
             joint_handling,
             legal: Some(item.legal.clone()),
+            deferrable: crate::catalog::deferrable::may_follow(item),
         }
     }
 

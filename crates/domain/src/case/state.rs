@@ -147,6 +147,8 @@ pub struct Case {
     timeline: Vec<TimelineEntry>,
     /// The official and day of an on-the-spot decision (Art. 34(2), `case::on_spot`).
     pub(super) on_spot: Option<(StaffId, Date)>,
+    /// 容缺受理: the materials agreed to follow (`case::deferral`).
+    pub(super) deferral: Option<super::deferral::Deferral>,
 }
 
 impl Case {
@@ -201,6 +203,7 @@ impl Case {
             delivery: None,
             closed_on: None,
             on_spot: None,
+            deferral: None,
             timeline: vec![TimelineEntry {
                 on,
                 kind: "received",
@@ -429,8 +432,9 @@ impl Case {
             CaseEvent::Decided {
                 approver, decision, ..
             } => self.check_decision(approver, decision, date),
+            CaseEvent::Deferral(d) => self.check_deferral(d),
             CaseEvent::Delivered { .. } => match self.stage {
-                Stage::Decided => Ok(()),
+                Stage::Decided => self.check_not_held(),
                 _ => Err(CaseError::NotDecided),
             },
             CaseEvent::Withdrawn { .. } => match &self.decision {
@@ -588,6 +592,7 @@ impl Case {
     fn record_facts(&mut self, event: &CaseEvent, on: Date) -> (Option<CaseStatus>, String) {
         match event {
             CaseEvent::Received(_) => (None, String::new()),
+            CaseEvent::Deferral(d) => (None, self.record_deferral(d)),
             CaseEvent::OneTimeNoticeIssued { items, .. } => {
                 self.notice_on = Some(on);
                 self.stage = Stage::AwaitingSupplement;

@@ -47,11 +47,13 @@ pub enum CommandKind {
     Withdraw,
     /// 当场作出决定 (Art. 34(2)): acceptance and grant in one step, where the item allows it.
     DecideOnSpot,
+    /// 容缺受理 and the receipt of the materials that follow (issue #19 item 6).
+    Deferral,
 }
 
 impl CommandKind {
     /// Every kind, in lifecycle order.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::OneTimeNotice,
         Self::Supplement,
         Self::Accept,
@@ -68,6 +70,7 @@ impl CommandKind {
         Self::Deliver,
         Self::Withdraw,
         Self::DecideOnSpot,
+        Self::Deferral,
     ];
 
     /// The `action` tag of the command's JSON body.
@@ -90,6 +93,7 @@ impl CommandKind {
             Self::Deliver => "deliver",
             Self::Withdraw => "withdraw",
             Self::DecideOnSpot => "decide_on_spot",
+            Self::Deferral => "deferral",
         }
     }
 
@@ -119,6 +123,7 @@ impl CommandKind {
             Self::Deliver => "送达",
             Self::Withdraw => "撤回申请",
             Self::DecideOnSpot => "当场作出决定",
+            Self::Deferral => "容缺受理",
         }
     }
 
@@ -131,7 +136,8 @@ impl CommandKind {
             | Self::Accept
             | Self::RefuseAcceptance
             | Self::Deliver
-            | Self::Withdraw => Role::Clerk,
+            | Self::Withdraw
+            | Self::Deferral => Role::Clerk,
             Self::Review
             | Self::Transfer
             | Self::Return

@@ -79,6 +79,7 @@ pub(crate) fn item(
             .collect(),
         joint_handling: false,
         legal: None,
+        deferrable: Vec::new(),
     }
 }
 

@@ -12,6 +12,7 @@
 
 pub mod code;
 pub mod date_format;
+pub mod deferrable;
 pub mod demo;
 pub mod dict;
 pub mod guide;

@@ -96,6 +96,7 @@ pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
         if closed {
             continue;
         }
+        super::deferral::timers(engine, &number, &t, today, at_index);
         let started = has(ev, "accepted") || has(ev, "one_time_notice_issued");
         // The item's own window where its law sets a shorter one (cases received since).
         let notice_days = match ev.first() {
@@ -124,12 +125,16 @@ pub(super) fn case_timers(engine: &mut Engine, today: Date, at_index: u64) {
             super::hearing::timers(engine, &number, &t, today, at_index);
             super::extension_notice::timers(engine, &number, &t, today, at_index);
         }
-        if let Some((_, on)) = decided(ev) {
-            if delivery_timed(ev) && wd(engine, on, today) > delivery_days {
+        if let Some((_, decided_on)) = decided(ev) {
+            // A licence held for deferred materials is not late: its clock starts on arrival.
+            if let Some(on) = super::deferral::delivery_from(ev, decided_on)
+                && delivery_timed(ev)
+                && wd(engine, on, today) > delivery_days
+            {
                 engine.raise(
                     RuleId::DeliveryDeadline,
                     subject.clone(),
-                    format!("办件{number}于{on}作出决定，{delivery_days}个工作日内未送达"),
+                    format!("办件{number}于{decided_on}作出决定，{delivery_days}个工作日内未送达"),
                     received_by(ev),
                     None,
                     t.first_index,

@@ -18,6 +18,7 @@ mod coordination;
 #[cfg(test)]
 mod coordination_tests;
 pub mod cost;
+mod deferral;
 mod engine;
 mod expression;
 mod extension_notice;

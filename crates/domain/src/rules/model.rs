@@ -60,6 +60,7 @@ rules! {
     StartDeadline = "start_deadline", "中华人民共和国建筑法第九条", "施工许可证逾期未开工也未申请延期";
     ConsultationOverdue = "consultation_overdue", "本局联合审查制度（征求意见答复时限）", "征求部门意见逾期未答复";
     CoordinationOverdue = "coordination_overdue", "领导协调机制（协调事项限期决定）", "协调事项逾期未作出协调决定";
+    DeferredMaterials = "deferred_materials", "本局容缺受理制度（申请人书面承诺补交期限）", "容缺受理的材料逾期未补交";
     CoordinationTaskOverdue = "coordination_task_overdue", "领导协调机制（交办任务限期办结）", "协调交办任务逾期未办结";
     CommitmentVerificationOverdue = "commitment_verification_overdue", "告知承诺制（国办发〔2020〕42号：承诺内容事后核查）", "告知承诺逾期未核查";
     CommitmentRevocationMissing = "commitment_revocation_missing", "行政许可法第六十九条第二款", "承诺不实未依法撤销行政许可";

@@ -390,11 +390,18 @@ pub fn act_on(
             )?);
         }
     }
-    if let Some(s) = sealed.as_ref().filter(|s| s.license_id.is_some()) {
+    // 容缺受理: a held licence is issued when its last deferred material arrives.
+    let released = documents::release_licence(tx, who, &working.case, &new)?;
+    let issued_at = sealed
+        .as_ref()
+        .filter(|s| s.license_id.is_some() && !working.case.licence_held())
+        .map(|s| s.ledger_index)
+        .or(released);
+    if let Some(idx) = issued_at {
         crate::services::platform::callbacks::after_licence(
             tx.conn(),
             &working.case,
-            s.ledger_index,
+            idx,
             who.now,
         )?;
     }
@@ -493,7 +500,10 @@ fn push_decision(
             crate::services::linkage::Decided {
                 kind,
                 case_number: r.case_number.as_str(),
-                licence_id: sealed.and_then(|s| s.license_id.as_deref()),
+                // A held licence (容缺受理) is not issued yet: the push names none.
+                licence_id: sealed
+                    .filter(|_| !case.licence_held())
+                    .and_then(|s| s.license_id.as_deref()),
                 item_code: r.item.basic_code.as_str(),
                 item_name: &r.item.name,
             },

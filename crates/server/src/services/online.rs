@@ -12,7 +12,9 @@
 
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::Sha256Digest;
-use oneseal_domain::case::{CaseEvent, CaseStatus, Command, IntakeInput, MaterialRef, NoticeItem};
+use oneseal_domain::case::{
+    CaseEvent, CaseStatus, Command, DeferralAct, IntakeInput, MaterialRef, NoticeItem,
+};
 use oneseal_domain::org::DivisionCode;
 use oneseal_store::online_applications::{self as rows, ApplicantFile, OnlineRow};
 use oneseal_store::{Conn, Store, StoreError};
@@ -267,8 +269,24 @@ pub async fn send_supplement(
                 .and_then(|n| oneseal_domain::case::CaseNumber::parse(n).ok())
                 .ok_or(OnlineError::NoOpenNotice)?;
             let (case, _) = load(tx.conn(), &number)?;
-            if case.status() != CaseStatus::SupplementStarted {
+            // 容缺受理: the materials agreed to follow are sent the same way.
+            let owed: Vec<String> = case
+                .deferral()
+                .map(|d| d.outstanding().iter().map(|s| (*s).to_owned()).collect())
+                .unwrap_or_default();
+            if case.status() != CaseStatus::SupplementStarted && owed.is_empty() {
                 return Err(OnlineError::NoOpenNotice);
+            }
+            if case.status() != CaseStatus::SupplementStarted
+                && let Some((name, _)) = materials.iter().find(|(n, _)| !owed.iter().any(|o| o == n.trim()))
+            {
+                return Err(CaseServiceError::Refused(
+                    oneseal_domain::case::DeferralError::NotOwed {
+                        material: name.trim().to_owned(),
+                    }
+                    .into(),
+                )
+                .into());
             }
             let input = IntakeInput {
                 materials: materials.clone(),
@@ -543,14 +561,17 @@ pub async fn receive(
                     })
                 })
                 .collect::<Result<Vec<_>, OnlineError>>()?;
-            take_step(
-                desk.store,
-                desk.seals,
-                who.clone(),
-                number.clone(),
-                Command::ReceiveSupplement { materials: refs },
-            )
-            .await?;
+            // Materials sent online answer the open notice, or else the 容缺 agreement.
+            let n = number.clone();
+            let (case, _) = desk.store.read_committed(move |c| load(c, &n)).await?;
+            let command = if case.status() != CaseStatus::SupplementStarted
+                && case.deferral().is_some_and(|d| !d.outstanding().is_empty())
+            {
+                Command::Deferral(DeferralAct::Receive { materials: refs })
+            } else {
+                Command::ReceiveSupplement { materials: refs }
+            };
+            take_step(desk.store, desk.seals, who.clone(), number.clone(), command).await?;
             let stored = keep(&desk, &who, &number, &list).await;
             let (i, at) = (row.id.clone(), who.now.unix_timestamp());
             desk.store

@@ -185,9 +185,16 @@ pub fn check_licence(
         ),
         Err(e) => return Err(e),
     };
-    let licence_ok = status.is_none_or(|s| s == LicenceStatus::Valid);
+    // 容缺受理: a grant whose licence waits for deferred materials has no licence yet.
+    let held = status.is_none()
+        && oneseal_domain::case::CaseNumber::parse(&row.case_number)
+            .ok()
+            .and_then(|n| crate::services::cases::load(conn, &n).ok())
+            .is_some_and(|(c, _)| c.licence_held());
+    let licence_ok = !held && status.is_none_or(|s| s == LicenceStatus::Valid);
     let verdict = match status {
         Some(s) if !licence_ok => format!("证照状态：{}。{verdict}", s.name_zh()),
+        None if held => format!("证照尚未发放：容缺受理的材料补齐并经核验后发放。{verdict}"),
         _ => verdict,
     };
     Ok(LicenceCheck {

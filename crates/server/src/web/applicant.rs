@@ -29,6 +29,9 @@ pub struct Row {
     pub statutory_due: String,
     pub notice: Vec<(String, String)>,
     pub supplement_sent: bool,
+    /// 容缺受理: the materials still owed, and the state in words.
+    pub deferred: Vec<String>,
+    pub deferral_zh: String,
     pub documents: Vec<(String, String)>,
     pub withdrawable: bool,
 }
@@ -49,6 +52,11 @@ fn row(a: MyApplication) -> Row {
             .map(|n| (n.material, n.detail))
             .collect(),
         supplement_sent: a.supplement_sent,
+        deferred: p["deferral"]["outstanding"]
+            .as_array()
+            .map(|l| l.iter().map(text).collect())
+            .unwrap_or_default(),
+        deferral_zh: text(&p["deferral"]["summary_zh"]),
         documents: a
             .documents
             .iter()

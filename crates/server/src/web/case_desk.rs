@@ -45,6 +45,9 @@ pub struct ActionCard {
     pub notified_from: String,
     pub notified_to: String,
     pub government: bool,
+    /// 容缺受理: the listed materials that may follow, and those still owed.
+    pub may_follow: Vec<String>,
+    pub owed: Vec<String>,
 }
 
 impl ActionCard {
@@ -61,6 +64,8 @@ impl ActionCard {
             notified_from: String::new(),
             notified_to: String::new(),
             government: false,
+            may_follow: Vec::new(),
+            owed: Vec::new(),
         };
         match a {
             AllowedAction::Accept { deemed } => card.deemed = *deemed,
@@ -105,6 +110,15 @@ impl ActionCard {
             AllowedAction::NotifyExtension { working_days } => card.max_days = *working_days,
             AllowedAction::DecideOnSpot { source } => {
                 card.allowance_source.clone_from(source);
+            }
+            AllowedAction::Deferral {
+                may_follow,
+                latest_due,
+                outstanding,
+            } => {
+                card.may_follow.clone_from(may_follow);
+                card.owed.clone_from(outstanding);
+                card.notified_to = latest_due.map(|d| d.to_string()).unwrap_or_default();
             }
             // Drawn by `web::case_hearing`, one form per act.
             AllowedAction::Hearing(_)
@@ -184,8 +198,16 @@ pub fn materials(case: &Case, events: &[CaseEvent]) -> Vec<MaterialRow> {
         .map(|m| row(m, "收件时"))
         .collect();
     for e in events {
-        if let CaseEvent::SupplementReceived { materials, .. } = e {
-            rows.extend(materials.iter().map(|m| row(m, "补正时")));
+        match e {
+            CaseEvent::SupplementReceived { materials, .. } => {
+                rows.extend(materials.iter().map(|m| row(m, "补正时")));
+            }
+            CaseEvent::Deferral(d) => {
+                if let oneseal_domain::case::DeferralAct::Receive { materials } = &d.act {
+                    rows.extend(materials.iter().map(|m| row(m, "容缺补交")));
+                }
+            }
+            _ => {}
         }
     }
     rows

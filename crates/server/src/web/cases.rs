@@ -226,6 +226,8 @@ struct CasePage {
     hearing: super::case_hearing::HearingDesk,
     /// Joint review: the departments asked and their opinions (issue #20 item 1).
     consultations: super::case_consultations::ConsultationDesk,
+    /// 容缺受理: what is owed, by when, and whether the licence is held for it.
+    deferral: Option<oneseal_domain::case::PublicDeferral>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -334,7 +336,9 @@ pub async fn case_page(
         about_licence: case
             .licence_link()
             .map(|l| (l.licence_id.clone(), l.purpose.name_zh())),
-        license_id,
+        // A licence held for deferred materials is not issued yet: no link to it.
+        license_id: license_id.filter(|_| !case.licence_held()),
+        deferral: case.public_deferral(legal_date(now)),
         steps,
         actions,
         opinions,

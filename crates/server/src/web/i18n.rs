@@ -167,6 +167,7 @@ impl Lang {
 mod applicant;
 mod bundles;
 mod commitment;
+mod deferral;
 mod desk;
 mod lawgaps;
 mod materials;
@@ -191,6 +192,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(lawgaps::LAW_GAPS)
         .chain(bundles::BUNDLES)
         .chain(applicant::APPLICANT)
+        .chain(deferral::DEFERRAL)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

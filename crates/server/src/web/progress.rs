@@ -83,6 +83,7 @@ fn plain_step(kind: &str) -> &'static str {
         "decided" => "作出决定",
         "delivered" => "送达",
         "withdrawn" => "撤回申请",
+        "deferral" => "容缺受理",
         _ => "办理环节",
     }
 }

@@ -48,6 +48,7 @@ mod public_pages;
 mod queue;
 mod ratings;
 mod renewal;
+mod rongque;
 mod rules;
 mod runners;
 mod sealing;

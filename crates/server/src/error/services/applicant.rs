@@ -94,7 +94,7 @@ impl From<crate::services::online::OnlineError> for ApiError {
             },
             E::NoOpenNotice => ApiError::conflict(
                 "no_open_notice",
-                "该办件当前没有待补正的一次性告知",
+                "该办件当前没有待补正（一次性告知）或待补交（容缺受理）的材料",
                 "The case awaits no supplement",
             ),
             E::NothingToReceive => ApiError::conflict(

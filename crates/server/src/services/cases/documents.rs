@@ -100,12 +100,21 @@ pub(super) fn voucher_for(e: &CaseEvent, case: &Case) -> Result<Option<Voucher>,
         }
     };
     match e {
-        CaseEvent::Accepted { on, deemed, .. } => v(
-            "acceptance",
-            "受理通知书",
-            json!({ "accepted_on": on.to_string(), "deemed": deemed }),
-            false,
-        ),
+        CaseEvent::Accepted { on, deemed, .. } => {
+            let mut body = json!({ "accepted_on": on.to_string(), "deemed": deemed });
+            // 容缺受理: the voucher lists what follows and the date the applicant committed to.
+            let title = match (case.deferral(), body.as_object_mut()) {
+                (Some(d), Some(m)) => {
+                    m.insert(
+                        "deferred".into(),
+                        json!({ "materials": d.materials, "due": d.due.to_string() }),
+                    );
+                    "受理通知书（容缺受理）"
+                }
+                _ => "受理通知书",
+            };
+            v("acceptance", title, body, false)
+        }
         CaseEvent::NotAccepted { outcome, on, .. } => {
             let mut body = json!({ "outcome": outcome, "on": on.to_string() });
             // The remedies with their time limits, in the words printed (行诉解释 Art. 64: a
@@ -176,12 +185,20 @@ pub(super) fn voucher_for(e: &CaseEvent, case: &Case) -> Result<Option<Voucher>,
                 }),
                 false,
             ),
-            Decision::Approve { .. } | Decision::ApproveWithDeferredMaterials { .. } => v(
-                "decision",
-                "准予行政许可决定书",
-                grant_body(decision, rfc3339(*decided_at)?, case),
-                true,
-            ),
+            Decision::Approve { .. } | Decision::ApproveWithDeferredMaterials { .. } => {
+                let mut body = grant_body(decision, rfc3339(*decided_at)?, case);
+                // 容缺受理: the licence number is reserved, the licence issued on arrival.
+                if let (Some(d), Some(m)) = (
+                    case.deferral().filter(|_| case.licence_held()),
+                    body.as_object_mut(),
+                ) {
+                    m.insert(
+                        "licence_held".into(),
+                        json!({ "materials": d.outstanding(), "due": d.due.to_string() }),
+                    );
+                }
+                v("decision", "准予行政许可决定书", body, true)
+            }
         },
         _ => Ok(None),
     }
@@ -418,6 +435,7 @@ pub fn may_seal(command: &Command) -> bool {
             | Command::ApproveExtension { .. }
             | Command::Decide { .. }
             | Command::DecideOnSpot
+            | Command::Deferral(_)
     )
 }
 
@@ -504,30 +522,9 @@ pub(super) fn seal_document(
             signature_der: STANDARD.encode(sig.to_der()),
         },
     )?;
-    if let Some(id) = &lic {
-        let today = oneseal_domain::case::legal_date(who.now);
-        let issued = oneseal_domain::licence::LicenceEvent::Issued {
-            licence_id: id.clone(),
-            case_number: r.case_number.to_string(),
-            item_code: r.item.basic_code.to_string(),
-            item_name: r.item.name.clone(),
-            holder: r.applicant.public_label(),
-            valid_from: today,
-            // The item's own term (e.g. 5 years, 排污许可管理条例 Art. 14), else the default.
-            valid_until: oneseal_domain::licence::valid_until(today, r.item.licence_term()),
-            renewal_lead_days: r.item.renewal_lead_days(),
-            scope: granted_scope(case),
-            address: r.holder_address().map(str::to_owned),
-            // 建筑法 Art. 9: the last day to start the work, where the item's law sets one.
-            start_by: oneseal_domain::licence::start::start_by(today, r.item.start_deadline()),
-        };
-        who.meta().record_event(
-            tx,
-            &Event::Licence {
-                licence_id: id.clone(),
-                event: Box::new(issued),
-            },
-        )?;
+    // A licence held for deferred materials is issued when they arrive (`release_licence`).
+    if let Some(id) = lic.as_ref().filter(|_| !case.licence_held()) {
+        record_issued(tx, who, case, id)?;
     }
     oneseal_store::seals::insert_document_entry(
         tx.conn(),
@@ -546,4 +543,63 @@ pub(super) fn seal_document(
         license_id: lic,
         ledger_index: idx,
     })
+}
+
+/// 容缺受理: when `new` brought the last deferred material of a grant whose licence was held,
+/// the licence its decision reserved is issued now; returns the `licence.issued` entry's index.
+pub(super) fn release_licence(
+    tx: &mut Tx<'_>,
+    who: &Acting,
+    case: &Case,
+    new: &[CaseEvent],
+) -> Result<Option<u64>, SealingError> {
+    let arrived = new.iter().any(|e| matches!(e, CaseEvent::Deferral(_)));
+    let granted = case
+        .decision()
+        .is_some_and(|d| !matches!(d.decision, Decision::Refuse(_)));
+    let complete = case.deferral().is_some_and(|d| d.outstanding().is_empty());
+    if !(arrived && granted && complete) {
+        return Ok(None);
+    }
+    let number = case.received().case_number.as_str();
+    let Some(id) = oneseal_store::seals::decision_licence(tx.conn(), number)? else {
+        return Ok(None);
+    };
+    if !oneseal_store::projection::load_licence_events(tx.conn(), &id)?.is_empty() {
+        return Ok(None);
+    }
+    record_issued(tx, who, case, &id).map(Some)
+}
+
+/// Records `licence.issued` for the grant of `case`, valid from today.
+fn record_issued(
+    tx: &mut Tx<'_>,
+    who: &Acting,
+    case: &Case,
+    id: &str,
+) -> Result<u64, SealingError> {
+    let r = case.received();
+    let today = oneseal_domain::case::legal_date(who.now);
+    let issued = oneseal_domain::licence::LicenceEvent::Issued {
+        licence_id: id.to_owned(),
+        case_number: r.case_number.to_string(),
+        item_code: r.item.basic_code.to_string(),
+        item_name: r.item.name.clone(),
+        holder: r.applicant.public_label(),
+        valid_from: today,
+        // The item's own term (e.g. 5 years, 排污许可管理条例 Art. 14), else the default.
+        valid_until: oneseal_domain::licence::valid_until(today, r.item.licence_term()),
+        renewal_lead_days: r.item.renewal_lead_days(),
+        scope: granted_scope(case),
+        address: r.holder_address().map(str::to_owned),
+        // 建筑法 Art. 9: the last day to start the work, where the item's law sets one.
+        start_by: oneseal_domain::licence::start::start_by(today, r.item.start_deadline()),
+    };
+    Ok(who.meta().record_event(
+        tx,
+        &Event::Licence {
+            licence_id: id.to_owned(),
+            event: Box::new(issued),
+        },
+    )?)
 }

@@ -124,6 +124,16 @@ fn describe(command: &Command, case: &Case) -> Vec<(&'static str, String)> {
                     if let Some(scope) = decision.granted_scope(&case.received().item) {
                         lines.push(("许可范围", scope));
                     }
+                    // 容缺受理: the grant is made, its licence waits for the materials.
+                    if let Some(d) = case.deferral().filter(|d| !d.outstanding().is_empty()) {
+                        lines.push((
+                            "证照",
+                            format!(
+                                "容缺受理的材料尚未补齐（约定{}前补交），证照待补齐并经核验后发放",
+                                d.due
+                            ),
+                        ));
+                    }
                 }
                 Decision::ApproveWithDeferredMaterials { materials } => {
                     lines.push(("容缺后补材料", materials.join("；")));

@@ -389,6 +389,11 @@ fn sealed_body(
                 "本局将在法定期限内作出行政许可决定。你（单位）可凭办件编号和收件凭证上的查询码查询办理进度。"
                     .into()
             }));
+            deferred_blocks(
+                &f["deferred"],
+                "容缺受理：你（单位）已书面承诺于{due}前补交下列材料；材料补齐并经本局核验前，行政许可证件暂缓发放：",
+                &mut blocks,
+            );
         }
         "one_time_notice" => {
             sheet.number = format!("审补字〔{year}〕{number}号");
@@ -500,6 +505,11 @@ fn sealed_body(
                     if let Some(id) = f["license_id"].as_str() {
                         blocks.push(Block::Field("证照编号".into(), id.to_owned()));
                     }
+                    deferred_blocks(
+                        &f["licence_held"],
+                        "容缺受理的下列材料尚未补交（约定{due}前补交），行政许可证件待材料补齐并经本局核验后发放：",
+                        &mut blocks,
+                    );
                     blocks.push(Block::Para(
                         "本局将自作出决定之日起十个工作日内向你（单位）颁发、送达行政许可证件（《中华人民共和国行政许可法》第四十四条）。"
                             .into(),
@@ -606,4 +616,20 @@ fn sealed_body(
     }
     sheet.blocks = blocks;
     Ok(())
+}
+
+/// 容缺受理 (issue #19 item 6): the sealed list of materials to follow and the agreed date, as a
+/// paragraph (`{due}` replaced) and the numbered names; nothing when the field is absent.
+fn deferred_blocks(field: &serde_json::Value, intro: &str, blocks: &mut Vec<Block>) {
+    let Some(materials) = field["materials"].as_array() else {
+        return;
+    };
+    let names: Vec<String> = materials
+        .iter()
+        .filter_map(|m| m.as_str().map(str::to_owned))
+        .collect();
+    blocks.push(Block::Para(
+        intro.replace("{due}", &iso_date_zh(&field["due"])),
+    ));
+    blocks.extend(numbered(&names));
 }
