@@ -14,7 +14,7 @@ use super::limit::TimeLimit;
 
 /// Interchange columns, in export order, with their Chinese labels. Column names are the
 /// [`ItemSpec`] field names.
-pub const ITEM_FIELDS: [(&str, &str); 38] = [
+pub const ITEM_FIELDS: [(&str, &str); 39] = [
     ("basic_code", "基本编码"),
     ("implementation_code", "实施编码"),
     ("local_code", "地方编码"),
