@@ -125,8 +125,9 @@ impl Session {
     /// the same round trip), and writes the buffered entries if the statement reads them.
     ///
     /// Entries are otherwise written once, at the end of the batch: only statements that name
-    /// `ledger_entries` can see them (no view, trigger or foreign key refers to the table), so
-    /// every other statement saves the round trip on PostgreSQL.
+    /// `ledger_entries` (or `ledger_blobs`, which the entries' bodies refer to) can see them (no
+    /// view, trigger or foreign key refers to these tables), so every other statement saves
+    /// the round trip on PostgreSQL.
     fn enter(&mut self, sql: &str) -> Result<(), StoreError> {
         if let Some(e) = &self.broken {
             return Err(StoreError::Ledger(format!("the batch is broken: {e}")));
@@ -144,7 +145,7 @@ impl Session {
             self.savepoint = true;
             self.savepoint_written = self.written;
         }
-        if sql.contains("ledger_entries") {
+        if sql.contains("ledger_entries") || sql.contains("ledger_blobs") {
             self.flush_to(self.rows.len())?;
         }
         Ok(())
