@@ -279,6 +279,7 @@ pub fn run(args: &E2eBenchArgs) -> Result<()> {
         wait_ready(&base).await?;
         let actors = Arc::new(Actors::sign_in(&base).await?);
         let timings: Timings = Arc::default();
+        let before = writer_counters(&base).await?;
         let started = Instant::now();
         let per_client = args.cases.div_ceil(args.clients);
         let mut tasks = Vec::new();
@@ -296,9 +297,11 @@ pub fn run(args: &E2eBenchArgs) -> Result<()> {
             t.await??;
         }
         let elapsed = started.elapsed();
+        let after = writer_counters(&base).await?;
         let requests: usize = timings.lock().await.values().map(Vec::len).sum();
         let baseline = baseline(&base, args.clients, requests).await?;
         report(args, elapsed, requests, baseline, &timings).await;
+        println!("{}", writer_line(&before, &after));
         Ok(())
     })
 }
@@ -314,6 +317,34 @@ pub(crate) async fn wait_ready(base: &str) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     bail!("the server at {base} did not answer /healthz within a minute")
+}
+
+/// The server's writer counters from `/metrics`: batches, commands, round trips.
+pub(crate) async fn writer_counters(base: &str) -> Result<[u64; 3]> {
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await?
+        .text()
+        .await?;
+    let read = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Ok([
+        read("oneseal_writer_batches_total "),
+        read("oneseal_writer_commands_total "),
+        read("oneseal_writer_round_trips_total "),
+    ])
+}
+
+/// What the writer did between two readings of its counters, per command.
+pub(crate) fn writer_line(before: &[u64; 3], after: &[u64; 3]) -> String {
+    let [b, c, r] = [0, 1, 2].map(|i| after[i].saturating_sub(before[i]));
+    format!(
+        "writer: {c} commands in {b} batches ({:.2} commands a batch), {r} round trips ({:.1} a command)",
+        c as f64 / b.max(1) as f64,
+        r as f64 / c.max(1) as f64
+    )
 }
 
 /// The same number of requests to `/healthz`, from the same number of clients: requests/s.

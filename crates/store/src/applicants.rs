@@ -15,9 +15,17 @@ pub struct PriorCase {
     pub licence_id: Option<String>,
 }
 
-/// The cases of `jurisdiction` for `item_code` whose applicant is `applicant_id`, in case-number
-/// order, each with the licence its decision issued.
-pub fn prior_cases(
+/// The cases of `jurisdiction` for `item_code` whose applicant is `applicant_id` that may
+/// bar a new application (Art. 78–79), in case-number order, each with the licence its
+/// decision issued.
+///
+/// Only these can: a case with a non-acceptance (Art. 78), a case decided without a licence
+/// (a refusal, Art. 78), and a case whose licence is no longer valid (a revocation, Art. 79:
+/// no event makes a licence valid again). The caller still reads each one's events for the
+/// ban itself. Every other case of the applicant (the granted ones with valid licences, the
+/// ones under way) is left in the database: an applicant with many licences for the item used
+/// to cost two reads per earlier case at every intake, inside the single writer.
+pub fn ban_candidates(
     conn: &mut dyn Conn,
     jurisdiction: &str,
     item_code: &str,
@@ -26,7 +34,12 @@ pub fn prior_cases(
     conn.query(
         "SELECT c.case_number, d.license_id FROM cases c \
          LEFT JOIN document_entries d ON d.case_number = c.case_number AND d.license_id IS NOT NULL \
-         WHERE c.applicant_id = ? AND c.jurisdiction = ? AND c.item_code = ? ORDER BY c.case_number",
+         LEFT JOIN licences l ON l.licence_id = d.license_id \
+         WHERE c.applicant_id = ? AND c.jurisdiction = ? AND c.item_code = ? \
+         AND ((d.license_id IS NOT NULL AND (l.status IS NULL OR l.status <> 'valid')) \
+           OR EXISTS (SELECT 1 FROM case_events e WHERE e.case_number = c.case_number \
+                      AND (e.kind = 'not_accepted' OR (e.kind = 'decided' AND d.license_id IS NULL)))) \
+         ORDER BY c.case_number",
         params![applicant_id, jurisdiction, item_code],
     )?
     .into_iter()

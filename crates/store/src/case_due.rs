@@ -38,16 +38,22 @@ pub fn write(
     calendar: &Calendar,
 ) -> Result<(), StoreError> {
     let number = case.received().case_number.as_str();
-    conn.execute(
-        "DELETE FROM case_due WHERE case_number = ?",
-        params![number],
-    )?;
+    // One statement either way (a round trip each on PostgreSQL): the row goes, or an upsert
+    // setting every column replaces it.
     let Some(p) = case.projected_due(calendar) else {
+        conn.execute(
+            "DELETE FROM case_due WHERE case_number = ?",
+            params![number],
+        )?;
         return Ok(());
     };
     conn.execute(
         "INSERT INTO case_due (case_number, jurisdiction, kind, status, due_on, yellow_on, \
-         notice_due, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         notice_due, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (case_number) DO UPDATE SET jurisdiction = excluded.jurisdiction, \
+         kind = excluded.kind, status = excluded.status, due_on = excluded.due_on, \
+         yellow_on = excluded.yellow_on, notice_due = excluded.notice_due, \
+         provisional = excluded.provisional",
         params![
             number,
             jurisdiction,

@@ -158,15 +158,37 @@ fn apply_push(
     let p = Push::apply(&events).map_err(|e| corrupt(e.to_string()))?;
     let c = &p.created;
     let date = |d: Option<time::Date>| d.map(|d| d.to_string());
-    conn.execute("DELETE FROM pushes WHERE push_id = ?", params![push_id])?;
     conn.execute(
-        "INSERT INTO pushes (push_id, jurisdiction, kind, case_number, licence_id, item_code, item_name, department, responsible, \
-         status, pushed_on, claim_due, escalate_on, reminded_on, escalated_on, claimed_on, claimed_by) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &crate::sql::upsert(
+            "pushes",
+            &["push_id"],
+            &[
+                "push_id",
+                "jurisdiction",
+                "kind",
+                "case_number",
+                "licence_id",
+                "item_code",
+                "item_name",
+                "department",
+                "responsible",
+                "status",
+                "pushed_on",
+                "claim_due",
+                "escalate_on",
+                "reminded_on",
+                "escalated_on",
+                "claimed_on",
+                "claimed_by",
+            ],
+        ),
         params![
             push_id,
             j,
-            serde_json::to_value(c.kind).map_err(|e| corrupt(e.to_string()))?.as_str().unwrap_or_default(),
+            serde_json::to_value(c.kind)
+                .map_err(|e| corrupt(e.to_string()))?
+                .as_str()
+                .unwrap_or_default(),
             c.case_number.as_str(),
             c.licence_id.as_deref(),
             c.item_code.as_str(),

@@ -432,12 +432,24 @@ fn apply_licence_event(
     let l = Licence::apply(&events).map_err(|e| corrupt(e.to_string()))?;
     let status = serde_json::to_value(l.status).map_err(|e| corrupt(e.to_string()))?;
     conn.execute(
-        "DELETE FROM licences WHERE licence_id = ?",
-        params![licence_id],
-    )?;
-    conn.execute(
-        "INSERT INTO licences (licence_id, jurisdiction, status, version, valid_until) VALUES (?, ?, ?, ?, ?)",
-        params![licence_id, jurisdiction.as_str(), status.as_str().unwrap_or_default(), l.version, l.valid_until.to_string()],
+        &crate::sql::upsert(
+            "licences",
+            &["licence_id"],
+            &[
+                "licence_id",
+                "jurisdiction",
+                "status",
+                "version",
+                "valid_until",
+            ],
+        ),
+        params![
+            licence_id,
+            jurisdiction.as_str(),
+            status.as_str().unwrap_or_default(),
+            l.version,
+            l.valid_until.to_string()
+        ],
     )?;
     Ok(())
 }

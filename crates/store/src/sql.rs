@@ -194,6 +194,25 @@ pub trait Conn: Send {
     }
 }
 
+/// `INSERT … ON CONFLICT (key) DO UPDATE SET` every other column: a projection's row replaced
+/// in one statement (SQLite ≥ 3.24 and PostgreSQL) where a DELETE and an INSERT took two round
+/// trips. The row ends as the INSERT alone would leave it, provided `columns` (key first) name
+/// every column of the table.
+pub(crate) fn upsert(table: &str, key: &[&str], columns: &[&str]) -> String {
+    let sets: Vec<String> = columns
+        .iter()
+        .filter(|c| !key.contains(c))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
+        columns.join(", "),
+        vec!["?"; columns.len()].join(", "),
+        key.join(", "),
+        sets.join(", ")
+    )
+}
+
 /// Rewrites `?` placeholders to PostgreSQL's `$1, $2, …`, leaving quoted text alone.
 pub(crate) fn to_pg_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
@@ -224,6 +243,14 @@ pub(crate) fn to_pg_placeholders(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_upsert_sets_every_column_but_the_key() {
+        assert_eq!(
+            upsert("t", &["k"], &["k", "a", "b"]),
+            "INSERT INTO t (k, a, b) VALUES (?, ?, ?) ON CONFLICT (k) DO UPDATE SET a = excluded.a, b = excluded.b"
+        );
+    }
 
     #[test]
     fn placeholders_are_numbered_outside_quotes() {

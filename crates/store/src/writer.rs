@@ -7,9 +7,9 @@
 //!   ledger entries needs none, because its entries wait in memory (see below) and are dropped
 //!   from there if it fails.
 //! - The ledger entries a command appends get consecutive indexes in their log with no gaps. They
-//!   are buffered and written with multi-row INSERTs: before the next command's first statement
-//!   (so later SQL sees them) and at the end of the batch. The Merkle nodes for the whole batch
-//!   are integrated before COMMIT, in the same transaction.
+//!   are buffered and written with multi-row INSERTs: before a statement that names
+//!   `ledger_entries` (so SQL that reads them sees them) and at the end of the batch. The Merkle
+//!   nodes for the whole batch are integrated before COMMIT, in the same transaction.
 //! - A command's result (and so any ledger index) is delivered only after the batch is durable:
 //!   on PostgreSQL when COMMIT returned (`synchronous_commit=on`); on SQLite when the syncer has
 //!   fsynced the WAL after the COMMIT (see [`crate::durable`]), while the writer runs the next batch.
@@ -21,7 +21,11 @@
 //!   the batch's first append to it.
 //!
 //! Why the buffering: per entry the old path ran a savepoint, two INSERTs and a release, four
-//! round trips on PostgreSQL; now a batch of appends costs a few statements in all.
+//! round trips on PostgreSQL; now a batch of appends costs a few statements in all. On
+//! PostgreSQL every statement is a round trip the single writer waits for, so the writer also
+//! saves the ones it can: BEGIN and the writer lock go in one, a command's RELEASE goes with
+//! the next command's SAVEPOINT (or COMMIT), and `WriterStats::round_trips` counts what is left
+//! (`/metrics`, `bench e2e`).
 
 use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, TryRecvError};
@@ -83,6 +87,12 @@ pub(crate) struct Session {
     command_start: usize,
     /// Whether the running command has opened its savepoint.
     savepoint: bool,
+    /// `written` when the running command opened its savepoint: a rollback to it also takes
+    /// the rows written after that, even earlier commands' ones.
+    savepoint_written: usize,
+    /// An earlier command's savepoint, kept: released together with the next command's
+    /// SAVEPOINT or at COMMIT, in the same round trip.
+    release_pending: bool,
     /// A write outside any savepoint failed: the batch must not commit, whatever the commands
     /// made of the error (PostgreSQL would even turn the COMMIT into a silent ROLLBACK).
     broken: Option<String>,
@@ -96,6 +106,8 @@ impl Session {
             written: 0,
             command_start: 0,
             savepoint: false,
+            savepoint_written: 0,
+            release_pending: false,
             broken: None,
         }
     }
@@ -109,36 +121,49 @@ impl Session {
         Ok(())
     }
 
-    /// Before a command's statement: earlier commands' entries go in outside its savepoint (its
-    /// rollback must not take them), its own inside.
-    fn enter(&mut self) -> Result<(), StoreError> {
+    /// Before a command's statement: opens its savepoint (releasing the previous command's in
+    /// the same round trip), and writes the buffered entries if the statement reads them.
+    ///
+    /// Entries are otherwise written once, at the end of the batch: only statements that name
+    /// `ledger_entries` (or `ledger_blobs`, which the entries' bodies refer to) can see them (no
+    /// view, trigger or foreign key refers to these tables), so every other statement saves
+    /// the round trip on PostgreSQL.
+    fn enter(&mut self, sql: &str) -> Result<(), StoreError> {
         if let Some(e) = &self.broken {
             return Err(StoreError::Ledger(format!("the batch is broken: {e}")));
         }
         if !self.savepoint {
-            let opened = self
-                .flush_to(self.command_start)
-                .and_then(|()| self.conn.batch("SAVEPOINT cmd"));
-            if let Err(e) = opened {
+            let open = if std::mem::take(&mut self.release_pending) {
+                "RELEASE SAVEPOINT cmd; SAVEPOINT cmd"
+            } else {
+                "SAVEPOINT cmd"
+            };
+            if let Err(e) = self.conn.batch(open) {
                 self.broken = Some(e.to_string());
                 return Err(e);
             }
             self.savepoint = true;
+            self.savepoint_written = self.written;
         }
-        self.flush_to(self.rows.len())
+        if sql.contains("ledger_entries") || sql.contains("ledger_blobs") {
+            self.flush_to(self.rows.len())?;
+        }
+        Ok(())
     }
 
-    /// Closes the running command: keeps or drops its statements and entries.
+    /// Closes the running command: keeps or drops its statements and entries. A kept
+    /// savepoint is released later, with the next one or at COMMIT.
     fn finish_command(&mut self, ok: bool) -> Result<(), StoreError> {
         let savepoint = std::mem::replace(&mut self.savepoint, false);
         if ok {
-            if savepoint {
-                self.conn.batch("RELEASE SAVEPOINT cmd")?;
-            }
+            self.release_pending |= savepoint;
         } else {
             if savepoint {
+                // Only the failed command's savepoint is open (the previous one was released
+                // when it opened); rows written since it opened are gone with it.
                 self.conn
                     .batch("ROLLBACK TO SAVEPOINT cmd; RELEASE SAVEPOINT cmd")?;
+                self.written = self.written.min(self.savepoint_written);
             }
             self.rows.truncate(self.command_start);
             self.written = self.written.min(self.command_start);
@@ -153,6 +178,8 @@ impl Session {
         self.written = 0;
         self.command_start = 0;
         self.savepoint = false;
+        self.savepoint_written = 0;
+        self.release_pending = false;
         self.broken = None;
     }
 }
@@ -163,17 +190,17 @@ impl Conn for Session {
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
-        self.enter()?;
+        self.enter(sql)?;
         self.conn.execute(sql, params)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
-        self.enter()?;
+        self.enter(sql)?;
         self.conn.query(sql, params)
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        self.enter()?;
+        self.enter(sql)?;
         self.conn.batch(sql)
     }
 }
@@ -251,6 +278,45 @@ impl Tx<'_> {
 pub struct WriterStats {
     pub batches: std::sync::atomic::AtomicU64,
     pub commands: std::sync::atomic::AtomicU64,
+    /// Round trips on the writer's connection (one per statement; a parameterless batch of
+    /// several statements is one): on PostgreSQL each is a wait for the server, which is what
+    /// bounds the single writer there.
+    pub round_trips: std::sync::atomic::AtomicU64,
+}
+
+/// The writer's connection, counting its round trips into [`WriterStats::round_trips`].
+struct Counted {
+    conn: Box<dyn Conn>,
+    stats: std::sync::Arc<WriterStats>,
+}
+
+impl Counted {
+    fn count(&self) {
+        self.stats
+            .round_trips
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Conn for Counted {
+    fn backend(&self) -> Backend {
+        self.conn.backend()
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        self.count();
+        self.conn.execute(sql, params)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        self.count();
+        self.conn.query(sql, params)
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.count();
+        self.conn.batch(sql)
+    }
 }
 
 /// Where a SQLite writer sends its committed batches to be made durable.
@@ -276,6 +342,10 @@ impl Writer {
         stats: std::sync::Arc<WriterStats>,
         pipeline: Option<Pipeline>,
     ) -> Self {
+        let conn = Box::new(Counted {
+            conn,
+            stats: stats.clone(),
+        });
         Self {
             session: Session::new(conn),
             frontiers: BTreeMap::new(),
@@ -334,14 +404,12 @@ impl Writer {
         if let Some(p) = &self.pipeline {
             p.durability.check()?;
         }
-        let begin = match self.session.backend() {
-            Backend::Sqlite => "BEGIN IMMEDIATE",
-            Backend::Postgres => "BEGIN",
+        // One round trip: BEGIN and, on PostgreSQL, the cross-process writer lock.
+        let begin = match crate::leader::writer_lock_sql(self.session.backend()) {
+            Some(lock) => format!("BEGIN; {lock}"),
+            None => "BEGIN IMMEDIATE".to_owned(),
         };
-        self.session.conn.batch(begin)?;
-        if let Some(lock) = crate::leader::writer_lock_sql(self.session.backend()) {
-            self.session.conn.batch(&lock)?;
-        }
+        self.session.conn.batch(&begin)?;
         let mut pending = Pending::default();
         for job in jobs {
             let mark = pending.mark();
@@ -382,6 +450,7 @@ impl Writer {
             // Before COMMIT makes the batch visible: see `durable` on why readers rely on it.
             self.generation = p.durability.next_generation();
         }
+        // COMMIT also ends the last command's savepoint if it is still open.
         self.session.conn.batch("COMMIT")?;
         self.frontiers.extend(integrated);
         Ok(())

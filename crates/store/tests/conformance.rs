@@ -215,6 +215,83 @@ fn a_failing_command_after_sql_rolls_back_its_statements_and_entries_only() {
     assert_eq!((size, root), (2, mth(&[leaf_hash(b"a"), leaf_hash(b"b")])));
 }
 
+/// Entries wait in memory until a statement names `ledger_entries`. When that statement
+/// belongs to a command that then fails, earlier commands' entries it wrote went with its
+/// savepoint: they must be written again, for later SQL and for the commit.
+#[test]
+fn entries_written_inside_a_failing_command_are_written_again() {
+    let (_db, store) = open();
+    store
+        .write_blocking(|tx| tx.conn().batch("CREATE TABLE notes (n TEXT NOT NULL)"))
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let results = rt.block_on(async {
+        let ok1 = store.write(|tx| tx.append(LOG, b"a", "test.entry", &[0; 16], b"{}"));
+        let bad = store.write(|tx| {
+            // Opens the savepoint without writing the waiting entry...
+            tx.conn()
+                .execute("INSERT INTO notes (n) VALUES ('doomed')", &[])?;
+            // ...which this read of the log then writes, inside the savepoint.
+            let seen = log::entry(tx.conn(), LOG, 0)?;
+            assert_eq!(seen.as_deref(), Some(b"a".as_slice()));
+            Err::<(), StoreError>(StoreError::Corrupt("refused by the command".into()))
+        });
+        let ok2 = store.write(|tx| {
+            let first = log::entry(tx.conn(), LOG, 0)?;
+            let idx = tx.append(LOG, b"b", "test.entry", &[0; 16], b"{}")?;
+            Ok::<_, StoreError>((first, idx))
+        });
+        tokio::join!(ok1, bad, ok2)
+    });
+    assert_eq!(results.0.unwrap(), 0);
+    assert!(results.1.is_err());
+    let (first, idx) = results.2.unwrap();
+    assert_eq!(first.as_deref(), Some(b"a".as_slice()));
+    assert_eq!(idx, 1);
+    let entries = store
+        .read_blocking(|c| log::entries(c, LOG, 0, 10))
+        .unwrap();
+    let bodies: Vec<&[u8]> = entries.iter().map(|(_, e)| e.as_slice()).collect();
+    assert_eq!(bodies, [b"a".as_slice(), b"b".as_slice()]);
+    let (size, root) = store.read_blocking(|c| log::read_head(c, LOG)).unwrap();
+    assert_eq!((size, root), (2, mth(&[leaf_hash(b"a"), leaf_hash(b"b")])));
+}
+
+/// On PostgreSQL every statement is a round trip the single writer waits for. A command of
+/// three statements and one append, alone in its batch, costs: BEGIN (with the writer lock),
+/// SAVEPOINT, its three statements, the lock of the log's head, the entry's INSERT, the
+/// Merkle nodes' INSERT and the head's UPDATE, COMMIT: ten. The RELEASE goes with COMMIT.
+/// (SQLite, in process, inserts the two new nodes one row a statement: eleven.)
+#[test]
+fn a_command_costs_its_statements_and_a_few_round_trips_per_batch() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (_db, store) = open();
+    store
+        .write_blocking(|tx| {
+            tx.conn().batch("CREATE TABLE notes (n TEXT NOT NULL)")?;
+            tx.append(LOG, b"warm", "test.entry", &[0; 16], b"{}")
+        })
+        .unwrap();
+    let before = store.stats().round_trips.load(Relaxed);
+    store
+        .write_blocking(|tx| {
+            for n in ["one", "two", "three"] {
+                tx.conn()
+                    .execute("INSERT INTO notes (n) VALUES (?)", params![n])?;
+            }
+            tx.append(LOG, b"x", "test.entry", &[0; 16], b"{}")
+        })
+        .unwrap();
+    let expected = match store.backend() {
+        oneseal_store::Backend::Postgres => 10,
+        oneseal_store::Backend::Sqlite => 11,
+    };
+    assert_eq!(store.stats().round_trips.load(Relaxed) - before, expected);
+}
+
 #[test]
 fn a_panicking_command_does_not_stop_the_writer() {
     let (_db, store) = open();

@@ -30,7 +30,7 @@ pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse,
     let sizes: Vec<(String, u64)> = logs.into_iter().map(|(log, size, _)| (log, size)).collect();
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(&sizes),
+        state.metrics.render(&sizes, state.store.stats()),
     ))
 }
 

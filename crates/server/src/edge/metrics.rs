@@ -30,7 +30,11 @@ impl Metrics {
         }
     }
 
-    pub fn render(&self, ledger_sizes: &[(String, u64)]) -> String {
+    pub fn render(
+        &self,
+        ledger_sizes: &[(String, u64)],
+        writer: &oneseal_store::WriterStats,
+    ) -> String {
         let mut out = String::new();
         out.push_str("# HELP oneseal_http_requests_total HTTP requests by route and status.\n");
         out.push_str("# TYPE oneseal_http_requests_total counter\n");
@@ -55,6 +59,29 @@ impl Metrics {
         out.push_str("# TYPE oneseal_ledger_entries gauge\n");
         for (log, size) in ledger_sizes {
             let _ = writeln!(out, "oneseal_ledger_entries{{log=\"{log}\"}} {size}");
+        }
+        // The single writer's work: round trips per command is what bounds it on PostgreSQL.
+        let load = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+        for (name, help, value) in [
+            (
+                "batches",
+                "Transactions (group commits) the writer ran.",
+                load(&writer.batches),
+            ),
+            (
+                "commands",
+                "Commands the writer ran.",
+                load(&writer.commands),
+            ),
+            (
+                "round_trips",
+                "Statements the writer sent to the database (one round trip each).",
+                load(&writer.round_trips),
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP oneseal_writer_{name}_total {help}");
+            let _ = writeln!(out, "# TYPE oneseal_writer_{name}_total counter");
+            let _ = writeln!(out, "oneseal_writer_{name}_total {value}");
         }
         out
     }

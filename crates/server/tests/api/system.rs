@@ -68,6 +68,32 @@ async fn metrics_count_requests_by_route_template() {
     );
 }
 
+/// The single writer's counters, which `bench e2e` reads: a sign-in is a command (its session
+/// row), and every command costs at least one round trip to the database.
+#[tokio::test]
+async fn metrics_count_the_writers_commands_and_round_trips() {
+    let app = TestApp::spawn_demo().await;
+    let read = |text: &str, name: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing: {text}"))
+    };
+    let anon = app.anonymous();
+    let before = anon.get("/metrics").await.text().await.unwrap();
+    app.clerk().await;
+    let after = anon.get("/metrics").await.text().await.unwrap();
+    let commands = read(&after, "oneseal_writer_commands_total")
+        - read(&before, "oneseal_writer_commands_total");
+    let trips = read(&after, "oneseal_writer_round_trips_total")
+        - read(&before, "oneseal_writer_round_trips_total");
+    assert!(commands >= 1, "the sign-in wrote nothing: {after}");
+    assert!(
+        trips >= commands,
+        "{trips} round trips for {commands} commands"
+    );
+    assert!(read(&after, "oneseal_writer_batches_total") >= 1, "{after}");
+}
+
 #[tokio::test]
 async fn responses_carry_security_headers() {
     let app = TestApp::spawn().await;

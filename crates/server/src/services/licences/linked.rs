@@ -34,7 +34,9 @@ pub fn ban_on(
     applicant: &Applicant,
     today: Date,
 ) -> Result<Option<Ban>, LicenceServiceError> {
-    let prior = oneseal_store::applicants::prior_cases(
+    // Only the earlier cases that can bar (a non-acceptance, a refusal, a licence no longer
+    // valid): the applicant's granted cases are never read here.
+    let prior = oneseal_store::applicants::ban_candidates(
         conn,
         j.as_str(),
         item_code,
