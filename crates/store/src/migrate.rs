@@ -175,12 +175,8 @@ fn backend_sql(version: i64, backend: Backend) -> Option<&'static str> {
     match (version, backend) {
         (15, Backend::Sqlite) => Some(include_str!("../migrations/0015_case_queue.sqlite.sql")),
         (15, Backend::Postgres) => Some(include_str!("../migrations/0015_case_queue.pg.sql")),
-        (59, Backend::Sqlite) => Some(include_str!(
-            "../migrations/0059_case_rows_lean.sqlite.sql"
-        )),
-        (59, Backend::Postgres) => {
-            Some(include_str!("../migrations/0059_case_rows_lean.pg.sql"))
-        }
+        (59, Backend::Sqlite) => Some(include_str!("../migrations/0059_case_rows_lean.sqlite.sql")),
+        (59, Backend::Postgres) => Some(include_str!("../migrations/0059_case_rows_lean.pg.sql")),
         _ => None,
     }
 }
