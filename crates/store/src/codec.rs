@@ -52,6 +52,10 @@ const SET_1: &[u8] = include_bytes!("codec/dictionaries-1.bin");
 pub enum Part {
     Entry,
     Body,
+    /// A projected row's copy of an event (`case_events.body`, migration 59): packed with the
+    /// bodies' dictionaries, but never cut into blobs, so that the row opens on its own (and the
+    /// replay of `ledger verify`, which stores no blobs, writes the same bytes).
+    Row,
 }
 
 struct Dictionary {
@@ -106,7 +110,7 @@ fn dictionary(set_id: u8, number: u8, part: Part) -> Option<&'static [u8]> {
     let d = dictionaries.get(usize::from(number) - 1)?;
     Some(match part {
         Part::Entry => &d.entry,
-        Part::Body => &d.body,
+        Part::Body | Part::Row => &d.body,
     })
 }
 
@@ -234,6 +238,22 @@ pub fn unpack(stored: &[u8], part: Part, blob: &mut FetchBlob<'_>) -> Result<Vec
     let mut out = Vec::with_capacity(f.len() * 2);
     frame::join(&f, blob, &mut out, 0)?;
     Ok(out)
+}
+
+/// A projected row's value packed ([`Part::Row`]): the bytes to store (plain when packing
+/// would not make them shorter).
+pub fn pack_row(kind: &str, plain: &[u8]) -> Vec<u8> {
+    pack(kind, Part::Row, plain).bytes
+}
+
+/// The plain bytes of a projected row's stored value, packed or not.
+pub fn open_row(stored: &[u8]) -> Result<Vec<u8>, StoreError> {
+    unpack(stored, Part::Row, &mut |h| {
+        Err(StoreError::Corrupt(format!(
+            "a projected row refers to blob {}",
+            hex::encode(h)
+        )))
+    })
 }
 
 /// Blobs already read and checked, by hash (they never change: a hash names one content).

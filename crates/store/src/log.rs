@@ -247,13 +247,27 @@ pub fn read_leaf_range(
         return Ok(Vec::new());
     };
     let key = |index| node_key(log_id, &NodeId { level: 0, index });
+    // A leaf's key has level 0 in its low six bits (migration 58 keeps only the key and hash).
     conn.query(
-        "SELECT idx, hash FROM ledger_nodes WHERE id >= ? AND id < ? AND level = 0 ORDER BY id",
+        "SELECT id, hash FROM ledger_nodes WHERE id >= ? AND id < ? AND (id & 63) = 0 ORDER BY id",
         params![key(from)?, key(to)?],
     )?
     .into_iter()
-    .map(|r| Ok((r.u64(0)?, r.hash(1)?)))
+    .map(|r| Ok((node_of_key(r.int(0)?)?.1, r.hash(1)?)))
     .collect()
+}
+
+/// The level and index of the node stored under row key `key` (the inverse of [`node_key`],
+/// whatever the log): since migration 58 a node's row holds only its key and hash.
+pub fn node_of_key(key: i64) -> Result<(u8, u64), StoreError> {
+    let seq = u64::try_from(key & ((1 << LOG_SHIFT) - 1))
+        .map_err(|_| StoreError::Corrupt(format!("node key {key} out of range")))?;
+    let level = u8::try_from(seq & 63).unwrap_or(u8::MAX);
+    let completed_at = seq >> 6;
+    if level > 40 || completed_at == 0 || completed_at & ((1 << level) - 1) != 0 {
+        return Err(StoreError::Corrupt(format!("node key {key} names no node")));
+    }
+    Ok((level, (completed_at >> level) - 1))
 }
 
 pub(crate) fn load_frontier(
@@ -285,17 +299,15 @@ pub(crate) fn integrate(
         nodes.extend(frontier.push(*leaf));
     }
     for chunk in nodes.chunks(rows_per_insert(conn.backend())) {
-        let mut sql = String::from("INSERT INTO ledger_nodes (id, log, level, idx, hash) VALUES ");
-        let mut params = Vec::with_capacity(chunk.len() * 5);
+        // Key and hash only: the key encodes the log, level and index (migration 58).
+        let mut sql = String::from("INSERT INTO ledger_nodes (id, hash) VALUES ");
+        let mut params = Vec::with_capacity(chunk.len() * 2);
         for (i, (id, hash)) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(',');
             }
-            sql.push_str("(?, ?, ?, ?, ?)");
+            sql.push_str("(?, ?)");
             params.push(Value::from(node_key(log_id, id)?));
-            params.push(Value::from(log));
-            params.push(Value::from(i64::from(id.level)));
-            params.push(Value::from(id.index));
             params.push(Value::from(hash.to_vec()));
         }
         conn.execute(&sql, &params)?;
@@ -478,6 +490,8 @@ mod tests {
             for (id, _) in frontier.push(oneseal_ledger::leaf_hash(&i.to_be_bytes())) {
                 let key = node_seq(&id).unwrap();
                 assert!(key > last, "{id:?}: {key} after {last}");
+                let stored = node_key(3, &id).unwrap();
+                assert_eq!(node_of_key(stored).unwrap(), (id.level, id.index));
                 last = key;
             }
         }

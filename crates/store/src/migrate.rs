@@ -167,6 +167,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "projects",
         include_str!("../migrations/0048_projects.sql"),
     ),
+    (
+        58,
+        "ledger_nodes_lean",
+        include_str!("../migrations/0058_ledger_nodes_lean.sql"),
+    ),
+    (
+        59,
+        "case_rows_lean",
+        include_str!("../migrations/0059_case_rows_lean.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run
@@ -175,6 +185,8 @@ fn backend_sql(version: i64, backend: Backend) -> Option<&'static str> {
     match (version, backend) {
         (15, Backend::Sqlite) => Some(include_str!("../migrations/0015_case_queue.sqlite.sql")),
         (15, Backend::Postgres) => Some(include_str!("../migrations/0015_case_queue.pg.sql")),
+        (59, Backend::Sqlite) => Some(include_str!("../migrations/0059_case_rows_lean.sqlite.sql")),
+        (59, Backend::Postgres) => Some(include_str!("../migrations/0059_case_rows_lean.pg.sql")),
         _ => None,
     }
 }
@@ -187,6 +199,7 @@ fn backfill(version: i64, conn: &mut dyn Conn) -> Result<(), StoreError> {
         23 => crate::ratings::backfill_entries(conn),
         25 => crate::aggregates::backfill(conn),
         33 => crate::case_due::backfill(conn),
+        59 => crate::case_rows::pack_events(conn),
         _ => Ok(()),
     }
 }

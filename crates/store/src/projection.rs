@@ -410,7 +410,12 @@ fn write_case_event(
     let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
     conn.execute(
         "INSERT INTO case_events (case_number, seq, kind, body) VALUES (?, ?, ?, ?)",
-        params![number.as_str(), seq, event.kind(), body],
+        params![
+            number.as_str(),
+            seq,
+            event.kind(),
+            crate::case_rows::pack_event(&body)
+        ],
     )?;
     crate::case_rows::write(conn, jurisdiction.as_str(), case, seq, seq == 1)
 }

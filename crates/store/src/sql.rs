@@ -158,6 +158,15 @@ impl Row {
             v => Err(Self::mismatch(i, "blob", v)),
         }
     }
+    /// A text or blob column's bytes (a column whose rows were written as text before a
+    /// migration made it a blob, on SQLite, which keeps each value's own type).
+    pub fn bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
+        match self.at(i)? {
+            Value::Blob(v) => Ok(v.clone()),
+            Value::Text(v) => Ok(v.clone().into_bytes()),
+            v => Err(Self::mismatch(i, "blob or text", v)),
+        }
+    }
     pub fn hash(&self, i: usize) -> Result<[u8; 32], StoreError> {
         let b = self.blob(i)?;
         <[u8; 32]>::try_from(b.as_slice())

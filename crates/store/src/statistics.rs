@@ -20,8 +20,7 @@ pub fn case_histories(
     let mut out: Vec<(String, Vec<CaseEvent>)> = Vec::new();
     for r in rows {
         let number = r.text(0)?;
-        let event: CaseEvent = serde_json::from_str(&r.text(1)?)
-            .map_err(|e| StoreError::Corrupt(format!("case {number}: stored event: {e}")))?;
+        let event = crate::case_rows::event_at(&r, 1, &number)?;
         match out.last_mut() {
             Some((n, events)) if *n == number => events.push(event),
             _ => out.push((number, vec![event])),
@@ -112,10 +111,7 @@ pub fn first_receipt(
         "SELECT body FROM case_events WHERE case_number = ? AND seq = 1",
         params![number.as_str()],
     )?
-    .map(|r| {
-        serde_json::from_str(&r.text(0)?)
-            .map_err(|e| StoreError::Corrupt(format!("case {number}: stored event: {e}")))
-    })
+    .map(|r| crate::case_rows::event_at(&r, 0, &number))
     .transpose()
 }
 

@@ -53,6 +53,7 @@ mod rules;
 mod runners;
 mod sealing;
 mod session;
+mod storage;
 mod system;
 mod web;
 mod web_display;

@@ -96,6 +96,33 @@ fn damaged_or_unknown_packed_values_are_errors() {
     assert!(unpack(&[0, 1], Part::Body, &mut no_blobs).is_err());
 }
 
+/// A projected row's copy of an event (`case_events.body`) packs with the bodies' dictionary
+/// and opens on its own: no blob is ever cut from it, even from a seal-sized DER value.
+#[test]
+fn a_row_packs_without_blobs_and_opens_alone() {
+    let der = {
+        // A SEQUENCE holding one 500-byte OCTET STRING: a part large enough to be a blob.
+        let mut d = vec![0x30, 0x82, 0x01, 0xf8, 0x04, 0x82, 0x01, 0xf4];
+        d.extend((0..500u32).map(|i| u8::try_from(i % 251).unwrap()));
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, d)
+    };
+    let event = format!(
+        r#"{{"kind":"accepted","at":"2026-11-23T09:00:00+08:00","by":"s-001","picture":"{der}"}}"#
+    );
+    let body = pack("case.event", Part::Body, event.as_bytes());
+    assert!(!body.blobs.is_empty(), "a body cuts the DER value out");
+    let row = pack_row("case.event", event.as_bytes());
+    assert!(is_packed(&row) && row.len() < event.len());
+    assert_eq!(open_row(&row).unwrap(), event.as_bytes());
+    // The same value packs to the same bytes (the replay's rows compare with the stored ones).
+    assert_eq!(pack_row("case.event", event.as_bytes()), row);
+    // Plain rows (written before migration 59) open as they are.
+    assert_eq!(
+        open_row(br#"{"kind":"accepted"}"#).unwrap(),
+        br#"{"kind":"accepted"}"#
+    );
+}
+
 /// Writes a dictionary set from a history's ledger (`demo generate`: invented people only):
 /// for each kind, one entry and one body of median length per shape (the public `kind` inside
 /// the entry: a case's steps share one ledger kind), least common first so the most common lie

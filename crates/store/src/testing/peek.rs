@@ -156,13 +156,12 @@ pub fn sealed_documents(conn: &mut dyn Conn) -> Result<Vec<SealedDocument>, Stor
 /// of cases: every case event's body, every query-code hash, every sealed document.
 pub fn case_texts_at_rest(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
     let mut out = Vec::new();
-    for sql in [
-        "SELECT body FROM case_events",
-        "SELECT query_code_hash FROM cases",
-    ] {
-        for r in conn.query(sql, &[])? {
-            out.push(r.text(0)?);
-        }
+    // Packed bodies are no secret: anyone can unpack them, so they are read unpacked.
+    for r in conn.query("SELECT body FROM case_events", &[])? {
+        out.push(crate::case_rows::event_text_at(&r, 0)?);
+    }
+    for r in conn.query("SELECT query_code_hash FROM cases", &[])? {
+        out.push(r.text(0)?);
     }
     out.extend(sealed_documents(conn)?.into_iter().map(|d| d.document));
     Ok(out)
@@ -200,7 +199,7 @@ pub fn history_contents(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> 
             r.text(0)?,
             r.int(1)?,
             r.text(2)?,
-            r.text(3)?
+            crate::case_rows::event_text_at(&r, 3)?
         ));
     }
     for r in conn.query(
@@ -268,4 +267,20 @@ pub fn applicant_sign_in_texts(conn: &mut dyn Conn) -> Result<Vec<String>, Store
         out.push(r.text(1)?);
     }
     Ok(out)
+}
+
+/// How the case events' bodies are stored: `(packed, plain)` row counts, and the bytes the
+/// bodies take as stored.
+pub fn case_event_storage(conn: &mut dyn Conn) -> Result<(usize, usize, usize), StoreError> {
+    let (mut packed, mut plain, mut bytes) = (0, 0, 0);
+    for r in conn.query("SELECT body FROM case_events", &[])? {
+        let b = r.bytes(0)?;
+        bytes += b.len();
+        if crate::codec::is_packed(&b) {
+            packed += 1;
+        } else {
+            plain += 1;
+        }
+    }
+    Ok((packed, plain, bytes))
 }

@@ -70,19 +70,25 @@ pub fn replace_node(
     idx: u64,
     hash: [u8; 32],
 ) -> Result<(), StoreError> {
+    let id = node_row(conn, log, level, idx)?;
     conn.execute(
-        "UPDATE ledger_nodes SET hash = ? WHERE log = ? AND level = ? AND idx = ?",
-        params![hash.to_vec(), log, u32::from(level), idx],
+        "UPDATE ledger_nodes SET hash = ? WHERE id = ?",
+        params![hash.to_vec(), id],
     )?;
     Ok(())
 }
 
+/// The row key of a node (rows hold only their key and hash: migration 58).
+fn node_row(conn: &mut dyn Conn, log: &str, level: u8, idx: u64) -> Result<i64, StoreError> {
+    let log_id = crate::log::log_id(conn, log)?
+        .ok_or_else(|| StoreError::Corrupt(format!("no log {log}")))?;
+    crate::log::node_key(log_id, &oneseal_ledger::NodeId::new(level, idx))
+}
+
 /// Deletes the stored tree node at `level`, `idx` of `log`.
 pub fn delete_node(conn: &mut dyn Conn, log: &str, level: u8, idx: u64) -> Result<(), StoreError> {
-    conn.execute(
-        "DELETE FROM ledger_nodes WHERE log = ? AND level = ? AND idx = ?",
-        params![log, u32::from(level), idx],
-    )?;
+    let id = node_row(conn, log, level, idx)?;
+    conn.execute("DELETE FROM ledger_nodes WHERE id = ?", params![id])?;
     Ok(())
 }
 
@@ -92,8 +98,8 @@ pub fn insert_stray_leaf(conn: &mut dyn Conn, log: &str, idx: u64) -> Result<(),
         .ok_or_else(|| StoreError::Corrupt(format!("no log {log}")))?;
     let id = crate::log::node_key(log_id, &oneseal_ledger::NodeId::leaf(idx))?;
     conn.execute(
-        "INSERT INTO ledger_nodes (id, log, level, idx, hash) VALUES (?, ?, 0, ?, ?)",
-        params![id, log, idx, vec![7u8; 32]],
+        "INSERT INTO ledger_nodes (id, hash) VALUES (?, ?)",
+        params![id, vec![7u8; 32]],
     )?;
     Ok(())
 }
@@ -219,5 +225,63 @@ pub fn bump_case_tally(conn: &mut dyn Conn, jurisdiction: &str) -> Result<String
 /// Leaves `case_tallies` as migration 25 finds a database written before migration 24: empty.
 pub fn forget_case_tallies(conn: &mut dyn Conn) -> Result<(), StoreError> {
     conn.execute("DELETE FROM case_tallies", &[])?;
+    Ok(())
+}
+
+/// Leaves `case_events` as a database written before migration 59 holds it: a table of plain
+/// JSON bodies (text, keyed with a rowid, on SQLite; on PostgreSQL the plain bytes in a BYTEA
+/// column, since a text column would change the type the server's prepared statements
+/// expect), and migration 59 not recorded, so that the next `migrate::run` packs it again.
+pub fn unpack_case_events(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    let sqlite = conn.backend() == crate::Backend::Sqlite;
+    conn.batch(&format!(
+        "CREATE TABLE case_events_plain (case_number TEXT NOT NULL, seq BIGINT NOT NULL, \
+         kind TEXT NOT NULL, body {} NOT NULL, PRIMARY KEY (case_number, seq))",
+        if sqlite { "TEXT" } else { "BYTEA" }
+    ))?;
+    for r in conn.query("SELECT case_number, seq, kind, body FROM case_events", &[])? {
+        let json = crate::case_rows::event_text_at(&r, 3)?;
+        let body = if sqlite {
+            crate::Value::from(json)
+        } else {
+            crate::Value::from(json.into_bytes())
+        };
+        conn.execute(
+            "INSERT INTO case_events_plain (case_number, seq, kind, body) VALUES (?, ?, ?, ?)",
+            params![r.text(0)?, r.int(1)?, r.text(2)?, body],
+        )?;
+    }
+    conn.batch("DROP TABLE case_events; ALTER TABLE case_events_plain RENAME TO case_events")?;
+    conn.execute("DELETE FROM schema_migrations WHERE version = 59", &[])?;
+    Ok(())
+}
+
+/// Replaces `from` by `to` in the JSON of event `seq` of case `number`, stored packed as the
+/// projection stores it (an edit behind the system's back that only unpacking shows).
+pub fn edit_case_event(
+    conn: &mut dyn Conn,
+    number: &str,
+    seq: i64,
+    from: &str,
+    to: &str,
+) -> Result<(), StoreError> {
+    let row = conn
+        .query_one(
+            "SELECT body FROM case_events WHERE case_number = ? AND seq = ?",
+            params![number, seq],
+        )?
+        .ok_or_else(|| StoreError::Corrupt(format!("no event {seq} of case {number}")))?;
+    let json = crate::case_rows::event_text_at(&row, 0)?;
+    if !json.contains(from) {
+        return Err(StoreError::Corrupt(format!("event {seq} holds no {from}")));
+    }
+    conn.execute(
+        "UPDATE case_events SET body = ? WHERE case_number = ? AND seq = ?",
+        params![
+            crate::case_rows::pack_event(&json.replacen(from, to, 1)),
+            number,
+            seq
+        ],
+    )?;
     Ok(())
 }

@@ -1,0 +1,9 @@
+-- Case rows leaner (issue #17 item 5). Case events stored packed: `case_events.body` held each
+-- step's event JSON beside the same JSON in its entry's body on the log (2.7 KB a case at 2,000 cases). The body
+-- is now packed by `store::codec` (`Part::Row`: the `case.event` bodies' dictionary, no blobs)
+-- into a BLOB column. The table is made by the backend's part of this migration (SQLite keys
+-- it WITHOUT ROWID: the key (case_number, seq) is then not stored a second time in an index);
+-- `case_rows::pack_events` copies every row packed and puts the new table in the old one's
+-- place. Readers accept a plain row as well.
+-- (Nothing here is shared: the table's SQL differs by backend.)
+-- On SQLite, `case_entries` and `case_name_pairs` are rebuilt WITHOUT ROWID as well (see its part).
