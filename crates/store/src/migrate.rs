@@ -157,6 +157,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "platform_intake",
         include_str!("../migrations/0043_platform_intake.sql"),
     ),
+    (
+        52,
+        "applicant_messages",
+        include_str!("../migrations/0052_applicant_messages.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run
