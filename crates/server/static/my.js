@@ -189,6 +189,10 @@
     f.addEventListener("submit", function (e) {
       e.preventDefault();
       var chosen = f.querySelector("input[name=level]:checked");
+      if (!chosen) {
+        say("请先选择一个评价等级。", true);
+        return;
+      }
       var body = { level: chosen ? chosen.value : "", comment: f.querySelector("textarea").value };
       call("POST", "/api/v1/applicant/applications/" + f.getAttribute("data-id") + "/rating", body).then(function (r) {
         if (r.ok) {
