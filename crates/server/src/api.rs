@@ -2,6 +2,7 @@
 //! `/openapi.json`). Handlers are `verb_noun`; each authorizes first, then reads or runs a command.
 
 pub mod applicant;
+pub mod applicant_inbox;
 pub mod bundles;
 pub mod calendar;
 pub mod cases;
@@ -296,6 +297,22 @@ fn applicant_routes() -> Router<AppState> {
             "/api/v1/applicant/applications/{id}/documents/{kind}",
             get(applicant::get_document),
         )
+        .route(
+            "/api/v1/applicant/applications/{id}/rating",
+            post(applicant_inbox::rate_own),
+        )
+        .route(
+            "/api/v1/applicant/messages",
+            get(applicant_inbox::list_messages),
+        )
+        .route(
+            "/api/v1/applicant/messages/read",
+            post(applicant_inbox::read_all),
+        )
+        .route(
+            "/api/v1/applicant/messages/{id}/read",
+            post(applicant_inbox::read_message),
+        )
         .route("/api/v1/demo/outbox", get(applicant::demo_outbox))
         .route("/api/v1/online-applications", get(applicant::list_waiting))
         .route(
@@ -425,6 +442,10 @@ pub const ROUTES: &[(&str, &str)] = &[
         "get",
         "/api/v1/applicant/applications/{id}/documents/{kind}",
     ),
+    ("post", "/api/v1/applicant/applications/{id}/rating"),
+    ("get", "/api/v1/applicant/messages"),
+    ("post", "/api/v1/applicant/messages/read"),
+    ("post", "/api/v1/applicant/messages/{id}/read"),
     ("get", "/api/v1/demo/outbox"),
     ("get", "/api/v1/online-applications"),
     ("post", "/api/v1/online-applications/{id}/receive"),

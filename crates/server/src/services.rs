@@ -19,6 +19,7 @@ pub mod guide;
 pub mod history;
 pub mod home;
 pub mod idempotency;
+pub mod inbox;
 pub mod ledger;
 pub mod licences;
 pub mod linkage;

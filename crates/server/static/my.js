@@ -112,13 +112,15 @@
           applicant.phone = tel;
         }
         var body = {
-          item_code: form.getAttribute("data-item"),
           jurisdiction: form.getAttribute("data-j"),
           channel: "online",
           applicant: applicant,
           materials: materials,
           draft: draft
         };
+        // One item, or a "one thing" bundle (one linked case per item once received).
+        if (form.hasAttribute("data-bundle")) body.bundle = form.getAttribute("data-bundle");
+        else body.item_code = form.getAttribute("data-item");
         var url = "/api/v1/applicant/applications" + (draftId ? "/" + draftId : "");
         return call(draftId ? "PUT" : "POST", url, body);
       }).then(function (r) {
@@ -162,6 +164,44 @@
           say(problem(r.body), true);
         }
       }).catch(function (err) { say(err.message, true); });
+    });
+  });
+
+  // The inbox: one message read, or all; the page reloads to show the new count.
+  document.querySelectorAll(".message-read").forEach(function (b) {
+    b.addEventListener("click", function () {
+      call("POST", "/api/v1/applicant/messages/" + b.getAttribute("data-id") + "/read").then(function (r) {
+        if (r.ok) location.reload(); else say(problem(r.body), true);
+      });
+    });
+  });
+  var readAll = document.getElementById("messages-read-all");
+  if (readAll) {
+    readAll.addEventListener("click", function () {
+      call("POST", "/api/v1/applicant/messages/read").then(function (r) {
+        if (r.ok) location.reload(); else say(problem(r.body), true);
+      });
+    });
+  }
+
+  // Rating a closed case from the account (once; no level is preselected).
+  document.querySelectorAll(".rating-form").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var chosen = f.querySelector("input[name=level]:checked");
+      if (!chosen) {
+        say("请先选择一个评价等级。", true);
+        return;
+      }
+      var body = { level: chosen ? chosen.value : "", comment: f.querySelector("textarea").value };
+      call("POST", "/api/v1/applicant/applications/" + f.getAttribute("data-id") + "/rating", body).then(function (r) {
+        if (r.ok) {
+          say("评价已提交：" + r.body.level_zh + "。感谢您的意见。");
+          setTimeout(function () { location.reload(); }, 600);
+        } else {
+          say(problem(r.body), true);
+        }
+      });
     });
   });
 

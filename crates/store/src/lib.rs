@@ -6,6 +6,7 @@
 //! It knows nothing of HTTP; the domain crate knows nothing of it.
 
 pub mod aggregates;
+pub mod applicant_messages;
 pub mod applicant_sessions;
 pub mod applicants;
 pub mod audit;

@@ -168,6 +168,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0048_projects.sql"),
     ),
     (
+        52,
+        "applicant_messages",
+        include_str!("../migrations/0052_applicant_messages.sql"),
+    ),
+    (
         58,
         "ledger_nodes_lean",
         include_str!("../migrations/0058_ledger_nodes_lean.sql"),

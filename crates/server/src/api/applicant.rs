@@ -145,6 +145,21 @@ fn sent(body: Value) -> Result<(Sent, bool), ApiError> {
         details: Some(json!({ "field": "jurisdiction" })),
     })?;
     let draft = body["draft"].as_bool().unwrap_or(false);
+    // A "one thing" application names its bundle instead of an item (issue #20 item 2).
+    let bundle = match &body["bundle"] {
+        Value::Null => None,
+        Value::String(code) if !code.trim().is_empty() && code.len() <= 64 => {
+            Some(code.trim().to_owned())
+        }
+        _ => {
+            return Err(ApiError::BadRequest {
+                code: "bad_bundle",
+                zh: "“一件事”代码（bundle）应为 1–64 个字符".into(),
+                en: "bundle must be a bundle's code (1–64 characters)".into(),
+                details: Some(json!({ "field": "bundle" })),
+            });
+        }
+    };
     let intake: IntakeBody = serde_json::from_value(body.clone())
         .map_err(|e| ApiError::bad_request("invalid_body", "申请内容格式无效", e.to_string()))?;
     let mut kept = body;
@@ -157,6 +172,7 @@ fn sent(body: Value) -> Result<(Sent, bool), ApiError> {
             jurisdiction,
             body: kept,
             input: intake.into_input(),
+            bundle,
         },
         !draft,
     ))

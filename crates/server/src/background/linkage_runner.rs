@@ -75,7 +75,7 @@ impl DigestMemo {
 }
 
 /// The background task of `serve`: the linkage runner every half minute, the monitoring rules
-/// every minute, webhook deliveries every two seconds, all only while this process leads (with
+/// every minute, webhook deliveries and applicants' text messages every two seconds, all only while this process leads (with
 /// several servers on one database exactly one runs them; each runner is also idempotent, so a
 /// reminder, digest or alert already recorded is never recorded again).
 pub fn spawn_runner(state: AppState) -> tokio::task::JoinHandle<()> {
@@ -111,6 +111,16 @@ pub fn spawn_runner(state: AppState) -> tokio::task::JoinHandle<()> {
                     webhook_delivery::deliver_due(&state.store, secrets, deliverer, now).await
             {
                 tracing::warn!(error = %e, "webhook delivery");
+            }
+            // The applicants' text messages (`services::inbox`).
+            if let Err(e) = crate::services::inbox::deliver_due(
+                &state.store,
+                state.code_sender.as_ref(),
+                now.unix_timestamp(),
+            )
+            .await
+            {
+                tracing::warn!(error = %e, "applicant messages");
             }
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         }

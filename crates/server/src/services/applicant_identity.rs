@@ -241,6 +241,8 @@ pub fn open_session(
     csrf: String,
     now: i64,
 ) -> Result<ApplicantSession, oneseal_store::StoreError> {
+    // An account from now on: cases received at the window for its number reach its inbox.
+    oneseal_store::applicant_messages::note_account(conn, subject, now)?;
     rows::insert_session(
         conn,
         &NewApplicantSession {

@@ -180,6 +180,15 @@ impl Working {
                 idx,
                 who.now,
             )?;
+            // And the applicant's inbox, at the same public steps.
+            crate::services::inbox::after_step(
+                tx.conn(),
+                &who.secrets,
+                &self.case,
+                event,
+                idx,
+                who.now,
+            )?;
         }
         Ok(idx)
     }
@@ -243,6 +252,17 @@ pub fn intake_working(
         event: Box::new(first),
     };
     let idx = who.meta().record_case_step(tx, &received, step)?;
+    if let Event::Case { event, .. } = &received {
+        // The receipt is the applicant's first message (when they have an account).
+        crate::services::inbox::after_step(
+            tx.conn(),
+            &who.secrets,
+            &working.case,
+            event,
+            idx,
+            who.now,
+        )?;
+    }
     for e in events {
         working.record(tx, who, e)?;
     }
@@ -402,6 +422,13 @@ pub fn act_on(
             tx.conn(),
             &working.case,
             idx,
+            who.now,
+        )?;
+        crate::services::inbox::after_licence(
+            tx.conn(),
+            &who.secrets,
+            &working.case,
+            s.ledger_index,
             who.now,
         )?;
     }

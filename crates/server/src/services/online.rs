@@ -22,6 +22,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
+mod bundle;
+
 use crate::services::cases::{Acting, CaseServiceError, load, prepare, register, take_step};
 use crate::services::materials::{MaterialError, Materials, check_file, store_material};
 use crate::services::sealing::SealKeys;
@@ -56,6 +58,9 @@ pub enum OnlineError {
     Case(#[from] CaseServiceError),
     #[error(transparent)]
     Material(#[from] MaterialError),
+    /// A "one thing" application's bundle (unknown, unavailable, or its combined form).
+    #[error(transparent)]
+    Bundle(#[from] crate::services::bundles::BundleError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -66,6 +71,9 @@ pub struct Sent {
     pub jurisdiction: DivisionCode,
     pub body: Value,
     pub input: IntakeInput,
+    /// A "one thing" application (issue #20 item 2): the bundle's code, one linked case per
+    /// item once received (`item_code` is then not asked for).
+    pub bundle: Option<String>,
 }
 
 fn random_id() -> Result<String, OnlineError> {
@@ -127,9 +135,15 @@ pub async fn save(
             sent.input.clone(),
             subject.clone(),
         );
+        let b = sent.bundle.clone();
         store
             .read_committed(move |c| -> Result<(), OnlineError> {
-                prepare(c, &j, &input, false)?;
+                match &b {
+                    Some(code) => bundle::check(c, &j, code, &input)?,
+                    None => {
+                        prepare(c, &j, &input, false)?;
+                    }
+                }
                 check_files(c, &s, &input)
             })
             .await?;
@@ -165,7 +179,10 @@ pub async fn save(
             };
             let fresh = row.body.is_empty();
             row.jurisdiction = sent.jurisdiction.as_str().to_owned();
-            row.item_code = sent.input.item_code.trim().to_owned();
+            row.item_code = match &sent.bundle {
+                Some(code) => bundle::item_code(code),
+                None => sent.input.item_code.trim().to_owned(),
+            };
             row.body = body;
             row.updated_at = at;
             if submit {
@@ -331,6 +348,10 @@ pub struct MyApplication {
     pub supplement_sent: bool,
     /// The documents addressed to the applicant so far (receipt, notices, decision, licence).
     pub documents: Vec<Value>,
+    /// Whether the case is closed and not yet rated: the applicant may rate it from `/my`.
+    pub rateable: bool,
+    /// Whether the case has its (one) rating.
+    pub rated: bool,
 }
 
 fn status_zh(status: &str) -> &'static str {
@@ -363,12 +384,15 @@ fn view(
     let mut progress = None;
     let mut notice = Vec::new();
     let mut documents = Vec::new();
+    let (mut rateable, mut rated) = (false, false);
     if let Some(number) = row
         .case_number
         .as_deref()
         .and_then(|n| oneseal_domain::case::CaseNumber::parse(n).ok())
     {
         let (case, events) = load(conn, &number)?;
+        rated = oneseal_store::ratings::is_rated(conn, number.as_str())?;
+        rateable = case.is_closed() && !rated;
         let today = oneseal_domain::case::legal_date(now);
         if let Ok(p) = case.public_progress(calendar, today) {
             progress = serde_json::to_value(p).ok();
@@ -405,6 +429,8 @@ fn view(
         progress,
         notice,
         documents,
+        rateable,
+        rated,
     })
 }
 
@@ -506,6 +532,10 @@ pub struct Received {
     pub received: &'static str,
     /// Files stored among the case's materials.
     pub stored: usize,
+    /// A "one thing" application: every case it opened (`case_number` is the first, the
+    /// application's number).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<String>,
 }
 
 /// What [`receive`] needs besides the application.
@@ -537,6 +567,9 @@ pub async fn receive(
         .filter(|r| r.jurisdiction == j.as_str())
         .ok_or(OnlineError::NotFound)?;
     match (row.status.as_str(), &row.supplement, &row.case_number) {
+        ("submitted", ..) if bundle::is_bundle(&row) => {
+            bundle::register(desk, who, row, input_of).await
+        }
         ("submitted", ..) => register_submission(desk, who, row, input_of).await,
         ("registered", Some(s), Some(n)) => {
             let number = oneseal_domain::case::CaseNumber::parse(n)
@@ -589,6 +622,7 @@ pub async fn receive(
                 query_code: None,
                 received: "supplement",
                 stored,
+                cases: Vec::new(),
             })
         }
         _ => Err(OnlineError::NothingToReceive),
@@ -631,6 +665,16 @@ async fn register_submission(
             row.case_number = Some(receipt.case_number.to_string());
             row.updated_at = w.now.unix_timestamp();
             rows::update(tx.conn(), &row)?;
+            // The receipt reaches the inbox of the account that applied, now linked.
+            let (case, _) = load(tx.conn(), &receipt.case_number)?;
+            crate::services::inbox::tell(
+                tx.conn(),
+                &w.secrets,
+                &case,
+                "received",
+                receipt.ledger_index,
+                w.now,
+            )?;
             Ok(receipt)
         })
         .await?;
@@ -640,6 +684,7 @@ async fn register_submission(
         query_code: Some(receipt.query_code.grouped()),
         received: "registered",
         stored,
+        cases: Vec::new(),
     })
 }
 

@@ -112,12 +112,52 @@ pub fn record_rating(
     now: OffsetDateTime,
     rating: NewRating,
 ) -> Result<Submitted, RatingError> {
+    let code = rating.code.clone();
+    let proven = |c: &oneseal_store::ratings::RatedCase| secrets.matches(&c.query_code_hash, &code);
+    record_proven(tx, calendar, now, rating, proven, "public-rating")
+}
+
+/// The signed-in applicant's rating of their own case (`/my`): the account proves the case is
+/// theirs (`online::own_case`) where the public form asks for the query code; every other rule
+/// is the same (once per case, after closure), and so is the ledger event.
+///
+/// # Errors
+/// As [`submit`], but never a wrong code.
+pub async fn submit_own(
+    store: &Store,
+    calendar: Arc<Calendar>,
+    now: OffsetDateTime,
+    case: CaseNumber,
+    level: RatingLevel,
+    comment: String,
+) -> Result<Submitted, RatingError> {
+    check_comment(&comment)?;
+    let rating = NewRating {
+        case,
+        code: String::new(),
+        level,
+        channel: RatingChannel::Online,
+        comment,
+    };
+    store
+        .write(move |tx| record_proven(tx, &calendar, now, rating, |_| true, "applicant-account"))
+        .await
+}
+
+fn record_proven(
+    tx: &mut oneseal_store::Tx<'_>,
+    calendar: &Calendar,
+    now: OffsetDateTime,
+    rating: NewRating,
+    proven: impl FnOnce(&oneseal_store::ratings::RatedCase) -> bool,
+    actor: &str,
+) -> Result<Submitted, RatingError> {
     check_comment(&rating.comment)?;
     let today = legal_date(now);
     let number = rating.case;
     let case = oneseal_store::ratings::case_to_rate(tx.conn(), number.as_str())?
         .ok_or(RatingError::CaseNotFound)?;
-    if !secrets.matches(&case.query_code_hash, &rating.code) {
+    if !proven(&case) {
         return Err(RatingError::CaseNotFound);
     }
     if !case.closed {
@@ -146,7 +186,7 @@ pub fn record_rating(
         rated_on: today,
         rectification_due: due,
     };
-    let actor = Actor::System("public-rating".into());
+    let actor = Actor::System(actor.into());
     let ledger_index = record(tx, &event, now, &j, &actor)?;
     Ok(Submitted {
         ledger_index,

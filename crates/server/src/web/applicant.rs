@@ -2,7 +2,8 @@
 //! applications" (status, deadlines, the open notice's items, documents) and, with
 //! `?item=<code>`, shows the application form built from the item's materials checklist. The
 //! page renders the applicant's own data only, from the applicant cookie (never staff's); its
-//! buttons call the JSON API through `static/my.js`.
+//! buttons call the JSON API through `static/my.js`. Signed in, it also shows the inbox (the
+//! unread count in the header) and the rating form of each closed case not yet rated.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -14,8 +15,11 @@ use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::edge::applicant::applicant_of;
 use crate::error::ApiError;
+use crate::services::bundles::{self, BundleGuide};
 use crate::services::guide::{self, ServiceGuide};
+use crate::services::inbox;
 use crate::services::online::{self, MyApplication};
+use oneseal_domain::rating::RatingLevel;
 
 /// One application as the page lists it.
 pub struct Row {
@@ -34,6 +38,9 @@ pub struct Row {
     pub deferral_zh: String,
     pub documents: Vec<(String, String)>,
     pub withdrawable: bool,
+    /// Closed and not yet rated: the rating form shows.
+    pub rateable: bool,
+    pub rated: bool,
 }
 
 fn row(a: MyApplication) -> Row {
@@ -41,6 +48,8 @@ fn row(a: MyApplication) -> Row {
     let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
     Row {
         withdrawable: matches!(a.status.as_str(), "draft" | "submitted"),
+        rateable: a.rateable,
+        rated: a.rated,
         item: text(&p["item_name"]).chars().take(200).collect::<String>(),
         case_status: text(&p["status_name"]),
         promised_due: text(&p["promised_due"]),
@@ -79,14 +88,83 @@ struct MyPage {
     /// The signed-in applicant's masked number and CSRF token.
     signed_in: Option<(String, String)>,
     rows: Vec<Row>,
-    /// The item applied for (`?item=`), with its guide.
-    item: Option<ServiceGuide>,
+    /// The form of the item (`?item=`) or "one thing" bundle (`?bundle=`) applied for.
+    form: Option<ApplyForm>,
+    /// The signed-in applicant's messages (`services::inbox`).
+    messages: Vec<Message>,
+    /// The rating levels (code, name), best first.
+    levels: Vec<(&'static str, &'static str)>,
+}
+
+/// A message's time as the page shows it (Beijing time).
+fn when(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .map(|t| t.to_offset(oneseal_domain::case::CHINA_STANDARD_TIME))
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// The application form: one item's, or one "one thing" bundle's (shared materials once).
+pub struct ApplyForm {
+    pub title: String,
+    /// `data-item` or `data-bundle` and the code.
+    pub attr: &'static str,
+    pub code: String,
+    pub jurisdiction: String,
+    /// Each material (name, required).
+    pub materials: Vec<(String, bool)>,
+}
+
+impl ApplyForm {
+    fn of_item(g: ServiceGuide) -> Self {
+        ApplyForm {
+            title: g.summary.name,
+            attr: "data-item",
+            code: g.summary.code,
+            jurisdiction: g.jurisdiction,
+            materials: g
+                .materials
+                .into_iter()
+                .map(|m| (m.name, m.required))
+                .collect(),
+        }
+    }
+
+    fn of_bundle(g: BundleGuide) -> Self {
+        ApplyForm {
+            title: g.summary.name,
+            attr: "data-bundle",
+            code: g.summary.code,
+            jurisdiction: g.jurisdiction,
+            materials: g
+                .materials
+                .into_iter()
+                .map(|m| (m.name, m.required))
+                .collect(),
+        }
+    }
+}
+
+/// One message as the page lists it.
+pub struct Message {
+    pub id: String,
+    pub text: String,
+    pub when: String,
+    pub unread: bool,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct MyQuery {
     #[serde(default)]
     item: Option<String>,
+    #[serde(default)]
+    bundle: Option<String>,
     #[serde(default)]
     j: Option<String>,
 }
@@ -98,15 +176,23 @@ pub async fn my_page(
     Query(q): Query<MyQuery>,
 ) -> Result<Html<String>, WebError> {
     let applicant = applicant_of(&state, &headers).await?;
-    let item = match q.item.filter(|c| !c.trim().is_empty() && c.len() <= 64) {
-        Some(code) => Some(
+    let wanted = |c: &Option<String>| c.clone().filter(|c| !c.trim().is_empty() && c.len() <= 64);
+    let form = match (wanted(&q.item), wanted(&q.bundle)) {
+        (Some(code), _) => Some(ApplyForm::of_item(
             state
                 .store
                 .read(move |c| guide::item_guide(c, q.j.as_deref(), &code))
                 .await
                 .map_err(ApiError::from)?,
-        ),
-        None => None,
+        )),
+        (None, Some(code)) => Some(ApplyForm::of_bundle(
+            state
+                .store
+                .read(move |c| bundles::guide(c, q.j.as_deref(), &code))
+                .await
+                .map_err(ApiError::from)?,
+        )),
+        (None, None) => None,
     };
     let rows = match &applicant {
         Some(a) => online::mine(
@@ -122,10 +208,37 @@ pub async fn my_page(
         .collect(),
         None => Vec::new(),
     };
+    let (unread, messages) = match &applicant {
+        Some(a) => {
+            let inbox = inbox::inbox(&state.store, a.subject.clone())
+                .await
+                .map_err(ApiError::from)?;
+            let list = inbox
+                .messages
+                .into_iter()
+                .map(|m| Message {
+                    when: when(m.created_at),
+                    unread: m.read_at.is_none(),
+                    id: m.id,
+                    text: m.text,
+                })
+                .collect();
+            (Some(inbox.unread), list)
+        }
+        None => (None, Vec::new()),
+    };
     render(&MyPage {
-        nav: Nav::default(),
+        nav: Nav {
+            applicant_unread: unread,
+            ..Nav::default()
+        },
         signed_in: applicant.map(|a| (a.label, a.csrf)),
         rows,
-        item,
+        form,
+        messages,
+        levels: RatingLevel::ALL
+            .iter()
+            .map(|l| (l.code(), l.name_zh()))
+            .collect(),
     })
 }

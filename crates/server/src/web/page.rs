@@ -29,6 +29,8 @@ pub struct Nav {
     pub can_see_calendar: bool,
     /// Language, text size and this page's address, from the request (see `i18n`).
     pub prefs: i18n::Prefs,
+    /// A signed-in applicant's unread messages (`/my`): the header links their inbox.
+    pub applicant_unread: Option<u64>,
 }
 
 impl Default for Nav {
@@ -45,11 +47,18 @@ impl Default for Nav {
             can_see_dashboard: false,
             can_see_calendar: false,
             prefs: i18n::current(),
+            applicant_unread: None,
         }
     }
 }
 
 impl Nav {
+    /// The signed-in applicant's unread messages (0 when none or no applicant).
+    #[must_use]
+    pub fn unread(&self) -> u64 {
+        self.applicant_unread.unwrap_or(0)
+    }
+
     pub fn from_auth(auth: Option<&Auth>) -> Self {
         let Some(a) = auth else {
             return Nav::default();
@@ -99,6 +108,7 @@ impl Nav {
                 .iter()
                 .any(|r| matches!(r, Role::Administrator | Role::BureauHead)),
             prefs: i18n::current(),
+            applicant_unread: None,
         }
     }
 

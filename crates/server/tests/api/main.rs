@@ -7,6 +7,7 @@
 mod access;
 mod aggregates;
 mod applicant;
+mod applicant_inbox;
 mod attacks;
 mod bundles;
 mod case_desk;

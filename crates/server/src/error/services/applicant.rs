@@ -68,6 +68,7 @@ impl From<crate::services::online::OnlineError> for ApiError {
     fn from(e: crate::services::online::OnlineError) -> Self {
         use crate::services::online::{MAX_BODY, OnlineError as E};
         match e {
+            E::Bundle(e) => e.into(),
             E::NotFound => ApiError::NotFound("online application"),
             E::WrongStatus { status } => ApiError::conflict(
                 "wrong_application_status",

@@ -1,6 +1,9 @@
-//! How a one-time code reaches the applicant: a [`CodeSender`]. Production plugs in the
-//! province's SMS gateway (or signs applicants in through OpenID Connect and sends no code);
-//! until one is configured, [`NoSender`] refuses, so no code is ever made that nobody receives.
+//! How a one-time code, and a message at each public step of a case (`services::inbox`), reach
+//! the applicant: a [`CodeSender`], the one seam to the SMS gateway for both (a gateway that
+//! carries codes carries the messages too). Production plugs in the province's SMS gateway (or
+//! signs applicants in through OpenID Connect and sends no code); until one is configured,
+//! [`NoSender`] refuses, so no code is ever made that nobody receives (and the messages stay
+//! in the site inbox only).
 //! The demo's [`DemoSender`] writes each message to the server log (the number masked) and to
 //! the [`DemoOutbox`] that `GET /api/v1/demo/outbox` shows (only under `serve --demo`).
 
@@ -28,6 +31,16 @@ pub trait CodeSender: Send + Sync {
     /// # Errors
     /// [`SendError`] when the message cannot be handed over.
     fn send(&self, to: &PhoneNumber, code: &str, text: &str) -> Result<(), SendError>;
+
+    /// Sends a message `text` (plain words, no code) to `to`. A sender that carries only codes
+    /// keeps this default: the message then stays in the site inbox only.
+    ///
+    /// # Errors
+    /// [`SendError`] when the message cannot be handed over.
+    fn send_message(&self, to: &PhoneNumber, text: &str) -> Result<(), SendError> {
+        let _ = (to, text);
+        Err(SendError::Unavailable)
+    }
 }
 
 /// The sender of a server without one: refuses.
@@ -44,6 +57,10 @@ impl CodeSender for NoSender {
 pub struct OutboxMessage {
     /// The number, masked (`138****5678`).
     pub to: String,
+    /// `code` (a one-time code) or `message` (a step of a case, `services::inbox`).
+    pub kind: &'static str,
+    /// The code (empty for a message).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub code: String,
     pub text: String,
     /// Unix seconds.
@@ -98,18 +115,39 @@ impl DemoOutbox {
 /// The demo's sender: the server log and the outbox.
 pub struct DemoSender(pub Arc<DemoOutbox>);
 
+impl DemoSender {
+    fn sent_at(&self) -> i64 {
+        self.0
+            .clock
+            .as_ref()
+            .map_or(0, |c| c.now().unix_timestamp())
+    }
+}
+
 impl CodeSender for DemoSender {
+    fn send_message(&self, to: &PhoneNumber, text: &str) -> Result<(), SendError> {
+        let masked = to.masked();
+        // The text names the case and the step only; the number is masked.
+        tracing::info!(to = %masked, "演示短信 demo message sent");
+        self.0.push(OutboxMessage {
+            to: masked,
+            kind: "message",
+            code: String::new(),
+            text: text.to_owned(),
+            sent_at: self.sent_at(),
+            number: to.as_str().to_owned(),
+        });
+        Ok(())
+    }
+
     fn send(&self, to: &PhoneNumber, code: &str, text: &str) -> Result<(), SendError> {
         let masked = to.masked();
         // Demo only: the code is logged so that whoever runs the demo can sign in.
         tracing::info!(to = %masked, %code, "演示短信 demo one-time code sent");
-        let sent_at = self
-            .0
-            .clock
-            .as_ref()
-            .map_or(0, |c| c.now().unix_timestamp());
+        let sent_at = self.sent_at();
         self.0.push(OutboxMessage {
             to: masked,
+            kind: "code",
             code: code.to_owned(),
             text: text.to_owned(),
             sent_at,

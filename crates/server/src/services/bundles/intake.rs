@@ -155,6 +155,22 @@ pub fn register_bundle(
     key: Option<&IdempotencyKey>,
     nonce: [u8; 32],
 ) -> Result<BundleReceipt, CaseServiceError> {
+    register_bundle_at(tx, who, p, key, nonce, None)
+}
+
+/// [`register_bundle`] of an application the applicant submitted online at `submitted_at`:
+/// every case is received at that time (Art. 33), as a single online application is.
+///
+/// # Errors
+/// As [`register_bundle`].
+pub fn register_bundle_at(
+    tx: &mut Tx<'_>,
+    who: &Acting,
+    p: PreparedBundle,
+    key: Option<&IdempotencyKey>,
+    nonce: [u8; 32],
+    submitted_at: Option<time::OffsetDateTime>,
+) -> Result<BundleReceipt, CaseServiceError> {
     let digest = who
         .secrets
         .request_digest(p.canonical.to_string().as_bytes());
@@ -192,7 +208,7 @@ pub fn register_bundle(
             prepared.item.basic_code.as_str().to_owned(),
             prepared.item.name.clone(),
         );
-        let receipt = register(tx, who, prepared, None, nonce, None)?;
+        let receipt = register(tx, who, prepared, None, nonce, submitted_at)?;
         if cases.is_empty() && receipt.case_number.as_str() != application {
             return Err(CaseServiceError::Corrupt(format!(
                 "bundle application {application} opened case {} first",

@@ -151,6 +151,10 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/applicant/applications/{id}/withdraw", "",      "P",             Here),
     ("post",   "/api/v1/applicant/applications/{id}/supplement", "",    "P",             Here),
     ("get",    "/api/v1/applicant/applications/{id}/documents/{kind}", "", "P",          Here),
+    ("post",   "/api/v1/applicant/applications/{id}/rating", "",        "P",             Here),
+    ("get",    "/api/v1/applicant/messages",                 "",        "P",             Here),
+    ("post",   "/api/v1/applicant/messages/read",            "",        "P",             Here),
+    ("post",   "/api/v1/applicant/messages/{id}/read",       "",        "P",             Here),
     ("get",    "/api/v1/online-applications",                "",        "C",             Here),
     ("post",   "/api/v1/online-applications/{id}/receive",   "",        "C",             Here),
     // Construction projects (issue #20 item 3): the case staff read, the window clerk acts.

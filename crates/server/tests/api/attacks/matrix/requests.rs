@@ -340,6 +340,8 @@ pub(in crate::attacks) fn request(
         ),
         ("delete", "/api/v1/applicant/session")
         | ("get", "/api/v1/applicant/me" | "/api/v1/applicant/applications")
+        | ("get", "/api/v1/applicant/messages")
+        | ("post", "/api/v1/applicant/messages/read")
         | ("get", "/api/v1/online-applications") => req(method, path.into(), None),
         // Valid JSON, not a multipart upload: an applicant gets past authorization to a 400.
         ("post", "/api/v1/applicant/files") => req(method, path.into(), Some(json!({}))),
@@ -366,6 +368,16 @@ pub(in crate::attacks) fn request(
         ("get", "/api/v1/applicant/applications/{id}/documents/{kind}") => absent(
             method,
             "/api/v1/applicant/applications/OA-none/documents/receipt".into(),
+            None,
+        ),
+        ("post", "/api/v1/applicant/applications/{id}/rating") => absent(
+            method,
+            "/api/v1/applicant/applications/OA-none/rating".into(),
+            Some(json!({"level": "satisfied"})),
+        ),
+        ("post", "/api/v1/applicant/messages/{id}/read") => absent(
+            method,
+            "/api/v1/applicant/messages/MSG-none/read".into(),
             None,
         ),
         ("post", "/api/v1/online-applications/{id}/receive") => absent(

@@ -1,0 +1,180 @@
+//! The applicant's inbox (issue #19 item 4): every statement of `applicant_accounts` and
+//! `applicant_messages`. A message's text is plain words without personal data; the contact
+//! mobile a text message goes to (`sms_to`) is kept only until the delivery worker took it.
+
+use crate::sql::{Conn, Row};
+use crate::{StoreError, params};
+
+/// Remembers that `subject` has signed in (the first time only).
+pub fn note_account(conn: &mut dyn Conn, subject: &str, now: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO applicant_accounts (subject, first_at) VALUES (?, ?) \
+         ON CONFLICT (subject) DO NOTHING",
+        params![subject, now],
+    )?;
+    Ok(())
+}
+
+/// Whether `subject` has ever signed in.
+pub fn has_account(conn: &mut dyn Conn, subject: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_one(
+            "SELECT 1 FROM applicant_accounts WHERE subject = ?",
+            params![subject],
+        )?
+        .is_some())
+}
+
+/// A message to put in an inbox.
+pub struct NewMessage<'a> {
+    pub id: &'a str,
+    pub subject: &'a str,
+    pub case_number: &'a str,
+    pub idx: u64,
+    pub step: &'a str,
+    pub text: &'a str,
+    pub created_at: i64,
+    pub sms_to: Option<&'a str>,
+}
+
+/// Whether any inbox was told of step `idx` of the case (its text message then went already).
+pub fn step_told(conn: &mut dyn Conn, case_number: &str, idx: u64) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_one(
+            "SELECT 1 FROM applicant_messages WHERE case_number = ? AND idx = ?",
+            params![case_number, idx],
+        )?
+        .is_some())
+}
+
+/// Puts a message in an inbox, once per recipient and step (a second time is ignored).
+pub fn insert(conn: &mut dyn Conn, m: &NewMessage<'_>) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO applicant_messages (id, subject, case_number, idx, step, text, created_at, \
+         read_at, sms_to, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL) \
+         ON CONFLICT (case_number, idx, subject) DO NOTHING",
+        params![
+            m.id,
+            m.subject,
+            m.case_number,
+            m.idx,
+            m.step,
+            m.text,
+            m.created_at,
+            m.sms_to,
+        ],
+    )?;
+    Ok(())
+}
+
+/// One message as its applicant sees it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Message {
+    pub id: String,
+    pub case_number: String,
+    pub step: String,
+    pub text: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+fn decode(r: &Row) -> Result<Message, StoreError> {
+    Ok(Message {
+        id: r.text(0)?,
+        case_number: r.text(1)?,
+        step: r.text(2)?,
+        text: r.text(3)?,
+        created_at: r.int(4)?,
+        read_at: r.opt_int(5)?,
+    })
+}
+
+/// A subject's messages, newest first (at most `limit`).
+pub fn inbox(conn: &mut dyn Conn, subject: &str, limit: u32) -> Result<Vec<Message>, StoreError> {
+    conn.query(
+        "SELECT id, case_number, step, text, created_at, read_at FROM applicant_messages \
+         WHERE subject = ? ORDER BY created_at DESC, idx DESC, id LIMIT ?",
+        params![subject, i64::from(limit)],
+    )?
+    .iter()
+    .map(decode)
+    .collect()
+}
+
+/// How many of a subject's messages are unread.
+pub fn unread(conn: &mut dyn Conn, subject: &str) -> Result<u64, StoreError> {
+    let n = conn
+        .query_one(
+            "SELECT COUNT(*) FROM applicant_messages WHERE subject = ? AND read_at IS NULL",
+            params![subject],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Marks a subject's message `id` (or, `None`, every unread one) read; how many rows changed.
+/// Another subject's id changes nothing.
+pub fn mark_read(
+    conn: &mut dyn Conn,
+    subject: &str,
+    id: Option<&str>,
+    now: i64,
+) -> Result<u64, StoreError> {
+    match id {
+        Some(id) => conn.execute(
+            "UPDATE applicant_messages SET read_at = COALESCE(read_at, ?) \
+             WHERE subject = ? AND id = ?",
+            params![now, subject, id],
+        ),
+        None => conn.execute(
+            "UPDATE applicant_messages SET read_at = ? WHERE subject = ? AND read_at IS NULL",
+            params![now, subject],
+        ),
+    }
+}
+
+/// A text message waiting for the sender.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Due {
+    pub id: String,
+    pub sms_to: String,
+    pub text: String,
+}
+
+impl std::fmt::Debug for Due {
+    /// The number is personal data: never in a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Due")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The oldest text messages not yet handed to the sender (at most `limit`).
+pub fn due(conn: &mut dyn Conn, limit: u32) -> Result<Vec<Due>, StoreError> {
+    conn.query(
+        "SELECT id, sms_to, text FROM applicant_messages WHERE sms_to IS NOT NULL \
+         ORDER BY created_at, id LIMIT ?",
+        params![i64::from(limit)],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Due {
+            id: r.text(0)?,
+            sms_to: r.text(1)?,
+            text: r.text(2)?,
+        })
+    })
+    .collect()
+}
+
+/// The sender took message `id` (`sent`) or could not: either way the number is forgotten.
+pub fn handed_over(conn: &mut dyn Conn, id: &str, sent: bool, now: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE applicant_messages SET sms_to = NULL, sent_at = ? WHERE id = ?",
+        params![sent.then_some(now), id],
+    )?;
+    Ok(())
+}
