@@ -28,7 +28,7 @@ async function submit(page, selector, fill) {
   return text;
 }
 
-test('(projects) the demo project shows its stages and timeline; a new project is registered and its order enforced', async () => {
+test('(projects) the demo project shows its stages and timeline; a new project is registered and its first stage opened with a case', async () => {
   const clerk = await as('CLERK');
   await visit(clerk, '/');
   await clerk.locator('a[href="/projects"]').first().click();

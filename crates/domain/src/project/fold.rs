@@ -478,6 +478,8 @@ impl Project {
     /// # Errors
     /// The item is not the stage's; the case is linked already; the stage is completed or may
     /// not open yet; the deadline's year has no calendar.
+    // The plan, the calendar and the case's facts are each a parameter: the fold stays pure.
+    #[allow(clippy::too_many_arguments)]
     pub fn link(
         &self,
         plan: &ProjectPlan,

@@ -389,7 +389,13 @@ fn a_sequence_out_of_order_does_not_fold() {
 #[test]
 fn every_event_reads_back_as_written() {
     let mut ev = registered(false);
-    link(&mut ev, Stage::LandPlanning, "C1", "990100009000", date!(2026 - 03 - 02));
+    link(
+        &mut ev,
+        Stage::LandPlanning,
+        "C1",
+        "990100009000",
+        date!(2026 - 03 - 02),
+    );
     let d = date!(2026 - 03 - 09);
     ev.push(
         fold(&ev)

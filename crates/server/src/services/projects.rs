@@ -264,5 +264,5 @@ pub async fn get(
             Ok::<_, ProjectServiceError>((project, code, cases))
         })
         .await?;
-    view(&code, &project, &cases, &calendar, today)
+    Ok(view(&code, &project, &cases, plan()?, &calendar, today))
 }

@@ -3,6 +3,7 @@
 //! through the ordinary steps (register, link, complete), each an event on the ledger.
 
 use oneseal_domain::access::Principal;
+use oneseal_domain::bundle::MemberOutcome;
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::CaseStatus;
 use oneseal_domain::event::Actor;
@@ -26,8 +27,13 @@ const LINKS: &[(Stage, &str, bool)] = &[
     (Stage::ConstructionPermit, "990100012000", false),
 ];
 
-fn granted(status: i64) -> bool {
-    u8::try_from(status).ok().and_then(CaseStatus::from_code) == Some(CaseStatus::Approved)
+/// Granted (`true`) or still open (`false`): a refused case is no stage's demo.
+fn outcome(status: i64) -> Option<bool> {
+    match u8::try_from(status).ok().and_then(CaseStatus::from_code) {
+        Some(CaseStatus::Approved) => Some(true),
+        Some(s) if MemberOutcome::of(s) == MemberOutcome::Open => Some(false),
+        _ => None,
+    }
 }
 
 fn seed(
@@ -40,7 +46,7 @@ fn seed(
         .into_iter()
         .find(|s| s.roles.iter().any(|r| r == Role::Clerk.code()));
     let Some(clerk) = clerk else { return Ok(None) };
-    let bad = |e: String| ProjectServiceError::Corrupt(e);
+    let bad = ProjectServiceError::Corrupt;
     let staff = StaffId::parse(&clerk.id).map_err(|e| bad(e.to_string()))?;
     let p = Principal {
         staff: Some(staff.clone()),
@@ -68,20 +74,23 @@ fn seed(
         },
     )?
     .code;
-    let mut stage_done = None;
+    // A stage's cases are picked among those received after the previous stage's last grant,
+    // so the demo's timeline runs in the stages' order.
+    let (mut stage_done, mut after, mut last) = (None, String::new(), String::new());
     for (stage, item, only_granted) in LINKS {
         if stage_done.is_some_and(|s: Stage| s < *stage) {
             complete_stage(tx, &meta, &p, &code, stage_done.map_or("", Stage::code))?;
+            after = std::mem::take(&mut last);
         }
-        let pick = rows::cases_of_item(tx.conn(), CITY, item, 200)?
+        let pick = rows::cases_of_item(tx.conn(), CITY, item, 500)?
             .into_iter()
-            .filter(|c| {
+            .filter(|c| c.received_on >= after && outcome(c.status) == Some(*only_granted))
+            .find(|c| {
                 rows::project_of_case(tx.conn(), &c.case_number)
                     .ok()
                     .flatten()
                     .is_none()
-            })
-            .find(|c| granted(c.status) == *only_granted);
+            });
         let Some(case) = pick else { break };
         link(
             tx,
@@ -92,6 +101,7 @@ fn seed(
             &case.case_number,
             stage.code(),
         )?;
+        last = last.max(case.decided_on.clone().unwrap_or_default());
         stage_done = Some(*stage);
     }
     Ok(Some(code))

@@ -4,12 +4,10 @@
 
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::CaseStatus;
-use oneseal_domain::project::{Project, ProjectCode, Stage};
+use oneseal_domain::project::{Project, ProjectCode, ProjectPlan, Stage};
 use oneseal_store::projects::CaseRow;
 use serde::Serialize;
 use time::Date;
-
-use super::{ProjectServiceError, parse_date, plan};
 
 /// A linked case.
 #[derive(Debug, Clone, Serialize)]
@@ -101,6 +99,10 @@ pub struct ProjectView {
     pub timeline: Timeline,
 }
 
+fn parse_date(s: &str) -> Option<Date> {
+    oneseal_domain::calendar::parse_date_arg(s).ok()
+}
+
 /// A date as the API writes it (YYYY-MM-DD).
 fn ds(d: Date) -> String {
     d.to_string()
@@ -117,18 +119,17 @@ fn status_zh(code: i64) -> &'static str {
         .map_or("未知", CaseStatus::name_zh)
 }
 
-/// The view of `project`, its linked `cases` as they stand, on `today`.
-///
-/// # Errors
-/// The shipped plan does not parse.
+/// The view of `project` under `plan`, its linked `cases` as they stand, on `today`. (Apart
+/// from the service, which calls it, so that it imports nothing of the service back.)
+#[must_use]
 pub fn view(
     code: &ProjectCode,
     project: &Project,
     cases: &[CaseRow],
+    plan: &ProjectPlan,
     calendar: &Calendar,
     today: Date,
-) -> Result<ProjectView, ProjectServiceError> {
-    let plan = plan()?;
+) -> ProjectView {
     let used = |from: Option<Date>, to: Option<Date>| {
         from.and_then(|f| {
             calendar
@@ -192,7 +193,7 @@ pub fn view(
         .completed_on
         .filter(|_| project.status() == oneseal_domain::project::ProjectStatus::Completed);
     let r = &project.registered;
-    Ok(ProjectView {
+    ProjectView {
         code: code.to_string(),
         name: r.name.clone(),
         owner: r.owner.clone(),
@@ -211,7 +212,7 @@ pub fn view(
         timeline: timeline(project, &stages, today),
         stages,
         utilities,
-    })
+    }
 }
 
 /// The bars: each opened stage, under it its cases, then the utilities.
