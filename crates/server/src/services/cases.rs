@@ -428,7 +428,7 @@ pub fn act_on(
             tx.conn(),
             &who.secrets,
             &working.case,
-            s.ledger_index,
+            idx,
             who.now,
         )?;
     }
