@@ -92,6 +92,10 @@ pub struct Received {
         with = "time::serde::rfc3339::option"
     )]
     pub registered_at: Option<OffsetDateTime>,
+    /// 委托代理 or 帮办代办 (issue #19 item 3; absent when the applicant filed in person and
+    /// in every receipt before). Personal data: the private body only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representation: Option<super::representation::Representation>,
 }
 
 impl Received {

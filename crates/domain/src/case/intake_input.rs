@@ -16,6 +16,7 @@ use super::event::{Channel, MaterialRef};
 use super::ids::Sha256Digest;
 use super::person::{Applicant, IdNumber};
 use super::phone::PhoneNumber;
+use super::representation::{RepresentationInput, RepresentationRequest};
 
 /// Longest name of a natural person.
 pub const PERSON_NAME_MAX: usize = 100;
@@ -49,6 +50,16 @@ pub enum IntakeField {
     MaterialName(usize),
     /// `materials[i].sha256`.
     MaterialDigest(usize),
+    /// `representation.kind` (委托代理 / 帮办代办).
+    RepresentationKind,
+    /// `representation.agent_name`.
+    AgentName,
+    /// `representation.agent_id_number`.
+    AgentIdNumber,
+    /// `representation.authorisation_sha256` (授权委托书).
+    Authorisation,
+    /// `representation.consent` (帮办代办).
+    Consent,
 }
 
 impl IntakeField {
@@ -67,6 +78,11 @@ impl IntakeField {
             Self::Address => "applicant.address".into(),
             Self::MaterialName(i) => format!("materials[{i}].name"),
             Self::MaterialDigest(i) => format!("materials[{i}].sha256"),
+            Self::RepresentationKind => "representation.kind".into(),
+            Self::AgentName => "representation.agent_name".into(),
+            Self::AgentIdNumber => "representation.agent_id_number".into(),
+            Self::Authorisation => "representation.authorisation_sha256".into(),
+            Self::Consent => "representation.consent".into(),
         }
     }
 
@@ -84,6 +100,11 @@ impl IntakeField {
             Self::Address => "住所/经营场所",
             Self::MaterialName(_) => "材料名称",
             Self::MaterialDigest(_) => "材料摘要",
+            Self::RepresentationKind => "由谁提交",
+            Self::AgentName => "委托代理人姓名",
+            Self::AgentIdNumber => "委托代理人身份证号码",
+            Self::Authorisation => "授权委托书",
+            Self::Consent => "申请人同意方式",
         }
     }
 }
@@ -176,6 +197,8 @@ pub struct IntakeInput {
     pub applicant: ApplicantInput,
     /// (name, SHA-256 hex) of each material.
     pub materials: Vec<(String, String)>,
+    /// Who files, when not the applicant in person (委托代理 / 帮办代办).
+    pub representation: RepresentationInput,
 }
 
 /// An application whose every field checked out.
@@ -191,10 +214,12 @@ pub struct CheckedIntake {
     pub materials: Vec<MaterialRef>,
     /// 住所 / 经营场所, trimmed; `None` when not given.
     pub address: Option<Address>,
+    /// 委托代理 or 帮办代办; `None` when the applicant files in person.
+    pub representation: Option<RepresentationRequest>,
 }
 
 /// A name: trimmed, not blank, at most `max` characters.
-fn name(field: IntakeField, text: &str, max: usize) -> Result<String, FieldError> {
+pub(super) fn name(field: IntakeField, text: &str, max: usize) -> Result<String, FieldError> {
     let t = text.trim();
     if t.is_empty() {
         return Err(FieldError::required(field));
@@ -386,6 +411,9 @@ impl IntakeInput {
                 materials.push(MaterialRef { name, sha256 });
             }
         }
+        let representation =
+            self.representation
+                .check_into(channel, applicant.as_ref(), &mut errors);
         match (channel, applicant) {
             (Some(channel), Some(applicant)) if errors.is_empty() => Ok(CheckedIntake {
                 item_code,
@@ -393,6 +421,7 @@ impl IntakeInput {
                 applicant,
                 materials,
                 address,
+                representation,
             }),
             _ => Err(errors),
         }
@@ -417,6 +446,7 @@ mod tests {
                 address: String::new(),
             },
             materials: vec![("营业执照".into(), "AB".repeat(32))],
+            representation: RepresentationInput::default(),
         }
     }
 
@@ -486,6 +516,7 @@ mod tests {
                 address: "  济南市历下区\u{3000}泉城路1号  ".into(),
             },
             materials: Vec::new(),
+            representation: RepresentationInput::default(),
         };
         let errors = input.check().unwrap_err();
         let got: Vec<_> = errors.iter().map(|e| (e.field, e.code)).collect();

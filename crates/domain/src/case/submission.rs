@@ -100,6 +100,7 @@ impl Case {
             registered_at: Some(ctx.now),
             licence: None,
             bundle: None,
+            representation: None,
         }));
         Case::apply(std::slice::from_ref(&event))?;
         Ok(vec![event])

@@ -123,6 +123,8 @@ pub struct IntakeRequest {
     pub address: Option<oneseal_domain::case::Address>,
     /// The "one thing" application this case belongs to (`services::bundles`).
     pub bundle: Option<oneseal_domain::bundle::BundleLink>,
+    /// 委托代理 or 帮办代办 (issue #19 item 3), recorded on the receipt.
+    pub representation: Option<oneseal_domain::case::RepresentationRequest>,
 }
 
 /// A case being changed by one command: folded once, then evolved event by event. A caller
@@ -215,6 +217,10 @@ pub fn intake_working(
     };
     if let Some(link) = &req.bundle {
         oneseal_domain::bundle::link_receipt(&mut events, link);
+    }
+    if let Some(rep) = req.representation {
+        let rep = rep.record(&who.staff, who.now);
+        oneseal_domain::case::record_on_receipt(&mut events, &rep);
     }
     let mut events = events.into_iter();
     let Some(first) = events.next() else {

@@ -304,6 +304,8 @@ pub async fn apply_submit(
             address: String::new(),
         },
         materials: given,
+        // The combined form asks for no agent yet (the API's body may carry one).
+        representation: oneseal_domain::case::RepresentationInput::default(),
     };
     let who = auth.acting(&state, auth.principal.jurisdiction.clone())?;
     match bundles::register_once(&state.store, who, code, input, Some(key)).await {

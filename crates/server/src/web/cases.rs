@@ -226,6 +226,8 @@ struct CasePage {
     hearing: super::case_hearing::HearingDesk,
     /// Joint review: the departments asked and their opinions (issue #20 item 1).
     consultations: super::case_consultations::ConsultationDesk,
+    /// 委托代理 / 帮办代办 (issue #19 item 3): (label, value).
+    representation: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -322,7 +324,14 @@ pub async fn case_page(
     for o in &mut opinions {
         o.reviewer = names.staff(&o.reviewer);
     }
+    let representation = super::case_representation::lines(
+        case.received().representation.as_ref(),
+        &auth.principal.roles,
+        &names,
+        |sha| desk.files.iter().any(|f| f.href.ends_with(sha)),
+    );
     render(&CasePage {
+        representation,
         nav: Nav::from_auth(Some(&auth)),
         number: number.to_string(),
         item_name: case.received().item.name.clone(),

@@ -172,6 +172,7 @@ mod materials;
 mod onspot;
 mod portal;
 mod renewal;
+mod representation;
 mod scope;
 
 fn english(zh: &str) -> Option<&'static str> {
@@ -189,6 +190,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(lawgaps::LAW_GAPS)
         .chain(bundles::BUNDLES)
         .chain(applicant::APPLICANT)
+        .chain(representation::REPRESENTATION)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

@@ -45,6 +45,7 @@ mod public_pages;
 mod queue;
 mod ratings;
 mod renewal;
+mod representation;
 mod rules;
 mod runners;
 mod sealing;

@@ -123,6 +123,9 @@ pub fn register(
     if let (Some(at), Some(m)) = (submitted_at, canonical.as_object_mut()) {
         m.insert("submitted_at".into(), at.unix_timestamp().into());
     }
+    if let (Some(rep), Some(m)) = (&c.representation, canonical.as_object_mut()) {
+        m.insert("representation".into(), json!(rep));
+    }
     let digest = who.secrets.request_digest(canonical.to_string().as_bytes());
     let scope = scope(who);
     let attempt = key.map(|key| Attempt {
@@ -153,6 +156,7 @@ pub fn register(
         submitted_at,
         address: p.checked.address,
         bundle: p.bundle,
+        representation: p.checked.representation,
     };
     // Art. 78–79: a banned applicant's application for this item is refused.
     if let Some(ban) = crate::services::licences::linked::ban_on(

@@ -202,6 +202,7 @@ fn run_step(
                 submitted_at: None,
                 address: None,
                 bundle: None,
+                representation: None,
             };
             let (working, _) = intake_working(tx, &who, req, &code).map_err(|e| failed(case, e))?;
             live.insert(

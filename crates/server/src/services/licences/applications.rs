@@ -121,6 +121,7 @@ pub fn register_application(
         submitted_at: None,
         address: p.checked.address,
         bundle: None,
+        representation: None,
     };
     let (case_number, ledger_index) = intake(tx, who, req, &query_code)?;
     let (_, events) = licence
