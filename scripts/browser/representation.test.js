@@ -6,7 +6,7 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { PDF, visit, suite, signedIn } = require('./lib');
+const { PDF, visit, suite, signedIn, takeProblems } = require('./lib');
 
 suite();
 const as = signedIn();
@@ -28,6 +28,10 @@ test('the clerk files on behalf of a walk-in applicant only with the consent rec
   await clerk.click('#intake-form button[type=submit]');
   await clerk.waitForSelector('#e-consent');
   assert.match(await clerk.textContent('#e-consent'), /须经申请人同意/);
+  // The refused form answers 400, which Chromium logs; that one message is expected, nothing else.
+  const seen = takeProblems();
+  assert.equal(seen.length, 1, seen.join('\n'));
+  assert.match(seen[0], /status of 400 .* on .*\/cases\/new$/);
   // What was typed is still there; the clerk records how the applicant agreed.
   assert.equal(await clerk.inputValue('input[name=applicant_name]'), '王大爷');
   await clerk.selectOption('select[name=consent]', 'verbal_at_window');
