@@ -10,6 +10,7 @@ mod calendar;
 mod case_consultations;
 mod case_desk;
 mod case_hearing;
+mod case_representation;
 mod cases;
 mod catalog;
 mod charts;

@@ -96,6 +96,10 @@ pub struct Received {
     /// absent when none was signed and in every receipt before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitment: Option<crate::commitment::SignedCommitment>,
+    /// 委托代理 or 帮办代办 (issue #19 item 3; absent when the applicant filed in person and
+    /// in every receipt before). Personal data: the private body only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representation: Option<super::representation::Representation>,
 }
 
 impl Received {

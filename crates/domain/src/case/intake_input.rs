@@ -16,6 +16,7 @@ use super::event::{Channel, MaterialRef};
 use super::ids::Sha256Digest;
 use super::person::{Applicant, IdNumber};
 use super::phone::PhoneNumber;
+use super::representation::{RepresentationInput, RepresentationRequest};
 
 /// Longest name of a natural person.
 pub const PERSON_NAME_MAX: usize = 100;
@@ -49,6 +50,16 @@ pub enum IntakeField {
     MaterialName(usize),
     /// `materials[i].sha256`.
     MaterialDigest(usize),
+    /// `representation.kind` (委托代理 / 帮办代办).
+    RepresentationKind,
+    /// `representation.agent_name`.
+    AgentName,
+    /// `representation.agent_id_number`.
+    AgentIdNumber,
+    /// `representation.authorisation_sha256` (授权委托书).
+    Authorisation,
+    /// `representation.consent` (帮办代办).
+    Consent,
 }
 
 impl IntakeField {
@@ -67,6 +78,11 @@ impl IntakeField {
             Self::Address => "applicant.address".into(),
             Self::MaterialName(i) => format!("materials[{i}].name"),
             Self::MaterialDigest(i) => format!("materials[{i}].sha256"),
+            Self::RepresentationKind => "representation.kind".into(),
+            Self::AgentName => "representation.agent_name".into(),
+            Self::AgentIdNumber => "representation.agent_id_number".into(),
+            Self::Authorisation => "representation.authorisation_sha256".into(),
+            Self::Consent => "representation.consent".into(),
         }
     }
 
@@ -84,6 +100,11 @@ impl IntakeField {
             Self::Address => "住所/经营场所",
             Self::MaterialName(_) => "材料名称",
             Self::MaterialDigest(_) => "材料摘要",
+            Self::RepresentationKind => "由谁提交",
+            Self::AgentName => "委托代理人姓名",
+            Self::AgentIdNumber => "委托代理人身份证号码",
+            Self::Authorisation => "授权委托书",
+            Self::Consent => "申请人同意方式",
         }
     }
 }
@@ -179,6 +200,8 @@ pub struct IntakeInput {
     /// The applicant accepts the item's 告知承诺 (issue #19 item 5, `crate::commitment`);
     /// whether the item offers one is the catalog's to say.
     pub commitment: bool,
+    /// Who files, when not the applicant in person (委托代理 / 帮办代办).
+    pub representation: RepresentationInput,
 }
 
 /// An application whose every field checked out.
@@ -196,10 +219,12 @@ pub struct CheckedIntake {
     pub address: Option<Address>,
     /// The applicant signs the item's 告知承诺.
     pub commitment: bool,
+    /// 委托代理 or 帮办代办; `None` when the applicant files in person.
+    pub representation: Option<RepresentationRequest>,
 }
 
 /// A name: trimmed, not blank, at most `max` characters.
-fn name(field: IntakeField, text: &str, max: usize) -> Result<String, FieldError> {
+pub(super) fn name(field: IntakeField, text: &str, max: usize) -> Result<String, FieldError> {
     let t = text.trim();
     if t.is_empty() {
         return Err(FieldError::required(field));
@@ -391,6 +416,9 @@ impl IntakeInput {
                 materials.push(MaterialRef { name, sha256 });
             }
         }
+        let representation =
+            self.representation
+                .check_into(channel, applicant.as_ref(), &mut errors);
         match (channel, applicant) {
             (Some(channel), Some(applicant)) if errors.is_empty() => Ok(CheckedIntake {
                 item_code,
@@ -399,6 +427,7 @@ impl IntakeInput {
                 materials,
                 address,
                 commitment: self.commitment,
+                representation,
             }),
             _ => Err(errors),
         }
@@ -424,6 +453,7 @@ mod tests {
             },
             materials: vec![("营业执照".into(), "AB".repeat(32))],
             commitment: false,
+            representation: RepresentationInput::default(),
         }
     }
 
@@ -494,6 +524,7 @@ mod tests {
             },
             materials: Vec::new(),
             commitment: false,
+            representation: RepresentationInput::default(),
         };
         let errors = input.check().unwrap_err();
         let got: Vec<_> = errors.iter().map(|e| (e.field, e.code)).collect();

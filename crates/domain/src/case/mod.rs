@@ -44,6 +44,9 @@ mod phone_problem;
 mod projected;
 mod public;
 mod query_code;
+mod representation;
+#[cfg(test)]
+mod representation_tests;
 mod snapshot;
 mod state;
 mod status;
@@ -115,6 +118,10 @@ pub use phone_problem::PhoneProblem;
 pub use projected::{DueKind, DueReading, ProjectedDue};
 pub use public::{PublicDeferral, PublicProgress, PublicStep};
 pub use query_code::{QueryCode, StoredQueryCode};
+pub use representation::{
+    AUTHORISATION_MATERIAL, ConsentMethod, Representation, RepresentationInput,
+    RepresentationRequest, record_on_receipt,
+};
 pub use state::{
     Acceptance, Case, DecisionRecord, ExtensionRecord, ProcedureRecord, StepRecord, TimelineEntry,
 };

@@ -101,6 +101,7 @@ impl Case {
             licence: None,
             bundle: None,
             commitment: None,
+            representation: None,
         }));
         Case::apply(std::slice::from_ref(&event))?;
         Ok(vec![event])

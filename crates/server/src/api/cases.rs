@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use oneseal_domain::access::{Action, Target};
 use oneseal_domain::case::{
     AllowedAction, ApplicantInput, Case, CaseNumber, CaseStatus, Command, IntakeInput,
-    allowed_actions,
+    RepresentationInput, allowed_actions,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -57,6 +57,9 @@ pub struct IntakeBody {
     pub applicant: Option<ApplicantBody>,
     #[serde(default)]
     pub materials: Option<Vec<MaterialBody>>,
+    /// 委托代理 or 帮办代办 (issue #19 item 3); absent when the applicant files in person.
+    #[serde(default)]
+    pub representation: Option<RepresentationBody>,
     #[serde(default)]
     pub joint_handling: Option<bool>,
     /// An online application's submission time on the platform (RFC 3339, Art. 33).
@@ -96,6 +99,43 @@ impl std::fmt::Debug for ApplicantBody {
     }
 }
 
+/// Who files for the applicant: `kind` `agent` (with the agent and the authorisation's
+/// digest) or `on_behalf` (with the applicant's `consent`).
+#[derive(Default, Deserialize)]
+pub struct RepresentationBody {
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub agent_name: Option<String>,
+    #[serde(default)]
+    pub agent_id_number: Option<String>,
+    #[serde(default)]
+    pub authorisation_sha256: Option<String>,
+    #[serde(default)]
+    pub consent: Option<String>,
+}
+
+impl std::fmt::Debug for RepresentationBody {
+    /// The agent's name and ID number stay out of any log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RepresentationBody")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RepresentationBody {
+    pub(crate) fn into_input(self) -> RepresentationInput {
+        RepresentationInput {
+            kind: self.kind.unwrap_or_default(),
+            agent_name: self.agent_name.unwrap_or_default(),
+            agent_id_number: self.agent_id_number.unwrap_or_default(),
+            authorisation_sha256: self.authorisation_sha256.unwrap_or_default(),
+            consent: self.consent.unwrap_or_default(),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct MaterialBody {
     #[serde(default)]
@@ -131,6 +171,10 @@ impl IntakeBody {
                 .map(|m| (m.name.unwrap_or_default(), m.sha256.unwrap_or_default()))
                 .collect(),
             commitment: self.commitment.unwrap_or(false),
+            representation: self
+                .representation
+                .map(RepresentationBody::into_input)
+                .unwrap_or_default(),
         }
     }
 }

@@ -128,6 +128,8 @@ pub struct IntakeRequest {
     pub bundle: Option<oneseal_domain::bundle::BundleLink>,
     /// The applicant signed the item's 告知承诺 (`domain::commitment`, issue #19 item 5).
     pub commitment: bool,
+    /// 委托代理 or 帮办代办 (issue #19 item 3), recorded on the receipt.
+    pub representation: Option<oneseal_domain::case::RepresentationRequest>,
 }
 
 /// A case being changed by one command: folded once, then evolved event by event. A caller
@@ -232,6 +234,10 @@ pub fn intake_working(
     }
     if req.commitment {
         oneseal_domain::commitment::sign(&mut events).map_err(CaseServiceError::Commitment)?;
+    }
+    if let Some(rep) = req.representation {
+        let rep = rep.record(&who.staff, who.now);
+        oneseal_domain::case::record_on_receipt(&mut events, &rep);
     }
     let mut events = events.into_iter();
     let Some(first) = events.next() else {

@@ -103,10 +103,36 @@ pub fn events_view(events: &[CaseEvent], roles: &[Role]) -> Result<Vec<Value>, s
                 // The case keeps only the code's keyed digest (cases received before, the
                 // code itself): nobody reads it back; the applicant got it at receipt.
                 m.remove("query_code");
+                // An agent's ID number is masked like the applicant's (issue #19 item 3).
+                if let Some(rep) = &r.representation {
+                    m.insert("representation".into(), representation_view(rep, roles)?);
+                }
             }
             Ok(v)
         })
         .collect()
+}
+
+/// A receipt's 委托代理 / 帮办代办 as staff holding `roles` may see it: an agent's ID number
+/// in full for the window clerk only, masked for everyone else.
+///
+/// # Errors
+/// A serialisation failure (not expected).
+pub fn representation_view(
+    rep: &oneseal_domain::case::Representation,
+    roles: &[Role],
+) -> Result<Value, serde_json::Error> {
+    let mut v = serde_json::to_value(rep)?;
+    if let (oneseal_domain::case::Representation::Agent { id_number, .. }, Some(m)) =
+        (rep, v.as_object_mut())
+        && !sees_full_contact(roles)
+    {
+        m.insert("id_number".into(), id_number.masked().into());
+    }
+    if let Some(m) = v.as_object_mut() {
+        m.insert("summary_zh".into(), rep.summary_zh().into());
+    }
+    Ok(v)
 }
 
 #[cfg(test)]

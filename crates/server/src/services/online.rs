@@ -84,13 +84,27 @@ fn random_id() -> Result<String, OnlineError> {
 }
 
 fn check_files(conn: &mut dyn Conn, subject: &str, input: &IntakeInput) -> Result<(), OnlineError> {
-    for (_, sha) in &input.materials {
+    for (_, sha) in files_of(input) {
         let sha = sha.trim().to_ascii_lowercase();
         if rows::file(conn, subject, &sha)?.is_none() {
             return Err(OnlineError::UnknownFile { sha256: sha });
         }
     }
     Ok(())
+}
+
+/// The files an application names: its materials, and an agent's authorisation (委托书), which
+/// the applicant uploads as any other file.
+fn files_of(input: &IntakeInput) -> Vec<(String, String)> {
+    let mut files = input.materials.clone();
+    let rep = &input.representation;
+    if rep.kind.trim() == "agent" && !rep.authorisation_sha256.trim().is_empty() {
+        files.push((
+            oneseal_domain::case::AUTHORISATION_MATERIAL.to_owned(),
+            rep.authorisation_sha256.clone(),
+        ));
+    }
+    files
 }
 
 /// Saves a new draft (`id` none) or an applicant's own draft, or submits it (`submit`).
@@ -638,7 +652,7 @@ async fn register_submission(
     let body: Value = serde_json::from_str(&row.body)
         .map_err(|e| CaseServiceError::Corrupt(format!("stored application: {e}")))?;
     let input = input_of(&body);
-    let files: Vec<(String, String)> = input.materials.clone();
+    let files = files_of(&input);
     let submitted_at = row
         .submitted_at
         .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok());

@@ -306,6 +306,8 @@ pub async fn apply_submit(
         materials: given,
         // A bundle's items are not signed for one by one here (issue #19 item 5).
         commitment: false,
+        // The combined form asks for no agent yet (the API's body may carry one).
+        representation: oneseal_domain::case::RepresentationInput::default(),
     };
     let who = auth.acting(&state, auth.principal.jurisdiction.clone())?;
     match bundles::register_once(&state.store, who, code, input, Some(key)).await {

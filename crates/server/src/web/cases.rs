@@ -228,6 +228,8 @@ struct CasePage {
     consultations: super::case_consultations::ConsultationDesk,
     /// 容缺受理: what is owed, by when, and whether the licence is held for it.
     deferral: Option<oneseal_domain::case::PublicDeferral>,
+    /// 委托代理 / 帮办代办 (issue #19 item 3): (label, value).
+    representation: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -324,7 +326,14 @@ pub async fn case_page(
     for o in &mut opinions {
         o.reviewer = names.staff(&o.reviewer);
     }
+    let representation = super::case_representation::lines(
+        case.received().representation.as_ref(),
+        &auth.principal.roles,
+        &names,
+        |sha| desk.files.iter().any(|f| f.href.ends_with(sha)),
+    );
     render(&CasePage {
+        representation,
         nav: Nav::from_auth(Some(&auth)),
         number: number.to_string(),
         item_name: case.received().item.name.clone(),

@@ -174,6 +174,7 @@ mod materials;
 mod onspot;
 mod portal;
 mod renewal;
+mod representation;
 mod scope;
 
 fn english(zh: &str) -> Option<&'static str> {
@@ -193,6 +194,7 @@ fn english(zh: &str) -> Option<&'static str> {
         .chain(bundles::BUNDLES)
         .chain(applicant::APPLICANT)
         .chain(deferral::DEFERRAL)
+        .chain(representation::REPRESENTATION)
         .find(|(k, _)| *k == zh)
         .map(|(_, en)| *en)
 }

@@ -25,7 +25,9 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use oneseal_domain::access::Action;
-use oneseal_domain::case::{ApplicantInput, FieldError, IntakeField, IntakeInput};
+use oneseal_domain::case::{
+    ApplicantInput, FieldError, IntakeField, IntakeInput, RepresentationInput,
+};
 
 use super::{Nav, WebError, render};
 use crate::AppState;
@@ -87,6 +89,12 @@ pub struct IntakeForm {
     applicant_address: String,
     /// The applicant signs the item's 告知承诺 (issue #19 item 5).
     commitment: bool,
+    /// 本人办理 (empty), 委托代理 (`agent`) or 帮办代办 (`on_behalf`); issue #19 item 3.
+    representation: String,
+    agent_name: String,
+    agent_id_number: String,
+    /// How the applicant consented to 帮办代办.
+    consent: String,
     /// The problems in form order.
     errors: Vec<FormError>,
     /// A problem with the submission as a whole (a reused token).
@@ -113,6 +121,8 @@ impl IntakeForm {
     pub fn is_selected(&self, input: &str, value: &str) -> bool {
         match input {
             "channel" => self.channel == value,
+            "representation" => self.representation == value,
+            "consent" => self.consent == value,
             _ => self.applicant_type == value,
         }
     }
@@ -145,6 +155,8 @@ struct ReceiptPage {
 struct Chosen {
     name: String,
     bytes: Vec<u8>,
+    /// Posted in the `authorisation` input: the agent's 授权委托书, not an item material.
+    authorisation: bool,
 }
 
 /// What the form posted: its text fields in order, its files, and a problem with the files
@@ -179,8 +191,14 @@ async fn read_form(mut multipart: Multipart, limits: MaterialLimits) -> Result<P
     let mut total = 0u64;
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
-        if name == "files" {
-            let file_name = field.file_name().unwrap_or_default().to_owned();
+        if name == "files" || name == "authorisation" {
+            let authorisation = name == "authorisation";
+            let file_name = if authorisation {
+                oneseal_domain::case::AUTHORISATION_MATERIAL.to_owned()
+            } else {
+                field.file_name().unwrap_or_default().to_owned()
+            };
+            let given = !field.file_name().unwrap_or_default().is_empty();
             let mut bytes = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
                 total += chunk.len() as u64;
@@ -205,10 +223,11 @@ async fn read_form(mut multipart: Multipart, limits: MaterialLimits) -> Result<P
                 }
                 bytes.extend_from_slice(&chunk);
             }
-            if !(file_name.is_empty() && bytes.is_empty()) {
+            if given || !bytes.is_empty() {
                 posted.files.push(Chosen {
                     name: file_name,
                     bytes,
+                    authorisation,
                 });
             }
             continue;
@@ -256,6 +275,11 @@ fn input_of(field: IntakeField) -> &'static str {
         IntakeField::Phone | IntakeField::ContactPhone => "applicant_phone",
         IntakeField::Address => "applicant_address",
         IntakeField::MaterialName(_) | IntakeField::MaterialDigest(_) => "materials",
+        IntakeField::RepresentationKind => "representation",
+        IntakeField::AgentName => "agent_name",
+        IntakeField::AgentIdNumber => "agent_id_number",
+        IntakeField::Authorisation => "authorisation",
+        IntakeField::Consent => "consent",
     }
 }
 
@@ -433,6 +457,10 @@ pub async fn case_new_submit(
         applicant_phone: field(&pairs, "applicant_phone").to_owned(),
         applicant_address: field(&pairs, "applicant_address").to_owned(),
         commitment: field(&pairs, "commitment") == "yes",
+        representation: field(&pairs, "representation").to_owned(),
+        agent_name: field(&pairs, "agent_name").to_owned(),
+        agent_id_number: field(&pairs, "agent_id_number").to_owned(),
+        consent: field(&pairs, "consent").to_owned(),
         ..IntakeForm::default()
     };
     let token = field(&pairs, "token").to_owned();
@@ -447,8 +475,10 @@ pub async fn case_new_submit(
     if let Some(e) = &problem {
         form.errors.push(file_error(&nav, None, e));
     }
+    let mut authorisation = field(&pairs, "authorisation_sha256").to_owned();
     for f in &files {
         match check_file(limits, &f.name, &f.bytes) {
+            Ok((_, sha)) if f.authorisation => authorisation = sha,
             Ok(checked) => chosen.push(checked),
             Err(e) => form.errors.push(file_error(&nav, Some(&f.name), &e.into())),
         }
@@ -483,6 +513,13 @@ pub async fn case_new_submit(
             .collect(),
         // The applicant's signed 告知承诺, ticked on the form (issue #19 item 5).
         commitment: form.commitment,
+        representation: RepresentationInput {
+            kind: form.representation.clone(),
+            agent_name: form.agent_name.clone(),
+            agent_id_number: form.agent_id_number.clone(),
+            authorisation_sha256: authorisation,
+            consent: form.consent.clone(),
+        },
     };
     let who = auth.acting(&state, auth.principal.jurisdiction.clone())?;
     // The hall's form registers what arrives at the window: received now (Art. 33's submission

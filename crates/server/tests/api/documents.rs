@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::cases::{case_ready_for_decision_in, step};
 
 /// The PDF's text, or `None` when `pdftotext` is not installed (outside CI only).
-fn pdf_text(pdf: &[u8]) -> Option<String> {
+pub(crate) fn pdf_text(pdf: &[u8]) -> Option<String> {
     let dir =
         std::env::temp_dir().join(format!("oneseal-doc-{}-{}", std::process::id(), pdf.len()));
     std::fs::write(&dir, pdf).unwrap();

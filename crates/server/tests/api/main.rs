@@ -50,6 +50,7 @@ mod queue;
 mod ratings;
 mod renewal;
 mod rongque;
+mod representation;
 mod rules;
 mod runners;
 mod sealing;

@@ -110,6 +110,7 @@ pub fn prepare(
                 channel: checked.channel,
                 applicant: checked.applicant.clone(),
                 address: checked.address.clone(),
+                representation: checked.representation.clone(),
                 materials: given
                     .iter()
                     .filter_map(|g| checked.materials.get(*g).cloned())

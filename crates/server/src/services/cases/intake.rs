@@ -140,6 +140,9 @@ pub fn register(
     if let (true, Some(m)) = (c.commitment, canonical.as_object_mut()) {
         m.insert("commitment".into(), true.into());
     }
+    if let (Some(rep), Some(m)) = (&c.representation, canonical.as_object_mut()) {
+        m.insert("representation".into(), json!(rep));
+    }
     let digest = who.secrets.request_digest(canonical.to_string().as_bytes());
     let scope = scope(who);
     let attempt = key.map(|key| Attempt {
@@ -171,6 +174,7 @@ pub fn register(
         address: p.checked.address,
         bundle: p.bundle,
         commitment: p.checked.commitment,
+        representation: p.checked.representation,
     };
     // Art. 78–79: a banned applicant's application for this item is refused.
     if let Some(ban) = crate::services::licences::linked::ban_on(

@@ -203,6 +203,7 @@ fn run_step(
                 address: None,
                 bundle: None,
                 commitment: false,
+                representation: None,
             };
             let (working, _) = intake_working(tx, &who, req, &code).map_err(|e| failed(case, e))?;
             live.insert(

@@ -123,6 +123,7 @@ pub fn register_application(
         bundle: None,
         // A renewal, change or cancellation is not signed for (issue #19 item 5).
         commitment: false,
+        representation: None,
     };
     let (case_number, ledger_index) = intake(tx, who, req, &query_code)?;
     let (_, events) = licence

@@ -193,6 +193,34 @@ pub(super) fn sheet(
                     Block::Field("住所/经营场所".into(), address.as_str().to_owned()),
                 );
             }
+            // Issue #19 item 3: who filed (the agent's ID masked; the PDF is never hashed in public).
+            match &r.representation {
+                Some(oneseal_domain::case::Representation::Agent {
+                    name, id_number, ..
+                }) => {
+                    sheet.blocks.push(Block::Field(
+                        "委托代理人".into(),
+                        format!("{name}（身份证号 {}）", id_number.masked()),
+                    ));
+                    sheet
+                        .blocks
+                        .push(Block::Field("授权委托书".into(), "已收".into()));
+                }
+                Some(oneseal_domain::case::Representation::OnBehalf {
+                    consent,
+                    consented_at,
+                    filed_by,
+                }) => sheet.blocks.push(Block::Field(
+                    "帮办代办".into(),
+                    format!(
+                        "窗口工作人员（工号 {}）经申请人同意代为填报；{}，{}",
+                        filed_by.as_str(),
+                        consent.name_zh(),
+                        time_zh(*consented_at)
+                    ),
+                )),
+                None => {}
+            }
             // Art. 33: an online application is received when submitted on the platform.
             if let (Some(at), Some(reg)) = (r.submitted_at(), r.registered_at) {
                 sheet
