@@ -28,7 +28,7 @@ test('(commitment) the clerk registers an application with the signed commitment
   await clerk.fill('input[name=item]', label);
   await clerk.selectOption('select[name=applicant_type]', 'organisation');
   await clerk.fill('input[name=applicant_name]', '济南泉城承诺食品有限公司');
-  await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT5X2');
+  await clerk.fill('input[name=applicant_code]', '91370100MA3C0RT2XJ');
   await clerk.fill('input[name=applicant_phone]', '0531 8600 1234');
   await clerk.setInputFiles('#f-materials', { name: '食品经营许可申请书.pdf', mimeType: 'application/pdf', buffer: PDF });
   const box = clerk.locator('input[name=commitment]');

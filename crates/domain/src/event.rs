@@ -13,13 +13,13 @@ use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 
 mod calendar;
-mod sealed;
+mod sealing;
 
 pub use crate::canonical::{canonical_json, commitment};
 use crate::canonical::{write_canonical, write_scalar};
 
 pub use calendar::{CalendarCorrection, CorrectionApproval, DeadlineKind, MovingDeadline};
-pub use sealed::{EnvelopeError, Sealed};
+pub use sealing::{EnvelopeError, Sealed};
 
 use crate::case::{CaseEvent, CaseNumber};
 use crate::consultation::ConsultationEvent;
@@ -749,54 +749,6 @@ impl Envelope {
         write_scalar(&self.v, &mut out);
         out.push(b'}');
         out
-    }
-}
-
-impl Event {
-    /// Builds the public entry and the private body. `salt` must be fresh randomness per event.
-    pub fn seal(
-        &self,
-        time: OffsetDateTime,
-        jurisdiction: &DivisionCode,
-        actor: &Actor,
-        salt: [u8; 16],
-    ) -> Result<Sealed, EnvelopeError> {
-        let body = canonical_json(&serde_json::to_value(self)?);
-        let envelope = Envelope {
-            v: ENVELOPE_VERSION,
-            kind: self.kind().to_owned(),
-            time: time
-                .to_offset(time::UtcOffset::UTC)
-                .format(&time::format_description::well_known::Rfc3339)?,
-            jurisdiction: jurisdiction.clone(),
-            actor: actor.label(),
-            subject: self.subject(),
-            payload: commitment(&salt, &body),
-            public: self.public_view(),
-        };
-        let entry = envelope.canonical_json();
-        if entry.len() > usize::from(u16::MAX) {
-            return Err(EnvelopeError::TooLarge(entry.len()));
-        }
-        Ok(Sealed {
-            kind: self.kind(),
-            entry,
-            body,
-            salt,
-        })
-    }
-
-    /// Reads a private body back, checking it against the public entry's commitment.
-    pub fn open(
-        entry: &[u8],
-        salt: &[u8],
-        body: &[u8],
-    ) -> Result<(Envelope, Event), EnvelopeError> {
-        let envelope: Envelope = serde_json::from_slice(entry)?;
-        if envelope.payload != commitment(salt, body) {
-            return Err(EnvelopeError::Commitment);
-        }
-        Ok((envelope, serde_json::from_slice(body)?))
     }
 }
 

@@ -372,7 +372,8 @@
 
 // Generic API forms (linkage and accountability pages): <form data-api="/api/v1/…/{name}"
 // [data-method] [data-reload]>. Field names with dots nest ("body.type"); data-kind="list" splits
-// lines, data-kind="int" parses a number; "true"/"false" become booleans; data-copy="x" also
+// lines, data-kind="int" parses a number; "true"/"false" become booleans (unless
+// data-kind="text"); data-copy="x" also
 // sends the value as field x; data-path fields fill {name} in the URL. Empty fields are left out.
 (function () {
   "use strict";
@@ -398,6 +399,8 @@
         v = parseInt(v, 10);
       } else if (el.dataset.kind === "list") {
         v = v.split("\n").map(function (l) { return l.trim(); }).filter(Boolean);
+      } else if (el.dataset.kind === "text") {
+        // Sent as typed: a code that reads "false" (告知承诺's verdict) stays a string.
       } else if (v === "true" || v === "false") {
         v = v === "true";
       }

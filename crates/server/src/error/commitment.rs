@@ -29,6 +29,11 @@ impl From<crate::services::commitments::CommitmentServiceError> for ApiError {
                 "status 只能是 awaiting、verified、false 或 all",
                 "status must be awaiting, verified, false or all",
             ),
+            E::Calendar(e) => ApiError::conflict(
+                "calendar_year_missing",
+                format!("工作日历不完整，无法计算核查期限：{e}"),
+                e.to_string(),
+            ),
             E::Linkage(e) => e.into(),
             E::Store(e) => e.into(),
         }

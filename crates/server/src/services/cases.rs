@@ -450,12 +450,14 @@ pub fn act_on(
     let pushes = push_decision(tx, who, &working.case, &new, sealed.as_ref())?;
     crate::services::commitments::after_decision(
         tx,
-        who,
+        &who.meta(),
+        &who.calendar,
         &working.case,
         &new,
         sealed.as_ref().and_then(|s| s.license_id.as_deref()),
         &pushes,
-    )?;
+    )
+    .map_err(commitment_error)?;
     let status = working.case.status();
     Ok(StepOutcome {
         case_number: number.to_string(),
@@ -465,6 +467,17 @@ pub fn act_on(
         sealed,
         pushes,
     })
+}
+
+/// The commitment task's failure as the step's: the store's and the linkage's as themselves.
+fn commitment_error(e: crate::services::commitments::CommitmentServiceError) -> CaseServiceError {
+    use crate::services::commitments::CommitmentServiceError as E;
+    match e {
+        E::Store(e) => CaseServiceError::Store(e),
+        E::Linkage(e) => CaseServiceError::Linkage(Box::new(e)),
+        E::Rule(r) => CaseServiceError::Commitment(r),
+        other => corrupt(format!("commitment task: {other}")),
+    }
 }
 
 /// Takes one step as `who`, as the JSON API and the desk's confirmation both do: the document

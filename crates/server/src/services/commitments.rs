@@ -9,6 +9,7 @@
 //! (`RevocationGround::FalseCommitment` through the licence desk); the rules watch both duties.
 
 use oneseal_domain::access::{Action, Denied, Principal, Target, authorize};
+use oneseal_domain::calendar::{Calendar, CalendarError};
 use oneseal_domain::case::{Case, CaseEvent, CaseNumber, Decision, legal_date};
 use oneseal_domain::commitment::{
     CommitmentError, CommitmentEvent, Verdict, Verification, VerificationAsked,
@@ -20,7 +21,6 @@ use oneseal_store::{Conn, StoreError, Tx};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use crate::services::cases::{Acting, CaseServiceError};
 use crate::services::commands::Meta;
 use crate::services::linkage::{self, LinkageError};
 
@@ -39,6 +39,9 @@ pub enum CommitmentServiceError {
     BadNumber,
     #[error("bad status filter")]
     BadFilter,
+    /// The working-day calendar lacks a year the due date reaches into.
+    #[error("calendar: {0}")]
+    Calendar(CalendarError),
     #[error(transparent)]
     Linkage(#[from] LinkageError),
     #[error(transparent)]
@@ -53,15 +56,16 @@ type Result<T, E = CommitmentServiceError> = std::result::Result<T, E>;
 /// grant's pushes (the task names the first).
 ///
 /// # Errors
-/// The calendar's (as the case's own), the linkage's, the store's.
+/// The calendar's, the linkage's, the store's.
 pub fn after_decision(
     tx: &mut Tx<'_>,
-    who: &Acting,
+    meta: &Meta,
+    calendar: &Calendar,
     case: &Case,
     new: &[CaseEvent],
     licence_id: Option<&str>,
     pushes: &[String],
-) -> Result<(), CaseServiceError> {
+) -> Result<()> {
     let r = case.received();
     let Some(signed) = r.commitment.as_ref() else {
         return Ok(());
@@ -78,14 +82,12 @@ pub fn after_decision(
     if !granted {
         return Ok(());
     }
-    let today = legal_date(who.now);
+    let today = legal_date(meta.time);
     let due_on = signed
-        .verify_by(&who.calendar, today)
-        .map_err(|e| CaseServiceError::Corrupt(format!("commitment due date: {e}")))?;
-    let link = |e: LinkageError| CaseServiceError::Linkage(Box::new(e));
+        .verify_by(calendar, today)
+        .map_err(CommitmentServiceError::Calendar)?;
     let department =
-        linkage::supervisor_for(tx.conn(), &who.jurisdiction, r.item.basic_code.as_str())
-            .map_err(link)?
+        linkage::supervisor_for(tx.conn(), &meta.jurisdiction, r.item.basic_code.as_str())?
             .map(|s| s.department);
     let asked = VerificationAsked {
         case_number: r.case_number.to_string(),
@@ -99,7 +101,6 @@ pub fn after_decision(
     };
     let event = CommitmentEvent::Asked(asked);
     let body = json!({ "case_number": r.case_number, "event": event.public_view() });
-    let meta = who.meta();
     let idx = meta.record_event(
         tx,
         &Event::Commitment {
@@ -110,15 +111,14 @@ pub fn after_decision(
     if let Some(d) = &department {
         linkage::enqueue(
             tx,
-            &who.jurisdiction,
+            &meta.jurisdiction,
             idx,
             d,
             "commitment.asked",
             r.case_number.as_str(),
             &body,
-            who.now,
-        )
-        .map_err(link)?;
+            meta.time,
+        )?;
     }
     Ok(())
 }

@@ -163,7 +163,8 @@ async fn an_items_guide_says_everything_art_30_asks_for() {
     assert_eq!(g["statutory_limit"], "法定 20个工作日");
     assert_eq!(g["promised_limit"], "承诺 10个工作日");
     assert_eq!(g["tolerates_missing"], true);
-    assert_eq!(g["commitment"], false);
+    // Under 告知承诺制 too since issue #19 item 5 (its catalog row's `commitment` setting).
+    assert_eq!(g["commitment"], true);
     assert!(!g["conditions"].as_array().unwrap().is_empty());
     assert_eq!(g["legal_basis"][0]["law"], "中华人民共和国食品安全法");
     let materials = g["materials"].as_array().unwrap();
