@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 mod calendar;
 mod sealing;

@@ -35,6 +35,7 @@ fn input(kind: &str, channel: &str, rep: RepresentationInput) -> IntakeInput {
         channel: channel.into(),
         applicant,
         materials: Vec::new(),
+        commitment: false,
         representation: rep,
     }
 }
