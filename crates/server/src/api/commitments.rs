@@ -13,6 +13,7 @@ use oneseal_store::commitments::CommitmentRow;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::consultations::DeptFilter;
 use crate::AppState;
 use crate::edge::auth::Auth;
 use crate::edge::json::ApiJson;
@@ -27,30 +28,13 @@ pub(crate) fn row_json(r: &CommitmentRow) -> Value {
     v
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct Filter {
-    pub status: Option<String>,
-    pub limit: Option<String>,
-}
-
 /// The verification tasks of the caller's department, newest first.
 pub async fn dept_commitments(
     State(state): State<AppState>,
     auth: Auth,
-    Query(f): Query<Filter>,
+    Query(f): Query<DeptFilter>,
 ) -> Result<Json<Value>, ApiError> {
-    let open_only = match f.status.as_deref() {
-        None | Some("all") => false,
-        Some("awaiting") => true,
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "bad_filter",
-                "status 只能是 awaiting 或 all",
-                "status must be awaiting or all",
-            ));
-        }
-    };
-    let limit = parse_limit(f.limit.as_deref())?;
+    let (open_only, limit) = f.parse()?;
     let principal = auth.principal.clone();
     let rows = state
         .store
@@ -112,11 +96,18 @@ pub async fn answer_commitment(
     Ok(Json(v))
 }
 
+/// The bureau's list: `status` is a verification's state (`false`: the credit records).
+#[derive(Debug, Default, Deserialize)]
+pub struct BureauFilter {
+    pub status: Option<String>,
+    pub limit: Option<String>,
+}
+
 /// The jurisdiction's verifications for its staff; `status=false`: the credit records.
 pub async fn list_commitments(
     State(state): State<AppState>,
     auth: Auth,
-    Query(f): Query<Filter>,
+    Query(f): Query<BureauFilter>,
 ) -> Result<Json<Value>, ApiError> {
     let limit = parse_limit(f.limit.as_deref())?;
     let principal = auth.principal.clone();

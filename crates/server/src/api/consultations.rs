@@ -107,11 +107,30 @@ pub async fn list_case_consultations(
     })))
 }
 
+/// A department's list filter, shared by its consultations and its 告知承诺 verifications.
 #[derive(Debug, Default, Deserialize)]
 pub struct DeptFilter {
     /// `awaiting`: only the unanswered ones.
     pub status: Option<String>,
     pub limit: Option<String>,
+}
+
+impl DeptFilter {
+    /// (only the unanswered ones, how many at most).
+    pub fn parse(&self) -> Result<(bool, u32), ApiError> {
+        let open_only = match self.status.as_deref() {
+            None | Some("all") => false,
+            Some("awaiting") => true,
+            Some(_) => {
+                return Err(ApiError::bad_request(
+                    "bad_filter",
+                    "status 只能是 awaiting 或 all",
+                    "status must be awaiting or all",
+                ));
+            }
+        };
+        Ok((open_only, parse_limit(self.limit.as_deref())?))
+    }
 }
 
 /// The requests to the caller's department, newest first.
@@ -120,18 +139,7 @@ pub async fn dept_consultations(
     auth: Auth,
     Query(f): Query<DeptFilter>,
 ) -> Result<Json<Value>, ApiError> {
-    let open_only = match f.status.as_deref() {
-        None | Some("all") => false,
-        Some("awaiting") => true,
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "bad_filter",
-                "status 只能是 awaiting 或 all",
-                "status must be awaiting or all",
-            ));
-        }
-    };
-    let limit = parse_limit(f.limit.as_deref())?;
+    let (open_only, limit) = f.parse()?;
     let principal = auth.principal.clone();
     let rows = state
         .store

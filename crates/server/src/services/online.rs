@@ -76,6 +76,37 @@ pub struct Sent {
     pub bundle: Option<String>,
 }
 
+/// The nonce a registration's receipt is drawn with.
+fn fresh_nonce() -> Result<[u8; 32], CaseServiceError> {
+    let mut nonce = [0u8; 32];
+    getrandom::fill(&mut nonce)
+        .map_err(|e| CaseServiceError::Corrupt(format!("no randomness: {e}")))?;
+    Ok(nonce)
+}
+
+/// The submission, checked again on the writer: a second clerk may have received it meanwhile.
+fn still_submitted(conn: &mut dyn Conn, id: &str) -> Result<OnlineRow, OnlineError> {
+    let row = rows::get(conn, id)?.ok_or(OnlineError::NotFound)?;
+    if row.status != "submitted" {
+        return Err(OnlineError::NothingToReceive);
+    }
+    Ok(row)
+}
+
+/// Links a received submission to what it opened (a case, or a bundle's application).
+fn mark_registered(
+    conn: &mut dyn Conn,
+    mut row: OnlineRow,
+    opened: String,
+    now: OffsetDateTime,
+) -> Result<(), OnlineError> {
+    row.status = "registered".into();
+    row.case_number = Some(opened);
+    row.updated_at = now.unix_timestamp();
+    rows::update(conn, &row)?;
+    Ok(())
+}
+
 fn random_id() -> Result<String, OnlineError> {
     let mut b = [0u8; 12];
     getrandom::fill(&mut b)
@@ -661,24 +692,15 @@ async fn register_submission(
         .store
         .read_committed(move |c| prepare(c, &j, &input, false))
         .await?;
-    let mut nonce = [0u8; 32];
-    getrandom::fill(&mut nonce)
-        .map_err(|e| CaseServiceError::Corrupt(format!("no randomness: {e}")))?;
+    let nonce = fresh_nonce()?;
     let w = who.clone();
     let id = row.id.clone();
     let receipt = desk
         .store
         .write(move |tx| -> Result<_, OnlineError> {
-            // Checked again on the writer: a second clerk may have received it meanwhile.
-            let mut row = rows::get(tx.conn(), &id)?.ok_or(OnlineError::NotFound)?;
-            if row.status != "submitted" {
-                return Err(OnlineError::NothingToReceive);
-            }
+            let row = still_submitted(tx.conn(), &id)?;
             let receipt = register(tx, &w, prepared, None, nonce, submitted_at)?;
-            row.status = "registered".into();
-            row.case_number = Some(receipt.case_number.to_string());
-            row.updated_at = w.now.unix_timestamp();
-            rows::update(tx.conn(), &row)?;
+            mark_registered(tx.conn(), row, receipt.case_number.to_string(), w.now)?;
             // The receipt reaches the inbox of the account that applied, now linked.
             let (case, _) = load(tx.conn(), &receipt.case_number)?;
             crate::services::inbox::tell(

@@ -7,11 +7,11 @@
 
 use oneseal_domain::case::{CaseNumber, IntakeInput};
 use oneseal_store::Conn;
-use oneseal_store::online_applications::{self as rows, OnlineRow};
+use oneseal_store::online_applications::OnlineRow;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::{Desk, OnlineError, Received, keep};
+use super::{Desk, OnlineError, Received, fresh_nonce, keep, mark_registered, still_submitted};
 use crate::services::bundles::intake::{prepare, register_bundle_at};
 use crate::services::cases::{Acting, CaseServiceError, load};
 
@@ -58,24 +58,15 @@ pub(super) async fn register(
         .store
         .read_committed(move |c| prepare(c, &j, &code, &input))
         .await?;
-    let mut nonce = [0u8; 32];
-    getrandom::fill(&mut nonce)
-        .map_err(|e| CaseServiceError::Corrupt(format!("no randomness: {e}")))?;
+    let nonce = fresh_nonce()?;
     let w = who.clone();
     let id = row.id.clone();
     let receipt = desk
         .store
         .write(move |tx| -> Result<_, OnlineError> {
-            // Checked again on the writer: a second clerk may have received it meanwhile.
-            let mut row = rows::get(tx.conn(), &id)?.ok_or(OnlineError::NotFound)?;
-            if row.status != "submitted" {
-                return Err(OnlineError::NothingToReceive);
-            }
+            let row = still_submitted(tx.conn(), &id)?;
             let receipt = register_bundle_at(tx, &w, prepared, None, nonce, submitted_at)?;
-            row.status = "registered".into();
-            row.case_number = Some(receipt.application.clone());
-            row.updated_at = w.now.unix_timestamp();
-            rows::update(tx.conn(), &row)?;
+            mark_registered(tx.conn(), row, receipt.application.clone(), w.now)?;
             // Each receipt reaches the inbox of the account that applied, now linked.
             for opened in &receipt.cases {
                 let (case, _) = load(tx.conn(), &opened.case_number)?;
