@@ -159,7 +159,8 @@ async function screenshotProgress(name) {
 test('(a) clerk accepts, two reviewers review, the head extends, the official approves and seals', async () => {
   assert.ok(shared.number, 'needs the case registered above');
   // Each role sees the steps it may take now, and only those.
-  assert.deepEqual(await offered('CLERK'), ['one_time_notice', 'accept', 'refuse_acceptance', 'withdraw']);
+  // 食品经营许可 admits 容缺受理, so acceptance with materials to follow is offered too.
+  assert.deepEqual(await offered('CLERK'), ['one_time_notice', 'accept', 'refuse_acceptance', 'withdraw', 'deferral']);
   assert.deepEqual(await offered('REVIEW'), []);
   assert.deepEqual(await offered('APPROVE'), []);
   await act('CLERK', 'accept');
