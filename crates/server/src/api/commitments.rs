@@ -7,13 +7,11 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use oneseal_domain::case::CaseNumber;
 use oneseal_domain::commitment::Verdict;
-use oneseal_domain::event::Actor;
-use oneseal_domain::linkage::Claimant;
 use oneseal_store::commitments::CommitmentRow;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::consultations::DeptFilter;
+use super::consultations::{DeptFilter, claimant};
 use crate::AppState;
 use crate::edge::auth::Auth;
 use crate::edge::json::ApiJson;
@@ -53,22 +51,6 @@ pub struct VerdictBody {
     /// What was checked and found; required when the commitment is false.
     #[serde(default)]
     pub finding: String,
-}
-
-/// Who answers, as the ledger and the answer name it.
-fn claimant(auth: &Auth) -> (Claimant, Actor) {
-    let p = &auth.principal;
-    match (&p.staff, &p.token) {
-        (Some(s), _) => (Claimant::Staff(s.clone()), Actor::Staff(s.clone())),
-        (None, Some(t)) => (
-            Claimant::Token(t.clone()),
-            Actor::Department(p.department.clone()),
-        ),
-        (None, None) => (
-            Claimant::Token("unknown".into()),
-            Actor::Department(p.department.clone()),
-        ),
-    }
 }
 
 /// The asked department's finding: verified, or false (which calls for the licence's

@@ -162,8 +162,9 @@ pub struct OpinionBody {
     pub attachments: Vec<String>,
 }
 
-/// Who answers, as the ledger and the answer name it.
-fn claimant(auth: &Auth) -> (Claimant, Actor) {
+/// Who answers, as the ledger and the answer name it (a consultation's opinion, a 告知承诺's
+/// verdict).
+pub(super) fn claimant(auth: &Auth) -> (Claimant, Actor) {
     let p = &auth.principal;
     match (&p.staff, &p.token) {
         (Some(s), _) => (Claimant::Staff(s.clone()), Actor::Staff(s.clone())),
