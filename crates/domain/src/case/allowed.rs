@@ -28,10 +28,10 @@ use super::command::{CaseContext, Command};
 use super::deferral::DeferralAct;
 use super::error::ExtensionAuthorityKind;
 use super::event::{
-    CaseEvent, Decision, DeliveryMethod, MaterialRef, NonAcceptance, NoticeItem, NoticeProblem,
-    Reasons, Refusal, Remedies, legal_date,
+    CaseEvent, Decision, DeliveryMethod, NonAcceptance, NoticeItem, NoticeProblem, Reasons,
+    Refusal, Remedies, legal_date,
 };
-use super::ids::Sha256Digest;
+use super::ids::{MaterialRef, Sha256Digest};
 use super::state::Case;
 use super::terms::{CommandKind, ExtensionAuthority, ReviewKind};
 

@@ -15,10 +15,10 @@ use crate::org::{Role, StaffId};
 use super::clock;
 use super::error::CaseError;
 use super::event::{
-    CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, MaterialRef, NonAcceptance,
-    NoticeItem, SCOPE_MAX, legal_date,
+    CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, NonAcceptance, NoticeItem,
+    SCOPE_MAX, legal_date,
 };
-use super::ids::CaseNumber;
+use super::ids::{CaseNumber, MaterialRef};
 use super::person::Applicant;
 use super::query_code::StoredQueryCode;
 use super::state::Case;

@@ -357,7 +357,7 @@ pub enum CaseError {
     OnSpot(super::item_errors::OnSpotError),
     /// 容缺受理 (`case::deferral`).
     #[error(transparent)]
-    Deferral(super::deferral::DeferralError),
+    Deferral(super::deferral_error::DeferralError),
 }
 
 /// The two heads who may approve an extension, without the approval details.

@@ -15,7 +15,7 @@ use crate::org::StaffId;
 
 use super::error::CaseError;
 use super::hearing::HearingEvent;
-use super::ids::{CaseNumber, Sha256Digest};
+use super::ids::{CaseNumber, MaterialRef};
 use super::person::Applicant;
 use super::query_code::StoredQueryCode;
 pub use super::snapshot::ItemSnapshot;
@@ -39,15 +39,6 @@ pub enum Channel {
     Window,
     /// 网上: through the online portal.
     Online,
-}
-
-/// One submitted document, bound by its digest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MaterialRef {
-    /// Name as in the item's materials list.
-    pub name: String,
-    /// Digest of the file as received.
-    pub sha256: Sha256Digest,
 }
 
 /// The receipt of an application (收件), which opens the case.

@@ -282,6 +282,15 @@ pub(crate) fn parse_yyyymmdd(field: Field, digits: &str) -> Result<Date, ParseEr
     Date::from_calendar_date(year, month, day).map_err(|_| bad())
 }
 
+/// One submitted document, bound by its digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialRef {
+    /// Name as in the item's materials list.
+    pub name: String,
+    /// Digest of the file as received.
+    pub sha256: Sha256Digest,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

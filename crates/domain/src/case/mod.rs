@@ -27,6 +27,8 @@ mod allowed;
 pub mod clock;
 mod command;
 mod deferral;
+mod deferral_command;
+mod deferral_error;
 mod error;
 mod event;
 mod false_materials;
@@ -34,6 +36,7 @@ mod hearing;
 mod hearing_command;
 mod hearing_error;
 mod ids;
+mod intake_field;
 mod intake_input;
 mod item_errors;
 mod linked;
@@ -45,6 +48,7 @@ mod projected;
 mod public;
 mod query_code;
 mod representation;
+mod representation_input;
 #[cfg(test)]
 mod representation_tests;
 mod snapshot;
@@ -93,12 +97,13 @@ pub use clock::{
     NoticeClock, YELLOW_CARD_PERCENT,
 };
 pub use command::{CaseContext, Command, Intake};
-pub use deferral::{Deferral, DeferralAct, DeferralError, DeferralEvent, MAX_DEFERRAL_DAYS};
+pub use deferral::{Deferral, DeferralAct, DeferralEvent, MAX_DEFERRAL_DAYS};
+pub use deferral_error::DeferralError;
 pub use error::{CaseError, ExtensionAuthorityKind, Field, ParseError};
 pub use event::SCOPE_MAX;
 pub use event::{
-    CHINA_STANDARD_TIME, CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, MaterialRef,
-    NonAcceptance, NoticeItem, NoticeProblem, Reasons, Received, Refusal, Remedies, legal_date,
+    CHINA_STANDARD_TIME, CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, NonAcceptance,
+    NoticeItem, NoticeProblem, Reasons, Received, Refusal, Remedies, legal_date,
 };
 pub use false_materials::{art78_ban, false_materials_on};
 pub use hearing::{
@@ -106,11 +111,11 @@ pub use hearing::{
     NOTICE_LEAD_DAYS, ORGANISE_DAYS, Postponed, REQUEST_DAYS, Requester, Scheduled,
 };
 pub use hearing_command::HearingOffer;
-pub use ids::{CaseNumber, Sha256Digest};
-pub use intake_input::{
-    ADDRESS_MAX, ApplicantInput, CheckedIntake, FieldError, IntakeField, IntakeInput,
-    ORGANISATION_NAME_MAX, PERSON_NAME_MAX,
+pub use ids::{CaseNumber, MaterialRef, Sha256Digest};
+pub use intake_field::{
+    ADDRESS_MAX, FieldError, IntakeField, ORGANISATION_NAME_MAX, PERSON_NAME_MAX,
 };
+pub use intake_input::{ApplicantInput, CheckedIntake, IntakeInput};
 pub use on_spot::{OnSpotError, SUPPLEMENT_WINDOW_DAYS};
 pub use person::{Applicant, IdNumber, PersonalField};
 pub use phone::PhoneNumber;
@@ -119,9 +124,9 @@ pub use projected::{DueKind, DueReading, ProjectedDue};
 pub use public::{PublicDeferral, PublicProgress, PublicStep};
 pub use query_code::{QueryCode, StoredQueryCode};
 pub use representation::{
-    AUTHORISATION_MATERIAL, ConsentMethod, Representation, RepresentationInput,
-    RepresentationRequest, record_on_receipt,
+    AUTHORISATION_MATERIAL, ConsentMethod, Representation, RepresentationRequest,
 };
+pub use representation_input::{RepresentationInput, record_on_receipt};
 pub use state::{
     Acceptance, Case, DecisionRecord, ExtensionRecord, ProcedureRecord, StepRecord, TimelineEntry,
 };

@@ -15,9 +15,9 @@ use crate::org::StaffId;
 
 use super::error::{CaseError, ExtensionAuthorityKind};
 use super::event::{
-    CaseEvent, Channel, Decision, DeliveryMethod, MaterialRef, NonAcceptance, NoticeItem, Received,
-    legal_date,
+    CaseEvent, Channel, Decision, DeliveryMethod, NonAcceptance, NoticeItem, Received, legal_date,
 };
+use super::ids::MaterialRef;
 use super::status::CaseStatus;
 mod extension;
 pub(super) mod hearing;

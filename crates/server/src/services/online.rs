@@ -17,54 +17,24 @@ use oneseal_domain::case::{
 };
 use oneseal_domain::org::DivisionCode;
 use oneseal_store::online_applications::{self as rows, ApplicantFile, OnlineRow};
-use oneseal_store::{Conn, Store, StoreError};
+use oneseal_store::{Conn, Store};
 use serde::Serialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 mod bundle;
+mod desk;
+mod error;
+
+pub use desk::{Desk, Received};
+use desk::{files_of, fresh_nonce, keep, mark_registered, still_submitted};
+pub use error::{MAX_BODY, OnlineError};
 
 use crate::services::cases::{Acting, CaseServiceError, load, prepare, register, take_step};
-use crate::services::materials::{MaterialError, Materials, check_file, store_material};
-use crate::services::sealing::SealKeys;
+use crate::services::materials::{MaterialError, Materials, check_file};
 
 /// The most applications "my applications" lists.
 pub const MAX_LISTED: u32 = 200;
-/// The largest body an application keeps (its JSON text).
-pub const MAX_BODY: usize = 64 * 1024;
-
-#[derive(Debug, thiserror::Error)]
-pub enum OnlineError {
-    #[error("no such application")]
-    NotFound,
-    /// The application is no longer a draft (or, to withdraw, already registered or withdrawn).
-    #[error("the application is {status}")]
-    WrongStatus { status: String },
-    #[error("an online application's channel is online")]
-    NotOnline,
-    /// A material whose file the applicant did not upload.
-    #[error("unknown file {sha256}")]
-    UnknownFile { sha256: String },
-    #[error("the body is over {MAX_BODY} bytes")]
-    TooLarge,
-    /// The case is not waiting for a supplement (no open one-time notice).
-    #[error("the case awaits no supplement")]
-    NoOpenNotice,
-    /// Nothing for the clerk to receive: the application is neither submitted nor carries a
-    /// supplement.
-    #[error("nothing to receive")]
-    NothingToReceive,
-    #[error(transparent)]
-    Case(#[from] CaseServiceError),
-    #[error(transparent)]
-    Material(#[from] MaterialError),
-    /// A "one thing" application's bundle (unknown, unavailable, or its combined form).
-    #[error(transparent)]
-    Bundle(#[from] crate::services::bundles::BundleError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// What an applicant sends to save or submit: the intake body as written (kept as text), and
 /// the same body read as staff intake reads it.
 pub struct Sent {
@@ -74,37 +44,6 @@ pub struct Sent {
     /// A "one thing" application (issue #20 item 2): the bundle's code, one linked case per
     /// item once received (`item_code` is then not asked for).
     pub bundle: Option<String>,
-}
-
-/// The nonce a registration's receipt is drawn with.
-fn fresh_nonce() -> Result<[u8; 32], CaseServiceError> {
-    let mut nonce = [0u8; 32];
-    getrandom::fill(&mut nonce)
-        .map_err(|e| CaseServiceError::Corrupt(format!("no randomness: {e}")))?;
-    Ok(nonce)
-}
-
-/// The submission, checked again on the writer: a second clerk may have received it meanwhile.
-fn still_submitted(conn: &mut dyn Conn, id: &str) -> Result<OnlineRow, OnlineError> {
-    let row = rows::get(conn, id)?.ok_or(OnlineError::NotFound)?;
-    if row.status != "submitted" {
-        return Err(OnlineError::NothingToReceive);
-    }
-    Ok(row)
-}
-
-/// Links a received submission to what it opened (a case, or a bundle's application).
-fn mark_registered(
-    conn: &mut dyn Conn,
-    mut row: OnlineRow,
-    opened: String,
-    now: OffsetDateTime,
-) -> Result<(), OnlineError> {
-    row.status = "registered".into();
-    row.case_number = Some(opened);
-    row.updated_at = now.unix_timestamp();
-    rows::update(conn, &row)?;
-    Ok(())
 }
 
 fn random_id() -> Result<String, OnlineError> {
@@ -122,20 +61,6 @@ fn check_files(conn: &mut dyn Conn, subject: &str, input: &IntakeInput) -> Resul
         }
     }
     Ok(())
-}
-
-/// The files an application names: its materials, and an agent's authorisation (委托书), which
-/// the applicant uploads as any other file.
-fn files_of(input: &IntakeInput) -> Vec<(String, String)> {
-    let mut files = input.materials.clone();
-    let rep = &input.representation;
-    if rep.kind.trim() == "agent" && !rep.authorisation_sha256.trim().is_empty() {
-        files.push((
-            oneseal_domain::case::AUTHORISATION_MATERIAL.to_owned(),
-            rep.authorisation_sha256.clone(),
-        ));
-    }
-    files
 }
 
 /// Saves a new draft (`id` none) or an applicant's own draft, or submits it (`submit`).
@@ -567,29 +492,6 @@ pub async fn waiting(store: &Store, j: DivisionCode) -> Result<Vec<Waiting>, Onl
         .await
 }
 
-/// What a clerk's receipt of an online application did.
-#[derive(Debug, Serialize)]
-pub struct Received {
-    pub case_number: String,
-    /// Shown once, to the clerk (the applicant follows the case from their account).
-    pub query_code: Option<String>,
-    /// `registered` or `supplement`.
-    pub received: &'static str,
-    /// Files stored among the case's materials.
-    pub stored: usize,
-    /// A "one thing" application: every case it opened (`case_number` is the first, the
-    /// application's number).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub cases: Vec<String>,
-}
-
-/// What [`receive`] needs besides the application.
-pub struct Desk<'a> {
-    pub store: &'a Store,
-    pub materials: Option<&'a Materials>,
-    pub seals: &'a std::sync::Arc<SealKeys>,
-}
-
 /// A clerk receives application `id`: registers a submission as a case received at its
 /// submission time, or records a supplement sent online; the files go among the case's
 /// materials.
@@ -722,44 +624,4 @@ async fn register_submission(
         stored,
         cases: Vec::new(),
     })
-}
-
-/// Stores the applicant's files among the case's materials (a file the store lost stays
-/// listed by its digest, as at the window).
-async fn keep(
-    desk: &Desk<'_>,
-    who: &Acting,
-    number: &oneseal_domain::case::CaseNumber,
-    files: &[(String, String)],
-) -> usize {
-    let Some(materials) = desk.materials else {
-        return 0;
-    };
-    let mut stored = 0;
-    for (name, sha) in files {
-        let Ok(digest) = Sha256Digest::parse(sha.trim()) else {
-            continue;
-        };
-        let bytes = match materials.store.get(&digest).await {
-            Ok(Some(b)) => b,
-            _ => {
-                tracing::warn!(case = %number, "an online application's file is not in the store");
-                continue;
-            }
-        };
-        match store_material(
-            desk.store,
-            materials,
-            who.clone(),
-            number.clone(),
-            name,
-            bytes,
-        )
-        .await
-        {
-            Ok(_) => stored += 1,
-            Err(e) => tracing::warn!(case = %number, error = %e, "an online file was not stored"),
-        }
-    }
-    stored
 }

@@ -11,7 +11,8 @@ use oneseal_store::online_applications::OnlineRow;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::{Desk, OnlineError, Received, fresh_nonce, keep, mark_registered, still_submitted};
+use super::desk::{Desk, Received, fresh_nonce, keep, mark_registered, still_submitted};
+use super::error::OnlineError;
 use crate::services::bundles::intake::{prepare, register_bundle_at};
 use crate::services::cases::{Acting, CaseServiceError, load};
 
