@@ -197,6 +197,9 @@ struct CasePage {
     item_name: String,
     status: &'static str,
     contact: ApplicantView,
+    /// 住所/经营场所 as given at intake: shown to every member of staff who may open the case
+    /// (`domain::case::address`), never on a public page.
+    address: Option<String>,
     clock_zh: String,
     /// The item's legal settings the case runs under, each with its source (issue #21).
     legal_lines: Vec<(String, String)>,
@@ -340,6 +343,11 @@ pub async fn case_page(
         legal_lines: legal_lines(&case.received().item),
         status: case.status().name_zh(),
         contact: applicant_view(&case.received().applicant, &auth.principal.roles),
+        address: case
+            .received()
+            .address
+            .as_ref()
+            .map(|a| a.as_str().to_owned()),
         clock_zh,
         provisional,
         about_licence: case

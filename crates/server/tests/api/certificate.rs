@@ -84,6 +84,29 @@ async fn an_organisations_licence_shows_its_address_and_the_granted_scope_everyw
         .get_json(&format!("/api/v1/cases/{number}"))
         .await;
     assert_eq!(case["events"][0]["address"], ORG_ADDRESS, "{case}");
+    // The staff case page shows it to the clerk and to the approver alike.
+    let clerk_page = app
+        .clerk()
+        .await
+        .get(&format!("/cases/{number}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let approver_page = app
+        .approver()
+        .await
+        .get(&format!("/cases/{number}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    for page in [&clerk_page, &approver_page] {
+        assert!(
+            page.contains("applicant-address") && page.contains(ORG_ADDRESS),
+            "the case page shows the address"
+        );
+    }
     let licence = decide(
         &app,
         &number,
