@@ -131,6 +131,7 @@ async fn construction_law_art9_two_extensions_are_granted_a_third_is_refused_and
         !alerts(&app).await.contains(&format!("licence:{id}")),
         "a card on an extended permit"
     );
+    assert!(app.replay_findings().await.is_empty());
 }
 
 #[tokio::test]
@@ -231,6 +232,8 @@ async fn construction_law_art9_a_refused_request_leaves_the_deadline_and_the_per
             && text.contains(&format!("licence:{waiting}:start-extension:1")),
         "{text}"
     );
+    // `rules replay` proves both cards from the log.
+    assert!(app.replay_findings().await.is_empty());
     // A start dated after the lapse is refused; the bureau cancels on Art. 70(6).
     let (status, body) = act(
         &approver,
