@@ -2,7 +2,8 @@
 // business licence is granted, its holder applies for renewal at the window from the licence's
 // page, the renewal is a case reviewed like any, the approving official refuses it with reasons
 // and remedies (sealed as 不予延续行政许可决定书), and the licence page shows the refusal: the
-// licence keeps its expiry and ends then (Licensing Law Art. 50).
+// licence keeps its expiry and ends then (Licensing Law Art. 50). A construction permit's request to start
+// later is granted (the date bounded to three months) and a second refused (建筑法 Art. 9).
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -88,4 +89,45 @@ test('(renewal) the renewal is reviewed and refused with reasons, sealed as a re
   assert.equal((await clerk.textContent('#licence-valid-until')).trim(), shared.validUntil, 'the expiry is kept');
   assert.match(await clerk.textContent('#licence-events'), /不予延续/);
   assert.equal(await clerk.locator('#licence-application').count(), 0, 'no application is open');
+});
+
+test('(renewal) a construction permit: a later start is requested, granted with its new date, then refused with reasons', async () => {
+  const clerk = await as('CLERK');
+  const number = await registerCase(clerk, { item: '990100011000', name: '济南延期开工建设有限公司', uscc: '91370100MA3C0RT4XL', file: '施工许可申请表.pdf' });
+  await reviewed(number);
+  const approver = await decide(number, 'approve', null, [/准予行政许可/]);
+  const licence = (await approver.locator('dl.facts a[href^="/verify/"]').textContent()).trim();
+  const submit = async (id, fill) => {
+    const form = approver.locator('#' + id);
+    assert.equal(await form.count(), 1, `no form #${id}`);
+    if (fill) await fill(form);
+    const reloaded = approver.waitForEvent('load').catch(() => {});
+    await form.locator('button').click();
+    await approver.waitForSelector('#form-result p');
+    assert.match(await approver.textContent('#form-result'), /已办理/);
+    await reloaded;
+    await approver.waitForLoadState('load');
+  };
+  await visit(approver, `/licences/${licence}/manage`);
+  const firstDeadline = (await approver.textContent('#licence-start')).match(/\d{4}-\d{2}-\d{2}/)[0];
+  assert.match(await approver.textContent('#licence-start-extensions'), /0 \/ 2/);
+  assert.equal(await approver.locator('#licence-start-grant').count(), 0, 'nothing to decide yet');
+  await submit('licence-start-extension');
+  assert.match(await approver.textContent('#licence-start'), /已申请延期开工，待发证机关决定/);
+  // The date offered is the latest the law allows (three months on); the form bounds it.
+  const date = approver.locator('#licence-start-grant input[name=new_start_by]');
+  const latest = await date.getAttribute('max');
+  assert.ok(latest > firstDeadline, `${latest} after ${firstDeadline}`);
+  await submit('licence-start-grant');
+  assert.match(await approver.textContent('#licence-start'), new RegExp(latest));
+  assert.match(await approver.textContent('#licence-start-extensions'), /1 \/ 2/);
+  assert.match(await approver.textContent('#licence-events'), new RegExp(`准予延期开工.*${latest}`));
+  // The second request, refused with reasons: the deadline stands, the reasons stay off the page's history.
+  await submit('licence-start-extension');
+  await submit('licence-start-refuse', (f) => f.locator('textarea[name=reasons]').fill('未说明不能按期开工的正当理由'));
+  assert.match(await approver.textContent('#licence-start-extensions'), /1 \/ 2.*不予延期/);
+  assert.match(await approver.textContent('#licence-start'), new RegExp(latest));
+  const history = await approver.textContent('#licence-events');
+  assert.match(history, /不予延期开工/);
+  assert.doesNotMatch(history, /正当理由/);
 });

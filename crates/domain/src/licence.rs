@@ -12,6 +12,7 @@
 
 pub mod application;
 pub mod ban;
+pub mod cancel;
 pub mod link;
 pub mod revocation;
 pub mod start;
@@ -22,6 +23,7 @@ use time::Date;
 
 use crate::org::{DepartmentCode, StaffId};
 
+pub use cancel::CancelReason;
 pub use link::{LicenceLink, LicencePurpose};
 pub use revocation::RevocationGround;
 
@@ -48,73 +50,6 @@ impl LicenceStatus {
             LicenceStatus::Revoked => "已撤销",
             LicenceStatus::PenaltyRevoked => "已吊销",
             LicenceStatus::Cancelled => "已注销",
-        }
-    }
-}
-
-/// Art. 70's grounds for cancellation, and the holder's own application where the item allows
-/// it. New grounds are only ever added (old logs name the first five).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CancelReason {
-    /// Art. 70(1): the term expired and was not renewed.
-    Expired,
-    /// Art. 70(2): the natural person holding it died.
-    HolderDied,
-    /// Art. 70(3): the legal person or organisation was dissolved (终止).
-    OrganisationTerminated,
-    /// Art. 70(4): withdrawn, revoked (撤销) or penalty-revoked (吊销).
-    WithdrawnRevokedOrPenalised,
-    /// Art. 70(5): force majeure made the licensed matter impossible.
-    ForceMajeure,
-    /// Art. 70(2): the natural person holding it lost capacity (丧失行为能力).
-    LossOfCapacity,
-    /// Art. 70(6): another ground a law or regulation provides.
-    OtherStatutory,
-    /// The holder applied for cancellation, where the item allows it (a case, never typed).
-    HolderApplication,
-}
-
-impl CancelReason {
-    /// Every ground, in the order of Art. 70.
-    pub const ALL: [CancelReason; 8] = [
-        CancelReason::Expired,
-        CancelReason::HolderDied,
-        CancelReason::LossOfCapacity,
-        CancelReason::OrganisationTerminated,
-        CancelReason::WithdrawnRevokedOrPenalised,
-        CancelReason::ForceMajeure,
-        CancelReason::OtherStatutory,
-        CancelReason::HolderApplication,
-    ];
-
-    /// The ground in the words of Art. 70, with its item.
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            CancelReason::Expired => "有效期届满未延续（第七十条第一项）",
-            CancelReason::HolderDied => "自然人死亡（第七十条第二项）",
-            CancelReason::LossOfCapacity => "自然人丧失行为能力（第七十条第二项）",
-            CancelReason::OrganisationTerminated => "法人或者其他组织依法终止（第七十条第三项）",
-            CancelReason::WithdrawnRevokedOrPenalised => {
-                "被依法撤销、撤回或者吊销（第七十条第四项）"
-            }
-            CancelReason::ForceMajeure => "因不可抗力导致无法实施（第七十条第五项）",
-            CancelReason::OtherStatutory => "法律、法规规定的其他情形（第七十条第六项）",
-            CancelReason::HolderApplication => "被许可人申请注销",
-        }
-    }
-
-    /// The snake_case code the API uses.
-    pub fn code(self) -> &'static str {
-        match self {
-            CancelReason::Expired => "expired",
-            CancelReason::HolderDied => "holder_died",
-            CancelReason::LossOfCapacity => "loss_of_capacity",
-            CancelReason::OrganisationTerminated => "organisation_terminated",
-            CancelReason::WithdrawnRevokedOrPenalised => "withdrawn_revoked_or_penalised",
-            CancelReason::ForceMajeure => "force_majeure",
-            CancelReason::OtherStatutory => "other_statutory",
-            CancelReason::HolderApplication => "holder_application",
         }
     }
 }
@@ -158,6 +93,20 @@ pub enum LicenceEvent {
     },
     /// 申请延期开工 (建筑法 Art. 9): before the start deadline, the holder asked to start later.
     StartExtensionRequested {
+        by: StaffId,
+        on: Date,
+    },
+    /// 准予延期开工 (建筑法 Art. 9): the issuing body granted the pending request; the work is
+    /// to start by `start_by` (at most three months after the deadline it replaces).
+    StartExtensionGranted {
+        start_by: Date,
+        by: StaffId,
+        on: Date,
+    },
+    /// 不予延期开工: the pending request refused; the deadline stands. The reasons are typed
+    /// by staff (private).
+    StartExtensionRefused {
+        reasons: String,
         by: StaffId,
         on: Date,
     },
@@ -335,6 +284,15 @@ pub enum LicenceCommand {
     },
     /// 申请延期开工 (建筑法 Art. 9): the holder's request, before the deadline, to start later.
     RequestStartExtension,
+    /// The issuing body's answer to the pending request (`start::decide_start_extension`): a
+    /// grant names the new deadline, a refusal its reasons.
+    DecideStartExtension {
+        granted: bool,
+        #[serde(default, with = "crate::calendar::iso_date::option")]
+        new_start_by: Option<Date>,
+        #[serde(default)]
+        reasons: Option<String>,
+    },
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -375,6 +333,20 @@ pub enum LicenceError {
     StartDeadlinePassed(Date),
     #[error("a later start was already requested")]
     StartExtensionPending,
+    #[error("no request to start later is pending")]
+    NoStartExtensionPending,
+    #[error("the start was already extended twice (建筑法 Art. 9)")]
+    StartExtensionsExhausted,
+    #[error("the new start deadline {asked} is not after {current} or beyond {latest}")]
+    StartExtensionDate {
+        current: Date,
+        latest: Date,
+        asked: Date,
+    },
+    #[error("a grant names the new deadline and no reasons, a refusal reasons and no date")]
+    StartExtensionDecision,
+    #[error("the permit lapsed after its start deadline {0}")]
+    StartLapsed(Date),
 }
 
 impl LicenceError {
@@ -398,6 +370,11 @@ impl LicenceError {
             LicenceError::StartDate(_) => "start_date",
             LicenceError::StartDeadlinePassed(_) => "start_deadline_passed",
             LicenceError::StartExtensionPending => "start_extension_pending",
+            LicenceError::NoStartExtensionPending => "no_start_extension_pending",
+            LicenceError::StartExtensionsExhausted => "start_extensions_exhausted",
+            LicenceError::StartExtensionDate { .. } => "start_extension_date",
+            LicenceError::StartExtensionDecision => "start_extension_decision",
+            LicenceError::StartLapsed(_) => "start_lapsed",
         }
     }
 
@@ -440,7 +417,25 @@ impl LicenceError {
             LicenceError::StartDeadlinePassed(d) => format!(
                 "开工期限已于{d}届满，不能再申请延期（《中华人民共和国建筑法》第九条：应当在期满前申请）"
             ),
-            LicenceError::StartExtensionPending => "已申请延期开工".into(),
+            LicenceError::StartExtensionPending => "已申请延期开工，尚待决定".into(),
+            LicenceError::NoStartExtensionPending => "没有待决定的延期开工申请".into(),
+            LicenceError::StartExtensionsExhausted => {
+                "延期以两次为限，已准予延期两次，不能再申请延期（《中华人民共和国建筑法》第九条）"
+                    .into()
+            }
+            LicenceError::StartExtensionDate {
+                current,
+                latest,
+                asked,
+            } => format!(
+                "延期后的开工期限{asked}应晚于现开工期限{current}，且每次延期不超过三个月（至迟{latest}，《中华人民共和国建筑法》第九条）"
+            ),
+            LicenceError::StartExtensionDecision => {
+                "准予延期的，写明延期后的开工期限；不予延期的，说明理由，不写期限".into()
+            }
+            LicenceError::StartLapsed(d) => format!(
+                "开工期限{d}届满时既未开工也无待决定的延期申请，施工许可证已自行废止，此后开工应重新领取施工许可证（《中华人民共和国建筑法》第九条）"
+            ),
         }
     }
 }
@@ -480,9 +475,14 @@ pub struct Licence {
     /// The day the work started, once recorded.
     #[serde(with = "crate::calendar::iso_date::option")]
     pub work_started_on: Option<Date>,
-    /// The day the holder asked to start later, if it did.
+    /// The day of the holder's request to start later that the bureau has not decided yet.
     #[serde(with = "crate::calendar::iso_date::option")]
     pub start_extension_requested_on: Option<Date>,
+    /// Extensions granted so far (建筑法 Art. 9: at most two); `start_by` is the last one's.
+    pub start_extensions_granted: u8,
+    /// The day the last request was refused, if it was.
+    #[serde(with = "crate::calendar::iso_date::option")]
+    pub start_extension_refused_on: Option<Date>,
     /// The issue day (the start of work cannot precede it).
     #[serde(skip)]
     issued_on: Option<Date>,
@@ -522,6 +522,8 @@ impl Licence {
             start_by: *start_by,
             work_started_on: None,
             start_extension_requested_on: None,
+            start_extensions_granted: 0,
+            start_extension_refused_on: None,
             issued_on: Some(*valid_from),
         };
         for e in &events[1..] {
@@ -564,6 +566,15 @@ impl Licence {
             }
             LicenceEvent::StartExtensionRequested { on, .. } => {
                 self.start_extension_requested_on = Some(*on);
+            }
+            LicenceEvent::StartExtensionGranted { start_by, .. } => {
+                self.start_by = Some(*start_by);
+                self.start_extensions_granted = self.start_extensions_granted.saturating_add(1);
+                self.start_extension_requested_on = None;
+            }
+            LicenceEvent::StartExtensionRefused { on, .. } => {
+                self.start_extension_requested_on = None;
+                self.start_extension_refused_on = Some(*on);
             }
         }
     }
@@ -687,6 +698,11 @@ impl Licence {
                 by_holder,
             } => self.record_start(started_on, by_holder, by, today)?,
             LicenceCommand::RequestStartExtension => self.request_start_extension(by, today)?,
+            LicenceCommand::DecideStartExtension {
+                granted,
+                new_start_by,
+                reasons,
+            } => self.decide_start_extension(granted, new_start_by, reasons, by, today)?,
         }])
     }
 
@@ -757,6 +773,8 @@ pub fn valid_until(from: Date, term: Option<crate::catalog::TimeLimit>) -> Date 
 
 #[cfg(test)]
 mod application_tests;
+#[cfg(test)]
+mod start_decision_tests;
 #[cfg(test)]
 mod start_tests;
 #[cfg(test)]

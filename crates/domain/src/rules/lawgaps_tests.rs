@@ -1,5 +1,6 @@
 //! Issue #21's remaining gaps in the monitoring rules: an extension that takes effect with the
-//! applicant not told (Art. 42).
+//! applicant not told (Art. 42), and the start of work under a construction permit (建筑法
+//! Art. 9) with its extensions.
 
 #![allow(clippy::unwrap_used)]
 
@@ -115,6 +116,111 @@ fn construction_law_art9_a_start_or_a_request_in_time_raises_nothing() {
     ] {
         let mut log = permit_log(Some(e));
         log.tick(date!(2027 - 03 - 01));
-        assert!(log.rules().is_empty(), "{:?}", log.rules());
+        assert!(
+            !log.rules().contains(&RuleId::StartDeadline),
+            "{:?}",
+            log.rules()
+        );
     }
+}
+
+fn permit_log_with(events: Vec<crate::licence::LicenceEvent>) -> Log {
+    let mut log = permit_log(None);
+    for e in events {
+        let day = match &e {
+            crate::licence::LicenceEvent::StartExtensionRequested { on, .. }
+            | crate::licence::LicenceEvent::StartExtensionGranted { on, .. }
+            | crate::licence::LicenceEvent::StartExtensionRefused { on, .. } => *on,
+            _ => MON,
+        };
+        log.push(
+            super::tests::at(day, 10),
+            "staff:APPROVE",
+            crate::event::Event::Licence {
+                licence_id: "L9".into(),
+                event: Box::new(e),
+            },
+        );
+    }
+    log
+}
+
+#[test]
+fn construction_law_art9_the_rule_reads_the_extended_deadline() {
+    use crate::licence::LicenceEvent;
+    let by = crate::org::StaffId::parse("APPROVE").unwrap();
+    let mut log = permit_log_with(vec![
+        LicenceEvent::StartExtensionRequested {
+            by: by.clone(),
+            on: date!(2027 - 01 - 20),
+        },
+        LicenceEvent::StartExtensionGranted {
+            start_by: date!(2027 - 05 - 02),
+            by: by.clone(),
+            on: date!(2027 - 01 - 25),
+        },
+    ]);
+    // Past the first deadline, within the extended one: nothing.
+    log.tick(date!(2027 - 03 - 01));
+    assert!(log.rules().is_empty(), "{:?}", log.rules());
+    log.tick(date!(2027 - 05 - 03));
+    assert_eq!(log.rules(), BTreeSet::from([RuleId::StartDeadline]));
+    let alerts = super::evaluate(crate::case::testkit::cal(), &log.items);
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.message_zh.contains("2027-05-02") && a.message_zh.contains("延期1次")),
+        "{alerts:?}"
+    );
+}
+
+#[test]
+fn construction_law_art9_a_refusal_leaves_the_first_deadline_and_the_permit_lapses() {
+    use crate::licence::LicenceEvent;
+    let by = crate::org::StaffId::parse("APPROVE").unwrap();
+    let mut log = permit_log_with(vec![
+        LicenceEvent::StartExtensionRequested {
+            by: by.clone(),
+            on: date!(2027 - 01 - 20),
+        },
+        LicenceEvent::StartExtensionRefused {
+            reasons: "理由不成立".into(),
+            by: by.clone(),
+            on: date!(2027 - 01 - 25),
+        },
+    ]);
+    log.tick(date!(2027 - 02 - 03));
+    assert_eq!(log.rules(), BTreeSet::from([RuleId::StartDeadline]));
+}
+
+#[test]
+fn construction_law_art9_a_request_left_undecided_past_the_bureau_limit_raises_a_card() {
+    use crate::licence::LicenceEvent;
+    let by = crate::org::StaffId::parse("APPROVE").unwrap();
+    let mut log = permit_log_with(vec![LicenceEvent::StartExtensionRequested {
+        by: by.clone(),
+        on: date!(2027 - 01 - 20),
+    }]);
+    // Ten working days after Wednesday 20 January 2027: Wednesday 3 February.
+    log.tick(date!(2027 - 02 - 03));
+    assert!(log.rules().is_empty(), "{:?}", log.rules());
+    log.tick(date!(2027 - 02 - 04));
+    assert_eq!(
+        log.rules(),
+        BTreeSet::from([RuleId::StartExtensionUndecided])
+    );
+    // Decided in time: no card.
+    let mut decided = permit_log_with(vec![
+        LicenceEvent::StartExtensionRequested {
+            by: by.clone(),
+            on: date!(2027 - 01 - 20),
+        },
+        LicenceEvent::StartExtensionGranted {
+            start_by: date!(2027 - 04 - 02),
+            by,
+            on: date!(2027 - 02 - 03),
+        },
+    ]);
+    decided.tick(date!(2027 - 02 - 04));
+    assert!(decided.rules().is_empty(), "{:?}", decided.rules());
 }

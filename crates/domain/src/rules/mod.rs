@@ -137,6 +137,7 @@ impl Engine {
         builtin::case_timers(self, today, at_index);
         renewal::deemed_renewals(self, today, at_index);
         start_deadline::overdue_starts(self, today, at_index);
+        start_deadline::undecided_extensions(self, today, at_index);
         consultation::overdue(self, today, at_index);
         coordination::overdue(self, today, at_index);
         commitment::overdue(self, today, at_index);

@@ -58,6 +58,7 @@ rules! {
     DeemedRenewal = "deemed_renewal", "行政许可法第五十条", "延续申请到期未决定（视为准予延续）";
     ExtensionNotice = "extension_notice", "行政许可法第四十二条", "延长期限生效时未告知申请人";
     StartDeadline = "start_deadline", "中华人民共和国建筑法第九条", "施工许可证逾期未开工也未申请延期";
+    StartExtensionUndecided = "start_extension_undecided", "本局规定（延期开工申请限期决定；中华人民共和国建筑法第九条）", "延期开工申请逾期未决定（本局规定）";
     ConsultationOverdue = "consultation_overdue", "本局联合审查制度（征求意见答复时限）", "征求部门意见逾期未答复";
     CoordinationOverdue = "coordination_overdue", "领导协调机制（协调事项限期决定）", "协调事项逾期未作出协调决定";
     DeferredMaterials = "deferred_materials", "本局容缺受理制度（申请人书面承诺补交期限）", "容缺受理的材料逾期未补交";

@@ -27,9 +27,13 @@ pub async fn get_licence(
     } = state.store.read(move |c| load(c, &id)).await?;
     // A public register: the events' facts, not what staff or a department typed.
     let events: Vec<Value> = events.iter().map(|e| e.register_view()).collect();
-    Ok(Json(
-        json!({ "licence": licence, "status_zh": licence.status.name_zh(), "events": events }),
-    ))
+    let today = oneseal_domain::case::legal_date(state.clock.now());
+    Ok(Json(json!({
+        "licence": licence,
+        "status_zh": licence.status_zh_on(today),
+        "start_lapsed": licence.start_overdue(today).is_some(),
+        "events": events,
+    })))
 }
 
 /// The public register of grants (Art. 40), searchable and paged; no sign-in.

@@ -174,6 +174,13 @@ pub fn check_licence(
     });
     let licence = events.and_then(|ev| Licence::apply(&ev).ok());
     let status = licence.as_ref().map(|l| l.status);
+    // 建筑法 Art. 9: a permit not started in time has lapsed by law though still `valid` until
+    // the bureau cancels it; the public reads the lapse in words.
+    let today = oneseal_domain::case::legal_date(now);
+    let lapsed = licence
+        .as_ref()
+        .is_some_and(|l| l.start_overdue(today).is_some());
+    let status_zh = licence.as_ref().map(|l| l.status_zh_on(today));
     let (valid, verdict) = match bundle_for(conn, &row.case_number, logs.publish()) {
         Ok(bundle) => match verify_bundle(&bundle, &trust_file(conn, logs, now, &row.log)?) {
             Ok(v) => (true, v.summary_zh()),
@@ -191,9 +198,9 @@ pub fn check_licence(
             .ok()
             .and_then(|n| crate::services::cases::load(conn, &n).ok())
             .is_some_and(|(c, _)| c.licence_held());
-    let licence_ok = !held && status.is_none_or(|s| s == LicenceStatus::Valid);
-    let verdict = match status {
-        Some(s) if !licence_ok => format!("证照状态：{}。{verdict}", s.name_zh()),
+    let licence_ok = !held && !lapsed && status.is_none_or(|s| s == LicenceStatus::Valid);
+    let verdict = match status_zh {
+        Some(s) if !licence_ok => format!("证照状态：{s}。{verdict}"),
         None if held => format!("证照尚未发放：容缺受理的材料补齐并经核验后发放。{verdict}"),
         _ => verdict,
     };
@@ -206,7 +213,7 @@ pub fn check_licence(
         log: row.log,
         index: row.index,
         es_id: row.es_id,
-        status_zh: status.map(LicenceStatus::name_zh),
+        status_zh,
         valid_from,
         valid_until: licence.map(|l| l.valid_until.to_string()),
     })

@@ -1,12 +1,15 @@
 //! The staff page of one licence (`/licences/{id}/manage`, issue #21 items 1 and 12): its state
 //! and history, the window's intake of a renewal, change or cancellation as a case, and the
 //! approving official's revocation with its Art. 69 ground and cancellation on an Art. 70
-//! ground. The forms post to the JSON API (`/api/v1/licences/{id}/applications`, `/actions`).
+//! ground; on a construction permit (建筑法 Art. 9) the start of work, the request to start
+//! later and the official's answer to it, and the permit's lapse in words. The forms post to
+//! the JSON API (`/api/v1/licences/{id}/applications`, `/actions`).
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use oneseal_domain::access::{Action, Target};
+use oneseal_domain::licence::start::{MAX_START_EXTENSIONS, latest_extended_start};
 use oneseal_domain::licence::{
     CancelReason, LicenceEvent, LicencePurpose, LicenceStatus, RevocationGround,
 };
@@ -34,6 +37,13 @@ struct LicenceDesk {
     work_started_on: Option<String>,
     start_extension_on: Option<String>,
     start_overdue: bool,
+    /// Extensions granted and the law's limit (n of 2); the last refusal, if any.
+    start_extensions_granted: u8,
+    max_start_extensions: u8,
+    start_extension_refused_on: Option<String>,
+    /// The form to decide the pending request: its bounds (after the current deadline, at most
+    /// three months later), for an approving official.
+    decide_extension: Option<(String, String)>,
     /// The start is still to be recorded (a valid licence with a start deadline).
     can_record_start: bool,
     today: String,
@@ -128,6 +138,13 @@ fn row(e: &LicenceEvent) -> (String, &'static str, String) {
         LicenceEvent::StartExtensionRequested { on, .. } => {
             (date(on), "申请延期开工", "建筑法第九条".to_owned())
         }
+        LicenceEvent::StartExtensionGranted { start_by, on, .. } => {
+            (date(on), "准予延期开工", format!("开工期限延至{start_by}"))
+        }
+        // The reasons are staff's words: the history shows the step only.
+        LicenceEvent::StartExtensionRefused { on, .. } => {
+            (date(on), "不予延期开工", "原开工期限不变".to_owned())
+        }
     }
 }
 
@@ -157,14 +174,28 @@ pub async fn licence_desk(
         deemed_due: licence.deemed_renewal(today).is_some(),
         start_by: licence.start_by.map(|d| d.to_string()),
         work_started_on: licence.work_started_on.map(|d| d.to_string()),
-        start_extension_on: licence.start_extension_requested_on.map(|d| d.to_string()),
+        start_extension_on: licence.start_extension_pending().map(|d| d.to_string()),
         start_overdue: licence.start_overdue(today).is_some(),
+        start_extensions_granted: licence.start_extensions_granted,
+        max_start_extensions: MAX_START_EXTENSIONS,
+        start_extension_refused_on: licence.start_extension_refused_on.map(|d| d.to_string()),
+        decide_extension: licence
+            .start_extension_pending()
+            .zip(licence.start_by)
+            .filter(|_| auth.require(Action::DecideCase, &here).is_ok())
+            .and_then(|(_, current)| {
+                let earliest = current.next_day()?;
+                Some((
+                    earliest.to_string(),
+                    latest_extended_start(current).to_string(),
+                ))
+            }),
         can_record_start: valid
             && licence.start_by.is_some()
             && licence.work_started_on.is_none()
             && auth.require(Action::DecideCase, &here).is_ok(),
         today: today.to_string(),
-        status_zh: licence.status.name_zh(),
+        status_zh: licence.status_zh_on(today),
         valid_until: licence.valid_until.to_string(),
         application_case: licence.application_case.clone(),
         renewal_refused_on: licence.renewal_refused_on.map(|d| d.to_string()),

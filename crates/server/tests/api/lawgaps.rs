@@ -14,7 +14,7 @@ const FOOD: &str = "990100001000";
 /// 建筑工程施工许可: start within 3 months (建筑法 Art. 9).
 const CONSTRUCTION_PERMIT: &str = "990100011000";
 
-fn organisation(name: &str, uscc: &str) -> Value {
+pub(crate) fn organisation(name: &str, uscc: &str) -> Value {
     json!({"type": "organisation", "name": name, "uscc": uscc, "contact_phone": "13812345678"})
 }
 
@@ -34,7 +34,7 @@ async fn kinds(actor: &Actor, number: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn alerts(app: &TestApp) -> String {
+pub(crate) async fn alerts(app: &TestApp) -> String {
     let (_, alerts) = app
         .inspector()
         .await
@@ -180,7 +180,7 @@ async fn art78_a_non_acceptance_for_false_materials_bans_the_applicant_for_a_yea
     assert_eq!(status, 200, "{body}");
 }
 
-async fn permit(app: &TestApp, applicant: Value) -> String {
+pub(crate) async fn permit(app: &TestApp, applicant: Value) -> String {
     let number = case_ready_for_decision_by(app, CONSTRUCTION_PERMIT, applicant).await;
     let out = step(
         &app.approver().await,

@@ -29,6 +29,7 @@ mod home_cache;
 mod intake;
 mod law;
 mod lawgaps;
+mod lawgaps_start;
 mod ledger;
 mod ledger_audit;
 mod linkage;

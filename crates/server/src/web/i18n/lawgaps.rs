@@ -28,10 +28,36 @@ pub(super) const LAW_GAPS: &[(&str, &str)] = &[
     ),
     ("开工期限", "Start of work by (建筑法 Art. 9)"),
     ("已开工", "Work started"),
-    ("已申请延期开工", "A later start was requested"),
     (
-        "逾期未开工也未申请延期，依建筑法第九条施工许可证自行废止",
-        "Not started and no later start requested in time: the permit lapses (建筑法 Art. 9)",
+        "已申请延期开工，待发证机关决定",
+        "A later start was requested; the issuing body has yet to decide",
+    ),
+    ("现开工期限", "current deadline"),
+    (
+        "逾期未开工，依建筑法第九条施工许可证已自行废止",
+        "Not started by the deadline: the permit has lapsed (自行废止, 建筑法 Art. 9)",
+    ),
+    ("延期开工", "Later start (延期开工)"),
+    ("已准予延期", "Extensions granted"),
+    (
+        "次（延期以两次为限，每次不超过三个月）",
+        "(at most two, of three months each)",
+    ),
+    ("不予延期", "Refused"),
+    (
+        "准予延期开工（建筑法第九条）",
+        "Grant a later start (建筑法 Art. 9)",
+    ),
+    ("延期后的开工期限", "New start deadline"),
+    (
+        "每次延期不超过三个月，延期以两次为限",
+        "Each extension at most three months; at most two",
+    ),
+    ("准予延期", "Grant"),
+    ("不予延期开工", "Refuse a later start"),
+    (
+        "不予延期的，原开工期限不变；期满未开工的，施工许可证自行废止",
+        "When refused the deadline stands; a permit not started by it lapses",
     ),
     (
         "应于此日前开工（建筑法第九条）",
