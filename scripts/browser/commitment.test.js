@@ -2,11 +2,13 @@
 // verification. The clerk registers 食品经营许可 with the applicant's signed commitment ticked; the
 // approving official decides it on the spot on the strength of the commitment; the supervising
 // department (SCJG) finds on /dept that the commitment is false; the bureau head sees the credit
-// record on /commitments with the revocation due (Art. 69 para 2).
+// record on /commitments with the revocation due (Art. 69 para 2). Online, an applicant ticks the
+// commitment on /my's form (the item's text above the box); once received and decided at once,
+// "my applications" says the commitment was signed and when the department will verify it.
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { PDF, signIn, visit, suite, screenshot } = require('./lib');
+const { BASE, PDF, newPage, signIn, visit, suite, screenshot } = require('./lib');
 
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 const ITEM = '990100001000';
@@ -83,4 +85,53 @@ test('(commitment) the bureau head sees the credit record with the revocation du
   assert.match(text, /承诺不实/);
   assert.match(text, /应当撤销许可/);
   assert.match(text, new RegExp(FINDING));
+});
+
+// One step through the API with `staff`'s session.
+async function post(staff, url, body) {
+  const p = await as(staff);
+  const csrf = await p.evaluate(() => document.body.dataset.csrf);
+  const r = await p.request.post(BASE + url, {
+    headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+    data: JSON.stringify(body),
+  });
+  assert.equal(r.status(), 200, `${staff} ${url}: ${await r.text()}`);
+  return r.json();
+}
+
+test('(commitment) an applicant signs the commitment online and sees it on /my', async () => {
+  const mobile = '137' + String(Date.now()).slice(-8);
+  const page = await newPage('applicant', PHONE);
+  await visit(page, '/my?item=' + ITEM);
+  await page.fill('#my-phone', mobile);
+  await page.click('#otp-send');
+  await page.waitForFunction(() => document.getElementById('my-status').textContent.includes('验证码已发送'));
+  const outbox = await page.request.get(BASE + '/api/v1/demo/outbox?phone=' + mobile);
+  const code = (await outbox.json()).messages.find((m) => m.kind === 'code').code;
+  await page.fill('#my-code', code);
+  await Promise.all([page.waitForSelector('#apply-form'), page.click('#code-sign-in')]);
+  const text = await page.textContent('#apply-commitment-text');
+  assert.match(text, /告知承诺书/);
+  assert.match(text, /国办发〔2020〕42号/);
+  await page.fill('#apply-name', '钱承诺');
+  await page.fill('#apply-code', '11010519491231002X');
+  await page.fill('#apply-phone', mobile);
+  await page.setInputFiles('#apply-materials input[type=file] >> nth=0',
+    { name: '申请书.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.check('#apply-commitment');
+  await Promise.all([page.waitForURL(/\/my#mine$/), page.click('#apply-submit')]);
+  const row = page.locator('#my-applications li').first();
+  await row.waitFor();
+  const id = await row.getAttribute('data-id');
+
+  const received = await post('CLERK', `/api/v1/online-applications/${id}/receive`, {});
+  const decided = await post('APPROVE', `/api/v1/cases/${received.case_number}/actions`, { action: 'decide_on_spot' });
+  assert.equal(decided.status, 11, 'decided at once on the commitment signed online');
+  await visit(page, '/my');
+  const status = page.locator(`#my-applications li[data-id="${id}"] .commitment-status`);
+  assert.match(await status.textContent(), /您已签署告知承诺书/);
+  assert.match(await status.textContent(), /主管部门将在\d{4}-\d{2}-\d{2}前核查/);
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.ok(widths[0] <= widths[1], `no sideways scrolling: ${widths}`);
+  await screenshot(page, 'commitment-applicant-phone', true);
 });

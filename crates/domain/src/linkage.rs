@@ -93,6 +93,9 @@ pub enum PushKind {
     LicenceWithdrawn,
     LicenceRevoked,
     LicenceCancelled,
+    /// 容缺受理: the licence the decision held is issued once the deferred materials arrived
+    /// (the decision's push named none).
+    LicenceIssued,
 }
 
 impl PushKind {
@@ -105,6 +108,7 @@ impl PushKind {
             PushKind::LicenceWithdrawn => "许可撤回",
             PushKind::LicenceRevoked => "许可撤销",
             PushKind::LicenceCancelled => "许可注销",
+            PushKind::LicenceIssued => "证照发放",
         }
     }
 }

@@ -121,6 +121,9 @@
         // One item, or a "one thing" bundle (one linked case per item once received).
         if (form.hasAttribute("data-bundle")) body.bundle = form.getAttribute("data-bundle");
         else body.item_code = form.getAttribute("data-item");
+        // 告知承诺: only a ticked box signs; unticked, the ordinary procedure applies.
+        var commitment = document.getElementById("apply-commitment");
+        if (commitment && commitment.checked) body.commitment = true;
         var url = "/api/v1/applicant/applications" + (draftId ? "/" + draftId : "");
         return call(draftId ? "PUT" : "POST", url, body);
       }).then(function (r) {
@@ -194,6 +197,8 @@
         return;
       }
       var body = { level: chosen ? chosen.value : "", comment: f.querySelector("textarea").value };
+      // A "one thing" application's cases are rated each on its own.
+      if (f.hasAttribute("data-case")) body.case_number = f.getAttribute("data-case");
       call("POST", "/api/v1/applicant/applications/" + f.getAttribute("data-id") + "/rating", body).then(function (r) {
         if (r.ok) {
           say("评价已提交：" + r.body.level_zh + "。感谢您的意见。");

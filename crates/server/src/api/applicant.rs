@@ -286,14 +286,22 @@ pub async fn send_supplement(
     })))
 }
 
-/// `GET /api/v1/applicant/applications/{id}/documents/{kind}`: a document of the applicant's
-/// own case as PDF.
+#[derive(Debug, Deserialize)]
+pub struct DocumentQuery {
+    /// Another case of a "one thing" application (its first case when absent).
+    #[serde(default)]
+    pub case: Option<String>,
+}
+
+/// `GET /api/v1/applicant/applications/{id}/documents/{kind}[?case=]`: a document of the
+/// applicant's own case as PDF.
 pub async fn get_document(
     State(state): State<AppState>,
     ApplicantAuth(a): ApplicantAuth,
     Path((id, kind)): Path<(String, String)>,
+    Query(q): Query<DocumentQuery>,
 ) -> Result<Response, ApiError> {
-    let number = online::own_case(&state.store, a.subject, id).await?;
+    let number = online::own_case(&state.store, a.subject, id, q.case).await?;
     let base = state.net.base_url().to_owned();
     let printed = state
         .store

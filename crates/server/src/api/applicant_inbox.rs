@@ -64,6 +64,10 @@ pub struct OwnRatingBody {
     pub level: Option<String>,
     #[serde(default)]
     pub comment: String,
+    /// Another case of a "one thing" application (each case is rated on its own; the
+    /// application's first case when absent).
+    #[serde(default)]
+    pub case_number: Option<String>,
 }
 
 /// `POST /api/v1/applicant/applications/{id}/rating`: the applicant rates their own closed case
@@ -76,7 +80,7 @@ pub async fn rate_own(
 ) -> Result<Json<Value>, ApiError> {
     ratings::check_comment(&body.comment)?;
     let level = ratings::parse_level(body.level.as_deref())?;
-    let number = online::own_case(&state.store, a.subject, id).await?;
+    let number = online::own_case(&state.store, a.subject, id, body.case_number).await?;
     let done = ratings::submit_own(
         &state.store,
         state.calendar.current(),

@@ -422,7 +422,7 @@ pub fn act_on(
         .as_ref()
         .filter(|s| s.license_id.is_some() && !working.case.licence_held())
         .map(|s| s.ledger_index)
-        .or(released);
+        .or(released.as_ref().map(|(idx, _)| *idx));
     if let Some(idx) = issued_at {
         crate::services::platform::callbacks::after_licence(
             tx.conn(),
@@ -447,7 +447,10 @@ pub fn act_on(
         &new,
     )
     .map_err(|e| CaseServiceError::Licence(Box::new(e)))?;
-    let pushes = push_decision(tx, who, &working.case, &new, sealed.as_ref())?;
+    let mut pushes = push_decision(tx, who, &working.case, &new, sealed.as_ref())?;
+    if let Some((_, licence)) = &released {
+        pushes.extend(push_released(tx, who, &working.case, licence)?);
+    }
     crate::services::commitments::after_decision(
         tx,
         &who.meta(),
@@ -558,6 +561,30 @@ fn push_decision(
         pushes.extend(pushed);
     }
     Ok(pushes)
+}
+
+/// 容缺受理: the decision's push named no licence (it was held); once the licence is issued the
+/// supervising department is told of it, as of any later act on a licence (审管互动).
+fn push_released(
+    tx: &mut Tx<'_>,
+    who: &Acting,
+    case: &Case,
+    licence: &str,
+) -> Result<Option<String>, CaseServiceError> {
+    let r = case.received();
+    crate::services::linkage::push_decision(
+        tx,
+        &who.meta(),
+        &who.calendar,
+        crate::services::linkage::Decided {
+            kind: oneseal_domain::linkage::PushKind::LicenceIssued,
+            case_number: r.case_number.as_str(),
+            licence_id: Some(licence),
+            item_code: r.item.basic_code.as_str(),
+            item_name: &r.item.name,
+        },
+    )
+    .map_err(|e| CaseServiceError::Linkage(Box::new(e)))
 }
 
 /// A refused use of a seal is itself recorded, in its own transaction (the refused step rolled

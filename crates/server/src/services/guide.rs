@@ -274,6 +274,30 @@ fn division(j: &str) -> Result<oneseal_domain::org::DivisionCode, GuideError> {
     oneseal_domain::org::DivisionCode::parse(j).map_err(|_| GuideError::JurisdictionNotFound)
 }
 
+/// The 告知承诺书 an applicant signs for item `code` of `j` (or the default jurisdiction), when
+/// the item's catalog entry puts it under the regime (`LegalSettings::commitment`): the item's
+/// public wording, the same text the receipt records when `"commitment": true` is sent.
+///
+/// # Errors
+/// [`GuideError::ItemNotFound`] when the jurisdiction has no current item of that code.
+pub fn commitment_text(
+    conn: &mut dyn Conn,
+    j: Option<&str>,
+    code: &str,
+) -> Result<Option<String>, GuideError> {
+    let (j, _) = jurisdiction(conn, j)?;
+    if code.len() > 20 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(GuideError::ItemNotFound);
+    }
+    let (item, _) = oneseal_store::catalog::current_with_versions(conn, &j, code)?
+        .ok_or(GuideError::ItemNotFound)?;
+    Ok(item
+        .legal
+        .commitment
+        .as_ref()
+        .map(|c| oneseal_domain::commitment::text_zh(&item.name, c.value, &c.source)))
+}
+
 /// The guide of item `code` in jurisdiction `j` (or the default one).
 ///
 /// # Errors

@@ -10,11 +10,8 @@
 //! received the same way, as the case's `supplement` step. Who records a step on a case stays a
 //! member of staff: the applicant's account submits, the bureau receives.
 
-use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::Sha256Digest;
-use oneseal_domain::case::{
-    CaseEvent, CaseStatus, Command, DeferralAct, IntakeInput, MaterialRef, NoticeItem,
-};
+use oneseal_domain::case::{CaseStatus, Command, DeferralAct, IntakeInput, MaterialRef};
 use oneseal_domain::org::DivisionCode;
 use oneseal_store::online_applications::{self as rows, ApplicantFile, OnlineRow};
 use oneseal_store::{Conn, Store};
@@ -25,16 +22,16 @@ use time::OffsetDateTime;
 mod bundle;
 mod desk;
 mod error;
+mod mine;
 
 pub use desk::{Desk, Received};
 use desk::{files_of, fresh_nonce, keep, mark_registered, still_submitted};
 pub use error::{MAX_BODY, OnlineError};
+pub use mine::{MAX_LISTED, MyApplication, MyBundle, MyCase, MyCommitment, mine, own_case};
 
 use crate::services::cases::{Acting, CaseServiceError, load, prepare, register, take_step};
 use crate::services::materials::{MaterialError, Materials, check_file};
 
-/// The most applications "my applications" lists.
-pub const MAX_LISTED: u32 = 200;
 /// What an applicant sends to save or submit: the intake body as written (kept as text), and
 /// the same body read as staff intake reads it.
 pub struct Sent {
@@ -294,152 +291,6 @@ pub async fn send_supplement(
             Ok(row)
         })
         .await
-}
-
-/// One application as its applicant sees it.
-#[derive(Debug, Serialize)]
-pub struct MyApplication {
-    pub id: String,
-    pub status: String,
-    pub status_zh: &'static str,
-    pub jurisdiction: String,
-    pub item_code: String,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub submitted_at: Option<i64>,
-    /// The body as saved (the applicant's own data, shown back to them only).
-    pub body: Value,
-    pub case_number: Option<String>,
-    /// The case's public progress once registered (status, deadlines, steps).
-    pub progress: Option<Value>,
-    /// What the open one-time notice asks for, while the case awaits a supplement.
-    pub notice: Vec<NoticeItem>,
-    /// Whether a supplement was sent online and awaits the clerk.
-    pub supplement_sent: bool,
-    /// The documents addressed to the applicant so far (receipt, notices, decision, licence).
-    pub documents: Vec<Value>,
-    /// Whether the case is closed and not yet rated: the applicant may rate it from `/my`.
-    pub rateable: bool,
-    /// Whether the case has its (one) rating.
-    pub rated: bool,
-}
-
-fn status_zh(status: &str) -> &'static str {
-    match status {
-        "draft" => "草稿",
-        "submitted" => "已提交，待窗口接收",
-        "registered" => "已接收",
-        "withdrawn" => "已撤回",
-        _ => "未知",
-    }
-}
-
-fn open_notice(events: &[CaseEvent]) -> Vec<NoticeItem> {
-    events
-        .iter()
-        .rev()
-        .find_map(|e| match e {
-            CaseEvent::OneTimeNoticeIssued { items, .. } => Some(items.clone()),
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-fn view(
-    conn: &mut dyn Conn,
-    row: OnlineRow,
-    calendar: &Calendar,
-    now: OffsetDateTime,
-) -> Result<MyApplication, OnlineError> {
-    let mut progress = None;
-    let mut notice = Vec::new();
-    let mut documents = Vec::new();
-    let (mut rateable, mut rated) = (false, false);
-    if let Some(number) = row
-        .case_number
-        .as_deref()
-        .and_then(|n| oneseal_domain::case::CaseNumber::parse(n).ok())
-    {
-        let (case, events) = load(conn, &number)?;
-        rated = oneseal_store::ratings::is_rated(conn, number.as_str())?;
-        rateable = case.is_closed() && !rated;
-        let today = oneseal_domain::case::legal_date(now);
-        if let Ok(p) = case.public_progress(calendar, today) {
-            progress = serde_json::to_value(p).ok();
-        }
-        if case.status() == CaseStatus::SupplementStarted {
-            notice = open_notice(&events);
-        }
-        if let Ok(listed) = crate::services::printing::list(conn, &number) {
-            documents = listed
-                .into_iter()
-                .map(|d| {
-                    json!({
-                        "kind": d.kind,
-                        "title": d.title,
-                        "sealed": d.sealed,
-                        "url": format!("/api/v1/applicant/applications/{}/documents/{}", row.id, d.kind),
-                    })
-                })
-                .collect();
-        }
-    }
-    Ok(MyApplication {
-        status_zh: status_zh(&row.status),
-        body: serde_json::from_str(&row.body).unwrap_or(Value::Null),
-        supplement_sent: row.supplement.is_some(),
-        id: row.id,
-        status: row.status,
-        jurisdiction: row.jurisdiction,
-        item_code: row.item_code,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-        submitted_at: row.submitted_at,
-        case_number: row.case_number,
-        progress,
-        notice,
-        documents,
-        rateable,
-        rated,
-    })
-}
-
-/// The applicant's applications, newest first.
-///
-/// # Errors
-/// The store's; a registered case that does not replay.
-pub async fn mine(
-    store: &Store,
-    subject: String,
-    calendar: std::sync::Arc<Calendar>,
-    now: OffsetDateTime,
-) -> Result<Vec<MyApplication>, OnlineError> {
-    store
-        .read(move |c| -> Result<Vec<MyApplication>, OnlineError> {
-            rows::of_subject(c, &subject, MAX_LISTED)?
-                .into_iter()
-                .map(|r| view(c, r, &calendar, now))
-                .collect()
-        })
-        .await
-}
-
-/// The case number of the applicant's own registered application `id`.
-///
-/// # Errors
-/// `NotFound` for another applicant's id, or one not registered.
-pub async fn own_case(
-    store: &Store,
-    subject: String,
-    id: String,
-) -> Result<oneseal_domain::case::CaseNumber, OnlineError> {
-    store
-        .read(move |c| rows::get(c, &id))
-        .await?
-        .filter(|r| r.subject == subject)
-        .and_then(|r| r.case_number)
-        .and_then(|n| oneseal_domain::case::CaseNumber::parse(&n).ok())
-        .ok_or(OnlineError::NotFound)
 }
 
 /// What a clerk sees of the applications waiting in their jurisdiction.

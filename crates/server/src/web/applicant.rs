@@ -41,15 +41,39 @@ pub struct Row {
     /// Closed and not yet rated: the rating form shows.
     pub rateable: bool,
     pub rated: bool,
+    /// 告知承诺: the commitment signed and its verification, in plain words.
+    pub commitment_zh: String,
+    /// A "one thing" application: the whole's status and each of its cases.
+    pub bundle_zh: String,
+    pub cases: Vec<CaseRow>,
+}
+
+/// One case of a "one thing" application as the page lists it.
+pub struct CaseRow {
+    pub case_number: String,
+    pub item: String,
+    pub status_zh: &'static str,
+    pub documents: Vec<(String, String)>,
+    pub rateable: bool,
+    pub rated: bool,
+}
+
+fn links(documents: &[serde_json::Value]) -> Vec<(String, String)> {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    documents
+        .iter()
+        .map(|d| (text(&d["title"]), text(&d["url"])))
+        .collect()
 }
 
 fn row(a: MyApplication) -> Row {
     let p = a.progress.unwrap_or_default();
     let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let whole = a.bundle.is_some();
     Row {
         withdrawable: matches!(a.status.as_str(), "draft" | "submitted"),
-        rateable: a.rateable,
-        rated: a.rated,
+        rateable: a.rateable && !whole,
+        rated: a.rated && !whole,
         item: text(&p["item_name"]).chars().take(200).collect::<String>(),
         case_status: text(&p["status_name"]),
         promised_due: text(&p["promised_due"]),
@@ -66,11 +90,34 @@ fn row(a: MyApplication) -> Row {
             .map(|l| l.iter().map(text).collect())
             .unwrap_or_default(),
         deferral_zh: text(&p["deferral"]["summary_zh"]),
-        documents: a
-            .documents
-            .iter()
-            .map(|d| (text(&d["title"]), text(&d["url"])))
-            .collect(),
+        // A "one thing" application lists its documents and ratings per case.
+        documents: if a.bundle.is_some() {
+            Vec::new()
+        } else {
+            links(&a.documents)
+        },
+        commitment_zh: a.commitment.map(|c| c.summary_zh).unwrap_or_default(),
+        bundle_zh: a
+            .bundle
+            .as_ref()
+            .map(|b| format!("{}：{}", b.name, b.status_zh))
+            .unwrap_or_default(),
+        cases: a
+            .bundle
+            .map(|b| {
+                b.cases
+                    .into_iter()
+                    .map(|c| CaseRow {
+                        documents: links(&c.documents),
+                        case_number: c.case_number,
+                        item: c.item_name,
+                        status_zh: c.status_zh,
+                        rateable: c.rateable,
+                        rated: c.rated,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         id: a.id,
         status_zh: a.status_zh,
         status: if a.item_code.is_empty() {
@@ -119,11 +166,14 @@ pub struct ApplyForm {
     pub jurisdiction: String,
     /// Each material (name, required).
     pub materials: Vec<(String, bool)>,
+    /// 告知承诺: the text the applicant may sign instead of some proofs (items under the regime).
+    pub commitment: Option<String>,
 }
 
 impl ApplyForm {
-    fn of_item(g: ServiceGuide) -> Self {
+    fn of_item(g: ServiceGuide, commitment: Option<String>) -> Self {
         ApplyForm {
+            commitment,
             title: g.summary.name,
             attr: "data-item",
             code: g.summary.code,
@@ -138,6 +188,7 @@ impl ApplyForm {
 
     fn of_bundle(g: BundleGuide) -> Self {
         ApplyForm {
+            commitment: None,
             title: g.summary.name,
             attr: "data-bundle",
             code: g.summary.code,
@@ -178,13 +229,18 @@ pub async fn my_page(
     let applicant = applicant_of(&state, &headers).await?;
     let wanted = |c: &Option<String>| c.clone().filter(|c| !c.trim().is_empty() && c.len() <= 64);
     let form = match (wanted(&q.item), wanted(&q.bundle)) {
-        (Some(code), _) => Some(ApplyForm::of_item(
-            state
+        (Some(code), _) => {
+            let (g, commitment) = state
                 .store
-                .read(move |c| guide::item_guide(c, q.j.as_deref(), &code))
+                .read(move |c| {
+                    let g = guide::item_guide(c, q.j.as_deref(), &code)?;
+                    let text = guide::commitment_text(c, Some(&g.jurisdiction), &code)?;
+                    Ok::<_, guide::GuideError>((g, text))
+                })
                 .await
-                .map_err(ApiError::from)?,
-        )),
+                .map_err(ApiError::from)?;
+            Some(ApplyForm::of_item(g, commitment))
+        }
         (None, Some(code)) => Some(ApplyForm::of_bundle(
             state
                 .store

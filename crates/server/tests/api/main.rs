@@ -8,6 +8,7 @@ mod access;
 mod aggregates;
 mod applicant;
 mod applicant_inbox;
+mod applicant_whole;
 mod attacks;
 mod bundles;
 mod case_desk;

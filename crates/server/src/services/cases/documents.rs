@@ -546,13 +546,14 @@ pub(super) fn seal_document(
 }
 
 /// 容缺受理: when `new` brought the last deferred material of a grant whose licence was held,
-/// the licence its decision reserved is issued now; returns the `licence.issued` entry's index.
+/// the licence its decision reserved is issued now; returns the `licence.issued` entry's index
+/// and the licence's number.
 pub(super) fn release_licence(
     tx: &mut Tx<'_>,
     who: &Acting,
     case: &Case,
     new: &[CaseEvent],
-) -> Result<Option<u64>, SealingError> {
+) -> Result<Option<(u64, String)>, SealingError> {
     let arrived = new.iter().any(|e| matches!(e, CaseEvent::Deferral(_)));
     let granted = case
         .decision()
@@ -568,7 +569,8 @@ pub(super) fn release_licence(
     if !oneseal_store::projection::load_licence_events(tx.conn(), &id)?.is_empty() {
         return Ok(None);
     }
-    record_issued(tx, who, case, &id).map(Some)
+    let idx = record_issued(tx, who, case, &id)?;
+    Ok(Some((idx, id)))
 }
 
 /// Records `licence.issued` for the grant of `case`, valid from today.

@@ -14,4 +14,16 @@ pub(super) const COMMITMENT: &[(&str, &str)] = &[
         "承诺书写明许可条件、准予许可后主管部门的核查期限和承诺不实的后果（撤销许可、记入信用记录）；签署后可当场作出决定。",
         "The commitment states the conditions, the supervising department's check after the grant and what a false commitment costs (revocation, a credit record); once signed the case can be decided on the spot.",
     ),
+    (
+        "告知承诺（可选）",
+        "Notification and commitment (告知承诺, optional)",
+    ),
+    (
+        "本人承诺：已阅读上述告知承诺书，符合许可条件，所提交的材料和陈述真实、准确、完整；承诺不实的，愿意承担许可被撤销等法律责任。",
+        "I commit: I have read the commitment above, I meet the conditions, and what I submit and state is true, accurate and complete; if it is not, I accept the legal consequences, including the revocation of the licence.",
+    ),
+    (
+        "不勾选则按一般程序审查办理。",
+        "Leave it unticked for the ordinary procedure.",
+    ),
 ];
