@@ -12,7 +12,7 @@ const shared = {};
 const QUESTION = '请现场核查经营场所油烟净化设施';
 const CONDITIONS = '油烟净化设施须在开业前安装并经验收';
 // A small PDF standing for the department's site-check report.
-const REPORT = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+const REPORT = Buffer.from('%PDF-1.4\n% site-check report\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 suite();
 
 // Each staff member signs in once and keeps the page for the later steps.
