@@ -1,7 +1,8 @@
 // Browser test of issue #20 item 1 (joint review, 会签 / 联合审查) against the running
 // `oneseal serve --demo`: a reviewer asks the market regulator (SCJG) for its opinion on a case
-// under review, the department answers from its inbox (/dept) with conditions, and the approving
-// official reads the opinion on the case page, with why the legal clock did not stop (Art. 45).
+// under review, the department answers from its inbox (/dept) with conditions and its own
+// site-check report (uploaded, then cited), and the approving official reads the opinion on the
+// case page, downloads the report, and sees why the legal clock did not stop (Art. 45).
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -10,6 +11,8 @@ const { visit, suite, signedIn, act, registerCase } = require('./lib');
 const shared = {};
 const QUESTION = '请现场核查经营场所油烟净化设施';
 const CONDITIONS = '油烟净化设施须在开业前安装并经验收';
+// A small PDF standing for the department's site-check report.
+const REPORT = Buffer.from('%PDF-1.4\n% site-check report\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 suite();
 
 // Each staff member signs in once and keeps the page for the later steps.
@@ -47,6 +50,7 @@ test('(consultation) the department answers from its inbox with conditions', asy
   assert.match(await row.textContent(), new RegExp(QUESTION));
   await row.locator('select[name=opinion]').selectOption('conditional');
   await row.locator('textarea[name=text]').fill(CONDITIONS);
+  await row.locator('input[type=file][name=attachments]').setInputFiles({ name: '现场核查报告.pdf', mimeType: 'application/pdf', buffer: REPORT });
   const reloaded = dept.waitForEvent('load').catch(() => {});
   await row.locator('button').click();
   await dept.waitForSelector('#form-result p');
@@ -56,6 +60,7 @@ test('(consultation) the department answers from its inbox with conditions', asy
   const answered = dept.locator(`#dept-consultations tr[data-consultation="${shared.id}"]`);
   assert.match(await answered.textContent(), /有条件同意/);
   assert.equal(await answered.locator('form').count(), 0, 'answered once, no form left');
+  assert.match(await answered.textContent(), /附件 1 个/);
 });
 
 test('(consultation) the approving official reads the opinion on the case', async () => {
@@ -65,5 +70,13 @@ test('(consultation) the approving official reads the opinion on the case', asyn
   assert.match(section, /有条件同意/);
   assert.match(section, new RegExp(CONDITIONS));
   assert.match(section, /第四十五条/);
+  // The department's own report, listed on the case under its name, downloads as it was sent.
+  const link = approver.locator('#consultations small.attachment a').first();
+  assert.match(await link.textContent(), /会签意见附件/);
+  const href = await link.getAttribute('href');
+  assert.match(href, new RegExp('^/api/v1/cases/' + shared.number + '/materials/[0-9a-f]{64}$'));
+  const got = await approver.evaluate(async (u) => { const r = await fetch(u); return [r.status, await r.text()]; }, href);
+  assert.equal(got[0], 200);
+  assert.equal(got[1], REPORT.toString('latin1'));
   assert.equal(await approver.locator('form#ask-consultation').count(), 0, 'the approver does not ask');
 });

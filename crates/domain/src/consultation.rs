@@ -461,6 +461,21 @@ impl Consultation {
         self.answer.is_none() && today > self.asked.due_on
     }
 
+    /// Whether `department` may add a file of its own to this consultation now: only the asked
+    /// department, only before its answer (the file is then cited by the answer).
+    ///
+    /// # Errors
+    /// [`ConsultationError::WrongDepartment`], [`ConsultationError::AlreadyAnswered`].
+    pub fn may_attach(&self, department: &DepartmentCode) -> Result<(), ConsultationError> {
+        if *department != self.asked.department {
+            return Err(ConsultationError::WrongDepartment);
+        }
+        if self.answer.is_some() {
+            return Err(ConsultationError::AlreadyAnswered);
+        }
+        Ok(())
+    }
+
     /// The asked department answers on `today`; late after the due date. Only the department
     /// asked may answer, and only once; conditions and reasons must be written down.
     ///

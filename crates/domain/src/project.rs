@@ -18,6 +18,9 @@
 //! Pure: the calendar, the catalog and the cases' statuses are parameters.
 
 mod fold;
+mod net;
+#[cfg(test)]
+mod net_tests;
 #[cfg(test)]
 mod tests;
 
@@ -31,6 +34,7 @@ pub use fold::{
     LinkedCase, Member, Project, ProjectError, ProjectEvent, ProjectStatus, Registered, StageState,
     UtilityState,
 };
+pub use net::{APPLICANT_TIME_ZH, CaseTime, NetClock, applicant_pauses};
 
 /// The longest project name or owner name, in characters.
 pub const MAX_NAME_CHARS: usize = 100;

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalog;
 pub mod commitments;
+pub mod consultation_files;
 pub mod consultations;
 pub mod coordination;
 pub mod dashboard;
@@ -402,6 +403,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{number}/consultations"),
     ("post", "/api/v1/cases/{number}/consultations"),
     ("post", "/api/v1/consultations/{id}/opinion"),
+    ("post", "/api/v1/consultations/{id}/attachments"),
     ("get", "/api/v1/dept/commitments"),
     ("post", "/api/v1/dept/commitments/{number}/verdict"),
     ("get", "/api/v1/commitments"),

@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(bounded)
         .merge(api::materials::upload_routes(max_upload))
+        .merge(api::consultation_files::upload_routes(max_upload))
         .merge(api::applicant::upload_routes(max_upload))
         .merge(web::intake::submit_routes(
             state

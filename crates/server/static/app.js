@@ -387,7 +387,7 @@
   function formJson(form, path) {
     var body = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.value === "") { return; }
+      if (!el.name || el.value === "" || el.type === "file") { return; }
       var v = el.value;
       if (el.dataset.path) { path[el.name] = v; return; }
       // data-kind="each": every checked box of the name joins one list (joint review's departments).
@@ -410,19 +410,49 @@
     if (body.body && body.body.type === "policy_change" && !body.body.articles) { body.body.articles = []; }
     return body;
   }
+  // The files of a form's file inputs, each posted alone (multipart `file`) to its data-upload
+  // URL, in order; resolves to their SHA-256 digests, rejects with the first refusal's body.
+  function uploads(form) {
+    var files = [];
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (el) {
+      Array.prototype.push.apply(files, el.files || []);
+    });
+    if (!form.dataset.upload) { return Promise.resolve([]); }
+    return files.reduce(function (p, file) {
+      return p.then(function (out) {
+        var data = new FormData();
+        data.append("file", file);
+        return fetch(form.dataset.upload, {
+          method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf() }, body: data
+        }).then(function (r) {
+          return r.json().catch(function () { return {}; }).then(function (b) {
+            if (r.status !== 200) { throw b; }
+            return out.concat([b.sha256]);
+          });
+        });
+      });
+    }, Promise.resolve([]));
+  }
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (!form.dataset || !form.dataset.api) { return; }
     e.preventDefault();
     var box = document.getElementById("form-result");
     var path = {};
-    var body = JSON.stringify(formJson(form, path));
+    var json = formJson(form, path);
     var url = form.dataset.api.replace(/\{(\w+)\}/g, function (m, k) { return encodeURIComponent(path[k] || ""); });
-    fetch(url, {
-      method: form.dataset.method || "POST",
-      headers: { "X-CSRF-Token": csrf(), "Content-Type": "application/json" },
-      body: body,
-      credentials: "same-origin"
+    uploads(form).then(function (shas) {
+      // data-upload: the chosen files are stored first (one request each), then cited by digest.
+      if (shas.length) { json.attachments = (json.attachments || []).concat(shas); }
+      return fetch(url, {
+        method: form.dataset.method || "POST",
+        headers: { "X-CSRF-Token": csrf(), "Content-Type": "application/json" },
+        body: JSON.stringify(json),
+        credentials: "same-origin"
+      });
+    }, function (refused) {
+      // The refusal of an upload reads like the form's own.
+      return { ok: false, json: function () { return Promise.resolve(refused); } };
     }).then(function (resp) {
       return resp.json().then(function (b) {
         var p = document.createElement("p");

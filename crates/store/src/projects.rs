@@ -122,6 +122,17 @@ pub fn count(conn: &mut dyn Conn, jurisdiction: &str) -> Result<u64, StoreError>
     .map(Option::unwrap_or_default)
 }
 
+/// Every project code of `jurisdiction`, in order (the dashboard folds each).
+pub fn codes(conn: &mut dyn Conn, jurisdiction: &str) -> Result<Vec<String>, StoreError> {
+    conn.query(
+        "SELECT code FROM projects WHERE jurisdiction = ? ORDER BY code",
+        params![jurisdiction],
+    )?
+    .iter()
+    .map(|r| r.text(0))
+    .collect()
+}
+
 /// A project as the list shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ProjectRow {

@@ -545,6 +545,21 @@ impl Project {
         members: &[Member],
         today: Date,
     ) -> Result<ProjectEvent, ProjectError> {
+        self.complete_by(stage, members, self.stage(stage).due, today)
+    }
+
+    /// As [`Project::complete`], late when after `due` (the stage's due date net of the
+    /// applicant's time, [`Project::stage_clock`]).
+    ///
+    /// # Errors
+    /// As [`Project::complete`].
+    pub fn complete_by(
+        &self,
+        stage: Stage,
+        members: &[Member],
+        due: Option<Date>,
+        today: Date,
+    ) -> Result<ProjectEvent, ProjectError> {
         let s = self.stage(stage);
         if s.completed_on.is_some() {
             return Err(ProjectError::StageCompleted(stage));
@@ -581,7 +596,7 @@ impl Project {
         Ok(ProjectEvent::StageCompleted {
             stage,
             on,
-            late: s.due.is_some_and(|d| on > d),
+            late: due.is_some_and(|d| on > d),
         })
     }
 

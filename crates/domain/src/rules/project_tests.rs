@@ -107,3 +107,78 @@ fn guobanfa_2019_11_a_project_past_120_working_days_is_overdue() {
     let rules = log_of(&opened(), date!(2027 - 06 - 01)).rules();
     assert!(rules.contains(&RuleId::ProjectOverdue), "{rules:?}");
 }
+
+/// The project opened on Monday 2 November with its one case (received that day, told to
+/// correct on Tuesday the 3rd, its supplement in on Friday the 6th when `supplemented`), both on
+/// the log; the rule sees the case's 补正 through the case's own events.
+fn opened_with_correction(supplemented: bool, tick: time::Date) -> Log {
+    use crate::case::Command;
+    use crate::case::testkit::{CLERK, Harness, item, material, notice_items};
+    let mut h = Harness::received(MON, item(20, 10, &[]));
+    h.run(
+        CLERK,
+        date!(2026 - 11 - 03),
+        Command::IssueOneTimeNotice {
+            items: notice_items(),
+        },
+    );
+    if supplemented {
+        h.run(
+            CLERK,
+            date!(2026 - 11 - 06),
+            Command::ReceiveSupplement {
+                materials: vec![material("食品安全管理制度")],
+            },
+        );
+    }
+    let number = h.case().received().case_number.clone();
+    let r = opened().remove(0);
+    let p = Project::apply(std::slice::from_ref(&r)).unwrap();
+    let cal = Calendar::builtin().unwrap();
+    let item = BasicCode::parse("990100009000").unwrap();
+    let mut ev = vec![r];
+    ev.extend(
+        p.link(
+            &demo_plan().unwrap(),
+            &cal,
+            Stage::LandPlanning,
+            number.as_str(),
+            &item,
+            MON,
+            MON,
+        )
+        .unwrap(),
+    );
+    let mut log = log_of(&ev, MON);
+    for e in &h.events {
+        log.push(
+            at(e.date(), 11),
+            "staff:CLERK-1",
+            Event::Case {
+                case_number: number.clone(),
+                event: Box::new(e.clone()),
+            },
+        );
+    }
+    log.tick(tick);
+    log
+}
+
+#[test]
+fn guobanfa_2019_11_the_applicants_correction_is_not_counted_against_the_stage() {
+    // Wednesday the 4th and Thursday the 5th were the applicant's: the stage is due two working
+    // days after 30 November, on 2 December.
+    let rules = opened_with_correction(true, date!(2026 - 12 - 02)).rules();
+    assert!(!rules.contains(&RuleId::ProjectStageOverdue), "{rules:?}");
+    let log = opened_with_correction(true, date!(2026 - 12 - 03));
+    let alerts = super::evaluate(crate::case::testkit::cal(), &log.items);
+    let a = alerts
+        .iter()
+        .find(|a| a.rule == RuleId::ProjectStageOverdue)
+        .unwrap();
+    assert!(a.message_zh.contains("2026-12-02"), "{}", a.message_zh);
+    assert!(a.message_zh.contains("补正等2个工作日"), "{}", a.message_zh);
+    // A correction still awaited keeps the stage's clock stopped.
+    let rules = opened_with_correction(false, date!(2026 - 12 - 15)).rules();
+    assert!(!rules.contains(&RuleId::ProjectStageOverdue), "{rules:?}");
+}

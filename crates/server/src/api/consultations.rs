@@ -205,14 +205,26 @@ pub async fn answer_consultation(
         .store
         .write(move |tx| svc::answer(tx, &principal, req))
         .await;
+    record_if_refused(&state, &auth, &id, r.as_ref().err()).await?;
+    Ok(Json(r?))
+}
+
+/// A department's attempt on another's consultation (or an unknown id) is recorded on the
+/// ledger like a wrong claim (`linkage.attempt_refused`), within the refusals' rate limit.
+pub(super) async fn record_if_refused(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    err: Option<&E>,
+) -> Result<(), ApiError> {
     let only_department = auth
         .principal
         .roles
         .iter()
         .all(|r| *r == Role::DepartmentSupervisor);
-    let refusal = match &r {
-        Err(E::Denied(Denied::Department)) => Some(Refusal::ForbiddenDepartment),
-        Err(E::NotFound(_)) => Some(Refusal::NotFound),
+    let refusal = match err {
+        Some(E::Denied(Denied::Department)) => Some(Refusal::ForbiddenDepartment),
+        Some(E::NotFound(_)) => Some(Refusal::NotFound),
         _ => None,
     };
     if let (Some(refusal), true) = (refusal, only_department) {
@@ -226,10 +238,10 @@ pub async fn answer_consultation(
             now,
             j,
             auth.principal.department.clone(),
-            Aim::new("consultation", id),
+            Aim::new("consultation", id.to_owned()),
             refusal,
         )
         .await?;
     }
-    Ok(Json(r?))
+    Ok(())
 }

@@ -40,7 +40,7 @@ fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
     })
 }
 
-fn configured(state: &AppState) -> Result<std::sync::Arc<Materials>, MaterialError> {
+pub(crate) fn configured(state: &AppState) -> Result<std::sync::Arc<Materials>, MaterialError> {
     state.materials.clone().ok_or(MaterialError::NotConfigured)
 }
 
@@ -56,24 +56,21 @@ fn multipart_error(e: &axum::extract::multipart::MultipartError, max: u64) -> Ma
 /// Longest `name` field read (in bytes; the name itself is checked in characters).
 const NAME_FIELD_MAX: usize = 4 * oneseal_domain::material::MATERIAL_NAME_MAX;
 
-pub async fn upload_material(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(number): Path<String>,
-    headers: HeaderMap,
+/// One upload's `name` (if sent) and `file`, read within the per-file limit: a body that
+/// announces more than any upload may be is refused unread, one that streams more is cut off.
+/// Shared with a department's own files to a consultation (`api::consultation_files`).
+pub(crate) async fn read_upload(
+    materials: &Materials,
+    headers: &HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Response, ApiError> {
-    let number = parse_number(&number)?;
-    auth.require(Action::IntakeCase, &Target::jurisdiction(number.division()))?;
-    let materials = configured(&state)?;
+) -> Result<(Option<String>, Vec<u8>), MaterialError> {
     let max = materials.limits.max_file;
-    // A body that says it is larger than any upload may be is refused unread.
     let announced = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if announced.is_some_and(|n| n > materials.limits.max_request()) {
-        return Err(MaterialError::FileTooLarge { max }.into());
+        return Err(MaterialError::FileTooLarge { max });
     }
     let mut multipart = multipart.map_err(|e| MaterialError::BadUpload(e.body_text()))?;
     let (mut name, mut file) = (None::<String>, None::<Vec<u8>>);
@@ -88,7 +85,7 @@ pub async fn upload_material(
                 while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e, max))? {
                     text.extend_from_slice(&chunk);
                     if text.len() > NAME_FIELD_MAX {
-                        return Err(MaterialError::BadName.into());
+                        return Err(MaterialError::BadName);
                     }
                 }
                 name = Some(String::from_utf8(text).map_err(|_| MaterialError::BadName)?);
@@ -97,7 +94,7 @@ pub async fn upload_material(
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e, max))? {
                     if (bytes.len() + chunk.len()) as u64 > max {
-                        return Err(MaterialError::FileTooLarge { max }.into());
+                        return Err(MaterialError::FileTooLarge { max });
                     }
                     bytes.extend_from_slice(&chunk);
                 }
@@ -107,12 +104,24 @@ pub async fn upload_material(
                 return Err(MaterialError::BadUpload(format!(
                     "unexpected field {:?} (one file and one name per request)",
                     other.unwrap_or_default()
-                ))
-                .into());
+                )));
             }
         }
     }
-    let file = file.ok_or(MaterialError::MissingFile)?;
+    Ok((name, file.ok_or(MaterialError::MissingFile)?))
+}
+
+pub async fn upload_material(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let number = parse_number(&number)?;
+    auth.require(Action::IntakeCase, &Target::jurisdiction(number.division()))?;
+    let materials = configured(&state)?;
+    let (name, file) = read_upload(&materials, &headers, multipart).await?;
     let name = name.ok_or(MaterialError::BadName)?;
     let who = auth.acting(&state, number.division().clone())?;
     let stored = store_material(&state.store, &materials, who, number.clone(), &name, file).await?;

@@ -121,9 +121,10 @@ pub async fn complete_stage(
     auth.require_here(Action::IntakeCase)?;
     let (_, meta) = auth.staff_meta(state.clock.now())?;
     let p = auth.principal.clone();
+    let calendar = state.calendar.current();
     let (index, late) = state
         .store
-        .write(move |tx| projects::complete_stage(tx, &meta, &p, &code, &stage))
+        .write(move |tx| projects::complete_stage(tx, &meta, &p, &calendar, &code, &stage))
         .await?;
     Ok(Json(json!({ "ledger_index": index, "late": late })))
 }

@@ -267,6 +267,37 @@ pub fn answer(tx: &mut Tx<'_>, principal: &Principal, req: AnswerRequest) -> Res
     }))
 }
 
+/// What a department's own file is listed under among the case's materials, before the
+/// department's name (`会签意见附件（济南市市场监督管理局）`): the case's list shows where it came from.
+pub const ATTACHMENT_NAME: &str = "会签意见附件";
+
+/// The case a file of the asked department's own goes to (its site-check report, say), and the
+/// name it is listed under: only the asked department may add one (another is 403, an unknown
+/// id 404), only while the consultation awaits its answer (409), which then cites the file by
+/// its SHA-256. The file itself is stored as any of the case's materials
+/// (`services::materials::store_material`).
+pub fn attachment_target(
+    conn: &mut dyn Conn,
+    principal: &Principal,
+    id: &str,
+) -> Result<(CaseNumber, String)> {
+    let own = Target::department(&principal.jurisdiction, &principal.department);
+    authorize(principal, Action::AnswerConsultation, &own)?;
+    let (c, j) = load(conn, id)?;
+    authorize(
+        principal,
+        Action::AnswerConsultation,
+        &Target::department(&j, &c.asked.department),
+    )?;
+    c.may_attach(&principal.department)?;
+    let number = CaseNumber::parse(&c.asked.case_number)
+        .map_err(|e| ConsultationServiceError::Internal(format!("stored case number: {e}")))?;
+    let names = oneseal_store::org::department_names(conn, j.as_str())?;
+    let dept = c.asked.department.as_str();
+    let name = names.get(dept).map_or(dept, String::as_str);
+    Ok((number, format!("{ATTACHMENT_NAME}（{name}）")))
+}
+
 /// A case's consultations, for the bureau's staff who may read the case.
 pub fn for_case(
     conn: &mut dyn Conn,

@@ -186,6 +186,9 @@ pub struct Dashboard {
     pub coordination_open: i64,
     pub coordination_overdue: i64,
     pub coordination_tasks_overdue: i64,
+    /// Construction projects (工程建设项目) open, their stages overdue and the average net
+    /// working days of a stage completed this year (`services::projects::counts`).
+    pub projects: crate::services::projects::ProjectCounts,
 }
 
 /// Remaining statutory working days, written as limits are everywhere (N个工作日).
@@ -269,7 +272,9 @@ pub fn compute(
         sum_ratings(c, j, &mut d, (&f, &t), today)?;
         count_pushes(c, j, today, &mut d)?;
         count_coordination(c, j, today, &mut d)?;
+        count_projects(c, j, calendar, today, &mut d)?;
     }
+    d.projects.average_net_working_days = d.projects.average_net();
     d.days = days.into_values().collect();
     d.by_department = by_dept.into_values().collect();
     d.by_item = top_items(by_item);
@@ -458,6 +463,18 @@ pub(crate) fn count_coordination(
     d.coordination_overdue += n.overdue;
     d.coordination_tasks_overdue += n.tasks_overdue;
     Ok(())
+}
+
+/// The construction projects' figures, summed over the jurisdictions (the average is taken
+/// once all are counted).
+pub(crate) fn count_projects(
+    c: &mut dyn Conn,
+    j: &DivisionCode,
+    calendar: &Calendar,
+    today: Date,
+    d: &mut Dashboard,
+) -> Result<(), StoreError> {
+    crate::services::projects::counts(c, j.as_str(), calendar, today, &mut d.projects)
 }
 
 /// Item code → (original department code, its name) in a jurisdiction.

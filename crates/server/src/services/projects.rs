@@ -8,7 +8,9 @@
 //! The plan (stages, their items and limits) is the catalog's (`domain::project::demo_plan`,
 //! shipped with the binary). Only the bureau's staff of the project's jurisdiction see it.
 
+mod counts;
 mod demo;
+mod times;
 pub mod view;
 
 use std::sync::OnceLock;
@@ -28,7 +30,9 @@ use oneseal_store::{Conn, Store, StoreError, Tx};
 
 use crate::services::commands::Meta;
 
+pub use counts::{ProjectCounts, counts};
 pub use demo::seed_demo_project;
+pub use times::case_times;
 pub use view::{ProjectView, view};
 
 /// Why a project step was refused.
@@ -199,11 +203,13 @@ fn member(c: &CaseRow) -> Option<Member> {
     })
 }
 
-/// Completes `stage` of project `code` when its items are granted; whether after its limit.
+/// Completes `stage` of project `code` when its items are granted; whether after its limit net
+/// of the applicant's time.
 pub fn complete_stage(
     tx: &mut Tx<'_>,
     meta: &Meta,
     p: &Principal,
+    calendar: &Calendar,
     code: &str,
     stage: &str,
 ) -> Result<(u64, bool)> {
@@ -217,7 +223,16 @@ pub fn complete_stage(
         .filter_map(|l| cases.iter().find(|c| c.case_number == l.case_number))
         .filter_map(member)
         .collect();
-    let e = project.complete(stage, &members, legal_date(meta.time))?;
+    let today = legal_date(meta.time);
+    let times = case_times(tx.conn(), &project, calendar, today)?;
+    let state = project.stage(stage);
+    let due = project
+        .stage_clock(state, calendar, &times, today)
+        .ok()
+        .flatten()
+        .map(|n| n.net_due)
+        .or(state.due);
+    let e = project.complete_by(stage, &members, due, today)?;
     let late = matches!(e, ProjectEvent::StageCompleted { late: true, .. });
     Ok((record(tx, meta, &code, e)?, late))
 }
@@ -257,12 +272,22 @@ pub async fn get(
     calendar: std::sync::Arc<Calendar>,
     today: time::Date,
 ) -> Result<ProjectView> {
-    let (project, code, cases) = store
+    let cal = calendar.clone();
+    let (project, code, cases, times) = store
         .read(move |c| {
             let (code, project) = load(c, &p, &code)?;
             let cases = rows::cases_of(c, code.as_str())?;
-            Ok::<_, ProjectServiceError>((project, code, cases))
+            let times = case_times(c, &project, &cal, today)?;
+            Ok::<_, ProjectServiceError>((project, code, cases, times))
         })
         .await?;
-    Ok(view(&code, &project, &cases, plan()?, &calendar, today))
+    Ok(view(
+        &code,
+        &project,
+        &cases,
+        &times,
+        plan()?,
+        &calendar,
+        today,
+    ))
 }

@@ -10,6 +10,7 @@ use oneseal_domain::access::{Action, Principal, Target, authorize};
 use oneseal_domain::case::{Case, CaseNumber};
 use oneseal_domain::consultation::{CLOCK_NOTE_ZH, DUE_DAYS, Opinion, under_review};
 use oneseal_store::consultations::ConsultationRow;
+use oneseal_store::materials::MaterialRow;
 
 use crate::services::names::Names;
 
@@ -29,7 +30,17 @@ pub struct ConsultationView {
     pub opinion_zh: &'static str,
     pub text: String,
     pub answered: String,
-    pub attachments: Vec<String>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file the opinion cites, as the case page links it.
+pub struct Attachment {
+    /// The case's material name (`会签意见附件（…）` for the department's own), or the digest's
+    /// first characters when the page has no material list (the department's own page).
+    pub name: String,
+    pub short: String,
+    /// The download, for the bureau's staff (empty on the department's page).
+    pub href: String,
 }
 
 /// What the page draws of the joint review.
@@ -43,7 +54,12 @@ pub struct ConsultationDesk {
     pub max_days: u32,
 }
 
-pub(super) fn view(r: &ConsultationRow, names: &Names, today: &str) -> ConsultationView {
+pub(super) fn view(
+    r: &ConsultationRow,
+    names: &Names,
+    today: &str,
+    materials: &[MaterialRow],
+) -> ConsultationView {
     let opinion = r.opinion.as_deref().and_then(Opinion::parse);
     ConsultationView {
         id: r.consultation_id.clone(),
@@ -68,7 +84,21 @@ pub(super) fn view(r: &ConsultationRow, names: &Names, today: &str) -> Consultat
         attachments: r
             .attachments
             .iter()
-            .map(|s| s.chars().take(16).collect())
+            .map(|sha| {
+                let short: String = sha.chars().take(16).collect();
+                match materials.iter().find(|m| &m.sha256 == sha) {
+                    Some(m) => Attachment {
+                        name: m.name.clone(),
+                        short,
+                        href: format!("/api/v1/cases/{}/materials/{sha}", r.case_number),
+                    },
+                    None => Attachment {
+                        name: short.clone(),
+                        short,
+                        href: String::new(),
+                    },
+                }
+            })
             .collect(),
     }
 }
@@ -76,6 +106,7 @@ pub(super) fn view(r: &ConsultationRow, names: &Names, today: &str) -> Consultat
 /// The joint-review desk of `case` for `principal` on `today` (ISO date).
 pub fn desk(
     rows: &[ConsultationRow],
+    materials: &[MaterialRow],
     case: &Case,
     number: &CaseNumber,
     principal: &Principal,
@@ -99,7 +130,10 @@ pub fn desk(
         Vec::new()
     };
     ConsultationDesk {
-        rows: rows.iter().map(|r| view(r, names, today)).collect(),
+        rows: rows
+            .iter()
+            .map(|r| view(r, names, today, materials))
+            .collect(),
         may_ask,
         departments,
         note: CLOCK_NOTE_ZH,
@@ -117,11 +151,24 @@ pub async fn read(
 ) -> Result<ConsultationDesk, super::WebError> {
     let principal = auth.principal.clone();
     let n = number.clone();
-    let rows = state
+    let (rows, materials) = state
         .store
-        .read(move |c| crate::services::consultations::for_case(c, &principal, &n))
+        .read(move |c| {
+            let rows = crate::services::consultations::for_case(c, &principal, &n)?;
+            // The files the opinions cite, by their names on the case's list.
+            let materials = crate::services::materials::received(c, &n)?;
+            Ok::<_, crate::services::consultations::ConsultationServiceError>((rows, materials))
+        })
         .await
         .map_err(crate::error::ApiError::from)?;
     let today = oneseal_domain::case::legal_date(state.clock.now()).to_string();
-    Ok(desk(&rows, case, number, &auth.principal, names, &today))
+    Ok(desk(
+        &rows,
+        &materials,
+        case,
+        number,
+        &auth.principal,
+        names,
+        &today,
+    ))
 }

@@ -185,7 +185,7 @@ pub async fn dept_page(
         .await
         .map_err(ApiError::from)?
         .iter()
-        .map(|r| super::case_consultations::view(r, &names, &today))
+        .map(|r| super::case_consultations::view(r, &names, &today, &[]))
         .collect();
     let commitments = super::commitments::for_department(&state, &auth, &names, &today).await?;
     render(&DeptPage {

@@ -437,3 +437,116 @@ async fn a_case_decided_before_the_opinion_stops_its_reminders_and_alert() {
     );
     assert!(app.replay_findings().await.is_empty());
 }
+
+/// Posts one file to a consultation's attachments.
+async fn attach(actor: &Actor, id: &str, bytes: &[u8]) -> (u16, Value) {
+    let (ctype, body) = crate::materials::multipart(&[("file", Some("report.pdf"), bytes)]);
+    let r = actor
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/consultations/{id}/attachments"),
+        )
+        .header("content-type", ctype)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_asked_department_attaches_its_own_report_which_the_approver_downloads() {
+    use crate::materials::{PDF, PNG};
+    let app = TestApp::spawn_demo().await;
+    let (number, scjg_id, zj_id) = asked_of_two(&app).await;
+    let scjg = app.sign_in("SCJG").await;
+
+    // Only the asked department's staff, with a file the materials would take.
+    let zj = app.sign_in("ZJ").await;
+    let (status, body) = attach(&zj, &scjg_id, PDF).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, "forbidden_department"),
+        "{body}"
+    );
+    let (status, body) = attach(&zj, "ZX3701009999999", PDF).await;
+    assert_eq!((status, error_code(&body)), (404, "not_found"), "{body}");
+    let (status, body) = attach(&app.reviewer().await, &scjg_id, PDF).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, "forbidden_role"),
+        "{body}"
+    );
+    let (status, body) = attach(&token(&app, "SCJG").await, &scjg_id, PDF).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, "forbidden_role"),
+        "a system's token hands in no file: {body}"
+    );
+    let (status, body) = attach(&scjg, &scjg_id, b"not a report").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (415, "unsupported_material_type"),
+        "{body}"
+    );
+    let (status, body) = attach(&scjg, &scjg_id, &[]).await;
+    assert!(
+        matches!(status, 400 | 415),
+        "an empty file is no report: {body}"
+    );
+
+    let (status, body) = attach(&scjg, &scjg_id, PDF).await;
+    assert_eq!(status, 200, "{body}");
+    let sha = body["sha256"].as_str().unwrap().to_owned();
+    assert_eq!(sha.len(), 64);
+    assert_eq!(body["case_number"], number.as_str());
+    let name = body["name"].as_str().unwrap().to_owned();
+    assert!(name.starts_with("会签意见附件（"), "{name}");
+    assert!(name.contains("市场"), "the department's name: {name}");
+    let (status, photo) = attach(&scjg, &scjg_id, PNG).await;
+    assert_eq!(status, 200, "{photo}");
+
+    // The case lists the file under the department's name; the opinion cites both.
+    let (status, body) = answer(
+        &scjg,
+        &scjg_id,
+        json!({"opinion": "conditional", "text": CONDITIONS,
+               "attachments": [sha, photo["sha256"]]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = attach(&scjg, &scjg_id, PNG).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "consultation_already_answered"),
+        "{body}"
+    );
+    let approver = app.approver().await;
+    let (_, rows) = approver
+        .get_json(&format!("/api/v1/cases/{number}/consultations"))
+        .await;
+    let cited = rows["consultations"][0]["attachments"].as_array().unwrap();
+    assert_eq!(cited.len(), 2, "{rows}");
+    let r = approver
+        .get(&format!("/api/v1/cases/{number}/materials/{sha}"))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+    let page = approver
+        .get(&format!("/cases/{number}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let link = format!("/api/v1/cases/{number}/materials/{sha}");
+    let section = &page[page.find("id=\"consultations\"").unwrap()..];
+    assert!(section.contains(&link), "the opinion links its file");
+    assert!(section.contains(&name), "under the department's name");
+
+    // The other department's request is still open: its own file goes to the same case.
+    let zj = app.sign_in("ZJ").await;
+    let (status, body) = attach(&zj, &zj_id, PDF).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["duplicate"], true, "the same bytes are stored once");
+}

@@ -283,3 +283,148 @@ async fn the_project_page_draws_its_timeline_and_the_limits_rule_watches_the_sta
         "the whole is not overdue yet"
     );
 }
+
+/// A case of `item` received by the city's clerk now, told at once to correct its materials.
+async fn case_told_to_correct(app: &TestApp, item: &str) -> String {
+    let clerk = app.clerk().await;
+    let created: Value = clerk
+        .post(
+            "/api/v1/cases",
+            &json!({"item_code": item, "channel": "window", "applicant": crate::cases::applicant()}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let number = created["case_number"].as_str().unwrap().to_owned();
+    step(&clerk, &number, json!({"action": "one_time_notice", "items": [{"material": "申请书", "problem": "missing", "detail": "请补充申请书"}]})).await;
+    number
+}
+
+async fn dashboard(app: &TestApp) -> Value {
+    let (status, d) = app
+        .sign_in("HEAD")
+        .await
+        .get_json("/api/v1/dashboard")
+        .await;
+    assert_eq!(status, 200, "{d}");
+    d["projects"].clone()
+}
+
+async fn stage_of(app: &TestApp, code: &str, stage: &str) -> Value {
+    let (status, p) = app
+        .clerk()
+        .await
+        .get_json(&format!("{PROJECTS}/{code}"))
+        .await;
+    assert_eq!(status, 200, "{p}");
+    p["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stage"] == stage)
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn the_stage_clock_leaves_out_the_applicants_correction_and_the_dashboard_counts_projects() {
+    let app = TestApp::spawn_demo().await;
+    // Monday 2 November 2026: 立项用地规划许可's 20 working days run to 30 November.
+    app.clock.set(datetime!(2026-11-02 09:00 +8));
+    let before = dashboard(&app).await;
+    let count = |v: &Value, k: &str| v[k].as_u64().unwrap();
+
+    // Project A: its one case waits on the applicant's supplement for a week, then is granted.
+    let a = register(&app).await;
+    let corrected = case_told_to_correct(&app, "990100009000").await;
+    let clerk = app.clerk().await;
+    assert_eq!(link(&clerk, &a, &corrected, "land_planning").await.0, 200);
+    // Project B: a case with the bureau all along. Project C: one whose correction is awaited.
+    let b = register(&app).await;
+    let busy = case_of(&app, "990100009000", false).await;
+    assert_eq!(link(&clerk, &b, &busy, "land_planning").await.0, 200);
+    let c = register(&app).await;
+    let awaited = case_told_to_correct(&app, "990100009000").await;
+    assert_eq!(link(&clerk, &c, &awaited, "land_planning").await.0, 200);
+
+    // Monday 9 November: the supplement is in (the applicant's were the 3rd to the 6th, four
+    // working days); granted the same day.
+    app.clock.set(datetime!(2026-11-09 10:00 +8));
+    let clerk = app.clerk().await;
+    step(
+        &clerk,
+        &corrected,
+        json!({"action": "supplement", "materials": [{"name": "申请书", "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]}),
+    )
+    .await;
+    step(&clerk, &corrected, json!({"action": "accept"})).await;
+    for r in ["REVIEW", "REVIEW2"] {
+        step(&app.sign_in(r).await, &corrected, json!({"action": "review", "step": "review", "opinion": "符合条件", "substantive": true})).await;
+    }
+    approve_case(&app, &corrected).await;
+    let s = stage_of(&app, &a, "land_planning").await;
+    assert_eq!(s["used_working_days"], 5, "gross: {s}");
+    assert_eq!(s["applicant_working_days"], 4, "{s}");
+    assert_eq!(s["net_working_days"], 1, "{s}");
+    assert!(
+        s["net_due"].as_str().unwrap() > s["due"].as_str().unwrap(),
+        "{s}"
+    );
+    let (status, r) = complete(&clerk, &a, "land_planning").await;
+    assert_eq!((status, r["late"].as_bool()), (200, Some(false)), "{r}");
+    let s = stage_of(&app, &b, "land_planning").await;
+    assert_eq!(s["applicant_working_days"], 0, "{s}");
+    assert_eq!(s["net_working_days"], s["used_working_days"], "{s}");
+
+    // Tuesday 1 December: B is past its 20 working days; C is not, its applicant still owes
+    // the supplement.
+    app.clock.set(datetime!(2026-12-01 10:00 +8));
+    assert_eq!(stage_of(&app, &b, "land_planning").await["overdue"], true);
+    let s = stage_of(&app, &c, "land_planning").await;
+    assert_eq!(s["overdue"], false, "{s}");
+    assert_eq!(s["net_working_days"], 0, "{s}");
+    let page = app
+        .clerk()
+        .await
+        .get(&format!("/projects/{c}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("毛计") && page.contains("净计"),
+        "both figures, labelled"
+    );
+
+    let after = dashboard(&app).await;
+    assert_eq!(count(&after, "open"), count(&before, "open") + 3, "{after}");
+    assert_eq!(
+        count(&after, "stages_overdue"),
+        count(&before, "stages_overdue") + 1,
+        "{after}"
+    );
+    assert_eq!(
+        count(&after, "stages_completed"),
+        count(&before, "stages_completed") + 1,
+        "{after}"
+    );
+    let completed = count(&after, "stages_completed") as f64;
+    let average = after["average_net_working_days"].as_f64().unwrap();
+    assert!(
+        (average - count(&after, "net_working_days") as f64 / completed).abs() < 1e-9,
+        "{after}"
+    );
+    let page = app
+        .sign_in("HEAD")
+        .await
+        .get("/dashboard")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("id=\"kpi-projects\""),
+        "the dashboard's project figure"
+    );
+}

@@ -54,6 +54,7 @@ pub fn compute_folded(
     let mut by_item: BTreeMap<String, OnTime> = BTreeMap::new();
     for j in jurisdictions {
         super::count_coordination(c, j, today, &mut d)?;
+        super::count_projects(c, j, calendar, today, &mut d)?;
         let depts = department_of_items(c, j)?;
         let numbers = case_numbers(c, j.as_str())?;
         for n in numbers {
@@ -124,6 +125,7 @@ pub fn compute_folded(
     items.sort_by(|a, b| b.decided.cmp(&a.decided).then(a.key.cmp(&b.key)));
     items.truncate(15);
     d.by_item = items;
+    d.projects.average_net_working_days = d.projects.average_net();
     Ok(d)
 }
 

@@ -79,7 +79,14 @@ fn seed(
     let (mut stage_done, mut after, mut last) = (None, String::new(), String::new());
     for (stage, item, only_granted) in LINKS {
         if stage_done.is_some_and(|s: Stage| s < *stage) {
-            complete_stage(tx, &meta, &p, &code, stage_done.map_or("", Stage::code))?;
+            complete_stage(
+                tx,
+                &meta,
+                &p,
+                calendar,
+                &code,
+                stage_done.map_or("", Stage::code),
+            )?;
             after = std::mem::take(&mut last);
         }
         let pick = rows::cases_of_item(tx.conn(), CITY, item, 500)?

@@ -4,7 +4,7 @@
 
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::CaseStatus;
-use oneseal_domain::project::{Project, ProjectCode, ProjectPlan, Stage};
+use oneseal_domain::project::{CaseTime, Project, ProjectCode, ProjectPlan, Stage};
 use oneseal_store::projects::CaseRow;
 use serde::Serialize;
 use time::Date;
@@ -31,9 +31,16 @@ pub struct StageView {
     pub due: Option<String>,
     pub completed_on: Option<String>,
     pub late: bool,
+    /// Open past its due date net of the applicant's time (`net_due`).
     pub overdue: bool,
-    /// Working days from the opening to the completion (or today).
+    /// Working days from the opening to the completion (or today): the gross figure.
     pub used_working_days: Option<u32>,
+    /// Of those, the days the applicant held every open case of the stage (补正, the
+    /// procedures Art. 45 excludes), and what is left: the net figure the limit is held to.
+    pub applicant_working_days: Option<u32>,
+    pub net_working_days: Option<u32>,
+    /// The due date with the applicant's days not counted.
+    pub net_due: Option<String>,
     pub cases: Vec<CaseView>,
     /// The catalog items the stage handles.
     pub items: Vec<String>,
@@ -92,7 +99,12 @@ pub struct ProjectView {
     pub opened_on: Option<String>,
     pub due: Option<String>,
     pub whole_working_days: u32,
+    /// Gross working days of the whole, and as for a stage the applicant's and the net.
     pub used_working_days: Option<u32>,
+    pub applicant_working_days: Option<u32>,
+    pub net_working_days: Option<u32>,
+    pub net_due: Option<String>,
+    /// Past the whole's due date net of the applicant's time.
     pub overdue: bool,
     pub stages: Vec<StageView>,
     pub utilities: Vec<UtilityView>,
@@ -126,6 +138,7 @@ pub fn view(
     code: &ProjectCode,
     project: &Project,
     cases: &[CaseRow],
+    times: &[CaseTime],
     plan: &ProjectPlan,
     calendar: &Calendar,
     today: Date,
@@ -148,10 +161,18 @@ pub fn view(
             decided_on: row.and_then(|r| r.decided_on.clone()),
         }
     };
+    // A count the calendar cannot make leaves the net figures out and the gross due date.
+    let net = |s: &oneseal_domain::project::StageState| {
+        project
+            .stage_clock(s, calendar, times, today)
+            .ok()
+            .flatten()
+    };
     let stages: Vec<StageView> = project
         .stages
         .iter()
-        .map(|s| StageView {
+        .map(|s| (s, net(s)))
+        .map(|(s, n)| StageView {
             stage: s.stage.code(),
             number: s.stage.number(),
             name_zh: s.stage.name_zh(),
@@ -164,8 +185,13 @@ pub fn view(
             due: s.due.map(ds),
             completed_on: s.completed_on.map(ds),
             late: s.late,
-            overdue: s.is_overdue(today),
+            overdue: n
+                .as_ref()
+                .map_or(s.is_overdue(today), |n| n.overdue(s.completed_on, today)),
             used_working_days: used(s.opened_on, s.completed_on),
+            applicant_working_days: n.as_ref().map(|n| n.applicant_working_days),
+            net_working_days: n.as_ref().map(|n| n.net_working_days),
+            net_due: n.as_ref().map(|n| ds(n.net_due)),
             cases: project
                 .cases
                 .iter()
@@ -193,6 +219,7 @@ pub fn view(
         .completed_on
         .filter(|_| project.status() == oneseal_domain::project::ProjectStatus::Completed);
     let r = &project.registered;
+    let whole = project.whole_clock(calendar, times, today).ok().flatten();
     ProjectView {
         code: code.to_string(),
         name: r.name.clone(),
@@ -208,7 +235,12 @@ pub fn view(
         due: project.due.map(ds),
         whole_working_days: r.whole_working_days,
         used_working_days: used(project.opened_on, finished),
-        overdue: project.is_overdue(today),
+        applicant_working_days: whole.as_ref().map(|n| n.applicant_working_days),
+        net_working_days: whole.as_ref().map(|n| n.net_working_days),
+        net_due: whole.as_ref().map(|n| ds(n.net_due)),
+        overdue: whole.as_ref().map_or(project.is_overdue(today), |n| {
+            n.overdue(project.finished_on(), today)
+        }),
         timeline: timeline(project, &stages, today),
         stages,
         utilities,
