@@ -14,6 +14,7 @@ mod data_lock;
 mod demo_cmd;
 mod ledger_cmd;
 mod materials_args;
+mod oidc_args;
 mod rules_cmd;
 mod seal_cmd;
 mod serve;

@@ -88,6 +88,9 @@ pub struct ServeArgs {
     /// Boxed: the material options would make `serve` the one large variant of the commands.
     #[command(flatten)]
     pub materials: Box<crate::materials_args::MaterialArgs>,
+    /// Boxed as the material options are.
+    #[command(flatten)]
+    pub oidc: Box<crate::oidc_args::OidcArgs>,
 }
 
 fn parse_public_url(s: &str) -> Result<PublicUrl, String> {
@@ -296,6 +299,11 @@ pub fn run(args: ServeArgs) -> Result<()> {
             });
         // The demo's applicants sign in with codes from the log and `GET /api/v1/demo/outbox`.
         let state = if demo { state.with_demo_outbox() } else { state };
+        // Applicants sign in through the province's identity service when one is named.
+        let state = match args.oidc.relying_party()? {
+            Some(oidc) => state.with_oidc(oidc),
+            None => state,
+        };
         // Webhook secrets stored in plain text by an earlier version are encrypted now.
         if let Some(secrets) = state.webhook_secrets.clone() {
             let st = store.clone();

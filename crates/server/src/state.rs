@@ -65,6 +65,8 @@ pub struct AppState {
     pub demo_outbox: Option<Arc<applicant_identity::DemoOutbox>>,
     /// Codes asked for per client address and hour.
     pub code_requests: Arc<applicant_identity::AddressLimiter>,
+    /// The province's identity service (OpenID Connect), when `serve --oidc-issuer` names one.
+    pub oidc: Option<Arc<applicant_identity::oidc::Oidc>>,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ impl AppState {
             code_sender: Arc::new(applicant_identity::NoSender),
             demo_outbox: None,
             code_requests: Arc::default(),
+            oidc: None,
         }
     }
 
@@ -108,6 +111,12 @@ impl AppState {
     /// A code sender of the operator's (an SMS gateway).
     pub fn with_code_sender(mut self, sender: Arc<dyn applicant_identity::CodeSender>) -> Self {
         self.code_sender = sender;
+        self
+    }
+
+    /// Applicants may sign in through this OpenID provider (`/my/login/oidc`).
+    pub fn with_oidc(mut self, oidc: Arc<applicant_identity::oidc::Oidc>) -> Self {
+        self.oidc = Some(oidc);
         self
     }
 

@@ -5,6 +5,7 @@
 
 mod apidocs;
 mod applicant;
+mod applicant_oidc;
 mod bundles;
 mod calendar;
 mod case_consultations;
@@ -78,6 +79,11 @@ pub fn routes() -> Router<AppState> {
             get(bundles::application_page),
         )
         .route("/my", get(applicant::my_page))
+        .route("/my/login/oidc", get(applicant_oidc::oidc_start))
+        .route(
+            "/my/login/oidc/callback",
+            get(applicant_oidc::oidc_callback),
+        )
         .route("/licences/{id}/manage", get(licence_desk::licence_desk))
         .route("/progress", get(progress::progress_page))
         .route(

@@ -26,6 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use oneseal_seal::KdfParams;
 use oneseal_server::background::checkpointer::{Checkpointer, Signed};
 use oneseal_server::background::cosign::cosign;
+use oneseal_server::services::applicant_identity::oidc::Oidc;
 use oneseal_server::services::case_secrets::CaseSecrets;
 use oneseal_server::services::history;
 use oneseal_server::services::ledger::anchor::Anchors;
@@ -130,6 +131,7 @@ impl TestApp {
             TargetPolicy::PublicOnly,
             Some(options),
             None,
+            None,
         )
         .await;
         oneseal_server::background::rules_runner::run(&app.store, START)
@@ -145,7 +147,7 @@ impl TestApp {
         net: Net,
         webhook_policy: TargetPolicy,
     ) -> Self {
-        Self::spawn_inner(demo, witnessed, net, webhook_policy, None, None).await
+        Self::spawn_inner(demo, witnessed, net, webhook_policy, None, None, None).await
     }
 
     /// The demo with its case materials kept in `materials` (another store or other limits
@@ -160,6 +162,21 @@ impl TestApp {
             TargetPolicy::PublicOnly,
             None,
             Some(materials),
+            None,
+        )
+        .await
+    }
+
+    /// The demo whose applicants may sign in through `oidc` (`serve --oidc-issuer …`).
+    pub async fn spawn_demo_with_oidc(oidc: Arc<Oidc>) -> Self {
+        Self::spawn_inner(
+            true,
+            false,
+            Net::default(),
+            TargetPolicy::PublicOnly,
+            None,
+            None,
+            Some(oidc),
         )
         .await
     }
@@ -171,6 +188,7 @@ impl TestApp {
         webhook_policy: TargetPolicy,
         history: Option<history::Options>,
         materials: Option<Arc<oneseal_server::services::materials::Materials>>,
+        oidc: Option<Arc<Oidc>>,
     ) -> Self {
         let scratch = tokio::task::spawn_blocking(ScratchDb::new)
             .await
@@ -263,6 +281,10 @@ impl TestApp {
             state.with_demo_outbox()
         } else {
             state
+        };
+        let state = match oidc {
+            Some(oidc) => state.with_oidc(oidc),
+            None => state,
         };
         let running = start_on_any_port(state).await;
         TestApp {

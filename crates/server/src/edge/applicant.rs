@@ -49,6 +49,37 @@ pub fn clear_applicant_cookie(net: &Net) -> String {
     )
 }
 
+pub const OIDC_FLOW_COOKIE: &str = "oneseal_oidc";
+pub const SECURE_OIDC_FLOW_COOKIE: &str = "__Host-oneseal_oidc";
+
+/// The OpenID Connect flow cookie's name (`__Host-` over HTTPS).
+pub fn oidc_flow_cookie_name(net: &Net) -> &'static str {
+    if net.https() {
+        SECURE_OIDC_FLOW_COOKIE
+    } else {
+        OIDC_FLOW_COOKIE
+    }
+}
+
+/// The flow cookie (`services::applicant_identity::oidc`): Lax, so the provider's redirect back
+/// (a top-level navigation from another site) carries it, and no longer than a flow lives.
+pub fn oidc_flow_cookie(net: &Net, value: &str) -> String {
+    format!(
+        "{}={value}; {}; Max-Age={}",
+        oidc_flow_cookie_name(net),
+        attributes(net),
+        applicant_identity::oidc::FLOW_SECONDS
+    )
+}
+
+pub fn clear_oidc_flow_cookie(net: &Net) -> String {
+    format!(
+        "{}=; {}; Max-Age=0",
+        oidc_flow_cookie_name(net),
+        attributes(net)
+    )
+}
+
 /// A signed-in applicant.
 #[derive(Clone, Debug)]
 pub struct ApplicantAuth(pub applicant_identity::Applicant);

@@ -5,14 +5,15 @@
 //!
 //! An applicant is named by a *subject* that holds no personal data: `phone:<keyed digest>` here
 //! (the key is the case secrets' query key, so a leaked table does not give the numbers back by
-//! trying all 10¹¹ of them). The province's identity service through OpenID Connect is the next
-//! step: it will open the same [`open_session`] with a subject `oidc:<issuer>#<sub>` and a label,
-//! and everything after sign-in (sessions, online applications) keys on the subject only.
+//! trying all 10¹¹ of them). The province's identity service through OpenID Connect ([`oidc`])
+//! opens the same [`open_session`] with a subject `oidc:<issuer>#<sub>` and a label, and
+//! everything after sign-in (sessions, online applications) keys on the subject only.
 //!
 //! Codes: [`CODE_SECONDS`] to live, single-use, stored as keyed digests, at most [`MAX_FAILURES`]
 //! wrong guesses each; one a [`RESEND_SECONDS`] per number and [`MAX_PER_HOUR`] an hour, and
 //! [`MAX_PER_ADDRESS_HOUR`] an hour per client address (`sender::AddressLimiter`).
 
+pub mod oidc;
 pub mod sender;
 
 use oneseal_domain::case::PhoneNumber;
@@ -229,7 +230,7 @@ pub async fn sign_in(
     }
 }
 
-/// Opens an applicant session for `subject` (the seam the OpenID Connect sign-in will use).
+/// Opens an applicant session for `subject` (the one-time code's and OpenID Connect's sign-in).
 ///
 /// # Errors
 /// The store's.

@@ -141,6 +141,8 @@ struct MyPage {
     messages: Vec<Message>,
     /// The rating levels (code, name), best first.
     levels: Vec<(&'static str, &'static str)>,
+    /// Whether the unified identity service (OpenID Connect) is offered.
+    oidc: bool,
 }
 
 /// A message's time as the page shows it (Beijing time).
@@ -296,5 +298,6 @@ pub async fn my_page(
             .iter()
             .map(|l| (l.code(), l.name_zh()))
             .collect(),
+        oidc: state.oidc.is_some(),
     })
 }

@@ -252,6 +252,7 @@ const MESSAGES: &[(&str, &str)] = &[
     ("条事件已记入", "events recorded"),
     ("出错了", "Error"),
     ("返回工作台", "Back home"),
+    ("错误代码", "Error code"),
     // Catalog
     ("辖区", "Jurisdiction"),
     ("搜索", "Search"),

@@ -147,6 +147,8 @@ impl From<askama::Error> for WebError {
 struct ErrorPage {
     nav: Nav,
     status: u16,
+    /// The machine-readable code, as the JSON API's `error.code`.
+    code: String,
     message_zh: String,
     message_en: String,
 }
@@ -160,10 +162,11 @@ impl IntoResponse for WebError {
             tracing::error!(%cause, "page failed");
         }
         let status = self.0.status();
-        let (_, message_zh, message_en) = self.0.parts();
+        let (code, message_zh, message_en) = self.0.parts();
         let page = ErrorPage {
             nav: Nav::default(),
             status: status.as_u16(),
+            code: code.to_owned(),
             message_zh,
             message_en: message_en.clone(),
         };

@@ -38,6 +38,7 @@ mod lists;
 mod materials;
 mod materials_s3;
 mod names;
+mod oidc;
 mod onspot;
 mod org;
 mod platform;

@@ -109,3 +109,93 @@ impl From<crate::services::online::OnlineError> for ApiError {
         }
     }
 }
+
+fn oidc_refused(status: StatusCode, code: &'static str, zh: &str, en: &str) -> ApiError {
+    ApiError::Refused {
+        status,
+        code,
+        zh: zh.into(),
+        en: en.into(),
+        details: None,
+    }
+}
+
+impl From<crate::services::applicant_identity::oidc::OidcError> for ApiError {
+    fn from(e: crate::services::applicant_identity::oidc::OidcError) -> Self {
+        use crate::services::applicant_identity::oidc::OidcError as E;
+        let bad = StatusCode::BAD_REQUEST;
+        match e {
+            E::NotConfigured => ApiError::NotFound("OpenID Connect sign-in"),
+            E::BadConfig(why) => ApiError::Internal(format!("OpenID Connect setting: {why}")),
+            E::FlowMissing => oidc_refused(
+                bad,
+                "oidc_flow_missing",
+                "没有找到登录过程，请回到“我的申请”重新点击统一身份认证登录",
+                "No sign-in flow in this browser: start again from /my",
+            ),
+            E::FlowForged => oidc_refused(
+                bad,
+                "oidc_flow_invalid",
+                "登录过程信息无效，请重新登录",
+                "The sign-in flow is not valid: start again",
+            ),
+            E::FlowExpired => oidc_refused(
+                bad,
+                "oidc_flow_expired",
+                "登录已超时（10分钟），请重新登录",
+                "The sign-in took longer than 10 minutes: start again",
+            ),
+            E::StateMismatch => oidc_refused(
+                bad,
+                "oidc_state_mismatch",
+                "登录回调与本次登录不符，请重新登录",
+                "The callback does not belong to this sign-in (state)",
+            ),
+            E::WrongIssuer => oidc_refused(
+                bad,
+                "oidc_wrong_issuer",
+                "登录回调来自其他身份认证服务，已拒绝",
+                "The callback names another identity provider",
+            ),
+            E::NoCode => oidc_refused(
+                bad,
+                "oidc_no_code",
+                "登录回调缺少授权码，请重新登录",
+                "The callback carries no authorization code",
+            ),
+            E::Denied(provider_error) => ApiError::Refused {
+                status: StatusCode::FORBIDDEN,
+                code: "oidc_denied",
+                zh: "统一身份认证未完成登录（已取消或被拒绝）".into(),
+                en: "The identity provider did not sign you in (declined or refused)".into(),
+                details: Some(json!({ "provider_error": provider_error })),
+            },
+            E::CodeRefused => oidc_refused(
+                bad,
+                "oidc_code_refused",
+                "授权码无效或已使用，请重新登录",
+                "The identity provider refused the authorization code",
+            ),
+            E::TokenInvalid(why) => {
+                tracing::warn!(%why, "OpenID Connect ID token refused");
+                oidc_refused(
+                    bad,
+                    "oidc_token_invalid",
+                    "身份令牌校验未通过，请重新登录",
+                    "The ID token failed verification",
+                )
+            }
+            E::Unavailable(why) => {
+                tracing::warn!(%why, "OpenID Connect provider unavailable");
+                oidc_refused(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "oidc_unavailable",
+                    "统一身份认证服务暂时无法访问，请稍后再试或使用短信验证码登录",
+                    "The identity provider cannot be reached; try again later",
+                )
+            }
+            E::Session(e) => e.into(),
+            E::Store(e) => e.into(),
+        }
+    }
+}

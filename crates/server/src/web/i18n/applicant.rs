@@ -7,6 +7,11 @@ pub(super) const APPLICANT: &[(&str, &str)] = &[
         "用手机号码和短信验证码登录，无需注册。",
         "Sign in with your mobile number and a text-message code; no registration.",
     ),
+    (
+        "统一身份认证登录",
+        "Sign in with the unified identity service",
+    ),
+    ("或者", "or"),
     ("手机号码", "Mobile number"),
     ("获取验证码", "Send me a code"),
     ("验证码", "Code"),
