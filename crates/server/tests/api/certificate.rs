@@ -85,23 +85,9 @@ async fn an_organisations_licence_shows_its_address_and_the_granted_scope_everyw
         .await;
     assert_eq!(case["events"][0]["address"], ORG_ADDRESS, "{case}");
     // The staff case page shows it to the clerk and to the approver alike.
-    let clerk_page = app
-        .clerk()
-        .await
-        .get(&format!("/cases/{number}"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let approver_page = app
-        .approver()
-        .await
-        .get(&format!("/cases/{number}"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    for page in [&clerk_page, &approver_page] {
+    for staff in [app.clerk().await, app.approver().await] {
+        let page = staff.get(&format!("/cases/{number}")).await.text().await;
+        let page = page.unwrap();
         assert!(
             page.contains("applicant-address") && page.contains(ORG_ADDRESS),
             "the case page shows the address"

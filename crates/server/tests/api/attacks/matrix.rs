@@ -112,6 +112,7 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("get",    "/api/v1/cases/{number}/consultations",       "",        "C R A H I",     DownFor("H I")),
     ("post",   "/api/v1/cases/{number}/consultations",       "",        "R",             Own),
     ("post",   "/api/v1/consultations/{id}/opinion",         "",        "D",             Here),
+    ("post",   "/api/v1/consultations/{id}/attachments",     "",        "D",             Here),
     // 告知承诺 (#19 item 5): the department's verification tasks ride submit_feedback.
     ("get",    "/api/v1/dept/commitments",                   "",        "D T",           Here),
     ("post",   "/api/v1/dept/commitments/{number}/verdict",  "",        "D T",           Here),

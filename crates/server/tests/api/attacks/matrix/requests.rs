@@ -262,6 +262,15 @@ pub(in crate::attacks) fn request(
             "/api/v1/consultations/ZX3701009999999/opinion".into(),
             Some(json!({"opinion": "agree"})),
         ),
+        // A file for a consultation nobody asked: the asked department is told so (404).
+        ("post", "/api/v1/consultations/{id}/attachments") => Some(Req {
+            raw: Some(b"x".to_vec()),
+            ..absent(
+                method,
+                "/api/v1/consultations/ZX3701009999999/attachments".into(),
+                None,
+            )?
+        }),
         ("get", "/api/v1/dept/commitments" | "/api/v1/commitments") => {
             req(method, path.into(), None)
         }
