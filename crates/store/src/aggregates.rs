@@ -2,7 +2,7 @@
 //! item 2): what the dashboard, the public statistics and the accountability report sum over a
 //! date range, so that none of them folds every case of a jurisdiction per request.
 //!
-//! A step adds its counts in its own transaction (`projection::record_case_step` calls
+//! A step adds its counts in its own transaction (`Tx::record_case_step` calls
 //! [`record_step`]): increments, never a fold. The counts of a decision rest on the legal clock,
 //! which needs the working-day calendar; the step is handed the calendar its command ran with.
 //! Because a case keeps the dates it was decided under (a later calendar correction moves the

@@ -4,7 +4,7 @@
 //!
 //! A row is `domain::case::ProjectedDue` as stored. It needs the calendar, which
 //! `projection::apply` has not, so, like `case_tallies`, it is written by the step
-//! (`projection::record_case_step`, with the calendar the command ran with), rewritten for every
+//! (`Tx::record_case_step`, with the calendar the command ran with), rewritten for every
 //! open case when the calendar changes (a year imported, a correction approved: the services
 //! call [`rebuild`] in that transaction), and rebuilt from the events by `ledger verify` in its
 //! scratch database with the calendar the database holds, then compared row by row.

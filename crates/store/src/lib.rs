@@ -65,7 +65,7 @@ pub use database::Database;
 pub use error::StoreError;
 pub use sql::{Backend, Conn, Row, Value};
 pub use sqlite::SqliteConn;
-pub use writer::{MAX_BATCH, Tx, WriterStats};
+pub use writer::{CaseStep, MAX_BATCH, Tx, WriterStats};
 
 use durable::{Durability, Outcome};
 use writer::{Job, Pipeline, Writer};

@@ -1,134 +1,23 @@
 //! Projections: the tables are a function of the events.
 //!
-//! `record` is the only way a command changes state: it seals the event, applies it to the tables
-//! and appends it to the ledger, all inside the caller's transaction. `ledger verify` replays the
-//! same `apply` into an empty database and compares, which is how a row edited behind the
-//! system's back is found.
+//! [`apply`] is what an event does to the tables. A command reaches it only through its
+//! transaction's `Tx::record` (`crate::writer`), which seals the event, applies it and appends
+//! it to the ledger; a case step's rows are written there from the case the command already
+//! holds (`Tx::record_case_step`). `ledger verify` replays the same `apply` into an empty
+//! database and compares, which is how a row edited behind the system's back is found.
 
 use oneseal_domain::case::{Case, CaseEvent, CaseNumber};
-use oneseal_domain::event::{Actor, Event};
+use oneseal_domain::event::Event;
 use oneseal_domain::licence::{Licence, LicenceEvent};
 use oneseal_domain::org::{DivisionCode, Role};
 use time::OffsetDateTime;
 
 pub use crate::case_rows::load_case_events;
 use crate::sql::Conn;
-use crate::{StoreError, Tx, params};
+use crate::{StoreError, params};
 
 mod tables;
 pub use tables::{CASE_DUE, CASE_TALLIES, PROJECTED_TABLES, Projected};
-
-/// Seals, applies and appends one event to its jurisdiction's log; returns its ledger index
-/// (valid once the write commits).
-pub fn record(
-    tx: &mut Tx<'_>,
-    event: &Event,
-    time: OffsetDateTime,
-    jurisdiction: &DivisionCode,
-    actor: &Actor,
-) -> Result<u64, StoreError> {
-    record_with(tx, event, time, jurisdiction, actor, None)
-}
-
-/// A case step as the caller already holds it: the event's place in the case's history (from
-/// 1), the case with the event applied, and the calendar the command ran with (the step's
-/// counters in `case_tallies` time a decision with it).
-#[derive(Debug, Clone, Copy)]
-pub struct CaseStep<'a> {
-    pub seq: u64,
-    pub case: &'a Case,
-    pub calendar: &'a oneseal_domain::calendar::Calendar,
-}
-
-/// [`record`] for an event of a case the caller has read and folded in this same transaction:
-/// the case's rows are written from `step` rather than read and folded again, which a step
-/// would otherwise do once per event. `ledger verify` rebuilds the same rows from the log
-/// alone, so a caller passing the wrong case would be caught there.
-pub fn record_case_step(
-    tx: &mut Tx<'_>,
-    event: &Event,
-    time: OffsetDateTime,
-    jurisdiction: &DivisionCode,
-    actor: &Actor,
-    step: CaseStep<'_>,
-) -> Result<u64, StoreError> {
-    record_with(tx, event, time, jurisdiction, actor, Some(step))
-}
-
-fn record_with(
-    tx: &mut Tx<'_>,
-    event: &Event,
-    time: OffsetDateTime,
-    jurisdiction: &DivisionCode,
-    actor: &Actor,
-    step: Option<CaseStep<'_>>,
-) -> Result<u64, StoreError> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
-    let sealed = event
-        .seal(time, jurisdiction, actor, salt)
-        .map_err(|e| match e {
-            oneseal_domain::event::EnvelopeError::TooLarge(n) => StoreError::EntryTooLarge(n),
-            e => StoreError::Corrupt(e.to_string()),
-        })?;
-    match (event, step) {
-        (Event::Case { case_number, event }, Some(step)) => {
-            write_case_event(
-                tx.conn(),
-                jurisdiction,
-                case_number,
-                event,
-                step.seq,
-                step.case,
-            )?;
-            crate::aggregates::record_step(
-                tx.conn(),
-                jurisdiction.as_str(),
-                event,
-                step.case,
-                step.calendar,
-            )?;
-            crate::case_due::write(tx.conn(), jurisdiction.as_str(), step.case, step.calendar)?;
-        }
-        _ => apply(tx.conn(), jurisdiction, event)?,
-    }
-    let idx = tx.append(
-        jurisdiction.as_str(),
-        &sealed.entry,
-        sealed.kind,
-        &sealed.salt,
-        &sealed.body,
-    )?;
-    if let Event::Case { case_number, event } = event {
-        // Each step's place on the log, so the public progress page can give its receipt.
-        let seq = match step {
-            Some(step) => i64::try_from(step.seq).unwrap_or(i64::MAX),
-            None => tx
-                .conn()
-                .query_one(
-                    "SELECT COUNT(*) FROM case_events WHERE case_number = ?",
-                    params![case_number.as_str()],
-                )?
-                .map(|r| r.int(0))
-                .transpose()?
-                .unwrap_or(0),
-        };
-        tx.conn().execute(
-            "INSERT INTO case_entries (case_number, seq, log, idx, kind) VALUES (?, ?, ?, ?, ?)",
-            params![
-                case_number.as_str(),
-                seq,
-                jurisdiction.as_str(),
-                idx,
-                event.kind()
-            ],
-        )?;
-    }
-    if let Event::CaseRated { case_number, .. } = event {
-        crate::ratings::insert_entry(tx.conn(), case_number.as_str(), jurisdiction.as_str(), idx)?;
-    }
-    Ok(idx)
-}
 
 fn kind_code(kind: oneseal_domain::seal::SealKind) -> &'static str {
     match kind {
@@ -398,7 +287,7 @@ fn apply_case_event(
 
 /// Writes the case event at its place `seq` and the case's row as `case` (the event applied)
 /// leaves it.
-fn write_case_event(
+pub(crate) fn write_case_event(
     conn: &mut dyn Conn,
     jurisdiction: &DivisionCode,
     number: &CaseNumber,

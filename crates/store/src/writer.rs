@@ -1,4 +1,7 @@
-//! The single writer: every state change of the system passes through here.
+//! The single writer: every state change of the system passes through here. A command gets a
+//! [`Tx`] and changes state only by recording events through it ([`Tx::record`]: sealed,
+//! applied to the tables, appended), so a step's path into the store ends in this file, at the
+//! batch's COMMIT.
 //!
 //! Contract (the ledger's durability rests on it):
 //! - Commands run one after another on one thread, sharing one transaction (group commit): a
@@ -30,11 +33,17 @@
 use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, TryRecvError};
 
+use oneseal_domain::calendar::Calendar;
+use oneseal_domain::case::Case;
+use oneseal_domain::event::{Actor, Event};
+use oneseal_domain::org::DivisionCode;
 use oneseal_ledger::{Frontier, Hash, leaf_hash};
+use time::OffsetDateTime;
 
 use crate::StoreError;
 use crate::durable::{Durability, Outcome, Settled};
 use crate::log::{self, EntryRow};
+use crate::{params, projection};
 use crate::sql::{Backend, Conn, Row, Value};
 
 /// Upper bound on the commands sharing one commit.
@@ -270,6 +279,130 @@ impl Tx<'_> {
             frontier,
             pending: Vec::new(),
         })
+    }
+}
+
+/// A case step as the command already holds it: the event's place in the case's history (from
+/// 1), the case with the event applied, and the calendar the command ran with (the step's
+/// counters in `case_tallies` time a decision with it).
+#[derive(Debug, Clone, Copy)]
+pub struct CaseStep<'a> {
+    pub seq: u64,
+    pub case: &'a Case,
+    pub calendar: &'a Calendar,
+}
+
+/// Recording: the only way a command changes state. An event is sealed, applied to the tables
+/// (`crate::projection`) and appended to its jurisdiction's log, all in the command's own
+/// transaction, so the ledger and the tables can never disagree.
+impl Tx<'_> {
+    /// Seals, applies and appends one event; returns its ledger index (which the caller may
+    /// only reveal once the write commits).
+    pub fn record(
+        &mut self,
+        event: &Event,
+        time: OffsetDateTime,
+        jurisdiction: &DivisionCode,
+        actor: &Actor,
+    ) -> Result<u64, StoreError> {
+        self.record_with(event, time, jurisdiction, actor, None)
+    }
+
+    /// [`Tx::record`] for an event of a case the command has read and folded in this same
+    /// transaction: the case's rows are written from `step` rather than read and folded again,
+    /// which a step would otherwise do once per event. `ledger verify` rebuilds the same rows
+    /// from the log alone, so a caller passing the wrong case would be caught there.
+    pub fn record_case_step(
+        &mut self,
+        event: &Event,
+        time: OffsetDateTime,
+        jurisdiction: &DivisionCode,
+        actor: &Actor,
+        step: CaseStep<'_>,
+    ) -> Result<u64, StoreError> {
+        self.record_with(event, time, jurisdiction, actor, Some(step))
+    }
+
+    fn record_with(
+        &mut self,
+        event: &Event,
+        time: OffsetDateTime,
+        jurisdiction: &DivisionCode,
+        actor: &Actor,
+        step: Option<CaseStep<'_>>,
+    ) -> Result<u64, StoreError> {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt)
+            .map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+        let sealed = event
+            .seal(time, jurisdiction, actor, salt)
+            .map_err(|e| match e {
+                oneseal_domain::event::EnvelopeError::TooLarge(n) => StoreError::EntryTooLarge(n),
+                e => StoreError::Corrupt(e.to_string()),
+            })?;
+        match (event, step) {
+            (Event::Case { case_number, event }, Some(step)) => {
+                let conn = self.conn();
+                projection::write_case_event(
+                    conn,
+                    jurisdiction,
+                    case_number,
+                    event,
+                    step.seq,
+                    step.case,
+                )?;
+                crate::aggregates::record_step(
+                    conn,
+                    jurisdiction.as_str(),
+                    event,
+                    step.case,
+                    step.calendar,
+                )?;
+                crate::case_due::write(conn, jurisdiction.as_str(), step.case, step.calendar)?;
+            }
+            _ => projection::apply(self.conn(), jurisdiction, event)?,
+        }
+        let idx = self.append(
+            jurisdiction.as_str(),
+            &sealed.entry,
+            sealed.kind,
+            &sealed.salt,
+            &sealed.body,
+        )?;
+        if let Event::Case { case_number, event } = event {
+            // Each step's place on the log, so the public progress page can give its receipt.
+            let seq = match step {
+                Some(step) => i64::try_from(step.seq).unwrap_or(i64::MAX),
+                None => self
+                    .conn()
+                    .query_one(
+                        "SELECT COUNT(*) FROM case_events WHERE case_number = ?",
+                        params![case_number.as_str()],
+                    )?
+                    .map(|r| r.int(0))
+                    .transpose()?
+                    .unwrap_or(0),
+            };
+            self.conn().execute(
+                "INSERT INTO case_entries (case_number, seq, log, idx, kind) VALUES (?, ?, ?, ?, ?)",
+                params![
+                    case_number.as_str(),
+                    seq,
+                    jurisdiction.as_str(),
+                    idx,
+                    event.kind()
+                ],
+            )?;
+        }
+        if let Event::CaseRated { case_number, .. } = event {
+            crate::ratings::insert_entry(
+                self.conn(),
+                case_number.as_str(),
+                jurisdiction.as_str(),
+                idx,
+            )?;
+        }
+        Ok(idx)
     }
 }
 

@@ -20,7 +20,7 @@ use crate::edge::guesses::ClientAddr;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::cases::{
-    Acting, CaseServiceError, StepOutcome, find_progress, load, register_once, step_receipts,
+    CaseServiceError, StepOutcome, find_progress, load, register_once, step_receipts,
     take_step,
 };
 use crate::services::idempotency::{IdempotencyError, IdempotencyKey};
@@ -35,14 +35,6 @@ fn parse_number(s: &str) -> Result<CaseNumber, ApiError> {
             e.to_string(),
         )
     })
-}
-
-fn acting(auth: &Auth, state: &AppState, number: Option<&CaseNumber>) -> Result<Acting, ApiError> {
-    let jurisdiction = number.map_or_else(
-        || auth.principal.jurisdiction.clone(),
-        |n| n.division().clone(),
-    );
-    auth.acting(state, jurisdiction)
 }
 
 /// The intake body as sent: every field optional text, so that each missing or bad field is
@@ -209,7 +201,7 @@ pub async fn create_case(
         .map(oneseal_domain::case::submission::parse_submitted_at)
         .transpose()
         .map_err(|e| CaseServiceError::Refused(e.into()))?;
-    let who = acting(&auth, &state, None)?;
+    let who = auth.acting(&state, auth.principal.jurisdiction.clone())?;
     let receipt = register_once(
         &state.store,
         who,
@@ -242,13 +234,9 @@ pub async fn act_on_case(
     ApiJson(command): ApiJson<Command>,
 ) -> Result<Json<StepOutcome>, ApiError> {
     let number = parse_number(&number)?;
-    auth.require(
-        command.kind().access_action(),
-        &Target::jurisdiction(number.division()),
-    )?;
-    let who = acting(&auth, &state, Some(&number))?;
+    let asking = auth.asking(&state);
     Ok(Json(
-        take_step(&state.store, &state.seal_keys, who, number, command).await?,
+        take_step(&state.store, &state.seal_keys, asking, number, command).await?,
     ))
 }
 

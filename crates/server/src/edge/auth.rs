@@ -77,6 +77,17 @@ impl Auth {
         })
     }
 
+    /// The signed-in person asking to take a step on a case: authorized by the step's service
+    /// (`services::cases::take_step`), not here.
+    pub fn asking(&self, state: &AppState) -> crate::services::cases::Asking {
+        crate::services::cases::Asking {
+            principal: self.principal.clone(),
+            now: state.clock.now(),
+            calendar: state.calendar.current(),
+            secrets: state.case_secrets.clone(),
+        }
+    }
+
     pub fn staff_id(&self) -> Option<&StaffId> {
         self.principal.staff.as_ref()
     }

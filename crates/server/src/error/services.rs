@@ -299,6 +299,8 @@ impl From<crate::services::cases::CaseServiceError> for ApiError {
         match e {
             E::Refused(e) => case_refusal(&e),
             E::NotFound => ApiError::NotFound("case"),
+            E::Denied(d) => ApiError::Forbidden(d),
+            E::NotStaff => ApiError::Unauthenticated,
             E::Invalid(errors) => ApiError::Fields(errors),
             E::Idempotency(e) => e.into(),
             E::Sealing(e) => e.into(),

@@ -20,7 +20,6 @@ use oneseal_domain::case::legal_date;
 use oneseal_domain::event::{Actor, CalendarCorrection, CorrectionApproval, Event};
 use oneseal_domain::org::{DivisionCode, StaffId};
 use oneseal_store::Store;
-use oneseal_store::projection::record;
 
 /// Why a calendar import, proposal or approval was refused (or failed).
 #[derive(Debug, thiserror::Error)]
@@ -280,7 +279,7 @@ pub async fn import_year(
             let Some(event) = import_event(tx.conn(), year, text, today)? else {
                 return Ok(None);
             };
-            let ledger_index = record(tx, &event, now, &jurisdiction, &actor)?;
+            let ledger_index = tx.record(&event, now, &jurisdiction, &actor)?;
             let moving = match event {
                 Event::CalendarYearImported { moving, .. } => moving,
                 _ => Vec::new(),
@@ -473,7 +472,7 @@ pub async fn propose_correction(
             let event = Event::CalendarCorrectionProposed {
                 correction: Box::new(proposal.clone()),
             };
-            let ledger_index = record(tx, &event, now, &city, &actor)?;
+            let ledger_index = tx.record(&event, now, &city, &actor)?;
             Ok(Proposed {
                 correction_id: proposal.correction_id,
                 year: number,
@@ -543,7 +542,7 @@ pub async fn approve_correction(
             let event = Event::CalendarCorrectionApproved {
                 approval: Box::new(approval.clone()),
             };
-            let ledger_index = record(tx, &event, now, &city, &actor)?;
+            let ledger_index = tx.record(&event, now, &city, &actor)?;
             Ok(Approved {
                 correction_id: approval.correction_id,
                 year: approval.year,

@@ -2,35 +2,41 @@
 //! decision sealed with the bureau's one seal. Each step is decided by `domain::case` and
 //! recorded as ledger events in the same transaction as the case tables.
 //!
-//! A command reads the case's events and folds them once ([`load`]); every event the command
-//! makes is then applied to that case in memory, recorded with the case as it leaves it
-//! (`store::projection::record_case_step`), and sealed, when it issues a document, by
-//! [`documents`]. The same reads serve the queue, the case page and the public progress query.
+//! A step taken by a person ([`take_step`]) is authorized here, once for every adapter (the JSON
+//! API and the desk), then runs: the case's events are read and folded once ([`load`]; off the
+//! writer when the step seals a document, whose signature is made there too), `domain::case`
+//! decides, and on the writer every event is applied to that case in memory, recorded with the
+//! case as it leaves it (`store::Tx::record_case_step`) and sealed, when it issues a document,
+//! by [`documents`]. What readers are shown lives in [`view`].
 
 mod acting;
 pub mod documents;
 mod intake;
 mod preview;
+mod view;
 
-use oneseal_domain::calendar::Calendar;
+use oneseal_domain::access::{Denied, Target, authorize};
 use oneseal_domain::case::{
-    Case, CaseError, CaseEvent, CaseNumber, Command, Intake, ItemSnapshot, PublicProgress,
-    QueryCode,
+    Case, CaseError, CaseEvent, CaseNumber, Command, CommandKind, Intake, ItemSnapshot, QueryCode,
 };
 use oneseal_domain::catalog::Item;
 use oneseal_domain::event::Event;
 use oneseal_domain::org::DivisionCode;
 use oneseal_store::cases::event_count;
-use oneseal_store::projection::{CaseStep, load_case_events};
-use oneseal_store::{Conn, StoreError, Tx};
+use oneseal_store::projection::load_case_events;
+use oneseal_store::{CaseStep, Conn, StoreError, Tx};
 use time::OffsetDateTime;
 
 use crate::services::sealing::{SealKeys, SealingError};
 
-pub use acting::Acting;
+pub use acting::{Acting, Asking};
 pub use documents::{Presigned, SealedDocument, license_id, may_seal};
 pub use intake::{IntakeReceipt, Prepared, prepare, register, register_once};
 pub use preview::{Preview, PreviewSeal};
+pub use view::{
+    CaseSheet, ProgressDetails, ProgressError, PublicQuery, StepReceipt, find_progress,
+    progress_details, sheet, step_receipts,
+};
 
 /// Why a case command or read failed.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +46,13 @@ pub enum CaseServiceError {
     Refused(#[from] CaseError),
     #[error("no such case")]
     NotFound,
+    /// The person may not take this step on this case (role, jurisdiction, department, token
+    /// scope).
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// A step is taken by a member of staff; an API token is not one.
+    #[error("a step is taken by a signed-in member of staff")]
+    NotStaff,
     /// An application with fields that do not check out (every one of them, in form order).
     #[error("invalid application: {} field(s)", .0.len())]
     Invalid(Vec<oneseal_domain::case::FieldError>),
@@ -172,7 +185,9 @@ impl Working {
             case_number: self.number.clone(),
             event: Box::new(event),
         };
-        let idx = who.meta().record_case_step(tx, &recorded, step)?;
+        let meta = who.meta();
+        let idx =
+            tx.record_case_step(&recorded, meta.time, &meta.jurisdiction, &meta.actor, step)?;
         if let Event::Case { event, .. } = &recorded {
             // A platform's application: the platform is told of each public step.
             crate::services::platform::callbacks::after_step(
@@ -257,7 +272,8 @@ pub fn intake_working(
         case_number: case_number.clone(),
         event: Box::new(first),
     };
-    let idx = who.meta().record_case_step(tx, &received, step)?;
+    let meta = who.meta();
+    let idx = tx.record_case_step(&received, meta.time, &meta.jurisdiction, &meta.actor, step)?;
     if let Event::Case { event, .. } = &received {
         // The receipt is the applicant's first message (when they have an account).
         crate::services::inbox::after_step(
@@ -483,13 +499,79 @@ fn commitment_error(e: crate::services::commitments::CommitmentServiceError) -> 
     }
 }
 
-/// Takes one step as `who`, as the JSON API and the desk's confirmation both do: the document
-/// it seals is signed ahead off the writer when it can be, the step runs on the writer, and a
-/// seal's refusal to sign is recorded in its own transaction (the step itself rolled back).
+/// `asking` acting on case `number` with a command of `kind`: the one authorization of a case
+/// step, for the JSON API, the desk's preview and its confirmation alike (role × jurisdiction ×
+/// department × token scope, `domain::access::authorize`), then the member of staff with the
+/// request's time, calendar and case secrets.
+///
+/// # Errors
+/// `Denied`; `NotStaff` for an API token; `Corrupt` when the case secrets are not loaded.
+pub fn authorize_step(
+    asking: Asking,
+    number: &CaseNumber,
+    kind: CommandKind,
+) -> Result<Acting, CaseServiceError> {
+    let Asking {
+        principal,
+        now,
+        calendar,
+        secrets,
+    } = asking;
+    authorize(
+        &principal,
+        kind.access_action(),
+        &Target::jurisdiction(number.division()),
+    )?;
+    Ok(Acting {
+        staff: principal.staff.ok_or(CaseServiceError::NotStaff)?,
+        roles: principal.roles,
+        now,
+        calendar,
+        jurisdiction: number.division().clone(),
+        secrets: secrets.ok_or_else(|| corrupt("case secrets are not loaded"))?,
+    })
+}
+
+/// Takes one step as the person `asking`, as the JSON API and the desk's confirmation both do:
+/// authorized ([`authorize_step`]), then run ([`run_step`]).
+///
+/// # Errors
+/// The refusal to authorize, the step's refusal, or the store's or the seal's failure.
+pub async fn take_step(
+    store: &oneseal_store::Store,
+    seals: &std::sync::Arc<SealKeys>,
+    asking: Asking,
+    number: CaseNumber,
+    command: Command,
+) -> Result<StepOutcome, CaseServiceError> {
+    let who = authorize_step(asking, &number, command.kind())?;
+    run_step(store, seals, who, number, command).await
+}
+
+/// What the desk's preview of `command` shows `asking`, authorized as the step itself would be.
+///
+/// # Errors
+/// As [`authorize_step`], then as [`preview`].
+pub async fn preview_step(
+    store: &oneseal_store::Store,
+    asking: Asking,
+    number: CaseNumber,
+    command: Command,
+) -> Result<Preview, CaseServiceError> {
+    let who = authorize_step(asking, &number, command.kind())?;
+    store
+        .read(move |c| preview(c, &who, &number, command))
+        .await
+}
+
+/// Runs one step as `who`, already authorized (by [`take_step`], or by the route that received
+/// an online application): the document it seals is signed ahead off the writer when it can
+/// be, the step runs on the writer, and a seal's refusal to sign is recorded in its own
+/// transaction (the step itself rolled back).
 ///
 /// # Errors
 /// The step's refusal, or the store's or the seal's failure.
-pub async fn take_step(
+pub async fn run_step(
     store: &oneseal_store::Store,
     seals: &std::sync::Arc<SealKeys>,
     who: Acting,
@@ -609,131 +691,3 @@ pub fn record_refused_seal_use(
     )?)
 }
 
-/// Where one public step of a case is on its log, with the address of its tlog-proof receipt.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct StepReceipt {
-    pub seq: i64,
-    pub kind: String,
-    pub log: String,
-    pub index: u64,
-    pub receipt: String,
-}
-
-/// The public steps' ledger places (internal hand-overs and returns left out, as on the page).
-pub fn step_receipts(conn: &mut dyn Conn, number: &str) -> Result<Vec<StepReceipt>, StoreError> {
-    Ok(oneseal_store::cases::public_steps(conn, number)?
-        .into_iter()
-        .map(|s| StepReceipt {
-            seq: s.seq,
-            kind: s.kind,
-            receipt: format!("/api/v1/log/{}/receipt/{}", s.log, s.index),
-            log: s.log,
-            index: s.index,
-        })
-        .collect())
-}
-
-/// What the public progress page shows besides the progress: whether the case is closed, the
-/// rating the applicant gave (its code), and each public step's receipt.
-pub struct ProgressDetails {
-    pub closed: bool,
-    pub rating: Option<String>,
-    pub receipts: Vec<StepReceipt>,
-}
-
-pub fn progress_details(conn: &mut dyn Conn, number: &str) -> Result<ProgressDetails, StoreError> {
-    Ok(ProgressDetails {
-        closed: oneseal_store::cases::is_closed(conn, number)?,
-        rating: oneseal_store::cases::rating_level(conn, number)?,
-        receipts: step_receipts(conn, number)?,
-    })
-}
-
-/// A case as its page shows it.
-pub struct CaseSheet {
-    pub case: Case,
-    pub events: Vec<CaseEvent>,
-    /// The licence the case's decision created, if any.
-    pub licence_id: Option<String>,
-    /// The name of the case's jurisdiction.
-    pub jurisdiction_name: String,
-}
-
-pub fn sheet(conn: &mut dyn Conn, number: &CaseNumber) -> Result<CaseSheet, CaseServiceError> {
-    let (case, events) = load(conn, number)?;
-    let licence_id = oneseal_store::seals::decision_licence(conn, number.as_str())?;
-    let jurisdiction_name = oneseal_store::seals::bureau(conn, number.division().as_str())?
-        .map(|b| b.name_zh)
-        .unwrap_or_default();
-    Ok(CaseSheet {
-        case,
-        events,
-        licence_id,
-        jurisdiction_name,
-    })
-}
-
-/// Why the public progress query found nothing to show.
-#[derive(Debug, thiserror::Error)]
-pub enum ProgressError {
-    /// No such case, or the wrong code: the same answer, so the number alone reveals nothing.
-    #[error("no case with that number and code")]
-    NotFound,
-    /// This client has guessed wrong too often.
-    #[error("too many wrong guesses")]
-    TooManyGuesses,
-    #[error(transparent)]
-    Case(#[from] CaseServiceError),
-}
-
-impl From<StoreError> for ProgressError {
-    fn from(e: StoreError) -> Self {
-        Self::Case(e.into())
-    }
-}
-
-/// What the public progress query needs from the running server.
-pub struct PublicQuery<'a> {
-    pub store: &'a oneseal_store::Store,
-    pub guesses: &'a crate::services::guesses::GuessLimiter,
-    pub secrets: Option<std::sync::Arc<crate::services::case_secrets::CaseSecrets>>,
-    pub calendar: &'a Calendar,
-    pub now: OffsetDateTime,
-}
-
-/// A case's public progress, if the query code matches. A client that has guessed wrong too
-/// often is refused without a look.
-pub async fn find_progress(
-    public: &PublicQuery<'_>,
-    client: crate::services::guesses::ClientAddr,
-    case: &str,
-    code: &str,
-) -> Result<PublicProgress, ProgressError> {
-    let now = public.now;
-    if public.guesses.blocked(client, now) {
-        return Err(ProgressError::TooManyGuesses);
-    }
-    let not_found = || {
-        public.guesses.failed(client, now);
-        ProgressError::NotFound
-    };
-    let number = CaseNumber::parse(case).map_err(|_| not_found())?;
-    let secrets = public
-        .secrets
-        .clone()
-        .ok_or_else(|| corrupt("case secrets are not loaded"))?;
-    let n = number.clone();
-    let stored = public
-        .store
-        .read(move |c| oneseal_store::cases::query_code_key(c, n.as_str()))
-        .await?
-        .ok_or_else(not_found)?;
-    if !secrets.matches(&stored, code) {
-        return Err(not_found());
-    }
-    let (case, _) = public.store.read(move |c| load(c, &number)).await?;
-    let today = oneseal_domain::case::legal_date(now);
-    Ok(case
-        .public_progress(public.calendar, today)
-        .map_err(CaseServiceError::from)?)
-}

@@ -1,11 +1,10 @@
 //! State-changing commands. Each runs inside the store's write transaction and changes state
-//! only by recording domain events (`store::projection::record`), so the ledger and the tables
-//! can never disagree.
+//! only by recording domain events (`store::Tx::record`), so the ledger and the tables can
+//! never disagree.
 
 use oneseal_domain::catalog::Item;
 use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::org::DivisionCode;
-use oneseal_store::projection::record;
 use oneseal_store::{StoreError, Tx};
 use time::OffsetDateTime;
 
@@ -18,26 +17,9 @@ pub struct Meta {
 }
 
 impl Meta {
-    /// Records a case's event with the case as it leaves it, folded in this transaction.
-    pub fn record_case_step(
-        &self,
-        tx: &mut Tx<'_>,
-        event: &Event,
-        step: oneseal_store::projection::CaseStep<'_>,
-    ) -> Result<u64, StoreError> {
-        oneseal_store::projection::record_case_step(
-            tx,
-            event,
-            self.time,
-            &self.jurisdiction,
-            &self.actor,
-            step,
-        )
-    }
-
-    /// Records one event (sealed, applied, appended): what services call.
+    /// Records one event (sealed, applied, appended; `store::Tx::record`): what services call.
     pub fn record_event(&self, tx: &mut Tx<'_>, event: &Event) -> Result<u64, StoreError> {
-        record(tx, event, self.time, &self.jurisdiction, &self.actor)
+        tx.record(event, self.time, &self.jurisdiction, &self.actor)
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! **Which steps.** Exactly those a platform is told of (`domain::platform::callback_step`, and
 //! the licence's issue), from the same two places (`cases::Working::record` and the licence's
-//! sealing in `cases::take_step`), in the step's own transaction: a step that rolls back tells
+//! sealing in `cases::act_on`), in the step's own transaction: a step that rolls back tells
 //! nobody, and a step is told once (one row per recipient and ledger index).
 //!
 //! **Who.** The applicant the case belongs to on the site:

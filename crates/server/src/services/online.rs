@@ -29,7 +29,7 @@ use desk::{files_of, fresh_nonce, keep, mark_registered, still_submitted};
 pub use error::{MAX_BODY, OnlineError};
 pub use mine::{MAX_LISTED, MyApplication, MyBundle, MyCase, MyCommitment, mine, own_case};
 
-use crate::services::cases::{Acting, CaseServiceError, load, prepare, register, take_step};
+use crate::services::cases::{Acting, CaseServiceError, load, prepare, register, run_step};
 use crate::services::materials::{MaterialError, Materials, check_file};
 
 /// What an applicant sends to save or submit: the intake body as written (kept as text), and
@@ -402,7 +402,7 @@ pub async fn receive(
             } else {
                 Command::ReceiveSupplement { materials: refs }
             };
-            take_step(desk.store, desk.seals, who.clone(), number.clone(), command).await?;
+            run_step(desk.store, desk.seals, who.clone(), number.clone(), command).await?;
             let stored = keep(&desk, &who, &number, &list).await;
             let (i, at) = (row.id.clone(), who.now.unix_timestamp());
             desk.store

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use oneseal_domain::access::{Action, Denied, Principal, Target, authorize};
 use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::org::{DepartmentCode, DivisionCode, Role, StaffId};
-use oneseal_store::projection::record;
 use oneseal_store::sessions::NewToken;
 use oneseal_store::{Conn, StoreError, Tx};
 use serde::Serialize;
@@ -286,9 +285,7 @@ pub fn transfer_staff(
     if posting.department == to.as_str() {
         return Err(OrgError::SameDepartment);
     }
-    Ok(record(
-        tx,
-        &Event::StaffTransferred { staff, to, on },
+    Ok(tx.record(&Event::StaffTransferred { staff, to, on },
         time,
         &j,
         &Actor::Staff(by),
@@ -362,7 +359,7 @@ pub fn issue_token(
         department,
         scopes: grant.scopes,
     };
-    Ok((record(tx, &event, time, j, by)?, expires_at))
+    Ok((tx.record(&event, time, j, by)?, expires_at))
 }
 
 /// A token as the administrator sees it (the stored row, never its secret) and whether it has
@@ -391,9 +388,7 @@ pub fn revoke_token(
         return Err(OrgError::TokenRevoked);
     }
     oneseal_store::sessions::stamp_revocation(tx.conn(), &id, time.unix_timestamp())?;
-    Ok(record(
-        tx,
-        &Event::ApiTokenRevoked { id },
+    Ok(tx.record(&Event::ApiTokenRevoked { id },
         time,
         &j,
         &Actor::Staff(by),

@@ -10,7 +10,6 @@ use oneseal_domain::case::{CaseNumber, legal_date};
 use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::org::{DivisionCode, StaffId};
 use oneseal_domain::rating::{RECTIFICATION_DAYS, RatingChannel, RatingLevel};
-use oneseal_store::projection::record;
 use oneseal_store::{Conn, Store, StoreError};
 use time::{Date, OffsetDateTime};
 
@@ -187,7 +186,7 @@ fn record_proven(
         rectification_due: due,
     };
     let actor = Actor::System(actor.into());
-    let ledger_index = record(tx, &event, now, &j, &actor)?;
+    let ledger_index = tx.record(&event, now, &j, &actor)?;
     Ok(Submitted {
         ledger_index,
         level: rating.level,
@@ -329,9 +328,7 @@ pub async fn rectify(
                 by,
                 explanation,
             };
-            Ok(record(
-                tx,
-                &event,
+            Ok(tx.record(&event,
                 meta.time,
                 &meta.jurisdiction,
                 &meta.actor,

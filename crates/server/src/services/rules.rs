@@ -30,7 +30,7 @@ pub use source::{RulesError, builtin_calendar, jurisdictions, read_log, read_log
 
 /// Records one event of a command (the rules' events are no case steps).
 pub fn record(tx: &mut Tx<'_>, meta: &Meta, event: &Event) -> Result<u64, StoreError> {
-    oneseal_store::projection::record(tx, event, meta.time, &meta.jurisdiction, &meta.actor)
+    tx.record(event, meta.time, &meta.jurisdiction, &meta.actor)
 }
 
 /// Which alerts a page shows, and from where.

@@ -1,6 +1,7 @@
-//! The one seal at work: the registry in the database, the bureau seal's key (decrypted once,
-//! kept in memory), and the only function that makes the seal sign — called by the workflow
-//! when it seals a decision or a voucher, never by an endpoint that takes arbitrary bytes.
+//! The one seal at work: the registry in the database (made, registered, rotated) and the
+//! bureau seal's key, decrypted once and kept in memory ([`SealKeys`]). The seal signs in one
+//! place only, `cases::documents` (a step's document, drafted by the workflow when it seals a
+//! decision or a voucher), never for an endpoint that takes arbitrary bytes.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

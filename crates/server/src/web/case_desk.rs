@@ -12,7 +12,6 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use oneseal_domain::access::Target;
 use oneseal_domain::case::{
     AllowedAction, Case, CaseEvent, CaseNumber, Command, CommandKind, Decision, DeliveryMethod,
     NonAcceptance, Reasons, Refusal, Remedies,
@@ -23,7 +22,7 @@ use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::edge::auth::{Auth, MaybeAuth, csrf_matches};
 use crate::error::ApiError;
-use crate::services::cases::{CaseServiceError, preview, take_step};
+use crate::services::cases::{CaseServiceError, preview_step, take_step};
 
 /// One allowed step as the case page draws its form (a final one, `CommandKind::is_final`,
 /// as a form that leads to the confirmation page).
@@ -407,15 +406,7 @@ pub async fn confirm_page(
 ) -> Result<Html<String>, WebError> {
     let number = parse_number(&number)?;
     let command = form.command()?;
-    auth.require(
-        command.kind().access_action(),
-        &Target::jurisdiction(number.division()),
-    )?;
-    let who = auth.acting(&state, number.division().clone())?;
-    let n = number.clone();
-    let p = state
-        .store
-        .read(move |c| preview(c, &who, &n, command))
+    let p = preview_step(&state.store, auth.asking(&state), number, command)
         .await
         .map_err(ApiError::from)?;
     let (seal, seal_error) = match p.seal {
@@ -456,12 +447,8 @@ pub async fn confirm_step(
     let number = parse_number(&number)?;
     let command = form.command()?;
     let kind = command.kind();
-    auth.require(
-        kind.access_action(),
-        &Target::jurisdiction(number.division()),
-    )?;
-    let who = auth.acting(&state, number.division().clone())?;
-    take_step(&state.store, &state.seal_keys, who, number.clone(), command)
+    let asking = auth.asking(&state);
+    take_step(&state.store, &state.seal_keys, asking, number.clone(), command)
         .await
         .map_err(ApiError::from)?;
     Ok(Redirect::to(&format!("/cases/{number}?done={}", kind.code())).into_response())

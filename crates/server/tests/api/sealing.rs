@@ -45,8 +45,7 @@ async fn revoke_bureau_seal(app: &TestApp, at: time::OffsetDateTime) {
     let j = oneseal_domain::org::DivisionCode::parse("370100").unwrap();
     app.store
         .write(move |tx| {
-            oneseal_store::projection::record(
-                tx,
+            tx.record(
                 &Event::SealRevoked {
                     es_id: "3701000000000001".into(),
                     revocation: Revocation {

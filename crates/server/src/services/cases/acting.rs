@@ -1,8 +1,10 @@
 //! Who acts on a case, when, on which calendar: what every step and every sealed document of
-//! one command is made with.
+//! one command is made with ([`Acting`]), and what a person's request brings before it is
+//! authorized ([`Asking`]).
 
 use std::sync::Arc;
 
+use oneseal_domain::access::Principal;
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::CaseContext;
 use oneseal_domain::event::Actor;
@@ -11,6 +13,16 @@ use time::OffsetDateTime;
 
 use crate::services::case_secrets::CaseSecrets;
 use crate::services::commands::Meta;
+
+/// A person asking to take a step, as the HTTP edge found them: who (the session's or token's
+/// principal), when the request arrived, the calendar as of then, and the case secrets (absent
+/// when not loaded). `super::authorize_step` turns it into an [`Acting`], or refuses.
+pub struct Asking {
+    pub principal: Principal,
+    pub now: OffsetDateTime,
+    pub calendar: Arc<Calendar>,
+    pub secrets: Option<Arc<CaseSecrets>>,
+}
 
 /// Who acts, when, on which calendar.
 #[derive(Clone)]

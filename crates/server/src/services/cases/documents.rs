@@ -1,6 +1,10 @@
 //! The documents a case step issues under the bureau's one seal: which step issues which
 //! document, the document's bytes, its signature (made ahead, off the writer, when it can be),
 //! and the ledger events that bind it (`document.sealed`, and `licence.issued` for an approval).
+//!
+//! On the writer a step's document is sealed in this file alone: the draft needs the registry's
+//! current seal and the document's bytes, and the seal's key ([`SealKeys`]) and the signature
+//! (`oneseal_seal::sign_document`) only when no signature made ahead matches it.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -9,7 +13,7 @@ use oneseal_domain::case::{
 };
 use oneseal_domain::event::{Event, canonical_json};
 use oneseal_domain::seal::RegisteredSeal;
-use oneseal_seal::{Seal, SealTime, sign_document, sm3_digest};
+use oneseal_seal::{SealTime, sign_document, sm3_digest};
 use oneseal_store::Tx;
 use oneseal_store::seals::DocumentEntry;
 use serde_json::json;
@@ -267,8 +271,6 @@ fn non_acceptance_remedies(o: &NonAcceptance) -> Option<&Remedies> {
 /// A document ready to be signed: everything sealing reads and builds before the signature.
 struct Draft {
     seal: oneseal_domain::seal::SealRecord,
-    ses: std::sync::Arc<Seal>,
-    key: std::sync::Arc<oneseal_seal::SealPrivateKey>,
     document: Vec<u8>,
     hash: [u8; 32],
     property: String,
@@ -278,8 +280,13 @@ struct Draft {
 }
 
 impl Draft {
-    fn sign(&self) -> Result<oneseal_seal::SesSignature, SealingError> {
-        sign_document(&self.ses, &self.key, &self.hash, &self.property, self.time)
+    /// Signs with the seal's key and its parsed SES seal, both held by `seals`.
+    fn sign(&self, seals: &SealKeys) -> Result<oneseal_seal::SesSignature, SealingError> {
+        let key = seals
+            .get(&self.seal.es_id)
+            .ok_or(SealingError::KeyNotLoaded)?;
+        let ses = seals.parsed(&self.seal)?;
+        sign_document(&ses, &key, &self.hash, &self.property, self.time)
             .map_err(|e| SealingError::Crypto(e.to_string()))
     }
 
@@ -338,10 +345,9 @@ fn draft(
     who: &Acting,
     case: &Case,
     voucher: Voucher,
-    seals: &SealKeys,
 ) -> Result<Draft, SealingError> {
     let sealer = sealer(conn, who.jurisdiction.as_str())?;
-    draft_with(sealer, who, case, voucher, seals)
+    draft_with(sealer, who, case, voucher)
 }
 
 /// Builds the document a voucher seals with the seal `sealer` read.
@@ -350,7 +356,6 @@ fn draft_with(
     who: &Acting,
     case: &Case,
     voucher: Voucher,
-    seals: &SealKeys,
 ) -> Result<Draft, SealingError> {
     let Sealer {
         bureau:
@@ -362,9 +367,6 @@ fn draft_with(
     } = sealer;
     let voucher = about_licence(voucher, case);
     check_can_sign(&seal, who.now)?;
-    let key = seals
-        .get(&seal.record.es_id)
-        .ok_or(SealingError::KeyNotLoaded)?;
     let r = case.received();
     let lic = voucher
         .licensed
@@ -390,19 +392,23 @@ fn draft_with(
         m.extend(extra);
     }
     let document = canonical_json(&fields);
-    let ses = seals.parsed(&seal.record)?;
-    let time = crate::services::sealing::seal_time(who.now)?;
+    let time = signing_time(who.now)?;
     Ok(Draft {
         hash: sm3_digest(&document),
         property: format!("case:{};kind:{}", r.case_number, voucher.kind),
         seal: seal.record,
-        ses,
-        key,
         document,
         time,
         license_id: lic,
         kind: voucher.kind,
     })
+}
+
+/// The step's time as the signature holds it (GB/T 38540 `SealTime`, whole seconds).
+fn signing_time(t: OffsetDateTime) -> Result<SealTime, SealingError> {
+    let secs = u64::try_from(t.unix_timestamp())
+        .map_err(|_| SealingError::Crypto("time before 1970".into()))?;
+    SealTime::from_unix_seconds(secs).map_err(|e| SealingError::Crypto(e.to_string()))
 }
 
 /// The 许可范围 of the case's grant, as its decision was sealed.
@@ -472,15 +478,15 @@ pub fn presign_with(
     let Some(voucher) = voucher_for(event, case)? else {
         return Ok(None);
     };
-    draft_with(sealer.clone(), who, case, voucher, seals)?
-        .presigned()
+    draft_with(sealer.clone(), who, case, voucher)?
+        .presigned(seals)
         .map(Some)
 }
 
 impl Draft {
-    fn presigned(self) -> Result<Presigned, SealingError> {
+    fn presigned(self, seals: &SealKeys) -> Result<Presigned, SealingError> {
         Ok(Presigned {
-            signature: self.sign()?,
+            signature: self.sign(seals)?,
             es_id: self.seal.es_id,
             ses_seal: self.seal.ses_seal,
             hash: self.hash,
@@ -501,16 +507,17 @@ pub(super) fn seal_document(
     presigned: &mut Vec<Presigned>,
 ) -> Result<SealedDocument, SealingError> {
     let j = who.jurisdiction.as_str();
-    let d = draft(tx.conn(), who, case, voucher, seals)?;
+    let d = draft(tx.conn(), who, case, voucher)?;
     let sig = match presigned.iter().position(|p| d.matches(p)) {
         Some(i) => presigned.swap_remove(i).signature,
-        None => d.sign()?,
+        None => d.sign(seals)?,
     };
     let (hash, document, kind, lic, seal) = (d.hash, d.document, d.kind, d.license_id, d.seal);
     let r = case.received();
     let document_sm3 = hex::encode(hash);
-    let idx = who.meta().record_event(
+    let idx = record(
         tx,
+        who,
         &Event::DocumentSealed {
             case_number: r.case_number.clone(),
             document_kind: kind.clone(),
@@ -597,11 +604,18 @@ fn record_issued(
         // 建筑法 Art. 9: the last day to start the work, where the item's law sets one.
         start_by: oneseal_domain::licence::start::start_by(today, r.item.start_deadline()),
     };
-    Ok(who.meta().record_event(
+    record(
         tx,
+        who,
         &Event::Licence {
             licence_id: id.to_owned(),
             event: Box::new(issued),
         },
-    )?)
+    )
+}
+
+/// Records `event` as `who`'s, in the step's transaction (`store::Tx::record`).
+fn record(tx: &mut Tx<'_>, who: &Acting, event: &Event) -> Result<u64, SealingError> {
+    let meta = who.meta();
+    Ok(tx.record(event, meta.time, &meta.jurisdiction, &meta.actor)?)
 }

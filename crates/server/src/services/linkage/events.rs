@@ -11,13 +11,7 @@ use crate::services::commands::Meta;
 
 /// Records one event under `meta`.
 pub(crate) fn record(tx: &mut Tx<'_>, meta: &Meta, event: &Event) -> Result<u64, LinkageError> {
-    Ok(oneseal_store::projection::record(
-        tx,
-        event,
-        meta.time,
-        &meta.jurisdiction,
-        &meta.actor,
-    )?)
+    Ok(tx.record(event, meta.time, &meta.jurisdiction, &meta.actor)?)
 }
 
 /// The meta of what the linkage itself records (reminders, digests, refusals, the 注销 after a
