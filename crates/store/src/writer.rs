@@ -43,8 +43,8 @@ use time::OffsetDateTime;
 use crate::StoreError;
 use crate::durable::{Durability, Outcome, Settled};
 use crate::log::{self, EntryRow};
-use crate::{params, projection};
 use crate::sql::{Backend, Conn, Row, Value};
+use crate::{params, projection};
 
 /// Upper bound on the commands sharing one commit.
 pub const MAX_BATCH: usize = 1024;

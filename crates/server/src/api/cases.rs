@@ -20,8 +20,7 @@ use crate::edge::guesses::ClientAddr;
 use crate::edge::json::ApiJson;
 use crate::error::ApiError;
 use crate::services::cases::{
-    CaseServiceError, StepOutcome, find_progress, load, register_once, step_receipts,
-    take_step,
+    CaseServiceError, StepOutcome, find_progress, load, register_once, step_receipts, take_step,
 };
 use crate::services::idempotency::{IdempotencyError, IdempotencyKey};
 use crate::services::masking::{applicant_view, events_view};

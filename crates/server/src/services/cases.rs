@@ -690,4 +690,3 @@ pub fn record_refused_seal_use(
         },
     )?)
 }
-

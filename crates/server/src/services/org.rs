@@ -285,7 +285,8 @@ pub fn transfer_staff(
     if posting.department == to.as_str() {
         return Err(OrgError::SameDepartment);
     }
-    Ok(tx.record(&Event::StaffTransferred { staff, to, on },
+    Ok(tx.record(
+        &Event::StaffTransferred { staff, to, on },
         time,
         &j,
         &Actor::Staff(by),
@@ -388,9 +389,5 @@ pub fn revoke_token(
         return Err(OrgError::TokenRevoked);
     }
     oneseal_store::sessions::stamp_revocation(tx.conn(), &id, time.unix_timestamp())?;
-    Ok(tx.record(&Event::ApiTokenRevoked { id },
-        time,
-        &j,
-        &Actor::Staff(by),
-    )?)
+    Ok(tx.record(&Event::ApiTokenRevoked { id }, time, &j, &Actor::Staff(by))?)
 }

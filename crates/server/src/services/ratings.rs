@@ -328,11 +328,7 @@ pub async fn rectify(
                 by,
                 explanation,
             };
-            Ok(tx.record(&event,
-                meta.time,
-                &meta.jurisdiction,
-                &meta.actor,
-            )?)
+            Ok(tx.record(&event, meta.time, &meta.jurisdiction, &meta.actor)?)
         })
         .await
 }

@@ -448,8 +448,14 @@ pub async fn confirm_step(
     let command = form.command()?;
     let kind = command.kind();
     let asking = auth.asking(&state);
-    take_step(&state.store, &state.seal_keys, asking, number.clone(), command)
-        .await
-        .map_err(ApiError::from)?;
+    take_step(
+        &state.store,
+        &state.seal_keys,
+        asking,
+        number.clone(),
+        command,
+    )
+    .await
+    .map_err(ApiError::from)?;
     Ok(Redirect::to(&format!("/cases/{number}?done={}", kind.code())).into_response())
 }
