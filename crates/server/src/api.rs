@@ -53,6 +53,10 @@ pub fn routes() -> Router<AppState> {
             post(org::issue_token).get(org::list_tokens),
         )
         .route("/api/v1/tokens/{id}", delete(org::revoke_token))
+        .route(
+            "/api/v1/tokens/{id}/callback/rotate",
+            post(platform::rotate_callback_secret),
+        )
         .route("/api/v1/catalog/items", get(catalog::list_items))
         .route("/api/v1/catalog/items/{code}", get(catalog::get_item))
         .route("/api/v1/catalog/import", post(catalog::import_items))
@@ -338,6 +342,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/tokens"),
     ("get", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{id}"),
+    ("post", "/api/v1/tokens/{id}/callback/rotate"),
     ("get", "/api/v1/catalog/items"),
     ("get", "/api/v1/catalog/items/{code}"),
     ("post", "/api/v1/catalog/import"),

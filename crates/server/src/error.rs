@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 mod commitment;
 mod coordination;
 mod intake;
+mod licences;
 mod projects;
 mod services;
 

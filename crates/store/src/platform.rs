@@ -27,6 +27,19 @@ pub fn token_platform(conn: &mut dyn Conn, token_id: &str) -> Result<Option<Stri
         .flatten())
 }
 
+/// A token's jurisdiction and, for a platform's token, the platform (`None` for an unknown id).
+pub fn token_owner(
+    conn: &mut dyn Conn,
+    token_id: &str,
+) -> Result<Option<(String, Option<String>)>, StoreError> {
+    conn.query_one(
+        "SELECT jurisdiction, platform FROM api_tokens WHERE id = ?",
+        params![token_id],
+    )?
+    .map(|r| Ok((r.text(0)?, r.opt_text(1)?)))
+    .transpose()
+}
+
 /// An application a platform forwarded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Forwarded {
@@ -121,6 +134,24 @@ pub fn register_callback(
         params![jurisdiction, platform, url, sealed_secret, now],
     )?;
     Ok(())
+}
+
+/// Makes `sealed_secret` the platform's callback secret and the current one its previous
+/// until `until`, as a department's webhook rotation does (`webhooks::rotate`: the delivery
+/// worker signs with both until then); `false` when the platform registered no address.
+pub fn rotate_callback(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    platform: &str,
+    sealed_secret: &str,
+    until: i64,
+) -> Result<bool, StoreError> {
+    let changed = conn.execute(
+        "UPDATE webhooks SET previous_secret = secret, previous_until = ?, secret = ? \
+         WHERE jurisdiction = ? AND department = ?",
+        params![until, sealed_secret, jurisdiction, platform],
+    )?;
+    Ok(changed != 0)
 }
 
 /// One callback to a platform, at ledger index `idx` (the step's): on the platform's feed and,

@@ -158,12 +158,15 @@ pub struct TokenRow {
     pub expires_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked: bool,
+    /// The provincial platform a platform's token belongs to (migration 43); `None` for a
+    /// department's token.
+    pub platform: Option<String>,
 }
 
 /// A jurisdiction's tokens, oldest first.
 pub fn tokens(conn: &mut dyn Conn, jurisdiction: &str) -> Result<Vec<TokenRow>, StoreError> {
     conn.query(
-        "SELECT id, jurisdiction, department, scopes, created_at, expires_at, last_used_at, revoked \
+        "SELECT id, jurisdiction, department, scopes, created_at, expires_at, last_used_at, revoked, platform \
          FROM api_tokens WHERE jurisdiction = ? ORDER BY created_at, id",
         params![jurisdiction],
     )?
@@ -178,6 +181,7 @@ pub fn tokens(conn: &mut dyn Conn, jurisdiction: &str) -> Result<Vec<TokenRow>, 
             expires_at: r.opt_int(5)?.unwrap_or(0),
             last_used_at: r.opt_int(6)?,
             revoked: r.int(7)? != 0,
+            platform: r.opt_text(8)?,
         })
     })
     .collect()
@@ -193,7 +197,7 @@ pub fn tokens_page(
 ) -> Result<crate::org::Page<TokenRow>, StoreError> {
     let backwards = key.is_some_and(|(after, _, _)| !after);
     let mut sql = String::from(
-        "SELECT id, jurisdiction, department, scopes, created_at, expires_at, last_used_at, revoked \
+        "SELECT id, jurisdiction, department, scopes, created_at, expires_at, last_used_at, revoked, platform \
          FROM api_tokens WHERE jurisdiction = ?",
     );
     let mut args: Vec<crate::Value> = params![jurisdiction].to_vec();
@@ -223,6 +227,7 @@ pub fn tokens_page(
                 expires_at: r.opt_int(5)?.unwrap_or(0),
                 last_used_at: r.opt_int(6)?,
                 revoked: r.int(7)? != 0,
+                platform: r.opt_text(8)?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

@@ -1,9 +1,10 @@
 //! The provincial service platform over HTTP (`services::platform`): its token, issued through
-//! `POST /api/v1/tokens {"platform": …, "scopes": ["intake"]}`, and `POST /api/v1/intake`,
-//! the window's intake body plus the platform's reference, always online.
+//! `POST /api/v1/tokens {"platform": …, "scopes": ["intake"]}`, its callback secret rotated
+//! through `POST /api/v1/tokens/{id}/callback/rotate`, and `POST /api/v1/intake`, the window's
+//! intake body plus the platform's reference, always online.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use oneseal_domain::access::Action;
 use oneseal_domain::case::submission::parse_submitted_at;
@@ -62,6 +63,32 @@ pub(super) async fn issue_token(
         v["signature"] = SIGNATURE_NOTE.into();
     }
     Ok(Json(v))
+}
+
+/// `POST /api/v1/tokens/{id}/callback/rotate`: a new callback secret for the platform the
+/// token belongs to, shown this once; the previous one signs beside it until
+/// `previous_secret_valid_until` (as `POST /api/v1/dept/webhook/rotate` answers a department).
+pub async fn rotate_callback_secret(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    auth.staff_for(Action::IssueApiToken)?;
+    let rotated = platform::rotate_callback_secret(
+        &state.store,
+        state.webhook_secrets.clone(),
+        &auth.principal,
+        id.clone(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(json!({
+        "id": id,
+        "platform": rotated.platform,
+        "callback_secret": rotated.callback_secret,
+        "previous_secret_valid_until": rotated.previous_secret_valid_until,
+        "signature": SIGNATURE_NOTE,
+    })))
 }
 
 /// The body of `POST /api/v1/intake`: the window's intake body (`channel` may be left out; it

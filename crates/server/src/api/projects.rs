@@ -64,7 +64,15 @@ pub async fn list_projects(
 ) -> Result<Json<Value>, ApiError> {
     auth.require_here(Action::ViewCases)?;
     let limit = parse_limit(f.limit.as_deref())?;
-    let rows = projects::list(&state.store, auth.principal.clone(), limit).await?;
+    let today = legal_date(state.clock.now());
+    let rows = projects::list(
+        &state.store,
+        auth.principal.clone(),
+        limit,
+        state.calendar.current(),
+        today,
+    )
+    .await?;
     Ok(Json(json!({ "projects": rows })))
 }
 

@@ -39,6 +39,9 @@ impl From<crate::services::platform::PlatformServiceError> for ApiError {
                     "This platform_ref was already used for a different application (case {case_number}); nothing was created"
                 ),
             },
+            P::TokenNotFound => ApiError::NotFound("token"),
+            P::NoCallback => ApiError::NotFound("platform callback"),
+            P::Forbidden(d) => ApiError::Forbidden(d),
             P::Callback(e) => e.into(),
             P::Case(e) => e.into(),
             P::Session(e) => e.into(),

@@ -194,7 +194,7 @@ impl From<crate::services::linkage::LinkageError> for ApiError {
                 ApiError::bad_request(r.code(), r.message_zh(), r.to_string())
             }
             L::Rule(r) => ApiError::conflict(r.code(), r.message_zh(), r.to_string()),
-            L::Licence(e) => ApiError::conflict(e.code(), e.message_zh(), e.to_string()),
+            L::Licence(e) => super::licences::licence_refusal(&e),
             L::Calendar(e) => ApiError::conflict(
                 "calendar_year_missing",
                 format!("工作日历不完整，无法计算认领期限：{e}"),
@@ -381,20 +381,7 @@ impl From<crate::services::verification::VerificationError> for ApiError {
     }
 }
 
-// ---- licences ----
-
-impl From<crate::services::licences::LicenceServiceError> for ApiError {
-    fn from(e: crate::services::licences::LicenceServiceError) -> Self {
-        use crate::services::licences::LicenceServiceError as E;
-        match e {
-            E::NotFound => ApiError::NotFound("licence"),
-            E::Refused(e) => ApiError::conflict(e.code(), e.message_zh(), e.to_string()),
-            E::Corrupt(why) => ApiError::Internal(why),
-            E::Store(e) => e.into(),
-            E::Linkage(e) => (*e).into(),
-        }
-    }
-}
+// ---- licences: `error/licences.rs` ----
 
 // ---- commands ----
 

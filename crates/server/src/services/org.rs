@@ -242,10 +242,7 @@ pub fn tokens_page(
     let rows = page
         .rows
         .into_iter()
-        .map(|token| TokenView {
-            expired: token.expires_at <= now,
-            token,
-        })
+        .map(|token| TokenView::of(token, now))
         .collect();
     Ok(Listed { rows, links })
 }
@@ -363,13 +360,46 @@ pub fn issue_token(
     Ok((tx.record(&event, time, j, by)?, expires_at))
 }
 
-/// A token as the administrator sees it (the stored row, never its secret) and whether it has
-/// expired by now.
+/// A token as the administrator sees it (never its secret) and whether it has expired by now.
+/// Whose it is: a department's system (`kind` `department`, the department named) or a
+/// provincial platform's (`kind` `platform`, the platform named, no department: its row's
+/// department column is a placeholder no department has).
 #[derive(Debug, Serialize)]
 pub struct TokenView {
-    #[serde(flatten)]
-    pub token: oneseal_store::sessions::TokenRow,
+    pub id: String,
+    pub jurisdiction: String,
+    pub kind: &'static str,
+    pub department: Option<String>,
+    pub platform: Option<String>,
+    pub scopes: Vec<String>,
+    pub created_at: i64,
+    /// 0 when the row has none.
+    pub expires_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
     pub expired: bool,
+}
+
+impl TokenView {
+    fn of(token: oneseal_store::sessions::TokenRow, now: i64) -> Self {
+        let (kind, department) = match &token.platform {
+            Some(_) => ("platform", None),
+            None => ("department", Some(token.department)),
+        };
+        Self {
+            expired: token.expires_at <= now,
+            id: token.id,
+            jurisdiction: token.jurisdiction,
+            kind,
+            department,
+            platform: token.platform,
+            scopes: token.scopes,
+            created_at: token.created_at,
+            expires_at: token.expires_at,
+            last_used_at: token.last_used_at,
+            revoked: token.revoked,
+        }
+    }
 }
 
 /// Revokes a token, recorded in the ledger. The token check reads the database on every

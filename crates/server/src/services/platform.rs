@@ -17,10 +17,15 @@
 //!   (`background::webhook_delivery`): the same Standard Webhooks signature, retries and
 //!   target policy. A callback carries the reference, the case number, the step, the status
 //!   and the time: nothing about the applicant.
+//! - **Rotation.** The administrator who issues platform tokens rotates the callback secret
+//!   through any of the platform's tokens ([`rotate_callback_secret`]) as a department rotates
+//!   its webhook's: the new secret is shown once, and the previous one keeps signing beside it
+//!   for `PREVIOUS_SECRET_VALID_SECS`, so the platform installs the new one without missing a
+//!   callback.
 
 use std::sync::Arc;
 
-use oneseal_domain::access::Action;
+use oneseal_domain::access::{Action, Denied, Principal, Target, authorize};
 use oneseal_domain::case::{CaseNumber, CaseStatus, IntakeInput, QueryCode};
 use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::org::DivisionCode;
@@ -35,12 +40,15 @@ pub mod callbacks;
 
 use crate::services::cases::{Acting, CaseServiceError, prepare, register};
 use crate::services::commands::Meta;
-use crate::services::linkage::webhooks::{SecretBox, TargetPolicy, WebhookError, check_url};
+use crate::services::linkage::webhooks::{
+    PREVIOUS_SECRET_VALID_SECS, SecretBox, TargetPolicy, WebhookError, check_url,
+};
 use crate::services::org::MAX_TOKEN_DAYS;
 use crate::services::sessions::{self, SessionError};
 
 /// The department column of a platform's token row: no department has this code (a platform
-/// token's principal has the `platform` role, which nothing but intake admits).
+/// token's principal has the `platform` role, which nothing but intake admits). The token list
+/// names the platform instead (`services::org::TokenView`).
 pub const TOKEN_DEPARTMENT: &str = "PLATFORM";
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +68,14 @@ pub enum PlatformServiceError {
     /// The reference was used for a different application.
     #[error("the platform_ref was already used for a different application")]
     RefReused { case_number: String },
+    /// No token has that id.
+    #[error("no such token")]
+    TokenNotFound,
+    /// The token is not a platform's, or its platform registered no callback address.
+    #[error("no callback address registered for that token's platform")]
+    NoCallback,
+    #[error("forbidden: {0}")]
+    Forbidden(#[from] Denied),
     #[error(transparent)]
     Callback(#[from] WebhookError),
     #[error(transparent)]
@@ -114,12 +130,7 @@ pub async fn issue_token(
     let callback = match &order.callback_url {
         Some(url) => {
             check_url(url, policy)?;
-            let secret = crate::services::linkage::webhooks::signing::new_secret()?;
-            let sb = secrets.ok_or(WebhookError::NoMasterKey)?;
-            let s = secret.clone();
-            let sealed = tokio::task::spawn_blocking(move || sb.seal(&s))
-                .await
-                .map_err(|e| WebhookError::Secret(e.to_string()))??;
+            let (secret, sealed) = new_sealed_secret(secrets).await?;
             Some((url.clone(), secret, sealed))
         }
         None => None,
@@ -175,6 +186,72 @@ pub async fn issue_token(
         ledger_index,
         callback_url: callback.as_ref().map(|c| c.0.clone()),
         callback_secret: callback.map(|c| c.1),
+    })
+}
+
+/// A fresh callback secret and its text sealed under the master key (the KDF runs off the
+/// async threads).
+async fn new_sealed_secret(
+    secrets: Option<Arc<SecretBox>>,
+) -> Result<(String, String), WebhookError> {
+    let sb = secrets.ok_or(WebhookError::NoMasterKey)?;
+    let secret = crate::services::linkage::webhooks::signing::new_secret()?;
+    let s = secret.clone();
+    let sealed = tokio::task::spawn_blocking(move || sb.seal(&s))
+        .await
+        .map_err(|e| WebhookError::Secret(e.to_string()))??;
+    Ok((secret, sealed))
+}
+
+/// The answer to a rotation: the new secret, shown this once.
+#[derive(Debug, serde::Serialize)]
+pub struct RotatedSecret {
+    pub platform: PlatformName,
+    pub callback_secret: String,
+    /// Until when (unix seconds) the previous secret still signs, beside the new one.
+    pub previous_secret_valid_until: i64,
+}
+
+/// Replaces the callback secret of the platform token `token_id` belongs to (in the token's
+/// jurisdiction) with a fresh one, the previous one signing beside it for
+/// `PREVIOUS_SECRET_VALID_SECS`, as a department's webhook rotation does. The callback address
+/// is the platform's, not one token's, so any of its tokens names it, a revoked one too: the
+/// cases it forwarded keep calling back after it is revoked.
+///
+/// # Errors
+/// `TokenNotFound`; `Forbidden` where the principal may not issue tokens; `NoCallback` for a
+/// department's token or a platform without an address; the master key's absence.
+pub async fn rotate_callback_secret(
+    st: &Store,
+    secrets: Option<Arc<SecretBox>>,
+    principal: &Principal,
+    token_id: String,
+    now: OffsetDateTime,
+) -> Result<RotatedSecret, PlatformServiceError> {
+    let (j, platform) = st
+        .read(move |c| store::token_owner(c, &token_id))
+        .await?
+        .ok_or(PlatformServiceError::TokenNotFound)?;
+    let j = DivisionCode::parse(&j).map_err(|e| StoreError::Corrupt(format!("token: {e}")))?;
+    authorize(principal, Action::IssueApiToken, &Target::jurisdiction(&j))?;
+    let platform = platform
+        .and_then(|p| PlatformName::parse(&p).ok())
+        .ok_or(PlatformServiceError::NoCallback)?;
+    let (secret, sealed) = new_sealed_secret(secrets).await?;
+    let until = now.unix_timestamp() + PREVIOUS_SECRET_VALID_SECS;
+    let name = platform.clone();
+    let changed = st
+        .write(move |tx| {
+            store::rotate_callback(tx.conn(), j.as_str(), name.as_str(), &sealed, until)
+        })
+        .await?;
+    if !changed {
+        return Err(PlatformServiceError::NoCallback);
+    }
+    Ok(RotatedSecret {
+        platform,
+        callback_secret: secret,
+        previous_secret_valid_until: until,
     })
 }
 

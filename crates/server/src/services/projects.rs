@@ -10,6 +10,7 @@
 
 mod counts;
 mod demo;
+mod listing;
 mod times;
 pub mod view;
 
@@ -32,6 +33,7 @@ use crate::services::commands::Meta;
 
 pub use counts::{ProjectCounts, counts};
 pub use demo::seed_demo_project;
+pub use listing::ListedProject;
 pub use times::case_times;
 pub use view::{ProjectView, view};
 
@@ -257,10 +259,17 @@ pub fn utility(
     record(tx, meta, &code, e)
 }
 
-/// The jurisdiction's projects, newest first.
-pub async fn list(store: &Store, p: Principal, limit: u32) -> Result<Vec<ProjectRow>> {
+/// The jurisdiction's projects, newest first, with their clocks net of the applicant's time on
+/// `today` (as the project's page counts them).
+pub async fn list(
+    store: &Store,
+    p: Principal,
+    limit: u32,
+    calendar: std::sync::Arc<Calendar>,
+    today: time::Date,
+) -> Result<Vec<ListedProject>> {
     Ok(store
-        .read(move |c| rows::list(c, p.jurisdiction.as_str(), limit))
+        .read(move |c| listing::list(c, p.jurisdiction.as_str(), limit, &calendar, today))
         .await?)
 }
 

@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::edge::auth::{Auth, MaybeAuth};
 use crate::error::ApiError;
 use crate::services::projects::view::Timeline;
-use crate::services::projects::{self as projects, ProjectRow, ProjectView};
+use crate::services::projects::{self as projects, ListedProject, ProjectView};
 
 fn stage_zh(code: &str) -> &'static str {
     Stage::parse(code).map_or("—", Stage::name_zh)
@@ -28,7 +28,7 @@ fn stage_zh(code: &str) -> &'static str {
 #[template(path = "projects.html")]
 struct ListPage {
     nav: Nav,
-    rows: Vec<ProjectRow>,
+    rows: Vec<ListedProject>,
     can_register: bool,
     kinds: Vec<(&'static str, &'static str)>,
     today: String,
@@ -45,9 +45,6 @@ impl ListPage {
             _ => "审批中",
         }
     }
-    fn overdue(&self, r: &ProjectRow) -> bool {
-        r.status != "completed" && r.due.as_deref().is_some_and(|d| d < self.today.as_str())
-    }
 }
 
 pub async fn projects_page(
@@ -56,9 +53,17 @@ pub async fn projects_page(
 ) -> Result<Html<String>, WebError> {
     let auth = auth.ok_or(ApiError::Unauthenticated)?;
     auth.require_here(Action::ViewCases)?;
-    let rows = projects::list(&state.store, auth.principal.clone(), 200)
-        .await
-        .map_err(ApiError::from)?;
+    let today = legal_date(state.clock.now());
+    // Overdue as the project's page counts it: net of the applicant's time.
+    let rows = projects::list(
+        &state.store,
+        auth.principal.clone(),
+        200,
+        state.calendar.current(),
+        today,
+    )
+    .await
+    .map_err(ApiError::from)?;
     render(&ListPage {
         nav: Nav::from_auth(Some(&auth)),
         can_register: auth.require_here(Action::IntakeCase).is_ok(),
@@ -67,7 +72,7 @@ pub async fn projects_page(
             .map(|k| (k.code(), k.name_zh()))
             .collect(),
         rows,
-        today: legal_date(state.clock.now()).to_string(),
+        today: today.to_string(),
     })
 }
 

@@ -44,8 +44,9 @@ async fn construction_law_art9_two_extensions_are_granted_a_third_is_refused_and
     assert_eq!(status, 403, "{body}");
     // At most three months after the current deadline (2027-02-24), and later than it.
     for too_far in ["2027-05-25", "2027-02-24"] {
+        // A date outside the law's bounds is a malformed request: 400, not a state conflict.
         let (status, body) = act(&approver, &id, grant(too_far)).await;
-        assert_eq!(status, 409, "{body}");
+        assert_eq!(status, 400, "{body}");
         assert_eq!(error_code(&body), "start_extension_date", "{body}");
         assert!(
             body["error"]["message_zh"]
@@ -61,7 +62,7 @@ async fn construction_law_art9_two_extensions_are_granted_a_third_is_refused_and
         json!({"action": "decide_start_extension", "granted": true}),
     )
     .await;
-    assert_eq!(status, 409, "{body}");
+    assert_eq!(status, 400, "{body}");
     assert_eq!(error_code(&body), "start_extension_decision", "{body}");
     let (status, body) = act(&approver, &id, grant("2027-05-24")).await;
     assert_eq!(status, 200, "{body}");
@@ -157,8 +158,15 @@ async fn construction_law_art9_a_refused_request_leaves_the_deadline_and_the_per
     }
     let refuse = |reasons: &str| json!({"action": "decide_start_extension", "granted": false, "reasons": reasons});
     let (status, body) = act(&approver, &refused, refuse(" ")).await;
-    assert_eq!(status, 409, "{body}");
+    assert_eq!(status, 400, "{body}");
     assert_eq!(error_code(&body), "reasons_missing", "{body}");
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("理由"),
+        "{body}"
+    );
     let (status, body) = act(
         &approver,
         &refused,
@@ -251,4 +259,68 @@ async fn construction_law_art9_a_refused_request_leaves_the_deadline_and_the_per
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["licence"]["status"], "cancelled", "{body}");
+}
+
+#[tokio::test]
+async fn a_malformed_licence_request_is_400_with_its_code_and_a_refusing_state_stays_409() {
+    let app = TestApp::spawn_demo().await;
+    app.clock.set(datetime!(2026-11-24 09:00 +8));
+    let id = permit(
+        &app,
+        organisation("济南输入校验建设有限公司", "91370100MA3C0RT1XH"),
+    )
+    .await;
+    app.clock.set(datetime!(2026-12-10 09:00 +8));
+    let approver = app.approver().await;
+    for (body, code) in [
+        // A start after today.
+        (
+            json!({"action": "record_work_start", "started_on": "2026-12-11"}),
+            "start_date",
+        ),
+        // Deception named, with a ground that is not one.
+        (
+            json!({"action": "revoke", "reason": "以欺骗手段取得许可", "fraud": true,
+                   "ground": "abuse_of_power"}),
+            "revocation_ground",
+        ),
+        (
+            json!({"action": "revoke", "reason": "  "}),
+            "reasons_missing",
+        ),
+        (
+            json!({"action": "withdraw", "reason": ""}),
+            "reasons_missing",
+        ),
+        (json!({"action": "change", "what": ""}), "reasons_missing"),
+        // A ground the law does not have does not parse.
+        (
+            json!({"action": "revoke", "reason": "理由", "ground": "whim"}),
+            "invalid_body",
+        ),
+    ] {
+        let (status, answer) = act(&approver, &id, body.clone()).await;
+        assert_eq!(
+            (status, error_code(&answer)),
+            (400, code),
+            "{body}: {answer}"
+        );
+        let zh = answer["error"]["message_zh"].as_str().unwrap_or_default();
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{answer}"
+        );
+    }
+    // Nothing of it changed the licence; the same well-formed revocation then succeeds once,
+    // and again is the licence's state refusing it: 409.
+    let revoke =
+        json!({"action": "revoke", "reason": "违反法定程序作出", "ground": "procedure_violated"});
+    let (status, body) = act(&approver, &id, revoke.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = act(&approver, &id, revoke).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "licence_not_valid"),
+        "{body}"
+    );
 }

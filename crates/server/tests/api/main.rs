@@ -42,6 +42,7 @@ mod oidc;
 mod onspot;
 mod org;
 mod platform;
+mod platform_admin;
 mod portal;
 mod privacy;
 mod privacy_fields;

@@ -17,7 +17,11 @@ const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00
 
 /// The administrator issues platform `name` a token (with `callback`, if given); returns the
 /// platform's actor and the answer.
-async fn platform_token(app: &TestApp, name: &str, callback: Option<&str>) -> (Actor, Value) {
+pub(crate) async fn platform_token(
+    app: &TestApp,
+    name: &str,
+    callback: Option<&str>,
+) -> (Actor, Value) {
     let mut body = json!({"platform": name, "scopes": ["intake"]});
     if let Some(url) = callback {
         body["callback_url"] = url.into();
@@ -31,13 +35,13 @@ async fn platform_token(app: &TestApp, name: &str, callback: Option<&str>) -> (A
     (a, v)
 }
 
-fn application(platform_ref: &str, material: &str) -> Value {
+pub(crate) fn application(platform_ref: &str, material: &str) -> Value {
     json!({"platform_ref": platform_ref, "item_code": FOOD, "applicant": applicant(),
            "materials": [{"name": material, "sha256": SHA}],
            "submitted_at": "2026-09-04T20:30:00+08:00"})
 }
 
-async fn forward(actor: &Actor, body: &Value) -> (u16, Value, bool) {
+pub(crate) async fn forward(actor: &Actor, body: &Value) -> (u16, Value, bool) {
     let r = actor.post("/api/v1/intake", body).await;
     let status = r.status().as_u16();
     let replayed = r.headers().get("idempotent-replayed").is_some();

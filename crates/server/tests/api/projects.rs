@@ -428,3 +428,89 @@ async fn the_stage_clock_leaves_out_the_applicants_correction_and_the_dashboard_
         "the dashboard's project figure"
     );
 }
+
+/// The list page's row of project `code`, from its `<tr` to its `</tr>`.
+fn list_row(page: &str, code: &str) -> String {
+    let at = page
+        .find(&format!("data-project=\"{code}\""))
+        .unwrap_or_else(|| panic!("{code} not listed: {page}"));
+    let start = page[..at].rfind("<tr").unwrap();
+    let end = at + page[at..].find("</tr>").unwrap();
+    page[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn the_project_list_counts_a_stage_overdue_net_of_the_applicants_correction() {
+    let app = TestApp::spawn_demo().await;
+    // Monday 2 November 2026: 立项用地规划许可's 20 working days run, gross, to 30 November.
+    app.clock.set(datetime!(2026-11-02 09:00 +8));
+    let clerk = app.clerk().await;
+    // Waiting: its one case has waited on the applicant's correction since the day it came.
+    let waiting = register(&app).await;
+    let awaited = case_told_to_correct(&app, "990100009000").await;
+    assert_eq!(
+        link(&clerk, &waiting, &awaited, "land_planning").await.0,
+        200
+    );
+    // Late: its case has been with the bureau all along.
+    let late = register(&app).await;
+    let busy = case_of(&app, "990100009000", false).await;
+    assert_eq!(link(&clerk, &late, &busy, "land_planning").await.0, 200);
+
+    // Tuesday 1 December: both stages are past their gross due date; only the late one is
+    // past its net one.
+    app.clock.set(datetime!(2026-12-01 10:00 +8));
+    let clerk = app.clerk().await;
+    let (status, list) = clerk.get_json(PROJECTS).await;
+    assert_eq!(status, 200, "{list}");
+    let listed = |code: &str| {
+        list["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == code)
+            .cloned()
+            .unwrap_or_else(|| panic!("{code}: {list}"))
+    };
+    let (w, l) = (listed(&waiting), listed(&late));
+    for p in [&w, &l] {
+        assert_eq!(p["stage"], "land_planning", "{p}");
+        assert_eq!(p["stage_due"], "2026-11-30", "{p}");
+    }
+    assert_eq!(
+        (w["stage_overdue"].as_bool(), w["overdue"].as_bool()),
+        (Some(false), Some(false)),
+        "{w}"
+    );
+    assert!(
+        w["stage_net_due"].as_str().unwrap() > "2026-12-01",
+        "the applicant's days push the due date out: {w}"
+    );
+    assert_eq!(
+        (l["stage_overdue"].as_bool(), l["overdue"].as_bool()),
+        (Some(true), Some(true)),
+        "{l}"
+    );
+    assert_eq!(l["stage_net_due"], "2026-11-30", "{l}");
+    // The same as the project's own page says.
+    assert_eq!(
+        stage_of(&app, &waiting, "land_planning").await["overdue"],
+        false
+    );
+    assert_eq!(
+        stage_of(&app, &late, "land_planning").await["overdue"],
+        true
+    );
+
+    let page = clerk.get("/projects").await.text().await.unwrap();
+    let row = list_row(&page, &waiting);
+    assert!(
+        !row.contains("card-red") && !row.contains("data-overdue") && !row.contains("超期"),
+        "{row}"
+    );
+    let row = list_row(&page, &late);
+    assert!(
+        row.contains("card-red") && row.contains("阶段超期") && row.contains("至 2026-11-30"),
+        "{row}"
+    );
+}

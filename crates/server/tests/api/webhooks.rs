@@ -146,7 +146,7 @@ pub(crate) async fn deliver(app: &TestApp, at: OffsetDateTime) -> usize {
         .unwrap()
 }
 
-fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {
+pub(crate) fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {
     h.get(name).unwrap().to_str().unwrap()
 }
 

@@ -65,6 +65,7 @@ const MATRIX: &[(&str, &str, &str, &str, Reach)] = &[
     ("post",   "/api/v1/tokens",                             "",        "M",             Down),
     ("get",    "/api/v1/tokens",                             "",        "M",             Down),
     ("delete", "/api/v1/tokens/{id}",                        "",        "M",             Down),
+    ("post",   "/api/v1/tokens/{id}/callback/rotate",        "",        "M",             Down),
     ("get",    "/api/v1/catalog/items",                      "",        "C R A H I M D", Down),
     ("get",    "/api/v1/catalog/items/{code}",               "",        "C R A H I M D", Down),
     ("post",   "/api/v1/catalog/import",                     "",        "M",             Down),

@@ -70,6 +70,12 @@ pub(in crate::attacks) fn request(
             format!("/api/v1/tokens/{}", lookup(&fx.tokens, j)?),
             None,
         ),
+        // A department's token has no platform callback: an allowed administrator gets 404.
+        ("post", "/api/v1/tokens/{id}/callback/rotate") => absent(
+            method,
+            format!("/api/v1/tokens/{}/callback/rotate", lookup(&fx.tokens, j)?),
+            None,
+        ),
         ("post", "/api/v1/tokens") => req(
             method,
             path.into(),
