@@ -51,6 +51,10 @@ pub struct GenerateArgs {
     /// Steps per writer transaction.
     #[arg(long, default_value_t = 4_000)]
     pub batch: usize,
+    /// The writer's SQLite page cache while the history is written, in MiB (0: SQLite's
+    /// default of 2 MiB).
+    #[arg(long, default_value_t = oneseal_store::bulk::BULK_CACHE_MIB)]
+    pub cache_mib: u32,
 }
 
 pub fn run(cmd: DemoCommand) -> Result<()> {
@@ -86,6 +90,7 @@ fn generate(args: &GenerateArgs) -> Result<()> {
         days: args.days,
         end: until(args)?,
         batch: args.batch,
+        cache_mib: args.cache_mib,
     };
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(history::check_empty(&store))?;
@@ -105,13 +110,22 @@ fn generate(args: &GenerateArgs) -> Result<()> {
     let seeded = started.elapsed();
     let t = Instant::now();
     let cpu_before = cpu_seconds();
+    let statements = || {
+        store
+            .stats()
+            .round_trips
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    let statements_before = statements();
     let world = Arc::new(history::prepare(&store, &options, keys.calendar.clone())?);
-    let steps = history::plan_all(&world, options.cases);
+    // Learns each case's day only; the cases are planned while the writer writes.
+    let steps = history::plan(&world, options.cases);
     let planned = t.elapsed();
     let t = Instant::now();
-    let written = history::write_steps(&store, world, &keys, steps, options.batch)?;
+    let written = history::write_steps(&store, world.clone(), &keys, steps, &options)?;
     let wrote = t.elapsed();
     let cpu_after = cpu_seconds();
+    let statements = statements() - statements_before;
     let t = Instant::now();
     let rules = rt.block_on(oneseal_server::background::rules_runner::run(
         &store,
@@ -133,7 +147,7 @@ fn generate(args: &GenerateArgs) -> Result<()> {
         oneseal_domain::case::legal_date(options.end),
     );
     println!(
-        "organisation and seals {:.2} s; plan {:.2} s; write {:.2} s in {} transactions; \
+        "organisation and seals {:.2} s; plan {:.2} s; plan and write {:.2} s in {} transactions; \
          rules {:.2} s ({} alerts)",
         seeded.as_secs_f64(),
         planned.as_secs_f64(),
@@ -142,7 +156,10 @@ fn generate(args: &GenerateArgs) -> Result<()> {
         ruled.as_secs_f64(),
         rules.raised,
     );
-    println!("{rate:.0} cases/s (plan + write)");
+    println!(
+        "{rate:.0} cases/s (plan + write); {statements} statements on the writer ({:.1} a case)",
+        statements as f64 / f64::from(u32::try_from(written.cases).unwrap_or(1).max(1)),
+    );
     if let (Some(a), Some(b)) = (cpu_before, cpu_after) {
         let per = |s: f64| s * 1e6 / f64::from(u32::try_from(written.cases).unwrap_or(1).max(1));
         println!(

@@ -188,6 +188,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         days: 90,
         end: clock.now(),
         batch: 2_000,
+        cache_mib: oneseal_store::bulk::BULK_CACHE_MIB,
     });
     let opening = history.as_ref().map_or(clock.now(), history::opening);
     let mut seeded = false;

@@ -12,6 +12,7 @@ pub mod applicants;
 pub mod audit;
 pub mod backup;
 pub mod bench;
+pub mod bulk;
 pub mod bundles;
 pub mod calendar;
 pub mod case_due;

@@ -123,6 +123,7 @@ impl TestApp {
             days,
             end: START,
             batch: 500,
+            cache_mib: 0,
         };
         let app = Self::spawn_inner(
             true,

@@ -13,10 +13,12 @@
 //!   path's `act` without its read: the case stays folded in memory between steps), decisions
 //!   are sealed with real SM2 signatures and pushed, claims go through `claim_push`, ratings
 //!   through `record_rating`, penalties through `submit_feedback`.
-//! - **Planned first, written in large batches.** `plan` decides each case from its own random
+//! - **Planned ahead, written in large batches.** `plan` decides each case from its own random
 //!   stream (deterministic for a seed, whatever the thread) and checks every step on the
 //!   domain's `Case`, so a step the law or the calendar refuses is never sent to the writer;
-//!   `write` then runs thousands of steps per writer command (one savepoint, one commit).
+//!   `timeline` plans a day of arrivals at a time and hands the steps on in time order, and
+//!   `write` runs thousands of steps per writer command (one savepoint, one commit), so memory
+//!   holds the open cases, never the whole history.
 //! - **Inside the loaded calendar.** Nothing is planned after `end` (the history's now), and a
 //!   step whose deadline falls in a year the calendar lacks ends its case there, as an
 //!   unfinished case.
@@ -26,6 +28,7 @@ pub mod plan;
 mod presign;
 mod shared;
 pub mod staged;
+pub mod timeline;
 mod write;
 
 use std::sync::Arc;
@@ -40,6 +43,7 @@ use crate::services::commands::Meta;
 use plan::{Demand, Place, Roster, World};
 
 pub use shared::{HistoryError, Keys, Options};
+pub use timeline::Timeline;
 pub use write::Written;
 
 /// The first day of the history: `days` before `end`'s day, moved into the calendar's
@@ -307,55 +311,39 @@ pub fn prepare(
     })
 }
 
-/// Plans every case (on two threads: each case has its own random stream, so the plan does
-/// not depend on which thread planned it) and merges their steps with the days' own, in time
-/// order.
-pub fn plan_all(world: &World, cases: u32) -> Vec<plan::Step> {
-    let days = plan::working_days(
-        &world.calendar,
-        world.first_day,
-        oneseal_domain::case::legal_date(world.end),
-    );
-    let half = cases / 2;
-    let (mut a, b) = std::thread::scope(|s| {
-        let second = s.spawn(|| {
-            (half..cases)
-                .flat_map(|i| plan::plan_case(world, &days, i))
-                .collect::<Vec<_>>()
-        });
-        let first: Vec<_> = (0..half)
-            .flat_map(|i| plan::plan_case(world, &days, i))
-            .collect();
-        (first, second.join().unwrap_or_default())
-    });
-    a.extend(b);
-    a.extend(plan::day_steps(world));
-    // Stable: a case's steps keep their order within one minute.
-    a.sort_by_key(|s| (s.at, s.case));
-    a
+/// Every step of cases `0..cases` and of the days, in time order, planned as the writer takes
+/// them (see `timeline`: the plan is never held whole).
+pub fn plan(world: &World, cases: u32) -> Timeline<'_> {
+    Timeline::new(world, cases, Vec::new())
 }
 
-/// Writes planned steps in batches of `batch` steps per writer command.
+/// Writes `steps` (in time order) in batches of `options.batch` steps per writer command, the
+/// writer's page cache widened to `options.cache_mib` meanwhile.
 pub fn write_steps(
     store: &Store,
     world: Arc<World>,
     keys: &Keys,
-    steps: Vec<plan::Step>,
-    batch: usize,
+    steps: impl Iterator<Item = plan::Step> + Send,
+    options: &Options,
 ) -> Result<Written, HistoryError> {
-    write::write(store, world, keys, steps, batch.max(1))
+    use oneseal_store::bulk;
+    let mib = options.cache_mib;
+    if mib > 0 {
+        store.write_blocking(move |tx| bulk::widen_cache(tx.conn(), mib))?;
+    }
+    let written = write::write(store, world, keys, steps, options.batch.max(1));
+    if mib > 0 {
+        store.write_blocking(|tx| bulk::default_cache(tx.conn()))?;
+    }
+    written
 }
 
-/// Generates the history: plans it, then writes it in batches of `options.batch` steps.
+/// Generates the history: plans it as it goes and writes it in batches of `options.batch` steps.
 pub fn generate(store: &Store, keys: &Keys, options: &Options) -> Result<Written, HistoryError> {
     let world = Arc::new(prepare(store, options, keys.calendar.clone())?);
-    let mut steps = plan_all(&world, options.cases);
     // The demo's one case on its hearing day (`staged`), numbered after the random ones; not in
-    // `plan_all`, so `oneseal demo generate` writes exactly the cases it is asked for.
+    // `plan`, so `oneseal demo generate` writes exactly the cases it is asked for.
     let staged = staged::hearing_case(&world, options.cases);
-    if !staged.is_empty() {
-        steps.extend(staged);
-        steps.sort_by_key(|s| (s.at, s.case));
-    }
-    write_steps(store, world, keys, steps, options.batch)
+    let steps = Timeline::new(&world, options.cases, staged);
+    write_steps(store, world.clone(), keys, steps, options)
 }

@@ -103,6 +103,9 @@ pub struct Step {
     pub act: Act,
     /// The case's last step: its state can be dropped afterwards.
     pub last: bool,
+    /// The case's last command: afterwards the writer and the signers keep only what a claim,
+    /// a rating or a penalty needs, not the folded case.
+    pub settled: bool,
 }
 
 /// A time on `day` in China Standard Time.
@@ -153,8 +156,10 @@ fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> Option<&'a T> {
     items.get(rng.random_range(0..items.len()))
 }
 
-/// Plans case number `index`: its steps, in time order, none after the world's end.
-pub fn plan_case(world: &World, days: &[Date], index: u32) -> Vec<Step> {
+/// The first draws of case `index`'s random stream: its place and the position in `days` of
+/// the day it arrives; and the stream, to go on with. [`arrival`] needs only these two, so the
+/// timeline can learn every case's day without planning it.
+fn start(world: &World, days: &[Date], index: u32) -> Option<(StdRng, usize, usize)> {
     let mut rng = StdRng::seed_from_u64(
         world
             .seed
@@ -162,10 +167,26 @@ pub fn plan_case(world: &World, days: &[Date], index: u32) -> Vec<Step> {
             .wrapping_add(u64::from(index)),
     );
     let place_ix = pick_weighted(&mut rng, &world.places, |p| p.weight);
-    let Some(place) = world.places.get(place_ix) else {
+    world.places.get(place_ix)?;
+    if days.is_empty() {
+        return None;
+    }
+    let day_ix = rng.random_range(0..days.len());
+    Some((rng, place_ix, day_ix))
+}
+
+/// The position in `days` of the day case `index` arrives (`None`: it plans no step). Every
+/// step of the case is on or after that day.
+pub fn arrival(world: &World, days: &[Date], index: u32) -> Option<usize> {
+    start(world, days, index).map(|(_, _, day)| day)
+}
+
+/// Plans case number `index`: its steps, in time order, none after the world's end.
+pub fn plan_case(world: &World, days: &[Date], index: u32) -> Vec<Step> {
+    let Some((mut rng, place_ix, day_ix)) = start(world, days, index) else {
         return Vec::new();
     };
-    let Some(&day) = pick(&mut rng, days) else {
+    let (Some(place), Some(&day)) = (world.places.get(place_ix), days.get(day_ix)) else {
         return Vec::new();
     };
     let item_ix = pick_weighted(&mut rng, &place.demand, |d| d.weight);
@@ -185,6 +206,14 @@ pub fn plan_case(world: &World, days: &[Date], index: u32) -> Vec<Step> {
     p.run(item_ix, &demand.item, day);
     if let Some(last) = p.steps.last_mut() {
         last.last = true;
+    }
+    if let Some(s) = p
+        .steps
+        .iter_mut()
+        .rev()
+        .find(|s| matches!(s.act, Act::Intake { .. } | Act::Command { .. }))
+    {
+        s.settled = true;
     }
     p.steps
 }
@@ -235,6 +264,7 @@ impl CasePlan<'_> {
             place: self.place_ix,
             act,
             last: false,
+            settled: false,
         });
     }
 
@@ -607,6 +637,7 @@ impl CasePlan<'_> {
             place: self.place_ix,
             act: Act::Claim,
             last: false,
+            settled: false,
         });
         if self.chance(2) {
             let wd = self.rng.random_range(10..40);
@@ -621,6 +652,7 @@ impl CasePlan<'_> {
                     place: self.place_ix,
                     act: Act::Penalty { revokes },
                     last: false,
+                    settled: false,
                 });
             }
         }
@@ -741,6 +773,7 @@ fn day_step(at: OffsetDateTime, act: Act) -> Step {
         place: 0,
         act,
         last: false,
+        settled: false,
     }
 }
 

@@ -7,7 +7,7 @@
 //! costs time, never a wrong seal.
 //!
 //! The documents name the case number, which the store hands out at intake: in an empty
-//! database the numbers are the jurisdiction's daily serials in plan order ([`numbers`]), and
+//! database the numbers are the jurisdiction's daily serials in plan order ([`Numbers`]), and
 //! the writer checks each intake against them.
 
 use std::collections::HashMap;
@@ -18,33 +18,45 @@ use oneseal_domain::case::{
 use oneseal_domain::org::DivisionCode;
 
 use super::plan::{Act, Step, World};
-use super::shared::{HistoryError, Shared, acting};
+use super::shared::{Chunk, HistoryError, Shared, acting};
 use crate::services::cases::Presigned;
 use crate::services::cases::documents::{Sealer, presign_with};
 
-/// The case numbers the store will give the plan's intakes, by case.
-pub(super) fn numbers(
-    world: &World,
-    steps: &[Step],
-) -> Result<HashMap<u32, CaseNumber>, HistoryError> {
-    let mut serials: HashMap<(usize, time::Date), u32> = HashMap::new();
-    let mut out = HashMap::new();
-    for s in steps {
-        if !matches!(s.act, Act::Intake { .. }) {
-            continue;
+/// The case numbers the store will give the plan's intakes: each jurisdiction's daily serials,
+/// counted over the chunks in their order.
+#[derive(Default)]
+pub(super) struct Numbers {
+    /// The last serial given per (place, day); days before the latest one are dropped.
+    serials: HashMap<(usize, time::Date), u32>,
+}
+
+impl Numbers {
+    /// The numbers of `steps`' intakes, by case.
+    pub(super) fn of(
+        &mut self,
+        world: &World,
+        steps: &[Step],
+    ) -> Result<HashMap<u32, CaseNumber>, HistoryError> {
+        let mut out = HashMap::new();
+        for s in steps {
+            if !matches!(s.act, Act::Intake { .. }) {
+                continue;
+            }
+            let day = legal_date(s.at);
+            // Steps come in time order: no intake falls on an earlier day any more.
+            self.serials.retain(|(_, d), _| *d >= day);
+            let serial = self.serials.entry((s.place, day)).or_insert(0);
+            *serial += 1;
+            let place = world
+                .places
+                .get(s.place)
+                .ok_or_else(|| HistoryError::Data("no such place".into()))?;
+            let n = CaseNumber::new(&place.code, day, *serial)
+                .map_err(|e| HistoryError::Data(e.to_string()))?;
+            out.insert(s.case, n);
         }
-        let day = legal_date(s.at);
-        let serial = serials.entry((s.place, day)).or_insert(0);
-        *serial += 1;
-        let place = world
-            .places
-            .get(s.place)
-            .ok_or_else(|| HistoryError::Data("no such place".into()))?;
-        let n = CaseNumber::new(&place.code, day, *serial)
-            .map_err(|e| HistoryError::Data(e.to_string()))?;
-        out.insert(s.case, n);
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// One signer's cases, folded as the writer will have them.
@@ -62,11 +74,11 @@ impl Shadow {
         &mut self,
         sh: &Shared,
         sealers: &HashMap<DivisionCode, Sealer>,
-        chunk: &[Step],
+        chunk: &Chunk,
         mine: impl Fn(u32) -> bool,
     ) -> Result<Signed, HistoryError> {
         let mut out = Vec::new();
-        for (i, step) in chunk.iter().enumerate() {
+        for (i, step) in chunk.steps.iter().enumerate() {
             if !mine(step.case) {
                 continue;
             }
@@ -82,7 +94,7 @@ impl Shadow {
                     materials,
                 } => {
                     let (Some(number), Some(demand)) =
-                        (sh.numbers.get(&step.case), place.demand.get(*item))
+                        (chunk.numbers.get(&step.case), place.demand.get(*item))
                     else {
                         continue;
                     };
@@ -137,7 +149,7 @@ impl Shadow {
                 }
                 _ => {}
             }
-            if step.last {
+            if step.last || step.settled {
                 self.cases.remove(&step.case);
             }
         }

@@ -9,7 +9,7 @@ use oneseal_domain::case::CaseNumber;
 use oneseal_domain::org::{Role, StaffId};
 use time::{Date, OffsetDateTime};
 
-use super::plan::{Place, World};
+use super::plan::{Place, Step, World};
 use crate::services::case_secrets::CaseSecrets;
 use crate::services::cases::Acting;
 use crate::services::sealing::SealKeys;
@@ -44,6 +44,9 @@ pub struct Options {
     pub end: OffsetDateTime,
     /// Steps per writer command.
     pub batch: usize,
+    /// The writer's page cache while the history is written, in MiB (SQLite; 0: SQLite's
+    /// default), put back afterwards (`oneseal_store::bulk`).
+    pub cache_mib: u32,
 }
 
 /// What the history runs with once the organisation and seals are recorded.
@@ -58,7 +61,11 @@ pub(super) struct Shared {
     pub(super) world: Arc<World>,
     pub(super) seals: Arc<SealKeys>,
     pub(super) secrets: Arc<CaseSecrets>,
-    /// The case numbers the intakes will get (see `presign::numbers`).
+}
+
+/// One writer command's steps, with the case numbers its intakes will get.
+pub(super) struct Chunk {
+    pub(super) steps: Vec<Step>,
     pub(super) numbers: HashMap<u32, CaseNumber>,
 }
 

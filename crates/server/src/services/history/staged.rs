@@ -119,6 +119,7 @@ fn plan(world: &World, index: u32) -> Option<Vec<Step>> {
             materials,
         },
         last: false,
+        settled: false,
     }];
     let notice = |reference: &str| reference.to_owned();
     let acts: Vec<(Date, u32, &StaffId, Role, Command)> = vec![
@@ -230,6 +231,7 @@ fn plan(world: &World, index: u32) -> Option<Vec<Step>> {
                 command,
             },
             last: false,
+            settled: false,
         });
     }
     if let Some(last) = steps.last_mut() {

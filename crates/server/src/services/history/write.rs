@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use oneseal_domain::access::Principal;
-use oneseal_domain::case::{Command, ItemSnapshot, QueryCode};
+use oneseal_domain::case::{CaseNumber, Command, QueryCode};
+use oneseal_domain::catalog::BasicCode;
 use oneseal_domain::event::Actor;
 use oneseal_domain::linkage::{Claimant, FeedbackBody};
 use oneseal_domain::org::{DepartmentCode, Role, StaffId};
@@ -13,7 +14,7 @@ use oneseal_store::{Store, Tx};
 
 use super::plan::{Act, Place, Step, World};
 use super::presign;
-use super::shared::{HistoryError, Keys, Shared, acting};
+use super::shared::{Chunk, HistoryError, Keys, Shared, acting};
 use crate::services::cases::documents::sealer;
 use crate::services::cases::{IntakeRequest, Presigned, Working, act_on, intake_working};
 use crate::services::commands::Meta;
@@ -35,17 +36,28 @@ pub struct Written {
 
 /// A case between its steps.
 struct Live {
-    working: Working,
+    /// The case folded; dropped after its last command (`Step::settled`), when only claims,
+    /// ratings and penalties are left, which need no more than the fields below.
+    working: Option<Working>,
+    number: CaseNumber,
+    item: BasicCode,
     code: QueryCode,
     push: Option<String>,
     licence: Option<String>,
 }
 
+/// Chunks in flight between the planner and the writer, per consumer: enough to keep the
+/// signers a batch or two ahead, few enough to keep the memory bounded.
+const AHEAD: usize = 2;
+
+/// Writes `steps` (in time order) in writer commands of `batch` steps. The steps are taken
+/// from the iterator on a thread of their own while the signers and the writer work, so only a
+/// few batches are ever held (see `timeline`).
 pub(super) fn write(
     store: &Store,
     world: Arc<World>,
     keys: &Keys,
-    steps: Vec<Step>,
+    steps: impl Iterator<Item = Step> + Send,
     batch: usize,
 ) -> Result<Written, HistoryError> {
     let mut sealers = HashMap::new();
@@ -57,26 +69,52 @@ pub(super) fn write(
         sealers.insert(p.code.clone(), s);
     }
     let shared = Arc::new(Shared {
-        numbers: presign::numbers(&world, &steps)?,
         world,
         seals: keys.seals.clone(),
         secrets: keys.secrets.clone(),
     });
-    let mut chunks: Vec<Vec<Step>> = Vec::new();
-    let mut rest = steps.into_iter().peekable();
-    while rest.peek().is_some() {
-        chunks.push(rest.by_ref().take(batch).collect());
-    }
     std::thread::scope(|scope| {
+        // The planner: cuts the steps into chunks and hands each to both signers and the writer.
+        let (to_writer, chunks) = std::sync::mpsc::sync_channel::<Arc<Chunk>>(AHEAD);
+        let mut to_signers = Vec::new();
+        let mut signer_chunks = Vec::new();
+        for _ in 0..2 {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Arc<Chunk>>(AHEAD);
+            to_signers.push(send);
+            signer_chunks.push(receive);
+        }
+        let world = &shared.world;
+        let planner = scope.spawn(move || {
+            let mut numbers = presign::Numbers::default();
+            let mut steps = steps.peekable();
+            while steps.peek().is_some() {
+                let steps: Vec<Step> = steps.by_ref().take(batch).collect();
+                let chunk = Arc::new(Chunk {
+                    numbers: numbers.of(world, &steps)?,
+                    steps,
+                });
+                for s in &to_signers {
+                    if s.send(chunk.clone()).is_err() {
+                        return Ok(());
+                    }
+                }
+                if to_writer.send(chunk).is_err() {
+                    return Ok(());
+                }
+            }
+            Ok::<_, HistoryError>(())
+        });
         // Two signers a batch or two ahead of the writer, each with half of the cases.
         let mut signed = Vec::new();
-        for half in 0..2u32 {
-            let (send, receive) = std::sync::mpsc::sync_channel(2);
-            let (sh, sealers, chunks) = (&shared, &sealers, &chunks);
+        for (half, chunks) in (0..2u32).zip(signer_chunks) {
+            let (send, receive) = std::sync::mpsc::sync_channel(AHEAD);
+            let (sh, sealers) = (&shared, &sealers);
             scope.spawn(move || {
                 let mut shadow = presign::Shadow::default();
                 for chunk in chunks {
-                    let r = shadow.sign(sh, sealers, chunk, |case| case % 2 == half);
+                    let r = shadow.sign(sh, sealers, &chunk, |case| case % 2 == half);
+                    // Let go of the chunk before the writer hears of it, so it can take the steps.
+                    drop(chunk);
                     let stop = r.is_err();
                     if send.send(r).is_err() || stop {
                         break;
@@ -87,8 +125,8 @@ pub(super) fn write(
         }
         let mut live: HashMap<u32, Live> = HashMap::new();
         let mut written = Written::default();
-        for chunk in &chunks {
-            let mut ahead: Vec<Vec<Presigned>> = chunk.iter().map(|_| Vec::new()).collect();
+        for chunk in chunks {
+            let mut ahead: Vec<Vec<Presigned>> = chunk.steps.iter().map(|_| Vec::new()).collect();
             for r in &signed {
                 let got = r
                     .recv()
@@ -99,14 +137,17 @@ pub(super) fn write(
                     }
                 }
             }
-            let (sh, chunk) = (shared.clone(), chunk.clone());
+            let sh = shared.clone();
+            let steps = Arc::try_unwrap(chunk).map_or_else(|c| c.steps.clone(), |c| c.steps);
             let (back, w) = store.write_blocking(move |tx| {
                 let mut w = Written::default();
-                for (step, presigned) in chunk.into_iter().zip(ahead) {
-                    let (case, last) = (step.case, step.last);
+                for (step, presigned) in steps.into_iter().zip(ahead) {
+                    let (case, last, settled) = (step.case, step.last, step.settled);
                     run_step(tx, &sh, &mut live, step, presigned, &mut w)?;
                     if last {
                         live.remove(&case);
+                    } else if settled && let Some(l) = live.get_mut(&case) {
+                        l.working = None;
                     }
                 }
                 Ok::<_, HistoryError>((live, w))
@@ -114,6 +155,9 @@ pub(super) fn write(
             live = back;
             written.add(&w);
         }
+        planner
+            .join()
+            .map_err(|_| HistoryError::Data("the planner failed".into()))??;
         Ok(written)
     })
 }
@@ -138,11 +182,11 @@ fn failed(case: u32, e: impl std::fmt::Display) -> HistoryError {
 }
 
 /// The department supervising `item` here and the member of its staff who acts for it.
-fn supervisor(place: &Place, item: &ItemSnapshot) -> Option<(DepartmentCode, StaffId)> {
+fn supervisor(place: &Place, item: &BasicCode) -> Option<(DepartmentCode, StaffId)> {
     let dept = place
         .demand
         .iter()
-        .find(|d| d.item.basic_code == item.basic_code)
+        .find(|d| d.item.basic_code == *item)
         .map(|d| d.item.supervising_department.clone())?;
     place
         .roster
@@ -209,7 +253,9 @@ fn run_step(
             live.insert(
                 case,
                 Live {
-                    working,
+                    number: working.number().clone(),
+                    item: working.case().received().item.basic_code.clone(),
+                    working: Some(working),
                     code,
                     push: None,
                     licence: None,
@@ -225,9 +271,13 @@ fn run_step(
             let l = live
                 .get_mut(&case)
                 .ok_or_else(|| failed(case, "step before intake"))?;
+            let working = l
+                .working
+                .as_mut()
+                .ok_or_else(|| failed(case, "step after the last command"))?;
             let who = acting(sh, place, staff, role, step.at);
             let decides = matches!(command, Command::Decide { .. });
-            let out = act_on(tx, &who, &mut l.working, command, &sh.seals, presigned)
+            let out = act_on(tx, &who, working, command, &sh.seals, presigned)
                 .map_err(|e| failed(case, e))?;
             if let Some(s) = &out.sealed {
                 w.sealed += 1;
@@ -246,7 +296,7 @@ fn run_step(
             let Some(push) = l.push.clone() else {
                 return Ok(());
             };
-            let Some((dept, staff)) = supervisor(place, &l.working.case().received().item) else {
+            let Some((dept, staff)) = supervisor(place, &l.item) else {
                 return Ok(());
             };
             let principal = Principal {
@@ -276,7 +326,7 @@ fn run_step(
                 .get(&case)
                 .ok_or_else(|| failed(case, "rating before intake"))?;
             let rating = NewRating {
-                case: l.working.number().clone(),
+                case: l.number.clone(),
                 code: l.code.as_str().to_owned(),
                 level,
                 channel,
@@ -293,7 +343,7 @@ fn run_step(
             let Some(licence_id) = l.licence.clone() else {
                 return Ok(());
             };
-            let Some((dept, staff)) = supervisor(place, &l.working.case().received().item) else {
+            let Some((dept, staff)) = supervisor(place, &l.item) else {
                 return Ok(());
             };
             let meta = Meta {
