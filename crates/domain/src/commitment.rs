@@ -104,6 +104,8 @@ pub enum CommitmentError {
     FindingMissing,
     #[error("the finding is longer than 2000 characters")]
     FindingTooLong,
+    #[error("the verification already names its licence")]
+    LicenceAlreadyNamed,
 }
 
 impl CommitmentError {
@@ -117,6 +119,7 @@ impl CommitmentError {
             Self::WrongDepartment => "forbidden_department",
             Self::FindingMissing => "missing_field",
             Self::FindingTooLong => "too_long",
+            Self::LicenceAlreadyNamed => "commitment_corrupt",
         }
     }
 
@@ -130,6 +133,7 @@ impl CommitmentError {
             Self::WrongDepartment => "该核查任务不属于本部门",
             Self::FindingMissing => "核查发现承诺不实的，应当写明核查情况",
             Self::FindingTooLong => "核查情况最多2000字",
+            Self::LicenceAlreadyNamed => "承诺核查记录不完整：证照已登记",
         }
     }
 }
@@ -225,6 +229,13 @@ pub enum CommitmentEvent {
         /// Answered after the due date.
         late: bool,
     },
+    /// 容缺受理: the grant's licence was held when the task was asked (it named none); the
+    /// licence is issued now and the task names it, so that a false finding revokes it.
+    LicenceIssued {
+        licence_id: String,
+        #[serde(with = "iso_date")]
+        on: Date,
+    },
 }
 
 impl CommitmentEvent {
@@ -233,6 +244,7 @@ impl CommitmentEvent {
         match self {
             Self::Asked(_) => "asked",
             Self::Answered { .. } => "answered",
+            Self::LicenceIssued { .. } => "licence_issued",
         }
     }
 
@@ -257,6 +269,9 @@ impl CommitmentEvent {
             } => json!({
                 "type": "answered", "department": department, "by": by, "on": on.to_string(),
                 "verdict": verdict, "late": late,
+            }),
+            Self::LicenceIssued { licence_id, on } => json!({
+                "type": "licence_issued", "licence_id": licence_id, "on": on.to_string(),
             }),
         }
     }
@@ -317,9 +332,29 @@ impl Verification {
                         late: *late,
                     });
                 }
+                // The task asked while the licence was held names it once issued.
+                CommitmentEvent::LicenceIssued { licence_id, .. } => {
+                    if v.asked.licence_id.is_some() {
+                        return Err(CommitmentError::LicenceAlreadyNamed);
+                    }
+                    v.asked.licence_id = Some(licence_id.clone());
+                }
             }
         }
         Ok(v)
+    }
+
+    /// The event naming the licence a held grant issued on `on`; `None` when the task already
+    /// names one.
+    #[must_use]
+    pub fn licence_issued(&self, licence_id: &str, on: Date) -> Option<CommitmentEvent> {
+        self.asked
+            .licence_id
+            .is_none()
+            .then(|| CommitmentEvent::LicenceIssued {
+                licence_id: licence_id.to_owned(),
+                on,
+            })
     }
 
     /// The department's answer, checked: only the asked department, once; a false finding

@@ -124,6 +124,9 @@
         // 告知承诺: only a ticked box signs; unticked, the ordinary procedure applies.
         var commitment = document.getElementById("apply-commitment");
         if (commitment && commitment.checked) body.commitment = true;
+        // A "one thing" bundle signs each item's own text, recorded on that item's case.
+        var items = Array.prototype.filter.call(form.querySelectorAll(".apply-commitment-item"), function (c) { return c.checked; });
+        if (items.length) body.commitments = items.map(function (c) { return c.getAttribute("data-item"); });
         var url = "/api/v1/applicant/applications" + (draftId ? "/" + draftId : "");
         return call(draftId ? "PUT" : "POST", url, body);
       }).then(function (r) {
@@ -158,7 +161,10 @@
       e.preventDefault();
       uploadAll(f.querySelectorAll("input[type=file]")).then(function (materials) {
         if (materials.length === 0) throw new Error("请选择要补正的材料文件");
-        return call("POST", "/api/v1/applicant/applications/" + f.getAttribute("data-id") + "/supplement", { materials: materials });
+        var body = { materials: materials };
+        // A "one thing" application's case answers its own notice or 容缺 list.
+        if (f.hasAttribute("data-case")) body.case_number = f.getAttribute("data-case");
+        return call("POST", "/api/v1/applicant/applications/" + f.getAttribute("data-id") + "/supplement", body);
       }).then(function (r) {
         if (r.ok) {
           say("补正材料已提交。");

@@ -48,6 +48,8 @@ pub enum IntakeField {
     Authorisation,
     /// `representation.consent` (帮办代办).
     Consent,
+    /// `commitments[i]`: an item of a "one thing" application whose 告知承诺 is signed.
+    Commitment(usize),
 }
 
 impl IntakeField {
@@ -71,6 +73,7 @@ impl IntakeField {
             Self::AgentIdNumber => "representation.agent_id_number".into(),
             Self::Authorisation => "representation.authorisation_sha256".into(),
             Self::Consent => "representation.consent".into(),
+            Self::Commitment(i) => format!("commitments[{i}]"),
         }
     }
 
@@ -93,6 +96,7 @@ impl IntakeField {
             Self::AgentIdNumber => "委托代理人身份证号码",
             Self::Authorisation => "授权委托书",
             Self::Consent => "申请人同意方式",
+            Self::Commitment(_) => "告知承诺",
         }
     }
 }

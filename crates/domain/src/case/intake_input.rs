@@ -61,6 +61,9 @@ pub struct IntakeInput {
     /// The applicant accepts the item's 告知承诺 (issue #19 item 5, `crate::commitment`);
     /// whether the item offers one is the catalog's to say.
     pub commitment: bool,
+    /// A "one thing" application (issue #20 item 2): the basic codes of its items whose own
+    /// 告知承诺 the applicant signs, each on its own case (`commitment` is then not used).
+    pub commitments: Vec<String>,
     /// Who files, when not the applicant in person (委托代理 / 帮办代办).
     pub representation: RepresentationInput,
 }
@@ -293,6 +296,7 @@ mod tests {
             },
             materials: vec![("营业执照".into(), "AB".repeat(32))],
             commitment: false,
+            commitments: Vec::new(),
             representation: RepresentationInput::default(),
         }
     }
@@ -364,6 +368,7 @@ mod tests {
             },
             materials: Vec::new(),
             commitment: false,
+            commitments: Vec::new(),
             representation: RepresentationInput::default(),
         };
         let errors = input.check().unwrap_err();

@@ -36,6 +36,7 @@ fn input(kind: &str, channel: &str, rep: RepresentationInput) -> IntakeInput {
         applicant,
         materials: Vec::new(),
         commitment: false,
+        commitments: Vec::new(),
         representation: rep,
     }
 }

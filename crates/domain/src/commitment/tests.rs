@@ -200,3 +200,36 @@ fn art69_2_a_false_commitment_is_found_and_its_finding_stays_private() {
     assert_eq!(RevocationGround::parse("false_commitment"), Some(g));
     assert!(g.name_zh().contains("第六十九条第二款"));
 }
+
+#[test]
+fn a_task_asked_while_the_licence_was_held_names_it_once_issued_and_only_once() {
+    let mut asked = task(date!(2026 - 05 - 11)).asked;
+    asked.licence_id = None;
+    let mut events = vec![CommitmentEvent::Asked(asked)];
+    let held = Verification::apply(&events).unwrap();
+    let named = held.licence_issued("L9", date!(2026 - 03 - 20)).unwrap();
+    assert_eq!(named.kind(), "licence_issued");
+    assert_eq!(named.public_view()["licence_id"], "L9");
+    events.push(named.clone());
+    let v = Verification::apply(&events).unwrap();
+    assert_eq!(v.asked.licence_id.as_deref(), Some("L9"));
+    assert_eq!(
+        v.asked.due_on,
+        date!(2026 - 05 - 11),
+        "the period runs from the grant"
+    );
+    // Named already: no second event, and a history naming it twice does not fold.
+    assert!(v.licence_issued("L10", MON).is_none());
+    assert!(task(MON).licence_issued("L9", MON).is_none());
+    events.push(named);
+    assert_eq!(
+        Verification::apply(&events),
+        Err(CommitmentError::LicenceAlreadyNamed)
+    );
+    // The event round-trips through the ledger's JSON.
+    let json = serde_json::to_string(&events[1]).unwrap();
+    assert_eq!(
+        serde_json::from_str::<CommitmentEvent>(&json).unwrap(),
+        events[1]
+    );
+}

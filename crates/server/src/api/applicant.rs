@@ -263,9 +263,15 @@ pub struct MaterialItem {
 #[derive(Debug, Deserialize)]
 pub struct SupplementBody {
     pub materials: Vec<MaterialItem>,
+    /// A "one thing" application's case whose notice or 容缺 list the files answer (its first
+    /// case when absent).
+    #[serde(default)]
+    pub case_number: Option<String>,
 }
 
-/// `POST /api/v1/applicant/applications/{id}/supplement`: files answering a one-time notice.
+/// `POST /api/v1/applicant/applications/{id}/supplement`: files answering a one-time notice
+/// or bringing 容缺 materials, for the application's case (`case_number`: a "one thing"
+/// application's case).
 pub async fn send_supplement(
     State(state): State<AppState>,
     ApplicantAuth(a): ApplicantAuth,
@@ -277,11 +283,18 @@ pub async fn send_supplement(
         .into_iter()
         .map(|m| (m.name.unwrap_or_default(), m.sha256.unwrap_or_default()))
         .collect();
-    let row =
-        online::send_supplement(&state.store, a.subject, id, materials, state.clock.now()).await?;
+    let row = online::send_supplement(
+        &state.store,
+        a.subject,
+        id,
+        body.case_number.clone(),
+        materials,
+        state.clock.now(),
+    )
+    .await?;
     Ok(Json(json!({
         "id": row.id,
-        "case_number": row.case_number,
+        "case_number": body.case_number.filter(|c| !c.trim().is_empty()).or(row.case_number),
         "supplement_sent": row.supplement.is_some(),
     })))
 }

@@ -59,6 +59,9 @@ pub struct IntakeBody {
     /// The applicant accepts the item's 告知承诺 (issue #19 item 5).
     #[serde(default)]
     pub commitment: Option<bool>,
+    /// A "one thing" application: the items (basic codes) whose 告知承诺 the applicant signs.
+    #[serde(default)]
+    pub commitments: Option<Vec<String>>,
 }
 
 /// A natural person (`id_number`, `phone`) or an organisation (`uscc`, `contact_phone`).
@@ -162,6 +165,7 @@ impl IntakeBody {
                 .map(|m| (m.name.unwrap_or_default(), m.sha256.unwrap_or_default()))
                 .collect(),
             commitment: self.commitment.unwrap_or(false),
+            commitments: self.commitments.unwrap_or_default(),
             representation: self
                 .representation
                 .map(RepresentationBody::into_input)

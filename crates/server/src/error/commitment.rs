@@ -13,9 +13,12 @@ impl From<crate::services::commitments::CommitmentServiceError> for ApiError {
             E::Rule(Rule::WrongDepartment) | E::Denied(Denied::Department) => {
                 ApiError::Forbidden(Denied::Department)
             }
-            E::Rule(r @ (Rule::AlreadyAnswered | Rule::NotAsked | Rule::NotOffered)) => {
-                ApiError::conflict(r.code(), r.message_zh(), r.to_string())
-            }
+            E::Rule(
+                r @ (Rule::AlreadyAnswered
+                | Rule::NotAsked
+                | Rule::NotOffered
+                | Rule::LicenceAlreadyNamed),
+            ) => ApiError::conflict(r.code(), r.message_zh(), r.to_string()),
             E::Rule(r @ (Rule::FindingMissing | Rule::FindingTooLong)) => {
                 ApiError::bad_request(r.code(), r.message_zh(), r.to_string())
             }

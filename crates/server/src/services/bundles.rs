@@ -118,6 +118,18 @@ pub struct BundleGuide {
     /// How many materials the items list in all, and how many the combined form asks for.
     pub materials_separately: usize,
     pub basis: String,
+    /// The items under 告知承诺制 with the text an applicant may sign for each (issue #19 item
+    /// 5): one signature per item, recorded on that item's case.
+    pub commitments: Vec<ItemCommitment>,
+}
+
+/// One item's 告知承诺书 as a bundle's form offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemCommitment {
+    pub item_code: String,
+    pub item_name: String,
+    /// `domain::commitment::text_zh`: the text the receipt records when signed.
+    pub text: String,
 }
 
 /// The guide of bundle `code` in `j` (or the default jurisdiction).
@@ -148,7 +160,19 @@ pub fn guide(conn: &mut dyn Conn, j: Option<&str>, code: &str) -> Result<BundleG
             from_department: m.from_department,
         })
         .collect();
+    let commitments = items
+        .iter()
+        .filter_map(|i| {
+            let c = i.legal.commitment.as_ref()?;
+            Some(ItemCommitment {
+                item_code: i.basic_code.as_str().to_owned(),
+                item_name: i.name.clone(),
+                text: oneseal_domain::commitment::text_zh(&i.name, c.value, &c.source),
+            })
+        })
+        .collect();
     Ok(BundleGuide {
+        commitments,
         summary,
         jurisdiction: j,
         jurisdiction_name,

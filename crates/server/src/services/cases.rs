@@ -467,16 +467,24 @@ pub fn act_on(
     if let Some((_, licence)) = &released {
         pushes.extend(push_released(tx, who, &working.case, licence)?);
     }
+    // A held licence (容缺受理) is not issued: the task names it once released.
     crate::services::commitments::after_decision(
         tx,
         &who.meta(),
         &who.calendar,
         &working.case,
         &new,
-        sealed.as_ref().and_then(|s| s.license_id.as_deref()),
+        sealed
+            .as_ref()
+            .filter(|_| !working.case.licence_held())
+            .and_then(|s| s.license_id.as_deref()),
         &pushes,
     )
     .map_err(commitment_error)?;
+    if let Some((_, licence)) = &released {
+        crate::services::commitments::after_release(tx, &who.meta(), &working.case, licence)
+            .map_err(commitment_error)?;
+    }
     let status = working.case.status();
     Ok(StepOutcome {
         case_number: number.to_string(),

@@ -52,8 +52,9 @@ type Result<T, E = CommitmentServiceError> = std::result::Result<T, E>;
 
 /// After a step: when it granted a case whose applicant signed a commitment, the verification
 /// task for the item's supervising department, due the item's period after the decision, on
-/// the ledger and the department's feed. `licence_id` is the grant's licence, `pushes` the
-/// grant's pushes (the task names the first).
+/// the ledger and the department's feed. `licence_id` is the licence the grant issued (none
+/// while 容缺 holds it: [`after_release`] names it later), `pushes` the grant's pushes (the
+/// task names the first).
 ///
 /// # Errors
 /// The calendar's, the linkage's, the store's.
@@ -116,6 +117,47 @@ pub fn after_decision(
             d,
             "commitment.asked",
             r.case_number.as_str(),
+            &body,
+            meta.time,
+        )?;
+    }
+    Ok(())
+}
+
+/// 容缺受理: the held licence of a grant under a commitment is issued now. The task was asked
+/// at the grant naming no licence (none existed, as the grant's push named none); it names the
+/// licence from now on — on the ledger (`licence_issued`), in the projection and on the
+/// department's feed and webhook (`commitment.licence`) — so that a false finding revokes the
+/// right licence (Art. 69 para 2). Nothing when the case has no task or it names a licence.
+///
+/// # Errors
+/// The store's, the linkage's; a verification history that does not fold.
+pub fn after_release(tx: &mut Tx<'_>, meta: &Meta, case: &Case, licence_id: &str) -> Result<()> {
+    let number = &case.received().case_number;
+    let events = store::load_events(tx.conn(), number.as_str())?;
+    if events.is_empty() {
+        return Ok(());
+    }
+    let v = Verification::apply(&events)?;
+    let Some(event) = v.licence_issued(licence_id, legal_date(meta.time)) else {
+        return Ok(());
+    };
+    let body = json!({ "case_number": number, "event": event.public_view() });
+    let idx = meta.record_event(
+        tx,
+        &Event::Commitment {
+            case_number: number.clone(),
+            event: Box::new(event),
+        },
+    )?;
+    if let Some(d) = &v.asked.department {
+        linkage::enqueue(
+            tx,
+            &meta.jurisdiction,
+            idx,
+            d,
+            "commitment.licence",
+            number.as_str(),
             &body,
             meta.time,
         )?;

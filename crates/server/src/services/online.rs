@@ -10,26 +10,28 @@
 //! received the same way, as the case's `supplement` step. Who records a step on a case stays a
 //! member of staff: the applicant's account submits, the bureau receives.
 
+use oneseal_domain::case::IntakeInput;
 use oneseal_domain::case::Sha256Digest;
-use oneseal_domain::case::{CaseStatus, Command, DeferralAct, IntakeInput, MaterialRef};
 use oneseal_domain::org::DivisionCode;
+use oneseal_store::Store;
 use oneseal_store::online_applications::{self as rows, ApplicantFile, OnlineRow};
-use oneseal_store::{Conn, Store};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use time::OffsetDateTime;
 
 mod bundle;
 mod desk;
 mod error;
 mod mine;
+mod supplement;
 
 pub use desk::{Desk, Received};
-use desk::{files_of, fresh_nonce, keep, mark_registered, still_submitted};
+use desk::{check_files, files_of, fresh_nonce, keep, mark_registered, still_submitted};
 pub use error::{MAX_BODY, OnlineError};
 pub use mine::{MAX_LISTED, MyApplication, MyBundle, MyCase, MyCommitment, mine, own_case};
+pub use supplement::{SentFile, send_supplement};
 
-use crate::services::cases::{Acting, CaseServiceError, load, prepare, register, run_step};
+use crate::services::cases::{Acting, CaseServiceError, load, prepare, register};
 use crate::services::materials::{MaterialError, Materials, check_file};
 
 /// What an applicant sends to save or submit: the intake body as written (kept as text), and
@@ -48,16 +50,6 @@ fn random_id() -> Result<String, OnlineError> {
     getrandom::fill(&mut b)
         .map_err(|e| CaseServiceError::Corrupt(format!("no randomness: {e}")))?;
     Ok(format!("OA-{}", hex::encode(b)))
-}
-
-fn check_files(conn: &mut dyn Conn, subject: &str, input: &IntakeInput) -> Result<(), OnlineError> {
-    for (_, sha) in files_of(input) {
-        let sha = sha.trim().to_ascii_lowercase();
-        if rows::file(conn, subject, &sha)?.is_none() {
-            return Err(OnlineError::UnknownFile { sha256: sha });
-        }
-    }
-    Ok(())
 }
 
 /// Saves a new draft (`id` none) or an applicant's own draft, or submits it (`submit`).
@@ -231,68 +223,6 @@ pub async fn upload(
     Ok(file)
 }
 
-/// Sends materials online in answer to the one-time notice of the applicant's registered case.
-///
-/// # Errors
-/// `NotFound`; `NoOpenNotice` unless the case awaits a supplement; `UnknownFile`.
-pub async fn send_supplement(
-    store: &Store,
-    subject: String,
-    id: String,
-    materials: Vec<(String, String)>,
-    now: OffsetDateTime,
-) -> Result<OnlineRow, OnlineError> {
-    store
-        .write(move |tx| -> Result<OnlineRow, OnlineError> {
-            let mut row = rows::get(tx.conn(), &id)?
-                .filter(|r| r.subject == subject)
-                .ok_or(OnlineError::NotFound)?;
-            let number = row
-                .case_number
-                .as_deref()
-                .and_then(|n| oneseal_domain::case::CaseNumber::parse(n).ok())
-                .ok_or(OnlineError::NoOpenNotice)?;
-            let (case, _) = load(tx.conn(), &number)?;
-            // 容缺受理: the materials agreed to follow are sent the same way.
-            let owed: Vec<String> = case
-                .deferral()
-                .map(|d| d.outstanding().iter().map(|s| (*s).to_owned()).collect())
-                .unwrap_or_default();
-            if case.status() != CaseStatus::SupplementStarted && owed.is_empty() {
-                return Err(OnlineError::NoOpenNotice);
-            }
-            if case.status() != CaseStatus::SupplementStarted
-                && let Some((name, _)) = materials.iter().find(|(n, _)| !owed.iter().any(|o| o == n.trim()))
-            {
-                return Err(CaseServiceError::Refused(
-                    oneseal_domain::case::DeferralError::NotOwed {
-                        material: name.trim().to_owned(),
-                    }
-                    .into(),
-                )
-                .into());
-            }
-            let input = IntakeInput {
-                materials: materials.clone(),
-                ..IntakeInput::default()
-            };
-            check_files(tx.conn(), &subject, &input)?;
-            if materials.is_empty() {
-                return Err(OnlineError::NothingToReceive);
-            }
-            let list: Vec<Value> = materials
-                .iter()
-                .map(|(name, sha)| json!({"name": name.trim(), "sha256": sha.trim().to_ascii_lowercase()}))
-                .collect();
-            row.supplement = Some(Value::Array(list).to_string());
-            row.supplement_at = Some(now.unix_timestamp());
-            row.updated_at = now.unix_timestamp();
-            rows::update(tx.conn(), &row)?;
-            Ok(row)
-        })
-        .await
-}
-
 /// What a clerk sees of the applications waiting in their jurisdiction.
 #[derive(Debug, Serialize)]
 pub struct Waiting {
@@ -301,9 +231,16 @@ pub struct Waiting {
     pub waiting_for: &'static str,
     pub item_code: String,
     pub submitted_at: Option<i64>,
+    /// The case a supplement answers (the first, when several cases of a "one thing"
+    /// application have files waiting).
     pub case_number: Option<String>,
+    /// Every case a supplement's files answer (a "one thing" application's may be several);
+    /// the receipt records each case's own step.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<String>,
     pub body: Value,
-    pub supplement: Option<Value>,
+    /// The files sent, each with the case it answers.
+    pub supplement: Option<Vec<SentFile>>,
 }
 
 /// The submissions and supplements waiting for a clerk of `j`, oldest first.
@@ -321,20 +258,24 @@ pub async fn waiting(store: &Store, j: DivisionCode) -> Result<Vec<Waiting>, Onl
                     item_code: r.item_code,
                     submitted_at: r.submitted_at,
                     case_number: None,
+                    cases: Vec::new(),
                     body: serde_json::from_str(&r.body).unwrap_or(Value::Null),
                     supplement: None,
                 });
             }
             for r in rows::in_status(c, j.as_str(), "registered", MAX_LISTED)? {
-                if let Some(s) = r.supplement {
+                let files = supplement::pending(&r)?;
+                // A "one thing" application's files each name the case they answer.
+                if let Some(first) = files.first() {
                     out.push(Waiting {
+                        case_number: Some(first.case_number.clone()),
+                        cases: supplement::cases_waiting(&files),
+                        supplement: Some(files),
                         id: r.id,
                         waiting_for: "supplement",
                         item_code: r.item_code,
                         submitted_at: r.supplement_at,
-                        case_number: r.case_number,
                         body: Value::Null,
-                        supplement: serde_json::from_str(&s).ok(),
                     });
                 }
             }
@@ -369,60 +310,7 @@ pub async fn receive(
             bundle::register(desk, who, row, input_of).await
         }
         ("submitted", ..) => register_submission(desk, who, row, input_of).await,
-        ("registered", Some(s), Some(n)) => {
-            let number = oneseal_domain::case::CaseNumber::parse(n)
-                .map_err(|e| CaseServiceError::Corrupt(e.to_string()))?;
-            let list: Vec<(String, String)> = serde_json::from_str::<Vec<Value>>(s)
-                .map_err(|e| CaseServiceError::Corrupt(e.to_string()))?
-                .iter()
-                .map(|m| {
-                    (
-                        m["name"].as_str().unwrap_or_default().to_owned(),
-                        m["sha256"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect();
-            let refs = list
-                .iter()
-                .map(|(name, sha)| {
-                    Ok(MaterialRef {
-                        name: name.clone(),
-                        sha256: Sha256Digest::parse(sha)
-                            .map_err(|e| CaseServiceError::Corrupt(e.to_string()))?,
-                    })
-                })
-                .collect::<Result<Vec<_>, OnlineError>>()?;
-            // Materials sent online answer the open notice, or else the 容缺 agreement.
-            let n = number.clone();
-            let (case, _) = desk.store.read_committed(move |c| load(c, &n)).await?;
-            let command = if case.status() != CaseStatus::SupplementStarted
-                && case.deferral().is_some_and(|d| !d.outstanding().is_empty())
-            {
-                Command::Deferral(DeferralAct::Receive { materials: refs })
-            } else {
-                Command::ReceiveSupplement { materials: refs }
-            };
-            run_step(desk.store, desk.seals, who.clone(), number.clone(), command).await?;
-            let stored = keep(&desk, &who, &number, &list).await;
-            let (i, at) = (row.id.clone(), who.now.unix_timestamp());
-            desk.store
-                .write(move |tx| -> Result<(), OnlineError> {
-                    if let Some(mut r) = rows::get(tx.conn(), &i)? {
-                        r.supplement = None;
-                        r.updated_at = at;
-                        rows::update(tx.conn(), &r)?;
-                    }
-                    Ok(())
-                })
-                .await?;
-            Ok(Received {
-                case_number: number.to_string(),
-                query_code: None,
-                received: "supplement",
-                stored,
-                cases: Vec::new(),
-            })
-        }
+        ("registered", Some(_), Some(_)) => supplement::receive(desk, who, row).await,
         _ => Err(OnlineError::NothingToReceive),
     }
 }

@@ -51,6 +51,13 @@ pub struct Row {
 /// One case of a "one thing" application as the page lists it.
 pub struct CaseRow {
     pub case_number: String,
+    /// This case's open notice, 容缺 materials owed (and the state in words), whether files
+    /// sent for it await the window, and its commitment in words.
+    pub notice: Vec<(String, String)>,
+    pub deferred: Vec<String>,
+    pub deferral_zh: String,
+    pub supplement_sent: bool,
+    pub commitment_zh: String,
     pub item: String,
     pub status_zh: &'static str,
     pub documents: Vec<(String, String)>,
@@ -59,16 +66,47 @@ pub struct CaseRow {
 }
 
 fn links(documents: &[serde_json::Value]) -> Vec<(String, String)> {
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
     documents
         .iter()
         .map(|d| (text(&d["title"]), text(&d["url"])))
         .collect()
 }
 
+fn text(v: &serde_json::Value) -> String {
+    v.as_str().unwrap_or_default().to_owned()
+}
+
+/// The materials a 容缺 state (`progress.deferral`) still owes.
+fn owed(deferral: &serde_json::Value) -> Vec<String> {
+    deferral["outstanding"]
+        .as_array()
+        .map(|l| l.iter().map(text).collect())
+        .unwrap_or_default()
+}
+
+fn notice_lines(notice: Vec<oneseal_domain::case::NoticeItem>) -> Vec<(String, String)> {
+    notice.into_iter().map(|n| (n.material, n.detail)).collect()
+}
+
+fn case_row(c: online::MyCase) -> CaseRow {
+    let deferral = c.deferral.unwrap_or_default();
+    CaseRow {
+        documents: links(&c.documents),
+        notice: notice_lines(c.notice),
+        deferred: owed(&deferral),
+        deferral_zh: text(&deferral["summary_zh"]),
+        supplement_sent: c.supplement_sent,
+        commitment_zh: c.commitment.map(|c| c.summary_zh).unwrap_or_default(),
+        case_number: c.case_number,
+        item: c.item_name,
+        status_zh: c.status_zh,
+        rateable: c.rateable,
+        rated: c.rated,
+    }
+}
+
 fn row(a: MyApplication) -> Row {
     let p = a.progress.unwrap_or_default();
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
     let whole = a.bundle.is_some();
     Row {
         withdrawable: matches!(a.status.as_str(), "draft" | "submitted"),
@@ -79,24 +117,35 @@ fn row(a: MyApplication) -> Row {
         promised_due: text(&p["promised_due"]),
         statutory_due: text(&p["statutory_due"]),
         case_number: a.case_number.unwrap_or_default(),
-        notice: a
-            .notice
-            .into_iter()
-            .map(|n| (n.material, n.detail))
-            .collect(),
+        // A "one thing" application shows each case's notice, 容缺 list and commitment under
+        // that case, answered for that case.
+        notice: if whole {
+            Vec::new()
+        } else {
+            notice_lines(a.notice)
+        },
         supplement_sent: a.supplement_sent,
-        deferred: p["deferral"]["outstanding"]
-            .as_array()
-            .map(|l| l.iter().map(text).collect())
-            .unwrap_or_default(),
-        deferral_zh: text(&p["deferral"]["summary_zh"]),
+        deferred: if whole {
+            Vec::new()
+        } else {
+            owed(&p["deferral"])
+        },
+        deferral_zh: if whole {
+            String::new()
+        } else {
+            text(&p["deferral"]["summary_zh"])
+        },
         // A "one thing" application lists its documents and ratings per case.
         documents: if a.bundle.is_some() {
             Vec::new()
         } else {
             links(&a.documents)
         },
-        commitment_zh: a.commitment.map(|c| c.summary_zh).unwrap_or_default(),
+        commitment_zh: a
+            .commitment
+            .filter(|_| !whole)
+            .map(|c| c.summary_zh)
+            .unwrap_or_default(),
         bundle_zh: a
             .bundle
             .as_ref()
@@ -104,19 +153,7 @@ fn row(a: MyApplication) -> Row {
             .unwrap_or_default(),
         cases: a
             .bundle
-            .map(|b| {
-                b.cases
-                    .into_iter()
-                    .map(|c| CaseRow {
-                        documents: links(&c.documents),
-                        case_number: c.case_number,
-                        item: c.item_name,
-                        status_zh: c.status_zh,
-                        rateable: c.rateable,
-                        rated: c.rated,
-                    })
-                    .collect()
-            })
+            .map(|b| b.cases.into_iter().map(case_row).collect())
             .unwrap_or_default(),
         id: a.id,
         status_zh: a.status_zh,
@@ -170,12 +207,15 @@ pub struct ApplyForm {
     pub materials: Vec<(String, bool)>,
     /// 告知承诺: the text the applicant may sign instead of some proofs (items under the regime).
     pub commitment: Option<String>,
+    /// A bundle's items under the regime (code, name, text): each signed on its own case.
+    pub commitments: Vec<(String, String, String)>,
 }
 
 impl ApplyForm {
     fn of_item(g: ServiceGuide, commitment: Option<String>) -> Self {
         ApplyForm {
             commitment,
+            commitments: Vec::new(),
             title: g.summary.name,
             attr: "data-item",
             code: g.summary.code,
@@ -191,6 +231,11 @@ impl ApplyForm {
     fn of_bundle(g: BundleGuide) -> Self {
         ApplyForm {
             commitment: None,
+            commitments: g
+                .commitments
+                .into_iter()
+                .map(|c| (c.item_code, c.item_name, c.text))
+                .collect(),
             title: g.summary.name,
             attr: "data-bundle",
             code: g.summary.code,

@@ -129,7 +129,16 @@ pub struct ApplyForm {
     applicant_name: String,
     applicant_code: String,
     applicant_phone: String,
+    /// The items whose 告知承诺 the applicant signed (ticked boxes, by basic code).
+    commitments: Vec<String>,
     errors: Vec<String>,
+}
+
+impl ApplyForm {
+    /// Whether the box of item `code`'s commitment was ticked.
+    pub fn ticked(&self, code: &str) -> bool {
+        self.commitments.iter().any(|c| c == code)
+    }
 }
 
 #[derive(Template)]
@@ -256,6 +265,12 @@ pub async fn apply_submit(
         applicant_name: field(&pairs, "applicant_name").to_owned(),
         applicant_code: field(&pairs, "applicant_code").to_owned(),
         applicant_phone: field(&pairs, "applicant_phone").to_owned(),
+        // One box per item under 告知承诺制, each signing that item's own text.
+        commitments: pairs
+            .iter()
+            .filter(|(k, _)| k == "commitment")
+            .map(|(_, v)| v.clone())
+            .collect(),
         errors: Vec::new(),
     };
     let token = field(&pairs, "token").to_owned();
@@ -304,8 +319,9 @@ pub async fn apply_submit(
             address: String::new(),
         },
         materials: given,
-        // A bundle's items are not signed for one by one here (issue #19 item 5).
         commitment: false,
+        // 告知承诺 (issue #19 item 5): signed item by item, each on its own case.
+        commitments: form.commitments.clone(),
         // The combined form asks for no agent yet (the API's body may carry one).
         representation: oneseal_domain::case::RepresentationInput::default(),
     };

@@ -280,6 +280,7 @@ fn input_of(field: IntakeField) -> &'static str {
         IntakeField::AgentIdNumber => "agent_id_number",
         IntakeField::Authorisation => "authorisation",
         IntakeField::Consent => "consent",
+        IntakeField::Commitment(_) => "commitment",
     }
 }
 
@@ -513,6 +514,7 @@ pub async fn case_new_submit(
             .collect(),
         // The applicant's signed 告知承诺, ticked on the form (issue #19 item 5).
         commitment: form.commitment,
+        commitments: Vec::new(),
         representation: RepresentationInput {
             kind: form.representation.clone(),
             agent_name: form.agent_name.clone(),

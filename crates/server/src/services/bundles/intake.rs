@@ -60,6 +60,53 @@ fn unlisted(i: usize) -> FieldError {
     )
 }
 
+/// The items whose 告知承诺 the applicant signs (`input.commitments`, in the bundle's order,
+/// each once), and the problems: a code no item of the bundle has, an item not under the
+/// regime, or the single-item `commitment` flag, which names no item's text.
+fn commitments(
+    input: &IntakeInput,
+    items: &[oneseal_domain::catalog::Item],
+) -> (Vec<String>, Vec<FieldError>) {
+    let mut refused = Vec::new();
+    if input.commitment {
+        refused.push(FieldError::new(
+            IntakeField::Commitment(0),
+            "commitment_per_item",
+            "“一件事”申请按事项签署告知承诺：请在 commitments 中列出所签事项的编码".into(),
+            "A bundle signs each item's commitment: list the items' codes in commitments".into(),
+        ));
+    }
+    for (i, code) in input.commitments.iter().enumerate() {
+        match items
+            .iter()
+            .find(|it| it.basic_code.as_str() == code.trim())
+        {
+            None => refused.push(FieldError::new(
+                IntakeField::Commitment(i),
+                "not_in_bundle",
+                "该事项不在本“一件事”中".into(),
+                "No item of this bundle has this code".into(),
+            )),
+            Some(it) if it.legal.commitment.is_none() => {
+                let e = oneseal_domain::commitment::CommitmentError::NotOffered;
+                refused.push(FieldError::new(
+                    IntakeField::Commitment(i),
+                    e.code(),
+                    format!("{}：{}", it.name, e.message_zh()),
+                    e.to_string(),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let signed = items
+        .iter()
+        .map(|it| it.basic_code.as_str().to_owned())
+        .filter(|c| input.commitments.iter().any(|s| s.trim() == c))
+        .collect();
+    (signed, refused)
+}
+
 /// Checks the combined form of bundle `code` in `j` and splits its materials among the items.
 ///
 /// # Errors
@@ -78,27 +125,34 @@ pub fn prepare(
         .ok_or_else(|| BundleError::Unavailable(code.to_owned()))?;
     let mut whole = input.clone();
     whole.item_code = first.basic_code.as_str().to_owned();
+    whole.commitment = false;
     let refs: Vec<&oneseal_domain::catalog::Item> = items.iter().collect();
     let names: Vec<&str> = input.materials.iter().map(|(n, _)| n.as_str()).collect();
     let split = distribute(&refs, &names);
+    let (signed, refused) = commitments(input, &items);
     let checked = match (whole.check(), split) {
-        (Ok(checked), Ok(split)) => (checked, split),
+        (Ok(checked), Ok(split)) if refused.is_empty() => (checked, split),
         (checked, split) => {
             let mut errors = checked.err().unwrap_or_default();
             if let Err(bad) = split {
                 errors.extend(bad.into_iter().map(unlisted));
             }
+            errors.extend(refused);
             return Err(CaseServiceError::Invalid(errors).into());
         }
     };
     let (checked, split) = checked;
-    let canonical = json!({
+    let mut canonical = json!({
         "bundle": bundle.code,
         "channel": checked.channel,
         "applicant": checked.applicant,
         "address": checked.address,
         "materials": checked.materials,
     });
+    // Only when given, so the digests of requests without it stay what they were.
+    if let (false, Some(m)) = (signed.is_empty(), canonical.as_object_mut()) {
+        m.insert("commitments".into(), json!(signed));
+    }
     let of = u16::try_from(items.len()).unwrap_or(u16::MAX);
     let cases = items
         .into_iter()
@@ -115,7 +169,8 @@ pub fn prepare(
                     .iter()
                     .filter_map(|g| checked.materials.get(*g).cloned())
                     .collect(),
-                commitment: false,
+                // 告知承诺 (issue #19 item 5): signed on this item's case, with its own text.
+                commitment: signed.iter().any(|c| c == item.basic_code.as_str()),
             },
             item,
             joint_handling: false,

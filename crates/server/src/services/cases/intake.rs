@@ -67,15 +67,27 @@ pub fn prepare(
     // 告知承诺 only for an item under the regime (issue #19 item 5).
     let not_offered =
         input.commitment && item.as_ref().is_some_and(|i| i.legal.commitment.is_none());
-    if not_offered {
+    // `commitments` names a bundle's items; one item signs with `commitment`.
+    let per_item = !input.commitments.is_empty();
+    if not_offered || per_item {
         let e = oneseal_domain::commitment::CommitmentError::NotOffered;
         let mut errors = checked.err().unwrap_or_default();
-        errors.push(FieldError::new(
-            IntakeField::Item,
-            e.code(),
-            e.message_zh().into(),
-            e.to_string(),
-        ));
+        if not_offered {
+            errors.push(FieldError::new(
+                IntakeField::Item,
+                e.code(),
+                e.message_zh().into(),
+                e.to_string(),
+            ));
+        }
+        if per_item {
+            errors.push(FieldError::new(
+                IntakeField::Commitment(0),
+                "commitments_bundle_only",
+                "单项申请以 commitment 签署告知承诺，commitments 仅用于“一件事”申请".into(),
+                "One item signs with commitment; commitments is for a bundle".into(),
+            ));
+        }
         return Err(CaseServiceError::Invalid(errors));
     }
     match (checked, item) {

@@ -28,6 +28,38 @@ pub(super) fn is_bundle(row: &OnlineRow) -> bool {
     row.item_code.starts_with(PREFIX)
 }
 
+/// The case of application `row` that `wanted` names: its (first) case when `wanted` is absent
+/// or blank, else a case its "one thing" application opened.
+///
+/// # Errors
+/// `NotFound` for an application not registered, or a case it did not open.
+pub(super) fn member(
+    conn: &mut dyn Conn,
+    row: &OnlineRow,
+    wanted: Option<&str>,
+) -> Result<CaseNumber, OnlineError> {
+    let first = row
+        .case_number
+        .as_deref()
+        .and_then(|n| CaseNumber::parse(n).ok())
+        .ok_or(OnlineError::NotFound)?;
+    let wanted = match wanted.map(str::trim) {
+        None | Some("") => return Ok(first),
+        Some(n) => CaseNumber::parse(n).map_err(|_| OnlineError::NotFound)?,
+    };
+    if wanted == first {
+        return Ok(first);
+    }
+    let same = is_bundle(row)
+        && oneseal_store::bundles::application_of(conn, wanted.as_str())?.as_deref()
+            == Some(first.as_str());
+    if same {
+        Ok(wanted)
+    } else {
+        Err(OnlineError::NotFound)
+    }
+}
+
 /// Checks the combined form of bundle `code` in `j`.
 pub(super) fn check(
     conn: &mut dyn Conn,

@@ -68,6 +68,21 @@ pub(super) fn mark_registered(
     Ok(())
 }
 
+/// Every file `input` names must be one `subject` uploaded.
+pub(super) fn check_files(
+    conn: &mut dyn Conn,
+    subject: &str,
+    input: &IntakeInput,
+) -> Result<(), OnlineError> {
+    for (_, sha) in files_of(input) {
+        let sha = sha.trim().to_ascii_lowercase();
+        if rows::file(conn, subject, &sha)?.is_none() {
+            return Err(OnlineError::UnknownFile { sha256: sha });
+        }
+    }
+    Ok(())
+}
+
 /// The files an application names: its materials, and an agent's authorisation (委托书), which
 /// the applicant uploads as any other file.
 pub(super) fn files_of(input: &IntakeInput) -> Vec<(String, String)> {

@@ -13,8 +13,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::bundle::is_bundle;
+use super::bundle::{is_bundle, member};
 use super::error::OnlineError;
+use super::supplement::pending;
 use crate::services::bundles::BundleError;
 use crate::services::bundles::application::find_application;
 use crate::services::cases::load;
@@ -39,9 +40,11 @@ pub struct MyApplication {
     pub case_number: Option<String>,
     /// The case's public progress once registered (status, deadlines, steps).
     pub progress: Option<Value>,
-    /// What the open one-time notice asks for, while the case awaits a supplement.
+    /// What the open one-time notice asks for, while the case awaits a supplement (a "one
+    /// thing" application: its first case's; `bundle.cases[].notice` for each).
     pub notice: Vec<NoticeItem>,
-    /// Whether a supplement was sent online and awaits the clerk.
+    /// Whether a supplement was sent online and awaits the clerk (a "one thing" application:
+    /// for its first case; `bundle.cases[].supplement_sent` for each).
     pub supplement_sent: bool,
     /// The documents addressed to the applicant so far (receipt, notices, decision, licence).
     pub documents: Vec<Value>,
@@ -88,6 +91,14 @@ pub struct MyCase {
     pub documents: Vec<Value>,
     pub rateable: bool,
     pub rated: bool,
+    /// What this case's open one-time notice asks for (each case has its own).
+    pub notice: Vec<NoticeItem>,
+    /// 容缺受理: this case's deferred materials (`progress.deferral` of a single application).
+    pub deferral: Option<Value>,
+    /// Whether files sent online for this case await the clerk.
+    pub supplement_sent: bool,
+    /// 告知承诺: the commitment signed for this case's item and its verification.
+    pub commitment: Option<MyCommitment>,
 }
 
 fn status_zh(status: &str) -> &'static str {
@@ -180,22 +191,51 @@ fn commitment(conn: &mut dyn Conn, case: &Case) -> Result<Option<MyCommitment>, 
     }))
 }
 
+/// What `case` waits for from the applicant: its open notice's items, and its 容缺 state as
+/// the public progress gives it (materials owed, the agreed date, whether the licence is held).
+fn outstanding(
+    case: &Case,
+    events: &[CaseEvent],
+    calendar: &Calendar,
+    today: time::Date,
+) -> (Vec<NoticeItem>, Option<Value>) {
+    let notice = if case.status() == CaseStatus::SupplementStarted {
+        open_notice(events)
+    } else {
+        Vec::new()
+    };
+    let deferral = case
+        .public_progress(calendar, today)
+        .ok()
+        .and_then(|p| serde_json::to_value(p).ok())
+        .map(|p| p["deferral"].clone())
+        .filter(|d| !d.is_null());
+    (notice, deferral)
+}
+
 /// Every case of the "one thing" application `number` (its first case).
 fn bundle(
     conn: &mut dyn Conn,
-    id: &str,
+    row: &OnlineRow,
     number: &CaseNumber,
     calendar: &Calendar,
     today: time::Date,
 ) -> Result<MyBundle, OnlineError> {
     let whole = find_application(conn, number.as_str(), calendar, today)?;
+    let sent = pending(row)?;
     let mut cases = Vec::with_capacity(whole.cases.len());
     for m in whole.cases {
         let n = CaseNumber::parse(&m.case_number)
             .map_err(|e| crate::services::cases::CaseServiceError::Corrupt(e.to_string()))?;
         let rated = oneseal_store::ratings::is_rated(conn, n.as_str())?;
+        let (case, events) = load(conn, &n)?;
+        let (notice, deferral) = outstanding(&case, &events, calendar, today);
         cases.push(MyCase {
-            documents: documents(conn, id, &n, n == *number),
+            commitment: commitment(conn, &case)?,
+            notice,
+            deferral,
+            supplement_sent: sent.iter().any(|f| f.case_number == m.case_number),
+            documents: documents(conn, &row.id, &n, n == *number),
             rateable: m.closed && !rated,
             rated,
             case_number: m.case_number,
@@ -225,6 +265,7 @@ fn view(
     let mut docs = Vec::new();
     let (mut rateable, mut rated) = (false, false);
     let (mut signed, mut whole) = (None, None);
+    let mut first_sent = false;
     if let Some(number) = row
         .case_number
         .as_deref()
@@ -240,11 +281,14 @@ fn view(
         if case.status() == CaseStatus::SupplementStarted {
             notice = open_notice(&events);
         }
+        first_sent = pending(&row)?
+            .iter()
+            .any(|f| f.case_number == number.as_str());
         docs = documents(conn, &row.id, &number, true);
         signed = commitment(conn, &case)?;
         if is_bundle(&row) {
             // A projection not (yet) holding the links leaves the first case alone listed.
-            whole = match bundle(conn, &row.id, &number, calendar, today) {
+            whole = match bundle(conn, &row, &number, calendar, today) {
                 Err(OnlineError::Bundle(BundleError::UnknownApplication)) => None,
                 other => Some(other?),
             };
@@ -253,7 +297,7 @@ fn view(
     Ok(MyApplication {
         status_zh: status_zh(&row.status),
         body: serde_json::from_str(&row.body).unwrap_or(Value::Null),
-        supplement_sent: row.supplement.is_some(),
+        supplement_sent: first_sent,
         id: row.id,
         status: row.status,
         jurisdiction: row.jurisdiction,
@@ -309,26 +353,7 @@ pub async fn own_case(
             let row = rows::get(c, &id)?
                 .filter(|r| r.subject == subject)
                 .ok_or(OnlineError::NotFound)?;
-            let first = row
-                .case_number
-                .as_deref()
-                .and_then(|n| CaseNumber::parse(n).ok())
-                .ok_or(OnlineError::NotFound)?;
-            let wanted = match case.as_deref().map(str::trim) {
-                None | Some("") => return Ok(first),
-                Some(n) => CaseNumber::parse(n).map_err(|_| OnlineError::NotFound)?,
-            };
-            if wanted == first {
-                return Ok(first);
-            }
-            let same = is_bundle(&row)
-                && oneseal_store::bundles::application_of(c, wanted.as_str())?.as_deref()
-                    == Some(first.as_str());
-            if same {
-                Ok(wanted)
-            } else {
-                Err(OnlineError::NotFound)
-            }
+            member(c, &row, case.as_deref())
         })
         .await
 }

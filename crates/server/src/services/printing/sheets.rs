@@ -533,6 +533,7 @@ fn sealed_body(
                     if let Some(id) = f["license_id"].as_str() {
                         blocks.push(Block::Field("证照编号".into(), id.to_owned()));
                     }
+                    commitment_blocks(&f["commitment"], &mut blocks);
                     deferred_blocks(
                         &f["licence_held"],
                         "容缺受理的下列材料尚未补交（约定{due}前补交），行政许可证件待材料补齐并经本局核验后发放：",
@@ -660,4 +661,36 @@ fn deferred_blocks(field: &serde_json::Value, intro: &str, blocks: &mut Vec<Bloc
         intro.replace("{due}", &iso_date_zh(&field["due"])),
     ));
     blocks.extend(numbered(&names));
+}
+
+/// 告知承诺制 (issue #19 item 5): the commitment a grant rests on, printed as the decision
+/// sealed it — the item's text the applicant signed (public wording, no personal data), when,
+/// the department's verification period and the text's digest; nothing when the field is absent.
+fn commitment_blocks(c: &Value, blocks: &mut Vec<Block>) {
+    let Some(text) = c["text"].as_str() else {
+        return;
+    };
+    blocks.push(Block::Plain("申请人承诺：".into()));
+    blocks.push(Block::Para(
+        "本决定依据申请人签署的告知承诺书作出。承诺不实的，本局依照《中华人民共和国行政许可法》第六十九条第二款撤销行政许可。"
+            .into(),
+    ));
+    blocks.extend(
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| Block::Para(l.to_owned())),
+    );
+    if let Some(at) = parse_time(&c["signed_at"]) {
+        blocks.push(Block::Field("签署时间".into(), time_zh(at)));
+    }
+    if let Some(within) = c["verify_within"].as_str() {
+        blocks.push(Block::Field(
+            "核查期限".into(),
+            format!("准予许可后{within}内由主管部门核查"),
+        ));
+    }
+    if let Some(sha) = c["text_sha256"].as_str() {
+        blocks.push(Block::Field("承诺书摘要".into(), format!("SHA-256 {sha}")));
+    }
 }

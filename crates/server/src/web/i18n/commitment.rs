@@ -26,4 +26,12 @@ pub(super) const COMMITMENT: &[(&str, &str)] = &[
         "不勾选则按一般程序审查办理。",
         "Leave it unticked for the ordinary procedure.",
     ),
+    (
+        "每个事项分别签署，记录在该事项的办件上；不勾选的事项按一般程序审查办理。",
+        "Each item is signed on its own and recorded on that item's case; an item left unticked follows the ordinary procedure.",
+    ),
+    (
+        "本人承诺：已阅读该事项的告知承诺书，符合许可条件，所提交的材料和陈述真实、准确、完整；承诺不实的，愿意承担许可被撤销等法律责任。",
+        "I commit: I have read this item's commitment, I meet the conditions, and what I submit and state is true, accurate and complete; if it is not, I accept the legal consequences, including the revocation of the licence.",
+    ),
 ];
