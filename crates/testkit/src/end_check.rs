@@ -4,12 +4,15 @@
 //! Why it exists: an API test asserts what it looks at; the end check asserts everything else
 //! still holds, i.e. that every projection row, log entry, checkpoint and alert is explained by
 //! the ledger. A handler that writes a row without its event, or an event the projection
-//! replays differently, fails whichever test touched it.
+//! replays differently, fails whichever test touched it. It also folds each log in a rules
+//! engine that keeps every case (`Engine::keeping_history`) beside one that retires finished work
+//! (`domain::rules::retire`): every API test is then a test that retiring changes no alert.
 
 use std::fmt;
 
 use oneseal_server::services::ledger::audit::{self, Finding};
 use oneseal_server::services::rules::{self, ReplayFinding};
+use oneseal_domain::rules::Engine;
 use oneseal_store::Database;
 
 /// What the end check found: `ledger verify`'s findings and `rules replay`'s.
@@ -17,6 +20,8 @@ use oneseal_store::Database;
 pub struct Differences {
     pub ledger: Vec<Finding>,
     pub replay: Vec<ReplayFinding>,
+    /// A log on which the retiring engine and the one keeping everything disagree.
+    pub retiring: Vec<String>,
     /// A check that could not run at all (the database did not open, a query failed).
     pub failed: Option<String>,
 }
@@ -31,6 +36,9 @@ impl fmt::Display for Differences {
         }
         for x in &self.replay {
             writeln!(f, "rules replay: {x}")?;
+        }
+        for x in &self.retiring {
+            writeln!(f, "retiring engine: {x}")?;
         }
         Ok(())
     }
@@ -47,7 +55,11 @@ pub fn end_check(db: &Database) -> Result<(), Differences> {
             failed: Some("the check's thread panicked".into()),
             ..Differences::default()
         });
-    if found.ledger.is_empty() && found.replay.is_empty() && found.failed.is_none() {
+    if found.ledger.is_empty()
+        && found.replay.is_empty()
+        && found.retiring.is_empty()
+        && found.failed.is_none()
+    {
         Ok(())
     } else {
         Err(found)
@@ -74,5 +86,30 @@ fn check(db: &Database) -> Differences {
             out.failed = Some(out.failed.map_or(e.clone(), |f| format!("{f}; {e}")));
         }
     }
+    match retiring_agrees(conn.as_mut()) {
+        Ok(found) => out.retiring = found,
+        Err(e) => out.failed = Some(format!("retiring engine: {e}")),
+    }
     out
+}
+
+/// The logs whose alerts differ between an engine that retires and one that keeps everything.
+fn retiring_agrees(conn: &mut dyn oneseal_store::Conn) -> Result<Vec<String>, rules::RulesError> {
+    let mut out = Vec::new();
+    for (j, size) in rules::jurisdictions(conn)? {
+        let mut retiring = Engine::new(rules::builtin_calendar()?);
+        let mut kept = Engine::keeping_history(rules::builtin_calendar()?);
+        for item in rules::read_log(conn, j.as_str(), size)? {
+            retiring.feed(&item);
+            kept.feed(&item);
+        }
+        if retiring.alerts() != kept.alerts() {
+            out.push(format!(
+                "log {j}: {} alerts retiring, {} keeping every case",
+                retiring.alerts().len(),
+                kept.alerts().len()
+            ));
+        }
+    }
+    Ok(out)
 }

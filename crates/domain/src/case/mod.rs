@@ -78,7 +78,7 @@ mod linked_tests;
 #[cfg(test)]
 mod on_spot_tests;
 #[cfg(test)]
-mod proptests;
+pub(crate) mod proptests;
 #[cfg(test)]
 mod provisional_clock;
 #[cfg(test)]

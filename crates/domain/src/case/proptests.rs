@@ -73,7 +73,7 @@ enum Op {
 }
 
 #[derive(Debug, Clone)]
-pub(super) struct Step {
+pub(crate) struct Step {
     op: Op,
     /// `None`: someone who holds the role the command needs (chosen by `pick`).
     actor: Option<usize>,
@@ -109,7 +109,7 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-pub(super) fn step() -> impl Strategy<Value = Step> {
+pub(crate) fn step() -> impl Strategy<Value = Step> {
     (
         op(),
         prop_oneof![5 => Just(None), 1 => (0..STAFF.len()).prop_map(Some)],
@@ -250,7 +250,7 @@ fn command(op: &Op, day: Date) -> Command {
 
 /// Runs `steps` on a case received on 2026-03-02; returns the events and the case folded
 /// incrementally, after checking every accepted event folds and every clock reads.
-pub(super) fn run(steps: &[Step], joint: bool) -> Result<(Vec<CaseEvent>, Case), TestCaseError> {
+pub(crate) fn run(steps: &[Step], joint: bool) -> Result<(Vec<CaseEvent>, Case), TestCaseError> {
     let mut item = item(20, 10, &[SpecialProcedureKind::ExpertReview]);
     item.joint_handling = joint;
     run_with(steps, item)

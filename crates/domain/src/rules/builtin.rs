@@ -240,10 +240,10 @@ pub(super) fn on_event(engine: &mut Engine, item: &LogItem, today: Date) {
             ..
         } if document_kind == "decision" => {
             let number = case_number.to_string();
-            let track = engine.cases.get(&number).cloned().unwrap_or_default();
-            let problem = match decided(&track.events) {
+            let (first_index, approver) = engine.case_decider(&number);
+            let problem = match approver {
                 None => Some("没有审批决定却加盖了审批专用章".to_owned()),
-                Some((approver, _)) if approver != *signer => {
+                Some(approver) if approver != *signer => {
                     Some(format!("签章人{signer}不是作出决定的{approver}"))
                 }
                 Some(_) => None,
@@ -255,7 +255,7 @@ pub(super) fn on_event(engine: &mut Engine, item: &LogItem, today: Date) {
                     format!("办件{number}用章与决定不符：{p}"),
                     Some(signer.clone()),
                     None,
-                    track.first_index.min(item.index),
+                    first_index.min(item.index),
                     item.index,
                     today,
                 );

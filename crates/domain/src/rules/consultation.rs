@@ -15,9 +15,10 @@ use crate::case::CaseEvent;
 use crate::consultation::Consultation;
 
 /// Whether the case's history holds its end before a decision could use an opinion: the
-/// decision, a withdrawal or a refusal to accept.
-fn settled(engine: &Engine, case_number: &str) -> bool {
-    engine.cases.get(case_number).is_some_and(|t| {
+/// decision, a withdrawal or a refusal to accept (a retired case holds one, `rules::retire`).
+pub(super) fn settled(engine: &Engine, case_number: &str) -> bool {
+    engine.retired.contains_key(case_number)
+        || engine.cases.get(case_number).is_some_and(|t| {
         t.events.iter().any(|e| {
             matches!(
                 e,

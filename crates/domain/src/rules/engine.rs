@@ -11,6 +11,7 @@ use time::{Date, OffsetDateTime};
 
 use super::expression::{self, ExpressionRefusal, ExpressionRule};
 use super::model::{Alert, RuleId, RuleParams, RuleVersion, alert_id};
+use super::retire::RetiredCase;
 use crate::calendar::Calendar;
 use crate::case::{CaseEvent, legal_date};
 use crate::event::Event;
@@ -69,6 +70,12 @@ pub struct Engine {
     pub(super) licences: BTreeMap<String, (u64, Vec<crate::licence::LicenceEvent>)>,
     /// 告知承诺 verifications: case number → (index of the task, events) (`rules::commitment`).
     pub(super) commitments: BTreeMap<String, (u64, Vec<crate::commitment::CommitmentEvent>)>,
+    /// Closed cases no rule can fire on, by number: what the rules can still read of them
+    /// (`rules::retire`).
+    pub(super) retired: BTreeMap<String, RetiredCase>,
+    /// Whether finished work leaves the state (`rules::retire`); off only to prove it changes
+    /// no alert.
+    pub(super) compact: bool,
 }
 
 impl Engine {
@@ -96,6 +103,18 @@ impl Engine {
             expressions: BTreeMap::new(),
             licences: BTreeMap::new(),
             commitments: BTreeMap::new(),
+            retired: BTreeMap::new(),
+            compact: true,
+        }
+    }
+
+    /// An engine that keeps every case, push and consultation it has read, as the engine did
+    /// before `rules::retire`: the yardstick the tests compare the retiring engine with (same
+    /// alerts, more memory).
+    pub fn keeping_history(calendar: Calendar) -> Self {
+        Self {
+            compact: false,
+            ..Self::new(calendar)
         }
     }
 
@@ -209,6 +228,8 @@ impl Engine {
                 );
             }
             Event::StaffRolesChanged { staff, roles } => self.set_roles(staff, roles.clone()),
+            // A retired case takes no step (`rules::retire`).
+            Event::Case { case_number, .. } if self.retired.contains_key(case_number.as_str()) => {}
             Event::Case { case_number, event } => {
                 let t = self.cases.entry(case_number.to_string()).or_default();
                 if t.events.is_empty() {

@@ -36,6 +36,9 @@ mod project;
 #[cfg(test)]
 mod project_tests;
 mod renewal;
+mod retire;
+#[cfg(test)]
+mod retire_tests;
 mod snapshot;
 mod start_deadline;
 #[cfg(test)]
@@ -69,6 +72,9 @@ impl Engine {
         self.track(item);
         builtin::on_event(self, item, today);
         self.expressions_on(item, today);
+        if let Event::Case { case_number, event } = &item.event {
+            self.retire_after(case_number.as_str(), event, today);
+        }
     }
 
     /// Runs the local expression rules on a case step (when expression rules are in force).
@@ -186,6 +192,7 @@ impl Engine {
                 today,
             );
         }
+        self.retire_daily();
     }
 }
 
@@ -194,9 +201,17 @@ pub fn evaluate<'a>(
     calendar: Calendar,
     items: impl IntoIterator<Item = &'a LogItem>,
 ) -> Vec<Alert> {
+    // In the tests every fold is made twice, the second keeping every case, and must agree:
+    // each rule's test is also a test that retiring finished work changes no alert.
+    #[cfg(test)]
+    let mut kept = Engine::keeping_history(calendar.clone());
     let mut engine = Engine::new(calendar);
     for item in items {
         engine.feed(item);
+        #[cfg(test)]
+        kept.feed(item);
     }
+    #[cfg(test)]
+    assert_eq!(engine.alerts, kept.alerts, "retiring changed the alerts");
     engine.alerts
 }

@@ -23,9 +23,13 @@ use crate::project::{CaseTime, NetClock, Project};
 fn case_times(engine: &Engine, p: &Project, today: Date) -> Vec<CaseTime> {
     p.cases
         .iter()
-        .filter_map(|l| engine.cases.get(&l.case_number))
-        .filter_map(|t| Case::apply(&t.events).ok())
-        .filter_map(|c| CaseTime::of(&c, &engine.calendar, today).ok())
+        .filter_map(|l| match engine.cases.get(&l.case_number) {
+            Some(t) => Case::apply(&t.events)
+                .ok()
+                .and_then(|c| CaseTime::of(&c, &engine.calendar, today).ok()),
+            // Kept as it was computed: a retired case's time no longer changes (`rules::retire`).
+            None => engine.retired.get(&l.case_number).map(|r| r.time(&l.case_number)),
+        })
         .collect()
 }
 

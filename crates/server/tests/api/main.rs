@@ -17,6 +17,7 @@ mod cases;
 mod catalog;
 mod certificate;
 mod commitments;
+mod compaction;
 mod consultations;
 mod coordination;
 mod cosigning;

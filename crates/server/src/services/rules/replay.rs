@@ -3,10 +3,13 @@
 //! shouldn't, or differs from what the log proves, is reported by id.
 
 use oneseal_domain::org::DivisionCode;
-use oneseal_domain::rules::{Alert, evaluate};
+use oneseal_domain::rules::{Alert, Engine};
 use oneseal_store::Conn;
 
-use super::{RulesError, builtin_calendar, read_log};
+use super::{RulesError, builtin_calendar, read_log_range};
+
+/// Entries read and fed at a time.
+const REPLAY_PAGE: u64 = 2_000;
 
 /// A difference between the recorded alerts and those the log proves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,8 +71,18 @@ pub fn replay(conn: &mut dyn Conn) -> Result<ReplayReport, RulesError> {
         };
         report.logs += 1;
         let cursor = oneseal_store::rules::cursor(conn, &log)?.unwrap_or(0);
-        let items = read_log(conn, &log, cursor)?;
-        let expected = evaluate(builtin_calendar()?, &items);
+        // A page at a time: the engine keeps only the open work, the log need not be held.
+        let mut engine = Engine::new(builtin_calendar()?);
+        let mut next = 0;
+        while next < cursor {
+            let to = (next + REPLAY_PAGE).min(cursor);
+            for item in read_log_range(conn, &log, next, to)? {
+                engine.feed(&item);
+            }
+            next = to;
+        }
+        let expected = engine.alerts().to_vec();
+        drop(engine);
         let mut recorded = oneseal_store::rules::recorded_alerts(conn, j.as_str())?;
         report.alerts += expected.len();
         for a in expected {
