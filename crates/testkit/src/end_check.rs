@@ -10,9 +10,9 @@
 
 use std::fmt;
 
+use oneseal_domain::rules::Engine;
 use oneseal_server::services::ledger::audit::{self, Finding};
 use oneseal_server::services::rules::{self, ReplayFinding};
-use oneseal_domain::rules::Engine;
 use oneseal_store::Database;
 
 /// What the end check found: `ledger verify`'s findings and `rules replay`'s.

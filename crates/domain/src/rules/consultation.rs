@@ -19,15 +19,15 @@ use crate::consultation::Consultation;
 pub(super) fn settled(engine: &Engine, case_number: &str) -> bool {
     engine.retired.contains_key(case_number)
         || engine.cases.get(case_number).is_some_and(|t| {
-        t.events.iter().any(|e| {
-            matches!(
-                e,
-                CaseEvent::Decided { .. }
-                    | CaseEvent::Withdrawn { .. }
-                    | CaseEvent::NotAccepted { .. }
-            )
+            t.events.iter().any(|e| {
+                matches!(
+                    e,
+                    CaseEvent::Decided { .. }
+                        | CaseEvent::Withdrawn { .. }
+                        | CaseEvent::NotAccepted { .. }
+                )
+            })
         })
-    })
 }
 
 /// Raises `consultation_overdue` on every consultation unanswered after its due date, unless

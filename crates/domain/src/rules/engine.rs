@@ -7,16 +7,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 use super::expression::{self, ExpressionRefusal, ExpressionRule};
 use super::model::{Alert, RuleId, RuleParams, RuleVersion, alert_id};
-use super::retire::RetiredCase;
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, Pause};
 use crate::case::{CaseEvent, legal_date};
 use crate::event::Event;
 use crate::linkage::PushEvent;
 use crate::org::{DepartmentCode, Role, StaffId};
+use crate::project::CaseTime;
 
 /// One entry of a log, opened: what the engine reads.
 #[derive(Clone, Debug)]
@@ -35,6 +36,30 @@ pub(super) struct CaseTrack {
     pub(super) events: Vec<CaseEvent>,
     /// The staff member who last acted on the case (who holds it now).
     pub(super) holder: Option<StaffId>,
+}
+
+/// What the rules can still read of a closed case (see `retire`'s module doc).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct RetiredCase {
+    pub(super) first_index: u64,
+    /// Who decided it (the first decision), for a decision sealed afterwards.
+    pub(super) approver: Option<StaffId>,
+    /// Its applicant time as a construction project reads it ([`CaseTime`] without the number).
+    pub(super) received_on: Date,
+    pub(super) ended_on: Option<Date>,
+    pub(super) applicant: Vec<Pause>,
+}
+
+impl RetiredCase {
+    /// The case's time as [`CaseTime::of`] gave it when the case was retired.
+    pub(super) fn time(&self, number: &str) -> CaseTime {
+        CaseTime {
+            case_number: number.to_owned(),
+            received_on: self.received_on,
+            ended_on: self.ended_on,
+            applicant: self.applicant.clone(),
+        }
+    }
 }
 
 /// The engine's state after some prefix of a log.

@@ -28,7 +28,10 @@ fn case_times(engine: &Engine, p: &Project, today: Date) -> Vec<CaseTime> {
                 .ok()
                 .and_then(|c| CaseTime::of(&c, &engine.calendar, today).ok()),
             // Kept as it was computed: a retired case's time no longer changes (`rules::retire`).
-            None => engine.retired.get(&l.case_number).map(|r| r.time(&l.case_number)),
+            None => engine
+                .retired
+                .get(&l.case_number)
+                .map(|r| r.time(&l.case_number)),
         })
         .collect()
 }

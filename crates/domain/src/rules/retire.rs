@@ -49,41 +49,15 @@
 //! licence's status, which later events may change), commitments, coordination matters and
 //! projects, the alerts and the ids raised. They grow with the history, far slower than cases.
 
-use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::engine::{CaseTrack, Engine};
+use super::engine::{CaseTrack, Engine, RetiredCase};
 use super::model::{RuleId, alert_id};
-use crate::calendar::Pause;
 use crate::case::{Case, CaseEvent};
 use crate::consultation::Consultation;
 use crate::linkage::Push;
 use crate::org::StaffId;
 use crate::project::CaseTime;
-
-/// What the rules can still read of a closed case (see the module doc).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct RetiredCase {
-    pub(super) first_index: u64,
-    /// Who decided it (the first decision), for a decision sealed afterwards.
-    pub(super) approver: Option<StaffId>,
-    /// Its applicant time as a construction project reads it ([`CaseTime`] without the number).
-    pub(super) received_on: Date,
-    pub(super) ended_on: Option<Date>,
-    pub(super) applicant: Vec<Pause>,
-}
-
-impl RetiredCase {
-    /// The case's time as [`CaseTime::of`] gave it when the case was retired.
-    pub(super) fn time(&self, number: &str) -> CaseTime {
-        CaseTime {
-            case_number: number.to_owned(),
-            received_on: self.received_on,
-            ended_on: self.ended_on,
-            applicant: self.applicant.clone(),
-        }
-    }
-}
 
 fn closes(e: &CaseEvent) -> bool {
     matches!(

@@ -183,7 +183,12 @@ fn log_of(cases: &[(Vec<CaseEvent>, bool, bool)]) -> Vec<LogItem> {
                 params: RuleParams::default(),
                 active: true,
             };
-            (eve, 8, "system:rules".to_owned(), Event::RuleVersionRecorded { version })
+            (
+                eve,
+                8,
+                "system:rules".to_owned(),
+                Event::RuleVersionRecorded { version },
+            )
         })
         .collect();
     head.push((

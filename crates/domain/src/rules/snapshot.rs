@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize, Serializer};
 use time::{Date, OffsetDateTime};
 
+use super::engine::RetiredCase;
 use super::engine::{CaseTrack, Engine};
-use super::retire::RetiredCase;
 use super::expression::{self, ExpressionRule};
 use super::model::{Alert, RuleVersion};
 use crate::calendar::{Calendar, YearCalendar};

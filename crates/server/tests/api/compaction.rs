@@ -62,5 +62,8 @@ async fn retiring_finished_work_raises_the_alerts_of_an_engine_that_keeps_everyt
             );
         }
     }
-    assert!(retired_somewhere, "no case was retired in the generated history");
+    assert!(
+        retired_somewhere,
+        "no case was retired in the generated history"
+    );
 }
