@@ -163,7 +163,7 @@ impl User {
     }
 }
 
-type Timings = Arc<Mutex<BTreeMap<&'static str, Vec<Duration>>>>;
+pub(crate) type Timings = Arc<Mutex<BTreeMap<&'static str, Vec<Duration>>>>;
 
 /// The demo staff a lifecycle needs, each signed in.
 pub(crate) struct Actors {
@@ -277,26 +277,8 @@ pub fn run(args: &E2eBenchArgs) -> Result<()> {
     rt.block_on(async {
         let base = server.base.clone();
         wait_ready(&base).await?;
-        let actors = Arc::new(Actors::sign_in(&base).await?);
-        let timings: Timings = Arc::default();
         let before = writer_counters(&base).await?;
-        let started = Instant::now();
-        let per_client = args.cases.div_ceil(args.clients);
-        let mut tasks = Vec::new();
-        for c in 0..args.clients {
-            let n = per_client.min(args.cases.saturating_sub(c * per_client));
-            let (base, actors, timings) = (base.clone(), actors.clone(), timings.clone());
-            tasks.push(tokio::spawn(async move {
-                for _ in 0..n {
-                    lifecycle(&base, &actors, &timings).await?;
-                }
-                Ok::<_, anyhow::Error>(())
-            }));
-        }
-        for t in tasks {
-            t.await??;
-        }
-        let elapsed = started.elapsed();
+        let (elapsed, timings) = drive(&base, args.cases, args.clients).await?;
         let after = writer_counters(&base).await?;
         let requests: usize = timings.lock().await.values().map(Vec::len).sum();
         let baseline = baseline(&base, args.clients, requests).await?;
@@ -304,6 +286,30 @@ pub fn run(args: &E2eBenchArgs) -> Result<()> {
         println!("{}", writer_line(&before, &after));
         Ok(())
     })
+}
+
+/// `cases` lifecycles from `clients` concurrent clients against a running server: the wall
+/// time and each step's latencies. `bench scale` drives the same load on a history.
+pub(crate) async fn drive(base: &str, cases: usize, clients: usize) -> Result<(Duration, Timings)> {
+    let actors = Arc::new(Actors::sign_in(base).await?);
+    let timings: Timings = Arc::default();
+    let started = Instant::now();
+    let per_client = cases.div_ceil(clients);
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let n = per_client.min(cases.saturating_sub(c * per_client));
+        let (base, actors, timings) = (base.to_owned(), actors.clone(), timings.clone());
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..n {
+                lifecycle(&base, &actors, &timings).await?;
+            }
+            Ok::<_, anyhow::Error>(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok((started.elapsed(), timings))
 }
 
 pub(crate) async fn wait_ready(base: &str) -> Result<()> {

@@ -7,7 +7,10 @@
 //! times, and prints p50/p95/p99 and the size of each answer; then the CPU the idle server uses,
 //! the bytes the database holds per case, and `oneseal ledger verify`'s time and peak memory.
 //! With `--cases N` it first makes that history itself (`oneseal demo generate`, timed), so one
-//! command gives one row of the table in docs/PERFORMANCE.md.
+//! command gives one row of the table in docs/PERFORMANCE.md. With `--e2e-cases N` it also
+//! drives `bench e2e`'s load on an empty bureau and then on the history, alternately, and
+//! prints the ratio (item 6: no slowdown with history); the history keeps those cases, so the
+//! `ledger verify` that follows covers them too, then an incremental verify of nothing new.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -43,6 +46,18 @@ pub struct ScaleBenchArgs {
     /// With `--cases`: the calendar days the generated history spans.
     #[arg(long, default_value_t = 365, requires = "cases")]
     days: u32,
+    /// Pages of 200 rows walked down each list before timing the page found there.
+    #[arg(long, default_value_t = 25)]
+    deep_pages: usize,
+    /// Complete cases `bench e2e` drives on an empty bureau and on the history (0: skip).
+    #[arg(long, default_value_t = 0)]
+    e2e_cases: usize,
+    /// Concurrent clients of that load.
+    #[arg(long, default_value_t = 16)]
+    e2e_clients: usize,
+    /// Rounds of the load, each empty then history (their rates are printed one by one).
+    #[arg(long, default_value_t = 2)]
+    e2e_rounds: usize,
 }
 
 /// Who reads what: the pages and API reads of each role, and the public's.
@@ -144,7 +159,10 @@ pub fn run(args: &ScaleBenchArgs) -> Result<()> {
         "start until /healthz answers: {:.2} s",
         restart.as_secs_f64()
     );
-    rt.block_on(measure_reads(&base, args.samples))?;
+    rt.block_on(measure_reads(&base, args.samples, args.deep_pages))?;
+    if args.e2e_cases > 0 {
+        load_compared(args, &base)?;
+    }
     if args.idle_seconds > 0 {
         // Let the first background round (rules, linkage) finish before measuring idleness.
         std::thread::sleep(Duration::from_secs(5));
@@ -183,7 +201,8 @@ pub fn run(args: &ScaleBenchArgs) -> Result<()> {
         );
     }
     if !args.no_verify {
-        verify(args)?;
+        verify(args, false)?;
+        verify(args, true)?;
     }
     Ok(())
 }
@@ -201,41 +220,126 @@ async fn wait_healthy(base: &str, started: Instant) -> Result<Duration> {
     bail!("the server did not answer within 600 s")
 }
 
-/// Times every read.
-async fn measure_reads(base: &str, samples: usize) -> Result<()> {
+/// Times every read: the fixed ones, then those found in the history.
+async fn measure_reads(base: &str, samples: usize, deep_pages: usize) -> Result<()> {
     println!(
         "{:<8} {:<44} {:>9} {:>9} {:>9} {:>10}",
         "role", "read", "p50 ms", "p95 ms", "p99 ms", "bytes"
     );
+    let mut users = std::collections::BTreeMap::new();
+    for role in ["CLERK", "HEAD", "INSPECT", "SCJG"] {
+        users.insert(role, sign_in(base, role).await?);
+    }
+    let public = reqwest::Client::new();
     for (role, path) in READS {
-        let client = if role.is_empty() {
-            reqwest::Client::new()
-        } else {
-            sign_in(base, role).await?.client
-        };
-        let mut times = Vec::with_capacity(samples);
-        let mut bytes = 0;
-        for _ in 0..samples {
-            let t = Instant::now();
-            let r = client.get(format!("{base}{path}")).send().await?;
-            let status = r.status();
-            let body = r.bytes().await?;
-            times.push(t.elapsed());
-            if !status.is_success() {
-                bail!("{role} {path}: HTTP {status}");
-            }
-            bytes = body.len();
-        }
-        times.sort();
-        let who = if role.is_empty() { "public" } else { role };
-        println!(
-            "{who:<8} {path:<44} {:>9.1} {:>9.1} {:>9.1} {bytes:>10}",
-            ms(percentile(&times, 0.50)),
-            ms(percentile(&times, 0.95)),
-            ms(percentile(&times, 0.99))
-        );
+        let client = users.get(role).map_or(&public, |u| &u.client);
+        time_read(base, client, role, path, path, samples).await?;
+    }
+    let found = crate::bench_scale_reads::discover(
+        base,
+        &users["CLERK"],
+        &users["INSPECT"],
+        &users["SCJG"],
+        &users["HEAD"],
+        deep_pages,
+    )
+    .await?;
+    for read in &found {
+        let client = &users[read.role].client;
+        time_read(base, client, read.role, &read.label, &read.path, samples).await?;
     }
     Ok(())
+}
+
+async fn time_read(
+    base: &str,
+    client: &reqwest::Client,
+    role: &str,
+    label: &str,
+    path: &str,
+    samples: usize,
+) -> Result<()> {
+    let mut times = Vec::with_capacity(samples);
+    let mut bytes = 0;
+    for _ in 0..samples {
+        let t = Instant::now();
+        let r = client.get(format!("{base}{path}")).send().await?;
+        let status = r.status();
+        let body = r.bytes().await?;
+        times.push(t.elapsed());
+        if !status.is_success() {
+            bail!("{role} {path}: HTTP {status}");
+        }
+        bytes = body.len();
+    }
+    times.sort();
+    let who = if role.is_empty() { "public" } else { role };
+    println!(
+        "{who:<8} {label:<44} {:>9.1} {:>9.1} {:>9.1} {bytes:>10}",
+        ms(percentile(&times, 0.50)),
+        ms(percentile(&times, 0.95)),
+        ms(percentile(&times, 0.99))
+    );
+    Ok(())
+}
+
+/// `bench e2e`'s load on an empty bureau (a fresh data directory, or a fresh schema of the
+/// same PostgreSQL server) and on the history, alternately: item 6's ratio.
+fn load_compared(args: &ScaleBenchArgs, history: &str) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let scratch = match &args.database_url {
+        Some(url) => Some(oneseal_store::scratch::ScratchDb::new_on(Some(url))?),
+        None => None,
+    };
+    let url = scratch.as_ref().map(|s| s.database.url());
+    let empty = crate::bench_e2e::start_with(url.as_deref(), &[])?;
+    rt.block_on(crate::bench_e2e::wait_ready(&empty.base))?;
+    let (n, c) = (args.e2e_cases, args.e2e_clients);
+    let mut ratios = Vec::new();
+    for round in 1..=args.e2e_rounds {
+        let mut rates = [0.0; 2];
+        for (i, base) in [empty.base.as_str(), history].into_iter().enumerate() {
+            let (elapsed, _) = rt.block_on(crate::bench_e2e::drive(base, n, c))?;
+            rates[i] = n as f64 / elapsed.as_secs_f64();
+        }
+        println!(
+            "bench e2e round {round}, {n} cases, {c} clients: empty {:.1} cases/s, history {:.1} cases/s, ratio {:.2}",
+            rates[0],
+            rates[1],
+            rates[1] / rates[0]
+        );
+        ratios.push(rates[1] / rates[0]);
+    }
+    if let Some(m) = median(&mut ratios) {
+        println!("bench e2e on the history / empty, median of the rounds: {m:.2}");
+    }
+    Ok(())
+}
+
+/// The median (the mean of the middle two for an even count).
+fn median(v: &mut [f64]) -> Option<f64> {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(v[n / 2]),
+        _ => Some(f64::midpoint(v[n / 2 - 1], v[n / 2])),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [0.7]), Some(0.7));
+        assert_eq!(median(&mut [0.75, 0.5]), Some(0.625));
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+    }
 }
 
 /// `oneseal demo generate` into the bench's data directory or database, with its wall time.
@@ -270,13 +374,17 @@ fn generate(args: &ScaleBenchArgs, cases: u32) -> Result<()> {
     Ok(())
 }
 
-/// `oneseal ledger verify` on the history, with its wall time and peak resident memory.
-fn verify(args: &ScaleBenchArgs) -> Result<()> {
+/// `oneseal ledger verify` on the history, whole or `--incremental` (only what was appended
+/// since the last verified checkpoint), with its wall time and peak resident memory.
+fn verify(args: &ScaleBenchArgs, incremental: bool) -> Result<()> {
     let mut cmd = Command::new(std::env::current_exe()?);
     cmd.args(["ledger", "verify", "--data"])
         .arg(&args.data)
         .stdout(Stdio::null())
         .stderr(Stdio::null());
+    if incremental {
+        cmd.arg("--incremental");
+    }
     match &args.database_url {
         Some(url) => cmd.env("ONESEAL_DATABASE_URL", url),
         None => cmd.env_remove("ONESEAL_DATABASE_URL"),
@@ -300,10 +408,16 @@ fn verify(args: &ScaleBenchArgs) -> Result<()> {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
+    // A run shorter than the first sample leaves no reading rather than a false zero.
+    let peak = if peak_kb == 0 {
+        "not sampled".to_owned()
+    } else {
+        format!("{:.0} MB", peak_kb as f64 / 1024.0)
+    };
     println!(
-        "ledger verify: {:.1} s, peak memory {:.0} MB, {}",
+        "ledger verify{}: {:.1} s, peak memory {peak}, {}",
+        if incremental { " --incremental" } else { "" },
         t.elapsed().as_secs_f64(),
-        peak_kb as f64 / 1024.0,
         if status.success() {
             "verified"
         } else {

@@ -6,6 +6,7 @@ mod bench_crash;
 mod bench_e2e;
 mod bench_ledger;
 mod bench_scale;
+mod bench_scale_reads;
 mod bench_signin;
 mod calendar_cmd;
 mod catalog_cmd;
