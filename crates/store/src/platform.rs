@@ -146,12 +146,7 @@ pub fn rotate_callback(
     sealed_secret: &str,
     until: i64,
 ) -> Result<bool, StoreError> {
-    let changed = conn.execute(
-        "UPDATE webhooks SET previous_secret = secret, previous_until = ?, secret = ? \
-         WHERE jurisdiction = ? AND department = ?",
-        params![until, sealed_secret, jurisdiction, platform],
-    )?;
-    Ok(changed != 0)
+    crate::webhooks::rotate_secret(conn, jurisdiction, platform, sealed_secret, until)
 }
 
 /// One callback to a platform, at ledger index `idx` (the step's): on the platform's feed and,

@@ -79,10 +79,22 @@ pub fn rotate(
     sealed_secret: &str,
     until: i64,
 ) -> Result<bool, StoreError> {
+    rotate_secret(c, j.as_str(), d.as_str(), sealed_secret, until)
+}
+
+/// The secret rotation of any hook row, a department's or a platform's (whose `department`
+/// column holds the platform's code): the old secret keeps signing until `until`.
+pub(crate) fn rotate_secret(
+    c: &mut dyn Conn,
+    jurisdiction: &str,
+    owner: &str,
+    sealed_secret: &str,
+    until: i64,
+) -> Result<bool, StoreError> {
     let changed = c.execute(
         "UPDATE webhooks SET previous_secret = secret, previous_until = ?, secret = ? \
          WHERE jurisdiction = ? AND department = ?",
-        params![until, sealed_secret, j.as_str(), d.as_str()],
+        params![until, sealed_secret, jurisdiction, owner],
     )?;
     Ok(changed != 0)
 }

@@ -392,7 +392,8 @@ fn draft_with(
         m.extend(extra);
     }
     let document = canonical_json(&fields);
-    let time = signing_time(who.now)?;
+    // The step's time as the signature holds it (GB/T 38540 `SealTime`, whole seconds).
+    let time = crate::services::sealing::seal_time(who.now)?;
     Ok(Draft {
         hash: sm3_digest(&document),
         property: format!("case:{};kind:{}", r.case_number, voucher.kind),
@@ -402,13 +403,6 @@ fn draft_with(
         license_id: lic,
         kind: voucher.kind,
     })
-}
-
-/// The step's time as the signature holds it (GB/T 38540 `SealTime`, whole seconds).
-fn signing_time(t: OffsetDateTime) -> Result<SealTime, SealingError> {
-    let secs = u64::try_from(t.unix_timestamp())
-        .map_err(|_| SealingError::Crypto("time before 1970".into()))?;
-    SealTime::from_unix_seconds(secs).map_err(|e| SealingError::Crypto(e.to_string()))
 }
 
 /// The 许可范围 of the case's grant, as its decision was sealed.
