@@ -54,7 +54,7 @@ pub fn name_pairs(name: &str) -> Vec<String> {
 }
 
 /// The applicant's identifier: a natural person's ID number or an organisation's credit code.
-fn applicant_id(a: &Applicant) -> &str {
+pub(crate) fn applicant_id(a: &Applicant) -> &str {
     match a {
         Applicant::NaturalPerson { id_number, .. } => id_number.as_str(),
         Applicant::Organisation { uscc, .. } => uscc.as_str(),

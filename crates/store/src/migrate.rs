@@ -182,6 +182,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_rows_lean",
         include_str!("../migrations/0059_case_rows_lean.sql"),
     ),
+    (
+        60,
+        "applicant_bans",
+        include_str!("../migrations/0060_applicant_bans.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run
@@ -192,6 +197,8 @@ fn backend_sql(version: i64, backend: Backend) -> Option<&'static str> {
         (15, Backend::Postgres) => Some(include_str!("../migrations/0015_case_queue.pg.sql")),
         (59, Backend::Sqlite) => Some(include_str!("../migrations/0059_case_rows_lean.sqlite.sql")),
         (59, Backend::Postgres) => Some(include_str!("../migrations/0059_case_rows_lean.pg.sql")),
+        (60, Backend::Sqlite) => Some(include_str!("../migrations/0060_applicant_bans.sqlite.sql")),
+        (60, Backend::Postgres) => Some(include_str!("../migrations/0060_applicant_bans.pg.sql")),
         _ => None,
     }
 }
@@ -205,6 +212,7 @@ fn backfill(version: i64, conn: &mut dyn Conn) -> Result<(), StoreError> {
         25 => crate::aggregates::backfill(conn),
         33 => crate::case_due::backfill(conn),
         59 => crate::case_rows::pack_events(conn),
+        60 => crate::applicants::backfill(conn),
         _ => Ok(()),
     }
 }

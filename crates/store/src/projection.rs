@@ -306,7 +306,9 @@ pub(crate) fn write_case_event(
             crate::case_rows::pack_event(&body)
         ],
     )?;
-    crate::case_rows::write(conn, jurisdiction.as_str(), case, seq, seq == 1)
+    crate::case_rows::write(conn, jurisdiction.as_str(), case, seq, seq == 1)?;
+    // Art. 78: the ban this step imposes, if any (rare: no statement otherwise).
+    crate::applicants::after_step(conn, jurisdiction.as_str(), case.received(), event)
 }
 
 fn apply_licence_event(
@@ -345,6 +347,10 @@ fn apply_licence_event(
             l.valid_until.to_string()
         ],
     )?;
+    // Art. 79: a revocation may ban the holder of the case that the licence was issued by.
+    if let Some(LicenceEvent::Issued { case_number, .. }) = events.first() {
+        crate::applicants::after_licence_event(conn, case_number, event)?;
+    }
     Ok(())
 }
 

@@ -24,6 +24,7 @@
 
 mod address;
 mod allowed;
+mod bans;
 pub mod clock;
 mod command;
 mod deferral;
@@ -92,6 +93,7 @@ mod tests;
 
 pub use address::Address;
 pub use allowed::{AllowedAction, DecisionOutcome, NonAcceptanceGround, allowed_actions};
+pub use bans::{ban_by_licence_event, ban_by_step};
 pub use clock::{
     Card, CaseClock, ClockExtension, DELIVERY_LIMIT, DecisionClock, DeliveryClock, NOTICE_LIMIT,
     NoticeClock, YELLOW_CARD_PERCENT,
@@ -105,7 +107,7 @@ pub use event::{
     CHINA_STANDARD_TIME, CaseEvent, Channel, Decision, DeliveryMethod, ItemSnapshot, NonAcceptance,
     NoticeItem, NoticeProblem, Reasons, Received, Refusal, Remedies, legal_date,
 };
-pub use false_materials::{art78_ban, false_materials_on};
+pub use false_materials::{art78_ban, bears_on_safety, false_materials_at, false_materials_on};
 pub use hearing::{
     ClosedGround, Hearing, HearingAct, HearingActKind, HearingError, HearingEvent, HearingGround,
     NOTICE_LEAD_DAYS, ORGANISE_DAYS, Postponed, REQUEST_DAYS, Requester, Scheduled,

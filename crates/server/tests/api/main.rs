@@ -10,6 +10,7 @@ mod applicant;
 mod applicant_inbox;
 mod applicant_whole;
 mod attacks;
+mod bans;
 mod bundle_answers;
 mod bundles;
 mod case_desk;

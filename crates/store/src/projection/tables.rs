@@ -109,6 +109,11 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         ],
     },
     Projected {
+        table: crate::applicants::PROJECTED.0,
+        key: crate::applicants::PROJECTED.1,
+        columns: crate::applicants::PROJECTED.2,
+    },
+    Projected {
         table: "bundle_cases",
         key: &["application", "case_number"],
         columns: &[

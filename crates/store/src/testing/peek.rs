@@ -284,3 +284,23 @@ pub fn case_event_storage(conn: &mut dyn Conn) -> Result<(usize, usize, usize), 
     }
     Ok((packed, plain, bytes))
 }
+
+/// The recorded bans (`applicant_bans`), each as `case_number article since until`, in key
+/// order; the applicant's identifier is left out.
+pub fn applicant_bans(conn: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
+    conn.query(
+        "SELECT case_number, article, since, until FROM applicant_bans ORDER BY case_number, article",
+        &[],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(format!(
+            "{} {} {} {}",
+            r.text(0)?,
+            r.text(1)?,
+            r.text(2)?,
+            r.text(3)?
+        ))
+    })
+    .collect()
+}

@@ -285,3 +285,30 @@ pub fn edit_case_event(
     )?;
     Ok(())
 }
+
+/// Moves the end of case `number`'s ban of `article` to `until` (an ISO date) in
+/// `applicant_bans` only; returns how many rows changed.
+pub fn set_ban_until(
+    conn: &mut dyn Conn,
+    number: &str,
+    article: &str,
+    until: &str,
+) -> Result<u64, StoreError> {
+    conn.execute(
+        "UPDATE applicant_bans SET until = ? WHERE case_number = ? AND article = ?",
+        params![until, number, article],
+    )
+}
+
+/// Deletes every recorded ban (`applicant_bans`) and nothing else; returns how many.
+pub fn delete_applicant_bans(conn: &mut dyn Conn) -> Result<u64, StoreError> {
+    conn.execute("DELETE FROM applicant_bans", &[])
+}
+
+/// Leaves the bans as a database written before migration 60 has them: no `applicant_bans`
+/// table and the migration not recorded, so that the next `migrate::run` makes and fills it.
+pub fn forget_applicant_bans(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    conn.batch("DROP TABLE applicant_bans")?;
+    conn.execute("DELETE FROM schema_migrations WHERE version = 60", &[])?;
+    Ok(())
+}

@@ -7,10 +7,11 @@
 //! step; [`after_decision`] then records what it does to the licence (renewed, refused — the
 //! licence ends at its expiry —, changed, cancelled) in the same transaction.
 //!
-//! The bans are read from what the log already records: a refusal marked for false materials
-//! (Art. 78) and a revocation for deception or bribery (Art. 79), on an item whose legal
-//! settings say it bears on public safety. The applicant is found by the private
-//! `cases.applicant_id` column (`store::applicants`); nothing new holds the identifier.
+//! The bans are what the log records, as the `applicant_bans` projection keeps them: a
+//! non-acceptance or refusal for false materials (Art. 78) and a revocation for deception or
+//! bribery (Art. 79), on an item whose legal settings say it bears on public safety. The
+//! applicant is found by their identifier, private in that table as in `cases.applicant_id`
+//! (`store::applicants`).
 
 use oneseal_domain::case::{Applicant, IntakeInput, legal_date};
 use oneseal_domain::licence::{LicenceEvent, LicencePurpose, application::ApplicationRequest};

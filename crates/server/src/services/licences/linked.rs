@@ -1,14 +1,13 @@
 //! What a case linked to a licence does to it, kept apart from the case service so that the
 //! case service can call it without the licence applications (which register cases) calling
-//! back: the bans of Art. 78–79 read from the log, and a linked case's decision recorded on
-//! its licence (renewed, refused, changed, cancelled) in the decision's transaction.
+//! back: the bans of Art. 78–79 (as the `applicant_bans` projection recorded them), and a
+//! linked case's decision recorded on its licence (renewed, refused, changed, cancelled) in the
+//! decision's transaction.
 
 use oneseal_domain::calendar::Calendar;
-use oneseal_domain::case::{Applicant, Case, CaseEvent, Decision, art78_ban, legal_date};
-use oneseal_domain::licence::LicenceEvent;
-use oneseal_domain::licence::ban::{Ban, BanArticle};
+use oneseal_domain::case::{Applicant, Case, CaseEvent, Decision, legal_date};
+use oneseal_domain::licence::ban::Ban;
 use oneseal_domain::org::DivisionCode;
-use oneseal_store::projection::{load_case_events, load_licence_events};
 use oneseal_store::{Conn, Tx};
 use time::{Date, OffsetDateTime};
 
@@ -23,10 +22,13 @@ pub(super) fn applicant_id(a: &Applicant) -> &str {
     }
 }
 
-/// The ban, if any, that stops `applicant` applying for `item_code` in `j` on `today`.
+/// The ban, if any, that stops `applicant` applying for `item_code` in `j` on `today`: the
+/// first that still bars among the bans recorded against them for the item (`applicant_bans`,
+/// in case-number order, Art. 78 before Art. 79 within a case). One read however many cases
+/// the applicant filed before.
 ///
 /// # Errors
-/// The store's, or a stored case that does not replay.
+/// The store's.
 pub fn ban_on(
     conn: &mut dyn Conn,
     j: &DivisionCode,
@@ -34,45 +36,9 @@ pub fn ban_on(
     applicant: &Applicant,
     today: Date,
 ) -> Result<Option<Ban>, LicenceServiceError> {
-    // Only the earlier cases that can bar (a non-acceptance, a refusal, a licence no longer
-    // valid): the applicant's granted cases are never read here.
-    let prior = oneseal_store::applicants::ban_candidates(
-        conn,
-        j.as_str(),
-        item_code,
-        applicant_id(applicant),
-    )?;
-    for p in prior {
-        let events = load_case_events(conn, &p.case_number)?;
-        let case = Case::apply(&events).map_err(|e| LicenceServiceError::Corrupt(e.to_string()))?;
-        let safety = case
-            .received()
-            .item
-            .legal
-            .as_ref()
-            .is_some_and(|l| l.public_safety.is_some());
-        if !safety {
-            continue;
-        }
-        let mut bans = Vec::new();
-        // Art. 78: a non-acceptance or a refusal for concealed facts or false materials.
-        bans.extend(art78_ban(&events));
-        if let Some(id) = &p.licence_id {
-            for e in load_licence_events(conn, id)? {
-                if let LicenceEvent::Revoked {
-                    fraud, ground, on, ..
-                } = e
-                    && (fraud || ground.is_some_and(|g| g.is_fraud()))
-                {
-                    bans.push(Ban::new(BanArticle::Art79, item_code, on));
-                }
-            }
-        }
-        if let Some(b) = bans.into_iter().find(|b| b.bars(item_code, today)) {
-            return Ok(Some(b));
-        }
-    }
-    Ok(None)
+    let bans =
+        oneseal_store::applicants::bans_of(conn, j.as_str(), item_code, applicant_id(applicant))?;
+    Ok(bans.into_iter().find(|b| b.bars(item_code, today)))
 }
 
 /// After a step of `case`: a decision on a linked case acts on its licence (a deemed renewal

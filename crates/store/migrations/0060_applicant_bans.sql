@@ -1,0 +1,11 @@
+-- The bans of Licensing Law Art. 78–79 as a projection (issue #17: intake no slower with an
+-- applicant's history). One row per ban an event imposed: a non-acceptance or refusal for false
+-- materials (art78), a licence revoked for deception or bribery (art79), on an item bearing on
+-- public safety. Written by the projection when the event is (`store::applicants`); intake reads
+-- the rows of (applicant_id, jurisdiction, item_code), a range of the primary key, in case-number
+-- then article order ('art78' sorts before 'art79'). `since` and `until` are ISO dates.
+-- `applicant_id` is personal data as `cases.applicant_id` is: never returned or logged.
+-- One ban of each article per case: the unique (case_number, article) is also the key
+-- `ledger verify` compares the table by (so its output never names the applicant).
+-- `applicants::backfill` fills the table from the existing history after the table is made.
+-- (Nothing here is shared: SQLite keys the table WITHOUT ROWID; see the backend's part.)
