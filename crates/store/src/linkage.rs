@@ -2,12 +2,14 @@
 //!
 //! Kept apart from `projection` so that module stays about the core records; `apply` there
 //! delegates every `linkage.*` event here. The server's reads and the writes outside the
-//! projection are in the submodules: `pushes` (lists, counts, feed, idempotency), `feedback`
+//! projection are in the submodules: `pushes` (lists, counts, feed, idempotency), `tallies`
+//! (the counts per department and status the projection keeps), `feedback`
 //! and `bureau` (settings, mappings, refusals); webhooks are in `crate::webhooks`.
 
 pub mod bureau;
 pub mod feedback;
 pub mod pushes;
+pub mod tallies;
 
 use oneseal_domain::event::Event;
 use oneseal_domain::linkage::{FeedbackBody, Push, PushEvent};
@@ -149,6 +151,14 @@ fn apply_push(
 ) -> Result<(), StoreError> {
     let corrupt = |e: String| StoreError::Corrupt(format!("push {push_id}: {e}"));
     let mut events = load_push_events(conn, push_id)?;
+    // Where the push counted before this event (none for a new push): folded from its events,
+    // as its row was, so the counters need no read of the row.
+    let before = if events.is_empty() {
+        None
+    } else {
+        let was = Push::apply(&events).map_err(|e| corrupt(e.to_string()))?;
+        Some(slot_of(&was))
+    };
     let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
     conn.execute(
         "INSERT INTO push_events (push_id, seq, body) VALUES (?, ?, ?)",
@@ -205,7 +215,15 @@ fn apply_push(
             p.claimed.as_ref().map(|c| c.by.label())
         ],
     )?;
-    Ok(())
+    tallies::move_push(conn, j, before.as_ref(), &slot_of(&p))
+}
+
+/// Where a push counts in `push_tallies`.
+fn slot_of(p: &Push) -> tallies::Slot {
+    tallies::Slot {
+        department: p.department.as_ref().map_or("", |d| d.as_str()).to_owned(),
+        status: p.status().code().to_owned(),
+    }
 }
 
 /// Every event of a push, in order.

@@ -187,6 +187,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "applicant_bans",
         include_str!("../migrations/0060_applicant_bans.sql"),
     ),
+    (
+        61,
+        "push_tallies",
+        include_str!("../migrations/0061_push_tallies.sql"),
+    ),
+    (
+        62,
+        "alert_tallies",
+        include_str!("../migrations/0062_alert_tallies.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run

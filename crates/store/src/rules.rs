@@ -10,6 +10,9 @@ use oneseal_domain::rules::{AlertOutcome, ExpressionRule, RuleId};
 use crate::sql::Conn;
 use crate::{StoreError, params};
 
+pub mod tallies;
+pub use tallies::{AlertTotals, alert_totals};
+
 pub(crate) fn apply(
     conn: &mut dyn Conn,
     jurisdiction: &DivisionCode,
@@ -56,6 +59,7 @@ pub(crate) fn apply(
                     a.on.to_string()
                 ],
             )?;
+            tallies::record(conn, j, a)?;
         }
         Event::AlertClosed {
             alert_id,
@@ -485,24 +489,10 @@ pub fn case_items(
     .collect()
 }
 
-/// The alerts of one (responsible person, responsible department, rule, item) over a period.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AlertTotals {
-    pub responsible: Option<String>,
-    pub responsible_department: Option<String>,
-    pub rule_id: String,
-    /// The item of a case's alert (the case's item code; `None` when the case is unknown), the
-    /// subject itself of an item's alert (`item:<code>[:…]`, for the caller to cut), `None`
-    /// otherwise.
-    pub item: Option<String>,
-    pub count: u64,
-}
-
-/// The jurisdiction's alerts raised in `from..=to` (`YYYY-MM-DD`), counted per responsible
-/// person and department, rule and item in one `GROUP BY` over every alert of the period (the
-/// accountability report, issue #17): index `alerts_raised` (migration 32) gives the range, a
-/// case's item is looked up by the case's primary key.
-pub fn alert_totals(
+/// [`alert_totals`] as one `GROUP BY` over every alert of the period with a look-up of each
+/// case alert's item (what the report read before the counters of migration 62; the tests
+/// compare the two): index `alerts_raised` (migration 32) gives the range.
+pub fn alert_totals_grouped(
     conn: &mut dyn Conn,
     jurisdiction: &str,
     from: &str,

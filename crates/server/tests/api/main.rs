@@ -64,6 +64,7 @@ mod sealing;
 mod session;
 mod storage;
 mod system;
+mod tallies;
 mod web;
 mod web_display;
 mod webhooks;

@@ -279,7 +279,7 @@ pub fn digest_counts(
 }
 
 /// Push counts of one department.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct StatRow {
     pub department: String,
     pub pushed: i64,
@@ -290,8 +290,43 @@ pub struct StatRow {
     pub unmapped: i64,
 }
 
-/// Counts per department for the bureau's tracking view and the leadership dashboard.
+/// Counts per department for the bureau's tracking view and the leadership dashboard, by
+/// department code ('' for the unmapped pushes): the counters of `push_tallies` (migration 61)
+/// plus, for "overdue" (awaiting with `claim_due < today`, which moves with the day), the
+/// awaiting pushes not yet due subtracted from those awaiting — a range of index
+/// `pushes_awaiting` from `today` on, not every push of the history.
 pub fn stats(c: &mut dyn Conn, j: &DivisionCode, today: &str) -> Result<Vec<StatRow>, StoreError> {
+    let mut rows: std::collections::BTreeMap<String, StatRow> = Default::default();
+    for (slot, n) in super::tallies::stored(c, j.as_str())? {
+        let row = rows
+            .entry(slot.department.clone())
+            .or_insert_with(|| StatRow {
+                department: slot.department.clone(),
+                ..StatRow::default()
+            });
+        row.pushed += n;
+        match slot.status.as_str() {
+            "awaiting_claim" => row.awaiting += n,
+            "claimed" => row.claimed += n,
+            "claimed_late" => row.claimed_late += n,
+            "unmapped" => row.unmapped += n,
+            _ => {}
+        }
+    }
+    let not_due = super::tallies::awaiting_not_overdue(c, j.as_str(), today)?;
+    for row in rows.values_mut() {
+        row.overdue = row.awaiting - not_due.get(&row.department).copied().unwrap_or(0);
+    }
+    Ok(rows.into_values().collect())
+}
+
+/// [`stats`] as one `GROUP BY` over every push of the jurisdiction (what it read before the
+/// counters; the tests compare the two).
+pub fn stats_grouped(
+    c: &mut dyn Conn,
+    j: &DivisionCode,
+    today: &str,
+) -> Result<Vec<StatRow>, StoreError> {
     c.query(
         "SELECT COALESCE(department, ''), COUNT(*), \
            CAST(SUM(CASE WHEN status = 'awaiting_claim' THEN 1 ELSE 0 END) AS BIGINT), \

@@ -200,6 +200,11 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         ],
     },
     Projected {
+        table: "push_tallies",
+        key: &["jurisdiction", "department", "status"],
+        columns: &["pushes"],
+    },
+    Projected {
         table: crate::consultations::PROJECTED_EVENTS.0,
         key: crate::consultations::PROJECTED_EVENTS.1,
         columns: crate::consultations::PROJECTED_EVENTS.2,
@@ -286,6 +291,18 @@ pub const PROJECTED_TABLES: &[Projected] = &[
             "explanation",
             "closed_by",
         ],
+    },
+    Projected {
+        table: "alert_tallies",
+        key: &[
+            "jurisdiction",
+            "day",
+            "responsible",
+            "responsible_department",
+            "rule_id",
+            "item",
+        ],
+        columns: &["alerts"],
     },
     Projected {
         table: "ratings",

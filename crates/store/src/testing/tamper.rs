@@ -312,3 +312,48 @@ pub fn forget_applicant_bans(conn: &mut dyn Conn) -> Result<(), StoreError> {
     conn.execute("DELETE FROM schema_migrations WHERE version = 60", &[])?;
     Ok(())
 }
+
+/// Adds one to the first push counter of a jurisdiction; returns its `department/status`.
+pub fn bump_push_tally(conn: &mut dyn Conn, jurisdiction: &str) -> Result<String, StoreError> {
+    let row = conn
+        .query_one(
+            "SELECT department, status FROM push_tallies WHERE jurisdiction = ? \
+             ORDER BY department, status LIMIT 1",
+            params![jurisdiction],
+        )?
+        .ok_or_else(|| StoreError::Corrupt("no push tally to tamper with".into()))?;
+    let (department, status) = (row.text(0)?, row.text(1)?);
+    conn.execute(
+        "UPDATE push_tallies SET pushes = pushes + 1 \
+         WHERE jurisdiction = ? AND department = ? AND status = ?",
+        params![jurisdiction, department.as_str(), status.as_str()],
+    )?;
+    Ok(format!("{department}/{status}"))
+}
+
+/// Adds one to the first alert counter of a jurisdiction; returns its day.
+pub fn bump_alert_tally(conn: &mut dyn Conn, jurisdiction: &str) -> Result<String, StoreError> {
+    let day = conn
+        .query_one(
+            "SELECT MIN(day) FROM alert_tallies WHERE jurisdiction = ?",
+            params![jurisdiction],
+        )?
+        .and_then(|r| r.opt_text(0).transpose())
+        .transpose()?
+        .ok_or_else(|| StoreError::Corrupt("no alert tally to tamper with".into()))?;
+    conn.execute(
+        "UPDATE alert_tallies SET alerts = alerts + 1 WHERE jurisdiction = ? AND day = ?",
+        params![jurisdiction, day.as_str()],
+    )?;
+    Ok(day)
+}
+
+/// Leaves the schema as a database written before migrations 61 and 62: no push or alert
+/// counters, no index `pushes_awaiting`, the two migrations not recorded (the next
+/// `migrate::run` applies them again).
+pub fn forget_push_and_alert_tallies(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    conn.batch(
+        "DROP INDEX pushes_awaiting; DROP TABLE push_tallies; DROP TABLE alert_tallies; \
+         DELETE FROM schema_migrations WHERE version IN (61, 62)",
+    )
+}

@@ -1,6 +1,8 @@
 //! `oneseal rules replay`: runs the rule engine over each log again, up to the runner's cursor,
 //! and compares with the alert table. An alert that should exist and doesn't, or exists and
-//! shouldn't, or differs from what the log proves, is reported by id.
+//! shouldn't, or differs from what the log proves, is reported by id. The accountability
+//! report's counters (`alert_tallies`) are recounted from the alerts the log proves and
+//! compared row by row, so a count edited behind the log's back is found too.
 
 use oneseal_domain::org::DivisionCode;
 use oneseal_domain::rules::{Alert, Engine};
@@ -27,6 +29,14 @@ pub enum ReplayFinding {
         alert_id: String,
         what: String,
     },
+    /// A counter of `alert_tallies` that is not the count of the proved alerts.
+    Tally {
+        log: String,
+        /// day/responsible/department/rule/item.
+        key: String,
+        recorded: i64,
+        proved: i64,
+    },
 }
 
 impl std::fmt::Display for ReplayFinding {
@@ -50,6 +60,15 @@ impl std::fmt::Display for ReplayFinding {
                 alert_id,
                 what,
             } => write!(f, "log {log}: alert {alert_id} differs: {what}"),
+            ReplayFinding::Tally {
+                log,
+                key,
+                recorded,
+                proved,
+            } => write!(
+                f,
+                "log {log}: alert count {key} is {recorded}, the proved alerts give {proved}"
+            ),
         }
     }
 }
@@ -83,6 +102,7 @@ pub fn replay(conn: &mut dyn Conn) -> Result<ReplayReport, RulesError> {
         }
         let expected = engine.alerts().to_vec();
         drop(engine);
+        compare_tallies(conn, &log, &expected, &mut report.findings)?;
         let mut recorded = oneseal_store::rules::recorded_alerts(conn, j.as_str())?;
         report.alerts += expected.len();
         for a in expected {
@@ -122,4 +142,36 @@ pub fn replay(conn: &mut dyn Conn) -> Result<ReplayReport, RulesError> {
         }
     }
     Ok(report)
+}
+
+/// Compares the jurisdiction's alert counters with a count of the proved alerts.
+fn compare_tallies(
+    conn: &mut dyn Conn,
+    log: &str,
+    proved: &[Alert],
+    findings: &mut Vec<ReplayFinding>,
+) -> Result<(), RulesError> {
+    use oneseal_store::rules::tallies;
+    let mut recorded = tallies::stored(conn, log)?;
+    let mut differ = |k: &tallies::AlertTallyKey, recorded: i64, proved: i64| {
+        findings.push(ReplayFinding::Tally {
+            log: log.to_owned(),
+            key: format!(
+                "{}/{}/{}/{}/{}",
+                k.day, k.responsible, k.responsible_department, k.rule_id, k.item
+            ),
+            recorded,
+            proved,
+        });
+    };
+    for (k, n) in tallies::count_alerts(conn, proved)? {
+        let r = recorded.remove(&k).unwrap_or(0);
+        if r != n {
+            differ(&k, r, n);
+        }
+    }
+    for (k, r) in recorded {
+        differ(&k, r, 0);
+    }
+    Ok(())
 }
