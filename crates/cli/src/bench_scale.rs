@@ -7,7 +7,7 @@
 //! times, and prints p50/p95/p99 and the size of each answer; then the CPU the idle server uses,
 //! the bytes the database holds per case, and `oneseal ledger verify`'s time and peak memory.
 //! With `--cases N` it first makes that history itself (`oneseal demo generate`, timed), so one
-//! command gives one row of the table in docs/PERFORMANCE.md. With `--e2e-cases N` it also
+//! command gives one row of the table in docs/VOLUME.md. With `--e2e-cases N` it also
 //! drives `bench e2e`'s load on an empty bureau and then on the history, alternately, and
 //! prints the ratio (item 6: no slowdown with history); the history keeps those cases, so the
 //! `ledger verify` that follows covers them too, then an incremental verify of nothing new.
