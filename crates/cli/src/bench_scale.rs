@@ -329,19 +329,6 @@ fn median(v: &mut [f64]) -> Option<f64> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::median;
-
-    #[test]
-    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
-        assert_eq!(median(&mut []), None);
-        assert_eq!(median(&mut [0.7]), Some(0.7));
-        assert_eq!(median(&mut [0.75, 0.5]), Some(0.625));
-        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
-    }
-}
-
 /// `oneseal demo generate` into the bench's data directory or database, with its wall time.
 fn generate(args: &ScaleBenchArgs, cases: u32) -> Result<()> {
     if args.database_url.is_none() && args.data.join("oneseal.db").exists() {
@@ -425,4 +412,17 @@ fn verify(args: &ScaleBenchArgs, incremental: bool) -> Result<()> {
         }
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [0.7]), Some(0.7));
+        assert_eq!(median(&mut [0.75, 0.5]), Some(0.625));
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+    }
 }
