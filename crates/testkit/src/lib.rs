@@ -535,6 +535,27 @@ impl TestApp {
             .findings
     }
 
+    /// What `ledger verify` finds now, as the lines the CLI prints.
+    pub async fn ledger_finding_texts(&self) -> Vec<String> {
+        self.ledger_findings()
+            .await
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// Runs the migrations on this app's database as a new binary would at start (on a
+    /// connection of its own, off the async runtime); the versions it applied.
+    pub fn migrate_again(&self) -> Vec<i64> {
+        let db = self.store.database().clone();
+        std::thread::spawn(move || {
+            let mut conn = db.connect().unwrap_or_else(|e| panic!("connect: {e}"));
+            oneseal_store::migrate::run(conn.as_mut()).unwrap_or_else(|e| panic!("migrate: {e}"))
+        })
+        .join()
+        .unwrap_or_else(|_| panic!("the migration thread panicked"))
+    }
+
     /// What `rules replay` finds on this app's database now.
     pub async fn replay_findings(&self) -> Vec<ReplayFinding> {
         self.store

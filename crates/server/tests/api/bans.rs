@@ -4,7 +4,6 @@
 //! applicant's earlier cases cost intake nothing.
 
 use oneseal_domain::catalog::UnifiedSocialCreditCode;
-use oneseal_store::migrate;
 use oneseal_testkit::{Actor, TestApp, error_code, peek, tamper};
 use serde_json::{Value, json};
 use time::macros::datetime;
@@ -111,12 +110,7 @@ async fn a_ban_is_recorded_with_its_event_and_verify_finds_it_moved_without_nami
     app.expect_corrupted();
     app.clock.set(datetime!(2026-09-09 09:00 +8));
     assert!(!banned(&app, &company(2)).await);
-    let findings: Vec<String> = app
-        .ledger_findings()
-        .await
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let findings = app.ledger_finding_texts().await;
     assert!(
         findings.iter().any(|f| f.contains("applicant_bans")
             && f.contains(&granted)
@@ -141,12 +135,7 @@ async fn verify_finds_bans_deleted_behind_the_systems_back() {
         .unwrap();
     assert_eq!(deleted, 2);
     app.expect_corrupted();
-    let findings: Vec<String> = app
-        .ledger_findings()
-        .await
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let findings = app.ledger_finding_texts().await;
     for number in [&refused, &granted] {
         assert!(
             findings
@@ -198,13 +187,7 @@ async fn migration_60_records_the_bans_of_a_history_written_before_it() {
         .write(|tx| tamper::forget_applicant_bans(tx.conn()))
         .await
         .unwrap();
-    let db = app.store.database().clone();
-    let applied = std::thread::spawn(move || {
-        let mut conn = db.connect().unwrap();
-        migrate::run(conn.as_mut()).unwrap()
-    })
-    .join()
-    .unwrap();
+    let applied = app.migrate_again();
     assert_eq!(applied, [59, 60]);
     assert_eq!(app.store.read(peek::applicant_bans).await.unwrap(), rows);
     app.assert_consistent();

@@ -204,15 +204,6 @@ async fn receipt_verifies_offline_against_the_log_key() {
     assert!(receipt.verify(b"another entry", &refs, &[], 0).is_err());
 }
 
-/// What `ledger verify` finds on the app's database now, as the lines the CLI prints.
-async fn finding_texts(app: &TestApp) -> Vec<String> {
-    app.ledger_findings()
-        .await
-        .iter()
-        .map(ToString::to_string)
-        .collect()
-}
-
 #[tokio::test]
 async fn ledger_verify_passes_on_an_untouched_database() {
     let app = TestApp::spawn_demo().await;
@@ -261,7 +252,7 @@ async fn a_deleted_or_added_row_is_found() {
         })
         .await
         .unwrap();
-    let text = finding_texts(&app).await;
+    let text = app.ledger_finding_texts().await;
     assert_eq!(text.len(), 2, "{text:?}");
     assert!(
         text.iter().any(|t| t.contains("hall_windows")
@@ -298,7 +289,7 @@ async fn an_altered_missing_or_stray_tree_node_is_found() {
         })
         .await
         .unwrap();
-    let text = finding_texts(&app).await;
+    let text = app.ledger_finding_texts().await;
     let has = |s: &str| text.iter().any(|t| t.contains(s));
     assert!(has("stored node level 1 index 1 differs"), "{text:?}");
     assert!(has("node level 0 index 5 is missing"), "{text:?}");
@@ -322,7 +313,7 @@ async fn an_altered_ledger_entry_is_found() {
         })
         .await
         .unwrap();
-    let text = finding_texts(&app).await;
+    let text = app.ledger_finding_texts().await;
     assert!(
         text.iter()
             .any(|t| t.contains("log 370100: tree: head root")),
@@ -388,7 +379,7 @@ async fn entries_beyond_the_head_are_found() {
         .write(|tx| tamper::shrink_head(tx.conn(), CITY, 2))
         .await
         .unwrap();
-    let text = finding_texts(&app).await;
+    let text = app.ledger_finding_texts().await;
     assert!(
         text.iter().any(
             |t| t.contains("log 370100") && t.contains("2 entries stored beyond the head size")
@@ -448,7 +439,7 @@ async fn an_altered_private_payload_no_longer_opens_against_its_entry() {
         })
         .await
         .unwrap();
-    let text = finding_texts(&app).await;
+    let text = app.ledger_finding_texts().await;
     assert!(
         text.iter()
             .any(|t| t.contains("payload does not open against the entry")),

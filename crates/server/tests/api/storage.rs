@@ -3,7 +3,6 @@
 //! before the migrations stay readable, and `ledger verify` compares what rows hold, not how
 //! they are packed.
 
-use oneseal_store::migrate;
 use oneseal_testkit::{TestApp, peek, tamper};
 use serde_json::Value;
 
@@ -59,13 +58,7 @@ async fn case_events_written_plain_before_migration_59_are_read_verified_and_pac
     app.assert_consistent();
 
     // The migration packs them again, to the same bytes the projection writes.
-    let db = app.store.database().clone();
-    let applied = std::thread::spawn(move || {
-        let mut conn = db.connect().unwrap();
-        migrate::run(conn.as_mut()).unwrap()
-    })
-    .join()
-    .unwrap();
+    let applied = app.migrate_again();
     assert_eq!(applied, [59]);
     assert_eq!(
         app.store.read(peek::case_event_storage).await.unwrap(),
@@ -88,12 +81,7 @@ async fn verify_finds_a_packed_case_event_edited_behind_the_systems_back() {
         .await
         .unwrap();
     app.expect_corrupted();
-    let findings: Vec<String> = app
-        .ledger_findings()
-        .await
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let findings = app.ledger_finding_texts().await;
     assert!(
         findings
             .iter()

@@ -9,7 +9,7 @@ use oneseal_domain::org::DivisionCode;
 use oneseal_server::services::rules::ReplayFinding;
 use oneseal_store::linkage::{pushes, tallies as push_tallies};
 use oneseal_store::rules::{self, AlertTotals, tallies as alert_tallies};
-use oneseal_store::{Conn, StoreError, migrate};
+use oneseal_store::{Conn, StoreError};
 use oneseal_testkit::{START, TestApp, tamper};
 use proptest::prelude::*;
 
@@ -166,13 +166,7 @@ async fn migrations_61_and_62_fill_the_counters_of_an_older_database() {
         .write(|tx| tamper::forget_push_and_alert_tallies(tx.conn()))
         .await
         .unwrap();
-    let db = app.store.database().clone();
-    let applied = std::thread::spawn(move || {
-        let mut conn = db.connect().unwrap();
-        migrate::run(conn.as_mut()).unwrap()
-    })
-    .join()
-    .unwrap();
+    let applied = app.migrate_again();
     assert_eq!(applied, [61, 62]);
     assert_eq!(app.store.read(counters).await.unwrap(), before);
     // The end check (verify, replay) then finds the filled counters equal to the replayed ones.
