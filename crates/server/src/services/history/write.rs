@@ -144,6 +144,8 @@ pub(super) fn write(
                 for (step, presigned) in steps.into_iter().zip(ahead) {
                     let (case, last, settled) = (step.case, step.last, step.settled);
                     run_step(tx, &sh, &mut live, step, presigned, &mut w)?;
+                    // Keeps SQLite's sub-journal to one step's pages (`Tx::settle`).
+                    tx.settle();
                     if last {
                         live.remove(&case);
                     } else if settled && let Some(l) = live.get_mut(&case) {
