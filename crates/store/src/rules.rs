@@ -358,8 +358,8 @@ pub fn alert_page(
 }
 
 /// How many of the jurisdiction's alerts are open and closed: the status counters
-/// (`alert_status_tallies`, moved by `tallies::move_status`), a row or two, not a `GROUP BY` over every
-/// alert of the history.
+/// (`alert_status_tallies`, moved by `tallies::move_status`), a row or two, not a `GROUP BY`
+/// over every alert of the history.
 pub fn alert_counts(conn: &mut dyn Conn, jurisdiction: &str) -> Result<(i64, i64), StoreError> {
     let mut counts = (0, 0);
     for (status, n) in tallies::statuses(conn, jurisdiction)? {
