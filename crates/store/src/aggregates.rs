@@ -10,9 +10,17 @@
 //! calendar the database holds now — reaches the same rows. `ledger verify` runs [`rebuild`] on
 //! its replayed scratch database and compares; migration 25 runs it once on existing data.
 //!
+//! Each increment goes to the step's day row and to its month row (`case_tallies_monthly`,
+//! migration 63), in the same statement sequence and transaction, so a month row is always the
+//! sum of its days: a period's whole months are read from the month rows and only its partial
+//! months from the days ([`Period`]), so that the whole history is not a sum of every day.
+//! [`rebuild`] writes both, and `ledger verify` compares both; migration 63 filled the months
+//! from the days.
+//!
 //! A step of a kind this module does not count (materials, documents, review steps, …) adds
 //! nothing: new case events need no change here unless a figure should count them.
 
+pub(crate) mod period;
 mod sums;
 
 use std::collections::BTreeMap;
@@ -23,8 +31,10 @@ use oneseal_domain::case::{Case, CaseEvent, Decision};
 use crate::sql::Conn;
 use crate::{StoreError, params};
 
+pub use period::{Period, month_of};
 pub use sums::{
-    DayTotals, ItemTotals, PersonItemTotals, day_totals, item_totals, person_item_totals,
+    DayTotals, ItemTotals, PersonItemTotals, day_totals, item_totals, item_totals_in,
+    person_item_totals, person_item_totals_in,
 };
 
 /// The counters, in the table's column order after the key.
@@ -127,23 +137,43 @@ pub fn step_counts(
     ))
 }
 
-/// Adds `counts` to the row of `key` (creating it).
+/// Adds `counts` to the row of `key` and to its month's row (creating them).
 pub fn add(conn: &mut dyn Conn, key: &TallyKey, counts: &Counts) -> Result<(), StoreError> {
+    add_to(conn, "case_tallies", "day", &key.day, key, counts)?;
+    add_to(
+        conn,
+        "case_tallies_monthly",
+        "month",
+        month_of(&key.day),
+        key,
+        counts,
+    )
+}
+
+/// Adds `counts` to the row of `key` in `table`, whose date column `when` holds `on`.
+fn add_to(
+    conn: &mut dyn Conn,
+    table: &str,
+    when: &str,
+    on: &str,
+    key: &TallyKey,
+    counts: &Counts,
+) -> Result<(), StoreError> {
     let sets: Vec<String> = COUNTERS
         .iter()
-        .map(|c| format!("{c} = case_tallies.{c} + excluded.{c}"))
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
         .collect();
     let mut args: Vec<crate::Value> = vec![
         key.jurisdiction.as_str().into(),
-        key.day.as_str().into(),
+        on.into(),
         key.item.as_str().into(),
         key.person.as_str().into(),
     ];
     args.extend(counts.0.iter().map(|v| crate::Value::from(*v)));
     conn.execute(
         &format!(
-            "INSERT INTO case_tallies (jurisdiction, day, item, person, {}) VALUES (?, ?, ?, ?, {}) \
-             ON CONFLICT (jurisdiction, day, item, person) DO UPDATE SET {}",
+            "INSERT INTO {table} (jurisdiction, {when}, item, person, {}) VALUES (?, ?, ?, ?, {}) \
+             ON CONFLICT (jurisdiction, {when}, item, person) DO UPDATE SET {}",
             COUNTERS.join(", "),
             vec!["?"; COUNTERS.len()].join(", "),
             sets.join(", ")
@@ -218,11 +248,12 @@ pub fn fold(
     Ok(out)
 }
 
-/// Replaces every row with a fold of the cases' events (`ledger verify`'s scratch database,
-/// migration 25's backfill).
+/// Replaces every row, days and months, with a fold of the cases' events (`ledger verify`'s
+/// scratch database).
 pub fn rebuild(conn: &mut dyn Conn, calendar: &Calendar) -> Result<usize, StoreError> {
     let rows = fold(conn, calendar)?;
     conn.execute("DELETE FROM case_tallies", &[])?;
+    conn.execute("DELETE FROM case_tallies_monthly", &[])?;
     for (key, counts) in &rows {
         add(conn, key, counts)?;
     }
@@ -305,10 +336,38 @@ pub fn recount_decisions(
 
 /// Every row as stored (tests and the property test compare it with [`fold`]).
 pub fn all(conn: &mut dyn Conn) -> Result<BTreeMap<TallyKey, Counts>, StoreError> {
+    read_all(conn, "case_tallies", "day")
+}
+
+/// Every month row as stored, its month (`YYYY-MM`) in [`TallyKey::day`] (the tests compare
+/// it with [`by_month`] of [`all`]).
+pub fn all_months(conn: &mut dyn Conn) -> Result<BTreeMap<TallyKey, Counts>, StoreError> {
+    read_all(conn, "case_tallies_monthly", "month")
+}
+
+/// Day rows summed per month: what the month rows must hold.
+#[must_use]
+pub fn by_month(days: &BTreeMap<TallyKey, Counts>) -> BTreeMap<TallyKey, Counts> {
+    let mut out: BTreeMap<TallyKey, Counts> = BTreeMap::new();
+    for (k, c) in days {
+        let key = TallyKey {
+            day: month_of(&k.day).to_owned(),
+            ..k.clone()
+        };
+        out.entry(key).or_default().add(c);
+    }
+    out
+}
+
+fn read_all(
+    conn: &mut dyn Conn,
+    table: &str,
+    when: &str,
+) -> Result<BTreeMap<TallyKey, Counts>, StoreError> {
     let mut out = BTreeMap::new();
     for r in conn.query(
         &format!(
-            "SELECT jurisdiction, day, item, person, {} FROM case_tallies",
+            "SELECT jurisdiction, {when}, item, person, {} FROM {table}",
             COUNTERS.join(", ")
         ),
         &[],
@@ -330,7 +389,9 @@ pub fn all(conn: &mut dyn Conn) -> Result<BTreeMap<TallyKey, Counts>, StoreError
     Ok(out)
 }
 
-/// Migration 25: the rows of the cases written before migration 24 (one fold per case).
+/// Migration 25: the day rows of the cases written before migration 24 (one fold per case).
+/// The day rows only: the month rows do not exist before migration 63, which sums them from
+/// these.
 pub fn backfill(conn: &mut dyn Conn) -> Result<(), StoreError> {
     let any = conn
         .query_one("SELECT case_number FROM cases LIMIT 1", &[])?
@@ -339,6 +400,10 @@ pub fn backfill(conn: &mut dyn Conn) -> Result<(), StoreError> {
         return Ok(());
     }
     let calendar = crate::calendar::stored(conn)?;
-    rebuild(conn, &calendar)?;
+    let rows = fold(conn, &calendar)?;
+    conn.execute("DELETE FROM case_tallies", &[])?;
+    for (key, counts) in &rows {
+        add_to(conn, "case_tallies", "day", &key.day, key, counts)?;
+    }
     Ok(())
 }

@@ -197,6 +197,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "alert_tallies",
         include_str!("../migrations/0062_alert_tallies.sql"),
     ),
+    (
+        63,
+        "case_tallies_monthly",
+        include_str!("../migrations/0063_case_tallies_monthly.sql"),
+    ),
+    (
+        64,
+        "alert_months_and_counts",
+        include_str!("../migrations/0064_alert_months_and_counts.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run

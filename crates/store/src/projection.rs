@@ -17,7 +17,7 @@ use crate::sql::Conn;
 use crate::{StoreError, params};
 
 mod tables;
-pub use tables::{CASE_DUE, CASE_TALLIES, PROJECTED_TABLES, Projected};
+pub use tables::{CASE_DUE, CASE_TALLIES, CASE_TALLIES_MONTHLY, PROJECTED_TABLES, Projected};
 
 fn kind_code(kind: oneseal_domain::seal::SealKind) -> &'static str {
     match kind {

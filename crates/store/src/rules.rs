@@ -11,7 +11,7 @@ use crate::sql::Conn;
 use crate::{StoreError, params};
 
 pub mod tallies;
-pub use tallies::{AlertTotals, alert_totals};
+pub use tallies::{AlertTotals, alert_totals, alert_totals_in};
 
 pub(crate) fn apply(
     conn: &mut dyn Conn,
@@ -60,6 +60,7 @@ pub(crate) fn apply(
                 ],
             )?;
             tallies::record(conn, j, a)?;
+            tallies::move_status(conn, j, None, "open")?;
         }
         Event::AlertClosed {
             alert_id,
@@ -69,6 +70,14 @@ pub(crate) fn apply(
         } => {
             let outcome =
                 serde_json::to_value(outcome).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            // The status counters move only when the alert was there and open.
+            if let Some(r) = conn.query_one(
+                "SELECT jurisdiction, status FROM alerts WHERE alert_id = ?",
+                params![alert_id.as_str()],
+            )? {
+                let (of, status) = (r.text(0)?, r.text(1)?);
+                tallies::move_status(conn, &of, Some(&status), "closed")?;
+            }
             conn.execute(
                 "UPDATE alerts SET status = 'closed', outcome = ?, explanation = ?, closed_by = ? WHERE alert_id = ?",
                 params![outcome.as_str().unwrap_or_default(), explanation.as_str(), by.as_str(), alert_id.as_str()],
@@ -348,16 +357,15 @@ pub fn alert_page(
     })
 }
 
-/// How many of the jurisdiction's alerts are open and closed.
+/// How many of the jurisdiction's alerts are open and closed: the status counters
+/// (`alert_status_tallies`, moved by `tallies::move_status`), a row or two, not a `GROUP BY`
+/// over every alert of the history.
 pub fn alert_counts(conn: &mut dyn Conn, jurisdiction: &str) -> Result<(i64, i64), StoreError> {
     let mut counts = (0, 0);
-    for r in conn.query(
-        "SELECT status, COUNT(*) FROM alerts WHERE jurisdiction = ? GROUP BY status",
-        params![jurisdiction],
-    )? {
-        match r.text(0)?.as_str() {
-            "open" => counts.0 = r.int(1)?,
-            _ => counts.1 += r.int(1)?,
+    for (status, n) in tallies::statuses(conn, jurisdiction)? {
+        match status.as_str() {
+            "open" => counts.0 = n,
+            _ => counts.1 += n,
         }
     }
     Ok(counts)

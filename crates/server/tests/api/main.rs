@@ -65,6 +65,7 @@ mod session;
 mod storage;
 mod system;
 mod tallies;
+mod tallies_months;
 mod web;
 mod web_display;
 mod webhooks;

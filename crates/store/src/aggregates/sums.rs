@@ -1,6 +1,11 @@
 //! The sums the pages read: one `GROUP BY` over a date range of `case_tallies` (its primary key
 //! starts with jurisdiction and day, so a range is one index scan whatever the log's length).
+//! The per-item and per-person sums of a period read its whole months from
+//! `case_tallies_monthly` and only its partial months from the days ([`Period`]): `/stats` and
+//! the accountability report ask for the whole history, whose days grow forever. The per-day
+//! sums are the dashboard's, whose period is bounded, and stay on the days.
 
+use super::period::{self, Period};
 use crate::sql::Conn;
 use crate::{StoreError, params};
 
@@ -79,17 +84,31 @@ pub fn item_totals(
     period: Option<(&str, &str)>,
 ) -> Result<Vec<ItemTotals>, StoreError> {
     let (from, to) = period.unwrap_or(("0000-01-01", "9999-12-31"));
+    item_totals_in(conn, jurisdiction, &Period::split(from, to))
+}
+
+/// Per item over the rows of `period`, by item code.
+pub fn item_totals_in(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    period: &Period,
+) -> Result<Vec<ItemTotals>, StoreError> {
     conn.query(
         &format!(
-            "SELECT item, {}, {}, {}, {}, {} FROM case_tallies WHERE jurisdiction = ? AND day >= ? AND day <= ? \
-             GROUP BY item ORDER BY item",
+            "SELECT item, {}, {}, {}, {}, {} FROM ({}) t GROUP BY item ORDER BY item",
             sum("received"),
             sum("decided"),
             sum("timed"),
             sum("on_time"),
-            sum("working_days")
+            sum("working_days"),
+            period::union(
+                "item, received, decided, timed, on_time, working_days",
+                "case_tallies",
+                "case_tallies_monthly",
+                ""
+            )
         ),
-        params![jurisdiction, from, to],
+        &period::union_args(jurisdiction, period),
     )?
     .into_iter()
     .map(|r| {
@@ -112,17 +131,31 @@ pub fn person_item_totals(
     from: &str,
     to: &str,
 ) -> Result<Vec<PersonItemTotals>, StoreError> {
+    person_item_totals_in(conn, jurisdiction, &Period::split(from, to))
+}
+
+/// Decisions per approving official and item over the rows of `period`.
+pub fn person_item_totals_in(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    period: &Period,
+) -> Result<Vec<PersonItemTotals>, StoreError> {
     conn.query(
         &format!(
-            "SELECT person, item, {}, {}, {}, {} FROM case_tallies \
-             WHERE jurisdiction = ? AND day >= ? AND day <= ? AND person <> '' \
+            "SELECT person, item, {}, {}, {}, {} FROM ({}) t \
              GROUP BY person, item ORDER BY person, item",
             sum("decided"),
             sum("timed"),
             sum("on_time"),
-            sum("working_days")
+            sum("working_days"),
+            period::union(
+                "person, item, decided, timed, on_time, working_days",
+                "case_tallies",
+                "case_tallies_monthly",
+                " AND person <> ''"
+            )
         ),
-        params![jurisdiction, from, to],
+        &period::union_args(jurisdiction, period),
     )?
     .into_iter()
     .map(|r| {

@@ -305,6 +305,23 @@ pub const PROJECTED_TABLES: &[Projected] = &[
         columns: &["alerts"],
     },
     Projected {
+        table: "alert_tallies_monthly",
+        key: &[
+            "jurisdiction",
+            "month",
+            "responsible",
+            "responsible_department",
+            "rule_id",
+            "item",
+        ],
+        columns: &["alerts"],
+    },
+    Projected {
+        table: "alert_status_tallies",
+        key: &["jurisdiction", "status"],
+        columns: &["alerts"],
+    },
+    Projected {
         table: "ratings",
         key: &["case_number"],
         columns: &[
@@ -356,6 +373,14 @@ pub const PROJECTED_TABLES: &[Projected] = &[
 pub const CASE_TALLIES: Projected = Projected {
     table: "case_tallies",
     key: &["jurisdiction", "day", "item", "person"],
+    columns: &crate::aggregates::COUNTERS,
+};
+
+/// `case_tallies_monthly` (migration 63) as `ledger verify` compares it: the month sums of
+/// [`CASE_TALLIES`], rebuilt with them by `aggregates::rebuild`.
+pub const CASE_TALLIES_MONTHLY: Projected = Projected {
+    table: "case_tallies_monthly",
+    key: &["jurisdiction", "month", "item", "person"],
     columns: &crate::aggregates::COUNTERS,
 };
 

@@ -7,11 +7,18 @@
 //! The table is projected (`ledger verify` replays and compares it); `oneseal rules replay`
 //! recounts it from the alerts the log proves ([`count_alerts`] over the engine's alerts);
 //! migration 62 filled it from the alert rows with the `GROUP BY` [`grouped`] keeps.
+//!
+//! Each alert is also counted in its month's row (`alert_tallies_monthly`, migration 64), in the
+//! same transaction: the report's default period is the whole history, and a period reads its
+//! whole months from the month rows and only its partial months from the days
+//! ([`crate::aggregates::Period`]). The month rows are projected too, recounted by `rules
+//! replay` ([`by_month`] of the proved counts), and migration 64 summed them from the days.
 
 use std::collections::BTreeMap;
 
 use oneseal_domain::rules::Alert;
 
+use crate::aggregates::{Period, month_of};
 use crate::sql::Conn;
 use crate::{StoreError, params};
 
@@ -31,7 +38,7 @@ pub struct AlertTotals {
 /// Where an alert counts ('' for a missing person, department or item).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct AlertTallyKey {
-    /// The day raised, `YYYY-MM-DD`.
+    /// The day raised, `YYYY-MM-DD` (the month, `YYYY-MM`, in a month row).
     pub day: String,
     pub responsible: String,
     pub responsible_department: String,
@@ -78,24 +85,92 @@ pub fn key_of(conn: &mut dyn Conn, alert: &Alert) -> Result<AlertTallyKey, Store
     })
 }
 
-/// Counts a raised alert, in its transaction.
+/// Counts a raised alert in its day's and its month's rows, in its transaction.
 pub(crate) fn record(conn: &mut dyn Conn, j: &str, alert: &Alert) -> Result<(), StoreError> {
     let k = key_of(conn, alert)?;
+    for (table, when, on) in [
+        ("alert_tallies", "day", k.day.as_str()),
+        ("alert_tallies_monthly", "month", month_of(&k.day)),
+    ] {
+        conn.execute(
+            &format!(
+                "INSERT INTO {table} (jurisdiction, {when}, responsible, responsible_department, rule_id, item, alerts) \
+                 VALUES (?, ?, ?, ?, ?, ?, 1) \
+                 ON CONFLICT (jurisdiction, {when}, responsible, responsible_department, rule_id, item) \
+                 DO UPDATE SET alerts = {table}.alerts + 1"
+            ),
+            params![
+                j,
+                on,
+                k.responsible.as_str(),
+                k.responsible_department.as_str(),
+                k.rule_id.as_str(),
+                k.item.as_str()
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Moves one alert of jurisdiction `j` from status `from` (`None`: a new alert) to `to` in
+/// `alert_status_tallies` (migration 64), in the caller's transaction. A row that falls to zero
+/// is deleted, so the rows are exactly `GROUP BY jurisdiction, status` over `alerts` (what
+/// migration 64 filled them with, and [`statuses_grouped`] gives).
+///
+/// Why a counter: the alerts list shows how many alerts are open and closed, and a `GROUP BY
+/// status` reads every alert of the history (closed ones never leave); the counter is one or two
+/// rows whatever the history.
+pub(crate) fn move_status(
+    conn: &mut dyn Conn,
+    j: &str,
+    from: Option<&str>,
+    to: &str,
+) -> Result<(), StoreError> {
+    if from == Some(to) {
+        return Ok(());
+    }
+    if let Some(f) = from {
+        let key = params![j, f];
+        let gone = conn.execute(
+            "DELETE FROM alert_status_tallies WHERE jurisdiction = ? AND status = ? AND alerts <= 1",
+            key,
+        )?;
+        if gone == 0 {
+            conn.execute(
+                "UPDATE alert_status_tallies SET alerts = alerts - 1 WHERE jurisdiction = ? AND status = ?",
+                key,
+            )?;
+        }
+    }
     conn.execute(
-        "INSERT INTO alert_tallies (jurisdiction, day, responsible, responsible_department, rule_id, item, alerts) \
-         VALUES (?, ?, ?, ?, ?, ?, 1) \
-         ON CONFLICT (jurisdiction, day, responsible, responsible_department, rule_id, item) \
-         DO UPDATE SET alerts = alert_tallies.alerts + 1",
-        params![
-            j,
-            k.day.as_str(),
-            k.responsible.as_str(),
-            k.responsible_department.as_str(),
-            k.rule_id.as_str(),
-            k.item.as_str()
-        ],
+        "INSERT INTO alert_status_tallies (jurisdiction, status, alerts) VALUES (?, ?, 1) \
+         ON CONFLICT (jurisdiction, status) DO UPDATE SET alerts = alert_status_tallies.alerts + 1",
+        params![j, to],
     )?;
     Ok(())
+}
+
+/// The jurisdiction's alerts per status as the counters hold them.
+pub fn statuses(conn: &mut dyn Conn, j: &str) -> Result<BTreeMap<String, i64>, StoreError> {
+    conn.query(
+        "SELECT status, alerts FROM alert_status_tallies WHERE jurisdiction = ?",
+        params![j],
+    )?
+    .into_iter()
+    .map(|r| Ok((r.text(0)?, r.int(1)?)))
+    .collect()
+}
+
+/// The jurisdiction's alerts per status grouped from every alert (what the counters must equal:
+/// the tests compare).
+pub fn statuses_grouped(conn: &mut dyn Conn, j: &str) -> Result<BTreeMap<String, i64>, StoreError> {
+    conn.query(
+        "SELECT status, COUNT(*) FROM alerts WHERE jurisdiction = ? GROUP BY status",
+        params![j],
+    )?
+    .into_iter()
+    .map(|r| Ok((r.text(0)?, r.int(1)?)))
+    .collect()
 }
 
 /// What `alerts` add up to, their items resolved from the cases (`rules replay` passes the
@@ -109,6 +184,20 @@ pub fn count_alerts(
         *out.entry(key_of(conn, a)?).or_insert(0) += 1;
     }
     Ok(out)
+}
+
+/// Day counts summed per month: what the month rows must hold.
+#[must_use]
+pub fn by_month(days: &BTreeMap<AlertTallyKey, i64>) -> BTreeMap<AlertTallyKey, i64> {
+    let mut out = BTreeMap::new();
+    for (k, n) in days {
+        let key = AlertTallyKey {
+            day: month_of(&k.day).to_owned(),
+            ..k.clone()
+        };
+        *out.entry(key).or_insert(0) += n;
+    }
+    out
 }
 
 fn collect(rows: Vec<crate::Row>) -> Result<BTreeMap<AlertTallyKey, i64>, StoreError> {
@@ -137,6 +226,18 @@ pub fn stored(conn: &mut dyn Conn, j: &str) -> Result<BTreeMap<AlertTallyKey, i6
     )?)
 }
 
+/// One jurisdiction's month counters as stored (the month in [`AlertTallyKey::day`]).
+pub fn stored_months(
+    conn: &mut dyn Conn,
+    j: &str,
+) -> Result<BTreeMap<AlertTallyKey, i64>, StoreError> {
+    collect(conn.query(
+        "SELECT month, responsible, responsible_department, rule_id, item, alerts \
+         FROM alert_tallies_monthly WHERE jurisdiction = ?",
+        params![j],
+    )?)
+}
+
 /// One jurisdiction's alert rows grouped as the counters count them (migration 62's `GROUP
 /// BY`; the tests compare).
 pub fn grouped(conn: &mut dyn Conn, j: &str) -> Result<BTreeMap<AlertTallyKey, i64>, StoreError> {
@@ -155,19 +256,37 @@ fn opt(s: String) -> Option<String> {
 }
 
 /// The jurisdiction's alerts raised in `from..=to` (`YYYY-MM-DD`), counted per responsible
-/// person and department, rule and item: a sum over the range of days of `alert_tallies`
-/// (its primary key starts with jurisdiction and day).
+/// person and department, rule and item: the whole months of the period summed from
+/// `alert_tallies_monthly`, its partial months from `alert_tallies` (each primary key starts
+/// with jurisdiction and date, so each part is one range).
 pub fn alert_totals(
     conn: &mut dyn Conn,
     jurisdiction: &str,
     from: &str,
     to: &str,
 ) -> Result<Vec<AlertTotals>, StoreError> {
+    alert_totals_in(conn, jurisdiction, &Period::split(from, to))
+}
+
+/// [`alert_totals`] over the rows of `period` (the tests compare the split period with the days
+/// alone).
+pub fn alert_totals_in(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+    period: &Period,
+) -> Result<Vec<AlertTotals>, StoreError> {
     conn.query(
-        "SELECT responsible, responsible_department, rule_id, item, CAST(SUM(alerts) AS BIGINT) \
-         FROM alert_tallies WHERE jurisdiction = ? AND day >= ? AND day <= ? \
-         GROUP BY responsible, responsible_department, rule_id, item",
-        params![jurisdiction, from, to],
+        &format!(
+            "SELECT responsible, responsible_department, rule_id, item, CAST(SUM(alerts) AS BIGINT) \
+             FROM ({}) t GROUP BY responsible, responsible_department, rule_id, item",
+            crate::aggregates::period::union(
+                "responsible, responsible_department, rule_id, item, alerts",
+                "alert_tallies",
+                "alert_tallies_monthly",
+                ""
+            )
+        ),
+        &crate::aggregates::period::union_args(jurisdiction, period),
     )?
     .into_iter()
     .map(|r| {

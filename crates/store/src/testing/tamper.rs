@@ -357,3 +357,46 @@ pub fn forget_push_and_alert_tallies(conn: &mut dyn Conn) -> Result<(), StoreErr
          DELETE FROM schema_migrations WHERE version IN (61, 62)",
     )
 }
+
+/// Adds one to the first month row of `jurisdiction` in `case_tallies_monthly` (`decided`),
+/// `alert_tallies_monthly` and `alert_status_tallies`, their day rows and alerts left alone;
+/// returns the two months changed (case, alert) and the status.
+pub fn bump_month_tallies(
+    conn: &mut dyn Conn,
+    jurisdiction: &str,
+) -> Result<(String, String, String), StoreError> {
+    let mut first = |sql: &str| -> Result<String, StoreError> {
+        conn.query_one(sql, params![jurisdiction])?
+            .and_then(|r| r.opt_text(0).transpose())
+            .transpose()?
+            .ok_or_else(|| StoreError::Corrupt("no month row to tamper with".into()))
+    };
+    let case_month = first("SELECT MIN(month) FROM case_tallies_monthly WHERE jurisdiction = ?")?;
+    let alert_month = first("SELECT MIN(month) FROM alert_tallies_monthly WHERE jurisdiction = ?")?;
+    let status = first("SELECT MIN(status) FROM alert_status_tallies WHERE jurisdiction = ?")?;
+    conn.execute(
+        "UPDATE case_tallies_monthly SET decided = decided + 1 WHERE jurisdiction = ? AND month = ?",
+        params![jurisdiction, case_month.as_str()],
+    )?;
+    conn.execute(
+        "UPDATE alert_tallies_monthly SET alerts = alerts + 1 WHERE jurisdiction = ? AND month = ?",
+        params![jurisdiction, alert_month.as_str()],
+    )?;
+    conn.execute(
+        "UPDATE alert_status_tallies SET alerts = alerts + 1 WHERE jurisdiction = ? AND status = ?",
+        params![jurisdiction, status.as_str()],
+    )?;
+    Ok((case_month, alert_month, status))
+}
+
+/// Leaves the schema as a database written before migrations 63 and 64: no month roll-ups, no
+/// alert status counters, no indexes `alerts_open_rule` and `pushes_unmapped`, the two
+/// migrations not recorded (the next `migrate::run` applies them again).
+pub fn forget_month_tallies(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    conn.batch(
+        "DROP INDEX alerts_open_rule; DROP INDEX pushes_unmapped; \
+         DROP TABLE case_tallies_monthly; DROP TABLE alert_tallies_monthly; \
+         DROP TABLE alert_status_tallies; \
+         DELETE FROM schema_migrations WHERE version IN (63, 64)",
+    )
+}

@@ -190,12 +190,12 @@ pub fn run(
         // of the replayed cases with it is what the increments must have summed to.
         let calendar = oneseal_store::calendar::stored(rebuilt)?;
         oneseal_store::aggregates::rebuild(rebuilt, &calendar)?;
-        report.rows += compare_table(
-            conn,
-            rebuilt,
+        for p in [
             &oneseal_store::projection::CASE_TALLIES,
-            &mut report.findings,
-        )?;
+            &oneseal_store::projection::CASE_TALLIES_MONTHLY,
+        ] {
+            report.rows += compare_table(conn, rebuilt, p, &mut report.findings)?;
+        }
         // The open cases' projected due dates, likewise from the replayed events and calendar.
         oneseal_store::case_due::rebuild(rebuilt, &calendar)?;
         report.rows += compare_table(

@@ -1,8 +1,9 @@
 //! `oneseal rules replay`: runs the rule engine over each log again, up to the runner's cursor,
 //! and compares with the alert table. An alert that should exist and doesn't, or exists and
 //! shouldn't, or differs from what the log proves, is reported by id. The accountability
-//! report's counters (`alert_tallies`) are recounted from the alerts the log proves and
-//! compared row by row, so a count edited behind the log's back is found too.
+//! report's counters (`alert_tallies`, and their month roll-ups `alert_tallies_monthly`) are
+//! recounted from the alerts the log proves and compared row by row, so a count edited behind
+//! the log's back is found too.
 
 use oneseal_domain::org::DivisionCode;
 use oneseal_domain::rules::{Alert, Engine};
@@ -29,10 +30,11 @@ pub enum ReplayFinding {
         alert_id: String,
         what: String,
     },
-    /// A counter of `alert_tallies` that is not the count of the proved alerts.
+    /// A counter of `alert_tallies` (or of `alert_tallies_monthly`) that is not the count of
+    /// the proved alerts.
     Tally {
         log: String,
-        /// day/responsible/department/rule/item.
+        /// day/responsible/department/rule/item (month/… for a month row).
         key: String,
         recorded: i64,
         proved: i64,
@@ -144,7 +146,8 @@ pub fn replay(conn: &mut dyn Conn) -> Result<ReplayReport, RulesError> {
     Ok(report)
 }
 
-/// Compares the jurisdiction's alert counters with a count of the proved alerts.
+/// Compares the jurisdiction's alert counters, day rows and month rows, with a count of the
+/// proved alerts.
 fn compare_tallies(
     conn: &mut dyn Conn,
     log: &str,
@@ -152,26 +155,32 @@ fn compare_tallies(
     findings: &mut Vec<ReplayFinding>,
 ) -> Result<(), RulesError> {
     use oneseal_store::rules::tallies;
-    let mut recorded = tallies::stored(conn, log)?;
-    let mut differ = |k: &tallies::AlertTallyKey, recorded: i64, proved: i64| {
-        findings.push(ReplayFinding::Tally {
-            log: log.to_owned(),
-            key: format!(
-                "{}/{}/{}/{}/{}",
-                k.day, k.responsible, k.responsible_department, k.rule_id, k.item
-            ),
-            recorded,
-            proved,
-        });
-    };
-    for (k, n) in tallies::count_alerts(conn, proved)? {
-        let r = recorded.remove(&k).unwrap_or(0);
-        if r != n {
-            differ(&k, r, n);
+    let days = tallies::count_alerts(conn, proved)?;
+    let months = tallies::by_month(&days);
+    for (mut recorded, counted) in [
+        (tallies::stored(conn, log)?, days),
+        (tallies::stored_months(conn, log)?, months),
+    ] {
+        let mut differ = |k: &tallies::AlertTallyKey, recorded: i64, proved: i64| {
+            findings.push(ReplayFinding::Tally {
+                log: log.to_owned(),
+                key: format!(
+                    "{}/{}/{}/{}/{}",
+                    k.day, k.responsible, k.responsible_department, k.rule_id, k.item
+                ),
+                recorded,
+                proved,
+            });
+        };
+        for (k, n) in counted {
+            let r = recorded.remove(&k).unwrap_or(0);
+            if r != n {
+                differ(&k, r, n);
+            }
         }
-    }
-    for (k, r) in recorded {
-        differ(&k, r, 0);
+        for (k, r) in recorded {
+            differ(&k, r, 0);
+        }
     }
     Ok(())
 }

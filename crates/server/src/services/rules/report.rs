@@ -7,6 +7,7 @@ use std::sync::Arc;
 use oneseal_domain::calendar::{Calendar, parse_date_arg};
 use oneseal_domain::org::DivisionCode;
 use oneseal_domain::rules::RuleId;
+use oneseal_store::aggregates::Period;
 use oneseal_store::{Conn, Store, StoreError};
 use serde::Serialize;
 
@@ -91,13 +92,26 @@ pub async fn report(
 }
 
 /// The report's rows: the decisions of the period summed from `case_tallies` per approving
-/// official and item (one index range), and the alerts raised in the period.
+/// official and item, and the alerts raised in the period from `alert_tallies`; the period's
+/// whole months are read from the month roll-ups of both, only its partial months from the days
+/// (the default period is the whole history).
 pub fn report_rows(
     c: &mut dyn Conn,
     j: &DivisionCode,
     by: ReportBy,
     from: &str,
     to: &str,
+) -> Result<Vec<ReportRow>, StoreError> {
+    report_rows_in(c, j, by, &Period::split(from, to))
+}
+
+/// [`report_rows`] over the counter rows of `period` (the tests compare a period split at its
+/// months with the same period read from the days alone).
+pub fn report_rows_in(
+    c: &mut dyn Conn,
+    j: &DivisionCode,
+    by: ReportBy,
+    period: &Period,
 ) -> Result<Vec<ReportRow>, StoreError> {
     let departments = oneseal_store::rules::staff_departments(c, j.as_str())?;
     let key_of = |person: &str, item: &str, rule: &str| -> String {
@@ -114,7 +128,7 @@ pub fn report_rows(
     let mut rows: BTreeMap<String, ReportRow> = BTreeMap::new();
     let mut days: BTreeMap<String, u64> = BTreeMap::new();
     if by != ReportBy::Rule {
-        for x in oneseal_store::aggregates::person_item_totals(c, j.as_str(), from, to)? {
+        for x in oneseal_store::aggregates::person_item_totals_in(c, j.as_str(), period)? {
             if x.timed == 0 {
                 continue;
             }
@@ -127,7 +141,7 @@ pub fn report_rows(
     }
     // Every alert of the period, counted by the database (the former read of the first 1,000
     // alerts and a count in memory left the rest out).
-    for a in oneseal_store::rules::alert_totals(c, j.as_str(), from, to)? {
+    for a in oneseal_store::rules::alert_totals_in(c, j.as_str(), period)? {
         let person = a.responsible.clone().unwrap_or_else(|| {
             a.responsible_department
                 .clone()
