@@ -52,6 +52,31 @@ fn demo_generate_writes_a_history_that_verifies_and_replays_and_refuses_a_second
     assert!(printed.contains("history of 120 cases"), "{printed}");
     assert!(printed.contains("cases/s"), "{printed}");
 
+    // The rules' engines are written out, so a server of this build does not fold the
+    // history again at its first start.
+    let database = match &schema {
+        Some(s) => s.database.clone(),
+        None => oneseal_store::Database::Sqlite(dir.join("oneseal.db")),
+    };
+    let mut conn = database.connect().unwrap();
+    let count = |conn: &mut Box<dyn oneseal_store::Conn>, sql: &str| {
+        conn.query_one(sql, &[]).unwrap().unwrap().int(0).unwrap()
+    };
+    let logs = count(
+        &mut conn,
+        "SELECT COUNT(*) FROM ledger_heads WHERE size > 0",
+    );
+    assert!(logs >= 4, "{logs} logs");
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) FROM rule_snapshots s JOIN ledger_heads h ON h.log = s.log \
+             WHERE s.size > 0 AND s.size <= h.size AND s.build <> ''"
+        ),
+        logs
+    );
+    drop(conn);
+
     let verified = run(&dir, db, &["ledger", "verify"]);
     assert!(verified.status.success(), "{}", text(&verified));
     let replayed = run(&dir, db, &["rules", "replay"]);
