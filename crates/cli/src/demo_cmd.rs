@@ -126,6 +126,7 @@ fn generate(args: &GenerateArgs) -> Result<()> {
     let wrote = t.elapsed();
     let cpu_after = cpu_seconds();
     let statements = statements() - statements_before;
+    store.write_blocking(|tx| oneseal_store::bulk::analyze(tx.conn()))?;
     let t = Instant::now();
     // Written out as a server's engines are (`rule_snapshots`): a server of this same build
     // then continues from them instead of folding the whole history again at its first start

@@ -207,6 +207,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "alert_months_and_counts",
         include_str!("../migrations/0064_alert_months_and_counts.sql"),
     ),
+    (
+        65,
+        "alerts_order",
+        include_str!("../migrations/0065_alerts_order.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run
