@@ -565,12 +565,7 @@ mod tests {
         for status in [None, Some("open"), Some("closed")] {
             for k in [None, Some(key(true)), Some(key(false))] {
                 let (sql, args) = alert_page_query("370100", status, k.as_ref(), 50);
-                let plan: Vec<String> = c
-                    .query(&format!("EXPLAIN QUERY PLAN {sql}"), &args)
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.text(3).unwrap())
-                    .collect();
+                let plan = c.plan(&sql, &args);
                 assert!(
                     !plan.iter().any(|l| l.contains("TEMP B-TREE")),
                     "{status:?} {k:?}: {plan:?}"

@@ -54,6 +54,16 @@ impl SqliteConn {
         Ok(Self { conn })
     }
 
+    /// SQLite's plan of `sql`, one line a step (`EXPLAIN QUERY PLAN`): the tests that hold a
+    /// read to an index range (no sort, no scan) ask it.
+    #[cfg(test)]
+    pub(crate) fn plan(&mut self, sql: &str, args: &[crate::sql::Value]) -> Vec<String> {
+        use crate::sql::Conn;
+        self.query(&format!("EXPLAIN QUERY PLAN {sql}"), args)
+            .and_then(|rows| rows.iter().map(|r| r.text(3)).collect())
+            .unwrap_or_else(|e| vec![format!("no plan: {e}")])
+    }
+
     /// A private database on disk that SQLite deletes when it closes: for work larger than memory
     /// that must not survive (the audit's rebuilt projections). Nothing in it needs durability.
     pub fn open_scratch() -> Result<Self, StoreError> {

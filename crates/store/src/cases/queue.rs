@@ -362,12 +362,7 @@ mod tests {
         for f in &filters {
             for cursor in &cursors {
                 let (sql, args) = page_query(Backend::Sqlite, f, cursor.as_ref(), 50).unwrap();
-                let plan: Vec<String> = c
-                    .query(&format!("EXPLAIN QUERY PLAN {sql}"), &args)
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.text(3).unwrap())
-                    .collect();
+                let plan = c.plan(&sql, &args);
                 // One applicant's cases (an identifier search) may be sorted: they are few
                 // beside the jurisdiction's, and their index has no number column.
                 let bounded = matches!(f.search, Some(CaseSearch::Identifier(_)));
