@@ -118,7 +118,7 @@ mod tests {
         let mut wrong = Vec::new();
         for (sql, args, indexes) in cases {
             let args: Vec<Value> = args.iter().map(|a| Value::from(*a)).collect();
-            let plan = c.plan(&sql, &args);
+            let plan = c.plan(sql, &args);
             let ranged = plan.len() == 1
                 && plan[0].starts_with("SEARCH ")
                 && indexes
