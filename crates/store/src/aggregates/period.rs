@@ -43,12 +43,11 @@ fn parse(day: &str) -> Option<(u32, u32, u32)> {
 }
 
 fn last_day(y: u32, m: u32) -> u32 {
-    match m {
-        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    let month = u8::try_from(m)
+        .ok()
+        .and_then(|m| time::Month::try_from(m).ok())
+        .unwrap_or(time::Month::January);
+    u32::from(month.length(i32::try_from(y).unwrap_or(i32::MAX)))
 }
 
 fn month(y: u32, m: u32) -> String {
