@@ -170,7 +170,7 @@ fn add_to(
         key.person.as_str().into(),
     ];
     args.extend(counts.0.iter().map(|v| crate::Value::from(*v)));
-    conn.execute(
+    conn.write(
         &format!(
             "INSERT INTO {table} (jurisdiction, {when}, item, person, {}) VALUES (?, ?, ?, ?, {}) \
              ON CONFLICT (jurisdiction, {when}, item, person) DO UPDATE SET {}",

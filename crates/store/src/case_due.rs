@@ -41,13 +41,13 @@ pub fn write(
     // One statement either way (a round trip each on PostgreSQL): the row goes, or an upsert
     // setting every column replaces it.
     let Some(p) = case.projected_due(calendar) else {
-        conn.execute(
+        conn.write(
             "DELETE FROM case_due WHERE case_number = ?",
             params![number],
         )?;
         return Ok(());
     };
-    conn.execute(
+    conn.write(
         "INSERT INTO case_due (case_number, jurisdiction, kind, status, due_on, yellow_on, \
          notice_due, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (case_number) DO UPDATE SET jurisdiction = excluded.jurisdiction, \

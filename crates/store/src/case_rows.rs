@@ -85,7 +85,7 @@ pub fn write(
     let name: String = r.applicant.name().chars().take(MAX_INDEXED_CHARS).collect();
     // One statement (an upsert setting every column) where a DELETE and an INSERT were two
     // round trips on PostgreSQL: the row ends the same.
-    conn.execute(
+    conn.write(
         "INSERT INTO cases (case_number, jurisdiction, item_code, item_name, status, received_on, applicant_label, \
          query_code_hash, closed, events, search_key, channel, assignee, decided_on, applicant_name, applicant_id) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
@@ -141,7 +141,7 @@ fn index_name(conn: &mut dyn Conn, number: &str, key: i64, name: &str) -> Result
         args.push(crate::Value::from(pair));
         args.push(crate::Value::from(number));
     }
-    conn.execute(
+    conn.write(
         &format!(
             "INSERT INTO case_name_pairs (pair, case_number) VALUES {}",
             vec!["(?, ?)"; args.len() / 2].join(", ")

@@ -25,6 +25,7 @@ pub mod commitments;
 pub mod consultations;
 pub mod coordination;
 mod database;
+mod deferred;
 mod durable;
 mod error;
 pub mod guide;
@@ -45,6 +46,7 @@ pub mod platform;
 pub mod projection;
 pub mod projects;
 pub mod ratings;
+mod readers;
 pub mod rule_snapshots;
 pub mod rules;
 pub mod scratch;
@@ -81,10 +83,12 @@ struct Inner {
     db: Database,
     backend: Backend,
     writer: Mutex<Option<std::sync::mpsc::Sender<Job>>>,
-    readers: Mutex<Vec<Box<dyn Conn>>>,
+    readers: readers::Readers,
     stats: Arc<WriterStats>,
-    /// SQLite: what readers wait for, so they never return a commit that is not yet durable.
+    /// What readers wait for, so they never return a commit that is not yet durable.
     durability: Option<Arc<Durability>>,
+    /// PostgreSQL: a read's own barrier, for commits of other processes (see [`durable`]).
+    flush: Option<durable::Flush>,
 }
 
 impl fmt::Debug for Store {
@@ -93,21 +97,10 @@ impl fmt::Debug for Store {
     }
 }
 
-/// Idle reader connections kept for reuse. Opening a SQLite connection costs a file open and a
-/// parse of the whole schema on its first statement, so under load (a sign-in lookup per request,
-/// each on its own blocking thread) a pool smaller than the concurrent reads made most reads pay
-/// for both. A PostgreSQL connection is a server process: fewer are kept there.
-fn max_idle_readers(backend: Backend) -> usize {
-    match backend {
-        Backend::Sqlite => 32,
-        Backend::Postgres => 8,
-    }
-}
-
 impl Drop for Inner {
     /// Pooled PostgreSQL clients own runtimes that must not be dropped on an async thread.
     fn drop(&mut self) {
-        let readers = std::mem::take(self.readers.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let readers = self.readers.drain();
         if !readers.is_empty() {
             let _ = std::thread::Builder::new()
                 .name("oneseal-reader-close".into())
@@ -155,14 +148,14 @@ impl Store {
         let thread_db = db.clone();
         let stats = Arc::new(WriterStats::default());
         let thread_stats = stats.clone();
-        let durability = match &db {
-            Database::Sqlite(path) => {
-                let durability = Arc::new(Durability::default());
-                let syncer = durable::spawn_syncer(durability.clone(), durable::wal_sync(path))?;
-                Some(Pipeline { durability, syncer })
-            }
-            Database::Postgres(_) => None,
+        let sync = match &db {
+            Database::Sqlite(path) => durable::wal_sync(path),
+            Database::Postgres(_) => durable::pg_barrier(db.clone()),
         };
+        let durability = Arc::new(Durability::default());
+        let syncer = durable::spawn_syncer(durability.clone(), sync)?;
+        let flush = matches!(db, Database::Postgres(_)).then(|| durable::Flush(syncer.clone()));
+        let durability = Some(Pipeline { durability, syncer });
         let readers_wait = durability.as_ref().map(|p| p.durability.clone());
         std::thread::Builder::new()
             .name("oneseal-writer".into())
@@ -188,6 +181,10 @@ impl Store {
                         conn.batch(
                             "PRAGMA wal_autocheckpoint=16384; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY",
                         )?;
+                    } else {
+                        // COMMIT returns before its WAL is flushed; the syncer's barrier
+                        // flushes it before anyone hears of the batch.
+                        conn.batch("SET synchronous_commit = off")?;
                     }
                     Ok(conn)
                 });
@@ -207,9 +204,10 @@ impl Store {
                 db,
                 backend,
                 writer: Mutex::new(Some(tx)),
-                readers: Mutex::new(Vec::new()),
+                readers: readers::Readers::new(backend),
                 stats,
                 durability: readers_wait,
+                flush,
             }),
         };
         if backend == Backend::Sqlite {
@@ -341,19 +339,22 @@ impl Store {
         E: From<StoreError>,
         F: FnOnce(&mut dyn Conn) -> Result<T, E>,
     {
-        let pooled = self.inner.readers.lock().ok().and_then(|mut p| p.pop());
-        let mut conn = match pooled {
-            Some(c) => c,
-            None => self.inner.db.connect()?,
-        };
+        let readers = &self.inner.readers;
+        let mut conn = readers.take(&self.inner.db)?;
         let result = f(conn.as_mut());
-        if let Ok(mut pool) = self.inner.readers.lock()
-            && pool.len() < max_idle_readers(self.inner.backend)
-        {
-            pool.push(conn);
+        let unflushed = match (&result, &self.inner.flush, durable) {
+            (Ok(_), Some(_), true) => durable::pg_unflushed(conn.as_mut()),
+            _ => Ok(false),
+        };
+        match &unflushed {
+            Ok(_) => readers.give_back(conn),
+            Err(_) => readers.forget(),
         }
         if let (Ok(_), Some(d), true) = (&result, &self.inner.durability, durable) {
             d.wait_visible()?;
+            if let (true, Some(flush)) = (unflushed?, &self.inner.flush) {
+                flush.now()?;
+            }
         }
         result
     }
@@ -375,7 +376,8 @@ where
     D: FnOnce(Result<T, E>) + Send + 'static,
 {
     Box::new(move |tx: &mut Tx<'_>| {
-        let result = f(tx);
+        // The command's held writes are sent before it ends, so their errors are its own.
+        let result = f(tx).and_then(|v| tx.conn().flush_writes().map(|()| v).map_err(E::from));
         Outcome {
             ok: result.is_ok(),
             finish: Box::new(move |commit_err: Option<&StoreError>| {

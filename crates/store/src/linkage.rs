@@ -160,7 +160,7 @@ fn apply_push(
         Some(slot_of(&was))
     };
     let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
-    conn.execute(
+    conn.write(
         "INSERT INTO push_events (push_id, seq, body) VALUES (?, ?, ?)",
         params![push_id, events.len() as u64 + 1, body],
     )?;
@@ -168,7 +168,7 @@ fn apply_push(
     let p = Push::apply(&events).map_err(|e| corrupt(e.to_string()))?;
     let c = &p.created;
     let date = |d: Option<time::Date>| d.map(|d| d.to_string());
-    conn.execute(
+    conn.write(
         &crate::sql::upsert(
             "pushes",
             &["push_id"],

@@ -212,6 +212,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "alerts_order",
         include_str!("../migrations/0065_alerts_order.sql"),
     ),
+    (
+        66,
+        "write_barrier",
+        include_str!("../migrations/0066_write_barrier.sql"),
+    ),
 ];
 
 /// The part of a migration the two databases cannot share (their text-search indexes), run

@@ -163,7 +163,7 @@ pub struct Callback<'a> {
 }
 
 pub fn enqueue_callback(conn: &mut dyn Conn, c: &Callback<'_>) -> Result<(), StoreError> {
-    conn.execute(
+    conn.write(
         "INSERT INTO dept_feed (jurisdiction, idx, department, kind, ref_id, body) VALUES (?, ?, ?, ?, ?, ?)",
         params![c.jurisdiction, c.idx, c.platform, c.kind, c.platform_ref, c.body],
     )?;

@@ -249,7 +249,7 @@ pub fn apply(
         } => {
             // The document and its signature stay in the event's body on the log only
             // (`seals::sealed_body` reads them there): kept here too they doubled a case's size.
-            conn.execute(
+            conn.write(
                 "INSERT INTO sealed_documents (case_number, document_kind, es_id, document_sm3, signer) \
                  VALUES (?, ?, ?, ?, ?)",
                 params![
@@ -297,7 +297,7 @@ pub(crate) fn write_case_event(
 ) -> Result<(), StoreError> {
     let corrupt = |e: String| StoreError::Corrupt(format!("case {number}: {e}"));
     let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
-    conn.execute(
+    conn.write(
         "INSERT INTO case_events (case_number, seq, kind, body) VALUES (?, ?, ?, ?)",
         params![
             number.as_str(),
@@ -320,14 +320,14 @@ fn apply_licence_event(
     let corrupt = |e: String| StoreError::Corrupt(format!("licence {licence_id}: {e}"));
     let mut events = load_licence_events(conn, licence_id)?;
     let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
-    conn.execute(
+    conn.write(
         "INSERT INTO licence_events (licence_id, seq, body) VALUES (?, ?, ?)",
         params![licence_id, events.len() as u64 + 1, body],
     )?;
     events.push(event.clone());
     let l = Licence::apply(&events).map_err(|e| corrupt(e.to_string()))?;
     let status = serde_json::to_value(l.status).map_err(|e| corrupt(e.to_string()))?;
-    conn.execute(
+    conn.write(
         &crate::sql::upsert(
             "licences",
             &["licence_id"],

@@ -189,7 +189,7 @@ pub struct DocumentEntry<'a> {
 }
 
 pub fn insert_document_entry(conn: &mut dyn Conn, e: &DocumentEntry<'_>) -> Result<(), StoreError> {
-    conn.execute(
+    conn.write(
         "INSERT INTO document_entries (case_number, document_kind, license_id, log, idx) VALUES (?, ?, ?, ?, ?)",
         params![e.case_number, e.document_kind, e.license_id, e.log, e.index],
     )?;

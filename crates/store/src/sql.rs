@@ -201,6 +201,19 @@ pub trait Conn: Send {
     fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
+
+    /// A write whose row count the caller does not need and whose errors may surface at a
+    /// later statement of the same command: the writer holds it back on PostgreSQL and sends
+    /// it with the next ones (see `crate::deferred` for what such a statement may contain).
+    /// Everywhere else it simply executes.
+    fn write(&mut self, sql: &str, params: &[Value]) -> Result<(), StoreError> {
+        self.execute(sql, params).map(|_| ())
+    }
+
+    /// Sends the writes held back by [`Conn::write`], if any.
+    fn flush_writes(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// `INSERT … ON CONFLICT (key) DO UPDATE SET` every other column: a projection's row replaced

@@ -14,8 +14,8 @@
 //!   `ledger_entries` (so SQL that reads them sees them) and at the end of the batch. The Merkle
 //!   nodes for the whole batch are integrated before COMMIT, in the same transaction.
 //! - A command's result (and so any ledger index) is delivered only after the batch is durable:
-//!   on PostgreSQL when COMMIT returned (`synchronous_commit=on`); on SQLite when the syncer has
-//!   fsynced the WAL after the COMMIT (see [`crate::durable`]), while the writer runs the next batch.
+//!   when the syncer has fsynced SQLite's WAL, or committed PostgreSQL's write barrier, after the
+//!   COMMIT (see [`crate::durable`]), while the writer runs the next batch.
 //! - Batches are serialised across processes too: SQLite's `BEGIN IMMEDIATE` takes the file's
 //!   write lock; on PostgreSQL each batch first takes a transaction-level advisory lock (the
 //!   writer lock of [`crate::leader`]), so several server processes on one database run their
@@ -108,6 +108,8 @@ pub(crate) struct Session {
     /// The running command released its savepoint midway ([`Tx::settle`]): it can no longer
     /// fail alone, so its failure fails the batch.
     settled: bool,
+    /// PostgreSQL: the running command's writes not sent yet ([`Conn::write`]).
+    deferred: crate::deferred::Deferred,
 }
 
 impl Session {
@@ -122,6 +124,7 @@ impl Session {
             release_pending: false,
             broken: None,
             settled: false,
+            deferred: crate::deferred::Deferred::default(),
         }
     }
 
@@ -167,6 +170,15 @@ impl Session {
     /// Closes the running command: keeps or drops its statements and entries. A kept
     /// savepoint is released later, with the next one or at COMMIT.
     fn finish_command(&mut self, ok: bool) -> Result<(), StoreError> {
+        if ok {
+            // Sent already by the command's end (`make_job`); a write left here would go
+            // outside the command's own result, so its failure breaks the batch.
+            if let Err(e) = self.send_deferred() {
+                self.broken.get_or_insert_with(|| e.to_string());
+            }
+        } else {
+            self.deferred.clear();
+        }
         let savepoint = std::mem::replace(&mut self.savepoint, false);
         if !ok && std::mem::take(&mut self.settled) {
             // What it settled is beyond its savepoint's reach, and its leaves are not: roll
@@ -202,6 +214,15 @@ impl Session {
         self.release_pending = false;
         self.broken = None;
         self.settled = false;
+        self.deferred.clear();
+    }
+
+    /// Sends the held writes as one statement (its savepoint is open: `write` entered it).
+    fn send_deferred(&mut self) -> Result<(), StoreError> {
+        match self.deferred.take() {
+            Some((sql, params)) => self.conn.execute(&sql, &params).map(|_| ()),
+            None => Ok(()),
+        }
     }
 }
 
@@ -212,17 +233,40 @@ impl Conn for Session {
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
         self.enter(sql)?;
+        self.send_deferred()?;
         self.conn.execute(sql, params)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         self.enter(sql)?;
+        self.send_deferred()?;
         self.conn.query(sql, params)
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
         self.enter(sql)?;
+        self.send_deferred()?;
         self.conn.batch(sql)
+    }
+
+    fn write(&mut self, sql: &str, params: &[Value]) -> Result<(), StoreError> {
+        let table = match self.conn.backend() {
+            Backend::Postgres => crate::deferred::target(sql),
+            Backend::Sqlite => None,
+        };
+        let Some(table) = table else {
+            return self.execute(sql, params).map(|_| ());
+        };
+        self.enter(sql)?;
+        if self.deferred.must_send_before(table, params.len()) {
+            self.send_deferred()?;
+        }
+        self.deferred.hold(table, sql, params);
+        Ok(())
+    }
+
+    fn flush_writes(&mut self) -> Result<(), StoreError> {
+        self.send_deferred()
     }
 }
 
@@ -412,7 +456,7 @@ impl Tx<'_> {
                     .transpose()?
                     .unwrap_or(0),
             };
-            self.conn().execute(
+            self.conn().write(
                 "INSERT INTO case_entries (case_number, seq, log, idx, kind) VALUES (?, ?, ?, ?, ?)",
                 params![
                     case_number.as_str(),
@@ -481,7 +525,7 @@ impl Conn for Counted {
     }
 }
 
-/// Where a SQLite writer sends its committed batches to be made durable.
+/// Where the writer sends its committed batches to be made durable.
 pub(crate) struct Pipeline {
     pub durability: std::sync::Arc<Durability>,
     pub syncer: std::sync::mpsc::Sender<Settled>,
@@ -492,7 +536,7 @@ pub(crate) struct Writer {
     /// Right edges of the logs as of the last commit, so a batch need not reload them.
     frontiers: BTreeMap<String, Frontier>,
     stats: std::sync::Arc<WriterStats>,
-    /// SQLite: the syncer that delivers results once durable. PostgreSQL: none, COMMIT is durable.
+    /// The syncer that delivers results once durable (`None` only where a test wants COMMIT alone).
     pipeline: Option<Pipeline>,
     /// The generation of the last batch that reached COMMIT.
     generation: u64,
@@ -674,6 +718,53 @@ mod tests {
         // The writer goes on after the rolled-back batch.
         store.write_blocking(move |tx| insert(tx, 6)).unwrap();
         assert_eq!(count(&store), 4);
+        store.close();
+    }
+
+    /// PostgreSQL: the writer's COMMIT does not wait for the WAL's flush, yet a batch is
+    /// acknowledged only once the syncer's barrier flushed it. (SQLite's fsync is covered by
+    /// `durable::tests`, with a sync the test holds back.)
+    #[test]
+    fn postgres_acknowledges_a_batch_only_once_its_wal_is_flushed() {
+        let scratch = ScratchDb::new().unwrap();
+        if !matches!(scratch.database, crate::Database::Postgres(_)) {
+            eprintln!("SKIPPED on SQLite: PostgreSQL's write barrier is tested on PostgreSQL");
+            return;
+        }
+        let store = Store::open(scratch.database.clone()).unwrap();
+        let text = |tx: &mut super::Tx<'_>, sql: &str| {
+            tx.conn()
+                .query_one(sql, &[])?
+                .map(|r| r.text(0))
+                .transpose()
+                .map(Option::unwrap_or_default)
+        };
+        let (level, lsn) = store
+            .write_blocking(move |tx| {
+                tx.conn().batch(
+                    "CREATE TABLE barrier_probe (b TEXT NOT NULL); \
+                     INSERT INTO barrier_probe SELECT repeat('x', 500) FROM generate_series(1, 200)",
+                )?;
+                let level = text(tx, "SHOW synchronous_commit")?;
+                let lsn = text(tx, "SELECT pg_current_wal_insert_lsn()::text")?;
+                Ok::<_, StoreError>((level, lsn))
+            })
+            .unwrap();
+        assert_eq!(level, "off", "the writer's commits wait for their flush");
+        let mut raw = scratch.database.connect().unwrap();
+        let flushed = raw
+            .query_one(
+                "SELECT pg_current_wal_flush_lsn() >= CAST(CAST(? AS TEXT) AS pg_lsn)",
+                crate::params![lsn.as_str()],
+            )
+            .unwrap()
+            .unwrap()
+            .int(0)
+            .unwrap();
+        assert_eq!(
+            flushed, 1,
+            "a batch was acknowledged before its WAL was flushed"
+        );
         store.close();
     }
 }

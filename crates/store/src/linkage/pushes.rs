@@ -365,7 +365,7 @@ pub fn enqueue(
     body: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    c.execute(
+    c.write(
         "INSERT INTO dept_feed (jurisdiction, idx, department, kind, ref_id, body) VALUES (?, ?, ?, ?, ?, ?)",
         params![j.as_str(), idx, department.as_str(), kind, ref_id, body],
     )?;

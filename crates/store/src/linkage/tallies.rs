@@ -44,7 +44,7 @@ pub(crate) fn move_push(
             )?;
         }
     }
-    conn.execute(
+    conn.write(
         "INSERT INTO push_tallies (jurisdiction, department, status, pushes) VALUES (?, ?, ?, 1) \
          ON CONFLICT (jurisdiction, department, status) DO UPDATE SET pushes = push_tallies.pushes + 1",
         params![j, to.department.as_str(), to.status.as_str()],
