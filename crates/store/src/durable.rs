@@ -82,6 +82,12 @@ impl Durability {
         }
     }
 
+    /// Whether every batch that reached COMMIT is durable (nothing in flight).
+    #[cfg(test)]
+    pub fn all_durable(&self) -> bool {
+        self.lock().durable >= self.committed.load(Ordering::SeqCst)
+    }
+
     fn settle(&self, generation: u64, failure: Option<String>) {
         let mut state = self.lock();
         state.durable = state.durable.max(generation);
