@@ -86,7 +86,7 @@ struct Inner {
     readers: readers::Readers,
     stats: Arc<WriterStats>,
     /// What readers wait for, so they never return a commit that is not yet durable.
-    durability: Option<Arc<Durability>>,
+    durability: Arc<Durability>,
     /// PostgreSQL: a read's own barrier, for commits of other processes (see [`durable`]).
     flush: Option<durable::Flush>,
 }
@@ -155,8 +155,8 @@ impl Store {
         let durability = Arc::new(Durability::default());
         let syncer = durable::spawn_syncer(durability.clone(), sync)?;
         let flush = matches!(db, Database::Postgres(_)).then(|| durable::Flush(syncer.clone()));
-        let durability = Some(Pipeline { durability, syncer });
-        let readers_wait = durability.as_ref().map(|p| p.durability.clone());
+        let readers_wait = durability.clone();
+        let pipeline = Pipeline { durability, syncer };
         std::thread::Builder::new()
             .name("oneseal-writer".into())
             .spawn(move || {
@@ -191,7 +191,7 @@ impl Store {
                 match opened {
                     Ok(conn) => {
                         let _ = ready_tx.send(Ok(conn.backend()));
-                        Writer::new(conn, thread_stats, durability).run(&rx);
+                        Writer::new(conn, thread_stats, pipeline).run(&rx);
                     }
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
@@ -350,8 +350,8 @@ impl Store {
             Ok(_) => readers.give_back(conn),
             Err(_) => readers.forget(),
         }
-        if let (Ok(_), Some(d), true) = (&result, &self.inner.durability, durable) {
-            d.wait_visible()?;
+        if let (Ok(_), true) = (&result, durable) {
+            self.inner.durability.wait_visible()?;
             if let (true, Some(flush)) = (unflushed?, &self.inner.flush) {
                 flush.now()?;
             }

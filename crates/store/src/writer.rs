@@ -536,8 +536,8 @@ pub(crate) struct Writer {
     /// Right edges of the logs as of the last commit, so a batch need not reload them.
     frontiers: BTreeMap<String, Frontier>,
     stats: std::sync::Arc<WriterStats>,
-    /// The syncer that delivers results once durable (`None` only where a test wants COMMIT alone).
-    pipeline: Option<Pipeline>,
+    /// The syncer that delivers results once durable.
+    pipeline: Pipeline,
     /// The generation of the last batch that reached COMMIT.
     generation: u64,
 }
@@ -546,7 +546,7 @@ impl Writer {
     pub fn new(
         conn: Box<dyn Conn>,
         stats: std::sync::Arc<WriterStats>,
-        pipeline: Option<Pipeline>,
+        pipeline: Pipeline,
     ) -> Self {
         let conn = Box::new(Counted {
             conn,
@@ -588,18 +588,12 @@ impl Writer {
             let _ = self.session.conn.batch("ROLLBACK");
         }
         let error = result.err();
-        let Some(pipeline) = &self.pipeline else {
-            for o in outcomes {
-                (o.finish)(error.as_ref());
-            }
-            return;
-        };
         let settled = Settled {
             generation: self.generation,
             outcomes,
             error,
         };
-        if let Err(unsent) = pipeline.syncer.send(settled) {
+        if let Err(unsent) = self.pipeline.syncer.send(settled) {
             for o in unsent.0.outcomes {
                 (o.finish)(Some(&StoreError::Closed));
             }
@@ -607,9 +601,7 @@ impl Writer {
     }
 
     fn batch(&mut self, jobs: Vec<Job>, outcomes: &mut Vec<Outcome>) -> Result<(), StoreError> {
-        if let Some(p) = &self.pipeline {
-            p.durability.check()?;
-        }
+        self.pipeline.durability.check()?;
         // One round trip: BEGIN and, on PostgreSQL, the cross-process writer lock.
         let begin = match crate::leader::writer_lock_sql(self.session.backend()) {
             Some(lock) => format!("BEGIN; {lock}"),
@@ -652,10 +644,8 @@ impl Writer {
             )?;
             integrated.insert(name, b.frontier);
         }
-        if let Some(p) = &self.pipeline {
-            // Before COMMIT makes the batch visible: see `durable` on why readers rely on it.
-            self.generation = p.durability.next_generation();
-        }
+        // Before COMMIT makes the batch visible: see `durable` on why readers rely on it.
+        self.generation = self.pipeline.durability.next_generation();
         // COMMIT also ends the last command's savepoint if it is still open.
         self.session.conn.batch("COMMIT")?;
         self.frontiers.extend(integrated);
@@ -728,7 +718,7 @@ mod tests {
     fn a_batch_is_acknowledged_only_once_durable() {
         let scratch = ScratchDb::new().unwrap();
         let store = Store::open(scratch.database.clone()).unwrap();
-        let durability = store.inner.durability.clone().unwrap();
+        let durability = store.inner.durability.clone();
         let postgres = matches!(scratch.database, crate::Database::Postgres(_));
         let text = |tx: &mut super::Tx<'_>, sql: &str| {
             tx.conn()
