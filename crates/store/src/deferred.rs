@@ -25,12 +25,17 @@ use crate::sql::Value;
 const MAX_STATEMENTS: usize = 32;
 const MAX_PARAMS: usize = 16_000;
 
-/// The writes waiting to be sent.
+/// The writes waiting to be sent, in order.
 #[derive(Debug, Default)]
 pub(crate) struct Deferred {
-    statements: Vec<(String, Vec<Value>)>,
-    tables: Vec<String>,
-    params: usize,
+    held: Vec<Held>,
+}
+
+#[derive(Debug)]
+struct Held {
+    table: String,
+    sql: String,
+    params: Vec<Value>,
 }
 
 /// The table a write may be held for, or `None` if it must run at once: a plain INSERT,
@@ -65,47 +70,46 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 impl Deferred {
     /// Whether `table` already has a write waiting, or one more of `params` would not fit.
     pub fn must_send_before(&self, table: &str, params: usize) -> bool {
-        self.tables.iter().any(|t| t == table)
-            || self.statements.len() >= MAX_STATEMENTS
-            || self.params + params > MAX_PARAMS
+        let waiting: usize = self.held.iter().map(|h| h.params.len()).sum();
+        self.held.iter().any(|h| h.table == table)
+            || self.held.len() >= MAX_STATEMENTS
+            || waiting + params > MAX_PARAMS
     }
 
     pub fn hold(&mut self, table: &str, sql: &str, params: &[Value]) {
-        self.tables.push(table.to_owned());
-        self.params += params.len();
-        self.statements.push((sql.to_owned(), params.to_vec()));
+        self.held.push(Held {
+            table: table.to_owned(),
+            sql: sql.to_owned(),
+            params: params.to_vec(),
+        });
     }
 
     /// The waiting writes as one statement (`?` placeholders, numbered in order by the
     /// backend), and its parameters; nothing waits afterwards.
     pub fn take(&mut self) -> Option<(String, Vec<Value>)> {
-        self.tables.clear();
-        self.params = 0;
-        let mut statements = std::mem::take(&mut self.statements);
-        let (last, mut params) = statements.pop()?;
-        if statements.is_empty() {
-            return Some((last, params));
+        let mut held = std::mem::take(&mut self.held);
+        let last = held.pop()?;
+        if held.is_empty() {
+            return Some((last.sql, last.params));
         }
         let mut sql = String::from("WITH ");
-        let mut all = Vec::with_capacity(params.len());
-        for (i, (s, p)) in statements.into_iter().enumerate() {
+        let mut params = Vec::new();
+        for (i, h) in held.into_iter().enumerate() {
             if i > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("w{i} AS ({s})"));
-            all.extend(p);
+            sql.push_str(&format!("w{i} AS ({})", h.sql));
+            params.extend(h.params);
         }
         sql.push(' ');
-        sql.push_str(&last);
-        all.append(&mut params);
-        Some((sql, all))
+        sql.push_str(&last.sql);
+        params.extend(last.params);
+        Some((sql, params))
     }
 
     /// Drops the waiting writes (their command failed before they were sent).
     pub fn clear(&mut self) {
-        self.statements.clear();
-        self.tables.clear();
-        self.params = 0;
+        self.held.clear();
     }
 }
 

@@ -4,8 +4,9 @@
 //! first statement; opening a PostgreSQL connection forks a server process. Under load (a
 //! sign-in lookup per request, each read on its own blocking thread) a pool smaller than the
 //! concurrent reads made most reads pay for that: with 64 clients on PostgreSQL, 8 idle
-//! connections meant more than a thousand processes forked in 8 seconds, half the machine's
-//! CPU, and a bench rate a third of that with 16 clients. PostgreSQL also refuses connections
+//! connections meant about a thousand server processes started in 8 seconds (page faults and
+//! process teardown at the top of PostgreSQL's profile), and a bench rate under half of that
+//! with 16 clients. PostgreSQL also refuses connections
 //! beyond `max_connections` (100 by default, shared by every server process), so there a read
 //! that finds every connection busy waits a moment for one to come back before it opens one
 //! more, rather than open as many as there are concurrent requests.
@@ -87,7 +88,8 @@ impl Readers {
     /// must not be an async worker: see `Store::read_blocking`).
     pub fn give_back(&self, conn: Box<dyn Conn>) {
         let mut state = self.lock();
-        if state.idle.len() < cap(self.backend) && state.open <= cap(self.backend) {
+        // Lent connections count in `open`, so at most the cap lie idle.
+        if state.open <= cap(self.backend) {
             state.idle.push(conn);
         } else {
             state.open = state.open.saturating_sub(1);
