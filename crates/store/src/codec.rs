@@ -347,7 +347,7 @@ pub(crate) fn store_blobs(conn: &mut dyn Conn, blobs: &[&Blob]) -> Result<(), St
             params.push(Value::from(bytes.as_slice()));
         }
         sql.push_str(" ON CONFLICT (hash) DO NOTHING");
-        conn.execute(&sql, &params)?;
+        conn.write(&sql, &params)?;
     }
     Ok(())
 }

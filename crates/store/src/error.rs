@@ -8,7 +8,7 @@ pub enum StoreError {
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("postgres: {0}")]
-    Postgres(#[from] postgres::Error),
+    Postgres(#[from] tokio_postgres::Error),
     #[error("column {index} of the result: expected {expected}, found {found}")]
     Column {
         index: usize,
@@ -42,7 +42,7 @@ impl StoreError {
                     || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
             }
             StoreError::Postgres(e) => {
-                e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION)
+                e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION)
             }
             _ => false,
         }

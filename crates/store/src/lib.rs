@@ -25,7 +25,6 @@ pub mod commitments;
 pub mod consultations;
 pub mod coordination;
 mod database;
-mod deferred;
 mod durable;
 mod error;
 pub mod guide;
@@ -376,7 +375,8 @@ where
     D: FnOnce(Result<T, E>) + Send + 'static,
 {
     Box::new(move |tx: &mut Tx<'_>| {
-        // The command's held writes are sent before it ends, so their errors are its own.
+        // The replies of the command's pipelined writes are read before it ends, so their
+        // errors are its own.
         let result = f(tx).and_then(|v| tx.conn().flush_writes().map(|()| v).map_err(E::from));
         Outcome {
             ok: result.is_ok(),

@@ -310,10 +310,11 @@ pub(crate) fn integrate(
             params.push(Value::from(node_key(log_id, id)?));
             params.push(Value::from(hash.to_vec()));
         }
-        conn.execute(&sql, &params)?;
+        // Pipelined on PostgreSQL: the batch's COMMIT reads the replies.
+        conn.write(&sql, &params)?;
     }
     let root = frontier.root();
-    conn.execute(
+    conn.write(
         "UPDATE ledger_heads SET size = ?, root = ? WHERE log = ?",
         params![frontier.size(), root.to_vec(), log],
     )?;
@@ -382,7 +383,7 @@ pub(crate) fn insert_entries(conn: &mut dyn Conn, rows: &[EntryRow]) -> Result<(
                 Value::from(body.bytes.as_slice()),
             ]);
         }
-        conn.execute(&sql, &params)?;
+        conn.write(&sql, &params)?;
     }
     Ok(())
 }

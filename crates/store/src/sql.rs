@@ -202,15 +202,26 @@ pub trait Conn: Send {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 
-    /// A write whose row count the caller does not need and whose errors may surface at a
-    /// later statement of the same command: the writer holds it back on PostgreSQL and sends
-    /// it with the next ones (see `crate::deferred` for what such a statement may contain).
-    /// Everywhere else it simply executes.
+    /// A write whose row count the caller does not need and whose error may surface at a later
+    /// statement of the same command: on PostgreSQL it is put on the wire at once and its reply
+    /// read at the next statement that waits (`crate::pg`). Everywhere else it simply executes.
     fn write(&mut self, sql: &str, params: &[Value]) -> Result<(), StoreError> {
         self.execute(sql, params).map(|_| ())
     }
 
-    /// Sends the writes held back by [`Conn::write`], if any.
+    /// Parameterless statements that shape the transaction (savepoints), sent like
+    /// [`Conn::write`]; their failure surfaces as [`StoreError::Ledger`], because it leaves the
+    /// transaction's savepoints unknown and so breaks the whole batch.
+    fn write_control(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.batch(sql)
+    }
+
+    /// Whether writes sent by [`Conn::write`] still wait for their replies.
+    fn has_pending_writes(&self) -> bool {
+        false
+    }
+
+    /// Reads the replies of the writes sent by [`Conn::write`], if any: their first error.
     fn flush_writes(&mut self) -> Result<(), StoreError> {
         Ok(())
     }

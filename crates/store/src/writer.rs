@@ -25,9 +25,10 @@
 //!
 //! Why the buffering: per entry the old path ran a savepoint, two INSERTs and a release, four
 //! round trips on PostgreSQL; now a batch of appends costs a few statements in all. On
-//! PostgreSQL every statement is a round trip the single writer waits for, so the writer also
-//! saves the ones it can: BEGIN and the writer lock go in one, a command's RELEASE goes with
-//! the next command's SAVEPOINT (or COMMIT), and `WriterStats::round_trips` counts what is left
+//! PostgreSQL every statement the writer waits for is a round trip, so it waits for as few as
+//! it can: BEGIN and the writer lock go in one, savepoints and writes whose row count no one
+//! reads are pipelined (`crate::pg`; a command's RELEASE goes with the next command's
+//! SAVEPOINT, or COMMIT), and `WriterStats::round_trips` counts the waits that are left
 //! (`/metrics`, `bench e2e`).
 
 use std::collections::BTreeMap;
@@ -108,8 +109,6 @@ pub(crate) struct Session {
     /// The running command released its savepoint midway ([`Tx::settle`]): it can no longer
     /// fail alone, so its failure fails the batch.
     settled: bool,
-    /// PostgreSQL: the running command's writes not sent yet ([`Conn::write`]).
-    deferred: crate::deferred::Deferred,
 }
 
 impl Session {
@@ -124,7 +123,6 @@ impl Session {
             release_pending: false,
             broken: None,
             settled: false,
-            deferred: crate::deferred::Deferred::default(),
         }
     }
 
@@ -154,7 +152,9 @@ impl Session {
             } else {
                 "SAVEPOINT cmd"
             };
-            if let Err(e) = self.conn.batch(open) {
+            // Pipelined on PostgreSQL: its reply comes with the command's first wait, which
+            // `checked` watches for a failure.
+            if let Err(e) = self.conn.write_control(open) {
                 self.broken = Some(e.to_string());
                 return Err(e);
             }
@@ -162,22 +162,33 @@ impl Session {
             self.savepoint_written = self.written;
         }
         if sql.contains("ledger_entries") || sql.contains("ledger_blobs") {
-            self.flush_to(self.rows.len())?;
+            let end = self.rows.len();
+            let flushed = self.flush_to(end);
+            self.checked(flushed)?;
         }
         Ok(())
+    }
+
+    /// A result of a statement that waited: a failed savepoint among the writes pipelined before
+    /// it (see [`Conn::write_control`]) breaks the batch, whatever the command makes of it.
+    fn checked<T>(&mut self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        if let Err(e @ StoreError::Ledger(_)) = &result {
+            self.broken.get_or_insert_with(|| e.to_string());
+        }
+        result
     }
 
     /// Closes the running command: keeps or drops its statements and entries. A kept
     /// savepoint is released later, with the next one or at COMMIT.
     fn finish_command(&mut self, ok: bool) -> Result<(), StoreError> {
-        if ok {
-            // Sent already by the command's end (`make_job`); a write left here would go
-            // outside the command's own result, so its failure breaks the batch.
-            if let Err(e) = self.send_deferred() {
-                self.broken.get_or_insert_with(|| e.to_string());
-            }
-        } else {
-            self.deferred.clear();
+        // Read already at the command's end (`make_job`) if it succeeded; a reply still
+        // outstanding here is of a failed command (to be rolled back anyway) or would go
+        // outside the command's own result, so only a success's failure breaks the batch.
+        let replies = self.conn.flush_writes();
+        if let Err(e) = self.checked(replies)
+            && ok
+        {
+            self.broken.get_or_insert_with(|| e.to_string());
         }
         let savepoint = std::mem::replace(&mut self.savepoint, false);
         if !ok && std::mem::take(&mut self.settled) {
@@ -214,15 +225,6 @@ impl Session {
         self.release_pending = false;
         self.broken = None;
         self.settled = false;
-        self.deferred.clear();
-    }
-
-    /// Sends the held writes as one statement (its savepoint is open: `write` entered it).
-    fn send_deferred(&mut self) -> Result<(), StoreError> {
-        match self.deferred.take() {
-            Some((sql, params)) => self.conn.execute(&sql, &params).map(|_| ()),
-            None => Ok(()),
-        }
     }
 }
 
@@ -233,40 +235,35 @@ impl Conn for Session {
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
         self.enter(sql)?;
-        self.send_deferred()?;
-        self.conn.execute(sql, params)
+        let r = self.conn.execute(sql, params);
+        self.checked(r)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         self.enter(sql)?;
-        self.send_deferred()?;
-        self.conn.query(sql, params)
+        let r = self.conn.query(sql, params);
+        self.checked(r)
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
         self.enter(sql)?;
-        self.send_deferred()?;
-        self.conn.batch(sql)
+        let r = self.conn.batch(sql);
+        self.checked(r)
     }
 
     fn write(&mut self, sql: &str, params: &[Value]) -> Result<(), StoreError> {
-        let table = match self.conn.backend() {
-            Backend::Postgres => crate::deferred::target(sql),
-            Backend::Sqlite => None,
-        };
-        let Some(table) = table else {
-            return self.execute(sql, params).map(|_| ());
-        };
         self.enter(sql)?;
-        if self.deferred.must_send_before(table, params.len()) {
-            self.send_deferred()?;
-        }
-        self.deferred.hold(table, sql, params);
-        Ok(())
+        let r = self.conn.write(sql, params);
+        self.checked(r)
+    }
+
+    fn has_pending_writes(&self) -> bool {
+        self.conn.has_pending_writes()
     }
 
     fn flush_writes(&mut self) -> Result<(), StoreError> {
-        self.send_deferred()
+        let r = self.conn.flush_writes();
+        self.checked(r)
     }
 }
 
@@ -523,6 +520,32 @@ impl Conn for Counted {
         self.count();
         self.conn.batch(sql)
     }
+
+    // Pipelined on PostgreSQL, so no wait of their own there; SQLite runs them at once.
+    fn write(&mut self, sql: &str, params: &[Value]) -> Result<(), StoreError> {
+        if self.conn.backend() == Backend::Sqlite {
+            self.count();
+        }
+        self.conn.write(sql, params)
+    }
+
+    fn write_control(&mut self, sql: &str) -> Result<(), StoreError> {
+        if self.conn.backend() == Backend::Sqlite {
+            self.count();
+        }
+        self.conn.write_control(sql)
+    }
+
+    fn has_pending_writes(&self) -> bool {
+        self.conn.has_pending_writes()
+    }
+
+    fn flush_writes(&mut self) -> Result<(), StoreError> {
+        if self.conn.has_pending_writes() {
+            self.count();
+        }
+        self.conn.flush_writes()
+    }
 }
 
 /// Where the writer sends its committed batches to be made durable.
@@ -655,119 +678,4 @@ impl Writer {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests {
-    use crate::scratch::ScratchDb;
-    use crate::{Store, StoreError};
-
-    fn count(store: &Store) -> i64 {
-        store
-            .read_blocking(|c| {
-                c.query_one("SELECT COUNT(*) FROM settle_probe", &[])?
-                    .map(|r| r.int(0))
-                    .transpose()
-            })
-            .unwrap()
-            .unwrap_or(0)
-    }
-
-    /// A command that settles midway keeps all it wrote when it succeeds, and none of it when
-    /// it fails afterwards (the batch rolls back, not half the command).
-    #[test]
-    fn a_settled_command_commits_whole_or_not_at_all() {
-        let scratch = ScratchDb::new().unwrap();
-        let store = Store::open(scratch.database.clone()).unwrap();
-        store
-            .write_blocking(|tx| {
-                tx.conn()
-                    .batch("CREATE TABLE settle_probe (n INTEGER NOT NULL)")
-            })
-            .unwrap();
-        let insert = |tx: &mut super::Tx<'_>, n: i64| {
-            tx.conn()
-                .execute("INSERT INTO settle_probe (n) VALUES (?)", crate::params![n])
-                .map(|_| ())
-        };
-        store
-            .write_blocking(move |tx| {
-                insert(tx, 1)?;
-                tx.settle();
-                insert(tx, 2)?;
-                tx.settle();
-                insert(tx, 3)
-            })
-            .unwrap();
-        assert_eq!(count(&store), 3);
-        let failed = store.write_blocking(move |tx| {
-            insert(tx, 4)?;
-            tx.settle();
-            insert(tx, 5)?;
-            Err::<(), _>(StoreError::Corrupt("the step failed".into()))
-        });
-        assert!(failed.is_err());
-        assert_eq!(count(&store), 3, "half a settled command was committed");
-        // The writer goes on after the rolled-back batch.
-        store.write_blocking(move |tx| insert(tx, 6)).unwrap();
-        assert_eq!(count(&store), 4);
-        store.close();
-    }
-
-    /// A batch is acknowledged only once the syncer made it durable, though the writer's COMMIT
-    /// did not wait: on SQLite the WAL's fsync, on PostgreSQL the write barrier, which must
-    /// have flushed the WAL past the command's own writes.
-    #[test]
-    fn a_batch_is_acknowledged_only_once_durable() {
-        let scratch = ScratchDb::new().unwrap();
-        let store = Store::open(scratch.database.clone()).unwrap();
-        let durability = store.inner.durability.clone();
-        let postgres = matches!(scratch.database, crate::Database::Postgres(_));
-        let text = |tx: &mut super::Tx<'_>, sql: &str| {
-            tx.conn()
-                .query_one(sql, &[])?
-                .map(|r| r.text(0))
-                .transpose()
-                .map(Option::unwrap_or_default)
-        };
-        let (level, lsn) = store
-            .write_blocking(move |tx| {
-                tx.conn()
-                    .batch("CREATE TABLE barrier_probe (b TEXT NOT NULL)")?;
-                for _ in 0..200 {
-                    tx.conn().execute(
-                        "INSERT INTO barrier_probe (b) VALUES (?)",
-                        crate::params!["x".repeat(500)],
-                    )?;
-                }
-                if !postgres {
-                    return Ok::<_, StoreError>((String::new(), String::new()));
-                }
-                let level = text(tx, "SHOW synchronous_commit")?;
-                let lsn = text(tx, "SELECT pg_current_wal_insert_lsn()::text")?;
-                Ok((level, lsn))
-            })
-            .unwrap();
-        assert!(
-            durability.all_durable(),
-            "a result was delivered before its batch was durable"
-        );
-        if !postgres {
-            store.close();
-            return;
-        }
-        assert_eq!(level, "off", "the writer's commits wait for their flush");
-        let mut raw = scratch.database.connect().unwrap();
-        let flushed = raw
-            .query_one(
-                "SELECT pg_current_wal_flush_lsn() >= CAST(CAST(? AS TEXT) AS pg_lsn)",
-                crate::params![lsn.as_str()],
-            )
-            .unwrap()
-            .unwrap()
-            .int(0)
-            .unwrap();
-        assert_eq!(
-            flushed, 1,
-            "a batch was acknowledged before its WAL was flushed"
-        );
-        store.close();
-    }
-}
+mod tests;
