@@ -203,8 +203,9 @@ pub trait Conn: Send {
     }
 
     /// A write whose row count the caller does not need and whose error may surface at a later
-    /// statement of the same command: on PostgreSQL it is put on the wire at once and its reply
-    /// read at the next statement that waits (`crate::pg`). Everywhere else it simply executes.
+    /// statement of the same command: on PostgreSQL it is queued, and sent with the next
+    /// statement that waits, which reads its reply too (`crate::pg`). Everywhere else it simply
+    /// executes.
     fn write(&mut self, sql: &str, params: &[Value]) -> Result<(), StoreError> {
         self.execute(sql, params).map(|_| ())
     }
