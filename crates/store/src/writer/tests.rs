@@ -18,14 +18,7 @@ fn count(store: &Store) -> i64 {
 /// it fails afterwards (the batch rolls back, not half the command).
 #[test]
 fn a_settled_command_commits_whole_or_not_at_all() {
-    let scratch = ScratchDb::new().unwrap();
-    let store = Store::open(scratch.database.clone()).unwrap();
-    store
-        .write_blocking(|tx| {
-            tx.conn()
-                .batch("CREATE TABLE settle_probe (n INTEGER NOT NULL)")
-        })
-        .unwrap();
+    let (_scratch, store) = store_with("CREATE TABLE settle_probe (n INTEGER NOT NULL)");
     let insert = |tx: &mut super::Tx<'_>, n: i64| {
         tx.conn()
             .execute("INSERT INTO settle_probe (n) VALUES (?)", crate::params![n])
@@ -162,16 +155,19 @@ fn probe(store: &Store) -> Vec<(i64, i64)> {
         .unwrap()
 }
 
-fn pipe_store() -> (ScratchDb, Store) {
+/// A store on a scratch database (SQLite, or PostgreSQL when the tests are given one) holding
+/// one table made by `ddl`.
+fn store_with(ddl: &'static str) -> (ScratchDb, Store) {
     let scratch = ScratchDb::new().unwrap();
     let store = Store::open(scratch.database.clone()).unwrap();
     store
-        .write_blocking(|tx| {
-            tx.conn()
-                .batch("CREATE TABLE pipe_probe (k INTEGER PRIMARY KEY, v INTEGER NOT NULL)")
-        })
+        .write_blocking(move |tx| tx.conn().batch(ddl))
         .unwrap();
     (scratch, store)
+}
+
+fn pipe_store() -> (ScratchDb, Store) {
+    store_with("CREATE TABLE pipe_probe (k INTEGER PRIMARY KEY, v INTEGER NOT NULL)")
 }
 
 fn put(tx: &mut super::Tx<'_>, k: i64, v: i64) -> Result<(), StoreError> {
