@@ -217,10 +217,15 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "write_barrier",
         include_str!("../migrations/0066_write_barrier.sql"),
     ),
+    (
+        67,
+        "text_collation",
+        include_str!("../migrations/0067_text_collation.sql"),
+    ),
 ];
 
-/// The part of a migration the two databases cannot share (their text-search indexes), run
-/// right after its shared text.
+/// The part of a migration the two databases cannot share (their text-search indexes, the
+/// collation of text), run right after its shared text.
 fn backend_sql(version: i64, backend: Backend) -> Option<&'static str> {
     match (version, backend) {
         (15, Backend::Sqlite) => Some(include_str!("../migrations/0015_case_queue.sqlite.sql")),
@@ -229,6 +234,7 @@ fn backend_sql(version: i64, backend: Backend) -> Option<&'static str> {
         (59, Backend::Postgres) => Some(include_str!("../migrations/0059_case_rows_lean.pg.sql")),
         (60, Backend::Sqlite) => Some(include_str!("../migrations/0060_applicant_bans.sqlite.sql")),
         (60, Backend::Postgres) => Some(include_str!("../migrations/0060_applicant_bans.pg.sql")),
+        (67, Backend::Postgres) => Some(include_str!("../migrations/0067_text_collation.pg.sql")),
         _ => None,
     }
 }
@@ -426,5 +432,71 @@ mod tests {
         // Creation order: leaf 0, leaf 1, node (1, 0), leaf 2.
         assert_eq!(keys, [expected[0], expected[1], expected[3], expected[2]]);
         assert!(c.query("SELECT 1 FROM event_payloads", &[]).is_err());
+    }
+
+    /// Both backends order text by its bytes, as Rust's `str` does, whatever the database's
+    /// locale: on PostgreSQL every text column has the "C" collation (migration 67), the columns
+    /// of later migrations included.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn text_sorts_by_its_bytes_on_both_backends() {
+        let scratch = crate::scratch::ScratchDb::new().unwrap();
+        let mut conn = scratch.database.connect().unwrap();
+        let c = conn.as_mut();
+        run(c).unwrap();
+        if c.backend() == Backend::Postgres {
+            let other: Vec<String> = c
+                .query(
+                    "SELECT table_name || '.' || column_name FROM information_schema.columns \
+                     WHERE table_schema = current_schema() \
+                     AND data_type IN ('text', 'character varying', 'character') \
+                     AND collation_name IS DISTINCT FROM 'C'",
+                    &[],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| r.text(0).unwrap())
+                .collect();
+            assert!(
+                other.is_empty(),
+                "text columns not collated \"C\": {other:?}"
+            );
+        }
+        let mut codes = [
+            "b", "B", "_x", "Z", "a", "中", "ä", "-1", "10", "9", "a b", "ab",
+        ];
+        for code in codes {
+            c.execute(
+                "INSERT INTO jurisdictions (code, name_zh, name_en, bureau_uscc) VALUES (?, '', 'probe', '')",
+                params![code],
+            )
+            .unwrap();
+        }
+        let sorted: Vec<String> = c
+            .query(
+                "SELECT code FROM jurisdictions WHERE name_en = 'probe' ORDER BY code",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.text(0).unwrap())
+            .collect();
+        codes.sort_unstable();
+        assert_eq!(sorted, codes);
+        let below: i64 = c
+            .query_one(
+                "SELECT COUNT(*) FROM jurisdictions WHERE name_en = 'probe' AND code < 'a'",
+                &[],
+            )
+            .unwrap()
+            .unwrap()
+            .int(0)
+            .unwrap();
+        let expected = codes.iter().filter(|code| **code < "a").count();
+        assert_eq!(
+            usize::try_from(below).unwrap(),
+            expected,
+            "a comparison in SQL does not go by bytes"
+        );
     }
 }

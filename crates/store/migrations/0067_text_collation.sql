@@ -1,0 +1,2 @@
+-- Text compares by its bytes on both backends. SQLite's default collation (BINARY) does so
+-- already; on PostgreSQL, 0067_text_collation.pg.sql gives every text column the "C" collation.
