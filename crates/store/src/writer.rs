@@ -109,6 +109,8 @@ pub(crate) struct Session {
     /// The running command released its savepoint midway ([`Tx::settle`]): it can no longer
     /// fail alone, so its failure fails the batch.
     settled: bool,
+    /// The batch's reads of reference data ([`memo`]).
+    memo: memo::Memo,
 }
 
 impl Session {
@@ -123,6 +125,7 @@ impl Session {
             release_pending: false,
             broken: None,
             settled: false,
+            memo: memo::Memo::default(),
         }
     }
 
@@ -210,6 +213,7 @@ impl Session {
             }
             self.rows.truncate(self.command_start);
             self.written = self.written.min(self.command_start);
+            self.memo.clear();
         }
         self.command_start = self.rows.len();
         Ok(())
@@ -225,6 +229,7 @@ impl Session {
         self.release_pending = false;
         self.broken = None;
         self.settled = false;
+        self.memo.clear();
     }
 }
 
@@ -234,24 +239,40 @@ impl Conn for Session {
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        self.memo.before_write(sql);
         self.enter(sql)?;
         let r = self.conn.execute(sql, params);
         self.checked(r)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        let reference = memo::is_reference_read(sql);
+        if reference {
+            if let Some(rows) = self.memo.get(sql, params) {
+                return Ok(rows);
+            }
+        } else if !memo::is_select(sql) {
+            // `INSERT … RETURNING` and the like.
+            self.memo.before_write(sql);
+        }
         self.enter(sql)?;
         let r = self.conn.query(sql, params);
-        self.checked(r)
+        let rows = self.checked(r)?;
+        if reference {
+            self.memo.put(sql, params, &rows);
+        }
+        Ok(rows)
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.memo.before_write(sql);
         self.enter(sql)?;
         let r = self.conn.batch(sql);
         self.checked(r)
     }
 
     fn write(&mut self, sql: &str, params: &[Value]) -> Result<(), StoreError> {
+        self.memo.before_write(sql);
         self.enter(sql)?;
         let r = self.conn.write(sql, params);
         self.checked(r)
@@ -675,6 +696,8 @@ impl Writer {
         Ok(())
     }
 }
+
+mod memo;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

@@ -262,3 +262,88 @@ fn a_failed_savepoint_fails_the_batch_not_an_earlier_command() {
     assert!(probe(&store).contains(&(5, 50)));
     store.close();
 }
+
+fn claim_days(tx: &mut super::Tx<'_>) -> Result<Option<i64>, StoreError> {
+    tx.conn()
+        .query_one(
+            "SELECT claim_days FROM linkage_settings WHERE jurisdiction = ?",
+            crate::params!["990000"],
+        )?
+        .map(|r| r.int(0))
+        .transpose()
+}
+
+fn set_claim_days(tx: &mut super::Tx<'_>, days: i64) -> Result<(), StoreError> {
+    tx.conn().write(
+        "UPDATE linkage_settings SET claim_days = ? WHERE jurisdiction = ?",
+        crate::params![days, "990000"],
+    )
+}
+
+/// A read of reference data is answered from the batch's memo when repeated, and is never
+/// stale: a write to its table earlier in the batch, and a failed command's rolled-back write,
+/// are both seen by the reads after them.
+#[test]
+fn remembered_reads_see_every_write_of_their_batch() {
+    let scratch = ScratchDb::new().unwrap();
+    let store = Store::open(scratch.database.clone()).unwrap();
+    store
+        .write_blocking(|tx| {
+            tx.conn().execute(
+                "INSERT INTO linkage_settings (jurisdiction, claim_days, escalate_days) VALUES (?, 5, 10)",
+                crate::params!["990000"],
+            )
+        })
+        .unwrap();
+    let trips = || {
+        store
+            .stats()
+            .round_trips
+            .load(std::sync::atomic::Ordering::SeqCst)
+    };
+    let before = trips();
+    store
+        .write_blocking(|tx| claim_days(tx).map(|_| ()))
+        .unwrap();
+    let once = trips() - before;
+    let before = trips();
+    let seen = store
+        .write_blocking(|tx| {
+            Ok::<_, StoreError>([claim_days(tx)?, claim_days(tx)?, claim_days(tx)?])
+        })
+        .unwrap();
+    assert_eq!(seen, [Some(5); 3]);
+    assert_eq!(
+        trips() - before,
+        once,
+        "a repeated read of reference data waited again"
+    );
+
+    let seen = store
+        .write_blocking(|tx| {
+            claim_days(tx)?;
+            set_claim_days(tx, 7)?;
+            claim_days(tx)
+        })
+        .unwrap();
+    assert_eq!(seen, Some(7), "a read did not see its batch's write");
+
+    let (failed, after) = in_one_batch(
+        &store,
+        |tx| {
+            claim_days(tx)?;
+            set_claim_days(tx, 9)?;
+            assert_eq!(claim_days(tx)?, Some(9));
+            Err(StoreError::Corrupt("the step failed".into()))
+        },
+        |tx| match claim_days(tx)? {
+            Some(7) => Ok(()),
+            other => Err(StoreError::Corrupt(format!(
+                "read a rolled-back value: {other:?}"
+            ))),
+        },
+    );
+    assert!(failed.is_err());
+    after.unwrap();
+    store.close();
+}

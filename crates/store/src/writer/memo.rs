@@ -1,0 +1,160 @@
+//! Reads of reference data, remembered for one batch of the writer.
+//!
+//! Why: on PostgreSQL every read inside the writer is a round trip, and the commands of a batch
+//! read the same few rows of reference data again and again: the jurisdiction and its seal, the
+//! item's supervising department, the linkage settings, whether a department has a webhook,
+//! whether the applicant has an account. In `bench e2e` that was about nine of a case's thirty
+//! waits. Within a batch nothing but the writer itself can change those rows: the batch holds
+//! the writer lock (SQLite's write lock, PostgreSQL's advisory lock) and every change of state
+//! passes through the writer. So a read of them is answered from memory until a statement of
+//! the batch names one of their tables; the memo is also forgotten when a command fails (its
+//! writes are rolled back, and reads it made after them would be stale) and when the batch ends.
+//!
+//! Only a plain `SELECT` whose every `FROM` and `JOIN` names one of [`TABLES`] is remembered;
+//! anything else that names one of them, in any position, forgets everything. Both tests are on
+//! the statement's words, so they err towards forgetting.
+
+use crate::sql::{Row, Value};
+
+/// The tables whose rows change seldom and are read by many commands. A table here must not be
+/// written by anything but the writer (no trigger, no reader's connection).
+pub(super) const TABLES: &[&str] = &[
+    "applicant_accounts",
+    "departments",
+    "items",
+    "jurisdictions",
+    "linkage_settings",
+    "seals",
+    "supervision_mappings",
+    "webhooks",
+];
+
+/// At most this many reads are kept: a batch that reads more distinct rows than this is not the
+/// case the memo is for, and a linear search stays cheap.
+const CAPACITY: usize = 256;
+
+#[derive(Default)]
+pub(super) struct Memo {
+    reads: Vec<(String, Vec<Value>, Vec<Row>)>,
+}
+
+impl Memo {
+    /// The rows an earlier read of the same statement with the same parameters returned.
+    pub fn get(&self, sql: &str, params: &[Value]) -> Option<Vec<Row>> {
+        self.reads
+            .iter()
+            .find(|(s, p, _)| s == sql && p == params)
+            .map(|(_, _, rows)| rows.clone())
+    }
+
+    /// Keeps what a read of reference data ([`is_reference_read`]) returned.
+    pub fn put(&mut self, sql: &str, params: &[Value], rows: &[Row]) {
+        if self.reads.len() < CAPACITY {
+            self.reads
+                .push((sql.to_owned(), params.to_vec(), rows.to_vec()));
+        }
+    }
+
+    /// Before any statement that is not a read: forgets everything if it names a reference table.
+    pub fn before_write(&mut self, sql: &str) {
+        if !self.reads.is_empty() && words(sql).any(is_reference_table) {
+            self.clear();
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.reads.clear();
+    }
+}
+
+fn words(sql: &str) -> impl Iterator<Item = &str> {
+    sql.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+}
+
+fn is_reference_table(word: &str) -> bool {
+    TABLES.iter().any(|t| t.eq_ignore_ascii_case(word))
+}
+
+/// Whether the statement is a query (one that may still lock rows, but changes none).
+pub(super) fn is_select(sql: &str) -> bool {
+    words(sql)
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("SELECT"))
+}
+
+/// Whether the statement only reads, and only reference tables.
+pub(super) fn is_reference_read(sql: &str) -> bool {
+    let mut words = words(sql).peekable();
+    if !words
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("SELECT"))
+    {
+        return false;
+    }
+    let mut tables = 0;
+    while let Some(w) = words.next() {
+        if ["UPDATE", "INSERT", "DELETE", "WITH"]
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(w))
+        {
+            // `FOR UPDATE` locks; the others would be a write hidden in a read.
+            return false;
+        }
+        if w.eq_ignore_ascii_case("FROM") || w.eq_ignore_ascii_case("JOIN") {
+            match words.peek() {
+                Some(t) if is_reference_table(t) => tables += 1,
+                _ => return false,
+            }
+        }
+    }
+    tables > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_reads_of_reference_tables_are_remembered() {
+        for sql in [
+            "SELECT name_zh, bureau_uscc FROM jurisdictions WHERE code = ?",
+            "SELECT d.code FROM items i JOIN departments d ON d.code = i.supervising_department WHERE i.jurisdiction = ?",
+            "select 1 from webhooks where jurisdiction = ? and department = ?",
+        ] {
+            assert!(is_reference_read(sql), "{sql}");
+        }
+        for sql in [
+            // Another table in the join, a projection, a lock, a subquery on a projection.
+            "SELECT d.code FROM items i JOIN cases c ON c.item_code = i.basic_code",
+            "SELECT events FROM cases WHERE case_number = ?",
+            "SELECT size, root, id FROM ledger_heads WHERE log = ? FOR UPDATE",
+            "SELECT es_id FROM seals WHERE kind = ? FOR UPDATE",
+            "SELECT 1 FROM items WHERE basic_code IN (SELECT item_code FROM cases)",
+            "SELECT EXTRACT(year FROM now())",
+            "UPDATE seals SET revoked_at = ? WHERE es_id = ?",
+            "WITH s AS (SELECT 1 FROM seals) SELECT * FROM s",
+            "SELECT 1",
+        ] {
+            assert!(!is_reference_read(sql), "{sql}");
+        }
+    }
+
+    #[test]
+    fn a_write_naming_a_reference_table_forgets_every_read() {
+        let row = |v: &str| Row(vec![Value::Text(v.to_owned())]);
+        let read = "SELECT name_zh FROM jurisdictions WHERE code = ?";
+        let code = [Value::Text("370100".into())];
+        let mut memo = Memo::default();
+        memo.put(read, &code, &[row("济南市")]);
+        assert_eq!(memo.get(read, &code), Some(vec![row("济南市")]));
+        assert_eq!(memo.get(read, &[Value::Text("370124".into())]), None);
+        memo.before_write("INSERT INTO case_events (case_number, seq) VALUES (?, ?)");
+        assert!(
+            memo.get(read, &code).is_some(),
+            "forgot on an unrelated write"
+        );
+        memo.before_write("UPDATE Jurisdictions SET name_zh = ? WHERE code = ?");
+        assert_eq!(memo.get(read, &code), None);
+    }
+}
