@@ -115,6 +115,24 @@ pub fn tell(
         }
     }
     let mobile = contact_mobile(case);
+    if let (true, Some(phone)) = (to.is_empty(), mobile) {
+        // A window case: its contact mobile alone, told in one write, without waiting for a
+        // read of its account (which it seldom has) on the writer.
+        let id = random_id()?;
+        return rows::insert_if_account(
+            conn,
+            &NewMessage {
+                id: &id,
+                subject: &phone_subject(secrets, phone),
+                case_number: &number,
+                idx,
+                step,
+                text: &text(case, step),
+                created_at: now.unix_timestamp(),
+                sms_to: Some(phone.as_str()),
+            },
+        );
+    }
     if let Some(phone) = mobile {
         let subject = phone_subject(secrets, phone);
         if rows::has_account(conn, &subject)? {

@@ -2,9 +2,8 @@
 //!
 //! Why: on PostgreSQL every read inside the writer is a round trip, and the commands of a batch
 //! read the same few rows of reference data again and again: the jurisdiction and its seal, the
-//! item's supervising department, the linkage settings, whether a department has a webhook,
-//! whether the applicant has an account. In `bench e2e` that was about nine of a case's thirty
-//! waits. Within a batch nothing but the writer itself can change those rows: the batch holds
+//! item's supervising department, the linkage settings, whether a department has a webhook. In
+//! `bench e2e` that was about five of a case's thirty waits. Within a batch nothing but the writer itself can change those rows: the batch holds
 //! the writer lock (SQLite's write lock, PostgreSQL's advisory lock) and every change of state
 //! passes through the writer. So a read of them is answered from memory until a statement of
 //! the batch names one of their tables; the memo is also forgotten when a command fails (its
@@ -19,7 +18,6 @@ use crate::sql::{Row, Value};
 /// The tables whose rows change seldom and are read by many commands. A table here must not be
 /// written by anything but the writer (no trigger, no reader's connection).
 pub(super) const TABLES: &[&str] = &[
-    "applicant_accounts",
     "departments",
     "items",
     "jurisdictions",
