@@ -229,8 +229,9 @@ fn case_exists(base: &str, number: &str) -> bool {
     })
 }
 
-/// The clerk signs in and registers an application over HTTP.
-fn create_case(base: &str) -> String {
+/// The clerk signs in and registers an application over HTTP: its case number, and the ledger
+/// index of its receipt.
+fn create_case(base: &str) -> (String, u64) {
     block_on(async {
         let (client, csrf) = clerk(base).await;
         let items: Value = client
@@ -257,7 +258,8 @@ fn create_case(base: &str) -> String {
             .unwrap();
         assert_eq!(r.status(), 200);
         let v: Value = r.json().await.unwrap();
-        v["case_number"].as_str().unwrap().to_owned()
+        let number = v["case_number"].as_str().unwrap().to_owned();
+        (number, v["ledger_index"].as_u64().unwrap())
     })
 }
 
@@ -334,9 +336,12 @@ fn an_older_backup_restored_over_newer_anchors_is_refused_and_into_a_fresh_direc
 
     // More writes, and a newer checkpoint anchored outside the database and cosigned by the
     // demo's witnesses (the log's two signature lines plus at least two cosignatures).
-    let later_case = create_case(&server.base);
+    let (later_case, at) = create_case(&server.base);
     assert!(case_exists(&server.base, &later_case));
-    let newer = wait_for_checkpoint_beyond(&server, backed_up);
+    // A checkpoint that holds the later case: one holding only the background work after the
+    // backup would hold the very entries a restored server appends again, so the witnesses
+    // could rightly cosign the restored log up to it.
+    let newer = wait_for_checkpoint_beyond(&server, backed_up.max(at));
     assert!(
         wait_for_signatures(&server.base, 4),
         "the witnesses cosign the live log"
@@ -414,15 +419,18 @@ fn an_older_backup_restored_over_newer_anchors_is_refused_and_into_a_fresh_direc
         wait_for_log(&rolled_back, "witness refused with 4"),
         "the witnesses refuse the rolled-back log"
     );
-    // What the public sees never moves onto the fork: at most the backup's own checkpoint, or
-    // a newer one carrying the log's signatures alone.
+    // What the public sees never moves onto the fork: cosigned, at most up to the entry where
+    // the fork parts from what the witnesses saw (the later case's receipt at `at`; the
+    // background work before it may be appended again to the same bytes); beyond it, a
+    // checkpoint carrying the log's signatures alone.
     let (size, lines) = (
         checkpoint_size(&rolled_back.base).unwrap_or(0),
         signature_lines(&rolled_back.base),
     );
     assert!(
-        size <= backed_up || lines == 2,
-        "a witness cosigned the rolled-back log at size {size} (they had cosigned up to {newer})"
+        size <= at || lines == 2,
+        "a witness cosigned the rolled-back log at size {size}, past the fork at {at} \
+         (backup at {backed_up}; they had cosigned up to {newer})"
     );
     drop(rolled_back);
 }
