@@ -234,10 +234,16 @@ pub fn forget_case_tallies(conn: &mut dyn Conn) -> Result<(), StoreError> {
 /// expect), and migration 59 not recorded, so that the next `migrate::run` packs it again.
 pub fn unpack_case_events(conn: &mut dyn Conn) -> Result<(), StoreError> {
     let sqlite = conn.backend() == crate::Backend::Sqlite;
+    // The columns as migration 67 left them: PostgreSQL's text "C", or the readers' prepared
+    // statements would see their result types change under them.
+    let (text, body) = if sqlite {
+        ("TEXT", "TEXT")
+    } else {
+        ("TEXT COLLATE \"C\"", "BYTEA")
+    };
     conn.batch(&format!(
-        "CREATE TABLE case_events_plain (case_number TEXT NOT NULL, seq BIGINT NOT NULL, \
-         kind TEXT NOT NULL, body {} NOT NULL, PRIMARY KEY (case_number, seq))",
-        if sqlite { "TEXT" } else { "BYTEA" }
+        "CREATE TABLE case_events_plain (case_number {text} NOT NULL, seq BIGINT NOT NULL, \
+         kind {text} NOT NULL, body {body} NOT NULL, PRIMARY KEY (case_number, seq))"
     ))?;
     for r in conn.query("SELECT case_number, seq, kind, body FROM case_events", &[])? {
         let json = crate::case_rows::event_text_at(&r, 3)?;
