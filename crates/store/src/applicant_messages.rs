@@ -2,7 +2,7 @@
 //! `applicant_messages`. A message's text is plain words without personal data; the contact
 //! mobile a text message goes to (`sms_to`) is kept only until the delivery worker took it.
 
-use crate::sql::{Conn, Row};
+use crate::sql::{Conn, Row, Value};
 use crate::{StoreError, params};
 
 /// Remembers that `subject` has signed in (the first time only).
@@ -62,20 +62,25 @@ pub fn insert_if_account(conn: &mut dyn Conn, m: &NewMessage<'_>) -> Result<(), 
          WHERE t.case_number = ? AND t.idx = ?) THEN NULL ELSE CAST(? AS TEXT) END, NULL \
          WHERE EXISTS (SELECT 1 FROM applicant_accounts a WHERE a.subject = ?) \
          ON CONFLICT (case_number, idx, subject) DO NOTHING",
-        params![
-            m.id,
-            m.subject,
-            m.case_number,
-            m.idx,
-            m.step,
-            m.text,
-            m.created_at,
-            m.case_number,
-            m.idx,
-            m.sms_to,
-            m.subject,
-        ],
+        &[
+            own_columns(m).as_slice(),
+            params![m.case_number, m.idx, m.sms_to, m.subject],
+        ]
+        .concat(),
     )
+}
+
+/// The message's columns up to `created_at`, in the order both inserts name them.
+fn own_columns(m: &NewMessage<'_>) -> [Value; 7] {
+    [
+        m.id.into(),
+        m.subject.into(),
+        m.case_number.into(),
+        m.idx.into(),
+        m.step.into(),
+        m.text.into(),
+        m.created_at.into(),
+    ]
 }
 
 /// Puts a message in an inbox, once per recipient and step (a second time is ignored).
@@ -84,16 +89,7 @@ pub fn insert(conn: &mut dyn Conn, m: &NewMessage<'_>) -> Result<(), StoreError>
         "INSERT INTO applicant_messages (id, subject, case_number, idx, step, text, created_at, \
          read_at, sms_to, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL) \
          ON CONFLICT (case_number, idx, subject) DO NOTHING",
-        params![
-            m.id,
-            m.subject,
-            m.case_number,
-            m.idx,
-            m.step,
-            m.text,
-            m.created_at,
-            m.sms_to,
-        ],
+        &[own_columns(m).as_slice(), params![m.sms_to]].concat(),
     )?;
     Ok(())
 }
