@@ -83,6 +83,10 @@ pub(super) fn is_select(sql: &str) -> bool {
 
 /// Whether the statement only reads, and only reference tables.
 pub(super) fn is_reference_read(sql: &str) -> bool {
+    // A table after a comma (`FROM items i, cases c`) would escape the word test below.
+    if sql.contains(',') && from_clauses_list_tables(sql) {
+        return false;
+    }
     let mut words = words(sql).peekable();
     if !words
         .next()
@@ -109,6 +113,23 @@ pub(super) fn is_reference_read(sql: &str) -> bool {
     tables > 0
 }
 
+/// Whether some `FROM` clause names more than one table with commas.
+fn from_clauses_list_tables(sql: &str) -> bool {
+    let upper = sql
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_uppercase();
+    upper.split(" FROM ").skip(1).any(|clause| {
+        let end = [" WHERE ", " ORDER ", " GROUP ", " LIMIT ", ")"]
+            .iter()
+            .filter_map(|k| clause.find(k))
+            .min()
+            .unwrap_or(clause.len());
+        clause[..end].contains(',')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +140,7 @@ mod tests {
             "SELECT name_zh, bureau_uscc FROM jurisdictions WHERE code = ?",
             "SELECT d.code FROM items i JOIN departments d ON d.code = i.supervising_department WHERE i.jurisdiction = ?",
             "select 1 from webhooks where jurisdiction = ? and department = ?",
+            "SELECT es_id, name FROM seals WHERE jurisdiction = ? AND kind = ? ORDER BY valid_from",
         ] {
             assert!(is_reference_read(sql), "{sql}");
         }
@@ -129,6 +151,8 @@ mod tests {
             "SELECT size, root, id FROM ledger_heads WHERE log = ? FOR UPDATE",
             "SELECT es_id FROM seals WHERE kind = ? FOR UPDATE",
             "SELECT 1 FROM items WHERE basic_code IN (SELECT item_code FROM cases)",
+            "SELECT d.code FROM items i, cases c WHERE c.item_code = i.basic_code",
+            "SELECT 1 FROM seals s, departments d,\n    cases",
             "SELECT EXTRACT(year FROM now())",
             "UPDATE seals SET revoked_at = ? WHERE es_id = ?",
             "WITH s AS (SELECT 1 FROM seals) SELECT * FROM s",
