@@ -248,7 +248,10 @@ impl Conn for Session {
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         let reference = memo::is_reference_read(sql);
         if reference {
-            if let Some(rows) = self.memo.get(sql, params) {
+            // A broken batch answers nothing from memory either: `enter` gives its error.
+            if self.broken.is_none()
+                && let Some(rows) = self.memo.get(sql, params)
+            {
                 return Ok(rows);
             }
         } else if !memo::is_select(sql) {
