@@ -3,15 +3,16 @@
 //! Why: on PostgreSQL every read inside the writer is a round trip, and the commands of a batch
 //! read the same few rows of reference data again and again: the jurisdiction and its seal, the
 //! item's supervising department, the linkage settings, whether a department has a webhook. In
-//! `bench e2e` that was about five of a case's thirty waits. Within a batch nothing but the writer itself can change those rows: the batch holds
-//! the writer lock (SQLite's write lock, PostgreSQL's advisory lock) and every change of state
-//! passes through the writer. So a read of them is answered from memory until a statement of
-//! the batch names one of their tables; the memo is also forgotten when a command fails (its
-//! writes are rolled back, and reads it made after them would be stale) and when the batch ends.
+//! `bench e2e` that was about five of a case's thirty waits. Within a batch nothing but the
+//! writer itself can change those rows: the batch holds the writer lock (SQLite's write lock,
+//! PostgreSQL's advisory lock) and every change of state passes through the writer. So a read
+//! of them is answered from memory until a statement of the batch names one of their tables;
+//! the memo is also forgotten when a command fails (its writes are rolled back, and reads it
+//! made after them would be stale) and when the batch ends.
 //!
 //! Only a plain `SELECT` whose every `FROM` and `JOIN` names one of [`TABLES`] is remembered;
 //! anything else that names one of them, in any position, forgets everything. Both tests are on
-//! the statement's words, so they err towards forgetting.
+//! the statement's words (and a `FROM` clause's commas), so they err towards forgetting.
 
 use crate::sql::{Row, Value};
 
@@ -87,13 +88,10 @@ pub(super) fn is_reference_read(sql: &str) -> bool {
     if sql.contains(',') && from_clauses_list_tables(sql) {
         return false;
     }
-    let mut words = words(sql).peekable();
-    if !words
-        .next()
-        .is_some_and(|w| w.eq_ignore_ascii_case("SELECT"))
-    {
+    if !is_select(sql) {
         return false;
     }
+    let mut words = words(sql).skip(1).peekable();
     let mut tables = 0;
     while let Some(w) = words.next() {
         if ["UPDATE", "INSERT", "DELETE", "WITH"]
