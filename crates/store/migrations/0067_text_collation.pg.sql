@@ -10,8 +10,8 @@
 -- All columns change in this one migration because comparing a "C" column with one of the
 -- database's default collation has no collation to use and fails. The values do not change, so
 -- no table is rewritten, but every index on a text column is rebuilt (minutes on a year of
--- cases). The migration runner (store::migrate::run) runs this block again after every run that
--- applied a migration, so the columns of later migrations become "C" as well; the test
+-- cases). The migration runner (store::migrate::run) runs this block again inside every
+-- migration applied after this one, so the columns of later migrations become "C" as well; the test
 -- `text_sorts_by_its_bytes_on_both_backends` checks it.
 DO $$
 DECLARE

@@ -224,9 +224,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
-/// On PostgreSQL, every text column of the schema gets the "C" collation (migration 67). Run
-/// again after any run that applied a migration, so that a table made by a later migration, or
-/// made again, compares with the others: comparing two columns of different collations fails.
+/// On PostgreSQL, every text column of the schema gets the "C" collation (migration 67). Once 67
+/// is in, it runs again inside every migration applied after it, before that migration's
+/// backfill, so a table a later migration makes, or makes again, compares with the others:
+/// comparing two columns of different collations fails.
+const TEXT_COLLATION_VERSION: i64 = 67;
 const TEXT_COLLATION: &str = include_str!("../migrations/0067_text_collation.pg.sql");
 
 /// The part of a migration the two databases cannot share (their text-search indexes, the
@@ -239,7 +241,7 @@ fn backend_sql(version: i64, backend: Backend) -> Option<&'static str> {
         (59, Backend::Postgres) => Some(include_str!("../migrations/0059_case_rows_lean.pg.sql")),
         (60, Backend::Sqlite) => Some(include_str!("../migrations/0060_applicant_bans.sqlite.sql")),
         (60, Backend::Postgres) => Some(include_str!("../migrations/0060_applicant_bans.pg.sql")),
-        (67, Backend::Postgres) => Some(TEXT_COLLATION),
+        (TEXT_COLLATION_VERSION, Backend::Postgres) => Some(TEXT_COLLATION),
         _ => None,
     }
 }
@@ -300,6 +302,7 @@ pub fn run(conn: &mut dyn Conn) -> Result<Vec<i64>, StoreError> {
         .map(|r| r.int(0))
         .collect::<Result<_, _>>()?;
     let mut applied = Vec::new();
+    let mut collated = recorded.contains(&TEXT_COLLATION_VERSION);
     // Every migration not yet recorded, not only those above the newest: a reserved lower number
     // may land after a higher one was applied.
     for (version, name, sql) in MIGRATIONS.iter().filter(|m| !recorded.contains(&m.0)) {
@@ -323,6 +326,10 @@ pub fn run(conn: &mut dyn Conn) -> Result<Vec<i64>, StoreError> {
                     Some(extra) => conn.batch(extra),
                     None => Ok(()),
                 })
+                .and_then(|()| match backend {
+                    Backend::Postgres if collated => conn.batch(TEXT_COLLATION),
+                    _ => Ok(()),
+                })
                 .and_then(|()| backfill(*version, conn))
                 .and_then(|()| {
                     conn.execute(
@@ -337,14 +344,7 @@ pub fn run(conn: &mut dyn Conn) -> Result<Vec<i64>, StoreError> {
             applied.push(*version);
         }
         conn.batch("COMMIT")?;
-    }
-    if conn.backend() == Backend::Postgres && !applied.is_empty() {
-        conn.batch("BEGIN; LOCK TABLE schema_migrations IN EXCLUSIVE MODE")?;
-        if let Err(e) = conn.batch(TEXT_COLLATION) {
-            conn.batch("ROLLBACK")?;
-            return Err(e);
-        }
-        conn.batch("COMMIT")?;
+        collated |= *version == TEXT_COLLATION_VERSION;
     }
     Ok(applied)
 }
@@ -448,8 +448,8 @@ mod tests {
     }
 
     /// Both backends order text by its bytes, as Rust's `str` does, whatever the database's
-    /// locale: on PostgreSQL every text column has the "C" collation (migration 67, and the
-    /// runner after it for the columns of later migrations; the API test
+    /// locale: on PostgreSQL every text column has the "C" collation (migration 67, and every
+    /// migration applied after it for its own columns; the API test
     /// `bans::migration_60_records_the_bans_of_a_history_written_before_it` makes a table again
     /// after 67 and fails without that).
     #[test]
