@@ -28,6 +28,7 @@ use std::collections::BTreeMap;
 use oneseal_domain::calendar::Calendar;
 use oneseal_domain::case::{Case, CaseEvent, Decision};
 
+use crate::counters::Counter;
 use crate::sql::Conn;
 use crate::{StoreError, params};
 
@@ -137,49 +138,36 @@ pub fn step_counts(
     ))
 }
 
-/// Adds `counts` to the row of `key` and to its month's row (creating them).
-pub fn add(conn: &mut dyn Conn, key: &TallyKey, counts: &Counts) -> Result<(), StoreError> {
-    add_to(conn, "case_tallies", "day", &key.day, key, counts)?;
-    add_to(
-        conn,
-        "case_tallies_monthly",
-        "month",
-        month_of(&key.day),
-        key,
-        counts,
-    )
-}
+/// The daily counter table.
+pub static DAILY: Counter = Counter {
+    table: "case_tallies",
+    key: &["jurisdiction", "day", "item", "person"],
+    counts: &COUNTERS,
+    drop_at_zero: false,
+};
 
-/// Adds `counts` to the row of `key` in `table`, whose date column `when` holds `on`.
-fn add_to(
-    conn: &mut dyn Conn,
-    table: &str,
-    when: &str,
-    on: &str,
-    key: &TallyKey,
-    counts: &Counts,
-) -> Result<(), StoreError> {
-    let sets: Vec<String> = COUNTERS
-        .iter()
-        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
-        .collect();
-    let mut args: Vec<crate::Value> = vec![
-        key.jurisdiction.as_str().into(),
-        on.into(),
-        key.item.as_str().into(),
-        key.person.as_str().into(),
-    ];
-    args.extend(counts.0.iter().map(|v| crate::Value::from(*v)));
-    conn.write(
-        &format!(
-            "INSERT INTO {table} (jurisdiction, {when}, item, person, {}) VALUES (?, ?, ?, ?, {}) \
-             ON CONFLICT (jurisdiction, {when}, item, person) DO UPDATE SET {}",
-            COUNTERS.join(", "),
-            vec!["?"; COUNTERS.len()].join(", "),
-            sets.join(", ")
-        ),
-        &args,
-    )?;
+/// The monthly roll-up: the same counts, keyed by month.
+pub static MONTHLY: Counter = Counter {
+    table: "case_tallies_monthly",
+    key: &["jurisdiction", "month", "item", "person"],
+    counts: &COUNTERS,
+    drop_at_zero: false,
+};
+
+/// Adds `counts` to the day's and the month's rows of `key`.
+pub fn add(conn: &mut dyn Conn, key: &TallyKey, counts: &Counts) -> Result<(), StoreError> {
+    for (counter, on) in [(&DAILY, key.day.as_str()), (&MONTHLY, month_of(&key.day))] {
+        conn.add_counts(
+            counter,
+            vec![
+                key.jurisdiction.clone(),
+                on.to_owned(),
+                key.item.clone(),
+                key.person.clone(),
+            ],
+            &counts.0,
+        )?;
+    }
     Ok(())
 }
 
@@ -403,7 +391,16 @@ pub fn backfill(conn: &mut dyn Conn) -> Result<(), StoreError> {
     let rows = fold(conn, &calendar)?;
     conn.execute("DELETE FROM case_tallies", &[])?;
     for (key, counts) in &rows {
-        add_to(conn, "case_tallies", "day", &key.day, key, counts)?;
+        conn.add_counts(
+            &DAILY,
+            vec![
+                key.jurisdiction.clone(),
+                key.day.clone(),
+                key.item.clone(),
+                key.person.clone(),
+            ],
+            &counts.0,
+        )?;
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ pub mod codec;
 pub mod commitments;
 pub mod consultations;
 pub mod coordination;
+pub mod counters;
 mod database;
 mod durable;
 mod error;

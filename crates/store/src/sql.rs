@@ -226,6 +226,88 @@ pub trait Conn: Send {
     fn flush_writes(&mut self) -> Result<(), StoreError> {
         Ok(())
     }
+
+    /// Adds `delta` to the counts of row `key` of a counter table (the row is made if missing).
+    /// Written at once here; the writer sums a batch's additions and writes them at its end
+    /// ([`crate::counters`]).
+    fn add_counts(
+        &mut self,
+        counter: &'static Counter,
+        key: Vec<String>,
+        delta: &[i64],
+    ) -> Result<(), StoreError> {
+        counter.write(self, &[(key, delta.to_vec())])
+    }
+}
+
+/// A counter table: the columns of its key and the columns it counts (`crate::counters`).
+#[derive(Debug)]
+pub struct Counter {
+    pub table: &'static str,
+    pub key: &'static [&'static str],
+    pub counts: &'static [&'static str],
+    /// A row whose first count falls to zero is deleted: such a table holds exactly the rows a
+    /// `GROUP BY` would give.
+    pub drop_at_zero: bool,
+}
+
+impl Counter {
+    /// Rows this many at a time: within both backends' parameter limits for every counter table.
+    const ROWS_A_STATEMENT: usize = 200;
+
+    /// Adds each row's counts (keys distinct): upserts that add them, then the deletion of the
+    /// rows that may have fallen to zero. Every statement is a [`Conn::write`].
+    pub(crate) fn write<C: Conn + ?Sized>(
+        &self,
+        conn: &mut C,
+        rows: &[(Vec<String>, Vec<i64>)],
+    ) -> Result<(), StoreError> {
+        for chunk in rows.chunks(Self::ROWS_A_STATEMENT) {
+            let mut args: Vec<Value> = Vec::new();
+            for (key, delta) in chunk {
+                args.extend(key.iter().map(|k| Value::from(k.as_str())));
+                args.extend(delta.iter().map(|d| Value::from(*d)));
+            }
+            conn.write(&self.upsert(chunk.len()), &args)?;
+        }
+        for (key, delta) in rows {
+            if self.drop_at_zero && delta.first().is_some_and(|d| *d < 0) {
+                let mut args: Vec<Value> = key.iter().map(|k| Value::from(k.as_str())).collect();
+                args.push(Value::from(0i64));
+                conn.write(&self.drop_at_zero(), &args)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `INSERT … VALUES (…) × rows ON CONFLICT (key) DO UPDATE SET c = t.c + excluded.c, …`.
+    pub(crate) fn upsert(&self, rows: usize) -> String {
+        let width = self.key.len() + self.counts.len();
+        let row = format!("({})", vec!["?"; width].join(", "));
+        let sets: Vec<String> = self
+            .counts
+            .iter()
+            .map(|n| format!("{n} = {t}.{n} + excluded.{n}", t = self.table))
+            .collect();
+        format!(
+            "INSERT INTO {t} ({k}, {n}) VALUES {v} ON CONFLICT ({k}) DO UPDATE SET {s}",
+            t = self.table,
+            k = self.key.join(", "),
+            n = self.counts.join(", "),
+            v = vec![row; rows].join(", "),
+            s = sets.join(", ")
+        )
+    }
+
+    fn drop_at_zero(&self) -> String {
+        let key: Vec<String> = self.key.iter().map(|k| format!("{k} = ?")).collect();
+        format!(
+            "DELETE FROM {} WHERE {} AND {} <= ?",
+            self.table,
+            key.join(" AND "),
+            self.counts.first().copied().unwrap_or("0")
+        )
+    }
 }
 
 /// `INSERT … ON CONFLICT (key) DO UPDATE SET` every other column: a projection's row replaced

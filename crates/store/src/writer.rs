@@ -111,6 +111,8 @@ pub(crate) struct Session {
     settled: bool,
     /// The batch's reads of reference data ([`memo`]).
     memo: memo::Memo,
+    /// The batch's additions to counter rows, written as sums ([`crate::counters`]).
+    counters: crate::counters::Pending,
 }
 
 impl Session {
@@ -126,6 +128,7 @@ impl Session {
             broken: None,
             settled: false,
             memo: memo::Memo::default(),
+            counters: crate::counters::Pending::default(),
         }
     }
 
@@ -169,6 +172,10 @@ impl Session {
             let flushed = self.flush_to(end);
             self.checked(flushed)?;
         }
+        if crate::counters::names_counter(sql) {
+            let written = self.counters.write_in_command(self.conn.as_mut());
+            self.checked(written)?;
+        }
         Ok(())
     }
 
@@ -201,6 +208,7 @@ impl Session {
                 .get_or_insert_with(|| "a settled command failed".to_owned());
         }
         self.settled = false;
+        self.counters.finish_command(ok);
         if ok {
             self.release_pending |= savepoint;
         } else {
@@ -230,6 +238,7 @@ impl Session {
         self.broken = None;
         self.settled = false;
         self.memo.clear();
+        self.counters.clear();
     }
 }
 
@@ -288,6 +297,19 @@ impl Conn for Session {
     fn flush_writes(&mut self) -> Result<(), StoreError> {
         let r = self.conn.flush_writes();
         self.checked(r)
+    }
+
+    fn add_counts(
+        &mut self,
+        counter: &'static crate::counters::Counter,
+        key: Vec<String>,
+        delta: &[i64],
+    ) -> Result<(), StoreError> {
+        if let Some(e) = &self.broken {
+            return Err(StoreError::Ledger(format!("the batch is broken: {e}")));
+        }
+        self.counters.add(counter, key, delta);
+        Ok(())
     }
 }
 
@@ -678,6 +700,10 @@ impl Writer {
         if let Some(e) = self.session.broken.take() {
             return Err(StoreError::Ledger(e));
         }
+        self.session
+            .counters
+            .take_batch()
+            .write(self.session.conn.as_mut())?;
         let end = self.session.rows.len();
         self.session.flush_to(end)?;
         let mut integrated = BTreeMap::new();

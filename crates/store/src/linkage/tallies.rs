@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::counters::Counter;
 use crate::sql::Conn;
 use crate::{StoreError, params};
 
@@ -20,7 +21,16 @@ pub struct Slot {
     pub status: String,
 }
 
-/// Moves one push from `from` (`None`: a new push) to `to`, in the caller's transaction.
+/// The push counter table.
+pub static PUSHES: Counter = Counter {
+    table: "push_tallies",
+    key: &["jurisdiction", "department", "status"],
+    counts: &["pushes"],
+    drop_at_zero: true,
+};
+
+/// Moves one push from `from` (`None`: a new push) to `to`, in the caller's transaction; a row
+/// that falls to zero is deleted.
 pub(crate) fn move_push(
     conn: &mut dyn Conn,
     j: &str,
@@ -30,26 +40,11 @@ pub(crate) fn move_push(
     if from == Some(to) {
         return Ok(());
     }
+    let key = |s: &Slot| vec![j.to_owned(), s.department.clone(), s.status.clone()];
     if let Some(f) = from {
-        let key = params![j, f.department.as_str(), f.status.as_str()];
-        // The last push of a row takes the row with it; otherwise one fewer.
-        let gone = conn.execute(
-            "DELETE FROM push_tallies WHERE jurisdiction = ? AND department = ? AND status = ? AND pushes <= 1",
-            key,
-        )?;
-        if gone == 0 {
-            conn.execute(
-                "UPDATE push_tallies SET pushes = pushes - 1 WHERE jurisdiction = ? AND department = ? AND status = ?",
-                key,
-            )?;
-        }
+        conn.add_counts(&PUSHES, key(f), &[-1])?;
     }
-    conn.write(
-        "INSERT INTO push_tallies (jurisdiction, department, status, pushes) VALUES (?, ?, ?, 1) \
-         ON CONFLICT (jurisdiction, department, status) DO UPDATE SET pushes = push_tallies.pushes + 1",
-        params![j, to.department.as_str(), to.status.as_str()],
-    )?;
-    Ok(())
+    conn.add_counts(&PUSHES, key(to), &[1])
 }
 
 /// One jurisdiction's counters as stored.

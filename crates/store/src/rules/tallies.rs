@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use oneseal_domain::rules::Alert;
 
 use crate::aggregates::{Period, month_of};
+use crate::counters::Counter;
 use crate::sql::Conn;
 use crate::{StoreError, params};
 
@@ -85,28 +86,57 @@ pub fn key_of(conn: &mut dyn Conn, alert: &Alert) -> Result<AlertTallyKey, Store
     })
 }
 
+/// The alert counter tables, daily and monthly.
+static DAILY: Counter = Counter {
+    table: "alert_tallies",
+    key: &[
+        "jurisdiction",
+        "day",
+        "responsible",
+        "responsible_department",
+        "rule_id",
+        "item",
+    ],
+    counts: &["alerts"],
+    drop_at_zero: false,
+};
+static MONTHLY: Counter = Counter {
+    table: "alert_tallies_monthly",
+    key: &[
+        "jurisdiction",
+        "month",
+        "responsible",
+        "responsible_department",
+        "rule_id",
+        "item",
+    ],
+    counts: &["alerts"],
+    drop_at_zero: false,
+};
+
+/// Alerts per status.
+static STATUSES: Counter = Counter {
+    table: "alert_status_tallies",
+    key: &["jurisdiction", "status"],
+    counts: &["alerts"],
+    drop_at_zero: true,
+};
+
 /// Counts a raised alert in its day's and its month's rows, in its transaction.
 pub(crate) fn record(conn: &mut dyn Conn, j: &str, alert: &Alert) -> Result<(), StoreError> {
     let k = key_of(conn, alert)?;
-    for (table, when, on) in [
-        ("alert_tallies", "day", k.day.as_str()),
-        ("alert_tallies_monthly", "month", month_of(&k.day)),
-    ] {
-        conn.execute(
-            &format!(
-                "INSERT INTO {table} (jurisdiction, {when}, responsible, responsible_department, rule_id, item, alerts) \
-                 VALUES (?, ?, ?, ?, ?, ?, 1) \
-                 ON CONFLICT (jurisdiction, {when}, responsible, responsible_department, rule_id, item) \
-                 DO UPDATE SET alerts = {table}.alerts + 1"
-            ),
-            params![
-                j,
-                on,
-                k.responsible.as_str(),
-                k.responsible_department.as_str(),
-                k.rule_id.as_str(),
-                k.item.as_str()
+    for (counter, on) in [(&DAILY, k.day.as_str()), (&MONTHLY, month_of(&k.day))] {
+        conn.add_counts(
+            counter,
+            vec![
+                j.to_owned(),
+                on.to_owned(),
+                k.responsible.clone(),
+                k.responsible_department.clone(),
+                k.rule_id.clone(),
+                k.item.clone(),
             ],
+            &[1],
         )?;
     }
     Ok(())
@@ -130,24 +160,9 @@ pub(crate) fn move_status(
         return Ok(());
     }
     if let Some(f) = from {
-        let key = params![j, f];
-        let gone = conn.execute(
-            "DELETE FROM alert_status_tallies WHERE jurisdiction = ? AND status = ? AND alerts <= 1",
-            key,
-        )?;
-        if gone == 0 {
-            conn.execute(
-                "UPDATE alert_status_tallies SET alerts = alerts - 1 WHERE jurisdiction = ? AND status = ?",
-                key,
-            )?;
-        }
+        conn.add_counts(&STATUSES, vec![j.to_owned(), f.to_owned()], &[-1])?;
     }
-    conn.execute(
-        "INSERT INTO alert_status_tallies (jurisdiction, status, alerts) VALUES (?, ?, 1) \
-         ON CONFLICT (jurisdiction, status) DO UPDATE SET alerts = alert_status_tallies.alerts + 1",
-        params![j, to],
-    )?;
-    Ok(())
+    conn.add_counts(&STATUSES, vec![j.to_owned(), to.to_owned()], &[1])
 }
 
 /// The jurisdiction's alerts per status as the counters hold them.

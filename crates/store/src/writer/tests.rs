@@ -347,3 +347,66 @@ fn remembered_reads_see_every_write_of_their_batch() {
     after.unwrap();
     store.close();
 }
+
+fn add_push(tx: &mut super::Tx<'_>, status: &str, delta: i64) -> Result<(), StoreError> {
+    let key = vec!["990000".to_owned(), "D1".to_owned(), status.to_owned()];
+    tx.conn()
+        .add_counts(&crate::linkage::tallies::PUSHES, key, &[delta])
+}
+
+fn push_counts(c: &mut dyn crate::Conn) -> Result<Vec<(String, i64)>, StoreError> {
+    c.query(
+        "SELECT status, pushes FROM push_tallies WHERE jurisdiction = '990000' ORDER BY status",
+        &[],
+    )?
+    .into_iter()
+    .map(|r| Ok((r.text(0)?, r.int(1)?)))
+    .collect()
+}
+
+/// Counter rows are summed for a batch and written once ([`crate::counters`]): SQL of the batch
+/// sees the sums, a failed command's additions are dropped, an earlier command's additions that
+/// its rollback took are written again, and a row that falls to zero goes.
+#[test]
+fn counters_are_summed_for_a_batch_and_a_failed_command_loses_only_its_own() {
+    let scratch = ScratchDb::new().unwrap();
+    let store = Store::open(scratch.database.clone()).unwrap();
+    let (first, second) = in_one_batch(
+        &store,
+        |tx| {
+            add_push(tx, "awaiting_claim", 1)?;
+            add_push(tx, "awaiting_claim", 1)
+        },
+        |tx| {
+            add_push(tx, "awaiting_claim", 1)?;
+            add_push(tx, "claimed", 1)?;
+            // Reading the table writes the sums first, inside this command's savepoint.
+            let seen = push_counts(tx.conn())?;
+            assert_eq!(
+                seen,
+                [("awaiting_claim".to_owned(), 3), ("claimed".to_owned(), 1)]
+            );
+            Err(StoreError::Corrupt("the step failed".into()))
+        },
+    );
+    first.unwrap();
+    assert!(second.is_err());
+    let stored = store.read_blocking(|c| push_counts(c)).unwrap();
+    assert_eq!(stored, [("awaiting_claim".to_owned(), 2)]);
+
+    store
+        .write_blocking(|tx| {
+            add_push(tx, "awaiting_claim", -1)?;
+            add_push(tx, "claimed", 1)
+        })
+        .unwrap();
+    store
+        .write_blocking(|tx| {
+            add_push(tx, "awaiting_claim", -1)?;
+            add_push(tx, "claimed", 1)
+        })
+        .unwrap();
+    let stored = store.read_blocking(|c| push_counts(c)).unwrap();
+    assert_eq!(stored, [("claimed".to_owned(), 2)], "a row at zero stayed");
+    store.close();
+}
