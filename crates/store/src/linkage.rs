@@ -150,7 +150,13 @@ fn apply_push(
     event: &PushEvent,
 ) -> Result<(), StoreError> {
     let corrupt = |e: String| StoreError::Corrupt(format!("push {push_id}: {e}"));
-    let mut events = load_push_events(conn, push_id)?;
+    // A creation starts a push's history, so there is nothing to read (a round trip on
+    // PostgreSQL): were there a history, its first event would hold the key of `seq` 1.
+    let mut events = if matches!(event, PushEvent::Created(_)) {
+        Vec::new()
+    } else {
+        load_push_events(conn, push_id)?
+    };
     // Where the push counted before this event (none for a new push): folded from its events,
     // as its row was, so the counters need no read of the row.
     let before = if events.is_empty() {
@@ -226,16 +232,36 @@ fn slot_of(p: &Push) -> tallies::Slot {
     }
 }
 
-/// Every event of a push, in order.
+/// Every event of a push, in order (none for no such push).
 pub fn load_push_events(conn: &mut dyn Conn, push_id: &str) -> Result<Vec<PushEvent>, StoreError> {
-    conn.query(
-        "SELECT body FROM push_events WHERE push_id = ? ORDER BY seq",
+    Ok(load_push(conn, push_id)?
+        .map(|(_, events)| events)
+        .unwrap_or_default())
+}
+
+/// A push's jurisdiction and every event of it, in order; `None` for no such push. One
+/// statement for both, and the same one the projection folds a push with before writing its
+/// step, so that inside the writer a step's second read of it is answered from the batch's
+/// memo (`writer::memo`) instead of waiting again.
+pub fn load_push(
+    conn: &mut dyn Conn,
+    push_id: &str,
+) -> Result<Option<(String, Vec<PushEvent>)>, StoreError> {
+    let rows = conn.query(
+        "SELECT p.jurisdiction, e.body FROM pushes p JOIN push_events e ON e.push_id = p.push_id \
+         WHERE p.push_id = ? ORDER BY e.seq",
         params![push_id],
-    )?
-    .into_iter()
-    .map(|r| {
-        serde_json::from_str(&r.text(0)?)
-            .map_err(|e| StoreError::Corrupt(format!("push {push_id}: {e}")))
-    })
-    .collect()
+    )?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let jurisdiction = first.text(0)?;
+    let events = rows
+        .iter()
+        .map(|r| {
+            serde_json::from_str(&r.text(1)?)
+                .map_err(|e| StoreError::Corrupt(format!("push {push_id}: {e}")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Some((jurisdiction, events)))
 }

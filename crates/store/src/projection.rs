@@ -318,7 +318,13 @@ fn apply_licence_event(
     event: &LicenceEvent,
 ) -> Result<(), StoreError> {
     let corrupt = |e: String| StoreError::Corrupt(format!("licence {licence_id}: {e}"));
-    let mut events = load_licence_events(conn, licence_id)?;
+    // An issue starts a licence's history, so there is nothing to read (a round trip on
+    // PostgreSQL): were there a history, its first event would hold the key of `seq` 1.
+    let mut events = if matches!(event, LicenceEvent::Issued { .. }) {
+        Vec::new()
+    } else {
+        load_licence_events(conn, licence_id)?
+    };
     let body = serde_json::to_string(event).map_err(|e| corrupt(e.to_string()))?;
     conn.write(
         "INSERT INTO licence_events (licence_id, seq, body) VALUES (?, ?, ?)",

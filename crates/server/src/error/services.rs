@@ -318,6 +318,11 @@ impl From<crate::services::cases::CaseServiceError> for ApiError {
                 ),
             ),
             E::Licence(e) => (*e).into(),
+            E::Moved => ApiError::conflict(
+                "case_moved",
+                "办件在您操作期间已有新的环节，请刷新后重试",
+                "The case took another step while this one was prepared; reload it and try again",
+            ),
             E::BundleBlocked(b) => ApiError::conflict(
                 "bundle_blocked",
                 b.message_zh(),

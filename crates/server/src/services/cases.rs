@@ -30,7 +30,7 @@ use time::OffsetDateTime;
 use crate::services::sealing::{SealKeys, SealingError};
 
 pub use acting::{Acting, Asking};
-pub use documents::{Presigned, SealedDocument, license_id, may_seal};
+pub use documents::{Presigned, SealedDocument, license_id};
 pub use intake::{IntakeReceipt, Prepared, prepare, register, register_once};
 pub use preview::{Preview, PreviewSeal};
 pub use view::{
@@ -85,6 +85,10 @@ pub enum CaseServiceError {
     /// A grant blocked by a refused item of the same "one thing" application.
     #[error(transparent)]
     BundleBlocked(#[from] oneseal_domain::bundle::BundleBlocked),
+    /// The case took another step after it was read for this one (`act`'s fold made off the
+    /// writer); the step is run again on the case as it stands.
+    #[error("the case changed while the step was prepared")]
+    Moved,
 }
 
 impl CaseServiceError {
@@ -383,13 +387,16 @@ pub fn act(
         read,
         signed: presigned,
     } = presign;
-    // The one fold of the command: the presigned read when no event was appended since (the
-    // count only grows), else the case as it stands now.
-    let (case, len) = match read {
-        Some((case, len)) if event_count(tx.conn(), number.as_str())? == Some(len) => (case, len),
-        _ => {
+    // The one fold of the command. One made off the writer is taken as it is, without asking
+    // the case's event count first (a round trip on PostgreSQL): the step's first event takes
+    // the next `seq` of the case, the key of `case_events` with its number, so if another step
+    // came in since, that insert fails and the command with it, and `write_step` runs it again
+    // with the fold made here. Only a step that records nothing must check.
+    let (case, len, read_here) = match read {
+        Some((case, len)) => (case, len, false),
+        None => {
             let (case, events) = load(tx.conn(), number)?;
-            (case, events.len() as u64)
+            (case, events.len() as u64, true)
         }
     };
     let mut working = Working {
@@ -397,7 +404,14 @@ pub fn act(
         case,
         len,
     };
-    act_on(tx, who, &mut working, command, seals, presigned)
+    let outcome = act_on(tx, who, &mut working, command, seals, presigned)?;
+    if !read_here
+        && outcome.ledger_indexes.is_empty()
+        && event_count(tx.conn(), number.as_str())? != Some(len)
+    {
+        return Err(CaseServiceError::Moved);
+    }
+    Ok(outcome)
 }
 
 /// [`act`] on a case already loaded in this transaction (by [`intake_working`] or an earlier
@@ -573,9 +587,8 @@ pub async fn preview_step(
 }
 
 /// Runs one step as `who`, already authorized (by [`take_step`], or by the route that received
-/// an online application): the document it seals is signed ahead off the writer when it can
-/// be, the step runs on the writer, and a seal's refusal to sign is recorded in its own
-/// transaction (the step itself rolled back).
+/// an online application): the case is folded and the document it seals signed ahead, off the
+/// writer ([`presign`]), then the step runs on the writer ([`write_step`]).
 ///
 /// # Errors
 /// The step's refusal, or the store's or the seal's failure.
@@ -586,20 +599,42 @@ pub async fn run_step(
     number: CaseNumber,
     command: Command,
 ) -> Result<StepOutcome, CaseServiceError> {
-    let presigned = if may_seal(&command) {
-        let (w, n, c, k) = (who.clone(), number.clone(), command.clone(), seals.clone());
-        // Any failure here is the writer's to report: it runs the command for real.
-        store
-            .read_committed(move |conn| presign(conn, &w, &n, c, &k))
-            .await
-            .unwrap_or_default()
-    } else {
-        Presign::default()
-    };
-    let (w, n, k) = (who.clone(), number.clone(), seals.clone());
-    let result = store
-        .write(move |tx| act(tx, &w, &n, command, &k, presigned))
+    // Any failure here is the writer's to report: it runs the command for real.
+    let (w, n, c, k) = (who.clone(), number.clone(), command.clone(), seals.clone());
+    let presigned = store
+        .read_committed(move |conn| presign(conn, &w, &n, c, &k))
+        .await
+        .unwrap_or_default();
+    write_step(store, seals, who, number, command, presigned).await
+}
+
+/// The writer's part of [`run_step`]: the step on the case as `presigned` read it, or, should
+/// that fail, once more on the case as the writer finds it (it may have moved since the read,
+/// see [`act`]); a seal's refusal to sign is then recorded in its own transaction (the step
+/// itself rolled back).
+///
+/// # Errors
+/// The step's refusal, or the store's or the seal's failure.
+pub async fn write_step(
+    store: &oneseal_store::Store,
+    seals: &std::sync::Arc<SealKeys>,
+    who: Acting,
+    number: CaseNumber,
+    command: Command,
+    presigned: Presign,
+) -> Result<StepOutcome, CaseServiceError> {
+    let folded_off_writer = presigned.read.is_some();
+    let (w, n, c, k) = (who.clone(), number.clone(), command.clone(), seals.clone());
+    let mut result = store
+        .write(move |tx| act(tx, &w, &n, c, &k, presigned))
         .await;
+    if result.is_err() && folded_off_writer {
+        // Whatever failed, the step runs again exactly as if nothing had been read ahead.
+        let (w, n, k) = (who.clone(), number.clone(), seals.clone());
+        result = store
+            .write(move |tx| act(tx, &w, &n, command, &k, Presign::default()))
+            .await;
+    }
     if let Err(e) = &result
         && let Some(refusal) = e.refused_seal_use()
     {

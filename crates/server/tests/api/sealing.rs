@@ -259,8 +259,9 @@ async fn a_signature_made_ahead_of_the_write_is_used_only_for_the_same_document(
 }
 
 /// The writer reuses the case presigning folded only while no event was appended since: a
-/// decision recorded between the presign and the write makes the second one a refused repeat,
-/// never a second decision on the stale read.
+/// decision recorded between the presign and the write makes the second one fail (its first
+/// event's place in the case's history is taken), never a second decision on the stale read;
+/// `write_step` then runs it again on the case as it stands, where it is a refused repeat.
 #[tokio::test]
 async fn a_case_read_ahead_of_the_write_is_not_reused_once_the_case_moved_on() {
     use oneseal_server::wall_clock::WallClock;
@@ -273,9 +274,24 @@ async fn a_case_read_ahead_of_the_write_is_not_reused_once_the_case_moved_on() {
         app.seal_keys.clone(),
         n.clone(),
     );
+    let (ahead_again, keys_again, n_again) = (ahead.clone(), keys.clone(), n1.clone());
     let stale = app
         .store
         .read(move |c| oneseal_server::services::cases::presign(c, &ahead, &n1, approve(), &keys))
+        .await
+        .unwrap();
+    let number_again = n_again.clone();
+    let stale_again = app
+        .store
+        .read(move |c| {
+            oneseal_server::services::cases::presign(
+                c,
+                &ahead_again,
+                &n_again,
+                approve(),
+                &keys_again,
+            )
+        })
         .await
         .unwrap();
     let (first, keys, n2) = (
@@ -304,6 +320,25 @@ async fn a_case_read_ahead_of_the_write_is_not_reused_once_the_case_moved_on() {
         })
         .await;
     assert!(repeated.is_err(), "a stale read decided the case twice");
+    let (third, keys) = (approver_at(&app, now).await, app.seal_keys.clone());
+    let retried = oneseal_server::services::cases::write_step(
+        &app.store,
+        &keys,
+        third,
+        number_again,
+        approve(),
+        stale_again,
+    )
+    .await;
+    assert!(
+        matches!(
+            retried,
+            Err(oneseal_server::services::cases::CaseServiceError::Refused(
+                oneseal_domain::case::CaseError::AlreadyDecided { .. }
+            ))
+        ),
+        "not run again on the case as it stands: {retried:?}"
+    );
     let (_, case) = app
         .sign_in("APPROVE")
         .await

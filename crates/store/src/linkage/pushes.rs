@@ -181,16 +181,6 @@ pub fn row(c: &mut dyn Conn, push_id: &str, today: &str) -> Result<Option<PushRo
     .transpose()
 }
 
-/// The jurisdiction a push belongs to; `None` when there is no such push.
-pub fn jurisdiction_of(c: &mut dyn Conn, push_id: &str) -> Result<Option<String>, StoreError> {
-    c.query_one(
-        "SELECT jurisdiction FROM pushes WHERE push_id = ?",
-        params![push_id],
-    )?
-    .map(|r| r.text(0))
-    .transpose()
-}
-
 /// The greatest push number between `first` and `last` (both inclusive), read on the primary key.
 pub fn latest_id(c: &mut dyn Conn, first: &str, last: &str) -> Result<Option<String>, StoreError> {
     Ok(c.query_one(

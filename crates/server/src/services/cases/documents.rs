@@ -8,9 +8,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use oneseal_domain::case::{
-    Case, CaseEvent, CaseNumber, Command, Decision, NonAcceptance, Remedies,
-};
+use oneseal_domain::case::{Case, CaseEvent, CaseNumber, Decision, NonAcceptance, Remedies};
 use oneseal_domain::event::{Event, canonical_json};
 use oneseal_domain::seal::RegisteredSeal;
 use oneseal_seal::{SealTime, sign_document, sm3_digest};
@@ -421,22 +419,6 @@ pub struct Presigned {
     property: String,
     time: SealTime,
     signature: oneseal_seal::SesSignature,
-}
-
-/// Whether a command can issue a sealed document (see `voucher_for`), so presigning is worth
-/// a read.
-pub fn may_seal(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Accept
-            | Command::RefuseAcceptance { .. }
-            | Command::IssueOneTimeNotice { .. }
-            | Command::StartSpecialProcedure { .. }
-            | Command::ApproveExtension { .. }
-            | Command::Decide { .. }
-            | Command::DecideOnSpot
-            | Command::Deferral(_)
-    )
 }
 
 /// Signs ahead the document `event` issues, if any, for `case` as the event leaves it (see

@@ -9,8 +9,8 @@ use oneseal_domain::event::{Actor, Event};
 use oneseal_domain::licence::LicenceEvent;
 use oneseal_domain::linkage::{Claimant, Push, PushCreated, PushEvent, PushKind};
 use oneseal_domain::org::{DepartmentCode, DivisionCode, StaffId};
+use oneseal_store::linkage::bureau;
 use oneseal_store::linkage::pushes as store;
-use oneseal_store::linkage::{bureau, load_push_events};
 use oneseal_store::projection::load_licence_events;
 use oneseal_store::{Conn, Store, Tx};
 use serde_json::{Value, json};
@@ -196,9 +196,10 @@ pub fn enqueue(
 
 /// A push with its events and jurisdiction.
 pub fn load_push(conn: &mut dyn Conn, push_id: &str) -> Result<(Push, DivisionCode), LinkageError> {
-    let j = store::jurisdiction_of(conn, push_id)?.ok_or(LinkageError::NotFound("push"))?;
+    let (j, events) =
+        oneseal_store::linkage::load_push(conn, push_id)?.ok_or(LinkageError::NotFound("push"))?;
     let j = parse_division(&j)?;
-    let push = Push::apply(&load_push_events(conn, push_id)?)?;
+    let push = Push::apply(&events)?;
     Ok((push, j))
 }
 
