@@ -173,7 +173,8 @@ pub(crate) fn event_at(
         .map_err(|e| StoreError::Corrupt(format!("case {number}: stored event: {e}")))
 }
 
-/// The JSON text of the case event in column `i` of `row` (tests and tools that show it).
+/// The JSON text of the case event in column `i` of `row` (the tests' helpers show it).
+#[cfg(feature = "test-util")]
 pub(crate) fn event_text_at(row: &crate::sql::Row, i: usize) -> Result<String, StoreError> {
     String::from_utf8(crate::codec::open_row(&row.bytes(i)?)?)
         .map_err(|e| StoreError::Corrupt(format!("stored case event: {e}")))
