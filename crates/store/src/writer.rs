@@ -59,7 +59,16 @@ struct LogBatch {
     id: i64,
     frontier: Frontier,
     pending: Vec<Hash>,
+    /// The latest id of each series numbered on this log ([`Tx::latest_in_series`]).
+    series: Series,
 }
+
+/// Latest ids by series (case numbers of a day, push numbers of a jurisdiction).
+type Series = BTreeMap<String, String>;
+
+/// What the writer keeps of a log between batches: valid while the log's head still has the
+/// size it left it with, i.e. no other process appended to it since.
+type Kept = (Frontier, Series);
 
 /// The appends of the current batch, per log.
 #[derive(Default)]
@@ -77,11 +86,13 @@ impl Pending {
     }
 
     /// Forgets a failed command's leaves, and the logs it opened: on PostgreSQL their row lock
-    /// went with its savepoint, so the next command must lock them again.
+    /// went with its savepoint, so the next command must lock them again. The series are read
+    /// again too: the command may have taken a number it never used.
     fn rollback_to(&mut self, mark: &BTreeMap<String, usize>) {
         self.logs.retain(|log, _| mark.contains_key(log));
         for (log, batch) in &mut self.logs {
             batch.pending.truncate(mark.get(log).copied().unwrap_or(0));
+            batch.series.clear();
         }
     }
 }
@@ -317,7 +328,7 @@ impl Conn for Session {
 pub struct Tx<'a> {
     session: &'a mut Session,
     pending: &'a mut Pending,
-    cache: &'a mut BTreeMap<String, Frontier>,
+    cache: &'a mut BTreeMap<String, Kept>,
 }
 
 impl Tx<'_> {
@@ -385,16 +396,51 @@ impl Tx<'_> {
 
     fn open_log(&mut self, log: &str) -> Result<LogBatch, StoreError> {
         let (size, _, id) = log::lock_head(self.session, log)?;
-        let frontier = match self.cache.remove(log) {
-            Some(f) if f.size() == size => f,
-            _ => log::load_frontier(self.session, log, size)?,
+        let (frontier, series) = match self.cache.remove(log) {
+            Some((f, series)) if f.size() == size => (f, series),
+            _ => (log::load_frontier(self.session, log, size)?, Series::new()),
         };
         Ok(LogBatch {
             base: size,
             id,
             frontier,
             pending: Vec::new(),
+            series,
         })
+    }
+
+    /// The latest id of `series`, a numbering whose every new id is appended to `log` in the
+    /// same command (the case numbers of a bureau's day, its push numbers): remembered from
+    /// this writer's earlier reads and [`Tx::issued_in_series`] while the log's head shows that
+    /// no other process appended to it since, else `read` under the log's lock. Why: the read is
+    /// a `MAX` on a primary key past the dead versions of the newest rows, and a wait on
+    /// PostgreSQL, once for every new case and every new push.
+    pub fn latest_in_series(
+        &mut self,
+        log: &str,
+        series: &str,
+        read: impl FnOnce(&mut dyn Conn) -> Result<Option<String>, StoreError>,
+    ) -> Result<Option<String>, StoreError> {
+        self.next_index(log)?;
+        if let Some(latest) = self.log_series(log).and_then(|s| s.get(series)) {
+            return Ok(Some(latest.clone()));
+        }
+        let latest = read(self.session)?;
+        if let (Some(id), Some(s)) = (&latest, self.log_series(log)) {
+            s.insert(series.to_owned(), id.clone());
+        }
+        Ok(latest)
+    }
+
+    /// `id` of `series` was recorded on `log` by this command ([`Tx::latest_in_series`]).
+    pub fn issued_in_series(&mut self, log: &str, series: &str, id: &str) {
+        if let Some(s) = self.log_series(log) {
+            s.insert(series.to_owned(), id.to_owned());
+        }
+    }
+
+    fn log_series(&mut self, log: &str) -> Option<&mut Series> {
+        self.pending.logs.get_mut(log).map(|b| &mut b.series)
     }
 }
 
@@ -603,7 +649,7 @@ pub(crate) struct Pipeline {
 pub(crate) struct Writer {
     session: Session,
     /// Right edges of the logs as of the last commit, so a batch need not reload them.
-    frontiers: BTreeMap<String, Frontier>,
+    frontiers: BTreeMap<String, Kept>,
     stats: std::sync::Arc<WriterStats>,
     /// The syncer that delivers results once durable.
     pipeline: Pipeline,
@@ -715,7 +761,7 @@ impl Writer {
                 &mut b.frontier,
                 &b.pending,
             )?;
-            integrated.insert(name, b.frontier);
+            integrated.insert(name, (b.frontier, b.series));
         }
         // Before COMMIT makes the batch visible: see `durable` on why readers rely on it.
         self.generation = self.pipeline.durability.next_generation();

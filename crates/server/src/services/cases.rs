@@ -113,14 +113,15 @@ pub(crate) fn next_case_number(
     j: &DivisionCode,
     now: OffsetDateTime,
 ) -> Result<CaseNumber, CaseServiceError> {
-    tx.next_index(j.as_str())?;
     let day = oneseal_domain::case::legal_date(now);
     // Serials are dense from 1 and the numbers sort by serial within a bureau's day, so the
-    // day's last number is found on the primary key instead of by counting the day's cases.
+    // day's last number is found on the primary key instead of by counting the day's cases,
+    // and the writer remembers it while no other process writes to the bureau's log.
     let first = CaseNumber::new(j, day, 1).map_err(corrupt)?;
     let last = CaseNumber::new(j, day, CaseNumber::MAX_SERIAL).map_err(corrupt)?;
-    let latest =
-        oneseal_store::cases::latest_number_between(tx.conn(), first.as_str(), last.as_str())?;
+    let latest = tx.latest_in_series(j.as_str(), first.as_str(), |c| {
+        oneseal_store::cases::latest_number_between(c, first.as_str(), last.as_str())
+    })?;
     let serial = match latest {
         Some(n) => CaseNumber::parse(&n).map_err(corrupt)?.serial() + 1,
         None => 1,
@@ -278,6 +279,12 @@ pub fn intake_working(
     };
     let meta = who.meta();
     let idx = tx.record_case_step(&received, meta.time, &meta.jurisdiction, &meta.actor, step)?;
+    let series = CaseNumber::new(case_number.division(), case_number.date(), 1).map_err(corrupt)?;
+    tx.issued_in_series(
+        case_number.division().as_str(),
+        series.as_str(),
+        case_number.as_str(),
+    );
     if let Event::Case { event, .. } = &received {
         // The receipt is the applicant's first message (when they have an account).
         crate::services::inbox::after_step(

@@ -410,3 +410,77 @@ fn counters_are_summed_for_a_batch_and_a_failed_command_loses_only_its_own() {
     assert_eq!(stored, [("claimed".to_owned(), 2)], "a row at zero stayed");
     store.close();
 }
+
+/// A command that takes the next id of the series `S` on log 990000 (counting its reads of the
+/// latest one in `reads`), and fails afterwards if asked to.
+fn take_in_series(
+    tx: &mut super::Tx<'_>,
+    reads: &std::sync::atomic::AtomicUsize,
+    fail: bool,
+) -> Result<String, StoreError> {
+    const LOG: &str = "990000";
+    let latest = tx.latest_in_series(LOG, "S", |c| {
+        reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        c.query_one("SELECT MAX(id) FROM series_probe", &[])?
+            .map(|r| r.opt_text(0))
+            .transpose()
+            .map(Option::flatten)
+    })?;
+    let n = latest.map_or(0, |t| t.trim_start_matches('S').parse::<u32>().unwrap_or(0)) + 1;
+    let id = format!("S{n:03}");
+    tx.conn().execute(
+        "INSERT INTO series_probe (id) VALUES (?)",
+        crate::params![id.as_str()],
+    )?;
+    tx.append(LOG, id.as_bytes(), "test.series", &[0; 16], b"{}")?;
+    tx.issued_in_series(LOG, "S", &id);
+    if fail {
+        return Err(StoreError::Corrupt("the step failed".into()));
+    }
+    Ok(id)
+}
+
+/// The latest id of a series numbered on a log is read once and then remembered, with the
+/// ids the writer's own commands issue, until another process appends to the log or a command
+/// that may have taken a number fails, alone in its batch or after another command.
+#[test]
+fn a_series_is_read_again_only_after_another_writer_or_a_failed_command() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (scratch, store) = store_with("CREATE TABLE series_probe (id TEXT PRIMARY KEY)");
+    let reads = Arc::new(AtomicUsize::new(0));
+    let next = |store: &Store, fail: bool| {
+        let reads = reads.clone();
+        store.write_blocking(move |tx| take_in_series(tx, &reads, fail))
+    };
+    let count = || reads.load(Ordering::SeqCst);
+    assert_eq!(next(&store, false).unwrap(), "S001");
+    assert_eq!(next(&store, false).unwrap(), "S002");
+    assert_eq!(next(&store, false).unwrap(), "S003");
+    assert_eq!(count(), 1, "read again while nothing else wrote to the log");
+    assert!(next(&store, true).is_err());
+    assert_eq!(next(&store, false).unwrap(), "S004");
+    assert_eq!(count(), 2, "a failed command's number was remembered");
+    let (r1, r2) = (reads.clone(), reads.clone());
+    let (first, second) = in_one_batch(
+        &store,
+        move |tx| take_in_series(tx, &r1, false).map(|_| ()),
+        move |tx| take_in_series(tx, &r2, true).map(|_| ()),
+    );
+    first.unwrap();
+    assert!(second.is_err());
+    assert_eq!(next(&store, false).unwrap(), "S006");
+    assert_eq!(count(), 3, "a failed batch-mate's number was remembered");
+    // Another process (here a second store on the same database) appends to the log.
+    let other = Store::open(scratch.database.clone()).unwrap();
+    assert_eq!(next(&other, false).unwrap(), "S007");
+    let before = count();
+    assert_eq!(
+        next(&store, false).unwrap(),
+        "S008",
+        "another writer's number was taken again"
+    );
+    assert_eq!(count(), before + 1);
+    other.close();
+    store.close();
+}

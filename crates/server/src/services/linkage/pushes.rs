@@ -27,16 +27,19 @@ use crate::services::paging::{Direction, PageCursor, PageLinks, PagingError, par
 
 /// The next push number of a jurisdiction: `TS`, the division code, a serial of 7 digits.
 /// Serials are dense from 1 and sort as text, so the last one is found on the primary key
-/// rather than by counting the jurisdiction's pushes.
+/// rather than by counting the jurisdiction's pushes, and the writer remembers it while no
+/// other process writes to the jurisdiction's log, where each push is created.
 fn next_push_id(tx: &mut Tx<'_>, j: &DivisionCode) -> Result<String, LinkageError> {
-    let prefix = format!("TS{}", j.as_str());
-    let latest = store::latest_id(
-        tx.conn(),
-        &format!("{prefix}0000000"),
-        &format!("{prefix}9999999"),
-    )?;
+    let prefix = push_series(j);
+    let latest = tx.latest_in_series(j.as_str(), &prefix, |c| {
+        store::latest_id(c, &format!("{prefix}0000000"), &format!("{prefix}9999999"))
+    })?;
     crate::services::commands::next_serial_id(&prefix, latest)
         .map_err(|id| LinkageError::Internal(format!("stored push number {id}")))
+}
+
+fn push_series(j: &DivisionCode) -> String {
+    format!("TS{}", j.as_str())
 }
 
 /// What the bureau decided, for a new push.
@@ -92,6 +95,8 @@ pub fn push_decision(
         PushEvent::Created(created),
         department.as_ref(),
     )?;
+    let j = meta.jurisdiction.as_str();
+    tx.issued_in_series(j, &push_series(&meta.jurisdiction), &push_id);
     Ok(Some(push_id))
 }
 
