@@ -294,26 +294,12 @@ pub const PROJECTED_TABLES: &[Projected] = &[
     },
     Projected {
         table: "alert_tallies",
-        key: &[
-            "jurisdiction",
-            "day",
-            "responsible",
-            "responsible_department",
-            "rule_id",
-            "item",
-        ],
+        key: crate::rules::tallies::DAY_KEY,
         columns: &["alerts"],
     },
     Projected {
         table: "alert_tallies_monthly",
-        key: &[
-            "jurisdiction",
-            "month",
-            "responsible",
-            "responsible_department",
-            "rule_id",
-            "item",
-        ],
+        key: crate::rules::tallies::MONTH_KEY,
         columns: &["alerts"],
     },
     Projected {

@@ -86,30 +86,33 @@ pub fn key_of(conn: &mut dyn Conn, alert: &Alert) -> Result<AlertTallyKey, Store
     })
 }
 
-/// The alert counter tables, daily and monthly.
+/// The keys of the alert counter tables, daily and monthly (also `ledger verify`'s).
+pub(crate) const DAY_KEY: &[&str] = &[
+    "jurisdiction",
+    "day",
+    "responsible",
+    "responsible_department",
+    "rule_id",
+    "item",
+];
+pub(crate) const MONTH_KEY: &[&str] = &[
+    "jurisdiction",
+    "month",
+    "responsible",
+    "responsible_department",
+    "rule_id",
+    "item",
+];
+
 static DAILY: Counter = Counter {
     table: "alert_tallies",
-    key: &[
-        "jurisdiction",
-        "day",
-        "responsible",
-        "responsible_department",
-        "rule_id",
-        "item",
-    ],
+    key: DAY_KEY,
     counts: &["alerts"],
     drop_at_zero: false,
 };
 static MONTHLY: Counter = Counter {
     table: "alert_tallies_monthly",
-    key: &[
-        "jurisdiction",
-        "month",
-        "responsible",
-        "responsible_department",
-        "rule_id",
-        "item",
-    ],
+    key: MONTH_KEY,
     counts: &["alerts"],
     drop_at_zero: false,
 };
