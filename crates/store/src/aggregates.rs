@@ -154,19 +154,20 @@ pub static MONTHLY: Counter = Counter {
     drop_at_zero: false,
 };
 
+/// The values of a counter row's key: `key` with its date column holding `on` (a day or a month).
+fn row_of(key: &TallyKey, on: &str) -> Vec<String> {
+    vec![
+        key.jurisdiction.clone(),
+        on.to_owned(),
+        key.item.clone(),
+        key.person.clone(),
+    ]
+}
+
 /// Adds `counts` to the day's and the month's rows of `key`.
 pub fn add(conn: &mut dyn Conn, key: &TallyKey, counts: &Counts) -> Result<(), StoreError> {
     for (counter, on) in [(&DAILY, key.day.as_str()), (&MONTHLY, month_of(&key.day))] {
-        conn.add_counts(
-            counter,
-            vec![
-                key.jurisdiction.clone(),
-                on.to_owned(),
-                key.item.clone(),
-                key.person.clone(),
-            ],
-            &counts.0,
-        )?;
+        conn.add_counts(counter, row_of(key, on), &counts.0)?;
     }
     Ok(())
 }
@@ -391,16 +392,7 @@ pub fn backfill(conn: &mut dyn Conn) -> Result<(), StoreError> {
     let rows = fold(conn, &calendar)?;
     conn.execute("DELETE FROM case_tallies", &[])?;
     for (key, counts) in &rows {
-        conn.add_counts(
-            &DAILY,
-            vec![
-                key.jurisdiction.clone(),
-                key.day.clone(),
-                key.item.clone(),
-                key.person.clone(),
-            ],
-            &counts.0,
-        )?;
+        conn.add_counts(&DAILY, row_of(key, &key.day), &counts.0)?;
     }
     Ok(())
 }

@@ -19,16 +19,6 @@ use crate::StoreError;
 use crate::sql::Conn;
 pub use crate::sql::Counter;
 
-/// Every counter table, so that a statement naming one can be recognised.
-pub(crate) const TABLES: &[&str] = &[
-    "alert_status_tallies",
-    "alert_tallies",
-    "alert_tallies_monthly",
-    "case_tallies",
-    "case_tallies_monthly",
-    "push_tallies",
-];
-
 /// A row of a counter table: its table's name and its key's values.
 type RowKey = (&'static str, Vec<String>);
 
@@ -42,6 +32,13 @@ pub(crate) struct Sums(BTreeMap<RowKey, (&'static Counter, Vec<i64>)>);
 impl Sums {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether the statement names a table these sums add to.
+    fn named_by(&self, words: &[&str]) -> bool {
+        self.0
+            .keys()
+            .any(|(table, _)| words.iter().any(|w| w.eq_ignore_ascii_case(table)))
     }
 
     pub fn add(&mut self, counter: &'static Counter, key: Vec<String>, delta: &[i64]) {
@@ -79,12 +76,6 @@ impl Sums {
     }
 }
 
-/// Whether a statement names a counter table.
-pub(crate) fn names_counter(sql: &str) -> bool {
-    sql.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|w| TABLES.iter().any(|t| t.eq_ignore_ascii_case(w)))
-}
-
 /// The writer's sums for one batch (see the module's contract).
 #[derive(Default)]
 pub(crate) struct Pending {
@@ -102,9 +93,18 @@ impl Pending {
         self.command.add(counter, key, delta);
     }
 
-    /// Writes everything summed so far, inside the running command's savepoint.
-    pub fn write_in_command(&mut self, conn: &mut dyn Conn) -> Result<(), StoreError> {
+    /// Before a statement of the running command: if it names a table with sums not yet
+    /// written, writes everything summed so far, inside the command's savepoint, so that the
+    /// statement sees them.
+    pub fn before(&mut self, sql: &str, conn: &mut dyn Conn) -> Result<(), StoreError> {
         if self.batch.is_empty() && self.command.is_empty() {
+            return Ok(());
+        }
+        let words: Vec<&str> = sql
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if !self.batch.named_by(&words) && !self.command.named_by(&words) {
             return Ok(());
         }
         self.take_in_command().write(conn)
@@ -192,9 +192,7 @@ mod tests {
             "INSERT INTO push_tallies (jurisdiction, department, status, pushes) VALUES (?, ?, ?, ?), (?, ?, ?, ?) \
              ON CONFLICT (jurisdiction, department, status) DO UPDATE SET pushes = push_tallies.pushes + excluded.pushes"
         );
-        assert!(names_counter(
-            "SELECT status, alerts FROM alert_status_tallies WHERE jurisdiction = ?"
-        ));
-        assert!(!names_counter("SELECT 1 FROM pushes WHERE push_id = ?"));
+        assert!(s.named_by(&["SELECT", "pushes", "FROM", "Push_Tallies"]));
+        assert!(!s.named_by(&["SELECT", "1", "FROM", "pushes"]));
     }
 }

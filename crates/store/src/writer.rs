@@ -183,10 +183,8 @@ impl Session {
             let flushed = self.flush_to(end);
             self.checked(flushed)?;
         }
-        if crate::counters::names_counter(sql) {
-            let written = self.counters.write_in_command(self.conn.as_mut());
-            self.checked(written)?;
-        }
+        let written = self.counters.before(sql, self.conn.as_mut());
+        self.checked(written)?;
         Ok(())
     }
 
